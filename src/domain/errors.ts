@@ -18,6 +18,31 @@ export const ERROR_STATUS = {
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
   INTERNAL: 500,
+  // Approval-step refusals (src/domain/approval): each rule has its own code so the inbox and the
+  // audit log can tell "not yours" from "too late" from "try again tomorrow".
+  NOT_A_CANDIDATE: 403,
+  TASK_CLAIMED: 409,
+  ALREADY_SIGNED: 409,
+  WITHDRAW_NOT_ALLOWED: 409,
+  REASON_REQUIRED: 400,
+  RETURN_TARGET_INVALID: 400,
+  TRANSFER_TARGET_INELIGIBLE: 422,
+  URGE_RATE_LIMITED: 429,
+  // Fault-tolerance review refusals (src/domain/fault-tolerance, domain.md §3): each rule of the
+  // procedure refuses with its own code so the web app can explain it and the audit log count it.
+  APPLICATION_WINDOW_CLOSED: 409,
+  CASE_INADMISSIBLE: 422,
+  NOT_A_CONCERNED_OFFICIAL: 403,
+  CONFLICT_OF_INTEREST: 403,
+  NOT_A_MEMBER: 403,
+  ALREADY_VOTED: 409,
+  QUORUM_NOT_REACHED: 409,
+  NO_MAJORITY: 409,
+  FINDINGS_INCOMPLETE: 422,
+  EXEMPTION_NOT_JUSTIFIED: 422,
+  APPEAL_WINDOW_CLOSED: 409,
+  APPEAL_ALREADY_USED: 409,
+  NEW_PEOPLE_REQUIRED: 403,
 } as const;
 
 export type TErrorCode = keyof typeof ERROR_STATUS;
