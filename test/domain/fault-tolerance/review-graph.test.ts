@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { transition } from 'xstate';
+import { createTestModel, getAdjacencyMap, getShortestPaths, getSimplePaths } from 'xstate/graph';
+import { graphEvents, graphInput, serializeReviewState } from './graph-events';
+import { makeInput } from './fixtures';
+import {
+  REVIEW_STATES,
+  checkReviewAction,
+  exemptionJustified,
+  officialRecordEffects,
+  reviewMachine,
+  type TReviewEvent,
+  type TReviewSnapshot,
+} from './imports';
+
+const options = { input: graphInput, events: graphEvents, serializeState: serializeReviewState };
+
+function moved(before: TReviewSnapshot, after: TReviewSnapshot) {
+  return after.value !== before.value || after.context !== before.context;
+}
+
+describe('fault-tolerance review: model-based paths (xstate/graph)', () => {
+  const adjacency = getAdjacencyMap(reviewMachine, options);
+  const vertices = Object.values(adjacency);
+
+  it('reaches every state by a shortest path', () => {
+    const paths = getShortestPaths(reviewMachine, options);
+    const reached = new Set(paths.map((p) => String(p.state.value)));
+    expect([...reached].sort()).toEqual([...REVIEW_STATES].sort());
+  });
+
+  it('replays every shortest path through a test model, checking invariants in each state', async () => {
+    const model = createTestModel(reviewMachine, options);
+    const paths = model.getShortestPaths();
+    const visited = new Set<string>();
+    const invariants = (snapshot: TReviewSnapshot) => {
+      visited.add(String(snapshot.value));
+      const decisions = snapshot.context.rounds.map((r) => r.decision);
+      // Inadmissible cases never get past admissibility or end anywhere but refused, by any path;
+      // an exemption decided before an exclusion came to light is superseded, never applied.
+      if (snapshot.context.exclusions.length > 0) {
+        expect(['application', 'admissibility', 'refused', 'lapsed']).toContain(String(snapshot.value));
+        expect(officialRecordEffects(snapshot.context)).toEqual([]);
+      }
+      for (const d of decisions) if (d?.outcome === 'LENIENT') expect(d.impactPeriodEndsAt).toBeGreaterThan(d.at);
+      if (snapshot.value === 'resultApplied') expect(decisions.at(-1)).toBeDefined();
+      if (snapshot.value === 'refused') expect(snapshot.context.termination).toBeDefined();
+    };
+    const states = Object.fromEntries(REVIEW_STATES.map((s) => [s, invariants]));
+    for (const path of paths) await path.test({ states });
+    expect([...visited].sort()).toEqual([...REVIEW_STATES].sort());
+  });
+
+  it('exercises every guard both ways (guards whose rule has nothing to refuse: taken only)', () => {
+    const outcomes = new Map<string, Set<boolean>>();
+    const note = (guard: unknown, value: boolean) => {
+      const name = typeof guard === 'string' ? guard : (guard as { type: string }).type;
+      outcomes.set(name, (outcomes.get(name) ?? new Set()).add(value));
+    };
+    for (const { state, transitions } of vertices) {
+      const node = reviewMachine.states[String(state.value) as keyof typeof reviewMachine.states];
+      for (const { event, state: next } of Object.values(transitions)) {
+        const candidates = node.transitions.get(event.type) ?? [];
+        const taken = moved(state, next)
+          ? candidates.findIndex((t) => (t.target?.[0]?.key ?? String(state.value)) === String(next.value))
+          : candidates.length;
+        candidates.forEach((t, i) => {
+          if (i < taken) note(t.guard, false);
+          if (i === taken) note(t.guard, true);
+        });
+      }
+    }
+    const guards = Object.keys(reviewMachine.implementations.guards);
+    const neverRefused = ['canServeNotice', 'canPubliciseAndFile'];
+    for (const guard of guards) {
+      expect([guard, [...(outcomes.get(guard) ?? [])].sort()]).toEqual([
+        guard,
+        neverRefused.includes(guard) ? [true] : [false, true],
+      ]);
+    }
+  });
+
+  it('the checker agrees with the machine on every event offered in every reachable snapshot', () => {
+    let checked = 0;
+    const extra: TReviewEvent[] = [
+      { type: 'APPEAL', appellantId: 'u-official-li', grounds: '申诉', at: 0 },
+      { type: 'DECIDE', actorId: 'clerk-1', at: 0, correctiveMeasures: [] },
+      { type: 'APPLY', applicantId: 'u-official-li', at: 0 },
+    ];
+    for (const { state } of vertices) {
+      for (const event of [...graphEvents(state), ...extra]) {
+        const [next] = transition(reviewMachine, state, event);
+        const check = checkReviewAction(state, event);
+        expect({ state: state.value, event, ok: check.ok }).toEqual({ state: state.value, event, ok: moved(state, next) });
+        checked += 1;
+      }
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('an inadmissible case has no simple path to any decision, let alone an exemption', () => {
+    const input = makeInput({
+      fundViolationFlags: [{ flagId: 'F-1', projectId: 'P-tea-01', userId: 'u-official-li', kind: 'WITHHOLDING', confirmed: true }],
+    });
+    const paths = getSimplePaths(reviewMachine, { ...options, input });
+    const reached = new Set(paths.map((p) => String(p.state.value)));
+    expect([...reached].sort()).toEqual(['admissibility', 'application', 'lapsed', 'refused']);
+    for (const path of paths) expect(path.state.context.rounds[0].decision).toBeUndefined();
+  });
+
+  it('no reachable snapshot applies an exemption to a case with an exclusion or unjustified findings', () => {
+    for (const { state } of vertices) {
+      const effects = officialRecordEffects(state.context);
+      if (state.context.exclusions.length > 0) expect(effects).toEqual([]);
+      if (effects.some((e) => e.outcome === 'EXEMPT')) expect(exemptionJustified(state.context.rounds.at(-1)!)).toBe(true);
+      for (const round of state.context.rounds) {
+        if (round.decision?.outcome === 'EXEMPT') expect(exemptionJustified(round)).toBe(true);
+      }
+    }
+  });
+});
