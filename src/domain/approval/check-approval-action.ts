@@ -266,6 +266,9 @@ function checkWithdraw(context: TApprovalContext, event: TApprovalEventOf<'WITHD
   const { config } = context;
   if (event.actor.userId !== config.applicantId) return refuse('FORBIDDEN', 'only the applicant can withdraw', 'actor');
   if (!config.allowWithdraw) return refuse('WITHDRAW_NOT_ALLOWED', 'this step does not allow withdrawal');
+  // While the matter sits with the applicant after a return, it is theirs again: they may drop it
+  // instead of revising, whatever the "until first decision" rule says.
+  if (context.returned?.target.to === 'APPLICANT') return ok();
   const decided = context.history.some((entry) => (DECISION_EVENT_TYPES as readonly string[]).includes(entry.event.type));
   if (config.withdrawUntil === 'FIRST_DECISION' && decided) {
     return refuse('WITHDRAW_NOT_ALLOWED', 'a signer has already decided; withdrawal is closed');

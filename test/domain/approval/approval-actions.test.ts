@@ -33,12 +33,20 @@ describe('RETURN and RESUBMIT (退回 / 重新提交)', () => {
     expect(pendingSigners(s).map((p) => p.taskKey)).toEqual(['township-review#1']);
   });
 
-  it('the applicant may withdraw while returned when withdrawal lasts until the final decision', () => {
-    let s = start({ withdrawUntil: 'FINAL_DECISION' });
+  it('returned to the applicant, the applicant may drop the matter instead of revising', () => {
+    let s = start(); // default: withdraw until first decision; a return hands the matter back
     s = act(s, ev('RETURN', actors.tom, { reason: 'x', target: { to: 'APPLICANT' } }));
     s = act(s, ev('WITHDRAW', actors.ann, {}));
     expect(s.value).toBe('withdrawn');
     expect(s.context.returned).toBeNull();
+    expect(taskRows(s).map((r) => r.status)).toEqual(['CANCELLED', 'CANCELLED']);
+  });
+
+  it('returned to an earlier step, withdrawal follows the usual rule', () => {
+    const s = act(start(), ev('RETURN', actors.tom, { reason: 'x', target: { to: 'STEP', stepId: 'village-publicity' } }));
+    expectRefused(s, ev('WITHDRAW', actors.ann, {}), 'WITHDRAW_NOT_ALLOWED');
+    const lenient = act(start({ withdrawUntil: 'FINAL_DECISION' }), ev('RETURN', actors.tom, { reason: 'x', target: { to: 'STEP', stepId: 'village-publicity' } }));
+    expect(act(lenient, ev('WITHDRAW', actors.ann, {})).value).toBe('withdrawn');
   });
 });
 
