@@ -1,7 +1,7 @@
 import { getNextTransitions, type SnapshotFrom } from 'xstate';
-import { ALLOWED, refuse, type TRefusal } from './refusal';
+import { ALLOWED, type TRefusal } from './refusal';
 import type { TReviewMachine } from './review-machine';
-import { outOfStateRefusal, refusalFor } from './review-rules';
+import { outOfStateRefusal, refusalFor, validationRefusal } from './review-rules';
 import { ZReviewEvent, type TReviewEvent } from './schemas';
 
 export type TReviewSnapshot = SnapshotFrom<TReviewMachine>;
@@ -16,12 +16,9 @@ export type TReviewCheck = { ok: true; event: TReviewEvent } | TRefusal;
  * defaults applied, for the workflow to step with.
  */
 export function checkReviewAction(snapshot: TReviewSnapshot, rawEvent: unknown): TReviewCheck {
-  const parsed = ZReviewEvent.safeParse(rawEvent);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return refuse('VALIDATION_FAILED', issue?.message ?? 'invalid event', (issue?.path ?? []).join('.'));
-  }
-  const event = parsed.data;
+  const invalid = validationRefusal(rawEvent);
+  if (invalid) return invalid;
+  const event = ZReviewEvent.parse(rawEvent);
   const state = String(snapshot.value);
   const accepted =
     snapshot.status === 'active' && getNextTransitions(snapshot).some((transition) => transition.eventType === event.type);

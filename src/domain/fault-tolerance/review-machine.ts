@@ -81,8 +81,8 @@ export const reviewMachine = setup({
     canAppeal: rulesAllow,
     appealWindowHasClosed: rulesAllow,
     canOpenAppealReview: rulesAllow,
-    /** After the appeal round the decision is final: no second appeal window. */
-    appealStillPossible: ({ context }) => context.rounds.length === 1,
+    /** Filing opens the appeal window only in the first round: after the appeal the decision is final. */
+    canPubliciseWithAppealOpen: (args) => rulesAllow(args) && args.context.rounds.length === 1,
   },
   actions: {
     recordOpening: assign(({ event }) =>
@@ -223,7 +223,7 @@ export const reviewMachine = setup({
     publicity: {
       on: {
         PUBLICISE_AND_FILE: [
-          { guard: 'appealStillPossible', target: 'appealWindow', actions: 'recordFiling' },
+          { guard: 'canPubliciseWithAppealOpen', target: 'appealWindow', actions: 'recordFiling' },
           { guard: 'canPubliciseAndFile', target: 'resultApplied', actions: ['recordFiling', 'recordResultApplied'] },
         ],
       },

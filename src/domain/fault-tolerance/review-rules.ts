@@ -5,6 +5,7 @@ import { isWithinWindow, windowClosesAt } from './deadlines';
 import { refuse, type TRefusal } from './refusal';
 import {
   REVIEW_LEVELS,
+  ZReviewEvent,
   type TReviewContext,
   type TReviewEvent,
   type TReviewEventOf,
@@ -209,8 +210,16 @@ const rules: { [T in TReviewEvent['type']]: (context: TReviewContext, event: TRe
   },
 };
 
+/** The event's own shape (schemas.ts), so the machine refuses a malformed event exactly as the checker does. */
+export function validationRefusal(event: unknown): TRefusal | null {
+  const parsed = ZReviewEvent.safeParse(event);
+  if (parsed.success) return null;
+  const issue = parsed.error.issues[0];
+  return refuse('VALIDATION_FAILED', issue?.message ?? 'invalid event', (issue?.path ?? []).join('.'));
+}
+
 export function refusalFor(context: TReviewContext, event: TReviewEvent): TRefusal | null {
-  return (rules[event.type] as (c: TReviewContext, e: TReviewEvent) => TRefusal | null)(context, event);
+  return validationRefusal(event) ?? (rules[event.type] as (c: TReviewContext, e: TReviewEvent) => TRefusal | null)(context, event);
 }
 
 /**

@@ -83,7 +83,7 @@ export function graphEvents(snapshot: TReviewSnapshot): TReviewEvent[] {
         { type: 'RECORD_FINDING', criterion: 'FORCE_MAJEURE', value: 'UNCLEAR', evidence: [], investigatorId: OFFICIAL, at },
         // The first round's investigator: NEW_PEOPLE_REQUIRED on appeal, allowed in round one.
         ...(isAppeal
-          ? [{ type: 'RECORD_FINDING', criterion: 'FORCE_MAJEURE', value: 'UNCLEAR', evidence: [], investigatorId: INVESTIGATOR, at } as const]
+          ? [{ type: 'RECORD_FINDING', criterion: 'FORCE_MAJEURE', value: 'UNCLEAR', evidence: [], investigatorId: INVESTIGATOR, at } satisfies TReviewEvent]
           : []),
         { type: 'RECORD_EXCLUSION', actorId: clerk, at, exclusion },
         { type: 'RECORD_EXCLUSION', actorId: OFFICIAL, at, exclusion },
@@ -114,14 +114,18 @@ export function graphEvents(snapshot: TReviewSnapshot): TReviewEvent[] {
           correctiveMeasures: [{ id: 'cm-1', description: '建立风险预警', dueAt: DECIDED_AT + 30 * DAY }],
           ...(status.majority === 'LENIENT' ? { impactPeriodEndsAt: DECIDED_AT + 180 * DAY } : {}),
         },
-        ...(status.majority === 'LENIENT' ? [{ type: 'DECIDE', actorId: clerk, at: DECIDED_AT, correctiveMeasures: [] } as const] : []),
+        ...(status.majority === 'LENIENT' ? [{ type: 'DECIDE', actorId: clerk, at: DECIDED_AT, correctiveMeasures: [] } satisfies TReviewEvent] : []),
         { type: 'DECIDE', actorId: OFFICIAL, at: DECIDED_AT, correctiveMeasures: [] },
       ];
     }
+    // These steps have no rule beyond the event's shape, so a malformed one is the refusal.
     case 'writtenNotice':
-      return [{ type: 'SERVE_NOTICE', actorId: clerk, at: DECIDED_AT + DAY }];
+      return [{ type: 'SERVE_NOTICE', actorId: clerk, at: DECIDED_AT + DAY }, { type: 'SERVE_NOTICE', actorId: '', at: -1 }];
     case 'publicity':
-      return [{ type: 'PUBLICISE_AND_FILE', actorId: clerk, at: DECIDED_AT + 2 * DAY }];
+      return [
+        { type: 'PUBLICISE_AND_FILE', actorId: clerk, at: DECIDED_AT + 2 * DAY },
+        { type: 'PUBLICISE_AND_FILE', actorId: clerk, at: 1.5 },
+      ];
     case 'appealWindow': {
       const closesAt = context.appealClosesAt as number;
       return [

@@ -51,7 +51,7 @@ describe('fault-tolerance review: model-based paths (xstate/graph)', () => {
     expect([...visited].sort()).toEqual([...REVIEW_STATES].sort());
   });
 
-  it('exercises every guard both ways (guards whose rule has nothing to refuse: taken only)', () => {
+  it('exercises every guard both ways', () => {
     const outcomes = new Map<string, Set<boolean>>();
     const note = (guard: unknown, value: boolean) => {
       const name = typeof guard === 'string' ? guard : (guard as { type: string }).type;
@@ -59,7 +59,7 @@ describe('fault-tolerance review: model-based paths (xstate/graph)', () => {
     };
     for (const { state, transitions } of vertices) {
       const node = reviewMachine.states[String(state.value) as keyof typeof reviewMachine.states];
-      for (const { event, state: next } of Object.values(transitions)) {
+      for (const { event, state: next } of Object.values(transitions) as { event: TReviewEvent; state: TReviewSnapshot }[]) {
         const candidates = node.transitions.get(event.type) ?? [];
         const taken = moved(state, next)
           ? candidates.findIndex((t) => (t.target?.[0]?.key ?? String(state.value)) === String(next.value))
@@ -71,13 +71,8 @@ describe('fault-tolerance review: model-based paths (xstate/graph)', () => {
       }
     }
     const guards = Object.keys(reviewMachine.implementations.guards);
-    const neverRefused = ['canServeNotice', 'canPubliciseAndFile'];
-    for (const guard of guards) {
-      expect([guard, [...(outcomes.get(guard) ?? [])].sort()]).toEqual([
-        guard,
-        neverRefused.includes(guard) ? [true] : [false, true],
-      ]);
-    }
+    expect(guards.length).toBeGreaterThanOrEqual(17);
+    for (const guard of guards) expect([guard, [...(outcomes.get(guard) ?? [])].sort()]).toEqual([guard, [false, true]]);
   });
 
   it('the checker agrees with the machine on every event offered in every reachable snapshot', () => {

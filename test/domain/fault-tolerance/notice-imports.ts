@@ -1,0 +1,2 @@
+export { escapeHtml, formatYuan, renderWrittenNotice } from './imports';
+export { start } from './fixtures';
