@@ -1,0 +1,14 @@
+import type { TPrisma } from '../src/db/prisma';
+import { createProjectActivities } from './project-records';
+
+/**
+ * Every side effect the workflows need, built from injected dependencies so tests give them a
+ * real database of their own. Workflows import this module for its types only.
+ */
+export function createActivities(deps: { prisma: TPrisma }) {
+  return {
+    ...createProjectActivities(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,149 @@
+import type { TPrisma } from '../src/db/prisma';
+import type { TProjectLifecycleInput } from '../workflows/shared';
+
+export interface TTaskToOpen {
+  id: string;
+  projectId: string;
+  workflowId: string;
+  kind: string;
+  title: string;
+  candidateRole: string;
+  candidateOrgUnitId: string;
+  candidateOrgPath: string;
+}
+
+type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
+
+/** Upserts by the task's deterministic id: a retried activity finds the row and leaves it. */
+async function openTask(tx: TTx, task: TTaskToOpen) {
+  await tx.task.createMany({
+    data: [
+      {
+        id: task.id,
+        projectId: task.projectId,
+        workflowId: task.workflowId,
+        stepKey: task.kind,
+        kind: task.kind,
+        title: task.title,
+        candidateRole: task.candidateRole as never,
+        candidateOrgUnitId: task.candidateOrgUnitId,
+        candidateOrgPath: task.candidateOrgPath,
+      },
+    ],
+    skipDuplicates: true,
+  });
+}
+
+/** Audit events are keyed by the fact they record, so a retry cannot write a second copy. */
+async function appendAudit(tx: TTx, event: {
+  eventKey: string;
+  actorId?: string | null;
+  role?: string | null;
+  orgUnitId?: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  requestId?: string | null;
+  comment?: string | null;
+  details?: object;
+}) {
+  await tx.auditEvent.createMany({ data: [{ ...event, role: event.role as never, details: event.details as never }], skipDuplicates: true });
+}
+
+export function createProjectActivities({ prisma }: { prisma: TPrisma }) {
+  return {
+    async registerProject(args: { input: TProjectLifecycleInput; workflowId: string; stage: string; firstTask: TTaskToOpen | null }) {
+      const { input } = args;
+      const p = input.proposal;
+      await prisma.$transaction(async (tx) => {
+        await tx.project.createMany({
+          data: [
+            {
+              id: input.projectId,
+              workflowId: args.workflowId,
+              name: p.name,
+              industry: p.industry,
+              orgUnitId: p.orgUnitId,
+              countyId: input.county.id,
+              townshipId: input.township.id,
+              villageId: input.village.id,
+              orgPath: input.village.path,
+              budgetFen: BigInt(p.budgetFen),
+              proposerId: input.proposer.userId,
+              stage: args.stage,
+              proposal: p as never,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        if (args.firstTask) await openTask(tx, args.firstTask);
+        const grant = input.proposer.roles.find((g) => g.role === 'VILLAGE_COMMITTEE') ?? input.proposer.roles[0];
+        await appendAudit(tx, {
+          eventKey: `project-proposed:${input.projectId}`,
+          actorId: input.proposer.userId,
+          role: grant?.role,
+          orgUnitId: grant?.orgUnitId,
+          action: 'PROJECT_PROPOSED',
+          entityType: 'Project',
+          entityId: input.projectId,
+          requestId: input.requestId,
+          details: { name: p.name, budgetFen: p.budgetFen, stage: args.stage },
+        });
+      });
+    },
+
+    /** One decision: its record, the closed task, the project's stage, the next task, the audit. */
+    async recordDecision(args: {
+      projectId: string;
+      requestId: string;
+      taskId: string;
+      actorId: string;
+      role: string;
+      orgUnitId: string;
+      action: string;
+      comment: string | null;
+      stageBefore: string;
+      stageAfter: string;
+      nextTask: TTaskToOpen | null;
+    }) {
+      await prisma.$transaction(async (tx) => {
+        await tx.decision.createMany({
+          data: [
+            {
+              requestId: args.requestId,
+              taskId: args.taskId,
+              projectId: args.projectId,
+              actorId: args.actorId,
+              role: args.role as never,
+              orgUnitId: args.orgUnitId,
+              action: args.action,
+              comment: args.comment,
+              stageBefore: args.stageBefore,
+              stageAfter: args.stageAfter,
+              nextTaskId: args.nextTask?.id ?? null,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        await tx.task.updateMany({
+          where: { id: args.taskId, status: 'PENDING' },
+          data: { status: 'DONE', outcome: args.action, assigneeId: args.actorId, completedAt: new Date() },
+        });
+        await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stageAfter } });
+        if (args.nextTask) await openTask(tx, args.nextTask);
+        await appendAudit(tx, {
+          eventKey: `decision:${args.requestId}`,
+          actorId: args.actorId,
+          role: args.role,
+          orgUnitId: args.orgUnitId,
+          action: `TASK_${args.action.toUpperCase()}`,
+          entityType: 'Task',
+          entityId: args.taskId,
+          requestId: args.requestId,
+          comment: args.comment,
+          details: { projectId: args.projectId, stageAfter: args.stageAfter },
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,115 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The one place that reads the environment. Everything else receives a parsed `TConfig`, so an
+ * invalid setting fails at start with a message naming the variable, never later at first use.
+ */
+const ZEnvBoolean = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const ZPort = z.coerce.number().int().min(1).max(65535);
+
+export const ZEnv = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: ZPort.default(3000),
+  DATA_DIR: z.string().min(1).default('.data'),
+  /** Any PostgreSQL. When unset, the embedded PGlite under DATA_DIR is served on PGLITE_PORT. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  PGLITE_PORT: ZPort.default(54329),
+  /** A Temporal cluster or Temporal Cloud. When unset, `npm start` runs the local dev server. */
+  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port').optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('bangfu'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: ZEnvBoolean.optional(),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  TEMPORAL_DEV_PORT: ZPort.default(7233),
+  TEMPORAL_UI_PORT: ZPort.default(8233),
+  TEMPORAL_UI_URL: z.url().optional(),
+  /** Seed the demo county and demo accounts. Refused in production. */
+  DEMO_SEED: ZEnvBoolean.optional(),
+  DEMO_PASSWORD: z.string().min(8).default('bangfu-demo-2026'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+
+export interface TConfig {
+  env: TEnv['NODE_ENV'];
+  http: { host: string; port: number };
+  dataDir: string;
+  database: { url: string | undefined; embedded: boolean; pglitePort: number };
+  temporal: {
+    address: string | undefined;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string } | false;
+    cliPath?: string;
+    devPort: number;
+    uiPort: number;
+    uiUrl: string;
+  };
+  demo: { seed: boolean; password: string };
+  logLevel: TEnv['LOG_LEVEL'];
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): TConfig {
+  // Empty strings mean "unset": shells and .env files often export VAR= to clear a value.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ZEnv.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && e.DEMO_SEED) {
+    throw new ConfigError('Invalid configuration:\n  DEMO_SEED: demo accounts are never created when NODE_ENV=production');
+  }
+  const anyTls = e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_KEY_PATH || e.TEMPORAL_TLS_CA_PATH || e.TEMPORAL_TLS_SERVER_NAME;
+  const tlsOn = e.TEMPORAL_TLS ?? Boolean(anyTls || e.TEMPORAL_API_KEY);
+  return {
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT },
+    dataDir: path.resolve(e.DATA_DIR),
+    database: { url: e.DATABASE_URL, embedded: !e.DATABASE_URL, pglitePort: e.PGLITE_PORT },
+    temporal: {
+      address: e.TEMPORAL_ADDRESS,
+      namespace: e.TEMPORAL_NAMESPACE,
+      taskQueue: e.TEMPORAL_TASK_QUEUE,
+      apiKey: e.TEMPORAL_API_KEY,
+      tls: tlsOn
+        ? {
+            certPath: e.TEMPORAL_TLS_CERT_PATH,
+            keyPath: e.TEMPORAL_TLS_KEY_PATH,
+            caPath: e.TEMPORAL_TLS_CA_PATH,
+            serverName: e.TEMPORAL_TLS_SERVER_NAME,
+          }
+        : false,
+      cliPath: e.TEMPORAL_CLI_PATH,
+      devPort: e.TEMPORAL_DEV_PORT,
+      uiPort: e.TEMPORAL_UI_PORT,
+      uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
+    },
+    demo: { seed: e.DEMO_SEED ?? e.NODE_ENV !== 'production', password: e.DEMO_PASSWORD },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** The embedded database's URL, used when DATABASE_URL is unset. */
+export function embeddedDatabaseUrl(port: number): string {
+  return `postgresql://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
+}
+
+export function databaseUrl(config: TConfig): string {
+  return config.database.url ?? embeddedDatabaseUrl(config.database.pglitePort);
+}

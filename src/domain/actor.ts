@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { ZRole, type TRole } from './roles';
+
+/**
+ * Who is acting, as the workflow sees it: the user and every role they hold, each with the
+ * materialised path of its org unit so scope checks are a prefix match and need no database.
+ */
+export const ZRoleGrant = z.object({
+  role: ZRole,
+  orgUnitId: z.string().min(1),
+  orgPath: z.string().startsWith('/'),
+});
+export type TRoleGrant = z.infer<typeof ZRoleGrant>;
+
+export const ZActor = z.object({
+  userId: z.string().min(1),
+  displayName: z.string().optional(),
+  roles: z.array(ZRoleGrant),
+});
+export type TActor = z.infer<typeof ZActor>;
+
+/** A grant covers an org unit when the unit is the grant's unit or lies below it. */
+export function grantCovers(grant: Pick<TRoleGrant, 'orgPath'>, targetOrgPath: string): boolean {
+  return targetOrgPath.startsWith(grant.orgPath);
+}
+
+/** The grant under which the actor may act as `role` on something at `targetOrgPath`, if any. */
+export function findGrant(actor: TActor, role: TRole, targetOrgPath: string): TRoleGrant | undefined {
+  return actor.roles.find((g) => g.role === role && grantCovers(g, targetOrgPath));
+}
+
+export function hasRole(actor: TActor, role: TRole): boolean {
+  return actor.roles.some((g) => g.role === role);
+}

@@ -1,0 +1,58 @@
+import { assign, setup } from 'xstate';
+
+/**
+ * The project lifecycle as far as the walking skeleton goes: proposal → township review →
+ * approved, or returned to the village for revision and resubmitted. Pure: the workflow steps it
+ * with `transition()` and performs whatever the new state asks for.
+ */
+export type TLifecycleEvent =
+  | { type: 'SUBMIT' }
+  | { type: 'APPROVE'; actorId: string }
+  | { type: 'RETURN'; actorId: string; reason: string }
+  | { type: 'RESUBMIT'; actorId: string };
+
+export interface TLifecycleContext {
+  projectId: string;
+  proposerId: string;
+  /** How many times the township review has been opened; names each round's task. */
+  reviewRound: number;
+}
+
+export const LIFECYCLE_STAGES = ['PROPOSED', 'TOWNSHIP_REVIEW', 'RETURNED', 'APPROVED'] as const;
+export type TLifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+export const lifecycleMachine = setup({
+  types: {
+    context: {} as TLifecycleContext,
+    events: {} as TLifecycleEvent,
+    input: {} as { projectId: string; proposerId: string },
+  },
+  guards: {
+    // Separation of duties (domain.md §1): nobody approves a project they proposed.
+    notTheProposer: ({ context, event }) => 'actorId' in event && event.actorId !== context.proposerId,
+    isTheProposer: ({ context, event }) => 'actorId' in event && event.actorId === context.proposerId,
+  },
+}).createMachine({
+  id: 'projectLifecycle',
+  context: ({ input }) => ({ projectId: input.projectId, proposerId: input.proposerId, reviewRound: 0 }),
+  initial: 'PROPOSED',
+  states: {
+    PROPOSED: {
+      on: { SUBMIT: { target: 'TOWNSHIP_REVIEW', actions: assign({ reviewRound: ({ context }) => context.reviewRound + 1 }) } },
+    },
+    TOWNSHIP_REVIEW: {
+      on: {
+        APPROVE: { target: 'APPROVED', guard: 'notTheProposer' },
+        RETURN: { target: 'RETURNED', guard: 'notTheProposer' },
+      },
+    },
+    RETURNED: {
+      on: {
+        RESUBMIT: { target: 'TOWNSHIP_REVIEW', actions: assign({ reviewRound: ({ context }) => context.reviewRound + 1 }) },
+      },
+    },
+    APPROVED: { type: 'final' },
+  },
+});
+
+export type TLifecycleMachine = typeof lifecycleMachine;

@@ -1,0 +1,59 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { actorForToken } from '../auth/tokens';
+import type { TAppDeps } from './context';
+import { toAppError } from './errors';
+import { authRoutes } from './routes/auth';
+import { projectRoutes } from './routes/projects';
+import { taskRoutes } from './routes/tasks';
+import { webRoutes } from './web';
+
+export async function buildApp(deps: TAppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Bangfu API', description: '帮扶产业项目 workflow and approval engine', version: '0.1.0' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  app.decorateRequest('actor', null);
+  app.addHook('onRequest', async (req) => {
+    const header = req.headers.authorization;
+    if (header?.startsWith('Bearer ')) req.actor = await actorForToken(deps.prisma, header.slice(7).trim());
+  });
+
+  app.setErrorHandler((err, req, reply) => {
+    const appError = toAppError(err);
+    if (appError.status >= 500) req.log.error({ err }, 'request failed');
+    reply.code(appError.status).send(appError.toJSON());
+  });
+  app.setNotFoundHandler((req, reply) => {
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}`, details: [] } });
+  });
+
+  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and dependencies' } }, async (_req, reply) => {
+    const checks = { database: false, temporal: false };
+    await deps.prisma.$queryRawUnsafe('SELECT 1').then(() => (checks.database = true), () => undefined);
+    await deps.temporal.workflowService.getSystemInfo({}).then(() => (checks.temporal = true), () => undefined);
+    return reply.code(checks.database && checks.temporal ? 200 : 503).send({ ok: checks.database && checks.temporal, checks });
+  });
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await authRoutes(app, deps);
+  await projectRoutes(app, deps);
+  await taskRoutes(app, deps);
+  await webRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,42 @@
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, isErrorCode, type TErrorDetail } from '../domain/errors';
+
+/** True when the error means the database cannot be reached (so the API says 503, not 500). */
+function isDatabaseUnavailable(err: unknown): boolean {
+  const text = `${(err as Error)?.name ?? ''} ${(err as Error)?.message ?? ''} ${(err as { code?: string })?.code ?? ''}`;
+  return /ECONNREFUSED|ECONNRESET|Connection terminated|DatabaseNotReachable|P1001|P1017|timeout exceeded when trying to connect/i.test(text);
+}
+
+/** Every failure leaves the API as the same `{ error: { code, message, details } }` shape. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const where = err.validationContext ?? 'body';
+    const details: TErrorDetail[] = err.validation.map((v) => ({
+      path: [where, ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+      message: v.message ?? 'invalid',
+    }));
+    return new AppError('VALIDATION_FAILED', 'the request is invalid', details);
+  }
+  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) {
+    return fromApplicationFailure(err.cause);
+  }
+  if (err instanceof ApplicationFailure) return fromApplicationFailure(err);
+  if (err instanceof WorkflowNotFoundError) return new AppError('NOT_FOUND', 'the workflow behind this item no longer runs');
+  const e = err as { statusCode?: number; code?: string; message?: string };
+  if (e?.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || e?.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || (e?.statusCode === 400 && e.code?.startsWith('FST_'))) {
+    return new AppError('VALIDATION_FAILED', e.message ?? 'malformed request', [{ path: 'body', message: e.message ?? 'malformed' }]);
+  }
+  if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('VALIDATION_FAILED', 'request body too large', [{ path: 'body', message: 'too large' }]);
+  if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('VALIDATION_FAILED', 'unsupported content type', [{ path: 'headers.content-type', message: 'expected application/json' }]);
+  if (isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE', 'the database is unreachable; try again shortly');
+  return new AppError('INTERNAL', 'internal error');
+}
+
+function fromApplicationFailure(f: ApplicationFailure): AppError {
+  const code = isErrorCode(f.type) ? f.type : 'CONFLICT';
+  const details = Array.isArray(f.details?.[0]) ? (f.details[0] as TErrorDetail[]) : (f.details as TErrorDetail[] | undefined) ?? [];
+  return new AppError(code, f.message, details.filter((d) => d && typeof d.path === 'string'));
+}

@@ -1,0 +1,135 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { z } from 'zod';
+import { findGrant, type TActor } from '../../domain/actor';
+import { AppError } from '../../domain/errors';
+import { ZProposal } from '../../domain/lifecycle/proposal';
+import { formatFen } from '../../domain/policies/money';
+import { requireActor } from '../auth-guard';
+import type { TAppDeps } from '../context';
+import type { projectLifecycle } from '../../../workflows/project-lifecycle';
+import { projectStateQuery, projectWorkflowId, registerProjectUpdate, type TProjectLifecycleInput } from '../../../workflows/shared';
+
+export const ZCreateProjectBody = z.intersection(ZProposal, z.object({ requestId: z.string().trim().min(8).max(100) }));
+
+const ZProjectParams = z.object({ id: z.string().min(1).max(64) });
+
+/** The same client request always names the same project, so a retried POST starts nothing new. */
+function projectIdFor(actorId: string, requestId: string): string {
+  return crypto.createHash('sha256').update(`${actorId}\n${requestId}`).digest('hex').slice(0, 20);
+}
+
+/** Who may read a project: any role granted at or above its village. */
+function canSee(actor: TActor, orgPath: string): boolean {
+  return actor.roles.some((g) => orgPath.startsWith(g.orgPath));
+}
+
+export function serializeProject(p: { budgetFen: bigint } & Record<string, unknown>) {
+  return { ...p, budgetFen: Number(p.budgetFen) };
+}
+
+export async function projectRoutes(app: FastifyInstance, { prisma, temporal, config }: TAppDeps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post('/api/projects', { schema: { tags: ['projects'], summary: 'Propose a project (申报) and start its workflow', body: ZCreateProjectBody } }, async (req, reply) => {
+    const actor = requireActor(req);
+    const { requestId, ...proposal } = req.body;
+    const village = await prisma.orgUnit.findUnique({ where: { id: proposal.orgUnitId }, include: { parent: { include: { parent: true } } } });
+    if (!village || village.level !== 'VILLAGE' || !village.parent?.parent) {
+      throw new AppError('VALIDATION_FAILED', 'a project is proposed for a village', [{ path: 'body.orgUnitId', message: 'unknown village' }]);
+    }
+    const grant = findGrant(actor, 'VILLAGE_COMMITTEE', village.path) ?? findGrant(actor, 'ADMIN', village.path);
+    if (!grant) {
+      const holdsRole = actor.roles.some((g) => g.role === 'VILLAGE_COMMITTEE' || g.role === 'ADMIN');
+      throw new AppError(holdsRole ? 'OUT_OF_SCOPE' : 'ROLE_NOT_ALLOWED', holdsRole ? 'this village is outside your org units' : 'only a village committee or an administrator proposes projects', [{ path: 'body.orgUnitId', message: 'not allowed' }]);
+    }
+    const township = village.parent;
+    const county = township.parent!;
+    const projectId = projectIdFor(actor.userId, requestId);
+    const workflowId = projectWorkflowId(projectId);
+    const input: TProjectLifecycleInput = {
+      projectId,
+      proposal,
+      proposer: actor,
+      requestId,
+      county: { id: county.id, name: county.name, path: county.path },
+      township: { id: township.id, name: township.name, path: township.path },
+      village: { id: village.id, name: village.name, path: village.path },
+    };
+    try {
+      const registered = await temporal.workflow.executeUpdateWithStart(registerProjectUpdate, {
+        args: [],
+        updateId: `register-${requestId}`.slice(0, 200),
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof projectLifecycle>('projectLifecycle', {
+          workflowId,
+          taskQueue: config.temporal.taskQueue,
+          args: [input],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          // A finished project's id is never reused: a late retry must not start it again.
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          staticSummary: `${proposal.name} · ${village.name} · ${formatFen(proposal.budgetFen)}`,
+          staticDetails: `**项目** ${proposal.name}  \n**产业** ${proposal.industry}  \n**村** ${county.name} / ${township.name} / ${village.name}  \n**预算** ${formatFen(proposal.budgetFen)}  \n**实施主体** ${proposal.implementer.name}`,
+        }),
+      });
+      return reply.code(201).send(registered);
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        const existing = await prisma.project.findUnique({ where: { id: projectId } });
+        if (existing) return reply.code(200).send({ projectId, workflowId, stage: existing.stage, taskId: null });
+      }
+      throw err;
+    }
+  });
+
+  r.get('/api/projects', {
+    schema: {
+      tags: ['projects'],
+      summary: 'Projects in my org units',
+      querystring: z.object({
+        stage: z.string().max(40).optional(),
+        page: z.coerce.number().int().min(1).max(10_000).default(1),
+        pageSize: z.coerce.number().int().min(1).max(200).default(50),
+      }),
+    },
+  }, async (req) => {
+    const actor = requireActor(req);
+    const where = {
+      OR: actor.roles.map((g) => ({ orgPath: { startsWith: g.orgPath } })),
+      ...(req.query.stage ? { stage: req.query.stage } : {}),
+    };
+    if (actor.roles.length === 0) return { items: [], total: 0, page: req.query.page, pageSize: req.query.pageSize };
+    const [items, total] = await Promise.all([
+      prisma.project.findMany({ where, orderBy: { createdAt: 'desc' }, skip: (req.query.page - 1) * req.query.pageSize, take: req.query.pageSize }),
+      prisma.project.count({ where }),
+    ]);
+    return { items: items.map(serializeProject), total, page: req.query.page, pageSize: req.query.pageSize };
+  });
+
+  r.get('/api/projects/:id', { schema: { tags: ['projects'], summary: 'A project: stage, open tasks and full history', params: ZProjectParams } }, async (req) => {
+    const actor = requireActor(req);
+    const project = await prisma.project.findUnique({
+      where: { id: req.params.id },
+      include: { tasks: { orderBy: { createdAt: 'asc' } }, decisions: { orderBy: { createdAt: 'asc' } } },
+    });
+    if (!project || !canSee(actor, project.orgPath)) throw new AppError('NOT_FOUND', `no project ${req.params.id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
+    const audit = await prisma.auditEvent.findMany({
+      where: { OR: [{ entityType: 'Project', entityId: project.id }, { entityType: 'Task', entityId: { in: project.tasks.map((t) => t.id) } }] },
+      orderBy: { id: 'asc' },
+    });
+    // The workflow is the source of truth for what is pending right now; the rows are its projection.
+    let live: unknown = null;
+    try {
+      live = await temporal.workflow.getHandle(project.workflowId).query(projectStateQuery);
+    } catch {
+      live = null;
+    }
+    return {
+      ...serializeProject(project),
+      temporalUiUrl: `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${project.workflowId}`,
+      live,
+      history: audit.map((a) => ({ ...a, id: String(a.id) })),
+    };
+  });
+}

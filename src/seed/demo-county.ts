@@ -1,0 +1,53 @@
+import type { TPrisma } from '../db/prisma';
+import { hashPassword } from '../auth/password';
+import type { TRole } from '../domain/roles';
+
+/**
+ * A demo county (示范县) with two townships and four villages, and one account per role.
+ * Runs only when demo seeding is on, which the config refuses in production.
+ */
+export const DEMO_ORG = {
+  county: { id: 'c-qingshan', name: '青山县' },
+  townships: [
+    { id: 't-hexi', name: '河西镇', villages: [{ id: 'v-taoyuan', name: '桃源村' }, { id: 'v-shiqiao', name: '石桥村' }] },
+    { id: 't-dongling', name: '东岭乡', villages: [{ id: 'v-chaling', name: '茶岭村' }, { id: 'v-yunshui', name: '云水村' }] },
+  ],
+} as const;
+
+export const DEMO_USERS: Array<{ username: string; displayName: string; role: TRole; orgUnitId: string }> = [
+  { username: 'admin', displayName: '系统管理员', role: 'ADMIN', orgUnitId: 'c-qingshan' },
+  { username: 'village', displayName: '桃源村两委 王村长', role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-taoyuan' },
+  { username: 'village2', displayName: '茶岭村两委 李书记', role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-chaling' },
+  { username: 'township', displayName: '河西镇审核 张审核', role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' },
+  { username: 'township2', displayName: '东岭乡审核 赵审核', role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-dongling' },
+  { username: 'agri', displayName: '县农业农村局 刘科长', role: 'COUNTY_AGRICULTURE', orgUnitId: 'c-qingshan' },
+  { username: 'finance', displayName: '县财政局 陈科长', role: 'COUNTY_FINANCE', orgUnitId: 'c-qingshan' },
+  { username: 'leader', displayName: '县领导小组 周组长', role: 'COUNTY_LEADING_GROUP', orgUnitId: 'c-qingshan' },
+  { username: 'expert', displayName: '第三方专家 吴工', role: 'EXPERT', orgUnitId: 'c-qingshan' },
+  { username: 'discipline', displayName: '县纪委监委 郑主任', role: 'DISCIPLINE_INSPECTION', orgUnitId: 'c-qingshan' },
+  { username: 'implementer', displayName: '桃源茶叶合作社', role: 'IMPLEMENTER', orgUnitId: 'v-taoyuan' },
+  { username: 'monitor', displayName: '县监测审计 孙审计', role: 'MONITOR', orgUnitId: 'c-qingshan' },
+];
+
+/** Idempotent: running it again changes nothing (existing users keep their passwords). */
+export async function seedDemoCounty(prisma: TPrisma, password: string): Promise<{ users: number; orgUnits: number }> {
+  const c = DEMO_ORG.county;
+  const units: Array<{ id: string; name: string; level: 'COUNTY' | 'TOWNSHIP' | 'VILLAGE'; parentId: string | null; path: string }> = [
+    { id: c.id, name: c.name, level: 'COUNTY', parentId: null, path: `/${c.id}/` },
+  ];
+  for (const t of DEMO_ORG.townships) {
+    units.push({ id: t.id, name: t.name, level: 'TOWNSHIP', parentId: c.id, path: `/${c.id}/${t.id}/` });
+    for (const v of t.villages) units.push({ id: v.id, name: v.name, level: 'VILLAGE', parentId: t.id, path: `/${c.id}/${t.id}/${v.id}/` });
+  }
+  await prisma.orgUnit.createMany({ data: units, skipDuplicates: true });
+  const passwordHash = await hashPassword(password);
+  for (const u of DEMO_USERS) {
+    const user = await prisma.user.upsert({
+      where: { username: u.username },
+      create: { username: u.username, displayName: u.displayName, passwordHash },
+      update: {},
+    });
+    await prisma.roleAssignment.createMany({ data: [{ userId: user.id, role: u.role, orgUnitId: u.orgUnitId }], skipDuplicates: true });
+  }
+  return { users: DEMO_USERS.length, orgUnits: units.length };
+}

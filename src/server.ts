@@ -1,0 +1,28 @@
+import { pathToFileURL } from 'node:url';
+import { loadConfig, databaseUrl, type TConfig } from './config';
+import { createPrisma } from './db/prisma';
+import { buildApp } from './http/app';
+import { connectClient } from './temporal/connection';
+
+/** The HTTP API and web app. Stateless: run as many as you like behind a load balancer. */
+export async function main(config: TConfig = loadConfig()) {
+  const prisma = createPrisma({ url: databaseUrl(config) });
+  const temporal = await connectClient(config);
+  const app = await buildApp({ config, prisma, temporal });
+  await app.listen({ host: config.http.host, port: config.http.port });
+  const stop = async () => {
+    await app.close();
+    await temporal.connection.close();
+    await prisma.$disconnect();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(`[server] ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { TConfig } from '../config';
+
+/** TLS/API-key options shared by the client and the worker connection (Temporal Cloud, mTLS clusters). */
+function connectionOptions(config: TConfig, address: string) {
+  const t = config.temporal;
+  const tls = t.tls
+    ? {
+        serverNameOverride: t.tls.serverName,
+        serverRootCACertificate: t.tls.caPath ? fs.readFileSync(t.tls.caPath) : undefined,
+        clientCertPair:
+          t.tls.certPath && t.tls.keyPath
+            ? { crt: fs.readFileSync(t.tls.certPath), key: fs.readFileSync(t.tls.keyPath) }
+            : undefined,
+      }
+    : undefined;
+  return { address, tls, apiKey: t.apiKey, metadata: t.apiKey ? { 'temporal-namespace': t.namespace } : undefined };
+}
+
+export function temporalAddress(config: TConfig): string {
+  return config.temporal.address ?? `127.0.0.1:${config.temporal.devPort}`;
+}
+
+export async function connectClient(config: TConfig): Promise<Client> {
+  const connection = await Connection.connect(connectionOptions(config, temporalAddress(config)));
+  return new Client({ connection, namespace: config.temporal.namespace });
+}
+
+export async function connectWorker(config: TConfig): Promise<NativeConnection> {
+  return NativeConnection.connect(connectionOptions(config, temporalAddress(config)));
+}

@@ -1,0 +1,54 @@
+import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { loadConfig, databaseUrl, type TConfig } from './config';
+import { createPrisma, type TPrisma } from './db/prisma';
+import { connectClient, connectWorker } from './temporal/connection';
+import { ensureSearchAttributes } from './temporal/search-attributes';
+import { createActivities } from '../activities';
+
+export const WORKFLOWS_PATH = createRequire(import.meta.url).resolve('../workflows/index.ts');
+
+/** A worker hosting every workflow and activity on the configured task queue. */
+export async function createWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  prisma: TPrisma;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  identity?: string;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({ prisma: opts.prisma }),
+    ...(opts.identity ? { identity: opts.identity } : {}),
+  });
+}
+
+export async function main(config: TConfig = loadConfig()) {
+  const prisma = createPrisma({ url: databaseUrl(config) });
+  const client = await connectClient(config);
+  try {
+    const added = await ensureSearchAttributes(client, config.temporal.namespace);
+    if (added.length) console.log(`[worker] registered search attributes: ${added.join(', ')}`);
+  } catch (err) {
+    console.warn(`[worker] could not register search attributes (add them on the cluster yourself): ${(err as Error).message}`);
+  }
+  const connection = await connectWorker(config);
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, prisma });
+  console.log(`[worker] polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}"`);
+  await worker.run();
+  await connection.close();
+  await client.connection.close();
+  await prisma.$disconnect();
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err) => {
+    console.error(`[worker] ${err instanceof Error ? err.message : err}`);
+    process.exit(1);
+  });
+}
