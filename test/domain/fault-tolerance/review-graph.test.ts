@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { transition } from 'xstate';
 import { createTestModel, getAdjacencyMap, getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { graphEvents, graphInput, serializeReviewState } from './graph-events';
-import { makeInput } from './fixtures';
+import { APPROVER, makeInput } from './fixtures';
 import {
   REVIEW_STATES,
   checkReviewAction,
@@ -91,6 +91,46 @@ describe('fault-tolerance review: model-based paths (xstate/graph)', () => {
       }
     }
     expect(checked).toBeGreaterThan(1000);
+  });
+
+  it('every simple path of allowed actions ends in a final state with a coherent record', () => {
+    // Narrowed so the simple paths stay enumerable: one set of findings, members vote in list
+    // order and all of them vote before the decision, no revotes, no late exclusions (covered above).
+    const paths = getSimplePaths(reviewMachine, {
+      ...options,
+      filterEvents: (snapshot, event) => {
+        if (!checkReviewAction(snapshot, event).ok) return false;
+        const round = snapshot.context.rounds.at(-1)!;
+        const voters = round.body.memberIds.filter((m) => m !== APPROVER);
+        const voted = new Set(round.ballots.map((b) => b.memberId));
+        switch (event.type) {
+          case 'RECORD_EXCLUSION':
+          case 'CALL_REVOTE':
+          case 'OPEN_BY_BODY':
+            return false;
+          case 'RECORD_FINDING':
+            return event.value === (event.criterion === 'FORCE_MAJEURE' ? 'NOT_MET' : 'MET');
+          case 'CAST_VOTE':
+            return event.memberId === voters.find((m) => !voted.has(m));
+          case 'DECIDE':
+            return voters.every((m) => voted.has(m));
+          default:
+            return true;
+        }
+      },
+    });
+    const finals = paths.filter((p) => p.state.status === 'done');
+    const ends = new Set(finals.map((p) => String(p.state.value)));
+    expect([...ends].sort()).toEqual(['lapsed', 'refused', 'resultApplied']);
+    // 3 members, 3 choices, 6 of the 27 ballots split three ways: 21 decisions, each final or appealed
+    // into another 21 decisions.
+    expect(finals.filter((p) => p.state.value === 'resultApplied')).toHaveLength(21 + 21 * 21);
+    for (const path of finals) {
+      if (path.state.value !== 'resultApplied') continue;
+      const final = path.state.context.rounds.at(-1)!.decision!;
+      const effects = officialRecordEffects(path.state.context);
+      expect(effects.map((e) => e.outcome)).toEqual([final.outcome, final.outcome]);
+    }
   });
 
   it('an inadmissible case has no simple path to any decision, let alone an exemption', () => {

@@ -105,6 +105,25 @@ describe('fault-tolerance review: whole cases', () => {
     expect(s.context.termination?.kind).toBe('EXCLUSION_FOUND');
   });
 
+  it('an exemption at the first level is superseded when the appeal level finds an exclusion', () => {
+    let s = steps(toDecision(), votes({ m1: 'EXEMPT', m2: 'EXEMPT' }));
+    s = toAppealWindow(s);
+    const deadline = s.context.appealClosesAt as number;
+    s = steps(s, [
+      { type: 'APPEAL', appellantId: OTHER_OFFICIAL, grounds: '对纠错措施有异议', at: deadline - DAY },
+      { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { name: '市纪委', level: 'CITY', memberIds: APPEAL_MEMBERS } },
+      {
+        type: 'RECORD_EXCLUSION',
+        actorId: APPEAL_CLERK,
+        at: deadline + DAY,
+        exclusion: { kind: 'FUND_MISUSE', description: '复核中查明截留项目资金', evidence: ['audit-2026-09'] },
+      },
+    ]);
+    expect(s.value).toBe('refused');
+    expect(s.context.rounds[0].decision?.outcome).toBe('EXEMPT');
+    expect(officialRecordEffects(s.context)).toEqual([]);
+  });
+
   it('refuses an official or an earlier approver as investigator or voter (conflict of interest)', () => {
     let s = steps(start(makeInput({ decidingBody: { name: '县纪委', level: 'COUNTY', memberIds: [...MEMBERS, 'u-approver-zhao'] } })), [
       { type: 'APPLY', applicantId: OFFICIAL, at: T0 },
