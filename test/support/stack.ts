@@ -1,0 +1,100 @@
+import crypto from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { inject } from 'vitest';
+import { loadConfig, type TConfig } from '../../src/config';
+import { buildApp } from '../../src/http/app';
+import { issueToken } from '../../src/auth/tokens';
+import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
+import { DEMO_USERS, seedDemoCounty } from '../../src/seed/demo-county';
+import type { TPrisma } from '../../src/db/prisma';
+import { createTestDatabase } from './db';
+
+export const DEMO_PASSWORD = 'test-password-123';
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+export interface TTestStack {
+  prisma: TPrisma;
+  client: Client;
+  worker: Worker;
+  app: FastifyInstance;
+  config: TConfig;
+  taskQueue: string;
+  /** Bearer token per demo username. */
+  tokens: Record<string, string>;
+  userIds: Record<string, string>;
+  close(): Promise<void>;
+}
+
+/**
+ * The real system for one test file: its own schema, a worker on its own task queue against the
+ * shared dev server, the Fastify app (driven through `inject`), and the demo county seeded.
+ */
+export async function startTestStack(opts: { app?: boolean } = {}): Promise<TTestStack> {
+  quietRuntime();
+  const db = await createTestDatabase();
+  const address = inject('temporalAddress');
+  const taskQueue = `test-${crypto.randomBytes(4).toString('hex')}`;
+  const config = loadConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, prisma: db.prisma, workflowBundle });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  await seedDemoCounty(db.prisma, DEMO_PASSWORD);
+  const tokens: Record<string, string> = {};
+  const userIds: Record<string, string> = {};
+  for (const u of DEMO_USERS) {
+    const user = await db.prisma.user.findUniqueOrThrow({ where: { username: u.username } });
+    userIds[u.username] = user.id;
+    tokens[u.username] = await issueToken(db.prisma, user.id, 'test');
+  }
+  const app = opts.app === false ? (null as unknown as FastifyInstance) : await buildApp({ config, prisma: db.prisma, temporal: client });
+  return {
+    prisma: db.prisma,
+    client,
+    worker,
+    app,
+    config,
+    taskQueue,
+    tokens,
+    userIds,
+    async close() {
+      if (app) await app.close();
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      await db.drop();
+    },
+  };
+}
+
+/** A valid proposal for the demo village 桃源村, with overrides. */
+export function sampleProposal(overrides: Record<string, unknown> = {}) {
+  return {
+    name: '桃源村高山茶园提质扩面',
+    industry: '茶叶',
+    orgUnitId: 'v-taoyuan',
+    budgetFen: 50_000_000,
+    fundingSources: [
+      { source: 'CENTRAL_LINKAGE', amountFen: 40_000_000 },
+      { source: 'OWN_CAPITAL', amountFen: 10_000_000 },
+    ],
+    implementer: { name: '桃源茶叶合作社' },
+    householdLinkage: { households: 86, mechanism: '务工工资 + 入股分红' },
+    performanceTargets: [{ indicator: '新增茶园面积', target: '300亩' }],
+    meetingRecord: '2026-11-20 村民代表大会，到会45人，同意42人',
+    ...overrides,
+  };
+}
+
+export const newRequestId = () => `req-${crypto.randomUUID()}`;
