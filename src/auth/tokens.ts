@@ -2,6 +2,11 @@ import crypto from 'node:crypto';
 import type { TPrisma } from '../db/prisma';
 import type { TActor } from '../domain/actor';
 
+export type TTokenKind = 'PERSONAL' | 'LOGIN' | 'SESSION';
+
+/** How long a sign-in lasts, as a session cookie or as the bearer token login returns. */
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
 /** Bearer tokens are random; only their sha256 is stored, so a database leak reveals no token. */
 export function newToken(): { token: string; hash: string } {
   const token = `bf_${crypto.randomBytes(32).toString('base64url')}`;
@@ -12,19 +17,54 @@ export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-export async function issueToken(prisma: TPrisma, userId: string, name: string): Promise<string> {
-  const { token, hash } = newToken();
-  await prisma.apiToken.create({ data: { userId, name, tokenHash: hash } });
+export async function issueToken(
+  prisma: TPrisma,
+  userId: string,
+  name: string,
+  options: { kind?: TTokenKind; expiresAt?: Date | null } = {},
+): Promise<string> {
+  const { token } = await issueTokenRecord({ prisma, userId, name, ...options });
   return token;
 }
 
-/** The actor behind a bearer token, with every role grant and its org path; null if invalid. */
-export async function actorForToken(prisma: TPrisma, token: string): Promise<TActor | null> {
-  const row = await prisma.apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
-    include: { user: { include: { roles: { include: { orgUnit: true } } } } },
-  });
+/** Like issueToken, with the stored row too (for the one response that may show the token). */
+export async function issueTokenRecord({ prisma, userId, name, kind = 'PERSONAL', expiresAt = null }: {
+  prisma: Pick<TPrisma, 'apiToken'>;
+  userId: string;
+  name: string;
+  kind?: TTokenKind;
+  expiresAt?: Date | null;
+}) {
+  const { token, hash } = newToken();
+  const record = await prisma.apiToken.create({ data: { userId, name, kind, tokenHash: hash, expiresAt } });
+  return { token, record };
+}
+
+const USER_WITH_GRANTS = { user: { include: { roles: { include: { orgUnit: true } } } } } as const;
+
+/** Session tokens live only in the signed cookie; a bearer header carrying one is refused. */
+const KINDS_BY_CHANNEL: Record<'bearer' | 'cookie', TTokenKind[]> = {
+  bearer: ['PERSONAL', 'LOGIN'],
+  cookie: ['SESSION'],
+};
+
+/** Writing lastUsedAt on every request would double the writes; once a minute is enough to show. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/**
+ * The actor behind a token, with every role grant and its org path; null if the token is unknown,
+ * revoked, expired, of the wrong kind for the channel it came by, or its user is deactivated.
+ */
+export async function actorForToken(prisma: TPrisma, token: string, channel: 'bearer' | 'cookie' = 'bearer'): Promise<TActor | null> {
+  const row = await prisma.apiToken.findUnique({ where: { tokenHash: hashToken(token) }, include: USER_WITH_GRANTS });
+  const now = Date.now();
   if (!row || row.revokedAt || !row.user.active) return null;
+  if (!KINDS_BY_CHANNEL[channel].includes(row.kind)) return null;
+  if (row.expiresAt && row.expiresAt.getTime() <= now) return null;
+  if (!row.lastUsedAt || now - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    // Best effort and off the request's path: a lost timestamp is harmless.
+    prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
+  }
   return actorFromUser(row.user);
 }
 
@@ -38,4 +78,13 @@ export function actorFromUser(user: {
     displayName: user.displayName,
     roles: user.roles.map((r) => ({ role: r.role as TActor['roles'][number]['role'], orgUnitId: r.orgUnitId, orgPath: r.orgUnit.path })),
   };
+}
+
+/** Revokes the sign-in tokens (not personal tokens) of a user, e.g. after a password change. */
+export async function revokeSignIns({ prisma, userId, exceptHashes = [] }: { prisma: Pick<TPrisma, 'apiToken'>; userId: string; exceptHashes?: string[] }) {
+  const { count } = await prisma.apiToken.updateMany({
+    where: { userId, kind: { in: ['LOGIN', 'SESSION'] }, revokedAt: null, tokenHash: { notIn: exceptHashes } },
+    data: { revokedAt: new Date() },
+  });
+  return count;
 }

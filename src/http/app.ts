@@ -5,12 +5,18 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { actorForToken } from '../auth/tokens';
 import type { TAppDeps } from './context';
 import { toAppError } from './errors';
+import { registerSessionCookie } from '../auth/session-cookie';
+import type { TLoginLimit } from '../auth/login-rate-limit';
+import { adminOrgUnitRoutes } from './routes/admin-org-units';
+import { adminUserRoutes } from './routes/admin-users';
 import { authRoutes } from './routes/auth';
+import { tokenRoutes } from './routes/tokens';
 import { projectRoutes } from './routes/projects';
 import { taskRoutes } from './routes/tasks';
 import { webRoutes } from './web';
 
-export async function buildApp(deps: TAppDeps): Promise<FastifyInstance> {
+/** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
+export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string; loginLimit?: TLoginLimit } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: 1024 * 1024,
@@ -33,6 +39,7 @@ export async function buildApp(deps: TAppDeps): Promise<FastifyInstance> {
     const header = req.headers.authorization;
     if (header?.startsWith('Bearer ')) req.actor = await actorForToken(deps.prisma, header.slice(7).trim());
   });
+  await registerSessionCookie(app, { prisma: deps.prisma, cookieSecret: accounts.cookieSecret });
 
   app.setErrorHandler((err, req, reply) => {
     const appError = toAppError(err);
@@ -51,7 +58,10 @@ export async function buildApp(deps: TAppDeps): Promise<FastifyInstance> {
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await authRoutes(app, deps);
+  await authRoutes(app, deps, { loginLimit: accounts.loginLimit });
+  await tokenRoutes(app, deps);
+  await adminUserRoutes(app, deps);
+  await adminOrgUnitRoutes(app, deps);
   await projectRoutes(app, deps);
   await taskRoutes(app, deps);
   await webRoutes(app, deps);

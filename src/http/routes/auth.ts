@@ -1,8 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { verifyPassword } from '../../auth/password';
-import { actorFromUser, issueToken } from '../../auth/tokens';
+import { clearFailedLogins, DEFAULT_LOGIN_LIMIT, isLoginBlocked, recordFailedLogin, type TLoginLimit } from '../../auth/login-rate-limit';
+import { hashPassword, verifyPassword } from '../../auth/password';
+import { recordAudit } from '../../auth/record-audit';
+import { clearSessionCookie, presentedTokenHashes, setSessionCookie } from '../../auth/session-cookie';
+import { actorFromUser, issueTokenRecord, revokeSignIns, SESSION_TTL_MS } from '../../auth/tokens';
 import { AppError } from '../../domain/errors';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
@@ -12,22 +15,97 @@ export const ZLoginBody = z.object({
   password: z.string().min(1).max(256),
 });
 
-export async function authRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
+/** The one password rule, shared by self-service change, admin reset and account creation. */
+export const ZNewPassword = z.string().min(10, 'at least 10 characters').max(256);
+
+export const ZChangePasswordBody = z
+  .object({ currentPassword: z.string().min(1).max(256), newPassword: ZNewPassword })
+  .refine((b) => b.currentPassword !== b.newPassword, { message: 'choose a password different from the current one', path: ['newPassword'] });
+
+export interface TAuthOptions {
+  loginLimit?: TLoginLimit;
+}
+
+// Verifying against this when the username is unknown makes both refusals cost one scrypt, so
+// response time does not reveal which usernames exist.
+let dummyHash: Promise<string> | undefined;
+const timingDecoy = () => (dummyHash ??= hashPassword('not-a-password-of-anyone'));
+
+export async function authRoutes(app: FastifyInstance, { prisma }: TAppDeps, { loginLimit = DEFAULT_LOGIN_LIMIT }: TAuthOptions = {}) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/api/auth/login', { schema: { tags: ['auth'], summary: 'Exchange username and password for a bearer token', body: ZLoginBody } }, async (req, reply) => {
-    const user = await prisma.user.findUnique({
-      where: { username: req.body.username },
-      include: { roles: { include: { orgUnit: true } } },
+  async function refuseWhenBlocked(username: string, ip: string, reply: { header(k: string, v: string): unknown }) {
+    const { blocked, retryAfterSeconds } = await isLoginBlocked({ prisma, username, ip, limit: loginLimit });
+    if (!blocked) return;
+    reply.header('retry-after', String(retryAfterSeconds));
+    throw new AppError('RATE_LIMITED', `too many failed attempts; try again in ${Math.ceil(retryAfterSeconds / 60)} min`, [{ path: 'body.username', message: 'rate limited' }]);
+  }
+
+  r.post('/api/auth/login', {
+    schema: {
+      tags: ['auth'],
+      summary: 'Sign in: sets the signed session cookie and returns a bearer token for scripts',
+      description: `At most ${loginLimit.maxFailures} failed attempts per username and client address per ${loginLimit.windowMs / 60000} minutes, then 429 RATE_LIMITED.`,
+      body: ZLoginBody,
+      security: [],
+    },
+  }, async (req, reply) => {
+    const { username, password } = req.body;
+    await refuseWhenBlocked(username, req.ip, reply);
+    const user = await prisma.user.findUnique({ where: { username }, include: { roles: { include: { orgUnit: true } } } });
+    // The same answer for an unknown user, a deactivated one and a wrong password: no enumeration.
+    const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await timingDecoy()));
+    if (!user || !user.active || !passwordOk) {
+      await recordFailedLogin({ prisma, username, ip: req.ip, limit: loginLimit });
+      throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
+    }
+    await clearFailedLogins({ prisma, username, ip: req.ip });
+    const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
+    const { bearer, session } = await prisma.$transaction(async (tx) => {
+      const bearer = await issueTokenRecord({ prisma: tx, userId: user.id, name: 'login', kind: 'LOGIN', expiresAt });
+      const session = await issueTokenRecord({ prisma: tx, userId: user.id, name: 'web session', kind: 'SESSION', expiresAt });
+      await recordAudit(tx, { actorId: user.id, action: 'LOGIN', entityType: 'User', entityId: user.id, details: { ip: req.ip } });
+      return { bearer, session };
     });
-    // The same answer for an unknown user and a wrong password: no account enumeration.
-    const ok = user && user.active && (await verifyPassword(req.body.password, user.passwordHash));
-    if (!ok) throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
-    const token = await issueToken(prisma, user.id, 'login');
-    await prisma.auditEvent.create({
-      data: { eventKey: `login:${user.id}:${Date.now()}:${token.slice(-8)}`, actorId: user.id, action: 'LOGIN', entityType: 'User', entityId: user.id },
+    setSessionCookie(reply, session.token);
+    return reply.code(200).send({ token: bearer.token, expiresAt: expiresAt.toISOString(), user: actorFromUser(user) });
+  });
+
+  r.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out: revokes the session cookie and the login bearer token presented' } }, async (req, reply) => {
+    const actor = requireActor(req);
+    const hashes = presentedTokenHashes(req);
+    // Personal tokens are not sign-ins: logging out with one leaves it alone (DELETE /api/tokens/:id revokes it).
+    const revoked = await prisma.$transaction(async (tx) => {
+      const { count } = await tx.apiToken.updateMany({
+        where: { userId: actor.userId, tokenHash: { in: hashes }, kind: { in: ['LOGIN', 'SESSION'] }, revokedAt: null },
+        data: { revokedAt: new Date() },
+      });
+      await recordAudit(tx, { actorId: actor.userId, action: 'LOGOUT', entityType: 'User', entityId: actor.userId, details: { revoked: count } });
+      return count;
     });
-    return reply.code(200).send({ token, user: actorFromUser(user) });
+    clearSessionCookie(reply);
+    return reply.code(200).send({ revoked });
+  });
+
+  r.post('/api/auth/password', {
+    schema: { tags: ['auth'], summary: 'Change my password (the current one is required); other sign-ins are revoked', body: ZChangePasswordBody },
+  }, async (req, reply) => {
+    const actor = requireActor(req);
+    const user = await prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
+    // A stolen session must not become a way to guess the password: the login limit applies here too.
+    await refuseWhenBlocked(user.username, req.ip, reply);
+    if (!(await verifyPassword(req.body.currentPassword, user.passwordHash))) {
+      await recordFailedLogin({ prisma, username: user.username, ip: req.ip, limit: loginLimit });
+      throw new AppError('VALIDATION_FAILED', 'the current password is wrong', [{ path: 'body.currentPassword', message: 'wrong password' }]);
+    }
+    const passwordHash = await hashPassword(req.body.newPassword);
+    const revoked = await prisma.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } });
+      const count = await revokeSignIns({ prisma: tx, userId: user.id, exceptHashes: presentedTokenHashes(req) });
+      await recordAudit(tx, { actorId: user.id, action: 'PASSWORD_CHANGED', entityType: 'User', entityId: user.id, details: { otherSignInsRevoked: count } });
+      return count;
+    });
+    return reply.code(200).send({ ok: true, otherSignInsRevoked: revoked });
   });
 
   r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user and their roles' } }, async (req) => requireActor(req));
