@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import { createApprovalActivities } from './approval-records';
 import { createProjectActivities } from './project-records';
 
 /**
@@ -8,6 +9,7 @@ import { createProjectActivities } from './project-records';
 export function createActivities(deps: { prisma: TPrisma }) {
   return {
     ...createProjectActivities(deps),
+    ...createApprovalActivities(deps),
   };
 }
 

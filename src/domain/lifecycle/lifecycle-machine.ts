@@ -2,14 +2,18 @@ import { assign, setup } from 'xstate';
 
 /**
  * The project lifecycle as far as the walking skeleton goes: proposal → township review →
- * approved, or returned to the village for revision and resubmitted. Pure: the workflow steps it
- * with `transition()` and performs whatever the new state asks for.
+ * approved, or returned to the village for revision and resubmitted (or rejected, or withdrawn by
+ * the applicant). Pure: the workflow steps it with `transition()` and performs whatever the new
+ * state asks for. The township review itself is an approval step (child workflow); its phase
+ * changes arrive here as these events.
  */
 export type TLifecycleEvent =
   | { type: 'SUBMIT' }
   | { type: 'APPROVE'; actorId: string }
   | { type: 'RETURN'; actorId: string; reason: string }
-  | { type: 'RESUBMIT'; actorId: string };
+  | { type: 'RESUBMIT'; actorId: string }
+  | { type: 'REJECT'; actorId: string; reason: string }
+  | { type: 'WITHDRAW'; actorId: string };
 
 export interface TLifecycleContext {
   projectId: string;
@@ -18,7 +22,7 @@ export interface TLifecycleContext {
   reviewRound: number;
 }
 
-export const LIFECYCLE_STAGES = ['PROPOSED', 'TOWNSHIP_REVIEW', 'RETURNED', 'APPROVED'] as const;
+export const LIFECYCLE_STAGES = ['PROPOSED', 'TOWNSHIP_REVIEW', 'RETURNED', 'APPROVED', 'REJECTED', 'WITHDRAWN'] as const;
 export type TLifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 
 export const lifecycleMachine = setup({
@@ -44,14 +48,19 @@ export const lifecycleMachine = setup({
       on: {
         APPROVE: { target: 'APPROVED', guard: 'notTheProposer' },
         RETURN: { target: 'RETURNED', guard: 'notTheProposer' },
+        REJECT: { target: 'REJECTED', guard: 'notTheProposer' },
+        WITHDRAW: { target: 'WITHDRAWN', guard: 'isTheProposer' },
       },
     },
     RETURNED: {
       on: {
         RESUBMIT: { target: 'TOWNSHIP_REVIEW', actions: assign({ reviewRound: ({ context }) => context.reviewRound + 1 }) },
+        WITHDRAW: { target: 'WITHDRAWN', guard: 'isTheProposer' },
       },
     },
     APPROVED: { type: 'final' },
+    REJECTED: { type: 'final' },
+    WITHDRAWN: { type: 'final' },
   },
 });
 

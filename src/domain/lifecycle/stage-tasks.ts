@@ -62,4 +62,6 @@ export const STAGE_LABELS_ZH: Record<TLifecycleStage, string> = {
   TOWNSHIP_REVIEW: '乡镇审核',
   RETURNED: '已退回',
   APPROVED: '审核通过',
+  REJECTED: '未通过',
+  WITHDRAWN: '已撤回',
 };

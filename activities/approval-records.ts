@@ -1,0 +1,171 @@
+import type { TPrisma } from '../src/db/prisma';
+
+/** One Task row of an approval step, as the workflow computed it after a transition. */
+export interface TStepTaskRow {
+  id: string;
+  projectId: string;
+  workflowId: string;
+  stepId: string;
+  mode: string;
+  kind: string;
+  title: string;
+  candidateRole: string | null;
+  candidateOrgUnitId: string | null;
+  candidateOrgPath: string | null;
+  candidateUserId: string | null;
+  status: 'PENDING' | 'WAITING' | 'SUSPENDED' | 'DONE' | 'CANCELLED';
+  outcome: string | null;
+  claimedBy: string | null;
+  assigneeId: string | null;
+  /** Epoch ms; null while the task waits its turn. */
+  dueAt: number | null;
+}
+
+export interface TStepDecision {
+  requestId: string;
+  taskId: string;
+  projectId: string;
+  actorId: string;
+  role: string | null;
+  orgUnitId: string | null;
+  action: string;
+  comment: string | null;
+  attachments: unknown[] | null;
+  stageBefore: string;
+  stageAfter: string;
+  nextTaskId: string | null;
+  result: object;
+}
+
+export interface TStepAudit {
+  eventKey: string;
+  actorId: string | null;
+  role: string | null;
+  orgUnitId: string | null;
+  action: string;
+  taskId: string;
+  requestId: string;
+  comment: string | null;
+  details: object;
+}
+
+export interface TRecordStepChange {
+  /** Epoch ms of the change (the workflow's clock). */
+  at: number;
+  rows: TStepTaskRow[];
+  audit: TStepAudit;
+  decision: TStepDecision | null;
+  cc: { taskId: string; projectId: string; workflowId: string; stepId: string; userIds: string[]; requestId: string } | null;
+  /** Tasks an URGE reached, a reminder touched, or an expiry escalated. */
+  urgedTaskIds: string[];
+  remindedTaskIds: string[];
+  escalatedTaskIds: string[];
+}
+
+const FINAL = new Set(['DONE', 'CANCELLED']);
+
+/**
+ * One applied action of an approval step, in one transaction. The audit event is keyed by the
+ * step and the request id and written first: if it already exists the change was recorded by an
+ * earlier attempt, and the counters (urge count) are not bumped twice. Task rows are upserted by
+ * their deterministic ids with the state the workflow computed, so replays converge.
+ */
+async function recordStepChange(prisma: TPrisma, change: TRecordStepChange): Promise<{ firstTime: boolean }> {
+  const at = new Date(change.at);
+  return prisma.$transaction(async (tx) => {
+    for (const row of change.rows) {
+      const state = {
+        status: row.status,
+        outcome: row.outcome,
+        claimedBy: row.claimedBy,
+        assigneeId: row.assigneeId,
+        dueAt: row.dueAt === null ? null : new Date(row.dueAt),
+        completedAt: FINAL.has(row.status) ? at : null,
+        updatedAt: at,
+      };
+      await tx.task.upsert({
+        where: { id: row.id },
+        create: {
+          id: row.id,
+          projectId: row.projectId,
+          workflowId: row.workflowId,
+          stepKey: row.stepId,
+          stepId: row.stepId,
+          mode: row.mode,
+          kind: row.kind,
+          title: row.title,
+          candidateRole: row.candidateRole as never,
+          candidateOrgUnitId: row.candidateOrgUnitId,
+          candidateOrgPath: row.candidateOrgPath,
+          candidateUserId: row.candidateUserId,
+          ...state,
+        },
+        update: state,
+      });
+    }
+    const { audit } = change;
+    const inserted = await tx.auditEvent.createMany({
+      data: [
+        {
+          eventKey: audit.eventKey,
+          at,
+          actorId: audit.actorId,
+          role: audit.role as never,
+          orgUnitId: audit.orgUnitId,
+          action: audit.action,
+          entityType: 'Task',
+          entityId: audit.taskId,
+          requestId: audit.requestId,
+          comment: audit.comment,
+          details: audit.details as never,
+        },
+      ],
+      skipDuplicates: true,
+    });
+    const firstTime = inserted.count === 1;
+    if (change.decision) {
+      const d = change.decision;
+      await tx.decision.createMany({
+        data: [{ ...d, role: d.role as never, attachments: (d.attachments ?? undefined) as never, result: d.result as never, createdAt: at }],
+        skipDuplicates: true,
+      });
+    }
+    if (change.cc) {
+      const { cc } = change;
+      await tx.taskCc.createMany({
+        data: cc.userIds.map((userId) => ({
+          id: `${cc.workflowId}:${userId}`,
+          taskId: cc.taskId,
+          projectId: cc.projectId,
+          workflowId: cc.workflowId,
+          stepId: cc.stepId,
+          userId,
+          requestId: cc.requestId,
+          createdAt: at,
+        })),
+        skipDuplicates: true,
+      });
+    }
+    if (firstTime && change.urgedTaskIds.length > 0) {
+      await tx.task.updateMany({ where: { id: { in: change.urgedTaskIds } }, data: { lastUrgedAt: at, urgeCount: { increment: 1 } } });
+    }
+    if (change.remindedTaskIds.length > 0) {
+      await tx.task.updateMany({ where: { id: { in: change.remindedTaskIds } }, data: { remindedAt: at } });
+    }
+    if (change.escalatedTaskIds.length > 0) {
+      await tx.task.updateMany({ where: { id: { in: change.escalatedTaskIds } }, data: { escalatedAt: at } });
+    }
+    return { firstTime };
+  });
+}
+
+export function createApprovalActivities({ prisma }: { prisma: TPrisma }) {
+  return {
+    recordStepChange: (change: TRecordStepChange) => recordStepChange(prisma, change),
+
+    /** The lifecycle's projection of its stage; idempotent (same value on retry). */
+    async setProjectStage(args: { projectId: string; stage: string }) {
+      await prisma.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
+    },
+  };
+}

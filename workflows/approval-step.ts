@@ -1,0 +1,389 @@
+import * as wf from '@temporalio/workflow';
+import { initialTransition, transition } from 'xstate';
+import {
+  approvalMachine,
+  checkApprovalAction,
+  changedTaskRows,
+  isSignerEvent,
+  phaseOf,
+  slotOrgPath,
+  SYSTEM_ACTOR,
+  taskRows,
+  type TApprovalEvent,
+  type TApprovalHistoryEntry,
+  type TApprovalPhase,
+  type TApprovalRefusal,
+  type TApprovalSnapshot,
+  type TSignerSlot,
+  type TTaskRow,
+} from '../src/domain/approval';
+import type { TActor } from '../src/domain/actor';
+import type { Activities } from '../activities';
+import type { TStepAudit, TStepDecision, TStepTaskRow } from '../activities/approval-records';
+import {
+  approvalActUpdate,
+  approvalStateQuery,
+  stepAckSignal,
+  stepReportSignal,
+  type TApprovalActCommand,
+  type TApprovalActResult,
+  type TApprovalStepInput,
+  type TApprovalStepOutcome,
+  type TStepOpenTask,
+} from './shared';
+
+const acts = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // Database outages are waited out: the step keeps its place and retries with backoff.
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+function fail(refusal: TApprovalRefusal): never {
+  throw wf.ApplicationFailure.create({
+    type: refusal.code,
+    message: refusal.message,
+    nonRetryable: true,
+    details: [{ path: refusal.field, message: refusal.message }],
+  });
+}
+
+const orgPathString = (path: readonly string[]) => `/${path.join('/')}/`;
+
+/** The grant an actor acts under on a role slot (or their first grant otherwise), for the record. */
+function grantFor(actor: TActor, slot: TSignerSlot | undefined): { role: string; orgUnitId: string } | null {
+  const grant =
+    (slot?.kind === 'role' ? actor.roles.find((g) => g.role === slot.role && slotOrgPath(slot).includes(g.orgUnitId)) : undefined) ??
+    actor.roles[0];
+  return grant ? { role: grant.role, orgUnitId: grant.orgUnitId } : null;
+}
+
+/**
+ * The machine answers "not a candidate" for anyone outside the slot; the API has always told the
+ * two cases apart (no such role at all, or the role elsewhere), so refine the code. Only refusals
+ * are refined: nothing the machine accepts is ever turned down here.
+ */
+function refineRefusal(refusal: TApprovalRefusal, snapshot: TApprovalSnapshot, event: TApprovalEvent, actor: TActor): TApprovalRefusal {
+  if (refusal.code !== 'NOT_A_CANDIDATE' && refusal.code !== 'SEPARATION_OF_DUTIES') return refusal;
+  if (!isSignerEvent(event) || event.taskKey === undefined) return refusal;
+  const slot = snapshot.context.tasks.find((task) => task.taskKey === event.taskKey)?.slot;
+  if (slot?.kind !== 'role') return refusal;
+  const withRole = actor.roles.filter((g) => g.role === slot.role);
+  if (withRole.length === 0) return { code: 'ROLE_NOT_ALLOWED', message: `this task needs the role ${slot.role}`, field: 'actor.roles' };
+  if (!withRole.some((g) => slotOrgPath(slot).includes(g.orgUnitId))) {
+    return { code: 'OUT_OF_SCOPE', message: `the task's org unit is outside the actor's ${slot.role} scope`, field: 'actor.roles' };
+  }
+  return refusal;
+}
+
+/**
+ * One approval step (审批环节), usually a child of the lifecycle. Hosts the pure approval machine:
+ * every action is the `approvalAct` Update, checked in its validator with `checkApprovalAction`
+ * and stepped synchronously before any await (so of two simultaneous any-one approvals exactly
+ * one is accepted); deadlines are timers that raise DEADLINE_* events as the system actor; Task
+ * rows, Decisions and audit events are written by one idempotent activity per change, in order.
+ */
+export async function approvalStep(input: TApprovalStepInput): Promise<TApprovalStepOutcome> {
+  const info = wf.workflowInfo();
+  const workflowId = info.workflowId;
+  const parentId = input.reportToParent ? info.parent?.workflowId : undefined;
+  let [snapshot] = initialTransition(approvalMachine, input.config);
+  const { config } = snapshot.context;
+  const phase = () => phaseOf(snapshot.value);
+  const stageOf = (p: TApprovalPhase) => input.stageByPhase?.[p] ?? p;
+  const taskIdOf = (taskKey: string) => `${workflowId}:${taskKey}`;
+  const results = new Map<string, TApprovalActResult>();
+
+  // The deadline clock: restarted on activation, resubmission and escalation.
+  let clockEpoch = 0;
+  let clockStartedAt = Date.now();
+  let resubmitTaskId: string | null = null;
+
+  const toRow = (row: TTaskRow): TStepTaskRow => {
+    const slot = row.slot;
+    const open = row.status === 'PENDING' || row.status === 'WAITING' || row.status === 'SUSPENDED';
+    return {
+      id: taskIdOf(row.taskKey),
+      projectId: input.projectId,
+      workflowId,
+      stepId: config.stepId,
+      mode: config.mode,
+      kind: input.kind,
+      title: input.title,
+      candidateRole: slot.kind === 'role' ? slot.role : null,
+      candidateOrgUnitId: slot.kind === 'role' ? slot.orgUnitId : null,
+      candidateOrgPath: slot.kind === 'role' ? orgPathString(slotOrgPath(slot)) : null,
+      candidateUserId: slot.kind === 'user' ? slot.userId : null,
+      status: open ? (row.status as TStepTaskRow['status']) : row.status === 'CANCELLED' ? 'CANCELLED' : 'DONE',
+      outcome: open ? null : row.status,
+      claimedBy: row.claimedBy,
+      assigneeId: row.decidedBy,
+      dueAt: row.status === 'PENDING' ? clockStartedAt + config.dueAfterMs : null,
+    };
+  };
+
+  const resubmitRow = (id: string, status: TStepTaskRow['status'], outcome: string | null): TStepTaskRow => ({
+    id,
+    projectId: input.projectId,
+    workflowId,
+    stepId: config.stepId,
+    mode: config.mode,
+    kind: input.resubmitTask.kind,
+    title: input.resubmitTask.title,
+    candidateRole: input.resubmitTask.candidateRole,
+    candidateOrgUnitId: input.resubmitTask.candidateOrgUnitId,
+    candidateOrgPath: input.resubmitTask.candidateOrgPath,
+    candidateUserId: config.applicantId,
+    status,
+    outcome,
+    claimedBy: null,
+    assigneeId: null,
+    dueAt: null,
+  });
+
+  const openTasks = (): TStepOpenTask[] => {
+    const rows: TStepOpenTask[] = taskRows(snapshot)
+      .filter((row) => row.status === 'PENDING')
+      .map(toRow);
+    if (resubmitTaskId) rows.push(resubmitRow(resubmitTaskId, 'PENDING', null));
+    return rows.map(({ id, kind, candidateRole, candidateOrgUnitId, candidateOrgPath, candidateUserId }) => ({
+      id, kind, candidateRole, candidateOrgUnitId, candidateOrgPath, candidateUserId,
+    }));
+  };
+
+  const publish = () => {
+    const open = openTasks();
+    const waiting = open.map((t) => t.candidateUserId ?? `${t.candidateRole} @ ${t.candidateOrgUnitId}`).join(', ') || '无';
+    const due = phase() === 'pending' ? new Date(clockStartedAt + config.dueAfterMs).toISOString() : '—';
+    wf.setCurrentDetails(`**环节** ${input.title} (${config.mode})  \n**状态** ${String(phase())} · ${JSON.stringify(snapshot.value)}  \n**等待** ${waiting}  \n**到期** ${due}`);
+  };
+
+  // Persistence runs strictly in order of the transitions, whatever the interleaving of handlers.
+  let tail: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+
+  let reportSeq = 0;
+  let ackedSeq = 0;
+  wf.setHandler(stepAckSignal, (seq) => {
+    ackedSeq = Math.max(ackedSeq, seq);
+  });
+  const reportToParent = async (actorId: string | null, reason: string | null) => {
+    if (!parentId) return;
+    const seq = ++reportSeq;
+    await wf.getExternalWorkflowHandle(parentId).signal(stepReportSignal, {
+      seq,
+      stepWorkflowId: workflowId,
+      phase: phase(),
+      actorId,
+      reason,
+      openTasks: openTasks(),
+    });
+    await wf.condition(() => ackedSeq >= seq);
+  };
+
+  /** Steps the machine (synchronously) and returns what changed, for the record. */
+  const step = (event: TApprovalEvent) => {
+    const before = snapshot;
+    const phaseBefore = phase();
+    snapshot = transition(approvalMachine, snapshot, event)[0];
+    const entry = snapshot.context.history[snapshot.context.history.length - 1] as TApprovalHistoryEntry;
+    const phaseAfter = phase();
+    if (event.type === 'RESUBMIT' || (event.type === 'DEADLINE_EXPIRED' && entry.createdTaskKeys.length > 0)) {
+      clockEpoch += 1;
+      clockStartedAt = event.at;
+    }
+    const rows = changedTaskRows(before, snapshot).map(toRow);
+    if (phaseAfter === 'returned' && phaseBefore !== 'returned' && snapshot.context.returned?.target.to === 'APPLICANT') {
+      resubmitTaskId = `${workflowId}:resubmit:${entry.seq}`;
+      rows.push(resubmitRow(resubmitTaskId, 'PENDING', null));
+    } else if (phaseBefore === 'returned' && phaseAfter !== 'returned' && resubmitTaskId) {
+      rows.push(resubmitRow(resubmitTaskId, phaseAfter === 'withdrawn' ? 'CANCELLED' : 'DONE', event.type === 'RESUBMIT' ? 'RESUBMITTED' : 'WITHDRAWN'));
+      resubmitTaskId = null;
+    }
+    publish();
+    return { before, entry, phaseBefore, phaseAfter, rows };
+  };
+
+  const nextTaskId = () => resubmitTaskId ?? openTasks()[0]?.id ?? null;
+
+  const toEvent = (cmd: TApprovalActCommand): TApprovalEvent => {
+    const actor = { userId: cmd.actor.userId, roles: cmd.actor.roles.map(({ role, orgUnitId }) => ({ role, orgUnitId })) };
+    const key = cmd.taskId.startsWith(`${workflowId}:`) ? cmd.taskId.slice(workflowId.length + 1) : '';
+    const known = snapshot.context.tasks.some((task) => task.taskKey === key);
+    const event = { ...cmd.action, actor, requestId: cmd.requestId, at: Date.now() } as TApprovalEvent;
+    return isSignerEvent(event) && known ? { ...event, taskKey: key } : event;
+  };
+
+  const check = (cmd: TApprovalActCommand) => {
+    const event = toEvent(cmd);
+    const result = checkApprovalAction({ snapshot, event });
+    if (result.status === 'refused') fail(refineRefusal(result.refusal, snapshot, event, cmd.actor));
+    return { event, result };
+  };
+
+  wf.setHandler(
+    approvalActUpdate,
+    async (cmd) => {
+      const { event, result } = check(cmd);
+      if (result.status === 'duplicate') {
+        await wf.condition(() => results.has(cmd.requestId));
+        return results.get(cmd.requestId)!;
+      }
+      const change = step(event);
+      const appliedTo = change.entry.taskKey;
+      const taskId = appliedTo ? taskIdOf(appliedTo) : cmd.taskId;
+      const slot = appliedTo ? change.before.context.tasks.find((task) => task.taskKey === appliedTo)?.slot : undefined;
+      const grant = grantFor(cmd.actor, slot);
+      const action = event.type.toLowerCase();
+      const answer: TApprovalActResult = {
+        requestId: cmd.requestId,
+        taskId,
+        action,
+        stepWorkflowId: workflowId,
+        phaseBefore: change.phaseBefore,
+        phaseAfter: change.phaseAfter,
+        stageBefore: stageOf(change.phaseBefore),
+        stageAfter: stageOf(change.phaseAfter),
+        nextTaskId: nextTaskId(),
+        openTaskIds: openTasks().map((t) => t.id),
+      };
+      const comment = cmd.comment ?? ('text' in cmd.action ? cmd.action.text : undefined) ?? null;
+      const details = { stepId: config.stepId, ...cmd.action, createdTaskIds: change.entry.createdTaskKeys.map(taskIdOf), affectedTaskIds: change.entry.affectedTaskKeys.map(taskIdOf), phaseAfter: change.phaseAfter };
+      const audit: TStepAudit = { eventKey: `approval:${workflowId}:${cmd.requestId}`, actorId: cmd.actor.userId, role: grant?.role ?? null, orgUnitId: grant?.orgUnitId ?? null, action: `TASK_${event.type}`, taskId, requestId: cmd.requestId, comment, details };
+      const decision: TStepDecision = {
+        requestId: cmd.requestId,
+        taskId,
+        projectId: input.projectId,
+        actorId: cmd.actor.userId,
+        role: grant?.role ?? null,
+        orgUnitId: grant?.orgUnitId ?? null,
+        action,
+        comment,
+        attachments: event.type === 'COMMENT' ? event.attachments ?? null : null,
+        stageBefore: answer.stageBefore,
+        stageAfter: answer.stageAfter,
+        nextTaskId: answer.nextTaskId,
+        result: answer,
+      };
+      await serial(async () => {
+        await acts.recordStepChange({
+          at: event.at,
+          rows: change.rows,
+          audit,
+          decision,
+          cc: event.type === 'CC' ? { taskId, projectId: input.projectId, workflowId, stepId: config.stepId, userIds: event.recipientIds, requestId: cmd.requestId } : null,
+          urgedTaskIds: event.type === 'URGE' ? change.entry.affectedTaskKeys.map(taskIdOf) : [],
+          remindedTaskIds: [],
+          escalatedTaskIds: [],
+        });
+        if (change.phaseBefore !== change.phaseAfter) {
+          await reportToParent(cmd.actor.userId, event.type === 'RETURN' || event.type === 'REJECT' ? event.reason : (cmd.comment ?? null));
+        }
+      });
+      results.set(cmd.requestId, answer);
+      return answer;
+    },
+    { validator: (cmd) => void check(cmd) },
+  );
+
+  wf.setHandler(approvalStateQuery, () => ({
+    phase: phase(),
+    value: snapshot.value,
+    snapshotContext: snapshot.context,
+    openTaskIds: openTasks().map((t) => t.id),
+    dueAt: phase() === 'pending' ? clockStartedAt + config.dueAfterMs : null,
+  }));
+
+  /** A deadline event from the workflow itself; false when there was nothing to do. */
+  const raise = async (type: 'DEADLINE_REMINDER' | 'DEADLINE_EXPIRED', requestId: string): Promise<boolean> => {
+    const event: TApprovalEvent = { type, actor: SYSTEM_ACTOR, requestId, at: Date.now() };
+    if (checkApprovalAction({ snapshot, event }).status !== 'ok') return false;
+    const change = step(event);
+    const affected = change.entry.affectedTaskKeys.map(taskIdOf);
+    await serial(() =>
+      acts.recordStepChange({
+        at: event.at,
+        rows: change.rows,
+        audit: {
+          eventKey: `approval:${workflowId}:${requestId}`,
+          actorId: SYSTEM_ACTOR.userId,
+          role: null,
+          orgUnitId: null,
+          action: `TASK_${type}`,
+          taskId: affected[0] ?? taskIdOf(snapshot.context.tasks[0]!.taskKey),
+          requestId: `${workflowId}:${requestId}`,
+          comment: null,
+          details: { stepId: config.stepId, affectedTaskIds: affected, createdTaskIds: change.entry.createdTaskKeys.map(taskIdOf) },
+        },
+        decision: null,
+        cc: null,
+        urgedTaskIds: [],
+        remindedTaskIds: type === 'DEADLINE_REMINDER' ? affected : [],
+        escalatedTaskIds: type === 'DEADLINE_EXPIRED' ? affected : [],
+      }),
+    );
+    return change.entry.createdTaskKeys.length > 0 || type === 'DEADLINE_REMINDER';
+  };
+
+  // Activation: write the first rows, tell the parent where the matter waits.
+  publish();
+  const initialRows = taskRows(snapshot).map(toRow);
+  await serial(async () => {
+    await acts.recordStepChange({
+      at: clockStartedAt,
+      rows: initialRows,
+      audit: {
+        eventKey: `approval:${workflowId}:activated`,
+        actorId: SYSTEM_ACTOR.userId,
+        role: null,
+        orgUnitId: null,
+        action: 'STEP_ACTIVATED',
+        taskId: initialRows[0]!.id,
+        requestId: `${workflowId}:activated`,
+        comment: null,
+        details: { stepId: config.stepId, mode: config.mode, candidates: config.candidates },
+      },
+      decision: null,
+      cc: null,
+      urgedTaskIds: [],
+      remindedTaskIds: [],
+      escalatedTaskIds: [],
+    });
+    await reportToParent(null, null);
+  });
+
+  const done = () => snapshot.status === 'done';
+  let remindedEpoch = -1;
+  while (!done()) {
+    if (phase() !== 'pending') {
+      await wf.condition(() => done() || phase() === 'pending');
+      continue;
+    }
+    const epoch = clockEpoch;
+    const wantReminder = config.remindBeforeMs > 0 && config.remindBeforeMs < config.dueAfterMs && remindedEpoch !== epoch;
+    const at = clockStartedAt + config.dueAfterMs - (wantReminder ? config.remindBeforeMs : 0);
+    const interrupted = await wf.condition(() => done() || clockEpoch !== epoch || phase() !== 'pending', Math.max(at - Date.now(), 1));
+    if (interrupted) continue;
+    if (wantReminder) {
+      remindedEpoch = epoch;
+      await raise('DEADLINE_REMINDER', `deadline-reminder-${epoch}`);
+    } else if (!(await raise('DEADLINE_EXPIRED', `deadline-expired-${epoch}`))) {
+      // Nowhere to escalate to: the expiry is recorded once; wait for the matter to move on.
+      await wf.condition(() => done() || clockEpoch !== epoch || phase() !== 'pending');
+    }
+  }
+
+  await wf.condition(wf.allHandlersFinished);
+  await tail;
+  const final = phase() as TApprovalStepOutcome['outcome'];
+  const decisive = [...snapshot.context.history].reverse().find((e) => ['APPROVE', 'REJECT', 'WITHDRAW'].includes(e.event.type));
+  return {
+    stepId: config.stepId,
+    outcome: final,
+    decidedBy: decisive?.event.actor.userId ?? null,
+    history: snapshot.context.history.map((e) => ({ seq: e.seq, requestId: e.requestId, type: e.event.type, actorId: e.event.actor.userId, result: e.result })),
+  };
+}
