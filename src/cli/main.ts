@@ -1,0 +1,112 @@
+import { parseArgs } from 'node:util';
+import type { Writable } from 'node:stream';
+import { createApi } from './api-client';
+import { configPath, resolveConfig, saveConfig } from './cli-config';
+import { CliError, EXIT, type TExitCode } from './cli-error';
+import { emit, type TIo } from './output';
+import { listProjects, showProject, startProjectsFromFile } from './projects-command';
+import { actOnTask, listTasks } from './tasks-command';
+
+export const USAGE = `Usage: bangfu <command> [options]
+
+  login --url <server> --token <token>     check a personal API token and save it
+  projects list [--stage S] [--page N] [--page-size N]
+  projects show <projectId>
+  projects start --file proposals.json     start each proposal of a JSON array (safe to re-run)
+  tasks list [--kind K] [--page N] [--page-size N]
+  tasks act <taskId> --action approve|return|resubmit [--comment text] [--request-id id]
+
+Options everywhere: --json (machine-readable output), --url and --token (override the saved login;
+also BANGFU_URL and BANGFU_TOKEN). The login is saved in BANGFU_CONFIG or ~/.config/bangfu/config.json.
+
+Exit codes: 0 ok, 1 usage or invalid input, 2 not signed in or not allowed, 3 not found,
+4 refused (conflict, wrong state, rate limited), 5 server error or unreachable.
+`;
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  url: { type: 'string' },
+  token: { type: 'string' },
+  file: { type: 'string' },
+  action: { type: 'string' },
+  comment: { type: 'string' },
+  'request-id': { type: 'string' },
+  stage: { type: 'string' },
+  kind: { type: 'string' },
+  page: { type: 'string' },
+  'page-size': { type: 'string' },
+} as const;
+
+export interface TMainOptions {
+  argv: string[];
+  env: Record<string, string | undefined>;
+  stdout: Writable;
+  stderr: Writable;
+}
+
+/** Runs one command and returns its exit code; never calls process.exit, so it is testable in-process. */
+export async function main({ argv, env, stdout, stderr }: TMainOptions): Promise<TExitCode> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    stderr.write(`${(err as Error).message}\n\n${USAGE}`);
+    return EXIT.USAGE;
+  }
+  const { values: flags, positionals } = parsed;
+  const io: TIo = { stdout, stderr, json: flags.json ?? false };
+  if (flags.help || positionals.length === 0) {
+    (flags.help ? stdout : stderr).write(USAGE);
+    return flags.help ? EXIT.OK : EXIT.USAGE;
+  }
+  try {
+    return (await run(positionals, flags, env, io)) ?? EXIT.OK;
+  } catch (err) {
+    if (!(err instanceof CliError)) {
+      stderr.write(`bangfu: unexpected error: ${(err as Error).stack ?? err}\n`);
+      return EXIT.SERVER;
+    }
+    if (io.json) stdout.write(`${JSON.stringify({ error: err.apiError ?? { code: 'CLI_ERROR', message: err.message } }, null, 2)}\n`);
+    stderr.write(`bangfu: ${err.message}\n`);
+    if (err.exitCode === EXIT.USAGE && !err.apiError) stderr.write(`\n${USAGE}`);
+    return err.exitCode;
+  }
+}
+
+type TFlags = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
+
+function need(value: string | undefined, what: string): string {
+  if (!value) throw new CliError(EXIT.USAGE, `missing ${what}`);
+  return value;
+}
+
+async function run(positionals: string[], flags: TFlags, env: Record<string, string | undefined>, io: TIo): Promise<TExitCode | void> {
+  const [group, verb, arg, ...rest] = positionals;
+  if (rest.length > 0) throw new CliError(EXIT.USAGE, `unexpected arguments: ${rest.join(' ')}`);
+  const api = async () => createApi(await resolveConfig(env, { url: flags.url, token: flags.token }));
+  const paging = { page: flags.page, pageSize: flags['page-size'] };
+
+  switch (`${group} ${verb ?? ''}`.trim()) {
+    case 'login': {
+      const config = { url: need(flags.url, '--url'), token: need(flags.token, '--token') };
+      const me = await createApi(await resolveConfig({}, config)).get<{ userId: string; displayName?: string; roles: Array<{ role: string; orgUnitId: string }> }>('/api/me');
+      const file = configPath(env);
+      await saveConfig(file, config);
+      emit(io, { ...me, configPath: file }, () => `signed in as ${me.displayName ?? me.userId} (${me.roles.map((r) => `${r.role}@${r.orgUnitId}`).join(', ') || 'no roles'}); saved to ${file}\n`);
+      return;
+    }
+    case 'projects list':
+      return listProjects({ api: await api(), io, stage: flags.stage, ...paging });
+    case 'projects show':
+      return showProject({ api: await api(), io, id: need(arg, 'the project id') });
+    case 'projects start':
+      return startProjectsFromFile({ api: await api(), io, file: need(flags.file, '--file') });
+    case 'tasks list':
+      return listTasks({ api: await api(), io, kind: flags.kind, ...paging });
+    case 'tasks act':
+      return actOnTask({ api: await api(), io, taskId: need(arg, 'the task id'), action: need(flags.action, '--action'), comment: flags.comment, requestId: flags['request-id'] });
+    default:
+      throw new CliError(EXIT.USAGE, `unknown command: ${positionals.join(' ')}`);
+  }
+}

@@ -1,0 +1,21 @@
+import crypto from 'node:crypto';
+import type { TApi } from './api-client';
+import { emit, renderTable, type TIo } from './output';
+
+interface TTaskRow { id: string; kind: string; title: string; status: string; dueAt: string | null; projectId: string; project: { name: string; stage: string } }
+
+export async function listTasks({ api, io, kind, page, pageSize }: { api: TApi; io: TIo; kind?: string; page?: string; pageSize?: string }) {
+  const q = new URLSearchParams({ ...(kind ? { kind } : {}), ...(page ? { page } : {}), ...(pageSize ? { pageSize } : {}) });
+  const res = await api.get<{ items: TTaskRow[]; total: number }>(`/api/tasks?${q}`);
+  emit(io, res, () =>
+    renderTable(['TASK', 'KIND', 'DUE', 'PROJECT'], res.items.map((t) => [t.id, t.kind, t.dueAt?.slice(0, 10) ?? '', t.project.name])) + `${res.items.length} of ${res.total}\n`);
+}
+
+/** A fresh request id per invocation unless given: pass --request-id to make a retry safe. */
+export async function actOnTask({ api, io, taskId, action, comment, requestId }: { api: TApi; io: TIo; taskId: string; action: string; comment?: string; requestId?: string }) {
+  const res = await api.post<{ stageBefore: string; stageAfter: string; nextTaskId: string | null; replayed?: boolean }>(
+    `/api/tasks/${encodeURIComponent(taskId)}/decision`,
+    { action, ...(comment ? { comment } : {}), requestId: requestId ?? `cli-${crypto.randomUUID()}` },
+  );
+  emit(io, res.body, () => `${action}: ${res.body.stageBefore} → ${res.body.stageAfter}${res.body.nextTaskId ? `  next task ${res.body.nextTaskId}` : ''}${res.body.replayed ? '  (already applied)' : ''}\n`);
+}
