@@ -39,6 +39,8 @@ export interface TStepDecision {
 
 export interface TStepAudit {
   eventKey: string;
+  /** 'Task' for actions on tasks (they show in the project's history); 'ApprovalStep' for bookkeeping. */
+  entityType?: 'Task' | 'ApprovalStep';
   actorId: string | null;
   role: string | null;
   orgUnitId: string | null;
@@ -113,8 +115,8 @@ async function recordStepChange(prisma: TPrisma, change: TRecordStepChange): Pro
           role: audit.role as never,
           orgUnitId: audit.orgUnitId,
           action: audit.action,
-          entityType: 'Task',
-          entityId: audit.taskId,
+          entityType: audit.entityType ?? 'Task',
+          entityId: audit.entityType === 'ApprovalStep' ? audit.requestId : audit.taskId,
           requestId: audit.requestId,
           comment: audit.comment,
           details: audit.details as never,

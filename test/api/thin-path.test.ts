@@ -130,7 +130,11 @@ describe('the thin path over HTTP', () => {
     expect(resub.json()).toMatchObject({ stageAfter: 'TOWNSHIP_REVIEW' });
     const ok = await call('POST', `/api/tasks/${encodeURIComponent(resub.json().nextTaskId)}/decision`, s.tokens.township, { action: 'approve', requestId: newRequestId() });
     expect(ok.json().stageAfter).toBe('APPROVED');
-    expect(await s.prisma.task.count({ where: { projectId: started.projectId } })).toBe(3);
+    // The approval step resumes the chain where it was returned: the same review task reopens, so
+    // the round trip leaves two tasks (review, revise), both closed.
+    expect(resub.json().nextTaskId).toBe(started.taskId);
+    const tasks = await s.prisma.task.findMany({ where: { projectId: started.projectId }, orderBy: { createdAt: 'asc' } });
+    expect(tasks.map((t) => [t.kind, t.status])).toEqual([['TOWNSHIP_REVIEW', 'DONE'], ['REVISE_AND_RESUBMIT', 'DONE']]);
   });
 
   it('a return without a reason is refused with 400 on body.comment', async () => {

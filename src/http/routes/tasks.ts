@@ -2,12 +2,122 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
-import { ZDecisionBody } from '../../domain/lifecycle/stage-tasks';
+import { ZAttachment } from '../../domain/approval';
+import { ZRole } from '../../domain/roles';
+import type { TActor } from '../../domain/actor';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
-import { decideUpdate, type TDecisionResult } from '../../../workflows/shared';
+import { approvalActUpdate, type TApprovalAction } from '../../../workflows/shared';
+import type { Prisma } from '../../generated/prisma/client';
 
 const ZTaskParams = z.object({ taskId: z.string().min(1).max(300) });
+
+const requestId = z.string().trim().min(8).max(100);
+const comment = z.string().trim().max(2000).optional();
+/** Reject and return must say why; the reason travels as `comment`, as it always has. */
+const reason = z.string().trim().min(1, 'a reason (comment) is required').max(2000);
+
+/** The body of POST /api/tasks/:taskId/decision: one shape per action, validated by Zod. */
+export const ZDecisionBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('approve'), requestId, comment }),
+  z.object({ action: z.literal('reject'), requestId, comment: reason }),
+  z.object({
+    action: z.literal('return'),
+    requestId,
+    comment: reason,
+    /** 退回: to the applicant (default) or to an earlier step of the chain. */
+    returnTo: z
+      .discriminatedUnion('to', [z.object({ to: z.literal('APPLICANT') }), z.object({ to: z.literal('STEP'), stepId: z.string().min(1).max(100) })])
+      .default({ to: 'APPLICANT' }),
+  }),
+  z.object({ action: z.literal('resubmit'), requestId, comment }),
+  z.object({ action: z.literal('transfer'), requestId, comment, toUserId: z.string().min(1).max(100) }),
+  z.object({
+    action: z.literal('add_signer'),
+    requestId,
+    comment,
+    position: z.enum(['BEFORE', 'AFTER']),
+    signer: z.union([
+      z.object({ userId: z.string().min(1).max(100) }),
+      z.object({ role: ZRole, orgUnitId: z.string().min(1).max(100) }),
+    ]),
+  }),
+  z.object({ action: z.literal('claim'), requestId }),
+  z.object({ action: z.literal('unclaim'), requestId }),
+  z.object({
+    action: z.literal('comment'),
+    requestId,
+    comment: z.string().trim().max(2000).default(''),
+    attachments: z.array(ZAttachment).max(20).optional(),
+  }),
+  z.object({ action: z.literal('withdraw'), requestId, comment }),
+  z.object({ action: z.literal('cc'), requestId, comment, recipientIds: z.array(z.string().min(1).max(100)).min(1).max(50) }),
+  z.object({ action: z.literal('urge'), requestId, comment }),
+]);
+export type TDecisionBody = z.infer<typeof ZDecisionBody>;
+
+/** Actions a candidate takes on their own pending task; the rest may be posted on any task of the step. */
+const TASK_ACTIONS = new Set(['approve', 'reject', 'return', 'transfer', 'add_signer', 'claim', 'unclaim', 'resubmit']);
+
+type TDeps = Pick<TAppDeps, 'prisma'>;
+
+/** Turns the API body into the step's action, looking up what the workflow cannot (roles, org paths). */
+async function toStepAction({ prisma }: TDeps, body: TDecisionBody): Promise<TApprovalAction> {
+  switch (body.action) {
+    case 'approve':
+      return { type: 'APPROVE', comment: body.comment };
+    case 'reject':
+      return { type: 'REJECT', reason: body.comment };
+    case 'return':
+      return { type: 'RETURN', reason: body.comment, target: body.returnTo };
+    case 'resubmit':
+      return { type: 'RESUBMIT', comment: body.comment };
+    case 'transfer': {
+      const roles = await prisma.roleAssignment.findMany({ where: { userId: body.toUserId }, select: { role: true, orgUnitId: true } });
+      return { type: 'TRANSFER', toUserId: body.toUserId, toRoles: roles, comment: body.comment };
+    }
+    case 'add_signer': {
+      const { signer } = body;
+      if ('userId' in signer) return { type: 'ADD_SIGNER', position: body.position, signer: { kind: 'user', userId: signer.userId }, comment: body.comment };
+      const unit = await prisma.orgUnit.findUnique({ where: { id: signer.orgUnitId } });
+      if (!unit) throw new AppError('VALIDATION_FAILED', `unknown org unit ${signer.orgUnitId}`, [{ path: 'body.signer.orgUnitId', message: 'unknown org unit' }]);
+      const orgPath = unit.path.split('/').filter(Boolean);
+      return { type: 'ADD_SIGNER', position: body.position, signer: { kind: 'role', role: signer.role, orgUnitId: unit.id, orgPath }, comment: body.comment };
+    }
+    case 'claim':
+      return { type: 'CLAIM' };
+    case 'unclaim':
+      return { type: 'UNCLAIM' };
+    case 'comment':
+      return { type: 'COMMENT', text: body.comment, attachments: body.attachments };
+    case 'withdraw':
+      return { type: 'WITHDRAW', reason: body.comment };
+    case 'cc':
+      return { type: 'CC', recipientIds: body.recipientIds };
+    case 'urge':
+      return { type: 'URGE', message: body.comment };
+  }
+}
+
+/** Tasks a user may act on now: addressed to them, or to a role they hold over the task's org unit. */
+function candidateWhere(actor: TActor): Prisma.TaskWhereInput {
+  return {
+    OR: [
+      { candidateUserId: actor.userId },
+      ...actor.roles.map((g) => ({ candidateUserId: null, candidateRole: g.role, candidateOrgPath: { startsWith: g.orgPath } })),
+    ],
+  };
+}
+
+const ZInboxQuery = z.object({
+  view: z.enum(['pending', 'claimed', 'copied', 'done']).default('pending'),
+  kind: z.string().max(60).optional(),
+  /** Tasks of projects in this org unit's subtree. */
+  orgUnitId: z.string().max(100).optional(),
+  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
 
 export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -15,26 +125,32 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
   r.get('/api/tasks', {
     schema: {
       tags: ['tasks'],
-      summary: 'My pending tasks: those whose candidate role I hold over their org unit',
-      querystring: z.object({
-        kind: z.string().max(60).optional(),
-        page: z.coerce.number().int().min(1).max(10_000).default(1),
-        pageSize: z.coerce.number().int().min(1).max(200).default(50),
-      }),
+      summary: 'My inbox: pending (待办), claimed by me, copied to me (抄送我的), done by me (已办)',
+      querystring: ZInboxQuery,
     },
   }, async (req) => {
     const actor = requireActor(req);
-    const { page, pageSize, kind } = req.query;
-    if (actor.roles.length === 0) return { items: [], total: 0, page, pageSize };
-    const where = {
-      status: 'PENDING' as const,
-      ...(kind ? { kind } : {}),
-      OR: actor.roles.map((g) => ({ candidateRole: g.role, candidateOrgPath: { startsWith: g.orgPath } })),
+    const { view, page, pageSize, kind, orgUnitId, overdue } = req.query;
+    const now = new Date();
+    const byView: Record<typeof view, Prisma.TaskWhereInput> = {
+      pending: { status: 'PENDING', ...candidateWhere(actor) },
+      claimed: { status: 'PENDING', claimedBy: actor.userId },
+      copied: { ccs: { some: { userId: actor.userId } } },
+      done: { decisions: { some: { actorId: actor.userId } } },
+    };
+    const where: Prisma.TaskWhereInput = {
+      AND: [
+        byView[view],
+        ...(kind ? [{ kind }] : []),
+        ...(orgUnitId ? [{ project: { orgPath: { contains: `/${orgUnitId}/` } } }] : []),
+        ...(overdue === true ? [{ status: 'PENDING' as const, dueAt: { lt: now } }] : []),
+        ...(overdue === false ? [{ OR: [{ dueAt: null }, { dueAt: { gte: now } }] }] : []),
+      ],
     };
     const [items, total] = await Promise.all([
       prisma.task.findMany({
         where,
-        orderBy: [{ dueAt: 'asc' }, { createdAt: 'asc' }],
+        orderBy: view === 'pending' ? [{ dueAt: 'asc' }, { createdAt: 'asc' }] : [{ updatedAt: 'desc' }, { createdAt: 'desc' }],
         skip: (page - 1) * pageSize,
         take: pageSize,
         include: { project: { select: { name: true, stage: true, industry: true, budgetFen: true } } },
@@ -42,7 +158,7 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
       prisma.task.count({ where }),
     ]);
     return {
-      items: items.map((t) => ({ ...t, project: { ...t.project, budgetFen: Number(t.project.budgetFen) } })),
+      items: items.map((t) => ({ ...t, overdue: t.status === 'PENDING' && t.dueAt !== null && t.dueAt < now, project: { ...t.project, budgetFen: Number(t.project.budgetFen) } })),
       total,
       page,
       pageSize,
@@ -50,7 +166,12 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
   });
 
   r.post('/api/tasks/:taskId/decision', {
-    schema: { tags: ['tasks'], summary: 'Act on a task (approve, return, resubmit)', params: ZTaskParams, body: ZDecisionBody },
+    schema: {
+      tags: ['tasks'],
+      summary: 'Act on a task: approve, reject, return, resubmit, transfer, add_signer, claim, unclaim, comment, withdraw, cc, urge',
+      params: ZTaskParams,
+      body: ZDecisionBody,
+    },
   }, async (req) => {
     const actor = requireActor(req);
     const { taskId } = req.params;
@@ -58,27 +179,30 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
     // A repeated request is answered from the record of its first application.
     const earlier = await prisma.decision.findUnique({ where: { requestId: body.requestId } });
     if (earlier) {
-      if (earlier.taskId !== taskId || earlier.actorId !== actor.userId || earlier.action !== body.action) {
+      const sameTask = earlier.taskId === taskId || (earlier.result as { taskId?: string } | null)?.taskId === taskId;
+      if (!sameTask || earlier.actorId !== actor.userId || earlier.action !== body.action) {
         throw new AppError('DUPLICATE_REQUEST', 'this requestId was already used for another action', [{ path: 'body.requestId', message: 'reused' }]);
       }
-      const replay: TDecisionResult & { replayed: true } = {
+      const first = earlier.result ?? {
         requestId: earlier.requestId,
         taskId: earlier.taskId,
-        action: earlier.action as TDecisionResult['action'],
-        stageBefore: earlier.stageBefore as TDecisionResult['stageBefore'],
-        stageAfter: earlier.stageAfter as TDecisionResult['stageAfter'],
+        action: earlier.action,
+        stageBefore: earlier.stageBefore,
+        stageAfter: earlier.stageAfter,
         nextTaskId: earlier.nextTaskId,
-        replayed: true,
       };
-      return replay;
+      return { ...(first as object), replayed: true };
     }
     const task = await prisma.task.findUnique({ where: { id: taskId } });
     if (!task) throw new AppError('NOT_FOUND', `no task ${taskId}`, [{ path: 'params.taskId', message: 'not found' }]);
-    if (task.status !== 'PENDING') throw new AppError('TASK_NOT_PENDING', `task ${taskId} is ${task.status.toLowerCase()}`, [{ path: 'params.taskId', message: task.status }]);
-    // The workflow's validator is the authority on role, scope and machine state; the update id
-    // makes Temporal itself deduplicate concurrent retries of the same request.
-    return temporal.workflow.getHandle(task.workflowId).executeUpdate(decideUpdate, {
-      args: [{ taskId, action: body.action, comment: body.comment, requestId: body.requestId, actor }],
+    if (TASK_ACTIONS.has(body.action) && task.status !== 'PENDING') {
+      throw new AppError('TASK_NOT_PENDING', `task ${taskId} is ${task.status.toLowerCase()}`, [{ path: 'params.taskId', message: task.status }]);
+    }
+    const action = await toStepAction({ prisma }, body);
+    // The step's validator is the authority on candidates, scope and state; the update id makes
+    // Temporal itself deduplicate concurrent retries of the same request.
+    return temporal.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
+      args: [{ taskId, requestId: body.requestId, actor, action, comment: 'comment' in body ? body.comment : undefined }],
       updateId: body.requestId,
     });
   });
