@@ -65,6 +65,8 @@ export async function startProjectsFromFile({ api, io, file }: { api: TApi; io: 
     const label = `[${index + 1}/${entries.length}]`;
     try {
       const res = await api.post<{ projectId: string; stage: string }>('/api/projects', { ...(entry as object), requestId });
+      // 200 means the server recognised the request id of a finished registration; a replay while
+      // the project is still open comes back 201 with the same project id, which is just as safe.
       const status = res.status === 201 ? 'created' : 'existing';
       results.push({ index, requestId, status, projectId: res.body.projectId, stage: res.body.stage });
       io.stderr.write(`${label} ${status === 'created' ? 'started' : 'already started'} ${res.body.projectId} (${res.body.stage})\n`);

@@ -1,0 +1,110 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+
+const BIN = path.resolve(import.meta.dirname, '../../bin/bangfu.js');
+
+let s: TTestStack;
+let url: string;
+let home: string;
+beforeAll(async () => {
+  s = await startTestStack();
+  url = await s.app.listen({ port: 0, host: '127.0.0.1' });
+  home = fs.mkdtempSync(path.join(os.tmpdir(), 'bangfu-cli-'));
+});
+afterAll(async () => {
+  await s?.close();
+  if (home) fs.rmSync(home, { recursive: true, force: true });
+});
+
+/** The CLI as a user runs it: a child process, its own config file, the real server over HTTP. */
+function bangfu(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [BIN, ...args], {
+      env: { PATH: process.env.PATH ?? '', HOME: home, BANGFU_CONFIG: path.join(home, 'config.json'), ...env },
+      timeout: 60_000,
+    }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+  });
+}
+
+describe('bangfu CLI', () => {
+  it('logs in with a token, saving it readable by the owner only; a bad token exits 2', async () => {
+    const bad = await bangfu(['login', '--url', url, '--token', 'bf_not-a-token']);
+    expect(bad.code).toBe(2);
+    expect(fs.existsSync(path.join(home, 'config.json'))).toBe(false);
+
+    const ok = await bangfu(['login', '--url', url, '--token', s.tokens.village, '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ userId: s.userIds.village });
+    const stat = fs.statSync(path.join(home, 'config.json'));
+    expect(stat.mode & 0o777).toBe(0o600);
+  });
+
+  it('starts projects from a file with progress, idempotently on re-run, and reports a bad entry', async () => {
+    const file = path.join(home, 'proposals.json');
+    fs.writeFileSync(file, JSON.stringify([sampleProposal({ name: 'CLI 茶园一期' }), sampleProposal({ name: 'CLI 茶园二期', budgetFen: 30_000_000, fundingSources: [{ source: 'CENTRAL_LINKAGE', amountFen: 30_000_000 }] })]));
+    const first = await bangfu(['projects', 'start', '--file', file, '--json']);
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    const started = JSON.parse(first.stdout);
+    expect(started).toMatchObject({ started: 2, existing: 0, failed: 0 });
+    expect(first.stderr).toContain('[1/2]');
+    expect(first.stderr).toContain('[2/2]');
+
+    const again = await bangfu(['projects', 'start', '--file', file, '--json']);
+    expect(again.code).toBe(0);
+    const rerun = JSON.parse(again.stdout);
+    // The same request ids name the same projects; whether the server calls the replay 201 or 200
+    // is the projects route's business, so only the outcome is asserted.
+    expect(rerun.failed).toBe(0);
+    expect(rerun.items.map((r: { projectId: string }) => r.projectId)).toEqual(started.items.map((r: { projectId: string }) => r.projectId));
+    const ids = started.items.map((r: { projectId: string }) => r.projectId);
+    expect(await s.prisma.project.count({ where: { id: { in: ids } } })).toBe(2);
+
+    const badFile = path.join(home, 'bad.json');
+    fs.writeFileSync(badFile, JSON.stringify([{ name: 'no budget' }]));
+    const bad = await bangfu(['projects', 'start', '--file', badFile, '--json']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).items[0]).toMatchObject({ status: 'failed', error: { code: 'VALIDATION_FAILED' } });
+
+    const list = await bangfu(['projects', 'list', '--json']);
+    expect(JSON.parse(list.stdout).items.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining(ids));
+    const table = await bangfu(['projects', 'list']);
+    expect(table.stdout).toContain('CLI 茶园一期');
+  });
+
+  it('lists tasks as JSON, acts on one, and exits 3 for an unknown task', async () => {
+    const projects = await s.prisma.project.findMany({ where: { name: 'CLI 茶园一期' } });
+    expect(projects).toHaveLength(1);
+    const listed = await bangfu(['tasks', 'list', '--json', '--token', s.tokens.township]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const task = JSON.parse(listed.stdout).items.find((t: { projectId: string }) => t.projectId === projects[0]!.id);
+    expect(task).toMatchObject({ kind: 'TOWNSHIP_REVIEW', status: 'PENDING' });
+
+    const acted = await bangfu(['tasks', 'act', task.id, '--action', 'approve', '--comment', '材料齐全', '--token', s.tokens.township, '--json']);
+    expect(acted.code, acted.stderr).toBe(0);
+    expect(JSON.parse(acted.stdout)).toMatchObject({ stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'APPROVED' });
+
+    const shown = await bangfu(['projects', 'show', projects[0]!.id, '--json']);
+    expect(JSON.parse(shown.stdout).stage).toBe('APPROVED');
+
+    const twice = await bangfu(['tasks', 'act', task.id, '--action', 'approve', '--token', s.tokens.township]);
+    expect(twice.code).toBe(4);
+    const unknown = await bangfu(['tasks', 'act', 'no-such-task', '--action', 'approve', '--token', s.tokens.township, '--json']);
+    expect(unknown.code).toBe(3);
+    expect(JSON.parse(unknown.stdout).error.code).toBe('NOT_FOUND');
+    const notMine = await bangfu(['tasks', 'act', task.id, '--action', 'approve', '--json']);
+    expect([2, 4]).toContain(notMine.code);
+  });
+
+  it('exits 1 on usage errors, 2 without a login, 5 when the server is unreachable', async () => {
+    expect((await bangfu(['tasks', 'act'])).code).toBe(1);
+    expect((await bangfu(['frobnicate'])).code).toBe(1);
+    expect((await bangfu(['tasks', 'list', '--no-such-flag'])).code).toBe(1);
+    expect((await bangfu(['tasks', 'list'], { BANGFU_CONFIG: path.join(home, 'absent.json') })).code).toBe(2);
+    expect((await bangfu(['tasks', 'list', '--url', 'http://127.0.0.1:9'])).code).toBe(5);
+    expect((await bangfu(['--help'])).code).toBe(0);
+  });
+});
