@@ -1,0 +1,92 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { resolveTimeSkippingServer } from '../../src/infra/temporal-dev-server';
+import { WORKFLOWS_PATH } from '../../src/worker';
+import { approvalStateQuery } from '../../workflows/shared';
+import type { approvalStep } from '../../workflows/approval-step';
+import { createTestDatabase } from '../support/db';
+import { AGRI_SLOT, createProject, stepInput, TOWNSHIP_SLOT } from './approval-support';
+
+const HOUR = 60 * 60 * 1000;
+let env: TestWorkflowEnvironment;
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = `deadline-${crypto.randomBytes(4).toString('hex')}`;
+
+// One time-skipping server for this file only: timers are the only thing tested here.
+beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: resolveTimeSkippingServer() } } });
+  db = await createTestDatabase();
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+    activities: createActivities({ prisma: db.prisma }),
+  });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await db?.drop();
+  await env?.teardown();
+});
+
+describe('approval step deadlines (time-skipping server)', () => {
+  it('reminds before the due date, then escalates to the same role one level up, both recorded', async () => {
+    const projectId = await createProject(db.prisma, 'applicant');
+    const workflowId = `deadline-${crypto.randomUUID()}`;
+    const handle = await env.client.workflow.start<typeof approvalStep>('approvalStep', {
+      workflowId,
+      taskQueue,
+      args: [stepInput(projectId, { stepId: 'review', mode: 'SEQUENTIAL', candidates: [TOWNSHIP_SLOT], applicantId: 'applicant', dueAfterMs: 72 * HOUR, remindBeforeMs: 24 * HOUR })],
+    });
+    const first = `${workflowId}:review#1`;
+    await expect.poll(() => db.prisma.task.count({ where: { id: first } }), { timeout: 15_000 }).toBe(1);
+    const created = await db.prisma.task.findUniqueOrThrow({ where: { id: first } });
+    expect(created.dueAt!.getTime() - created.createdAt.getTime()).toBeGreaterThan(71 * HOUR);
+
+    await env.sleep(49 * HOUR);
+    expect((await handle.query(approvalStateQuery)).value).toEqual({ pending: 'reminded' });
+    await expect.poll(async () => (await db.prisma.task.findUniqueOrThrow({ where: { id: first } })).remindedAt, { timeout: 10_000 }).not.toBeNull();
+    expect(await db.prisma.auditEvent.count({ where: { entityId: first, action: 'TASK_DEADLINE_REMINDER' } })).toBe(1);
+
+    await env.sleep(24 * HOUR);
+    expect((await handle.query(approvalStateQuery)).value).toEqual({ pending: 'escalated' });
+    const second = `${workflowId}:review#2`;
+    await expect.poll(() => db.prisma.task.count({ where: { id: second } }), { timeout: 10_000 }).toBe(1);
+    expect(await db.prisma.task.findUniqueOrThrow({ where: { id: first } })).toMatchObject({ status: 'DONE', outcome: 'ESCALATED' });
+    expect(await db.prisma.task.findUniqueOrThrow({ where: { id: second } })).toMatchObject({
+      status: 'PENDING',
+      candidateRole: 'TOWNSHIP_REVIEWER',
+      candidateOrgUnitId: 'c-qingshan',
+      candidateOrgPath: '/c-qingshan/',
+    });
+    expect(await db.prisma.auditEvent.count({ where: { entityId: first, action: 'TASK_DEADLINE_EXPIRED' } })).toBe(1);
+    // Escalation restarts the clock for the new signer: no second escalation yet.
+    expect((await handle.query(approvalStateQuery)).snapshotContext.history.map((h) => h.event.type)).toEqual(['DEADLINE_REMINDER', 'DEADLINE_EXPIRED']);
+    await handle.terminate('test done');
+  });
+
+  it('a user slot has nowhere to escalate: the expiry is recorded once and the task stays', async () => {
+    const projectId = await createProject(db.prisma, 'applicant');
+    const workflowId = `deadline-${crypto.randomUUID()}`;
+    const handle = await env.client.workflow.start<typeof approvalStep>('approvalStep', {
+      workflowId,
+      taskQueue,
+      args: [stepInput(projectId, { stepId: 'review', mode: 'COUNTERSIGN', candidates: [{ kind: 'user', userId: 'u1' }, AGRI_SLOT], applicantId: 'applicant', dueAfterMs: 10 * HOUR, remindBeforeMs: 0 })],
+    });
+    await expect.poll(() => db.prisma.task.count({ where: { workflowId } }), { timeout: 15_000 }).toBe(2);
+    await env.sleep(30 * HOUR);
+    const state = await handle.query(approvalStateQuery);
+    expect(state.snapshotContext.history.map((h) => h.event.type)).toEqual(['DEADLINE_EXPIRED']);
+    // The county-level slot has no level above it either: both tasks stay with their signers.
+    expect(state.snapshotContext.tasks.map((t) => t.outcome)).toEqual([null, null]);
+    await handle.terminate('test done');
+  });
+});
