@@ -14,7 +14,10 @@ export const USAGE = `Usage: bangfu <command> [options]
   projects show <projectId>
   projects start --file proposals.json     start each proposal of a JSON array (safe to re-run)
   tasks list [--kind K] [--page N] [--page-size N]
-  tasks act <taskId> --action approve|return|resubmit [--comment text] [--request-id id]
+  tasks act <taskId> --action <action> [--comment text] [--request-id id]
+        actions: approve reject return resubmit transfer claim unclaim comment withdraw cc urge
+        (return: --return-step <stepId> for an earlier step, else to the applicant;
+         transfer: --to-user <userId>; cc: --recipients id1,id2)
 
 Options everywhere: --json (machine-readable output), --url and --token (override the saved login;
 also BANGFU_URL and BANGFU_TOKEN). The login is saved in BANGFU_CONFIG or ~/.config/bangfu/config.json.
@@ -32,6 +35,9 @@ const OPTIONS = {
   action: { type: 'string' },
   comment: { type: 'string' },
   'request-id': { type: 'string' },
+  'to-user': { type: 'string' },
+  'return-step': { type: 'string' },
+  recipients: { type: 'string' },
   stage: { type: 'string' },
   kind: { type: 'string' },
   page: { type: 'string' },
@@ -105,7 +111,10 @@ async function run(positionals: string[], flags: TFlags, env: Record<string, str
     case 'tasks list':
       return listTasks({ api: await api(), io, kind: flags.kind, ...paging });
     case 'tasks act':
-      return actOnTask({ api: await api(), io, taskId: need(arg, 'the task id'), action: need(flags.action, '--action'), comment: flags.comment, requestId: flags['request-id'] });
+      return actOnTask({
+        api: await api(), io, taskId: need(arg, 'the task id'), action: need(flags.action, '--action'), comment: flags.comment, requestId: flags['request-id'],
+        extras: { toUser: flags['to-user'], returnStep: flags['return-step'], recipients: flags.recipients },
+      });
     default:
       throw new CliError(EXIT.USAGE, `unknown command: ${positionals.join(' ')}`);
   }

@@ -11,11 +11,31 @@ export async function listTasks({ api, io, kind, page, pageSize }: { api: TApi; 
     renderTable(['TASK', 'KIND', 'DUE', 'PROJECT'], res.items.map((t) => [t.id, t.kind, t.dueAt?.slice(0, 10) ?? '', t.project.name])) + `${res.items.length} of ${res.total}\n`);
 }
 
+/** The action's own fields, from the few flags that carry them; the server validates the rest. */
+export interface TActionExtras {
+  toUser?: string;
+  returnStep?: string;
+  recipients?: string;
+}
+
 /** A fresh request id per invocation unless given: pass --request-id to make a retry safe. */
-export async function actOnTask({ api, io, taskId, action, comment, requestId }: { api: TApi; io: TIo; taskId: string; action: string; comment?: string; requestId?: string }) {
-  const res = await api.post<{ stageBefore: string; stageAfter: string; nextTaskId: string | null; replayed?: boolean }>(
-    `/api/tasks/${encodeURIComponent(taskId)}/decision`,
-    { action, ...(comment ? { comment } : {}), requestId: requestId ?? `cli-${crypto.randomUUID()}` },
-  );
+export async function actOnTask({ api, io, taskId, action, comment, requestId, extras = {} }: {
+  api: TApi;
+  io: TIo;
+  taskId: string;
+  action: string;
+  comment?: string;
+  requestId?: string;
+  extras?: TActionExtras;
+}) {
+  const body = {
+    action,
+    ...(comment ? { comment } : {}),
+    ...(extras.toUser ? { toUserId: extras.toUser } : {}),
+    ...(extras.returnStep ? { returnTo: { to: 'STEP', stepId: extras.returnStep } } : {}),
+    ...(extras.recipients ? { recipientIds: extras.recipients.split(',').map((r) => r.trim()).filter(Boolean) } : {}),
+    requestId: requestId ?? `cli-${crypto.randomUUID()}`,
+  };
+  const res = await api.post<{ stageBefore: string; stageAfter: string; nextTaskId: string | null; replayed?: boolean }>(`/api/tasks/${encodeURIComponent(taskId)}/decision`, body);
   emit(io, res.body, () => `${action}: ${res.body.stageBefore} → ${res.body.stageAfter}${res.body.nextTaskId ? `  next task ${res.body.nextTaskId}` : ''}${res.body.replayed ? '  (already applied)' : ''}\n`);
 }
