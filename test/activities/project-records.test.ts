@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities';
+import { seedDemoCounty } from '../../src/seed/demo-county';
+import { createTestDatabase } from '../support/db';
+import { sampleProposal } from '../support/stack';
+import type { TProjectLifecycleInput } from '../../workflows/shared';
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let acts: ReturnType<typeof createActivities>;
+const env = new MockActivityEnvironment();
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedDemoCounty(db.prisma, 'irrelevant-password');
+  acts = createActivities({ prisma: db.prisma });
+});
+afterAll(async () => {
+  await db?.drop();
+});
+
+function input(projectId: string): TProjectLifecycleInput {
+  return {
+    projectId,
+    requestId: `req-${projectId}`,
+    proposal: sampleProposal() as TProjectLifecycleInput['proposal'],
+    proposer: { userId: 'u-village', roles: [{ role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-taoyuan', orgPath: '/c-qingshan/t-hexi/v-taoyuan/' }] },
+    county: { id: 'c-qingshan', name: '青山县', path: '/c-qingshan/' },
+    township: { id: 't-hexi', name: '河西镇', path: '/c-qingshan/t-hexi/' },
+    village: { id: 'v-taoyuan', name: '桃源村', path: '/c-qingshan/t-hexi/v-taoyuan/' },
+  };
+}
+
+const task = (projectId: string, n: number) => ({
+  id: `project-${projectId}:TOWNSHIP_REVIEW:${n}`,
+  projectId,
+  workflowId: `project-${projectId}`,
+  kind: 'TOWNSHIP_REVIEW',
+  title: '乡镇审核',
+  candidateRole: 'TOWNSHIP_REVIEWER',
+  candidateOrgUnitId: 't-hexi',
+  candidateOrgPath: '/c-qingshan/t-hexi/',
+});
+
+describe('project record activities (real PostgreSQL)', () => {
+  it('registerProject run twice (a retry) writes one project, one task, one audit event', async () => {
+    const args = { input: input('p1'), workflowId: 'project-p1', stage: 'TOWNSHIP_REVIEW', firstTask: task('p1', 1) };
+    await env.run(acts.registerProject, args);
+    await env.run(acts.registerProject, args);
+    expect(await db.prisma.project.count({ where: { id: 'p1' } })).toBe(1);
+    expect(await db.prisma.task.count({ where: { projectId: 'p1' } })).toBe(1);
+    expect(await db.prisma.auditEvent.count({ where: { entityId: 'p1' } })).toBe(1);
+    const p = await db.prisma.project.findUniqueOrThrow({ where: { id: 'p1' } });
+    expect(p.budgetFen).toBe(50_000_000n);
+    expect(p.orgPath).toBe('/c-qingshan/t-hexi/v-taoyuan/');
+  });
+
+  it('recordDecision run twice writes one decision and one audit event, closes the task, moves the stage', async () => {
+    await env.run(acts.registerProject, { input: input('p2'), workflowId: 'project-p2', stage: 'TOWNSHIP_REVIEW', firstTask: task('p2', 1) });
+    const args = {
+      projectId: 'p2',
+      requestId: 'decision-p2-1',
+      taskId: task('p2', 1).id,
+      actorId: 'u-township',
+      role: 'TOWNSHIP_REVIEWER',
+      orgUnitId: 't-hexi',
+      action: 'return',
+      comment: '补充材料',
+      stageBefore: 'TOWNSHIP_REVIEW',
+      stageAfter: 'RETURNED',
+      nextTask: { ...task('p2', 2), kind: 'REVISE_AND_RESUBMIT', candidateRole: 'VILLAGE_COMMITTEE' },
+    };
+    await env.run(acts.recordDecision, args);
+    await env.run(acts.recordDecision, args);
+    expect(await db.prisma.decision.count({ where: { projectId: 'p2' } })).toBe(1);
+    expect(await db.prisma.auditEvent.count({ where: { requestId: 'decision-p2-1' } })).toBe(1);
+    const closed = await db.prisma.task.findUniqueOrThrow({ where: { id: task('p2', 1).id } });
+    expect(closed).toMatchObject({ status: 'DONE', outcome: 'return', assigneeId: 'u-township' });
+    expect((await db.prisma.project.findUniqueOrThrow({ where: { id: 'p2' } })).stage).toBe('RETURNED');
+    expect(await db.prisma.task.count({ where: { projectId: 'p2', status: 'PENDING' } })).toBe(1);
+  });
+
+  it('the audit log refuses UPDATE and DELETE at the database', async () => {
+    const before = await db.prisma.auditEvent.count();
+    await expect(db.prisma.auditEvent.updateMany({ data: { action: 'TAMPERED' } })).rejects.toThrow(/append-only/);
+    await expect(db.prisma.auditEvent.deleteMany({})).rejects.toThrow(/append-only/);
+    expect(await db.prisma.auditEvent.count()).toBe(before);
+    expect(await db.prisma.auditEvent.count({ where: { action: 'TAMPERED' } })).toBe(0);
+  });
+});
