@@ -36,6 +36,12 @@ export const ZEnv = z.object({
   /** Seed the demo county and demo accounts. Refused in production. */
   DEMO_SEED: ZEnvBoolean.optional(),
   DEMO_PASSWORD: z.string().min(8).default('bangfu-demo-2026'),
+  /** Signs the session cookie. Required in production; elsewhere a per-process random one is used. */
+  SESSION_COOKIE_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Behind a reverse proxy: trust X-Forwarded-* so rate limits see the user's address. */
+  TRUST_PROXY: ZEnvBoolean.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -58,6 +64,7 @@ export interface TConfig {
     uiUrl: string;
   };
   demo: { seed: boolean; password: string };
+  accounts: { cookieSecret?: string; loginLimit: { maxFailures: number; windowMs: number }; trustProxy: boolean };
   logLevel: TEnv['LOG_LEVEL'];
 }
 
@@ -74,6 +81,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && e.DEMO_SEED) {
     throw new ConfigError('Invalid configuration:\n  DEMO_SEED: demo accounts are never created when NODE_ENV=production');
+  }
+  if (e.NODE_ENV === 'production' && !e.SESSION_COOKIE_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  SESSION_COOKIE_SECRET: required when NODE_ENV=production (at least 32 characters)');
   }
   const anyTls = e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_KEY_PATH || e.TEMPORAL_TLS_CA_PATH || e.TEMPORAL_TLS_SERVER_NAME;
   const tlsOn = e.TEMPORAL_TLS ?? Boolean(anyTls || e.TEMPORAL_API_KEY);
@@ -101,6 +111,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
     },
     demo: { seed: e.DEMO_SEED ?? e.NODE_ENV !== 'production', password: e.DEMO_PASSWORD },
+    accounts: {
+      cookieSecret: e.SESSION_COOKIE_SECRET,
+      loginLimit: { maxFailures: e.LOGIN_MAX_FAILURES, windowMs: e.LOGIN_WINDOW_MINUTES * 60_000 },
+      trustProxy: e.TRUST_PROXY,
+    },
     logLevel: e.LOG_LEVEL,
   };
 }

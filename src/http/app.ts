@@ -18,6 +18,7 @@ import { webRoutes } from './web';
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
 export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string; loginLimit?: TLoginLimit } = {}): Promise<FastifyInstance> {
   const app = Fastify({
+    trustProxy: deps.config.accounts?.trustProxy ?? false,
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: 1024 * 1024,
   });

@@ -44,7 +44,7 @@ export async function seedDemoCounty(prisma: TPrisma, password: string): Promise
   for (const u of DEMO_USERS) {
     const user = await prisma.user.upsert({
       where: { username: u.username },
-      create: { username: u.username, displayName: u.displayName, passwordHash },
+      create: { username: u.username, displayName: u.displayName, passwordHash, homeOrgUnitId: u.orgUnitId },
       update: {},
     });
     await prisma.roleAssignment.createMany({ data: [{ userId: user.id, role: u.role, orgUnitId: u.orgUnitId }], skipDuplicates: true });

@@ -19,8 +19,10 @@ describe('config', () => {
   });
 
   it('refuses demo accounts in production and turns them off there by default', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', DEMO_SEED: 'true' })).toThrow(/DEMO_SEED/);
-    expect(loadConfig({ NODE_ENV: 'production' }).demo.seed).toBe(false);
+    const secret = { SESSION_COOKIE_SECRET: 'x'.repeat(32) };
+    expect(() => loadConfig({ ...secret, NODE_ENV: 'production', DEMO_SEED: 'true' })).toThrow(/DEMO_SEED/);
+    expect(loadConfig({ ...secret, NODE_ENV: 'production' }).demo.seed).toBe(false);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_COOKIE_SECRET/);
   });
 
   it('uses a real cluster with TLS when an API key is given', () => {

@@ -49,6 +49,12 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
     const county = township.parent!;
     const projectId = projectIdFor(actor.userId, requestId);
     const workflowId = projectWorkflowId(projectId);
+    // A repeat of a request already applied is answered from the record, with 200 not 201.
+    const existing = await prisma.project.findUnique({ where: { id: projectId } });
+    if (existing) {
+      const open = await prisma.task.findFirst({ where: { projectId, status: 'PENDING' }, orderBy: { createdAt: 'desc' } });
+      return reply.code(200).send({ projectId, workflowId, stage: existing.stage, taskId: open?.id ?? null, replayed: true });
+    }
     const input: TProjectLifecycleInput = {
       projectId,
       proposal,
