@@ -1,0 +1,199 @@
+/**
+ * Everything the benchmark runs against, started by the benchmark itself: an in-memory Temporal
+ * dev server on free ports, PostgreSQL (BENCH_DATABASE_URL → a fresh database created on that
+ * server and dropped afterwards; else embedded PGlite in a child process), the real migrations,
+ * the demo county, the project's worker, the Fastify app listening on loopback, and the
+ * baseline worker on its own task queue.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import net from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../../src/config';
+import { createPrisma, type TPrisma } from '../../src/db/prisma';
+import { migrateDeploy } from '../../src/db/migrate';
+import { startTemporalDevServer, PROJECT_ROOT, type TDevServer } from '../../src/infra/temporal-dev-server';
+import { buildApp } from '../../src/http/app';
+import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
+import { seedDemoCounty, DEMO_USERS } from '../../src/seed/demo-county';
+import { issueToken } from '../../src/auth/tokens';
+import type { TBenchSettings } from './settings';
+
+export const BENCH_PASSWORD = 'bench-password-2026';
+export const BASELINE_WORKFLOWS_PATH = path.join(PROJECT_ROOT, 'bench/baseline-workflows.ts');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export interface TDatabase {
+  url: string;
+  kind: 'pglite' | 'postgresql';
+  /** The URL without its password, for the report. */
+  display: string;
+  stop(): Promise<void>;
+}
+
+const hidePassword = (url: string) => url.replace(/:[^:@/]*@/, ':***@');
+
+/** PGlite in a child process (see pglite-child.ts). */
+async function startPgliteChild(): Promise<TDatabase> {
+  const port = await freePort();
+  const tsx = path.join(PROJECT_ROOT, 'node_modules/.bin/tsx');
+  const child: ChildProcess = spawn(tsx, [path.join(PROJECT_ROOT, 'bench/pglite-child.ts'), String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error('embedded PGlite did not start within 60 s')), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buf += chunk.toString();
+      const m = /READY (\S+)/.exec(buf);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`embedded PGlite exited with code ${code}`));
+    });
+  });
+  return {
+    url,
+    kind: 'pglite',
+    display: `embedded PGlite (child process) ${hidePassword(url)}`,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await done;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A fresh database on the server of BENCH_DATABASE_URL, so a run never touches existing data. */
+async function freshDatabaseOn(serverUrl: string): Promise<TDatabase> {
+  const name = `bangfu_bench_${Date.now()}_${crypto.randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } catch (err) {
+    throw new Error(`BENCH_DATABASE_URL: could not create a scratch database (${(err as Error).message}); the benchmark needs CREATEDB so it never writes into existing data`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(serverUrl);
+  u.pathname = `/${name}`;
+  const url = u.toString();
+  return {
+    url,
+    kind: 'postgresql',
+    display: `PostgreSQL ${hidePassword(url)} (scratch database, dropped after the run)`,
+    async stop() {
+      if (process.env.BENCH_KEEP_DB) return;
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).catch(() => c.query(`DROP DATABASE IF EXISTS "${name}"`));
+      await c.end();
+    },
+  };
+}
+
+export interface TStack {
+  temporal: TDevServer;
+  db: TDatabase;
+  client: Client;
+  /** Prisma of the API process (the worker has its own pool, as when deployed). */
+  appPrisma: TPrisma;
+  workerPrisma: TPrisma;
+  app: FastifyInstance;
+  baseUrl: string;
+  taskQueue: string;
+  baselineTaskQueue: string;
+  tokens: Record<string, string>;
+  userIds: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startStack(settings: TBenchSettings, log: (line: string) => void): Promise<TStack> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const stops: Array<() => Promise<void>> = [];
+  const closeAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch((err) => log(`  (while stopping: ${(err as Error).message})`));
+  };
+  try {
+    const temporal = await startTemporalDevServer({ cliPath: settings.temporalCli, port: await freePort(), uiPort: await freePort(), headless: true });
+    stops.push(() => temporal.stop());
+    log(`Temporal dev server (in memory) at ${temporal.address}`);
+
+    const db = settings.databaseUrl ? await freshDatabaseOn(settings.databaseUrl) : await startPgliteChild();
+    stops.push(() => db.stop());
+    log(`Database: ${db.display}`);
+    await migrateDeploy(db.url);
+    log('Migrations applied');
+
+    const taskQueue = `bench-${crypto.randomBytes(3).toString('hex')}`;
+    const baselineTaskQueue = `${taskQueue}-baseline`;
+    const config = loadConfig({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+
+    const appPrisma = createPrisma({ url: db.url });
+    const workerPrisma = createPrisma({ url: db.url });
+    stops.push(() => appPrisma.$disconnect());
+    stops.push(() => workerPrisma.$disconnect());
+
+    await seedDemoCounty(appPrisma, BENCH_PASSWORD);
+    const tokens: Record<string, string> = {};
+    const userIds: Record<string, string> = {};
+    for (const u of DEMO_USERS) {
+      const user = await appPrisma.user.findUniqueOrThrow({ where: { username: u.username } });
+      userIds[u.username] = user.id;
+      tokens[u.username] = await issueToken(appPrisma, user.id, 'bench');
+    }
+
+    const [bundle, baselineBundle] = await Promise.all([
+      bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+      bundleWorkflowCode({ workflowsPath: BASELINE_WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+    ]);
+    const nativeConnection = await NativeConnection.connect({ address: temporal.address });
+    stops.push(() => nativeConnection.close());
+    const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, prisma: workerPrisma, workflowBundle: bundle });
+    const baselineWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: baselineTaskQueue, workflowBundle: baselineBundle });
+    for (const w of [worker, baselineWorker]) {
+      const running = w.run();
+      stops.push(async () => {
+        w.shutdown();
+        await running;
+      });
+    }
+    log(`Workers polling "${taskQueue}" (project) and "${baselineTaskQueue}" (baseline)`);
+
+    const connection = await Connection.connect({ address: temporal.address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection, namespace: 'default' });
+
+    const app = await buildApp({ config, prisma: appPrisma, temporal: client });
+    stops.push(() => app.close());
+    const port = await freePort();
+    await app.listen({ host: '127.0.0.1', port });
+    const baseUrl = `http://127.0.0.1:${port}`;
+    log(`API listening at ${baseUrl}`);
+
+    return { temporal, db, client, appPrisma, workerPrisma, app, baseUrl, taskQueue, baselineTaskQueue, tokens, userIds, close: closeAll };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
+}

@@ -1,0 +1,72 @@
+/** Benchmark settings: a scale preset (BENCH_SCALE) with individual overrides from the environment. */
+
+export type TScale = 'small' | 'medium' | 'large';
+
+export interface TBenchSettings {
+  scale: TScale;
+  /** Concurrent approvers per level of the approval round trip. */
+  concurrency: number[];
+  /** Decisions measured per level: max(minDecisions, concurrency × roundsPerApprover). */
+  minDecisions: number;
+  roundsPerApprover: number;
+  /** Untimed decisions per side before each side's first level. */
+  warmup: number;
+  /** Projects created concurrently while preparing (not measured). */
+  setupConcurrency: number;
+  inboxTasks: number;
+  inboxProjects: number;
+  inboxTownships: number;
+  villagesPerTownship: number;
+  inboxRuns: number;
+  inboxWarmup: number;
+  inboxPageSize: number;
+  /** Projects sampled for history length. */
+  historySample: number;
+  databaseUrl: string | undefined;
+  temporalCli: string | undefined;
+}
+
+const PRESETS: Record<TScale, Pick<TBenchSettings, 'minDecisions' | 'roundsPerApprover' | 'warmup' | 'inboxRuns'>> = {
+  small: { minDecisions: 24, roundsPerApprover: 4, warmup: 8, inboxRuns: 200 },
+  medium: { minDecisions: 60, roundsPerApprover: 8, warmup: 16, inboxRuns: 500 },
+  large: { minDecisions: 200, roundsPerApprover: 20, warmup: 32, inboxRuns: 1000 },
+};
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name} must be an integer ≥ ${min}, got "${raw}"`);
+  return n;
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): TBenchSettings {
+  const scale = (env.BENCH_SCALE || 'small') as TScale;
+  if (!(scale in PRESETS)) throw new Error(`BENCH_SCALE must be one of ${Object.keys(PRESETS).join(', ')}, got "${scale}"`);
+  const p = PRESETS[scale];
+  const concurrency = (env.BENCH_CONCURRENCY || '1,8,32').split(',').map((s) => {
+    const n = Number(s.trim());
+    if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_CONCURRENCY must be a comma list of positive integers, got "${env.BENCH_CONCURRENCY}"`);
+    return n;
+  });
+  return {
+    scale,
+    concurrency,
+    minDecisions: int(env, 'BENCH_MIN_DECISIONS', p.minDecisions),
+    roundsPerApprover: int(env, 'BENCH_ROUNDS_PER_APPROVER', p.roundsPerApprover),
+    warmup: int(env, 'BENCH_WARMUP', p.warmup, 0),
+    setupConcurrency: int(env, 'BENCH_SETUP_CONCURRENCY', 8),
+    inboxTasks: int(env, 'BENCH_INBOX_TASKS', 100_000),
+    inboxProjects: int(env, 'BENCH_INBOX_PROJECTS', 400),
+    inboxTownships: int(env, 'BENCH_INBOX_TOWNSHIPS', 40),
+    villagesPerTownship: int(env, 'BENCH_VILLAGES_PER_TOWNSHIP', 10),
+    inboxRuns: Math.max(200, int(env, 'BENCH_INBOX_RUNS', p.inboxRuns)),
+    inboxWarmup: int(env, 'BENCH_INBOX_WARMUP', 20, 0),
+    inboxPageSize: 50,
+    historySample: int(env, 'BENCH_HISTORY_SAMPLE', 10),
+    databaseUrl: env.BENCH_DATABASE_URL || undefined,
+    temporalCli: env.TEMPORAL_CLI_PATH || undefined,
+  };
+}
+
+export const decisionsFor = (s: TBenchSettings, concurrency: number) => Math.max(s.minDecisions, concurrency * s.roundsPerApprover);

@@ -1,0 +1,68 @@
+/**
+ * Scenario 5 of the issue, history per project — as far as the code goes today: events per
+ * project through the current thin path (start → township approval), read from
+ * `describe().historyLength` of the project workflow and of its township-review step (a child
+ * workflow with its own history), next to the bare baseline workflow's history for one decision.
+ * The multi-year figure (events per simulated project-year on the time-skipping server) awaits
+ * the lifecycle issue: there is no multi-year lifecycle to run yet.
+ */
+import { approvalStepWorkflowId } from '../../workflows/shared';
+import { TOWNSHIP_REVIEW_STEP_ID } from '../../src/domain/lifecycle/township-review';
+import type { TBenchSettings } from '../lib/settings';
+import type { TStack } from '../lib/services';
+import { ratio } from '../lib/stats';
+
+export interface THistoryResult {
+  path: string;
+  sampled: number;
+  project: { mean: number; max: number; status: string[] };
+  step: { mean: number; max: number };
+  total: { mean: number; max: number };
+  baseline: { mean: number; max: number };
+  ratio: number;
+  continueAsNewSuggested: boolean;
+  note: string;
+}
+
+export const CONTINUE_AS_NEW_SUGGESTED_AT = 4096;
+
+const stats = (xs: number[]) => ({ mean: Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 10) / 10, max: Math.max(...xs) });
+
+export async function runHistory(stack: TStack, settings: TBenchSettings, baselineIds: string[], log: (line: string) => void): Promise<THistoryResult> {
+  const approved = await stack.appPrisma.project.findMany({ where: { stage: 'APPROVED' }, select: { workflowId: true }, take: settings.historySample, orderBy: { createdAt: 'asc' } });
+  if (approved.length === 0) throw new Error('no approved project to measure');
+  const projectLens: number[] = [];
+  const stepLens: number[] = [];
+  const totals: number[] = [];
+  const statuses = new Set<string>();
+  for (const { workflowId } of approved) {
+    const p = await stack.client.workflow.getHandle(workflowId).describe();
+    const s = await stack.client.workflow.getHandle(approvalStepWorkflowId(workflowId, TOWNSHIP_REVIEW_STEP_ID, 1)).describe();
+    projectLens.push(p.historyLength);
+    stepLens.push(s.historyLength);
+    totals.push(p.historyLength + s.historyLength);
+    statuses.add(p.status.name);
+  }
+  // Baseline: the decided bare workflows (the first ones were used by the warm-up and level 1).
+  const bareLens: number[] = [];
+  for (const id of baselineIds.slice(0, settings.historySample)) {
+    const d = await stack.client.workflow.getHandle(id).describe();
+    if (d.status.name === 'COMPLETED') bareLens.push(d.historyLength);
+  }
+  // The server's default continue-as-new suggestion (dynamic config limit.historyCount.suggestContinueAsNew) is 4 Ki events.
+  const suggested = Math.max(...projectLens, ...stepLens) >= CONTINUE_AS_NEW_SUGGESTED_AT;
+  const t = stats(totals);
+  const b = stats(bareLens.length ? bareLens : [NaN]);
+  log(`  events per project (start → township approval): project ${stats(projectLens).mean} + step ${stats(stepLens).mean} = ${t.mean} (max ${t.max}); bare baseline ${b.mean}`);
+  return {
+    path: 'start → township review approved (the current thin path)',
+    sampled: approved.length,
+    project: { ...stats(projectLens), status: [...statuses] },
+    step: stats(stepLens),
+    total: t,
+    baseline: b,
+    ratio: ratio(t.mean, b.mean),
+    continueAsNewSuggested: suggested,
+    note: 'The time-skipping multi-year measurement (events per simulated project-year, target < 2,000) awaits the lifecycle issue: only the thin path exists yet.',
+  };
+}
