@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -13,6 +13,7 @@ import { authRoutes } from './routes/auth';
 import { tokenRoutes } from './routes/tokens';
 import { projectRoutes } from './routes/projects';
 import { taskRoutes } from './routes/tasks';
+import { dashboardRoutes } from './routes/dashboard';
 import { webRoutes } from './web';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
@@ -21,6 +22,12 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
     trustProxy: deps.config.accounts?.trustProxy ?? false,
     logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: 1024 * 1024,
+    // Malformed URLs (bad percent-encoding, over-long parameters) are refused before routing; without
+    // this they would leave in Fastify's own shape instead of the `{ error: { code } }` envelope.
+    frameworkErrors: (err, _req, reply) => {
+      const appError = toAppError(err);
+      (reply as FastifyReply).code(appError.status).send(appError.toJSON());
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -65,6 +72,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await adminOrgUnitRoutes(app, deps);
   await projectRoutes(app, deps);
   await taskRoutes(app, deps);
+  await dashboardRoutes(app, deps);
   await webRoutes(app, deps);
   return app;
 }

@@ -9,6 +9,23 @@ function isDatabaseUnavailable(err: unknown): boolean {
   return /ECONNREFUSED|ECONNRESET|Connection terminated|DatabaseNotReachable|P1001|P1017|timeout exceeded when trying to connect/i.test(text);
 }
 
+/**
+ * PostgreSQL data exceptions caused by what the client sent (a NUL byte in text, which PostgreSQL
+ * cannot store; a value too long or out of range for its column): the request is at fault, not
+ * the server, so the API says 400 instead of 500.
+ */
+const CLIENT_DATA_EXCEPTIONS: Record<string, string> = {
+  '22021': 'text contains a character that cannot be stored (e.g. a NUL byte)',
+  '22P05': 'text contains a character that cannot be stored',
+  '22001': 'a value is too long',
+  '22003': 'a number is out of range',
+};
+
+function rejectedByDatabase(err: unknown): string | undefined {
+  const cause = (err as { cause?: { kind?: string; originalCode?: string } })?.cause;
+  return cause?.kind === 'postgres' && cause.originalCode ? CLIENT_DATA_EXCEPTIONS[cause.originalCode] : undefined;
+}
+
 /** Every failure leaves the API as the same `{ error: { code, message, details } }` shape. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
@@ -31,6 +48,9 @@ export function toAppError(err: unknown): AppError {
   }
   if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('VALIDATION_FAILED', 'request body too large', [{ path: 'body', message: 'too large' }]);
   if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('VALIDATION_FAILED', 'unsupported content type', [{ path: 'headers.content-type', message: 'expected application/json' }]);
+  if (e?.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('VALIDATION_FAILED', 'a path parameter is too long', [{ path: 'params', message: 'too long' }]);
+  const rejected = rejectedByDatabase(err);
+  if (rejected) return new AppError('VALIDATION_FAILED', rejected, [{ path: '', message: rejected }]);
   if (isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE', 'the database is unreachable; try again shortly');
   return new AppError('INTERNAL', 'internal error');
 }

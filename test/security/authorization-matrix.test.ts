@@ -1,0 +1,289 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/auth/password';
+import { issueToken, issueTokenRecord } from '../../src/auth/tokens';
+import { newRequestId, sampleProposal, startTestStack, DEMO_PASSWORD, type TTestStack } from '../support/stack';
+import { authHeader, changedTables, errorCodeOf, fillPath, listRoutes, snapshot, STATE_CHANGING, type TRoute } from './support';
+
+/**
+ * Every role × every state-changing route × (where the route has an org dimension) a target inside
+ * and one outside the actor's org units. Each cell is declared below as allowed or refused; a
+ * refusal must be 403 (404 where the route hides what is not yours) and change no row of any table;
+ * an allowed call must succeed and change something (so the cell really exercised the route).
+ */
+
+let s: TTestStack;
+let routes: TRoute[];
+
+/** One demo user per role, plus a township-scoped administrator made through the admin API. */
+const ACTORS = ['admin', 'hexiAdmin', 'village', 'township', 'agri', 'finance', 'leader', 'expert', 'discipline', 'implementer', 'monitor'] as const;
+type TActorName = (typeof ACTORS)[number];
+type TScope = 'in' | 'out';
+
+/** Actors whose grants sit below the county: their "outside" is the other township of 青山县. */
+const LOCAL_ACTORS = new Set<TActorName>(['hexiAdmin', 'village', 'township', 'implementer']);
+
+/** The org units a cell targets: 桃源村 (河西镇) inside everyone's scope; outside depends on the actor. */
+function unitsFor(actor: TActorName, scope: TScope) {
+  if (scope === 'in') return { village: 'v-taoyuan', township: 't-hexi' };
+  return LOCAL_ACTORS.has(actor) ? { village: 'v-chaling', township: 't-dongling' } : { village: 'v-other', township: 't-other' };
+}
+
+type TOutcome = 'allowed' | 'forbidden' | 'hidden';
+
+interface TRouteExpectation {
+  /** Whether the route acts on something placed in the org tree (or owned by someone). */
+  scoped: boolean;
+  /** Actors allowed with an in-scope (or unscoped) target, and with an out-of-scope target. */
+  allowIn: readonly TActorName[];
+  allowOut: readonly TActorName[];
+  /** How a refusal answers: 403, or 404 where the route does not reveal what is someone else's. */
+  refusal: 'forbidden' | 'hidden';
+  /** Builds the request (and any fixture it needs) for one cell; runs before the snapshot. */
+  prepare(actor: TActorName, scope: TScope, outcome: TOutcome): Promise<{ params?: Record<string, string>; payload?: unknown }>;
+  /** Puts back what an allowed call changed that later cells depend on. */
+  restore?(actor: TActorName): Promise<void>;
+}
+
+const EVERYONE = ACTORS;
+const ADMINS = ['admin', 'hexiAdmin'] as const;
+
+const tokens = {} as Record<TActorName | 'villageOther', string>;
+const userIds = {} as Record<TActorName | 'villageOther', string>;
+let fixturePasswordHash: string;
+let fixtureSeq = 0;
+
+/** An account placed at a village (and optionally holding a role there), written directly as a fixture. */
+async function fixtureUser(village: string, role?: 'MONITOR') {
+  fixtureSeq += 1;
+  return s.prisma.user.create({
+    data: {
+      username: `fixture-${fixtureSeq}-${Date.now()}`,
+      displayName: `Fixture ${fixtureSeq}`,
+      passwordHash: fixturePasswordHash,
+      homeOrgUnitId: village,
+      roles: role ? { create: [{ role, orgUnitId: village }] } : undefined,
+    },
+    include: { roles: true },
+  });
+}
+
+/** The village committee that proposes projects for each target village. */
+const PROPOSER: Record<string, 'village' | 'village2' | 'villageOther'> = { 'v-taoyuan': 'village', 'v-chaling': 'village2', 'v-other': 'villageOther' };
+
+/** Refusals change nothing, so cells expecting one share a project per village; allowed cells get their own. */
+const sharedTasks = new Map<string, string>();
+async function reviewTaskAt(village: string, fresh: boolean): Promise<string> {
+  if (!fresh && sharedTasks.has(village)) return sharedTasks.get(village)!;
+  const proposer = PROPOSER[village]!;
+  const token = proposer === 'village2' ? s.tokens.village2! : tokens[proposer];
+  const res = await s.app.inject({ method: 'POST', url: '/api/projects', headers: authHeader(token), payload: { ...sampleProposal({ orgUnitId: village }), requestId: newRequestId() } });
+  expect(res.statusCode, res.body).toBe(201);
+  const { taskId } = res.json() as { taskId: string };
+  if (!fresh) sharedTasks.set(village, taskId);
+  return taskId;
+}
+
+const NEW_PASSWORD = 'matrix-new-password-1';
+
+const EXPECTATIONS: Record<string, TRouteExpectation> = {
+  'POST /api/auth/logout': {
+    scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden',
+    prepare: async () => ({}),
+  },
+  'POST /api/auth/password': {
+    scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden',
+    prepare: async () => ({ payload: { currentPassword: DEMO_PASSWORD, newPassword: NEW_PASSWORD } }),
+    restore: async (actor) => {
+      await s.prisma.user.update({ where: { id: userIds[actor] }, data: { passwordHash: fixturePasswordHash } });
+    },
+  },
+  'POST /api/tokens': {
+    scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden',
+    prepare: async () => ({ payload: { name: 'matrix token', expiresInDays: 1 } }),
+  },
+  // "Out of scope" for a personal token is someone else's; it answers like a missing one.
+  'DELETE /api/tokens/{id}': {
+    scoped: true, allowIn: EVERYONE, allowOut: [], refusal: 'hidden',
+    prepare: async (actor, scope) => {
+      const owner = scope === 'in' ? actor : actor === 'leader' ? 'monitor' : 'leader';
+      const { record } = await issueTokenRecord({ prisma: s.prisma, userId: userIds[owner], name: 'matrix victim' });
+      return { params: { id: record.id } };
+    },
+  },
+  'POST /api/admin/users': {
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    prepare: async (actor, scope) => {
+      const { village } = unitsFor(actor, scope);
+      fixtureSeq += 1;
+      return { payload: { username: `new-${fixtureSeq}-${Date.now()}`, displayName: '新账户', password: 'initial-password-1', homeOrgUnitId: village, roles: [{ role: 'MONITOR', orgUnitId: village }] } };
+    },
+  },
+  'POST /api/admin/users/{id}/roles': {
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    prepare: async (actor, scope) => {
+      const { village } = unitsFor(actor, scope);
+      const user = await fixtureUser(village);
+      return { params: { id: user.id }, payload: { role: 'EXPERT', orgUnitId: village } };
+    },
+  },
+  'DELETE /api/admin/users/{id}/roles/{assignmentId}': {
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    prepare: async (actor, scope) => {
+      const user = await fixtureUser(unitsFor(actor, scope).village, 'MONITOR');
+      return { params: { id: user.id, assignmentId: user.roles[0]!.id } };
+    },
+  },
+  'POST /api/admin/users/{id}/reset-password': {
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    prepare: async (actor, scope) => {
+      const user = await fixtureUser(unitsFor(actor, scope).village);
+      return { params: { id: user.id }, payload: { newPassword: 'reset-password-1' } };
+    },
+  },
+  'POST /api/admin/users/{id}/deactivate': {
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    prepare: async (actor, scope) => {
+      const user = await fixtureUser(unitsFor(actor, scope).village);
+      return { params: { id: user.id } };
+    },
+  },
+  'POST /api/admin/org-units': {
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    prepare: async (actor, scope) => {
+      fixtureSeq += 1;
+      return { payload: { name: `新村${fixtureSeq}`, parentId: unitsFor(actor, scope).township } };
+    },
+  },
+  'POST /api/projects': {
+    scoped: true, allowIn: ['admin', 'hexiAdmin', 'village'], allowOut: [], refusal: 'forbidden',
+    prepare: async (actor, scope) => ({ payload: { ...sampleProposal({ orgUnitId: unitsFor(actor, scope).village }), requestId: newRequestId() } }),
+  },
+  // The township review task of a project in the target village; only its township's reviewer decides.
+  'POST /api/tasks/{taskId}/decision': {
+    scoped: true, allowIn: ['township'], allowOut: [], refusal: 'forbidden',
+    prepare: async (actor, scope, outcome) => {
+      const taskId = await reviewTaskAt(unitsFor(actor, scope).village, outcome === 'allowed');
+      return { params: { taskId }, payload: { action: 'approve', comment: '同意', requestId: newRequestId() } };
+    },
+  },
+};
+
+/** Routes anyone may call without signing in. */
+const PUBLIC_ROUTES = new Set(['POST /api/auth/login', 'GET /api/health']);
+
+function expectedOutcome(e: TRouteExpectation, actor: TActorName, scope: TScope): TOutcome {
+  const allowed = (scope === 'in' ? e.allowIn : e.allowOut).includes(actor);
+  return allowed ? 'allowed' : e.refusal;
+}
+
+beforeAll(async () => {
+  s = await startTestStack();
+  routes = await listRoutes(s.app);
+  fixturePasswordHash = await hashPassword(DEMO_PASSWORD);
+  // A second county, so county-wide roles have an "outside" too (the API creates no counties).
+  await s.prisma.orgUnit.createMany({
+    data: [
+      { id: 'c-other', name: '远山县', level: 'COUNTY', parentId: null, path: '/c-other/' },
+      { id: 't-other', name: '远山镇', level: 'TOWNSHIP', parentId: 'c-other', path: '/c-other/t-other/' },
+      { id: 'v-other', name: '远山村', level: 'VILLAGE', parentId: 't-other', path: '/c-other/t-other/v-other/' },
+    ],
+  });
+  const villageOther = await s.prisma.user.create({
+    data: { username: 'village-other', displayName: '远山村两委', passwordHash: fixturePasswordHash, homeOrgUnitId: 'v-other', roles: { create: [{ role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-other' }] } },
+  });
+  userIds.villageOther = villageOther.id;
+  tokens.villageOther = await issueToken(s.prisma, villageOther.id, 'test');
+  for (const name of ACTORS) {
+    if (name === 'hexiAdmin') continue;
+    tokens[name] = s.tokens[name]!;
+    userIds[name] = s.userIds[name]!;
+  }
+  // The township administrator is made the way a county administrator would make one.
+  const created = await s.app.inject({
+    method: 'POST', url: '/api/admin/users', headers: authHeader(s.tokens.admin),
+    payload: { username: 'hexi-admin', displayName: '河西镇管理员', password: DEMO_PASSWORD, homeOrgUnitId: 't-hexi', roles: [{ role: 'ADMIN', orgUnitId: 't-hexi' }] },
+  });
+  expect(created.statusCode, created.body).toBe(201);
+  userIds.hexiAdmin = created.json().id;
+  tokens.hexiAdmin = await issueToken(s.prisma, userIds.hexiAdmin, 'test');
+});
+
+afterAll(async () => {
+  await s?.close();
+});
+
+const CELLS = Object.entries(EXPECTATIONS).flatMap(([key, e]) =>
+  ACTORS.flatMap((actor) => (e.scoped ? (['in', 'out'] as const) : (['in'] as const)).map((scope) => ({ key, actor, scope, outcome: expectedOutcome(e, actor, scope) }))),
+);
+
+describe('authorization matrix', () => {
+  it('declares an expectation for every state-changing route in the OpenAPI document', () => {
+    const stateChanging = routes.filter((r) => STATE_CHANGING.has(r.method) && !PUBLIC_ROUTES.has(r.key)).map((r) => r.key);
+    const undeclared = stateChanging.filter((k) => !EXPECTATIONS[k]);
+    expect(undeclared, 'add these routes to EXPECTATIONS in test/security/authorization-matrix.test.ts').toEqual([]);
+    // And no stale entries: every declared route still exists.
+    expect(Object.keys(EXPECTATIONS).filter((k) => !stateChanging.includes(k))).toEqual([]);
+  });
+
+  it.each(CELLS)('$key as $actor, target $scope of scope → $outcome', async ({ key, actor, scope, outcome }) => {
+    const e = EXPECTATIONS[key]!;
+    const [method, path] = key.split(' ') as [TRoute['method'], string];
+    const { params = {}, payload } = await e.prepare(actor, scope, outcome);
+    const before = await snapshot(s.prisma);
+    const res = await s.app.inject({ method, url: fillPath(path, params), headers: authHeader(tokens[actor]), payload: payload as object });
+    const after = await snapshot(s.prisma);
+    if (outcome === 'allowed') {
+      expect(res.statusCode, res.body).toBeGreaterThanOrEqual(200);
+      expect(res.statusCode, res.body).toBeLessThan(300);
+      expect(changedTables(before, after), 'an allowed call should have an effect').not.toEqual([]);
+      await e.restore?.(actor);
+    } else {
+      expect(res.statusCode, res.body).toBe(outcome === 'forbidden' ? 403 : 404);
+      expect(errorCodeOf(res)).toBeTypeOf('string');
+      expect(changedTables(before, after), 'a refusal must change nothing').toEqual([]);
+    }
+  });
+});
+
+describe('authentication', () => {
+  /** A request that would be valid if signed in: the in-scope administrator cell where declared. */
+  async function validShapedRequest(route: TRoute) {
+    const e = EXPECTATIONS[route.key];
+    if (e) {
+      const { params = {}, payload } = await e.prepare('admin', 'in', 'forbidden');
+      return { url: fillPath(route.path, params), payload };
+    }
+    const params = Object.fromEntries(route.params.map((p) => [p, '00000000-0000-4000-8000-000000000000']));
+    return { url: fillPath(route.path, params), payload: undefined };
+  }
+
+  it('answers 401 UNAUTHENTICATED on every non-public route without, or with a bad, credential, changing nothing', async () => {
+    const guarded = routes.filter((r) => !PUBLIC_ROUTES.has(r.key));
+    expect(guarded.length).toBeGreaterThan(10);
+    const wrong: string[] = [];
+    for (const route of guarded) {
+      const { url, payload } = await validShapedRequest(route);
+      const before = await snapshot(s.prisma);
+      for (const headers of [{}, authHeader('bf_not-a-real-token'), { cookie: 'bangfu_session=forged.value' }]) {
+        const res = await s.app.inject({ method: route.method, url, headers, payload: payload as object });
+        if (res.statusCode !== 401 || errorCodeOf(res) !== 'UNAUTHENTICATED') wrong.push(`${route.key} ${JSON.stringify(headers)} → ${res.statusCode} ${errorCodeOf(res)}`);
+      }
+      expect(changedTables(before, await snapshot(s.prisma)), route.key).toEqual([]);
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  // Known gap (reported): request validation runs before the handler's sign-in check, so an
+  // anonymous caller with a malformed body learns 400 VALIDATION_FAILED (with field paths) instead
+  // of 401. Nothing changes either way; flip to `it` once authentication precedes validation.
+  it.fails('answers 401 before validating the input of an anonymous request', async () => {
+    const withInput = routes.filter((r) => !PUBLIC_ROUTES.has(r.key) && (r.body || r.params.length > 0));
+    const statuses = [];
+    for (const route of withInput) {
+      const params = Object.fromEntries(route.params.map((p) => [p, 'x']));
+      const res = await s.app.inject({ method: route.method, url: fillPath(route.path, params), payload: route.body ? {} : undefined });
+      statuses.push(`${route.key} → ${res.statusCode}`);
+    }
+    expect(statuses.filter((x) => !x.endsWith('401'))).toEqual([]);
+  });
+});
