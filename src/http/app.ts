@@ -14,6 +14,7 @@ import { tokenRoutes } from './routes/tokens';
 import { projectRoutes } from './routes/projects';
 import { taskRoutes } from './routes/tasks';
 import { dashboardRoutes } from './routes/dashboard';
+import { dashboardRoutes } from './routes/dashboard';
 import { webRoutes } from './web';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
@@ -72,6 +73,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await adminOrgUnitRoutes(app, deps);
   await projectRoutes(app, deps);
   await taskRoutes(app, deps);
+  await dashboardRoutes(app, deps);
   await dashboardRoutes(app, deps);
   await webRoutes(app, deps);
   return app;

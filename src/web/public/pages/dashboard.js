@@ -1,0 +1,46 @@
+import { api } from '../api.js';
+import { go } from '../app.js';
+import { barChart } from '../chart.js';
+import { t } from '../i18n.js';
+import { card, field, fmtFen, fmtTime, h, select } from '../ui.js';
+
+const wan = (fen) => (fen / 1e6).toLocaleString('zh-CN', { maximumFractionDigits: 2 });
+
+/** Projects by stage, funds approved by township, overdue tasks: for leaders and monitors. */
+export default async function dashboardPage({ query }) {
+  const q = { orgUnitId: query.orgUnitId, year: query.year };
+  const [stages, funds, overdue, units] = await Promise.all([
+    api('/api/dashboard/projects-by-stage', { query: q }),
+    api('/api/dashboard/funds-by-township', { query: q }),
+    api('/api/dashboard/overdue-tasks', { query: q }),
+    api('/api/dashboard/org-units').then((r) => r.items, () => []),
+  ]);
+  const org = select('orgUnitId', [['', t('projects.all')], ...units.map((u) => [u.id, u.name])], query.orgUnitId);
+  const thisYear = new Date().getFullYear();
+  const year = select('year', [['', t('projects.all')], ...[0, 1, 2, 3, 4].map((d) => [thisYear - d, thisYear - d])], query.year);
+  const filters = h('form', { class: 'filters' }, field(t('dash.org'), org), field(t('dash.year'), year), h('button', { type: 'submit', class: 'secondary' }, t('common.apply')));
+  filters.addEventListener('submit', (e) => {
+    e.preventDefault();
+    go('/dashboard?' + new URLSearchParams(Object.entries({ orgUnitId: org.value, year: year.value }).filter(([, v]) => v)));
+  });
+
+  return h('div', { id: 'dashboard' },
+    h('h1', {}, t('dash.title')),
+    filters,
+    h('p', { class: 'kpis' },
+      h('span', { class: 'kpi' }, t('projects.count', { n: stages.total })),
+      h('span', { class: 'kpi' }, `${t('dash.pending')}: ${overdue.pending}`),
+      h('span', { class: overdue.total ? 'kpi danger' : 'kpi' }, `${t('dash.overdueTotal')}: ${overdue.total}`)),
+    h('div', { class: 'grid' },
+      card(null, barChart({ id: 'chart-stages', title: t('dash.byStage'), rows: stages.items.map((i) => ({ label: t('stage.' + i.stage), values: [i.count] })) })),
+      card(null, barChart({
+        id: 'chart-funds', title: t('dash.funds'), series: [t('dash.approvedSeries'), t('dash.requestedSeries')], format: wan,
+        rows: funds.items.map((i) => ({ label: i.townshipName, values: [i.approvedFen, i.requestedFen] })),
+      })),
+      card(null, barChart({ id: 'chart-overdue', title: t('dash.overdue'), rows: overdue.byTownship.map((i) => ({ label: i.townshipName, values: [i.count] })) })),
+      card(null, barChart({ id: 'chart-overdue-kind', title: t('dash.overdueKind'), rows: overdue.byKind.map((i) => ({ label: t('kind.' + i.kind), values: [i.count] })) }))),
+    card(t('dash.oldest'), overdue.oldest.length
+      ? h('ul', {}, overdue.oldest.map((x) => h('li', {}, h('a', { href: '#/tasks/' + encodeURIComponent(x.id) }, `${t('kind.' + x.kind)} · ${x.project.name}`), ` — ${t('inbox.dueAt')} ${fmtTime(x.dueAt)}`)))
+      : h('p', { class: 'muted' }, t('dash.noData'))),
+    h('p', { class: 'muted' }, fmtFen(funds.items.reduce((s, i) => s + i.approvedFen, 0)), ' ', t('dash.approvedSeries')));
+}

@@ -1,0 +1,35 @@
+import { t } from '../i18n.js';
+import { fmtFen, fmtTime, h, stageBadge } from '../ui.js';
+
+const row = (label, value) => [h('dt', {}, label), h('dd', {}, value ?? '—')];
+
+/** The proposal at a glance: what, where, how much, who benefits. */
+export function projectSummary(project, unitNames = new Map()) {
+  const p = project.proposal || {};
+  return h('dl', { class: 'summary' },
+    row(t('project.stage'), stageBadge(project.stage)),
+    row(t('project.industry'), project.industry),
+    row(t('project.village'), unitNames.get(project.villageId) ?? project.villageId),
+    row(t('project.budget'), fmtFen(project.budgetFen)),
+    row(t('project.implementer'), p.implementer?.name),
+    row(t('project.households'), p.householdLinkage?.households),
+    row(t('project.mechanism'), p.householdLinkage?.mechanism),
+    row(t('project.targets'), (p.performanceTargets || []).map((x) => `${x.indicator}: ${x.target}`).join('；')),
+    row(t('project.meeting'), p.meetingRecord),
+    row(t('project.created'), fmtTime(project.createdAt)),
+  );
+}
+
+/** Money: budget by source, approved (the budget once approved), disbursed (no tranches yet). */
+export function moneyTable(project) {
+  const sources = project.proposal?.fundingSources || [];
+  const approved = project.stage === 'APPROVED' ? project.budgetFen : 0;
+  return h('div', {},
+    h('table', { class: 'data' },
+      h('caption', {}, t('project.funding')),
+      h('tbody', {}, sources.map((s) => h('tr', {}, h('th', { scope: 'row' }, t('source.' + s.source)), h('td', { class: 'num' }, fmtFen(s.amountFen)))),
+        h('tr', { class: 'total' }, h('th', { scope: 'row' }, t('project.budget')), h('td', { class: 'num' }, fmtFen(project.budgetFen))))),
+    h('dl', { class: 'summary' },
+      row(t('project.approved'), h('span', { id: 'approved-fen' }, fmtFen(approved))),
+      row(t('project.disbursed'), t('project.notYet'))));
+}

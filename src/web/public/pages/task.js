@@ -1,0 +1,97 @@
+import { api, newRequestId } from '../api.js';
+import { go } from '../app.js';
+import { t } from '../i18n.js';
+import { card, clearErrors, dueBadge, field, formError, h, select, showErrors, uid } from '../ui.js';
+import { projectSummary } from './project-summary.js';
+import { timeline, unitNameMap } from './timeline.js';
+
+/** Which extra inputs each action asks for (the API's body fields). */
+const NEEDS = {
+  approve: ['comment'], reject: ['comment'], return: ['comment', 'returnTo'], resubmit: ['comment'],
+  transfer: ['comment', 'toUserId'], add_signer: ['comment', 'position', 'signerUserId'],
+  claim: [], unclaim: [], comment: ['comment'], withdraw: ['comment'], cc: ['comment', 'recipientIds'], urge: ['comment'],
+};
+const REASON_REQUIRED = new Set(['reject', 'return']);
+
+function bodyFor(action, v) {
+  const b = { action, requestId: newRequestId() };
+  if (NEEDS[action].includes('comment') && (v.comment || action === 'comment')) b.comment = v.comment;
+  if (action === 'return') b.returnTo = v.returnTo === 'STEP' ? { to: 'STEP', stepId: v.stepId } : { to: 'APPLICANT' };
+  if (action === 'transfer') b.toUserId = v.toUserId;
+  if (action === 'add_signer') Object.assign(b, { position: v.position, signer: { userId: v.signerUserId } });
+  if (action === 'cc') b.recipientIds = v.recipientIds.split(/[,，\s]+/).filter(Boolean);
+  return b;
+}
+
+/** The decision form: exactly the actions the server says are open now, errors shown by field. */
+function decisionForm(task) {
+  if (!task.actions.length) return h('p', { class: 'muted', id: 'no-actions' }, t('task.noActions'));
+  const name = uid('action');
+  const radios = h('fieldset', { class: 'actions', 'data-path': 'body.action' },
+    h('legend', {}, t('task.action')),
+    task.actions.map((a, i) => {
+      const id = uid('act');
+      return h('span', { class: 'radio' }, h('input', { type: 'radio', name, id, value: a, checked: i === 0 }), h('label', { for: id }, t('action.' + a)));
+    }),
+    h('p', { class: 'field-error', role: 'status' }));
+  const comment = h('textarea', { name: 'comment', rows: 3, maxlength: 2000 });
+  const returnTo = select('returnTo', [['APPLICANT', t('task.toApplicant')], ['STEP', t('task.toStep')]]);
+  const stepId = h('input', { name: 'stepId' });
+  const toUserId = h('input', { name: 'toUserId', autocomplete: 'off' });
+  const position = select('position', [['AFTER', t('task.after')], ['BEFORE', t('task.before')]]);
+  const signerUserId = h('input', { name: 'signerUserId', autocomplete: 'off' });
+  const recipientIds = h('input', { name: 'recipientIds', autocomplete: 'off' });
+  const groups = {
+    comment: field(t('task.comment'), comment, { path: 'body.comment' }),
+    returnTo: h('div', {}, field(t('task.returnTo'), returnTo, { path: 'body.returnTo' }), field(t('task.stepId'), stepId, { path: 'body.returnTo.stepId' })),
+    toUserId: field(t('task.toUserId'), toUserId, { path: 'body.toUserId' }),
+    position: field(t('task.position'), position, { path: 'body.position' }),
+    signerUserId: field(t('task.signerUserId'), signerUserId, { path: 'body.signer' }),
+    recipientIds: field(t('task.recipientIds'), recipientIds, { path: 'body.recipientIds' }),
+  };
+  const submit = h('button', { type: 'submit' }, t('task.submit'));
+  const form = h('form', { id: 'decision-form', novalidate: true }, radios, Object.values(groups), formError(), h('p', {}, submit));
+  const chosen = () => form.querySelector(`input[name="${name}"]:checked`)?.value;
+  const sync = () => {
+    const a = chosen();
+    for (const [k, el] of Object.entries(groups)) el.hidden = !NEEDS[a]?.includes(k);
+    stepId.closest('.field').hidden = !(a === 'return' && returnTo.value === 'STEP');
+    comment.required = REASON_REQUIRED.has(a);
+  };
+  radios.addEventListener('change', sync);
+  returnTo.addEventListener('change', sync);
+  sync();
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    clearErrors(form);
+    const action = chosen();
+    const values = { comment: comment.value.trim(), returnTo: returnTo.value, stepId: stepId.value.trim(), toUserId: toUserId.value.trim(), position: position.value, signerUserId: signerUserId.value.trim(), recipientIds: recipientIds.value };
+    if (REASON_REQUIRED.has(action) && !values.comment) {
+      return showErrors(form, { message: t('task.commentRequired'), details: [{ path: 'body.comment', message: t('task.commentRequired') }] });
+    }
+    submit.disabled = true;
+    try {
+      const res = await api(`/api/tasks/${encodeURIComponent(task.id)}/decision`, { method: 'POST', body: bodyFor(action, values) });
+      sessionStorage.setItem('bangfu-flash', t('task.done', { before: t('stage.' + res.stageBefore), after: t('stage.' + res.stageAfter) }));
+      go(`/projects/${encodeURIComponent(task.projectId)}`);
+    } catch (err) {
+      showErrors(form, err);
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  return form;
+}
+
+export default async function taskPage({ params: [taskId] }) {
+  const task = await api(`/api/web/tasks/${encodeURIComponent(taskId)}`);
+  const [project, units] = await Promise.all([api(`/api/projects/${encodeURIComponent(task.projectId)}`), unitNameMap(api)]);
+  return h('div', { class: 'task-page' },
+    h('h1', {}, `${t('kind.' + task.kind)} · ${project.name}`),
+    h('p', {}, h('span', { class: 'badge', id: 'task-status' }, t('status.' + task.status)), ' ', dueBadge(task.dueAt, task.overdue),
+      ' ', h('a', { href: '#/projects/' + encodeURIComponent(project.id) }, project.name)),
+    h('div', { class: 'two-col' },
+      card(t('task.decide'), decisionForm(task)),
+      card(t('task.summary'), projectSummary(project, units))),
+    card(t('project.timeline'), timeline(project, units)));
+}

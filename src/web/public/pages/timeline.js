@@ -1,0 +1,44 @@
+import { t } from '../i18n.js';
+import { fmtTime, h } from '../ui.js';
+
+/**
+ * Every recorded step of a project, oldest first: the audit events (proposal, every decision,
+ * comment, reminder) with the stage change each decision made and the attachments it carried.
+ */
+export function timeline(project, unitNames = new Map()) {
+  const byRequest = new Map(project.decisions.map((d) => [d.requestId, d]));
+  const items = project.history.map((ev) => {
+    const d = ev.requestId ? byRequest.get(ev.requestId) : undefined;
+    const who = [ev.role ? t('role.' + ev.role) : '', ev.orgUnitId ? unitNames.get(ev.orgUnitId) ?? ev.orgUnitId : ''].filter(Boolean).join(' · ');
+    const attachments = Array.isArray(d?.attachments) ? d.attachments : [];
+    return h('li', { class: 'tl-item', dataset: { action: ev.action } },
+      h('time', { datetime: ev.at }, fmtTime(ev.at)),
+      h('div', {},
+        h('strong', {}, t('audit.' + ev.action)),
+        who ? h('span', { class: 'muted' }, ' — ', who) : '',
+        d && d.stageBefore !== d.stageAfter ? h('span', { class: 'muted' }, ` (${t('stage.' + d.stageBefore)} → ${t('stage.' + d.stageAfter)})`) : '',
+        ev.comment ? h('blockquote', {}, ev.comment) : '',
+        attachments.length ? h('ul', {}, attachments.map((a) => h('li', {}, a.name ?? a.fileName ?? JSON.stringify(a)))) : ''));
+  });
+  return h('ol', { class: 'timeline', id: 'timeline' }, items.length ? items : h('li', { class: 'muted' }, t('project.none')));
+}
+
+/** The stages the project has passed through, from the workflow's own history when it answers. */
+export function stageTrail(project) {
+  const seen = [];
+  const push = (s) => s && seen[seen.length - 1] !== s && seen.push(s);
+  const live = project.live?.history;
+  if (Array.isArray(live) && live.length) live.forEach((e) => push(e.stage));
+  else {
+    push('PROPOSED');
+    project.decisions.forEach((d) => { push(d.stageBefore); push(d.stageAfter); });
+  }
+  push(project.stage);
+  return h('ol', { class: 'stages', 'aria-label': t('project.stages') },
+    seen.map((s, i) => h('li', { class: i === seen.length - 1 ? 'current' : 'past', 'aria-current': i === seen.length - 1 ? 'step' : null }, t('stage.' + s))));
+}
+
+export async function unitNameMap(api) {
+  const units = await api('/api/dashboard/org-units').then((r) => r.items, () => []);
+  return new Map(units.map((u) => [u.id, u.name]));
+}

@@ -1,0 +1,110 @@
+import { t } from './i18n.js';
+
+/** h('p', { class: 'x', onclick }, 'text', child): DOM without innerHTML, so no markup injection. */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
+    else if (k === 'dataset') Object.assign(el.dataset, v);
+    else if (v === true) el.setAttribute(k, '');
+    else el.setAttribute(k, String(v));
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const c of children.flat(Infinity)) {
+    if (c === null || c === undefined || c === false) continue;
+    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+}
+
+let seq = 0;
+export const uid = (p = 'f') => `${p}-${++seq}`;
+
+/** A labelled control with a slot for its error; `path` is the API field path it reports under. */
+export function field(label, control, { path, hint } = {}) {
+  const id = control.id || (control.id = uid());
+  const err = h('p', { class: 'field-error', id: id + '-err', role: 'status', 'aria-live': 'polite' });
+  control.setAttribute('aria-describedby', err.id);
+  const wrap = h('div', { class: 'field', dataset: path ? { path } : {} }, h('label', { for: id }, label), control, hint ? h('p', { class: 'muted' }, hint) : null, err);
+  return wrap;
+}
+
+export function select(name, options, value) {
+  return h('select', { name, id: uid(name) }, options.map(([v, label]) => h('option', { value: v, selected: String(v) === String(value ?? '') }, label)));
+}
+
+/** Put each API error detail next to the field whose data-path is its path (or the nearest parent). */
+export function showErrors(form, err) {
+  clearErrors(form);
+  const general = form.querySelector('.form-error');
+  const leftover = [];
+  for (const d of err.details || []) {
+    let p = d.path;
+    let target = null;
+    while (p && !(target = form.querySelector(`[data-path="${CSS.escape(p)}"]`))) p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '';
+    const slot = target?.querySelector(':scope > .field-error');
+    if (slot) {
+      slot.textContent = (slot.textContent ? slot.textContent + '；' : '') + d.message;
+      target.classList.add('invalid');
+      target.querySelector('input,select,textarea')?.setAttribute('aria-invalid', 'true');
+    } else leftover.push(d.path ? `${d.path}: ${d.message}` : d.message);
+  }
+  if (general) general.textContent = [err.message, ...leftover].join(' — ');
+  form.querySelector('.invalid input, .invalid select, .invalid textarea')?.focus();
+}
+
+export function clearErrors(form) {
+  form.querySelectorAll('.field-error').forEach((e) => (e.textContent = ''));
+  form.querySelectorAll('.invalid').forEach((e) => e.classList.remove('invalid'));
+  form.querySelectorAll('[aria-invalid]').forEach((e) => e.removeAttribute('aria-invalid'));
+  const general = form.querySelector('.form-error');
+  if (general) general.textContent = '';
+}
+
+export const formError = () => h('p', { class: 'form-error', role: 'alert' });
+
+export function fmtFen(fen) {
+  if (fen === null || fen === undefined) return '—';
+  return '¥' + (Number(fen) / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+export function fmtTime(v) {
+  if (!v) return '—';
+  const d = new Date(v);
+  return d.toLocaleString(document.documentElement.lang, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+}
+
+/** A badge for a due time: overdue, due within a day, or the date. */
+export function dueBadge(dueAt, overdue) {
+  if (!dueAt) return null;
+  const ms = new Date(dueAt).getTime() - Date.now();
+  if (overdue || ms < 0) return h('span', { class: 'badge danger' }, t('inbox.overdue'));
+  if (ms < 24 * 3600e3) return h('span', { class: 'badge warn' }, t('inbox.dueSoon'));
+  return h('span', { class: 'badge' }, t('inbox.dueAt') + ' ' + fmtTime(dueAt));
+}
+
+export const stageBadge = (stage) => h('span', { class: `badge stage stage-${String(stage).toLowerCase()}` }, t('stage.' + stage));
+
+export function card(title, ...children) {
+  return h('section', { class: 'card' }, title ? h('h2', {}, title) : null, ...children);
+}
+
+export function loading() {
+  return h('p', { class: 'muted', role: 'status' }, t('common.loading'));
+}
+
+export function errorBox(err) {
+  return h('p', { class: 'form-error', role: 'alert' }, `${t('common.error')}: ${err.message}`);
+}
+
+/** yuan (as typed) → integer fen, or NaN. */
+export function yuanToFen(text) {
+  const s = String(text).trim().replace(/,/g, '');
+  if (!/^\d+(\.\d{1,2})?$/.test(s)) return NaN;
+  const [i, f = ''] = s.split('.');
+  return Number(i) * 100 + Number((f + '00').slice(0, 2));
+}

@@ -1,0 +1,61 @@
+import crypto from 'node:crypto';
+import { checkApprovalAction, type TApprovalContext, type TApprovalEvent } from '../domain/approval';
+import type { TActor } from '../domain/actor';
+
+/** API action names in the order the decision form shows them. */
+export const FORM_ACTIONS = ['approve', 'return', 'reject', 'resubmit', 'claim', 'unclaim', 'transfer', 'add_signer', 'comment', 'cc', 'urge', 'withdraw'] as const;
+export type TFormAction = (typeof FORM_ACTIONS)[number];
+
+/** Actions on the actor's own pending task; the rest act on the step as a whole. */
+const TASK_ACTIONS = new Set<TFormAction>(['approve', 'reject', 'return', 'resubmit', 'claim', 'unclaim', 'transfer', 'add_signer']);
+
+/**
+ * Refusals about a field the person has yet to fill in (whom to transfer to, whom to add, which
+ * step to return to): the action itself is open, the form asks for that field.
+ */
+const NEEDS_INPUT_FIELDS = new Set(['toUserId', 'signer.userId', 'target.stepId', 'reason', 'text', 'role']);
+
+const PROBE_USER = '__probe__';
+
+/** A representative event per action, with placeholder values where the form asks for input. */
+function probeEvent(action: TFormAction, base: { actor: { userId: string; roles: { role: TActor['roles'][number]['role']; orgUnitId: string }[] }; requestId: string; at: number }, taskKey: string | undefined): TApprovalEvent {
+  const signer = taskKey ? { taskKey } : {};
+  switch (action) {
+    case 'approve': return { type: 'APPROVE', ...base, ...signer };
+    case 'reject': return { type: 'REJECT', ...base, ...signer, reason: 'probe' };
+    case 'return': return { type: 'RETURN', ...base, ...signer, reason: 'probe', target: { to: 'APPLICANT' } };
+    case 'resubmit': return { type: 'RESUBMIT', ...base };
+    case 'claim': return { type: 'CLAIM', ...base, ...signer };
+    case 'unclaim': return { type: 'UNCLAIM', ...base, ...signer };
+    case 'transfer': return { type: 'TRANSFER', ...base, ...signer, toUserId: PROBE_USER, toRoles: [] };
+    case 'add_signer': return { type: 'ADD_SIGNER', ...base, ...signer, position: 'AFTER', signer: { kind: 'user', userId: PROBE_USER } };
+    case 'comment': return { type: 'COMMENT', ...base, text: 'probe' };
+    case 'cc': return { type: 'CC', ...base, recipientIds: [PROBE_USER] };
+    case 'urge': return { type: 'URGE', ...base };
+    case 'withdraw': return { type: 'WITHDRAW', ...base };
+  }
+}
+
+/**
+ * The actions the decision form offers now: each is checked, without stepping anything, by the
+ * same pure check the workflow's Update validator runs, on the step's current snapshot.
+ */
+export function allowedActions(opts: {
+  actor: TActor;
+  snapshot: { value: unknown; context: TApprovalContext };
+  taskKey: string | undefined;
+  taskPending: boolean;
+  now?: number;
+}): TFormAction[] {
+  const base = {
+    actor: { userId: opts.actor.userId, roles: opts.actor.roles.map(({ role, orgUnitId }) => ({ role, orgUnitId })) },
+    requestId: `probe-${crypto.randomUUID()}`,
+    at: opts.now ?? Date.now(),
+  };
+  return FORM_ACTIONS.filter((action) => {
+    if (TASK_ACTIONS.has(action) && !opts.taskPending) return false;
+    const result = checkApprovalAction({ snapshot: opts.snapshot, event: probeEvent(action, base, opts.taskKey) });
+    if (result.status === 'ok') return true;
+    return result.status === 'refused' && NEEDS_INPUT_FIELDS.has(result.refusal.field) && result.refusal.code !== 'NOT_A_CANDIDATE';
+  });
+}

@@ -1,0 +1,176 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { DEMO_PASSWORD, startTestStack, type TTestStack } from '../support/stack';
+import { launchChromium, screenshot, signIn, type TBrowserUser } from './browser';
+
+let s: TTestStack;
+let browser: Browser;
+let baseUrl: string;
+const users: TBrowserUser[] = [];
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  s = await startTestStack();
+  baseUrl = await s.app.listen({ port: 0, host: '127.0.0.1' });
+});
+afterAll(async () => {
+  for (const u of users) await u.context.close().catch(() => undefined);
+  await browser?.close();
+  await s?.close();
+});
+
+async function as(username: string, viewport?: { width: number; height: number }) {
+  const u = await signIn(browser, baseUrl, username, DEMO_PASSWORD, viewport);
+  users.push(u);
+  return u;
+}
+
+/** Playwright's own `expect` lives in @playwright/test; vitest's poll retries a locator read instead. */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
+
+const PROJECT = '桃源村高山茶园提质扩面（浏览器）';
+
+describe('the web app in Chromium', () => {
+  it('village proposes, township returns with a comment, village resubmits, township approves', async () => {
+    // The village committee proposes the project through the form.
+    const village = await as('village');
+    const vp = village.page;
+    await screenshot(vp, 'inbox-village');
+    await vp.getByRole('link', { name: '申报项目' }).click();
+    await vp.getByRole('heading', { level: 1, name: '申报项目' }).waitFor();
+    // The browser's own checks name the fields before anything is sent.
+    await vp.getByRole('button', { name: '提交申报' }).click();
+    await poll(() => vp.locator('[data-path="body.name"] .field-error').textContent()).toBe('必填');
+    await vp.getByLabel('项目名称').fill(PROJECT);
+    await vp.getByLabel('产业').fill('茶叶');
+    await vp.getByLabel('预算（元）').fill('500000');
+    await vp.getByLabel('来源').selectOption('CENTRAL_LINKAGE');
+    await vp.getByLabel('金额（元）').fill('400000');
+    await vp.getByRole('button', { name: '添加资金来源' }).click();
+    await vp.getByLabel('来源').nth(1).selectOption('OWN_CAPITAL');
+    await vp.getByLabel('金额（元）').nth(1).fill('100000');
+    await vp.getByLabel('实施主体名称').fill('桃源茶叶合作社');
+    await vp.getByLabel('带动农户数').fill('86');
+    await vp.getByLabel('联农带农机制').fill('务工工资 + 入股分红');
+    await vp.getByLabel('指标').fill('新增茶园面积');
+    await vp.getByLabel('目标值').fill('300亩');
+    await vp.getByLabel('村民代表大会记录').fill('2026-11-20 村民代表大会，到会45人，同意42人');
+    await screenshot(vp, 'new-project');
+    await vp.getByRole('button', { name: '提交申报' }).click();
+    await vp.getByRole('heading', { level: 1, name: new RegExp(PROJECT) }).waitFor();
+    await poll(() => vp.locator('.project-page').getAttribute('data-stage')).toBe('TOWNSHIP_REVIEW');
+    const projectId = (await s.prisma.project.findFirstOrThrow({ where: { name: PROJECT } })).id;
+
+    // The township reviewer finds it in the inbox and returns it with a comment.
+    const township = await as('township');
+    const tp = township.page;
+    const row = tp.locator('#tasks li', { hasText: PROJECT });
+    await poll(() => row.count()).toBe(1);
+    await poll(() => tp.locator('[data-view="pending"] .count').textContent()).toMatch(/^[1-9]/);
+    await screenshot(tp, 'inbox-township');
+    await row.getByRole('link').click();
+    await tp.getByRole('heading', { level: 1, name: new RegExp(PROJECT) }).waitFor();
+    // Only the actions the step allows now: approve/return/reject, no resubmit.
+    await poll(() => tp.getByRole('radio', { name: '通过' }).count()).toBe(1);
+    await poll(() => tp.getByRole('radio', { name: '退回' }).count()).toBe(1);
+    await poll(() => tp.getByRole('radio', { name: '重新提交' }).count()).toBe(0);
+    await tp.getByRole('radio', { name: '退回' }).check();
+    await tp.getByRole('button', { name: '提交' }).click();
+    await poll(() => tp.locator('[data-path="body.comment"] .field-error').textContent()).toContain('请填写意见');
+    await tp.getByLabel('意见').fill('预算明细不全，请补充用地手续');
+    await screenshot(tp, 'task-township');
+    await tp.getByRole('button', { name: '提交' }).click();
+    await poll(() => tp.locator('.project-page').getAttribute('data-stage')).toBe('RETURNED');
+    await poll(() => tp.locator('.flash').textContent()).toContain('已退回');
+    await poll(() => tp.locator('#timeline').textContent()).toContain('预算明细不全，请补充用地手续');
+
+    // The village committee revises and resubmits.
+    await vp.goto('/#/inbox');
+    const revise = vp.locator('#tasks li', { hasText: PROJECT });
+    await poll(() => revise.textContent()).toContain('退回修改');
+    await revise.getByRole('link').click();
+    await vp.getByRole('radio', { name: '重新提交' }).waitFor();
+    await poll(() => vp.getByRole('radio', { name: '通过' }).count()).toBe(0);
+    await vp.getByLabel('意见').fill('已补充用地手续和预算明细');
+    await vp.getByRole('button', { name: '提交' }).click();
+    await poll(() => vp.locator('.project-page').getAttribute('data-stage')).toBe('TOWNSHIP_REVIEW');
+
+    // The township approves; the project page shows APPROVED, its money and the Temporal link.
+    await tp.goto('/#/inbox');
+    await tp.locator('#tasks li', { hasText: PROJECT }).getByRole('link').click();
+    await tp.getByRole('radio', { name: '通过' }).check();
+    await tp.getByLabel('意见').fill('材料齐全，同意');
+    await tp.getByRole('button', { name: '提交' }).click();
+    await poll(() => tp.locator('.project-page').getAttribute('data-stage')).toBe('APPROVED');
+    await poll(() => tp.locator('#approved-fen').textContent()).toBe('¥500,000.00');
+    await poll(() => tp.locator('#timeline .tl-item').count()).toBe(4);
+    await poll(() => tp.locator('#temporal-link').getAttribute('href')).toMatch(new RegExp(`/workflows/project-${projectId}$`));
+    await screenshot(tp, 'project-approved');
+    expect((await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage).toBe('APPROVED');
+
+    // The list finds it by name and stage.
+    await tp.goto(`/#/projects?stage=APPROVED&q=${encodeURIComponent('浏览器')}`);
+    await poll(() => tp.locator('#projects tbody tr').count()).toBe(1);
+    await screenshot(tp, 'projects');
+    expect([...village.errors, ...township.errors]).toEqual([]);
+  });
+
+  it('an administrator creates a user (field errors inline) and assigns a role', async () => {
+    const admin = await as('admin');
+    const ap = admin.page;
+    await ap.getByRole('link', { name: '系统管理', exact: true }).click();
+    await ap.getByRole('heading', { level: 1, name: '系统管理' }).waitFor();
+    await poll(() => ap.locator('.tree').first().textContent()).toContain('桃源村');
+    const create = ap.locator('form.create-user');
+    await create.getByLabel('用户名').fill('x!');
+    await create.getByLabel('姓名').fill('新审核员 钱');
+    await create.getByLabel('初始密码').fill('short');
+    await create.getByRole('button', { name: '创建' }).click();
+    // The API's details[].path put each message next to its field.
+    await poll(() => create.locator('[data-path="body.username"] .field-error').textContent()).toMatch(/\S/);
+    await poll(() => create.locator('[data-path="body.password"] .field-error').textContent()).toMatch(/\S/);
+    await create.getByLabel('用户名').fill('qian.reviewer');
+    await create.getByLabel('初始密码').fill('a-long-enough-password');
+    await create.getByLabel('所属单位').selectOption('t-dongling');
+    await create.getByRole('button', { name: '创建' }).click();
+    const card = ap.locator('li.user[data-username="qian.reviewer"]');
+    await poll(() => card.count()).toBe(1);
+    await card.getByText('分配角色', { exact: true }).first().click();
+    await card.getByLabel('角色').selectOption('TOWNSHIP_REVIEWER');
+    await card.getByLabel('单位').selectOption('t-dongling');
+    await card.locator('form.assign-role').getByRole('button', { name: '分配角色' }).click();
+    await poll(() => ap.locator('li.user[data-username="qian.reviewer"] .roles').textContent()).toContain('乡镇审核 @ 东岭乡');
+    await screenshot(ap, 'admin');
+    const user = await s.prisma.user.findUniqueOrThrow({ where: { username: 'qian.reviewer' }, include: { roles: true } });
+    expect(user.roles.map((r) => [r.role, r.orgUnitId])).toEqual([['TOWNSHIP_REVIEWER', 't-dongling']]);
+    expect(admin.errors).toEqual([]);
+  });
+
+  it('the dashboard draws its charts from the API, and the page switches to English on a phone', async () => {
+    const leader = await as('leader');
+    const lp = leader.page;
+    await lp.getByRole('link', { name: '统计看板' }).click();
+    await lp.getByRole('heading', { level: 1, name: '统计看板' }).waitFor();
+    const stageBars = lp.locator('#chart-stages svg rect.bar[data-value]');
+    await stageBars.first().waitFor();
+    expect(await stageBars.evaluateAll((bars) => bars.map((b) => [b.getAttribute('data-label'), Number(b.getAttribute('data-value'))]))).toContainEqual(['审核通过', 1]);
+    const fundBars = lp.locator('#chart-funds svg rect.bar[data-value]');
+    expect(await fundBars.evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-value'))))).toContain(50_000_000);
+    await poll(() => lp.locator('#chart-overdue svg, #chart-overdue p').count()).toBe(1);
+    await screenshot(lp, 'dashboard');
+    expect(leader.errors).toEqual([]);
+
+    const phone = await as('township', { width: 390, height: 844 });
+    await screenshot(phone.page, 'inbox-phone');
+    await phone.page.getByRole('button', { name: 'English' }).click();
+    await phone.page.getByRole('heading', { level: 1, name: /My tasks/ }).waitFor();
+    await poll(() => phone.page.locator('html').getAttribute('lang')).toBe('en');
+    await phone.page.goto('/#/dashboard');
+    await phone.page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+    await screenshot(phone.page, 'dashboard-phone-en');
+    // Keyboard: the first Tab reaches the skip link, and the login page is reachable after sign-out.
+    await phone.page.getByRole('button', { name: 'Sign out' }).click();
+    await phone.page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    expect(phone.errors).toEqual([]);
+  });
+});
