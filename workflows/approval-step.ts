@@ -97,6 +97,8 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   let clockEpoch = 0;
   let clockStartedAt = Date.now();
   let resubmitTaskId: string | null = null;
+  /** Resubmission task ids handed out so far (machine task ids are derived from the context). */
+  const issuedTaskIds = new Set<string>();
 
   const toRow = (row: TTaskRow): TStepTaskRow => {
     const slot = row.slot;
@@ -198,6 +200,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
     const rows = changedTaskRows(before, snapshot).map(toRow);
     if (phaseAfter === 'returned' && phaseBefore !== 'returned' && snapshot.context.returned?.target.to === 'APPLICANT') {
       resubmitTaskId = `${workflowId}:resubmit:${entry.seq}`;
+      issuedTaskIds.add(resubmitTaskId);
       rows.push(resubmitRow(resubmitTaskId, 'PENDING', null));
     } else if (phaseBefore === 'returned' && phaseAfter !== 'returned' && resubmitTaskId) {
       rows.push(resubmitRow(resubmitTaskId, phaseAfter === 'withdrawn' ? 'CANCELLED' : 'DONE', event.type === 'RESUBMIT' ? 'RESUBMITTED' : 'WITHDRAWN'));
@@ -218,6 +221,10 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   };
 
   const check = (cmd: TApprovalActCommand) => {
+    // Every action is posted on one of this step's Task rows; the record hangs on that row.
+    if (!issuedTaskIds.has(cmd.taskId) && !snapshot.context.tasks.some((task) => taskIdOf(task.taskKey) === cmd.taskId)) {
+      fail({ code: 'NOT_FOUND', message: `no task ${cmd.taskId} in this step`, field: 'taskId' });
+    }
     const event = toEvent(cmd);
     const result = checkApprovalAction({ snapshot, event });
     if (result.status === 'refused') fail(refineRefusal(result.refusal, snapshot, event, cmd.actor));
