@@ -61,6 +61,9 @@ async function main() {
   process.once('SIGTERM', () => void stopOnSignal('SIGTERM'));
 
   stack = await startStack(settings, log);
+  // PGlite serves one transaction at a time: concurrent project starts beyond 2 exceed Prisma's
+  // transaction wait (P2028) during the untimed setup. Timed levels keep their concurrency.
+  if (stack.db.kind === 'pglite' && !process.env.BENCH_SETUP_CONCURRENCY) settings.setupConcurrency = 2;
   let failed = false;
   try {
     const v = await versions(stack.db.url, settings.temporalCli);

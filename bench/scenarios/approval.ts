@@ -29,7 +29,7 @@ export interface TApprovalLevel {
 
 export interface TApprovalResult {
   target: string;
-  setup: { projects: number; projectsPerSecond: number; approvers: number };
+  setup: { projects: number; projectsPerSecond: number; approvers: number; concurrency: number; retries: number; retrySamples: string[] };
   levels: TApprovalLevel[];
   errorSamples: string[];
   /** Workflow ids used by the history scenario. */
@@ -111,19 +111,28 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
   // Projects through the API (update-with-start), so every task is a real township review.
   log(`  creating ${total} projects via POST /api/projects (${settings.setupConcurrency} at a time)`);
   const t0 = performance.now();
+  const setupRetries: string[] = [];
   const created = await pool(
     Array.from({ length: total }, (_, i) => i),
     settings.setupConcurrency,
     async (i) => {
-      const res = await http(stack, 'POST', '/api/projects', stack.tokens.village, sampleProposal(i));
-      if (res.status !== 201) throw new Error(`POST /api/projects answered ${res.status}: ${JSON.stringify(res.json)}`);
-      return res.json as { projectId: string; workflowId: string; taskId: string };
+      // A failed start is retried with the same requestId, which the API makes idempotent.
+      const body = sampleProposal(i);
+      let last = '';
+      for (let attempt = 1; attempt <= 4; attempt++) {
+        const res = await http(stack, 'POST', '/api/projects', stack.tokens.village, body);
+        if (res.status === 201 || res.status === 200) return res.json as { projectId: string; workflowId: string; taskId: string };
+        last = `POST /api/projects answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`;
+        setupRetries.push(last);
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+      throw new Error(last);
     },
   );
   const setupSeconds = (performance.now() - t0) / 1000;
   const taskIds = await pendingTaskIds(stack, stack.tokens.township);
   if (taskIds.length < total) throw new Error(`expected ${total} pending township tasks, the inbox shows ${taskIds.length}`);
-  log(`  ${created.length} projects in ${setupSeconds.toFixed(1)} s; ${taskIds.length} pending tasks in the township inbox`);
+  log(`  ${created.length} projects in ${setupSeconds.toFixed(1)} s (${setupRetries.length} retried); ${taskIds.length} pending tasks in the township inbox`);
 
   // Baseline workflows, started and past their first workflow task before anything is timed.
   const bareIds = Array.from({ length: total }, (_, i) => `bench-bare-${i}-${crypto.randomBytes(3).toString('hex')}`);
@@ -194,7 +203,7 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
 
   return {
     target: `ours p50 ≤ ${TARGET_P50_RATIO}× baseline p50`,
-    setup: { projects: created.length, projectsPerSecond: round1(created.length / setupSeconds), approvers },
+    setup: { projects: created.length, projectsPerSecond: round1(created.length / setupSeconds), approvers, concurrency: settings.setupConcurrency, retries: setupRetries.length, retrySamples: setupRetries.slice(0, 5) },
     levels: results,
     errorSamples: errorSamples.slice(0, 10),
     projectWorkflowIds: created.map((p) => p.workflowId),

@@ -203,7 +203,7 @@ export async function runInbox(stack: TStack, settings: TBenchSettings, log: (li
 
     const viaRoute = async () => {
       const res = await stack.app.inject({ method: 'GET', url: `/api/tasks?view=pending&pageSize=${pageSize}`, headers: { authorization: `Bearer ${stack.tokens.township}` } });
-      if (res.statusCode !== 200) throw new Error(`GET /api/tasks answered ${res.statusCode}`);
+      if (res.statusCode !== 200) throw new Error(`GET /api/tasks answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
       return res.json().total as number;
     };
     const viaPrisma = async () => (await prismaInbox(prisma, actor, pageSize))[1];
