@@ -18,7 +18,7 @@ import { PROJECT_ROOT } from '../src/infra/temporal-dev-server';
 import { loadSettings } from './lib/settings';
 import { startStack, type TStack } from './lib/services';
 import { machineInfo, versions } from './lib/machine';
-import { runApproval, type TApprovalResult } from './scenarios/approval';
+import { runApproval } from './scenarios/approval';
 import { runInbox } from './scenarios/inbox';
 import { runHistory } from './scenarios/history';
 import { machineLine, writeReport, type TBenchReport, type TNotRun } from './report';
@@ -69,35 +69,22 @@ async function main() {
     const v = await versions(stack.db.url, settings.temporalCli);
     log(machineLine({ machine, versions: v }));
 
-    log('Scenario 1: approval round trip (ours over HTTP vs bare Temporal Update)');
-    let approval: TApprovalResult | { error: string };
-    try {
-      approval = await runApproval(stack, settings, log);
-    } catch (err) {
-      failed = true;
-      approval = errorOf(err);
-      log(`  FAILED: ${approval.error}`);
-    }
-
-    log('Scenario 5 (thin path): history events per project');
-    let history: TBenchReport['history'];
-    try {
-      history = await runHistory(stack, settings, 'error' in approval ? [] : approval.baselineWorkflowIds, log);
-    } catch (err) {
-      failed = true;
-      history = errorOf(err);
-      log(`  FAILED: ${history.error}`);
-    }
-
-    log('Scenario 3: inbox at scale (route and Prisma vs plain pg)');
-    let inbox: TBenchReport['inbox'];
-    try {
-      inbox = await runInbox(stack, settings, log);
-    } catch (err) {
-      failed = true;
-      inbox = errorOf(err);
-      log(`  FAILED: ${inbox.error}`);
-    }
+    /** Runs one scenario; a failure is recorded in the report and fails the run, the others still run. */
+    const attempt = async <T>(title: string, fn: () => Promise<T>): Promise<T | { error: string }> => {
+      log(title);
+      try {
+        return await fn();
+      } catch (err) {
+        failed = true;
+        log(`  FAILED: ${errorOf(err).error}`);
+        return errorOf(err);
+      }
+    };
+    const approval = await attempt('Scenario 1: approval round trip (ours over HTTP vs bare Temporal Update)', () => runApproval(stack!, settings, log));
+    const history = await attempt('Scenario 5 (thin path): history events per project', () =>
+      runHistory(stack!, settings, 'error' in approval ? [] : approval.baselineWorkflowIds, log),
+    );
+    const inbox = await attempt('Scenario 3: inbox at scale (route and Prisma vs plain pg)', () => runInbox(stack!, settings, log));
 
     const report: TBenchReport = {
       startedAt: started.toISOString(),
