@@ -21,7 +21,7 @@ export function barChart({ id, title, rows, series = [''], format = (v) => Strin
     figure.append(h('p', { class: 'muted' }, t('dash.noData')));
     return figure;
   }
-  const W = 600, labelW = 150, valueW = 90, barH = 18, gap = 6;
+  const W = 420, labelW = 100, valueW = 56, barH = 18, gap = 6;
   const groupH = series.length * barH + (series.length - 1) * 2 + gap * 2;
   const H = rows.length * groupH + (series.length > 1 ? 24 : 0);
   const max = Math.max(1, ...rows.flatMap((r) => r.values));
@@ -40,7 +40,7 @@ export function barChart({ id, title, rows, series = [''], format = (v) => Strin
   });
   if (series.length > 1) {
     series.forEach((name, j) => {
-      const x = labelW + j * 130, y = H - 16;
+      const x = labelW + j * 110, y = H - 16;
       svg.append(s('rect', { x, y, width: 12, height: 12, class: `bar series-${j}` }), s('text', { x: x + 18, y: y + 11, class: 'label' }, name));
     });
   }

@@ -53,7 +53,9 @@ export function showErrors(form, err) {
       target.querySelector('input,select,textarea')?.setAttribute('aria-invalid', 'true');
     } else leftover.push(d.path ? `${d.path}: ${d.message}` : d.message);
   }
-  if (general) general.textContent = [err.message, ...leftover].join(' — ');
+  // The message alone when no field took a detail; otherwise the fields speak for themselves.
+  const placed = (err.details || []).length - leftover.length;
+  if (general) general.textContent = (placed > 0 ? leftover : [err.message, ...leftover]).join(' — ');
   form.querySelector('.invalid input, .invalid select, .invalid textarea')?.focus();
 }
 
