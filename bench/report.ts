@@ -36,7 +36,7 @@ export function machineLine(r: Pick<TBenchReport, 'machine' | 'versions'>): stri
   const m = r.machine;
   const v = r.versions;
   return (
-    `${m.cores} cores (${m.availableParallelism} available) ${m.cpuModel}, ${m.memoryGiB} GiB RAM, ${m.platform}; ` +
+    `${m.cores} cores (${m.availableParallelism} available) ${m.cpuModel}, ${m.memoryGiB} GiB RAM, ${m.platform}, load average ${m.loadAverageAtStart} at start; ` +
     `Node ${v.node}, Temporal CLI ${v.temporalCli}, Temporal TS SDK ${v.temporalSdk}, Prisma ${v.prismaClient} (adapter-pg ${v.prismaAdapterPg}), ` +
     `Fastify ${v.fastify}, XState ${v.xstate}, PostgreSQL ${v.postgres}`
   );

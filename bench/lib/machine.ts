@@ -17,6 +17,8 @@ export interface TMachine {
   memoryGiB: number;
   platform: string;
   hostname: string;
+  /** 1-minute load average when the run started: other work on the machine skews every figure. */
+  loadAverageAtStart: number;
 }
 
 export interface TVersions {
@@ -39,6 +41,7 @@ export function machineInfo(): TMachine {
     memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     hostname: os.hostname(),
+    loadAverageAtStart: Math.round(os.loadavg()[0] * 100) / 100,
   };
 }
 
