@@ -91,59 +91,5 @@ export function createProjectActivities({ prisma }: { prisma: TPrisma }) {
         });
       });
     },
-
-    /** One decision: its record, the closed task, the project's stage, the next task, the audit. */
-    async recordDecision(args: {
-      projectId: string;
-      requestId: string;
-      taskId: string;
-      actorId: string;
-      role: string;
-      orgUnitId: string;
-      action: string;
-      comment: string | null;
-      stageBefore: string;
-      stageAfter: string;
-      nextTask: TTaskToOpen | null;
-    }) {
-      await prisma.$transaction(async (tx) => {
-        await tx.decision.createMany({
-          data: [
-            {
-              requestId: args.requestId,
-              taskId: args.taskId,
-              projectId: args.projectId,
-              actorId: args.actorId,
-              role: args.role as never,
-              orgUnitId: args.orgUnitId,
-              action: args.action,
-              comment: args.comment,
-              stageBefore: args.stageBefore,
-              stageAfter: args.stageAfter,
-              nextTaskId: args.nextTask?.id ?? null,
-            },
-          ],
-          skipDuplicates: true,
-        });
-        await tx.task.updateMany({
-          where: { id: args.taskId, status: 'PENDING' },
-          data: { status: 'DONE', outcome: args.action, assigneeId: args.actorId, completedAt: new Date() },
-        });
-        await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stageAfter } });
-        if (args.nextTask) await openTask(tx, args.nextTask);
-        await appendAudit(tx, {
-          eventKey: `decision:${args.requestId}`,
-          actorId: args.actorId,
-          role: args.role,
-          orgUnitId: args.orgUnitId,
-          action: `TASK_${args.action.toUpperCase()}`,
-          entityType: 'Task',
-          entityId: args.taskId,
-          requestId: args.requestId,
-          comment: args.comment,
-          details: { projectId: args.projectId, stageAfter: args.stageAfter },
-        });
-      });
-    },
   };
 }

@@ -28,23 +28,6 @@ export interface TProjectLifecycleInput {
   requestId: string;
 }
 
-export interface TDecisionCommand {
-  taskId: string;
-  action: TDecisionAction;
-  comment?: string;
-  requestId: string;
-  actor: TActor;
-}
-
-export interface TDecisionResult {
-  requestId: string;
-  taskId: string;
-  action: TDecisionAction;
-  stageBefore: TLifecycleStage;
-  stageAfter: TLifecycleStage;
-  nextTaskId: string | null;
-}
-
 export interface TOpenTask {
   id: string;
   kind: string;
@@ -69,7 +52,6 @@ export interface TRegisteredProject {
 }
 
 export const registerProjectUpdate = defineUpdate<TRegisteredProject, []>('registerProject');
-export const decideUpdate = defineUpdate<TDecisionResult, [TDecisionCommand]>('decide');
 export const projectStateQuery = defineQuery<TProjectState>('projectState');
 
 export const projectWorkflowId = (projectId: string) => `project-${projectId}`;

@@ -55,29 +55,55 @@ describe('project record activities (real PostgreSQL)', () => {
     expect(p.orgPath).toBe('/c-qingshan/t-hexi/v-taoyuan/');
   });
 
-  it('recordDecision run twice writes one decision and one audit event, closes the task, moves the stage', async () => {
-    await env.run(acts.registerProject, { input: input('p2'), workflowId: 'project-p2', stage: 'TOWNSHIP_REVIEW', firstTask: task('p2', 1) });
-    const args = {
+  it('recordStepChange run twice (a retry) writes one decision, one audit event, one set of task rows', async () => {
+    await env.run(acts.registerProject, { input: input('p2'), workflowId: 'project-p2', stage: 'TOWNSHIP_REVIEW', firstTask: null });
+    const stepWf = 'project-p2:step:township-review:1';
+    const row = {
+      id: `${stepWf}:township-review#1`,
       projectId: 'p2',
-      requestId: 'decision-p2-1',
-      taskId: task('p2', 1).id,
-      actorId: 'u-township',
-      role: 'TOWNSHIP_REVIEWER',
-      orgUnitId: 't-hexi',
-      action: 'return',
-      comment: '补充材料',
-      stageBefore: 'TOWNSHIP_REVIEW',
-      stageAfter: 'RETURNED',
-      nextTask: { ...task('p2', 2), kind: 'REVISE_AND_RESUBMIT', candidateRole: 'VILLAGE_COMMITTEE' },
+      workflowId: stepWf,
+      stepId: 'township-review',
+      mode: 'SEQUENTIAL',
+      kind: 'TOWNSHIP_REVIEW',
+      title: '乡镇审核',
+      candidateRole: 'TOWNSHIP_REVIEWER',
+      candidateOrgUnitId: 't-hexi',
+      candidateOrgPath: '/c-qingshan/t-hexi/',
+      candidateUserId: null,
+      claimedBy: null,
+      dueAt: Date.UTC(2026, 11, 1),
     };
-    await env.run(acts.recordDecision, args);
-    await env.run(acts.recordDecision, args);
+    // The task opens...
+    const open = {
+      at: Date.UTC(2026, 10, 28),
+      rows: [{ ...row, status: 'PENDING' as const, outcome: null, assigneeId: null }],
+      audit: { eventKey: `approval:${stepWf}:open`, entityType: 'ApprovalStep' as const, actorId: null, role: null, orgUnitId: null, action: 'STEP_OPENED', taskId: row.id, requestId: 'open', comment: null, details: {} },
+      decision: null,
+      cc: null,
+      urgedTaskIds: [],
+      remindedTaskIds: [],
+      escalatedTaskIds: [],
+    };
+    await env.run(acts.recordStepChange, open);
+    // ...and is approved, the activity running twice as after a worker crash.
+    const approve = {
+      ...open,
+      at: Date.UTC(2026, 10, 29),
+      rows: [{ ...row, status: 'DONE' as const, outcome: 'APPROVED', assigneeId: 'u-township' }],
+      audit: { ...open.audit, eventKey: `approval:${stepWf}:req-approve-1`, entityType: 'Task' as const, actorId: 'u-township', role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi', action: 'APPROVE', requestId: 'req-approve-1', comment: '同意' },
+      decision: {
+        requestId: 'req-approve-1', taskId: row.id, projectId: 'p2', actorId: 'u-township', role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi',
+        action: 'approve', comment: '同意', attachments: null, stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'APPROVED', nextTaskId: null, result: { ok: true },
+      },
+    };
+    const first = (await env.run(acts.recordStepChange, approve)) as { firstTime: boolean };
+    const again = (await env.run(acts.recordStepChange, approve)) as { firstTime: boolean };
+    expect(first.firstTime).toBe(true);
+    expect(again.firstTime).toBe(false);
     expect(await db.prisma.decision.count({ where: { projectId: 'p2' } })).toBe(1);
-    expect(await db.prisma.auditEvent.count({ where: { requestId: 'decision-p2-1' } })).toBe(1);
-    const closed = await db.prisma.task.findUniqueOrThrow({ where: { id: task('p2', 1).id } });
-    expect(closed).toMatchObject({ status: 'DONE', outcome: 'return', assigneeId: 'u-township' });
-    expect((await db.prisma.project.findUniqueOrThrow({ where: { id: 'p2' } })).stage).toBe('RETURNED');
-    expect(await db.prisma.task.count({ where: { projectId: 'p2', status: 'PENDING' } })).toBe(1);
+    expect(await db.prisma.auditEvent.count({ where: { requestId: 'req-approve-1' } })).toBe(1);
+    expect(await db.prisma.task.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({ status: 'DONE', outcome: 'APPROVED', assigneeId: 'u-township' });
+    expect(await db.prisma.task.count({ where: { projectId: 'p2' } })).toBe(1);
   });
 
   it('the audit log refuses UPDATE and DELETE at the database', async () => {

@@ -1,23 +1,9 @@
-import { z } from 'zod';
 import type { TRole } from '../roles';
-import type { TLifecycleEvent, TLifecycleStage } from './lifecycle-machine';
+import type { TLifecycleStage } from './lifecycle-machine';
 
+/** The actions the lifecycle's own tasks offer (the approval step offers more). */
 export const DECISION_ACTIONS = ['approve', 'return', 'resubmit'] as const;
-export const ZDecisionAction = z.enum(DECISION_ACTIONS);
-export type TDecisionAction = z.infer<typeof ZDecisionAction>;
-
-/** The body of POST /api/tasks/:taskId/decision. A return must say why. */
-export const ZDecisionBody = z
-  .object({
-    action: ZDecisionAction,
-    comment: z.string().trim().max(2000).optional(),
-    requestId: z.string().trim().min(8).max(100),
-  })
-  .refine((b) => b.action !== 'return' || (b.comment !== undefined && b.comment.length > 0), {
-    message: 'a return needs a reason (comment)',
-    path: ['comment'],
-  });
-export type TDecisionBody = z.infer<typeof ZDecisionBody>;
+export type TDecisionAction = (typeof DECISION_ACTIONS)[number];
 
 export interface TStageTaskSpec {
   kind: string;
@@ -45,17 +31,6 @@ export const STAGE_TASKS: Partial<Record<TLifecycleStage, TStageTaskSpec>> = {
     actions: ['resubmit'],
   },
 };
-
-export function decisionToEvent(action: TDecisionAction, actorId: string, comment: string | undefined): TLifecycleEvent {
-  switch (action) {
-    case 'approve':
-      return { type: 'APPROVE', actorId };
-    case 'return':
-      return { type: 'RETURN', actorId, reason: comment ?? '' };
-    case 'resubmit':
-      return { type: 'RESUBMIT', actorId };
-  }
-}
 
 export const STAGE_LABELS_ZH: Record<TLifecycleStage, string> = {
   PROPOSED: '申报',
