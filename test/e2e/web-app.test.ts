@@ -74,6 +74,11 @@ describe('the web app in Chromium', () => {
     await poll(() => tp.getByRole('radio', { name: '通过' }).count()).toBe(1);
     await poll(() => tp.getByRole('radio', { name: '退回' }).count()).toBe(1);
     await poll(() => tp.getByRole('radio', { name: '重新提交' }).count()).toBe(0);
+    // Claiming keeps the reviewer on the task, which now offers to unclaim instead.
+    await tp.getByRole('radio', { name: '认领', exact: true }).check();
+    await tp.getByRole('button', { name: '提交' }).click();
+    await tp.getByRole('radio', { name: '取消认领' }).waitFor();
+    await poll(() => tp.getByRole('radio', { name: '认领', exact: true }).count()).toBe(0);
     await tp.getByRole('radio', { name: '退回' }).check();
     await tp.getByRole('button', { name: '提交' }).click();
     await poll(() => tp.locator('[data-path="body.comment"] .field-error').textContent()).toContain('请填写意见');
@@ -103,7 +108,7 @@ describe('the web app in Chromium', () => {
     await tp.getByRole('button', { name: '提交' }).click();
     await poll(() => tp.locator('.project-page').getAttribute('data-stage')).toBe('APPROVED');
     await poll(() => tp.locator('#approved-fen').textContent()).toBe('¥500,000.00');
-    await poll(() => tp.locator('#timeline .tl-item').count()).toBe(4);
+    await poll(() => tp.locator('#timeline .tl-item').count()).toBe(5); // proposed, claimed, returned, resubmitted, approved
     await poll(() => tp.locator('#temporal-link').getAttribute('href')).toMatch(new RegExp(`/workflows/project-${projectId}$`));
     await screenshot(tp, 'project-approved');
     expect((await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage).toBe('APPROVED');

@@ -1,5 +1,5 @@
 import { api, newRequestId } from '../api.js';
-import { go } from '../app.js';
+import { go, render } from '../app.js';
 import { t } from '../i18n.js';
 import { card, clearErrors, dueBadge, field, formError, h, select, showErrors, uid } from '../ui.js';
 import { projectSummary } from './project-summary.js';
@@ -12,6 +12,8 @@ const NEEDS = {
   claim: [], unclaim: [], comment: ['comment'], withdraw: ['comment'], cc: ['comment', 'recipientIds'], urge: ['comment'],
 };
 const REASON_REQUIRED = new Set(['reject', 'return']);
+/** Actions after which the person stays on the task (it is still theirs to decide). */
+const STAY = new Set(['claim', 'unclaim', 'comment', 'cc', 'urge', 'transfer', 'add_signer']);
 
 function bodyFor(action, v) {
   const b = { action, requestId: newRequestId() };
@@ -73,7 +75,8 @@ function decisionForm(task) {
     try {
       const res = await api(`/api/tasks/${encodeURIComponent(task.id)}/decision`, { method: 'POST', body: bodyFor(action, values) });
       sessionStorage.setItem('bangfu-flash', t('task.done', { before: t('stage.' + res.stageBefore), after: t('stage.' + res.stageAfter) }));
-      go(`/projects/${encodeURIComponent(task.projectId)}`);
+      if (STAY.has(action)) render();
+      else go(`/projects/${encodeURIComponent(task.projectId)}`);
     } catch (err) {
       showErrors(form, err);
     } finally {
@@ -86,7 +89,10 @@ function decisionForm(task) {
 export default async function taskPage({ params: [taskId] }) {
   const task = await api(`/api/web/tasks/${encodeURIComponent(taskId)}`);
   const [project, units] = await Promise.all([api(`/api/projects/${encodeURIComponent(task.projectId)}`), unitNameMap(api)]);
+  const flash = sessionStorage.getItem('bangfu-flash');
+  sessionStorage.removeItem('bangfu-flash');
   return h('div', { class: 'task-page' },
+    flash ? h('p', { class: 'flash', role: 'status' }, flash) : '',
     h('h1', {}, `${t('kind.' + task.kind)} · ${project.name}`),
     h('p', {}, h('span', { class: 'badge', id: 'task-status' }, t('status.' + task.status)), ' ', dueBadge(task.dueAt, task.overdue),
       ' ', h('a', { href: '#/projects/' + encodeURIComponent(project.id) }, project.name)),
