@@ -4,7 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { actorForToken } from '../auth/tokens';
 import type { TAppDeps } from './context';
-import { toAppError } from './errors';
+import { AppError } from '../domain/errors';
+import { findUnstorableText, toAppError } from './errors';
 import { registerSessionCookie } from '../auth/session-cookie';
 import type { TLoginLimit } from '../auth/login-rate-limit';
 import { adminOrgUnitRoutes } from './routes/admin-org-units';
@@ -13,7 +14,6 @@ import { authRoutes } from './routes/auth';
 import { tokenRoutes } from './routes/tokens';
 import { projectRoutes } from './routes/projects';
 import { taskRoutes } from './routes/tasks';
-import { dashboardRoutes } from './routes/dashboard';
 import { dashboardRoutes } from './routes/dashboard';
 import { webRoutes } from './web';
 
@@ -50,6 +50,13 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   });
   await registerSessionCookie(app, { prisma: deps.prisma, cookieSecret: accounts.cookieSecret });
 
+  app.addHook('preValidation', async (req) => {
+    for (const [part, value] of [['params', req.params], ['query', req.query], ['body', req.body]] as const) {
+      const path = findUnstorableText(value, part);
+      if (path) throw new AppError('VALIDATION_FAILED', 'text contains a NUL byte or an unpaired surrogate', [{ path, message: 'unstorable character' }]);
+    }
+  });
+
   app.setErrorHandler((err, req, reply) => {
     const appError = toAppError(err);
     if (appError.status >= 500) req.log.error({ err }, 'request failed');
@@ -73,7 +80,6 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await adminOrgUnitRoutes(app, deps);
   await projectRoutes(app, deps);
   await taskRoutes(app, deps);
-  await dashboardRoutes(app, deps);
   await dashboardRoutes(app, deps);
   await webRoutes(app, deps);
   return app;

@@ -60,3 +60,27 @@ function fromApplicationFailure(f: ApplicationFailure): AppError {
   const details = Array.isArray(f.details?.[0]) ? (f.details[0] as TErrorDetail[]) : (f.details as TErrorDetail[] | undefined) ?? [];
   return new AppError(code, f.message, details.filter((d) => d && typeof d.path === 'string'));
 }
+
+/** NUL, or half of a UTF-16 surrogate pair: text PostgreSQL (and Prisma's JSON protocol) cannot carry. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * The dotted path of the first string (value or key) in a request part that cannot be stored, if
+ * any. Refused at the edge: past it such text fails only inside an activity, which then retries
+ * forever while the request waits. Iterative, so a deeply nested body cannot overflow the stack.
+ */
+export function findUnstorableText(value: unknown, path: string): string | undefined {
+  const pending: Array<[unknown, string]> = [[value, path]];
+  while (pending.length > 0) {
+    const [current, at] = pending.pop()!;
+    if (typeof current === 'string') {
+      if (UNSTORABLE.test(current)) return at;
+    } else if (current !== null && typeof current === 'object') {
+      for (const [key, child] of Object.entries(current)) {
+        if (UNSTORABLE.test(key)) return `${at}.${key.replace(UNSTORABLE, '?')}`;
+        pending.push([child, `${at}.${key}`]);
+      }
+    }
+  }
+  return undefined;
+}

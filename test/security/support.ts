@@ -31,7 +31,7 @@ export interface TJsonSchema {
   maxLength?: number;
   minimum?: number;
   maximum?: number;
-  exclusiveMinimum?: number;
+  exclusiveMinimum?: number | boolean;
   exclusiveMaximum?: number;
   minItems?: number;
   maxItems?: number;
