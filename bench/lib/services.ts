@@ -131,8 +131,16 @@ export interface TStack {
 export async function startStack(settings: TBenchSettings, log: (line: string) => void): Promise<TStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const stops: Array<() => Promise<void>> = [];
+  // Each service gets a bounded time to stop (a worker waits for activities still retrying after
+  // failed decisions); the process exits after the report anyway and its children die with it.
   const closeAll = async () => {
-    for (const stop of stops.reverse()) await stop().catch((err) => log(`  (while stopping: ${(err as Error).message})`));
+    for (const stop of stops.reverse()) {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), 15_000)));
+      const outcome = await Promise.race([stop().catch((err) => log(`  (while stopping: ${(err as Error).message})`)), timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') log('  (a service did not stop within 15 s; moving on)');
+    }
   };
   try {
     const temporal = await startTemporalDevServer({ cliPath: settings.temporalCli, port: await freePort(), uiPort: await freePort(), headless: true });
