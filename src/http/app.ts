@@ -15,6 +15,7 @@ import { tokenRoutes } from './routes/tokens';
 import { projectRoutes } from './routes/projects';
 import { taskRoutes } from './routes/tasks';
 import { dashboardRoutes } from './routes/dashboard';
+import { reviewRoutes } from './routes/reviews';
 import { webRoutes } from './web';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
@@ -50,7 +51,13 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   });
   await registerSessionCookie(app, { prisma: deps.prisma, cookieSecret: accounts.cookieSecret });
 
+  // Sign-in is checked before input validation, so an anonymous caller learns nothing about a
+  // route's input rules; only these API routes answer without a credential.
+  const PUBLIC_API_ROUTES = new Set(['/api/auth/login', '/api/health', '/api/openapi.json']);
   app.addHook('preValidation', async (req) => {
+    const route = req.routeOptions.url ?? '';
+    const guarded = route.startsWith('/api/') && !PUBLIC_API_ROUTES.has(route) && !route.startsWith('/api/docs');
+    if (guarded && !req.actor) throw new AppError('UNAUTHENTICATED', 'sign in first: send Authorization: Bearer <token> or the session cookie');
     for (const [part, value] of [['params', req.params], ['query', req.query], ['body', req.body]] as const) {
       const path = findUnstorableText(value, part);
       if (path) throw new AppError('VALIDATION_FAILED', 'text contains a NUL byte or an unpaired surrogate', [{ path, message: 'unstorable character' }]);
@@ -81,6 +88,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await projectRoutes(app, deps);
   await taskRoutes(app, deps);
   await dashboardRoutes(app, deps);
+  await reviewRoutes(app, deps);
   await webRoutes(app, deps);
   return app;
 }
