@@ -1,6 +1,7 @@
 import type { TPrisma } from '../src/db/prisma';
 import { createApprovalActivities } from './approval-records';
 import { createProjectActivities } from './project-records';
+import { createReviewActivities } from './review-records';
 
 /**
  * Every side effect the workflows need, built from injected dependencies so tests give them a
@@ -10,6 +11,7 @@ export function createActivities(deps: { prisma: TPrisma }) {
   return {
     ...createProjectActivities(deps),
     ...createApprovalActivities(deps),
+    ...createReviewActivities(deps),
   };
 }
 

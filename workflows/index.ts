@@ -1,2 +1,3 @@
 export { projectLifecycle } from './project-lifecycle';
 export { approvalStep } from './approval-step';
+export { faultToleranceReview } from './fault-tolerance-review';

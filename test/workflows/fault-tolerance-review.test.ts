@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SA } from '../../workflows/shared';
+import { startTestStack, type TTestStack } from '../support/stack';
+import { addDisciplineUsers, caseBody, DAY, driver, EVIDENCE, investigate, rid, type TDriver } from './fault-tolerance-support';
+
+/**
+ * The fault-tolerance review (容错纠错) on the real dev server, driven through the HTTP API. The
+ * full trigger from a project's 差 grade awaits the lifecycle's evaluation stage; cases here are
+ * opened by application or by the deciding body.
+ */
+let s: TTestStack;
+let d: TDriver;
+let members: Record<string, { id: string; token: string }>;
+let body: string[];
+
+beforeAll(async () => {
+  s = await startTestStack();
+  d = driver(s.app);
+  members = await addDisciplineUsers(s.prisma, ['d2', 'd3', 'p1', 'p2', 'p3']);
+  body = [s.userIds.discipline!, members.d2!.id, members.d3!.id];
+}, 120_000);
+afterAll(async () => s?.close());
+
+const disc = () => s.tokens.discipline!;
+
+async function openAccepted(extra: Partial<Parameters<typeof caseBody>[0]> = {}) {
+  const opened = await d.open(s.tokens.village!, caseBody({ officialId: s.userIds.village!, memberIds: body, ...extra }));
+  expect(opened.status, JSON.stringify(opened.json)).toBe(201);
+  const caseId = opened.json.caseId as string;
+  await d.ok(disc(), caseId, { type: 'ACCEPT' });
+  return caseId;
+}
+
+async function voteAll(caseId: string, choice: string, tokens = [disc(), members.d2!.token, members.d3!.token]) {
+  for (const token of tokens) await d.ok(token, caseId, { type: 'CAST_VOTE', choice });
+}
+
+describe('fault-tolerance review on the dev server', () => {
+  it('exemption: apply, accept, investigate, vote, decide, notice, filing; duplicate requestId applied once; visible in Temporal', async () => {
+    const caseId = await openAccepted();
+    await investigate(d, disc(), caseId);
+    await voteAll(caseId, 'EXEMPT');
+    const decided = await d.ok(disc(), caseId, { type: 'DECIDE' });
+    expect(decided).toMatchObject({ stageBefore: 'collectiveDecision', stageAfter: 'writtenNotice', outcome: 'EXEMPT' });
+
+    const requestId = rid();
+    const first = await d.act(disc(), caseId, { type: 'SERVE_NOTICE' }, requestId);
+    const second = await d.act(disc(), caseId, { type: 'SERVE_NOTICE' }, requestId);
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(second.json).toMatchObject({ seq: first.json.seq, stageAfter: 'publicity' });
+    expect(await s.prisma.reviewAction.count({ where: { caseId, type: 'SERVE_NOTICE' } })).toBe(1);
+    expect(await s.prisma.auditEvent.count({ where: { eventKey: `review:${caseId}:${requestId}` } })).toBe(1);
+
+    await d.ok(disc(), caseId, { type: 'PUBLICISE_AND_FILE' });
+    const row = await s.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } });
+    expect(row).toMatchObject({ stage: 'appealWindow', outcome: 'EXEMPT', county: '青山县', closedAt: null });
+    // APPLY, ACCEPT, 5 findings, COMPLETE_INVESTIGATION, 3 votes, DECIDE, SERVE_NOTICE, PUBLICISE_AND_FILE
+    expect(await s.prisma.reviewAction.count({ where: { caseId } })).toBe(14);
+    expect(await s.prisma.auditEvent.count({ where: { entityType: 'ReviewCase', entityId: caseId } })).toBe(14);
+
+    const notice = await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}/notice`, headers: { authorization: `Bearer ${s.tokens.village}` } });
+    expect(notice.statusCode).toBe(200);
+    expect(notice.headers['content-type']).toMatch(/text\/html/);
+    expect(notice.body).toContain('容错纠错认定结果书面反馈');
+    expect(notice.body).toContain('予以免责');
+    expect(notice.body).toContain('15日内');
+
+    const got = await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}`, headers: { authorization: `Bearer ${disc()}` } });
+    expect(got.json()).toMatchObject({ case: { id: caseId, stage: 'appealWindow' }, live: { stage: 'appealWindow', outcome: 'EXEMPT' } });
+    expect(got.json().actions).toHaveLength(14);
+    expect(got.json().live.appealClosesAt).toBeGreaterThan(Date.now() + 14 * DAY);
+
+    const desc = await s.client.workflow.getHandle(`review-${caseId}`).describe();
+    expect(desc.typedSearchAttributes.get(SA.ReviewStage)).toBe('appealWindow');
+    expect(desc.typedSearchAttributes.get(SA.Outcome)).toBe('EXEMPT');
+    expect(desc.typedSearchAttributes.get(SA.County)).toBe('青山县');
+
+    const list = await s.app.inject({ method: 'GET', url: '/api/reviews?mine=true', headers: { authorization: `Bearer ${s.tokens.village}` } });
+    expect(list.json().items.map((i: { id: string }) => i.id)).toContain(caseId);
+    const stranger = await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}`, headers: { authorization: `Bearer ${s.tokens.village2}` } });
+    expect(stranger.statusCode).toBe(404);
+  });
+
+  it('lenient outcome, then an appeal in time to the next level with new people changes it to exempt; the record shows it', async () => {
+    const caseId = await openAccepted();
+    await investigate(d, disc(), caseId);
+    await voteAll(caseId, 'LENIENT');
+    const noPeriod = await d.act(disc(), caseId, { type: 'DECIDE' });
+    expect(noPeriod.json.error).toMatchObject({ code: 'VALIDATION_FAILED' });
+    await d.ok(disc(), caseId, { type: 'DECIDE', impactPeriodEndsAt: Date.now() + 180 * DAY, correctiveMeasures: [{ id: 'm1', description: '完善茶园防霜冻预案', dueAt: Date.now() + 60 * DAY }] });
+    const notice = await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}/notice`, headers: { authorization: `Bearer ${disc()}` } });
+    expect(notice.body).toContain('从轻/减轻处理，影响期至');
+    expect(notice.body).toContain('完善茶园防霜冻预案');
+    await d.ok(disc(), caseId, { type: 'SERVE_NOTICE' });
+    await d.ok(disc(), caseId, { type: 'PUBLICISE_AND_FILE' });
+
+    // Only the officials named in the case may appeal.
+    const outsider = await d.act(s.tokens.village2!, caseId, { type: 'APPEAL', grounds: '不服' });
+    expect(outsider.status).toBe(403);
+    expect(outsider.json.error).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+    await d.ok(s.tokens.village!, caseId, { type: 'APPEAL', grounds: '霜冻属不可抗力，已积极挽回损失' });
+    const appealBody = { name: '市纪委监委复核组', level: 'CITY', memberIds: [members.p1!.id, members.p2!.id, members.p3!.id] };
+    const reused = await d.act(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW', body: { ...appealBody, memberIds: [members.d2!.id, members.p2!.id] } });
+    expect(reused.json.error).toMatchObject({ code: 'NEW_PEOPLE_REQUIRED' });
+    await d.ok(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW', body: appealBody });
+    await investigate(d, members.p1!.token, caseId);
+    await voteAll(caseId, 'EXEMPT', [members.p1!.token, members.p2!.token, members.p3!.token]);
+    await d.ok(members.p1!.token, caseId, { type: 'DECIDE' });
+    await d.ok(members.p1!.token, caseId, { type: 'SERVE_NOTICE' });
+    const filed = await d.ok(members.p1!.token, caseId, { type: 'PUBLICISE_AND_FILE' });
+    expect(filed).toMatchObject({ stageAfter: 'resultApplied', outcome: 'EXEMPT' });
+
+    const record = await s.prisma.officialRecord.findUniqueOrThrow({ where: { caseId_officialId: { caseId, officialId: s.userIds.village! } } });
+    expect(record).toMatchObject({ outcome: 'EXEMPT', noNegativeEffect: true, impactPeriodEndsAt: null });
+    await expect.poll(async () => (await s.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } })).closedAt, { timeout: 10_000 }).not.toBeNull();
+    // The appeal decision is final: a second appeal is refused from the stored record.
+    const again = await d.act(s.tokens.village!, caseId, { type: 'APPEAL', grounds: '再次申诉' });
+    expect(again.json.error).toMatchObject({ code: 'APPEAL_ALREADY_USED' });
+
+    const res = await s.app.inject({ method: 'GET', url: `/api/officials/${s.userIds.village}/record`, headers: { authorization: `Bearer ${s.tokens.village}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().reviews).toEqual([expect.objectContaining({ caseId, outcome: 'EXEMPT', adverseNow: false, summaryZh: expect.stringContaining('免责') })]);
+    const notice2 = await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}/notice`, headers: { authorization: `Bearer ${s.tokens.village}` } });
+    expect(notice2.body).toContain('容错纠错复核认定结果书面反馈');
+    expect(notice2.body).toContain('本复核决定为最终决定');
+  });
+
+  it('fund misappropriation is inadmissible: acceptance refused with CASE_INADMISSIBLE and nothing recorded', async () => {
+    const opened = await d.open(
+      s.tokens.village!,
+      caseBody({ officialId: s.userIds.village!, memberIds: body, exclusions: [{ kind: 'FUND_MISUSE', description: '挪用项目资金用于村部修缮', evidence: EVIDENCE }] }),
+    );
+    const caseId = opened.json.caseId as string;
+    const requestId = rid();
+    const refused = await d.act(disc(), caseId, { type: 'ACCEPT' }, requestId);
+    expect(refused.status).toBe(422);
+    expect(refused.json.error).toMatchObject({ code: 'CASE_INADMISSIBLE' });
+    expect(refused.json.error.message).toContain('挪用');
+    expect(await s.prisma.reviewAction.count({ where: { requestId } })).toBe(0);
+    expect(await s.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } })).toMatchObject({ stage: 'admissibility', seq: 1 });
+    await d.ok(disc(), caseId, { type: 'REFUSE', reasons: ['挪用项目资金，不属于容错免责情形'] });
+    await expect.poll(async () => (await s.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } })).closedAt, { timeout: 10_000 }).not.toBeNull();
+    expect(await s.prisma.officialRecord.count({ where: { caseId } })).toBe(0);
+    const notice = await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}/notice`, headers: { authorization: `Bearer ${disc()}` } });
+    expect(notice.statusCode).toBe(409);
+  });
+
+  it('refuses by rule: wrong role, conflict of interest, quorum not reached, one vote per member; no row changes', async () => {
+    const caseId = await openAccepted({ approverIds: [members.d2!.id] });
+    const wrongRole = await d.act(s.tokens.agri!, caseId, { type: 'RECORD_FINDING', criterion: 'FORCE_MAJEURE', value: 'UNCLEAR', evidence: [] });
+    expect(wrongRole.status).toBe(403);
+    expect(wrongRole.json.error).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+    const timer = await d.act(disc(), caseId, { type: 'APPEAL_WINDOW_CLOSED' });
+    expect(timer.json.error).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+
+    const before = await s.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } });
+    const conflict = await d.act(members.d2!.token, caseId, { type: 'RECORD_FINDING', criterion: 'FORCE_MAJEURE', value: 'MET', evidence: EVIDENCE });
+    expect(conflict.status).toBe(403);
+    expect(conflict.json.error).toMatchObject({ code: 'CONFLICT_OF_INTEREST' });
+    const after = await s.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } });
+    expect(after).toEqual(before);
+    expect(await s.prisma.reviewAction.count({ where: { caseId } })).toBe(2);
+
+    const spoofed = await d.act(members.d3!.token, caseId, { type: 'RECORD_FINDING', criterion: 'FORCE_MAJEURE', value: 'MET', evidence: EVIDENCE, investigatorId: s.userIds.discipline });
+    expect(spoofed.status).toBe(200);
+    expect((await s.prisma.reviewAction.findFirstOrThrow({ where: { caseId, type: 'RECORD_FINDING' } })).actorId).toBe(members.d3!.id);
+
+    await investigate(d, disc(), caseId);
+    await d.ok(disc(), caseId, { type: 'CAST_VOTE', choice: 'NOT_EXEMPT' });
+    const twice = await d.act(disc(), caseId, { type: 'CAST_VOTE', choice: 'NOT_EXEMPT' });
+    expect(twice.json.error).toMatchObject({ code: 'ALREADY_VOTED' });
+    const early = await d.act(disc(), caseId, { type: 'DECIDE' });
+    expect(early.status).toBe(409);
+    expect(early.json.error).toMatchObject({ code: 'QUORUM_NOT_REACHED' });
+    const votingConflict = await d.act(members.d2!.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
+    expect(votingConflict.json.error).toMatchObject({ code: 'CONFLICT_OF_INTEREST' });
+    expect((await s.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } })).stage).toBe('collectiveDecision');
+  });
+
+  it('honours: ADMIN only, for an official of the project; shown on the record', async () => {
+    await s.prisma.project.create({
+      data: {
+        id: 'P-honour', workflowId: 'project-P-honour', name: '桃源村高山茶园', industry: '茶叶', orgUnitId: 'v-taoyuan', countyId: 'c-qingshan',
+        townshipId: 't-hexi', villageId: 'v-taoyuan', orgPath: '/c-qingshan/t-hexi/v-taoyuan/', budgetFen: 50_000_000n, proposerId: s.userIds.village!, stage: 'FUNDED', proposal: {},
+      },
+    });
+    const url = `/api/officials/${s.userIds.village}/honours`;
+    const payload = { requestId: rid(), projectId: 'P-honour', title: '产业帮扶先进个人' };
+    const denied = await s.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${disc()}` }, payload });
+    expect(denied.json().error).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+    const notInvolved = await s.app.inject({ method: 'POST', url: `/api/officials/${s.userIds.village2}/honours`, headers: { authorization: `Bearer ${s.tokens.admin}` }, payload: { ...payload, requestId: rid() } });
+    expect(notInvolved.statusCode).toBe(400);
+    const ok = await s.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${s.tokens.admin}` }, payload });
+    expect(ok.statusCode).toBe(201);
+    const replay = await s.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${s.tokens.admin}` }, payload });
+    expect(replay.json()).toMatchObject({ replayed: true });
+    const record = await s.app.inject({ method: 'GET', url: `/api/officials/${s.userIds.village}/record`, headers: { authorization: `Bearer ${s.tokens.village}` } });
+    expect(record.json().honours).toEqual([expect.objectContaining({ projectId: 'P-honour', title: '产业帮扶先进个人', awardedBy: s.userIds.admin })]);
+    const other = await s.app.inject({ method: 'GET', url: `/api/officials/${s.userIds.village}/record`, headers: { authorization: `Bearer ${s.tokens.village2}` } });
+    expect(other.statusCode).toBe(403);
+  });
+});

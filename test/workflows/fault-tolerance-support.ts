@@ -1,0 +1,68 @@
+import crypto from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
+import { issueToken } from '../../src/auth/tokens';
+import type { TPrisma } from '../../src/db/prisma';
+import { CRITERIA } from '../../src/domain/fault-tolerance';
+
+export const DAY = 86_400_000;
+export const EVIDENCE = ['https://records.example/qingshan/meeting-2026-03.pdf'];
+export const rid = () => `req-${crypto.randomUUID()}`;
+
+/** Extra deciding-body members (DISCIPLINE_INSPECTION over the county) with tokens. */
+export async function addDisciplineUsers(prisma: TPrisma, names: string[]): Promise<Record<string, { id: string; token: string }>> {
+  const out: Record<string, { id: string; token: string }> = {};
+  for (const name of names) {
+    const user = await prisma.user.create({ data: { username: `${name}-${crypto.randomBytes(3).toString('hex')}`, displayName: `纪委委员${name}`, passwordHash: 'x', homeOrgUnitId: 'c-qingshan' } });
+    await prisma.roleAssignment.create({ data: { userId: user.id, role: 'DISCIPLINE_INSPECTION', orgUnitId: 'c-qingshan' } });
+    out[name] = { id: user.id, token: await issueToken(prisma, user.id, 'test') };
+  }
+  return out;
+}
+
+export interface TDriver {
+  open(token: string, body: Record<string, unknown>): Promise<{ status: number; json: any }>;
+  act(token: string, caseId: string, event: Record<string, unknown>, requestId?: string): Promise<{ status: number; json: any }>;
+  ok(token: string, caseId: string, event: Record<string, unknown>): Promise<any>;
+}
+
+export function driver(app: FastifyInstance): TDriver {
+  const call = async (token: string, url: string, payload: object) => {
+    const res = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload });
+    return { status: res.statusCode, json: res.json() };
+  };
+  const d: TDriver = {
+    open: (token, body) => call(token, '/api/reviews', { requestId: rid(), ...body }),
+    act: (token, caseId, event, requestId = rid()) => call(token, `/api/reviews/${caseId}/actions`, { requestId, event }),
+    async ok(token, caseId, event) {
+      const res = await d.act(token, caseId, event);
+      expect(res.status, `${String(event.type)}: ${JSON.stringify(res.json)}`).toBe(200);
+      return res.json;
+    },
+  };
+  return d;
+}
+
+export function caseBody(o: { officialId: string; memberIds: string[]; opening?: 'APPLY' | 'OPEN_BY_BODY'; exclusions?: unknown[]; approverIds?: string[] }) {
+  return {
+    opening: o.opening ?? 'APPLY',
+    countyOrgUnitId: 'c-qingshan',
+    projectIds: ['P-tea-pilot'],
+    concernedOfficials: [{ userId: o.officialId, post: '村党支部书记' }],
+    matter: '高山茶园试点项目因霜冻和市场价格下跌造成亏损',
+    lossFen: 1_234_500,
+    triggerType: 'POOR_GRADE',
+    notifiedAt: Date.now() - DAY,
+    decidingBody: { name: '青山县纪委监委', level: 'COUNTY', memberIds: o.memberIds },
+    exclusions: o.exclusions ?? [],
+    approverIds: o.approverIds ?? [],
+  };
+}
+
+/** Every criterion found MET with evidence by `token`'s holder, then the investigation closed. */
+export async function investigate(d: TDriver, token: string, caseId: string) {
+  for (const criterion of CRITERIA) {
+    await d.ok(token, caseId, { type: 'RECORD_FINDING', criterion, value: 'MET', evidence: EVIDENCE });
+  }
+  await d.ok(token, caseId, { type: 'COMPLETE_INVESTIGATION' });
+}

@@ -1,0 +1,203 @@
+import * as wf from '@temporalio/workflow';
+import { initialTransition, transition } from 'xstate';
+import {
+  applicationClosesAt,
+  checkReviewAction,
+  officialRecordEffects,
+  OUTCOME_LABELS_ZH,
+  reviewMachine,
+  type TRefusal,
+  type TReviewEvent,
+  type TReviewSnapshot,
+} from '../src/domain/fault-tolerance';
+import type { TActor } from '../src/domain/actor';
+import type { Activities } from '../activities';
+import type { TReviewCaseRow } from '../activities/review-records';
+import {
+  reviewActUpdate,
+  reviewEventFor,
+  reviewRoleRefusal,
+  reviewStateQuery,
+  SA,
+  type TReviewActCommand,
+  type TReviewActResult,
+  type TReviewOutcome,
+  type TReviewStateView,
+  type TReviewWorkflowInput,
+} from './shared';
+
+const acts = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // Database outages are waited out: the case keeps its place and retries with backoff.
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+});
+
+function fail(refusal: Pick<TRefusal, 'code' | 'message' | 'field'>): never {
+  throw wf.ApplicationFailure.create({
+    type: refusal.code,
+    message: refusal.message,
+    nonRetryable: true,
+    details: [{ path: refusal.field, message: refusal.message }],
+  });
+}
+
+const SYSTEM = 'system';
+
+/**
+ * One fault-tolerance review case (容错纠错, domain.md §3), workflow id `review-<caseId>`. Hosts
+ * the pure `reviewMachine`: every human action is the `reviewAct` Update, whose validator runs the
+ * role check (REVIEW_EVENT_ACTORS) and `checkReviewAction`, so a refused action never enters
+ * history; the handler steps the machine synchronously before any await, then records the change
+ * with one idempotent activity (case row, ReviewAction, AuditEvent, and the official records once
+ * the result is final). The application and appeal windows are durable timers that raise the
+ * machine's *_WINDOW_CLOSED events. The workflow ends when the machine reaches a final state; the
+ * case row keeps the final context, from which the API answers later requests.
+ */
+export async function faultToleranceReview(input: TReviewWorkflowInput): Promise<TReviewOutcome> {
+  const workflowId = wf.workflowInfo().workflowId;
+  let [snapshot] = initialTransition(reviewMachine, input.review) as [TReviewSnapshot, unknown];
+  const { case: reviewCase } = snapshot.context;
+  const concernedUserIds = reviewCase.concernedOfficials.map((o) => o.userId);
+  const results = new Map<string, TReviewActResult>();
+  let seq = 0;
+  let openedById: string | null = null;
+  let openedAt = 0;
+
+  const stage = () => String(snapshot.value);
+  const decision = () => snapshot.context.rounds[snapshot.context.rounds.length - 1]!.decision;
+  const outcome = () => decision()?.outcome ?? null;
+  const done = () => snapshot.status === 'done';
+
+  const publish = () => {
+    const o = outcome();
+    wf.upsertSearchAttributes([
+      { key: SA.ReviewStage, value: stage() },
+      { key: SA.County, value: reviewCase.county },
+      ...(o ? [{ key: SA.Outcome, value: o }] : []),
+    ] as never);
+    const due =
+      stage() === 'application'
+        ? `申请截止 ${new Date(applicationClosesAt(snapshot.context)).toISOString()}`
+        : stage() === 'appealWindow' && snapshot.context.appealClosesAt
+          ? `申诉截止 ${new Date(snapshot.context.appealClosesAt).toISOString()}`
+          : '—';
+    wf.setCurrentDetails(
+      `**容错纠错** ${reviewCase.caseId} · ${reviewCase.county}  \n**事项** ${reviewCase.matter}  \n` +
+        `**阶段** ${stage()}  \n**结果** ${o ? OUTCOME_LABELS_ZH[o] : '未认定'}  \n**期限** ${due}  \n**已记录** ${seq} 项`,
+    );
+  };
+
+  // Persistence runs strictly in the order of the transitions, whatever the interleaving of handlers.
+  let tail: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+
+  const caseRow = (at: number): TReviewCaseRow => ({
+    id: reviewCase.caseId,
+    workflowId,
+    stage: stage(),
+    outcome: outcome(),
+    countyId: input.countyId,
+    county: reviewCase.county,
+    projectIds: reviewCase.projectIds,
+    concernedOfficials: reviewCase.concernedOfficials,
+    matter: reviewCase.matter,
+    triggerType: reviewCase.triggerType,
+    openedById: openedById ?? SYSTEM,
+    context: snapshot.context,
+    seq,
+    openedAt: openedAt || at,
+    decidedAt: decision()?.at ?? null,
+    closedAt: done() ? at : null,
+  });
+
+  /** Steps the machine (synchronously, before any await) and records the change in order. */
+  const apply = (event: TReviewEvent, requestId: string, actor: TActor | null): { result: TReviewActResult; recorded: Promise<unknown> } => {
+    const stageBefore = stage();
+    snapshot = transition(reviewMachine, snapshot, event)[0] as TReviewSnapshot;
+    seq += 1;
+    if (event.type === 'APPLY' || event.type === 'OPEN_BY_BODY') {
+      openedById = actor?.userId ?? null;
+      openedAt = event.at;
+    }
+    publish();
+    const result: TReviewActResult = { requestId, caseId: reviewCase.caseId, type: event.type, seq, stageBefore, stageAfter: stage(), outcome: outcome() };
+    const grant = actor?.roles.find((g) => input.countyOrgPath.startsWith(g.orgPath)) ?? null;
+    const change = {
+      at: event.at,
+      caseRow: caseRow(event.at),
+      action: { requestId, seq, type: event.type, actorId: actor?.userId ?? SYSTEM, role: grant?.role ?? null, stageBefore, stageAfter: stage(), payload: event },
+      officialRecords: stage() === 'resultApplied' && stageBefore !== 'resultApplied' ? officialRecordEffects(snapshot.context) : [],
+    };
+    return { result, recorded: serial(() => acts.recordReviewChange(change)) };
+  };
+
+  const check = (cmd: TReviewActCommand): TReviewEvent => {
+    const role = reviewRoleRefusal(cmd.actor, cmd.action?.type, { countyOrgPath: input.countyOrgPath, concernedUserIds });
+    if (role) fail(role);
+    const checked = checkReviewAction(snapshot, reviewEventFor(cmd.action, cmd.actor.userId, Date.now()));
+    if (!checked.ok) fail(checked);
+    return checked.event;
+  };
+
+  wf.setHandler(
+    reviewActUpdate,
+    async (cmd) => {
+      if (results.has(cmd.requestId)) return results.get(cmd.requestId)!;
+      const { result, recorded } = apply(check(cmd), cmd.requestId, cmd.actor);
+      results.set(cmd.requestId, result);
+      await recorded;
+      return result;
+    },
+    {
+      validator: (cmd) => {
+        // A repeated requestId is answered from its first application, whatever the state now.
+        if (!results.has(cmd.requestId)) check(cmd);
+      },
+    },
+  );
+
+  wf.setHandler(
+    reviewStateQuery,
+    (): TReviewStateView => ({
+      caseId: reviewCase.caseId,
+      stage: stage(),
+      final: done(),
+      seq,
+      outcome: outcome(),
+      applicationClosesAt: stage() === 'application' ? applicationClosesAt(snapshot.context) : null,
+      appealClosesAt: snapshot.context.appealClosesAt ?? null,
+      context: snapshot.context,
+    }),
+  );
+
+  /** A window closing: the machine decides whether the event applies; nothing happens otherwise. */
+  const raise = async (type: 'APPLICATION_WINDOW_CLOSED' | 'APPEAL_WINDOW_CLOSED') => {
+    const event = { type, at: Date.now() } as TReviewEvent;
+    if (!checkReviewAction(snapshot, event).ok) return false;
+    await apply(event, `${workflowId}:${type.toLowerCase()}`, null).recorded;
+    return true;
+  };
+
+  publish();
+  while (!done()) {
+    const current = stage();
+    const closesAt =
+      current === 'application' ? applicationClosesAt(snapshot.context) : current === 'appealWindow' ? snapshot.context.appealClosesAt : undefined;
+    if (closesAt === undefined) {
+      await wf.condition(() => done() || stage() !== current);
+      continue;
+    }
+    const moved = await wf.condition(() => done() || stage() !== current, Math.max(closesAt - Date.now(), 1));
+    if (!moved && !(await raise(current === 'application' ? 'APPLICATION_WINDOW_CLOSED' : 'APPEAL_WINDOW_CLOSED'))) {
+      await wf.condition(() => done() || stage() !== current);
+    }
+  }
+
+  await wf.condition(wf.allHandlersFinished);
+  await tail;
+  return { caseId: reviewCase.caseId, stage: stage(), outcome: outcome(), actions: seq };
+}
