@@ -70,7 +70,7 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
 
   const publish = () => {
     const o = outcome();
-    wf.upsertSearchAttributes([
+    if (input.searchAttributes !== false) wf.upsertSearchAttributes([
       { key: SA.ReviewStage, value: stage() },
       { key: SA.County, value: reviewCase.county },
       ...(o ? [{ key: SA.Outcome, value: o }] : []),

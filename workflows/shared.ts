@@ -189,6 +189,11 @@ export interface TReviewWorkflowInput {
   /** The county org unit the case belongs to: role checks need the actor's grant over it. */
   countyId: string;
   countyOrgPath: string;
+  /**
+   * Publish ReviewStage/County/Outcome (default). Only a server without these custom attributes
+   * (the time-skipping test server, which cannot register them) passes false.
+   */
+  searchAttributes?: boolean;
 }
 
 /** The event field that names the acting person, filled in by the workflow from the actor. */
