@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../../src/worker';
 import { SA } from '../../workflows/shared';
 import { startTestStack, type TTestStack } from '../support/stack';
 import { addDisciplineUsers, caseBody, DAY, driver, EVIDENCE, investigate, rid, type TDriver } from './fault-tolerance-support';
@@ -76,6 +78,10 @@ describe('fault-tolerance review on the dev server', () => {
     expect(desc.typedSearchAttributes.get(SA.Outcome)).toBe('EXEMPT');
     expect(desc.typedSearchAttributes.get(SA.County)).toBe('青山县');
 
+    // The hosted machine replays deterministically from its own history.
+    const history = await s.client.workflow.getHandle(`review-${caseId}`).fetchHistory();
+    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, replayName: 'faultToleranceReview' }, history);
+
     const list = await s.app.inject({ method: 'GET', url: '/api/reviews?mine=true', headers: { authorization: `Bearer ${s.tokens.village}` } });
     expect(list.json().items.map((i: { id: string }) => i.id)).toContain(caseId);
     const stranger = await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}`, headers: { authorization: `Bearer ${s.tokens.village2}` } });
@@ -95,10 +101,11 @@ describe('fault-tolerance review on the dev server', () => {
     await d.ok(disc(), caseId, { type: 'SERVE_NOTICE' });
     await d.ok(disc(), caseId, { type: 'PUBLICISE_AND_FILE' });
 
-    // Only the officials named in the case may appeal.
+    // Only the officials named in the case may appeal; to anyone else the case does not exist.
     const outsider = await d.act(s.tokens.village2!, caseId, { type: 'APPEAL', grounds: '不服' });
-    expect(outsider.status).toBe(403);
-    expect(outsider.json.error).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
+    expect(outsider.status).toBe(404);
+    const bodyAppeal = await d.act(disc(), caseId, { type: 'APPEAL', grounds: '不服' });
+    expect(bodyAppeal.json.error).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
     await d.ok(s.tokens.village!, caseId, { type: 'APPEAL', grounds: '霜冻属不可抗力，已积极挽回损失' });
     const appealBody = { name: '市纪委监委复核组', level: 'CITY', memberIds: [members.p1!.id, members.p2!.id, members.p3!.id] };
     const reused = await d.act(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW', body: { ...appealBody, memberIds: [members.d2!.id, members.p2!.id] } });

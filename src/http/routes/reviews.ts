@@ -225,8 +225,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     const again = await replayed(id, req.body.requestId, actor);
     if (again) return again;
     const row = await prisma.reviewCase.findUnique({ where: { id } });
-    const isConcernedOrBody = row && (row.concernedUserIds.includes(actor.userId) || actor.roles.length > 0);
-    if (!row || !isConcernedOrBody) throw new AppError('NOT_FOUND', `no review case ${id}`, [{ path: 'params.id', message: 'not found' }]);
+    if (!row || !canRead(actor, row)) throw new AppError('NOT_FOUND', `no review case ${id}`, [{ path: 'params.id', message: 'not found' }]);
     eventFromBody(req.body.event, actor);
     const action = req.body.event as unknown as TReviewAction;
     const county = await prisma.orgUnit.findUniqueOrThrow({ where: { id: row.countyId } });
