@@ -1,5 +1,6 @@
 import type { TPrisma } from '../src/db/prisma';
 import { createApprovalActivities } from './approval-records';
+import { createLifecycleActivities } from './lifecycle-records';
 import { createProjectActivities } from './project-records';
 import { createReviewActivities } from './review-records';
 
@@ -11,6 +12,7 @@ export function createActivities(deps: { prisma: TPrisma }) {
   return {
     ...createProjectActivities(deps),
     ...createApprovalActivities(deps),
+    ...createLifecycleActivities(deps),
     ...createReviewActivities(deps),
   };
 }

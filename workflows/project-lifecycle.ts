@@ -1,17 +1,23 @@
 import * as wf from '@temporalio/workflow';
 import { initialTransition, transition } from 'xstate';
-import { lifecycleMachine, type TLifecycleStage } from '../src/domain/lifecycle/lifecycle-machine';
-import { STAGE_LABELS_ZH } from '../src/domain/lifecycle/stage-tasks';
-import { stepPhaseToLifecycleEvent, townshipReviewStep, TOWNSHIP_REVIEW_STEP_ID } from '../src/domain/lifecycle/township-review';
+import { lifecycleMachine, type TLifecycleEvent, type TLifecycleStage, type TPublicityStage, type TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
+import { STAGE_LABELS_ZH, STAGE_TASKS } from '../src/domain/lifecycle/stage-tasks';
+import { REVIEW_STEP_IDS, reviewStep, stepPhaseToLifecycleEvent } from '../src/domain/lifecycle/township-review';
+import { DEFAULT_COUNTY_SETTINGS } from '../src/domain/policies/settings';
 import type { Activities } from '../activities';
 import { approvalStep } from './approval-step';
 import {
+  allocateFundsUpdate,
+  approvalActUpdate,
   approvalStepWorkflowId,
+  lodgeObjectionUpdate,
   projectStateQuery,
   registerProjectUpdate,
   SA,
   stepAckSignal,
   stepReportSignal,
+  type TAllocateFundsResult,
+  type TApprovalActResult,
   type TOpenTask,
   type TProjectLifecycleInput,
   type TProjectState,
@@ -24,37 +30,72 @@ const acts = wf.proxyActivities<Activities>({
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function refuse(code: string, message: string, path: string): never {
+  throw wf.ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ path, message }] });
+}
+
+const STAGES_WITH_APPROVED_BUDGET: readonly TLifecycleStage[] = ['IN_POOL', 'FUNDED'];
+
 /**
- * One project, one workflow: hosts the lifecycle machine. The township review runs as an
- * approval step (child workflow `<id>:step:township-review:<round>`), which owns its tasks and
- * reports each phase change here; the lifecycle steps its machine, projects the stage, and
- * acknowledges, so the action that caused the change answers only once the stage is visible.
+ * One project, one workflow: hosts the lifecycle machine from proposal to funding.
+ * - Publicity periods (村公示, 乡镇公示) are durable timers of the county's days; an objection
+ *   (`lodgeObjection` update, only during a period) ends the period and returns the project.
+ * - Each review (township, county joint review, county approval) runs as an approval step (child
+ *   workflow `<id>:step:<stepId>:<round>`), which owns its tasks and reports each phase change
+ *   here; the lifecycle steps its machine, projects the stage, and acknowledges, so the action
+ *   that caused the change answers only once the stage is visible.
+ * - In the pool, the finance bureau's `allocateFunds` update funds the project; FUNDED is final
+ *   for now (implementation, stage 6+ of issue 4, is not built yet).
  */
 export async function projectLifecycle(input: TProjectLifecycleInput): Promise<TProjectState> {
   const { projectId } = input;
   const workflowId = wf.workflowInfo().workflowId;
-  let [snapshot] = initialTransition(lifecycleMachine, { projectId, proposerId: input.proposer.userId });
+  const publicityDays = { ...DEFAULT_COUNTY_SETTINGS.publicity, ...input.publicity };
+  let [snapshot] = initialTransition(lifecycleMachine, { projectId, proposerId: input.proposer.userId, budgetFen: input.proposal.budgetFen });
   const stage = () => snapshot.value as TLifecycleStage;
   let registered = false;
   let openTasks: TOpenTask[] = [];
+  let since = Date.now();
+  let fiscalYear: number | null = null;
   const history: TProjectState['history'] = [];
   const reports: TStepReport[] = [];
+  const rounds: Record<string, number> = {};
+  const publicityRounds: Record<string, number> = {};
+  /** The running publicity period, for objections. */
+  let publicity: { id: string; stage: TPublicityStage } | null = null;
+  /** The village's revision task after an objection (the review steps own their own). */
+  let objectionTaskId: string | null = null;
+  let allocation: TAllocateFundsResult | null = null;
 
   const publishStage = () => {
     const s = stage();
+    const pendingRoles = s === 'IN_POOL' ? ['COUNTY_FINANCE'] : [...new Set(openTasks.map((t) => t.candidateRole))];
     wf.upsertSearchAttributes([
       { key: SA.ProjectStage, value: s },
-      { key: SA.PendingRoles, value: [...new Set(openTasks.map((t) => t.candidateRole))] },
-      { key: SA.ApprovedFen, value: s === 'APPROVED' ? input.proposal.budgetFen : 0 },
+      { key: SA.PendingRoles, value: pendingRoles },
+      { key: SA.ApprovedFen, value: STAGES_WITH_APPROVED_BUDGET.includes(s) ? input.proposal.budgetFen : 0 },
+      ...(fiscalYear !== null ? [{ key: SA.FiscalYear, value: fiscalYear }] : []),
     ]);
-    const waiting = openTasks.length ? openTasks.map((t) => `${t.candidateRole} @ ${t.candidateOrgUnitId}`).join(', ') : '无待办';
-    wf.setCurrentDetails(`**阶段** ${STAGE_LABELS_ZH[s]} (${s})  \n**等待** ${waiting}  \n**自** ${new Date(wf.workflowInfo().runStartTime.getTime()).toISOString()}`);
+    const waiting = s === 'IN_POOL'
+      ? '县财政局 下达资金'
+      : openTasks.length ? openTasks.map((t) => `${t.candidateRole} @ ${t.candidateOrgUnitId}`).join(', ') : publicity ? '公示期满' : '无待办';
+    wf.setCurrentDetails(`**阶段** ${STAGE_LABELS_ZH[s]} (${s})  \n**等待** ${waiting}  \n**自** ${new Date(since).toISOString()}`);
+  };
+
+  const step = (event: TLifecycleEvent, actorId?: string, comment?: string) => {
+    const before = stage();
+    snapshot = transition(lifecycleMachine, snapshot, event)[0];
+    if (stage() !== before) since = Date.now();
+    history.push({ at: Date.now(), stage: stage(), action: event.type.toLowerCase(), actorId, comment });
+    return before;
   };
 
   wf.setHandler(projectStateQuery, () => ({ projectId, stage: stage(), openTasks, history }));
 
   // The API starts the workflow with this update, so its answer arrives once the project row and
-  // the first task exist: a client never sees a project it cannot read.
+  // the first task (or the first publicity period) exist: a client never sees a project it cannot read.
   wf.setHandler(registerProjectUpdate, async () => {
     await wf.condition(() => registered);
     return { projectId, workflowId, stage: stage(), taskId: openTasks[0]?.id ?? null };
@@ -64,6 +105,90 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     reports.push(report);
   });
 
+  // 异议: only while a publicity period runs. Stepped before any await, so the timer cannot end the
+  // period under it; answers once the objection and the village's revision task are recorded.
+  wf.setHandler(
+    lodgeObjectionUpdate,
+    async (cmd) => {
+      const current = publicity!;
+      const stageBefore = step({ type: 'OBJECTION', actorId: cmd.actor.userId, text: cmd.text }, cmd.actor.userId, cmd.text);
+      publicity = null;
+      const revise = STAGE_TASKS.RETURNED!;
+      const taskId = `${workflowId}:objection:${cmd.requestId}`.slice(0, 190);
+      objectionTaskId = taskId;
+      openTasks = [{ id: taskId, kind: revise.kind, candidateRole: revise.candidateRole, candidateOrgUnitId: input.village.id, candidateOrgPath: input.village.path, openedAt: Date.now() }];
+      publishStage();
+      const { objectionId } = await acts.recordObjection({
+        requestId: cmd.requestId,
+        projectId,
+        workflowId,
+        publicityId: current.id,
+        actorId: cmd.actor.userId,
+        text: cmd.text,
+        at: Date.now(),
+        stage: stage(),
+        resubmitTask: { id: taskId, kind: revise.kind, title: `${revise.titleZh}（异议）`, candidateRole: revise.candidateRole, candidateOrgUnitId: input.village.id, candidateOrgPath: input.village.path, candidateUserId: input.proposer.userId },
+      });
+      return { requestId: cmd.requestId, projectId, objectionId, publicityId: current.id, stageBefore, stageAfter: stage(), resubmitTaskId: taskId };
+    },
+    {
+      validator: (cmd) => {
+        if (!publicity || !snapshot.can({ type: 'OBJECTION', actorId: cmd.actor.userId, text: cmd.text })) {
+          refuse('TRANSITION_NOT_ALLOWED', `objections are taken only during a publicity period; the project is ${stage()}`, 'stage');
+        }
+        if (!cmd.text.trim()) refuse('VALIDATION_FAILED', 'an objection needs its text', 'body.text');
+      },
+    },
+  );
+
+  // The village's resubmission after an objection arrives on its task like any other task action.
+  wf.setHandler(
+    approvalActUpdate,
+    async (cmd): Promise<TApprovalActResult> => {
+      const taskId = objectionTaskId!;
+      const stageBefore = step({ type: 'RESUBMIT', actorId: cmd.actor.userId }, cmd.actor.userId, cmd.comment);
+      objectionTaskId = null;
+      openTasks = [];
+      publishStage();
+      await acts.closeObjectionTask({ taskId, projectId, actorId: cmd.actor.userId, requestId: cmd.requestId, at: Date.now(), stage: stage() });
+      return { requestId: cmd.requestId, taskId, action: 'resubmit', stepWorkflowId: workflowId, phaseBefore: 'returned', phaseAfter: 'pending', stageBefore, stageAfter: stage(), nextTaskId: null, openTaskIds: [] };
+    },
+    {
+      validator: (cmd) => {
+        if (!objectionTaskId || cmd.taskId !== objectionTaskId) refuse('NOT_FOUND', `no open task ${cmd.taskId} on this project`, 'taskId');
+        if (cmd.action.type !== 'RESUBMIT') refuse('TRANSITION_NOT_ALLOWED', 'a project returned after an objection is revised and resubmitted', 'body.action');
+        if (cmd.actor.userId !== input.proposer.userId) refuse('NOT_A_CANDIDATE', 'only the proposer resubmits the project', 'actor');
+      },
+    },
+  );
+
+  // 资金下达: the finance bureau at the county, only in the pool, at most the approved budget.
+  wf.setHandler(
+    allocateFundsUpdate,
+    async (cmd) => {
+      if (allocation) return allocation; // the same request, repeated (checked in the validator)
+      const stageBefore = step({ type: 'ALLOCATE', actorId: cmd.actor.userId, fiscalYear: cmd.fiscalYear, amountFen: cmd.amountFen }, cmd.actor.userId);
+      fiscalYear = cmd.fiscalYear;
+      allocation = { requestId: cmd.requestId, projectId, fiscalYear: cmd.fiscalYear, amountFen: cmd.amountFen, stageBefore, stageAfter: stage() };
+      openTasks = [];
+      publishStage();
+      await acts.recordAllocation({ requestId: cmd.requestId, projectId, actorId: cmd.actor.userId, fiscalYear: cmd.fiscalYear, amountFen: cmd.amountFen, at: Date.now(), stage: stage() });
+      return allocation;
+    },
+    {
+      validator: (cmd) => {
+        if (allocation?.requestId === cmd.requestId) return;
+        if (!cmd.actor.roles.some((g: { role: string; orgPath: string }) => g.role === 'COUNTY_FINANCE' && input.village.path.startsWith(g.orgPath))) {
+          refuse('ROLE_NOT_ALLOWED', 'only the county finance bureau allocates funds', 'actor.roles');
+        }
+        if (stage() !== 'IN_POOL') refuse('TRANSITION_NOT_ALLOWED', `funds are allocated to a project in the pool; the project is ${stage()}`, 'stage');
+        if (!Number.isSafeInteger(cmd.amountFen) || cmd.amountFen <= 0 || cmd.amountFen > input.proposal.budgetFen) {
+          refuse('VALIDATION_FAILED', `the amount must be between 1 fen and the approved budget (${input.proposal.budgetFen} fen)`, 'body.amountFen');
+        }
+      },
+    },
+  );
+
   wf.upsertSearchAttributes([
     { key: SA.County, value: input.county.name },
     { key: SA.Township, value: input.township.name },
@@ -71,43 +196,96 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     { key: SA.Industry, value: input.proposal.industry },
   ]);
 
-  snapshot = transition(lifecycleMachine, snapshot, { type: 'SUBMIT' })[0];
-  history.push({ at: Date.now(), stage: stage(), actorId: input.proposer.userId });
+  step({ type: 'SUBMIT' }, input.proposer.userId);
   await acts.registerProject({ input, workflowId, stage: stage(), firstTask: null });
 
-  const step = townshipReviewStep({ proposerId: input.proposer.userId, township: input.township, village: input.village });
-  // One round per step start; a return to the applicant resumes the same step, so this stays 1.
-  const child = await wf.startChild(approvalStep, {
-    workflowId: approvalStepWorkflowId(workflowId, TOWNSHIP_REVIEW_STEP_ID, 1),
-    args: [{ ...step, projectId, reportToParent: true }],
-    staticSummary: `${step.title} · ${input.proposal.name} · ${input.township.name}`,
-    staticDetails: `**项目** ${input.proposal.name}  \n**环节** ${step.title} (依次)  \n**审核** 乡镇审核员 @ ${input.township.name}`,
-  });
+  /** A publicity period: a durable timer, cut short by an objection. Skipped when 0 days. */
+  const runPublicity = async (s: TPublicityStage) => {
+    const kind = s === 'VILLAGE_PUBLICITY' ? 'VILLAGE' : 'TOWNSHIP';
+    const days = kind === 'VILLAGE' ? publicityDays.villageDays : publicityDays.townshipDays;
+    const round = (publicityRounds[kind] = (publicityRounds[kind] ?? 0) + 1);
+    const id = `${projectId}:${kind}:${round}`;
+    const startsAt = Date.now();
+    const endsAt = startsAt + days * DAY_MS;
+    openTasks = [];
+    await acts.startPublicity({ publicityId: id, projectId, kind, round, startsAt, endsAt, stage: s });
+    if (days > 0) {
+      publicity = { id, stage: s };
+      publishStage();
+      registered = true;
+      const objected = await wf.condition(() => stage() !== s, days * DAY_MS);
+      if (objected) return;
+      publicity = null;
+    }
+    step({ type: 'PUBLICITY_ENDED' });
+    await acts.endPublicity({ publicityId: id, projectId, at: Date.now(), stage: stage() });
+    publishStage();
+  };
+
+  /** A review stage as an approval step: follow its reports until it leaves the stage for good. */
+  const runReview = async (s: TReviewStage) => {
+    const stepId = REVIEW_STEP_IDS[s];
+    const round = (rounds[stepId] = (rounds[stepId] ?? 0) + 1);
+    const config = reviewStep(s, { proposerId: input.proposer.userId, county: input.county, township: input.township, village: input.village });
+    const signers = config.config.candidates.map((c) => (c.kind === 'role' ? c.role : c.kind)).join(' + ');
+    const child = await wf.startChild(approvalStep, {
+      workflowId: approvalStepWorkflowId(workflowId, stepId, round),
+      args: [{ ...config, projectId, reportToParent: true }],
+      staticSummary: `${config.title} · ${input.proposal.name} · ${input.village.name}`,
+      staticDetails: `**项目** ${input.proposal.name}  \n**环节** ${config.title} (${config.config.mode})  \n**审核** ${signers}`,
+    });
+    for (;;) {
+      await wf.condition(() => reports.length > 0);
+      const report = reports.shift()!;
+      openTasks = report.openTasks.map((t) => ({
+        id: t.id,
+        kind: t.kind,
+        candidateRole: t.candidateRole ?? '',
+        candidateOrgUnitId: t.candidateOrgUnitId ?? '',
+        candidateOrgPath: t.candidateOrgPath ?? '',
+        openedAt: Date.now(),
+      }));
+      if (report.seq > 1) {
+        const before = stage();
+        step(stepPhaseToLifecycleEvent(report.phase, report.actorId ?? '', report.reason), report.actorId ?? undefined, report.reason ?? undefined);
+        if (stage() === 'IN_POOL') fiscalYear = input.proposal.fiscalYear ?? new Date(Date.now()).getUTCFullYear();
+        if (stage() === 'IN_POOL') await acts.enterPool({ projectId, fiscalYear: fiscalYear!, stage: stage() });
+        else if (stage() !== before) await acts.setProjectStage({ projectId, stage: stage() });
+      }
+      if (stage() !== s && stage() !== 'RETURNED') openTasks = [];
+      publishStage();
+      registered = true;
+      await child.signal(stepAckSignal, report.seq);
+      if (stage() !== s && stage() !== 'RETURNED') break;
+    }
+    await child.result();
+  };
 
   while (snapshot.status !== 'done') {
-    await wf.condition(() => reports.length > 0);
-    const report = reports.shift()!;
-    openTasks = report.openTasks.map((t) => ({
-      id: t.id,
-      kind: t.kind,
-      candidateRole: t.candidateRole ?? '',
-      candidateOrgUnitId: t.candidateOrgUnitId ?? '',
-      candidateOrgPath: t.candidateOrgPath ?? '',
-      openedAt: Date.now(),
-    }));
-    if (report.seq > 1) {
-      const before = stage();
-      const event = stepPhaseToLifecycleEvent(report.phase, report.actorId ?? '', report.reason);
-      snapshot = transition(lifecycleMachine, snapshot, event)[0];
-      history.push({ at: Date.now(), stage: stage(), action: event.type.toLowerCase(), actorId: report.actorId ?? undefined, comment: report.reason ?? undefined });
-      if (stage() !== before) await acts.setProjectStage({ projectId, stage: stage() });
+    const s = stage();
+    switch (s) {
+      case 'VILLAGE_PUBLICITY':
+      case 'TOWNSHIP_PUBLICITY':
+        await runPublicity(s);
+        break;
+      case 'TOWNSHIP_REVIEW':
+      case 'COUNTY_JOINT_REVIEW':
+      case 'COUNTY_APPROVAL':
+        await runReview(s);
+        break;
+      case 'RETURNED':
+      case 'IN_POOL':
+        // Returned after an objection (the village resubmits on its task), or waiting in the pool
+        // for the finance bureau: both move on through an update.
+        publishStage();
+        await wf.condition(() => stage() !== s);
+        break;
+      default:
+        throw wf.ApplicationFailure.nonRetryable(`the lifecycle has nothing to do in ${s}`);
     }
-    publishStage();
-    registered = true;
-    await child.signal(stepAckSignal, report.seq);
   }
 
-  await child.result();
   await wf.condition(wf.allHandlersFinished);
   return { projectId, stage: stage(), openTasks: [], history };
 }
+

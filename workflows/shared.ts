@@ -28,6 +28,48 @@ export interface TProjectLifecycleInput {
   village: TOrgRef;
   /** Idempotency key of the creating request, so the registration activity writes once. */
   requestId: string;
+  /**
+   * The county's publicity periods (公示, days). Absent: the defaults of `ZCountySettings`
+   * (10 + 10). A period of 0 days is skipped (tests on the real dev server use this).
+   */
+  publicity?: TLifecyclePublicity;
+}
+
+export interface TLifecyclePublicity {
+  villageDays: number;
+  townshipDays: number;
+}
+
+/** 异议: anyone may object during a publicity period; the project goes back to the village. */
+export interface TObjectionCommand {
+  requestId: string;
+  actor: TActor;
+  text: string;
+}
+export interface TObjectionResult {
+  requestId: string;
+  projectId: string;
+  objectionId: string;
+  publicityId: string;
+  stageBefore: TLifecycleStage;
+  stageAfter: TLifecycleStage;
+  resubmitTaskId: string;
+}
+
+/** 资金下达: the finance bureau allocates funds to a pool project for a fiscal year. */
+export interface TAllocateFundsCommand {
+  requestId: string;
+  actor: TActor;
+  fiscalYear: number;
+  amountFen: number;
+}
+export interface TAllocateFundsResult {
+  requestId: string;
+  projectId: string;
+  fiscalYear: number;
+  amountFen: number;
+  stageBefore: TLifecycleStage;
+  stageAfter: TLifecycleStage;
 }
 
 export interface TOpenTask {
@@ -55,6 +97,8 @@ export interface TRegisteredProject {
 
 export const registerProjectUpdate = defineUpdate<TRegisteredProject, []>('registerProject');
 export const projectStateQuery = defineQuery<TProjectState>('projectState');
+export const lodgeObjectionUpdate = defineUpdate<TObjectionResult, [TObjectionCommand]>('lodgeObjection');
+export const allocateFundsUpdate = defineUpdate<TAllocateFundsResult, [TAllocateFundsCommand]>('allocateFunds');
 
 export const projectWorkflowId = (projectId: string) => `project-${projectId}`;
 
@@ -67,6 +111,8 @@ export const SA = {
   Industry: defineSearchAttributeKey('Industry', SearchAttributeType.KEYWORD),
   ApprovedFen: defineSearchAttributeKey('ApprovedFen', SearchAttributeType.INT),
   PendingRoles: defineSearchAttributeKey('PendingRoles', SearchAttributeType.KEYWORD_LIST),
+  /** The fiscal year of the pool the project is in, then of its allocation. */
+  FiscalYear: defineSearchAttributeKey('FiscalYear', SearchAttributeType.INT),
   /** Fault-tolerance review: the machine state of the case (application ... resultApplied). */
   ReviewStage: defineSearchAttributeKey('ReviewStage', SearchAttributeType.KEYWORD),
   /** Fault-tolerance review: EXEMPT, LENIENT or NOT_EXEMPT once decided. */

@@ -2,11 +2,18 @@ import type { Client } from '@temporalio/client';
 import type { TConfig } from '../config';
 import type { TPrisma } from '../db/prisma';
 import type { TActor } from '../domain/actor';
+import type { TCountySettingsOverrides } from '../domain/policies/settings';
 
 export interface TAppDeps {
   config: TConfig;
   prisma: TPrisma;
   temporal: Client;
+  /**
+   * The county's settings overrides, merged over the defaults of `ZCountySettings` where a
+   * workflow is started. Absent in production (the defaults apply); tests on the real dev server
+   * set publicity periods to 0 days so a 10-day timer does not block them.
+   */
+  countySettings?: TCountySettingsOverrides;
 }
 
 declare module 'fastify' {

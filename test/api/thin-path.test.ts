@@ -53,18 +53,28 @@ describe('the thin path over HTTP', () => {
 
     const decided = await call('POST', `/api/tasks/${encodeURIComponent(task.id)}/decision`, s.tokens.township, { action: 'approve', comment: '材料齐全', requestId: newRequestId() });
     expect(decided.statusCode).toBe(200);
-    expect(decided.json()).toMatchObject({ stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'APPROVED' });
+    // Township approval opens the township publicity; the stack's county settings make both
+    // publicity periods 0 days, so the project moves straight on to the county joint review.
+    expect(decided.json()).toMatchObject({ stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'TOWNSHIP_PUBLICITY' });
+    await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: started.projectId } })).stage, { timeout: 10_000 }).toBe('COUNTY_JOINT_REVIEW');
 
     const project = await call('GET', `/api/projects/${started.projectId}`, s.tokens.village);
     expect(project.statusCode).toBe(200);
     const body = project.json();
-    expect(body.stage).toBe('APPROVED');
+    expect(body.stage).toBe('COUNTY_JOINT_REVIEW');
     expect(body.decisions).toHaveLength(1);
-    expect(body.history.map((h: { action: string }) => h.action)).toEqual(['PROJECT_PROPOSED', 'TASK_APPROVE']);
+    expect(body.history.map((h: { action: string }) => h.action)).toEqual([
+      'PROJECT_PROPOSED',
+      'PUBLICITY_STARTED',
+      'PUBLICITY_PASSED',
+      'TASK_APPROVE',
+      'PUBLICITY_STARTED',
+      'PUBLICITY_PASSED',
+    ]);
     expect(body.temporalUiUrl).toContain(`/workflows/project-${started.projectId}`);
 
     const desc = await s.client.workflow.getHandle(started.workflowId).describe();
-    expect(desc.searchAttributes.ProjectStage).toEqual(['APPROVED']);
+    expect(desc.searchAttributes.ProjectStage).toEqual(['COUNTY_JOINT_REVIEW']);
     expect(desc.searchAttributes.County).toEqual(['青山县']);
     expect(await desc.staticSummary()).toContain('桃源村高山茶园提质扩面 · 桃源村 · ¥500,000.00');
   });
@@ -129,11 +139,11 @@ describe('the thin path over HTTP', () => {
     const resub = await call('POST', `/api/tasks/${encodeURIComponent(revise.id)}/decision`, s.tokens.village, { action: 'resubmit', comment: '已补充', requestId: newRequestId() });
     expect(resub.json()).toMatchObject({ stageAfter: 'TOWNSHIP_REVIEW' });
     const ok = await call('POST', `/api/tasks/${encodeURIComponent(resub.json().nextTaskId)}/decision`, s.tokens.township, { action: 'approve', requestId: newRequestId() });
-    expect(ok.json().stageAfter).toBe('APPROVED');
+    expect(ok.json().stageAfter).toBe('TOWNSHIP_PUBLICITY');
     // The approval step resumes the chain where it was returned: the same review task reopens, so
     // the round trip leaves two tasks (review, revise), both closed.
     expect(resub.json().nextTaskId).toBe(started.taskId);
-    const tasks = await s.prisma.task.findMany({ where: { projectId: started.projectId }, orderBy: { createdAt: 'asc' } });
+    const tasks = await s.prisma.task.findMany({ where: { projectId: started.projectId, stepId: 'township-review' }, orderBy: { createdAt: 'asc' } });
     expect(tasks.map((t) => [t.kind, t.status])).toEqual([['TOWNSHIP_REVIEW', 'DONE'], ['REVISE_AND_RESUBMIT', 'DONE']]);
   });
 

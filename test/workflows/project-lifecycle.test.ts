@@ -12,7 +12,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-async function startProject(projectId: string) {
+async function startProject(projectId: string, publicity: TProjectLifecycleInput['publicity'] | null = { villageDays: 0, townshipDays: 0 }) {
   const proposerId = s.userIds.village;
   const input: TProjectLifecycleInput = {
     projectId,
@@ -22,6 +22,7 @@ async function startProject(projectId: string) {
     county: { id: 'c-qingshan', name: '青山县', path: '/c-qingshan/' },
     township: { id: 't-hexi', name: '河西镇', path: '/c-qingshan/t-hexi/' },
     village: { id: 'v-taoyuan', name: '桃源村', path: '/c-qingshan/t-hexi/v-taoyuan/' },
+    ...(publicity ? { publicity } : {}),
   };
   const op = new WithStartWorkflowOperation<typeof projectLifecycle>('projectLifecycle', {
     workflowId: `project-${projectId}`,
@@ -50,6 +51,18 @@ describe('projectLifecycle workflow (real dev server)', () => {
     expect(desc.typedSearchAttributes.get(SA.ProjectStage)).toBe('TOWNSHIP_REVIEW');
     expect(desc.typedSearchAttributes.get(SA.County)).toBe('青山县');
     expect(desc.typedSearchAttributes.get(SA.Village)).toBe('桃源村');
+  });
+
+  it('with the county defaults the project waits out a 10-day village publicity before any review', async () => {
+    const projectId = `wf-pub-${Date.now()}`;
+    const { registered, handle } = await startProject(projectId, null);
+    expect(registered).toMatchObject({ stage: 'VILLAGE_PUBLICITY', taskId: null });
+    const publicity = await s.prisma.publicity.findFirstOrThrow({ where: { projectId } });
+    expect(publicity).toMatchObject({ kind: 'VILLAGE', round: 1, outcome: null });
+    expect(publicity.endsAt.getTime() - publicity.startsAt.getTime()).toBe(10 * 24 * 60 * 60 * 1000);
+    expect(await s.prisma.task.count({ where: { projectId } })).toBe(0);
+    expect((await handle.describe()).typedSearchAttributes.get(SA.ProjectStage)).toBe('VILLAGE_PUBLICITY');
+    await handle.terminate('test done');
   });
 
   it('a second registration with the same workflow id starts nothing new', async () => {

@@ -10,7 +10,7 @@ export interface TStageTaskSpec {
   titleZh: string;
   candidateRole: TRole;
   /** Which of the project's org units the candidate role must cover. */
-  scope: 'township' | 'village';
+  scope: 'county' | 'township' | 'village';
   actions: readonly TDecisionAction[];
 }
 
@@ -21,6 +21,20 @@ export const STAGE_TASKS: Partial<Record<TLifecycleStage, TStageTaskSpec>> = {
     titleZh: '乡镇审核',
     candidateRole: 'TOWNSHIP_REVIEWER',
     scope: 'township',
+    actions: ['approve', 'return'],
+  },
+  COUNTY_JOINT_REVIEW: {
+    kind: 'COUNTY_JOINT_REVIEW',
+    titleZh: '县级联合论证（会签）',
+    candidateRole: 'COUNTY_AGRICULTURE',
+    scope: 'county',
+    actions: ['approve', 'return'],
+  },
+  COUNTY_APPROVAL: {
+    kind: 'COUNTY_APPROVAL',
+    titleZh: '县领导小组审定',
+    candidateRole: 'COUNTY_LEADING_GROUP',
+    scope: 'county',
     actions: ['approve', 'return'],
   },
   RETURNED: {
@@ -34,9 +48,14 @@ export const STAGE_TASKS: Partial<Record<TLifecycleStage, TStageTaskSpec>> = {
 
 export const STAGE_LABELS_ZH: Record<TLifecycleStage, string> = {
   PROPOSED: '申报',
+  VILLAGE_PUBLICITY: '村公示',
   TOWNSHIP_REVIEW: '乡镇审核',
+  TOWNSHIP_PUBLICITY: '乡镇公示',
+  COUNTY_JOINT_REVIEW: '县级论证',
+  COUNTY_APPROVAL: '县级审定',
+  IN_POOL: '已入库',
+  FUNDED: '资金已下达',
   RETURNED: '已退回',
-  APPROVED: '审核通过',
   REJECTED: '未通过',
   WITHDRAWN: '已撤回',
 };

@@ -1,49 +1,94 @@
-import type { TApprovalPhase, TApprovalStepConfigInput } from '../approval';
+import type { TApprovalPhase, TApprovalStepConfigInput, TSignerSlot } from '../approval';
 import { DEFAULT_COUNTY_SETTINGS, type TCountySettings } from '../policies/settings';
 import type { TRole } from '../roles';
 import { STAGE_TASKS } from './stage-tasks';
-import type { TLifecycleStage } from './lifecycle-machine';
+import type { TLifecycleStage, TReviewStage } from './lifecycle-machine';
 
 const HOUR_MS = 60 * 60 * 1000;
 
 export const TOWNSHIP_REVIEW_STEP_ID = 'township-review';
+export const COUNTY_JOINT_REVIEW_STEP_ID = 'county-joint-review';
+export const COUNTY_APPROVAL_STEP_ID = 'county-approval';
+
+export const REVIEW_STEP_IDS: Record<TReviewStage, string> = {
+  TOWNSHIP_REVIEW: TOWNSHIP_REVIEW_STEP_ID,
+  COUNTY_JOINT_REVIEW: COUNTY_JOINT_REVIEW_STEP_ID,
+  COUNTY_APPROVAL: COUNTY_APPROVAL_STEP_ID,
+};
+
+/** Where each review stage goes when its step approves. */
+const NEXT_STAGE: Record<TReviewStage, TLifecycleStage> = {
+  TOWNSHIP_REVIEW: 'TOWNSHIP_PUBLICITY',
+  COUNTY_JOINT_REVIEW: 'COUNTY_APPROVAL',
+  COUNTY_APPROVAL: 'IN_POOL',
+};
+
+/**
+ * The five checks of the township review (domain.md §2.3). A reviewer may record them per check
+ * in the approve comment payload; the lifecycle keeps whatever arrives, it does not demand them.
+ */
+export const TOWNSHIP_CHECKS = ['authenticity', 'necessity', 'soundness', 'completeness', 'feasibility'] as const;
+export const TOWNSHIP_CHECK_LABELS_ZH: Record<(typeof TOWNSHIP_CHECKS)[number], string> = {
+  authenticity: '真实性',
+  necessity: '必要性',
+  soundness: '科学性',
+  completeness: '完整性',
+  feasibility: '可行性',
+};
 
 interface TOrgRef {
   id: string;
   path: string;
 }
 
+const roleSlot = (role: TRole, org: TOrgRef): TSignerSlot => ({ kind: 'role', role, orgUnitId: org.id, orgPath: org.path.split('/').filter(Boolean) });
+
 /**
- * The township review as an approval step: the township reviewer role at the project's township
- * (依次, one slot), the proposer as applicant. Timing comes from the county settings: the step is
- * due when escalation is due, and the reminder fires `reminderAfterHours` into the step.
+ * A review stage as an approval step, the proposer as applicant:
+ * - township review: the township reviewer at the project's township (依次, one slot);
+ * - county joint review (县论证): countersign (会签) by agriculture and finance at the county;
+ * - county approval (县审定): the leading group at the county (依次).
+ * Timing comes from the county settings: the step is due when escalation is due, and the
+ * reminder fires `reminderAfterHours` into the step.
  */
-export function townshipReviewStep({
-  proposerId,
-  township,
-  village,
-  timing = DEFAULT_COUNTY_SETTINGS.approvalTiming,
-}: {
-  proposerId: string;
-  township: TOrgRef;
-  village: TOrgRef;
-  timing?: TCountySettings['approvalTiming'];
-}) {
-  const review = STAGE_TASKS.TOWNSHIP_REVIEW!;
+export function reviewStep(
+  stage: TReviewStage,
+  {
+    proposerId,
+    county,
+    township,
+    village,
+    timing = DEFAULT_COUNTY_SETTINGS.approvalTiming,
+  }: {
+    proposerId: string;
+    county?: TOrgRef;
+    township: TOrgRef;
+    village: TOrgRef;
+    timing?: TCountySettings['approvalTiming'];
+  },
+) {
+  const countyRef = county ?? { id: township.path.split('/').filter(Boolean)[0]!, path: `/${township.path.split('/').filter(Boolean)[0]}/` };
+  const review = STAGE_TASKS[stage]!;
   const revise = STAGE_TASKS.RETURNED!;
+  const candidates: TSignerSlot[] =
+    stage === 'TOWNSHIP_REVIEW'
+      ? [roleSlot('TOWNSHIP_REVIEWER', township)]
+      : stage === 'COUNTY_JOINT_REVIEW'
+        ? [roleSlot('COUNTY_AGRICULTURE', countyRef), roleSlot('COUNTY_FINANCE', countyRef)]
+        : [roleSlot('COUNTY_LEADING_GROUP', countyRef)];
   const config: TApprovalStepConfigInput = {
-    stepId: TOWNSHIP_REVIEW_STEP_ID,
-    mode: 'SEQUENTIAL',
-    candidates: [{ kind: 'role', role: review.candidateRole, orgUnitId: township.id, orgPath: township.path.split('/').filter(Boolean) }],
+    stepId: REVIEW_STEP_IDS[stage],
+    mode: stage === 'COUNTY_JOINT_REVIEW' ? 'COUNTERSIGN' : 'SEQUENTIAL',
+    candidates,
     applicantId: proposerId,
     dueAfterMs: timing.escalateAfterHours * HOUR_MS,
     remindBeforeMs: (timing.escalateAfterHours - timing.reminderAfterHours) * HOUR_MS,
     urgeIntervalMs: timing.urgeIntervalHours * HOUR_MS,
   };
   const stageByPhase: Record<TApprovalPhase, TLifecycleStage> = {
-    pending: 'TOWNSHIP_REVIEW',
+    pending: stage,
     returned: 'RETURNED',
-    approved: 'APPROVED',
+    approved: NEXT_STAGE[stage],
     rejected: 'REJECTED',
     withdrawn: 'WITHDRAWN',
   };
@@ -62,7 +107,10 @@ export function townshipReviewStep({
   };
 }
 
-/** The lifecycle event a phase change of the township review step stands for. */
+/** The township review step (kept for callers that predate the county steps). */
+export const townshipReviewStep = (args: Parameters<typeof reviewStep>[1]) => reviewStep('TOWNSHIP_REVIEW', args);
+
+/** The lifecycle event a phase change of a review step stands for. */
 export function stepPhaseToLifecycleEvent(phase: TApprovalPhase, actorId: string, reason: string | null) {
   switch (phase) {
     case 'pending':

@@ -7,14 +7,22 @@ import { findGrant, type TActor } from '../../domain/actor';
 import { AppError } from '../../domain/errors';
 import { ZProposal } from '../../domain/lifecycle/proposal';
 import { formatFen } from '../../domain/policies/money';
+import { DEFAULT_COUNTY_SETTINGS } from '../../domain/policies/settings';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import type { projectLifecycle } from '../../../workflows/project-lifecycle';
-import { projectStateQuery, projectWorkflowId, registerProjectUpdate, type TProjectLifecycleInput } from '../../../workflows/shared';
+import { allocateFundsUpdate, lodgeObjectionUpdate, projectStateQuery, projectWorkflowId, registerProjectUpdate, type TProjectLifecycleInput } from '../../../workflows/shared';
 
 export const ZCreateProjectBody = z.intersection(ZProposal, z.object({ requestId: z.string().trim().min(8).max(100) }));
 
 const ZProjectParams = z.object({ id: z.string().min(1).max(64) });
+const ZRequestId = z.string().trim().min(8).max(100);
+export const ZObjectionBody = z.object({ text: z.string().trim().min(1).max(2000), requestId: ZRequestId });
+export const ZFundingBody = z.object({
+  fiscalYear: z.number().int().min(2000).max(2100),
+  amountFen: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  requestId: ZRequestId,
+});
 
 /** The same client request always names the same project, so a retried POST starts nothing new. */
 function projectIdFor(actorId: string, requestId: string): string {
@@ -30,7 +38,7 @@ export function serializeProject(p: { budgetFen: bigint } & Record<string, unkno
   return { ...p, budgetFen: Number(p.budgetFen) };
 }
 
-export async function projectRoutes(app: FastifyInstance, { prisma, temporal, config }: TAppDeps) {
+export async function projectRoutes(app: FastifyInstance, { prisma, temporal, config, countySettings }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/api/projects', { schema: { tags: ['projects'], summary: 'Propose a project (申报) and start its workflow', body: ZCreateProjectBody } }, async (req, reply) => {
@@ -63,6 +71,8 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
       county: { id: county.id, name: county.name, path: county.path },
       township: { id: township.id, name: township.name, path: township.path },
       village: { id: village.id, name: village.name, path: village.path },
+      // Production: the county defaults (10 + 10 days); tests may shorten them to 0 (skipped).
+      publicity: { ...DEFAULT_COUNTY_SETTINGS.publicity, ...countySettings?.publicity },
     };
     try {
       const registered = await temporal.workflow.executeUpdateWithStart(registerProjectUpdate, {
@@ -137,5 +147,52 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
       live,
       history: audit.map((a) => ({ ...a, id: String(a.id) })),
     };
+  });
+
+  /** A project the actor can see, or 404 (the same answer for "absent" and "not yours"). */
+  const visibleProject = async (actor: TActor, id: string) => {
+    const project = await prisma.project.findUnique({ where: { id } });
+    if (!project || !canSee(actor, project.orgPath)) throw new AppError('NOT_FOUND', `no project ${id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
+    return project;
+  };
+
+  r.post('/api/projects/:id/objections', {
+    schema: { tags: ['projects'], summary: 'Lodge an objection (异议) during a publicity period; the project goes back to the village', params: ZProjectParams, body: ZObjectionBody },
+  }, async (req, reply) => {
+    const actor = requireActor(req);
+    const project = await visibleProject(actor, req.params.id);
+    const earlier = await prisma.objection.findUnique({ where: { requestId: req.body.requestId } });
+    if (earlier) {
+      if (earlier.projectId !== project.id || earlier.actorId !== actor.userId) throw new AppError('DUPLICATE_REQUEST', 'this requestId was already used', [{ path: 'body.requestId', message: 'reused' }]);
+      return reply.code(200).send({ requestId: earlier.requestId, projectId: project.id, objectionId: earlier.id, publicityId: earlier.publicityId, replayed: true });
+    }
+    const result = await temporal.workflow.getHandle(project.workflowId).executeUpdate(lodgeObjectionUpdate, {
+      args: [{ requestId: req.body.requestId, actor, text: req.body.text }],
+      updateId: `objection-${req.body.requestId}`,
+    });
+    return reply.code(201).send(result);
+  });
+
+  r.post('/api/projects/:id/funding', {
+    schema: { tags: ['projects'], summary: 'Allocate funds (资金下达) to a pool project for a fiscal year (finance bureau)', params: ZProjectParams, body: ZFundingBody },
+  }, async (req, reply) => {
+    const actor = requireActor(req);
+    const project = await visibleProject(actor, req.params.id);
+    if (!findGrant(actor, 'COUNTY_FINANCE', project.orgPath)) {
+      throw new AppError('ROLE_NOT_ALLOWED', 'only the county finance bureau allocates funds', [{ path: 'actor.roles', message: 'COUNTY_FINANCE required' }]);
+    }
+    const earlier = await prisma.fundAllocation.findUnique({ where: { requestId: req.body.requestId } });
+    if (earlier) {
+      if (earlier.projectId !== project.id) throw new AppError('DUPLICATE_REQUEST', 'this requestId was already used', [{ path: 'body.requestId', message: 'reused' }]);
+      return reply.code(200).send({ requestId: earlier.requestId, projectId: project.id, fiscalYear: earlier.fiscalYear, amountFen: Number(earlier.amountFen), stageAfter: 'FUNDED', replayed: true });
+    }
+    if (BigInt(req.body.amountFen) > project.budgetFen) {
+      throw new AppError('VALIDATION_FAILED', `the amount exceeds the approved budget of ${formatFen(Number(project.budgetFen))}`, [{ path: 'body.amountFen', message: 'exceeds the budget' }]);
+    }
+    const result = await temporal.workflow.getHandle(project.workflowId).executeUpdate(allocateFundsUpdate, {
+      args: [{ requestId: req.body.requestId, actor, fiscalYear: req.body.fiscalYear, amountFen: req.body.amountFen }],
+      updateId: `funding-${req.body.requestId}`,
+    });
+    return reply.code(201).send(result);
   });
 }

@@ -1,0 +1,141 @@
+import type { TPrisma } from '../src/db/prisma';
+
+type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
+
+/** Audit events are keyed by the fact they record, so a retry cannot write a second copy. */
+async function audit(tx: TTx, event: {
+  eventKey: string;
+  actorId?: string | null;
+  action: string;
+  entityId: string;
+  requestId?: string | null;
+  comment?: string | null;
+  details?: object;
+}) {
+  await tx.auditEvent.createMany({
+    data: [{ ...event, entityType: 'Project', details: event.details as never }],
+    skipDuplicates: true,
+  });
+}
+
+/**
+ * Projections of the lifecycle's own stages (publicity, objections, pool, funding). Every write
+ * is keyed by a deterministic id or the client's requestId, so an activity retried after a crash
+ * finds its rows and leaves them; each writes its stage in the same transaction.
+ */
+export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
+  return {
+    async startPublicity(args: { publicityId: string; projectId: string; kind: 'VILLAGE' | 'TOWNSHIP'; round: number; startsAt: number; endsAt: number; stage: string }) {
+      await prisma.$transaction(async (tx) => {
+        await tx.publicity.createMany({
+          data: [{ id: args.publicityId, projectId: args.projectId, kind: args.kind, round: args.round, startsAt: new Date(args.startsAt), endsAt: new Date(args.endsAt) }],
+          skipDuplicates: true,
+        });
+        await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
+        await audit(tx, {
+          eventKey: `publicity-started:${args.publicityId}`,
+          action: 'PUBLICITY_STARTED',
+          entityId: args.projectId,
+          details: { publicityId: args.publicityId, kind: args.kind, startsAt: new Date(args.startsAt).toISOString(), endsAt: new Date(args.endsAt).toISOString() },
+        });
+      });
+    },
+
+    /** The period ran out without objection. */
+    async endPublicity(args: { publicityId: string; projectId: string; at: number; stage: string }) {
+      await prisma.$transaction(async (tx) => {
+        await tx.publicity.updateMany({ where: { id: args.publicityId, outcome: null }, data: { outcome: 'PASSED', closedAt: new Date(args.at) } });
+        await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
+        await audit(tx, { eventKey: `publicity-ended:${args.publicityId}`, action: 'PUBLICITY_PASSED', entityId: args.projectId, details: { publicityId: args.publicityId } });
+      });
+    },
+
+    /** An objection: the Objection row, the period closed as OBJECTED, the village's revision task. */
+    async recordObjection(args: {
+      requestId: string;
+      projectId: string;
+      workflowId: string;
+      publicityId: string;
+      actorId: string;
+      text: string;
+      at: number;
+      stage: string;
+      resubmitTask: { id: string; kind: string; title: string; candidateRole: string; candidateOrgUnitId: string; candidateOrgPath: string; candidateUserId: string };
+    }) {
+      return prisma.$transaction(async (tx) => {
+        await tx.objection.createMany({
+          data: [{ requestId: args.requestId, projectId: args.projectId, publicityId: args.publicityId, actorId: args.actorId, text: args.text, createdAt: new Date(args.at) }],
+          skipDuplicates: true,
+        });
+        await tx.publicity.updateMany({ where: { id: args.publicityId, outcome: null }, data: { outcome: 'OBJECTED', closedAt: new Date(args.at) } });
+        const t = args.resubmitTask;
+        await tx.task.createMany({
+          data: [{
+            id: t.id,
+            projectId: args.projectId,
+            workflowId: args.workflowId,
+            stepKey: t.kind,
+            kind: t.kind,
+            title: t.title,
+            candidateRole: t.candidateRole as never,
+            candidateOrgUnitId: t.candidateOrgUnitId,
+            candidateOrgPath: t.candidateOrgPath,
+            candidateUserId: t.candidateUserId,
+          }],
+          skipDuplicates: true,
+        });
+        await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
+        await audit(tx, {
+          eventKey: `objection:${args.requestId}`,
+          actorId: args.actorId,
+          action: 'OBJECTION_LODGED',
+          entityId: args.projectId,
+          requestId: args.requestId,
+          comment: args.text,
+          details: { publicityId: args.publicityId, resubmitTaskId: t.id },
+        });
+        const row = await tx.objection.findUniqueOrThrow({ where: { requestId: args.requestId } });
+        return { objectionId: row.id };
+      });
+    },
+
+    /** The village resubmitted after an objection: the revision task is done. */
+    async closeObjectionTask(args: { taskId: string; projectId: string; actorId: string; requestId: string; at: number; stage: string }) {
+      await prisma.$transaction(async (tx) => {
+        await tx.task.updateMany({
+          where: { id: args.taskId, status: 'PENDING' },
+          data: { status: 'DONE', outcome: 'RESUBMITTED', assigneeId: args.actorId, completedAt: new Date(args.at), updatedAt: new Date(args.at) },
+        });
+        await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
+        await audit(tx, { eventKey: `objection-resubmitted:${args.requestId}`, actorId: args.actorId, action: 'PROJECT_RESUBMITTED', entityId: args.projectId, requestId: args.requestId, details: { taskId: args.taskId } });
+      });
+    },
+
+    /** 入库: the leading group approved; the project is in the pool of a fiscal year. */
+    async enterPool(args: { projectId: string; fiscalYear: number; stage: string }) {
+      await prisma.$transaction(async (tx) => {
+        await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
+        await audit(tx, { eventKey: `pool-entered:${args.projectId}`, action: 'PROJECT_IN_POOL', entityId: args.projectId, details: { fiscalYear: args.fiscalYear } });
+      });
+    },
+
+    /** 资金下达: one FundAllocation per request. */
+    async recordAllocation(args: { requestId: string; projectId: string; actorId: string; fiscalYear: number; amountFen: number; at: number; stage: string }) {
+      await prisma.$transaction(async (tx) => {
+        await tx.fundAllocation.createMany({
+          data: [{ requestId: args.requestId, projectId: args.projectId, actorId: args.actorId, fiscalYear: args.fiscalYear, amountFen: BigInt(args.amountFen), createdAt: new Date(args.at) }],
+          skipDuplicates: true,
+        });
+        await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
+        await audit(tx, {
+          eventKey: `funds-allocated:${args.requestId}`,
+          actorId: args.actorId,
+          action: 'FUNDS_ALLOCATED',
+          entityId: args.projectId,
+          requestId: args.requestId,
+          details: { fiscalYear: args.fiscalYear, amountFen: args.amountFen },
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { createActivities } from '../../activities';
+import { resolveTimeSkippingServer } from '../../src/infra/temporal-dev-server';
+import { WORKFLOWS_PATH } from '../../src/worker';
+import { temporal } from '@temporalio/proto';
+import { SA } from '../../workflows/shared';
+import type { TActor } from '../../src/domain/actor';
+import { allocateFundsUpdate, approvalActUpdate, lodgeObjectionUpdate, projectStateQuery, type TProjectLifecycleInput } from '../../workflows/shared';
+import type { projectLifecycle } from '../../workflows/project-lifecycle';
+import { createTestDatabase } from '../support/db';
+import { sampleProposal } from '../support/stack';
+
+const DAY = 24 * 60 * 60 * 1000;
+let env: TestWorkflowEnvironment;
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let worker: Worker;
+let running: Promise<void>;
+const taskQueue = `pool-${crypto.randomBytes(4).toString('hex')}`;
+
+const COUNTY = '/c-qingshan/';
+const TOWNSHIP = '/c-qingshan/t-hexi/';
+const VILLAGE = '/c-qingshan/t-hexi/v-taoyuan/';
+const actor = (userId: string, role: TActor['roles'][number]['role'], orgUnitId: string, orgPath: string): TActor => ({ userId, roles: [{ role, orgUnitId, orgPath }] });
+const proposer = actor('u-village', 'VILLAGE_COMMITTEE', 'v-taoyuan', VILLAGE);
+const township = actor('u-township', 'TOWNSHIP_REVIEWER', 't-hexi', TOWNSHIP);
+const agri = actor('u-agri', 'COUNTY_AGRICULTURE', 'c-qingshan', COUNTY);
+const finance = actor('u-finance', 'COUNTY_FINANCE', 'c-qingshan', COUNTY);
+const leader = actor('u-leader', 'COUNTY_LEADING_GROUP', 'c-qingshan', COUNTY);
+const villager = actor('u-villager', 'VILLAGE_COMMITTEE', 'v-taoyuan', VILLAGE);
+
+// One time-skipping server for this file: the publicity periods are real 10-day timers.
+beforeAll(async () => {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: resolveTimeSkippingServer() } } });
+  // The lifecycle upserts the project's search attributes; the test server knows none of them.
+  // (The test server implements only the add call of the operator service.)
+  const PROTO_TYPE = { KEYWORD: 2, INT: 3, KEYWORD_LIST: 7, TEXT: 1, DOUBLE: 4, BOOL: 5, DATETIME: 6 } as const;
+  await env.client.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(Object.values(SA).map((k) => [k.name, PROTO_TYPE[k.type as keyof typeof PROTO_TYPE] as temporal.api.enums.v1.IndexedValueType])),
+  });
+  db = await createTestDatabase();
+  worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+    activities: createActivities({ prisma: db.prisma }),
+  });
+  running = worker.run();
+});
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await db?.drop();
+  await env?.teardown();
+});
+
+async function startProject() {
+  const projectId = `pool-${crypto.randomBytes(5).toString('hex')}`;
+  const input: TProjectLifecycleInput = {
+    projectId,
+    requestId: `req-${projectId}`,
+    proposal: sampleProposal({ fiscalYear: 2027 }) as TProjectLifecycleInput['proposal'],
+    proposer,
+    county: { id: 'c-qingshan', name: '青山县', path: COUNTY },
+    township: { id: 't-hexi', name: '河西镇', path: TOWNSHIP },
+    village: { id: 'v-taoyuan', name: '桃源村', path: VILLAGE },
+    // No override: the county defaults, 10 days each.
+  };
+  const handle = await env.client.workflow.start<typeof projectLifecycle>('projectLifecycle', { workflowId: `project-${projectId}`, taskQueue, args: [input] });
+  return { projectId, handle };
+}
+
+const stageOf = async (projectId: string) => (await db.prisma.project.findUnique({ where: { id: projectId } }))?.stage;
+const pendingTasks = (projectId: string) => db.prisma.task.findMany({ where: { projectId, status: 'PENDING' }, orderBy: { id: 'asc' } });
+
+/** Acts on a pending task the way POST /api/tasks/:id/decision does. */
+async function act(taskId: string, who: TActor, action: { type: 'APPROVE' } | { type: 'RESUBMIT' }) {
+  const task = await db.prisma.task.findUniqueOrThrow({ where: { id: taskId } });
+  return env.client.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
+    args: [{ requestId: `req-${crypto.randomUUID()}`, taskId, actor: who, action }],
+  });
+}
+
+describe('project lifecycle to the pool (time-skipping server)', () => {
+  it('proposal → village publicity → township review → township publicity → county countersign → leading group → pool → funded', async () => {
+    const { projectId, handle } = await startProject();
+    await expect.poll(() => db.prisma.publicity.count({ where: { projectId } }), { timeout: 15_000 }).toBe(1);
+    expect(await stageOf(projectId)).toBe('VILLAGE_PUBLICITY');
+    const villagePub = await db.prisma.publicity.findFirstOrThrow({ where: { projectId, kind: 'VILLAGE' } });
+    expect(villagePub.endsAt.getTime() - villagePub.startsAt.getTime()).toBe(10 * DAY);
+    expect(await pendingTasks(projectId)).toHaveLength(0);
+
+    // Nine days in, still in publicity; the tenth day ends it.
+    await env.sleep(9 * DAY);
+    expect((await handle.query(projectStateQuery)).stage).toBe('VILLAGE_PUBLICITY');
+    await env.sleep(1 * DAY + 60_000);
+    await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('TOWNSHIP_REVIEW');
+    expect((await db.prisma.publicity.findUniqueOrThrow({ where: { id: villagePub.id } })).outcome).toBe('PASSED');
+
+    const [review] = await pendingTasks(projectId);
+    expect(review).toMatchObject({ kind: 'TOWNSHIP_REVIEW', candidateRole: 'TOWNSHIP_REVIEWER', candidateOrgUnitId: 't-hexi' });
+    const approved = await act(review!.id, township, { type: 'APPROVE' });
+    expect(approved).toMatchObject({ stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'TOWNSHIP_PUBLICITY' });
+    await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('TOWNSHIP_PUBLICITY');
+    await expect.poll(() => db.prisma.publicity.count({ where: { projectId, kind: 'TOWNSHIP' } }), { timeout: 10_000 }).toBe(1);
+
+    await env.sleep(10 * DAY + 60_000);
+    await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('COUNTY_JOINT_REVIEW');
+    // 会签: agriculture and finance both hold a task at the county.
+    await expect.poll(async () => (await pendingTasks(projectId)).length, { timeout: 10_000 }).toBe(2);
+    const countersign = await pendingTasks(projectId);
+    expect(countersign.map((t) => t.candidateRole).sort()).toEqual(['COUNTY_AGRICULTURE', 'COUNTY_FINANCE']);
+    expect(countersign.every((t) => t.mode === 'COUNTERSIGN' && t.candidateOrgUnitId === 'c-qingshan')).toBe(true);
+    const agriTask = countersign.find((t) => t.candidateRole === 'COUNTY_AGRICULTURE')!;
+    const finTask = countersign.find((t) => t.candidateRole === 'COUNTY_FINANCE')!;
+    expect(await act(agriTask.id, agri, { type: 'APPROVE' })).toMatchObject({ stageAfter: 'COUNTY_JOINT_REVIEW' });
+    expect(await stageOf(projectId)).toBe('COUNTY_JOINT_REVIEW');
+    expect(await act(finTask.id, finance, { type: 'APPROVE' })).toMatchObject({ stageAfter: 'COUNTY_APPROVAL' });
+    expect(await stageOf(projectId)).toBe('COUNTY_APPROVAL');
+
+    await expect.poll(async () => (await pendingTasks(projectId)).map((t) => t.candidateRole), { timeout: 10_000 }).toEqual(['COUNTY_LEADING_GROUP']);
+    const [leaderTask] = await pendingTasks(projectId);
+    expect(await act(leaderTask!.id, leader, { type: 'APPROVE' })).toMatchObject({ stageAfter: 'IN_POOL' });
+    expect(await stageOf(projectId)).toBe('IN_POOL');
+    const inPool = await handle.describe();
+    expect(inPool.searchAttributes.FiscalYear).toEqual([2027]);
+    expect(inPool.searchAttributes.ApprovedFen).toEqual([50_000_000]);
+    expect(inPool.searchAttributes.PendingRoles).toEqual(['COUNTY_FINANCE']);
+
+    // Refusals change nothing: the wrong role, more than the budget.
+    await expect(handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: 'alloc-bad-role', actor: agri, fiscalYear: 2027, amountFen: 1 }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: 'alloc-too-much', actor: finance, fiscalYear: 2027, amountFen: 50_000_001 }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    expect(await db.prisma.fundAllocation.count({ where: { projectId } })).toBe(0);
+
+    const funded = await handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }] });
+    expect(funded).toMatchObject({ stageBefore: 'IN_POOL', stageAfter: 'FUNDED', fiscalYear: 2027, amountFen: 40_000_000 });
+    expect(await stageOf(projectId)).toBe('FUNDED');
+    const allocation = await db.prisma.fundAllocation.findFirstOrThrow({ where: { projectId } });
+    expect(allocation).toMatchObject({ fiscalYear: 2027, amountFen: 40_000_000n, actorId: 'u-finance' });
+    const result = await handle.result();
+    expect(result.stage).toBe('FUNDED');
+
+    const audit = await db.prisma.auditEvent.findMany({ where: { entityType: 'Project', entityId: projectId }, orderBy: { id: 'asc' } });
+    expect(audit.map((a) => a.action)).toEqual([
+      'PROJECT_PROPOSED',
+      'PUBLICITY_STARTED',
+      'PUBLICITY_PASSED',
+      'PUBLICITY_STARTED',
+      'PUBLICITY_PASSED',
+      'PROJECT_IN_POOL',
+      'FUNDS_ALLOCATED',
+    ]);
+    expect(await db.prisma.decision.count({ where: { projectId } })).toBe(4);
+  });
+
+  it('an objection during the village publicity returns the project to the village; the resubmission posts it again', async () => {
+    const { projectId, handle } = await startProject();
+    await expect.poll(() => db.prisma.publicity.count({ where: { projectId } }), { timeout: 15_000 }).toBe(1);
+    await env.sleep(3 * DAY);
+    const objected = await handle.executeUpdate(lodgeObjectionUpdate, { args: [{ requestId: `obj-${projectId}`, actor: villager, text: '占用了集体林地，未经村民同意' }] });
+    expect(objected).toMatchObject({ stageBefore: 'VILLAGE_PUBLICITY', stageAfter: 'RETURNED' });
+    expect(await stageOf(projectId)).toBe('RETURNED');
+    const objection = await db.prisma.objection.findUniqueOrThrow({ where: { requestId: `obj-${projectId}` } });
+    expect(objection).toMatchObject({ projectId, actorId: 'u-villager', text: '占用了集体林地，未经村民同意' });
+    expect((await db.prisma.publicity.findUniqueOrThrow({ where: { id: objection.publicityId } })).outcome).toBe('OBJECTED');
+    const [revise] = await pendingTasks(projectId);
+    expect(revise).toMatchObject({ id: objected.resubmitTaskId, kind: 'REVISE_AND_RESUBMIT', candidateOrgUnitId: 'v-taoyuan', candidateUserId: 'u-village' });
+
+    // A second objection outside any period is refused; the timer of the closed period does not fire.
+    await expect(handle.executeUpdate(lodgeObjectionUpdate, { args: [{ requestId: `obj2-${projectId}`, actor: villager, text: '再次异议' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    await env.sleep(10 * DAY);
+    expect(await stageOf(projectId)).toBe('RETURNED');
+
+    // Only the proposer resubmits; the revised proposal is posted for a new period.
+    await expect(act(revise!.id, villager, { type: 'RESUBMIT' })).rejects.toThrow(WorkflowUpdateFailedError);
+    expect(await act(revise!.id, proposer, { type: 'RESUBMIT' })).toMatchObject({ stageBefore: 'RETURNED', stageAfter: 'VILLAGE_PUBLICITY' });
+    await expect.poll(() => db.prisma.publicity.count({ where: { projectId, kind: 'VILLAGE' } }), { timeout: 10_000 }).toBe(2);
+    expect(await db.prisma.task.findUniqueOrThrow({ where: { id: revise!.id } })).toMatchObject({ status: 'DONE', outcome: 'RESUBMITTED' });
+    await env.sleep(10 * DAY + 60_000);
+    await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('TOWNSHIP_REVIEW');
+    await handle.terminate('test done');
+  });
+});
