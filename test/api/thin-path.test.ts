@@ -154,6 +154,46 @@ describe('the thin path over HTTP', () => {
     expect(res.json().error.details[0].path).toBe('body.comment');
   });
 
+  it('county countersign, leading group, pool and funding over HTTP; objections only during publicity', async () => {
+    const started = await proposeAsVillage({ name: '桃源村茶叶加工厂' });
+    const decide = (taskId: string, who: string, action = 'approve') =>
+      call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens[who], { action, requestId: newRequestId() });
+    // The publicity periods are 0 days in the test stack: an objection finds no period open.
+    const late = await call('POST', `/api/projects/${started.projectId}/objections`, s.tokens.village2, { text: '异议', requestId: newRequestId() });
+    expect([late.statusCode, late.json().error?.code]).toEqual([404, 'NOT_FOUND']);
+    const objection = await call('POST', `/api/projects/${started.projectId}/objections`, s.tokens.village, { text: '占用林地', requestId: newRequestId() });
+    expect([objection.statusCode, objection.json().error.code]).toEqual([409, 'TRANSITION_NOT_ALLOWED']);
+
+    expect((await decide(started.taskId, 'township')).json().stageAfter).toBe('TOWNSHIP_PUBLICITY');
+    const open = async (role: string) => {
+      await expect.poll(async () => s.prisma.task.count({ where: { projectId: started.projectId, status: 'PENDING', candidateRole: role as never } }), { timeout: 10_000 }).toBe(1);
+      return (await s.prisma.task.findFirstOrThrow({ where: { projectId: started.projectId, status: 'PENDING', candidateRole: role as never } })).id;
+    };
+    const agriTask = await open('COUNTY_AGRICULTURE');
+    const finTask = await open('COUNTY_FINANCE');
+    expect((await decide(agriTask, 'agri')).json().stageAfter).toBe('COUNTY_JOINT_REVIEW');
+    expect((await decide(finTask, 'finance')).json().stageAfter).toBe('COUNTY_APPROVAL');
+    expect((await decide(await open('COUNTY_LEADING_GROUP'), 'leader')).json().stageAfter).toBe('IN_POOL');
+
+    const url = `/api/projects/${started.projectId}/funding`;
+    const wrongRole = await call('POST', url, s.tokens.agri, { fiscalYear: 2027, amountFen: 1_000, requestId: newRequestId() });
+    expect([wrongRole.statusCode, wrongRole.json().error.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
+    const tooMuch = await call('POST', url, s.tokens.finance, { fiscalYear: 2027, amountFen: 50_000_001, requestId: newRequestId() });
+    expect([tooMuch.statusCode, tooMuch.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const requestId = newRequestId();
+    const funded = await call('POST', url, s.tokens.finance, { fiscalYear: 2027, amountFen: 45_000_000, requestId });
+    expect(funded.statusCode).toBe(201);
+    expect(funded.json()).toMatchObject({ stageBefore: 'IN_POOL', stageAfter: 'FUNDED', fiscalYear: 2027, amountFen: 45_000_000 });
+    const again = await call('POST', url, s.tokens.finance, { fiscalYear: 2027, amountFen: 45_000_000, requestId });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toMatchObject({ replayed: true, amountFen: 45_000_000 });
+    expect(await s.prisma.fundAllocation.count({ where: { projectId: started.projectId } })).toBe(1);
+    expect((await s.prisma.project.findUniqueOrThrow({ where: { id: started.projectId } })).stage).toBe('FUNDED');
+    const desc = await s.client.workflow.getHandle(started.workflowId).describe();
+    expect(desc.searchAttributes.FiscalYear).toEqual([2027]);
+    expect(desc.status.name).toBe('COMPLETED');
+  });
+
   it('a repeated project request starts one workflow, and an unknown project is 404', async () => {
     const requestId = newRequestId();
     const body = { ...sampleProposal({ name: '重复提交测试' }), requestId };
