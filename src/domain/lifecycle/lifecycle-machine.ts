@@ -58,6 +58,17 @@ export interface TLifecycleContext {
   allocation: { actorId: string; fiscalYear: number; amountFen: number } | null;
 }
 
+/** A review stage: the events its approval step reports (approve moves on to `next`). */
+const reviewStage = <S extends TReviewStage, N extends TLifecycleStage>(stage: S, next: N) =>
+  ({
+    on: {
+      APPROVE: { target: next, guard: 'notTheProposer' },
+      RETURN: { target: 'RETURNED', guard: 'notTheProposer', actions: { type: 'returnedFrom', params: { stage } } },
+      REJECT: { target: 'REJECTED', guard: 'notTheProposer' },
+      WITHDRAW: { target: 'WITHDRAWN', guard: 'isTheProposer' },
+    },
+  }) as const;
+
 export const lifecycleMachine = setup({
   types: {
     context: {} as TLifecycleContext,
@@ -102,14 +113,7 @@ export const lifecycleMachine = setup({
         OBJECTION: { target: 'RETURNED', actions: [{ type: 'returnedFrom', params: { stage: 'VILLAGE_PUBLICITY' } }, 'recordObjection'] },
       },
     },
-    TOWNSHIP_REVIEW: {
-      on: {
-        APPROVE: { target: 'TOWNSHIP_PUBLICITY', guard: 'notTheProposer' },
-        RETURN: { target: 'RETURNED', guard: 'notTheProposer', actions: { type: 'returnedFrom', params: { stage: 'TOWNSHIP_REVIEW' } } },
-        REJECT: { target: 'REJECTED', guard: 'notTheProposer' },
-        WITHDRAW: { target: 'WITHDRAWN', guard: 'isTheProposer' },
-      },
-    },
+    TOWNSHIP_REVIEW: reviewStage('TOWNSHIP_REVIEW', 'TOWNSHIP_PUBLICITY'),
     TOWNSHIP_PUBLICITY: {
       entry: 'clearObjection',
       on: {
@@ -117,22 +121,8 @@ export const lifecycleMachine = setup({
         OBJECTION: { target: 'RETURNED', actions: [{ type: 'returnedFrom', params: { stage: 'TOWNSHIP_PUBLICITY' } }, 'recordObjection'] },
       },
     },
-    COUNTY_JOINT_REVIEW: {
-      on: {
-        APPROVE: { target: 'COUNTY_APPROVAL', guard: 'notTheProposer' },
-        RETURN: { target: 'RETURNED', guard: 'notTheProposer', actions: { type: 'returnedFrom', params: { stage: 'COUNTY_JOINT_REVIEW' } } },
-        REJECT: { target: 'REJECTED', guard: 'notTheProposer' },
-        WITHDRAW: { target: 'WITHDRAWN', guard: 'isTheProposer' },
-      },
-    },
-    COUNTY_APPROVAL: {
-      on: {
-        APPROVE: { target: 'IN_POOL', guard: 'notTheProposer' },
-        RETURN: { target: 'RETURNED', guard: 'notTheProposer', actions: { type: 'returnedFrom', params: { stage: 'COUNTY_APPROVAL' } } },
-        REJECT: { target: 'REJECTED', guard: 'notTheProposer' },
-        WITHDRAW: { target: 'WITHDRAWN', guard: 'isTheProposer' },
-      },
-    },
+    COUNTY_JOINT_REVIEW: reviewStage('COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL'),
+    COUNTY_APPROVAL: reviewStage('COUNTY_APPROVAL', 'IN_POOL'),
     IN_POOL: {
       on: {
         ALLOCATE: {
