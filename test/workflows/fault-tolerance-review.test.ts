@@ -155,7 +155,7 @@ describe('fault-tolerance review on the dev server', () => {
 
   it('refuses by rule: wrong role, conflict of interest, quorum not reached, one vote per member; no row changes', async () => {
     const caseId = await openAccepted({ approverIds: [members.d2!.id] });
-    const wrongRole = await d.act(s.tokens.agri!, caseId, { type: 'RECORD_FINDING', criterion: 'FORCE_MAJEURE', value: 'UNCLEAR', evidence: [] });
+    const wrongRole = await d.act(s.tokens.leader!, caseId, { type: 'RECORD_FINDING', criterion: 'FORCE_MAJEURE', value: 'UNCLEAR', evidence: [] });
     expect(wrongRole.status).toBe(403);
     expect(wrongRole.json.error).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
     const timer = await d.act(disc(), caseId, { type: 'APPEAL_WINDOW_CLOSED' });
