@@ -85,10 +85,11 @@ describe('bangfu CLI', () => {
 
     const acted = await bangfu(['tasks', 'act', task.id, '--action', 'approve', '--comment', '材料齐全', '--token', s.tokens.township, '--json']);
     expect(acted.code, acted.stderr).toBe(0);
-    expect(JSON.parse(acted.stdout)).toMatchObject({ stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'APPROVED' });
+    // Township approval opens the township publicity (0 days in the test stack), then the county review.
+    expect(JSON.parse(acted.stdout)).toMatchObject({ stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'TOWNSHIP_PUBLICITY' });
 
     const shown = await bangfu(['projects', 'show', projects[0]!.id, '--json']);
-    expect(JSON.parse(shown.stdout).stage).toBe('APPROVED');
+    expect(['TOWNSHIP_PUBLICITY', 'COUNTY_JOINT_REVIEW']).toContain(JSON.parse(shown.stdout).stage);
 
     const twice = await bangfu(['tasks', 'act', task.id, '--action', 'approve', '--token', s.tokens.township]);
     expect(twice.code).toBe(4);
