@@ -85,6 +85,17 @@ async function reviewTaskAt(village: string, fresh: boolean): Promise<string> {
 
 const NEW_PASSWORD = 'matrix-new-password-1';
 
+/** A fresh project proposed in the target village; returns its id and its proposer's user id. */
+async function projectAt(village: string): Promise<{ projectId: string; proposerId: string }> {
+  const proposer = PROPOSER[village]!;
+  const token = proposer === 'village2' ? s.tokens.village2! : tokens[proposer];
+  const res = await s.app.inject({ method: 'POST', url: '/api/projects', headers: authHeader(token), payload: { ...sampleProposal({ orgUnitId: village }), requestId: newRequestId() } });
+  expect(res.statusCode, res.body).toBe(201);
+  const { projectId } = res.json() as { projectId: string };
+  const row = await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+  return { projectId, proposerId: row.proposerId };
+}
+
 const EXPECTATIONS: Record<string, TRouteExpectation> = {
   'POST /api/auth/logout': {
     scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden',
@@ -158,6 +169,33 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
     scoped: true, allowIn: ['admin', 'hexiAdmin', 'village'], allowOut: [], refusal: 'forbidden',
     prepare: async (actor, scope) => ({ payload: { ...sampleProposal({ orgUnitId: unitsFor(actor, scope).village }), requestId: newRequestId() } }),
   },
+  // The deciding body (discipline inspection) opens a case in its own county only.
+  'POST /api/reviews': {
+    scoped: true, allowIn: ['discipline'], allowOut: [], refusal: 'forbidden',
+    prepare: async (actor, scope) => ({
+      payload: {
+        requestId: newRequestId(),
+        opening: 'OPEN_BY_BODY',
+        countyOrgUnitId: scope === 'in' || LOCAL_ACTORS.has(actor) ? 'c-qingshan' : 'c-other',
+        projectIds: ['P-matrix'],
+        concernedOfficials: [{ userId: userIds.village, post: '村党支部书记' }],
+        matter: '试点项目亏损',
+        lossFen: 100_000,
+        triggerType: 'LOSS',
+        notifiedAt: Date.now() - 86_400_000,
+        decidingBody: { name: '县纪委监委', level: 'COUNTY', memberIds: [userIds.discipline, userIds.leader, userIds.monitor] },
+      },
+    }),
+  },
+  // Honours for an official of a project inside the administrator's scope.
+  'POST /api/officials/{userId}/honours': {
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    prepare: async (actor, scope) => {
+      const { projectId, proposerId } = await projectAt(unitsFor(actor, scope).village);
+      fixtureSeq += 1;
+      return { params: { userId: proposerId }, payload: { requestId: newRequestId(), projectId, title: `优秀项目 ${fixtureSeq}` } };
+    },
+  },
   // The township review task of a project in the target village; only its township's reviewer decides.
   'POST /api/tasks/{taskId}/decision': {
     scoped: true, allowIn: ['township'], allowOut: [], refusal: 'forbidden',
@@ -167,6 +205,33 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
     },
   },
 };
+
+/**
+ * State-changing routes whose authorization is tested elsewhere rather than in this table, each
+ * with where and why. Review actions depend on the case's stage and membership (who investigated,
+ * who voted), which test/workflows/fault-tolerance-review.test.ts drives case by case.
+ */
+const TESTED_ELSEWHERE = new Map([
+  ['POST /api/reviews/{id}/actions', 'test/workflows/fault-tolerance-review.test.ts'],
+  // Both need a project held in a given stage (publicity, pool); thin-path drives them there.
+  ['POST /api/projects/{id}/objections', 'test/api/thin-path.test.ts'],
+  ['POST /api/projects/{id}/funding', 'test/api/thin-path.test.ts'],
+]);
+
+/**
+ * A snapshot once the background has gone quiet: a project's workflow keeps writing for a
+ * moment after the API answers (its publicity timer, the next task), which is not the cell's doing.
+ */
+async function settledSnapshot() {
+  let previous = await snapshot(s.prisma);
+  for (let i = 0; i < 50; i += 1) {
+    await new Promise((r) => setTimeout(r, 200));
+    const next = await snapshot(s.prisma);
+    if (changedTables(previous, next).length === 0) return next;
+    previous = next;
+  }
+  return previous;
+}
 
 /** Routes anyone may call without signing in. */
 const PUBLIC_ROUTES = new Set(['POST /api/auth/login', 'GET /api/health']);
@@ -219,17 +284,18 @@ const CELLS = Object.entries(EXPECTATIONS).flatMap(([key, e]) =>
 describe('authorization matrix', () => {
   it('declares an expectation for every state-changing route in the OpenAPI document', () => {
     const stateChanging = routes.filter((r) => STATE_CHANGING.has(r.method) && !PUBLIC_ROUTES.has(r.key)).map((r) => r.key);
-    const undeclared = stateChanging.filter((k) => !EXPECTATIONS[k]);
+    const undeclared = stateChanging.filter((k) => !EXPECTATIONS[k] && !TESTED_ELSEWHERE.has(k));
     expect(undeclared, 'add these routes to EXPECTATIONS in test/security/authorization-matrix.test.ts').toEqual([]);
     // And no stale entries: every declared route still exists.
     expect(Object.keys(EXPECTATIONS).filter((k) => !stateChanging.includes(k))).toEqual([]);
+    expect([...TESTED_ELSEWHERE.keys()].filter((k) => !stateChanging.includes(k))).toEqual([]);
   });
 
   it.each(CELLS)('$key as $actor, target $scope of scope → $outcome', async ({ key, actor, scope, outcome }) => {
     const e = EXPECTATIONS[key]!;
     const [method, path] = key.split(' ') as [TRoute['method'], string];
     const { params = {}, payload } = await e.prepare(actor, scope, outcome);
-    const before = await snapshot(s.prisma);
+    const before = await settledSnapshot();
     const res = await s.app.inject({ method, url: fillPath(path, params), headers: authHeader(tokens[actor]), payload: payload as object });
     const after = await snapshot(s.prisma);
     if (outcome === 'allowed') {
