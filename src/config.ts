@@ -36,6 +36,8 @@ export const ZEnv = z.object({
   /** Seed the demo county and demo accounts. Refused in production. */
   DEMO_SEED: ZEnvBoolean.optional(),
   DEMO_PASSWORD: z.string().min(8).default('bangfu-demo-2026'),
+  /** Overrides both publicity periods (village, township) in days; 0 skips them (demo only). */
+  PUBLICITY_DAYS: z.coerce.number().int().min(0).max(365).optional(),
   /** Signs the session cookie. Required in production; elsewhere a per-process random one is used. */
   SESSION_COOKIE_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
@@ -64,6 +66,8 @@ export interface TConfig {
     uiUrl: string;
   };
   demo: { seed: boolean; password: string };
+  /** Per-deployment overrides of the county settings' defaults. */
+  publicityDays: number | undefined;
   accounts: { cookieSecret?: string; loginLimit: { maxFailures: number; windowMs: number }; trustProxy: boolean };
   logLevel: TEnv['LOG_LEVEL'];
 }
@@ -111,6 +115,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
     },
     demo: { seed: e.DEMO_SEED ?? e.NODE_ENV !== 'production', password: e.DEMO_PASSWORD },
+    publicityDays: e.PUBLICITY_DAYS,
     accounts: {
       cookieSecret: e.SESSION_COOKIE_SECRET,
       loginLimit: { maxFailures: e.LOGIN_MAX_FAILURES, windowMs: e.LOGIN_WINDOW_MINUTES * 60_000 },

@@ -84,7 +84,16 @@ async function main() {
     temporalAddress = dev.address;
   }
 
-  const childEnv = { ...process.env, DATABASE_URL: dbUrl, TEMPORAL_ADDRESS: temporalAddress, DEMO_SEED: 'false' };
+  // The demo walks a project through its stages in minutes, so its publicity periods (10 days by
+  // default) are skipped unless PUBLICITY_DAYS says otherwise.
+  const publicityDays = config.publicityDays ?? (config.demo.seed ? 0 : undefined);
+  const childEnv = {
+    ...process.env,
+    DATABASE_URL: dbUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    DEMO_SEED: 'false',
+    ...(publicityDays === undefined ? {} : { PUBLICITY_DAYS: String(publicityDays) }),
+  };
   for (const name of ['worker', 'server'] as const) {
     const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(PROJECT_ROOT, `src/${name}.ts`)], {
       env: childEnv,
@@ -116,6 +125,7 @@ ${
       tokens.map((t) => `   ${t.username.padEnd(11)} ${t.role.padEnd(22)} Bearer ${t.token}`).join('\n')
     : ' No demo accounts (DEMO_SEED off)'
 }
+ Publicity periods: ${publicityDays === undefined ? 'county defaults (10 days)' : `${publicityDays} days (PUBLICITY_DAYS)`}
  Try:  curl -H "Authorization: Bearer <township token>" ${url}/api/tasks
  Ctrl-C stops everything; data stays in ${config.dataDir}
 ────────────────────────────────────────────────────────────────────────`);

@@ -192,7 +192,8 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
 
-    const app = await buildApp({ config, prisma: appPrisma, temporal: client });
+    // Publicity periods skipped: the benchmark measures decisions, not 10-day timers.
+    const app = await buildApp({ config, prisma: appPrisma, temporal: client, countySettings: { publicity: { villageDays: 0, townshipDays: 0 } } });
     stops.push(() => app.close());
     const port = await freePort();
     await app.listen({ host: '127.0.0.1', port });

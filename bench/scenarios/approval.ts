@@ -153,7 +153,7 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
       comment: '材料齐全',
       requestId: `bench-d-${crypto.randomUUID()}`,
     }).then((res) => {
-      if (res.status !== 200 || res.json?.stageAfter !== 'APPROVED') throw new Error(`decision answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
+      if (res.status !== 200 || res.json?.stageAfter !== 'TOWNSHIP_PUBLICITY') throw new Error(`decision answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
     });
   const baseline = (workflowId: string, approver: number) => {
     const requestId = `bench-d-${crypto.randomUUID()}`;

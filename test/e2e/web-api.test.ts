@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 
 /** The read models the web app adds: the task page's allowed actions and the dashboard figures. */
 let s: TTestStack;
@@ -59,11 +59,12 @@ describe('web read models', () => {
     const a = await propose('看板甲');
     await propose('看板乙', 'v-chaling', s.tokens.village2);
     await post(`/api/tasks/${encodeURIComponent(a.taskId)}/decision`, s.tokens.township, { action: 'approve', requestId: newRequestId() });
+    await approveThroughCounty(s, a.projectId);
     await s.prisma.task.updateMany({ where: { project: { name: '看板乙' }, status: 'PENDING' }, data: { dueAt: new Date(Date.now() - 3600_000) } });
 
     const county = (await get('/api/dashboard/projects-by-stage', s.tokens.leader)).json();
     const countyStages = Object.fromEntries(county.items.map((i: { stage: string; count: number }) => [i.stage, i.count]));
-    expect(countyStages.APPROVED).toBeGreaterThanOrEqual(1);
+    expect(countyStages.IN_POOL).toBeGreaterThanOrEqual(1);
     expect(countyStages.TOWNSHIP_REVIEW).toBeGreaterThanOrEqual(1);
 
     const funds = (await get('/api/dashboard/funds-by-township', s.tokens.leader)).json();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { DEMO_PASSWORD, startTestStack, type TTestStack } from '../support/stack';
+import { approveThroughCounty, DEMO_PASSWORD, startTestStack, type TTestStack } from '../support/stack';
 import { launchChromium, screenshot, signIn, type TBrowserUser } from './browser';
 
 let s: TTestStack;
@@ -106,15 +106,21 @@ describe('the web app in Chromium', () => {
     await tp.getByRole('radio', { name: '通过' }).check();
     await tp.getByLabel('意见').fill('材料齐全，同意');
     await tp.getByRole('button', { name: '提交' }).click();
-    await poll(() => tp.locator('.project-page').getAttribute('data-stage')).toBe('APPROVED');
+    await poll(() => tp.locator('.project-page').getAttribute('data-stage')).toBe('COUNTY_JOINT_REVIEW');
+    await poll(() => tp.locator('#approved-fen').textContent()).toBe('¥0.00');
+    // The county countersigns and the leading group approves (over the API); the page shows the pool.
+    await approveThroughCounty(s, projectId);
+    await tp.reload();
+    await poll(() => tp.locator('.project-page').getAttribute('data-stage')).toBe('IN_POOL');
     await poll(() => tp.locator('#approved-fen').textContent()).toBe('¥500,000.00');
-    await poll(() => tp.locator('#timeline .tl-item').count()).toBe(5); // proposed, claimed, returned, resubmitted, approved
+    const history = (await s.app.inject({ method: 'GET', url: `/api/projects/${projectId}`, headers: { authorization: `Bearer ${s.tokens.township}` } })).json().history;
+    await poll(() => tp.locator('#timeline .tl-item').count()).toBe(history.length); // every recorded step, proposal to pool
     await poll(() => tp.locator('#temporal-link').getAttribute('href')).toMatch(new RegExp(`/workflows/project-${projectId}$`));
     await screenshot(tp, 'project-approved');
-    expect((await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage).toBe('APPROVED');
+    expect((await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage).toBe('IN_POOL');
 
     // The list finds it by name and stage.
-    await tp.goto(`/#/projects?stage=APPROVED&q=${encodeURIComponent('浏览器')}`);
+    await tp.goto(`/#/projects?stage=IN_POOL&q=${encodeURIComponent('浏览器')}`);
     await poll(() => tp.locator('#projects tbody tr').count()).toBe(1);
     await screenshot(tp, 'projects');
     expect([...village.errors, ...township.errors]).toEqual([]);
@@ -158,7 +164,7 @@ describe('the web app in Chromium', () => {
     await lp.getByRole('heading', { level: 1, name: '统计看板' }).waitFor();
     const stageBars = lp.locator('#chart-stages svg rect.bar[data-value]');
     await stageBars.first().waitFor();
-    expect(await stageBars.evaluateAll((bars) => bars.map((b) => [b.getAttribute('data-label'), Number(b.getAttribute('data-value'))]))).toContainEqual(['审核通过', 1]);
+    expect(await stageBars.evaluateAll((bars) => bars.map((b) => [b.getAttribute('data-label'), Number(b.getAttribute('data-value'))]))).toContainEqual(['已入库', 1]);
     const fundBars = lp.locator('#chart-funds svg rect.bar[data-value]');
     expect(await fundBars.evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-value'))))).toContain(50_000_000);
     await poll(() => lp.locator('#chart-overdue svg, #chart-overdue p').count()).toBe(1);

@@ -98,3 +98,28 @@ export function sampleProposal(overrides: Record<string, unknown> = {}) {
 }
 
 export const newRequestId = () => `req-${crypto.randomUUID()}`;
+
+/**
+ * Drives a project that has passed the township review through the county: the joint review
+ * (agriculture and finance countersign) and the leading group's approval, into the pool.
+ */
+export async function approveThroughCounty(s: TTestStack, projectId: string): Promise<void> {
+  const openTask = async (role: string) => {
+    for (let i = 0; i < 100; i += 1) {
+      const task = await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as never } });
+      if (task) return task.id;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`no pending ${role} task for project ${projectId}`);
+  };
+  for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['COUNTY_LEADING_GROUP', 'leader']] as const) {
+    const taskId = await openTask(role);
+    const res = await s.app.inject({
+      method: 'POST',
+      url: `/api/tasks/${encodeURIComponent(taskId)}/decision`,
+      headers: { authorization: `Bearer ${s.tokens[who]}` },
+      payload: { action: 'approve', comment: '同意', requestId: newRequestId() },
+    });
+    if (res.statusCode !== 200) throw new Error(`${who} could not approve: ${res.body}`);
+  }
+}

@@ -18,8 +18,8 @@ const ZDashboardQuery = z.object({
 });
 type TDashboardQuery = z.infer<typeof ZDashboardQuery>;
 
-/** Stages whose budget counts as approved funds. */
-const APPROVED_STAGES = ['APPROVED'];
+/** Stages whose budget counts as approved funds: after the leading group's 审定. */
+const APPROVED_STAGES = ['IN_POOL', 'FUNDED'];
 
 function projectWhere(actor: TActor, q: TDashboardQuery): Prisma.ProjectWhereInput | null {
   if (actor.roles.length === 0) return null;

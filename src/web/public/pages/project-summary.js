@@ -23,7 +23,7 @@ export function projectSummary(project, unitNames = new Map()) {
 /** Money: budget by source, approved (the budget once approved), disbursed (no tranches yet). */
 export function moneyTable(project) {
   const sources = project.proposal?.fundingSources || [];
-  const approved = project.stage === 'APPROVED' ? project.budgetFen : 0;
+  const approved = ['IN_POOL', 'FUNDED'].includes(project.stage) ? project.budgetFen : 0;
   return h('div', {},
     h('table', { class: 'data' },
       h('caption', {}, t('project.funding')),
