@@ -106,7 +106,8 @@ describe('the web app in Chromium', () => {
     await tp.getByRole('radio', { name: '通过' }).check();
     await tp.getByLabel('意见').fill('材料齐全，同意');
     await tp.getByRole('button', { name: '提交' }).click();
-    await poll(() => tp.locator('.project-page').getAttribute('data-stage')).toBe('COUNTY_JOINT_REVIEW');
+    // The decision's answer: the township approval opens the township publicity (0 days here).
+    await poll(() => tp.locator('.project-page').getAttribute('data-stage')).toBe('TOWNSHIP_PUBLICITY');
     await poll(() => tp.locator('#approved-fen').textContent()).toBe('¥0.00');
     // The county countersigns and the leading group approves (over the API); the page shows the pool.
     await approveThroughCounty(s, projectId);
