@@ -1,6 +1,7 @@
 import type { TPrisma } from '../src/db/prisma';
 import { createApprovalActivities } from './approval-records';
 import { createLifecycleActivities } from './lifecycle-records';
+import { createOperationActivities } from './operation-records';
 import { createProjectActivities } from './project-records';
 import { createReviewActivities } from './review-records';
 
@@ -13,6 +14,7 @@ export function createActivities(deps: { prisma: TPrisma }) {
     ...createProjectActivities(deps),
     ...createApprovalActivities(deps),
     ...createLifecycleActivities(deps),
+    ...createOperationActivities(deps),
     ...createReviewActivities(deps),
   };
 }

@@ -25,7 +25,7 @@ async function audit(tx: TTx, event: {
  */
 export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
   return {
-    async startPublicity(args: { publicityId: string; projectId: string; kind: 'VILLAGE' | 'TOWNSHIP'; round: number; startsAt: number; endsAt: number; stage: string }) {
+    async startPublicity(args: { publicityId: string; projectId: string; kind: 'VILLAGE' | 'TOWNSHIP' | 'ACCEPTANCE'; round: number; startsAt: number; endsAt: number; stage: string }) {
       await prisma.$transaction(async (tx) => {
         await tx.publicity.createMany({
           data: [{ id: args.publicityId, projectId: args.projectId, kind: args.kind, round: args.round, startsAt: new Date(args.startsAt), endsAt: new Date(args.endsAt) }],
@@ -116,6 +116,13 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
       await prisma.$transaction(async (tx) => {
         await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
         await audit(tx, { eventKey: `pool-entered:${args.projectId}`, action: 'PROJECT_IN_POOL', entityId: args.projectId, details: { fiscalYear: args.fiscalYear } });
+      });
+    },
+
+    /** 项目库 rollover: not funded by the year's end, the project waits in next year's pool. */
+    async rollPoolOver(args: { projectId: string; fiscalYear: number }) {
+      await prisma.$transaction(async (tx) => {
+        await audit(tx, { eventKey: `pool-rollover:${args.projectId}:${args.fiscalYear}`, action: 'POOL_ROLLED_OVER', entityId: args.projectId, details: { fiscalYear: args.fiscalYear } });
       });
     },
 

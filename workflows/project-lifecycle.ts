@@ -3,7 +3,8 @@ import { initialTransition, transition } from 'xstate';
 import { lifecycleMachine, type TLifecycleEvent, type TLifecycleStage, type TPublicityStage, type TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
 import { STAGE_LABELS_ZH, STAGE_TASKS } from '../src/domain/lifecycle/stage-tasks';
 import { REVIEW_STEP_IDS, reviewStep, stepPhaseToLifecycleEvent } from '../src/domain/lifecycle/township-review';
-import { DEFAULT_COUNTY_SETTINGS } from '../src/domain/policies/settings';
+import { DEFAULT_COUNTY_SETTINGS, resolveSettingsOrThrow } from '../src/domain/policies/settings';
+import { createOperation, emptyOperationState } from './project-operation';
 import type { Activities } from '../activities';
 import { approvalStep } from './approval-step';
 import {
@@ -13,6 +14,7 @@ import {
   lodgeObjectionUpdate,
   projectStateQuery,
   registerProjectUpdate,
+  type TCarriedLifecycle,
   SA,
   stepAckSignal,
   stepReportSignal,
@@ -36,50 +38,65 @@ function refuse(code: string, message: string, path: string): never {
   throw wf.ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ path, message }] });
 }
 
-const STAGES_WITH_APPROVED_BUDGET: readonly TLifecycleStage[] = ['IN_POOL', 'FUNDED'];
+/** Stages before the 批复: nothing approved yet. */
+const STAGES_BEFORE_APPROVAL: readonly TLifecycleStage[] = ['PROPOSED', 'VILLAGE_PUBLICITY', 'TOWNSHIP_REVIEW', 'TOWNSHIP_PUBLICITY', 'COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL', 'RETURNED', 'REJECTED', 'WITHDRAWN'];
+const TERMINAL_PHASES = ['approved', 'rejected', 'withdrawn'];
 
 /**
- * One project, one workflow: hosts the lifecycle machine from proposal to funding.
+ * One project, one workflow: hosts the lifecycle machine from proposal to closing, for years.
  * - Publicity periods (村公示, 乡镇公示) are durable timers of the county's days; an objection
  *   (`lodgeObjection` update, only during a period) ends the period and returns the project.
  * - Each review (township, county joint review, county approval) runs as an approval step (child
  *   workflow `<id>:step:<stepId>:<round>`), which owns its tasks and reports each phase change
  *   here; the lifecycle steps its machine, projects the stage, and acknowledges, so the action
  *   that caused the change answers only once the stage is visible.
- * - In the pool, the finance bureau's `allocateFunds` update funds the project; FUNDED is final
- *   for now (implementation, stage 6+ of issue 4, is not built yet).
+ * - In the pool, the finance bureau's `allocateFunds` update funds the project; from then on the
+ *   `projectAct` update takes the facts of implementation and operation (project-operation.ts),
+ *   payments run beside the stages, and acceptance, evaluation and replacement are approval steps.
+ * - Continue-as-new after each approved evaluation (and whenever the SDK suggests it while nothing
+ *   is in flight), carrying the machine snapshot and the workflow's own state (`input.carried`).
  */
 export async function projectLifecycle(input: TProjectLifecycleInput): Promise<TProjectState> {
   const { projectId } = input;
   const workflowId = wf.workflowInfo().workflowId;
-  const publicityDays = { ...DEFAULT_COUNTY_SETTINGS.publicity, ...input.publicity };
-  let [snapshot] = initialTransition(lifecycleMachine, { projectId, proposerId: input.proposer.userId, budgetFen: input.proposal.budgetFen });
+  const settings = resolveSettingsOrThrow(input.settings ?? {});
+  const publicityDays = { ...DEFAULT_COUNTY_SETTINGS.publicity, ...settings.publicity, ...input.publicity };
+  const carried = input.carried;
+  let [snapshot] = initialTransition(lifecycleMachine, { projectId, proposerId: input.proposer.userId, budgetFen: input.proposal.budgetFen, maxReinspections: settings.acceptance.maxReinspections });
+  if (carried) snapshot = lifecycleMachine.resolveState(carried.machine as Parameters<typeof lifecycleMachine.resolveState>[0]);
   const stage = () => snapshot.value as TLifecycleStage;
-  let registered = false;
+  let registered = carried !== undefined;
   let openTasks: TOpenTask[] = [];
-  let since = Date.now();
-  let fiscalYear: number | null = null;
-  const history: TProjectState['history'] = [];
+  let since = carried?.since ?? Date.now();
+  let fiscalYear: number | null = carried?.fiscalYear ?? null;
+  const history: TProjectState['history'] = carried?.history ?? [];
   const reports: TStepReport[] = [];
-  const rounds: Record<string, number> = {};
-  const publicityRounds: Record<string, number> = {};
+  const rounds: Record<string, number> = carried?.rounds ?? {};
+  const publicityRounds: Record<string, number> = carried?.publicityRounds ?? {};
   /** The running publicity period, for objections. */
   let publicity: { id: string; stage: TPublicityStage } | null = null;
   /** The village's revision task after an objection (the review steps own their own). */
   let objectionTaskId: string | null = null;
   let allocation: TAllocateFundsResult | null = null;
+  const ops = carried?.ops ?? emptyOperationState();
 
   const publishStage = () => {
     const s = stage();
-    const pendingRoles = s === 'IN_POOL' ? ['COUNTY_FINANCE'] : [...new Set(openTasks.map((t) => t.candidateRole))];
+    const pendingRoles = s === 'IN_POOL' ? ['COUNTY_FINANCE'] : [...new Set([...openTasks, ...operation.openTasks()].map((t) => t.candidateRole))];
+    const funded = snapshot.context.allocation !== null;
     wf.upsertSearchAttributes([
       { key: SA.ProjectStage, value: s },
       { key: SA.PendingRoles, value: pendingRoles },
-      { key: SA.ApprovedFen, value: STAGES_WITH_APPROVED_BUDGET.includes(s) ? input.proposal.budgetFen : 0 },
+      { key: SA.ApprovedFen, value: STAGES_BEFORE_APPROVAL.includes(s) ? 0 : input.proposal.budgetFen },
       ...(fiscalYear !== null ? [{ key: SA.FiscalYear, value: fiscalYear }] : []),
+      ...(funded ? [{ key: SA.DisbursedFen, value: operation.disbursedFen() }, { key: SA.RiskFlags, value: operation.openFlagCodes() }] : []),
+      ...(snapshot.context.latestGrade ? [{ key: SA.LatestGrade, value: snapshot.context.latestGrade }] : []),
     ]);
+    const ownTasks = operation.openTasks();
     const waiting = s === 'IN_POOL'
       ? '县财政局 下达资金'
+      : ownTasks.length && !openTasks.length
+        ? ownTasks.map((t) => `${t.candidateRole} @ ${t.candidateOrgUnitId}`).join(', ')
       : openTasks.length ? openTasks.map((t) => `${t.candidateRole} @ ${t.candidateOrgUnitId}`).join(', ') : publicity ? '公示期满' : '无待办';
     wf.setCurrentDetails(`**阶段** ${STAGE_LABELS_ZH[s]} (${s})  \n**等待** ${waiting}  \n**自** ${new Date(since).toISOString()}`);
   };
@@ -92,7 +109,27 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     return before;
   };
 
-  wf.setHandler(projectStateQuery, () => ({ projectId, stage: stage(), openTasks, history }));
+  const operation = createOperation({
+    input,
+    workflowId,
+    settings,
+    ops,
+    acts,
+    snapshot: () => snapshot,
+    stage,
+    step,
+    publishStage: () => publishStage(),
+    history,
+  });
+
+  wf.setHandler(projectStateQuery, () => ({
+    projectId,
+    stage: stage(),
+    openTasks: [...openTasks, ...operation.openTasks()],
+    history,
+    ...(snapshot.context.allocation ? { financial: operation.financial(), operation: ops, latestGrade: snapshot.context.latestGrade } : {}),
+    runs: (carried?.runs ?? 0) + 1,
+  }));
 
   // The API starts the workflow with this update, so its answer arrives once the project row and
   // the first task (or the first publicity period) exist: a client never sees a project it cannot read.
@@ -196,13 +233,17 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     { key: SA.Industry, value: input.proposal.industry },
   ]);
 
-  step({ type: 'SUBMIT' }, input.proposer.userId);
-  await acts.registerProject({ input, workflowId, stage: stage(), firstTask: null });
+  if (!carried) {
+    step({ type: 'SUBMIT' }, input.proposer.userId);
+    await acts.registerProject({ input, workflowId, stage: stage(), firstTask: null });
+  } else {
+    operation.resume();
+  }
 
   /** A publicity period: a durable timer, cut short by an objection. Skipped when 0 days. */
   const runPublicity = async (s: TPublicityStage) => {
-    const kind = s === 'VILLAGE_PUBLICITY' ? 'VILLAGE' : 'TOWNSHIP';
-    const days = kind === 'VILLAGE' ? publicityDays.villageDays : publicityDays.townshipDays;
+    const kind = s === 'VILLAGE_PUBLICITY' ? 'VILLAGE' : s === 'TOWNSHIP_PUBLICITY' ? 'TOWNSHIP' : 'ACCEPTANCE';
+    const days = kind === 'VILLAGE' ? publicityDays.villageDays : kind === 'TOWNSHIP' ? publicityDays.townshipDays : publicityDays.acceptanceDays;
     const round = (publicityRounds[kind] = (publicityRounds[kind] ?? 0) + 1);
     const id = `${projectId}:${kind}:${round}`;
     const startsAt = Date.now();
@@ -226,7 +267,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   const runReview = async (s: TReviewStage) => {
     const stepId = REVIEW_STEP_IDS[s];
     const round = (rounds[stepId] = (rounds[stepId] ?? 0) + 1);
-    const config = reviewStep(s, { proposerId: input.proposer.userId, county: input.county, township: input.township, village: input.village });
+    const config = reviewStep(s, { proposerId: input.proposer.userId, applicantId: operation.applicantFor(s), county: input.county, township: input.township, village: input.village, timing: settings.approvalTiming });
     const signers = config.config.candidates.map((c) => (c.kind === 'role' ? c.role : c.kind)).join(' + ');
     const child = await wf.startChild(approvalStep, {
       workflowId: approvalStepWorkflowId(workflowId, stepId, round),
@@ -245,20 +286,39 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         candidateOrgPath: t.candidateOrgPath ?? '',
         openedAt: Date.now(),
       }));
+      const terminal = TERMINAL_PHASES.includes(report.phase);
       if (report.seq > 1) {
         const before = stage();
-        step(stepPhaseToLifecycleEvent(report.phase, report.actorId ?? '', report.reason), report.actorId ?? undefined, report.reason ?? undefined);
+        const event = operation.reviewEvent(s, report.phase, report.actorId ?? '') ?? stepPhaseToLifecycleEvent(report.phase, report.actorId ?? '', report.reason);
+        step(event, report.actorId ?? undefined, report.reason ?? undefined);
         if (stage() === 'IN_POOL') fiscalYear = input.proposal.fiscalYear ?? new Date(Date.now()).getUTCFullYear();
         if (stage() === 'IN_POOL') await acts.enterPool({ projectId, fiscalYear: fiscalYear!, stage: stage() });
+        else if (terminal && operation.handlesReview(s)) await operation.afterReview(s, report.phase, report.actorId);
         else if (stage() !== before) await acts.setProjectStage({ projectId, stage: stage() });
       }
-      if (stage() !== s && stage() !== 'RETURNED') openTasks = [];
+      if (terminal) openTasks = [];
       publishStage();
       registered = true;
       await child.signal(stepAckSignal, report.seq);
-      if (stage() !== s && stage() !== 'RETURNED') break;
+      if (terminal) break;
     }
     await child.result();
+  };
+
+  /** Hand over to a fresh run with the same workflow id once nothing is in flight. */
+  const continueAsNew = async (): Promise<never> => {
+    await wf.condition(() => operation.idle() && wf.allHandlersFinished());
+    const next: TCarriedLifecycle = {
+      machine: { value: stage(), context: snapshot.context },
+      runs: (carried?.runs ?? 0) + 1,
+      since,
+      fiscalYear,
+      history,
+      rounds,
+      publicityRounds,
+      ops,
+    };
+    return wf.continueAsNew<typeof projectLifecycle>({ ...input, carried: next });
   };
 
   while (snapshot.status !== 'done') {
@@ -273,19 +333,59 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       case 'COUNTY_APPROVAL':
         await runReview(s);
         break;
-      case 'RETURNED':
+      case 'ACCEPTANCE_PUBLICITY':
+        await runPublicity(s);
+        await operation.enterStage();
+        break;
+      case 'ACCEPTANCE':
+      case 'EVALUATION':
+      case 'REPLACEMENT_REVIEW':
+        // Each waits for what its step is about (the inspection request, the evaluator's scores,
+        // the proposed replacement), then runs the approval step.
+        await operation.prepareReview(s);
+        if (stage() === s) await runReview(s);
+        if (operation.evaluationCycleDone()) await continueAsNew();
+        break;
       case 'IN_POOL':
-        // Returned after an objection (the village resubmits on its task), or waiting in the pool
-        // for the finance bureau: both move on through an update.
+        // 项目库 rollover: a project not funded by the end of its fiscal year moves into the next
+        // year's pool. Patched: histories recorded before this timer existed (waiting in the pool
+        // without one) must replay unchanged; new runs take the branch.
+        if (wf.patched('pool-rollover')) {
+          publishStage();
+          const yearEnd = Date.parse(`${(fiscalYear ?? new Date(Date.now()).getUTCFullYear()) + 1}-01-01T00:00:00+08:00`);
+          const funded = await wf.condition(() => stage() !== s, Math.max(1, yearEnd - Date.now()));
+          if (!funded && stage() === s) {
+            fiscalYear = (fiscalYear ?? new Date(Date.now()).getUTCFullYear()) + 1;
+            history.push({ at: Date.now(), stage: s, action: 'pool_rollover', comment: String(fiscalYear) });
+            publishStage();
+            await acts.rollPoolOver({ projectId, fiscalYear });
+          }
+          break;
+        }
         publishStage();
         await wf.condition(() => stage() !== s);
         break;
+      case 'RETURNED':
+      case 'IMPLEMENTATION':
+      case 'ACCEPTANCE_RECTIFICATION':
+      case 'ASSET_HANDOVER':
+      case 'OPERATION':
+      case 'RECTIFICATION': {
+        // Moved on by updates (resubmission, funding, the facts of implementation and
+        // operation) or by the stage's own timers (evaluation due, rectification deadline,
+        // retention release), which `operation.wait` runs.
+        publishStage();
+        const suggested = await operation.wait(s, () => stage() !== s);
+        if (suggested && stage() === s) await continueAsNew();
+        break;
+      }
       default:
         throw wf.ApplicationFailure.nonRetryable(`the lifecycle has nothing to do in ${s}`);
     }
   }
 
-  await wf.condition(wf.allHandlersFinished);
+  // A closed project finishes its payments in flight before the workflow ends.
+  await wf.condition(() => operation.idle() && wf.allHandlersFinished());
   return { projectId, stage: stage(), openTasks: [], history };
 }
 

@@ -6,7 +6,11 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { TActor } from '../src/domain/actor';
 import type { TDecisionAction } from '../src/domain/lifecycle/stage-tasks';
-import type { TLifecycleStage } from '../src/domain/lifecycle/lifecycle-machine';
+import type { TLifecycleContext, TLifecycleStage } from '../src/domain/lifecycle/lifecycle-machine';
+import type { TProjectCommand } from '../src/domain/lifecycle/project-commands';
+import type { TCountySettingsOverrides } from '../src/domain/policies/settings';
+import type { TGrade } from '../src/domain/policies/evaluation-scoring';
+import type { TTranche } from '../src/domain/policies/disbursement-schedule';
 import type { TProposal } from '../src/domain/lifecycle/proposal';
 import type { TRole } from '../src/domain/roles';
 import type { TApprovalContext, TApprovalEvent, TApprovalPhase, TApprovalStepConfigInput } from '../src/domain/approval';
@@ -33,11 +37,101 @@ export interface TProjectLifecycleInput {
    * (10 + 10). A period of 0 days is skipped (tests on the real dev server use this).
    */
   publicity?: TLifecyclePublicity;
+  /**
+   * The county's settings (domain.md *(setting)* values) as resolved when the project started:
+   * disbursement schedule, acceptance, evaluation, income and budget rules. Absent: the defaults.
+   */
+  settings?: TCountySettingsOverrides;
+  /** Set by continue-as-new: where the previous run stopped (absent on a project's first run). */
+  carried?: TCarriedLifecycle;
+}
+
+/** Everything a project run hands to the next one at continue-as-new. */
+export interface TCarriedLifecycle {
+  machine: { value: string; context: TLifecycleContext };
+  runs: number;
+  since: number;
+  fiscalYear: number | null;
+  history: TProjectState['history'];
+  rounds: Record<string, number>;
+  publicityRounds: Record<string, number>;
+  ops: TOperationState;
+}
+
+/** The post-funding facts the workflow keeps (its own projection; the database has the rest). */
+export interface TOperationState {
+  reports: Array<{ id: string; kind: 'PROGRESS' | 'CAPITAL'; percent: number | null; amountFen: number | null; reportedBy: string; verified: boolean }>;
+  payments: TPaymentView[];
+  paymentSeq: number;
+  acceptanceRound: number;
+  assets: Array<{ id: string; name: string; assetClass: string; valueFen: number; handedOver: boolean }>;
+  incomePeriods: string[];
+  defects: number;
+  evaluationSeq: number;
+  /** The submitted evaluation the current step is about. */
+  evaluation: { id: string; seq: number; scoreTenths: number; grade: TGrade; outcomeClass: string; submittedBy: string } | null;
+  nextEvaluationAt: number | null;
+  rectificationSeq: number;
+  rectificationDueAt: number | null;
+  replacement: { replacementProjectId: string; reason: string; proposedBy: string } | null;
+  retentionRequested: boolean;
+  /** Links from other projects (this one replaces a failed project). */
+  replaces: string | null;
+  /** The lifecycle's own open tasks (evaluation form, rectification plan, handover…). */
+  ownTasks: TOpenTask[];
+  /** Answers already given, by requestId: a repeated command returns the first answer. */
+  answered: Record<string, TProjectActResult>;
+  handoverDate: string | null;
+  disbursedFen: number;
+  /** Whether the evaluation just approved ends a cycle (continue-as-new follows). */
+  cycleDone: boolean;
+}
+
+export interface TPaymentView {
+  id: string;
+  seq: number;
+  requestId: string;
+  tranche: TTranche;
+  amountFen: number;
+  payeeId: string;
+  status: 'VERIFYING' | 'RISK_CHECK' | 'FLAGGED' | 'FINANCE_APPROVAL' | 'APPROVED' | 'PAID' | 'REJECTED' | 'WITHDRAWN';
+  flags: string[];
+  requestedBy: string;
+  payeeAccount: string | null;
+  invoices: Array<{ number: string; sha256: string }>;
+  reportedTotalSpendFen: number | null;
+}
+
+/** A command on a funded project (progress, payment, acceptance, assets, income, evaluation…). */
+export interface TProjectActCommand {
+  requestId: string;
+  actor: TActor;
+  command: TProjectCommand;
+}
+export interface TProjectActResult {
+  requestId: string;
+  projectId: string;
+  type: string;
+  stageBefore: TLifecycleStage;
+  stageAfter: TLifecycleStage;
+  /** The record the command created or changed (report, payment, asset, income, evaluation id). */
+  recordId: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Sent by a failed project's workflow to the pool project that replaces it (调换). */
+export interface TReplacementLink {
+  fromProjectId: string;
+  redirectedFen: number;
+  assetIds: string[];
+  at: number;
 }
 
 export interface TLifecyclePublicity {
   villageDays: number;
   townshipDays: number;
+  /** 验收公示 after completion acceptance; absent: the county setting (default 7). */
+  acceptanceDays?: number;
 }
 
 /** 异议: anyone may object during a publicity period; the project goes back to the village. */
@@ -85,6 +179,18 @@ export interface TProjectState {
   projectId: string;
   stage: TLifecycleStage;
   openTasks: TOpenTask[];
+  /** Money and facts after funding (absent before). */
+  financial?: {
+    approvedFen: number;
+    disbursedFen: number;
+    paidByTranche: Partial<Record<TTranche, number>>;
+    verifiedProgressPercent: number;
+    ownCapitalInvestedFen: number;
+    releasableFen: number;
+  };
+  operation?: TOperationState;
+  latestGrade?: TGrade | null;
+  runs?: number;
   history: Array<{ at: number; stage: TLifecycleStage; action?: TDecisionAction | (string & {}); actorId?: string; comment?: string }>;
 }
 
@@ -99,6 +205,8 @@ export const registerProjectUpdate = defineUpdate<TRegisteredProject, []>('regis
 export const projectStateQuery = defineQuery<TProjectState>('projectState');
 export const lodgeObjectionUpdate = defineUpdate<TObjectionResult, [TObjectionCommand]>('lodgeObjection');
 export const allocateFundsUpdate = defineUpdate<TAllocateFundsResult, [TAllocateFundsCommand]>('allocateFunds');
+export const projectActUpdate = defineUpdate<TProjectActResult, [TProjectActCommand]>('projectAct');
+export const replacementLinkSignal = defineSignal<[TReplacementLink]>('replacementLink');
 
 export const projectWorkflowId = (projectId: string) => `project-${projectId}`;
 
@@ -113,6 +221,12 @@ export const SA = {
   PendingRoles: defineSearchAttributeKey('PendingRoles', SearchAttributeType.KEYWORD_LIST),
   /** The fiscal year of the pool the project is in, then of its allocation. */
   FiscalYear: defineSearchAttributeKey('FiscalYear', SearchAttributeType.INT),
+  /** Money paid out so far (fen). */
+  DisbursedFen: defineSearchAttributeKey('DisbursedFen', SearchAttributeType.INT),
+  /** EXCELLENT / GOOD / FAIR / POOR of the latest approved evaluation. */
+  LatestGrade: defineSearchAttributeKey('LatestGrade', SearchAttributeType.KEYWORD),
+  /** Codes of the open risk flags (DUPLICATE_INVOICE, PAYEE_NOT_IMPLEMENTER, ...). */
+  RiskFlags: defineSearchAttributeKey('RiskFlags', SearchAttributeType.KEYWORD_LIST),
   /** Fault-tolerance review: the machine state of the case (application ... resultApplied). */
   ReviewStage: defineSearchAttributeKey('ReviewStage', SearchAttributeType.KEYWORD),
   /** Fault-tolerance review: EXEMPT, LENIENT or NOT_EXEMPT once decided. */

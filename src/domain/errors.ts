@@ -43,6 +43,14 @@ export const ERROR_STATUS = {
   APPEAL_WINDOW_CLOSED: 409,
   APPEAL_ALREADY_USED: 409,
   NEW_PEOPLE_REQUIRED: 403,
+  // Project lifecycle after funding (src/domain/lifecycle/project-commands.ts).
+  TRANCHE_NOT_RELEASABLE: 409,
+  PAYMENT_IN_PROGRESS: 409,
+  PROGRESS_NOT_COMPLETE: 409,
+  REPORT_NOT_FOUND: 404,
+  ALREADY_VERIFIED: 409,
+  NO_ASSETS_REGISTERED: 409,
+  REPLACEMENT_NOT_IN_POOL: 409,
 } as const;
 
 export type TErrorCode = keyof typeof ERROR_STATUS;

@@ -13,6 +13,7 @@ import { adminUserRoutes } from './routes/admin-users';
 import { authRoutes } from './routes/auth';
 import { tokenRoutes } from './routes/tokens';
 import { projectRoutes } from './routes/projects';
+import { projectActionRoutes } from './routes/project-actions';
 import { taskRoutes } from './routes/tasks';
 import { dashboardRoutes } from './routes/dashboard';
 import { reviewRoutes } from './routes/reviews';
@@ -86,6 +87,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await adminUserRoutes(app, deps);
   await adminOrgUnitRoutes(app, deps);
   await projectRoutes(app, deps);
+  await projectActionRoutes(app, deps);
   await taskRoutes(app, deps);
   await dashboardRoutes(app, deps);
   await reviewRoutes(app, deps);

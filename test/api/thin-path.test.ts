@@ -183,15 +183,15 @@ describe('the thin path over HTTP', () => {
     const requestId = newRequestId();
     const funded = await call('POST', url, s.tokens.finance, { fiscalYear: 2027, amountFen: 45_000_000, requestId });
     expect(funded.statusCode).toBe(201);
-    expect(funded.json()).toMatchObject({ stageBefore: 'IN_POOL', stageAfter: 'FUNDED', fiscalYear: 2027, amountFen: 45_000_000 });
+    expect(funded.json()).toMatchObject({ stageBefore: 'IN_POOL', stageAfter: 'IMPLEMENTATION', fiscalYear: 2027, amountFen: 45_000_000 });
     const again = await call('POST', url, s.tokens.finance, { fiscalYear: 2027, amountFen: 45_000_000, requestId });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ replayed: true, amountFen: 45_000_000 });
     expect(await s.prisma.fundAllocation.count({ where: { projectId: started.projectId } })).toBe(1);
-    expect((await s.prisma.project.findUniqueOrThrow({ where: { id: started.projectId } })).stage).toBe('FUNDED');
+    expect((await s.prisma.project.findUniqueOrThrow({ where: { id: started.projectId } })).stage).toBe('IMPLEMENTATION');
     const desc = await s.client.workflow.getHandle(started.workflowId).describe();
     expect(desc.searchAttributes.FiscalYear).toEqual([2027]);
-    expect(desc.status.name).toBe('COMPLETED');
+    expect(desc.status.name).toBe('RUNNING');
   });
 
   it('a repeated project request starts one workflow, and an unknown project is 404', async () => {

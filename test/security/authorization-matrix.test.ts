@@ -216,6 +216,9 @@ const TESTED_ELSEWHERE = new Map([
   // Both need a project held in a given stage (publicity, pool); thin-path drives them there.
   ['POST /api/projects/{id}/objections', 'test/api/thin-path.test.ts'],
   ['POST /api/projects/{id}/funding', 'test/api/thin-path.test.ts'],
+  // Needs a funded project; roles per command (403), other villages (404), refusals changing
+  // nothing: test/api/project-actions.test.ts and test/workflows/lifecycle-operation.test.ts.
+  ['POST /api/projects/{id}/actions', 'test/api/project-actions.test.ts'],
 ]);
 
 /**

@@ -57,7 +57,7 @@ export async function startTestStack(opts: { app?: boolean } = {}): Promise<TTes
     userIds[u.username] = user.id;
     tokens[u.username] = await issueToken(db.prisma, user.id, 'test');
   }
-  const app = opts.app === false ? (null as unknown as FastifyInstance) : await buildApp({ config, prisma: db.prisma, temporal: client, countySettings: { publicity: { villageDays: 0, townshipDays: 0 } } });
+  const app = opts.app === false ? (null as unknown as FastifyInstance) : await buildApp({ config, prisma: db.prisma, temporal: client, countySettings: { publicity: { villageDays: 0, townshipDays: 0, acceptanceDays: 0 } } });
   return {
     prisma: db.prisma,
     client,

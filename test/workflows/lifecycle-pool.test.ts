@@ -87,7 +87,7 @@ async function act(taskId: string, who: TActor, action: { type: 'APPROVE' } | { 
 }
 
 describe('project lifecycle to the pool (time-skipping server)', () => {
-  it('proposal → village publicity → township review → township publicity → county countersign → leading group → pool → funded', async () => {
+  it('proposal → village publicity → township review → township publicity → county countersign → leading group → pool → rollover → funded', async () => {
     const { projectId, handle } = await startProject();
     await expect.poll(() => db.prisma.publicity.count({ where: { projectId } }), { timeout: 15_000 }).toBe(1);
     expect(await stageOf(projectId)).toBe('VILLAGE_PUBLICITY');
@@ -137,13 +137,19 @@ describe('project lifecycle to the pool (time-skipping server)', () => {
     await expect(handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: 'alloc-too-much', actor: finance, fiscalYear: 2027, amountFen: 50_000_001 }] })).rejects.toThrow(WorkflowUpdateFailedError);
     expect(await db.prisma.fundAllocation.count({ where: { projectId } })).toBe(0);
 
-    const funded = await handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }] });
-    expect(funded).toMatchObject({ stageBefore: 'IN_POOL', stageAfter: 'FUNDED', fiscalYear: 2027, amountFen: 40_000_000 });
-    expect(await stageOf(projectId)).toBe('FUNDED');
+    // Not funded by the end of 2027: the project rolls over into the 2028 pool (项目库 rollover).
+    const untilYearEnd = Date.parse('2028-01-01T00:00:00+08:00') - (await env.currentTimeMs());
+    await env.sleep(untilYearEnd + DAY);
+    await expect.poll(async () => (await handle.describe()).searchAttributes.FiscalYear, { timeout: 15_000 }).toEqual([2028]);
+    expect(await stageOf(projectId)).toBe('IN_POOL');
+
+    const funded = await handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2028, amountFen: 40_000_000 }] });
+    expect(funded).toMatchObject({ stageBefore: 'IN_POOL', stageAfter: 'IMPLEMENTATION', fiscalYear: 2028, amountFen: 40_000_000 });
+    expect(await stageOf(projectId)).toBe('IMPLEMENTATION');
     const allocation = await db.prisma.fundAllocation.findFirstOrThrow({ where: { projectId } });
-    expect(allocation).toMatchObject({ fiscalYear: 2027, amountFen: 40_000_000n, actorId: 'u-finance' });
-    const result = await handle.result();
-    expect(result.stage).toBe('FUNDED');
+    expect(allocation).toMatchObject({ fiscalYear: 2028, amountFen: 40_000_000n, actorId: 'u-finance' });
+    expect((await handle.query(projectStateQuery)).financial).toMatchObject({ approvedFen: 40_000_000, disbursedFen: 0 });
+    await handle.terminate('test done');
 
     const audit = await db.prisma.auditEvent.findMany({ where: { entityType: 'Project', entityId: projectId }, orderBy: { id: 'asc' } });
     expect(audit.map((a) => a.action)).toEqual([
@@ -153,6 +159,7 @@ describe('project lifecycle to the pool (time-skipping server)', () => {
       'PUBLICITY_STARTED',
       'PUBLICITY_PASSED',
       'PROJECT_IN_POOL',
+      'POOL_ROLLED_OVER',
       'FUNDS_ALLOCATED',
     ]);
     expect(await db.prisma.decision.count({ where: { projectId } })).toBe(4);

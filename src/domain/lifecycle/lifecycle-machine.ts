@@ -1,10 +1,16 @@
-import { assign, setup } from 'xstate';
+import { and, assign, setup } from 'xstate';
+import type { TGrade } from '../policies/evaluation-scoring';
 
 /**
- * The project lifecycle from proposal to funding (domain.md §2.1–2.6, issue 4 stages 1–5):
- * proposal → village publicity (村公示) → township review (乡审核) → township publicity (乡镇公示)
- * → county joint review (县论证, countersign) → county approval (县审定, leading group) → in the
- * pool (入库) → funded (资金下达). FUNDED is final for now: implementation (stage 6+) is not built.
+ * The project lifecycle (domain.md §2): proposal → village publicity (村公示) → township review
+ * (乡审核) → township publicity (乡镇公示) → county joint review (县论证, countersign) → county
+ * approval (县审定, leading group) → pool (入库) → funding (资金下达) → implementation (实施, with
+ * phased payments running beside it) → completion acceptance (竣工验收; a failed inspection opens
+ * rectification and re-inspection, bounded, then escalation to the leading group) → acceptance
+ * publicity → asset registration and handover (确权移交) → operation (运营), interrupted by each
+ * periodic evaluation (绩效评价) → a 差 grade opens rectification (整治) and a re-evaluation → a
+ * second 差 goes to the leading group, which replaces the project (调换) or grants another round
+ * → closed.
  *
  * Returns: a reviewer's return, or an objection during a publicity period, sends the project back
  * to the village (RETURNED). Resubmission goes back to where it came from: the review step that
@@ -23,7 +29,15 @@ export type TLifecycleEvent =
   | { type: 'RESUBMIT'; actorId: string }
   | { type: 'REJECT'; actorId: string; reason: string }
   | { type: 'WITHDRAW'; actorId: string }
-  | { type: 'ALLOCATE'; actorId: string; fiscalYear: number; amountFen: number };
+  | { type: 'ALLOCATE'; actorId: string; fiscalYear: number; amountFen: number }
+  | { type: 'PROGRESS_VERIFIED'; actorId: string; percent: number }
+  | { type: 'CAPITAL_VERIFIED'; actorId: string; amountFen: number }
+  | { type: 'REQUEST_ACCEPTANCE'; actorId: string }
+  | { type: 'RECTIFIED'; actorId: string }
+  | { type: 'HANDED_OVER'; actorId: string; date: string }
+  | { type: 'EVALUATION_DUE' }
+  | { type: 'EVALUATED'; actorId: string; grade: TGrade }
+  | { type: 'RECTIFICATION_DUE' };
 
 export const LIFECYCLE_STAGES = [
   'PROPOSED',
@@ -33,7 +47,16 @@ export const LIFECYCLE_STAGES = [
   'COUNTY_JOINT_REVIEW',
   'COUNTY_APPROVAL',
   'IN_POOL',
-  'FUNDED',
+  'IMPLEMENTATION',
+  'ACCEPTANCE',
+  'ACCEPTANCE_RECTIFICATION',
+  'ACCEPTANCE_PUBLICITY',
+  'ASSET_HANDOVER',
+  'OPERATION',
+  'EVALUATION',
+  'RECTIFICATION',
+  'REPLACEMENT_REVIEW',
+  'CLOSED',
   'RETURNED',
   'REJECTED',
   'WITHDRAWN',
@@ -41,9 +64,9 @@ export const LIFECYCLE_STAGES = [
 export type TLifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 
 /** The stages that run an approval step, and the publicity stages (timers). */
-export const REVIEW_STAGES = ['TOWNSHIP_REVIEW', 'COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL'] as const;
+export const REVIEW_STAGES = ['TOWNSHIP_REVIEW', 'COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL', 'ACCEPTANCE', 'EVALUATION', 'REPLACEMENT_REVIEW'] as const;
 export type TReviewStage = (typeof REVIEW_STAGES)[number];
-export const PUBLICITY_STAGES = ['VILLAGE_PUBLICITY', 'TOWNSHIP_PUBLICITY'] as const;
+export const PUBLICITY_STAGES = ['VILLAGE_PUBLICITY', 'TOWNSHIP_PUBLICITY', 'ACCEPTANCE_PUBLICITY'] as const;
 export type TPublicityStage = (typeof PUBLICITY_STAGES)[number];
 
 export interface TLifecycleContext {
@@ -56,6 +79,21 @@ export interface TLifecycleContext {
   returnedFrom: TReviewStage | TPublicityStage | null;
   objection: { actorId: string; text: string } | null;
   allocation: { actorId: string; fiscalYear: number; amountFen: number } | null;
+  /** Highest progress percent verified by the supervising department (never goes down). */
+  verifiedProgressPercent: number;
+  /** Own capital (自筹) whose arrival was verified. */
+  ownCapitalInvestedFen: number;
+  /** Completion inspections that failed; past `maxReinspections` the leading group decides. */
+  failedInspections: number;
+  maxReinspections: number;
+  acceptancePassed: boolean;
+  handoverDate: string | null;
+  /** Evaluations so far and the latest grade. */
+  evaluations: number;
+  latestGrade: TGrade | null;
+  /** True from a 差 grade until an evaluation that is not 差: a second 差 goes to replacement. */
+  inRectification: boolean;
+  closedReason: 'REPLACED' | null;
 }
 
 /** A review stage: the events its approval step reports (approve moves on to `next`). */
@@ -69,11 +107,19 @@ const reviewStage = <S extends TReviewStage, N extends TLifecycleStage>(stage: S
     },
   }) as const;
 
+export interface TLifecycleInput {
+  projectId: string;
+  proposerId: string;
+  budgetFen?: number;
+  /** The county's bound on re-inspections (ZAcceptanceSettings), default 3. */
+  maxReinspections?: number;
+}
+
 export const lifecycleMachine = setup({
   types: {
     context: {} as TLifecycleContext,
     events: {} as TLifecycleEvent,
-    input: {} as { projectId: string; proposerId: string; budgetFen?: number },
+    input: {} as TLifecycleInput,
   },
   guards: {
     // Separation of duties (domain.md §1): nobody approves a project they proposed.
@@ -82,12 +128,30 @@ export const lifecycleMachine = setup({
     withinBudget: ({ context, event }) =>
       event.type === 'ALLOCATE' && Number.isInteger(event.amountFen) && event.amountFen > 0 && event.amountFen <= context.budgetFen,
     from: ({ context }, params: { stage: TLifecycleContext['returnedFrom'] }) => context.returnedFrom === params.stage,
+    beforeFunding: ({ context }) => context.allocation === null,
+    fullyBuilt: ({ context }) => context.verifiedProgressPercent === 100,
+    reinspectionLeft: ({ context }) => context.failedInspections < context.maxReinspections,
+    poorAgain: ({ context, event }) => event.type === 'EVALUATED' && event.grade === 'POOR' && context.inRectification,
+    poor: ({ event }) => event.type === 'EVALUATED' && event.grade === 'POOR',
+    validProgress: ({ context, event }) =>
+      event.type === 'PROGRESS_VERIFIED' && Number.isInteger(event.percent) && event.percent >= context.verifiedProgressPercent && event.percent <= 100,
+    positiveCapital: ({ event }) => event.type === 'CAPITAL_VERIFIED' && Number.isSafeInteger(event.amountFen) && event.amountFen > 0,
   },
   actions: {
     nextRound: assign({ reviewRound: ({ context }) => context.reviewRound + 1 }),
     returnedFrom: assign((_, params: { stage: TReviewStage | TPublicityStage }) => ({ returnedFrom: params.stage })),
     clearObjection: assign({ objection: () => null }),
     recordObjection: assign({ objection: ({ event }) => (event.type === 'OBJECTION' ? { actorId: event.actorId, text: event.text } : null) }),
+    recordProgress: assign({ verifiedProgressPercent: ({ context, event }) => (event.type === 'PROGRESS_VERIFIED' ? event.percent : context.verifiedProgressPercent) }),
+    recordCapital: assign({ ownCapitalInvestedFen: ({ context, event }) => context.ownCapitalInvestedFen + (event.type === 'CAPITAL_VERIFIED' ? event.amountFen : 0) }),
+    failedInspection: assign({ failedInspections: ({ context }) => context.failedInspections + 1 }),
+    acceptancePassed: assign({ acceptancePassed: () => true }),
+    recordHandover: assign({ handoverDate: ({ context, event }) => (event.type === 'HANDED_OVER' ? event.date : context.handoverDate) }),
+    recordGrade: assign(({ context, event }) =>
+      event.type === 'EVALUATED' ? { latestGrade: event.grade, evaluations: context.evaluations + 1, inRectification: event.grade === 'POOR' } : {},
+    ),
+    replaced: assign({ closedReason: () => 'REPLACED' as const }),
+    stillRectifying: assign({ inRectification: () => true }),
     recordAllocation: assign({
       allocation: ({ event }) => (event.type === 'ALLOCATE' ? { actorId: event.actorId, fiscalYear: event.fiscalYear, amountFen: event.amountFen } : null),
     }),
@@ -102,6 +166,16 @@ export const lifecycleMachine = setup({
     returnedFrom: null,
     objection: null,
     allocation: null,
+    verifiedProgressPercent: 0,
+    ownCapitalInvestedFen: 0,
+    failedInspections: 0,
+    maxReinspections: input.maxReinspections ?? 3,
+    acceptancePassed: false,
+    handoverDate: null,
+    evaluations: 0,
+    latestGrade: null,
+    inRectification: false,
+    closedReason: null,
   }),
   initial: 'PROPOSED',
   states: {
@@ -126,10 +200,59 @@ export const lifecycleMachine = setup({
     IN_POOL: {
       on: {
         ALLOCATE: {
-          target: 'FUNDED',
+          target: 'IMPLEMENTATION',
           guard: 'withinBudget',
           actions: 'recordAllocation',
         },
+      },
+    },
+    // 实施: progress and own capital accumulate (payments run beside the stage, in the workflow);
+    // acceptance may be requested once the supervising department verified 100%.
+    IMPLEMENTATION: {
+      on: {
+        PROGRESS_VERIFIED: { guard: 'validProgress', actions: 'recordProgress' },
+        CAPITAL_VERIFIED: { guard: 'positiveCapital', actions: 'recordCapital' },
+        REQUEST_ACCEPTANCE: { target: 'ACCEPTANCE', guard: 'fullyBuilt' },
+      },
+    },
+    // 竣工验收 by the joint team (an approval step). Returned: the village supplements the file and
+    // resubmits to the same inspection. Failed: rectify and re-inspect, at most maxReinspections
+    // times; after that the leading group decides (escalation), which may replace the project.
+    ACCEPTANCE: {
+      on: {
+        APPROVE: { target: 'ACCEPTANCE_PUBLICITY', actions: 'acceptancePassed' },
+        RETURN: { target: 'RETURNED', actions: { type: 'returnedFrom', params: { stage: 'ACCEPTANCE' } } },
+        REJECT: [
+          { target: 'ACCEPTANCE_RECTIFICATION', guard: 'reinspectionLeft', actions: 'failedInspection' },
+          { target: 'REPLACEMENT_REVIEW', actions: 'failedInspection' },
+        ],
+      },
+    },
+    ACCEPTANCE_RECTIFICATION: { on: { RECTIFIED: { target: 'ACCEPTANCE' } } },
+    ACCEPTANCE_PUBLICITY: { on: { PUBLICITY_ENDED: { target: 'ASSET_HANDOVER' } } },
+    ASSET_HANDOVER: { on: { HANDED_OVER: { target: 'OPERATION', actions: 'recordHandover' } } },
+    OPERATION: { on: { EVALUATION_DUE: { target: 'EVALUATION' } } },
+    // 绩效评价: the evaluator's scored indicators go through an approval step; the approved grade
+    // decides. A rejected evaluation is redone (the evaluator submits again, a new step round).
+    EVALUATION: {
+      on: {
+        EVALUATED: [
+          { target: 'REPLACEMENT_REVIEW', guard: 'poorAgain', actions: 'recordGrade' },
+          { target: 'RECTIFICATION', guard: 'poor', actions: 'recordGrade' },
+          { target: 'OPERATION', actions: 'recordGrade' },
+        ],
+        RETURN: { target: 'RETURNED', actions: { type: 'returnedFrom', params: { stage: 'EVALUATION' } } },
+      },
+    },
+    // 整治: a plan with a deadline; at the deadline the project is evaluated again.
+    RECTIFICATION: { on: { RECTIFICATION_DUE: { target: 'EVALUATION' } } },
+    // 调换: the leading group replaces the project (remaining funds and assets go to a pool
+    // project) or, rejecting the replacement, grants another rectification round.
+    REPLACEMENT_REVIEW: {
+      on: {
+        APPROVE: { target: 'CLOSED', guard: 'notTheProposer', actions: 'replaced' },
+        REJECT: { target: 'RECTIFICATION', actions: 'stillRectifying' },
+        RETURN: { target: 'RETURNED', actions: { type: 'returnedFrom', params: { stage: 'REPLACEMENT_REVIEW' } } },
       },
     },
     RETURNED: {
@@ -139,14 +262,18 @@ export const lifecycleMachine = setup({
           { target: 'TOWNSHIP_REVIEW', guard: { type: 'from', params: { stage: 'TOWNSHIP_REVIEW' } } },
           { target: 'COUNTY_JOINT_REVIEW', guard: { type: 'from', params: { stage: 'COUNTY_JOINT_REVIEW' } } },
           { target: 'COUNTY_APPROVAL', guard: { type: 'from', params: { stage: 'COUNTY_APPROVAL' } } },
+          { target: 'ACCEPTANCE', guard: { type: 'from', params: { stage: 'ACCEPTANCE' } } },
+          { target: 'EVALUATION', guard: { type: 'from', params: { stage: 'EVALUATION' } } },
+          { target: 'REPLACEMENT_REVIEW', guard: { type: 'from', params: { stage: 'REPLACEMENT_REVIEW' } } },
           // A revised proposal is posted again; after a township-publicity objection, a new review round.
           { target: 'VILLAGE_PUBLICITY', guard: { type: 'from', params: { stage: 'VILLAGE_PUBLICITY' } } },
           { target: 'TOWNSHIP_REVIEW', guard: { type: 'from', params: { stage: 'TOWNSHIP_PUBLICITY' } }, actions: 'nextRound' },
         ],
-        WITHDRAW: { target: 'WITHDRAWN', guard: 'isTheProposer' },
+        // A funded project cannot be withdrawn: the money is committed.
+        WITHDRAW: { target: 'WITHDRAWN', guard: and(['isTheProposer', 'beforeFunding']) },
       },
     },
-    FUNDED: { type: 'final' },
+    CLOSED: { type: 'final' },
     REJECTED: { type: 'final' },
     WITHDRAWN: { type: 'final' },
   },

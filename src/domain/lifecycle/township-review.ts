@@ -14,6 +14,9 @@ export const REVIEW_STEP_IDS: Record<TReviewStage, string> = {
   TOWNSHIP_REVIEW: TOWNSHIP_REVIEW_STEP_ID,
   COUNTY_JOINT_REVIEW: COUNTY_JOINT_REVIEW_STEP_ID,
   COUNTY_APPROVAL: COUNTY_APPROVAL_STEP_ID,
+  ACCEPTANCE: 'acceptance',
+  EVALUATION: 'evaluation',
+  REPLACEMENT_REVIEW: 'replacement-review',
 };
 
 /** Where each review stage goes when its step approves. */
@@ -21,6 +24,20 @@ const NEXT_STAGE: Record<TReviewStage, TLifecycleStage> = {
   TOWNSHIP_REVIEW: 'TOWNSHIP_PUBLICITY',
   COUNTY_JOINT_REVIEW: 'COUNTY_APPROVAL',
   COUNTY_APPROVAL: 'IN_POOL',
+  ACCEPTANCE: 'ACCEPTANCE_PUBLICITY',
+  // The grade decides (operation, rectification or replacement); the record says OPERATION.
+  EVALUATION: 'OPERATION',
+  REPLACEMENT_REVIEW: 'CLOSED',
+};
+
+/** What a rejection means per stage: final before funding, a failed inspection or a redo after. */
+const REJECTED_STAGE: Record<TReviewStage, TLifecycleStage> = {
+  TOWNSHIP_REVIEW: 'REJECTED',
+  COUNTY_JOINT_REVIEW: 'REJECTED',
+  COUNTY_APPROVAL: 'REJECTED',
+  ACCEPTANCE: 'ACCEPTANCE_RECTIFICATION',
+  EVALUATION: 'EVALUATION',
+  REPLACEMENT_REVIEW: 'RECTIFICATION',
 };
 
 /**
@@ -59,8 +76,11 @@ export function reviewStep(
     township,
     village,
     timing = DEFAULT_COUNTY_SETTINGS.approvalTiming,
+    applicantId = proposerId,
   }: {
     proposerId: string;
+    /** Who applies for this step (default the proposer; an evaluation: the evaluator). */
+    applicantId?: string;
     county?: TOrgRef;
     township: TOrgRef;
     village: TOrgRef;
@@ -75,12 +95,17 @@ export function reviewStep(
       ? [roleSlot('TOWNSHIP_REVIEWER', township)]
       : stage === 'COUNTY_JOINT_REVIEW'
         ? [roleSlot('COUNTY_AGRICULTURE', countyRef), roleSlot('COUNTY_FINANCE', countyRef)]
-        : [roleSlot('COUNTY_LEADING_GROUP', countyRef)];
+        : stage === 'ACCEPTANCE'
+          ? // 联合验收: agriculture, finance and the third-party inspector all sign.
+            [roleSlot('COUNTY_AGRICULTURE', countyRef), roleSlot('COUNTY_FINANCE', countyRef), roleSlot('EXPERT', countyRef)]
+          : [roleSlot('COUNTY_LEADING_GROUP', countyRef)];
+  // An evaluation returned for revision goes back to the evaluator's bureau, not the village.
+  const resubmitTo = stage === 'EVALUATION' ? { role: 'COUNTY_AGRICULTURE' as TRole, org: countyRef } : { role: revise.candidateRole, org: village };
   const config: TApprovalStepConfigInput = {
     stepId: REVIEW_STEP_IDS[stage],
-    mode: stage === 'COUNTY_JOINT_REVIEW' ? 'COUNTERSIGN' : 'SEQUENTIAL',
+    mode: stage === 'COUNTY_JOINT_REVIEW' || stage === 'ACCEPTANCE' ? 'COUNTERSIGN' : 'SEQUENTIAL',
     candidates,
-    applicantId: proposerId,
+    applicantId,
     dueAfterMs: timing.escalateAfterHours * HOUR_MS,
     remindBeforeMs: (timing.escalateAfterHours - timing.reminderAfterHours) * HOUR_MS,
     urgeIntervalMs: timing.urgeIntervalHours * HOUR_MS,
@@ -89,7 +114,7 @@ export function reviewStep(
     pending: stage,
     returned: 'RETURNED',
     approved: NEXT_STAGE[stage],
-    rejected: 'REJECTED',
+    rejected: REJECTED_STAGE[stage],
     withdrawn: 'WITHDRAWN',
   };
   return {
@@ -99,9 +124,9 @@ export function reviewStep(
     resubmitTask: {
       kind: revise.kind,
       title: revise.titleZh,
-      candidateRole: revise.candidateRole as TRole,
-      candidateOrgUnitId: village.id,
-      candidateOrgPath: village.path,
+      candidateRole: resubmitTo.role,
+      candidateOrgUnitId: resubmitTo.org.id,
+      candidateOrgPath: resubmitTo.org.path,
     },
     stageByPhase,
   };

@@ -6,7 +6,16 @@ import { z } from 'zod';
  * dates, not instants; the caller converts its clock instant to the Shanghai date once, and the
  * policies stay free of time zones and of any clock.
  */
-export const ZCalendarDate = z.iso.date();
+// A plain regex plus a round-trip check rather than `z.iso.date()`: the Temporal workflow sandbox
+// (which runs these policies) rejects every string with `z.iso.date()` ("expected date").
+export const ZCalendarDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine((date) => {
+    const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+    const d = new Date(Date.UTC(year, month - 1, day));
+    return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day;
+  }, 'must be a real calendar date');
 export type TCalendarDate = z.infer<typeof ZCalendarDate>;
 
 const MS_PER_DAY = 86_400_000;

@@ -74,6 +74,8 @@ export const ZAcceptanceSettings = z
   .strictObject({
     /** Failed re-inspections allowed before the case is escalated. */
     maxReinspections: z.int().min(0).max(20).default(3),
+    /** Days the implementer has to fix a failed inspection's findings before it is overdue. */
+    rectificationDays: days(30, 1),
   })
   .prefault({});
 

@@ -15,8 +15,8 @@ import { allocateFundsUpdate, lodgeObjectionUpdate, projectStateQuery, projectWo
 
 export const ZCreateProjectBody = z.intersection(ZProposal, z.object({ requestId: z.string().trim().min(8).max(100) }));
 
-const ZProjectParams = z.object({ id: z.string().min(1).max(64) });
-const ZRequestId = z.string().trim().min(8).max(100);
+export const ZProjectParams = z.object({ id: z.string().min(1).max(64) });
+export const ZRequestId = z.string().trim().min(8).max(100);
 export const ZObjectionBody = z.object({ text: z.string().trim().min(1).max(2000), requestId: ZRequestId });
 export const ZFundingBody = z.object({
   fiscalYear: z.number().int().min(2000).max(2100),
@@ -30,12 +30,13 @@ function projectIdFor(actorId: string, requestId: string): string {
 }
 
 /** Who may read a project: any role granted at or above its village. */
-function canSee(actor: TActor, orgPath: string): boolean {
+export function canSee(actor: TActor, orgPath: string): boolean {
   return actor.roles.some((g) => orgPath.startsWith(g.orgPath));
 }
 
+/** Money columns are BigInt fen in the database; JSON carries them as numbers (safe integers). */
 export function serializeProject(p: { budgetFen: bigint } & Record<string, unknown>) {
-  return { ...p, budgetFen: Number(p.budgetFen) };
+  return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])) as Record<string, unknown> & { budgetFen: number };
 }
 
 export async function projectRoutes(app: FastifyInstance, { prisma, temporal, config, countySettings }: TAppDeps) {
@@ -73,6 +74,9 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
       village: { id: village.id, name: village.name, path: village.path },
       // Production: the county defaults (10 + 10 days); tests may shorten them to 0 (skipped).
       publicity: { ...DEFAULT_COUNTY_SETTINGS.publicity, ...countySettings?.publicity },
+      // The county's settings as of the start: the project keeps the rules it was approved under.
+      // (Publicity days travel in `publicity`, which may be 0 in tests and demos; settings never are.)
+      ...(countySettings ? { settings: { ...countySettings, publicity: undefined } } : {}),
     };
     try {
       const registered = await temporal.workflow.executeUpdateWithStart(registerProjectUpdate, {
@@ -184,7 +188,7 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
     const earlier = await prisma.fundAllocation.findUnique({ where: { requestId: req.body.requestId } });
     if (earlier) {
       if (earlier.projectId !== project.id) throw new AppError('DUPLICATE_REQUEST', 'this requestId was already used', [{ path: 'body.requestId', message: 'reused' }]);
-      return reply.code(200).send({ requestId: earlier.requestId, projectId: project.id, fiscalYear: earlier.fiscalYear, amountFen: Number(earlier.amountFen), stageAfter: 'FUNDED', replayed: true });
+      return reply.code(200).send({ requestId: earlier.requestId, projectId: project.id, fiscalYear: earlier.fiscalYear, amountFen: Number(earlier.amountFen), stageAfter: 'IMPLEMENTATION', replayed: true });
     }
     if (BigInt(req.body.amountFen) > project.budgetFen) {
       throw new AppError('VALIDATION_FAILED', `the amount exceeds the approved budget of ${formatFen(Number(project.budgetFen))}`, [{ path: 'body.amountFen', message: 'exceeds the budget' }]);

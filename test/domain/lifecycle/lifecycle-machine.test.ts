@@ -14,7 +14,7 @@ function run(...events: TLifecycleEvent[]) {
 }
 
 describe('lifecycle machine (pure)', () => {
-  it('moves proposal → village publicity → township review → township publicity → county review → approval → pool → funded', () => {
+  it('moves proposal → village publicity → township review → township publicity → county review → approval → pool → implementation', () => {
     let [s] = initialTransition(lifecycleMachine, input);
     expect(s.value).toBe('PROPOSED');
     const expected: Array<[TLifecycleEvent, string]> = [
@@ -24,7 +24,7 @@ describe('lifecycle machine (pure)', () => {
       [ENDED, 'COUNTY_JOINT_REVIEW'],
       [{ type: 'APPROVE', actorId: 'agri' }, 'COUNTY_APPROVAL'],
       [{ type: 'APPROVE', actorId: 'leader' }, 'IN_POOL'],
-      [{ type: 'ALLOCATE', actorId: 'finance', fiscalYear: 2027, amountFen: 1_000 }, 'FUNDED'],
+      [{ type: 'ALLOCATE', actorId: 'finance', fiscalYear: 2027, amountFen: 1_000 }, 'IMPLEMENTATION'],
     ];
     for (const [event, stage] of expected) {
       [s] = transition(lifecycleMachine, s, event);
@@ -32,7 +32,7 @@ describe('lifecycle machine (pure)', () => {
     }
     expect(s.context.reviewRound).toBe(1);
     expect(s.context.allocation).toEqual({ actorId: 'finance', fiscalYear: 2027, amountFen: 1_000 });
-    expect(s.status).toBe('done');
+    expect(s.status).toBe('active');
   });
 
   it('an objection during a publicity period returns the project; resubmission posts it again', () => {
@@ -93,11 +93,74 @@ describe('lifecycle machine (pure)', () => {
     expect(s.can(ENDED)).toBe(false);
   });
 
+  const FUNDED: TLifecycleEvent[] = [{ type: 'SUBMIT' }, ENDED, APPROVE, ENDED, APPROVE, APPROVE, { type: 'ALLOCATE', actorId: 'finance', fiscalYear: 2027, amountFen: 1_000 }];
+  const BUILT: TLifecycleEvent[] = [...FUNDED, { type: 'PROGRESS_VERIFIED', actorId: 'agri', percent: 100 }];
+  const OPERATING: TLifecycleEvent[] = [...BUILT, { type: 'REQUEST_ACCEPTANCE', actorId: 'proposer' }, { type: 'APPROVE', actorId: 'agri' }, ENDED, { type: 'HANDED_OVER', actorId: 'proposer', date: '2028-06-01' }];
+  const graded = (grade: 'EXCELLENT' | 'GOOD' | 'FAIR' | 'POOR'): TLifecycleEvent[] => [{ type: 'EVALUATION_DUE' }, { type: 'EVALUATED', actorId: 'leader', grade }];
+
+  it('after funding: implementation → acceptance → publicity → handover → operation, evaluations in between', () => {
+    let s = run(...FUNDED);
+    expect(s.value).toBe('IMPLEMENTATION');
+    // Acceptance needs 100% verified progress; progress never goes down.
+    expect(s.can({ type: 'REQUEST_ACCEPTANCE', actorId: 'proposer' })).toBe(false);
+    [s] = transition(lifecycleMachine, s, { type: 'PROGRESS_VERIFIED', actorId: 'agri', percent: 60 });
+    expect(s.can({ type: 'PROGRESS_VERIFIED', actorId: 'agri', percent: 50 })).toBe(false);
+    expect(s.can({ type: 'PROGRESS_VERIFIED', actorId: 'agri', percent: 101 })).toBe(false);
+    [s] = transition(lifecycleMachine, s, { type: 'CAPITAL_VERIFIED', actorId: 'finance', amountFen: 300 });
+    [s] = transition(lifecycleMachine, s, { type: 'CAPITAL_VERIFIED', actorId: 'finance', amountFen: 200 });
+    expect(s.context).toMatchObject({ verifiedProgressPercent: 60, ownCapitalInvestedFen: 500 });
+    s = run(...OPERATING);
+    expect(s.value).toBe('OPERATION');
+    expect(s.context).toMatchObject({ acceptancePassed: true, handoverDate: '2028-06-01', failedInspections: 0 });
+    s = run(...OPERATING, ...graded('GOOD'));
+    expect(s.value).toBe('OPERATION');
+    expect(s.context).toMatchObject({ latestGrade: 'GOOD', evaluations: 1, inRectification: false });
+    // A funded project is not withdrawn, even when returned.
+    const returned = run(...BUILT, { type: 'REQUEST_ACCEPTANCE', actorId: 'proposer' }, { type: 'RETURN', actorId: 'agri', reason: '补充资料' });
+    expect(returned.value).toBe('RETURNED');
+    expect(returned.can({ type: 'WITHDRAW', actorId: 'proposer' })).toBe(false);
+    expect(transition(lifecycleMachine, returned, { type: 'RESUBMIT', actorId: 'proposer' })[0].value).toBe('ACCEPTANCE');
+  });
+
+  it('a failed inspection opens rectification and re-inspection, at most maxReinspections times, then the leading group decides', () => {
+    const fail: TLifecycleEvent = { type: 'REJECT', actorId: 'agri', reason: '质量不达标' };
+    const fix: TLifecycleEvent = { type: 'RECTIFIED', actorId: 'proposer' };
+    let [s] = initialTransition(lifecycleMachine, { ...input, maxReinspections: 2 });
+    for (const e of [...BUILT, { type: 'REQUEST_ACCEPTANCE', actorId: 'proposer' } as TLifecycleEvent]) [s] = transition(lifecycleMachine, s, e);
+    const stages: string[] = [];
+    for (const e of [fail, fix, fail, fix, fail]) {
+      [s] = transition(lifecycleMachine, s, e);
+      stages.push(String(s.value));
+    }
+    expect(stages).toEqual(['ACCEPTANCE_RECTIFICATION', 'ACCEPTANCE', 'ACCEPTANCE_RECTIFICATION', 'ACCEPTANCE', 'REPLACEMENT_REVIEW']);
+    expect(s.context.failedInspections).toBe(3);
+  });
+
+  it('差 → rectification → re-evaluation; a second 差 goes to replacement; replacement closes, a refusal grants another round', () => {
+    let s = run(...OPERATING, ...graded('POOR'));
+    expect(s.value).toBe('RECTIFICATION');
+    expect(s.context.inRectification).toBe(true);
+    [s] = transition(lifecycleMachine, s, { type: 'RECTIFICATION_DUE' });
+    expect(s.value).toBe('EVALUATION');
+    // A re-evaluation that is not 差 ends the rectification.
+    expect(transition(lifecycleMachine, s, { type: 'EVALUATED', actorId: 'leader', grade: 'FAIR' })[0].context.inRectification).toBe(false);
+    [s] = transition(lifecycleMachine, s, { type: 'EVALUATED', actorId: 'leader', grade: 'POOR' });
+    expect(s.value).toBe('REPLACEMENT_REVIEW');
+    const kept = transition(lifecycleMachine, s, { type: 'REJECT', actorId: 'leader', reason: '再给一次机会' })[0];
+    expect(kept.value).toBe('RECTIFICATION');
+    expect(s.can({ type: 'APPROVE', actorId: 'proposer' })).toBe(false);
+    [s] = transition(lifecycleMachine, s, { type: 'APPROVE', actorId: 'leader' });
+    expect(s.value).toBe('CLOSED');
+    expect(s.context.closedReason).toBe('REPLACED');
+    expect(s.status).toBe('done');
+  });
+
   it('xstate/graph reaches every state', () => {
     const paths = getShortestPaths(lifecycleMachine, {
       input,
       // Rounds count up forever; states are told apart by value and where a return came from.
-      serializeState: (state) => JSON.stringify([state.value, state.context.returnedFrom]),
+      serializeState: (state) =>
+        JSON.stringify([state.value, state.context.returnedFrom, state.context.verifiedProgressPercent, state.context.inRectification, state.context.failedInspections, state.context.allocation !== null]),
       events: [
         { type: 'SUBMIT' },
         ENDED,
@@ -108,6 +171,15 @@ describe('lifecycle machine (pure)', () => {
         { type: 'REJECT', actorId: 'reviewer', reason: 'r' },
         { type: 'WITHDRAW', actorId: 'proposer' },
         { type: 'ALLOCATE', actorId: 'finance', fiscalYear: 2027, amountFen: 500 },
+        { type: 'PROGRESS_VERIFIED', actorId: 'agri', percent: 100 },
+        { type: 'CAPITAL_VERIFIED', actorId: 'finance', amountFen: 100 },
+        { type: 'REQUEST_ACCEPTANCE', actorId: 'proposer' },
+        { type: 'RECTIFIED', actorId: 'proposer' },
+        { type: 'HANDED_OVER', actorId: 'proposer', date: '2028-06-01' },
+        { type: 'EVALUATION_DUE' },
+        { type: 'EVALUATED', actorId: 'leader', grade: 'GOOD' },
+        { type: 'EVALUATED', actorId: 'leader', grade: 'POOR' },
+        { type: 'RECTIFICATION_DUE' },
       ],
     });
     const reached = new Set(paths.map((p) => String(p.state.value)));

@@ -1,0 +1,86 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../domain/errors';
+import { ZProjectCommand } from '../../domain/lifecycle/project-commands';
+import { requireActor } from '../auth-guard';
+import type { TAppDeps } from '../context';
+import { projectActUpdate } from '../../../workflows/shared';
+import { canSee, ZProjectParams, ZRequestId } from './projects';
+
+export const ZProjectActionBody = z.object({ requestId: ZRequestId, command: ZProjectCommand });
+
+/** BigInt fen columns as numbers, dates as ISO strings (JSON has neither BigInt nor Date). */
+const plain = <T extends object>(row: T) =>
+  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.toISOString() : v]));
+
+/**
+ * A funded project's facts (domain.md §2.7–2.14): one route takes every command (progress,
+ * capital, payments, acceptance, assets, income, defects, evaluations, rectification plans,
+ * replacement proposals) and the workflow decides; one route reads the records it keeps.
+ */
+export async function projectActionRoutes(app: FastifyInstance, { prisma, temporal }: TAppDeps) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  const visibleProject = async (actorRoles: Parameters<typeof canSee>[0], id: string) => {
+    const project = await prisma.project.findUnique({ where: { id } });
+    if (!project || !canSee(actorRoles, project.orgPath)) throw new AppError('NOT_FOUND', `no project ${id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
+    return project;
+  };
+
+  r.post('/api/projects/:id/actions', {
+    schema: {
+      tags: ['projects'],
+      summary: 'Act on a funded project: progress, own capital, payment request, acceptance, assets, handover, income, defect, evaluation, rectification plan, replacement',
+      params: ZProjectParams,
+      body: ZProjectActionBody,
+    },
+  }, async (req, reply) => {
+    const actor = requireActor(req);
+    const project = await visibleProject(actor, req.params.id);
+    const result = await temporal.workflow.getHandle(project.workflowId).executeUpdate(projectActUpdate, {
+      args: [{ requestId: req.body.requestId, actor, command: req.body.command }],
+      updateId: `act-${req.body.requestId}`.slice(0, 200),
+    });
+    return reply.code(201).send(result);
+  });
+
+  r.get('/api/projects/:id/records', {
+    schema: { tags: ['projects'], summary: 'Reports, payments (with invoices and risk flags), acceptance, assets, income, evaluations, rectifications, links', params: ZProjectParams },
+  }, async (req) => {
+    const actor = requireActor(req);
+    const project = await visibleProject(actor, req.params.id);
+    const where = { projectId: project.id };
+    const [reports, payments, acceptances, assets, income, evaluations, rectifications, allocations] = await Promise.all([
+      prisma.progressReport.findMany({ where, orderBy: { reportedAt: 'asc' } }),
+      prisma.payment.findMany({ where, orderBy: { seq: 'asc' }, include: { invoices: true, riskFlags: true } }),
+      prisma.acceptance.findMany({ where, orderBy: { round: 'asc' } }),
+      prisma.asset.findMany({ where, orderBy: { registeredAt: 'asc' } }),
+      prisma.incomeRecord.findMany({ where, orderBy: { period: 'asc' } }),
+      prisma.evaluation.findMany({ where, orderBy: { seq: 'asc' } }),
+      prisma.rectification.findMany({ where, orderBy: { openedAt: 'asc' } }),
+      prisma.fundAllocation.findMany({ where, orderBy: { createdAt: 'asc' } }),
+    ]);
+    const paid = payments.filter((p) => p.status === 'PAID');
+    return {
+      projectId: project.id,
+      stage: project.stage,
+      money: {
+        budgetFen: Number(project.budgetFen),
+        allocatedFen: allocations.reduce((s, a) => s + Number(a.amountFen), 0),
+        disbursedFen: Number(project.disbursedFen),
+        paidByTranche: Object.fromEntries(['START', 'SUBSTANTIAL_COMPLETION', 'ACCEPTANCE', 'RETENTION'].map((t) => [t, paid.filter((p) => p.tranche === t).reduce((s, p) => s + Number(p.amountFen), 0)])),
+      },
+      latestGrade: project.latestGrade,
+      replacedByProjectId: project.replacedByProjectId,
+      replacesProjectId: project.replacesProjectId,
+      reports: reports.map(plain),
+      payments: payments.map((p) => ({ ...plain(p), invoices: p.invoices.map(plain), riskFlags: p.riskFlags.map(plain) })),
+      acceptances: acceptances.map(plain),
+      assets: assets.map(plain),
+      income: income.map(plain),
+      evaluations: evaluations.map(plain),
+      rectifications: rectifications.map(plain),
+    };
+  });
+}

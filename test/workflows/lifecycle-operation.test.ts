@@ -1,0 +1,299 @@
+import crypto from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { TActor } from '../../src/domain/actor';
+import type { TProjectCommand, TProjectCommandInput } from '../../src/domain/lifecycle/project-commands';
+import type { TEvaluationIndicators } from '../../src/domain/policies/evaluation-scoring';
+import type { projectLifecycle } from '../../workflows/project-lifecycle';
+import {
+  allocateFundsUpdate,
+  approvalActUpdate,
+  projectActUpdate,
+  projectStateQuery,
+  type TProjectLifecycleInput,
+} from '../../workflows/shared';
+import { sampleProposal } from '../support/stack';
+import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
+
+/**
+ * One project over three simulated years on the time-skipping server, from proposal to its
+ * replacement: every stage, every payment and risk check, the records and the money at each step.
+ */
+const DAY = 24 * 60 * 60 * 1000;
+let s: TTimeSkippingStack;
+
+const COUNTY = '/c-qingshan/';
+const TOWNSHIP = '/c-qingshan/t-hexi/';
+const VILLAGE = '/c-qingshan/t-hexi/v-taoyuan/';
+const actor = (userId: string, role: TActor['roles'][number]['role'], orgUnitId: string, orgPath: string): TActor => ({ userId, roles: [{ role, orgUnitId, orgPath }] });
+const proposer = actor('u-village', 'VILLAGE_COMMITTEE', 'v-taoyuan', VILLAGE);
+const implementer = actor('u-impl', 'IMPLEMENTER', 'v-taoyuan', VILLAGE);
+const township = actor('u-township', 'TOWNSHIP_REVIEWER', 't-hexi', TOWNSHIP);
+const agri = actor('u-agri', 'COUNTY_AGRICULTURE', 'c-qingshan', COUNTY);
+const finance = actor('u-finance', 'COUNTY_FINANCE', 'c-qingshan', COUNTY);
+const leader = actor('u-leader', 'COUNTY_LEADING_GROUP', 'c-qingshan', COUNTY);
+const expert = actor('u-expert', 'EXPERT', 'c-qingshan', COUNTY);
+const BY_ROLE: Record<string, TActor> = { TOWNSHIP_REVIEWER: township, COUNTY_AGRICULTURE: agri, COUNTY_FINANCE: finance, COUNTY_LEADING_GROUP: leader, EXPERT: expert };
+
+const sha = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+const INVOICE_A = { number: '3300 2024 0001', sha256: sha('invoice-a') };
+
+beforeAll(async () => {
+  s = await startTimeSkippingStack('operation');
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+type THandle = WorkflowHandle<typeof projectLifecycle>;
+
+async function startProject(name: string) {
+  const projectId = `op-${crypto.randomBytes(5).toString('hex')}`;
+  const input: TProjectLifecycleInput = {
+    projectId,
+    requestId: `req-${projectId}`,
+    proposal: sampleProposal({ name, fiscalYear: 2027 }) as TProjectLifecycleInput['proposal'],
+    proposer,
+    county: { id: 'c-qingshan', name: '青山县', path: COUNTY },
+    township: { id: 't-hexi', name: '河西镇', path: TOWNSHIP },
+    village: { id: 'v-taoyuan', name: '桃源村', path: VILLAGE },
+  };
+  const handle = await s.env.client.workflow.start<typeof projectLifecycle>('projectLifecycle', { workflowId: `project-${projectId}`, taskQueue: s.taskQueue, args: [input] });
+  return { projectId, handle };
+}
+
+const project = (projectId: string) => s.db.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
+const stageOf = async (projectId: string) => (await project(projectId)).stage;
+const pending = (projectId: string, kind?: string) => s.db.prisma.task.findMany({ where: { projectId, status: 'PENDING', ...(kind ? { kind } : {}) }, orderBy: { id: 'asc' } });
+
+/** Waits for the pending task of a kind (and role) to appear, then returns it. */
+async function taskOf(projectId: string, kind: string, role?: string) {
+  await expect.poll(async () => (await pending(projectId, kind)).filter((t) => !role || t.candidateRole === role).length, { timeout: 20_000 }).toBeGreaterThan(0);
+  return (await pending(projectId, kind)).find((t) => !role || t.candidateRole === role)!;
+}
+
+async function decide(taskId: string, who: TActor, action: { type: 'APPROVE' } | { type: 'REJECT'; reason: string } | { type: 'RESUBMIT' }) {
+  const task = await s.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } });
+  return s.env.client.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
+    args: [{ requestId: `req-${crypto.randomUUID()}`, taskId, actor: who, action, comment: 'reason' in action ? action.reason : undefined }],
+  });
+}
+
+const command = (handle: THandle, who: TActor, cmd: TProjectCommandInput, requestId = `req-${crypto.randomUUID()}`) =>
+  handle.executeUpdate(projectActUpdate, { args: [{ requestId, actor: who, command: cmd as TProjectCommand }] });
+
+/** The update fails with this error type (the typed code the API turns into a status). */
+async function refused(p: Promise<unknown>, code: string) {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect((err as { cause?: { type?: string; message?: string } }).cause?.type, (err as { cause?: { message?: string } }).cause?.message).toBe(code);
+}
+
+/** Publicity (10 + 10 days) and every approval up to the pool, for projects started together. */
+async function throughPool(projectIds: string[]) {
+  await s.env.sleep(10 * DAY + 60_000);
+  for (const id of projectIds) await decide((await taskOf(id, 'TOWNSHIP_REVIEW')).id, township, { type: 'APPROVE' });
+  for (const id of projectIds) await expect.poll(() => stageOf(id), { timeout: 20_000 }).toBe('TOWNSHIP_PUBLICITY');
+  await s.env.sleep(10 * DAY + 60_000);
+  for (const id of projectIds) {
+    await decide((await taskOf(id, 'COUNTY_JOINT_REVIEW', 'COUNTY_AGRICULTURE')).id, agri, { type: 'APPROVE' });
+    await decide((await taskOf(id, 'COUNTY_JOINT_REVIEW', 'COUNTY_FINANCE')).id, finance, { type: 'APPROVE' });
+    await decide((await taskOf(id, 'COUNTY_APPROVAL')).id, leader, { type: 'APPROVE' });
+    expect(await stageOf(id)).toBe('IN_POOL');
+  }
+}
+
+/** A payment step's task: approved (or rejected) by the role it waits for. */
+async function decidePaymentStep(projectId: string, kind: string, action: { type: 'APPROVE' } | { type: 'REJECT'; reason: string } = { type: 'APPROVE' }) {
+  const task = await taskOf(projectId, kind);
+  return decide(task.id, BY_ROLE[task.candidateRole!]!, action);
+}
+
+const payment = (projectId: string, seq: number) => s.db.prisma.payment.findUniqueOrThrow({ where: { id: `${projectId}:pay:${seq}` }, include: { riskFlags: true } });
+
+const indicators = (level: number): TEvaluationIndicators => ({
+  output: { quantity: level, quality: level, timeliness: level, cost: level },
+  benefit: { economic: level, social: level, ecological: level, sustainability: level },
+  satisfactionPercent: Math.min(100, level + 5),
+  budgetExecutionPercent: level,
+});
+
+describe('project lifecycle after funding (time-skipping server, three simulated years)', () => {
+  it('funding → payments with risk checks → failed and passed acceptance → handover → evaluations 良, 差, 差 → replacement by a pool project', async () => {
+    const { projectId, handle } = await startProject('桃源村高山茶园提质扩面');
+    const replacement = await startProject('桃源村茶叶加工厂');
+    await throughPool([projectId, replacement.projectId]);
+
+    // ---- funding and implementation ----------------------------------------------------------
+    await handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }] });
+    expect(await stageOf(projectId)).toBe('IMPLEMENTATION');
+    // Tranches of 40,000,000: START 16,000,000 · SUBSTANTIAL 20,000,000 · ACCEPTANCE 2,000,000 · RETENTION 2,000,000.
+    // Own capital committed: 10,000,000; START needs 40% of it invested, SUBSTANTIAL 90%, the rest 100%.
+    await refused(command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社', invoices: [] }), 'TRANCHE_NOT_RELEASABLE');
+    await refused(command(handle, township, { type: 'REPORT_CAPITAL', amountFen: 1, evidence: ['x'] }), 'ROLE_NOT_ALLOWED');
+    const capital = await command(handle, implementer, { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['bank-slip-1.pdf'] });
+    await refused(command(handle, township, { type: 'VERIFY_REPORT', reportId: capital.recordId! }), 'ROLE_NOT_ALLOWED');
+    await command(handle, finance, { type: 'VERIFY_REPORT', reportId: capital.recordId! });
+    await refused(command(handle, finance, { type: 'VERIFY_REPORT', reportId: capital.recordId! }), 'ALREADY_VERIFIED');
+
+    // Payment 1 (START): verification → clean risk screen → finance approval → paid once.
+    const p1 = await command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社', invoices: [INVOICE_A] });
+    expect(p1).toMatchObject({ type: 'REQUEST_PAYMENT', recordId: `${projectId}:pay:1`, details: { status: 'VERIFYING' } });
+    await refused(command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 1, payeeId: '桃源茶叶合作社' }), 'PAYMENT_IN_PROGRESS');
+    await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
+    await decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
+    await expect.poll(async () => (await payment(projectId, 1)).status, { timeout: 20_000 }).toBe('PAID');
+    expect(await payment(projectId, 1)).toMatchObject({ tranche: 'START', amountFen: 16_000_000n, voucherNo: `PV-${projectId}:pay:1`, riskFlags: [] });
+    expect((await project(projectId)).disbursedFen).toBe(16_000_000n);
+
+    // Progress 85% and capital to 100% (10,000,000) verified: SUBSTANTIAL becomes releasable.
+    const progress = await command(handle, implementer, { type: 'REPORT_PROGRESS', percent: 85, evidence: ['site-photos-2027-05.zip'] });
+    await command(handle, township, { type: 'VERIFY_REPORT', reportId: progress.recordId! });
+    const capital2 = await command(handle, implementer, { type: 'REPORT_CAPITAL', amountFen: 6_000_000, evidence: ['bank-slip-2.pdf'] });
+    await command(handle, finance, { type: 'VERIFY_REPORT', reportId: capital2.recordId! });
+    await refused(command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'ACCEPTANCE', amountFen: 2_000_000, payeeId: '桃源茶叶合作社' }), 'TRANCHE_NOT_RELEASABLE');
+
+    // Payment 2: the invoice of payment 1 again, to another payee → two flags, confirmed → rejected.
+    await command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 20_000_000, payeeId: '青山某建材公司', invoices: [{ number: 'No. 330020240001', sha256: sha('a-rescan') }] });
+    await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
+    await expect.poll(async () => (await payment(projectId, 2)).status, { timeout: 20_000 }).toBe('FLAGGED');
+    expect((await payment(projectId, 2)).riskFlags.map((f) => f.code).sort()).toEqual(['DUPLICATE_INVOICE', 'PAYEE_NOT_IMPLEMENTER']);
+    await expect.poll(async () => (await handle.describe()).searchAttributes.RiskFlags, { timeout: 20_000 }).toEqual(['DUPLICATE_INVOICE', 'PAYEE_NOT_IMPLEMENTER']);
+    await decidePaymentStep(projectId, 'RISK_FLAG_REVIEW', { type: 'REJECT', reason: '发票重复、收款方不符，确认违规' });
+    await expect.poll(async () => (await payment(projectId, 2)).status, { timeout: 20_000 }).toBe('REJECTED');
+    expect((await payment(projectId, 2)).riskFlags.every((f) => f.status === 'CONFIRMED' && f.resolvedBy === 'u-finance')).toBe(true);
+
+    // Payment 3: more than verified progress justifies (16M + 25M > 36M) → flag, confirmed.
+    await command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 25_000_000, payeeId: '桃源茶叶合作社' });
+    await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
+    await expect.poll(async () => (await payment(projectId, 3)).status, { timeout: 20_000 }).toBe('FLAGGED');
+    expect((await payment(projectId, 3)).riskFlags.map((f) => f.code)).toEqual(['EXCEEDS_VERIFIED_PROGRESS']);
+    await decidePaymentStep(projectId, 'RISK_FLAG_REVIEW', { type: 'REJECT', reason: '超进度拨付' });
+    await expect.poll(async () => (await payment(projectId, 3)).status, { timeout: 20_000 }).toBe('REJECTED');
+
+    // Payment 4: total spend reported beyond budget + 10% → flag; the bureau dismisses it (new 批复) → paid.
+    await command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 20_000_000, payeeId: '桃源茶叶合作社', reportedTotalSpendFen: 45_000_000 });
+    await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
+    await expect.poll(async () => (await payment(projectId, 4)).status, { timeout: 20_000 }).toBe('FLAGGED');
+    expect((await payment(projectId, 4)).riskFlags.map((f) => f.code)).toEqual(['OVERSPEND_NEEDS_NEW_APPROVAL']);
+    await decidePaymentStep(projectId, 'RISK_FLAG_REVIEW');
+    await decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
+    await expect.poll(async () => (await payment(projectId, 4)).status, { timeout: 20_000 }).toBe('PAID');
+    expect((await payment(projectId, 4)).riskFlags.map((f) => f.status)).toEqual(['DISMISSED']);
+    expect((await project(projectId)).disbursedFen).toBe(36_000_000n);
+    // No open flag left: an empty keyword list removes the attribute.
+    await expect.poll(async () => (await handle.describe()).searchAttributes, { timeout: 20_000 }).toMatchObject({ DisbursedFen: [36_000_000] });
+    expect((await handle.describe()).searchAttributes.RiskFlags).toBeUndefined();
+
+    // ---- completion acceptance: fails once, rectified, passes ---------------------------------
+    await refused(command(handle, implementer, { type: 'REQUEST_ACCEPTANCE' }), 'PROGRESS_NOT_COMPLETE');
+    const done = await command(handle, implementer, { type: 'REPORT_PROGRESS', percent: 100, evidence: ['completion-report.pdf'] });
+    await command(handle, agri, { type: 'VERIFY_REPORT', reportId: done.recordId! });
+    expect(await command(handle, proposer, { type: 'REQUEST_ACCEPTANCE' })).toMatchObject({ stageBefore: 'IMPLEMENTATION', stageAfter: 'ACCEPTANCE' });
+    await decide((await taskOf(projectId, 'COMPLETION_ACCEPTANCE', 'COUNTY_AGRICULTURE')).id, agri, { type: 'APPROVE' });
+    await decide((await taskOf(projectId, 'COMPLETION_ACCEPTANCE', 'EXPERT')).id, expert, { type: 'REJECT', reason: '排水沟未完工' });
+    await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('ACCEPTANCE_RECTIFICATION');
+    const rectifyTask = await taskOf(projectId, 'ACCEPTANCE_RECTIFY');
+    expect(rectifyTask.dueAt!.getTime() - rectifyTask.createdAt.getTime()).toBeGreaterThan(29 * DAY);
+    await command(handle, implementer, { type: 'RECTIFIED', text: '排水沟已完工并经监理确认' });
+    await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('ACCEPTANCE');
+    await command(handle, proposer, { type: 'RECORD_ACCEPTANCE_VOTE', votesFor: 38, votesAgainst: 2, abstentions: 1, satisfactionPercent: 95 });
+    for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT']) {
+      await decide((await taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
+    }
+    await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('ACCEPTANCE_PUBLICITY');
+    const acceptances = await s.db.prisma.acceptance.findMany({ where: { projectId }, orderBy: { round: 'asc' } });
+    expect(acceptances.map((a) => [a.round, a.result])).toEqual([[1, 'FAILED'], [2, 'PASSED']]);
+    expect(acceptances[1]!.vote).toMatchObject({ votesFor: 38, satisfactionPercent: 95 });
+
+    // 7-day acceptance publicity, then the final tranche and the handover.
+    await s.env.sleep(7 * DAY + 60_000);
+    await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('ASSET_HANDOVER');
+    await command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'ACCEPTANCE', amountFen: 2_000_000, payeeId: '桃源茶叶合作社' });
+    await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
+    await decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
+    await expect.poll(async () => (await payment(projectId, 5)).status, { timeout: 20_000 }).toBe('PAID');
+    await refused(command(handle, proposer, { type: 'CONFIRM_HANDOVER' }), 'NO_ASSETS_REGISTERED');
+    await command(handle, agri, { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社', certificateNo: 'QS-2028-001' });
+    await command(handle, agri, { type: 'REGISTER_ASSET', name: '茶园机耕道 2 公里', assetClass: 'PUBLIC_WELFARE', valueFen: 8_000_000, owner: '桃源村村民委员会', custodian: '桃源村村民委员会' });
+    await command(handle, proposer, { type: 'CONFIRM_HANDOVER' });
+    const assets = await s.db.prisma.asset.findMany({ where: { projectId } });
+    expect(assets.map((a) => [a.assetClass, a.valueFen, a.handedOverBy])).toEqual([['OPERATING', 30_000_000n, 'u-village'], ['PUBLIC_WELFARE', 8_000_000n, 'u-village']]);
+
+    // ---- operation: the first evaluation is due at once (at acceptance) ------------------------
+    await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('EVALUATION');
+    await taskOf(projectId, 'EVALUATION_SUBMIT');
+    await refused(command(handle, proposer, { type: 'SUBMIT_EVALUATION', indicators: indicators(85) }), 'ROLE_NOT_ALLOWED');
+    expect(await command(handle, agri, { type: 'SUBMIT_EVALUATION', indicators: indicators(85) })).toMatchObject({ details: { grade: 'GOOD', outcomeClass: 'CONSOLIDATE' } });
+    const runBefore = (await handle.describe()).runId;
+    await decide((await taskOf(projectId, 'EVALUATION_APPROVAL')).id, leader, { type: 'APPROVE' });
+    await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('OPERATION');
+    // Continue-as-new at the end of the evaluation cycle: a new run, the same project.
+    await expect.poll(async () => (await handle.describe()).runId !== runBefore, { timeout: 20_000 }).toBe(true);
+    const afterCycle = await handle.query(projectStateQuery);
+    expect(afterCycle).toMatchObject({ stage: 'OPERATION', latestGrade: 'GOOD', runs: 2, financial: { approvedFen: 40_000_000, disbursedFen: 38_000_000, verifiedProgressPercent: 100, ownCapitalInvestedFen: 10_000_000 } });
+    expect((await handle.describe()).searchAttributes).toMatchObject({ LatestGrade: ['GOOD'], ProjectStage: ['OPERATION'] });
+
+    // Income of the operating asset (300 亩 tea garden, principal 30,000,000): 9.33% ≥ the 8% minimum.
+    const income = await command(handle, proposer, {
+      type: 'RECORD_INCOME',
+      period: { from: '2028-01-01', until: '2029-01-01' },
+      incomeFen: 2_800_000,
+      households: [{ householdId: 'h-01', shares: 2 }, { householdId: 'h-02', shares: 1, monitoring: [{ from: '2028-01-01' }] }],
+      plan: { retainedBp: 2000, regularWeight: 1, monitoredWeight: 2 },
+    });
+    expect(income.details).toMatchObject({ distributedFen: 2_240_000, retainedFen: 560_000, dividendRateBp: 933, meetsMinimum: true });
+    const ledger = await s.db.prisma.incomeRecord.findFirstOrThrow({ where: { projectId } });
+    expect((ledger.distribution as Array<{ householdId: string; amountFen: number }>).map((h) => [h.householdId, h.amountFen])).toEqual([['h-01', 1_120_000], ['h-02', 1_120_000]]);
+
+    // ---- a year later: retention released (no defect) and the second evaluation due -----------
+    await s.env.sleep(366 * DAY);
+    await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
+    await decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
+    await expect.poll(async () => (await payment(projectId, 6)).status, { timeout: 20_000 }).toBe('PAID');
+    expect(await payment(projectId, 6)).toMatchObject({ tranche: 'RETENTION', amountFen: 2_000_000n, requestedBy: 'system' });
+    expect((await project(projectId)).disbursedFen).toBe(40_000_000n);
+
+    await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('EVALUATION');
+    await command(handle, agri, { type: 'SUBMIT_EVALUATION', indicators: indicators(50) });
+    await decide((await taskOf(projectId, 'EVALUATION_APPROVAL')).id, leader, { type: 'APPROVE' });
+    await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('RECTIFICATION');
+    expect((await project(projectId)).latestGrade).toBe('POOR');
+    await taskOf(projectId, 'RECTIFICATION_PLAN');
+    await command(handle, proposer, { type: 'SUBMIT_RECTIFICATION_PLAN', plan: '更换管护主体，补植茶苗', dueInDays: 90 });
+
+    // At the deadline, the re-evaluation; 差 again → the leading group decides on replacement.
+    await s.env.sleep(91 * DAY);
+    await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('EVALUATION');
+    await command(handle, agri, { type: 'SUBMIT_EVALUATION', indicators: indicators(40) });
+    await decide((await taskOf(projectId, 'EVALUATION_APPROVAL')).id, leader, { type: 'APPROVE' });
+    await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('REPLACEMENT_REVIEW');
+    await taskOf(projectId, 'REPLACEMENT_PROPOSAL');
+    await refused(command(handle, agri, { type: 'PROPOSE_REPLACEMENT', replacementProjectId: projectId, reason: '自身' }), 'VALIDATION_FAILED');
+    await command(handle, agri, { type: 'PROPOSE_REPLACEMENT', replacementProjectId: replacement.projectId, reason: '茶园经营失败，改建加工厂' });
+    await decide((await taskOf(projectId, 'REPLACEMENT_DECISION')).id, leader, { type: 'APPROVE' });
+    const result = await handle.result();
+    expect(result.stage).toBe('CLOSED');
+
+    // Linked both ways; the replacing project waits in the pool with the link in its history.
+    expect(await project(projectId)).toMatchObject({ stage: 'CLOSED', replacedByProjectId: replacement.projectId, latestGrade: 'POOR', disbursedFen: 40_000_000n });
+    expect(await project(replacement.projectId)).toMatchObject({ stage: 'IN_POOL', replacesProjectId: projectId });
+    await expect.poll(async () => (await replacement.handle.query(projectStateQuery)).history.some((h) => h.action === 'replaces'), { timeout: 20_000 }).toBe(true);
+
+    // Money: every paid fen once; the evaluations; the audit trail names every step.
+    const payments = await s.db.prisma.payment.findMany({ where: { projectId }, orderBy: { seq: 'asc' } });
+    expect(payments.map((p) => [p.tranche, p.status])).toEqual([
+      ['START', 'PAID'], ['SUBSTANTIAL_COMPLETION', 'REJECTED'], ['SUBSTANTIAL_COMPLETION', 'REJECTED'], ['SUBSTANTIAL_COMPLETION', 'PAID'], ['ACCEPTANCE', 'PAID'], ['RETENTION', 'PAID'],
+    ]);
+    expect(payments.filter((p) => p.status === 'PAID').reduce((sum, p) => sum + p.amountFen, 0n)).toBe(40_000_000n);
+    const evaluations = await s.db.prisma.evaluation.findMany({ where: { projectId }, orderBy: { seq: 'asc' } });
+    expect(evaluations.map((e) => [e.grade, e.status])).toEqual([['GOOD', 'APPROVED'], ['POOR', 'APPROVED'], ['POOR', 'APPROVED']]);
+    const audit = (await s.db.prisma.auditEvent.findMany({ where: { entityType: 'Project', entityId: projectId } })).map((a) => a.action);
+    for (const action of ['FUNDS_ALLOCATED', 'PAYMENT_PAID', 'RISK_FLAGS_CONFIRMED', 'RISK_FLAGS_DISMISSED', 'ACCEPTANCE_FAILED', 'ACCEPTANCE_PASSED', 'ASSETS_HANDED_OVER', 'INCOME_DISTRIBUTED', 'EVALUATION_APPROVED', 'RECTIFICATION_PLANNED', 'PROJECT_REPLACED']) {
+      expect(audit).toContain(action);
+    }
+    expect(audit.filter((a) => a === 'PAYMENT_PAID')).toHaveLength(4);
+    expect(await s.db.prisma.task.count({ where: { projectId, status: 'PENDING' } })).toBe(0);
+    await replacement.handle.terminate('test done');
+  }, 150_000);
+});

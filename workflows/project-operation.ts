@@ -1,0 +1,628 @@
+import * as wf from '@temporalio/workflow';
+import type { SnapshotFrom } from 'xstate';
+import type { Activities } from '../activities';
+import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
+import { projectCommandRefusal, VERIFIER_ROLES, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
+import { OWN_TASKS, type TOwnTaskName } from '../src/domain/lifecycle/stage-tasks';
+import { addMonths } from '../src/domain/policies/calendar-date';
+import { planDisbursement, TRANCHE_LABELS_ZH, type TTranche } from '../src/domain/policies/disbursement-schedule';
+import { scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
+import { distributeIncome } from '../src/domain/policies/income-distribution';
+import { formatFen } from '../src/domain/policies/money';
+import type { TCountySettings } from '../src/domain/policies/settings';
+import type { TRole } from '../src/domain/roles';
+import type { TApprovalPhase, TSignerSlot } from '../src/domain/approval';
+import { approvalStep } from './approval-step';
+import {
+  approvalStepWorkflowId,
+  projectActUpdate,
+  replacementLinkSignal,
+  type TApprovalStepOutcome,
+  type TOpenTask,
+  type TOperationState,
+  type TPaymentView,
+  type TProjectActResult,
+  type TProjectLifecycleInput,
+  type TProjectState,
+} from './shared';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
+const REVIEWS_OWNED_HERE: readonly TReviewStage[] = ['ACCEPTANCE', 'EVALUATION', 'REPLACEMENT_REVIEW'];
+const IN_FLIGHT: readonly TPaymentView['status'][] = ['VERIFYING', 'RISK_CHECK', 'FLAGGED', 'FINANCE_APPROVAL', 'APPROVED'];
+
+export function emptyOperationState(): TOperationState {
+  return {
+    reports: [],
+    payments: [],
+    paymentSeq: 0,
+    acceptanceRound: 0,
+    assets: [],
+    incomePeriods: [],
+    defects: 0,
+    evaluationSeq: 0,
+    evaluation: null,
+    nextEvaluationAt: null,
+    rectificationSeq: 0,
+    rectificationDueAt: null,
+    replacement: null,
+    retentionRequested: false,
+    replaces: null,
+    ownTasks: [],
+    answered: {},
+    handoverDate: null,
+    disbursedFen: 0,
+    cycleDone: false,
+  };
+}
+
+function refuse(code: string, message: string, path: string): never {
+  throw wf.ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ path, message }] });
+}
+
+/** Today's calendar date in Asia/Shanghai, on the workflow's (deterministic) clock. */
+const today = () => new Date(Date.now() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+/** Midnight in Asia/Shanghai of a calendar date, as epoch ms. */
+const startOf = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
+
+interface TOperationDeps {
+  input: TProjectLifecycleInput;
+  workflowId: string;
+  settings: TCountySettings;
+  ops: TOperationState;
+  acts: Activities;
+  snapshot: () => SnapshotFrom<TLifecycleMachine>;
+  stage: () => TLifecycleStage;
+  step: (event: TLifecycleEvent, actorId?: string, comment?: string) => TLifecycleStage;
+  publishStage: () => void;
+  history: TProjectState['history'];
+}
+
+/**
+ * The funded project (domain.md §2.7–2.14), hosted inside `projectLifecycle`: the `projectAct`
+ * update (every fact of implementation and operation), payments (each a small pipeline of approval
+ * steps and risk checks running beside the stages), the timers of operation (evaluation due,
+ * rectification deadline, retention release), and what happens around the acceptance, evaluation
+ * and replacement steps. Workflow code: deterministic, every side effect an activity.
+ */
+export function createOperation(deps: TOperationDeps) {
+  const { input, workflowId, settings, ops, acts, stage, step, publishStage } = deps;
+  const { projectId } = input;
+  const ctx = () => deps.snapshot().context;
+  const county = input.county;
+  const countyPath = county.path.split('/').filter(Boolean);
+  const slot = (role: TRole, org: 'county' | 'village'): TSignerSlot =>
+    org === 'county'
+      ? { kind: 'role', role, orgUnitId: county.id, orgPath: countyPath }
+      : { kind: 'role', role, orgUnitId: input.village.id, orgPath: input.village.path.split('/').filter(Boolean) };
+  const implementerId = input.proposal.implementer.creditCode ?? input.proposal.implementer.name;
+  const ownCapitalRequiredFen = input.proposal.fundingSources.filter((f) => f.source === 'OWN_CAPITAL').reduce((s, f) => s + f.amountFen, 0);
+  let paymentsRunning = 0;
+  let activitiesRunning = 0;
+
+  /** Run an activity as part of a command or timer, counted so continue-as-new waits for it. */
+  const track = async <T>(p: Promise<T>): Promise<T> => {
+    activitiesRunning += 1;
+    try {
+      return await p;
+    } finally {
+      activitiesRunning -= 1;
+    }
+  };
+
+  // ---- own tasks -----------------------------------------------------------------------------
+
+  const ownTaskId = (name: TOwnTaskName, n: number) => `${workflowId}:${OWN_TASKS[name].kind}:${n}`;
+  const openOwnTask = async (name: TOwnTaskName, n: number, dueAt: number | null = null) => {
+    const spec = OWN_TASKS[name];
+    const org = spec.scope === 'county' ? county : input.village;
+    const task: TOpenTask = { id: ownTaskId(name, n), kind: spec.kind, candidateRole: spec.candidateRole, candidateOrgUnitId: org.id, candidateOrgPath: org.path, openedAt: Date.now() };
+    if (!ops.ownTasks.some((t) => t.id === task.id)) ops.ownTasks.push(task);
+    publishStage();
+    await acts.openOwnTask({ projectId, stage: stage(), task: { ...task, workflowId, title: `${spec.titleZh} · ${input.proposal.name}`, dueAt } });
+    return task.id;
+  };
+  const dropOwnTask = (kind: string) => {
+    const task = ops.ownTasks.find((t) => t.kind === kind);
+    ops.ownTasks = ops.ownTasks.filter((t) => t.kind !== kind);
+    return task?.id ?? null;
+  };
+
+  // ---- money ---------------------------------------------------------------------------------
+
+  const paidByTranche = (statuses: readonly TPaymentView['status'][]) => {
+    const sums: Partial<Record<TTranche, number>> = {};
+    for (const p of ops.payments) if (statuses.includes(p.status)) sums[p.tranche] = (sums[p.tranche] ?? 0) + p.amountFen;
+    return sums;
+  };
+  const plan = () =>
+    planDisbursement({
+      approvedBudgetFen: ctx().allocation?.amountFen ?? 0,
+      schedule: settings.disbursement,
+      verifiedProgressPercent: ctx().verifiedProgressPercent,
+      ownCapitalRequiredFen,
+      ownCapitalInvestedFen: ctx().ownCapitalInvestedFen,
+      acceptancePassed: ctx().acceptancePassed,
+      handoverDate: ops.handoverDate,
+      defectsReported: ops.defects > 0,
+      asOfDate: today(),
+      // In-flight payments count: the same tranche cannot be requested twice at once.
+      paidFenByTranche: paidByTranche(['PAID', ...IN_FLIGHT]),
+    });
+  const paymentInFlight = () => ops.payments.find((p) => IN_FLIGHT.includes(p.status));
+
+  /** One approval step of a payment (verification, risk-flag review, finance approval). */
+  const paymentStep = async (p: TPaymentView, part: 'verify' | 'flags' | 'finance'): Promise<TApprovalStepOutcome> => {
+    const role = part === 'verify' ? 'COUNTY_AGRICULTURE' : 'COUNTY_FINANCE';
+    const title = part === 'verify' ? '拨付核验' : part === 'flags' ? `风险核查（${p.flags.join('、')}）` : '财政审批拨付';
+    const stepId = `payment-${p.seq}-${part}`;
+    return wf.executeChild(approvalStep, {
+      workflowId: approvalStepWorkflowId(workflowId, stepId, 1),
+      args: [{
+        config: {
+          stepId,
+          mode: 'SEQUENTIAL',
+          candidates: [slot(role, 'county')],
+          applicantId: p.requestedBy,
+          dueAfterMs: settings.approvalTiming.escalateAfterHours * 60 * 60 * 1000,
+          remindBeforeMs: (settings.approvalTiming.escalateAfterHours - settings.approvalTiming.reminderAfterHours) * 60 * 60 * 1000,
+          urgeIntervalMs: settings.approvalTiming.urgeIntervalHours * 60 * 60 * 1000,
+          allowWithdraw: part === 'verify',
+        },
+        projectId,
+        kind: part === 'verify' ? 'PAYMENT_VERIFICATION' : part === 'flags' ? 'RISK_FLAG_REVIEW' : 'PAYMENT_APPROVAL',
+        title: `${title} · ${TRANCHE_LABELS_ZH[p.tranche]} ${formatFen(p.amountFen)} · ${input.proposal.name}`,
+        resubmitTask: { kind: 'PAYMENT_REVISE', title: '拨付申请退回修改', candidateRole: 'VILLAGE_COMMITTEE', candidateOrgUnitId: input.village.id, candidateOrgPath: input.village.path },
+      }],
+      staticSummary: `${title} · ${input.proposal.name} · ${formatFen(p.amountFen)}`,
+    });
+  };
+
+  /**
+   * request → verification (主管部门) → risk checks → [flags: finance bureau dismisses or confirms]
+   * → finance approval → paid. The "paid" activity is guarded by the payment's status in the same
+   * transaction as the disbursed total, so a crash between approval and payment pays once.
+   */
+  const runPayment = async (p: TPaymentView) => {
+    paymentsRunning += 1;
+    const finish = async (status: 'REJECTED' | 'WITHDRAWN', actorId: string | null) => {
+      p.status = status;
+      publishStage();
+      await acts.setPaymentStatus({ paymentId: p.id, projectId, status, actorId, at: Date.now() });
+    };
+    try {
+      const verified = await paymentStep(p, 'verify');
+      if (verified.outcome !== 'approved') return await finish(verified.outcome === 'withdrawn' ? 'WITHDRAWN' : 'REJECTED', verified.decidedBy);
+      p.status = 'RISK_CHECK';
+      await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'RISK_CHECK', actorId: verified.decidedBy, at: Date.now() });
+      const paidToDateFen = ops.payments.filter((o) => o.id !== p.id && (o.status === 'PAID' || o.status === 'APPROVED')).reduce((s, o) => s + o.amountFen, 0);
+      const flags = await acts.screenPayment({
+        paymentId: p.id,
+        projectId,
+        at: Date.now(),
+        facts: {
+          payment: { paymentId: p.id, projectId, amountFen: p.amountFen, payeeId: p.payeeId, ...(p.payeeAccount ? { payeeAccount: p.payeeAccount } : {}), invoices: p.invoices },
+          implementer: { implementerId, registeredAccounts: [] },
+          project: {
+            approvedBudgetFen: ctx().allocation?.amountFen ?? 0,
+            verifiedProgressPercent: ctx().verifiedProgressPercent,
+            acceptancePassed: ctx().acceptancePassed,
+            paidToDateFen,
+            ...(p.reportedTotalSpendFen !== null ? { reportedTotalSpendFen: p.reportedTotalSpendFen } : {}),
+          },
+          schedule: settings.disbursement,
+          overspendToleranceBp: settings.budget.overspendToleranceBp,
+        },
+      });
+      if (flags.length) {
+        p.status = 'FLAGGED';
+        p.flags = flags.map((f) => f.code);
+        publishStage();
+        const review = await paymentStep(p, 'flags');
+        const dismissed = review.outcome === 'approved';
+        await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: dismissed ? 'DISMISSED' : 'CONFIRMED', actorId: review.decidedBy, reason: null, at: Date.now() });
+        p.flags = [];
+        if (!dismissed) return await finish('REJECTED', review.decidedBy);
+      }
+      p.status = 'FINANCE_APPROVAL';
+      publishStage();
+      await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'FINANCE_APPROVAL', at: Date.now() });
+      const approved = await paymentStep(p, 'finance');
+      if (approved.outcome !== 'approved') return await finish('REJECTED', approved.decidedBy);
+      p.status = 'APPROVED';
+      await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'APPROVED', actorId: approved.decidedBy, at: Date.now() });
+      const paid = await acts.payPayment({ paymentId: p.id, projectId, amountFen: p.amountFen, at: Date.now() });
+      p.status = 'PAID';
+      ops.disbursedFen = paid.disbursedFen;
+      deps.history.push({ at: Date.now(), stage: stage(), action: 'payment_paid', comment: `${p.tranche} ${p.amountFen}` });
+      publishStage();
+    } finally {
+      paymentsRunning -= 1;
+    }
+  };
+
+  const startPayment = async (args: { requestId: string; actorId: string; tranche: TTranche; amountFen: number; payeeId: string; payeeAccount: string | null; invoices: Array<{ number: string; sha256: string }>; reportedTotalSpendFen: number | null }) => {
+    const seq = (ops.paymentSeq += 1);
+    const p: TPaymentView = {
+      id: `${projectId}:pay:${seq}`, seq, requestId: args.requestId, tranche: args.tranche, amountFen: args.amountFen, payeeId: args.payeeId, status: 'VERIFYING',
+      flags: [], requestedBy: args.actorId, payeeAccount: args.payeeAccount, invoices: args.invoices, reportedTotalSpendFen: args.reportedTotalSpendFen,
+    };
+    ops.payments.push(p);
+    publishStage();
+    await acts.recordPaymentRequest({ paymentId: p.id, requestId: args.requestId, projectId, seq, tranche: p.tranche, amountFen: p.amountFen, payeeId: p.payeeId, payeeAccount: p.payeeAccount, invoices: p.invoices, actorId: args.actorId, at: Date.now(), stage: stage() });
+    // Runs beside the stages; continue-as-new waits until it is done.
+    void runPayment(p);
+    return p;
+  };
+
+  /**
+   * 质保金: released a year (the county's hold) after handover when no defect was reported, through
+   * the same verification, risk checks and finance approval as any payment. A background timer,
+   * started at handover and again in each run after continue-as-new (which it does not hold up).
+   */
+  const retentionTimer = async () => {
+    if (!ops.handoverDate || ops.retentionRequested) return;
+    const releaseAt = startOf(addMonths({ date: ops.handoverDate, months: settings.disbursement.retentionHoldMonths }));
+    if (releaseAt > Date.now()) await wf.sleep(releaseAt - Date.now());
+    await wf.condition(() => !paymentInFlight() && activitiesRunning === 0);
+    if (ops.retentionRequested) return;
+    ops.retentionRequested = true;
+    const retention = plan().tranches.find((t) => t.tranche === 'RETENTION')!;
+    if (retention.releasableFen === 0) {
+      await acts.noteProjectEvent({ projectId, stage: null, eventKey: `retention-withheld:${projectId}`, action: 'RETENTION_WITHHELD', details: { blocks: retention.blocks.map((b) => b.code) } });
+      return;
+    }
+    await startPayment({ requestId: `${projectId}:retention`, actorId: 'system', tranche: 'RETENTION', amountFen: retention.releasableFen, payeeId: implementerId, payeeAccount: null, invoices: [], reportedTotalSpendFen: null });
+  };
+
+  // ---- the projectAct update ------------------------------------------------------------------
+
+  const validate = (actor: TProjectActCommandActor, command: TProjectCommand) => {
+    const refusal = projectCommandRefusal(actor, command, stage(), input.village.path);
+    if (refusal) refuse(refusal.code, refusal.message, refusal.field);
+    switch (command.type) {
+      case 'VERIFY_REPORT': {
+        const report = ops.reports.find((r) => r.id === command.reportId);
+        if (!report) refuse('REPORT_NOT_FOUND', `no report ${command.reportId} on this project`, 'body.command.reportId');
+        if (report.verified) refuse('ALREADY_VERIFIED', `report ${report.id} is already verified`, 'body.command.reportId');
+        if (!actor.roles.some((g) => VERIFIER_ROLES[report.kind].includes(g.role) && input.village.path.startsWith(g.orgPath))) {
+          refuse('ROLE_NOT_ALLOWED', `a ${report.kind.toLowerCase()} report is verified by ${VERIFIER_ROLES[report.kind].join(' or ')}`, 'actor.roles');
+        }
+        if (report.kind === 'PROGRESS' && report.percent! < ctx().verifiedProgressPercent) {
+          refuse('TRANSITION_NOT_ALLOWED', `progress ${report.percent}% is below the ${ctx().verifiedProgressPercent}% already verified`, 'body.command.reportId');
+        }
+        return;
+      }
+      case 'REQUEST_PAYMENT': {
+        const inFlight = paymentInFlight();
+        if (inFlight) refuse('PAYMENT_IN_PROGRESS', `payment ${inFlight.id} is still ${inFlight.status}; one payment at a time`, 'body.command');
+        const status = plan().tranches.find((t) => t.tranche === command.tranche)!;
+        if (status.releasableFen === 0) {
+          refuse('TRANCHE_NOT_RELEASABLE', `${command.tranche} cannot be paid now: ${status.blocks.map((b) => b.message).join('; ')}`, 'body.command.tranche');
+        }
+        return;
+      }
+      case 'REQUEST_ACCEPTANCE':
+        if (ctx().verifiedProgressPercent < 100) refuse('PROGRESS_NOT_COMPLETE', `verified progress is ${ctx().verifiedProgressPercent}%; acceptance needs 100%`, 'body.command');
+        return;
+      case 'CONFIRM_HANDOVER':
+        if (ops.assets.length === 0) refuse('NO_ASSETS_REGISTERED', 'register the assets the project formed before confirming the handover', 'body.command');
+        return;
+      case 'RECORD_INCOME': {
+        const period = `${command.period.from}/${command.period.until}`;
+        if (ops.incomePeriods.includes(period)) refuse('CONFLICT', `income for ${period} is already recorded`, 'body.command.period');
+        if (command.period.until <= command.period.from) refuse('VALIDATION_FAILED', 'the period must end after it starts', 'body.command.period.until');
+        return;
+      }
+      case 'SUBMIT_EVALUATION':
+        if (ops.evaluation) refuse('CONFLICT', `evaluation ${ops.evaluation.id} is already submitted and awaits approval`, 'body.command');
+        return;
+      case 'SUBMIT_RECTIFICATION_PLAN':
+        if (ops.rectificationDueAt !== null) refuse('CONFLICT', 'the rectification plan is already submitted', 'body.command');
+        return;
+      case 'PROPOSE_REPLACEMENT':
+        if (ops.replacement) refuse('CONFLICT', `replacement by ${ops.replacement.replacementProjectId} is already proposed`, 'body.command');
+        if (command.replacementProjectId === projectId) refuse('VALIDATION_FAILED', 'a project cannot replace itself', 'body.command.replacementProjectId');
+        return;
+      default:
+        return;
+    }
+  };
+
+  type TProjectActCommandActor = Parameters<typeof projectCommandRefusal>[0];
+
+  /** Apply a validated command; returns the record it made or changed. */
+  const apply = async (requestId: string, actor: TProjectActCommandActor, command: TProjectCommand): Promise<{ recordId: string | null; details?: Record<string, unknown> }> => {
+    const at = Date.now();
+    const actorId = actor.userId;
+    switch (command.type) {
+      case 'REPORT_PROGRESS':
+      case 'REPORT_CAPITAL': {
+        const kind = command.type === 'REPORT_PROGRESS' ? 'PROGRESS' : 'CAPITAL';
+        const id = `${projectId}:report:${ops.reports.length + 1}`;
+        const percent = command.type === 'REPORT_PROGRESS' ? command.percent : null;
+        const amountFen = command.type === 'REPORT_CAPITAL' ? command.amountFen : null;
+        ops.reports.push({ id, kind, percent, amountFen, reportedBy: actorId, verified: false });
+        await acts.recordReport({ reportId: id, requestId, projectId, kind, percent, amountFen, evidence: command.evidence, actorId, at, stage: stage() });
+        return { recordId: id };
+      }
+      case 'VERIFY_REPORT': {
+        const report = ops.reports.find((r) => r.id === command.reportId)!;
+        report.verified = true;
+        step(report.kind === 'PROGRESS' ? { type: 'PROGRESS_VERIFIED', actorId, percent: report.percent! } : { type: 'CAPITAL_VERIFIED', actorId, amountFen: report.amountFen! }, actorId);
+        publishStage();
+        await acts.verifyReport({ reportId: report.id, requestId, projectId, actorId, at, stage: stage() });
+        return { recordId: report.id, details: { verifiedProgressPercent: ctx().verifiedProgressPercent, ownCapitalInvestedFen: ctx().ownCapitalInvestedFen } };
+      }
+      case 'REQUEST_PAYMENT': {
+        const p = await startPayment({
+          requestId, actorId, tranche: command.tranche, amountFen: command.amountFen, payeeId: command.payeeId, payeeAccount: command.payeeAccount ?? null,
+          invoices: command.invoices, reportedTotalSpendFen: command.reportedTotalSpendFen ?? null,
+        });
+        return { recordId: p.id, details: { status: p.status } };
+      }
+      case 'REQUEST_ACCEPTANCE':
+        step({ type: 'REQUEST_ACCEPTANCE', actorId }, actorId);
+        publishStage();
+        await acts.noteProjectEvent({ projectId, stage: stage(), eventKey: `acceptance-requested:${requestId}`, action: 'ACCEPTANCE_REQUESTED', actorId, requestId });
+        return { recordId: null };
+      case 'RECORD_ACCEPTANCE_VOTE': {
+        const vote = { votesFor: command.votesFor, votesAgainst: command.votesAgainst, abstentions: command.abstentions, satisfactionPercent: command.satisfactionPercent };
+        await acts.recordAcceptance({ projectId, round: Math.max(ops.acceptanceRound, 1), result: 'PENDING', decidedBy: actorId, vote, at, stage: stage() });
+        return { recordId: `${projectId}:acceptance:${Math.max(ops.acceptanceRound, 1)}`, details: vote };
+      }
+      case 'RECTIFIED': {
+        const taskId = dropOwnTask(OWN_TASKS.ACCEPTANCE_RECTIFY.kind) ?? ownTaskId('ACCEPTANCE_RECTIFY', ops.rectificationSeq);
+        step({ type: 'RECTIFIED', actorId }, actorId, command.text);
+        publishStage();
+        const rectificationId = `${projectId}:rectification:${ops.rectificationSeq}`;
+        await acts.updateRectification({ rectificationId, projectId, plan: command.text, dueAt: null, done: true, taskId, actorId, requestId, at, stage: stage() });
+        return { recordId: rectificationId };
+      }
+      case 'REGISTER_ASSET': {
+        const id = `${projectId}:asset:${ops.assets.length + 1}`;
+        ops.assets.push({ id, name: command.name, assetClass: command.assetClass, valueFen: command.valueFen, handedOver: false });
+        await acts.registerAsset({ assetId: id, requestId, projectId, name: command.name, assetClass: command.assetClass, valueFen: command.valueFen, owner: command.owner, custodian: command.custodian, certificateNo: command.certificateNo ?? null, actorId, at, stage: stage() });
+        return { recordId: id };
+      }
+      case 'CONFIRM_HANDOVER': {
+        ops.handoverDate = today();
+        for (const a of ops.assets) a.handedOver = true;
+        const taskId = dropOwnTask(OWN_TASKS.HANDOVER.kind);
+        step({ type: 'HANDED_OVER', actorId, date: ops.handoverDate }, actorId);
+        // The first evaluation is due at once (at acceptance), then every intervalMonths.
+        ops.nextEvaluationAt = at;
+        publishStage();
+        await acts.confirmHandover({ projectId, requestId, actorId, assetIds: ops.assets.map((a) => a.id), at, stage: stage() });
+        void retentionTimer();
+        if (taskId) await acts.closeOwnTask({ projectId, stage: stage(), taskId, outcome: 'HANDED_OVER', actorId, requestId, at });
+        return { recordId: null, details: { handoverDate: ops.handoverDate, assets: ops.assets.length } };
+      }
+      case 'RECORD_INCOME': {
+        const principal = ops.assets.filter((a) => a.assetClass === 'OPERATING').reduce((s, a) => s + a.valueFen, 0) || (ctx().allocation?.amountFen ?? 0);
+        const result = distributeIncome({
+          incomeFen: command.incomeFen,
+          investedPrincipalFen: principal,
+          period: command.period,
+          households: command.households,
+          ...(command.plan ? { plan: command.plan } : {}),
+          minDividendRateBp: settings.income.minDividendRateBp,
+        });
+        const period = `${command.period.from}/${command.period.until}`;
+        ops.incomePeriods.push(period);
+        const id = `${projectId}:income:${period}`;
+        await acts.recordIncome({
+          recordId: id, requestId, projectId, period, incomeFen: command.incomeFen, distributedFen: result.distributedFen, retainedFen: result.retainedFen,
+          dividendRateBp: result.dividendRateBp ?? 0, meetsMinimum: result.meetsMinimumDividendRate, distribution: result.allocations as unknown as object[], actorId, at,
+        });
+        return { recordId: id, details: { distributedFen: result.distributedFen, retainedFen: result.retainedFen, dividendRateBp: result.dividendRateBp, meetsMinimum: result.meetsMinimumDividendRate } };
+      }
+      case 'REPORT_DEFECT':
+        ops.defects += 1;
+        await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect:${requestId}`, action: 'DEFECT_REPORTED', actorId, requestId, comment: command.text });
+        return { recordId: null, details: { defects: ops.defects } };
+      case 'SUBMIT_EVALUATION': {
+        const score = scoreEvaluation({ indicators: command.indicators, settings: settings.evaluation });
+        const seq = (ops.evaluationSeq += 1);
+        const id = `${projectId}:evaluation:${seq}`;
+        ops.evaluation = { id, seq, scoreTenths: score.scoreTenths, grade: score.grade, outcomeClass: command.outcomeClass ?? score.suggestedOutcome, submittedBy: actorId };
+        const taskId = dropOwnTask(OWN_TASKS.EVALUATION_SUBMIT.kind);
+        publishStage();
+        await acts.recordEvaluation({ evaluationId: id, projectId, seq, indicators: command.indicators, scoreTenths: score.scoreTenths, grade: score.grade, outcomeClass: ops.evaluation.outcomeClass, actorId, requestId, at, stage: stage() });
+        if (taskId) await acts.closeOwnTask({ projectId, stage: stage(), taskId, outcome: 'SUBMITTED', actorId, requestId, at });
+        return { recordId: id, details: { score: score.score, grade: score.grade, outcomeClass: ops.evaluation.outcomeClass } };
+      }
+      case 'SUBMIT_RECTIFICATION_PLAN': {
+        ops.rectificationDueAt = at + command.dueInDays * DAY_MS;
+        const taskId = dropOwnTask(OWN_TASKS.RECTIFICATION_PLAN.kind) ?? ownTaskId('RECTIFICATION_PLAN', ops.rectificationSeq);
+        publishStage();
+        const rectificationId = `${projectId}:rectification:${ops.rectificationSeq}`;
+        await acts.updateRectification({ rectificationId, projectId, plan: command.plan, dueAt: ops.rectificationDueAt, done: false, taskId, actorId, requestId, at, stage: stage() });
+        return { recordId: rectificationId, details: { dueAt: new Date(ops.rectificationDueAt).toISOString() } };
+      }
+      case 'PROPOSE_REPLACEMENT': {
+        const target = await acts.poolProject({ projectId: command.replacementProjectId });
+        if (!target || target.stage !== 'IN_POOL' || target.countyId !== county.id || target.replacesProjectId) {
+          refuse('REPLACEMENT_NOT_IN_POOL', `project ${command.replacementProjectId} is not an unlinked project in this county's pool`, 'body.command.replacementProjectId');
+        }
+        ops.replacement = { replacementProjectId: command.replacementProjectId, reason: command.reason, proposedBy: actorId };
+        const taskId = dropOwnTask(OWN_TASKS.REPLACEMENT_PROPOSAL.kind);
+        publishStage();
+        await acts.noteProjectEvent({ projectId, stage: stage(), eventKey: `replacement-proposed:${requestId}`, action: 'REPLACEMENT_PROPOSED', actorId, requestId, comment: command.reason, details: { replacementProjectId: command.replacementProjectId } });
+        if (taskId) await acts.closeOwnTask({ projectId, stage: stage(), taskId, outcome: 'PROPOSED', actorId, requestId, at });
+        return { recordId: command.replacementProjectId };
+      }
+    }
+  };
+
+  wf.setHandler(
+    projectActUpdate,
+    async ({ requestId, actor, command }): Promise<TProjectActResult> => {
+      const earlier = ops.answered[requestId];
+      if (earlier) return earlier;
+      const stageBefore = stage();
+      deps.history.push({ at: Date.now(), stage: stageBefore, action: command.type.toLowerCase(), actorId: actor.userId });
+      // The API parsed the body already; parsing again fills the defaults for any other client.
+      const { recordId, details } = await track(apply(requestId, actor, ZProjectCommand.parse(command)));
+      const result: TProjectActResult = { requestId, projectId, type: command.type, stageBefore, stageAfter: stage(), recordId, ...(details ? { details } : {}) };
+      ops.answered[requestId] = result;
+      return result;
+    },
+    {
+      validator: ({ requestId, actor, command }) => {
+        if (ops.answered[requestId]) return;
+        const parsed = ZProjectCommand.safeParse(command);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          refuse('VALIDATION_FAILED', issue.message, ['body', 'command', ...issue.path].join('.'));
+        }
+        validate(actor, parsed.data);
+      },
+    },
+  );
+
+  wf.setHandler(replacementLinkSignal, (link) => {
+    ops.replaces = link.fromProjectId;
+    deps.history.push({ at: link.at, stage: stage(), action: 'replaces', comment: `${link.fromProjectId} → ${link.redirectedFen}` });
+  });
+
+  // ---- around the review steps ----------------------------------------------------------------
+
+  const openRectification = async (kind: 'ACCEPTANCE' | 'EVALUATION') => {
+    const seq = (ops.rectificationSeq += 1);
+    ops.rectificationDueAt = null;
+    const name = kind === 'ACCEPTANCE' ? 'ACCEPTANCE_RECTIFY' : 'RECTIFICATION_PLAN';
+    const spec = OWN_TASKS[name];
+    const dueAt = kind === 'ACCEPTANCE' ? Date.now() + settings.acceptance.rectificationDays * DAY_MS : null;
+    const org = (spec.scope as string) === 'county' ? county : input.village;
+    const task: TOpenTask = { id: ownTaskId(name, seq), kind: spec.kind, candidateRole: spec.candidateRole, candidateOrgUnitId: org.id, candidateOrgPath: org.path, openedAt: Date.now() };
+    ops.ownTasks.push(task);
+    publishStage();
+    await acts.openRectification({ rectificationId: `${projectId}:rectification:${seq}`, projectId, kind, at: Date.now(), stage: stage(), task: { ...task, workflowId, title: `${spec.titleZh} · ${input.proposal.name}`, dueAt } });
+  };
+
+  return {
+    /** A new run (after continue-as-new) restarts the background timers of the previous one. */
+    resume: () => {
+      void retentionTimer();
+    },
+    openTasks: () => ops.ownTasks,
+    disbursedFen: () => ops.disbursedFen,
+    openFlagCodes: () => [...new Set(ops.payments.flatMap((p) => p.flags))],
+    /** Nothing in flight: no payment pipeline and no command activity running. */
+    idle: () => paymentsRunning === 0 && activitiesRunning === 0,
+    financial: () => {
+      const current = plan();
+      return {
+        approvedFen: ctx().allocation?.amountFen ?? 0,
+        disbursedFen: ops.disbursedFen,
+        paidByTranche: paidByTranche(['PAID']),
+        verifiedProgressPercent: ctx().verifiedProgressPercent,
+        ownCapitalInvestedFen: ctx().ownCapitalInvestedFen,
+        releasableFen: current.totalReleasableFen,
+      };
+    },
+
+    /** Who applies for a review step: the evaluator for an evaluation, else the proposer. */
+    applicantFor: (s: TReviewStage) => (s === 'EVALUATION' ? ops.evaluation?.submittedBy : s === 'REPLACEMENT_REVIEW' ? ops.replacement?.proposedBy : undefined),
+
+    /** An approved evaluation is an EVALUATED event carrying the submitted grade. */
+    reviewEvent: (s: TReviewStage, phase: TApprovalPhase, actorId: string): TLifecycleEvent | null =>
+      s === 'EVALUATION' && phase === 'approved' && ops.evaluation ? { type: 'EVALUATED', actorId, grade: ops.evaluation.grade } : null,
+
+    handlesReview: (s: TReviewStage) => REVIEWS_OWNED_HERE.includes(s),
+
+    /** Before a review step: what it is about must exist (scores, a proposal); a new inspection round. */
+    prepareReview: async (s: TReviewStage) => {
+      if (s === 'ACCEPTANCE') {
+        ops.acceptanceRound += 1;
+        await acts.recordAcceptance({ projectId, round: ops.acceptanceRound, result: 'PENDING', decidedBy: null, at: Date.now(), stage: stage() });
+      } else if (s === 'EVALUATION' && !ops.evaluation) {
+        if (!ops.ownTasks.some((t) => t.kind === OWN_TASKS.EVALUATION_SUBMIT.kind)) await openOwnTask('EVALUATION_SUBMIT', ops.evaluationSeq + 1);
+        await wf.condition(() => ops.evaluation !== null && activitiesRunning === 0);
+      } else if (s === 'REPLACEMENT_REVIEW' && !ops.replacement) {
+        if (!ops.ownTasks.some((t) => t.kind === OWN_TASKS.REPLACEMENT_PROPOSAL.kind)) await openOwnTask('REPLACEMENT_PROPOSAL', ops.rectificationSeq + 1);
+        await wf.condition(() => ops.replacement !== null && activitiesRunning === 0);
+      }
+    },
+
+    /** After a review step decided: the records and whatever the new stage starts with. */
+    afterReview: async (s: TReviewStage, phase: TApprovalPhase, actorId: string | null) => {
+      const now = Date.now();
+      if (s === 'ACCEPTANCE') {
+        await acts.recordAcceptance({ projectId, round: ops.acceptanceRound, result: phase === 'approved' ? 'PASSED' : 'FAILED', decidedBy: actorId, at: now, stage: stage() });
+        if (stage() === 'ACCEPTANCE_RECTIFICATION') await openRectification('ACCEPTANCE');
+        if (stage() === 'REPLACEMENT_REVIEW') {
+          await acts.noteProjectEvent({ projectId, stage: stage(), eventKey: `acceptance-escalated:${projectId}:${ops.acceptanceRound}`, action: 'ACCEPTANCE_ESCALATED', details: { failedInspections: ctx().failedInspections } });
+        }
+      } else if (s === 'EVALUATION') {
+        const evaluation = ops.evaluation!;
+        ops.evaluation = null;
+        await acts.decideEvaluation({ evaluationId: evaluation.id, projectId, status: phase === 'approved' ? 'APPROVED' : 'REJECTED', grade: evaluation.grade, actorId, at: now, stage: stage() });
+        if (phase !== 'approved') return;
+        if (stage() === 'OPERATION') {
+          ops.nextEvaluationAt = startOf(addMonths({ date: today(), months: settings.evaluation.intervalMonths }));
+          ops.cycleDone = true;
+        }
+        if (stage() === 'RECTIFICATION') await openRectification('EVALUATION');
+      } else if (s === 'REPLACEMENT_REVIEW') {
+        const proposal = ops.replacement!;
+        if (phase === 'approved') {
+          const redirectedFen = Math.max(0, (ctx().allocation?.amountFen ?? 0) - ops.disbursedFen);
+          await acts.linkReplacement({ fromProjectId: projectId, toProjectId: proposal.replacementProjectId, redirectedFen, actorId, at: now, stage: stage() });
+          const target = await acts.poolProject({ projectId: proposal.replacementProjectId });
+          if (target) {
+            await wf.getExternalWorkflowHandle(target.workflowId).signal(replacementLinkSignal, { fromProjectId: projectId, redirectedFen, assetIds: ops.assets.map((a) => a.id), at: now });
+          }
+        } else {
+          ops.replacement = null;
+          await openRectification('EVALUATION');
+        }
+      }
+    },
+
+    /** True once, right after an approved evaluation that kept the project in operation. */
+    evaluationCycleDone: () => {
+      const done = ops.cycleDone && stage() === 'OPERATION';
+      ops.cycleDone = false;
+      return done;
+    },
+
+    /** The acceptance publicity ended: the handover task opens. */
+    enterStage: async () => {
+      if (stage() === 'ASSET_HANDOVER') await openOwnTask('HANDOVER', 1);
+    },
+
+    /**
+     * Wait in a stage moved on by updates, running its timers: evaluation due in operation, the
+     * plan's deadline in rectification. True when the SDK suggests
+     * continue-as-new and nothing is in flight (post-funding only).
+     */
+    wait: async (s: TLifecycleStage, moved: () => boolean): Promise<boolean> => {
+      const funded = ctx().allocation !== null;
+      const suggested = () => funded && wf.workflowInfo().continueAsNewSuggested && paymentsRunning === 0 && activitiesRunning === 0;
+      const due = () => (s === 'OPERATION' ? (ops.nextEvaluationAt ?? Infinity) : s === 'RECTIFICATION' ? (ops.rectificationDueAt ?? Infinity) : Infinity);
+      const dueAt = due();
+      // A new due date (a plan submitted, an evaluation scheduled) wakes the wait to set its timer.
+      const wake = () => moved() || suggested() || due() !== dueAt;
+      if (dueAt === Infinity) {
+        await wf.condition(wake);
+        return !moved() && suggested();
+      }
+      const woke = await wf.condition(wake, Math.max(1, dueAt - Date.now()));
+      if (woke) return !moved() && suggested();
+      const now = Date.now();
+      if (s === 'RECTIFICATION') {
+        ops.rectificationDueAt = null;
+        step({ type: 'RECTIFICATION_DUE' });
+        await acts.closeRectification({ rectificationId: `${projectId}:rectification:${ops.rectificationSeq}`, projectId, at: now });
+        await openOwnTask('EVALUATION_SUBMIT', ops.evaluationSeq + 1);
+      } else if (ops.nextEvaluationAt !== null && now >= ops.nextEvaluationAt) {
+        ops.nextEvaluationAt = null;
+        step({ type: 'EVALUATION_DUE' });
+        await openOwnTask('EVALUATION_SUBMIT', ops.evaluationSeq + 1);
+      }
+      return false;
+    },
+  };
+}
