@@ -6,6 +6,7 @@ import type { TChainReport } from '../../src/audit/verify-audit-chain';
 import { applyPostMigrationSql } from '../../src/db/migrate';
 import { createPrisma, databaseSchema, rawTable } from '../../src/db/prisma';
 import { Prisma } from '../../src/generated/prisma/client';
+import { APPEND_ONLY_TRIGGER as APPEND_ONLY, asDatabaseOwner, CHAIN_TRIGGERS as CHAIN } from '../support/audit-tamper';
 import { createTestDatabase } from '../support/db';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 
@@ -44,16 +45,7 @@ async function settledAuditCount(): Promise<number> {
   throw new Error('the audit log kept growing');
 }
 
-/**
- * Runs statements with some of the table's triggers off, in one transaction: ALTER TABLE locks
- * the table, so no concurrent writer ever sees the triggers off.
- */
-async function asOwner(triggers: string[], ...statements: Prisma.Sql[]) {
-  const toggle = (on: boolean) => triggers.map((t) => Prisma.sql`ALTER TABLE ${events} ${Prisma.raw(on ? 'ENABLE' : 'DISABLE')} TRIGGER ${Prisma.raw(t)}`);
-  await s.prisma.$transaction([...toggle(false), ...statements, ...toggle(true)].map((q) => s.prisma.$executeRaw(q)));
-}
-const APPEND_ONLY = 'audit_event_append_only';
-const CHAIN = ['audit_event_chain', 'audit_chain_advance'];
+const asOwner = (triggers: string[], ...statements: Prisma.Sql[]) => asDatabaseOwner(s.prisma, triggers, ...statements);
 
 /** Rows in chain order, as stored. */
 const chainRows = () => s.prisma.auditEvent.findMany({ orderBy: { seq: 'asc' } });
