@@ -11,3 +11,8 @@ $$ LANGUAGE plpgsql;
 DROP TRIGGER IF EXISTS audit_event_append_only ON "AuditEvent";
 CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON "AuditEvent"
   FOR EACH ROW EXECUTE FUNCTION audit_event_append_only();
+
+-- TRUNCATE fires no row trigger: refuse it separately.
+DROP TRIGGER IF EXISTS audit_event_no_truncate ON "AuditEvent";
+CREATE TRIGGER audit_event_no_truncate BEFORE TRUNCATE ON "AuditEvent"
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_event_append_only();

@@ -1,9 +1,10 @@
 /**
  * Exit codes scripts can branch on. 1: the command line (or the request it made) is malformed.
  * 2: not signed in, or not allowed. 3: no such thing. 4: refused by the rules (conflict, wrong
- * state, rate limit). 5: the server failed or could not be reached.
+ * state, rate limit). 5: the server failed or could not be reached. 6: the audit log's hash chain
+ * is broken (`audit verify`).
  */
-export const EXIT = { OK: 0, USAGE: 1, AUTH: 2, NOT_FOUND: 3, REFUSED: 4, SERVER: 5 } as const;
+export const EXIT = { OK: 0, USAGE: 1, AUTH: 2, NOT_FOUND: 3, REFUSED: 4, SERVER: 5, TAMPERED: 6 } as const;
 export type TExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export class CliError extends Error {

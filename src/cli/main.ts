@@ -6,6 +6,7 @@ import { CliError, EXIT, type TExitCode } from './cli-error';
 import { emit, type TIo } from './output';
 import { listProjects, showProject, startProjectsFromFile } from './projects-command';
 import { actOnTask, listTasks } from './tasks-command';
+import { verifyAudit } from './audit-command';
 
 export const USAGE = `Usage: bangfu <command> [options]
 
@@ -18,12 +19,15 @@ export const USAGE = `Usage: bangfu <command> [options]
         actions: approve reject return resubmit transfer claim unclaim comment withdraw cc urge
         (return: --return-step <stepId> for an earlier step, else to the applicant;
          transfer: --to-user <userId>; cc: --recipients id1,id2)
+  audit verify [--anchor seq:hash]        recompute the audit log's hash chain (ADMIN or MONITOR);
+        --anchor: a head printed by an earlier verify, kept elsewhere, to detect a rewritten log
 
 Options everywhere: --json (machine-readable output), --url and --token (override the saved login;
 also BANGFU_URL and BANGFU_TOKEN). The login is saved in BANGFU_CONFIG or ~/.config/bangfu/config.json.
 
 Exit codes: 0 ok, 1 usage or invalid input, 2 not signed in or not allowed, 3 not found,
-4 refused (conflict, wrong state, rate limited), 5 server error or unreachable.
+4 refused (conflict, wrong state, rate limited), 5 server error or unreachable,
+6 the audit log's hash chain is broken.
 `;
 
 const OPTIONS = {
@@ -42,6 +46,7 @@ const OPTIONS = {
   kind: { type: 'string' },
   page: { type: 'string' },
   'page-size': { type: 'string' },
+  anchor: { type: 'string' },
 } as const;
 
 export interface TMainOptions {
@@ -115,6 +120,8 @@ async function run(positionals: string[], flags: TFlags, env: Record<string, str
         api: await api(), io, taskId: need(arg, 'the task id'), action: need(flags.action, '--action'), comment: flags.comment, requestId: flags['request-id'],
         extras: { toUser: flags['to-user'], returnStep: flags['return-step'], recipients: flags.recipients },
       });
+    case 'audit verify':
+      return verifyAudit({ api: await api(), io, anchor: flags.anchor });
     default:
       throw new CliError(EXIT.USAGE, `unknown command: ${positionals.join(' ')}`);
   }

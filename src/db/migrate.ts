@@ -6,7 +6,8 @@ import pg from 'pg';
 
 const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const POST_MIGRATION_SQL = ['prisma/sql/audit-append-only.sql'];
+// In this order: the chain's one-time backfill switches the append-only trigger off and on again.
+const POST_MIGRATION_SQL = ['prisma/sql/audit-append-only.sql', 'prisma/sql/audit-chain.sql'];
 
 /**
  * `prisma migrate deploy` against a URL, then the idempotent SQL the migration runner cannot

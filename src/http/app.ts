@@ -17,6 +17,7 @@ import { projectActionRoutes } from './routes/project-actions';
 import { taskRoutes } from './routes/tasks';
 import { dashboardRoutes } from './routes/dashboard';
 import { reviewRoutes } from './routes/reviews';
+import { auditRoutes } from './routes/audit';
 import { webRoutes } from './web';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
@@ -91,6 +92,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await taskRoutes(app, deps);
   await dashboardRoutes(app, deps);
   await reviewRoutes(app, deps);
+  await auditRoutes(app, deps);
   await webRoutes(app, deps);
   return app;
 }

@@ -3,6 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rawTable } from '../../src/db/prisma';
+import { Prisma } from '../../src/generated/prisma/client';
+import { APPEND_ONLY_TRIGGER, asDatabaseOwner } from '../support/audit-tamper';
 import { sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/bangfu.js');
@@ -107,5 +110,32 @@ describe('bangfu CLI', () => {
     expect((await bangfu(['tasks', 'list'], { BANGFU_CONFIG: path.join(home, 'absent.json') })).code).toBe(2);
     expect((await bangfu(['tasks', 'list', '--url', 'http://127.0.0.1:9'])).code).toBe(5);
     expect((await bangfu(['--help'])).code).toBe(0);
+  });
+
+  it('audit verify: exits 0 on an intact chain, 6 on a tampered one, 2 for a role that may not verify', async () => {
+    const intact = await bangfu(['audit', 'verify', '--token', s.tokens.monitor]);
+    expect(intact.code, intact.stderr).toBe(0);
+    const anchor = /anchor for a later check: (\d+:[0-9a-f]{64})/.exec(intact.stdout)?.[1];
+    expect(anchor).toBeDefined();
+    expect((await bangfu(['audit', 'verify', '--token', s.tokens.village])).code).toBe(2);
+    expect((await bangfu(['audit', 'verify', '--token', s.tokens.admin, '--anchor', 'latest'])).code).toBe(1);
+
+    const row = await s.prisma.auditEvent.findFirstOrThrow({ where: { action: 'PROJECT_PROPOSED' }, orderBy: { seq: 'asc' } });
+    const events = rawTable(s.prisma, 'AuditEvent');
+    await asDatabaseOwner(s.prisma, [APPEND_ONLY_TRIGGER], Prisma.sql`UPDATE ${events} SET "actorId" = 'someone-else' WHERE id = ${row.id}`);
+    try {
+      const broken = await bangfu(['audit', 'verify', '--token', s.tokens.admin, '--json']);
+      expect(broken.code).toBe(6);
+      expect(JSON.parse(broken.stdout).firstBreak).toMatchObject({ reason: 'EDITED', rowId: row.id.toString() });
+      const human = await bangfu(['audit', 'verify', '--token', s.tokens.admin]);
+      expect(human.code).toBe(6);
+      expect(human.stdout).toContain(`EDITED at row ${row.id}`);
+    } finally {
+      await asDatabaseOwner(s.prisma, [APPEND_ONLY_TRIGGER], Prisma.sql`UPDATE ${events} SET "actorId" = ${row.actorId} WHERE id = ${row.id}`);
+    }
+    expect((await bangfu(['audit', 'verify', '--token', s.tokens.admin, '--anchor', anchor!])).code).toBe(0);
+    // An anchor whose hash the log no longer has: the log was rewritten up to there.
+    const [seq] = anchor!.split(':');
+    expect((await bangfu(['audit', 'verify', '--token', s.tokens.admin, '--anchor', `${seq}:${'0'.repeat(64)}`])).code).toBe(6);
   });
 });

@@ -10,9 +10,10 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /**
  * A fresh PostgreSQL schema with every migration applied, for one test file: files never see each
- * other's rows, on PGlite (one database) and on a real server alike.
+ * other's rows, on PGlite (one database) and on a real server alike. `before` runs SQL just before
+ * the named migration, to leave rows the way an older release wrote them.
  */
-export async function createTestDatabase(): Promise<{ prisma: TPrisma; schema: string; url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(opts: { before?: { migration: string; sql: string } } = {}): Promise<{ prisma: TPrisma; schema: string; url: string; drop(): Promise<void> }> {
   const url = inject('databaseUrl');
   const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: url });
@@ -22,6 +23,7 @@ export async function createTestDatabase(): Promise<{ prisma: TPrisma; schema: s
     await client.query(`SET search_path TO "${schema}"`);
     const dir = path.join(ROOT, 'prisma/migrations');
     for (const m of fs.readdirSync(dir).filter((d) => fs.statSync(path.join(dir, d)).isDirectory()).sort()) {
+      if (opts.before?.migration === m) await client.query(opts.before.sql);
       const sql = fs.readFileSync(path.join(dir, m, 'migration.sql'), 'utf8').replace('CREATE SCHEMA IF NOT EXISTS "public";', '');
       await client.query(sql);
     }

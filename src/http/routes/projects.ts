@@ -149,7 +149,8 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
       ...serializeProject(project),
       temporalUiUrl: `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${project.workflowId}`,
       live,
-      history: audit.map((a) => ({ ...a, id: String(a.id) })),
+      // bigint columns as strings: JSON has no 64-bit integers.
+      history: audit.map((a) => ({ ...a, id: String(a.id), seq: a.seq === null ? null : String(a.seq) })),
     };
   });
 
