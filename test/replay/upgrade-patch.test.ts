@@ -10,6 +10,9 @@
  *   marker) fails them with a DeterminismViolationError: that is the outage the patch prevents;
  * - the next step of the procedure, `deprecatePatch` with the old branch deleted
  *   (fixtures/patches-deprecated.ts), fails them too: it may ship only once no such case is open.
+ * The histories of vintage 2026-11-28-86a2153 were recorded right after the change, with it: they
+ * carry the patch marker and fewer upserts, replay on the patched code and on `deprecatePatch`,
+ * and fail once the call is removed altogether (the last step of the procedure).
  */
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +24,8 @@ import { loadHistories, replayAll, type TLoadedHistory } from './history-files';
 
 const { EventType } = temporal.api.enums.v1;
 const PRE_PATCH_VINTAGE = '2026-11-28-82a1cd4';
+/** Recorded right after the patch, with it (`npm run record:histories -- -t faultToleranceReview`). */
+const POST_PATCH_VINTAGE = '2026-11-28-86a2153';
 const PATCH_ID = 'review-upsert-search-attributes-on-change';
 
 /** The workflows with `@temporalio/workflow` replaced by a fixture that redefines `patched`. */
@@ -39,6 +44,7 @@ const patchMarkers = (h: TLoadedHistory) =>
   (h.history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && e.markerRecordedEventAttributes?.markerName === 'core_patch');
 
 let prePatch: TLoadedHistory[];
+let postPatch: TLoadedHistory[];
 let patchedCode: WorkflowBundle;
 let unguarded: WorkflowBundle;
 let deprecated: WorkflowBundle;
@@ -46,6 +52,7 @@ let deprecated: WorkflowBundle;
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
   prePatch = loadHistories([PRE_PATCH_VINTAGE]).filter((h) => h.workflowType === 'faultToleranceReview');
+  postPatch = loadHistories([POST_PATCH_VINTAGE]);
   [patchedCode, unguarded, deprecated] = await Promise.all([
     bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
     bundleWith('patches-unguarded.ts'),
@@ -89,5 +96,38 @@ describe('patched(): a change to running fault-tolerance reviews', () => {
     const source = await import('node:fs').then((fs) => fs.readFileSync(path.resolve(import.meta.dirname, '../../workflows/fault-tolerance-review.ts'), 'utf8'));
     expect(source).toContain(`'${PATCH_ID}'`);
     expect(source).toContain('wf.patched(UPSERT_ON_CHANGE_PATCH)');
+  });
+});
+
+describe('after the patch: new cases carry its marker', () => {
+  it('record one patch marker where an action repeated the attributes, and fewer upserts than before', () => {
+    expect(postPatch.map((h) => h.file).sort()).toEqual(prePatch.map((h) => h.file).sort());
+    for (const h of postPatch) {
+      const before = prePatch.find((p) => p.file === h.file)!;
+      const markers = patchMarkers(h);
+      const upserts = count(h, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES);
+      if (h.file === 'review-inadmissible.json') {
+        expect(markers).toEqual([]);
+        expect(upserts).toBe(count(before, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES));
+      } else {
+        expect(markers, h.file).toHaveLength(1);
+        const id = markers[0]!.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!;
+        expect(JSON.parse(Buffer.from(id).toString('utf8'))).toMatchObject({ id: PATCH_ID, deprecated: false });
+        // Findings and votes no longer upsert: 14 actions, 7 distinct stage/outcome values.
+        expect(upserts, h.file).toBeLessThan(count(before, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES) - 5);
+      }
+    }
+  });
+
+  it('replay on the patched code and on deprecatePatch (the second step is safe for them)', async () => {
+    for (const bundle of [patchedCode, deprecated]) {
+      const results = await replayAll(bundle, postPatch);
+      expect(results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error!.message}`)).toEqual([]);
+    }
+  });
+
+  it('fail once the patch call is removed: the last step waits until these cases are closed too', async () => {
+    const results = await replayAll(unguarded, withRepeats(postPatch));
+    for (const r of results) expect(r.error, r.workflowId).toBeInstanceOf(DeterminismViolationError);
   });
 });
