@@ -44,6 +44,13 @@ function fail(refusal: Pick<TRefusal, 'code' | 'message' | 'field'>): never {
 const SYSTEM = 'system';
 
 /**
+ * Upgrade patch (README, "Upgrading running workflows"): search attributes are upserted only when
+ * they change. Lifecycle: patched (now) → deprecatePatch once no case started before it is open →
+ * removed once no case started before the deprecation is open.
+ */
+const UPSERT_ON_CHANGE_PATCH = 'review-upsert-search-attributes-on-change';
+
+/**
  * One fault-tolerance review case (容错纠错, domain.md §3), workflow id `review-<caseId>`. Hosts
  * the pure `reviewMachine`: every human action is the `reviewAct` Update, whose validator runs the
  * role check (REVIEW_EVENT_ACTORS) and `checkReviewAction`, so a refused action never enters
@@ -68,13 +75,22 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
   const outcome = () => decision()?.outcome ?? null;
   const done = () => snapshot.status === 'done';
 
+  /** The search attributes last upserted, so that an action that changes none of them upserts nothing. */
+  let published: string | null = null;
   const publish = () => {
     const o = outcome();
-    if (input.searchAttributes !== false) wf.upsertSearchAttributes([
+    const attributes = [
       { key: SA.ReviewStage, value: stage() },
       { key: SA.County, value: reviewCase.county },
       ...(o ? [{ key: SA.Outcome, value: o }] : []),
-    ] as never);
+    ];
+    const current = JSON.stringify(attributes.map(({ key, value }) => [key.name, value]));
+    const unchanged = current === published;
+    published = current;
+    // Cases started before this patch upserted after every action (five findings, three votes: the
+    // same values each time, one history event each); they replay that way, new cases skip repeats.
+    const skip = unchanged && wf.patched(UPSERT_ON_CHANGE_PATCH);
+    if (input.searchAttributes !== false && !skip) wf.upsertSearchAttributes(attributes as never);
     const due =
       stage() === 'application'
         ? `申请截止 ${new Date(applicationClosesAt(snapshot.context)).toISOString()}`

@@ -1,0 +1,443 @@
+/**
+ * Records the histories the replay test replays: `npm run record:histories`.
+ *
+ * Runs under Vitest (test/replay/vitest.record.config.ts) with the integration global setup, so it
+ * drives the real system exactly as the integration tests do: a Temporal dev server, PostgreSQL
+ * (TEST_DATABASE_URL or embedded PGlite), the real worker, and the HTTP API through `inject`. Each
+ * scenario acts as users do, waits until the workflows have settled, then fetches each execution's
+ * history (`fetchHistory`) and writes it with `historyToJSON` into a new vintage folder,
+ * test/replay/histories/<YYYY-MM-DD>-<commit>/ (RECORD_VINTAGE overrides the name), with
+ * manifest.json. Existing vintages are left alone: they stand for workflows already running.
+ *
+ * Not recorded on purpose: the lifecycle's funding (allocateFunds) and anything after it, which is
+ * being rewritten; the pool path stops with the project open in IN_POOL.
+ */
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporal } from '@temporalio/proto';
+import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
+import type { FastifyInstance } from 'fastify';
+import { issueToken } from '../../src/auth/tokens';
+import { buildApp } from '../../src/http/app';
+import type { TApprovalStepConfigInput } from '../../src/domain/approval';
+import { approvalStateQuery, approvalStepWorkflowId, projectWorkflowId, reviewWorkflowId } from '../../workflows/shared';
+import type { approvalStep } from '../../workflows/approval-step';
+import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { AGRI_SLOT, createProject, startStep, stepInput, TOWNSHIP_SLOT } from '../workflows/approval-support';
+import { addDisciplineUsers, caseBody, driver, investigate, type TDriver } from '../workflows/fault-tolerance-support';
+import { HISTORIES_DIR, type THistoryEntry, type TManifest } from './history-files';
+
+const { EventType } = temporal.api.enums.v1;
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+const commit = git('rev-parse', 'HEAD');
+const vintage = process.env.RECORD_VINTAGE ?? `${new Date().toISOString().slice(0, 10)}-${commit.slice(0, 7)}`;
+const outDir = path.join(HISTORIES_DIR, vintage);
+const recorded: THistoryEntry[] = [];
+
+let s: TTestStack;
+/** The same API with the county's real 10-day village publicity, for objections. */
+let slowApp: FastifyInstance;
+let reviewerB: { id: string; token: string };
+let members: Record<string, { id: string; token: string }>;
+let d: TDriver;
+
+beforeAll(async () => {
+  const dirty = git('status', '--porcelain', '--', 'workflows', 'src/domain', 'activities');
+  if (dirty) console.warn(`[record] uncommitted changes in workflow code; vintage ${vintage} is named after ${commit.slice(0, 7)} anyway:\n${dirty}`);
+  fs.rmSync(outDir, { recursive: true, force: true });
+  fs.mkdirSync(outDir, { recursive: true });
+  s = await startTestStack();
+  slowApp = await buildApp({ config: s.config, prisma: s.prisma, temporal: s.client, countySettings: { publicity: { villageDays: 10, townshipDays: 0 } } });
+  const user = await s.prisma.user.create({ data: { username: 'township-b', displayName: '河西镇审核 钱审核', passwordHash: 'x' } });
+  await s.prisma.roleAssignment.create({ data: { userId: user.id, role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' } });
+  reviewerB = { id: user.id, token: await issueToken(s.prisma, user.id, 'test') };
+  members = await addDisciplineUsers(s.prisma, ['d2', 'd3', 'p1', 'p2', 'p3']);
+  d = driver(s.app);
+}, 180_000);
+
+afterAll(async () => {
+  if (recorded.length > 0) {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules/@temporalio/worker/package.json'), 'utf8')) as { version: string };
+    const manifest: TManifest = { vintage, recordedAt: new Date().toISOString(), commit, sdkVersion: pkg.version, histories: recorded };
+    fs.writeFileSync(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    const events = recorded.reduce((n, h) => n + h.events, 0);
+    console.info(`[record] ${recorded.length} histories, ${events} events in ${path.relative(ROOT, outDir)}`);
+  }
+  await slowApp?.close();
+  await s?.close();
+});
+
+const CLOSED = new Set<number>([
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+  EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW,
+]);
+
+const WORKFLOW_TASK_EVENTS = new Set<number>([
+  EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+  EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+]);
+const ACTIVITY_ENDS = new Set<number>([
+  EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED,
+  EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED,
+  EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT,
+  EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED,
+]);
+
+/**
+ * The history once the workflow has nothing left to do for now: closed, or its last workflow task
+ * completed with no activity in flight, and unchanged for a moment.
+ */
+async function settledHistory(workflowId: string): Promise<History> {
+  const handle = s.client.workflow.getHandle(workflowId);
+  let previous = -1;
+  for (let i = 0; i < 120; i += 1) {
+    const history = await handle.fetchHistory();
+    const events = history.events ?? [];
+    const types = events.map((e) => e.eventType ?? 0);
+    const lastTask = types.filter((t) => WORKFLOW_TASK_EVENTS.has(t)).at(-1);
+    const inFlight = types.filter((t) => t === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length - types.filter((t) => ACTIVITY_ENDS.has(t)).length;
+    const quiet = CLOSED.has(types.at(-1)!) || (lastTask === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED && inFlight === 0);
+    if (quiet && events.length === previous) return history;
+    previous = quiet ? events.length : -1;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${workflowId} did not settle`);
+}
+
+/** Fetches, checks and writes one execution's history under `name`. */
+async function save(name: string, scenario: string, workflowId: string, expectStatus: 'open' | 'WORKFLOW_EXECUTION_COMPLETED') {
+  const history = await settledHistory(workflowId);
+  const events = history.events ?? [];
+  const lastType = events.at(-1)!.eventType!;
+  const status = CLOSED.has(lastType) ? EventType[lastType]!.replace('EVENT_TYPE_', '') : 'open';
+  expect(status, `${name}: ${workflowId}`).toBe(expectStatus);
+  const started = events[0]!.workflowExecutionStartedEventAttributes!;
+  const file = `${name}.json`;
+  fs.writeFileSync(path.join(outDir, file), `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+  recorded.push({ file, scenario, workflowId, workflowType: started.workflowType!.name!, events: events.length, status });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers that act as the users do (the same calls as the integration tests).
+
+const tokenOf = (who: string) => (who === 'township-b' ? reviewerB.token : s.tokens[who]!);
+async function decide(who: string, taskId: string, body: Record<string, unknown>, app = s.app) {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/tasks/${encodeURIComponent(taskId)}/decision`,
+    payload: { requestId: newRequestId(), ...body },
+    headers: { authorization: `Bearer ${tokenOf(who)}` },
+  });
+  expect(res.statusCode, `${who} ${String(body.action)} on ${taskId}: ${res.body}`).toBe(200);
+  return res.json() as { phaseAfter: string; stageAfter: string; nextTaskId: string | null };
+}
+
+async function step(config: Partial<TApprovalStepConfigInput> = {}) {
+  const projectId = await createProject(s.prisma, s.userIds.village!);
+  return startStep({
+    client: s.client,
+    prisma: s.prisma,
+    taskQueue: s.taskQueue,
+    projectId,
+    config: { stepId: 'review', mode: 'SEQUENTIAL', candidates: [TOWNSHIP_SLOT, AGRI_SLOT], applicantId: s.userIds.village!, ...config },
+  });
+}
+const outcomeOf = async (workflowId: string) => (await s.client.workflow.getHandle<typeof approvalStep>(workflowId).result()).outcome;
+
+async function pendingTask(projectId: string, role: string): Promise<string> {
+  for (let i = 0; i < 100; i += 1) {
+    const task = await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as never } });
+    if (task) return task.id;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no pending ${role} task on ${projectId}`);
+}
+
+async function propose(app = s.app): Promise<{ projectId: string; workflowId: string; stage: string; taskId: string | null }> {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/api/projects',
+    headers: { authorization: `Bearer ${s.tokens.village}` },
+    payload: { requestId: newRequestId(), ...sampleProposal() },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+}
+
+const stageOf = async (projectId: string) => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage;
+const childId = (projectId: string, stepId: string, round: number) => approvalStepWorkflowId(projectWorkflowId(projectId), stepId, round);
+
+// ---------------------------------------------------------------------------------------------
+
+describe('approvalStep: each mode and action', () => {
+  it('SEQUENTIAL: both approve', async () => {
+    const st = await step();
+    await decide('township', st.taskId(1), { action: 'approve', comment: '同意' });
+    await decide('agri', st.taskId(2), { action: 'approve' });
+    expect(await outcomeOf(st.workflowId)).toBe('approved');
+    await save('step-sequential-approve', 'approvalStep SEQUENTIAL: township approves, agriculture approves', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('SEQUENTIAL: the second signer rejects', async () => {
+    const st = await step();
+    await decide('township', st.taskId(1), { action: 'approve' });
+    await decide('agri', st.taskId(2), { action: 'reject', comment: '资金来源不清' });
+    expect(await outcomeOf(st.workflowId)).toBe('rejected');
+    await save('step-sequential-reject', 'approvalStep SEQUENTIAL: township approves, agriculture rejects', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('SEQUENTIAL: return to the applicant, resubmit, approve', async () => {
+    const st = await step();
+    await decide('township', st.taskId(1), { action: 'approve' });
+    const ret = await decide('agri', st.taskId(2), { action: 'return', comment: '补充用地手续' });
+    expect(ret.phaseAfter).toBe('returned');
+    await decide('village', ret.nextTaskId!, { action: 'resubmit', comment: '已补充' });
+    await decide('agri', st.taskId(2), { action: 'approve' });
+    expect(await outcomeOf(st.workflowId)).toBe('approved');
+    await save('step-sequential-return-resubmit', 'approvalStep SEQUENTIAL: approve, return to applicant, resubmit, approve', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('SEQUENTIAL: transfer to a colleague, who approves', async () => {
+    const st = await step();
+    const moved = await decide('township', st.taskId(1), { action: 'transfer', toUserId: reviewerB.id, comment: '出差' });
+    await decide('township-b', moved.nextTaskId!, { action: 'approve' });
+    await decide('agri', st.taskId(2), { action: 'approve' });
+    expect(await outcomeOf(st.workflowId)).toBe('approved');
+    await save('step-sequential-transfer', 'approvalStep SEQUENTIAL: transfer, the new signer approves, agriculture approves', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('SEQUENTIAL: add signers after and before oneself', async () => {
+    const st = await step({ candidates: [TOWNSHIP_SLOT] });
+    await decide('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { role: 'COUNTY_AGRICULTURE', orgUnitId: 'c-qingshan' } });
+    await decide('township', st.taskId(1), { action: 'add_signer', position: 'BEFORE', signer: { userId: s.userIds.finance } });
+    await decide('finance', st.taskId(3), { action: 'approve' });
+    await decide('township', st.taskId(1), { action: 'approve' });
+    await decide('agri', st.taskId(2), { action: 'approve' });
+    expect(await outcomeOf(st.workflowId)).toBe('approved');
+    await save('step-sequential-add-signer', 'approvalStep SEQUENTIAL: add signer after, add signer before, three approvals', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('SEQUENTIAL: the applicant withdraws', async () => {
+    const st = await step();
+    await decide('village', st.taskId(1), { action: 'withdraw', comment: '重新规划' });
+    expect(await outcomeOf(st.workflowId)).toBe('withdrawn');
+    await save('step-sequential-withdraw', 'approvalStep SEQUENTIAL: the applicant withdraws', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('SEQUENTIAL: claim, unclaim, comment with an attachment, cc, urge, then approvals', async () => {
+    const st = await step();
+    await decide('township-b', st.taskId(1), { action: 'claim' });
+    await decide('township-b', st.taskId(1), { action: 'unclaim' });
+    const attachment = { name: '用地证明.pdf', size: 12345, sha256: 'a'.repeat(64), link: 'https://files.example/1' };
+    await decide('village', st.taskId(1), { action: 'comment', comment: '补充材料见附件', attachments: [attachment] });
+    await decide('village', st.taskId(1), { action: 'cc', recipientIds: [s.userIds.monitor] });
+    await decide('village', st.taskId(1), { action: 'urge', comment: '请尽快审核' });
+    await decide('township', st.taskId(1), { action: 'approve' });
+    await decide('agri', st.taskId(2), { action: 'approve' });
+    expect(await outcomeOf(st.workflowId)).toBe('approved');
+    await save('step-sequential-side-actions', 'approvalStep SEQUENTIAL: claim, unclaim, comment, cc, urge, two approvals', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('COUNTERSIGN: both approve, in reverse order', async () => {
+    const st = await step({ mode: 'COUNTERSIGN' });
+    await decide('agri', st.taskId(2), { action: 'approve' });
+    await decide('township', st.taskId(1), { action: 'approve' });
+    expect(await outcomeOf(st.workflowId)).toBe('approved');
+    await save('step-countersign-approve', 'approvalStep COUNTERSIGN: agriculture approves, township approves', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('COUNTERSIGN: one rejection rejects', async () => {
+    const st = await step({ mode: 'COUNTERSIGN' });
+    await decide('township', st.taskId(1), { action: 'reject', comment: '资金来源不清' });
+    expect(await outcomeOf(st.workflowId)).toBe('rejected');
+    await save('step-countersign-reject', 'approvalStep COUNTERSIGN: township rejects', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('COUNTERSIGN: return, resubmit, both approve', async () => {
+    const st = await step({ mode: 'COUNTERSIGN' });
+    await decide('township', st.taskId(1), { action: 'approve' });
+    const ret = await decide('agri', st.taskId(2), { action: 'return', comment: '补充' });
+    expect(ret.phaseAfter).toBe('returned');
+    const resub = await decide('village', ret.nextTaskId!, { action: 'resubmit' });
+    expect(resub.phaseAfter).toBe('pending');
+    const state = await s.client.workflow.getHandle(st.workflowId).query(approvalStateQuery);
+    for (const taskId of state.openTaskIds) {
+      const task = await s.prisma.task.findUniqueOrThrow({ where: { id: taskId } });
+      await decide(task.candidateRole === 'TOWNSHIP_REVIEWER' ? 'township' : 'agri', taskId, { action: 'approve' });
+    }
+    expect(await outcomeOf(st.workflowId)).toBe('approved');
+    await save('step-countersign-return-resubmit', 'approvalStep COUNTERSIGN: approve, return, resubmit, the open tasks approve', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('ANY_ONE: one approval decides', async () => {
+    const st = await step({ mode: 'ANY_ONE', candidates: [{ kind: 'user', userId: s.userIds.township! }, { kind: 'user', userId: reviewerB.id }] });
+    await decide('township-b', st.taskId(2), { action: 'approve' });
+    expect(await outcomeOf(st.workflowId)).toBe('approved');
+    await save('step-any-one-approve', 'approvalStep ANY_ONE: the second of two users approves', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('ANY_ONE: one rejection decides', async () => {
+    const st = await step({ mode: 'ANY_ONE', candidates: [TOWNSHIP_SLOT, AGRI_SLOT] });
+    await decide('agri', st.taskId(2), { action: 'reject', comment: '不符合产业规划' });
+    expect(await outcomeOf(st.workflowId)).toBe('rejected');
+    await save('step-any-one-reject', 'approvalStep ANY_ONE: agriculture rejects', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('ANY_ONE: return, resubmit, approve', async () => {
+    const st = await step({ mode: 'ANY_ONE', candidates: [TOWNSHIP_SLOT, AGRI_SLOT] });
+    const ret = await decide('township', st.taskId(1), { action: 'return', comment: '补充' });
+    await decide('village', ret.nextTaskId!, { action: 'resubmit' });
+    const state = await s.client.workflow.getHandle(st.workflowId).query(approvalStateQuery);
+    const taskId = state.openTaskIds.find((id) => id.endsWith('#1')) ?? state.openTaskIds[0]!;
+    await decide('township', taskId, { action: 'approve' });
+    expect(await outcomeOf(st.workflowId)).toBe('approved');
+    await save('step-any-one-return-resubmit', 'approvalStep ANY_ONE: return, resubmit, township approves', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('deadline: reminder, escalation one level up, then an expiry with nowhere to go (open)', async () => {
+    // Seconds instead of days on the real server: the timers and events are the same.
+    const projectId = await createProject(s.prisma, s.userIds.village!);
+    const workflowId = `step-deadline-${crypto.randomUUID()}`;
+    const handle = await s.client.workflow.start<typeof approvalStep>('approvalStep', {
+      workflowId,
+      taskQueue: s.taskQueue,
+      args: [stepInput(projectId, { stepId: 'review', mode: 'SEQUENTIAL', candidates: [TOWNSHIP_SLOT], applicantId: s.userIds.village!, dueAfterMs: 3000, remindBeforeMs: 1500 })],
+    });
+    await expect
+      .poll(async () => (await handle.query(approvalStateQuery)).snapshotContext.history.map((h) => h.event.type), { timeout: 30_000, interval: 250 })
+      .toEqual(['DEADLINE_REMINDER', 'DEADLINE_EXPIRED', 'DEADLINE_REMINDER', 'DEADLINE_EXPIRED']);
+    expect((await handle.query(approvalStateQuery)).value).toEqual({ pending: 'escalated' });
+    await save('step-deadline-escalation', 'approvalStep SEQUENTIAL: reminder, escalation to the county, reminder, expiry with nowhere to escalate (open)', workflowId, 'open');
+  });
+});
+
+describe('faultToleranceReview: each outcome', () => {
+  const disc = () => s.tokens.discipline!;
+  const body = () => [s.userIds.discipline!, members.d2!.id, members.d3!.id];
+  const open = async (extra: Partial<Parameters<typeof caseBody>[0]> = {}) => {
+    // An official applies; the deciding body (discipline inspection) opens a case itself.
+    const opener = extra.opening === 'OPEN_BY_BODY' ? disc() : s.tokens.village!;
+    const opened = await d.open(opener, caseBody({ officialId: s.userIds.village!, memberIds: body(), ...extra }));
+    expect(opened.status, JSON.stringify(opened.json)).toBe(201);
+    return opened.json.caseId as string;
+  };
+  const decideCase = async (caseId: string, choice: 'EXEMPT' | 'NOT_EXEMPT' | 'LENIENT', tokens = [disc(), members.d2!.token, members.d3!.token], by = disc()) => {
+    await investigate(d, by, caseId);
+    for (const token of tokens) await d.ok(token, caseId, { type: 'CAST_VOTE', choice });
+    const extra = choice === 'LENIENT' ? { impactPeriodEndsAt: Date.now() + 180 * 86_400_000, correctiveMeasures: [{ id: 'm1', description: '完善茶园防霜冻预案', dueAt: Date.now() + 60 * 86_400_000 }] } : {};
+    await d.ok(by, caseId, { type: 'DECIDE', ...extra });
+    await d.ok(by, caseId, { type: 'SERVE_NOTICE' });
+    return d.ok(by, caseId, { type: 'PUBLICISE_AND_FILE' });
+  };
+
+  it('EXEMPT: decided, served, filed; waiting out the appeal window (open)', async () => {
+    const caseId = await open();
+    await d.ok(disc(), caseId, { type: 'ACCEPT' });
+    expect(await decideCase(caseId, 'EXEMPT')).toMatchObject({ stageAfter: 'appealWindow', outcome: 'EXEMPT' });
+    await save('review-exempt', 'faultToleranceReview EXEMPT: apply, accept, investigate, vote, decide, notice, filing (open in appealWindow)', reviewWorkflowId(caseId), 'open');
+  });
+
+  it('LENIENT, then an appeal to the next level that exempts', async () => {
+    const caseId = await open();
+    await d.ok(disc(), caseId, { type: 'ACCEPT' });
+    await decideCase(caseId, 'LENIENT');
+    await d.ok(s.tokens.village!, caseId, { type: 'APPEAL', grounds: '霜冻属不可抗力，已积极挽回损失' });
+    await d.ok(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW', body: { name: '市纪委监委复核组', level: 'CITY', memberIds: [members.p1!.id, members.p2!.id, members.p3!.id] } });
+    const filed = await decideCase(caseId, 'EXEMPT', [members.p1!.token, members.p2!.token, members.p3!.token], members.p1!.token);
+    expect(filed).toMatchObject({ stageAfter: 'resultApplied', outcome: 'EXEMPT' });
+    await save('review-lenient-appeal', 'faultToleranceReview LENIENT, appeal, appeal review EXEMPT (completed)', reviewWorkflowId(caseId), 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('NOT_EXEMPT: decided, served, filed (open)', async () => {
+    const caseId = await open({ opening: 'OPEN_BY_BODY' });
+    await d.ok(disc(), caseId, { type: 'ACCEPT' });
+    expect(await decideCase(caseId, 'NOT_EXEMPT')).toMatchObject({ stageAfter: 'appealWindow', outcome: 'NOT_EXEMPT' });
+    await save('review-not-exempt', 'faultToleranceReview NOT_EXEMPT: opened by the body, decided, served, filed (open in appealWindow)', reviewWorkflowId(caseId), 'open');
+  });
+
+  it('inadmissible: acceptance refused, the body refuses the case', async () => {
+    const caseId = await open({ exclusions: [{ kind: 'FUND_MISUSE', description: '挪用项目资金用于村部修缮', evidence: ['https://records.example/qingshan/audit.pdf'] }] });
+    const refused = await d.act(disc(), caseId, { type: 'ACCEPT' });
+    expect(refused.json.error).toMatchObject({ code: 'CASE_INADMISSIBLE' });
+    await d.ok(disc(), caseId, { type: 'REFUSE', reasons: ['挪用项目资金，不属于容错免责情形'] });
+    await save('review-inadmissible', 'faultToleranceReview inadmissible: ACCEPT refused by the validator, REFUSE (completed)', reviewWorkflowId(caseId), 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+});
+
+describe('projectLifecycle: the paths to the pool (never funding)', () => {
+  it('objection during the village publicity, resubmission posts it again (open in VILLAGE_PUBLICITY)', async () => {
+    const p = await propose(slowApp);
+    expect(p.stage).toBe('VILLAGE_PUBLICITY');
+    // Anyone who can see the project may object; here the township's reviewer.
+    const res = await slowApp.inject({
+      method: 'POST',
+      url: `/api/projects/${p.projectId}/objections`,
+      headers: { authorization: `Bearer ${s.tokens.township}` },
+      payload: { requestId: newRequestId(), text: '占用了集体林地，未经村民同意' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(await stageOf(p.projectId)).toBe('RETURNED');
+    await decide('village', res.json().resubmitTaskId, { action: 'resubmit', comment: '已调整用地' }, slowApp);
+    expect(await stageOf(p.projectId)).toBe('VILLAGE_PUBLICITY');
+    await save('lifecycle-objection-resubmit', 'projectLifecycle: objection in the village publicity, resubmit, second publicity (open)', p.workflowId, 'open');
+  });
+
+  it('returned by the township, resubmitted, approved on to the county joint review (open)', async () => {
+    const p = await propose();
+    expect(p.stage).toBe('TOWNSHIP_REVIEW');
+    const ret = await decide('township', p.taskId!, { action: 'return', comment: '补充用地手续' });
+    expect(ret.stageAfter).toBe('RETURNED');
+    const resub = await decide('village', ret.nextTaskId!, { action: 'resubmit', comment: '已补充' });
+    expect(resub.stageAfter).toBe('TOWNSHIP_REVIEW');
+    const approved = await decide('township', p.taskId!, { action: 'approve' });
+    expect(approved.stageAfter).toBe('TOWNSHIP_PUBLICITY');
+    await pendingTask(p.projectId, 'COUNTY_FINANCE');
+    expect(await stageOf(p.projectId)).toBe('COUNTY_JOINT_REVIEW');
+    const scenario = 'projectLifecycle: township returns, village resubmits, township approves (open in COUNTY_JOINT_REVIEW)';
+    await save('lifecycle-returned-resubmitted.step-township-review', `${scenario}: the township step`, childId(p.projectId, 'township-review', 1), 'WORKFLOW_EXECUTION_COMPLETED');
+    await save('lifecycle-returned-resubmitted.step-county-joint-review', `${scenario}: the county step, open`, childId(p.projectId, 'county-joint-review', 1), 'open');
+    await save('lifecycle-returned-resubmitted', scenario, p.workflowId, 'open');
+  });
+
+  it('rejected by the township', async () => {
+    const p = await propose();
+    const rej = await decide('township', p.taskId!, { action: 'reject', comment: '不符合产业规划' });
+    expect(rej.stageAfter).toBe('REJECTED');
+    const scenario = 'projectLifecycle: township rejects (completed)';
+    await save('lifecycle-rejected.step-township-review', `${scenario}: the township step`, childId(p.projectId, 'township-review', 1), 'WORKFLOW_EXECUTION_COMPLETED');
+    await save('lifecycle-rejected', scenario, p.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('withdrawn by the village during the township review', async () => {
+    const p = await propose();
+    const w = await decide('village', p.taskId!, { action: 'withdraw', comment: '重新规划' });
+    expect(w.stageAfter).toBe('WITHDRAWN');
+    const scenario = 'projectLifecycle: the village withdraws in the township review (completed)';
+    await save('lifecycle-withdrawn.step-township-review', `${scenario}: the township step`, childId(p.projectId, 'township-review', 1), 'WORKFLOW_EXECUTION_COMPLETED');
+    await save('lifecycle-withdrawn', scenario, p.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('approved all the way into the pool (open in IN_POOL; no funding)', async () => {
+    const p = await propose();
+    const approved = await decide('township', p.taskId!, { action: 'approve', comment: '材料齐全' });
+    expect(approved.stageAfter).toBe('TOWNSHIP_PUBLICITY');
+    await approveThroughCounty(s, p.projectId);
+    expect(await stageOf(p.projectId)).toBe('IN_POOL');
+    const scenario = 'projectLifecycle: township, county joint review (countersign), leading group (open in IN_POOL)';
+    await save('lifecycle-to-pool.step-township-review', `${scenario}: the township step`, childId(p.projectId, 'township-review', 1), 'WORKFLOW_EXECUTION_COMPLETED');
+    await save('lifecycle-to-pool.step-county-joint-review', `${scenario}: the county joint review`, childId(p.projectId, 'county-joint-review', 1), 'WORKFLOW_EXECUTION_COMPLETED');
+    await save('lifecycle-to-pool.step-county-approval', `${scenario}: the leading group`, childId(p.projectId, 'county-approval', 1), 'WORKFLOW_EXECUTION_COMPLETED');
+    await save('lifecycle-to-pool', scenario, p.workflowId, 'open');
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Determinism and upgrades (issue #7): every history recorded in test/replay/histories (by
+ * `npm run record:histories`, from the real system) must replay on the workflow code as it is now.
+ * A change to workflows/ that would break a running workflow (a command added, removed, reordered
+ * or renamed without a `patched()` guard) fails here, before it reaches a worker. No server is
+ * needed: replay runs the bundled workflow code against the stored events.
+ *
+ * The last two tests prove the harness can fail: the same histories replayed on deliberately
+ * altered workflows (test/replay/fixtures) must each end in a DeterminismViolationError.
+ */
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { temporal } from '@temporalio/proto';
+import { WORKFLOWS_PATH } from '../../src/worker';
+import { listVintages, loadHistories, replayAll, type TLoadedHistory } from './history-files';
+
+const { EventType } = temporal.api.enums.v1;
+const fixture = (name: string) => path.resolve(import.meta.dirname, 'fixtures', name);
+
+let histories: TLoadedHistory[];
+let current: WorkflowBundle;
+
+beforeAll(async () => {
+  // The altered bundles below fail on purpose: core's per-task WARN lines would only be noise.
+  Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
+  histories = loadHistories();
+  current = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+});
+
+/** The first argument the workflow was started with (decoded from its JSON payload). */
+function startInput(h: TLoadedHistory): Record<string, any> {
+  const payload = h.history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+  return JSON.parse(Buffer.from(payload.data!).toString('utf8'));
+}
+const updateNames = (h: TLoadedHistory) =>
+  (h.history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name!);
+
+describe('recorded histories replay on the current workflows', () => {
+  it('the recordings cover every workflow, approval mode and path they claim to', () => {
+    expect(listVintages().length).toBeGreaterThan(0);
+    for (const h of histories) expect(h.history.events?.length, `${h.vintage}/${h.file}`).toBe(h.events);
+    const byType = (type: string) => histories.filter((h) => h.workflowType === type);
+    const steps = byType('approvalStep');
+    expect(new Set(steps.map((h) => startInput(h).config.mode))).toEqual(new Set(['SEQUENTIAL', 'COUNTERSIGN', 'ANY_ONE']));
+    // Each approval action and a deadline escalation appear in some step history.
+    const events = new Set(steps.flatMap((h) => (h.history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).map((e) => JSON.parse(Buffer.from(e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.args!.payloads![0]!.data!).toString('utf8')).action.type)));
+    for (const action of ['APPROVE', 'REJECT', 'RETURN', 'RESUBMIT', 'TRANSFER', 'ADD_SIGNER', 'WITHDRAW', 'CLAIM', 'UNCLAIM', 'COMMENT', 'CC', 'URGE']) expect(events).toContain(action);
+    expect(steps.some((h) => (h.history.events ?? []).some((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED))).toBe(true);
+    // Lifecycle children (id <parent>:step:<stepId>:<round>) are recorded beside their parents.
+    const children = steps.filter((h) => h.workflowId.includes(':step:'));
+    for (const child of children) expect(histories.some((p) => p.workflowId === child.workflowId.split(':step:')[0])).toBe(true);
+    expect(byType('faultToleranceReview').length).toBeGreaterThanOrEqual(4);
+    const lifecycles = byType('projectLifecycle');
+    expect(lifecycles.length).toBeGreaterThanOrEqual(5);
+    expect(lifecycles.flatMap(updateNames)).toContain('lodgeObjection');
+    // The funding step is being rewritten: no recording may depend on it.
+    expect(histories.flatMap(updateNames)).not.toContain('allocateFunds');
+  });
+
+  it('every history replays without a determinism violation', async () => {
+    const results = await replayAll(current, histories);
+    expect(results).toHaveLength(histories.length);
+    const failures = results.filter((r) => r.error).map((r) => `${r.workflowId}: ${r.error!.message}`);
+    expect(failures).toEqual([]);
+  });
+});
+
+describe('the harness detects breaking changes', () => {
+  it.each([
+    ['a timer inserted before the first activity', 'insert-timer.ts'],
+    ['activities renamed', 'rename-activity.ts'],
+  ])('%s: every recorded history fails with a DeterminismViolationError', async (_label, file) => {
+    const altered = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [fixture(file)], logger: new DefaultLogger('WARN') });
+    const results = await replayAll(altered, histories);
+    expect(results).toHaveLength(histories.length);
+    for (const r of results) expect(r.error, r.workflowId).toBeInstanceOf(DeterminismViolationError);
+    expect(new Set(results.map((r) => r.workflowId))).toEqual(new Set(histories.map((h) => h.workflowId)));
+  });
+});
