@@ -114,3 +114,25 @@ describe('funded project commands over HTTP', () => {
     expect((await s.prisma.project.findUniqueOrThrow({ where: { id: second } })).disbursedFen).toBe(0n);
   });
 });
+
+describe('the README saved Temporal UI queries', () => {
+  it('every query in the README table is valid on the dev server, and the money query finds a paid-out project', async () => {
+    const readme = await import('node:fs/promises').then((fs) => fs.readFile(new URL('../../README.md', import.meta.url), 'utf8'));
+    const section = readme.slice(readme.indexOf('## Watching projects in the Temporal UI'), readme.indexOf('## Tests'));
+    const queries = [...section.matchAll(/^\| [^|]+ \| `([^`]+)` \|$/gm)].map((m) => m[1]!);
+    expect(queries.length).toBeGreaterThanOrEqual(12);
+    for (const query of queries) {
+      // Scoped to this test's task queue so other files' workflows do not count; a syntax error
+      // or an unknown attribute throws here.
+      const listed = s.client.workflow.list({ query: `(${query}) AND TaskQueue = "${s.taskQueue}"` });
+      for await (const _ of listed) break;
+    }
+    const projectId = await fundedProject();
+    const paid = `ProjectStage = "IMPLEMENTATION" AND DisbursedFen < 25000000 AND ApprovedFen > 0 AND TaskQueue = "${s.taskQueue}"`;
+    await expect.poll(async () => {
+      const ids: string[] = [];
+      for await (const wf of s.client.workflow.list({ query: paid })) ids.push(wf.workflowId);
+      return ids.includes(`project-${projectId}`);
+    }, { timeout: 10_000 }).toBe(true);
+  });
+});
