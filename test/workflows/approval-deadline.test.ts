@@ -1,40 +1,23 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
-import { resolveTimeSkippingServer } from '../../src/infra/temporal-dev-server';
-import { WORKFLOWS_PATH } from '../../src/worker';
 import { approvalStateQuery } from '../../workflows/shared';
 import type { approvalStep } from '../../workflows/approval-step';
-import { createTestDatabase } from '../support/db';
+import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 import { AGRI_SLOT, createProject, stepInput, TOWNSHIP_SLOT } from './approval-support';
 
 const HOUR = 60 * 60 * 1000;
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `deadline-${crypto.randomBytes(4).toString('hex')}`;
+let s: TTimeSkippingStack;
+let env: TTimeSkippingStack['env'];
+let db: TTimeSkippingStack['db'];
+let taskQueue: string;
 
 // One time-skipping server for this file only: timers are the only thing tested here.
 beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: resolveTimeSkippingServer() } } });
-  db = await createTestDatabase();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
-    activities: createActivities({ prisma: db.prisma }),
-  });
-  running = worker.run();
+  s = await startTimeSkippingStack('deadline');
+  ({ env, db, taskQueue } = s);
 });
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await db?.drop();
-  await env?.teardown();
+  await s?.close();
 });
 
 describe('approval step deadlines (time-skipping server)', () => {

@@ -13,6 +13,7 @@ import {
   type TProjectLifecycleInput,
 } from '../../workflows/shared';
 import { sampleProposal } from '../support/stack';
+import { proposer, implementer, township, agri, finance, leader, expert, TAOYUAN } from '../support/county-actors';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 
 /**
@@ -22,17 +23,6 @@ import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time
 const DAY = 24 * 60 * 60 * 1000;
 let s: TTimeSkippingStack;
 
-const COUNTY = '/c-qingshan/';
-const TOWNSHIP = '/c-qingshan/t-hexi/';
-const VILLAGE = '/c-qingshan/t-hexi/v-taoyuan/';
-const actor = (userId: string, role: TActor['roles'][number]['role'], orgUnitId: string, orgPath: string): TActor => ({ userId, roles: [{ role, orgUnitId, orgPath }] });
-const proposer = actor('u-village', 'VILLAGE_COMMITTEE', 'v-taoyuan', VILLAGE);
-const implementer = actor('u-impl', 'IMPLEMENTER', 'v-taoyuan', VILLAGE);
-const township = actor('u-township', 'TOWNSHIP_REVIEWER', 't-hexi', TOWNSHIP);
-const agri = actor('u-agri', 'COUNTY_AGRICULTURE', 'c-qingshan', COUNTY);
-const finance = actor('u-finance', 'COUNTY_FINANCE', 'c-qingshan', COUNTY);
-const leader = actor('u-leader', 'COUNTY_LEADING_GROUP', 'c-qingshan', COUNTY);
-const expert = actor('u-expert', 'EXPERT', 'c-qingshan', COUNTY);
 const BY_ROLE: Record<string, TActor> = { TOWNSHIP_REVIEWER: township, COUNTY_AGRICULTURE: agri, COUNTY_FINANCE: finance, COUNTY_LEADING_GROUP: leader, EXPERT: expert };
 
 const sha = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
@@ -54,9 +44,7 @@ async function startProject(name: string) {
     requestId: `req-${projectId}`,
     proposal: sampleProposal({ name, fiscalYear: 2027 }) as TProjectLifecycleInput['proposal'],
     proposer,
-    county: { id: 'c-qingshan', name: '青山县', path: COUNTY },
-    township: { id: 't-hexi', name: '河西镇', path: TOWNSHIP },
-    village: { id: 'v-taoyuan', name: '桃源村', path: VILLAGE },
+    ...TAOYUAN,
   };
   const handle = await s.env.client.workflow.start<typeof projectLifecycle>('projectLifecycle', { workflowId: `project-${projectId}`, taskQueue: s.taskQueue, args: [input] });
   return { projectId, handle };

@@ -1,62 +1,26 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { createActivities } from '../../activities';
-import { resolveTimeSkippingServer } from '../../src/infra/temporal-dev-server';
-import { WORKFLOWS_PATH } from '../../src/worker';
-import { temporal } from '@temporalio/proto';
-import { SA } from '../../workflows/shared';
 import type { TActor } from '../../src/domain/actor';
 import { allocateFundsUpdate, approvalActUpdate, lodgeObjectionUpdate, projectStateQuery, type TProjectLifecycleInput } from '../../workflows/shared';
 import type { projectLifecycle } from '../../workflows/project-lifecycle';
-import { createTestDatabase } from '../support/db';
 import { sampleProposal } from '../support/stack';
+import { proposer, township, agri, finance, leader, villager, TAOYUAN } from '../support/county-actors';
+import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 
 const DAY = 24 * 60 * 60 * 1000;
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let worker: Worker;
-let running: Promise<void>;
-const taskQueue = `pool-${crypto.randomBytes(4).toString('hex')}`;
-
-const COUNTY = '/c-qingshan/';
-const TOWNSHIP = '/c-qingshan/t-hexi/';
-const VILLAGE = '/c-qingshan/t-hexi/v-taoyuan/';
-const actor = (userId: string, role: TActor['roles'][number]['role'], orgUnitId: string, orgPath: string): TActor => ({ userId, roles: [{ role, orgUnitId, orgPath }] });
-const proposer = actor('u-village', 'VILLAGE_COMMITTEE', 'v-taoyuan', VILLAGE);
-const township = actor('u-township', 'TOWNSHIP_REVIEWER', 't-hexi', TOWNSHIP);
-const agri = actor('u-agri', 'COUNTY_AGRICULTURE', 'c-qingshan', COUNTY);
-const finance = actor('u-finance', 'COUNTY_FINANCE', 'c-qingshan', COUNTY);
-const leader = actor('u-leader', 'COUNTY_LEADING_GROUP', 'c-qingshan', COUNTY);
-const villager = actor('u-villager', 'VILLAGE_COMMITTEE', 'v-taoyuan', VILLAGE);
+let s: TTimeSkippingStack;
+let env: TTimeSkippingStack['env'];
+let db: TTimeSkippingStack['db'];
+let taskQueue: string;
 
 // One time-skipping server for this file: the publicity periods are real 10-day timers.
 beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: resolveTimeSkippingServer() } } });
-  // The lifecycle upserts the project's search attributes; the test server knows none of them.
-  // (The test server implements only the add call of the operator service.)
-  const PROTO_TYPE = { KEYWORD: 2, INT: 3, KEYWORD_LIST: 7, TEXT: 1, DOUBLE: 4, BOOL: 5, DATETIME: 6 } as const;
-  await env.client.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(Object.values(SA).map((k) => [k.name, PROTO_TYPE[k.type as keyof typeof PROTO_TYPE] as temporal.api.enums.v1.IndexedValueType])),
-  });
-  db = await createTestDatabase();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
-    activities: createActivities({ prisma: db.prisma }),
-  });
-  running = worker.run();
+  s = await startTimeSkippingStack('pool');
+  ({ env, db, taskQueue } = s);
 });
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await db?.drop();
-  await env?.teardown();
+  await s?.close();
 });
 
 async function startProject() {
@@ -66,9 +30,7 @@ async function startProject() {
     requestId: `req-${projectId}`,
     proposal: sampleProposal({ fiscalYear: 2027 }) as TProjectLifecycleInput['proposal'],
     proposer,
-    county: { id: 'c-qingshan', name: '青山县', path: COUNTY },
-    township: { id: 't-hexi', name: '河西镇', path: TOWNSHIP },
-    village: { id: 'v-taoyuan', name: '桃源村', path: VILLAGE },
+    ...TAOYUAN,
     // No override: the county defaults, 10 days each.
   };
   const handle = await env.client.workflow.start<typeof projectLifecycle>('projectLifecycle', { workflowId: `project-${projectId}`, taskQueue, args: [input] });
