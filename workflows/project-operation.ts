@@ -459,22 +459,29 @@ export function createOperation(deps: TOperationDeps) {
     projectActUpdate,
     async ({ requestId, actor, command }): Promise<TProjectActResult> => {
       const earlier = ops.answered[requestId];
-      if (earlier) return earlier;
+      if (earlier) return earlier; // the same person's repeat (the validator refused anyone else's)
       const stageBefore = stage();
       deps.history.push({ at: Date.now(), stage: stageBefore, action: command.type.toLowerCase(), actorId: actor.userId });
       // The API parsed the body already; parsing again fills the defaults for any other client.
       const { recordId, details } = await track(apply(requestId, actor, ZProjectCommand.parse(command)));
-      const result: TProjectActResult = { requestId, projectId, type: command.type, stageBefore, stageAfter: stage(), recordId, ...(details ? { details } : {}) };
+      const result: TProjectActResult = { requestId, projectId, type: command.type, actorId: actor.userId, stageBefore, stageAfter: stage(), recordId, ...(details ? { details } : {}) };
       ops.answered[requestId] = result;
       return result;
     },
     {
       validator: ({ requestId, actor, command }) => {
-        if (ops.answered[requestId]) return;
+        const earlier = ops.answered[requestId];
+        if (earlier?.actorId === actor.userId) return;
         const parsed = ZProjectCommand.safeParse(command);
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
           refuse('VALIDATION_FAILED', issue.message, ['body', 'command', ...issue.path].join('.'));
+        }
+        if (earlier) {
+          // Someone else's request id: refused as theirs would be, and never answered with their result.
+          const refusal = projectCommandRefusal(actor, parsed.data, stage(), input.village.path);
+          if (refusal) refuse(refusal.code, refusal.message, refusal.field);
+          refuse('DUPLICATE_REQUEST', `request ${requestId} was already used by someone else`, 'body.requestId');
         }
         validate(actor, parsed.data);
       },

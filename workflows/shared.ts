@@ -112,6 +112,8 @@ export interface TProjectActResult {
   requestId: string;
   projectId: string;
   type: string;
+  /** Who sent it: a repeat of the request id by anyone else is refused, never answered. */
+  actorId: string;
   stageBefore: TLifecycleStage;
   stageAfter: TLifecycleStage;
   /** The record the command created or changed (report, payment, asset, income, evaluation id). */

@@ -7,6 +7,7 @@ import { emit, type TIo } from './output';
 import { listProjects, showProject, startProjectsFromFile } from './projects-command';
 import { actOnTask, listTasks } from './tasks-command';
 import { verifyAudit } from './audit-command';
+import { exportLedger, importEvaluations } from './ledger-commands';
 
 export const USAGE = `Usage: bangfu <command> [options]
 
@@ -19,6 +20,11 @@ export const USAGE = `Usage: bangfu <command> [options]
         actions: approve reject return resubmit transfer claim unclaim comment withdraw cc urge
         (return: --return-step <stepId> for an earlier step, else to the applicant;
          transfer: --to-user <userId>; cc: --recipients id1,id2)
+  evaluations import --file indicators.csv  submit 绩效评价 indicators, one row per project (safe to re-run);
+        columns: projectId quantity quality timeliness cost economic social ecological
+        sustainability satisfactionPercent budgetExecutionPercent [outcomeClass]
+  export <payments|assets|distributions> [--project id] [--out file.csv]
+        a ledger (台账) as CSV (UTF-8 with BOM, opens in Excel): one project or all you can see
   audit verify [--anchor seq:hash]        recompute the audit log's hash chain (ADMIN or MONITOR);
         --anchor: a head printed by an earlier verify, kept elsewhere, to detect a rewritten log
 
@@ -47,6 +53,8 @@ const OPTIONS = {
   page: { type: 'string' },
   'page-size': { type: 'string' },
   anchor: { type: 'string' },
+  project: { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 export interface TMainOptions {
@@ -120,6 +128,12 @@ async function run(positionals: string[], flags: TFlags, env: Record<string, str
         api: await api(), io, taskId: need(arg, 'the task id'), action: need(flags.action, '--action'), comment: flags.comment, requestId: flags['request-id'],
         extras: { toUser: flags['to-user'], returnStep: flags['return-step'], recipients: flags.recipients },
       });
+    case 'evaluations import':
+      return importEvaluations({ api: await api(), io, file: need(flags.file, '--file') });
+    case 'export payments':
+    case 'export assets':
+    case 'export distributions':
+      return exportLedger({ api: await api(), io, ledger: verb!, projectId: flags.project, out: flags.out });
     case 'audit verify':
       return verifyAudit({ api: await api(), io, anchor: flags.anchor });
     default:

@@ -1,6 +1,6 @@
-import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { httpProject } from '../support/http-project';
+import { newRequestId, startTestStack, type TTestStack } from '../support/stack';
 
 /**
  * A funded project driven over HTTP, the way the web app and the CLI do it: commands on
@@ -14,36 +14,13 @@ afterAll(async () => {
   await s?.close();
 });
 
-const call = (method: 'GET' | 'POST', url: string, token: string, payload?: unknown) =>
-  s.app.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${token}` } });
-const act = (projectId: string, who: string, command: object, requestId = newRequestId()) =>
-  call('POST', `/api/projects/${projectId}/actions`, s.tokens[who]!, { requestId, command });
-const sha = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
-
-/** Proposed, approved through the county, funded with 40,000,000 fen for 2027. */
-async function fundedProject() {
-  const started = await call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal(), requestId: newRequestId() });
-  const { projectId, taskId } = started.json();
-  await call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, { action: 'approve', requestId: newRequestId() });
-  await approveThroughCounty(s, projectId);
-  await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('IN_POOL');
-  const funded = await call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, { fiscalYear: 2027, amountFen: 40_000_000, requestId: newRequestId() });
-  expect(funded.json()).toMatchObject({ stageAfter: 'IMPLEMENTATION' });
-  return projectId as string;
-}
-
-/** The first pending task of a kind in someone's inbox, once it appears. */
-async function inboxTask(who: string, projectId: string, kind: string) {
-  let found: { id: string } | undefined;
-  await expect.poll(async () => {
-    const inbox = await call('GET', '/api/tasks', s.tokens[who]!);
-    found = inbox.json().items.find((t: { projectId: string; kind: string }) => t.projectId === projectId && t.kind === kind);
-    return Boolean(found);
-  }, { timeout: 10_000 }).toBe(true);
-  return found!.id;
-}
-
-const approveTask = (who: string, taskId: string) => call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens[who]!, { action: 'approve', comment: '核验通过', requestId: newRequestId() });
+const h = () => httpProject(s);
+const call: ReturnType<typeof httpProject>['call'] = (...args) => h().call(...args);
+const act: ReturnType<typeof httpProject>['act'] = (...args) => h().act(...args);
+const sha: ReturnType<typeof httpProject>['sha'] = (text) => h().sha(text);
+const fundedProject = () => h().fundedProject();
+const inboxTask = (who: string, projectId: string, kind: string) => h().inboxTask(who, projectId, kind);
+const approveTask = (who: string, taskId: string) => h().approveTask(who, taskId);
 const paymentRows = (projectId: string) => s.prisma.payment.findMany({ where: { projectId }, orderBy: { seq: 'asc' }, include: { riskFlags: true } });
 
 describe('funded project commands over HTTP', () => {

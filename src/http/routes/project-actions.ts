@@ -40,7 +40,9 @@ export async function projectActionRoutes(app: FastifyInstance, { prisma, tempor
     const project = await visibleProject(actor, req.params.id);
     const result = await temporal.workflow.getHandle(project.workflowId).executeUpdate(projectActUpdate, {
       args: [{ requestId: req.body.requestId, actor, command: req.body.command }],
-      updateId: `act-${req.body.requestId}`.slice(0, 200),
+      // The actor is part of the update id: Temporal answers a repeated update id from its record
+      // without running the validator, which must see anyone else's reuse of a request id.
+      updateId: `act-${actor.userId}-${req.body.requestId}`.slice(0, 200),
     });
     return reply.code(201).send(result);
   });

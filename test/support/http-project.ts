@@ -1,0 +1,62 @@
+import crypto from 'node:crypto';
+import { expect } from 'vitest';
+import { approveThroughCounty, newRequestId, sampleProposal, type TTestStack } from './stack';
+
+/** HTTP helpers for a funded project, driven as the web app and the CLI do it. */
+export function httpProject(s: TTestStack) {
+  const call = (method: 'GET' | 'POST', url: string, token: string, payload?: unknown) =>
+    s.app.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${token}` } });
+  const act = (projectId: string, who: string, command: object, requestId = newRequestId()) =>
+    call('POST', `/api/projects/${projectId}/actions`, s.tokens[who]!, { requestId, command });
+  const sha = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+
+  /** Proposed, approved through the county, funded with 40,000,000 fen for 2027. */
+  async function fundedProject() {
+    const started = await call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal(), requestId: newRequestId() });
+    const { projectId, taskId } = started.json();
+    await call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, { action: 'approve', requestId: newRequestId() });
+    await approveThroughCounty(s, projectId);
+    await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('IN_POOL');
+    const funded = await call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, { fiscalYear: 2027, amountFen: 40_000_000, requestId: newRequestId() });
+    expect(funded.json()).toMatchObject({ stageAfter: 'IMPLEMENTATION' });
+    return projectId as string;
+  }
+
+  /** The first pending task of a kind in someone's inbox, once it appears. */
+  async function inboxTask(who: string, projectId: string, kind: string) {
+    let found: { id: string } | undefined;
+    await expect.poll(async () => {
+      const inbox = await call('GET', '/api/tasks', s.tokens[who]!);
+      found = inbox.json().items.find((t: { projectId: string; kind: string }) => t.projectId === projectId && t.kind === kind);
+      return Boolean(found);
+    }, { timeout: 10_000 }).toBe(true);
+    return found!.id;
+  }
+
+  const approveTask = (who: string, taskId: string) =>
+    call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens[who]!, { action: 'approve', comment: '核验通过', requestId: newRequestId() });
+
+  /** Own capital for the START tranche, then a START payment verified, approved and paid. */
+  async function paidStartPayment(projectId: string, invoices: Array<{ number: string; sha256: string }> = []) {
+    const capital = await act(projectId, 'implementer', { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['slip.pdf'] });
+    await act(projectId, 'finance', { type: 'VERIFY_REPORT', reportId: capital.json().recordId });
+    await act(projectId, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社', invoices });
+    await approveTask('agri', await inboxTask('agri', projectId, 'PAYMENT_VERIFICATION'));
+    await approveTask('finance', await inboxTask('finance', projectId, 'PAYMENT_APPROVAL'));
+    await expect.poll(async () => (await s.prisma.payment.findFirst({ where: { projectId } }))?.status, { timeout: 10_000 }).toBe('PAID');
+  }
+
+  /** From implementation to the first evaluation (publicity 0 days in the test stack). */
+  async function throughHandover(projectId: string) {
+    const done = await act(projectId, 'implementer', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['完工报告.pdf'] });
+    await act(projectId, 'agri', { type: 'VERIFY_REPORT', reportId: done.json().recordId });
+    await act(projectId, 'village', { type: 'REQUEST_ACCEPTANCE' });
+    for (const who of ['agri', 'finance', 'expert']) await approveTask(who, await inboxTask(who, projectId, 'COMPLETION_ACCEPTANCE'));
+    await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('ASSET_HANDOVER');
+    await act(projectId, 'agri', { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });
+    await act(projectId, 'village', { type: 'CONFIRM_HANDOVER' });
+    await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('EVALUATION');
+  }
+
+  return { call, act, sha, fundedProject, inboxTask, approveTask, paidStartPayment, throughHandover };
+}
