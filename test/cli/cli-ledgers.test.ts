@@ -1,34 +1,24 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/cli/csv';
 import { httpProject } from '../support/http-project';
-import { startTestStack, type TTestStack } from '../support/stack';
+import { startCliStack, type TCliStack } from '../support/cli';
+import type { TTestStack } from '../support/stack';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/bangfu.js');
-
+let cli: TCliStack;
 let s: TTestStack;
-let url: string;
 let home: string;
 beforeAll(async () => {
-  s = await startTestStack();
-  url = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'bangfu-ledger-'));
+  cli = await startCliStack();
+  ({ s, home } = cli);
 });
 afterAll(async () => {
-  await s?.close();
-  if (home) fs.rmSync(home, { recursive: true, force: true });
+  await cli?.close();
 });
 
-/** The CLI as a user runs it: a child process against the real server over HTTP. */
-function bangfu(who: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args, '--url', url, '--token', s.tokens[who]!], { env: { PATH: process.env.PATH ?? '', HOME: home, BANGFU_CONFIG: path.join(home, 'config.json') }, timeout: 60_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
-}
+/** The CLI signed in as a demo user through --url/--token. */
+const bangfu = (who: string, args: string[]) => cli.bangfu([...args, '--url', cli.url, '--token', s.tokens[who]!]);
 
 describe('bangfu ledgers and evaluation import', () => {
   it('exports payments and assets to CSV, and imports evaluation indicators from CSV once', async () => {

@@ -1,37 +1,24 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawTable } from '../../src/db/prisma';
 import { Prisma } from '../../src/generated/prisma/client';
 import { APPEND_ONLY_TRIGGER, asDatabaseOwner } from '../support/audit-tamper';
-import { sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { startCliStack, type TCliStack } from '../support/cli';
+import { sampleProposal, type TTestStack } from '../support/stack';
 
-const BIN = path.resolve(import.meta.dirname, '../../bin/bangfu.js');
-
+let cli: TCliStack;
 let s: TTestStack;
 let url: string;
 let home: string;
+let bangfu: TCliStack['bangfu'];
 beforeAll(async () => {
-  s = await startTestStack();
-  url = await s.app.listen({ port: 0, host: '127.0.0.1' });
-  home = fs.mkdtempSync(path.join(os.tmpdir(), 'bangfu-cli-'));
+  cli = await startCliStack();
+  ({ s, url, home, bangfu } = cli);
 });
 afterAll(async () => {
-  await s?.close();
-  if (home) fs.rmSync(home, { recursive: true, force: true });
+  await cli?.close();
 });
-
-/** The CLI as a user runs it: a child process, its own config file, the real server over HTTP. */
-function bangfu(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: home, BANGFU_CONFIG: path.join(home, 'config.json'), ...env },
-      timeout: 60_000,
-    }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
-  });
-}
 
 describe('bangfu CLI', () => {
   it('logs in with a token, saving it readable by the owner only; a bad token exits 2', async () => {
