@@ -200,10 +200,11 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
     }
     const action = await toStepAction({ prisma }, body);
     // The step's validator is the authority on candidates, scope and state; the update id makes
-    // Temporal itself deduplicate concurrent retries of the same request.
+    // Temporal itself deduplicate concurrent retries of the same request. It names the actor:
+    // Temporal answers a known update id without the validator, which must see a reuse by others.
     return temporal.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
       args: [{ taskId, requestId: body.requestId, actor, action, comment: 'comment' in body ? body.comment : undefined }],
-      updateId: body.requestId,
+      updateId: `${actor.userId}:${body.requestId}`.slice(0, 255),
     });
   });
 }
