@@ -129,6 +129,23 @@ describe('the thin path over HTTP', () => {
     expect(late.json().error.code).toBe('TASK_NOT_PENDING');
   });
 
+  it("records the township review's five checks with the decision; an approval with a failed check is refused", async () => {
+    const started = await proposeAsVillage({ name: '茶园三期' });
+    const url = `/api/tasks/${encodeURIComponent(started.taskId)}/decision`;
+    const pass = { result: 'PASS' as const };
+    const checks = { authenticity: pass, necessity: pass, soundness: { result: 'FAIL', note: '测土报告缺失' }, completeness: pass, feasibility: pass };
+    const refused = await call('POST', url, s.tokens.township, { action: 'approve', checks, requestId: newRequestId() });
+    expect([refused.statusCode, refused.json().error.details[0].path]).toEqual([400, 'body.checks.soundness.result']);
+    const missing = await call('POST', url, s.tokens.township, { action: 'approve', checks: { authenticity: pass }, requestId: newRequestId() });
+    expect(missing.statusCode).toBe(400);
+    expect(await s.prisma.decision.count({ where: { taskId: started.taskId } })).toBe(0);
+    const requestId = newRequestId();
+    const ok = await call('POST', url, s.tokens.township, { action: 'approve', comment: '五项审核均通过', checks: { ...checks, soundness: { result: 'PASS', note: '已补测土报告' } }, requestId });
+    expect(ok.statusCode).toBe(200);
+    const audit = await s.prisma.auditEvent.findFirstOrThrow({ where: { requestId } });
+    expect((audit.details as { checks: Record<string, { result: string; note?: string }> }).checks).toMatchObject({ soundness: { result: 'PASS', note: '已补测土报告' }, feasibility: { result: 'PASS' } });
+  });
+
   it('a returned project is revised and resubmitted by the village, then approved', async () => {
     const started = await proposeAsVillage({ name: '云水村光伏' });
     const ret = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, s.tokens.township, { action: 'return', comment: '预算明细不全', requestId: newRequestId() });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { TApprovalPhase, TApprovalStepConfigInput, TSignerSlot } from '../approval';
 import { DEFAULT_COUNTY_SETTINGS, type TCountySettings } from '../policies/settings';
 import type { TRole } from '../roles';
@@ -41,8 +42,9 @@ const REJECTED_STAGE: Record<TReviewStage, TLifecycleStage> = {
 };
 
 /**
- * The five checks of the township review (domain.md §2.3). A reviewer may record them per check
- * in the approve comment payload; the lifecycle keeps whatever arrives, it does not demand them.
+ * The five checks of the township review (domain.md §2.3), recorded per check with the decision
+ * (`checks` on POST /api/tasks/:id/decision, kept in the decision's audit event). Recording them is
+ * optional; an approval that records them must have passed every one (else return or reject).
  */
 export const TOWNSHIP_CHECKS = ['authenticity', 'necessity', 'soundness', 'completeness', 'feasibility'] as const;
 export const TOWNSHIP_CHECK_LABELS_ZH: Record<(typeof TOWNSHIP_CHECKS)[number], string> = {
@@ -150,3 +152,12 @@ export function stepPhaseToLifecycleEvent(phase: TApprovalPhase, actorId: string
       return { type: 'WITHDRAW' as const, actorId };
   }
 }
+
+export const ZCheckResult = z.strictObject({ result: z.enum(['PASS', 'FAIL']), note: z.string().trim().max(500).optional() });
+export const ZTownshipChecks = z.strictObject(
+  Object.fromEntries(TOWNSHIP_CHECKS.map((c) => [c, ZCheckResult])) as Record<(typeof TOWNSHIP_CHECKS)[number], typeof ZCheckResult>,
+);
+export type TTownshipChecks = z.infer<typeof ZTownshipChecks>;
+
+/** The checks an approval cannot go with: every failed one, by name. */
+export const failedChecks = (checks: TTownshipChecks) => TOWNSHIP_CHECKS.filter((c) => checks[c].result === 'FAIL');

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import { ZAttachment } from '../../domain/approval';
 import { ZRole } from '../../domain/roles';
+import { failedChecks, ZTownshipChecks } from '../../domain/lifecycle/township-review';
 import type { TActor } from '../../domain/actor';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
@@ -19,12 +20,13 @@ const reason = z.string().trim().min(1, 'a reason (comment) is required').max(20
 
 /** The body of POST /api/tasks/:taskId/decision: one shape per action, validated by Zod. */
 export const ZDecisionBody = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('approve'), requestId, comment }),
-  z.object({ action: z.literal('reject'), requestId, comment: reason }),
+  z.object({ action: z.literal('approve'), requestId, comment, checks: ZTownshipChecks.optional() }),
+  z.object({ action: z.literal('reject'), requestId, comment: reason, checks: ZTownshipChecks.optional() }),
   z.object({
     action: z.literal('return'),
     requestId,
     comment: reason,
+    checks: ZTownshipChecks.optional(),
     /** 退回: to the applicant (default) or to an earlier step of the chain. */
     returnTo: z
       .discriminatedUnion('to', [z.object({ to: z.literal('APPLICANT') }), z.object({ to: z.literal('STEP'), stepId: z.string().min(1).max(100) })])
@@ -64,12 +66,13 @@ type TDeps = Pick<TAppDeps, 'prisma'>;
 /** Turns the API body into the step's action, looking up what the workflow cannot (roles, org paths). */
 async function toStepAction({ prisma }: TDeps, body: TDecisionBody): Promise<TApprovalAction> {
   switch (body.action) {
+    // The township's five checks travel with the action into its audit event's details.
     case 'approve':
-      return { type: 'APPROVE', comment: body.comment };
+      return { type: 'APPROVE', comment: body.comment, ...(body.checks ? { checks: body.checks } : {}) } as TApprovalAction;
     case 'reject':
-      return { type: 'REJECT', reason: body.comment };
+      return { type: 'REJECT', reason: body.comment, ...(body.checks ? { checks: body.checks } : {}) } as TApprovalAction;
     case 'return':
-      return { type: 'RETURN', reason: body.comment, target: body.returnTo };
+      return { type: 'RETURN', reason: body.comment, target: body.returnTo, ...(body.checks ? { checks: body.checks } : {}) } as TApprovalAction;
     case 'resubmit':
       return { type: 'RESUBMIT', comment: body.comment };
     case 'transfer': {
@@ -197,6 +200,15 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
     if (!task) throw new AppError('NOT_FOUND', `no task ${taskId}`, [{ path: 'params.taskId', message: 'not found' }]);
     if (TASK_ACTIONS.has(body.action) && task.status !== 'PENDING') {
       throw new AppError('TASK_NOT_PENDING', `task ${taskId} is ${task.status.toLowerCase()}`, [{ path: 'params.taskId', message: task.status }]);
+    }
+    if ('checks' in body && body.checks) {
+      if (task.kind !== 'TOWNSHIP_REVIEW') {
+        throw new AppError('VALIDATION_FAILED', 'the five checks belong to the township review', [{ path: 'body.checks', message: `not for a ${task.kind} task` }]);
+      }
+      const failed = body.action === 'approve' ? failedChecks(body.checks) : [];
+      if (failed.length) {
+        throw new AppError('VALIDATION_FAILED', `an approval needs every check passed; failed: ${failed.join(', ')} (return or reject instead)`, failed.map((c) => ({ path: `body.checks.${c}.result`, message: 'FAIL' })));
+      }
     }
     const action = await toStepAction({ prisma }, body);
     // The step's validator is the authority on candidates, scope and state; the update id makes
