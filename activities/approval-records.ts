@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import { writeStage } from './operation-records';
 
 /** One Task row of an approval step, as the workflow computed it after a transition. */
 export interface TStepTaskRow {
@@ -166,8 +167,8 @@ export function createApprovalActivities({ prisma }: { prisma: TPrisma }) {
     recordStepChange: (change: TRecordStepChange) => recordStepChange(prisma, change),
 
     /** The lifecycle's projection of its stage; idempotent (same value on retry). */
-    async setProjectStage(args: { projectId: string; stage: string }) {
-      await prisma.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
+    async setProjectStage(args: { projectId: string; stage: string; stageVersion?: number }) {
+      await writeStage(prisma, args.projectId, args);
     },
   };
 }

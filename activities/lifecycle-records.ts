@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import { writeStage } from './operation-records';
 
 type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
 
@@ -25,13 +26,13 @@ async function audit(tx: TTx, event: {
  */
 export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
   return {
-    async startPublicity(args: { publicityId: string; projectId: string; kind: 'VILLAGE' | 'TOWNSHIP' | 'ACCEPTANCE'; round: number; startsAt: number; endsAt: number; stage: string }) {
+    async startPublicity(args: { publicityId: string; projectId: string; kind: 'VILLAGE' | 'TOWNSHIP' | 'ACCEPTANCE'; round: number; startsAt: number; endsAt: number; stage: string; stageVersion?: number }) {
       await prisma.$transaction(async (tx) => {
         await tx.publicity.createMany({
           data: [{ id: args.publicityId, projectId: args.projectId, kind: args.kind, round: args.round, startsAt: new Date(args.startsAt), endsAt: new Date(args.endsAt) }],
           skipDuplicates: true,
         });
-        await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
+        await writeStage(tx, args.projectId, args);
         await audit(tx, {
           eventKey: `publicity-started:${args.publicityId}`,
           action: 'PUBLICITY_STARTED',
@@ -42,10 +43,10 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
     },
 
     /** The period ran out without objection. */
-    async endPublicity(args: { publicityId: string; projectId: string; at: number; stage: string }) {
+    async endPublicity(args: { publicityId: string; projectId: string; at: number; stage: string; stageVersion?: number }) {
       await prisma.$transaction(async (tx) => {
         await tx.publicity.updateMany({ where: { id: args.publicityId, outcome: null }, data: { outcome: 'PASSED', closedAt: new Date(args.at) } });
-        await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
+        await writeStage(tx, args.projectId, args);
         await audit(tx, { eventKey: `publicity-ended:${args.publicityId}`, action: 'PUBLICITY_PASSED', entityId: args.projectId, details: { publicityId: args.publicityId } });
       });
     },

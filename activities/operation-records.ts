@@ -16,6 +16,19 @@ interface TAudit {
 /** A lifecycle-owned task: the shared task shape without the project (the activity knows it), with a due date. */
 type TTaskToOpen = Omit<TSharedTaskToOpen, 'projectId'> & { dueAt?: number | null };
 
+/** The stage an activity writes, and the workflow's count of stage changes when it decided it. */
+export interface TStaged {
+  stage: string | null;
+  stageVersion?: number;
+}
+
+/** Writes the stage unless a newer one (by version) is already there; unversioned writes always apply. */
+export async function writeStage(tx: Pick<TTx, 'project'>, projectId: string, { stage, stageVersion }: TStaged) {
+  if (!stage) return;
+  if (stageVersion === undefined) await tx.project.update({ where: { id: projectId }, data: { stage } });
+  else await tx.project.updateMany({ where: { id: projectId, stageVersion: { lte: stageVersion } }, data: { stage, stageVersion } });
+}
+
 /** Invoice numbers compared without spaces, dashes or a "No." prefix (as the pure check does). */
 const invoiceKey = (number: string) => number.replace(/[\s-]/g, '').replace(/^NO\.?/i, '').toUpperCase();
 
@@ -29,11 +42,15 @@ const invoiceKey = (number: string) => number.replace(/[\s-]/g, '').replace(/^NO
  * transaction.
  */
 export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
-  /** One transaction: the writes, the stage, and the audit event keyed by the fact. */
-  const write = <T>(projectId: string, stage: string | null, audit: TAudit, fn: (tx: TTx) => Promise<T>) =>
+  /**
+   * One transaction: the writes, the stage, and the audit event keyed by the fact. Payments and
+   * commands run beside the stages, so their activities may finish in any order: the stage is
+   * written only if its version is not older than the one the row has.
+   */
+  const write = <T>(projectId: string, staged: TStaged, audit: TAudit, fn: (tx: TTx) => Promise<T>) =>
     prisma.$transaction(async (tx) => {
       const result = await fn(tx);
-      if (stage) await tx.project.update({ where: { id: projectId }, data: { stage } });
+      if (staged.stage) await writeStage(tx, projectId, staged);
       await tx.auditEvent.createMany({ data: [{ ...audit, entityType: 'Project', entityId: projectId, details: audit.details as never }], skipDuplicates: true });
       return result;
     });
@@ -57,14 +74,14 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
 
   return {
     /** A lifecycle-owned task (evaluation form, rectification plan, handover…) and the stage. */
-    async openOwnTask(args: { projectId: string; stage: string; task: TTaskToOpen }) {
-      await write(args.projectId, args.stage, { eventKey: `task-opened:${args.task.id}`, action: 'TASK_OPENED', details: { taskId: args.task.id, kind: args.task.kind } }, (tx) =>
+    async openOwnTask(args: { projectId: string; stage: string; stageVersion?: number; task: TTaskToOpen }) {
+      await write(args.projectId, args, { eventKey: `task-opened:${args.task.id}`, action: 'TASK_OPENED', details: { taskId: args.task.id, kind: args.task.kind } }, (tx) =>
         openTask(tx, args.projectId, args.task),
       );
     },
 
-    async closeOwnTask(args: { projectId: string; stage: string; taskId: string; outcome: string; actorId: string | null; requestId: string | null; at: number }) {
-      await write(args.projectId, args.stage, { eventKey: `task-closed:${args.taskId}`, actorId: args.actorId, requestId: args.requestId, action: 'TASK_DONE', details: { taskId: args.taskId, outcome: args.outcome } }, (tx) =>
+    async closeOwnTask(args: { projectId: string; stage: string; stageVersion?: number; taskId: string; outcome: string; actorId: string | null; requestId: string | null; at: number }) {
+      await write(args.projectId, args, { eventKey: `task-closed:${args.taskId}`, actorId: args.actorId, requestId: args.requestId, action: 'TASK_DONE', details: { taskId: args.taskId, outcome: args.outcome } }, (tx) =>
         tx.task.updateMany({
           where: { id: args.taskId, status: 'PENDING' },
           data: { status: 'DONE', outcome: args.outcome, assigneeId: args.actorId, completedAt: new Date(args.at), updatedAt: new Date(args.at) },
@@ -73,12 +90,12 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
     },
 
     /** Just the stage and an audit event (a stage change with no record of its own). */
-    async noteProjectEvent({ projectId, stage, ...audit }: { projectId: string; stage: string | null; eventKey: string; action: string; actorId?: string | null; requestId?: string | null; comment?: string | null; details?: object }) {
-      await write(projectId, stage, audit, async () => undefined);
+    async noteProjectEvent({ projectId, stage, stageVersion, ...audit }: { projectId: string; stage: string | null; stageVersion?: number; eventKey: string; action: string; actorId?: string | null; requestId?: string | null; comment?: string | null; details?: object }) {
+      await write(projectId, { stage, stageVersion }, audit, async () => undefined);
     },
 
-    async recordReport(args: { reportId: string; requestId: string; projectId: string; kind: 'PROGRESS' | 'CAPITAL'; percent: number | null; amountFen: number | null; evidence: string[]; actorId: string; at: number; stage: string }) {
-      await write(args.projectId, args.stage, {
+    async recordReport(args: { reportId: string; requestId: string; projectId: string; kind: 'PROGRESS' | 'CAPITAL'; percent: number | null; amountFen: number | null; evidence: string[]; actorId: string; at: number; stage: string; stageVersion?: number }) {
+      await write(args.projectId, args, {
         eventKey: `report:${args.requestId}`,
         actorId: args.actorId,
         requestId: args.requestId,
@@ -95,8 +112,8 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       );
     },
 
-    async verifyReport(args: { reportId: string; requestId: string; projectId: string; actorId: string; at: number; stage: string }) {
-      await write(args.projectId, args.stage, { eventKey: `report-verified:${args.reportId}`, actorId: args.actorId, requestId: args.requestId, action: 'REPORT_VERIFIED', details: { reportId: args.reportId } }, (tx) =>
+    async verifyReport(args: { reportId: string; requestId: string; projectId: string; actorId: string; at: number; stage: string; stageVersion?: number }) {
+      await write(args.projectId, args, { eventKey: `report-verified:${args.reportId}`, actorId: args.actorId, requestId: args.requestId, action: 'REPORT_VERIFIED', details: { reportId: args.reportId } }, (tx) =>
         tx.progressReport.updateMany({ where: { id: args.reportId, verifiedAt: null }, data: { verifiedBy: args.actorId, verifiedAt: new Date(args.at) } }),
       );
     },
@@ -104,9 +121,9 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
     /** 拨付申请: the Payment row (VERIFYING) and its invoices. */
     async recordPaymentRequest(args: {
       paymentId: string; requestId: string; projectId: string; seq: number; tranche: string; amountFen: number; payeeId: string; payeeAccount: string | null;
-      invoices: Array<{ number: string; sha256: string }>; actorId: string; at: number; stage: string;
+      invoices: Array<{ number: string; sha256: string }>; actorId: string; at: number; stage: string; stageVersion?: number;
     }) {
-      await write(args.projectId, args.stage, {
+      await write(args.projectId, args, {
         eventKey: `payment-requested:${args.paymentId}`,
         actorId: args.actorId,
         requestId: args.requestId,
@@ -142,7 +159,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
           })
         : [];
       const flags = runRiskChecks({ ...args.facts, existingInvoices: others.map((o) => ({ number: o.number, sha256: o.sha256, paymentId: o.paymentId, projectId: o.projectId })) });
-      await write(args.projectId, null, {
+      await write(args.projectId, { stage: null }, {
         eventKey: `payment-screened:${args.paymentId}`,
         action: flags.length ? 'PAYMENT_FLAGGED' : 'PAYMENT_SCREENED',
         details: { paymentId: args.paymentId, flags: flags.map((f) => ({ code: f.code, message: f.message })) },
@@ -158,7 +175,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
 
     /** The finance bureau dismissed (the payment goes on) or confirmed (a fund violation) the flags. */
     async resolveRiskFlags(args: { paymentId: string; projectId: string; resolution: 'DISMISSED' | 'CONFIRMED'; actorId: string | null; reason: string | null; at: number }) {
-      await write(args.projectId, null, {
+      await write(args.projectId, { stage: null }, {
         eventKey: `flags-${args.resolution.toLowerCase()}:${args.paymentId}`,
         actorId: args.actorId,
         action: args.resolution === 'DISMISSED' ? 'RISK_FLAGS_DISMISSED' : 'RISK_FLAGS_CONFIRMED',
@@ -171,7 +188,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
 
     /** A payment moves on (never back from a final status). */
     async setPaymentStatus(args: { paymentId: string; projectId: string; status: string; actorId?: string | null; at: number }) {
-      await write(args.projectId, null, { eventKey: `payment-${args.status.toLowerCase()}:${args.paymentId}`, actorId: args.actorId ?? null, action: `PAYMENT_${args.status}`, details: { paymentId: args.paymentId } }, (tx) =>
+      await write(args.projectId, { stage: null }, { eventKey: `payment-${args.status.toLowerCase()}:${args.paymentId}`, actorId: args.actorId ?? null, action: `PAYMENT_${args.status}`, details: { paymentId: args.paymentId } }, (tx) =>
         tx.payment.updateMany({
           where: { id: args.paymentId, status: { notIn: ['PAID', 'REJECTED', 'WITHDRAWN'] } },
           data: { status: args.status, ...(['APPROVED', 'REJECTED', 'WITHDRAWN'].includes(args.status) ? { decidedAt: new Date(args.at) } : {}) },
@@ -184,7 +201,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
      * together or not at all; a retry after a crash finds PAID and only reads the total.
      */
     async payPayment(args: { paymentId: string; projectId: string; amountFen: number; at: number }) {
-      return write(args.projectId, null, { eventKey: `payment-paid:${args.paymentId}`, action: 'PAYMENT_PAID', details: { paymentId: args.paymentId, amountFen: args.amountFen, voucherNo: `PV-${args.paymentId}` } }, async (tx) => {
+      return write(args.projectId, { stage: null }, { eventKey: `payment-paid:${args.paymentId}`, action: 'PAYMENT_PAID', details: { paymentId: args.paymentId, amountFen: args.amountFen, voucherNo: `PV-${args.paymentId}` } }, async (tx) => {
         const paid = await tx.payment.updateMany({
           where: { id: args.paymentId, status: 'APPROVED' },
           data: { status: 'PAID', voucherNo: `PV-${args.paymentId}`, paidAt: new Date(args.at) },
@@ -197,9 +214,9 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       });
     },
 
-    async recordAcceptance(args: { projectId: string; round: number; result: 'PENDING' | 'PASSED' | 'FAILED' | 'RETURNED'; decidedBy: string | null; vote?: object; at: number; stage: string }) {
+    async recordAcceptance(args: { projectId: string; round: number; result: 'PENDING' | 'PASSED' | 'FAILED' | 'RETURNED'; decidedBy: string | null; vote?: object; at: number; stage: string; stageVersion?: number }) {
       const id = `${args.projectId}:acceptance:${args.round}`;
-      await write(args.projectId, args.stage, { eventKey: `acceptance-${args.result.toLowerCase()}:${id}${args.vote ? ':vote' : ''}`, actorId: args.decidedBy, action: args.vote ? 'ACCEPTANCE_VOTE_RECORDED' : `ACCEPTANCE_${args.result}`, details: { round: args.round, vote: args.vote } }, async (tx) => {
+      await write(args.projectId, args, { eventKey: `acceptance-${args.result.toLowerCase()}:${id}${args.vote ? ':vote' : ''}`, actorId: args.decidedBy, action: args.vote ? 'ACCEPTANCE_VOTE_RECORDED' : `ACCEPTANCE_${args.result}`, details: { round: args.round, vote: args.vote } }, async (tx) => {
         await tx.acceptance.upsert({
           where: { id },
           create: { id, projectId: args.projectId, round: args.round, result: args.result, vote: args.vote as never, decidedBy: args.result === 'PENDING' ? null : args.decidedBy, decidedAt: args.result === 'PENDING' ? null : new Date(args.at) },
@@ -208,8 +225,8 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       });
     },
 
-    async registerAsset(args: { assetId: string; requestId: string; projectId: string; name: string; assetClass: string; valueFen: number; owner: string; custodian: string; certificateNo: string | null; actorId: string; at: number; stage: string }) {
-      await write(args.projectId, args.stage, { eventKey: `asset-registered:${args.assetId}`, actorId: args.actorId, requestId: args.requestId, action: 'ASSET_REGISTERED', details: { assetId: args.assetId, name: args.name, assetClass: args.assetClass, valueFen: args.valueFen } }, (tx) =>
+    async registerAsset(args: { assetId: string; requestId: string; projectId: string; name: string; assetClass: string; valueFen: number; owner: string; custodian: string; certificateNo: string | null; actorId: string; at: number; stage: string; stageVersion?: number }) {
+      await write(args.projectId, args, { eventKey: `asset-registered:${args.assetId}`, actorId: args.actorId, requestId: args.requestId, action: 'ASSET_REGISTERED', details: { assetId: args.assetId, name: args.name, assetClass: args.assetClass, valueFen: args.valueFen } }, (tx) =>
         tx.asset.createMany({
           data: [{
             id: args.assetId, requestId: args.requestId, projectId: args.projectId, name: args.name, assetClass: args.assetClass, valueFen: BigInt(args.valueFen),
@@ -220,8 +237,8 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       );
     },
 
-    async confirmHandover(args: { projectId: string; requestId: string; actorId: string; assetIds: string[]; at: number; stage: string }) {
-      await write(args.projectId, args.stage, { eventKey: `handover:${args.requestId}`, actorId: args.actorId, requestId: args.requestId, action: 'ASSETS_HANDED_OVER', details: { assetIds: args.assetIds } }, (tx) =>
+    async confirmHandover(args: { projectId: string; requestId: string; actorId: string; assetIds: string[]; at: number; stage: string; stageVersion?: number }) {
+      await write(args.projectId, args, { eventKey: `handover:${args.requestId}`, actorId: args.actorId, requestId: args.requestId, action: 'ASSETS_HANDED_OVER', details: { assetIds: args.assetIds } }, (tx) =>
         tx.asset.updateMany({ where: { id: { in: args.assetIds }, handedOverAt: null }, data: { handedOverBy: args.actorId, handedOverAt: new Date(args.at) } }),
       );
     },
@@ -230,7 +247,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       recordId: string; requestId: string; projectId: string; period: string; incomeFen: number; distributedFen: number; retainedFen: number;
       dividendRateBp: number; meetsMinimum: boolean; distribution: object[]; actorId: string; at: number;
     }) {
-      await write(args.projectId, null, { eventKey: `income:${args.recordId}`, actorId: args.actorId, requestId: args.requestId, action: 'INCOME_DISTRIBUTED', details: { period: args.period, incomeFen: args.incomeFen, distributedFen: args.distributedFen, dividendRateBp: args.dividendRateBp } }, (tx) =>
+      await write(args.projectId, { stage: null }, { eventKey: `income:${args.recordId}`, actorId: args.actorId, requestId: args.requestId, action: 'INCOME_DISTRIBUTED', details: { period: args.period, incomeFen: args.incomeFen, distributedFen: args.distributedFen, dividendRateBp: args.dividendRateBp } }, (tx) =>
         tx.incomeRecord.createMany({
           data: [{
             id: args.recordId, requestId: args.requestId, projectId: args.projectId, period: args.period, incomeFen: BigInt(args.incomeFen), distributedFen: BigInt(args.distributedFen),
@@ -241,8 +258,8 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       );
     },
 
-    async recordEvaluation(args: { evaluationId: string; projectId: string; seq: number; indicators: object; scoreTenths: number; grade: string; outcomeClass: string; actorId: string; requestId: string; at: number; stage: string }) {
-      await write(args.projectId, args.stage, { eventKey: `evaluation-submitted:${args.evaluationId}`, actorId: args.actorId, requestId: args.requestId, action: 'EVALUATION_SUBMITTED', details: { evaluationId: args.evaluationId, scoreTenths: args.scoreTenths, grade: args.grade, outcomeClass: args.outcomeClass } }, (tx) =>
+    async recordEvaluation(args: { evaluationId: string; projectId: string; seq: number; indicators: object; scoreTenths: number; grade: string; outcomeClass: string; actorId: string; requestId: string; at: number; stage: string; stageVersion?: number }) {
+      await write(args.projectId, args, { eventKey: `evaluation-submitted:${args.evaluationId}`, actorId: args.actorId, requestId: args.requestId, action: 'EVALUATION_SUBMITTED', details: { evaluationId: args.evaluationId, scoreTenths: args.scoreTenths, grade: args.grade, outcomeClass: args.outcomeClass } }, (tx) =>
         tx.evaluation.createMany({
           data: [{
             id: args.evaluationId, projectId: args.projectId, seq: args.seq, indicators: args.indicators as never, scoreTenths: args.scoreTenths, grade: args.grade,
@@ -254,23 +271,23 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
     },
 
     /** The evaluation step decided: APPROVED sets the project's latest grade. */
-    async decideEvaluation(args: { evaluationId: string; projectId: string; status: 'APPROVED' | 'REJECTED'; grade: string; actorId: string | null; at: number; stage: string }) {
-      await write(args.projectId, args.stage, { eventKey: `evaluation-${args.status.toLowerCase()}:${args.evaluationId}`, actorId: args.actorId, action: `EVALUATION_${args.status}`, details: { evaluationId: args.evaluationId, grade: args.grade } }, async (tx) => {
+    async decideEvaluation(args: { evaluationId: string; projectId: string; status: 'APPROVED' | 'REJECTED'; grade: string; actorId: string | null; at: number; stage: string; stageVersion?: number }) {
+      await write(args.projectId, args, { eventKey: `evaluation-${args.status.toLowerCase()}:${args.evaluationId}`, actorId: args.actorId, action: `EVALUATION_${args.status}`, details: { evaluationId: args.evaluationId, grade: args.grade } }, async (tx) => {
         const changed = await tx.evaluation.updateMany({ where: { id: args.evaluationId, status: 'SUBMITTED' }, data: { status: args.status, decidedAt: new Date(args.at) } });
         if (changed.count === 1 && args.status === 'APPROVED') await tx.project.update({ where: { id: args.projectId }, data: { latestGrade: args.grade } });
       });
     },
 
-    async openRectification(args: { rectificationId: string; projectId: string; kind: 'ACCEPTANCE' | 'EVALUATION'; at: number; stage: string; task: TTaskToOpen }) {
-      await write(args.projectId, args.stage, { eventKey: `rectification-opened:${args.rectificationId}`, action: 'RECTIFICATION_OPENED', details: { rectificationId: args.rectificationId, kind: args.kind } }, async (tx) => {
+    async openRectification(args: { rectificationId: string; projectId: string; kind: 'ACCEPTANCE' | 'EVALUATION'; at: number; stage: string; stageVersion?: number; task: TTaskToOpen }) {
+      await write(args.projectId, args, { eventKey: `rectification-opened:${args.rectificationId}`, action: 'RECTIFICATION_OPENED', details: { rectificationId: args.rectificationId, kind: args.kind } }, async (tx) => {
         await tx.rectification.createMany({ data: [{ id: args.rectificationId, projectId: args.projectId, kind: args.kind, status: 'OPEN', openedAt: new Date(args.at) }], skipDuplicates: true });
         await openTask(tx, args.projectId, args.task);
       });
     },
 
     /** The plan and its deadline (evaluation rectification), or the work done (acceptance). */
-    async updateRectification(args: { rectificationId: string; projectId: string; plan: string | null; dueAt: number | null; done: boolean; taskId: string; actorId: string; requestId: string; at: number; stage: string }) {
-      await write(args.projectId, args.stage, { eventKey: `rectification-${args.done ? 'done' : 'planned'}:${args.rectificationId}`, actorId: args.actorId, requestId: args.requestId, action: args.done ? 'RECTIFICATION_DONE' : 'RECTIFICATION_PLANNED', comment: args.plan, details: { rectificationId: args.rectificationId, dueAt: args.dueAt ? new Date(args.dueAt).toISOString() : null } }, async (tx) => {
+    async updateRectification(args: { rectificationId: string; projectId: string; plan: string | null; dueAt: number | null; done: boolean; taskId: string; actorId: string; requestId: string; at: number; stage: string; stageVersion?: number }) {
+      await write(args.projectId, args, { eventKey: `rectification-${args.done ? 'done' : 'planned'}:${args.rectificationId}`, actorId: args.actorId, requestId: args.requestId, action: args.done ? 'RECTIFICATION_DONE' : 'RECTIFICATION_PLANNED', comment: args.plan, details: { rectificationId: args.rectificationId, dueAt: args.dueAt ? new Date(args.dueAt).toISOString() : null } }, async (tx) => {
         await tx.rectification.updateMany({
           where: { id: args.rectificationId, status: 'OPEN' },
           data: { plan: args.plan ?? undefined, dueAt: args.dueAt ? new Date(args.dueAt) : undefined, ...(args.done ? { status: 'DONE', closedAt: new Date(args.at) } : {}) },
@@ -284,8 +301,8 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
     },
 
     /** 调换: both projects point at each other; the old one is closed. */
-    async linkReplacement(args: { fromProjectId: string; toProjectId: string; redirectedFen: number; actorId: string | null; at: number; stage: string }) {
-      await write(args.fromProjectId, args.stage, { eventKey: `replaced:${args.fromProjectId}`, actorId: args.actorId, action: 'PROJECT_REPLACED', details: { replacementProjectId: args.toProjectId, redirectedFen: args.redirectedFen } }, async (tx) => {
+    async linkReplacement(args: { fromProjectId: string; toProjectId: string; redirectedFen: number; actorId: string | null; at: number; stage: string; stageVersion?: number }) {
+      await write(args.fromProjectId, args, { eventKey: `replaced:${args.fromProjectId}`, actorId: args.actorId, action: 'PROJECT_REPLACED', details: { replacementProjectId: args.toProjectId, redirectedFen: args.redirectedFen } }, async (tx) => {
         await tx.project.update({ where: { id: args.fromProjectId }, data: { replacedByProjectId: args.toProjectId } });
         await tx.project.update({ where: { id: args.toProjectId }, data: { replacesProjectId: args.fromProjectId } });
         await tx.auditEvent.createMany({

@@ -8,6 +8,7 @@ import { createOperation, emptyOperationState } from './project-operation';
 import type { Activities } from '../activities';
 import { approvalStep } from './approval-step';
 import {
+  ACTIVITY_OPTIONS,
   allocateFundsUpdate,
   approvalActUpdate,
   approvalStepWorkflowId,
@@ -26,11 +27,8 @@ import {
   type TStepReport,
 } from './shared';
 
-const acts = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // Database outages are waited out: the workflow keeps its place and retries with backoff.
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+// Database outages are waited out: the workflow keeps its place and retries with backoff.
+const acts = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -69,6 +67,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   let openTasks: TOpenTask[] = [];
   let since = carried?.since ?? Date.now();
   let fiscalYear: number | null = carried?.fiscalYear ?? null;
+  let stageVersion = carried?.stageVersion ?? 0;
   const history: TProjectState['history'] = carried?.history ?? [];
   const reports: TStepReport[] = [];
   const rounds: Record<string, number> = carried?.rounds ?? {};
@@ -104,7 +103,10 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   const step = (event: TLifecycleEvent, actorId?: string, comment?: string) => {
     const before = stage();
     snapshot = transition(lifecycleMachine, snapshot, event)[0];
-    if (stage() !== before) since = Date.now();
+    if (stage() !== before) {
+      since = Date.now();
+      stageVersion += 1;
+    }
     history.push({ at: Date.now(), stage: stage(), action: event.type.toLowerCase(), actorId, comment });
     return before;
   };
@@ -120,6 +122,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     step,
     publishStage: () => publishStage(),
     history,
+    stageVersion: () => stageVersion,
   });
 
   wf.setHandler(projectStateQuery, () => ({
@@ -249,17 +252,17 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     const startsAt = Date.now();
     const endsAt = startsAt + days * DAY_MS;
     openTasks = [];
-    await acts.startPublicity({ publicityId: id, projectId, kind, round, startsAt, endsAt, stage: s });
+    await acts.startPublicity({ publicityId: id, projectId, kind, round, startsAt, endsAt, stage: s, stageVersion });
     if (days > 0) {
       publicity = { id, stage: s };
       publishStage();
       registered = true;
-      const objected = await wf.condition(() => stage() !== s, days * DAY_MS);
+      const objected = await wf.condition(() => stage() !== s, days * DAY_MS, { summary: `${STAGE_LABELS_ZH[s]} ${days} 天期满` });
       if (objected) return;
       publicity = null;
     }
     step({ type: 'PUBLICITY_ENDED' });
-    await acts.endPublicity({ publicityId: id, projectId, at: Date.now(), stage: stage() });
+    await acts.endPublicity({ publicityId: id, projectId, at: Date.now(), stage: stage(), stageVersion });
     publishStage();
   };
 
@@ -294,7 +297,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         if (stage() === 'IN_POOL') fiscalYear = input.proposal.fiscalYear ?? new Date(Date.now()).getUTCFullYear();
         if (stage() === 'IN_POOL') await acts.enterPool({ projectId, fiscalYear: fiscalYear!, stage: stage() });
         else if (terminal && operation.handlesReview(s)) await operation.afterReview(s, report.phase, report.actorId);
-        else if (stage() !== before) await acts.setProjectStage({ projectId, stage: stage() });
+        else if (stage() !== before) await acts.setProjectStage({ projectId, stage: stage(), stageVersion });
       }
       if (terminal) openTasks = [];
       publishStage();
@@ -313,6 +316,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       runs: (carried?.runs ?? 0) + 1,
       since,
       fiscalYear,
+      stageVersion,
       history,
       rounds,
       publicityRounds,
@@ -353,7 +357,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         if (wf.patched('pool-rollover')) {
           publishStage();
           const yearEnd = Date.parse(`${(fiscalYear ?? new Date(Date.now()).getUTCFullYear()) + 1}-01-01T00:00:00+08:00`);
-          const funded = await wf.condition(() => stage() !== s, Math.max(1, yearEnd - Date.now()));
+          const funded = await wf.condition(() => stage() !== s, Math.max(1, yearEnd - Date.now()), { summary: `项目库年度结转（${fiscalYear} → 下一年）` });
           if (!funded && stage() === s) {
             fiscalYear = (fiscalYear ?? new Date(Date.now()).getUTCFullYear()) + 1;
             history.push({ at: Date.now(), stage: s, action: 'pool_rollover', comment: String(fiscalYear) });

@@ -14,6 +14,7 @@ import type { TRole } from '../src/domain/roles';
 import type { TApprovalPhase, TSignerSlot } from '../src/domain/approval';
 import { approvalStep } from './approval-step';
 import {
+  ACTIVITY_OPTIONS,
   approvalStepWorkflowId,
   projectActUpdate,
   replacementLinkSignal,
@@ -70,12 +71,14 @@ interface TOperationDeps {
   workflowId: string;
   settings: TCountySettings;
   ops: TOperationState;
-  acts: Activities;
+  acts: wf.ActivityInterfaceFor<Activities>;
   snapshot: () => SnapshotFrom<TLifecycleMachine>;
   stage: () => TLifecycleStage;
   step: (event: TLifecycleEvent, actorId?: string, comment?: string) => TLifecycleStage;
   publishStage: () => void;
   history: TProjectState['history'];
+  /** How many times the stage has changed (carried across continue-as-new). */
+  stageVersion: () => number;
 }
 
 /**
@@ -89,6 +92,8 @@ export function createOperation(deps: TOperationDeps) {
   const { input, workflowId, settings, ops, acts, stage, step, publishStage } = deps;
   const { projectId } = input;
   const ctx = () => deps.snapshot().context;
+  /** The stage for an activity to write, with its version (activities may finish out of order). */
+  const staged = () => ({ stage: stage(), stageVersion: deps.stageVersion() });
   const county = input.county;
   const countyPath = county.path.split('/').filter(Boolean);
   const slot = (role: TRole, org: 'county' | 'village'): TSignerSlot =>
@@ -119,7 +124,7 @@ export function createOperation(deps: TOperationDeps) {
     const task: TOpenTask = { id: ownTaskId(name, n), kind: spec.kind, candidateRole: spec.candidateRole, candidateOrgUnitId: org.id, candidateOrgPath: org.path, openedAt: Date.now() };
     if (!ops.ownTasks.some((t) => t.id === task.id)) ops.ownTasks.push(task);
     publishStage();
-    await acts.openOwnTask({ projectId, stage: stage(), task: { ...task, workflowId, title: `${spec.titleZh} · ${input.proposal.name}`, dueAt } });
+    await acts.openOwnTask({ projectId, ...staged(), task: { ...task, workflowId, title: `${spec.titleZh} · ${input.proposal.name}`, dueAt } });
     return task.id;
   };
   const dropOwnTask = (kind: string) => {
@@ -196,7 +201,7 @@ export function createOperation(deps: TOperationDeps) {
       p.status = 'RISK_CHECK';
       await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'RISK_CHECK', actorId: verified.decidedBy, at: Date.now() });
       const paidToDateFen = ops.payments.filter((o) => o.id !== p.id && (o.status === 'PAID' || o.status === 'APPROVED')).reduce((s, o) => s + o.amountFen, 0);
-      const flags = await acts.screenPayment({
+      const flags = await acts.screenPayment.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: `风险排查 ${p.id}` }, [{
         paymentId: p.id,
         projectId,
         at: Date.now(),
@@ -213,7 +218,7 @@ export function createOperation(deps: TOperationDeps) {
           schedule: settings.disbursement,
           overspendToleranceBp: settings.budget.overspendToleranceBp,
         },
-      });
+      }]);
       if (flags.length) {
         p.status = 'FLAGGED';
         p.flags = flags.map((f) => f.code);
@@ -231,10 +236,12 @@ export function createOperation(deps: TOperationDeps) {
       if (approved.outcome !== 'approved') return await finish('REJECTED', approved.decidedBy);
       p.status = 'APPROVED';
       await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'APPROVED', actorId: approved.decidedBy, at: Date.now() });
-      const paid = await acts.payPayment({ paymentId: p.id, projectId, amountFen: p.amountFen, at: Date.now() });
+      const paid = await acts.payPayment.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: `支付 ${TRANCHE_LABELS_ZH[p.tranche]} ${formatFen(p.amountFen)} → ${p.payeeId}` }, [
+        { paymentId: p.id, projectId, amountFen: p.amountFen, at: Date.now() },
+      ]);
       p.status = 'PAID';
       ops.disbursedFen = paid.disbursedFen;
-      deps.history.push({ at: Date.now(), stage: stage(), action: 'payment_paid', comment: `${p.tranche} ${p.amountFen}` });
+      deps.history.push({ at: Date.now(), ...staged(), action: 'payment_paid', comment: `${p.tranche} ${p.amountFen}` });
       publishStage();
     } finally {
       paymentsRunning -= 1;
@@ -249,7 +256,7 @@ export function createOperation(deps: TOperationDeps) {
     };
     ops.payments.push(p);
     publishStage();
-    await acts.recordPaymentRequest({ paymentId: p.id, requestId: args.requestId, projectId, seq, tranche: p.tranche, amountFen: p.amountFen, payeeId: p.payeeId, payeeAccount: p.payeeAccount, invoices: p.invoices, actorId: args.actorId, at: Date.now(), stage: stage() });
+    await acts.recordPaymentRequest({ paymentId: p.id, requestId: args.requestId, projectId, seq, tranche: p.tranche, amountFen: p.amountFen, payeeId: p.payeeId, payeeAccount: p.payeeAccount, invoices: p.invoices, actorId: args.actorId, at: Date.now(), ...staged() });
     // Runs beside the stages; continue-as-new waits until it is done.
     void runPayment(p);
     return p;
@@ -263,7 +270,7 @@ export function createOperation(deps: TOperationDeps) {
   const retentionTimer = async () => {
     if (!ops.handoverDate || ops.retentionRequested) return;
     const releaseAt = startOf(addMonths({ date: ops.handoverDate, months: settings.disbursement.retentionHoldMonths }));
-    if (releaseAt > Date.now()) await wf.sleep(releaseAt - Date.now());
+    if (releaseAt > Date.now()) await wf.sleep(releaseAt - Date.now(), { summary: `质保金到期 ${addMonths({ date: ops.handoverDate, months: settings.disbursement.retentionHoldMonths })}` });
     await wf.condition(() => !paymentInFlight() && activitiesRunning === 0);
     if (ops.retentionRequested) return;
     ops.retentionRequested = true;
@@ -343,7 +350,7 @@ export function createOperation(deps: TOperationDeps) {
         const percent = command.type === 'REPORT_PROGRESS' ? command.percent : null;
         const amountFen = command.type === 'REPORT_CAPITAL' ? command.amountFen : null;
         ops.reports.push({ id, kind, percent, amountFen, reportedBy: actorId, verified: false });
-        await acts.recordReport({ reportId: id, requestId, projectId, kind, percent, amountFen, evidence: command.evidence, actorId, at, stage: stage() });
+        await acts.recordReport({ reportId: id, requestId, projectId, kind, percent, amountFen, evidence: command.evidence, actorId, at, ...staged() });
         return { recordId: id };
       }
       case 'VERIFY_REPORT': {
@@ -351,7 +358,7 @@ export function createOperation(deps: TOperationDeps) {
         report.verified = true;
         step(report.kind === 'PROGRESS' ? { type: 'PROGRESS_VERIFIED', actorId, percent: report.percent! } : { type: 'CAPITAL_VERIFIED', actorId, amountFen: report.amountFen! }, actorId);
         publishStage();
-        await acts.verifyReport({ reportId: report.id, requestId, projectId, actorId, at, stage: stage() });
+        await acts.verifyReport({ reportId: report.id, requestId, projectId, actorId, at, ...staged() });
         return { recordId: report.id, details: { verifiedProgressPercent: ctx().verifiedProgressPercent, ownCapitalInvestedFen: ctx().ownCapitalInvestedFen } };
       }
       case 'REQUEST_PAYMENT': {
@@ -364,11 +371,11 @@ export function createOperation(deps: TOperationDeps) {
       case 'REQUEST_ACCEPTANCE':
         step({ type: 'REQUEST_ACCEPTANCE', actorId }, actorId);
         publishStage();
-        await acts.noteProjectEvent({ projectId, stage: stage(), eventKey: `acceptance-requested:${requestId}`, action: 'ACCEPTANCE_REQUESTED', actorId, requestId });
+        await acts.noteProjectEvent({ projectId, ...staged(), eventKey: `acceptance-requested:${requestId}`, action: 'ACCEPTANCE_REQUESTED', actorId, requestId });
         return { recordId: null };
       case 'RECORD_ACCEPTANCE_VOTE': {
         const vote = { votesFor: command.votesFor, votesAgainst: command.votesAgainst, abstentions: command.abstentions, satisfactionPercent: command.satisfactionPercent };
-        await acts.recordAcceptance({ projectId, round: Math.max(ops.acceptanceRound, 1), result: 'PENDING', decidedBy: actorId, vote, at, stage: stage() });
+        await acts.recordAcceptance({ projectId, round: Math.max(ops.acceptanceRound, 1), result: 'PENDING', decidedBy: actorId, vote, at, ...staged() });
         return { recordId: `${projectId}:acceptance:${Math.max(ops.acceptanceRound, 1)}`, details: vote };
       }
       case 'RECTIFIED': {
@@ -376,13 +383,13 @@ export function createOperation(deps: TOperationDeps) {
         step({ type: 'RECTIFIED', actorId }, actorId, command.text);
         publishStage();
         const rectificationId = `${projectId}:rectification:${ops.rectificationSeq}`;
-        await acts.updateRectification({ rectificationId, projectId, plan: command.text, dueAt: null, done: true, taskId, actorId, requestId, at, stage: stage() });
+        await acts.updateRectification({ rectificationId, projectId, plan: command.text, dueAt: null, done: true, taskId, actorId, requestId, at, ...staged() });
         return { recordId: rectificationId };
       }
       case 'REGISTER_ASSET': {
         const id = `${projectId}:asset:${ops.assets.length + 1}`;
         ops.assets.push({ id, name: command.name, assetClass: command.assetClass, valueFen: command.valueFen, handedOver: false });
-        await acts.registerAsset({ assetId: id, requestId, projectId, name: command.name, assetClass: command.assetClass, valueFen: command.valueFen, owner: command.owner, custodian: command.custodian, certificateNo: command.certificateNo ?? null, actorId, at, stage: stage() });
+        await acts.registerAsset({ assetId: id, requestId, projectId, name: command.name, assetClass: command.assetClass, valueFen: command.valueFen, owner: command.owner, custodian: command.custodian, certificateNo: command.certificateNo ?? null, actorId, at, ...staged() });
         return { recordId: id };
       }
       case 'CONFIRM_HANDOVER': {
@@ -393,9 +400,9 @@ export function createOperation(deps: TOperationDeps) {
         // The first evaluation is due at once (at acceptance), then every intervalMonths.
         ops.nextEvaluationAt = at;
         publishStage();
-        await acts.confirmHandover({ projectId, requestId, actorId, assetIds: ops.assets.map((a) => a.id), at, stage: stage() });
+        await acts.confirmHandover({ projectId, requestId, actorId, assetIds: ops.assets.map((a) => a.id), at, ...staged() });
         void retentionTimer();
-        if (taskId) await acts.closeOwnTask({ projectId, stage: stage(), taskId, outcome: 'HANDED_OVER', actorId, requestId, at });
+        if (taskId) await acts.closeOwnTask({ projectId, ...staged(), taskId, outcome: 'HANDED_OVER', actorId, requestId, at });
         return { recordId: null, details: { handoverDate: ops.handoverDate, assets: ops.assets.length } };
       }
       case 'RECORD_INCOME': {
@@ -428,8 +435,8 @@ export function createOperation(deps: TOperationDeps) {
         ops.evaluation = { id, seq, scoreTenths: score.scoreTenths, grade: score.grade, outcomeClass: command.outcomeClass ?? score.suggestedOutcome, submittedBy: actorId };
         const taskId = dropOwnTask(OWN_TASKS.EVALUATION_SUBMIT.kind);
         publishStage();
-        await acts.recordEvaluation({ evaluationId: id, projectId, seq, indicators: command.indicators, scoreTenths: score.scoreTenths, grade: score.grade, outcomeClass: ops.evaluation.outcomeClass, actorId, requestId, at, stage: stage() });
-        if (taskId) await acts.closeOwnTask({ projectId, stage: stage(), taskId, outcome: 'SUBMITTED', actorId, requestId, at });
+        await acts.recordEvaluation({ evaluationId: id, projectId, seq, indicators: command.indicators, scoreTenths: score.scoreTenths, grade: score.grade, outcomeClass: ops.evaluation.outcomeClass, actorId, requestId, at, ...staged() });
+        if (taskId) await acts.closeOwnTask({ projectId, ...staged(), taskId, outcome: 'SUBMITTED', actorId, requestId, at });
         return { recordId: id, details: { score: score.score, grade: score.grade, outcomeClass: ops.evaluation.outcomeClass } };
       }
       case 'SUBMIT_RECTIFICATION_PLAN': {
@@ -437,7 +444,7 @@ export function createOperation(deps: TOperationDeps) {
         const taskId = dropOwnTask(OWN_TASKS.RECTIFICATION_PLAN.kind) ?? ownTaskId('RECTIFICATION_PLAN', ops.rectificationSeq);
         publishStage();
         const rectificationId = `${projectId}:rectification:${ops.rectificationSeq}`;
-        await acts.updateRectification({ rectificationId, projectId, plan: command.plan, dueAt: ops.rectificationDueAt, done: false, taskId, actorId, requestId, at, stage: stage() });
+        await acts.updateRectification({ rectificationId, projectId, plan: command.plan, dueAt: ops.rectificationDueAt, done: false, taskId, actorId, requestId, at, ...staged() });
         return { recordId: rectificationId, details: { dueAt: new Date(ops.rectificationDueAt).toISOString() } };
       }
       case 'PROPOSE_REPLACEMENT': {
@@ -448,8 +455,8 @@ export function createOperation(deps: TOperationDeps) {
         ops.replacement = { replacementProjectId: command.replacementProjectId, reason: command.reason, proposedBy: actorId };
         const taskId = dropOwnTask(OWN_TASKS.REPLACEMENT_PROPOSAL.kind);
         publishStage();
-        await acts.noteProjectEvent({ projectId, stage: stage(), eventKey: `replacement-proposed:${requestId}`, action: 'REPLACEMENT_PROPOSED', actorId, requestId, comment: command.reason, details: { replacementProjectId: command.replacementProjectId } });
-        if (taskId) await acts.closeOwnTask({ projectId, stage: stage(), taskId, outcome: 'PROPOSED', actorId, requestId, at });
+        await acts.noteProjectEvent({ projectId, ...staged(), eventKey: `replacement-proposed:${requestId}`, action: 'REPLACEMENT_PROPOSED', actorId, requestId, comment: command.reason, details: { replacementProjectId: command.replacementProjectId } });
+        if (taskId) await acts.closeOwnTask({ projectId, ...staged(), taskId, outcome: 'PROPOSED', actorId, requestId, at });
         return { recordId: command.replacementProjectId };
       }
     }
@@ -490,7 +497,7 @@ export function createOperation(deps: TOperationDeps) {
 
   wf.setHandler(replacementLinkSignal, (link) => {
     ops.replaces = link.fromProjectId;
-    deps.history.push({ at: link.at, stage: stage(), action: 'replaces', comment: `${link.fromProjectId} → ${link.redirectedFen}` });
+    deps.history.push({ at: link.at, ...staged(), action: 'replaces', comment: `${link.fromProjectId} → ${link.redirectedFen}` });
   });
 
   // ---- around the review steps ----------------------------------------------------------------
@@ -505,7 +512,7 @@ export function createOperation(deps: TOperationDeps) {
     const task: TOpenTask = { id: ownTaskId(name, seq), kind: spec.kind, candidateRole: spec.candidateRole, candidateOrgUnitId: org.id, candidateOrgPath: org.path, openedAt: Date.now() };
     ops.ownTasks.push(task);
     publishStage();
-    await acts.openRectification({ rectificationId: `${projectId}:rectification:${seq}`, projectId, kind, at: Date.now(), stage: stage(), task: { ...task, workflowId, title: `${spec.titleZh} · ${input.proposal.name}`, dueAt } });
+    await acts.openRectification({ rectificationId: `${projectId}:rectification:${seq}`, projectId, kind, at: Date.now(), ...staged(), task: { ...task, workflowId, title: `${spec.titleZh} · ${input.proposal.name}`, dueAt } });
   };
 
   return {
@@ -543,7 +550,7 @@ export function createOperation(deps: TOperationDeps) {
     prepareReview: async (s: TReviewStage) => {
       if (s === 'ACCEPTANCE') {
         ops.acceptanceRound += 1;
-        await acts.recordAcceptance({ projectId, round: ops.acceptanceRound, result: 'PENDING', decidedBy: null, at: Date.now(), stage: stage() });
+        await acts.recordAcceptance({ projectId, round: ops.acceptanceRound, result: 'PENDING', decidedBy: null, at: Date.now(), ...staged() });
       } else if (s === 'EVALUATION' && !ops.evaluation) {
         if (!ops.ownTasks.some((t) => t.kind === OWN_TASKS.EVALUATION_SUBMIT.kind)) await openOwnTask('EVALUATION_SUBMIT', ops.evaluationSeq + 1);
         await wf.condition(() => ops.evaluation !== null && activitiesRunning === 0);
@@ -557,15 +564,15 @@ export function createOperation(deps: TOperationDeps) {
     afterReview: async (s: TReviewStage, phase: TApprovalPhase, actorId: string | null) => {
       const now = Date.now();
       if (s === 'ACCEPTANCE') {
-        await acts.recordAcceptance({ projectId, round: ops.acceptanceRound, result: phase === 'approved' ? 'PASSED' : 'FAILED', decidedBy: actorId, at: now, stage: stage() });
+        await acts.recordAcceptance({ projectId, round: ops.acceptanceRound, result: phase === 'approved' ? 'PASSED' : 'FAILED', decidedBy: actorId, at: now, ...staged() });
         if (stage() === 'ACCEPTANCE_RECTIFICATION') await openRectification('ACCEPTANCE');
         if (stage() === 'REPLACEMENT_REVIEW') {
-          await acts.noteProjectEvent({ projectId, stage: stage(), eventKey: `acceptance-escalated:${projectId}:${ops.acceptanceRound}`, action: 'ACCEPTANCE_ESCALATED', details: { failedInspections: ctx().failedInspections } });
+          await acts.noteProjectEvent({ projectId, ...staged(), eventKey: `acceptance-escalated:${projectId}:${ops.acceptanceRound}`, action: 'ACCEPTANCE_ESCALATED', details: { failedInspections: ctx().failedInspections } });
         }
       } else if (s === 'EVALUATION') {
         const evaluation = ops.evaluation!;
         ops.evaluation = null;
-        await acts.decideEvaluation({ evaluationId: evaluation.id, projectId, status: phase === 'approved' ? 'APPROVED' : 'REJECTED', grade: evaluation.grade, actorId, at: now, stage: stage() });
+        await acts.decideEvaluation({ evaluationId: evaluation.id, projectId, status: phase === 'approved' ? 'APPROVED' : 'REJECTED', grade: evaluation.grade, actorId, at: now, ...staged() });
         if (phase !== 'approved') return;
         if (stage() === 'OPERATION') {
           ops.nextEvaluationAt = startOf(addMonths({ date: today(), months: settings.evaluation.intervalMonths }));
@@ -576,7 +583,7 @@ export function createOperation(deps: TOperationDeps) {
         const proposal = ops.replacement!;
         if (phase === 'approved') {
           const redirectedFen = Math.max(0, (ctx().allocation?.amountFen ?? 0) - ops.disbursedFen);
-          await acts.linkReplacement({ fromProjectId: projectId, toProjectId: proposal.replacementProjectId, redirectedFen, actorId, at: now, stage: stage() });
+          await acts.linkReplacement({ fromProjectId: projectId, toProjectId: proposal.replacementProjectId, redirectedFen, actorId, at: now, ...staged() });
           const target = await acts.poolProject({ projectId: proposal.replacementProjectId });
           if (target) {
             await wf.getExternalWorkflowHandle(target.workflowId).signal(replacementLinkSignal, { fromProjectId: projectId, redirectedFen, assetIds: ops.assets.map((a) => a.id), at: now });
@@ -616,7 +623,8 @@ export function createOperation(deps: TOperationDeps) {
         await wf.condition(wake);
         return !moved() && suggested();
       }
-      const woke = await wf.condition(wake, Math.max(1, dueAt - Date.now()));
+      const summary = s === 'RECTIFICATION' ? '整治期限届满，重新评价' : '绩效评价到期';
+      const woke = await wf.condition(wake, Math.max(1, dueAt - Date.now()), { summary });
       if (woke) return !moved() && suggested();
       const now = Date.now();
       if (s === 'RECTIFICATION') {

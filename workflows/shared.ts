@@ -52,6 +52,7 @@ export interface TCarriedLifecycle {
   runs: number;
   since: number;
   fiscalYear: number | null;
+  stageVersion: number;
   history: TProjectState['history'];
   rounds: Record<string, number>;
   publicityRounds: Record<string, number>;
@@ -211,6 +212,12 @@ export const projectActUpdate = defineUpdate<TProjectActResult, [TProjectActComm
 export const replacementLinkSignal = defineSignal<[TReplacementLink]>('replacementLink');
 
 export const projectWorkflowId = (projectId: string) => `project-${projectId}`;
+
+/** How the workflows call activities: database outages are waited out with backoff. */
+export const ACTIVITY_OPTIONS = {
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
+} as const;
 
 /** Custom search attributes a monitor filters on in the Temporal UI. */
 export const SA = {

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Project" ADD COLUMN     "stageVersion" INTEGER NOT NULL DEFAULT 0;
+
