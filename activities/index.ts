@@ -4,6 +4,7 @@ import { createLifecycleActivities } from './lifecycle-records';
 import { createOperationActivities } from './operation-records';
 import { createProjectActivities } from './project-records';
 import { createReviewActivities } from './review-records';
+import { createReviewEligibilityActivities } from './review-eligibility';
 
 /**
  * Every side effect the workflows need, built from injected dependencies so tests give them a
@@ -16,6 +17,7 @@ export function createActivities(deps: { prisma: TPrisma }) {
     ...createLifecycleActivities(deps),
     ...createOperationActivities(deps),
     ...createReviewActivities(deps),
+    ...createReviewEligibilityActivities(deps),
   };
 }
 

@@ -1,5 +1,12 @@
 import type { TPrisma } from '../src/db/prisma';
+import {
+  CORRECTIVE_MEASURE_TASK_KIND,
+  correctiveMeasureTasks,
+  FALLBACK_MEASURE_ROLE,
+  MEASURE_ROLE_BY_LEVEL,
+} from '../src/domain/fault-tolerance/corrective-measure-tasks';
 import type { TOfficialRecordEffect } from '../src/domain/fault-tolerance/official-record-effect';
+import type { TReviewContext } from '../src/domain/fault-tolerance/schemas';
 
 /** The case row as the workflow computed it after a transition (ReviewCase). */
 export interface TReviewCaseRow {
@@ -39,6 +46,72 @@ export interface TRecordReviewChange {
   action: TReviewActionRow;
   /** Written once the result is final (结果运用): one per concerned official. */
   officialRecords: TOfficialRecordEffect[];
+}
+
+type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
+
+/**
+ * An application uses the applicant's open eligibilities for the case's projects and trigger
+ * (review-eligibility.ts): they point at the case, and the REVIEW_ELIGIBLE notices leave the inbox.
+ * Eligibilities already used by another case, or whose window had closed, stay as they are.
+ */
+async function useEligibility(tx: TTx, u: { caseId: string; applicantId: string; projectIds: string[]; trigger: string; at: Date }) {
+  const where = { userId: u.applicantId, projectId: { in: u.projectIds }, trigger: u.trigger, caseId: null, closesAt: { gt: u.at } };
+  const open = await tx.reviewEligibility.findMany({ where, select: { taskId: true } });
+  if (open.length === 0) return;
+  await tx.reviewEligibility.updateMany({ where, data: { caseId: u.caseId, appliedAt: u.at } });
+  await tx.task.updateMany({
+    where: { id: { in: open.map((e) => e.taskId) }, status: 'PENDING' },
+    data: { status: 'DONE', outcome: 'APPLIED', assigneeId: u.applicantId, completedAt: u.at, updatedAt: u.at },
+  });
+}
+
+/**
+ * 纠错 tracked to completion: when the result becomes final, each corrective measure of the final
+ * decision becomes a Task in the responsible org unit's inbox (corrective-measure-tasks.ts), due
+ * when the measure is due. A measure about a project this database does not hold (a case opened by
+ * hand about a project from before Bangfu) cannot carry a task; its audit event says so.
+ */
+async function openMeasureTasks(tx: TTx, row: TReviewCaseRow, at: Date) {
+  const specs = correctiveMeasureTasks({ context: row.context as TReviewContext, workflowId: row.workflowId, countyOrgUnitId: row.countyId });
+  if (specs.length === 0) return;
+  const units = await tx.orgUnit.findMany({ where: { id: { in: [...new Set(specs.map((m) => m.orgUnitId))] } } });
+  const projects = new Set((await tx.project.findMany({ where: { id: { in: specs.map((m) => m.projectId) } }, select: { id: true } })).map((p) => p.id));
+  const tracked = specs.flatMap((m) => {
+    const unit = units.find((u) => u.id === m.orgUnitId);
+    if (!unit || !projects.has(m.projectId)) return [];
+    return [{ ...m, unit, role: m.role ?? MEASURE_ROLE_BY_LEVEL[unit.level] ?? FALLBACK_MEASURE_ROLE }];
+  });
+  await tx.task.createMany({
+    data: tracked.map((m) => ({
+      id: m.taskId,
+      projectId: m.projectId,
+      workflowId: row.workflowId,
+      stepKey: `measure:${m.measureId}`,
+      kind: CORRECTIVE_MEASURE_TASK_KIND,
+      title: m.title,
+      candidateRole: m.role,
+      candidateOrgUnitId: m.unit.id,
+      candidateOrgPath: m.unit.path,
+      dueAt: new Date(m.dueAt),
+      createdAt: at,
+    })),
+    skipDuplicates: true,
+  });
+  await tx.auditEvent.createMany({
+    data: [{
+      eventKey: `review-measures:${row.id}`,
+      at,
+      action: 'CORRECTIVE_MEASURES_OPENED',
+      entityType: 'ReviewCase',
+      entityId: row.id,
+      details: {
+        tasks: tracked.map((m) => ({ taskId: m.taskId, measureId: m.measureId, orgUnitId: m.unit.id, role: m.role, dueAt: new Date(m.dueAt).toISOString() })),
+        untracked: specs.filter((m) => !tracked.some((t) => t.taskId === m.taskId)).map((m) => ({ measureId: m.measureId, projectId: m.projectId, orgUnitId: m.orgUnitId })),
+      },
+    }],
+    skipDuplicates: true,
+  });
 }
 
 /**
@@ -113,6 +186,8 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
       ],
       skipDuplicates: true,
     });
+    if (a.type === 'APPLY' && inserted.count === 1) await useEligibility(tx, { caseId: row.id, applicantId: a.actorId, projectIds: row.projectIds, trigger: row.triggerType, at });
+    if (change.officialRecords.length > 0) await openMeasureTasks(tx, row, at);
     for (const effect of change.officialRecords) {
       const data = {
         outcome: effect.outcome,

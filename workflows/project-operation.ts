@@ -574,6 +574,7 @@ export function createOperation(deps: TOperationDeps) {
         ops.evaluation = null;
         await acts.decideEvaluation({ evaluationId: evaluation.id, projectId, status: phase === 'approved' ? 'APPROVED' : 'REJECTED', grade: evaluation.grade, actorId, at: now, ...staged() });
         if (phase !== 'approved') return;
+        if (evaluation.grade === 'POOR') await acts.notifyReviewEligibility({ projectId, trigger: 'POOR_GRADE', triggerRef: evaluation.id, at: now, windowDays: settings.faultTolerance.applicationWindowDays });
         if (stage() === 'OPERATION') {
           ops.nextEvaluationAt = startOf(addMonths({ date: today(), months: settings.evaluation.intervalMonths }));
           ops.cycleDone = true;
@@ -584,6 +585,7 @@ export function createOperation(deps: TOperationDeps) {
         if (phase === 'approved') {
           const redirectedFen = Math.max(0, (ctx().allocation?.amountFen ?? 0) - ops.disbursedFen);
           await acts.linkReplacement({ fromProjectId: projectId, toProjectId: proposal.replacementProjectId, redirectedFen, actorId, at: now, ...staged() });
+          await acts.notifyReviewEligibility({ projectId, trigger: 'REPLACEMENT', triggerRef: proposal.replacementProjectId, at: now, windowDays: settings.faultTolerance.applicationWindowDays });
           const target = await acts.poolProject({ projectId: proposal.replacementProjectId });
           if (target) {
             await wf.getExternalWorkflowHandle(target.workflowId).signal(replacementLinkSignal, { fromProjectId: projectId, redirectedFen, assetIds: ops.assets.map((a) => a.id), at: now });

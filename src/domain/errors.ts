@@ -43,6 +43,8 @@ export const ERROR_STATUS = {
   APPEAL_WINDOW_CLOSED: 409,
   APPEAL_ALREADY_USED: 409,
   NEW_PEOPLE_REQUIRED: 403,
+  /** An honour (表彰) for a project whose latest approved evaluation is not 优. */
+  GRADE_NOT_EXCELLENT: 422,
   // Project lifecycle after funding (src/domain/lifecycle/project-commands.ts).
   TRANCHE_NOT_RELEASABLE: 409,
   PAYMENT_IN_PROGRESS: 409,

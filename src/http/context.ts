@@ -14,6 +14,12 @@ export interface TAppDeps {
    * set publicity periods to 0 days so a 10-day timer does not block them.
    */
   countySettings?: TCountySettingsOverrides;
+  /**
+   * The instant routes take as "now" where a deadline is judged against workflow time (the review
+   * windows). Absent in production (Date.now); tests on the time-skipping server pass the server's
+   * clock, which runs ahead of the process's.
+   */
+  clock?: () => number;
 }
 
 declare module 'fastify' {

@@ -192,6 +192,8 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
     scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
     prepare: async (actor, scope) => {
       const { projectId, proposerId } = await projectAt(unitsFor(actor, scope).village);
+      // Honours need the project graded 优 (tested in test/workflows/review-trigger.test.ts).
+      await s.prisma.project.update({ where: { id: projectId }, data: { latestGrade: 'EXCELLENT' } });
       fixtureSeq += 1;
       return { params: { userId: proposerId }, payload: { requestId: newRequestId(), projectId, title: `优秀项目 ${fixtureSeq}` } };
     },
@@ -213,6 +215,8 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
  */
 const TESTED_ELSEWHERE = new Map([
   ['POST /api/reviews/{id}/actions', 'test/workflows/fault-tolerance-review.test.ts'],
+  // Needs a case whose final outcome carries measures: done by the responsible unit only (403 else).
+  ['POST /api/reviews/{id}/measures/{measureId}/complete', 'test/workflows/review-trigger.test.ts'],
   // Both need a project held in a given stage (publicity, pool); thin-path drives them there.
   ['POST /api/projects/{id}/objections', 'test/api/thin-path.test.ts'],
   ['POST /api/projects/{id}/funding', 'test/api/thin-path.test.ts'],

@@ -185,7 +185,7 @@ describe('fault-tolerance review on the dev server', () => {
     expect((await s.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } })).stage).toBe('collectiveDecision');
   });
 
-  it('honours: ADMIN only, for an official of the project; shown on the record', async () => {
+  it('honours: ADMIN only, for an official of a project graded 优; shown on the record', async () => {
     await s.prisma.project.create({
       data: {
         id: 'P-honour', workflowId: 'project-P-honour', name: '桃源村高山茶园', industry: '茶叶', orgUnitId: 'v-taoyuan', countyId: 'c-qingshan',
@@ -198,6 +198,9 @@ describe('fault-tolerance review on the dev server', () => {
     expect(denied.json().error).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
     const notInvolved = await s.app.inject({ method: 'POST', url: `/api/officials/${s.userIds.village2}/honours`, headers: { authorization: `Bearer ${s.tokens.admin}` }, payload: { ...payload, requestId: rid() } });
     expect(notInvolved.statusCode).toBe(400);
+    const notExcellent = await s.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${s.tokens.admin}` }, payload });
+    expect(notExcellent.json().error).toMatchObject({ code: 'GRADE_NOT_EXCELLENT', details: [{ path: 'body.projectId' }] });
+    await s.prisma.project.update({ where: { id: 'P-honour' }, data: { latestGrade: 'EXCELLENT' } });
     const ok = await s.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${s.tokens.admin}` }, payload });
     expect(ok.statusCode).toBe(201);
     const replay = await s.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${s.tokens.admin}` }, payload });

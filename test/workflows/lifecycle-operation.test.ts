@@ -281,7 +281,9 @@ describe('project lifecycle after funding (time-skipping server, three simulated
       expect(audit).toContain(action);
     }
     expect(audit.filter((a) => a === 'PAYMENT_PAID')).toHaveLength(4);
-    expect(await s.db.prisma.task.count({ where: { projectId, status: 'PENDING' } })).toBe(0);
+    // Left open: only the notices that the officials may apply for a review (两次差 + 调换, five officials each).
+    expect(await s.db.prisma.task.count({ where: { projectId, status: 'PENDING', kind: { not: 'REVIEW_ELIGIBLE' } } })).toBe(0);
+    expect(await s.db.prisma.task.count({ where: { projectId, status: 'PENDING', kind: 'REVIEW_ELIGIBLE' } })).toBe(15);
     await replacement.handle.terminate('test done');
   }, 150_000);
 });

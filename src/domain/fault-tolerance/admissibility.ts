@@ -1,3 +1,5 @@
+import { RISK_FLAG_LABELS_ZH } from '../policies/risk-checks';
+import { FUND_VIOLATION_KIND_LABELS_ZH } from './fund-violation-flags';
 import type { TExclusionKind, TReviewContext } from './schemas';
 
 /**
@@ -34,7 +36,11 @@ export function inadmissibilityReasons(facts: TAdmissibilityFacts): TInadmissibi
     .filter((flag) => flag.confirmed && concerned.has(flag.userId))
     .map((flag) => ({
       kind: 'FUND_MISUSE' as const,
-      description: `项目 ${flag.projectId} 的资金监管记录已确认 ${flag.userId} 存在 ${flag.kind} 违规（${flag.flagId}）`,
+      description:
+        flag.paymentId && flag.riskCode && flag.against
+          ? `项目 ${flag.projectId} 的拨付 ${flag.paymentId} 经确认存在"${RISK_FLAG_LABELS_ZH[flag.riskCode]}"（${FUND_VIOLATION_KIND_LABELS_ZH[flag.kind]}），` +
+            `${flag.userId} 为该笔拨付的${flag.against === 'REQUESTER' ? '申请人' : '核验审批人'}（${flag.flagId}）`
+          : `项目 ${flag.projectId} 的资金监管记录已确认 ${flag.userId} 存在 ${flag.kind} 违规（${flag.flagId}）`,
       source: 'FUND_VIOLATION_FLAG' as const,
     }));
   return [...declared, ...flagged];

@@ -18,3 +18,6 @@ export * from './official-record-effect';
 export * from './render-written-notice';
 export * from './labels-zh';
 export * from './permissions';
+export * from './eligibility';
+export * from './fund-violation-flags';
+export * from './corrective-measure-tasks';

@@ -162,6 +162,9 @@ const rules: { [T in TReviewEvent['type']]: (context: TReviewContext, event: TRe
         return refuse('VALIDATION_FAILED', 'a corrective measure is due after the decision', `correctiveMeasures.${i}.dueAt`);
       }
       if (ids.has(measure.id)) return refuse('VALIDATION_FAILED', `duplicate measure id ${measure.id}`, `correctiveMeasures.${i}.id`);
+      if (measure.projectId !== undefined && !context.case.projectIds.includes(measure.projectId)) {
+        return refuse('VALIDATION_FAILED', `project ${measure.projectId} is not one of the case's projects`, `correctiveMeasures.${i}.projectId`);
+      }
       ids.add(measure.id);
     }
     return null;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ZRiskFlagCode } from '../policies/risk-checks';
+import { ZRole } from '../roles';
 
 /**
  * Schemas of the fault-tolerance review (容错纠错 / 尽职免责, domain.md §3). Everything here is the
@@ -56,6 +58,7 @@ export const FUND_VIOLATION_KINDS = [
   'FALSIFICATION',
 ] as const;
 export const ZFundViolationKind = z.enum(FUND_VIOLATION_KINDS);
+export type TFundViolationKind = z.infer<typeof ZFundViolationKind>;
 
 /**
  * Levels a deciding body can sit at. An appeal goes to a strictly higher level, which may be above
@@ -110,6 +113,11 @@ export const ZFundViolationFlag = z.object({
   kind: ZFundViolationKind,
   /** Only a confirmed flag is a fact; a suspicion alone does not close the door. */
   confirmed: z.boolean(),
+  /** From the payment records (fund-violation-flags.ts): the payment, the risk check, and whether
+   * the official requested the payment or approved its verification. Absent on flags declared by hand. */
+  paymentId: ZId.optional(),
+  riskCode: ZRiskFlagCode.optional(),
+  against: z.enum(['REQUESTER', 'VERIFIER']).optional(),
 });
 export type TFundViolationFlag = z.infer<typeof ZFundViolationFlag>;
 
@@ -163,6 +171,15 @@ export const ZCorrectiveMeasure = z.object({
   description: ZText,
   responsibleUserId: ZId.optional(),
   dueAt: ZInstant,
+  /**
+   * Whose inbox tracks the measure once the result is final (a Task for this role at this org
+   * unit). The API requires an org unit of the case's county and fills the role in from its level;
+   * a measure without one is tracked by the deciding body itself (corrective-measure-tasks.ts).
+   */
+  responsibleOrgUnitId: ZId.optional(),
+  responsibleRole: ZRole.optional(),
+  /** The project the measure concerns, one of the case's; the case's first project by default. */
+  projectId: ZId.optional(),
 });
 export type TCorrectiveMeasure = z.infer<typeof ZCorrectiveMeasure>;
 

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
+import { ZRiskFlagCode } from '../../domain/policies/risk-checks';
 import type { TActor } from '../../domain/actor';
 import {
   checkReviewAction,
@@ -16,6 +17,13 @@ import {
   ZReviewInput,
   ZReviewSettings,
   ZTriggerType,
+  CORRECTIVE_MEASURE_TASK_KIND,
+  fundViolationFlagsFor,
+  MEASURE_ROLE_BY_LEVEL,
+  measureTaskId,
+  ZEligibilityTrigger,
+  type TConfirmedRiskFlag,
+  type TCorrectiveMeasure,
   type TReviewContext,
   type TReviewSnapshot,
 } from '../../domain/fault-tolerance';
@@ -37,24 +45,43 @@ import {
 const requestId = z.string().trim().min(8).max(100);
 const ZId = z.string().trim().min(1).max(200);
 
-/** POST /api/reviews: an official applies (APPLY) or the deciding body opens the case (OPEN_BY_BODY). */
-const ZOpenBody = z.object({
-  requestId,
-  opening: z.enum(['APPLY', 'OPEN_BY_BODY']),
-  countyOrgUnitId: ZId,
-  projectIds: z.array(ZId).min(1).max(50),
-  concernedOfficials: z.array(z.object({ userId: ZId, post: z.string().trim().max(200).optional() })).min(1).max(50),
-  matter: z.string().trim().min(1).max(5000),
-  lossFen: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
-  triggerType: ZTriggerType,
-  /** Epoch ms when the officials were notified of the grade, replacement, loss or accountability case. */
-  notifiedAt: z.number().int().nonnegative(),
-  decidingBody: ZDecidingBody,
-  exclusions: z.array(ZExclusion).max(20).default([]),
-  /** Approvers of the matter besides those on the projects' Decision records. */
-  approverIds: z.array(ZId).max(100).default([]),
-  settings: ZReviewSettings.optional(),
-});
+/**
+ * POST /api/reviews: an official applies (APPLY) or the deciding body opens the case (OPEN_BY_BODY).
+ * An application may reference the official's eligibility (可申请容错纠错, written when a project's
+ * 差 grade or replacement was approved): the project, the county, the trigger, the notification
+ * time and the window then come from that record, and the case, the projects and the official
+ * need not be repeated. Without the reference, an application about a project for which the
+ * official holds eligibilities of the same trigger uses the latest of them the same way; only
+ * cases with no such record (a loss, an accountability case, a project from before Bangfu) rest
+ * on the notifiedAt the client sends.
+ */
+const ZOpenBody = z
+  .object({
+    requestId,
+    opening: z.enum(['APPLY', 'OPEN_BY_BODY']),
+    /** ReviewEligibility id from GET /api/review-eligibilities (APPLY only). */
+    eligibilityId: ZId.optional(),
+    countyOrgUnitId: ZId.optional(),
+    projectIds: z.array(ZId).min(1).max(50).optional(),
+    concernedOfficials: z.array(z.object({ userId: ZId, post: z.string().trim().max(200).optional() })).min(1).max(50).optional(),
+    matter: z.string().trim().min(1).max(5000),
+    lossFen: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    triggerType: ZTriggerType.optional(),
+    /** Epoch ms when the officials were notified of the grade, replacement, loss or accountability case. */
+    notifiedAt: z.number().int().nonnegative().optional(),
+    decidingBody: ZDecidingBody,
+    exclusions: z.array(ZExclusion).max(20).default([]),
+    /** Approvers of the matter besides those on the projects' Decision records. */
+    approverIds: z.array(ZId).max(100).default([]),
+    settings: ZReviewSettings.optional(),
+  })
+  .superRefine((body, ctx) => {
+    if (body.eligibilityId !== undefined) return;
+    for (const field of ['countyOrgUnitId', 'projectIds', 'concernedOfficials', 'triggerType'] as const) {
+      if (body[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `${field} is required unless eligibilityId is given` });
+    }
+  });
+type TOpenBody = z.infer<typeof ZOpenBody>;
 
 /** POST /api/reviews/:id/actions: the machine event without who and when (the server fills them in). */
 const ZActionBody = z.object({
@@ -69,6 +96,17 @@ const ZListQuery = z.object({
   mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
+});
+const ZMeasureParams = z.object({ id: ZId, measureId: ZId });
+const ZMeasureDoneBody = z.object({
+  requestId,
+  /** What was done (整改情况). */
+  note: z.string().trim().min(1).max(5000),
+  evidence: z.array(z.string().trim().min(1).max(2000)).max(50).default([]),
+});
+const ZEligibilityQuery = z.object({
+  projectId: ZId.optional(),
+  open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 const ZHonourBody = z.object({
   requestId,
@@ -102,8 +140,8 @@ function canRead(actor: TActor, row: TCaseRow): boolean {
 }
 
 /** The machine event for an API action, validated by the machine's own Zod schema. */
-function eventFromBody(action: { type: string }, actor: TActor) {
-  const parsed = ZReviewEvent.safeParse(reviewEventFor(action, actor.userId, Date.now()));
+function eventFromBody(action: { type: string }, actor: TActor, at: number) {
+  const parsed = ZReviewEvent.safeParse(reviewEventFor(action, actor.userId, at));
   if (parsed.success) return parsed.data;
   throw new AppError(
     'VALIDATION_FAILED',
@@ -115,8 +153,9 @@ function eventFromBody(action: { type: string }, actor: TActor) {
 const isClosedWorkflowError = (err: unknown) =>
   /completed|already finished|not found|WorkflowNotFound/i.test(`${(err as Error)?.name} ${(err as Error)?.message}`);
 
-export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, config }: TAppDeps) {
+export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, config, clock }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const now = clock ?? Date.now;
 
   const loadCase = async (actor: TActor, id: string) => {
     const row = await prisma.reviewCase.findUnique({ where: { id } });
@@ -129,7 +168,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     const role = reviewRoleRefusal(actor, action.type, { countyOrgPath, concernedUserIds: row.concernedUserIds });
     if (role) throw new AppError(role.code, role.message, [{ path: role.field, message: role.message }]);
     const snapshot = reviewMachine.resolveState({ value: row.stage, context: row.context as TReviewContext }) as TReviewSnapshot;
-    const checked = checkReviewAction(snapshot, reviewEventFor(action, actor.userId, Date.now()));
+    const checked = checkReviewAction(snapshot, reviewEventFor(action, actor.userId, now()));
     if (!checked.ok) throw refusalToAppError(checked);
     throw new AppError('TRANSITION_NOT_ALLOWED', `the case is closed (${row.stage})`);
   };
@@ -153,38 +192,118 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     return { ...result, replayed: true };
   };
 
+  /**
+   * The eligibility an application rests on: the one it names (the applicant's own, or none), or
+   * else the latest the applicant holds for one of the named projects with the same trigger.
+   */
+  const eligibilityFor = async (actor: TActor, body: TOpenBody) => {
+    if (body.eligibilityId !== undefined) {
+      const named = await prisma.reviewEligibility.findUnique({ where: { id: body.eligibilityId } });
+      if (!named || named.userId !== actor.userId) {
+        throw new AppError('NOT_FOUND', `no eligibility ${body.eligibilityId} of yours`, [{ path: 'body.eligibilityId', message: 'not found' }]);
+      }
+      if (body.opening !== 'APPLY') {
+        throw new AppError('VALIDATION_FAILED', "an eligibility is the official's own: apply with it", [{ path: 'body.opening', message: 'APPLY expected' }]);
+      }
+      return { row: named, field: 'body.eligibilityId' };
+    }
+    const trigger = ZEligibilityTrigger.safeParse(body.triggerType);
+    if (body.opening !== 'APPLY' || !trigger.success || !body.projectIds) return null;
+    const latest = await prisma.reviewEligibility.findFirst({
+      where: { userId: actor.userId, projectId: { in: body.projectIds }, trigger: trigger.data },
+      orderBy: [{ notifiedAt: 'desc' }, { id: 'asc' }],
+    });
+    return latest ? { row: latest, field: 'body.projectIds' } : null;
+  };
+
+  /** The case's parts as the client named them, completed and checked against the eligibility. */
+  const openingFacts = async (actor: TActor, body: TOpenBody, now: number) => {
+    const found = await eligibilityFor(actor, body);
+    if (!found) {
+      if (body.notifiedAt === undefined) throw new AppError('VALIDATION_FAILED', 'notifiedAt is required without a recorded eligibility', [{ path: 'body.notifiedAt', message: 'required' }]);
+      return { countyOrgUnitId: body.countyOrgUnitId!, projectIds: body.projectIds!, concernedOfficials: body.concernedOfficials!, triggerType: body.triggerType!, notifiedAt: body.notifiedAt, settings: body.settings };
+    }
+    const { row: e, field } = found;
+    const project = await prisma.project.findUniqueOrThrow({ where: { id: e.projectId }, select: { countyId: true } });
+    const mismatch = (path: string, message: string) => new AppError('VALIDATION_FAILED', message, [{ path, message }]);
+    if (body.countyOrgUnitId !== undefined && body.countyOrgUnitId !== project.countyId) throw mismatch('body.countyOrgUnitId', `the eligibility's project belongs to ${project.countyId}`);
+    if (body.triggerType !== undefined && body.triggerType !== e.trigger) throw mismatch('body.triggerType', `the eligibility was notified for ${e.trigger}`);
+    if (body.projectIds !== undefined && !body.projectIds.includes(e.projectId)) throw mismatch('body.projectIds', `the eligibility is for project ${e.projectId}`);
+    if (body.concernedOfficials !== undefined && !body.concernedOfficials.some((o) => o.userId === actor.userId)) throw mismatch('body.concernedOfficials', 'the applicant must be one of the officials concerned');
+    if (e.caseId !== null) throw new AppError('CONFLICT', `this eligibility was used by case ${e.caseId}`, [{ path: field, message: 'already applied' }]);
+    if (now >= e.closesAt.getTime()) {
+      throw new AppError('APPLICATION_WINDOW_CLOSED', `applications closed ${e.closesAt.toISOString()}, ${e.windowDays} days after the notification of ${e.notifiedAt.toISOString()}`, [{ path: field, message: 'the application window has closed' }]);
+    }
+    return {
+      countyOrgUnitId: project.countyId,
+      projectIds: body.projectIds ?? [e.projectId],
+      concernedOfficials: body.concernedOfficials ?? [{ userId: actor.userId }],
+      triggerType: e.trigger as z.infer<typeof ZTriggerType>,
+      // The recorded notification decides the window, whatever the client says it was.
+      notifiedAt: e.notifiedAt.getTime(),
+      settings: ZReviewSettings.parse({ ...body.settings, applicationWindowDays: e.windowDays }),
+    };
+  };
+
+  /**
+   * Confirmed risk flags on the case's projects and whom each is against (fund-violation-flags.ts):
+   * the payment's requester and the approvers of its verification step. The lifecycle names a
+   * payment's verification step `payment-<seq>-verify` (workflows/project-operation.ts).
+   */
+  const confirmedFlags = async (projectIds: string[]): Promise<TConfirmedRiskFlag[]> => {
+    const flags = await prisma.riskFlag.findMany({
+      where: { projectId: { in: projectIds }, status: 'CONFIRMED' },
+      include: { payment: { select: { seq: true, requestedBy: true } } },
+      orderBy: { id: 'asc' },
+    });
+    if (flags.length === 0) return [];
+    const verifications = await prisma.decision.findMany({
+      where: { projectId: { in: projectIds }, action: 'approve', task: { kind: 'PAYMENT_VERIFICATION' } },
+      select: { actorId: true, projectId: true, task: { select: { stepId: true } } },
+    });
+    return flags.map((f) => ({
+      flagId: f.id,
+      projectId: f.projectId,
+      paymentId: f.paymentId,
+      code: ZRiskFlagCode.parse(f.code),
+      requestedBy: f.payment.requestedBy,
+      verifierIds: verifications.filter((v) => v.projectId === f.projectId && v.task.stepId === `payment-${f.payment.seq}-verify`).map((v) => v.actorId),
+    }));
+  };
+
   r.post('/api/reviews', {
-    schema: { tags: ['reviews'], summary: 'Open a fault-tolerance review (容错纠错): an official applies, or the deciding body opens it', body: ZOpenBody },
+    schema: { tags: ['reviews'], summary: 'Open a fault-tolerance review (容错纠错): an official applies (optionally with an eligibility), or the deciding body opens it', body: ZOpenBody },
   }, async (req, reply) => {
     const actor = requireActor(req);
     const body = req.body;
     const again = await replayed(null, body.requestId, actor);
     if (again) return again;
-    const county = await prisma.orgUnit.findUnique({ where: { id: body.countyOrgUnitId } });
+    const facts = await openingFacts(actor, body, now());
+    const county = await prisma.orgUnit.findUnique({ where: { id: facts.countyOrgUnitId } });
     if (!county || county.level !== 'COUNTY') {
-      throw new AppError('VALIDATION_FAILED', `unknown county ${body.countyOrgUnitId}`, [{ path: 'body.countyOrgUnitId', message: 'not a county' }]);
+      throw new AppError('VALIDATION_FAILED', `unknown county ${facts.countyOrgUnitId}`, [{ path: 'body.countyOrgUnitId', message: 'not a county' }]);
     }
-    const userIds = body.concernedOfficials.map((o) => o.userId);
+    const userIds = facts.concernedOfficials.map((o) => o.userId);
     const users = await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, displayName: true } });
     const missing = userIds.findIndex((id) => !users.some((u) => u.id === id));
     if (missing >= 0) throw new AppError('VALIDATION_FAILED', `unknown user ${userIds[missing]}`, [{ path: `body.concernedOfficials.${missing}.userId`, message: 'unknown user' }]);
     // Everyone who approved a project under review may not judge it (conflict of interest).
-    const approvals = await prisma.decision.findMany({ where: { projectId: { in: body.projectIds }, action: 'approve' }, select: { actorId: true } });
+    const approvals = await prisma.decision.findMany({ where: { projectId: { in: facts.projectIds }, action: 'approve' }, select: { actorId: true } });
     const caseId = `FT-${crypto.createHash('sha256').update(`${actor.userId}:${body.requestId}`).digest('hex').slice(0, 16)}`;
     const parsedInput = ZReviewInput.safeParse({
       case: {
         caseId,
         county: county.name,
-        projectIds: body.projectIds,
-        concernedOfficials: body.concernedOfficials.map((o) => ({ userId: o.userId, name: users.find((u) => u.id === o.userId)!.displayName, ...(o.post ? { post: o.post } : {}) })),
+        projectIds: facts.projectIds,
+        concernedOfficials: facts.concernedOfficials.map((o) => ({ userId: o.userId, name: users.find((u) => u.id === o.userId)!.displayName, ...(o.post ? { post: o.post } : {}) })),
         matter: body.matter,
         lossFen: body.lossFen,
-        triggerType: body.triggerType,
-        notifiedAt: body.notifiedAt,
+        triggerType: facts.triggerType,
+        notifiedAt: facts.notifiedAt,
       },
-      ...(body.settings ? { settings: body.settings } : {}),
+      ...(facts.settings ? { settings: facts.settings } : {}),
       exclusions: body.exclusions,
-      fundViolationFlags: [],
+      fundViolationFlags: fundViolationFlagsFor({ flags: await confirmedFlags(facts.projectIds), concernedUserIds: userIds }),
       approverIds: [...new Set([...body.approverIds, ...approvals.map((a) => a.actorId)])],
       decidingBody: { ...body.decidingBody, orgUnitId: body.decidingBody.orgUnitId ?? county.id },
     });
@@ -197,7 +316,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     const role = reviewRoleRefusal(actor, action.type, { countyOrgPath: county.path, concernedUserIds: userIds });
     if (role) throw new AppError(role.code, role.message, [{ path: role.field, message: role.message }]);
     const [initial] = initialTransition(reviewMachine, input.review);
-    const checked = checkReviewAction(initial as TReviewSnapshot, eventFromBody(action, actor));
+    const checked = checkReviewAction(initial as TReviewSnapshot, eventFromBody(action, actor, now()));
     if (!checked.ok) throw refusalToAppError(checked);
     const workflowId = reviewWorkflowId(caseId);
     await temporal.workflow
@@ -211,6 +330,31 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     });
     return reply.code(201).send({ ...result, workflowId });
   });
+
+  /**
+   * A decision's corrective measures with their inbox settled: a named org unit must lie in the
+   * case's county, and the role that holds its inbox is the decision's or follows from the unit's
+   * level (a county unit has many departments, so there the decision must name one). A measure
+   * naming no unit is tracked by the deciding body (corrective-measure-tasks.ts).
+   */
+  const withResponsibleUnits = async (measures: TCorrectiveMeasure[], countyPath: string): Promise<TCorrectiveMeasure[]> => {
+    const resolved: TCorrectiveMeasure[] = [];
+    for (const [i, m] of measures.entries()) {
+      if (m.responsibleOrgUnitId === undefined) {
+        resolved.push(m);
+        continue;
+      }
+      const path = `body.event.correctiveMeasures.${i}`;
+      const unit = await prisma.orgUnit.findUnique({ where: { id: m.responsibleOrgUnitId } });
+      if (!unit || !unit.path.startsWith(countyPath)) {
+        throw new AppError('VALIDATION_FAILED', `${m.responsibleOrgUnitId} is not an org unit of the case's county`, [{ path: `${path}.responsibleOrgUnitId`, message: 'not in the county' }]);
+      }
+      const role = m.responsibleRole ?? MEASURE_ROLE_BY_LEVEL[unit.level];
+      if (!role) throw new AppError('VALIDATION_FAILED', `name the department (role) responsible at ${unit.name}`, [{ path: `${path}.responsibleRole`, message: 'required for a county unit' }]);
+      resolved.push({ ...m, responsibleRole: role });
+    }
+    return resolved;
+  };
 
   r.post('/api/reviews/:id/actions', {
     schema: {
@@ -226,9 +370,11 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     if (again) return again;
     const row = await prisma.reviewCase.findUnique({ where: { id } });
     if (!row || !canRead(actor, row)) throw new AppError('NOT_FOUND', `no review case ${id}`, [{ path: 'params.id', message: 'not found' }]);
-    eventFromBody(req.body.event, actor);
-    const action = req.body.event as unknown as TReviewAction;
+    const event = eventFromBody(req.body.event, actor, now());
     const county = await prisma.orgUnit.findUniqueOrThrow({ where: { id: row.countyId } });
+    const action = (
+      event.type === 'DECIDE' ? { ...req.body.event, correctiveMeasures: await withResponsibleUnits(event.correctiveMeasures, county.path) } : req.body.event
+    ) as unknown as TReviewAction;
     if (row.closedAt) refuseOnFinalCase(row, actor, action, county.path);
     try {
       return await temporal.workflow.getHandle(row.workflowId).executeUpdate(reviewActUpdate, {
@@ -238,8 +384,8 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     } catch (err) {
       if (!isClosedWorkflowError(err)) throw err;
       // The case closed (a window's timer) between the read and the update: answer from the record.
-      const now = await prisma.reviewCase.findUniqueOrThrow({ where: { id } });
-      return refuseOnFinalCase(now, actor, action, county.path);
+      const latest = await prisma.reviewCase.findUniqueOrThrow({ where: { id } });
+      return refuseOnFinalCase(latest, actor, action, county.path);
     }
   });
 
@@ -269,11 +415,27 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
   }, async (req) => {
     const actor = requireActor(req);
     const row = await loadCase(actor, req.params.id);
-    const actions = await prisma.reviewAction.findMany({ where: { caseId: row.id }, orderBy: { seq: 'asc' } });
+    const [actions, measureTasks] = await Promise.all([
+      prisma.reviewAction.findMany({ where: { caseId: row.id }, orderBy: { seq: 'asc' } }),
+      prisma.task.findMany({ where: { workflowId: row.workflowId, kind: CORRECTIVE_MEASURE_TASK_KIND }, orderBy: { dueAt: 'asc' } }),
+    ]);
+    const at = now();
+    const measures = measureTasks.map((t) => ({
+      measureId: t.stepKey.replace(/^measure:/, ''),
+      taskId: t.id,
+      title: t.title,
+      candidateRole: t.candidateRole,
+      candidateOrgUnitId: t.candidateOrgUnitId,
+      status: t.status,
+      dueAt: t.dueAt,
+      completedAt: t.completedAt,
+      completedBy: t.assigneeId,
+      overdue: t.dueAt !== null && (t.completedAt ?? new Date(at)) > t.dueAt,
+    }));
     const live = row.closedAt
       ? null
       : await temporal.workflow.getHandle(row.workflowId).query(reviewStateQuery).then((s) => ({ stage: s.stage, seq: s.seq, outcome: s.outcome, applicationClosesAt: s.applicationClosesAt, appealClosesAt: s.appealClosesAt }), () => null);
-    return { case: row, actions, live };
+    return { case: row, actions, measures, live };
   });
 
   r.get('/api/reviews/:id/notice', {
@@ -283,6 +445,72 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     const row = await loadCase(actor, req.params.id);
     const html = renderWrittenNotice(row.context as TReviewContext);
     return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(html);
+  });
+
+  r.post('/api/reviews/:id/measures/:measureId/complete', {
+    schema: {
+      tags: ['reviews'],
+      summary: 'Complete a corrective measure (纠错整改) of a final review outcome: its task, in the responsible org unit\'s inbox, is done',
+      params: ZMeasureParams,
+      body: ZMeasureDoneBody,
+    },
+  }, async (req) => {
+    const actor = requireActor(req);
+    const { id, measureId } = req.params;
+    const { requestId: rid, note, evidence } = req.body;
+    const row = await prisma.reviewCase.findUnique({ where: { id }, select: { id: true, workflowId: true } });
+    const task = row ? await prisma.task.findUnique({ where: { id: measureTaskId(row.workflowId, measureId) } }) : null;
+    if (!row || !task || task.kind !== CORRECTIVE_MEASURE_TASK_KIND) {
+      throw new AppError('NOT_FOUND', `no corrective measure ${measureId} in case ${id}`, [{ path: 'params.measureId', message: 'not found' }]);
+    }
+    // The inbox the task is in: its role, over its org unit, exactly as GET /api/tasks shows it.
+    if (!actor.roles.some((g) => g.role === task.candidateRole && task.candidateOrgPath?.startsWith(g.orgPath))) {
+      throw new AppError('NOT_A_CANDIDATE', `the measure is tracked by ${task.candidateRole} of ${task.candidateOrgUnitId}`, [{ path: 'actor.roles', message: 'not the responsible unit' }]);
+    }
+    const eventKey = `measure-done:${task.id}`;
+    const answer = (t: { completedAt: Date | null; dueAt: Date | null; assigneeId: string | null }) => ({
+      requestId: rid, caseId: row.id, measureId, taskId: task.id, status: 'DONE' as const, completedAt: t.completedAt, completedBy: t.assigneeId,
+      overdue: t.dueAt !== null && t.completedAt !== null && t.completedAt > t.dueAt,
+    });
+    const earlier = await prisma.auditEvent.findUnique({ where: { eventKey } });
+    if (earlier) {
+      if (earlier.requestId !== rid || earlier.actorId !== actor.userId) {
+        throw new AppError('TASK_NOT_PENDING', `measure ${measureId} was completed already`, [{ path: 'params.measureId', message: 'done' }]);
+      }
+      return { ...answer(await prisma.task.findUniqueOrThrow({ where: { id: task.id } })), replayed: true };
+    }
+    const at = new Date(now());
+    const grant = actor.roles.find((g) => g.role === task.candidateRole && task.candidateOrgPath?.startsWith(g.orgPath))!;
+    const done = await prisma.$transaction(async (tx) => {
+      const changed = await tx.task.updateMany({ where: { id: task.id, status: 'PENDING' }, data: { status: 'DONE', outcome: 'COMPLETED', assigneeId: actor.userId, completedAt: at, updatedAt: at } });
+      if (changed.count === 0) throw new AppError('TASK_NOT_PENDING', `measure ${measureId} is ${task.status.toLowerCase()}`, [{ path: 'params.measureId', message: task.status }]);
+      await tx.auditEvent.create({
+        data: {
+          eventKey, at, actorId: actor.userId, role: grant.role, orgUnitId: grant.orgUnitId, action: 'CORRECTIVE_MEASURE_DONE', entityType: 'ReviewCase', entityId: row.id, requestId: rid, comment: note,
+          details: { measureId, taskId: task.id, evidence, dueAt: task.dueAt?.toISOString() ?? null, overdue: task.dueAt !== null && at > task.dueAt },
+        },
+      });
+      return tx.task.findUniqueOrThrow({ where: { id: task.id } });
+    });
+    return answer(done);
+  });
+
+  r.get('/api/review-eligibilities', {
+    schema: { tags: ['reviews'], summary: 'My eligibilities to apply for a review (可申请容错纠错): project, trigger, until when, and the case once applied', querystring: ZEligibilityQuery },
+  }, async (req) => {
+    const actor = requireActor(req);
+    const at = new Date(now());
+    const items = await prisma.reviewEligibility.findMany({
+      where: {
+        userId: actor.userId,
+        ...(req.query.projectId ? { projectId: req.query.projectId } : {}),
+        ...(req.query.open === true ? { caseId: null, closesAt: { gt: at } } : {}),
+        ...(req.query.open === false ? { OR: [{ caseId: { not: null } }, { closesAt: { lte: at } }] } : {}),
+      },
+      orderBy: [{ notifiedAt: 'desc' }, { id: 'asc' }],
+      take: 200,
+    });
+    return { items: items.map((e) => ({ ...e, open: e.caseId === null && at < e.closesAt })) };
   });
 
   const loadOfficial = async (actor: TActor, userId: string, forWrite: boolean) => {
@@ -306,13 +534,13 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
       }),
       prisma.honour.findMany({ where: { officialId: user.id }, orderBy: { awardedAt: 'desc' } }),
     ]);
-    const now = Date.now();
+    const at = now();
     return {
       official: user,
       reviews: reviews.map((rec) => ({
         ...rec,
         // Does the matter still count against the official today (appraisal, promotion, honours)?
-        adverseNow: rec.outcome === 'NOT_EXEMPT' || (rec.outcome === 'LENIENT' && rec.impactPeriodEndsAt !== null && now < rec.impactPeriodEndsAt.getTime()),
+        adverseNow: rec.outcome === 'NOT_EXEMPT' || (rec.outcome === 'LENIENT' && rec.impactPeriodEndsAt !== null && at < rec.impactPeriodEndsAt.getTime()),
       })),
       honours,
     };
@@ -321,7 +549,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
   r.post('/api/officials/:userId/honours', {
     schema: {
       tags: ['reviews'],
-      summary: 'Record an honour (表彰奖励) for an official of a project (ADMIN). The 优 grade check awaits the evaluation stage.',
+      summary: 'Record an honour (表彰奖励) for an official of a project whose latest approved evaluation is 优 (ADMIN)',
       params: ZUserParams,
       body: ZHonourBody,
     },
@@ -329,17 +557,21 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     const actor = requireActor(req);
     const user = await loadOfficial(actor, req.params.userId, true);
     const { projectId, title } = req.body;
-    const project = await prisma.project.findUnique({ where: { id: projectId }, select: { id: true, proposerId: true, orgPath: true } });
+    const project = await prisma.project.findUnique({ where: { id: projectId }, select: { id: true, proposerId: true, orgPath: true, latestGrade: true } });
     if (!project) throw new AppError('VALIDATION_FAILED', `unknown project ${projectId}`, [{ path: 'body.projectId', message: 'unknown project' }]);
     if (!actor.roles.some((g) => g.role === 'ADMIN' && project.orgPath.startsWith(g.orgPath))) {
       throw new AppError('OUT_OF_SCOPE', "the project is outside the administrator's scope", [{ path: 'body.projectId', message: 'out of scope' }]);
     }
     // "Officials of the project": its proposer or anyone who decided on it.
-    // TODO(issue 5): require the project's evaluation grade 优 once the lifecycle records grades.
     const involved = project.proposerId === user.id || (await prisma.decision.count({ where: { projectId, actorId: user.id } })) > 0;
     if (!involved) throw new AppError('VALIDATION_FAILED', `${user.id} is not an official of project ${projectId}`, [{ path: 'params.userId', message: 'not involved in the project' }]);
     const earlier = await prisma.honour.findUnique({ where: { requestId: req.body.requestId } });
     if (earlier) return { ...earlier, replayed: true };
+    // Honours go to officials of projects graded 优: the latest approved evaluation decides (a later
+    // 差 takes the ground away; an honour already recorded stays, with the grade it was given on).
+    if (project.latestGrade !== 'EXCELLENT') {
+      throw new AppError('GRADE_NOT_EXCELLENT', `project ${projectId} is graded ${project.latestGrade ?? 'not yet evaluated'}; honours need 优 (EXCELLENT)`, [{ path: 'body.projectId', message: 'the latest approved evaluation is not EXCELLENT' }]);
+    }
     const honour = await prisma.$transaction(async (tx) => {
       const existing = await tx.honour.findUnique({ where: { officialId_projectId_title: { officialId: user.id, projectId, title } } });
       if (existing) throw new AppError('CONFLICT', 'this honour is already recorded', [{ path: 'body.title', message: 'duplicate' }]);
