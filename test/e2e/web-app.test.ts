@@ -1,6 +1,8 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { approveThroughCounty, DEMO_PASSWORD, startTestStack, type TTestStack } from '../support/stack';
+import type { Page } from 'playwright-core';
+import { approveThroughCounty, DEMO_PASSWORD, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { launchChromium, screenshot, signIn, type TBrowserUser } from './browser';
 
 let s: TTestStack;
@@ -29,6 +31,42 @@ async function as(username: string, viewport?: { width: number; height: number }
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
 
 const PROJECT = '桃源村高山茶园提质扩面（浏览器）';
+
+const post = async (url: string, who: string, payload: object) => {
+  const res = await s.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${s.tokens[who]}` }, payload });
+  expect(res.statusCode, res.body).toBeLessThan(300);
+  return res.json();
+};
+
+/** A project driven to funding over the API (40,000,000 fen for 2027), as the finance bureau would. */
+async function fundedOverApi(name: string): Promise<string> {
+  const { projectId, taskId } = await post('/api/projects', 'village', { ...sampleProposal({ name }), requestId: newRequestId() });
+  await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, 'township', { action: 'approve', requestId: newRequestId() });
+  await approveThroughCounty(s, projectId);
+  await poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage).toBe('IN_POOL');
+  await post(`/api/projects/${projectId}/funding`, 'finance', { fiscalYear: 2027, amountFen: 40_000_000, requestId: newRequestId() });
+  return projectId;
+}
+
+/** Reload until the page shows what the background (payment pipeline) has since written. */
+const pollReloading = <T>(page: Page, read: () => Promise<T>) =>
+  expect.poll(async () => {
+    await page.reload();
+    await page.locator('.project-page').waitFor();
+    return read();
+  }, { timeout: 20_000, interval: 500 });
+
+/** Open a task of this kind for this project from the inbox and approve it with a comment. */
+async function approveFromInbox(page: Page, projectName: string, kindLabel: string) {
+  await page.goto('/#/inbox');
+  const row = page.locator('#tasks li', { hasText: projectName }).filter({ hasText: kindLabel });
+  await poll(() => row.count()).toBe(1);
+  await row.getByRole('link').click();
+  await page.getByRole('radio', { name: '通过' }).check();
+  await page.getByLabel('意见').fill('核验通过');
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await page.locator('.project-page').waitFor();
+}
 
 describe('the web app in Chromium', () => {
   it('village proposes, township returns with a comment, village resubmits, township approves', async () => {
@@ -184,5 +222,75 @@ describe('the web app in Chromium', () => {
     await phone.page.getByRole('button', { name: 'Sign out' }).click();
     await phone.page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     expect(phone.errors).toEqual([]);
+  });
+
+  it('after funding: capital reported and verified, a START payment verified, approved and paid, in the browser', async () => {
+    const name = '桃源村高山茶园（拨付）';
+    const projectId = await fundedOverApi(name);
+    const url = `/#/projects/${projectId}`;
+
+    // The implementer sees only the commands of their role in IMPLEMENTATION, and reports capital.
+    const implementer = await as('implementer');
+    const ip = implementer.page;
+    await ip.goto(url);
+    await ip.locator('#command-form').waitFor();
+    const choice = ip.getByLabel('事项', { exact: true });
+    expect(await choice.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['REPORT_PROGRESS', 'REPORT_CAPITAL', 'REQUEST_PAYMENT', 'REQUEST_ACCEPTANCE']);
+    await choice.selectOption('REPORT_CAPITAL');
+    const submit = ip.locator('#command-form').getByRole('button', { name: '提交', exact: true });
+    // The browser's own check: yuan with at most two decimals, evidence required.
+    await ip.getByLabel('金额（元）').fill('4万');
+    await submit.click();
+    await poll(() => ip.locator('[data-path="body.command.amountFen"] .field-error').textContent()).toContain('最多两位小数');
+    await poll(() => ip.locator('[data-path="body.command.evidence"] .field-error').textContent()).toBe('必填');
+    await ip.getByLabel('金额（元）').fill('40,000');
+    await ip.getByLabel(/佐证材料/).fill('银行进账单 2027-03-02.pdf');
+    await submit.click();
+    await poll(() => ip.locator('.flash').textContent()).toContain('报告资本金到位');
+    await poll(() => ip.locator('#reports tbody tr').textContent()).toContain('¥40,000.00');
+    // Verifying is the finance bureau's: the implementer gets no button.
+    expect(await ip.locator('#reports').getByRole('button').count()).toBe(0);
+
+    const finance = await as('finance');
+    const fp = finance.page;
+    await fp.goto(url);
+    await fp.locator('#reports').getByRole('button', { name: /核实/ }).click();
+    await poll(() => fp.locator('#reports tbody tr').textContent()).toContain('已核实');
+
+    // A tranche not yet due: the API's refusal lands on the tranche field.
+    await ip.reload();
+    await ip.getByLabel('事项', { exact: true }).selectOption('REQUEST_PAYMENT');
+    await ip.getByLabel('拨付阶段').selectOption('ACCEPTANCE');
+    await ip.getByLabel('金额（元）').fill('20000');
+    await submit.click();
+    await poll(() => ip.locator('[data-path="body.command.tranche"] .field-error').textContent()).toMatch(/ACCEPTANCE cannot be paid now/);
+    // The START tranche, 160,000 yuan, with an invoice whose SHA-256 the browser computes.
+    await ip.getByLabel('拨付阶段').selectOption('START');
+    await ip.getByLabel('金额（元）').fill('160,000');
+    await ip.getByRole('button', { name: '添加发票' }).click();
+    await ip.getByLabel('发票号码').fill('ZJ-2027-000123');
+    await ip.getByLabel('发票文件').setInputFiles({ name: 'invoice-123.pdf', mimeType: 'application/pdf', buffer: Buffer.from('zj-123') });
+    await screenshot(ip, 'project-payment-request');
+    await submit.click();
+    await poll(() => ip.locator('.flash').textContent()).toContain('申请拨付');
+    await poll(() => ip.locator('#payments .payment-status').getAttribute('data-status')).toBe('VERIFYING');
+    const payment = await s.prisma.payment.findFirstOrThrow({ where: { projectId }, include: { invoices: true } });
+    expect(payment).toMatchObject({ tranche: 'START', amountFen: 16_000_000n, payeeId: '桃源茶叶合作社' });
+    expect(payment.invoices[0]).toMatchObject({ number: 'ZJ-2027-000123', sha256: crypto.createHash('sha256').update('zj-123').digest('hex') });
+
+    // The agriculture bureau verifies from its inbox, then the finance bureau approves.
+    const agri = await as('agri');
+    await approveFromInbox(agri.page, name, '拨付核验');
+    await approveFromInbox(fp, name, '财政审批拨付');
+
+    await pollReloading(ip, () => ip.locator('#payments .payment-status').textContent()).toBe('已拨付');
+    expect(await ip.locator('#disbursed-fen').textContent()).toBe('¥160,000.00');
+    expect(await ip.locator('#tranches tr[data-tranche="START"] td').textContent()).toBe('¥160,000.00');
+    expect(await ip.locator('#payments').textContent()).toContain('ZJ-2027-000123');
+    await poll(() => ip.locator('#temporal-link').getAttribute('href')).toMatch(new RegExp(`/workflows/project-${projectId}$`));
+    await screenshot(ip, 'project-paid');
+    await ip.setViewportSize({ width: 390, height: 844 });
+    await screenshot(ip, 'project-paid-phone');
+    expect([...implementer.errors, ...finance.errors, ...agri.errors]).toEqual([]);
   });
 });

@@ -106,3 +106,18 @@ export function yuanToFen(text) {
   const parsed = parseYuan(text);
   return parsed.ok ? parsed.fen : NaN;
 }
+
+export const badge = (text, cls = '') => h('span', { class: `badge ${cls}`.trim() }, text);
+
+/**
+ * A table that folds into labelled rows at phone width: columns are [label, row → cell, { num }].
+ * Shows `empty` instead when there are no rows.
+ */
+export function dataTable({ id, caption, columns, rows, empty }) {
+  if (!rows.length) return h('p', { class: 'muted', id }, empty ?? t('ops.none'));
+  return h('table', { class: 'data responsive', id },
+    caption ? h('caption', {}, caption) : null,
+    h('thead', {}, h('tr', {}, columns.map(([label]) => h('th', { scope: 'col' }, label)))),
+    h('tbody', {}, rows.map((row) => h('tr', { dataset: row.id ? { id: row.id } : {} },
+      columns.map(([label, cell, opts = {}]) => h('td', { 'data-label': label, class: opts.num ? 'num' : null }, cell(row)))))));
+}
