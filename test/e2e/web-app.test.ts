@@ -293,4 +293,53 @@ describe('the web app in Chromium', () => {
     await screenshot(ip, 'project-paid-phone');
     expect([...implementer.errors, ...finance.errors, ...agri.errors]).toEqual([]);
   });
+
+  it('lists fault-tolerance cases and shows one: findings, votes, outcome, appeal, the written notice', async () => {
+    const review = (who: string, event: object, caseId?: string) =>
+      post(caseId ? `/api/reviews/${caseId}/actions` : '/api/reviews', who, caseId ? { requestId: newRequestId(), event } : { requestId: newRequestId(), ...event });
+    const opened = await review('village', {
+      opening: 'APPLY', countyOrgUnitId: 'c-qingshan', projectIds: ['P-tea-pilot'], concernedOfficials: [{ userId: s.userIds.village, post: '村党支部书记' }],
+      matter: '高山茶园试点因霜冻亏损', lossFen: 1_234_500, triggerType: 'POOR_GRADE', notifiedAt: Date.now() - 86_400_000,
+      decidingBody: { name: '青山县纪委监委', level: 'COUNTY', memberIds: [s.userIds.discipline] },
+    });
+    const caseId = opened.caseId as string;
+    await review('discipline', { type: 'ACCEPT' }, caseId);
+    for (const criterion of ['NOT_PROHIBITED_AT_THE_TIME', 'PROCEDURE_FOLLOWED', 'NO_IMPROPER_GAIN', 'DILIGENCE_AND_LOSS_RECOVERY', 'FORCE_MAJEURE']) {
+      await review('discipline', { type: 'RECORD_FINDING', criterion, value: 'MET', evidence: ['会议纪要 2026-03.pdf'] }, caseId);
+    }
+    await review('discipline', { type: 'COMPLETE_INVESTIGATION' }, caseId);
+    await review('discipline', { type: 'CAST_VOTE', choice: 'LENIENT' }, caseId);
+    await review('discipline', { type: 'DECIDE', impactPeriodEndsAt: Date.now() + 180 * 86_400_000, correctiveMeasures: [{ id: 'm1', description: '完善茶园防霜冻预案', dueAt: Date.now() + 60 * 86_400_000 }] }, caseId);
+    await review('discipline', { type: 'SERVE_NOTICE' }, caseId);
+    await review('discipline', { type: 'PUBLICISE_AND_FILE' }, caseId);
+    await review('village', { type: 'APPEAL', grounds: '霜冻属不可抗力，已积极挽回损失' }, caseId);
+
+    const official = await as('village');
+    const vp = official.page;
+    await vp.getByRole('link', { name: '容错纠错' }).click();
+    await vp.getByRole('heading', { level: 1, name: /容错纠错案件/ }).waitFor();
+    const row = vp.locator('#reviews tbody tr', { hasText: '高山茶园试点因霜冻亏损' });
+    await poll(() => row.textContent()).toContain('从轻/减轻');
+    await screenshot(vp, 'reviews');
+    await row.getByRole('link').click();
+    await vp.getByRole('heading', { level: 1, name: /高山茶园试点因霜冻亏损/ }).waitFor();
+    await poll(() => vp.locator('#findings-1 tbody tr').count()).toBe(5);
+    expect(await vp.locator('#findings-1').textContent()).toContain('当时法律法规和纪律未明令禁止');
+    expect(await vp.locator('#votes-1 tbody tr').count()).toBe(1);
+    expect(await vp.locator('#review-outcome').textContent()).toBe('从轻/减轻');
+    expect(await vp.locator('.review-page').getAttribute('data-stage')).toBe('appeal');
+    expect(await vp.locator('#review-appeal').textContent()).toContain('霜冻属不可抗力，已积极挽回损失');
+    expect(await vp.locator('.decision').textContent()).toContain('完善茶园防霜冻预案');
+    // The names, not ids, of the people who acted.
+    expect(await vp.locator('#review-actions').textContent()).not.toContain(s.userIds.discipline!);
+    const href = await vp.locator('#notice-link').getAttribute('href');
+    expect(href).toBe(`/api/reviews/${caseId}/notice`);
+    const notice = await official.context.request.get(href!);
+    expect(notice.status()).toBe(200);
+    expect(await notice.text()).toContain('容错纠错认定结果书面反馈');
+    await screenshot(vp, 'review-case');
+    // Every label the pages use exists in both languages.
+    expect(await vp.evaluate("import('/web/i18n.js').then((m) => m.missingKeys())")).toEqual({ en: [], zh: [] });
+    expect(official.errors).toEqual([]);
+  });
 });
