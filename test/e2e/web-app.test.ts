@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { Page } from 'playwright-core';
-import { approveThroughCounty, DEMO_PASSWORD, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { httpProject } from '../support/http-project';
+import { approveThroughCounty, DEMO_PASSWORD, newRequestId, startTestStack, type TTestStack } from '../support/stack';
 import { launchChromium, screenshot, signIn, type TBrowserUser } from './browser';
 
 let s: TTestStack;
@@ -38,29 +39,20 @@ const post = async (url: string, who: string, payload: object) => {
   return res.json();
 };
 
-/** A project driven to funding over the API (40,000,000 fen for 2027), as the finance bureau would. */
-async function fundedOverApi(name: string): Promise<string> {
-  const { projectId, taskId } = await post('/api/projects', 'village', { ...sampleProposal({ name }), requestId: newRequestId() });
-  await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, 'township', { action: 'approve', requestId: newRequestId() });
-  await approveThroughCounty(s, projectId);
-  await poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage).toBe('IN_POOL');
-  await post(`/api/projects/${projectId}/funding`, 'finance', { fiscalYear: 2027, amountFen: 40_000_000, requestId: newRequestId() });
-  return projectId;
-}
-
-/** Reload until the page shows what the background (payment pipeline) has since written. */
-const pollReloading = <T>(page: Page, read: () => Promise<T>) =>
+/** Reload until the page shows what the background (payment pipeline, next step) has since written. */
+const pollReloading = <T>(page: Page, ready: string, read: () => Promise<T>) =>
   expect.poll(async () => {
     await page.reload();
-    await page.locator('.project-page').waitFor();
+    await page.locator(ready).waitFor();
     return read();
   }, { timeout: 20_000, interval: 500 });
 
 /** Open a task of this kind for this project from the inbox and approve it with a comment. */
-async function approveFromInbox(page: Page, projectName: string, kindLabel: string) {
+async function approveFromInbox(page: Page, projectId: string, kindLabel: string) {
   await page.goto('/#/inbox');
-  const row = page.locator('#tasks li', { hasText: projectName }).filter({ hasText: kindLabel });
-  await poll(() => row.count()).toBe(1);
+  const row = page.locator(`#tasks li[data-project-id="${projectId}"]`, { hasText: kindLabel });
+  // The step opens its task a moment after the previous one closed: reload until it is listed.
+  await pollReloading(page, '#tasks', () => row.count()).toBe(1);
   await row.getByRole('link').click();
   await page.getByRole('radio', { name: '通过' }).check();
   await page.getByLabel('意见').fill('核验通过');
@@ -225,8 +217,7 @@ describe('the web app in Chromium', () => {
   });
 
   it('after funding: capital reported and verified, a START payment verified, approved and paid, in the browser', async () => {
-    const name = '桃源村高山茶园（拨付）';
-    const projectId = await fundedOverApi(name);
+    const projectId = await httpProject(s).fundedProject();
     const url = `/#/projects/${projectId}`;
 
     // The implementer sees only the commands of their role in IMPLEMENTATION, and reports capital.
@@ -280,10 +271,10 @@ describe('the web app in Chromium', () => {
 
     // The agriculture bureau verifies from its inbox, then the finance bureau approves.
     const agri = await as('agri');
-    await approveFromInbox(agri.page, name, '拨付核验');
-    await approveFromInbox(fp, name, '财政审批拨付');
+    await approveFromInbox(agri.page, projectId, '拨付核验');
+    await approveFromInbox(fp, projectId, '财政审批拨付');
 
-    await pollReloading(ip, () => ip.locator('#payments .payment-status').textContent()).toBe('已拨付');
+    await pollReloading(ip, '.project-page', () => ip.locator('#payments .payment-status').textContent()).toBe('已拨付');
     expect(await ip.locator('#disbursed-fen').textContent()).toBe('¥160,000.00');
     expect(await ip.locator('#tranches tr[data-tranche="START"] td').textContent()).toBe('¥160,000.00');
     expect(await ip.locator('#payments').textContent()).toContain('ZJ-2027-000123');
