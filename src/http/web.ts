@@ -5,11 +5,29 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../domain/errors';
-import { grantCovers } from '../domain/actor';
+import { findGrant, grantCovers } from '../domain/actor';
+import { LIFECYCLE_STAGES } from '../domain/lifecycle/lifecycle-machine';
+import { commandGrant, PROJECT_COMMAND_RULES, VERIFIER_ROLES, type TProjectCommandType } from '../domain/lifecycle/project-commands';
+import { OWN_TASKS, STAGE_LABELS_ZH } from '../domain/lifecycle/stage-tasks';
+import { TRANCHE_LABELS_ZH, TRANCHES } from '../domain/policies/disbursement-schedule';
+import { GRADE_LABELS_ZH, GRADES, OUTCOME_CLASSES, OUTCOME_LABELS_ZH } from '../domain/policies/evaluation-scoring';
+import { RISK_FLAG_CODES, RISK_FLAG_LABELS_ZH } from '../domain/policies/risk-checks';
+import {
+  CRITERIA,
+  CRITERION_LABELS_ZH,
+  EXCLUSION_LABELS_ZH,
+  FINDING_VALUE_LABELS_ZH,
+  OUTCOME_LABELS_ZH as REVIEW_OUTCOME_LABELS_ZH,
+  REVIEW_STATES,
+  STATE_LABELS_ZH,
+  TRIGGER_LABELS_ZH,
+} from '../domain/fault-tolerance';
 import { allowedActions } from '../web/task-actions';
 import { approvalStateQuery } from '../../workflows/shared';
 import { requireActor } from './auth-guard';
 import type { TAppDeps } from './context';
+import { APPROVED_STAGES } from './routes/dashboard';
+import { canSee, ZProjectParams } from './routes/projects';
 import { INDEX_HTML } from './web-page';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../web/public/', import.meta.url));
@@ -32,11 +50,43 @@ async function loadAssets(): Promise<Map<string, { type: string; body: Buffer }>
 }
 
 /**
+ * /web/domain.js: the domain's code lists and Chinese labels as an ES module, so the pages name
+ * stages, tranches, grades, risk flags and review states exactly as the domain does (one source;
+ * i18n.js adds the English).
+ */
+export function domainModule(): string {
+  const domain = {
+    STAGES: LIFECYCLE_STAGES,
+    APPROVED_STAGES,
+    TRANCHES,
+    GRADES,
+    OUTCOME_CLASSES,
+    RISK_FLAG_CODES,
+    REVIEW_STATES,
+    CRITERIA,
+    /** A lifecycle-owned task kind → the project command that closes it. */
+    OWN_TASK_COMMANDS: Object.fromEntries(Object.values(OWN_TASKS).map((task) => [task.kind, task.command])),
+    LABELS_ZH: {
+      stage: STAGE_LABELS_ZH,
+      tranche: TRANCHE_LABELS_ZH,
+      grade: GRADE_LABELS_ZH,
+      outcomeClass: OUTCOME_LABELS_ZH,
+      risk: RISK_FLAG_LABELS_ZH,
+      review: { state: STATE_LABELS_ZH, outcome: REVIEW_OUTCOME_LABELS_ZH, trigger: TRIGGER_LABELS_ZH, criterion: CRITERION_LABELS_ZH, finding: FINDING_VALUE_LABELS_ZH, exclusion: EXCLUSION_LABELS_ZH },
+    },
+  };
+  return `// Generated at start-up by src/http/web.ts from src/domain.\n${Object.entries(domain).map(([k, v]) => `export const ${k} = ${JSON.stringify(v)};`).join('\n')}\n`;
+}
+
+const ZPeopleQuery = z.object({ ids: z.string().trim().min(1).max(4000) });
+
+/**
  * The web app: a shell page and plain ES modules that talk to the same JSON API as every other
  * client, authenticated by the session cookie. Plus one read model the decision form needs.
  */
 export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TAppDeps) {
   const assets = await loadAssets();
+  assets.set('domain.js', { type: TYPES['.js']!, body: Buffer.from(domainModule()) });
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   app.get('/', { schema: { hide: true } }, async (_req, reply) =>
@@ -86,5 +136,39 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
       actions,
       stepDueAt: dueAt,
     };
+  });
+
+  r.get('/api/web/projects/:id/commands', {
+    schema: {
+      tags: ['projects'],
+      summary: "The project commands the signed-in user's roles and scope allow, each with the stages it is open in (PROJECT_COMMAND_RULES); which reports they verify; whether they allocate funds",
+      params: ZProjectParams,
+    },
+  }, async (req) => {
+    const actor = requireActor(req);
+    const project = await prisma.project.findUnique({ where: { id: req.params.id }, select: { id: true, orgPath: true, stage: true } });
+    if (!project || !canSee(actor, project.orgPath)) throw new AppError('NOT_FOUND', `no project ${req.params.id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
+    const rules = Object.entries(PROJECT_COMMAND_RULES) as Array<[TProjectCommandType, (typeof PROJECT_COMMAND_RULES)[TProjectCommandType]]>;
+    return {
+      projectId: project.id,
+      stage: project.stage,
+      commands: rules.filter(([, rule]) => !commandGrant(actor, rule.roles, project.orgPath).refusal).map(([type, rule]) => ({ type, stages: rule.stages })),
+      verifies: (['PROGRESS', 'CAPITAL'] as const).filter((kind) => !commandGrant(actor, VERIFIER_ROLES[kind], project.orgPath).refusal),
+      allocatesFunds: Boolean(findGrant(actor, 'COUNTY_FINANCE', project.orgPath)),
+    };
+  });
+
+  r.get('/api/web/people', {
+    schema: {
+      tags: ['accounts'],
+      summary: 'Display names for user ids the pages show (reporters, verifiers, deciding-body members); unknown ids are left out',
+      querystring: ZPeopleQuery,
+    },
+  }, async (req) => {
+    const actor = requireActor(req);
+    const ids = [...new Set(req.query.ids.split(',').map((id) => id.trim()).filter(Boolean))].slice(0, 200);
+    if (actor.roles.length === 0) return { items: [] };
+    const users = await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } });
+    return { items: users };
   });
 }

@@ -28,6 +28,12 @@ describe('web read models', () => {
     expect((await get('/web/pages/task.js')).statusCode).toBe(200);
     expect((await get('/web/../http/web.ts')).statusCode).toBe(404);
     expect((await get('/web/nope.js')).json().error.code).toBe('NOT_FOUND');
+    // The domain's code lists and Chinese labels, generated for the pages.
+    const domain = await get('/web/domain.js');
+    expect(domain.headers['content-type']).toContain('text/javascript');
+    expect(domain.body).toContain('export const STAGES = ["PROPOSED"');
+    expect(domain.body).toContain('"IMPLEMENTATION":"实施中"');
+    expect(domain.body).toContain('"EVALUATION_SUBMIT":"SUBMIT_EVALUATION"');
   });
 
   it('offers each person exactly the actions the step allows them now', async () => {
@@ -85,5 +91,81 @@ describe('web read models', () => {
     expect((await get('/api/dashboard/org-units', s.tokens.township)).json().items.map((u: { id: string }) => u.id)).toEqual(['t-hexi', 'v-shiqiao', 'v-taoyuan']);
     expect((await get('/api/dashboard/projects-by-stage?year=1999', s.tokens.leader)).statusCode).toBe(400);
     expect((await get('/api/dashboard/projects-by-stage')).statusCode).toBe(401);
+  });
+
+  /** A project row as the lifecycle's projection would hold it, in a year no other test uses. */
+  async function projectRow(o: { id: string; village: 'v-taoyuan' | 'v-shiqiao' | 'v-chaling'; stage: string; budgetFen: number; disbursedFen?: number; allocated?: boolean }) {
+    const township = o.village === 'v-chaling' ? 't-dongling' : 't-hexi';
+    await s.prisma.project.create({
+      data: {
+        id: o.id, workflowId: `project-${o.id}`, name: o.id, industry: '茶叶', orgUnitId: o.village, countyId: 'c-qingshan', townshipId: township, villageId: o.village,
+        orgPath: `/c-qingshan/${township}/${o.village}/`, budgetFen: BigInt(o.budgetFen), disbursedFen: BigInt(o.disbursedFen ?? 0), proposerId: s.userIds.village!, stage: o.stage,
+        proposal: {}, createdAt: new Date('2031-03-01T00:00:00Z'),
+      },
+    });
+    if (o.allocated) await s.prisma.fundAllocation.create({ data: { requestId: `alloc-${o.id}`, projectId: o.id, fiscalYear: 2031, amountFen: BigInt(o.budgetFen), actorId: s.userIds.finance! } });
+  }
+
+  async function flag(projectId: string, code: string, status: string) {
+    const paymentId = `${projectId}:pay:1`;
+    await s.prisma.payment.upsert({
+      where: { id: paymentId }, update: {},
+      create: { id: paymentId, requestId: `pay-${projectId}`, projectId, seq: 1, tranche: 'START', amountFen: 1_000_000n, payeeId: '某建材公司', status: 'FLAGGED', requestedBy: s.userIds.implementer!, requestedAt: new Date() },
+    });
+    await s.prisma.riskFlag.create({ data: { id: `${paymentId}:${code}`, projectId, paymentId, code, status, message: `${code} on ${projectId}`, details: {}, raisedAt: new Date() } });
+  }
+
+  it('funds approved, requested and disbursed by township, and open risk flags, inside the caller scope only', async () => {
+    // Approved: from the pool on, and RETURNED only once funded (returned at acceptance, not as a proposal).
+    await projectRow({ id: 'P31-impl', village: 'v-taoyuan', stage: 'IMPLEMENTATION', budgetFen: 40_000_000, disbursedFen: 16_000_000, allocated: true });
+    await projectRow({ id: 'P31-closed', village: 'v-shiqiao', stage: 'CLOSED', budgetFen: 5_000_000, disbursedFen: 5_000_000, allocated: true });
+    await projectRow({ id: 'P31-ret-funded', village: 'v-taoyuan', stage: 'RETURNED', budgetFen: 3_000_000, disbursedFen: 1_200_000, allocated: true });
+    await projectRow({ id: 'P31-ret-proposal', village: 'v-taoyuan', stage: 'RETURNED', budgetFen: 7_000_000 });
+    await projectRow({ id: 'P31-review', village: 'v-taoyuan', stage: 'TOWNSHIP_REVIEW', budgetFen: 1_000_000 });
+    await projectRow({ id: 'P31-chaling', village: 'v-chaling', stage: 'OPERATION', budgetFen: 20_000_000, disbursedFen: 18_000_000, allocated: true });
+    await flag('P31-impl', 'PAYEE_NOT_IMPLEMENTER', 'OPEN');
+    await flag('P31-impl', 'DUPLICATE_INVOICE', 'OPEN');
+    await flag('P31-closed', 'DUPLICATE_INVOICE', 'DISMISSED');
+    await flag('P31-chaling', 'EXCEEDS_VERIFIED_PROGRESS', 'OPEN');
+
+    const funds = (await get('/api/dashboard/funds-by-township?year=2031', s.tokens.leader)).json();
+    expect(funds.items).toEqual([
+      { townshipId: 't-hexi', townshipName: '河西镇', approvedFen: 48_000_000, requestedFen: 56_000_000, disbursedFen: 22_200_000, approvedCount: 3, projectCount: 5 },
+      { townshipId: 't-dongling', townshipName: '东岭乡', approvedFen: 20_000_000, requestedFen: 20_000_000, disbursedFen: 18_000_000, approvedCount: 1, projectCount: 1 },
+    ]);
+    expect((await get('/api/dashboard/funds-by-township?year=2031', s.tokens.township)).json().items.map((i: { townshipId: string }) => i.townshipId)).toEqual(['t-hexi']);
+
+    const risks = (await get('/api/dashboard/risk-flags?year=2031', s.tokens.monitor)).json();
+    expect(risks).toMatchObject({
+      total: 3,
+      byCode: [{ code: 'DUPLICATE_INVOICE', count: 1 }, { code: 'EXCEEDS_VERIFIED_PROGRESS', count: 1 }, { code: 'PAYEE_NOT_IMPLEMENTER', count: 1 }],
+      byTownship: [{ townshipId: 't-hexi', townshipName: '河西镇', count: 2 }, { townshipId: 't-dongling', townshipName: '东岭乡', count: 1 }],
+    });
+    expect(risks.latest.map((f: { project: { id: string } }) => f.project.id).sort()).toEqual(['P31-chaling', 'P31-impl', 'P31-impl']);
+    const hexi = (await get('/api/dashboard/risk-flags?year=2031', s.tokens.township)).json();
+    expect([hexi.total, hexi.byTownship.map((t: { townshipId: string }) => t.townshipId)]).toEqual([2, ['t-hexi']]);
+    expect((await get('/api/dashboard/risk-flags?year=2031', s.tokens.village2)).json().total).toBe(1);
+    expect((await get('/api/dashboard/risk-flags')).statusCode).toBe(401);
+  });
+
+  it("offers each person the project commands of their roles with the stages they are open in, and names people", async () => {
+    await projectRow({ id: 'P31-cmds', village: 'v-taoyuan', stage: 'IMPLEMENTATION', budgetFen: 1_000_000, allocated: true });
+    const url = '/api/web/projects/P31-cmds/commands';
+    const types = (body: { commands: Array<{ type: string }> }) => body.commands.map((c) => c.type);
+    const implementer = (await get(url, s.tokens.implementer)).json();
+    expect(types(implementer)).toEqual(['REPORT_PROGRESS', 'REPORT_CAPITAL', 'REQUEST_PAYMENT', 'REQUEST_ACCEPTANCE', 'RECTIFIED']);
+    expect(implementer.commands.find((c: { type: string }) => c.type === 'REQUEST_ACCEPTANCE').stages).toEqual(['IMPLEMENTATION']);
+    expect([implementer.verifies, implementer.allocatesFunds, implementer.stage]).toEqual([[], false, 'IMPLEMENTATION']);
+    const finance = (await get(url, s.tokens.finance)).json();
+    expect([types(finance), finance.verifies, finance.allocatesFunds]).toEqual([['VERIFY_REPORT'], ['CAPITAL'], true]);
+    const agri = (await get(url, s.tokens.agri)).json();
+    expect([types(agri), agri.verifies]).toEqual([['VERIFY_REPORT', 'REGISTER_ASSET', 'REPORT_DEFECT', 'SUBMIT_EVALUATION', 'PROPOSE_REPLACEMENT'], ['PROGRESS']]);
+    expect(types((await get(url, s.tokens.monitor)).json())).toEqual(['REPORT_DEFECT']);
+    expect((await get(url, s.tokens.village2)).statusCode).toBe(404);
+    expect((await get(url)).statusCode).toBe(401);
+
+    const people = (await get(`/api/web/people?ids=${s.userIds.finance},${s.userIds.implementer},nobody`, s.tokens.village)).json();
+    expect(people.items.map((u: { displayName: string }) => u.displayName).sort()).toEqual(['县财政局 陈科长', '桃源茶叶合作社'].sort());
+    expect((await get('/api/web/people?ids=x')).statusCode).toBe(401);
   });
 });

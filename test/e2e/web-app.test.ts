@@ -1,6 +1,9 @@
+import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { approveThroughCounty, DEMO_PASSWORD, startTestStack, type TTestStack } from '../support/stack';
+import type { Page } from 'playwright-core';
+import { httpProject } from '../support/http-project';
+import { approveThroughCounty, DEMO_PASSWORD, newRequestId, startTestStack, type TTestStack } from '../support/stack';
 import { launchChromium, screenshot, signIn, type TBrowserUser } from './browser';
 
 let s: TTestStack;
@@ -29,6 +32,33 @@ async function as(username: string, viewport?: { width: number; height: number }
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });
 
 const PROJECT = '桃源村高山茶园提质扩面（浏览器）';
+
+const post = async (url: string, who: string, payload: object) => {
+  const res = await s.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${s.tokens[who]}` }, payload });
+  expect(res.statusCode, res.body).toBeLessThan(300);
+  return res.json();
+};
+
+/** Reload until the page shows what the background (payment pipeline, next step) has since written. */
+const pollReloading = <T>(page: Page, ready: string, read: () => Promise<T>) =>
+  expect.poll(async () => {
+    await page.reload();
+    await page.locator(ready).waitFor();
+    return read();
+  }, { timeout: 20_000, interval: 500 });
+
+/** Open a task of this kind for this project from the inbox and approve it with a comment. */
+async function approveFromInbox(page: Page, projectId: string, kindLabel: string) {
+  await page.goto('/#/inbox');
+  const row = page.locator(`#tasks li[data-project-id="${projectId}"]`, { hasText: kindLabel });
+  // The step opens its task a moment after the previous one closed: reload until it is listed.
+  await pollReloading(page, '#tasks', () => row.count()).toBe(1);
+  await row.getByRole('link').click();
+  await page.getByRole('radio', { name: '通过' }).check();
+  await page.getByLabel('意见').fill('核验通过');
+  await page.getByRole('button', { name: '提交', exact: true }).click();
+  await page.locator('.project-page').waitFor();
+}
 
 describe('the web app in Chromium', () => {
   it('village proposes, township returns with a comment, village resubmits, township approves', async () => {
@@ -184,5 +214,123 @@ describe('the web app in Chromium', () => {
     await phone.page.getByRole('button', { name: 'Sign out' }).click();
     await phone.page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     expect(phone.errors).toEqual([]);
+  });
+
+  it('after funding: capital reported and verified, a START payment verified, approved and paid, in the browser', async () => {
+    const projectId = await httpProject(s).fundedProject();
+    const url = `/#/projects/${projectId}`;
+
+    // The implementer sees only the commands of their role in IMPLEMENTATION, and reports capital.
+    const implementer = await as('implementer');
+    const ip = implementer.page;
+    await ip.goto(url);
+    await ip.locator('#command-form').waitFor();
+    const choice = ip.getByLabel('事项', { exact: true });
+    expect(await choice.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['REPORT_PROGRESS', 'REPORT_CAPITAL', 'REQUEST_PAYMENT', 'REQUEST_ACCEPTANCE']);
+    await choice.selectOption('REPORT_CAPITAL');
+    const submit = ip.locator('#command-form').getByRole('button', { name: '提交', exact: true });
+    // The browser's own check: yuan with at most two decimals, evidence required.
+    await ip.getByLabel('金额（元）').fill('4万');
+    await submit.click();
+    await poll(() => ip.locator('[data-path="body.command.amountFen"] .field-error').textContent()).toContain('最多两位小数');
+    await poll(() => ip.locator('[data-path="body.command.evidence"] .field-error').textContent()).toBe('必填');
+    await ip.getByLabel('金额（元）').fill('40,000');
+    await ip.getByLabel(/佐证材料/).fill('银行进账单 2027-03-02.pdf');
+    await submit.click();
+    await poll(() => ip.locator('.flash').textContent()).toContain('报告资本金到位');
+    await poll(() => ip.locator('#reports tbody tr').textContent()).toContain('¥40,000.00');
+    // Verifying is the finance bureau's: the implementer gets no button.
+    expect(await ip.locator('#reports').getByRole('button').count()).toBe(0);
+
+    const finance = await as('finance');
+    const fp = finance.page;
+    await fp.goto(url);
+    await fp.locator('#reports').getByRole('button', { name: /核实/ }).click();
+    await poll(() => fp.locator('#reports tbody tr').textContent()).toContain('已核实');
+
+    // A tranche not yet due: the API's refusal lands on the tranche field.
+    await ip.reload();
+    await ip.getByLabel('事项', { exact: true }).selectOption('REQUEST_PAYMENT');
+    await ip.getByLabel('拨付阶段').selectOption('ACCEPTANCE');
+    await ip.getByLabel('金额（元）').fill('20000');
+    await submit.click();
+    await poll(() => ip.locator('[data-path="body.command.tranche"] .field-error').textContent()).toMatch(/ACCEPTANCE cannot be paid now/);
+    // The START tranche, 160,000 yuan, with an invoice whose SHA-256 the browser computes.
+    await ip.getByLabel('拨付阶段').selectOption('START');
+    await ip.getByLabel('金额（元）').fill('160,000');
+    await ip.getByRole('button', { name: '添加发票' }).click();
+    await ip.getByLabel('发票号码').fill('ZJ-2027-000123');
+    await ip.getByLabel('发票文件').setInputFiles({ name: 'invoice-123.pdf', mimeType: 'application/pdf', buffer: Buffer.from('zj-123') });
+    await screenshot(ip, 'project-payment-request');
+    await submit.click();
+    await poll(() => ip.locator('.flash').textContent()).toContain('申请拨付');
+    await poll(() => ip.locator('#payments .payment-status').getAttribute('data-status')).toBe('VERIFYING');
+    const payment = await s.prisma.payment.findFirstOrThrow({ where: { projectId }, include: { invoices: true } });
+    expect(payment).toMatchObject({ tranche: 'START', amountFen: 16_000_000n, payeeId: '桃源茶叶合作社' });
+    expect(payment.invoices[0]).toMatchObject({ number: 'ZJ-2027-000123', sha256: crypto.createHash('sha256').update('zj-123').digest('hex') });
+
+    // The agriculture bureau verifies from its inbox, then the finance bureau approves.
+    const agri = await as('agri');
+    await approveFromInbox(agri.page, projectId, '拨付核验');
+    await approveFromInbox(fp, projectId, '财政审批拨付');
+
+    await pollReloading(ip, '.project-page', () => ip.locator('#payments .payment-status').textContent()).toBe('已拨付');
+    expect(await ip.locator('#disbursed-fen').textContent()).toBe('¥160,000.00');
+    expect(await ip.locator('#tranches tr[data-tranche="START"] td').textContent()).toBe('¥160,000.00');
+    expect(await ip.locator('#payments').textContent()).toContain('ZJ-2027-000123');
+    await poll(() => ip.locator('#temporal-link').getAttribute('href')).toMatch(new RegExp(`/workflows/project-${projectId}$`));
+    await screenshot(ip, 'project-paid');
+    await ip.setViewportSize({ width: 390, height: 844 });
+    await screenshot(ip, 'project-paid-phone');
+    expect([...implementer.errors, ...finance.errors, ...agri.errors]).toEqual([]);
+  });
+
+  it('lists fault-tolerance cases and shows one: findings, votes, outcome, appeal, the written notice', async () => {
+    const review = (who: string, event: object, caseId?: string) =>
+      post(caseId ? `/api/reviews/${caseId}/actions` : '/api/reviews', who, caseId ? { requestId: newRequestId(), event } : { requestId: newRequestId(), ...event });
+    const opened = await review('village', {
+      opening: 'APPLY', countyOrgUnitId: 'c-qingshan', projectIds: ['P-tea-pilot'], concernedOfficials: [{ userId: s.userIds.village, post: '村党支部书记' }],
+      matter: '高山茶园试点因霜冻亏损', lossFen: 1_234_500, triggerType: 'POOR_GRADE', notifiedAt: Date.now() - 86_400_000,
+      decidingBody: { name: '青山县纪委监委', level: 'COUNTY', memberIds: [s.userIds.discipline] },
+    });
+    const caseId = opened.caseId as string;
+    await review('discipline', { type: 'ACCEPT' }, caseId);
+    for (const criterion of ['NOT_PROHIBITED_AT_THE_TIME', 'PROCEDURE_FOLLOWED', 'NO_IMPROPER_GAIN', 'DILIGENCE_AND_LOSS_RECOVERY', 'FORCE_MAJEURE']) {
+      await review('discipline', { type: 'RECORD_FINDING', criterion, value: 'MET', evidence: ['会议纪要 2026-03.pdf'] }, caseId);
+    }
+    await review('discipline', { type: 'COMPLETE_INVESTIGATION' }, caseId);
+    await review('discipline', { type: 'CAST_VOTE', choice: 'LENIENT' }, caseId);
+    await review('discipline', { type: 'DECIDE', impactPeriodEndsAt: Date.now() + 180 * 86_400_000, correctiveMeasures: [{ id: 'm1', description: '完善茶园防霜冻预案', dueAt: Date.now() + 60 * 86_400_000 }] }, caseId);
+    await review('discipline', { type: 'SERVE_NOTICE' }, caseId);
+    await review('discipline', { type: 'PUBLICISE_AND_FILE' }, caseId);
+    await review('village', { type: 'APPEAL', grounds: '霜冻属不可抗力，已积极挽回损失' }, caseId);
+
+    const official = await as('village');
+    const vp = official.page;
+    await vp.getByRole('link', { name: '容错纠错' }).click();
+    await vp.getByRole('heading', { level: 1, name: /容错纠错案件/ }).waitFor();
+    const row = vp.locator('#reviews tbody tr', { hasText: '高山茶园试点因霜冻亏损' });
+    await poll(() => row.textContent()).toContain('从轻/减轻');
+    await screenshot(vp, 'reviews');
+    await row.getByRole('link').click();
+    await vp.getByRole('heading', { level: 1, name: /高山茶园试点因霜冻亏损/ }).waitFor();
+    await poll(() => vp.locator('#findings-1 tbody tr').count()).toBe(5);
+    expect(await vp.locator('#findings-1').textContent()).toContain('当时法律法规和纪律未明令禁止');
+    expect(await vp.locator('#votes-1 tbody tr').count()).toBe(1);
+    expect(await vp.locator('#review-outcome').textContent()).toBe('从轻/减轻');
+    expect(await vp.locator('.review-page').getAttribute('data-stage')).toBe('appeal');
+    expect(await vp.locator('#review-appeal').textContent()).toContain('霜冻属不可抗力，已积极挽回损失');
+    expect(await vp.locator('.decision').textContent()).toContain('完善茶园防霜冻预案');
+    // The names, not ids, of the people who acted.
+    expect(await vp.locator('#review-actions').textContent()).not.toContain(s.userIds.discipline!);
+    const href = await vp.locator('#notice-link').getAttribute('href');
+    expect(href).toBe(`/api/reviews/${caseId}/notice`);
+    const notice = await official.context.request.get(href!);
+    expect(notice.status()).toBe(200);
+    expect(await notice.text()).toContain('容错纠错认定结果书面反馈');
+    await screenshot(vp, 'review-case');
+    // Every label the pages use exists in both languages.
+    expect(await vp.evaluate("import('/web/i18n.js').then((m) => m.missingKeys())")).toEqual({ en: [], zh: [] });
+    expect(official.errors).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TActor } from '../../domain/actor';
+import { LIFECYCLE_STAGES } from '../../domain/lifecycle/lifecycle-machine';
 import type { Prisma } from '../../generated/prisma/client';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
@@ -18,8 +19,17 @@ const ZDashboardQuery = z.object({
 });
 type TDashboardQuery = z.infer<typeof ZDashboardQuery>;
 
-/** Stages whose budget counts as approved funds: after the leading group's 审定. */
-const APPROVED_STAGES = ['IN_POOL', 'FUNDED'];
+/**
+ * Stages whose budget counts as approved funds: the leading group's 审定 put the project in the
+ * pool, and every stage after it (implementation to closed) keeps it approved. RETURNED is both:
+ * before the pool it is a proposal sent back, after funding (acceptance, evaluation, replacement
+ * returned) it is an approved project, told apart by its fund allocation.
+ */
+export const APPROVED_STAGES: readonly string[] = LIFECYCLE_STAGES.slice(LIFECYCLE_STAGES.indexOf('IN_POOL'), LIFECYCLE_STAGES.indexOf('CLOSED') + 1);
+
+const approvedWhere: Prisma.ProjectWhereInput = {
+  OR: [{ stage: { in: [...APPROVED_STAGES] } }, { stage: 'RETURNED', fundAllocations: { some: {} } }],
+};
 
 function projectWhere(actor: TActor, q: TDashboardQuery): Prisma.ProjectWhereInput | null {
   if (actor.roles.length === 0) return null;
@@ -35,6 +45,19 @@ function projectWhere(actor: TActor, q: TDashboardQuery): Prisma.ProjectWhereInp
 export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
+  const townshipNames = async (ids: string[]) => {
+    const units = await prisma.orgUnit.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, name: true } });
+    return new Map(units.map((u) => [u.id, u.name]));
+  };
+
+  /** Rows (tasks, flags) of projects counted per township, most first, with the township's name. */
+  const countByTownship = async (rows: Array<{ project: { townshipId: string } }>) => {
+    const perTownship = new Map<string, number>();
+    for (const row of rows) perTownship.set(row.project.townshipId, (perTownship.get(row.project.townshipId) ?? 0) + 1);
+    const names = await townshipNames([...perTownship.keys()]);
+    return [...perTownship].map(([id, count]) => ({ townshipId: id, townshipName: names.get(id) ?? id, count })).sort((a, b) => b.count - a.count);
+  };
+
   r.get('/api/dashboard/projects-by-stage', {
     schema: { tags: ['dashboard'], summary: 'How many projects are at each stage, with their budgets', querystring: ZDashboardQuery },
   }, async (req) => {
@@ -48,28 +71,60 @@ export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps
   r.get('/api/dashboard/funds-by-township', {
     schema: {
       tags: ['dashboard'],
-      summary: 'Funds approved (budgets of approved projects) and requested (all budgets) per township',
+      summary: 'Funds per township: approved (budgets of approved projects), requested (all budgets) and disbursed (paid out)',
       querystring: ZDashboardQuery,
     },
   }, async (req) => {
     const where = projectWhere(requireActor(req), req.query);
     if (!where) return { items: [] };
-    const groups = await prisma.project.groupBy({ by: ['townshipId', 'stage'], where, _count: { _all: true }, _sum: { budgetFen: true } });
-    const units = await prisma.orgUnit.findMany({ where: { id: { in: [...new Set(groups.map((g) => g.townshipId))] } }, select: { id: true, name: true } });
-    const names = new Map(units.map((u) => [u.id, u.name]));
-    const byTownship = new Map<string, { townshipId: string; townshipName: string; approvedFen: number; requestedFen: number; approvedCount: number; projectCount: number }>();
-    for (const g of groups) {
-      const row = byTownship.get(g.townshipId) ?? { townshipId: g.townshipId, townshipName: names.get(g.townshipId) ?? g.townshipId, approvedFen: 0, requestedFen: 0, approvedCount: 0, projectCount: 0 };
-      const fen = Number(g._sum.budgetFen ?? 0n);
-      row.requestedFen += fen;
-      row.projectCount += g._count._all;
-      if (APPROVED_STAGES.includes(g.stage)) {
-        row.approvedFen += fen;
-        row.approvedCount += g._count._all;
-      }
-      byTownship.set(g.townshipId, row);
-    }
-    return { items: [...byTownship.values()].sort((a, b) => b.approvedFen - a.approvedFen || a.townshipName.localeCompare(b.townshipName)) };
+    const sums = { _count: { _all: true }, _sum: { budgetFen: true, disbursedFen: true } } as const;
+    const [all, approved] = await Promise.all([
+      prisma.project.groupBy({ by: ['townshipId'], where, ...sums }),
+      prisma.project.groupBy({ by: ['townshipId'], where: { AND: [where, approvedWhere] }, ...sums }),
+    ]);
+    const names = await townshipNames(all.map((g) => g.townshipId));
+    const approvedOf = new Map(approved.map((g) => [g.townshipId, g]));
+    const items = all.map((g) => {
+      const a = approvedOf.get(g.townshipId);
+      return {
+        townshipId: g.townshipId,
+        townshipName: names.get(g.townshipId) ?? g.townshipId,
+        approvedFen: Number(a?._sum.budgetFen ?? 0n),
+        requestedFen: Number(g._sum.budgetFen ?? 0n),
+        disbursedFen: Number(g._sum.disbursedFen ?? 0n),
+        approvedCount: a?._count._all ?? 0,
+        projectCount: g._count._all,
+      };
+    });
+    return { items: items.sort((a, b) => b.approvedFen - a.approvedFen || a.townshipName.localeCompare(b.townshipName)) };
+  });
+
+  r.get('/api/dashboard/risk-flags', {
+    schema: {
+      tags: ['dashboard'],
+      summary: 'Open risk flags (风险排查) on payments: how many, by kind and by township, with the latest ones',
+      querystring: ZDashboardQuery.extend({ limit: z.coerce.number().int().min(0).max(100).default(10) }),
+    },
+  }, async (req) => {
+    const projects = projectWhere(requireActor(req), req.query);
+    if (!projects) return { total: 0, byCode: [], byTownship: [], latest: [] };
+    const open: Prisma.RiskFlagWhereInput = { status: 'OPEN', project: projects };
+    const [byCode, rows, latest] = await Promise.all([
+      prisma.riskFlag.groupBy({ by: ['code'], where: open, _count: { _all: true }, orderBy: { code: 'asc' } }),
+      prisma.riskFlag.findMany({ where: open, select: { project: { select: { townshipId: true } } } }),
+      prisma.riskFlag.findMany({
+        where: open,
+        orderBy: { raisedAt: 'desc' },
+        take: req.query.limit,
+        select: { id: true, code: true, message: true, raisedAt: true, paymentId: true, project: { select: { id: true, name: true } } },
+      }),
+    ]);
+    return {
+      total: rows.length,
+      byCode: byCode.map((g) => ({ code: g.code, count: g._count._all })),
+      byTownship: await countByTownship(rows),
+      latest,
+    };
   });
 
   r.get('/api/dashboard/overdue-tasks', {
@@ -96,15 +151,11 @@ export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps
         select: { id: true, kind: true, title: true, dueAt: true, project: { select: { id: true, name: true } } },
       }),
     ]);
-    const perTownship = new Map<string, number>();
-    for (const t of rows) perTownship.set(t.project.townshipId, (perTownship.get(t.project.townshipId) ?? 0) + 1);
-    const units = await prisma.orgUnit.findMany({ where: { id: { in: [...perTownship.keys()] } }, select: { id: true, name: true } });
-    const names = new Map(units.map((u) => [u.id, u.name]));
     return {
       total: rows.length,
       pending: pendingCount,
       byKind: byKind.map((g) => ({ kind: g.kind, count: g._count._all })),
-      byTownship: [...perTownship].map(([id, count]) => ({ townshipId: id, townshipName: names.get(id) ?? id, count })).sort((a, b) => b.count - a.count),
+      byTownship: await countByTownship(rows),
       oldest,
     };
   });

@@ -11,6 +11,8 @@ const ROUTES = [
   [/^\/projects\/(.+)$/, () => import('./pages/project.js')],
   [/^\/projects$/, () => import('./pages/projects.js')],
   [/^\/dashboard$/, () => import('./pages/dashboard.js')],
+  [/^\/reviews\/(.+)$/, () => import('./pages/review.js')],
+  [/^\/reviews$/, () => import('./pages/reviews.js')],
   [/^\/admin$/, () => import('./pages/admin.js')],
   [/^\/account$/, () => import('./pages/account.js')],
 ];
@@ -48,6 +50,7 @@ function renderNav() {
       link('/projects', t('nav.projects')),
       hasRole('VILLAGE_COMMITTEE', 'ADMIN') ? link('/projects/new', t('nav.newProject')) : '',
       link('/dashboard', t('nav.dashboard')),
+      link('/reviews', t('nav.reviews')),
       hasRole('ADMIN') ? link('/admin', t('nav.admin')) : '',
     );
     who.append(

@@ -40,7 +40,7 @@ export function barChart({ id, title, rows, series = [''], format = (v) => Strin
   });
   if (series.length > 1) {
     series.forEach((name, j) => {
-      const x = labelW + j * 110, y = H - 16;
+      const x = labelW + j * Math.min(110, Math.floor((W - labelW) / series.length)), y = H - 16;
       svg.append(s('rect', { x, y, width: 12, height: 12, class: `bar series-${j}` }), s('text', { x: x + 18, y: y + 11, class: 'label' }, name));
     });
   }

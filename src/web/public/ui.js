@@ -1,4 +1,5 @@
 import { t } from './i18n.js';
+import { formatFen, parseYuan } from './money.js';
 
 /** h('p', { class: 'x', onclick }, 'text', child): DOM without innerHTML, so no markup injection. */
 export function h(tag, attrs = {}, ...children) {
@@ -69,10 +70,7 @@ export function clearErrors(form) {
 
 export const formError = () => h('p', { class: 'form-error', role: 'alert' });
 
-export function fmtFen(fen) {
-  if (fen === null || fen === undefined) return '—';
-  return '¥' + (Number(fen) / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-}
+export const fmtFen = formatFen;
 
 export function fmtTime(v) {
   if (!v) return '—';
@@ -103,10 +101,23 @@ export function errorBox(err) {
   return h('p', { class: 'form-error', role: 'alert' }, `${t('common.error')}: ${err.message}`);
 }
 
-/** yuan (as typed) → integer fen, or NaN. */
+/** yuan (as typed) → integer fen, or NaN (which the API reports under the field's path). */
 export function yuanToFen(text) {
-  const s = String(text).trim().replace(/,/g, '');
-  if (!/^\d+(\.\d{1,2})?$/.test(s)) return NaN;
-  const [i, f = ''] = s.split('.');
-  return Number(i) * 100 + Number((f + '00').slice(0, 2));
+  const parsed = parseYuan(text);
+  return parsed.ok ? parsed.fen : NaN;
+}
+
+export const badge = (text, cls = '') => h('span', { class: `badge ${cls}`.trim() }, text);
+
+/**
+ * A table that folds into labelled rows at phone width: columns are [label, row → cell, { num }].
+ * Shows `empty` instead when there are no rows.
+ */
+export function dataTable({ id, caption, columns, rows, empty }) {
+  if (!rows.length) return h('p', { class: 'muted', id }, empty ?? t('ops.none'));
+  return h('table', { class: 'data responsive', id },
+    caption ? h('caption', {}, caption) : null,
+    h('thead', {}, h('tr', {}, columns.map(([label]) => h('th', { scope: 'col' }, label)))),
+    h('tbody', {}, rows.map((row) => h('tr', { dataset: row.id ? { id: row.id } : {} },
+      columns.map(([label, cell, opts = {}]) => h('td', { 'data-label': label, class: opts.num ? 'num' : null }, cell(row)))))));
 }

@@ -4,15 +4,17 @@ import { barChart } from '../chart.js';
 import { t } from '../i18n.js';
 import { card, field, fmtFen, fmtTime, h, select } from '../ui.js';
 
+const sum = (items, key) => items.reduce((s, i) => s + i[key], 0);
 const wan = (fen) => (fen / 1e6).toLocaleString('zh-CN', { maximumFractionDigits: 2 });
 
-/** Projects by stage, funds approved by township, overdue tasks: for leaders and monitors. */
+/** Projects by stage, funds approved and disbursed by township, overdue tasks, open risk flags: for leaders and monitors. */
 export default async function dashboardPage({ query }) {
   const q = { orgUnitId: query.orgUnitId, year: query.year };
-  const [stages, funds, overdue, units] = await Promise.all([
+  const [stages, funds, overdue, risks, units] = await Promise.all([
     api('/api/dashboard/projects-by-stage', { query: q }),
     api('/api/dashboard/funds-by-township', { query: q }),
     api('/api/dashboard/overdue-tasks', { query: q }),
+    api('/api/dashboard/risk-flags', { query: q }),
     api('/api/dashboard/org-units').then((r) => r.items, () => []),
   ]);
   const org = select('orgUnitId', [['', t('projects.all')], ...units.map((u) => [u.id, u.name])], query.orgUnitId);
@@ -30,17 +32,24 @@ export default async function dashboardPage({ query }) {
     h('p', { class: 'kpis' },
       h('span', { class: 'kpi' }, t('projects.count', { n: stages.total })),
       h('span', { class: 'kpi' }, `${t('dash.pending')}: ${overdue.pending}`),
-      h('span', { class: overdue.total ? 'kpi danger' : 'kpi' }, `${t('dash.overdueTotal')}: ${overdue.total}`)),
+      h('span', { class: overdue.total ? 'kpi danger' : 'kpi' }, `${t('dash.overdueTotal')}: ${overdue.total}`),
+      h('span', { class: 'kpi', id: 'kpi-approved' }, `${t('dash.approvedSeries')}: ${fmtFen(sum(funds.items, 'approvedFen'))}`),
+      h('span', { class: 'kpi', id: 'kpi-disbursed' }, `${t('dash.disbursedTotal')}: ${fmtFen(sum(funds.items, 'disbursedFen'))}`),
+      h('span', { class: risks.total ? 'kpi danger' : 'kpi', id: 'kpi-risks' }, `${t('dash.riskTotal')}: ${risks.total}`)),
     h('div', { class: 'grid' },
       card(null, barChart({ id: 'chart-stages', title: t('dash.byStage'), rows: stages.items.map((i) => ({ label: t('stage.' + i.stage), values: [i.count] })) })),
       card(null, barChart({
-        id: 'chart-funds', title: t('dash.funds'), series: [t('dash.approvedSeries'), t('dash.requestedSeries')], format: wan,
-        rows: funds.items.map((i) => ({ label: i.townshipName, values: [i.approvedFen, i.requestedFen] })),
+        id: 'chart-funds', title: t('dash.fundsFlow'), series: [t('dash.approvedSeries'), t('dash.requestedSeries'), t('dash.disbursedSeries')], format: wan,
+        rows: funds.items.map((i) => ({ label: i.townshipName, values: [i.approvedFen, i.requestedFen, i.disbursedFen] })),
       })),
       card(null, barChart({ id: 'chart-overdue', title: t('dash.overdue'), rows: overdue.byTownship.map((i) => ({ label: i.townshipName, values: [i.count] })) })),
-      card(null, barChart({ id: 'chart-overdue-kind', title: t('dash.overdueKind'), rows: overdue.byKind.map((i) => ({ label: t('kind.' + i.kind), values: [i.count] })) }))),
+      card(null, barChart({ id: 'chart-overdue-kind', title: t('dash.overdueKind'), rows: overdue.byKind.map((i) => ({ label: t('kind.' + i.kind), values: [i.count] })) })),
+      card(null, barChart({ id: 'chart-risk-kind', title: t('dash.riskByCode'), rows: risks.byCode.map((i) => ({ label: t('risk.' + i.code), values: [i.count] })) })),
+      card(null, barChart({ id: 'chart-risk-township', title: t('dash.riskByTownship'), rows: risks.byTownship.map((i) => ({ label: i.townshipName, values: [i.count] })) }))),
+    card(t('dash.risks'), risks.latest.length
+      ? h('ul', { id: 'open-risks' }, risks.latest.map((f) => h('li', {}, h('a', { href: '#/projects/' + encodeURIComponent(f.project.id) }, `${t('risk.' + f.code)} · ${f.project.name}`), ` — ${fmtTime(f.raisedAt)}`, h('br'), h('span', { class: 'muted' }, f.message))))
+      : h('p', { class: 'muted', id: 'open-risks' }, t('dash.noData'))),
     card(t('dash.oldest'), overdue.oldest.length
       ? h('ul', {}, overdue.oldest.map((x) => h('li', {}, h('a', { href: '#/tasks/' + encodeURIComponent(x.id) }, `${t('kind.' + x.kind)} · ${x.project.name}`), ` — ${t('inbox.dueAt')} ${fmtTime(x.dueAt)}`)))
-      : h('p', { class: 'muted' }, t('dash.noData'))),
-    h('p', { class: 'muted' }, fmtFen(funds.items.reduce((s, i) => s + i.approvedFen, 0)), ' ', t('dash.approvedSeries')));
+      : h('p', { class: 'muted' }, t('dash.noData'))));
 }

@@ -4,7 +4,11 @@ import { t } from '../i18n.js';
 import { dueBadge, field, fmtFen, fmtTime, h, select, stageBadge } from '../ui.js';
 
 const VIEWS = ['pending', 'claimed', 'copied', 'done'];
-const KINDS = ['TOWNSHIP_REVIEW', 'REVISE_AND_RESUBMIT'];
+const KINDS = [
+  'TOWNSHIP_REVIEW', 'COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL', 'REVISE_AND_RESUBMIT', 'PAYMENT_VERIFICATION', 'RISK_FLAG_REVIEW',
+  'PAYMENT_APPROVAL', 'PAYMENT_REVISE', 'COMPLETION_ACCEPTANCE', 'ACCEPTANCE_RECTIFY', 'ASSET_HANDOVER', 'EVALUATION_SUBMIT',
+  'EVALUATION_APPROVAL', 'RECTIFICATION_PLAN', 'REPLACEMENT_PROPOSAL', 'REPLACEMENT_DECISION',
+];
 const PAGE_SIZE = 20;
 
 const href = (q) => '#/inbox?' + new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && v !== ''));

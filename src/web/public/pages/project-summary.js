@@ -1,3 +1,4 @@
+import { APPROVED_STAGES, TRANCHES } from '../domain.js';
 import { t } from '../i18n.js';
 import { fmtFen, fmtTime, h, stageBadge } from '../ui.js';
 
@@ -20,10 +21,15 @@ export function projectSummary(project, unitNames = new Map()) {
   );
 }
 
-/** Money: budget by source, approved (the budget once approved), disbursed (no tranches yet). */
-export function moneyTable(project) {
+/**
+ * Money: budget by source; approved (the budget, from the leading group's 审定 on); once funded,
+ * allocated, disbursed and paid per tranche (from /records).
+ */
+export function moneyTable(project, records = null) {
   const sources = project.proposal?.fundingSources || [];
-  const approved = ['IN_POOL', 'FUNDED'].includes(project.stage) ? project.budgetFen : 0;
+  const money = records?.money;
+  const funded = Boolean(money && money.allocatedFen > 0);
+  const approved = APPROVED_STAGES.includes(project.stage) || (project.stage === 'RETURNED' && funded) ? project.budgetFen : 0;
   return h('div', {},
     h('table', { class: 'data' },
       h('caption', {}, t('project.funding')),
@@ -31,5 +37,14 @@ export function moneyTable(project) {
         h('tr', { class: 'total' }, h('th', { scope: 'row' }, t('project.budget')), h('td', { class: 'num' }, fmtFen(project.budgetFen))))),
     h('dl', { class: 'summary' },
       row(t('project.approved'), h('span', { id: 'approved-fen' }, fmtFen(approved))),
-      row(t('project.disbursed'), t('project.notYet'))));
+      funded ? row(t('ops.allocated'), h('span', { id: 'allocated-fen' }, fmtFen(money.allocatedFen))) : [],
+      row(t('project.disbursed'), funded ? h('strong', { id: 'disbursed-fen' }, fmtFen(money.disbursedFen)) : t('project.notYet')),
+      funded && project.live?.financial ? [
+        row(t('ops.releasable'), fmtFen(project.live.financial.releasableFen)),
+        row(t('ops.verifiedProgress'), `${project.live.financial.verifiedProgressPercent}%`),
+        row(t('ops.ownCapital'), fmtFen(project.live.financial.ownCapitalInvestedFen)),
+      ] : []),
+    funded ? h('table', { class: 'data', id: 'tranches' },
+      h('caption', {}, t('ops.tranche')),
+      h('tbody', {}, TRANCHES.map((tr) => h('tr', { dataset: { tranche: tr } }, h('th', { scope: 'row' }, t('tranche.' + tr)), h('td', { class: 'num' }, fmtFen(money.paidByTranche?.[tr] ?? 0)))))) : '');
 }

@@ -1,9 +1,8 @@
 import { api } from '../api.js';
 import { go } from '../app.js';
+import { STAGES } from '../domain.js';
 import { t } from '../i18n.js';
 import { field, fmtFen, fmtTime, h, select, stageBadge } from '../ui.js';
-
-const STAGES = ['PROPOSED', 'VILLAGE_PUBLICITY', 'TOWNSHIP_REVIEW', 'TOWNSHIP_PUBLICITY', 'COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL', 'IN_POOL', 'FUNDED', 'RETURNED', 'REJECTED', 'WITHDRAWN'];
 
 /**
  * Projects in my org units. The stage filter runs on the server; name, industry, township and

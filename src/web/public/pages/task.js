@@ -1,6 +1,7 @@
 import { api, newRequestId } from '../api.js';
 import { go, render } from '../app.js';
-import { t } from '../i18n.js';
+import { OWN_TASK_COMMANDS } from '../domain.js';
+import { has, t } from '../i18n.js';
 import { card, clearErrors, dueBadge, field, formError, h, select, showErrors, uid } from '../ui.js';
 import { projectSummary } from './project-summary.js';
 import { timeline, unitNameMap } from './timeline.js';
@@ -27,6 +28,12 @@ function bodyFor(action, v) {
 
 /** The decision form: exactly the actions the server says are open now, errors shown by field. */
 function decisionForm(task) {
+  const command = OWN_TASK_COMMANDS[task.kind];
+  // The lifecycle's own tasks (evaluation form, handover, plans…) are done by a command on the project page.
+  if (command && task.status === 'PENDING') {
+    return h('p', { id: 'own-task' }, t('task.ownTask', { what: t('cmd.' + command) }), ' ',
+      h('a', { href: `#/projects/${encodeURIComponent(task.projectId)}?command=${command}` }, t('task.goProject')));
+  }
   if (!task.actions.length) return h('p', { class: 'muted', id: 'no-actions' }, t('task.noActions'));
   const name = uid('action');
   const radios = h('fieldset', { class: 'actions', 'data-path': 'body.action' },
@@ -74,7 +81,9 @@ function decisionForm(task) {
     submit.disabled = true;
     try {
       const res = await api(`/api/tasks/${encodeURIComponent(task.id)}/decision`, { method: 'POST', body: bodyFor(action, values) });
-      sessionStorage.setItem('bangfu-flash', t('task.done', { before: t('stage.' + res.stageBefore), after: t('stage.' + res.stageAfter) }));
+      // A payment or acceptance step answers with its own phases, not project stages.
+      const stages = has('stage.' + res.stageBefore) && has('stage.' + res.stageAfter);
+      sessionStorage.setItem('bangfu-flash', stages ? t('task.done', { before: t('stage.' + res.stageBefore), after: t('stage.' + res.stageAfter) }) : `${t('task.doneSimple')}：${t('action.' + action)}`);
       if (STAY.has(action)) render();
       else go(`/projects/${encodeURIComponent(task.projectId)}`);
     } catch (err) {

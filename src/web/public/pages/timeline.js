@@ -1,4 +1,4 @@
-import { t } from '../i18n.js';
+import { has, t } from '../i18n.js';
 import { fmtTime, h } from '../ui.js';
 
 /**
@@ -16,7 +16,8 @@ export function timeline(project, unitNames = new Map()) {
       h('div', {},
         h('strong', {}, t('audit.' + ev.action)),
         who ? h('span', { class: 'muted' }, ' — ', who) : '',
-        d && d.stageBefore !== d.stageAfter ? h('span', { class: 'muted' }, ` (${t('stage.' + d.stageBefore)} → ${t('stage.' + d.stageAfter)})`) : '',
+        // Payment and acceptance steps record their own phases (pending → approved), not stages.
+        d && d.stageBefore !== d.stageAfter && has('stage.' + d.stageBefore) && has('stage.' + d.stageAfter) ? h('span', { class: 'muted' }, ` (${t('stage.' + d.stageBefore)} → ${t('stage.' + d.stageAfter)})`) : '',
         ev.comment ? h('blockquote', {}, ev.comment) : '',
         attachments.length ? h('ul', {}, attachments.map((a) => h('li', {}, a.name ?? a.fileName ?? JSON.stringify(a)))) : ''));
   });
@@ -41,4 +42,12 @@ export function stageTrail(project) {
 export async function unitNameMap(api) {
   const units = await api('/api/dashboard/org-units').then((r) => r.items, () => []);
   return new Map(units.map((u) => [u.id, u.name]));
+}
+
+/** Display names for the user ids a page shows; an id the server does not name stays as it is. */
+export async function personNameMap(api, ids) {
+  const wanted = [...new Set(ids.filter((id) => typeof id === 'string' && id && id !== 'system'))];
+  const found = wanted.length ? await api('/api/web/people', { query: { ids: wanted.join(',') } }).then((r) => r.items, () => []) : [];
+  const names = new Map(found.map((u) => [u.id, u.displayName]));
+  return (id) => (id ? names.get(id) ?? id : '—');
 }
