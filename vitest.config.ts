@@ -18,7 +18,8 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/domain/**'],
+          // test/faults/** is `npm run test:faults` (vitest.faults.config.ts): slow by nature.
+          exclude: ['test/domain/**', 'test/faults/**'],
           globalSetup: ['test/global-setup.ts'],
           fileParallelism: false,
         },

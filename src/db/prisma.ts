@@ -15,7 +15,7 @@ export function createPrisma(opts: { url: string; schema?: string; poolSize?: nu
     { connectionString: opts.url, max: opts.poolSize ?? 10 },
     opts.schema ? { schema: opts.schema } : undefined,
   );
-  const client = new PrismaClient({ adapter });
+  const client = new PrismaClient({ adapter: releaseLostTransactions(adapter) });
   schemas.set(client, opts.schema ?? 'public');
   return client;
 }
@@ -32,4 +32,43 @@ export function databaseSchema(prisma: PrismaClient): string {
 export function rawTable(prisma: PrismaClient, name: string): Prisma.Sql {
   const quote = (id: string) => `"${id.replaceAll('"', '""')}"`;
   return Prisma.raw(`${quote(databaseSchema(prisma))}.${quote(name)}`);
+}
+
+/**
+ * Prisma 6.19's transaction manager ends an interactive transaction by sending COMMIT or ROLLBACK
+ * through it and only then hands its connection back to the pool. When the connection was lost
+ * meanwhile (the database restarted, the network dropped) that statement throws, the hand-back
+ * never happens, and the pool stays one connection short for good: after `poolSize` such losses
+ * every query waits forever (test/faults/lost-connection-pool.test.ts). Hand the connection back
+ * whatever the statement did; the pool discards a broken one.
+ */
+function releaseLostTransactions(factory: PrismaPg): PrismaPg {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const adapter = await connect();
+    const startTransaction = adapter.startTransaction.bind(adapter);
+    adapter.startTransaction = async (isolationLevel) => {
+      const tx = await startTransaction(isolationLevel);
+      let released = false;
+      const once = (release: () => Promise<void>) => async () => {
+        if (released) return;
+        released = true;
+        await release();
+      };
+      tx.commit = once(tx.commit.bind(tx));
+      tx.rollback = once(tx.rollback.bind(tx));
+      const executeRaw = tx.executeRaw.bind(tx);
+      tx.executeRaw = async (query) => {
+        try {
+          return await executeRaw(query);
+        } catch (err) {
+          if (query.sql === 'COMMIT' || query.sql === 'ROLLBACK') await tx.rollback();
+          throw err;
+        }
+      };
+      return tx;
+    };
+    return adapter;
+  };
+  return factory;
 }
