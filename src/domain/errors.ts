@@ -17,6 +17,8 @@ export const ERROR_STATUS = {
   DUPLICATE_REQUEST: 409,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
+  /** The database cannot be reached; the request may be retried with the same requestId. */
+  DATABASE_UNAVAILABLE: 503,
   INTERNAL: 500,
   // Approval-step refusals (src/domain/approval): each rule has its own code so the inbox and the
   // audit log can tell "not yours" from "too late" from "try again tomorrow".

@@ -69,6 +69,8 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   app.setErrorHandler((err, req, reply) => {
     const appError = toAppError(err);
     if (appError.status >= 500) req.log.error({ err }, 'request failed');
+    // A dependency is down (503): say when a retry (with the same requestId) is worth it.
+    if (appError.status === 503) reply.header('retry-after', '5');
     reply.code(appError.status).send(appError.toJSON());
   });
   app.setNotFoundHandler((req, reply) => {

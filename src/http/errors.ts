@@ -3,10 +3,36 @@ import { ApplicationFailure } from '@temporalio/common';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, isErrorCode, type TErrorDetail } from '../domain/errors';
 
-/** True when the error means the database cannot be reached (so the API says 503, not 500). */
-function isDatabaseUnavailable(err: unknown): boolean {
-  const text = `${(err as Error)?.name ?? ''} ${(err as Error)?.message ?? ''} ${(err as { code?: string })?.code ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|Connection terminated|DatabaseNotReachable|P1001|P1017|timeout exceeded when trying to connect/i.test(text);
+/** Prisma error codes for "no database": can't reach, timed out, connection closed, pool timeout. */
+const PRISMA_UNREACHABLE = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+/** What the pg driver adapter calls a lost database (Prisma's MappedError kinds). */
+const ADAPTER_UNREACHABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+/** Socket errors of the pg driver itself (outside Prisma, or not yet mapped by it). */
+const SOCKET_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+/** PostgreSQL itself: connection exceptions (class 08), shutting down or starting (57P01-57P03), too many connections. */
+const SQLSTATE_UNREACHABLE = /^(08...|57P0[123]|53300)$/;
+const MESSAGE_UNREACHABLE = /Connection terminated|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed/i;
+
+/**
+ * True when the error means the database cannot be reached (so the API says 503, not 500). Looks
+ * at the error, its `cause` chain and Prisma's driver-adapter detail (`meta.driverAdapterError`):
+ * a raw query wraps a lost connection as P2010 with only that detail to tell it apart.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [err];
+  while (pending.length > 0) {
+    const e = pending.pop() as { code?: unknown; kind?: unknown; message?: unknown; cause?: unknown; meta?: { driverAdapterError?: unknown } } | null;
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (PRISMA_UNREACHABLE.has(code) || SOCKET_UNREACHABLE.has(code) || SQLSTATE_UNREACHABLE.test(code)) return true;
+    if (typeof e.kind === 'string' && ADAPTER_UNREACHABLE.has(e.kind)) return true;
+    if (e.kind === 'postgres' && SQLSTATE_UNREACHABLE.test(String((e as { originalCode?: unknown }).originalCode ?? ''))) return true;
+    if (typeof e.message === 'string' && MESSAGE_UNREACHABLE.test(e.message)) return true;
+    pending.push(e.cause, e.meta?.driverAdapterError);
+  }
+  return false;
 }
 
 /**
@@ -51,7 +77,7 @@ export function toAppError(err: unknown): AppError {
   if (e?.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('VALIDATION_FAILED', 'a path parameter is too long', [{ path: 'params', message: 'too long' }]);
   const rejected = rejectedByDatabase(err);
   if (rejected) return new AppError('VALIDATION_FAILED', rejected, [{ path: '', message: rejected }]);
-  if (isDatabaseUnavailable(err)) return new AppError('SERVICE_UNAVAILABLE', 'the database is unreachable; try again shortly');
+  if (isDatabaseUnavailable(err)) return new AppError('DATABASE_UNAVAILABLE', 'the database is unreachable; try again shortly (a retry with the same requestId is applied at most once)');
   return new AppError('INTERNAL', 'internal error');
 }
 

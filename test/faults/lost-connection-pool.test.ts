@@ -7,6 +7,7 @@
  */
 import { describe, expect, inject, it } from 'vitest';
 import { createPrisma, type TPrisma } from '../../src/db/prisma';
+import { isDatabaseUnavailable } from '../../src/http/errors';
 import { startTcpProxy, type TTcpProxy } from './support/tcp-proxy';
 
 const POOL = 2;
@@ -41,7 +42,7 @@ describe('a connection lost inside a transaction goes back to the pool', () => {
           await t.$queryRawUnsafe('SELECT 1');
           await t.$queryRawUnsafe('SELECT 2');
         });
-        const failed = tx.then(() => 'committed', (err: Error) => (/closed the connection|ConnectionClosed|Connection terminated/i.test(err.message) ? 'connection lost' : err.message));
+        const failed = tx.then(() => 'committed', (err: Error) => (isDatabaseUnavailable(err) ? 'connection lost' : err.message));
         expect(await within5s(sprung.then(() => 'sent')), `transaction ${i + 1} got a connection`).toBe('sent');
         proxy.cut();
         expect(await failed).toBe('connection lost');
