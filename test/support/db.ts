@@ -11,10 +11,16 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /**
  * A fresh PostgreSQL schema with every migration applied, for one test file: files never see each
  * other's rows, on PGlite (one database) and on a real server alike. `before` runs SQL just before
- * the named migration, to leave rows the way an older release wrote them.
+ * the named migration, to leave rows the way an older release wrote them. `public: true` instead
+ * uses the schema global setup migrated, which is the only one a process started from
+ * src/worker.ts or src/server.ts (a DATABASE_URL, no schema) can use; it is left in place afterwards.
  */
-export async function createTestDatabase(opts: { before?: { migration: string; sql: string } } = {}): Promise<{ prisma: TPrisma; schema: string; url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(opts: { before?: { migration: string; sql: string }; public?: boolean } = {}): Promise<{ prisma: TPrisma; schema: string; url: string; drop(): Promise<void> }> {
   const url = inject('databaseUrl');
+  if (opts.public) {
+    const prisma = createPrisma({ url, poolSize: 4 });
+    return { prisma, schema: 'public', url, drop: () => prisma.$disconnect() };
+  }
   const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: url });
   await client.connect();

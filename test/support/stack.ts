@@ -27,6 +27,8 @@ export interface TTestStack {
   app: FastifyInstance;
   config: TConfig;
   taskQueue: string;
+  /** The database (URL and schema) the stack's rows live in. */
+  database: { url: string; schema: string };
   /** Bearer token per demo username. */
   tokens: Record<string, string>;
   userIds: Record<string, string>;
@@ -36,17 +38,27 @@ export interface TTestStack {
 /**
  * The real system for one test file: its own schema, a worker on its own task queue against the
  * shared dev server, the Fastify app (driven through `inject`), and the demo county seeded.
+ * Fault tests may leave the worker out (they run their own process), use another Temporal server,
+ * or connect the app and worker to the database through a proxy (`connect`; `prisma` stays direct).
  */
-export async function startTestStack(opts: { app?: boolean } = {}): Promise<TTestStack> {
+export async function startTestStack(opts: {
+  app?: boolean;
+  worker?: boolean;
+  temporalAddress?: string;
+  connect?: (db: { url: string; schema: string }) => TPrisma;
+  database?: Parameters<typeof createTestDatabase>[0];
+} = {}): Promise<TTestStack> {
   quietRuntime();
-  const db = await createTestDatabase();
-  const address = inject('temporalAddress');
+  const db = await createTestDatabase(opts.database);
+  const prisma = opts.connect?.(db) ?? db.prisma;
+  const address = opts.temporalAddress ?? inject('temporalAddress');
   const taskQueue = `test-${crypto.randomBytes(4).toString('hex')}`;
   const config = loadConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
-  const nativeConnection = await NativeConnection.connect({ address });
-  const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, prisma: db.prisma, workflowBundle });
-  const running = worker.run();
+  const nativeConnection = opts.worker === false ? null : await NativeConnection.connect({ address });
+  const worker = nativeConnection
+    ? await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, prisma, workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }) })
+    : (null as unknown as Worker);
+  const running = worker?.run();
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: 'default' });
   await seedDemoCounty(db.prisma, DEMO_PASSWORD);
@@ -57,7 +69,7 @@ export async function startTestStack(opts: { app?: boolean } = {}): Promise<TTes
     userIds[u.username] = user.id;
     tokens[u.username] = await issueToken(db.prisma, user.id, 'test');
   }
-  const app = opts.app === false ? (null as unknown as FastifyInstance) : await buildApp({ config, prisma: db.prisma, temporal: client, countySettings: { publicity: { villageDays: 0, townshipDays: 0, acceptanceDays: 0 } } });
+  const app = opts.app === false ? (null as unknown as FastifyInstance) : await buildApp({ config, prisma, temporal: client, countySettings: { publicity: { villageDays: 0, townshipDays: 0, acceptanceDays: 0 } } });
   return {
     prisma: db.prisma,
     client,
@@ -65,14 +77,16 @@ export async function startTestStack(opts: { app?: boolean } = {}): Promise<TTes
     app,
     config,
     taskQueue,
+    database: { url: db.url, schema: db.schema },
     tokens,
     userIds,
     async close() {
       if (app) await app.close();
-      worker.shutdown();
+      worker?.shutdown();
       await running;
-      await nativeConnection.close();
+      await nativeConnection?.close();
       await connection.close();
+      if (prisma !== db.prisma) await prisma.$disconnect();
       await db.drop();
     },
   };
