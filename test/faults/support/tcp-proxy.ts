@@ -61,8 +61,10 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     conn.upstream.destroy();
   };
 
-  /** True when a trap springs on this chunk (and the chunk is then held or passed as it says). */
+  /** Springs the first trap this chunk completes, which then holds the request or the answer. */
   const checkTraps = (conn: TConn, chunk: Buffer) => {
+    // A connection is held by one trap at most: the first to spring on it.
+    if (conn.holdRequests || conn.holdResponses) return;
     for (const trap of traps) {
       const state = trap.seen.get(conn) ?? { armed: false, text: '' };
       state.text = (state.text + chunk.toString('latin1')).slice(-TEXT_WINDOW);
@@ -76,6 +78,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       }
       traps.delete(trap);
       trap.spring(conn);
+      return;
     }
   };
 
