@@ -19,6 +19,8 @@ export const ERROR_STATUS = {
   SERVICE_UNAVAILABLE: 503,
   /** The database cannot be reached; the request may be retried with the same requestId. */
   DATABASE_UNAVAILABLE: 503,
+  /** The Temporal server cannot be reached; likewise. */
+  TEMPORAL_UNAVAILABLE: 503,
   INTERNAL: 500,
   // Approval-step refusals (src/domain/approval): each rule has its own code so the inbox and the
   // audit log can tell "not yours" from "too late" from "try again tomorrow".

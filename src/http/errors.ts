@@ -35,6 +35,14 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+/** gRPC UNAVAILABLE from the Temporal client (the server is down or unreachable), possibly wrapped. */
+function isTemporalUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth += 1) {
+    if (e.code === 14 && typeof (e as { details?: unknown }).details === 'string') return true;
+  }
+  return false;
+}
+
 /**
  * PostgreSQL data exceptions caused by what the client sent (a NUL byte in text, which PostgreSQL
  * cannot store; a value too long or out of range for its column): the request is at fault, not
@@ -78,6 +86,7 @@ export function toAppError(err: unknown): AppError {
   const rejected = rejectedByDatabase(err);
   if (rejected) return new AppError('VALIDATION_FAILED', rejected, [{ path: '', message: rejected }]);
   if (isDatabaseUnavailable(err)) return new AppError('DATABASE_UNAVAILABLE', 'the database is unreachable; try again shortly (a retry with the same requestId is applied at most once)');
+  if (isTemporalUnavailable(err)) return new AppError('TEMPORAL_UNAVAILABLE', 'the workflow service is unreachable; try again shortly (a retry with the same requestId is applied at most once)');
   return new AppError('INTERNAL', 'internal error');
 }
 

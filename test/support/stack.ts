@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
@@ -7,6 +7,7 @@ import { loadConfig, type TConfig } from '../../src/config';
 import { buildApp } from '../../src/http/app';
 import { issueToken } from '../../src/auth/tokens';
 import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
+import { connectClient } from '../../src/temporal/connection';
 import { DEMO_USERS, seedDemoCounty } from '../../src/seed/demo-county';
 import type { TPrisma } from '../../src/db/prisma';
 import { createTestDatabase } from './db';
@@ -59,8 +60,8 @@ export async function startTestStack(opts: {
     ? await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, prisma, workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }) })
     : (null as unknown as Worker);
   const running = worker?.run();
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
+  const client = await connectClient(config);
+  const connection = client.connection;
   await seedDemoCounty(db.prisma, DEMO_PASSWORD);
   const tokens: Record<string, string> = {};
   const userIds: Record<string, string> = {};
