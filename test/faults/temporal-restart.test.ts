@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTemporalDevServer, type TDevServer } from '../../src/infra/temporal-dev-server';
 import { newRequestId, startTestStack, type TTestStack } from '../support/stack';
-import { agreement, call, decisionUrl, propose, recordOf, rowsOfRequest } from './support/faults';
+import { agreement, call, decisionUrl, propose, recordOf, rowsOfRequest, sleep } from './support/faults';
 import { startWorkerProcess, type TWorkerProcess } from './support/worker-process';
 
 async function freePort(): Promise<number> {
@@ -23,6 +23,8 @@ async function freePort(): Promise<number> {
   await new Promise((r) => srv.close(r));
   return port;
 }
+
+const DOWN_MS = 60_000;
 
 let dir: string;
 let server: TDevServer;
@@ -71,14 +73,24 @@ describe('restart of the Temporal server (file-backed)', () => {
       timed(approve(project.taskId, downRequestId)),
     ]);
     expect([health.value.statusCode, health.value.json().checks]).toEqual([503, { database: true, temporal: false }]);
-    expect(health.ms).toBeLessThan(5_000);
+    expect(health.ms, 'health answered within').toBeLessThan(5_000);
     expect([page.value.statusCode, page.value.json().stage, page.value.json().live]).toEqual([200, 'TOWNSHIP_REVIEW', null]);
     expect([refused.value.statusCode, refused.value.json().error.code, refused.value.headers['retry-after']]).toEqual([503, 'TEMPORAL_UNAVAILABLE', '5']);
 
+    // Down for a minute in all, health probed every 2 s as a load balancer would: long enough for
+    // gRPC's default reconnect backoff to grow past 25 s, which the API's client caps at 2 s.
+    const probes: number[] = [];
+    while (Date.now() - stopping < DOWN_MS) {
+      probes.push((await s.app.inject({ method: 'GET', url: '/api/health' })).statusCode);
+      await sleep(2_000);
+    }
+    expect(new Set(probes)).toEqual(new Set([503]));
     const starting = Date.now();
     server = await startTemporalDevServer(serverOptions);
     const startedMs = Date.now() - starting;
     expect(worker!.child.exitCode, worker!.output()).toBeNull();
+    const reconnected = await timed(s.client.workflowService.getSystemInfo({}));
+    expect(reconnected.ms, 'the API client reconnected within').toBeLessThan(5_000);
 
     const requestId = newRequestId();
     const answered = Date.now();
@@ -86,15 +98,14 @@ describe('restart of the Temporal server (file-backed)', () => {
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ requestId, stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'TOWNSHIP_PUBLICITY' });
     const answeredMs = Date.now() - answered;
-    // The API's connection retries every 2 s at most (gRPC's default backoff grows to 120 s).
-    expect(answeredMs).toBeLessThan(10_000);
+    expect(answeredMs, 'the approval answered within').toBeLessThan(15_000);
     await agreement(s, s.prisma, project.projectId, 'COUNTY_JOINT_REVIEW');
     expect(await rowsOfRequest(s.prisma, requestId)).toEqual({ decisions: 1, auditEvents: 1 });
     expect(await rowsOfRequest(s.prisma, downRequestId)).toEqual({ decisions: 0, auditEvents: 0 });
     expect(await recordOf(s.prisma, project.projectId)).toEqual(await recordOf(s.prisma, control.projectId));
     console.log(
-      `[faults] temporal restart: stopped in ${stoppedMs} ms; while down: health 503 in ${health.ms} ms, project page 200 without live state in ${page.ms} ms, ` +
-        `approval 503 TEMPORAL_UNAVAILABLE in ${refused.ms} ms; started again on the same file in ${startedMs} ms; the waiting project's approval then answered in ${answeredMs} ms`,
+      `[faults] temporal restart: stopped in ${stoppedMs} ms; while down: health 503 in ${health.ms} ms (${probes.length} more probes, all 503), project page 200 without live state in ${page.ms} ms, ` +
+        `approval 503 TEMPORAL_UNAVAILABLE in ${refused.ms} ms; down ${DOWN_MS / 1000} s; started again on the same file in ${startedMs} ms; the API's client reconnected in ${reconnected.ms} ms, the waiting project's approval then answered in ${answeredMs} ms`,
     );
   });
 });

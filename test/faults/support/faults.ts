@@ -18,12 +18,16 @@ export async function propose(s: Pick<TTestStack, 'app' | 'tokens'>, name: strin
   return res.json() as { projectId: string; workflowId: string; stage: string; taskId: string };
 }
 
+/** How many tasks are open once a project has settled in a stage (countersign: agriculture and finance). */
+const OPEN_TASKS = { TOWNSHIP_REVIEW: 1, COUNTY_JOINT_REVIEW: 2, IN_POOL: 0 } as const;
+
 /**
  * Waits until the workflow and the database agree on where the project is: the stage the query
- * reports is the row's, and its open tasks are exactly the PENDING Task rows. Returns what they
- * agree on.
+ * reports is the row's, and its open tasks (as many as the stage has once settled: not the moment
+ * between the stage change and its step's first tasks) are exactly the PENDING Task rows. Returns
+ * what they agree on.
  */
-export async function agreement(s: Pick<TTestStack, 'client'>, prisma: TPrisma, projectId: string, stage: string, timeout = 30_000) {
+export async function agreement(s: Pick<TTestStack, 'client'>, prisma: TPrisma, projectId: string, stage: keyof typeof OPEN_TASKS, timeout = 30_000) {
   const look = async () => {
     const project = await prisma.project.findUniqueOrThrow({ where: { id: projectId } });
     const live = await s.client.workflow.getHandle(project.workflowId).query(projectStateQuery);
@@ -35,7 +39,7 @@ export async function agreement(s: Pick<TTestStack, 'client'>, prisma: TPrisma, 
   };
   await expect.poll(async () => {
     const seen = await look();
-    return seen.workflow.stage === stage && JSON.stringify(seen.workflow) === JSON.stringify(seen.database);
+    return seen.workflow.stage === stage && seen.workflow.openTaskIds.length === OPEN_TASKS[stage] && JSON.stringify(seen.workflow) === JSON.stringify(seen.database);
   }, { timeout, interval: 200 }).toBe(true);
   return (await look()).database;
 }
