@@ -9,41 +9,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectStateQuery } from '../../workflows/shared';
 import { httpProject } from '../support/http-project';
-import { startTestStack, type TTestStack } from '../support/stack';
-import { startTcpProxy, type TTcpProxy } from './support/tcp-proxy';
-import { startWorkerProcess, type TWorkerProcess } from './support/worker-process';
+import type { TTestStack } from '../support/stack';
+import { activityAttempts } from './support/faults';
+import type { TTcpProxy } from './support/tcp-proxy';
+import { startKillStack } from './support/kill-stack';
 
+let k: Awaited<ReturnType<typeof startKillStack>>;
 let s: TTestStack;
 let proxy: TTcpProxy;
-let worker: TWorkerProcess | undefined;
-
-const startWorker = () =>
-  startWorkerProcess({ TEMPORAL_ADDRESS: s.config.temporal.address!, TEMPORAL_TASK_QUEUE: s.taskQueue, DATABASE_URL: proxy.via(s.database.url) });
 
 beforeAll(async () => {
-  s = await startTestStack({ worker: false, database: { public: true } });
-  const target = new URL(s.database.url);
-  proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-  worker = await startWorker();
+  k = await startKillStack();
+  ({ s, proxy } = k);
 });
 afterAll(async () => {
-  await worker?.kill9();
-  await s?.close();
-  await proxy?.close();
+  await k?.close();
 });
 
-/** Attempts of an activity type in a workflow's history (a retried one shows > 1). */
-async function activityAttempts(workflowId: string, activityType: string): Promise<number[]> {
-  const { events } = await s.client.workflow.getHandle(workflowId).fetchHistory();
-  const scheduled = new Map<string, string>();
-  const attempts: number[] = [];
-  for (const e of events ?? []) {
-    if (e.activityTaskScheduledEventAttributes) scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
-    const started = e.activityTaskStartedEventAttributes;
-    if (started && scheduled.get(String(started.scheduledEventId)) === activityType) attempts.push(started.attempt ?? 1);
-  }
-  return attempts;
-}
 
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -75,12 +57,12 @@ describe('kill -9 of the worker between "payment approved" and "paid"', () => {
     const committed = proxy.trap({ when: new RegExp(`"voucherNo"[\\s\\S]*PV-${escape(paymentId)}`), then: /COMMIT/, hold: 'response' });
     expect((await h.approveTask('finance', financeTask)).statusCode).toBe(200);
     await committed;
-    await worker!.kill9();
+    await k.kill();
     // The money left (the transaction is durable); the worker that sent it is gone.
     expect((await s.prisma.payment.findUniqueOrThrow({ where: { id: paymentId } })).status).toBe('PAID');
-    worker = await startWorker();
+    await k.restart();
     await expectPaidOnce(projectId, paymentId);
-    expect(Math.max(...(await activityAttempts(workflowId, 'payPayment')))).toBe(2);
+    expect(Math.max(...(await activityAttempts(s, workflowId, 'payPayment')))).toBe(2);
   });
 
   it('killed before the COMMIT reached the database: the next worker pays it, once', async () => {
@@ -88,12 +70,12 @@ describe('kill -9 of the worker between "payment approved" and "paid"', () => {
     const beforeCommit = proxy.trap({ when: new RegExp(`"voucherNo"[\\s\\S]*PV-${escape(paymentId)}`), then: /COMMIT/, hold: 'request' });
     expect((await h.approveTask('finance', financeTask)).statusCode).toBe(200);
     await beforeCommit;
-    await worker!.kill9();
+    await k.kill();
     await expect.poll(async () => (await s.prisma.payment.findUniqueOrThrow({ where: { id: paymentId } })).status, { timeout: 10_000 }).toBe('APPROVED');
     expect((await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).disbursedFen).toBe(0n);
-    worker = await startWorker();
+    await k.restart();
     await expectPaidOnce(projectId, paymentId);
-    expect(Math.max(...(await activityAttempts(workflowId, 'payPayment')))).toBe(2);
+    expect(Math.max(...(await activityAttempts(s, workflowId, 'payPayment')))).toBe(2);
   });
 });
 
@@ -110,9 +92,9 @@ describe('kill -9 of the worker during asset registration', () => {
     const beforeCommit = proxy.trap({ when: new RegExp(`INSERT INTO "[^"]+"\\."Asset"[\\s\\S]*${escape(projectId)}`), then: /COMMIT/, hold: 'request' });
     const answer = h.act(projectId, 'agri', { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });
     await beforeCommit;
-    await worker!.kill9();
+    await k.kill();
     expect(await s.prisma.asset.count({ where: { projectId } })).toBe(0);
-    worker = await startWorker();
+    await k.restart();
     const res = await answer;
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ type: 'REGISTER_ASSET', recordId: `${projectId}:asset:1` });

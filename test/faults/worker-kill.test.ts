@@ -13,44 +13,24 @@
  * project that saw no fault.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newRequestId, startTestStack, type TTestStack } from '../support/stack';
-import { agreement, call, decisionUrl, propose, recordOf, rowsOfRequest, sleep } from './support/faults';
-import { startTcpProxy, type TTcpProxy } from './support/tcp-proxy';
-import { startWorkerProcess, type TWorkerProcess } from './support/worker-process';
+import { newRequestId, type TTestStack } from '../support/stack';
+import { activityAttempts, agreement, call, decisionUrl, propose, recordOf, rowsOfRequest, sleep } from './support/faults';
+import { startKillStack } from './support/kill-stack';
+import type { TTcpProxy } from './support/tcp-proxy';
 
+let k: Awaited<ReturnType<typeof startKillStack>>;
 let s: TTestStack;
 let proxy: TTcpProxy;
-let worker: TWorkerProcess | undefined;
 let control: { projectId: string; taskId: string };
-
-const startWorker = () =>
-  startWorkerProcess({ TEMPORAL_ADDRESS: s.config.temporal.address!, TEMPORAL_TASK_QUEUE: s.taskQueue, DATABASE_URL: proxy.via(s.database.url) });
-
-/** Attempts of each started activity of a type in a workflow's history (a retried one shows > 1). */
-async function activityAttempts(workflowId: string, activityType: string): Promise<number[]> {
-  const { events } = await s.client.workflow.getHandle(workflowId).fetchHistory();
-  const scheduled = new Map<string, string>();
-  const attempts: number[] = [];
-  for (const e of events ?? []) {
-    if (e.activityTaskScheduledEventAttributes) scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
-    const started = e.activityTaskStartedEventAttributes;
-    if (started && scheduled.get(String(started.scheduledEventId)) === activityType) attempts.push(started.attempt ?? 1);
-  }
-  return attempts;
-}
 
 const approve = (taskId: string, requestId: string) => call(s, 'township', 'POST', decisionUrl(taskId), { action: 'approve', comment: '同意', requestId });
 
 beforeAll(async () => {
-  s = await startTestStack({ worker: false, database: { public: true } });
-  const target = new URL(s.database.url);
-  proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-  worker = await startWorker();
+  k = await startKillStack();
+  ({ s, proxy } = k);
 });
 afterAll(async () => {
-  await worker?.kill9();
-  await s?.close();
-  await proxy?.close();
+  await k?.close();
 });
 
 describe('kill -9 of the worker during approvals', () => {
@@ -61,7 +41,7 @@ describe('kill -9 of the worker during approvals', () => {
     await agreement(s, s.prisma, control.projectId, 'COUNTY_JOINT_REVIEW');
 
     const project = await propose(s, '无人值守项目');
-    await worker!.kill9();
+    await k.kill();
     const requestId = newRequestId();
     const first = approve(project.taskId, requestId);
     await sleep(3_000);
@@ -69,7 +49,7 @@ describe('kill -9 of the worker during approvals', () => {
     const outstanding = await Promise.race([first.then(() => 'answered'), retry.then(() => 'answered'), sleep(2_000).then(() => 'outstanding')]);
     expect(outstanding).toBe('outstanding');
     const restartedAt = Date.now();
-    worker = await startWorker();
+    await k.restart();
     const [a, b] = await Promise.all([first, retry]);
     console.log(`[faults] worker down: approval and its retry outstanding, both answered ${Date.now() - restartedAt} ms after a new worker started`);
     expect([a.statusCode, b.statusCode], a.body + b.body).toEqual([200, 200]);
@@ -92,7 +72,7 @@ describe('kill -9 of the worker during approvals', () => {
     const beforeCommit = proxy.trap({ when: decisionOf(open.requestId), then: /COMMIT/, hold: 'request' });
     const openAnswer = approve(open.project.taskId, open.requestId);
     await beforeCommit;
-    await worker!.kill9();
+    await k.kill();
     const killedAt = Date.now();
 
     // The kill landed where it was meant to: one Decision durable, the other rolled back.
@@ -103,7 +83,7 @@ describe('kill -9 of the worker during approvals', () => {
     expect(replay.statusCode, replay.body).toBe(200);
     const openRetry = approve(open.project.taskId, open.requestId);
 
-    worker = await startWorker();
+    await k.restart();
     const answers = await Promise.all([committedAnswer, openAnswer, openRetry]);
     const recoveredMs = Date.now() - killedAt;
     expect(answers.map((a) => a.statusCode), answers.map((a) => a.body).join('\n')).toEqual([200, 200, 200]);
@@ -118,8 +98,8 @@ describe('kill -9 of the worker during approvals', () => {
     // Both activities were retried by the new worker (attempt 2 of the approval's recordStepChange).
     const stepOf = async (taskId: string) => (await s.prisma.task.findUniqueOrThrow({ where: { id: taskId } })).workflowId;
     const attempts = [
-      await activityAttempts(await stepOf(committed.project.taskId), 'recordStepChange'),
-      await activityAttempts(await stepOf(open.project.taskId), 'recordStepChange'),
+      await activityAttempts(s, await stepOf(committed.project.taskId), 'recordStepChange'),
+      await activityAttempts(s, await stepOf(open.project.taskId), 'recordStepChange'),
     ];
     expect(attempts.map((a) => Math.max(...a))).toEqual([2, 2]);
     console.log(`[faults] worker kill -9 mid-activity: both approvals answered ${recoveredMs} ms after the kill (the activity's 30 s start-to-close timeout, then attempt 2 on the new worker); recordStepChange attempts per step ${JSON.stringify(attempts)}`);

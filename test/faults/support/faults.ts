@@ -75,3 +75,16 @@ export async function recordOf(prisma: TPrisma, projectId: string) {
     publicities: sorted(publicities.map((p) => [norm(p.id), p.kind, p.outcome].join(' '))),
   };
 }
+
+/** Attempts of each started activity of a type in a workflow's history (a retried one shows > 1). */
+export async function activityAttempts(s: Pick<TTestStack, 'client'>, workflowId: string, activityType: string): Promise<number[]> {
+  const { events } = await s.client.workflow.getHandle(workflowId).fetchHistory();
+  const scheduled = new Map<string, string>();
+  const attempts: number[] = [];
+  for (const e of events ?? []) {
+    if (e.activityTaskScheduledEventAttributes) scheduled.set(String(e.eventId), e.activityTaskScheduledEventAttributes.activityType?.name ?? '');
+    const started = e.activityTaskStartedEventAttributes;
+    if (started && scheduled.get(String(started.scheduledEventId)) === activityType) attempts.push(started.attempt ?? 1);
+  }
+  return attempts;
+}
