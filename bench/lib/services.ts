@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
@@ -17,6 +16,7 @@ import { loadConfig } from '../../src/config';
 import { createPrisma, type TPrisma } from '../../src/db/prisma';
 import { migrateDeploy } from '../../src/db/migrate';
 import { startTemporalDevServer, PROJECT_ROOT, type TDevServer } from '../../src/infra/temporal-dev-server';
+import { freePort, stopChild } from '../../src/infra/processes';
 import { buildApp } from '../../src/http/app';
 import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
 import { seedDemoCounty, DEMO_USERS } from '../../src/seed/demo-county';
@@ -25,17 +25,6 @@ import type { TBenchSettings } from './settings';
 
 export const BENCH_PASSWORD = 'bench-password-2026';
 export const BASELINE_WORKFLOWS_PATH = path.join(PROJECT_ROOT, 'bench/baseline-workflows.ts');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export interface TDatabase {
   url: string;
@@ -72,14 +61,7 @@ async function startPgliteChild(): Promise<TDatabase> {
     url,
     kind: 'pglite',
     display: `embedded PGlite (child process) ${hidePassword(url)}`,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const done = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await done;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child),
   };
 }
 

@@ -10,6 +10,7 @@ import type { TApprovalActCommand } from '../../workflows/shared';
 import type { TActor } from '../../src/domain/actor';
 import { issueToken } from '../../src/auth/tokens';
 import { bareApproval, bareApproveUpdate } from '../baseline-workflows';
+import { sampleProposal } from '../../test/support/proposal';
 import { decisionsFor, type TBenchSettings } from '../lib/settings';
 import type { TStack } from '../lib/services';
 import { drive, pool, ratio, summarize, type TLatency } from '../lib/stats';
@@ -39,23 +40,8 @@ export interface TApprovalResult {
 
 const TARGET_P50_RATIO = 1.5;
 
-export function sampleProposal(i: number) {
-  return {
-    requestId: `bench-${crypto.randomUUID()}`,
-    name: `基准项目 ${i} 高山茶园提质扩面`,
-    industry: '茶叶',
-    orgUnitId: 'v-taoyuan',
-    budgetFen: 50_000_000,
-    fundingSources: [
-      { source: 'CENTRAL_LINKAGE', amountFen: 40_000_000 },
-      { source: 'OWN_CAPITAL', amountFen: 10_000_000 },
-    ],
-    implementer: { name: '桃源茶叶合作社' },
-    householdLinkage: { households: 86, mechanism: '务工工资 + 入股分红' },
-    performanceTargets: [{ indicator: '新增茶园面积', target: '300亩' }],
-    meetingRecord: '2026-11-20 村民代表大会，到会45人，同意42人',
-  };
-}
+/** The demo proposal (test/support) with a numbered name and a fresh requestId, as POST /api/projects takes it. */
+const benchProposal = (i: number) => ({ requestId: `bench-${crypto.randomUUID()}`, ...sampleProposal({ name: `基准项目 ${i} 高山茶园提质扩面` }) });
 
 async function http(stack: TStack, method: 'GET' | 'POST', url: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
   const res = await fetch(`${stack.baseUrl}${url}`, {
@@ -117,7 +103,7 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
     settings.setupConcurrency,
     async (i) => {
       // A failed start is retried with the same requestId, which the API makes idempotent.
-      const body = sampleProposal(i);
+      const body = benchProposal(i);
       let last = '';
       for (let attempt = 1; attempt <= 4; attempt++) {
         const res = await http(stack, 'POST', '/api/projects', stack.tokens.village, body);
