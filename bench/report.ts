@@ -4,6 +4,8 @@ import path from 'node:path';
 import type { TApprovalResult } from './scenarios/approval';
 import type { TInboxResult } from './scenarios/inbox';
 import type { THistoryResult } from './scenarios/history';
+import type { TLifecycleResult } from './scenarios/lifecycle';
+import type { TOpenResult } from './scenarios/open-workflows';
 import { CONTINUE_AS_NEW_SUGGESTED_AT } from './scenarios/history';
 import type { TMachine, TVersions } from './lib/machine';
 import type { TBenchSettings } from './lib/settings';
@@ -21,16 +23,25 @@ export interface TBenchReport {
   machine: TMachine;
   versions: TVersions;
   settings: TBenchSettings & { database: string; temporal: string; worker: string; api: string };
-  approval: TApprovalResult | { error: string };
-  inbox: TInboxResult | { error: string };
-  history: THistoryResult | { error: string };
+  /** 1, 5 and 15-minute load averages when the run ended (the start is in `machine`). */
+  loadAverageAtEnd: number[];
+  approval: TOutcome<TApprovalResult>;
+  inbox: TOutcome<TInboxResult>;
+  history: TOutcome<THistoryResult>;
+  lifecycle: TOutcome<TLifecycleResult>;
+  open: TOutcome<TOpenResult>;
   notRun: TNotRun[];
 }
 
 const ms = (x: number) => (Number.isFinite(x) ? `${x.toFixed(x < 10 ? 2 : 1)} ms` : '—');
 const x = (r: number) => (Number.isFinite(r) ? `${r.toFixed(2)}×` : '—');
 const ok = (b: boolean) => (b ? 'met' : '**missed**');
-const isError = (r: object): r is { error: string } => 'error' in r;
+/** A scenario's result, its error, or why it was not selected. */
+export type TOutcome<T> = T | { error: string } | { skipped: string };
+const isError = (r: object): r is { error: string } | { skipped: string } => 'error' in r || 'skipped' in r;
+const why = (r: { error: string } | { skipped: string }) => ('error' in r ? r.error : r.skipped);
+const failedOr = (r: { error: string } | { skipped: string }) => ('error' in r ? 'failed' : 'not run');
+const mib = (x: number | null) => (x === null ? '—' : `${x.toLocaleString('en')} MiB`);
 
 export function machineLine(r: Pick<TBenchReport, 'machine' | 'versions'>): string {
   const m = r.machine;
@@ -46,7 +57,7 @@ export function machineLine(r: Pick<TBenchReport, 'machine' | 'versions'>): stri
 export function summaryTable(r: TBenchReport): string {
   const rows: string[][] = [];
   const a = r.approval;
-  if (isError(a)) rows.push(['1 approval round trip', 'failed', a.error, '', '', '', '']);
+  if (isError(a)) rows.push(['1 approval round trip', failedOr(a), why(a), '', '', '', '']);
   else
     for (const l of a.levels) {
       const label = `1 approval round trip, ${l.concurrency} approver${l.concurrency > 1 ? 's' : ''} (${l.decisions} decisions)`;
@@ -55,7 +66,7 @@ export function summaryTable(r: TBenchReport): string {
       rows.push([label, 'decisions/s (ours ÷ baseline)', `${l.ours.perSecond}`, `${l.baseline.perSecond}`, x(l.throughputRatio), '—', l.ours.errors + l.baseline.errors ? `reported, errors ${l.ours.errors}/${l.baseline.errors}` : 'reported']);
     }
   const i = r.inbox;
-  if (isError(i)) rows.push(['3 inbox at scale', 'failed', i.error, '', '', '', '']);
+  if (isError(i)) rows.push(['3 inbox at scale', failedOr(i), why(i), '', '', '', '']);
   else {
     const label = `3 inbox, ${i.data.openTasks.toLocaleString('en')} open tasks (reviewer sees ${i.data.reviewerVisible.toLocaleString('en')}), ${i.runs} runs`;
     rows.push([label, 'GET /api/tasks (route, app.inject) p50 / p99', `${ms(i.route.p50)} / ${ms(i.route.p99)}`, `${ms(i.baseline.p50)} / ${ms(i.baseline.p99)}`, `${x(i.routeP50Ratio)} / ${x(i.routeP99Ratio)}`, 'p99 < 50 ms', ok(i.routeP99WithinTarget)]);
@@ -64,7 +75,7 @@ export function summaryTable(r: TBenchReport): string {
     rows.push([label, 'EXPLAIN (ANALYZE)', i.indexVerdict, '', '', 'Task index used', ok(used)]);
   }
   const h = r.history;
-  if (isError(h)) rows.push(['5 history per project', 'failed', h.error, '', '', '', '']);
+  if (isError(h)) rows.push(['5 history per project', failedOr(h), why(h), '', '', '', '']);
   else
     rows.push([
       `5 history per project, ${h.path} (${h.sampled} projects)`,
@@ -75,6 +86,24 @@ export function summaryTable(r: TBenchReport): string {
       `< ${CONTINUE_AS_NEW_SUGGESTED_AT.toLocaleString('en')} per run`,
       h.continueAsNewSuggested ? '**missed**' : 'met',
     ]);
+  const l = r.lifecycle;
+  if (isError(l)) rows.push(['2 lifecycle throughput', failedOr(l), why(l), '', '', '', '']);
+  else {
+    const label = `2 lifecycle, proposal → pool, ${l.ours.projects.toLocaleString('en')} projects per side, ${l.concurrency} at a time`;
+    rows.push([label, 'projects per minute (ours ÷ baseline)', `${l.ours.projectsPerMinute}`, `${l.baseline.projectsPerMinute}`, x(l.throughputRatio), '—', l.ours.errors + l.baseline.errors ? `reported, errors ${l.ours.errors}/${l.baseline.errors}` : 'reported']);
+    rows.push([label, 'time per project p50 / p95', `${ms(l.ours.latency.p50)} / ${ms(l.ours.latency.p95)}`, `${ms(l.baseline.latency.p50)} / ${ms(l.baseline.latency.p95)}`, x(l.latencyP50Ratio), '—', 'reported']);
+    rows.push([label, `events / commands / actions per project (${l.ours.actions.sampled} sampled)`, `${l.ours.actions.events.mean} / ${l.ours.actions.commands.mean} / ${l.ours.actions.actions.mean}`, `${l.baseline.actions.events.mean} / ${l.baseline.actions.commands.mean} / ${l.baseline.actions.actions.mean}`, `${x(l.eventsRatio)} / — / ${x(l.actionsRatio)}`, '—', 'reported']);
+  }
+  const o = r.open;
+  if (isError(o)) rows.push(['4 open workflows', failedOr(o), why(o), '', '', '', '']);
+  else {
+    const label = `4 open workflows: ${o.openProjects.toLocaleString('en')} projects (${o.waitingOnTimer.toLocaleString('en')} on a timer, ${o.waitingOnTask.toLocaleString('en')} on a task)`;
+    rows.push([label, 'benchmark-process RSS before → with them open (peak)', `${mib(o.memory.before.rssMiB)} → ${mib(o.memory.afterSetup.rssMiB)} (${mib(o.memory.peakRssMiB)})`, '', '', '—', 'reported']);
+    rows.push([label, 'workflow cache: max / held', `${o.worker.maxCachedWorkflows.toLocaleString('en')} / ${o.worker.cachedAfterSetup.toLocaleString('en')}`, '', '', '—', 'reported']);
+    for (const lv of o.levels) {
+      rows.push([label, `approval p50, ${lv.concurrency} approver${lv.concurrency > 1 ? 's' : ''} (${lv.decisions} decisions)`, `${ms(lv.ours.p50)}${lv.vsScenario1P50 !== null ? ` (${x(lv.vsScenario1P50)} scenario 1's)` : ''}`, ms(lv.baseline.p50), x(lv.p50Ratio), '≤ 1.5×', ok(lv.p50WithinTarget)]);
+    }
+  }
   for (const n of r.notRun) rows.push([n.scenario, 'not run', n.reason, '', '', '', '']);
   const head = ['scenario', 'measure', 'ours', 'baseline', 'ratio', 'target', 'verdict'];
   return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`)].join('\n');
@@ -84,9 +113,10 @@ export function toMarkdown(r: TBenchReport): string {
   const s = r.settings;
   const out: string[] = [];
   out.push(`# Bangfu benchmark — ${r.startedAt}`, '');
-  out.push(`**Machine and versions:** ${machineLine(r)}`, '');
+  out.push(`**Machine and versions:** ${machineLine(r)}; load average at the end ${r.loadAverageAtEnd.join(' / ')} (1 / 5 / 15 min)`, '');
   out.push(
     `**Settings:** BENCH_SCALE=${s.scale}; approvers ${s.concurrency.join(', ')}; decisions per level max(${s.minDecisions}, approvers × ${s.roundsPerApprover}), ${s.warmup} warm-up decisions per side; ` +
+      `lifecycle ${s.lifecycleProjects.toLocaleString('en')} projects per side, ${s.lifecycleConcurrency} at a time; open workflows ${s.openWorkflows.toLocaleString('en')}, started ${s.openStartConcurrency} at a time, approvers ${s.openConcurrency.join(', ')} while open; scenarios ${s.scenarios.join(', ')}; ` +
       `inbox ${s.inboxTasks.toLocaleString('en')} tasks over ${s.inboxProjects} projects / ${s.inboxTownships} townships × ${s.villagesPerTownship} villages, ${s.inboxRuns} timed runs after ${s.inboxWarmup} warm-up, page size ${s.inboxPageSize}. ` +
       `Database: ${s.database}. Temporal: ${s.temporal}. Worker: ${s.worker}. API: ${s.api}. Run took ${r.durationSeconds} s.`,
     '',
@@ -128,6 +158,36 @@ export function toMarkdown(r: TBenchReport): string {
     out.push('## 5. History per project', '');
     out.push(`Path: ${h.path}; ${h.sampled} projects sampled, project workflow status ${h.project.status.join(', ')}. ` +
       `Events: project workflow mean ${h.project.mean} (max ${h.project.max}), township-review step mean ${h.step.mean} (max ${h.step.max}), together ${h.total.mean} (max ${h.total.max}); bare baseline workflow ${h.baseline.mean}. ${h.note}`, '');
+  }
+  const l = r.lifecycle;
+  if (!isError(l)) {
+    out.push('## 2. Lifecycle throughput', '');
+    out.push(`Path: ${l.path}. Ours: the real system over HTTP (POST /api/projects, four approvals on POST /api/tasks/:id/decision). Baseline: the same workflow code and shape (project workflow + three approval-step children) on a worker whose 32 activities are no-ops, driven with the same payloads on Temporal. Both wait for the next tasks through the project workflow's state query; ${l.concurrency} projects in flight per side, closed loop, baseline first.`, '');
+    out.push('| side | projects | in the pool | errors | wall | projects/min | per project p50 / p95 / p99 | events (project + steps) | commands | actions |', '|---|---|---|---|---|---|---|---|---|---|');
+    for (const [name, side] of [['ours', l.ours], ['baseline (no-op activities)', l.baseline]] as const) {
+      const e = side.actions.eventsByExecution;
+      out.push(`| ${name} | ${side.projects} | ${side.completed} | ${side.errors} | ${side.wallSeconds} s | ${side.projectsPerMinute} | ${ms(side.latency.p50)} / ${ms(side.latency.p95)} / ${ms(side.latency.p99)} | ${side.actions.events.mean} (${Object.values(e).join(' + ')}) | ${side.actions.commands.mean} | ${side.actions.actions.mean} |`);
+    }
+    out.push('', `Ratios (ours ÷ baseline): throughput ${x(l.throughputRatio)}, time per project p50 ${x(l.latencyP50Ratio)}, events ${x(l.eventsRatio)}, actions ${x(l.actionsRatio)}. Commands: events produced by workflow commands (activities, timers, child starts, signals sent, upserts, markers, completion). Actions: after Temporal Cloud's metering (the project workflow's start, child starts, activity attempts, timers, signals received, updates accepted, search-attribute upserts, markers; queries not counted).`);
+    const errs = [...l.ours.errorSamples, ...l.baseline.errorSamples];
+    if (errs.length) out.push('', `Errors (first ${errs.length}): ${errs.map((e) => `\`${e.slice(0, 200)}\``).join('; ')}`);
+    out.push('');
+  }
+  const o = r.open;
+  if (!isError(o)) {
+    out.push('## 4. Open workflows', '');
+    out.push(`${o.openProjects.toLocaleString('en')} project workflows opened with update-with-start on the project worker in ${o.setup.seconds} s (${o.setup.startsPerSecond}/s, ${o.setup.concurrency} at a time, ${o.setup.retries} retries, ${o.setup.failed} failed): ${o.waitingOnTimer.toLocaleString('en')} in the village publicity on its 10-day timer, ${o.waitingOnTask.toLocaleString('en')} in the township review on a task (their approval steps open too: ${o.openExecutions.toLocaleString('en')} open executions; the server counted ${o.serverRunningCount?.toLocaleString('en') ?? '?'} running on the task queue, scenario 1–2 leftovers included).`, '');
+    out.push(`Worker settings (SDK defaults, as \`createWorker\` leaves them): maxCachedWorkflows ${o.worker.maxCachedWorkflows.toLocaleString('en')} (from the Node heap limit of ${o.worker.nodeHeapLimitMiB.toLocaleString('en')} MiB), maxConcurrentWorkflowTaskExecutions ${o.worker.maxConcurrentWorkflowTaskExecutions ?? 'slot supplier'}, maxConcurrentActivityTaskExecutions ${o.worker.maxConcurrentActivityTaskExecutions ?? 'slot supplier'}, reuseV8Context ${o.worker.reuseV8Context}, workflowThreadPoolSize ${o.worker.workflowThreadPoolSize}, stickyQueueScheduleToStartTimeout ${o.worker.stickyQueueScheduleToStartTimeoutMs} ms. Cached workflows after opening: ${o.worker.cachedAfterSetup.toLocaleString('en')}; after the decisions: ${o.worker.cachedAfterDecisions.toLocaleString('en')}.`, '');
+    out.push('| memory of the benchmark process (project worker + API + driver) | RSS | V8 heap used | external |', '|---|---|---|---|');
+    for (const [name, m] of [['before opening', o.memory.before], ['with them open', o.memory.afterSetup], ['after the decisions', o.memory.afterDecisions]] as const) out.push(`| ${name} | ${mib(m.rssMiB)} | ${mib(m.heapUsedMiB)} | ${mib(m.externalMiB)} |`);
+    out.push('', `Peak RSS while opening: ${mib(o.memory.peakRssMiB)}. Temporal dev server (in memory) RSS: ${mib(o.memory.temporalServerRssMiB.before)} before, ${mib(o.memory.temporalServerRssMiB.afterSetup)} with them open.`, '');
+    out.push('Approvals while they are open (township approvals over HTTP on tasks spread over the start order, so mostly on workflows the cache had evicted; the bare baseline at the same moment):', '');
+    out.push('| approvers | decisions | ours p50 / p95 / p99 | baseline p50 / p95 / p99 | p50 ratio (target ≤ 1.5×) | ours p50 ÷ scenario 1\'s | errors |', '|---|---|---|---|---|---|---|');
+    for (const lv of o.levels) {
+      out.push(`| ${lv.concurrency} | ${lv.decisions} | ${ms(lv.ours.p50)} / ${ms(lv.ours.p95)} / ${ms(lv.ours.p99)} | ${ms(lv.baseline.p50)} / ${ms(lv.baseline.p95)} / ${ms(lv.baseline.p99)} | ${x(lv.p50Ratio)} ${ok(lv.p50WithinTarget)} | ${lv.vsScenario1P50 !== null ? x(lv.vsScenario1P50) : '—'} | ${lv.ours.errors}/${lv.baseline.errors} |`);
+    }
+    if (o.errorSamples.length) out.push('', `Errors (first ${o.errorSamples.length}): ${o.errorSamples.map((e) => `\`${e.slice(0, 200)}\``).join('; ')}`);
+    out.push('');
   }
   if (r.notRun.length) {
     out.push('## Not run', '');

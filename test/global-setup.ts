@@ -4,22 +4,12 @@
  * if given, else embedded PGlite on a free loopback port. Migrations are applied once with the
  * real `prisma migrate deploy`; each test file then gets its own schema (test/support/db.ts).
  */
-import net from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
 import { startTemporalDevServer } from '../src/infra/temporal-dev-server';
 import { migrateDeploy } from '../src/db/migrate';
+import { freePort } from '../src/infra/processes';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 declare module 'vitest' {
   export interface ProvidedContext {

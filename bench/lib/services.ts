@@ -7,7 +7,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
@@ -17,25 +16,16 @@ import { loadConfig } from '../../src/config';
 import { createPrisma, type TPrisma } from '../../src/db/prisma';
 import { migrateDeploy } from '../../src/db/migrate';
 import { startTemporalDevServer, PROJECT_ROOT, type TDevServer } from '../../src/infra/temporal-dev-server';
+import { freePort, stopChild } from '../../src/infra/processes';
 import { buildApp } from '../../src/http/app';
 import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
+import { createActivities } from '../../activities';
 import { seedDemoCounty, DEMO_USERS } from '../../src/seed/demo-county';
 import { issueToken } from '../../src/auth/tokens';
 import type { TBenchSettings } from './settings';
 
 export const BENCH_PASSWORD = 'bench-password-2026';
 export const BASELINE_WORKFLOWS_PATH = path.join(PROJECT_ROOT, 'bench/baseline-workflows.ts');
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export interface TDatabase {
   url: string;
@@ -72,14 +62,7 @@ async function startPgliteChild(): Promise<TDatabase> {
     url,
     kind: 'pglite',
     display: `embedded PGlite (child process) ${hidePassword(url)}`,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const done = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await done;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child),
   };
 }
 
@@ -112,6 +95,15 @@ async function freshDatabaseOn(serverUrl: string): Promise<TDatabase> {
   };
 }
 
+/**
+ * Every activity of the project's workflows as a no-op answering `{}` at once (the to-pool path
+ * uses no activity result), so the same workflow code runs with no database behind it.
+ */
+export function noopActivities(): Record<string, () => Promise<object>> {
+  const names = Object.keys(createActivities({ prisma: null as unknown as TPrisma }));
+  return Object.fromEntries(names.map((name) => [name, async () => ({})]));
+}
+
 export interface TStack {
   temporal: TDevServer;
   db: TDatabase;
@@ -123,6 +115,12 @@ export interface TStack {
   baseUrl: string;
   taskQueue: string;
   baselineTaskQueue: string;
+  /** The project's workflows with every activity a no-op (the baseline of the lifecycle throughput). */
+  noopTaskQueue: string;
+  /** The project worker (for its status and options). */
+  worker: Worker;
+  /** The publicity periods of the API's county (0 days: the benchmark measures decisions, not timers). */
+  publicity: { villageDays: number; townshipDays: number; acceptanceDays: number };
   tokens: Record<string, string>;
   userIds: Record<string, string>;
   close(): Promise<void>;
@@ -155,6 +153,7 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
 
     const taskQueue = `bench-${crypto.randomBytes(3).toString('hex')}`;
     const baselineTaskQueue = `${taskQueue}-baseline`;
+    const noopTaskQueue = `${taskQueue}-noop`;
     const config = loadConfig({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
 
     const appPrisma = createPrisma({ url: db.url });
@@ -179,28 +178,30 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
     stops.push(() => nativeConnection.close());
     const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, prisma: workerPrisma, workflowBundle: bundle });
     const baselineWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: baselineTaskQueue, workflowBundle: baselineBundle });
-    for (const w of [worker, baselineWorker]) {
+    const noopWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: noopTaskQueue, workflowBundle: bundle, activities: noopActivities() });
+    for (const w of [worker, baselineWorker, noopWorker]) {
       const running = w.run();
       stops.push(async () => {
         w.shutdown();
         await running;
       });
     }
-    log(`Workers polling "${taskQueue}" (project) and "${baselineTaskQueue}" (baseline)`);
+    log(`Workers polling "${taskQueue}" (project), "${baselineTaskQueue}" (bare baseline) and "${noopTaskQueue}" (project workflows, no-op activities)`);
 
     const connection = await Connection.connect({ address: temporal.address });
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
 
     // Publicity periods skipped: the benchmark measures decisions, not 10-day timers.
-    const app = await buildApp({ config, prisma: appPrisma, temporal: client, countySettings: { publicity: { villageDays: 0, townshipDays: 0 } } });
+    const publicity = { villageDays: 0, townshipDays: 0, acceptanceDays: 0 };
+    const app = await buildApp({ config, prisma: appPrisma, temporal: client, countySettings: { publicity } });
     stops.push(() => app.close());
     const port = await freePort();
     await app.listen({ host: '127.0.0.1', port });
     const baseUrl = `http://127.0.0.1:${port}`;
     log(`API listening at ${baseUrl}`);
 
-    return { temporal, db, client, appPrisma, workerPrisma, app, baseUrl, taskQueue, baselineTaskQueue, tokens, userIds, close: closeAll };
+    return { temporal, db, client, appPrisma, workerPrisma, app, baseUrl, taskQueue, baselineTaskQueue, noopTaskQueue, worker, publicity, tokens, userIds, close: closeAll };
   } catch (err) {
     await closeAll();
     throw err;

@@ -20,8 +20,18 @@ export interface TBenchSettings {
   inboxRuns: number;
   inboxWarmup: number;
   inboxPageSize: number;
-  /** Projects sampled for history length. */
+  /** Projects sampled for history length (and for actions per project in scenario 2). */
   historySample: number;
+  /** Scenario 2: projects driven from proposal to the pool per side, and how many at once. */
+  lifecycleProjects: number;
+  lifecycleConcurrency: number;
+  /** Scenario 4: open project workflows (half waiting on the publicity timer, half on the township task), started how many at once. */
+  openWorkflows: number;
+  openStartConcurrency: number;
+  /** Scenario 4: approvers per level of the approval round trip measured while they are open. */
+  openConcurrency: number[];
+  /** Which scenarios run (BENCH_SCENARIOS=1,2,3,4,5; default all). */
+  scenarios: number[];
   databaseUrl: string | undefined;
   temporalCli: string | undefined;
 }
@@ -40,15 +50,19 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 1): n
   return n;
 }
 
+function intList(env: NodeJS.ProcessEnv, name: string, fallback: string): number[] {
+  return (env[name] || fallback).split(',').map((s) => {
+    const n = Number(s.trim());
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a comma list of positive integers, got "${env[name]}"`);
+    return n;
+  });
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): TBenchSettings {
   const scale = (env.BENCH_SCALE || 'small') as TScale;
   if (!(scale in PRESETS)) throw new Error(`BENCH_SCALE must be one of ${Object.keys(PRESETS).join(', ')}, got "${scale}"`);
   const p = PRESETS[scale];
-  const concurrency = (env.BENCH_CONCURRENCY || '1,8,32').split(',').map((s) => {
-    const n = Number(s.trim());
-    if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_CONCURRENCY must be a comma list of positive integers, got "${env.BENCH_CONCURRENCY}"`);
-    return n;
-  });
+  const concurrency = intList(env, 'BENCH_CONCURRENCY', '1,8,32');
   return {
     scale,
     concurrency,
@@ -64,6 +78,13 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TBenchSettin
     inboxWarmup: int(env, 'BENCH_INBOX_WARMUP', 20, 0),
     inboxPageSize: 50,
     historySample: int(env, 'BENCH_HISTORY_SAMPLE', 10),
+    // The issue's sizes by default (the reference run); smaller for a quick run.
+    lifecycleProjects: int(env, 'BENCH_LIFECYCLE_PROJECTS', 1000),
+    lifecycleConcurrency: int(env, 'BENCH_LIFECYCLE_CONCURRENCY', 8),
+    openWorkflows: int(env, 'BENCH_OPEN_WORKFLOWS', 10_000, 2),
+    openStartConcurrency: int(env, 'BENCH_OPEN_START_CONCURRENCY', 16),
+    openConcurrency: intList(env, 'BENCH_OPEN_CONCURRENCY', '1,8'),
+    scenarios: intList(env, 'BENCH_SCENARIOS', '1,2,3,4,5'),
     databaseUrl: env.BENCH_DATABASE_URL || undefined,
     temporalCli: env.TEMPORAL_CLI_PATH || undefined,
   };

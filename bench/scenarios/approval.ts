@@ -8,8 +8,8 @@
 import crypto from 'node:crypto';
 import type { TApprovalActCommand } from '../../workflows/shared';
 import type { TActor } from '../../src/domain/actor';
-import { issueToken } from '../../src/auth/tokens';
 import { bareApproval, bareApproveUpdate } from '../baseline-workflows';
+import { approveOverHttp, benchRequestId, createProjectOverHttp, http, townshipApprovers } from '../lib/api';
 import { decisionsFor, type TBenchSettings } from '../lib/settings';
 import type { TStack } from '../lib/services';
 import { drive, pool, ratio, summarize, type TLatency } from '../lib/stats';
@@ -37,41 +37,7 @@ export interface TApprovalResult {
   baselineWorkflowIds: string[];
 }
 
-const TARGET_P50_RATIO = 1.5;
-
-export function sampleProposal(i: number) {
-  return {
-    requestId: `bench-${crypto.randomUUID()}`,
-    name: `基准项目 ${i} 高山茶园提质扩面`,
-    industry: '茶叶',
-    orgUnitId: 'v-taoyuan',
-    budgetFen: 50_000_000,
-    fundingSources: [
-      { source: 'CENTRAL_LINKAGE', amountFen: 40_000_000 },
-      { source: 'OWN_CAPITAL', amountFen: 10_000_000 },
-    ],
-    implementer: { name: '桃源茶叶合作社' },
-    householdLinkage: { households: 86, mechanism: '务工工资 + 入股分红' },
-    performanceTargets: [{ indicator: '新增茶园面积', target: '300亩' }],
-    meetingRecord: '2026-11-20 村民代表大会，到会45人，同意42人',
-  };
-}
-
-async function http(stack: TStack, method: 'GET' | 'POST', url: string, token: string, body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${stack.baseUrl}${url}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: any = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  return { status: res.status, json };
-}
+export const TARGET_P50_RATIO = 1.5;
 
 /** Every pending township-review task the reviewer sees, through GET /api/tasks. */
 async function pendingTaskIds(stack: TStack, token: string): Promise<string[]> {
@@ -84,6 +50,62 @@ async function pendingTaskIds(stack: TStack, token: string): Promise<string[]> {
   }
 }
 
+/** One level: the baseline's decisions, then ours, at the same concurrency on the same warm services. */
+export async function timedLevel(
+  c: number,
+  ourItems: string[],
+  ours: (item: string, approver: number) => Promise<void>,
+  bareItems: string[],
+  baseline: (item: string, approver: number) => Promise<void>,
+  errorSamples: string[],
+  log: (line: string) => void,
+): Promise<TApprovalLevel> {
+  const b = await drive(bareItems, c, baseline);
+  const o = await drive(ourItems, c, ours);
+  errorSamples.push(...o.errors.slice(0, 3), ...b.errors.slice(0, 3));
+  const oS = { ...summarize(o.latencies), perSecond: round1((o.latencies.length / o.wallMs) * 1000), errors: o.errors.length };
+  const bS = { ...summarize(b.latencies), perSecond: round1((b.latencies.length / b.wallMs) * 1000), errors: b.errors.length };
+  const level: TApprovalLevel = {
+    concurrency: c,
+    decisions: ourItems.length,
+    ours: oS,
+    baseline: bS,
+    p50Ratio: ratio(oS.p50, bS.p50),
+    p95Ratio: ratio(oS.p95, bS.p95),
+    p99Ratio: ratio(oS.p99, bS.p99),
+    throughputRatio: ratio(oS.perSecond, bS.perSecond),
+    p50WithinTarget: ratio(oS.p50, bS.p50) <= TARGET_P50_RATIO,
+  };
+  log(`  c=${c}: ours p50 ${oS.p50} ms, ${oS.perSecond}/s · baseline p50 ${bS.p50} ms, ${bS.perSecond}/s · p50 ratio ${level.p50Ratio}× · throughput ratio ${level.throughputRatio}${o.errors.length + b.errors.length ? ` · errors ${o.errors.length}/${b.errors.length}` : ''}`);
+  return level;
+}
+
+/** Baseline workflows, started and past their first workflow task before anything is timed. */
+export async function startBareWorkflows(stack: TStack, n: number, concurrency: number): Promise<string[]> {
+  const bareIds = Array.from({ length: n }, (_, i) => `bench-bare-${i}-${crypto.randomBytes(3).toString('hex')}`);
+  await pool(bareIds, concurrency, (workflowId) => stack.client.workflow.start(bareApproval, { workflowId, taskQueue: stack.baselineTaskQueue, args: [] }));
+  await pool(bareIds, concurrency, async (workflowId) => {
+    for (let i = 0; i < 200; i++) {
+      const d = await stack.client.workflow.getHandle(workflowId).describe();
+      if ((d.historyLength ?? 0) >= 4) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+  return bareIds;
+}
+
+/** The baseline decision: the same Update payload on a bare workflow, by approver number. */
+export const bareDecision = (stack: TStack, actors: TActor[]) => (workflowId: string, approver: number) => {
+  const requestId = benchRequestId('bench-d');
+  const cmd: TApprovalActCommand = { requestId, taskId: `${workflowId}:t1`, actor: actors[approver]!, action: { type: 'APPROVE', comment: '材料齐全' }, comment: '材料齐全' };
+  return stack.client.workflow
+    .getHandle(workflowId)
+    .executeUpdate(bareApproveUpdate, { args: [cmd], updateId: requestId })
+    .then((r) => {
+      if (r.phaseAfter !== 'approved') throw new Error(`baseline answered ${JSON.stringify(r)}`);
+    });
+};
+
 export async function runApproval(stack: TStack, settings: TBenchSettings, log: (line: string) => void): Promise<TApprovalResult> {
   const levels = settings.concurrency;
   const perLevel = levels.map((c) => decisionsFor(settings, c));
@@ -91,22 +113,9 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
   const approvers = Math.max(...levels);
 
   // Approvers: distinct township reviewers of 河西镇, one bearer token each.
-  const township = await stack.appPrisma.orgUnit.findUniqueOrThrow({ where: { id: 't-hexi' } });
-  const approverTokens: string[] = [];
-  const approverActors: TActor[] = [];
-  for (let i = 0; i < approvers; i++) {
-    const user = await stack.appPrisma.user.create({
-      data: {
-        username: `bench-reviewer-${i + 1}`,
-        displayName: `基准审核员 ${i + 1}`,
-        passwordHash: 'bench-no-login',
-        homeOrgUnitId: township.id,
-        roles: { create: [{ role: 'TOWNSHIP_REVIEWER', orgUnitId: township.id }] },
-      },
-    });
-    approverTokens.push(await issueToken(stack.appPrisma, user.id, 'bench'));
-    approverActors.push({ userId: user.id, displayName: user.displayName, roles: [{ role: 'TOWNSHIP_REVIEWER', orgUnitId: township.id, orgPath: township.path }] });
-  }
+  const approverList = await townshipApprovers(stack, approvers);
+  const approverTokens = approverList.map((a) => a.token);
+  const approverActors: TActor[] = approverList.map((a) => a.actor);
 
   // Projects through the API (update-with-start), so every task is a real township review.
   log(`  creating ${total} projects via POST /api/projects (${settings.setupConcurrency} at a time)`);
@@ -115,56 +124,16 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
   const created = await pool(
     Array.from({ length: total }, (_, i) => i),
     settings.setupConcurrency,
-    async (i) => {
-      // A failed start is retried with the same requestId, which the API makes idempotent.
-      const body = sampleProposal(i);
-      let last = '';
-      for (let attempt = 1; attempt <= 4; attempt++) {
-        const res = await http(stack, 'POST', '/api/projects', stack.tokens.village, body);
-        if (res.status === 201 || res.status === 200) return res.json as { projectId: string; workflowId: string; taskId: string };
-        last = `POST /api/projects answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`;
-        setupRetries.push(last);
-        await new Promise((r) => setTimeout(r, 500 * attempt));
-      }
-      throw new Error(last);
-    },
+    (i) => createProjectOverHttp(stack, i, setupRetries),
   );
   const setupSeconds = (performance.now() - t0) / 1000;
   const taskIds = await pendingTaskIds(stack, stack.tokens.township);
   if (taskIds.length < total) throw new Error(`expected ${total} pending township tasks, the inbox shows ${taskIds.length}`);
   log(`  ${created.length} projects in ${setupSeconds.toFixed(1)} s (${setupRetries.length} retried); ${taskIds.length} pending tasks in the township inbox`);
 
-  // Baseline workflows, started and past their first workflow task before anything is timed.
-  const bareIds = Array.from({ length: total }, (_, i) => `bench-bare-${i}-${crypto.randomBytes(3).toString('hex')}`);
-  await pool(bareIds, settings.setupConcurrency, (workflowId) =>
-    stack.client.workflow.start(bareApproval, { workflowId, taskQueue: stack.baselineTaskQueue, args: [] }),
-  );
-  await pool(bareIds, settings.setupConcurrency, async (workflowId) => {
-    for (let i = 0; i < 200; i++) {
-      const d = await stack.client.workflow.getHandle(workflowId).describe();
-      if ((d.historyLength ?? 0) >= 4) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  });
-
-  const ours = (taskId: string, approver: number) =>
-    http(stack, 'POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, approverTokens[approver], {
-      action: 'approve',
-      comment: '材料齐全',
-      requestId: `bench-d-${crypto.randomUUID()}`,
-    }).then((res) => {
-      if (res.status !== 200 || res.json?.stageAfter !== 'TOWNSHIP_PUBLICITY') throw new Error(`decision answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
-    });
-  const baseline = (workflowId: string, approver: number) => {
-    const requestId = `bench-d-${crypto.randomUUID()}`;
-    const cmd: TApprovalActCommand = { requestId, taskId: `${workflowId}:t1`, actor: approverActors[approver], action: { type: 'APPROVE', comment: '材料齐全' }, comment: '材料齐全' };
-    return stack.client.workflow
-      .getHandle(workflowId)
-      .executeUpdate(bareApproveUpdate, { args: [cmd], updateId: requestId })
-      .then((r) => {
-        if (r.phaseAfter !== 'approved') throw new Error(`baseline answered ${JSON.stringify(r)}`);
-      });
-  };
+  const bareIds = await startBareWorkflows(stack, total, settings.setupConcurrency);
+  const ours = (taskId: string, approver: number) => approveOverHttp(stack, taskId, approverTokens[approver], 'TOWNSHIP_PUBLICITY');
+  const baseline = bareDecision(stack, approverActors);
 
   const ourQueue = [...taskIds.slice(0, total)];
   const bareQueue = [...bareIds];
@@ -180,25 +149,7 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
   for (let i = 0; i < levels.length; i++) {
     const c = levels[i];
     const n = perLevel[i];
-    // Baseline first, then ours, at the same level on the same warm services.
-    const b = await drive(take(bareQueue, n), c, baseline);
-    const o = await drive(take(ourQueue, n), c, ours);
-    errorSamples.push(...o.errors.slice(0, 3), ...b.errors.slice(0, 3));
-    const oS = { ...summarize(o.latencies), perSecond: round1((o.latencies.length / o.wallMs) * 1000), errors: o.errors.length };
-    const bS = { ...summarize(b.latencies), perSecond: round1((b.latencies.length / b.wallMs) * 1000), errors: b.errors.length };
-    const level: TApprovalLevel = {
-      concurrency: c,
-      decisions: n,
-      ours: oS,
-      baseline: bS,
-      p50Ratio: ratio(oS.p50, bS.p50),
-      p95Ratio: ratio(oS.p95, bS.p95),
-      p99Ratio: ratio(oS.p99, bS.p99),
-      throughputRatio: ratio(oS.perSecond, bS.perSecond),
-      p50WithinTarget: ratio(oS.p50, bS.p50) <= TARGET_P50_RATIO,
-    };
-    results.push(level);
-    log(`  c=${c}: ours p50 ${oS.p50} ms, ${oS.perSecond}/s · baseline p50 ${bS.p50} ms, ${bS.perSecond}/s · p50 ratio ${level.p50Ratio}× · throughput ratio ${level.throughputRatio}${o.errors.length + b.errors.length ? ` · errors ${o.errors.length}/${b.errors.length}` : ''}`);
+    results.push(await timedLevel(c, take(ourQueue, n), ours, take(bareQueue, n), baseline, errorSamples, log));
   }
 
   return {

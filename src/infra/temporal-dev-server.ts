@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { searchAttributeCliFlags } from '../temporal/search-attributes';
+import { stopChild } from './processes';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 const LOCAL_TOOLS = path.join(PROJECT_ROOT, '.tools/py/bin');
@@ -85,13 +86,6 @@ export async function startTemporalDevServer(opts: {
     address: `127.0.0.1:${opts.port}`,
     uiUrl: `http://localhost:${opts.uiPort}`,
     process: child,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const done = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await done;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child),
   };
 }

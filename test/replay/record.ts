@@ -9,8 +9,11 @@
  * test/replay/histories/<YYYY-MM-DD>-<commit>/ (RECORD_VINTAGE overrides the name), with
  * manifest.json. Existing vintages are left alone: they stand for workflows already running.
  *
- * Not recorded on purpose: the lifecycle's funding (allocateFunds) and anything after it, which is
- * being rewritten; the pool path stops with the project open in IN_POOL.
+ * The funded lifecycle (since vintage 2026-11-28-8962daa): funding, capital and progress reports,
+ * payments with their verification, risk-flag review and finance approval steps (a flag confirmed,
+ * a flag dismissed), acceptance failed once, rectified and passed, handover, the first evaluation
+ * and the continue-as-new that follows it; both runs of the project workflow are recorded (by
+ * runId). Vintages before it hold no funding: the path was still being rewritten then.
  */
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -98,8 +101,8 @@ const ACTIVITY_ENDS = new Set<number>([
  * The history once the workflow has nothing left to do for now: closed, or its last workflow task
  * completed with no activity in flight, and unchanged for a moment.
  */
-async function settledHistory(workflowId: string): Promise<History> {
-  const handle = s.client.workflow.getHandle(workflowId);
+async function settledHistory(workflowId: string, runId?: string): Promise<History> {
+  const handle = s.client.workflow.getHandle(workflowId, runId);
   let previous = -1;
   for (let i = 0; i < 120; i += 1) {
     const history = await handle.fetchHistory();
@@ -115,9 +118,9 @@ async function settledHistory(workflowId: string): Promise<History> {
   throw new Error(`${workflowId} did not settle`);
 }
 
-/** Fetches, checks and writes one execution's history under `name`. */
-async function save(name: string, scenario: string, workflowId: string, expectStatus: 'open' | 'WORKFLOW_EXECUTION_COMPLETED') {
-  const history = await settledHistory(workflowId);
+/** Fetches, checks and writes one execution's history under `name` (the latest run unless `runId`). */
+async function save(name: string, scenario: string, workflowId: string, expectStatus: 'open' | 'WORKFLOW_EXECUTION_COMPLETED' | 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW', runId?: string) {
+  const history = await settledHistory(workflowId, runId);
   const events = history.events ?? [];
   const lastType = events.at(-1)!.eventType!;
   const status = CLOSED.has(lastType) ? EventType[lastType]!.replace('EVENT_TYPE_', '') : 'open';
@@ -439,5 +442,171 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     await save('lifecycle-to-pool.step-county-joint-review', `${scenario}: the county joint review`, childId(p.projectId, 'county-joint-review', 1), 'WORKFLOW_EXECUTION_COMPLETED');
     await save('lifecycle-to-pool.step-county-approval', `${scenario}: the leading group`, childId(p.projectId, 'county-approval', 1), 'WORKFLOW_EXECUTION_COMPLETED');
     await save('lifecycle-to-pool', scenario, p.workflowId, 'open');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The funded lifecycle, over HTTP as in test/api/project-actions.test.ts (0-day publicity periods,
+// the acceptance publicity included), along the path of test/workflows/lifecycle-operation.test.ts.
+
+type TActResult = { recordId: string | null; stageAfter: string; details?: Record<string, unknown> };
+async function act(projectId: string, who: string, command: Record<string, unknown>): Promise<TActResult> {
+  const res = await s.app.inject({
+    method: 'POST',
+    url: `/api/projects/${projectId}/actions`,
+    payload: { requestId: newRequestId(), command },
+    headers: { authorization: `Bearer ${tokenOf(who)}` },
+  });
+  expect(res.statusCode, `${who} ${String(command.type)} on ${projectId}: ${res.body}`).toBe(201);
+  return res.json() as TActResult;
+}
+
+/** Polls `read` until it returns `expected` (the workflows move on after the answer). */
+async function until<T>(read: () => Promise<T>, expected: T, what: string): Promise<void> {
+  let last: T | undefined;
+  for (let i = 0; i < 200; i += 1) {
+    last = await read();
+    if (last === expected) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${what}: still ${String(last)}, expected ${String(expected)}`);
+}
+
+/** The pending task of a kind (and role) on a project, once it appears. */
+async function taskOfKind(projectId: string, kind: string, role?: string): Promise<string> {
+  let id: string | undefined;
+  await until(async () => {
+    id = (await s.prisma.task.findFirst({ where: { projectId, kind, status: 'PENDING', ...(role ? { candidateRole: role as never } : {}) }, orderBy: { id: 'asc' } }))?.id;
+    return id !== undefined;
+  }, true, `pending ${kind} ${role ?? ''} task on ${projectId}`);
+  return id!;
+}
+
+const paymentStatus = async (projectId: string, seq: number) => (await s.prisma.payment.findUnique({ where: { id: `${projectId}:pay:${seq}` } }))?.status;
+const sha = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
+const indicators = (level: number) => ({
+  output: { quantity: level, quality: level, timeliness: level, cost: level },
+  benefit: { economic: level, social: level, ecological: level, sustainability: level },
+  satisfactionPercent: Math.min(100, level + 5),
+  budgetExecutionPercent: level,
+});
+
+/** Proposed, approved through the county into the pool, funded with 40,000,000 fen for 2027. */
+async function fundedProject() {
+  const p = await propose();
+  await decide('township', p.taskId!, { action: 'approve', comment: '材料齐全' });
+  await approveThroughCounty(s, p.projectId);
+  await until(() => stageOf(p.projectId), 'IN_POOL', 'stage');
+  const res = await s.app.inject({
+    method: 'POST',
+    url: `/api/projects/${p.projectId}/funding`,
+    headers: { authorization: `Bearer ${s.tokens.finance}` },
+    payload: { requestId: newRequestId(), fiscalYear: 2027, amountFen: 40_000_000 },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  expect(res.json().stageAfter).toBe('IMPLEMENTATION');
+  return p;
+}
+
+/** A report by the implementer, verified by `verifier`. */
+async function verifiedReport(projectId: string, verifier: string, command: Record<string, unknown>) {
+  const report = await act(projectId, 'implementer', command);
+  await act(projectId, verifier, { type: 'VERIFY_REPORT', reportId: report.recordId });
+}
+
+describe('projectLifecycle: funded (implementation, payments, acceptance, handover, evaluation)', () => {
+  it('funding → START paid → a flagged payment confirmed → acceptance failed, rectified, passed → handover → first evaluation → continue-as-new → income in the new run', async () => {
+    const p = await fundedProject();
+    const id = p.projectId;
+    // Own capital 4,000,000 of 10,000,000: START (40% invested) is releasable.
+    await verifiedReport(id, 'finance', { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['银行进账单 2027-03-02.pdf'] });
+    const invoice = { number: 'ZJ-2027-000123', sha256: sha('zj-123') };
+    await act(id, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社', invoices: [invoice] });
+    await decide('agri', await taskOfKind(id, 'PAYMENT_VERIFICATION'), { action: 'approve', comment: '核验通过' });
+    await decide('finance', await taskOfKind(id, 'PAYMENT_APPROVAL'), { action: 'approve', comment: '同意拨付' });
+    await until(() => paymentStatus(id, 1), 'PAID', 'payment 1');
+
+    // Progress 85% and all own capital: SUBSTANTIAL_COMPLETION is due. The same invoice, another payee.
+    await verifiedReport(id, 'township', { type: 'REPORT_PROGRESS', percent: 85, evidence: ['施工照片 2027-05.zip'] });
+    await verifiedReport(id, 'finance', { type: 'REPORT_CAPITAL', amountFen: 6_000_000, evidence: ['银行进账单 2027-05-10.pdf'] });
+    await act(id, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 20_000_000, payeeId: '青山某建材公司', invoices: [invoice] });
+    await decide('agri', await taskOfKind(id, 'PAYMENT_VERIFICATION'), { action: 'approve' });
+    await until(() => paymentStatus(id, 2), 'FLAGGED', 'payment 2');
+    await decide('finance', await taskOfKind(id, 'RISK_FLAG_REVIEW'), { action: 'reject', comment: '发票重复、收款方不符，确认违规' });
+    await until(() => paymentStatus(id, 2), 'REJECTED', 'payment 2');
+
+    // Completion: the first inspection fails (the expert), rectified, the second passes.
+    await verifiedReport(id, 'agri', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['竣工报告.pdf'] });
+    expect((await act(id, 'village', { type: 'REQUEST_ACCEPTANCE' })).stageAfter).toBe('ACCEPTANCE');
+    await decide('agri', await taskOfKind(id, 'COMPLETION_ACCEPTANCE', 'COUNTY_AGRICULTURE'), { action: 'approve' });
+    await decide('expert', await taskOfKind(id, 'COMPLETION_ACCEPTANCE', 'EXPERT'), { action: 'reject', comment: '排水沟未完工' });
+    await until(() => stageOf(id), 'ACCEPTANCE_RECTIFICATION', 'stage');
+    await taskOfKind(id, 'ACCEPTANCE_RECTIFY');
+    await act(id, 'implementer', { type: 'RECTIFIED', text: '排水沟已完工并经监理确认' });
+    await until(() => stageOf(id), 'ACCEPTANCE', 'stage');
+    await act(id, 'village', { type: 'RECORD_ACCEPTANCE_VOTE', votesFor: 38, votesAgainst: 2, abstentions: 1, satisfactionPercent: 95 });
+    for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['EXPERT', 'expert']] as const) {
+      await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve', comment: '验收合格' });
+    }
+    // The acceptance publicity (0 days here) ends at once: the handover.
+    await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
+    await act(id, 'agri', { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社', certificateNo: 'QS-2028-001' });
+    await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
+
+    // The first evaluation is due at once; approved, the cycle ends with continue-as-new.
+    await until(() => stageOf(id), 'EVALUATION', 'stage');
+    await taskOfKind(id, 'EVALUATION_SUBMIT');
+    expect((await act(id, 'agri', { type: 'SUBMIT_EVALUATION', indicators: indicators(85) })).details).toMatchObject({ grade: 'GOOD' });
+    const handle = s.client.workflow.getHandle(p.workflowId);
+    const firstRunId = (await handle.describe()).runId;
+    await decide('leader', await taskOfKind(id, 'EVALUATION_APPROVAL'), { action: 'approve', comment: '评价属实' });
+    await until(() => stageOf(id), 'OPERATION', 'stage');
+    await until(async () => (await handle.describe()).runId !== firstRunId, true, 'a second run');
+    // The new run takes commands as the old one did: the year's income of the operating asset.
+    const income = await act(id, 'village', {
+      type: 'RECORD_INCOME',
+      period: { from: '2028-01-01', until: '2029-01-01' },
+      incomeFen: 2_800_000,
+      households: [{ householdId: 'h-01', shares: 2 }, { householdId: 'h-02', shares: 1, monitoring: [{ from: '2028-01-01' }] }],
+      plan: { retainedBp: 2000, regularWeight: 1, monitoredWeight: 2 },
+    });
+    expect(income.details).toMatchObject({ meetsMinimum: true });
+
+    const scenario = 'projectLifecycle funded: START paid, flagged payment confirmed, acceptance failed/rectified/passed, handover, first evaluation, continue-as-new';
+    const steps: Array<[string, string, number, 'open' | 'WORKFLOW_EXECUTION_COMPLETED']> = [
+      ['township-review', 'the township step', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
+      ['county-joint-review', 'the county joint review', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
+      ['county-approval', 'the leading group', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
+      ['payment-1-verify', 'payment 1 (START) verification', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
+      ['payment-1-finance', 'payment 1 finance approval', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
+      ['payment-2-verify', 'payment 2 (SUBSTANTIAL_COMPLETION) verification', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
+      ['payment-2-flags', 'payment 2 risk flags confirmed (rejected)', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
+      ['acceptance', 'acceptance round 1 (failed)', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
+      ['acceptance', 'acceptance round 2 (passed)', 2, 'WORKFLOW_EXECUTION_COMPLETED'],
+      ['evaluation', 'the first evaluation (approved)', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
+    ];
+    for (const [stepId, what, round, status] of steps) {
+      await save(`lifecycle-funded.step-${stepId}-${round}`, `${scenario}: ${what}`, childId(id, stepId, round), status);
+    }
+    await save('lifecycle-funded.run-1', `${scenario}: the first run, ending in continue-as-new`, p.workflowId, 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW', firstRunId);
+    await save('lifecycle-funded.run-2', `${scenario}: the second run, the year's income recorded (open in OPERATION, evaluation and retention timers)`, p.workflowId, 'open');
+  });
+
+  it('a payment whose risk flag is dismissed, then approved and paid (open in IMPLEMENTATION)', async () => {
+    const p = await fundedProject();
+    const id = p.projectId;
+    await verifiedReport(id, 'finance', { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['银行进账单.pdf'] });
+    // Paid to a supplier, not the implementer: PAYEE_NOT_IMPLEMENTER; the bureau accepts the contract.
+    await act(id, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '青山某建材公司', invoices: [{ number: 'JC-2027-0456', sha256: sha('jc-456') }] });
+    await decide('agri', await taskOfKind(id, 'PAYMENT_VERIFICATION'), { action: 'approve' });
+    await until(() => paymentStatus(id, 1), 'FLAGGED', 'payment 1');
+    await decide('finance', await taskOfKind(id, 'RISK_FLAG_REVIEW'), { action: 'approve', comment: '供货合同已备案，委托支付' });
+    await decide('finance', await taskOfKind(id, 'PAYMENT_APPROVAL'), { action: 'approve' });
+    await until(() => paymentStatus(id, 1), 'PAID', 'payment 1');
+    const scenario = 'projectLifecycle funded: a payment flagged, the flag dismissed, approved and paid (open in IMPLEMENTATION)';
+    for (const part of ['verify', 'flags', 'finance']) {
+      await save(`lifecycle-flag-dismissed.step-payment-1-${part}`, `${scenario}: payment 1 ${part}`, childId(id, `payment-1-${part}`, 1), 'WORKFLOW_EXECUTION_COMPLETED');
+    }
+    await save('lifecycle-flag-dismissed', scenario, p.workflowId, 'open');
   });
 });

@@ -17,6 +17,8 @@ import { WORKFLOWS_PATH } from '../../src/worker';
 import { listVintages, loadHistories, replayAll, type TLoadedHistory } from './history-files';
 
 const { EventType } = temporal.api.enums.v1;
+/** Recorded before the funded lifecycle was stable (the funding step was being rewritten). */
+const VINTAGES_BEFORE_FUNDING = ['2026-11-28-82a1cd4', '2026-11-28-86a2153'];
 const fixture = (name: string) => path.resolve(import.meta.dirname, 'fixtures', name);
 
 let histories: TLoadedHistory[];
@@ -34,6 +36,11 @@ function startInput(h: TLoadedHistory): Record<string, any> {
   const payload = h.history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
   return JSON.parse(Buffer.from(payload.data!).toString('utf8'));
 }
+/** The action types of the approvalAct updates a history accepted. */
+const decisions = (h: TLoadedHistory): string[] =>
+  (h.history.events ?? [])
+    .filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED && e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name === 'approvalAct')
+    .map((e) => JSON.parse(Buffer.from(e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.args!.payloads![0]!.data!).toString('utf8')).action.type);
 const updateNames = (h: TLoadedHistory) =>
   (h.history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name!);
 
@@ -45,7 +52,7 @@ describe('recorded histories replay on the current workflows', () => {
     const steps = byType('approvalStep');
     expect(new Set(steps.map((h) => startInput(h).config.mode))).toEqual(new Set(['SEQUENTIAL', 'COUNTERSIGN', 'ANY_ONE']));
     // Each approval action and a deadline escalation appear in some step history.
-    const events = new Set(steps.flatMap((h) => (h.history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).map((e) => JSON.parse(Buffer.from(e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.args!.payloads![0]!.data!).toString('utf8')).action.type)));
+    const events = new Set(steps.flatMap(decisions));
     for (const action of ['APPROVE', 'REJECT', 'RETURN', 'RESUBMIT', 'TRANSFER', 'ADD_SIGNER', 'WITHDRAW', 'CLAIM', 'UNCLAIM', 'COMMENT', 'CC', 'URGE']) expect(events).toContain(action);
     expect(steps.some((h) => (h.history.events ?? []).some((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED))).toBe(true);
     // Lifecycle children (id <parent>:step:<stepId>:<round>) are recorded beside their parents.
@@ -55,8 +62,33 @@ describe('recorded histories replay on the current workflows', () => {
     const lifecycles = byType('projectLifecycle');
     expect(lifecycles.length).toBeGreaterThanOrEqual(5);
     expect(lifecycles.flatMap(updateNames)).toContain('lodgeObjection');
-    // The funding step is being rewritten: no recording may depend on it.
-    expect(histories.flatMap(updateNames)).not.toContain('allocateFunds');
+    // Recorded while funding was still being rewritten: those vintages must not depend on it.
+    const beforeFunding = histories.filter((h) => VINTAGES_BEFORE_FUNDING.includes(h.vintage));
+    expect(beforeFunding.length).toBeGreaterThan(0);
+    expect(beforeFunding.flatMap(updateNames)).not.toContain('allocateFunds');
+  });
+
+  it('the funded lifecycle is recorded: payments (flag confirmed, flag dismissed), acceptance rounds, evaluation, both runs of a continue-as-new', () => {
+    const funded = histories.filter((h) => h.workflowType === 'projectLifecycle' && updateNames(h).includes('allocateFunds'));
+    expect(funded.length).toBeGreaterThanOrEqual(2);
+    for (const h of funded) expect(VINTAGES_BEFORE_FUNDING, h.file).not.toContain(h.vintage);
+    expect(funded.flatMap(updateNames)).toContain('projectAct');
+    // A run that ended in continue-as-new, and the run it started (the same workflow id).
+    const first = funded.find((h) => h.status === 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
+    expect(first).toBeDefined();
+    const next = histories.find((h) => h.workflowId === first!.workflowId && h !== first && h.vintage === first!.vintage);
+    expect(next, 'the run after continue-as-new').toBeDefined();
+    expect(next!.history.events![0]!.workflowExecutionStartedEventAttributes!.continuedExecutionRunId).toBeTruthy();
+    expect(startInput(next!).carried).toMatchObject({ runs: 1, machine: { value: 'OPERATION' } });
+    // The payment and review steps of the funded projects, with both risk-flag outcomes.
+    const children = histories.filter((h) => funded.some((p) => h.workflowId.startsWith(`${p.workflowId}:step:`)));
+    const kinds = new Set(children.map((h) => startInput(h).kind));
+    for (const kind of ['PAYMENT_VERIFICATION', 'RISK_FLAG_REVIEW', 'PAYMENT_APPROVAL']) expect(kinds).toContain(kind);
+    const flagActions = children.filter((h) => startInput(h).kind === 'RISK_FLAG_REVIEW').flatMap((h) => decisions(h));
+    expect(new Set(flagActions)).toEqual(new Set(['APPROVE', 'REJECT']));
+    const stepIds = new Set(children.map((h) => startInput(h).config.stepId));
+    for (const stepId of ['acceptance', 'evaluation']) expect(stepIds).toContain(stepId);
+    expect(children.filter((h) => startInput(h).config.stepId === 'acceptance').flatMap((h) => decisions(h))).toContain('REJECT');
   });
 
   it('every history replays without a determinism violation', async () => {
