@@ -9,6 +9,7 @@ import { findGrant, grantCovers } from '../domain/actor';
 import { LIFECYCLE_STAGES } from '../domain/lifecycle/lifecycle-machine';
 import { commandGrant, PROJECT_COMMAND_RULES, VERIFIER_ROLES, type TProjectCommandType } from '../domain/lifecycle/project-commands';
 import { OWN_TASKS, STAGE_LABELS_ZH } from '../domain/lifecycle/stage-tasks';
+import { TOWNSHIP_CHECK_LABELS_ZH, TOWNSHIP_CHECKS } from '../domain/lifecycle/township-review';
 import { TRANCHE_LABELS_ZH, TRANCHES } from '../domain/policies/disbursement-schedule';
 import { GRADE_LABELS_ZH, GRADES, OUTCOME_CLASSES, OUTCOME_LABELS_ZH } from '../domain/policies/evaluation-scoring';
 import { RISK_FLAG_CODES, RISK_FLAG_LABELS_ZH } from '../domain/policies/risk-checks';
@@ -64,6 +65,8 @@ export function domainModule(): string {
     RISK_FLAG_CODES,
     REVIEW_STATES,
     CRITERIA,
+    /** The township review's five on-site checks (ZTownshipChecks), in the order the form shows them. */
+    TOWNSHIP_CHECKS,
     /** A lifecycle-owned task kind → the project command that closes it. */
     OWN_TASK_COMMANDS: Object.fromEntries(Object.values(OWN_TASKS).map((task) => [task.kind, task.command])),
     LABELS_ZH: {
@@ -72,6 +75,7 @@ export function domainModule(): string {
       grade: GRADE_LABELS_ZH,
       outcomeClass: OUTCOME_LABELS_ZH,
       risk: RISK_FLAG_LABELS_ZH,
+      check: TOWNSHIP_CHECK_LABELS_ZH,
       review: { state: STATE_LABELS_ZH, outcome: REVIEW_OUTCOME_LABELS_ZH, trigger: TRIGGER_LABELS_ZH, criterion: CRITERION_LABELS_ZH, finding: FINDING_VALUE_LABELS_ZH, exclusion: EXCLUSION_LABELS_ZH },
     },
   };
