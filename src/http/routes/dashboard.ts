@@ -6,6 +6,7 @@ import { LIFECYCLE_STAGES } from '../../domain/lifecycle/lifecycle-machine';
 import type { Prisma } from '../../generated/prisma/client';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import { shanghaiYear } from '../project-filters';
 
 /**
  * Read-only figures for the dashboard (county leaders, monitors, anyone with a scope): every
@@ -14,7 +15,7 @@ import type { TAppDeps } from '../context';
 const ZDashboardQuery = z.object({
   /** Narrow to one org unit's subtree (a township, a village) inside my scope. */
   orgUnitId: z.string().trim().min(1).max(64).optional(),
-  /** Projects proposed in this calendar year. */
+  /** Projects proposed in this calendar year (Asia/Shanghai, as the project list counts it). */
   year: z.coerce.number().int().min(2000).max(2100).optional(),
 });
 type TDashboardQuery = z.infer<typeof ZDashboardQuery>;
@@ -37,7 +38,7 @@ function projectWhere(actor: TActor, q: TDashboardQuery): Prisma.ProjectWhereInp
     AND: [
       { OR: actor.roles.map((g) => ({ orgPath: { startsWith: g.orgPath } })) },
       ...(q.orgUnitId ? [{ orgPath: { contains: `/${q.orgUnitId}/` } }] : []),
-      ...(q.year ? [{ createdAt: { gte: new Date(Date.UTC(q.year, 0, 1)), lt: new Date(Date.UTC(q.year + 1, 0, 1)) } }] : []),
+      ...(q.year ? [{ createdAt: shanghaiYear(q.year) }] : []),
     ],
   };
 }
