@@ -11,6 +11,7 @@ import { ZRole } from '../../domain/roles';
 import type { TPrisma } from '../../db/prisma';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import { pageArgs, ZPageQuery } from '../pagination';
 import { ZNewPassword } from './auth';
 
 const ZOrgUnitId = z.string().trim().min(1).max(64);
@@ -30,11 +31,9 @@ export const ZResetPasswordBody = z.object({ newPassword: ZNewPassword });
 
 const ZUserParams = z.object({ id: z.uuid() });
 const ZAssignmentParams = z.object({ id: z.uuid(), assignmentId: z.uuid() });
-const ZUserListQuery = z.object({
+const ZUserListQuery = ZPageQuery.extend({
   q: z.string().trim().max(64).optional(),
   active: z.enum(['true', 'false']).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 const WITH_PLACEMENT = { homeOrgUnit: true, roles: { include: { orgUnit: true }, orderBy: { createdAt: 'asc' } } } as const;
@@ -90,7 +89,7 @@ export async function adminUserRoutes(app: FastifyInstance, { prisma }: TAppDeps
       ...(q ? { AND: [{ OR: [{ username: { contains: q, mode: 'insensitive' as const } }, { displayName: { contains: q } }] }] } : {}),
     };
     const [items, total] = await Promise.all([
-      prisma.user.findMany({ where, include: WITH_PLACEMENT, orderBy: { username: 'asc' }, skip: (page - 1) * pageSize, take: pageSize }),
+      prisma.user.findMany({ where, include: WITH_PLACEMENT, orderBy: { username: 'asc' }, ...pageArgs({ page, pageSize }) }),
       prisma.user.count({ where }),
     ]);
     return { items: items.map(serializeUser), total, page, pageSize };

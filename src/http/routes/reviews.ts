@@ -121,7 +121,7 @@ function oversightCountyIds(actor: TActor): string[] {
   return actor.roles.filter((g) => OVERSIGHT_ROLES.has(g.role)).map((g) => g.orgPath.split('/').filter(Boolean)[0]!);
 }
 
-function visibleWhere(actor: TActor): Prisma.ReviewCaseWhereInput {
+export function visibleWhere(actor: TActor): Prisma.ReviewCaseWhereInput {
   return { OR: [{ concernedUserIds: { has: actor.userId } }, { countyId: { in: oversightCountyIds(actor) } }] };
 }
 
@@ -131,7 +131,7 @@ function bodyMembers(context: TReviewContext): string[] {
 
 type TCaseRow = { id: string; countyId: string; concernedUserIds: string[]; context: unknown };
 
-function canRead(actor: TActor, row: TCaseRow): boolean {
+export function canRead(actor: TActor, row: TCaseRow): boolean {
   return (
     row.concernedUserIds.includes(actor.userId) ||
     oversightCountyIds(actor).includes(row.countyId) ||
@@ -400,7 +400,8 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     const [items, total] = await Promise.all([
       prisma.reviewCase.findMany({
         where,
-        orderBy: { openedAt: 'desc' },
+        // The id breaks ties (cases opened in the same instant): pages never overlap or skip.
+        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
         skip: (page - 1) * pageSize,
         take: pageSize,
         select: { id: true, workflowId: true, stage: true, outcome: true, county: true, projectIds: true, concernedOfficials: true, matter: true, triggerType: true, openedById: true, openedAt: true, decidedAt: true, closedAt: true },

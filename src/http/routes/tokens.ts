@@ -6,6 +6,7 @@ import { issueTokenRecord } from '../../auth/tokens';
 import { AppError } from '../../domain/errors';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import { pageArgs, ZPageQuery } from '../pagination';
 
 export const ZCreateTokenBody = z.object({
   name: z.string().trim().min(1).max(100),
@@ -34,14 +35,14 @@ export async function tokenRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
     return reply.code(201).send({ id: record.id, name: record.name, createdAt: record.createdAt, expiresAt: record.expiresAt, token });
   });
 
-  r.get('/api/tokens', { schema: { tags: ['tokens'], summary: 'My personal API tokens that still work (without their secrets)' } }, async (req) => {
+  r.get('/api/tokens', { schema: { tags: ['tokens'], summary: 'My personal API tokens that still work (without their secrets)', querystring: ZPageQuery } }, async (req) => {
     const actor = requireActor(req);
-    const items = await prisma.apiToken.findMany({
-      where: { userId: actor.userId, kind: 'PERSONAL', revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
-      orderBy: { createdAt: 'desc' },
-      select: LISTED,
-    });
-    return { items, total: items.length };
+    const where = { userId: actor.userId, kind: 'PERSONAL' as const, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] };
+    const [items, total] = await Promise.all([
+      prisma.apiToken.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: LISTED, ...pageArgs(req.query) }),
+      prisma.apiToken.count({ where }),
+    ]);
+    return { items, total, page: req.query.page, pageSize: req.query.pageSize };
   });
 
   r.delete('/api/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke one of my personal API tokens', params: ZTokenParams } }, async (req, reply) => {
