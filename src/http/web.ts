@@ -30,6 +30,7 @@ import type { TAppDeps } from './context';
 import { APPROVED_STAGES } from './routes/dashboard';
 import { canSee, ZProjectParams } from './routes/projects';
 import { INDEX_HTML } from './web-page';
+import { visiblePeople } from './visible-people';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../web/public/', import.meta.url));
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
@@ -165,14 +166,15 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
   r.get('/api/web/people', {
     schema: {
       tags: ['accounts'],
-      summary: 'Display names for user ids the pages show (reporters, verifiers, deciding-body members); unknown ids are left out',
+      summary: "Display names for user ids the pages show (reporters, verifiers, deciding-body members): only people in the caller's org units or in records the caller may read; any other id is left out like an unknown one",
       querystring: ZPeopleQuery,
     },
   }, async (req) => {
     const actor = requireActor(req);
     const ids = [...new Set(req.query.ids.split(',').map((id) => id.trim()).filter(Boolean))].slice(0, 200);
-    if (actor.roles.length === 0) return { items: [] };
-    const users = await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } });
+    const visible = await visiblePeople(prisma, actor, ids);
+    if (visible.size === 0) return { items: [] };
+    const users = await prisma.user.findMany({ where: { id: { in: [...visible] } }, select: { id: true, displayName: true } });
     return { items: users };
   });
 }
