@@ -7,7 +7,8 @@ import { ZGrade } from '../domain/policies/evaluation-scoring';
 import { RISK_FLAG_CODES } from '../domain/policies/risk-checks';
 import type { Prisma } from '../generated/prisma/client';
 import type { TPrisma } from '../db/prisma';
-import { ZPageQuery } from './pagination';
+import { ZInstant } from './openapi';
+import { ZPage, ZPageQuery } from './pagination';
 
 /** The filters of GET /api/projects (and the web projects page, which keeps them in its URL). */
 export const ZProjectListQuery = ZPageQuery.extend({
@@ -59,3 +60,20 @@ export async function projectListWhere(prisma: TPrisma, actor: TActor, q: TProje
   if (q.q) and.push({ OR: [{ name: { contains: q.q, mode: 'insensitive' } }, { id: q.q }] });
   return { AND: and };
 }
+
+/** One project of the list (its projection row; budget and disbursed money in integer fen). */
+export const ZProjectRow = z.looseObject({
+  id: z.string(),
+  name: z.string(),
+  industry: z.string(),
+  stage: z.string(),
+  orgUnitId: z.string(),
+  countyId: z.string(),
+  townshipId: z.string(),
+  villageId: z.string(),
+  budgetFen: z.number().int(),
+  disbursedFen: z.number().int(),
+  latestGrade: z.string().nullable(),
+  createdAt: ZInstant,
+});
+export const ZProjectList = ZPage(ZProjectRow);

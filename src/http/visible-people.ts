@@ -7,7 +7,7 @@ import { canRead } from './routes/reviews';
 /**
  * The subset of `ids` the caller may see named: themselves; anyone placed (home unit or a role) in
  * the caller's org units; and anyone who appears in a record the caller may read — a project of
- * theirs (proposer, deciders, reporters, verifiers, payment requesters, acceptance and evaluation
+ * theirs (proposer, deciders, fund allocators, reporters, verifiers, payment requesters, acceptance and evaluation
  * signers) or a review case they may read (officials concerned, opener, deciding-body members,
  * whoever acted on it). Everyone else is left out, exactly like an unknown id, so the answer
  * never tells a signed-in user who exists elsewhere in the county.
@@ -32,6 +32,7 @@ export async function visiblePeople(prisma: TPrisma, actor: TActor, ids: string[
     prisma.project.findMany({ where: { AND: [projects, { proposerId: some }] }, select: { proposerId: true } }).then((r) => r.map((x) => x.proposerId)),
     prisma.decision.findMany({ where: { actorId: some, project: projects }, select: { actorId: true }, distinct: ['actorId'] }).then((r) => r.map((x) => x.actorId)),
     prisma.progressReport.findMany({ where: { project: projects, OR: [{ reportedBy: some }, { verifiedBy: some }] }, select: { reportedBy: true, verifiedBy: true } }).then((r) => r.flatMap((x) => [x.reportedBy, x.verifiedBy])),
+    prisma.fundAllocation.findMany({ where: { actorId: some, project: projects }, select: { actorId: true }, distinct: ['actorId'] }).then((r) => r.map((x) => x.actorId)),
     prisma.payment.findMany({ where: { requestedBy: some, project: projects }, select: { requestedBy: true }, distinct: ['requestedBy'] }).then((r) => r.map((x) => x.requestedBy)),
     prisma.acceptance.findMany({ where: { decidedBy: some, project: projects }, select: { decidedBy: true }, distinct: ['decidedBy'] }).then((r) => r.map((x) => x.decidedBy)),
     prisma.evaluation.findMany({ where: { submittedBy: some, project: projects }, select: { submittedBy: true }, distinct: ['submittedBy'] }).then((r) => r.map((x) => x.submittedBy)),

@@ -168,6 +168,7 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
       tags: ['accounts'],
       summary: "Display names for user ids the pages show (reporters, verifiers, deciding-body members): only people in the caller's org units or in records the caller may read; any other id is left out like an unknown one",
       querystring: ZPeopleQuery,
+      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string() })) }) },
     },
   }, async (req) => {
     const actor = requireActor(req);

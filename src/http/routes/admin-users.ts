@@ -11,7 +11,8 @@ import { ZRole } from '../../domain/roles';
 import type { TPrisma } from '../../db/prisma';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
-import { pageArgs, ZPageQuery } from '../pagination';
+import { ZInstant, ZNullableInstant } from '../openapi';
+import { pageArgs, ZPage, ZPageQuery } from '../pagination';
 import { ZNewPassword } from './auth';
 
 const ZOrgUnitId = z.string().trim().min(1).max(64);
@@ -45,6 +46,18 @@ function loadUser(prisma: TPrisma, id: string) {
 }
 
 /** The account as administrators see it: never the password hash. */
+/** An account as administrators see it (never a password hash). */
+const ZUserRow = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  active: z.boolean(),
+  deactivatedAt: ZNullableInstant,
+  homeOrgUnit: z.object({ id: z.string(), name: z.string() }).nullable(),
+  roles: z.array(z.object({ id: z.string(), role: z.string(), orgUnitId: z.string(), orgUnitName: z.string() })),
+  createdAt: ZInstant,
+});
+
 function serializeUser(u: TUserWithPlacement) {
   return {
     id: u.id,
@@ -77,7 +90,7 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code ===
 export async function adminUserRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/api/admin/users', { schema: { tags: ['admin'], summary: 'Accounts in my administration (home unit or any role in my subtree)', querystring: ZUserListQuery } }, async (req) => {
+  r.get('/api/admin/users', { schema: { tags: ['admin'], summary: 'Accounts in my administration (home unit or any role in my subtree)', querystring: ZUserListQuery, response: { 200: ZPage(ZUserRow) } } }, async (req) => {
     const grants = requireAdminGrants(requireActor(req));
     const { q, active, page, pageSize } = req.query;
     const where = {

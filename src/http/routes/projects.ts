@@ -11,7 +11,7 @@ import { DEFAULT_COUNTY_SETTINGS } from '../../domain/policies/settings';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { pageArgs } from '../pagination';
-import { projectListWhere, ZProjectListQuery } from '../project-filters';
+import { projectListWhere, ZProjectList, ZProjectListQuery } from '../project-filters';
 import type { projectLifecycle } from '../../../workflows/project-lifecycle';
 import { allocateFundsUpdate, lodgeObjectionUpdate, projectStateQuery, projectWorkflowId, registerProjectUpdate, type TProjectLifecycleInput } from '../../../workflows/shared';
 
@@ -110,6 +110,7 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
       tags: ['projects'],
       summary: 'Projects in my org units, newest first, filtered by stage, org unit, industry, year, grade, risk flag and text',
       querystring: ZProjectListQuery,
+      response: { 200: ZProjectList },
     },
   }, async (req) => {
     const actor = requireActor(req);
@@ -120,7 +121,7 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
       prisma.project.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...pageArgs(req.query) }),
       prisma.project.count({ where }),
     ]);
-    return { items: items.map(serializeProject), total, page: req.query.page, pageSize: req.query.pageSize };
+    return { items: items.map((p) => ({ ...p, budgetFen: Number(p.budgetFen), disbursedFen: Number(p.disbursedFen) })), total, page: req.query.page, pageSize: req.query.pageSize };
   });
 
   r.get('/api/projects/:id', { schema: { tags: ['projects'], summary: 'A project: stage, open tasks and full history', params: ZProjectParams } }, async (req) => {

@@ -6,7 +6,8 @@ import { issueTokenRecord } from '../../auth/tokens';
 import { AppError } from '../../domain/errors';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
-import { pageArgs, ZPageQuery } from '../pagination';
+import { ZInstant, ZNullableInstant } from '../openapi';
+import { pageArgs, ZPage, ZPageQuery } from '../pagination';
 
 export const ZCreateTokenBody = z.object({
   name: z.string().trim().min(1).max(100),
@@ -18,6 +19,7 @@ const ZTokenParams = z.object({ id: z.uuid() });
 
 /** What may ever be shown about a token after its creation: never the secret, never its hash. */
 const LISTED = { id: true, name: true, createdAt: true, expiresAt: true, lastUsedAt: true } as const;
+const ZListedToken = z.object({ id: z.string(), name: z.string(), createdAt: ZInstant, expiresAt: ZNullableInstant, lastUsedAt: ZNullableInstant });
 
 export async function tokenRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -35,7 +37,7 @@ export async function tokenRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
     return reply.code(201).send({ id: record.id, name: record.name, createdAt: record.createdAt, expiresAt: record.expiresAt, token });
   });
 
-  r.get('/api/tokens', { schema: { tags: ['tokens'], summary: 'My personal API tokens that still work (without their secrets)', querystring: ZPageQuery } }, async (req) => {
+  r.get('/api/tokens', { schema: { tags: ['tokens'], summary: 'My personal API tokens that still work (without their secrets)', querystring: ZPageQuery, response: { 200: ZPage(ZListedToken) } } }, async (req) => {
     const actor = requireActor(req);
     const where = { userId: actor.userId, kind: 'PERSONAL' as const, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] };
     const [items, total] = await Promise.all([
