@@ -315,12 +315,34 @@ describe('the web app in Chromium', () => {
     expect(await ip.locator('#disbursed-fen').textContent()).toBe('¥160,000.00');
     expect(await ip.locator('#tranches tr[data-tranche="START"] td').textContent()).toBe('¥160,000.00');
     expect(await ip.locator('#payments').textContent()).toContain('ZJ-2027-000123');
+
+    // A progress report through the command form: the browser checks the percent; the agriculture
+    // bureau verifies it from the project page, and the implementer then sees who verified it, by name.
+    await ip.getByLabel('事项', { exact: true }).selectOption('REPORT_PROGRESS');
+    await ip.getByLabel('完成进度（%）').fill('120');
+    await ip.getByLabel(/佐证材料/).fill('施工日志 2027-04.pdf\n现场照片 04-10.jpg');
+    await submit.click();
+    await poll(() => ip.locator('[data-path="body.command.percent"] .field-error').textContent()).toMatch(/\S/);
+    expect(await s.prisma.progressReport.count({ where: { projectId, kind: 'PROGRESS' } })).toBe(0);
+    await ip.getByLabel('完成进度（%）').fill('45');
+    await submit.click();
+    await poll(() => ip.locator('.flash').textContent()).toContain('报告建设进度');
+    const progress = ip.locator('#reports tbody tr', { hasText: '45%' });
+    await poll(() => progress.count()).toBe(1);
+    expect(await progress.textContent()).toContain('施工日志 2027-04.pdf');
+    // (The bureau's page already shows this project from its inbox: reload to see the new report.)
+    await pollReloading(agri.page, '.project-page', () => agri.page.locator('#reports').getByRole('button', { name: /核实.*45%/ }).count()).toBe(1);
+    await agri.page.locator('#reports').getByRole('button', { name: /核实.*45%/ }).click();
+    await poll(() => agri.page.locator('#reports tbody tr', { hasText: '45%' }).textContent()).toContain('已核实');
+    await pollReloading(ip, '.project-page', () => ip.locator('#reports tbody tr', { hasText: '45%' }).textContent()).toContain('县农业农村局 刘科长');
+    expect(await s.prisma.progressReport.findFirstOrThrow({ where: { projectId, kind: 'PROGRESS' } })).toMatchObject({ percent: 45, verifiedBy: s.userIds.agri });
     await poll(() => ip.locator('#temporal-link').getAttribute('href')).toMatch(new RegExp(`/workflows/project-${projectId}$`));
     await screenshot(ip, 'project-paid');
     await ip.setViewportSize({ width: 390, height: 844 });
     await screenshot(ip, 'project-paid-phone');
     expect([...implementer.errors, ...finance.errors, ...agri.errors]).toEqual([]);
-  });
+    // Four people, a funded project, a payment through its whole pipeline and a verified report.
+  }, 150_000);
 
   it('lists fault-tolerance cases and shows one: findings, votes, outcome, appeal, the written notice', async () => {
     const review = (who: string, event: object, caseId?: string) =>

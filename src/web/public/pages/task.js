@@ -34,7 +34,7 @@ function checksFieldset() {
   const set = h('fieldset', { class: 'checks', id: 'township-checks', 'data-path': 'body.checks' },
     h('legend', {}, t('checks.title')), rows, h('p', { class: 'field-error', role: 'status' }));
   /** The `checks` body field, or undefined when the reviewer recorded none. */
-  set.value = () => {
+  set.readChecks = () => {
     const entries = TOWNSHIP_CHECKS.map((c) => {
       const result = set.querySelector(`select[data-check="${c}"]`).value;
       const note = set.querySelector(`input[data-check="${c}"]`).value.trim();
@@ -110,7 +110,7 @@ function decisionForm(task) {
     ev.preventDefault();
     clearErrors(form);
     const action = chosen();
-    const values = { comment: comment.value.trim(), returnTo: returnTo.value, stepId: stepId.value.trim(), toUserId: toUserId.value.trim(), position: position.value, signerUserId: signerUserId.value.trim(), recipientIds: recipientIds.value, checks: checks?.value() };
+    const values = { comment: comment.value.trim(), returnTo: returnTo.value, stepId: stepId.value.trim(), toUserId: toUserId.value.trim(), position: position.value, signerUserId: signerUserId.value.trim(), recipientIds: recipientIds.value, checks: checks?.readChecks() };
     if (REASON_REQUIRED.has(action) && !values.comment) {
       return showErrors(form, { message: t('task.commentRequired'), details: [{ path: 'body.comment', message: t('task.commentRequired') }] });
     }
