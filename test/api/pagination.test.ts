@@ -27,6 +27,12 @@ beforeAll(async () => {
         candidateOrgUnitId: 't-hexi', candidateOrgPath: '/c-qingshan/t-hexi/', dueAt: SAME_INSTANT, createdAt: SAME_INSTANT,
       },
     });
+    await s.prisma.reviewEligibility.create({
+      data: {
+        id: `${id}:POOR_GRADE:e:${village}`, projectId: id, userId: village, trigger: 'POOR_GRADE', triggerRef: 'e', bases: ['PROPOSER'], windowDays: 30,
+        notifiedAt: SAME_INSTANT, closesAt: new Date(SAME_INSTANT.getTime() + 30 * 86_400_000), taskId: `project-${id}:t`,
+      },
+    });
     await s.prisma.reviewCase.create({
       data: {
         id: `case-${i}`, workflowId: `review-case-${i}`, stage: 'investigation', countyId: 'c-qingshan', county: '青山县', projectIds: [id], concernedUserIds: [village],
@@ -51,6 +57,7 @@ const LISTS: Array<{ url: string; who: string; atLeast: number }> = [
   { url: '/api/projects', who: 'township', atLeast: 7 },
   { url: '/api/tasks?view=pending', who: 'township', atLeast: 7 },
   { url: '/api/reviews', who: 'village', atLeast: 7 },
+  { url: '/api/review-eligibilities', who: 'village', atLeast: 7 },
   { url: '/api/admin/users', who: 'admin', atLeast: 12 },
   { url: '/api/tokens', who: 'finance', atLeast: 5 },
 ];

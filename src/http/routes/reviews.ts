@@ -30,6 +30,7 @@ import {
 import { initialTransition } from 'xstate';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import { pageArgs, ZPageQuery } from '../pagination';
 import type { Prisma } from '../../generated/prisma/client';
 import {
   reviewActUpdate,
@@ -104,7 +105,7 @@ const ZMeasureDoneBody = z.object({
   note: z.string().trim().min(1).max(5000),
   evidence: z.array(z.string().trim().min(1).max(2000)).max(50).default([]),
 });
-const ZEligibilityQuery = z.object({
+const ZEligibilityQuery = ZPageQuery.extend({
   projectId: ZId.optional(),
   open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
@@ -121,7 +122,7 @@ function oversightCountyIds(actor: TActor): string[] {
   return actor.roles.filter((g) => OVERSIGHT_ROLES.has(g.role)).map((g) => g.orgPath.split('/').filter(Boolean)[0]!);
 }
 
-export function visibleWhere(actor: TActor): Prisma.ReviewCaseWhereInput {
+function visibleWhere(actor: TActor): Prisma.ReviewCaseWhereInput {
   return { OR: [{ concernedUserIds: { has: actor.userId } }, { countyId: { in: oversightCountyIds(actor) } }] };
 }
 
@@ -501,17 +502,17 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
   }, async (req) => {
     const actor = requireActor(req);
     const at = new Date(now());
-    const items = await prisma.reviewEligibility.findMany({
-      where: {
-        userId: actor.userId,
-        ...(req.query.projectId ? { projectId: req.query.projectId } : {}),
-        ...(req.query.open === true ? { caseId: null, closesAt: { gt: at } } : {}),
-        ...(req.query.open === false ? { OR: [{ caseId: { not: null } }, { closesAt: { lte: at } }] } : {}),
-      },
-      orderBy: [{ notifiedAt: 'desc' }, { id: 'asc' }],
-      take: 200,
-    });
-    return { items: items.map((e) => ({ ...e, open: e.caseId === null && at < e.closesAt })) };
+    const where: Prisma.ReviewEligibilityWhereInput = {
+      userId: actor.userId,
+      ...(req.query.projectId ? { projectId: req.query.projectId } : {}),
+      ...(req.query.open === true ? { caseId: null, closesAt: { gt: at } } : {}),
+      ...(req.query.open === false ? { OR: [{ caseId: { not: null } }, { closesAt: { lte: at } }] } : {}),
+    };
+    const [items, total] = await Promise.all([
+      prisma.reviewEligibility.findMany({ where, orderBy: [{ notifiedAt: 'desc' }, { id: 'asc' }], ...pageArgs(req.query) }),
+      prisma.reviewEligibility.count({ where }),
+    ]);
+    return { items: items.map((e) => ({ ...e, open: e.caseId === null && at < e.closesAt })), total, page: req.query.page, pageSize: req.query.pageSize };
   });
 
   const loadOfficial = async (actor: TActor, userId: string, forWrite: boolean) => {
