@@ -148,6 +148,15 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
       tags: ['projects'],
       summary: "The project commands the signed-in user's roles and scope allow, each with the stages it is open in (PROJECT_COMMAND_RULES); which reports they verify; whether they allocate funds",
       params: ZProjectParams,
+      response: {
+        200: z.object({
+          projectId: z.string(),
+          stage: z.string(),
+          commands: z.array(z.object({ type: z.string(), stages: z.array(z.string()).readonly() })),
+          verifies: z.array(z.enum(['PROGRESS', 'CAPITAL'])),
+          allocatesFunds: z.boolean(),
+        }),
+      },
     },
   }, async (req) => {
     const actor = requireActor(req);

@@ -25,7 +25,12 @@ export async function tokenRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/api/tokens', {
-    schema: { tags: ['tokens'], summary: 'Create a personal API token (the response is the only time it is shown)', body: ZCreateTokenBody },
+    schema: {
+      tags: ['tokens'],
+      summary: 'Create a personal API token (the response is the only time it is shown)',
+      body: ZCreateTokenBody,
+      response: { 201: z.object({ id: z.string(), name: z.string(), createdAt: ZInstant, expiresAt: ZNullableInstant, token: z.string().describe('the secret, shown this once') }) },
+    },
   }, async (req, reply) => {
     const actor = requireActor(req);
     const expiresAt = req.body.expiresInDays ? new Date(Date.now() + req.body.expiresInDays * 86_400_000) : null;
