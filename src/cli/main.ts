@@ -12,7 +12,8 @@ import { exportLedger, importEvaluations } from './ledger-commands';
 export const USAGE = `Usage: bangfu <command> [options]
 
   login --url <server> --token <token>     check a personal API token and save it
-  projects list [--stage S] [--page N] [--page-size N]
+  projects list [--stage S] [--org-unit ID] [--industry I] [--year Y] [--grade G]
+        [--risk-flag OPEN|CODE] [--search text] [--page N] [--page-size N]
   projects show <projectId>
   projects start --file proposals.json     start each proposal of a JSON array (safe to re-run)
   tasks list [--kind K] [--page N] [--page-size N]
@@ -49,6 +50,12 @@ const OPTIONS = {
   'return-step': { type: 'string' },
   recipients: { type: 'string' },
   stage: { type: 'string' },
+  'org-unit': { type: 'string' },
+  industry: { type: 'string' },
+  year: { type: 'string' },
+  grade: { type: 'string' },
+  'risk-flag': { type: 'string' },
+  search: { type: 'string' },
   kind: { type: 'string' },
   page: { type: 'string' },
   'page-size': { type: 'string' },
@@ -116,7 +123,12 @@ async function run(positionals: string[], flags: TFlags, env: Record<string, str
       return;
     }
     case 'projects list':
-      return listProjects({ api: await api(), io, stage: flags.stage, ...paging });
+      return listProjects({
+        api: await api(),
+        io,
+        filters: { stage: flags.stage, orgUnitId: flags['org-unit'], industry: flags.industry, year: flags.year, grade: flags.grade, riskFlag: flags['risk-flag'], q: flags.search },
+        ...paging,
+      });
     case 'projects show':
       return showProject({ api: await api(), io, id: need(arg, 'the project id') });
     case 'projects start':

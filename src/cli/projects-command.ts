@@ -7,8 +7,12 @@ import { emit, formatYuan, renderTable, type TIo } from './output';
 
 interface TProjectRow { id: string; name: string; stage: string; industry: string; budgetFen: number; orgUnitId: string; createdAt: string }
 
-export async function listProjects({ api, io, stage, page, pageSize }: { api: TApi; io: TIo; stage?: string; page?: string; pageSize?: string }) {
-  const q = new URLSearchParams({ ...(stage ? { stage } : {}), ...(page ? { page } : {}), ...(pageSize ? { pageSize } : {}) });
+/** The server's list filters (GET /api/projects); the server validates them and names a bad one. */
+type TProjectFilters = Partial<Record<'stage' | 'orgUnitId' | 'industry' | 'year' | 'grade' | 'riskFlag' | 'q', string>>;
+
+export async function listProjects({ api, io, filters = {}, page, pageSize }: { api: TApi; io: TIo; filters?: TProjectFilters; page?: string; pageSize?: string }) {
+  const given = Object.entries({ ...filters, page, pageSize }).filter((e): e is [string, string] => Boolean(e[1]));
+  const q = new URLSearchParams(given);
   const res = await api.get<{ items: TProjectRow[]; total: number; page: number; pageSize: number }>(`/api/projects?${q}`);
   emit(io, res, () =>
     renderTable(['ID', 'STAGE', 'BUDGET', 'VILLAGE', 'NAME'], res.items.map((p) => [p.id, p.stage, formatYuan(p.budgetFen), p.orgUnitId, p.name])) +

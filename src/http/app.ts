@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { z } from 'zod';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { actorForToken } from '../auth/tokens';
 import type { TAppDeps } from './context';
@@ -19,6 +20,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { reviewRoutes } from './routes/reviews';
 import { auditRoutes } from './routes/audit';
 import { webRoutes } from './web';
+import { documentResponses, ZErrorBody } from './openapi';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
 export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string; loginLimit?: TLoginLimit } = {}): Promise<FastifyInstance> {
@@ -45,6 +47,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  documentResponses(app);
 
   app.decorateRequest('actor', null);
   app.addHook('onRequest', async (req) => {
@@ -77,7 +80,8 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}`, details: [] } });
   });
 
-  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and dependencies' } }, async (_req, reply) => {
+  const ZHealth = z.object({ ok: z.boolean(), checks: z.object({ database: z.boolean(), temporal: z.boolean() }) });
+  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and dependencies', response: { 200: ZHealth, 503: ZHealth.or(ZErrorBody) } } }, async (_req, reply) => {
     // Both at once, each within 3 s: the Temporal client alone retries for ~20 s before it gives up.
     const deadline = Date.now() + 3_000;
     const [database, temporal] = await Promise.all([

@@ -9,6 +9,7 @@ import { findGrant, grantCovers } from '../domain/actor';
 import { LIFECYCLE_STAGES } from '../domain/lifecycle/lifecycle-machine';
 import { commandGrant, PROJECT_COMMAND_RULES, VERIFIER_ROLES, type TProjectCommandType } from '../domain/lifecycle/project-commands';
 import { OWN_TASKS, STAGE_LABELS_ZH } from '../domain/lifecycle/stage-tasks';
+import { TOWNSHIP_CHECK_LABELS_ZH, TOWNSHIP_CHECKS } from '../domain/lifecycle/township-review';
 import { TRANCHE_LABELS_ZH, TRANCHES } from '../domain/policies/disbursement-schedule';
 import { GRADE_LABELS_ZH, GRADES, OUTCOME_CLASSES, OUTCOME_LABELS_ZH } from '../domain/policies/evaluation-scoring';
 import { RISK_FLAG_CODES, RISK_FLAG_LABELS_ZH } from '../domain/policies/risk-checks';
@@ -29,6 +30,7 @@ import type { TAppDeps } from './context';
 import { APPROVED_STAGES } from './routes/dashboard';
 import { canSee, ZProjectParams } from './routes/projects';
 import { INDEX_HTML } from './web-page';
+import { visiblePeople } from './visible-people';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../web/public/', import.meta.url));
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
@@ -64,6 +66,8 @@ export function domainModule(): string {
     RISK_FLAG_CODES,
     REVIEW_STATES,
     CRITERIA,
+    /** The township review's five on-site checks (ZTownshipChecks), in the order the form shows them. */
+    TOWNSHIP_CHECKS,
     /** A lifecycle-owned task kind → the project command that closes it. */
     OWN_TASK_COMMANDS: Object.fromEntries(Object.values(OWN_TASKS).map((task) => [task.kind, task.command])),
     LABELS_ZH: {
@@ -72,6 +76,7 @@ export function domainModule(): string {
       grade: GRADE_LABELS_ZH,
       outcomeClass: OUTCOME_LABELS_ZH,
       risk: RISK_FLAG_LABELS_ZH,
+      check: TOWNSHIP_CHECK_LABELS_ZH,
       review: { state: STATE_LABELS_ZH, outcome: REVIEW_OUTCOME_LABELS_ZH, trigger: TRIGGER_LABELS_ZH, criterion: CRITERION_LABELS_ZH, finding: FINDING_VALUE_LABELS_ZH, exclusion: EXCLUSION_LABELS_ZH },
     },
   };
@@ -143,6 +148,15 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
       tags: ['projects'],
       summary: "The project commands the signed-in user's roles and scope allow, each with the stages it is open in (PROJECT_COMMAND_RULES); which reports they verify; whether they allocate funds",
       params: ZProjectParams,
+      response: {
+        200: z.object({
+          projectId: z.string(),
+          stage: z.string(),
+          commands: z.array(z.object({ type: z.string(), stages: z.array(z.string()).readonly() })),
+          verifies: z.array(z.enum(['PROGRESS', 'CAPITAL'])),
+          allocatesFunds: z.boolean(),
+        }),
+      },
     },
   }, async (req) => {
     const actor = requireActor(req);
@@ -161,14 +175,16 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
   r.get('/api/web/people', {
     schema: {
       tags: ['accounts'],
-      summary: 'Display names for user ids the pages show (reporters, verifiers, deciding-body members); unknown ids are left out',
+      summary: "Display names for user ids the pages show (reporters, verifiers, deciding-body members): only people in the caller's org units or in records the caller may read; any other id is left out like an unknown one",
       querystring: ZPeopleQuery,
+      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string() })) }) },
     },
   }, async (req) => {
     const actor = requireActor(req);
     const ids = [...new Set(req.query.ids.split(',').map((id) => id.trim()).filter(Boolean))].slice(0, 200);
-    if (actor.roles.length === 0) return { items: [] };
-    const users = await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } });
+    const visible = await visiblePeople(prisma, actor, ids);
+    if (visible.size === 0) return { items: [] };
+    const users = await prisma.user.findMany({ where: { id: { in: [...visible] } }, select: { id: true, displayName: true } });
     return { items: users };
   });
 }

@@ -63,6 +63,14 @@ describe('bangfu CLI', () => {
     expect(JSON.parse(list.stdout).items.map((p: { id: string }) => p.id)).toEqual(expect.arrayContaining(ids));
     const table = await bangfu(['projects', 'list']);
     expect(table.stdout).toContain('CLI 茶园一期');
+    // The server's filters as flags; a value it refuses exits 1 and names the field.
+    const found = await bangfu(['projects', 'list', '--search', '茶园二期', '--org-unit', 'v-taoyuan', '--json']);
+    expect(JSON.parse(found.stdout).items.map((p: { name: string }) => p.name)).toEqual(['CLI 茶园二期']);
+    const none = await bangfu(['projects', 'list', '--search', '茶园', '--grade', 'POOR', '--json']);
+    expect(JSON.parse(none.stdout)).toMatchObject({ items: [], total: 0 });
+    const refused = await bangfu(['projects', 'list', '--year', '1999', '--json']);
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stdout).error.details[0].path).toBe('querystring.year');
   });
 
   it('lists tasks as JSON, acts on one, and exits 3 for an unknown task', async () => {

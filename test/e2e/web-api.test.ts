@@ -164,7 +164,9 @@ describe('web read models', () => {
     expect((await get(url, s.tokens.village2)).statusCode).toBe(404);
     expect((await get(url)).statusCode).toBe(401);
 
-    const people = (await get(`/api/web/people?ids=${s.userIds.finance},${s.userIds.implementer},nobody`, s.tokens.village)).json();
+    // Names only for people the village may know of: its implementer, the finance bureau (its
+    // projects' records above name them), never another village's committee (test/api/web-people.test.ts).
+    const people = (await get(`/api/web/people?ids=${s.userIds.finance},${s.userIds.implementer},${s.userIds.village2},nobody`, s.tokens.village)).json();
     expect(people.items.map((u: { displayName: string }) => u.displayName).sort()).toEqual(['县财政局 陈科长', '桃源茶叶合作社'].sort());
     expect((await get('/api/web/people?ids=x')).statusCode).toBe(401);
   });

@@ -135,9 +135,33 @@ describe('the web app in Chromium', () => {
     await tp.locator('#tasks li', { hasText: PROJECT }).getByRole('link').click();
     await tp.getByRole('radio', { name: '通过' }).check();
     await tp.getByLabel('意见').fill('材料齐全，同意');
+    // The five on-site checks: one left blank (the API's refusal lands on that check), then one failed.
+    const checks = tp.locator('#township-checks');
+    for (const name of ['真实性', '必要性', '科学性', '完整性']) await checks.getByLabel(name, { exact: true }).selectOption('PASS');
+    await tp.getByRole('button', { name: '提交' }).click();
+    await poll(() => checks.locator('[data-path="body.checks.feasibility"] .field-error').textContent()).toMatch(/\S/);
+    expect(await checks.locator('[data-path="body.checks.authenticity"] .field-error').textContent()).toBe('');
+    await checks.getByLabel('可行性', { exact: true }).selectOption('PASS');
+    await checks.getByLabel('科学性', { exact: true }).selectOption('FAIL');
+    await checks.getByLabel('科学性备注').fill('测土报告缺失');
+    await tp.getByRole('button', { name: '提交' }).click();
+    // A failed check cannot go with an approval: the browser says so on that check (the API refuses it too).
+    await poll(() => checks.locator('[data-path="body.checks.soundness"] .field-error').textContent()).toContain('不能通过');
+    expect(await checks.locator('[data-path="body.checks.feasibility"] .field-error').textContent()).toBe('');
+    await checks.getByLabel('科学性', { exact: true }).selectOption('PASS');
+    await checks.getByLabel('科学性备注').fill('已补测土报告');
+    await screenshot(tp, 'task-township-checks');
     await tp.getByRole('button', { name: '提交' }).click();
     // The decision's answer: the township approval opens the township publicity (0 days here).
     await poll(() => tp.locator('.project-page').getAttribute('data-stage')).toBe('TOWNSHIP_PUBLICITY');
+    // The record keeps the five checks with the approval, and the timeline shows them.
+    const recorded = tp.locator('#timeline .checks-recorded li');
+    await poll(() => recorded.count()).toBe(5);
+    expect(await tp.locator('#timeline .checks-recorded li[data-check="soundness"]').textContent()).toBe('科学性：通过（已补测土报告）');
+    const approval = await s.prisma.auditEvent.findFirstOrThrow({ where: { action: 'TASK_APPROVE', entityType: 'Task', details: { path: ['stepId'], equals: 'township-review' }, comment: '材料齐全，同意' } });
+    expect((approval.details as { checks: object }).checks).toEqual({
+      authenticity: { result: 'PASS' }, necessity: { result: 'PASS' }, soundness: { result: 'PASS', note: '已补测土报告' }, completeness: { result: 'PASS' }, feasibility: { result: 'PASS' },
+    });
     await poll(() => tp.locator('#approved-fen').textContent()).toBe('¥0.00');
     // The county countersigns and the leading group approves (over the API); the page shows the pool.
     await approveThroughCounty(s, projectId);
@@ -154,6 +178,19 @@ describe('the web app in Chromium', () => {
     await tp.goto(`/#/projects?stage=IN_POOL&q=${encodeURIComponent('浏览器')}`);
     await poll(() => tp.locator('#projects tbody tr').count()).toBe(1);
     await screenshot(tp, 'projects');
+    // The filters live in the URL and run on the server: the form shows them, another one narrows the list.
+    const filters = tp.locator('#project-filters');
+    expect(await filters.locator('select[name="stage"]').inputValue()).toBe('IN_POOL');
+    await filters.locator('select[name="orgUnitId"]').selectOption('v-shiqiao');
+    await filters.getByRole('button', { name: '应用' }).click();
+    await poll(() => tp.evaluate<string>('location.hash')).toContain('orgUnitId=v-shiqiao');
+    await poll(() => tp.locator('#projects-total').textContent()).toBe('共 0 个');
+    await filters.locator('select[name="orgUnitId"]').selectOption('t-hexi');
+    await filters.getByRole('button', { name: '应用' }).click();
+    await poll(() => tp.locator('#projects tbody tr').count()).toBe(1);
+    // A value the API refuses (here typed into the URL) is named next to its control.
+    await tp.goto('/#/projects?year=1999');
+    await poll(() => tp.locator('#project-filters [data-path="querystring.year"] .field-error').textContent()).toMatch(/\S/);
     expect([...village.errors, ...township.errors]).toEqual([]);
   });
 
@@ -278,12 +315,34 @@ describe('the web app in Chromium', () => {
     expect(await ip.locator('#disbursed-fen').textContent()).toBe('¥160,000.00');
     expect(await ip.locator('#tranches tr[data-tranche="START"] td').textContent()).toBe('¥160,000.00');
     expect(await ip.locator('#payments').textContent()).toContain('ZJ-2027-000123');
+
+    // A progress report through the command form: the browser checks the percent; the agriculture
+    // bureau verifies it from the project page, and the implementer then sees who verified it, by name.
+    await ip.getByLabel('事项', { exact: true }).selectOption('REPORT_PROGRESS');
+    await ip.getByLabel('完成进度（%）').fill('120');
+    await ip.getByLabel(/佐证材料/).fill('施工日志 2027-04.pdf\n现场照片 04-10.jpg');
+    await submit.click();
+    await poll(() => ip.locator('[data-path="body.command.percent"] .field-error').textContent()).toMatch(/\S/);
+    expect(await s.prisma.progressReport.count({ where: { projectId, kind: 'PROGRESS' } })).toBe(0);
+    await ip.getByLabel('完成进度（%）').fill('45');
+    await submit.click();
+    await poll(() => ip.locator('.flash').textContent()).toContain('报告建设进度');
+    const progress = ip.locator('#reports tbody tr', { hasText: '45%' });
+    await poll(() => progress.count()).toBe(1);
+    expect(await progress.textContent()).toContain('施工日志 2027-04.pdf');
+    // (The bureau's page already shows this project from its inbox: reload to see the new report.)
+    await pollReloading(agri.page, '.project-page', () => agri.page.locator('#reports').getByRole('button', { name: /核实.*45%/ }).count()).toBe(1);
+    await agri.page.locator('#reports').getByRole('button', { name: /核实.*45%/ }).click();
+    await poll(() => agri.page.locator('#reports tbody tr', { hasText: '45%' }).textContent()).toContain('已核实');
+    await pollReloading(ip, '.project-page', () => ip.locator('#reports tbody tr', { hasText: '45%' }).textContent()).toContain('县农业农村局 刘科长');
+    expect(await s.prisma.progressReport.findFirstOrThrow({ where: { projectId, kind: 'PROGRESS' } })).toMatchObject({ percent: 45, verifiedBy: s.userIds.agri });
     await poll(() => ip.locator('#temporal-link').getAttribute('href')).toMatch(new RegExp(`/workflows/project-${projectId}$`));
     await screenshot(ip, 'project-paid');
     await ip.setViewportSize({ width: 390, height: 844 });
     await screenshot(ip, 'project-paid-phone');
     expect([...implementer.errors, ...finance.errors, ...agri.errors]).toEqual([]);
-  });
+    // Four people, a funded project, a payment through its whole pipeline and a verified report.
+  }, 150_000);
 
   it('lists fault-tolerance cases and shows one: findings, votes, outcome, appeal, the written notice', async () => {
     const review = (who: string, event: object, caseId?: string) =>

@@ -11,6 +11,8 @@ import { ZRole } from '../../domain/roles';
 import type { TPrisma } from '../../db/prisma';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import { ZInstant, ZNullableInstant } from '../openapi';
+import { pageArgs, ZPage, ZPageQuery } from '../pagination';
 import { ZNewPassword } from './auth';
 
 const ZOrgUnitId = z.string().trim().min(1).max(64);
@@ -30,11 +32,9 @@ export const ZResetPasswordBody = z.object({ newPassword: ZNewPassword });
 
 const ZUserParams = z.object({ id: z.uuid() });
 const ZAssignmentParams = z.object({ id: z.uuid(), assignmentId: z.uuid() });
-const ZUserListQuery = z.object({
+const ZUserListQuery = ZPageQuery.extend({
   q: z.string().trim().max(64).optional(),
   active: z.enum(['true', 'false']).optional(),
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 const WITH_PLACEMENT = { homeOrgUnit: true, roles: { include: { orgUnit: true }, orderBy: { createdAt: 'asc' } } } as const;
@@ -46,6 +46,18 @@ function loadUser(prisma: TPrisma, id: string) {
 }
 
 /** The account as administrators see it: never the password hash. */
+/** An account as administrators see it (never a password hash). */
+const ZUserRow = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  active: z.boolean(),
+  deactivatedAt: ZNullableInstant,
+  homeOrgUnit: z.object({ id: z.string(), name: z.string() }).nullable(),
+  roles: z.array(z.object({ id: z.string(), role: z.string(), orgUnitId: z.string(), orgUnitName: z.string() })),
+  createdAt: ZInstant,
+});
+
 function serializeUser(u: TUserWithPlacement) {
   return {
     id: u.id,
@@ -78,7 +90,7 @@ const isUniqueViolation = (err: unknown) => (err as { code?: string })?.code ===
 export async function adminUserRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/api/admin/users', { schema: { tags: ['admin'], summary: 'Accounts in my administration (home unit or any role in my subtree)', querystring: ZUserListQuery } }, async (req) => {
+  r.get('/api/admin/users', { schema: { tags: ['admin'], summary: 'Accounts in my administration (home unit or any role in my subtree)', querystring: ZUserListQuery, response: { 200: ZPage(ZUserRow) } } }, async (req) => {
     const grants = requireAdminGrants(requireActor(req));
     const { q, active, page, pageSize } = req.query;
     const where = {
@@ -90,7 +102,7 @@ export async function adminUserRoutes(app: FastifyInstance, { prisma }: TAppDeps
       ...(q ? { AND: [{ OR: [{ username: { contains: q, mode: 'insensitive' as const } }, { displayName: { contains: q } }] }] } : {}),
     };
     const [items, total] = await Promise.all([
-      prisma.user.findMany({ where, include: WITH_PLACEMENT, orderBy: { username: 'asc' }, skip: (page - 1) * pageSize, take: pageSize }),
+      prisma.user.findMany({ where, include: WITH_PLACEMENT, orderBy: { username: 'asc' }, ...pageArgs({ page, pageSize }) }),
       prisma.user.count({ where }),
     ]);
     return { items: items.map(serializeUser), total, page, pageSize };

@@ -6,6 +6,8 @@ import { LIFECYCLE_STAGES } from '../../domain/lifecycle/lifecycle-machine';
 import type { Prisma } from '../../generated/prisma/client';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import { ZInstant, ZNullableInstant } from '../openapi';
+import { shanghaiYear } from '../project-filters';
 
 /**
  * Read-only figures for the dashboard (county leaders, monitors, anyone with a scope): every
@@ -14,10 +16,32 @@ import type { TAppDeps } from '../context';
 const ZDashboardQuery = z.object({
   /** Narrow to one org unit's subtree (a township, a village) inside my scope. */
   orgUnitId: z.string().trim().min(1).max(64).optional(),
-  /** Projects proposed in this calendar year. */
+  /** Projects proposed in this calendar year (Asia/Shanghai, as the project list counts it). */
   year: z.coerce.number().int().min(2000).max(2100).optional(),
 });
 type TDashboardQuery = z.infer<typeof ZDashboardQuery>;
+
+// The answers, as the OpenAPI document shows them (money in integer fen).
+const ZTownshipCount = z.array(z.object({ townshipId: z.string(), townshipName: z.string(), count: z.number().int() }));
+const ZProjectRef = z.object({ id: z.string(), name: z.string() });
+const ZByStage = z.object({ items: z.array(z.object({ stage: z.string(), count: z.number().int(), budgetFen: z.number().int() })), total: z.number().int() });
+const ZFunds = z.object({
+  items: z.array(z.object({ townshipId: z.string(), townshipName: z.string(), approvedFen: z.number().int(), requestedFen: z.number().int(), disbursedFen: z.number().int(), approvedCount: z.number().int(), projectCount: z.number().int() })),
+});
+const ZRiskFlags = z.object({
+  total: z.number().int(),
+  byCode: z.array(z.object({ code: z.string(), count: z.number().int() })),
+  byTownship: ZTownshipCount,
+  latest: z.array(z.object({ id: z.string(), code: z.string(), message: z.string(), raisedAt: ZInstant, paymentId: z.string(), project: ZProjectRef })),
+});
+const ZOverdue = z.object({
+  total: z.number().int(),
+  pending: z.number().int(),
+  byKind: z.array(z.object({ kind: z.string(), count: z.number().int() })),
+  byTownship: ZTownshipCount,
+  oldest: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), dueAt: ZNullableInstant, project: ZProjectRef })),
+});
+const ZUnits = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), level: z.string(), parentId: z.string().nullable(), path: z.string() })) });
 
 /**
  * Stages whose budget counts as approved funds: the leading group's 审定 put the project in the
@@ -37,7 +61,7 @@ function projectWhere(actor: TActor, q: TDashboardQuery): Prisma.ProjectWhereInp
     AND: [
       { OR: actor.roles.map((g) => ({ orgPath: { startsWith: g.orgPath } })) },
       ...(q.orgUnitId ? [{ orgPath: { contains: `/${q.orgUnitId}/` } }] : []),
-      ...(q.year ? [{ createdAt: { gte: new Date(Date.UTC(q.year, 0, 1)), lt: new Date(Date.UTC(q.year + 1, 0, 1)) } }] : []),
+      ...(q.year ? [{ createdAt: shanghaiYear(q.year) }] : []),
     ],
   };
 }
@@ -59,7 +83,7 @@ export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps
   };
 
   r.get('/api/dashboard/projects-by-stage', {
-    schema: { tags: ['dashboard'], summary: 'How many projects are at each stage, with their budgets', querystring: ZDashboardQuery },
+    schema: { tags: ['dashboard'], summary: 'How many projects are at each stage, with their budgets', querystring: ZDashboardQuery, response: { 200: ZByStage } },
   }, async (req) => {
     const where = projectWhere(requireActor(req), req.query);
     if (!where) return { items: [], total: 0 };
@@ -73,6 +97,7 @@ export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps
       tags: ['dashboard'],
       summary: 'Funds per township: approved (budgets of approved projects), requested (all budgets) and disbursed (paid out)',
       querystring: ZDashboardQuery,
+      response: { 200: ZFunds },
     },
   }, async (req) => {
     const where = projectWhere(requireActor(req), req.query);
@@ -104,6 +129,7 @@ export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps
       tags: ['dashboard'],
       summary: 'Open risk flags (风险排查) on payments: how many, by kind and by township, with the latest ones',
       querystring: ZDashboardQuery.extend({ limit: z.coerce.number().int().min(0).max(100).default(10) }),
+      response: { 200: ZRiskFlags },
     },
   }, async (req) => {
     const projects = projectWhere(requireActor(req), req.query);
@@ -132,6 +158,7 @@ export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps
       tags: ['dashboard'],
       summary: 'Pending tasks past their due time, by kind and by township, with the oldest ones',
       querystring: ZDashboardQuery.extend({ limit: z.coerce.number().int().min(0).max(100).default(10) }),
+      response: { 200: ZOverdue },
     },
   }, async (req) => {
     const projects = projectWhere(requireActor(req), req.query);
@@ -161,7 +188,7 @@ export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps
   });
 
   r.get('/api/dashboard/org-units', {
-    schema: { tags: ['dashboard'], summary: 'The org units inside my scope (for filters and forms), as a flat list ordered by path' },
+    schema: { tags: ['dashboard'], summary: 'The org units inside my scope (for filters and forms), as a flat list ordered by path', response: { 200: ZUnits } },
   }, async (req) => {
     const actor = requireActor(req);
     if (actor.roles.length === 0) return { items: [] };

@@ -10,6 +10,8 @@ import { formatFen } from '../../domain/policies/money';
 import { DEFAULT_COUNTY_SETTINGS } from '../../domain/policies/settings';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import { pageArgs } from '../pagination';
+import { projectListWhere, ZProjectList, ZProjectListQuery } from '../project-filters';
 import type { projectLifecycle } from '../../../workflows/project-lifecycle';
 import { allocateFundsUpdate, lodgeObjectionUpdate, projectStateQuery, projectWorkflowId, registerProjectUpdate, type TProjectLifecycleInput } from '../../../workflows/shared';
 
@@ -106,25 +108,20 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
   r.get('/api/projects', {
     schema: {
       tags: ['projects'],
-      summary: 'Projects in my org units',
-      querystring: z.object({
-        stage: z.string().max(40).optional(),
-        page: z.coerce.number().int().min(1).max(10_000).default(1),
-        pageSize: z.coerce.number().int().min(1).max(200).default(50),
-      }),
+      summary: 'Projects in my org units, newest first, filtered by stage, org unit, industry, year, grade, risk flag and text',
+      querystring: ZProjectListQuery,
+      response: { 200: ZProjectList },
     },
   }, async (req) => {
     const actor = requireActor(req);
-    const where = {
-      OR: actor.roles.map((g) => ({ orgPath: { startsWith: g.orgPath } })),
-      ...(req.query.stage ? { stage: req.query.stage } : {}),
-    };
-    if (actor.roles.length === 0) return { items: [], total: 0, page: req.query.page, pageSize: req.query.pageSize };
+    const where = await projectListWhere(prisma, actor, req.query);
+    if (!where) return { items: [], total: 0, page: req.query.page, pageSize: req.query.pageSize };
     const [items, total] = await Promise.all([
-      prisma.project.findMany({ where, orderBy: { createdAt: 'desc' }, skip: (req.query.page - 1) * req.query.pageSize, take: req.query.pageSize }),
+      // The id breaks ties between projects created in the same millisecond: pages never overlap.
+      prisma.project.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...pageArgs(req.query) }),
       prisma.project.count({ where }),
     ]);
-    return { items: items.map(serializeProject), total, page: req.query.page, pageSize: req.query.pageSize };
+    return { items: items.map((p) => ({ ...p, budgetFen: Number(p.budgetFen), disbursedFen: Number(p.disbursedFen) })), total, page: req.query.page, pageSize: req.query.pageSize };
   });
 
   r.get('/api/projects/:id', { schema: { tags: ['projects'], summary: 'A project: stage, open tasks and full history', params: ZProjectParams } }, async (req) => {

@@ -30,6 +30,7 @@ import {
 import { initialTransition } from 'xstate';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import { pageArgs, ZPageQuery } from '../pagination';
 import type { Prisma } from '../../generated/prisma/client';
 import {
   reviewActUpdate,
@@ -104,7 +105,7 @@ const ZMeasureDoneBody = z.object({
   note: z.string().trim().min(1).max(5000),
   evidence: z.array(z.string().trim().min(1).max(2000)).max(50).default([]),
 });
-const ZEligibilityQuery = z.object({
+const ZEligibilityQuery = ZPageQuery.extend({
   projectId: ZId.optional(),
   open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
@@ -131,7 +132,7 @@ function bodyMembers(context: TReviewContext): string[] {
 
 type TCaseRow = { id: string; countyId: string; concernedUserIds: string[]; context: unknown };
 
-function canRead(actor: TActor, row: TCaseRow): boolean {
+export function canRead(actor: TActor, row: TCaseRow): boolean {
   return (
     row.concernedUserIds.includes(actor.userId) ||
     oversightCountyIds(actor).includes(row.countyId) ||
@@ -400,7 +401,8 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     const [items, total] = await Promise.all([
       prisma.reviewCase.findMany({
         where,
-        orderBy: { openedAt: 'desc' },
+        // The id breaks ties (cases opened in the same instant): pages never overlap or skip.
+        orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
         skip: (page - 1) * pageSize,
         take: pageSize,
         select: { id: true, workflowId: true, stage: true, outcome: true, county: true, projectIds: true, concernedOfficials: true, matter: true, triggerType: true, openedById: true, openedAt: true, decidedAt: true, closedAt: true },
@@ -500,17 +502,17 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
   }, async (req) => {
     const actor = requireActor(req);
     const at = new Date(now());
-    const items = await prisma.reviewEligibility.findMany({
-      where: {
-        userId: actor.userId,
-        ...(req.query.projectId ? { projectId: req.query.projectId } : {}),
-        ...(req.query.open === true ? { caseId: null, closesAt: { gt: at } } : {}),
-        ...(req.query.open === false ? { OR: [{ caseId: { not: null } }, { closesAt: { lte: at } }] } : {}),
-      },
-      orderBy: [{ notifiedAt: 'desc' }, { id: 'asc' }],
-      take: 200,
-    });
-    return { items: items.map((e) => ({ ...e, open: e.caseId === null && at < e.closesAt })) };
+    const where: Prisma.ReviewEligibilityWhereInput = {
+      userId: actor.userId,
+      ...(req.query.projectId ? { projectId: req.query.projectId } : {}),
+      ...(req.query.open === true ? { caseId: null, closesAt: { gt: at } } : {}),
+      ...(req.query.open === false ? { OR: [{ caseId: { not: null } }, { closesAt: { lte: at } }] } : {}),
+    };
+    const [items, total] = await Promise.all([
+      prisma.reviewEligibility.findMany({ where, orderBy: [{ notifiedAt: 'desc' }, { id: 'asc' }], ...pageArgs(req.query) }),
+      prisma.reviewEligibility.count({ where }),
+    ]);
+    return { items: items.map((e) => ({ ...e, open: e.caseId === null && at < e.closesAt })), total, page: req.query.page, pageSize: req.query.pageSize };
   });
 
   const loadOfficial = async (actor: TActor, userId: string, forWrite: boolean) => {

@@ -6,6 +6,8 @@ import { issueTokenRecord } from '../../auth/tokens';
 import { AppError } from '../../domain/errors';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import { ZInstant, ZNullableInstant } from '../openapi';
+import { pageArgs, ZPage, ZPageQuery } from '../pagination';
 
 export const ZCreateTokenBody = z.object({
   name: z.string().trim().min(1).max(100),
@@ -17,12 +19,18 @@ const ZTokenParams = z.object({ id: z.uuid() });
 
 /** What may ever be shown about a token after its creation: never the secret, never its hash. */
 const LISTED = { id: true, name: true, createdAt: true, expiresAt: true, lastUsedAt: true } as const;
+const ZListedToken = z.object({ id: z.string(), name: z.string(), createdAt: ZInstant, expiresAt: ZNullableInstant, lastUsedAt: ZNullableInstant });
 
 export async function tokenRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post('/api/tokens', {
-    schema: { tags: ['tokens'], summary: 'Create a personal API token (the response is the only time it is shown)', body: ZCreateTokenBody },
+    schema: {
+      tags: ['tokens'],
+      summary: 'Create a personal API token (the response is the only time it is shown)',
+      body: ZCreateTokenBody,
+      response: { 201: z.object({ id: z.string(), name: z.string(), createdAt: ZInstant, expiresAt: ZNullableInstant, token: z.string().describe('the secret, shown this once') }) },
+    },
   }, async (req, reply) => {
     const actor = requireActor(req);
     const expiresAt = req.body.expiresInDays ? new Date(Date.now() + req.body.expiresInDays * 86_400_000) : null;
@@ -34,14 +42,14 @@ export async function tokenRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
     return reply.code(201).send({ id: record.id, name: record.name, createdAt: record.createdAt, expiresAt: record.expiresAt, token });
   });
 
-  r.get('/api/tokens', { schema: { tags: ['tokens'], summary: 'My personal API tokens that still work (without their secrets)' } }, async (req) => {
+  r.get('/api/tokens', { schema: { tags: ['tokens'], summary: 'My personal API tokens that still work (without their secrets)', querystring: ZPageQuery, response: { 200: ZPage(ZListedToken) } } }, async (req) => {
     const actor = requireActor(req);
-    const items = await prisma.apiToken.findMany({
-      where: { userId: actor.userId, kind: 'PERSONAL', revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
-      orderBy: { createdAt: 'desc' },
-      select: LISTED,
-    });
-    return { items, total: items.length };
+    const where = { userId: actor.userId, kind: 'PERSONAL' as const, revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] };
+    const [items, total] = await Promise.all([
+      prisma.apiToken.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], select: LISTED, ...pageArgs(req.query) }),
+      prisma.apiToken.count({ where }),
+    ]);
+    return { items, total, page: req.query.page, pageSize: req.query.pageSize };
   });
 
   r.delete('/api/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke one of my personal API tokens', params: ZTokenParams } }, async (req, reply) => {

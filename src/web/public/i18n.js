@@ -35,6 +35,9 @@ const DICT = {
     role: { VILLAGE_COMMITTEE: '村"两委"', TOWNSHIP_REVIEWER: '乡镇审核', COUNTY_AGRICULTURE: '县农业农村局', COUNTY_FINANCE: '县财政局', COUNTY_LEADING_GROUP: '县领导小组', EXPERT: '专家/第三方', DISCIPLINE_INSPECTION: '纪检监察', IMPLEMENTER: '实施主体', MONITOR: '监测/审计', ADMIN: '管理员' },
     source: { CENTRAL_LINKAGE: '中央衔接资金', LOCAL: '地方财政', OWN_CAPITAL: '自筹', BANK_LOAN: '银行贷款', OTHER: '其他' },
     level: { COUNTY: '县', TOWNSHIP: '乡镇', VILLAGE: '村' },
+    // Township checks and project filters (helper `web`): grouped here so merges stay easy.
+    checks: { title: '五项审核（选填，填写则五项都要填）', result: '结论', PASS: '通过', FAIL: '不通过', unset: '—', note: '{name}备注', recorded: '五项审核', failedApprove: '有未通过的审核项，不能通过；请退回或不同意' },
+    pf: { orgUnit: '乡镇 / 村', grade: '评价等次', riskFlag: '风险疑点', openFlags: '有待复核的疑点' },
   },
   en: {
     appTitle: 'Bangfu · Approvals', skip: 'Skip to main content', lang: '中文', langCode: 'zh',
@@ -80,6 +83,10 @@ const DICT = {
     role: { VILLAGE_COMMITTEE: 'Village committee', TOWNSHIP_REVIEWER: 'Township reviewer', COUNTY_AGRICULTURE: 'Agriculture bureau', COUNTY_FINANCE: 'Finance bureau', COUNTY_LEADING_GROUP: 'Leading group', EXPERT: 'Expert', DISCIPLINE_INSPECTION: 'Discipline inspection', IMPLEMENTER: 'Implementer', MONITOR: 'Monitor', ADMIN: 'Administrator' },
     source: { CENTRAL_LINKAGE: 'Central linkage funds', LOCAL: 'Local budget', OWN_CAPITAL: 'Own capital', BANK_LOAN: 'Bank loan', OTHER: 'Other' },
     level: { COUNTY: 'County', TOWNSHIP: 'Township', VILLAGE: 'Village' },
+    // Township checks and project filters (helper `web`): grouped here so merges stay easy.
+    checks: { title: 'Five checks (optional; if recorded, all five)', result: 'Result', PASS: 'Pass', FAIL: 'Fail', unset: '—', note: '{name} note', recorded: 'Five checks', failedApprove: 'A check failed: approval is not possible; return or reject instead' },
+    pf: { orgUnit: 'Township / village', grade: 'Grade', riskFlag: 'Risk flag', openFlags: 'Has open flags' },
+    check: { authenticity: 'Authenticity', necessity: 'Necessity', soundness: 'Soundness', completeness: 'Completeness', feasibility: 'Feasibility' },
   },
 };
 

@@ -1,6 +1,6 @@
 import { api, newRequestId } from '../api.js';
 import { go, render } from '../app.js';
-import { OWN_TASK_COMMANDS } from '../domain.js';
+import { OWN_TASK_COMMANDS, TOWNSHIP_CHECKS } from '../domain.js';
 import { has, t } from '../i18n.js';
 import { card, clearErrors, dueBadge, field, formError, h, select, showErrors, uid } from '../ui.js';
 import { projectSummary } from './project-summary.js';
@@ -13,6 +13,39 @@ const NEEDS = {
   claim: [], unclaim: [], comment: ['comment'], withdraw: ['comment'], cc: ['comment', 'recipientIds'], urge: ['comment'],
 };
 const REASON_REQUIRED = new Set(['reject', 'return']);
+/** The township review records its five checks with an approval (or a return or rejection). */
+const CHECK_ACTIONS = new Set(['approve', 'return', 'reject']);
+
+/**
+ * The five on-site checks of a township review (ZTownshipChecks): a result and a note each. Left
+ * blank, nothing is sent; once any is filled the API wants all five, and its refusal (a missing
+ * check, or a failed one on an approval) lands next to the check its path names.
+ */
+function checksFieldset() {
+  const rows = TOWNSHIP_CHECKS.map((c) => {
+    const result = select('result', [['', t('checks.unset')], ['PASS', t('checks.PASS')], ['FAIL', t('checks.FAIL')]], '');
+    result.dataset.check = c;
+    const note = h('input', { name: 'note', maxlength: 500, autocomplete: 'off' });
+    note.dataset.check = c;
+    return h('div', { class: 'check-row' },
+      field(t('check.' + c), result, { path: `body.checks.${c}` }),
+      field(t('checks.note', { name: t('check.' + c) }), note, { path: `body.checks.${c}.note` }));
+  });
+  const set = h('fieldset', { class: 'checks', id: 'township-checks', 'data-path': 'body.checks' },
+    h('legend', {}, t('checks.title')), rows, h('p', { class: 'field-error', role: 'status' }));
+  /** The `checks` body field, or undefined when the reviewer recorded none. */
+  set.readChecks = () => {
+    const entries = TOWNSHIP_CHECKS.map((c) => {
+      const result = set.querySelector(`select[data-check="${c}"]`).value;
+      const note = set.querySelector(`input[data-check="${c}"]`).value.trim();
+      return [c, result ? { result, ...(note ? { note } : {}) } : undefined];
+    });
+    if (entries.every(([, v]) => !v)) return undefined;
+    return Object.fromEntries(entries.filter(([, v]) => v));
+  };
+  return set;
+}
+
 /** Actions after which the person stays on the task (it is still theirs to decide). */
 const STAY = new Set(['claim', 'unclaim', 'comment', 'cc', 'urge', 'transfer', 'add_signer']);
 
@@ -22,6 +55,7 @@ function bodyFor(action, v) {
   if (action === 'return') b.returnTo = v.returnTo === 'STEP' ? { to: 'STEP', stepId: v.stepId } : { to: 'APPLICANT' };
   if (action === 'transfer') b.toUserId = v.toUserId;
   if (action === 'add_signer') Object.assign(b, { position: v.position, signer: { userId: v.signerUserId } });
+  if (CHECK_ACTIONS.has(action) && v.checks) b.checks = v.checks;
   if (action === 'cc') b.recipientIds = v.recipientIds.split(/[,，\s]+/).filter(Boolean);
   return b;
 }
@@ -58,14 +92,16 @@ function decisionForm(task) {
     signerUserId: field(t('task.signerUserId'), signerUserId, { path: 'body.signer' }),
     recipientIds: field(t('task.recipientIds'), recipientIds, { path: 'body.recipientIds' }),
   };
+  const checks = task.kind === 'TOWNSHIP_REVIEW' ? checksFieldset() : null;
   const submit = h('button', { type: 'submit' }, t('task.submit'));
-  const form = h('form', { id: 'decision-form', novalidate: true }, radios, Object.values(groups), formError(), h('p', {}, submit));
+  const form = h('form', { id: 'decision-form', novalidate: true }, radios, Object.values(groups), checks, formError(), h('p', {}, submit));
   const chosen = () => form.querySelector(`input[name="${name}"]:checked`)?.value;
   const sync = () => {
     const a = chosen();
     for (const [k, el] of Object.entries(groups)) el.hidden = !NEEDS[a]?.includes(k);
     stepId.closest('.field').hidden = !(a === 'return' && returnTo.value === 'STEP');
     comment.required = REASON_REQUIRED.has(a);
+    if (checks) checks.hidden = !CHECK_ACTIONS.has(a);
   };
   radios.addEventListener('change', sync);
   returnTo.addEventListener('change', sync);
@@ -74,9 +110,14 @@ function decisionForm(task) {
     ev.preventDefault();
     clearErrors(form);
     const action = chosen();
-    const values = { comment: comment.value.trim(), returnTo: returnTo.value, stepId: stepId.value.trim(), toUserId: toUserId.value.trim(), position: position.value, signerUserId: signerUserId.value.trim(), recipientIds: recipientIds.value };
+    const values = { comment: comment.value.trim(), returnTo: returnTo.value, stepId: stepId.value.trim(), toUserId: toUserId.value.trim(), position: position.value, signerUserId: signerUserId.value.trim(), recipientIds: recipientIds.value, checks: checks?.readChecks() };
     if (REASON_REQUIRED.has(action) && !values.comment) {
       return showErrors(form, { message: t('task.commentRequired'), details: [{ path: 'body.comment', message: t('task.commentRequired') }] });
+    }
+    // The API's rule, said in the reviewer's words before anything is sent: approving needs every check passed.
+    const failed = action === 'approve' && values.checks ? TOWNSHIP_CHECKS.filter((c) => values.checks[c]?.result === 'FAIL') : [];
+    if (failed.length) {
+      return showErrors(form, { message: t('checks.failedApprove'), details: failed.map((c) => ({ path: `body.checks.${c}.result`, message: t('checks.failedApprove') })) });
     }
     submit.disabled = true;
     try {

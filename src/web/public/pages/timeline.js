@@ -1,3 +1,4 @@
+import { TOWNSHIP_CHECKS } from '../domain.js';
 import { has, t } from '../i18n.js';
 import { fmtTime, h } from '../ui.js';
 
@@ -19,9 +20,17 @@ export function timeline(project, unitNames = new Map()) {
         // Payment and acceptance steps record their own phases (pending → approved), not stages.
         d && d.stageBefore !== d.stageAfter && has('stage.' + d.stageBefore) && has('stage.' + d.stageAfter) ? h('span', { class: 'muted' }, ` (${t('stage.' + d.stageBefore)} → ${t('stage.' + d.stageAfter)})`) : '',
         ev.comment ? h('blockquote', {}, ev.comment) : '',
+        ev.details?.checks ? checksList(ev.details.checks) : '',
         attachments.length ? h('ul', {}, attachments.map((a) => h('li', {}, a.name ?? a.fileName ?? JSON.stringify(a)))) : ''));
   });
   return h('ol', { class: 'timeline', id: 'timeline' }, items.length ? items : h('li', { class: 'muted' }, t('project.none')));
+}
+
+/** The township review's five checks as recorded with its decision: result and note per check. */
+function checksList(checks) {
+  return h('ul', { class: 'checks-recorded', 'aria-label': t('checks.recorded') },
+    TOWNSHIP_CHECKS.filter((c) => checks[c]).map((c) => h('li', { dataset: { check: c, result: checks[c].result } },
+      `${t('check.' + c)}：${t('checks.' + checks[c].result)}`, checks[c].note ? `（${checks[c].note}）` : '')));
 }
 
 /** The stages the project has passed through, from the workflow's own history when it answers. */

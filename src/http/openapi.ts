@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ERROR_STATUS } from '../domain/errors';
+
+/**
+ * The stable error shape every failure leaves the API in (src/http/errors.ts `toAppError`):
+ * declared on every route for 4xx and 5xx, so the OpenAPI document shows it. Loose objects: a
+ * response schema also serializes, and documenting must never strip or refuse what is sent.
+ */
+export const ZErrorBody = z.looseObject({
+  error: z.looseObject({
+    code: z.string().meta({ enum: Object.keys(ERROR_STATUS) }).describe('a stable error code (src/domain/errors.ts ERROR_STATUS)'),
+    message: z.string(),
+    details: z.array(z.looseObject({ path: z.string().describe('the field, e.g. body.comment or querystring.year'), message: z.string() })),
+  }),
+}).describe('Every refusal and failure: { error: { code, message, details[{ path, message }] } }');
+
+/** An instant as the API writes it (a Date serialized by JSON.stringify: ISO 8601, UTC). */
+export const ZInstant = z.any().meta({ type: 'string', format: 'date-time' });
+export const ZNullableInstant = z.any().meta({ type: ['string', 'null'], format: 'date-time' });
+
+/** A route whose success body is described in its summary only (documented later, route by route). */
+const ZDescribedBody = z.any().describe('JSON; its content is described in the summary');
+
+/**
+ * Every API route gets the error shape for 4xx and 5xx, and a 2xx schema if it declares none:
+ * routes that declare their success body (as most list routes do) keep theirs.
+ */
+export function documentResponses(app: FastifyInstance) {
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/') || route.schema?.hide || route.url.startsWith('/api/docs')) return;
+    const response = { ...((route.schema?.response as Record<string, unknown> | undefined) ?? {}) };
+    if (!Object.keys(response).some((status) => /^2/.test(status))) response['2XX'] = ZDescribedBody;
+    response['4XX'] ??= ZErrorBody;
+    response['5XX'] ??= ZErrorBody;
+    route.schema = { ...route.schema, response };
+  });
+}

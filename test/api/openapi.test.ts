@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestStack, type TTestStack } from '../support/stack';
+
+/** The OpenAPI document names, for every route, what success looks like and the stable error shape. */
+let s: TTestStack;
+let doc: { paths: Record<string, Record<string, { responses?: Record<string, { content?: { 'application/json'?: { schema?: Record<string, unknown> } } }> }>> };
+
+beforeAll(async () => {
+  s = await startTestStack({ worker: false });
+  const res = await s.app.inject({ method: 'GET', url: '/api/openapi.json' });
+  expect(res.statusCode).toBe(200);
+  doc = res.json();
+});
+afterAll(async () => {
+  await s?.close();
+});
+
+const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
+const schemaOf = (op: { responses?: Record<string, { content?: { 'application/json'?: { schema?: Record<string, unknown> } } }> }, status: string) =>
+  op.responses?.[status]?.content?.['application/json']?.schema;
+
+describe('/api/openapi.json', () => {
+  it('documents a 2xx response schema and the error schema (4XX, 5XX) on every route', async () => {
+    const ops = operations();
+    expect(ops.length).toBeGreaterThan(40);
+    for (const { path, method, op } of ops) {
+      const statuses = Object.keys(op.responses ?? {});
+      const success = statuses.filter((st) => /^2/.test(st));
+      expect(success.length, `${method} ${path}: no 2xx response`).toBeGreaterThan(0);
+      expect(success.some((st) => schemaOf(op, st)), `${method} ${path}: 2xx without a schema`).toBe(true);
+      for (const st of ['4XX', '5XX']) {
+        const error = schemaOf(op, st) as { properties?: { error?: { properties?: Record<string, unknown>; required?: string[] } } } | undefined;
+        expect(Object.keys(error?.properties?.error?.properties ?? {}), `${method} ${path} ${st}`).toEqual(['code', 'message', 'details']);
+        expect(error?.properties?.error?.required, `${method} ${path} ${st}`).toEqual(['code', 'message', 'details']);
+      }
+    }
+  });
+
+  it('documents the list routes\' page envelope and their items', async () => {
+    for (const path of ['/api/projects', '/api/admin/users', '/api/tokens']) {
+      const schema = schemaOf(doc.paths[path]!.get!, '200') as { properties: Record<string, { items?: { properties?: Record<string, unknown> } }> };
+      expect(Object.keys(schema.properties), path).toEqual(['items', 'total', 'page', 'pageSize']);
+      expect(Object.keys(schema.properties.items!.items!.properties ?? {}).length, path).toBeGreaterThan(3);
+    }
+    const params = (doc.paths['/api/projects']!.get as unknown as { parameters: Array<{ name: string }> }).parameters.map((p) => p.name);
+    expect(params).toEqual(expect.arrayContaining(['page', 'pageSize', 'stage', 'orgUnitId', 'industry', 'year', 'grade', 'riskFlag', 'q']));
+  });
+
+  it('answers errors in the documented shape through the declared schema', async () => {
+    const res = await s.app.inject({ method: 'GET', url: '/api/projects?year=1999', headers: { authorization: `Bearer ${s.tokens.leader}` } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: [{ path: 'querystring.year', message: expect.any(String) }] } });
+    const anonymous = await s.app.inject({ method: 'GET', url: '/api/tokens' });
+    expect(anonymous.json().error.code).toBe('UNAUTHENTICATED');
+  });
+});
