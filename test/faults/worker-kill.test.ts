@@ -106,6 +106,6 @@ describe('kill -9 of the worker during approvals', () => {
     // Activation, then the approval (recorded after at least one lost workflow task).
     expect(runs.map((r) => r.length)).toEqual([2, 2]);
     for (const r of runs) expect(r[1]!.lostTasksBefore).toBeGreaterThanOrEqual(1);
-    console.log(`[faults] worker kill -9 mid-activity: both approvals answered ${recoveredMs} ms after the kill (the killed worker's workflow task timed out, then the new worker ran the local activity again); recordStepChange runs per step ${JSON.stringify(runs)}`);
+    console.log(`[faults] worker kill -9 mid-activity: both approvals answered ${recoveredMs} ms after the kill (the killed worker's workflow task timed out, then the new worker ran the local activity again); recordStepChange runs per step ${JSON.stringify(runs.map((r) => r.map(({ lostTasksBefore }) => lostTasksBefore)))} (lost workflow tasks before each)`);
   });
 });
