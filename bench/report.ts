@@ -127,7 +127,7 @@ export function toMarkdown(r: TBenchReport): string {
   const a = r.approval;
   if (!isError(a)) {
     out.push('## 1. Approval round trip', '');
-    out.push('Ours: `POST /api/tasks/:id/decision` over loopback HTTP → Update `approvalAct` on the township-review step → XState machine → projection activity (Task, Decision, audit) → report to the project workflow → its machine and stage activity → acknowledgement → response. ' +
+    out.push('Ours: `POST /api/tasks/:id/decision` over loopback HTTP → Update `approvalAct` on the township-review step → XState machine → projection local activity (Task, Decision, audit) → report signal to the project workflow → its machine and stage local activity → acknowledgement signal → response. ' +
       'Baseline: `bench/baseline-workflows.ts` `bareApproval`, the same Update payload sent by the Temporal client, answered from the handler with no machine, activity or HTTP. Each decision acts on a distinct task / workflow; closed loop (each approver sends the next decision when the previous one answered).', '');
     out.push(`Setup (not timed): ${a.setup.projects} projects through POST /api/projects, ${a.setup.concurrency} at a time, at ${a.setup.projectsPerSecond} projects/s (${a.setup.retries} requests retried with the same requestId${a.setup.retrySamples.length ? `, e.g. \`${a.setup.retrySamples[0].slice(0, 160)}\`` : ''}); ${a.setup.approvers} township reviewers of 河西镇 with their own tokens.`, '');
     out.push('| approvers | decisions | ours p50 / p95 / p99 | baseline p50 / p95 / p99 | p50 ratio | ours decisions/s | baseline decisions/s | throughput ratio |', '|---|---|---|---|---|---|---|---|');

@@ -14,6 +14,8 @@
  *   BENCH_OPEN_WORKFLOWS=10000, BENCH_OPEN_START_CONCURRENCY=16, BENCH_OPEN_CONCURRENCY=1,8   scenario 4
  *   BENCH_SCENARIOS=1,2,3,4,5        which scenarios run (default all; 5 reads scenario 1's projects)
  *   BENCH_DATABASE_URL               PostgreSQL server to use instead of PGlite (needs CREATEDB)
+ *   BENCH_MAX_CACHED_WORKFLOWS       the project worker's workflow cache (default 1000, as TEMPORAL_MAX_CACHED_WORKFLOWS)
+ *   BENCH_WORKFLOW_THREADS           the project worker's workflow threads (default the SDK's)
  *   TEMPORAL_CLI_PATH                Temporal CLI binary (default .tools/py/bin/temporal)
  */
 import os from 'node:os';
@@ -94,7 +96,7 @@ async function main() {
           databaseUrl: settings.databaseUrl ? '(set)' : undefined,
           database: stack!.db.display,
           temporal: `temporal server start-dev, in memory, headless, on ${stack!.temporal.address}`,
-          worker: 'the project worker, the bare baseline worker and the no-op-activities worker (scenario 2\'s baseline) in the benchmark process, SDK 1.24 default options (workflow cache, pollers, concurrency), separate Prisma pools for API and worker (10 each)',
+          worker: `the project worker, the bare baseline worker and the no-op-activities worker (scenario 2's baseline) in the benchmark process; the project worker caches ${settings.maxCachedWorkflows} workflows (BENCH_MAX_CACHED_WORKFLOWS)${settings.workflowThreads ? ` on ${settings.workflowThreads} workflow threads` : ''}, otherwise SDK 1.24 default options (pollers, concurrency); separate Prisma pools for API and worker (10 each)`,
           api: 'Fastify app from buildApp listening on 127.0.0.1, driven with fetch (keep-alive); logging off',
         },
         loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),

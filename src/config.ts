@@ -9,6 +9,9 @@ const ZEnvBoolean = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** ~3.3 GiB of cached project workflows: fits a 4 GiB heap with room for the rest. */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
+
 const ZPort = z.coerce.number().int().min(1).max(65535);
 
 export const ZEnv = z.object({
@@ -33,6 +36,12 @@ export const ZEnv = z.object({
   TEMPORAL_DEV_PORT: ZPort.default(7233),
   TEMPORAL_UI_PORT: ZPort.default(8233),
   TEMPORAL_UI_URL: z.url().optional(),
+  /**
+   * Workflows the worker keeps in memory (its sticky cache). A cached project workflow holds about
+   * 3.3 MiB, so the SDK's default (a share of the heap: ~2,300 on a 4 GiB heap) runs a worker out
+   * of memory at ~2,300 open projects; evicted workflows are replayed from history when needed.
+   */
+  TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_MAX_CACHED_WORKFLOWS),
   /** Seed the demo county and demo accounts. Refused in production. */
   DEMO_SEED: ZEnvBoolean.optional(),
   DEMO_PASSWORD: z.string().min(8).default('bangfu-demo-2026'),
@@ -64,6 +73,8 @@ export interface TConfig {
     devPort: number;
     uiPort: number;
     uiUrl: string;
+    /** The worker's workflow cache size (Worker option `maxCachedWorkflows`). */
+    maxCachedWorkflows: number;
   };
   demo: { seed: boolean; password: string };
   /** Per-deployment overrides of the county settings' defaults. */
@@ -113,6 +124,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       devPort: e.TEMPORAL_DEV_PORT,
       uiPort: e.TEMPORAL_UI_PORT,
       uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
+      maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
     },
     demo: { seed: e.DEMO_SEED ?? e.NODE_ENV !== 'production', password: e.DEMO_PASSWORD },
     publicityDays: e.PUBLICITY_DAYS,

@@ -1,13 +1,15 @@
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { loadConfig, databaseUrl, type TConfig } from './config';
+import { loadConfig, databaseUrl, DEFAULT_MAX_CACHED_WORKFLOWS, type TConfig } from './config';
 import { createPrisma, type TPrisma } from './db/prisma';
 import { connectClient, connectWorker } from './temporal/connection';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 import { createActivities } from '../activities';
 
 export const WORKFLOWS_PATH = createRequire(import.meta.url).resolve('../workflows/index.ts');
+
+export type TWorkerTuning = Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'workflowThreadPoolSize' | 'maxConcurrentWorkflowTaskPolls' | 'nonStickyToStickyPollRatio'>>;
 
 /** A worker hosting every workflow and activity on the configured task queue. */
 export async function createWorker(opts: {
@@ -17,6 +19,8 @@ export async function createWorker(opts: {
   prisma: TPrisma;
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
+  /** Worker tuning; `maxCachedWorkflows` defaults to DEFAULT_MAX_CACHED_WORKFLOWS (src/config.ts). */
+  tuning?: TWorkerTuning;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -25,6 +29,8 @@ export async function createWorker(opts: {
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ prisma: opts.prisma }),
     ...(opts.identity ? { identity: opts.identity } : {}),
+    maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
+    ...opts.tuning,
   });
 }
 
@@ -38,8 +44,8 @@ export async function main(config: TConfig = loadConfig()) {
     console.warn(`[worker] could not register search attributes (add them on the cluster yourself): ${(err as Error).message}`);
   }
   const connection = await connectWorker(config);
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, prisma });
-  console.log(`[worker] polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}"`);
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, prisma, tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows } });
+  console.log(`[worker] polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" (workflow cache ${config.temporal.maxCachedWorkflows})`);
   await worker.run();
   await connection.close();
   await client.connection.close();

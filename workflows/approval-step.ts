@@ -19,7 +19,7 @@ import {
 } from '../src/domain/approval';
 import type { TActor } from '../src/domain/actor';
 import type { Activities } from '../activities';
-import type { TStepAudit, TStepDecision, TStepTaskRow } from '../activities/approval-records';
+import type { TRecordStepChange, TStepAudit, TStepDecision, TStepTaskRow } from '../activities/approval-records';
 import {
   approvalActUpdate,
   approvalStateQuery,
@@ -32,11 +32,26 @@ import {
   type TStepOpenTask,
 } from './shared';
 
-const acts = wf.proxyActivities<Activities>({
+const ACTIVITY_RETRY = {
   startToCloseTimeout: '30 seconds',
   // Database outages are waited out: the step keeps its place and retries with backoff.
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+} as const;
+const acts = wf.proxyActivities<Activities>(ACTIVITY_RETRY);
+const localActs = wf.proxyLocalActivities<Activities>(ACTIVITY_RETRY);
+
+/**
+ * Upgrade patch (README, "Upgrading running workflows"): the step's record is written by a local
+ * activity. As a regular activity every action paid a schedule → poll → complete round trip and
+ * one more workflow task before the Update could answer; a local activity runs inside the workflow
+ * task that took the action and is recorded as a marker. It is the same idempotent transaction
+ * (keyed audit event, upserted rows), so a worker that dies before the workflow task completes,
+ * and the next worker running it again, still writes each change once. Steps started before the
+ * patch replay their scheduled activities.
+ */
+export const STEP_RECORD_LOCAL_PATCH = 'approval-step-record-local-activity';
+const recordStepChange = (change: TRecordStepChange) =>
+  (wf.patched(STEP_RECORD_LOCAL_PATCH) ? localActs : acts).recordStepChange(change);
 
 function fail(refusal: TApprovalRefusal): never {
   throw wf.ApplicationFailure.create({
@@ -276,7 +291,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
         result: answer,
       };
       await serial(async () => {
-        await acts.recordStepChange({
+        await recordStepChange({
           at: event.at,
           rows: change.rows,
           audit,
@@ -311,7 +326,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
     const change = step(event);
     const affected = change.entry.affectedTaskKeys.map(taskIdOf);
     await serial(() =>
-      acts.recordStepChange({
+      recordStepChange({
         at: event.at,
         rows: change.rows,
         audit: {
@@ -339,7 +354,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   publish();
   const initialRows = taskRows(snapshot).map(toRow);
   await serial(async () => {
-    await acts.recordStepChange({
+    await recordStepChange({
       at: clockStartedAt,
       rows: initialRows,
       audit: {

@@ -29,6 +29,20 @@ import {
 
 // Database outages are waited out: the workflow keeps its place and retries with backoff.
 const acts = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);
+const localActs = wf.proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
+
+/**
+ * Upgrade patches (README, "Upgrading running workflows"), both on the path of an approval's
+ * answer (the step waits for this workflow's acknowledgement of its report):
+ * - the stage a step's report moves the project to is written by a local activity, in the same
+ *   workflow task as the report and the acknowledgement, instead of a scheduled activity and one
+ *   more workflow task (the same idempotent write: a retry after a worker kill writes it again);
+ * - search attributes are upserted only when one of them changed (each report used to upsert all
+ *   of them, a history event and a Temporal action each time).
+ * Projects started before them replay their recorded commands.
+ */
+const REPORT_LOCAL_PATCH = 'lifecycle-report-local-activity';
+const UPSERT_ON_CHANGE_PATCH = 'lifecycle-upsert-search-attributes-on-change';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -79,18 +93,25 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   let allocation: TAllocateFundsResult | null = null;
   const ops = carried?.ops ?? emptyOperationState();
 
+  /** The search attributes as last upserted in this run (JSON by key), to skip repeats. */
+  const published = new Map<string, string>();
   const publishStage = () => {
     const s = stage();
     const pendingRoles = s === 'IN_POOL' ? ['COUNTY_FINANCE'] : [...new Set([...openTasks, ...operation.openTasks()].map((t) => t.candidateRole))];
     const funded = snapshot.context.allocation !== null;
-    wf.upsertSearchAttributes([
+    const attributes = [
       { key: SA.ProjectStage, value: s },
       { key: SA.PendingRoles, value: pendingRoles },
       { key: SA.ApprovedFen, value: STAGES_BEFORE_APPROVAL.includes(s) ? 0 : input.proposal.budgetFen },
       ...(fiscalYear !== null ? [{ key: SA.FiscalYear, value: fiscalYear }] : []),
       ...(funded ? [{ key: SA.DisbursedFen, value: operation.disbursedFen() }, { key: SA.RiskFlags, value: operation.openFlagCodes() }] : []),
       ...(snapshot.context.latestGrade ? [{ key: SA.LatestGrade, value: snapshot.context.latestGrade }] : []),
-    ]);
+    ];
+    const changed = attributes.filter(({ key, value }) => published.get(key.name) !== JSON.stringify(value));
+    for (const { key, value } of changed) published.set(key.name, JSON.stringify(value));
+    if (changed.length === attributes.length) wf.upsertSearchAttributes(attributes as never);
+    else if (!wf.patched(UPSERT_ON_CHANGE_PATCH)) wf.upsertSearchAttributes(attributes as never);
+    else if (changed.length > 0) wf.upsertSearchAttributes(changed as never);
     const ownTasks = operation.openTasks();
     const waiting = s === 'IN_POOL'
       ? '县财政局 下达资金'
@@ -295,9 +316,10 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         const event = operation.reviewEvent(s, report.phase, report.actorId ?? '') ?? stepPhaseToLifecycleEvent(report.phase, report.actorId ?? '', report.reason);
         step(event, report.actorId ?? undefined, report.reason ?? undefined);
         if (stage() === 'IN_POOL') fiscalYear = input.proposal.fiscalYear ?? new Date(Date.now()).getUTCFullYear();
-        if (stage() === 'IN_POOL') await acts.enterPool({ projectId, fiscalYear: fiscalYear!, stage: stage() });
+        const projection = () => (wf.patched(REPORT_LOCAL_PATCH) ? localActs : acts);
+        if (stage() === 'IN_POOL') await projection().enterPool({ projectId, fiscalYear: fiscalYear!, stage: stage() });
         else if (terminal && operation.handlesReview(s)) await operation.afterReview(s, report.phase, report.actorId);
-        else if (stage() !== before) await acts.setProjectStage({ projectId, stage: stage(), stageVersion });
+        else if (stage() !== before) await projection().setProjectStage({ projectId, stage: stage(), stageVersion });
       }
       if (terminal) openTasks = [];
       publishStage();

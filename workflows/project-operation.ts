@@ -2,7 +2,7 @@ import * as wf from '@temporalio/workflow';
 import type { SnapshotFrom } from 'xstate';
 import type { Activities } from '../activities';
 import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
-import { projectCommandRefusal, VERIFIER_ROLES, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
+import { isSameRequester, projectCommandRefusal, VERIFIER_ROLES, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
 import { OWN_TASKS, type TOwnTaskName } from '../src/domain/lifecycle/stage-tasks';
 import { addMonths } from '../src/domain/policies/calendar-date';
 import { planDisbursement, TRANCHE_LABELS_ZH, type TTranche } from '../src/domain/policies/disbursement-schedule';
@@ -478,7 +478,7 @@ export function createOperation(deps: TOperationDeps) {
     {
       validator: ({ requestId, actor, command }) => {
         const earlier = ops.answered[requestId];
-        if (earlier?.actorId === actor.userId) return;
+        if (earlier && isSameRequester(earlier, actor.userId)) return;
         const parsed = ZProjectCommand.safeParse(command);
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;

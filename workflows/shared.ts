@@ -113,7 +113,7 @@ export interface TProjectActResult {
   requestId: string;
   projectId: string;
   type: string;
-  /** Who sent it: a repeat of the request id by anyone else is refused, never answered. */
+  /** Who sent it: a repeat of the request id by anyone else is refused, never answered (answers carried from before actor ids were recorded have none; see isSameRequester). */
   actorId: string;
   stageBefore: TLifecycleStage;
   stageAfter: TLifecycleStage;

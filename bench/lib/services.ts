@@ -176,7 +176,14 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
     ]);
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });
     stops.push(() => nativeConnection.close());
-    const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, prisma: workerPrisma, workflowBundle: bundle });
+    const worker = await createWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      prisma: workerPrisma,
+      workflowBundle: bundle,
+      tuning: { maxCachedWorkflows: settings.maxCachedWorkflows, ...(settings.workflowThreads ? { workflowThreadPoolSize: settings.workflowThreads } : {}) },
+    });
     const baselineWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: baselineTaskQueue, workflowBundle: baselineBundle });
     const noopWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: noopTaskQueue, workflowBundle: bundle, activities: noopActivities() });
     for (const w of [worker, baselineWorker, noopWorker]) {

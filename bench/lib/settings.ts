@@ -1,4 +1,5 @@
 /** Benchmark settings: a scale preset (BENCH_SCALE) with individual overrides from the environment. */
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/config';
 
 export type TScale = 'small' | 'medium' | 'large';
 
@@ -34,6 +35,10 @@ export interface TBenchSettings {
   scenarios: number[];
   databaseUrl: string | undefined;
   temporalCli: string | undefined;
+  /** The project worker's workflow cache (BENCH_MAX_CACHED_WORKFLOWS; default the app's, src/config.ts). */
+  maxCachedWorkflows: number;
+  /** The project worker's workflow threads (BENCH_WORKFLOW_THREADS; default the SDK's). */
+  workflowThreads: number | undefined;
 }
 
 const PRESETS: Record<TScale, Pick<TBenchSettings, 'minDecisions' | 'roundsPerApprover' | 'warmup' | 'inboxRuns'>> = {
@@ -87,6 +92,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TBenchSettin
     scenarios: intList(env, 'BENCH_SCENARIOS', '1,2,3,4,5'),
     databaseUrl: env.BENCH_DATABASE_URL || undefined,
     temporalCli: env.TEMPORAL_CLI_PATH || undefined,
+    maxCachedWorkflows: int(env, 'BENCH_MAX_CACHED_WORKFLOWS', DEFAULT_MAX_CACHED_WORKFLOWS, 0),
+    workflowThreads: env.BENCH_WORKFLOW_THREADS ? int(env, 'BENCH_WORKFLOW_THREADS', 1) : undefined,
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Scenario 1, approval round trip. Ours: an approver's decision over HTTP (Fastify on loopback)
- * → approval-step Update → XState machine → projection activity → parent lifecycle report and
+ * → approval-step Update → XState machine → projection (local) activity → parent lifecycle report and
  * acknowledgement → response. Baseline: a bare workflow (bench/baseline-workflows.ts) taking the
  * same Update payload straight from the Temporal client. Both sides run at each concurrency
  * level in the same run, on the same dev server, each decision on a distinct task.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, databaseUrl, loadConfig } from '../../src/config';
+import { ConfigError, databaseUrl, DEFAULT_MAX_CACHED_WORKFLOWS, loadConfig } from '../../src/config';
 
 describe('config', () => {
   it('defaults to the embedded stack', () => {
@@ -30,6 +30,18 @@ describe('config', () => {
     expect(c.temporal.address).toBe('ns.acct.tmprl.cloud:7233');
     expect(c.temporal.tls).not.toBe(false);
     expect(c.temporal.namespace).toBe('ns.acct');
+  });
+
+  it('sizes the worker\'s workflow cache from TEMPORAL_MAX_CACHED_WORKFLOWS, 1000 by default', () => {
+    // ~3.3 MiB per cached project workflow: the SDK's heap-derived default (~2,300 on 4 GiB) runs out of memory.
+    expect(DEFAULT_MAX_CACHED_WORKFLOWS).toBe(1000);
+    expect(loadConfig({}).temporal.maxCachedWorkflows).toBe(1000);
+    expect(loadConfig({ TEMPORAL_MAX_CACHED_WORKFLOWS: '250' }).temporal.maxCachedWorkflows).toBe(250);
+    expect(loadConfig({ TEMPORAL_MAX_CACHED_WORKFLOWS: '0' }).temporal.maxCachedWorkflows).toBe(0);
+    expect(loadConfig({ TEMPORAL_MAX_CACHED_WORKFLOWS: '' }).temporal.maxCachedWorkflows).toBe(1000);
+    for (const bad of ['lots', '-1', '1.5', '100001']) {
+      expect(() => loadConfig({ TEMPORAL_MAX_CACHED_WORKFLOWS: bad }), bad).toThrow(/TEMPORAL_MAX_CACHED_WORKFLOWS/);
+    }
   });
 
   it('treats empty variables as unset', () => {

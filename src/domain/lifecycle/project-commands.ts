@@ -152,3 +152,13 @@ export function projectCommandRefusal(actor: TActor, command: TProjectCommand, s
   }
   return null;
 }
+
+/**
+ * Whether a repeat of a request id comes from whoever sent it first, so it is answered with the
+ * first result instead of refused. Answers stored before actor ids were recorded (carried across
+ * continue-as-new in `ops.answered`) have none: their sender cannot be told apart, and refusing
+ * every retry would strand the sender's own retry, so a missing actor id matches.
+ */
+export function isSameRequester(earlier: { actorId?: string | null }, actorId: string): boolean {
+  return earlier.actorId == null || earlier.actorId === actorId;
+}

@@ -9,7 +9,8 @@ import type { TActor } from '../../domain/actor';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { approvalActUpdate, type TApprovalAction } from '../../../workflows/shared';
-import type { Prisma } from '../../generated/prisma/client';
+import type { Decision, Prisma } from '../../generated/prisma/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 
 const ZTaskParams = z.object({ taskId: z.string().min(1).max(300) });
 
@@ -122,6 +123,26 @@ const ZInboxQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+const notPending = (taskId: string, status: string) =>
+  new AppError('TASK_NOT_PENDING', `task ${taskId} is ${status.toLowerCase()}`, [{ path: 'params.taskId', message: status }]);
+
+/** A repeated request, answered from the record of its first application (only to the same action by the same person). */
+function answeredBefore(earlier: Decision, request: { taskId: string; actorId: string; action: string }) {
+  const sameTask = earlier.taskId === request.taskId || (earlier.result as { taskId?: string } | null)?.taskId === request.taskId;
+  if (!sameTask || earlier.actorId !== request.actorId || earlier.action !== request.action) {
+    throw new AppError('DUPLICATE_REQUEST', 'this requestId was already used for another action', [{ path: 'body.requestId', message: 'reused' }]);
+  }
+  const first = earlier.result ?? {
+    requestId: earlier.requestId,
+    taskId: earlier.taskId,
+    action: earlier.action,
+    stageBefore: earlier.stageBefore,
+    stageAfter: earlier.stageAfter,
+    nextTaskId: earlier.nextTaskId,
+  };
+  return { ...(first as object), replayed: true };
+}
+
 export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -179,28 +200,15 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
     const actor = requireActor(req);
     const { taskId } = req.params;
     const body = req.body;
-    // A repeated request is answered from the record of its first application.
-    const earlier = await prisma.decision.findUnique({ where: { requestId: body.requestId } });
-    if (earlier) {
-      const sameTask = earlier.taskId === taskId || (earlier.result as { taskId?: string } | null)?.taskId === taskId;
-      if (!sameTask || earlier.actorId !== actor.userId || earlier.action !== body.action) {
-        throw new AppError('DUPLICATE_REQUEST', 'this requestId was already used for another action', [{ path: 'body.requestId', message: 'reused' }]);
-      }
-      const first = earlier.result ?? {
-        requestId: earlier.requestId,
-        taskId: earlier.taskId,
-        action: earlier.action,
-        stageBefore: earlier.stageBefore,
-        stageAfter: earlier.stageAfter,
-        nextTaskId: earlier.nextTaskId,
-      };
-      return { ...(first as object), replayed: true };
-    }
-    const task = await prisma.task.findUnique({ where: { id: taskId } });
+    // A repeated request is answered from the record of its first application. Both lookups go
+    // out together: they are independent, and each is a round trip on the decision's path.
+    const [earlier, task] = await Promise.all([
+      prisma.decision.findUnique({ where: { requestId: body.requestId } }),
+      prisma.task.findUnique({ where: { id: taskId } }),
+    ]);
+    if (earlier) return answeredBefore(earlier, { taskId, actorId: actor.userId, action: body.action });
     if (!task) throw new AppError('NOT_FOUND', `no task ${taskId}`, [{ path: 'params.taskId', message: 'not found' }]);
-    if (TASK_ACTIONS.has(body.action) && task.status !== 'PENDING') {
-      throw new AppError('TASK_NOT_PENDING', `task ${taskId} is ${task.status.toLowerCase()}`, [{ path: 'params.taskId', message: task.status }]);
-    }
+    if (TASK_ACTIONS.has(body.action) && task.status !== 'PENDING') throw notPending(taskId, task.status);
     if ('checks' in body && body.checks) {
       if (task.kind !== 'TOWNSHIP_REVIEW') {
         throw new AppError('VALIDATION_FAILED', 'the five checks belong to the township review', [{ path: 'body.checks', message: `not for a ${task.kind} task` }]);
@@ -214,9 +222,22 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
     // The step's validator is the authority on candidates, scope and state; the update id makes
     // Temporal itself deduplicate concurrent retries of the same request. It names the actor:
     // Temporal answers a known update id without the validator, which must see a reuse by others.
-    return temporal.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
-      args: [{ taskId, requestId: body.requestId, actor, action, comment: 'comment' in body ? body.comment : undefined }],
-      updateId: `${actor.userId}:${body.requestId}`.slice(0, 255),
-    });
+    try {
+      return await temporal.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
+        args: [{ taskId, requestId: body.requestId, actor, action, comment: 'comment' in body ? body.comment : undefined }],
+        updateId: `${actor.userId}:${body.requestId}`.slice(0, 255),
+      });
+    } catch (err) {
+      // The step decided and closed between the lookups above and the Update (another signer of an
+      // any-one step won the race, or this request's own first attempt did): answer from the record.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      const [again, now] = await Promise.all([
+        prisma.decision.findUnique({ where: { requestId: body.requestId } }),
+        prisma.task.findUnique({ where: { id: taskId } }),
+      ]);
+      if (again) return answeredBefore(again, { taskId, actorId: actor.userId, action: body.action });
+      if (now && TASK_ACTIONS.has(body.action) && now.status !== 'PENDING') throw notPending(taskId, now.status);
+      throw err;
+    }
   });
 }
