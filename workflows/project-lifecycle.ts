@@ -289,9 +289,11 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       const returnToEarlierSteps = wf.patched('return-to-earlier-step');
       const config = reviewStep(s, { proposerId: input.proposer.userId, applicantId: operation.applicantFor(s), county: input.county, township: input.township, village: input.village, timing: settings.approvalTiming, returnToEarlierSteps });
       const signers = config.config.candidates.map((c) => (c.kind === 'role' ? c.role : c.kind)).join(' + ');
+      const resumeAt = snapshot.context.resumeStack?.at(-1);
       child = await wf.startChild(approvalStep, {
         workflowId: approvalStepWorkflowId(workflowId, stepId, round),
-        args: [{ ...config, projectId, reportToParent: true }],
+        // Run again for a later stage that returned the matter here: approving goes back up there.
+        args: [{ ...config, ...(resumeAt ? { stageByPhase: { ...config.stageByPhase, approved: resumeAt } } : {}), projectId, reportToParent: true }],
         staticSummary: `${config.title} · ${input.proposal.name} · ${input.village.name}`,
         staticDetails: `**项目** ${input.proposal.name}  \n**环节** ${config.title} (${config.config.mode})  \n**审核** ${signers}`,
       });
