@@ -26,9 +26,19 @@ export const ZDecisionBody = z.discriminatedUnion('action', [
     requestId,
     comment: reason,
     checks: ZTownshipChecks.optional(),
-    /** 退回: to the applicant (default) or to an earlier step of the chain. */
+    /**
+     * 退回: to the applicant (default) or to an earlier step. For the lifecycle's county reviews the
+     * earlier steps are the earlier review stages (`township-review`, and for the county approval
+     * also `county-joint-review`); the step's validator refuses any other id (RETURN_TARGET_INVALID).
+     */
     returnTo: z
-      .discriminatedUnion('to', [z.object({ to: z.literal('APPLICANT') }), z.object({ to: z.literal('STEP'), stepId: z.string().min(1).max(100) })])
+      .discriminatedUnion('to', [
+        z.object({ to: z.literal('APPLICANT') }),
+        z.object({
+          to: z.literal('STEP'),
+          stepId: z.string().trim().min(1).max(100).describe('an earlier step of this matter, e.g. township-review or county-joint-review'),
+        }),
+      ])
       .default({ to: 'APPLICANT' }),
   }),
   z.object({ action: z.literal('resubmit'), requestId, comment }),
