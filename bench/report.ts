@@ -141,7 +141,7 @@ export function toMarkdown(r: TBenchReport): string {
   const i = r.inbox;
   if (!isError(i)) {
     out.push('## 3. Inbox at scale', '');
-    out.push(`${i.data.tasks.toLocaleString('en')} tasks (${i.data.openTasks.toLocaleString('en')} open) over ${i.data.projects} projects, ${i.data.townships} townships, ${i.data.villages} villages, inserted in ${i.data.insertSeconds} s with \`INSERT ... SELECT generate_series\`, then ANALYZE. Reviewer \`${i.reviewer.username}\` (${i.reviewer.orgPath}) sees ${i.data.reviewerVisible.toLocaleString('en')}. ` +
+    out.push(`${i.data.tasks.toLocaleString('en')} tasks (${i.data.openTasks.toLocaleString('en')} open) over ${i.data.projects} projects, ${i.data.townships} townships, ${i.data.villages} villages, inserted in ${i.data.insertSeconds} s with \`INSERT ... SELECT generate_series\`, then VACUUM ANALYZE. Reviewer \`${i.reviewer.username}\` (${i.reviewer.orgPath}) sees ${i.data.reviewerVisible.toLocaleString('en')}. ` +
       'Each run: the route through `app.inject` (token lookup, Zod, serialisation included), the route\'s query (src/db/inbox-query.ts), the Prisma findMany + count the route sent before it, and the baseline SQL on plain `pg` (list + count in parallel), in rotating order.', '');
     out.push('| path | p50 | p95 | p99 | max | ratio p50 / p99 vs pg |', '|---|---|---|---|---|---|');
     out.push(`| route (app.inject) | ${ms(i.route.p50)} | ${ms(i.route.p95)} | ${ms(i.route.p99)} | ${ms(i.route.max)} | ${x(i.routeP50Ratio)} / ${x(i.routeP99Ratio)} |`);
