@@ -59,13 +59,19 @@ async function fingerprint(projectId: string) {
   };
 }
 
-describe('return to an earlier lifecycle step (退回到之前的环节)', () => {
+// Each test is a dozen approvals through the dev server: ~5 s alone, but once on a loaded machine
+// (load 9–10 on 2 cores) one took over 60 s, as the thin-path test has seen on PGlite.
+describe('return to an earlier lifecycle step (退回到之前的环节)', { timeout: 180_000 }, () => {
   it('the county joint review returns the matter to the township; its re-approval resumes the countersign where it was', async () => {
     const projectId = await atCountyJointReview();
     const agriTask = await pendingTask(projectId, 'COUNTY_AGRICULTURE');
     const financeTask = await pendingTask(projectId, 'COUNTY_FINANCE');
     await ok(await decide('agri', agriTask, { action: 'approve', comment: '同意' }));
     const publicitiesBefore = await s.prisma.publicity.count({ where: { projectId } });
+    // The task page offers the earlier steps as the return form's targets.
+    const page = await ok(await call('GET', `/api/web/tasks/${encodeURIComponent(financeTask)}`, 'finance'));
+    expect(page.actions).toContain('return');
+    expect(page.returnTargets.map((t: { stepId: string }) => t.stepId)).toEqual(['township-review']);
 
     const returned = await ok(await decide('finance', financeTask, { action: 'return', comment: '资金来源需乡镇核实', returnTo: { to: 'STEP', stepId: 'township-review' } }));
     expect(returned).toMatchObject({ action: 'return', phaseAfter: 'returned', stageBefore: 'COUNTY_JOINT_REVIEW', stageAfter: 'TOWNSHIP_REVIEW' });
@@ -105,6 +111,8 @@ describe('return to an earlier lifecycle step (退回到之前的环节)', () =>
     for (const who of ['agri', 'finance'] as const) await ok(await decide(who, await pendingTask(projectId, who === 'agri' ? 'COUNTY_AGRICULTURE' : 'COUNTY_FINANCE'), { action: 'approve' }));
     await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('COUNTY_APPROVAL');
     const leaderTask = await pendingTask(projectId, 'COUNTY_LEADING_GROUP');
+    const page = await ok(await call('GET', `/api/web/tasks/${encodeURIComponent(leaderTask)}`, 'leader'));
+    expect(page.returnTargets.map((t: { stepId: string }) => t.stepId)).toEqual(['township-review', 'county-joint-review']);
     const back = await ok(await decide('leader', leaderTask, { action: 'return', comment: '乡镇复核联农带农', returnTo: { to: 'STEP', stepId: 'township-review' } }));
     expect(back.stageAfter).toBe('TOWNSHIP_REVIEW');
 
