@@ -96,8 +96,10 @@ describe('return to an earlier lifecycle step (退回到之前的环节)', { tim
     expect(await s.prisma.publicity.count({ where: { projectId } })).toBe(publicitiesBefore);
     expect(await s.prisma.task.count({ where: { projectId, candidateRole: 'COUNTY_AGRICULTURE' } })).toBe(1);
     expect((await s.prisma.task.findUniqueOrThrow({ where: { id: agriTask } })).outcome).toBe('APPROVED');
-    const state = await s.client.workflow.getHandle(projectWorkflowId(projectId)).query(projectStateQuery);
-    expect(state.openTasks.map((t) => t.id)).toEqual([financeTask]);
+    // The resumed step reports to the lifecycle after writing its rows: the query follows shortly.
+    const handle = s.client.workflow.getHandle(projectWorkflowId(projectId));
+    await expect.poll(async () => (await handle.query(projectStateQuery)).openTasks.map((t) => t.id), { timeout: 15_000 }).toEqual([financeTask]);
+    const state = await handle.query(projectStateQuery);
     expect(state.history.map((h) => `${h.action}:${h.stage}`)).toEqual(expect.arrayContaining(['return_to_step:TOWNSHIP_REVIEW', 'approve:COUNTY_JOINT_REVIEW']));
 
     await ok(await decide('finance', financeTask, { action: 'approve', comment: '同意' }));
