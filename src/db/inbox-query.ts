@@ -31,7 +31,7 @@ const startsWithPattern = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&
  * filter was one OR over the named-user and the role-in-scope conditions; the planner answered the
  * count with a BitmapOr and the list by walking all pending tasks in due order. Here each way a task
  * can reach the caller is its own branch of a UNION ALL, each served by its own index (the role
- * branch by the covering Task_inbox_scope_idx of migration 0011, index-only), the branches'
+ * branch by the covering Task_inbox_scope_idx of migration 0012, index-only), the branches'
  * matches are materialised once (ids and sort keys only), counted, and only the page is joined to
  * Task and Project. The branches are disjoint (outermostGrants), so UNION ALL counts each task once.
  */
