@@ -25,6 +25,7 @@ import {
   approvalStateQuery,
   stepAckSignal,
   stepReportSignal,
+  stepResumeSignal,
   type TApprovalActCommand,
   type TApprovalActResult,
   type TApprovalStepInput,
@@ -104,7 +105,12 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   let [snapshot] = initialTransition(approvalMachine, input.config);
   const { config } = snapshot.context;
   const phase = () => phaseOf(snapshot.value);
-  const stageOf = (p: TApprovalPhase) => input.stageByPhase?.[p] ?? p;
+  const stageOf = (p: TApprovalPhase) => {
+    // Returned to an earlier step, the matter is at that step's stage, not with the applicant.
+    const target = p === 'returned' ? snapshot.context.returned?.target : undefined;
+    if (target?.to === 'STEP' && input.stageByReturnTarget?.[target.stepId]) return input.stageByReturnTarget[target.stepId]!;
+    return input.stageByPhase?.[p] ?? p;
+  };
   const taskIdOf = (taskKey: string) => `${workflowId}:${taskKey}`;
   const results = new Map<string, TApprovalActResult>();
 
@@ -190,6 +196,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   const reportToParent = async (actorId: string | null, reason: string | null) => {
     if (!parentId) return;
     const seq = ++reportSeq;
+    const target = phase() === 'returned' ? snapshot.context.returned?.target : undefined;
     await wf.getExternalWorkflowHandle(parentId).signal(stepReportSignal, {
       seq,
       stepWorkflowId: workflowId,
@@ -197,6 +204,8 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
       actorId,
       reason,
       openTasks: openTasks(),
+      // Only on a return to a step, so every report of the other kinds keeps its recorded shape.
+      ...(target?.to === 'STEP' ? { returnTo: { stepId: target.stepId } } : {}),
     });
     await wf.condition(() => ackedSeq >= seq);
   };
@@ -310,6 +319,40 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
     },
     { validator: (cmd) => void check(cmd) },
   );
+
+  // Returned to an earlier step, the step waits for its host: the earlier step approved (resubmit:
+  // the chain resumes at the returner's task, on a fresh deadline) or ended the matter (close).
+  // Both are the system actor's, checked like any action; a repeated signal finds nothing to do.
+  wf.setHandler(stepResumeSignal, async ({ requestId, action }) => {
+    const event: TApprovalEvent = action === 'resubmit'
+      ? { type: 'RESUBMIT', actor: SYSTEM_ACTOR, requestId, at: Date.now() }
+      : { type: 'WITHDRAW', actor: SYSTEM_ACTOR, requestId, at: Date.now(), reason: '前序环节已终结' };
+    if (checkApprovalAction({ snapshot, event }).status !== 'ok') return;
+    const change = step(event);
+    await serial(async () => {
+      await acts.recordStepChange({
+        at: event.at,
+        rows: change.rows,
+        audit: {
+          eventKey: `approval:${workflowId}:${requestId}`,
+          actorId: SYSTEM_ACTOR.userId,
+          role: null,
+          orgUnitId: null,
+          action: `TASK_${event.type}`,
+          taskId: taskIdOf(change.before.context.returned?.byTaskKey ?? snapshot.context.tasks[0]!.taskKey),
+          requestId: `${workflowId}:${requestId}`,
+          comment: null,
+          details: { stepId: config.stepId, phaseAfter: change.phaseAfter },
+        },
+        decision: null,
+        cc: null,
+        urgedTaskIds: [],
+        remindedTaskIds: [],
+        escalatedTaskIds: [],
+      });
+      await reportToParent(null, null);
+    });
+  });
 
   wf.setHandler(approvalStateQuery, () => ({
     phase: phase(),

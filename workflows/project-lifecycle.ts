@@ -2,7 +2,7 @@ import * as wf from '@temporalio/workflow';
 import { initialTransition, transition } from 'xstate';
 import { lifecycleMachine, type TLifecycleEvent, type TLifecycleStage, type TPublicityStage, type TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
 import { STAGE_LABELS_ZH, STAGE_TASKS } from '../src/domain/lifecycle/stage-tasks';
-import { REVIEW_STEP_IDS, reviewStep, stepPhaseToLifecycleEvent } from '../src/domain/lifecycle/township-review';
+import { REVIEW_STEP_IDS, reviewStageOfStep, reviewStep, stepPhaseToLifecycleEvent } from '../src/domain/lifecycle/township-review';
 import { DEFAULT_COUNTY_SETTINGS, resolveSettingsOrThrow } from '../src/domain/policies/settings';
 import { createOperation, emptyOperationState } from './project-operation';
 import type { Activities } from '../activities';
@@ -19,6 +19,7 @@ import {
   SA,
   stepAckSignal,
   stepReportSignal,
+  stepResumeSignal,
   type TAllocateFundsResult,
   type TApprovalActResult,
   type TOpenTask,
@@ -287,18 +288,37 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     publishStage();
   };
 
+  /**
+   * Review steps that returned the matter to an earlier step (退回到之前的环节) and wait, in the
+   * `returned` phase, to be resumed when the lifecycle comes back to their stage. Never carried
+   * over a continue-as-new: that happens only after funding, when no such return is possible.
+   */
+  const suspended = new Map<TReviewStage, wf.ChildWorkflowHandle<typeof approvalStep>>();
+
   /** A review stage as an approval step: follow its reports until it leaves the stage for good. */
   const runReview = async (s: TReviewStage) => {
     const stepId = REVIEW_STEP_IDS[s];
-    const round = (rounds[stepId] = (rounds[stepId] ?? 0) + 1);
-    const config = reviewStep(s, { proposerId: input.proposer.userId, applicantId: operation.applicantFor(s), county: input.county, township: input.township, village: input.village, timing: settings.approvalTiming });
-    const signers = config.config.candidates.map((c) => (c.kind === 'role' ? c.role : c.kind)).join(' + ');
-    const child = await wf.startChild(approvalStep, {
-      workflowId: approvalStepWorkflowId(workflowId, stepId, round),
-      args: [{ ...config, projectId, reportToParent: true }],
-      staticSummary: `${config.title} · ${input.proposal.name} · ${input.village.name}`,
-      staticDetails: `**项目** ${input.proposal.name}  \n**环节** ${config.title} (${config.config.mode})  \n**审核** ${signers}`,
-    });
+    let child = suspended.get(s);
+    /** A resumed step's first report only says it is pending again: the stage already is. */
+    let resuming = child !== undefined;
+    if (child) {
+      suspended.delete(s);
+      await child.signal(stepResumeSignal, { requestId: `resume-${stageVersion}`, action: 'resubmit' });
+    } else {
+      const round = (rounds[stepId] = (rounds[stepId] ?? 0) + 1);
+      // Patched: steps started before returns to earlier steps existed keep the config they had.
+      const returnToEarlierSteps = wf.patched('return-to-earlier-step');
+      const config = reviewStep(s, { proposerId: input.proposer.userId, applicantId: operation.applicantFor(s), county: input.county, township: input.township, village: input.village, timing: settings.approvalTiming, returnToEarlierSteps });
+      const signers = config.config.candidates.map((c) => (c.kind === 'role' ? c.role : c.kind)).join(' + ');
+      const resumeAt = snapshot.context.resumeStack?.at(-1);
+      child = await wf.startChild(approvalStep, {
+        workflowId: approvalStepWorkflowId(workflowId, stepId, round),
+        // Run again for a later stage that returned the matter here: approving goes back up there.
+        args: [{ ...config, ...(resumeAt ? { stageByPhase: { ...config.stageByPhase, approved: resumeAt } } : {}), projectId, reportToParent: true }],
+        staticSummary: `${config.title} · ${input.proposal.name} · ${input.village.name}`,
+        staticDetails: `**项目** ${input.proposal.name}  \n**环节** ${config.title} (${config.config.mode})  \n**审核** ${signers}`,
+      });
+    }
     for (;;) {
       await wf.condition(() => reports.length > 0);
       const report = reports.shift()!;
@@ -311,9 +331,12 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         openedAt: Date.now(),
       }));
       const terminal = TERMINAL_PHASES.includes(report.phase);
-      if (report.seq > 1) {
+      const backTo = report.returnTo ? reviewStageOfStep(report.returnTo.stepId) : undefined;
+      if (report.seq > 1 && !(resuming && report.phase === 'pending')) {
         const before = stage();
-        const event = operation.reviewEvent(s, report.phase, report.actorId ?? '') ?? stepPhaseToLifecycleEvent(report.phase, report.actorId ?? '', report.reason);
+        const event: TLifecycleEvent = backTo
+          ? { type: 'RETURN_TO_STEP', actorId: report.actorId ?? '', reason: report.reason ?? '', to: backTo }
+          : operation.reviewEvent(s, report.phase, report.actorId ?? '') ?? stepPhaseToLifecycleEvent(report.phase, report.actorId ?? '', report.reason);
         step(event, report.actorId ?? undefined, report.reason ?? undefined);
         if (stage() === 'IN_POOL') fiscalYear = input.proposal.fiscalYear ?? new Date(Date.now()).getUTCFullYear();
         const projection = () => (wf.patched(REPORT_LOCAL_PATCH) ? localActs : acts);
@@ -321,13 +344,36 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         else if (terminal && operation.handlesReview(s)) await operation.afterReview(s, report.phase, report.actorId);
         else if (stage() !== before) await projection().setProjectStage({ projectId, stage: stage(), stageVersion });
       }
-      if (terminal) openTasks = [];
+      resuming = false;
+      // Returned to an earlier step: the earlier stage's own step shows where the matter waits.
+      if (terminal || (backTo && stage() !== s)) openTasks = [];
       publishStage();
       registered = true;
       await child.signal(stepAckSignal, report.seq);
       if (terminal) break;
+      if (backTo && stage() !== s) {
+        suspended.set(s, child);
+        return;
+      }
     }
     await child.result();
+  };
+
+  /** A finished lifecycle closes the review steps still waiting for an earlier one to approve. */
+  const closeSuspended = async () => {
+    const waiting = [...suspended.values()];
+    suspended.clear();
+    for (const child of waiting) await child.signal(stepResumeSignal, { requestId: `close-${stageVersion}`, action: 'close' });
+    let closed = 0;
+    while (closed < waiting.length) {
+      await wf.condition(() => reports.length > 0);
+      const report = reports.shift()!;
+      const child = waiting.find((c) => c.workflowId === report.stepWorkflowId);
+      if (!child) continue;
+      await child.signal(stepAckSignal, report.seq);
+      if (TERMINAL_PHASES.includes(report.phase)) closed += 1;
+    }
+    for (const child of waiting) await child.result();
   };
 
   /** Hand over to a fresh run with the same workflow id once nothing is in flight. */
@@ -410,6 +456,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     }
   }
 
+  if (suspended.size) await closeSuspended();
   // A closed project finishes its payments in flight before the workflow ends.
   await wf.condition(() => operation.idle() && wf.allHandlersFinished());
   return { projectId, stage: stage(), openTasks: [], history };

@@ -269,6 +269,8 @@ export interface TApprovalStepInput {
    * project became; without it the phase itself is the stage.
    */
   stageByPhase?: Partial<Record<TApprovalPhase, string>>;
+  /** The stage the host reports when the matter is returned to one of `config.returnTargets` (by step id). */
+  stageByReturnTarget?: Record<string, string>;
   /**
    * When set, each phase change is reported to the parent with `stepReportSignal`, and the action
    * that caused it answers only after the parent acknowledged (`stepAckSignal`): so a client that
@@ -323,6 +325,17 @@ export interface TStepReport {
   actorId: string | null;
   reason: string | null;
   openTasks: TStepOpenTask[];
+  /** Set when the step was returned to an earlier step (not the applicant): the host runs that step. */
+  returnTo?: { stepId: string };
+}
+
+/**
+ * The host to a step it returned to an earlier step: the matter is through there (resubmit, the
+ * chain resumes at the returner's task) or ended there, rejected or withdrawn (close).
+ */
+export interface TStepResume {
+  requestId: string;
+  action: 'resubmit' | 'close';
 }
 
 export interface TApprovalStepOutcome {
@@ -344,6 +357,7 @@ export const approvalActUpdate = defineUpdate<TApprovalActResult, [TApprovalActC
 export const approvalStateQuery = defineQuery<TApprovalStepState>('approvalState');
 export const stepReportSignal = defineSignal<[TStepReport]>('stepReport');
 export const stepAckSignal = defineSignal<[number]>('stepAck');
+export const stepResumeSignal = defineSignal<[TStepResume]>('stepResume');
 
 export const approvalStepWorkflowId = (parentId: string, stepId: string, round: number) => `${parentId}:step:${stepId}:${round}`;
 

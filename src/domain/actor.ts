@@ -32,3 +32,20 @@ export function findGrant(actor: TActor, role: TRole, targetOrgPath: string): TR
 export function hasRole(actor: TActor, role: TRole): boolean {
   return actor.roles.some((g) => g.role === role);
 }
+
+/**
+ * The actor's grants with every grant another one of the same role already covers left out (a role
+ * at the county makes the same role at one of its townships redundant). What remains selects
+ * disjoint sets of candidate-group tasks: different roles differ in the task's role, and two
+ * paths of one role that are not prefixes of each other cannot both prefix the same path, since
+ * every path ends in '/'. The inbox relies on that to add branches up without duplicates.
+ */
+export function outermostGrants(actor: Pick<TActor, 'roles'>): Array<Pick<TRoleGrant, 'role' | 'orgPath'>> {
+  const out: Array<Pick<TRoleGrant, 'role' | 'orgPath'>> = [];
+  for (const g of actor.roles) {
+    const covered = actor.roles.some((o) => o.role === g.role && o.orgPath !== g.orgPath && g.orgPath.startsWith(o.orgPath));
+    const repeated = out.some((o) => o.role === g.role && o.orgPath === g.orgPath);
+    if (!covered && !repeated) out.push({ role: g.role, orgPath: g.orgPath });
+  }
+  return out;
+}

@@ -122,12 +122,15 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
     if (!task || !visible) throw new AppError('NOT_FOUND', `no task ${req.params.taskId} in your org units`, [{ path: 'params.taskId', message: 'not found' }]);
     let actions: string[] = [];
     let dueAt: number | null = null;
+    /** The earlier steps this step may return the matter to (退回到之前的环节), for the return form. */
+    let returnTargets: Array<{ stepId: string; label?: string }> = [];
     try {
       const state = await temporal.workflow.getHandle(task.workflowId).query(approvalStateQuery);
       const taskKey = task.id.startsWith(`${task.workflowId}:`) ? task.id.slice(task.workflowId.length + 1) : undefined;
       const known = taskKey !== undefined && state.snapshotContext.tasks.some((t) => t.taskKey === taskKey);
       actions = allowedActions({ actor, snapshot: { value: state.value, context: state.snapshotContext }, taskKey: known ? taskKey : undefined, taskPending: task.status === 'PENDING' });
       dueAt = state.dueAt;
+      returnTargets = state.snapshotContext.config.returnTargets ?? [];
     } catch {
       // The step has finished (or never ran as an approval step): nothing can be done on it.
       actions = [];
@@ -139,6 +142,7 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
       overdue: task.status === 'PENDING' && task.dueAt !== null && task.dueAt < now,
       project: { id: project.id, name: project.name, stage: project.stage, industry: project.industry, budgetFen: Number(project.budgetFen) },
       actions,
+      returnTargets,
       stepDueAt: dueAt,
     };
   });

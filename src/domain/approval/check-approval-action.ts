@@ -264,6 +264,11 @@ function checkResubmit(context: TApprovalContext, event: TApprovalEventOf<'RESUB
 
 function checkWithdraw(context: TApprovalContext, event: TApprovalEventOf<'WITHDRAW'>): TApprovalCheck {
   const { config } = context;
+  // Returned to an earlier step, the matter may end there (rejected, withdrawn): the workflow
+  // then closes this step, as it would resubmit here had the earlier step approved.
+  if (event.actor.userId === SYSTEM_USER_ID) {
+    return context.returned?.target.to === 'STEP' ? ok() : refuse('FORBIDDEN', 'the workflow closes a step only while it is returned to an earlier step', 'actor');
+  }
   if (event.actor.userId !== config.applicantId) return refuse('FORBIDDEN', 'only the applicant can withdraw', 'actor');
   if (!config.allowWithdraw) return refuse('WITHDRAW_NOT_ALLOWED', 'this step does not allow withdrawal');
   // While the matter sits with the applicant after a return, it is theirs again: they may drop it

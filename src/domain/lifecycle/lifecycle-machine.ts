@@ -17,6 +17,13 @@ import type { TGrade } from '../policies/evaluation-scoring';
  * returned it (which resumes), the village publicity (a revised proposal is posted again), or,
  * after an objection during the township publicity, a new township review round.
  *
+ * Returns to an earlier step (退回到之前的环节): a county review (joint review or approval) may send
+ * the matter back to an earlier review stage (RETURN_TO_STEP, with a reason). That stage runs again
+ * and the returning stage waits on `resumeStack`; when the earlier stage approves, the lifecycle
+ * goes straight back to the stage that returned it (the publicity in between is not repeated).
+ * The earlier stage may itself return the matter to the village, or further back: the stack
+ * remembers every stage waiting to resume, innermost last.
+ *
  * Pure: the workflow steps it with `transition()` and performs whatever the new state asks for.
  * Approval stages run as approval steps (child workflows); their phase changes arrive as events.
  */
@@ -26,6 +33,7 @@ export type TLifecycleEvent =
   | { type: 'OBJECTION'; actorId: string; text: string }
   | { type: 'APPROVE'; actorId: string }
   | { type: 'RETURN'; actorId: string; reason: string }
+  | { type: 'RETURN_TO_STEP'; actorId: string; reason: string; to: TReviewStage }
   | { type: 'RESUBMIT'; actorId: string }
   | { type: 'REJECT'; actorId: string; reason: string }
   | { type: 'WITHDRAW'; actorId: string }
@@ -77,6 +85,11 @@ export interface TLifecycleContext {
   reviewRound: number;
   /** Where a RETURNED project came from, so resubmission goes back there. */
   returnedFrom: TReviewStage | TPublicityStage | null;
+  /**
+   * Review stages that returned the matter to an earlier step and resume, innermost last, once
+   * it is approved there. Optional: snapshots carried over from before it existed lack it.
+   */
+  resumeStack?: TReviewStage[];
   objection: { actorId: string; text: string } | null;
   allocation: { actorId: string; fiscalYear: number; amountFen: number } | null;
   /** Highest progress percent verified by the supervising department (never goes down). */
@@ -96,12 +109,42 @@ export interface TLifecycleContext {
   closedReason: 'REPLACED' | null;
 }
 
-/** A review stage: the events its approval step reports (approve moves on to `next`). */
+/**
+ * The review stages before the 批复, in order: each may return the matter to any one before it.
+ * (Acceptance, evaluation and replacement have no earlier review of the same matter.)
+ */
+export const RETURNABLE_REVIEW_STAGES = ['TOWNSHIP_REVIEW', 'COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL'] as const satisfies readonly TReviewStage[];
+type TReturnableStage = (typeof RETURNABLE_REVIEW_STAGES)[number];
+
+/** The review stages a stage may return the matter to: the returnable ones before it. */
+export function earlierReviewStages(stage: TLifecycleStage): TReviewStage[] {
+  const at = (RETURNABLE_REVIEW_STAGES as readonly string[]).indexOf(stage);
+  return at <= 0 ? [] : RETURNABLE_REVIEW_STAGES.slice(0, at);
+}
+
+const stackOf = (context: TLifecycleContext) => context.resumeStack ?? [];
+
+/**
+ * A review stage: the events its approval step reports. Approve moves on to `next`, unless a
+ * later stage waits to resume (it returned the matter here): then back to that stage.
+ */
 const reviewStage = <S extends TReviewStage, N extends TLifecycleStage>(stage: S, next: N) =>
   ({
     on: {
-      APPROVE: { target: next, guard: 'notTheProposer' },
+      APPROVE: [
+        ...RETURNABLE_REVIEW_STAGES.filter((later) => earlierReviewStages(later).includes(stage)).map((later) => ({
+          target: later,
+          guard: and(['notTheProposer', { type: 'resumes', params: { stage: later } }] as const),
+          actions: 'popResume' as const,
+        })),
+        { target: next, guard: 'notTheProposer' },
+      ],
       RETURN: { target: 'RETURNED', guard: 'notTheProposer', actions: { type: 'returnedFrom', params: { stage } } },
+      RETURN_TO_STEP: earlierReviewStages(stage).map((earlier) => ({
+        target: earlier,
+        guard: and(['notTheProposer', 'hasReason', { type: 'returnsTo', params: { stage: earlier } }] as const),
+        actions: { type: 'pushResume' as const, params: { stage } },
+      })),
       REJECT: { target: 'REJECTED', guard: 'notTheProposer' },
       WITHDRAW: { target: 'WITHDRAWN', guard: 'isTheProposer' },
     },
@@ -128,6 +171,10 @@ export const lifecycleMachine = setup({
     withinBudget: ({ context, event }) =>
       event.type === 'ALLOCATE' && Number.isInteger(event.amountFen) && event.amountFen > 0 && event.amountFen <= context.budgetFen,
     from: ({ context }, params: { stage: TLifecycleContext['returnedFrom'] }) => context.returnedFrom === params.stage,
+    hasReason: ({ event }) => 'reason' in event && event.reason.trim().length > 0,
+    returnsTo: ({ event }, params: { stage: TReviewStage }) => event.type === 'RETURN_TO_STEP' && event.to === params.stage,
+    /** The innermost stage waiting to resume is this one. */
+    resumes: ({ context }, params: { stage: TReviewStage }) => stackOf(context).at(-1) === params.stage,
     beforeFunding: ({ context }) => context.allocation === null,
     fullyBuilt: ({ context }) => context.verifiedProgressPercent === 100,
     reinspectionLeft: ({ context }) => context.failedInspections < context.maxReinspections,
@@ -139,6 +186,8 @@ export const lifecycleMachine = setup({
   },
   actions: {
     nextRound: assign({ reviewRound: ({ context }) => context.reviewRound + 1 }),
+    pushResume: assign(({ context }, params: { stage: TReviewStage }) => ({ resumeStack: [...stackOf(context), params.stage] })),
+    popResume: assign(({ context }) => ({ resumeStack: stackOf(context).slice(0, -1) })),
     returnedFrom: assign((_, params: { stage: TReviewStage | TPublicityStage }) => ({ returnedFrom: params.stage })),
     clearObjection: assign({ objection: () => null }),
     recordObjection: assign({ objection: ({ event }) => (event.type === 'OBJECTION' ? { actorId: event.actorId, text: event.text } : null) }),
@@ -164,6 +213,7 @@ export const lifecycleMachine = setup({
     budgetFen: input.budgetFen ?? Number.MAX_SAFE_INTEGER,
     reviewRound: 0,
     returnedFrom: null,
+    resumeStack: [],
     objection: null,
     allocation: null,
     verifiedProgressPercent: 0,

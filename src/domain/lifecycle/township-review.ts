@@ -3,7 +3,7 @@ import type { TApprovalPhase, TApprovalStepConfigInput, TSignerSlot } from '../a
 import { DEFAULT_COUNTY_SETTINGS, type TCountySettings } from '../policies/settings';
 import type { TRole } from '../roles';
 import { STAGE_TASKS } from './stage-tasks';
-import type { TLifecycleStage, TReviewStage } from './lifecycle-machine';
+import { earlierReviewStages, type TLifecycleStage, type TReviewStage } from './lifecycle-machine';
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -19,6 +19,20 @@ export const REVIEW_STEP_IDS: Record<TReviewStage, string> = {
   EVALUATION: 'evaluation',
   REPLACEMENT_REVIEW: 'replacement-review',
 };
+
+/** The review stage whose approval step has this id. */
+export function reviewStageOfStep(stepId: string): TReviewStage | undefined {
+  return (Object.keys(REVIEW_STEP_IDS) as TReviewStage[]).find((stage) => REVIEW_STEP_IDS[stage] === stepId);
+}
+
+/**
+ * The earlier lifecycle steps a review stage's signers may return the matter to (退回到之前的环节),
+ * as the approval step's `returnTargets`: its validator refuses any other step id with
+ * RETURN_TARGET_INVALID, so only what the lifecycle machine accepts ever reaches it.
+ */
+export function returnTargetsOf(stage: TReviewStage): Array<{ stepId: string; label: string; stage: TReviewStage }> {
+  return earlierReviewStages(stage).map((earlier) => ({ stepId: REVIEW_STEP_IDS[earlier], label: STAGE_TASKS[earlier]!.titleZh, stage: earlier }));
+}
 
 /** Where each review stage goes when its step approves. */
 const NEXT_STAGE: Record<TReviewStage, TLifecycleStage> = {
@@ -79,6 +93,7 @@ export function reviewStep(
     village,
     timing = DEFAULT_COUNTY_SETTINGS.approvalTiming,
     applicantId = proposerId,
+    returnToEarlierSteps = false,
   }: {
     proposerId: string;
     /** Who applies for this step (default the proposer; an evaluation: the evaluator). */
@@ -87,6 +102,8 @@ export function reviewStep(
     township: TOrgRef;
     village: TOrgRef;
     timing?: TCountySettings['approvalTiming'];
+    /** Let the signers return the matter to an earlier review step (the lifecycle's patch decides). */
+    returnToEarlierSteps?: boolean;
   },
 ) {
   const countyRef = county ?? { id: township.path.split('/').filter(Boolean)[0]!, path: `/${township.path.split('/').filter(Boolean)[0]}/` };
@@ -111,6 +128,7 @@ export function reviewStep(
     dueAfterMs: timing.escalateAfterHours * HOUR_MS,
     remindBeforeMs: (timing.escalateAfterHours - timing.reminderAfterHours) * HOUR_MS,
     urgeIntervalMs: timing.urgeIntervalHours * HOUR_MS,
+    ...(returnToEarlierSteps ? { returnTargets: returnTargetsOf(stage).map(({ stepId, label }) => ({ stepId, label })) } : {}),
   };
   const stageByPhase: Record<TApprovalPhase, TLifecycleStage> = {
     pending: stage,
@@ -131,6 +149,7 @@ export function reviewStep(
       candidateOrgPath: resubmitTo.org.path,
     },
     stageByPhase,
+    ...(returnToEarlierSteps ? { stageByReturnTarget: Object.fromEntries(returnTargetsOf(stage).map((t) => [t.stepId, t.stage])) } : {}),
   };
 }
 

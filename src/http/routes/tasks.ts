@@ -5,12 +5,12 @@ import { AppError } from '../../domain/errors';
 import { ZAttachment } from '../../domain/approval';
 import { ZRole } from '../../domain/roles';
 import { failedChecks, ZTownshipChecks } from '../../domain/lifecycle/township-review';
-import type { TActor } from '../../domain/actor';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { approvalActUpdate, type TApprovalAction } from '../../../workflows/shared';
 import type { Decision, Prisma } from '../../generated/prisma/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { INBOX_VIEWS, queryInbox } from '../../db/inbox-query';
 
 const ZTaskParams = z.object({ taskId: z.string().min(1).max(300) });
 
@@ -28,9 +28,19 @@ export const ZDecisionBody = z.discriminatedUnion('action', [
     requestId,
     comment: reason,
     checks: ZTownshipChecks.optional(),
-    /** 退回: to the applicant (default) or to an earlier step of the chain. */
+    /**
+     * 退回: to the applicant (default) or to an earlier step. For the lifecycle's county reviews the
+     * earlier steps are the earlier review stages (`township-review`, and for the county approval
+     * also `county-joint-review`); the step's validator refuses any other id (RETURN_TARGET_INVALID).
+     */
     returnTo: z
-      .discriminatedUnion('to', [z.object({ to: z.literal('APPLICANT') }), z.object({ to: z.literal('STEP'), stepId: z.string().min(1).max(100) })])
+      .discriminatedUnion('to', [
+        z.object({ to: z.literal('APPLICANT') }),
+        z.object({
+          to: z.literal('STEP'),
+          stepId: z.string().trim().min(1).max(100).describe('an earlier step of this matter, e.g. township-review or county-joint-review'),
+        }),
+      ])
       .default({ to: 'APPLICANT' }),
   }),
   z.object({ action: z.literal('resubmit'), requestId, comment }),
@@ -103,18 +113,8 @@ async function toStepAction({ prisma }: TDeps, body: TDecisionBody): Promise<TAp
   }
 }
 
-/** Tasks a user may act on now: addressed to them, or to a role they hold over the task's org unit. */
-function candidateWhere(actor: TActor): Prisma.TaskWhereInput {
-  return {
-    OR: [
-      { candidateUserId: actor.userId },
-      ...actor.roles.map((g) => ({ candidateUserId: null, candidateRole: g.role, candidateOrgPath: { startsWith: g.orgPath } })),
-    ],
-  };
-}
-
 const ZInboxQuery = z.object({
-  view: z.enum(['pending', 'claimed', 'copied', 'done']).default('pending'),
+  view: z.enum(INBOX_VIEWS).default('pending'),
   kind: z.string().max(60).optional(),
   /** Tasks of projects in this org unit's subtree. */
   orgUnitId: z.string().max(100).optional(),
@@ -155,38 +155,8 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
   }, async (req) => {
     const actor = requireActor(req);
     const { view, page, pageSize, kind, orgUnitId, overdue } = req.query;
-    const now = new Date();
-    const byView: Record<typeof view, Prisma.TaskWhereInput> = {
-      pending: { status: 'PENDING', ...candidateWhere(actor) },
-      claimed: { status: 'PENDING', claimedBy: actor.userId },
-      copied: { ccs: { some: { userId: actor.userId } } },
-      done: { decisions: { some: { actorId: actor.userId } } },
-    };
-    const where: Prisma.TaskWhereInput = {
-      AND: [
-        byView[view],
-        ...(kind ? [{ kind }] : []),
-        ...(orgUnitId ? [{ project: { orgPath: { contains: `/${orgUnitId}/` } } }] : []),
-        ...(overdue === true ? [{ status: 'PENDING' as const, dueAt: { lt: now } }] : []),
-        ...(overdue === false ? [{ OR: [{ dueAt: null }, { dueAt: { gte: now } }] }] : []),
-      ],
-    };
-    const [items, total] = await Promise.all([
-      prisma.task.findMany({
-        where,
-        orderBy: view === 'pending' ? [{ dueAt: 'asc' }, { createdAt: 'asc' }] : [{ updatedAt: 'desc' }, { createdAt: 'desc' }],
-        skip: (page - 1) * pageSize,
-        take: pageSize,
-        include: { project: { select: { name: true, stage: true, industry: true, budgetFen: true } } },
-      }),
-      prisma.task.count({ where }),
-    ]);
-    return {
-      items: items.map((t) => ({ ...t, overdue: t.status === 'PENDING' && t.dueAt !== null && t.dueAt < now, project: { ...t.project, budgetFen: Number(t.project.budgetFen) } })),
-      total,
-      page,
-      pageSize,
-    };
+    const { items, total } = await queryInbox({ prisma, actor, filter: { view, page, pageSize, kind, orgUnitId, overdue, now: new Date() } });
+    return { items, total, page, pageSize };
   });
 
   r.post('/api/tasks/:taskId/decision', {

@@ -33,6 +33,17 @@ describe('RETURN and RESUBMIT (退回 / 重新提交)', () => {
     expect(pendingSigners(s).map((p) => p.taskKey)).toEqual(['township-review#1']);
   });
 
+  it('returned to an earlier step that ends the matter: the workflow (system actor) closes the step', () => {
+    let s = start({ mode: 'COUNTERSIGN', candidates: [township, agriculture] });
+    s = act(s, ev('RETURN', actors.tom, { reason: '乡镇重新审核', target: { to: 'STEP', stepId: 'village-publicity' } }));
+    s = act(s, ev('WITHDRAW', actors.system, {}));
+    expect(s.value).toBe('withdrawn');
+    expect(taskRows(s).map((r) => r.status)).toEqual(['CANCELLED', 'CANCELLED']);
+    // Only then: neither while pending nor after a return to the applicant.
+    expectRefused(start(), ev('WITHDRAW', actors.system, {}), 'FORBIDDEN', 'actor');
+    expectRefused(act(start(), ev('RETURN', actors.tom, { reason: 'x', target: { to: 'APPLICANT' } })), ev('WITHDRAW', actors.system, {}), 'FORBIDDEN', 'actor');
+  });
+
   it('returned to the applicant, the applicant may drop the matter instead of revising', () => {
     let s = start(); // default: withdraw until first decision; a return hands the matter back
     s = act(s, ev('RETURN', actors.tom, { reason: 'x', target: { to: 'APPLICANT' } }));

@@ -80,6 +80,7 @@ function events(snapshot: TApprovalSnapshot): TApprovalEvent[] {
   list.push({ type: 'WITHDRAW', ...base(actors.ann) });
   list.push({ type: 'RESUBMIT', ...base(actors.ann) });
   list.push({ type: 'RESUBMIT', ...base(actors.system) });
+  list.push({ type: 'WITHDRAW', ...base(actors.system) });
   list.push({ type: 'DEADLINE_REMINDER', ...base(actors.system) });
   if (bounded) list.push({ type: 'DEADLINE_EXPIRED', ...base(actors.system) });
   return list;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
-import { lifecycleMachine, type TLifecycleEvent } from '../../../src/domain/lifecycle/lifecycle-machine';
+import { earlierReviewStages, lifecycleMachine, type TLifecycleEvent } from '../../../src/domain/lifecycle/lifecycle-machine';
 
 const input = { projectId: 'p', proposerId: 'proposer', budgetFen: 1_000 };
 const APPROVE: TLifecycleEvent = { type: 'APPROVE', actorId: 'reviewer' };
@@ -61,6 +61,64 @@ describe('lifecycle machine (pure)', () => {
     expect(s.value).toBe('TOWNSHIP_REVIEW');
     s = run({ type: 'SUBMIT' }, ENDED, APPROVE, ENDED, APPROVE, { type: 'RETURN', actorId: 'leader', reason: '用地' }, { type: 'RESUBMIT', actorId: 'proposer' });
     expect(s.value).toBe('COUNTY_APPROVAL');
+  });
+
+  it('a county review returns the matter to the township review; its approval resumes the county stage, not the publicity', () => {
+    const back: TLifecycleEvent = { type: 'RETURN_TO_STEP', actorId: 'finance', reason: '补充用地手续', to: 'TOWNSHIP_REVIEW' };
+    let s = run({ type: 'SUBMIT' }, ENDED, APPROVE, ENDED, back);
+    expect(s.value).toBe('TOWNSHIP_REVIEW');
+    expect(s.context.resumeStack).toEqual(['COUNTY_JOINT_REVIEW']);
+    [s] = transition(lifecycleMachine, s, APPROVE);
+    expect(s.value).toBe('COUNTY_JOINT_REVIEW');
+    expect(s.context.resumeStack).toEqual([]);
+    // Without a waiting stage, the township's approval goes on to its publicity as always.
+    expect(run({ type: 'SUBMIT' }, ENDED, APPROVE).value).toBe('TOWNSHIP_PUBLICITY');
+  });
+
+  it('returns nest: approval → joint review → township → village, and each resumes in turn', () => {
+    const s0 = run({ type: 'SUBMIT' }, ENDED, APPROVE, ENDED, APPROVE);
+    expect(s0.value).toBe('COUNTY_APPROVAL');
+    const steps: Array<[TLifecycleEvent, string, string[]]> = [
+      [{ type: 'RETURN_TO_STEP', actorId: 'leader', reason: '论证不充分', to: 'COUNTY_JOINT_REVIEW' }, 'COUNTY_JOINT_REVIEW', ['COUNTY_APPROVAL']],
+      [{ type: 'RETURN_TO_STEP', actorId: 'agri', reason: '乡镇核实', to: 'TOWNSHIP_REVIEW' }, 'TOWNSHIP_REVIEW', ['COUNTY_APPROVAL', 'COUNTY_JOINT_REVIEW']],
+      [{ type: 'RETURN', actorId: 'reviewer', reason: '村里补材料' }, 'RETURNED', ['COUNTY_APPROVAL', 'COUNTY_JOINT_REVIEW']],
+      [{ type: 'RESUBMIT', actorId: 'proposer' }, 'TOWNSHIP_REVIEW', ['COUNTY_APPROVAL', 'COUNTY_JOINT_REVIEW']],
+      [APPROVE, 'COUNTY_JOINT_REVIEW', ['COUNTY_APPROVAL']],
+      [{ type: 'APPROVE', actorId: 'agri' }, 'COUNTY_APPROVAL', []],
+      [{ type: 'APPROVE', actorId: 'leader' }, 'IN_POOL', []],
+    ];
+    let s = s0;
+    for (const [event, stage, stack] of steps) {
+      [s] = transition(lifecycleMachine, s, event);
+      expect([s.value, s.context.resumeStack]).toEqual([stage, stack]);
+    }
+    // The county approval can also skip straight to the township.
+    const direct = transition(lifecycleMachine, s0, { type: 'RETURN_TO_STEP', actorId: 'leader', reason: 'r', to: 'TOWNSHIP_REVIEW' })[0];
+    expect([direct.value, transition(lifecycleMachine, direct, APPROVE)[0].value]).toEqual(['TOWNSHIP_REVIEW', 'COUNTY_APPROVAL']);
+  });
+
+  it('a return to a step goes only to an earlier review stage, with a reason, not by the proposer', () => {
+    const joint = run({ type: 'SUBMIT' }, ENDED, APPROVE, ENDED);
+    const to = (stage: string, extra: Partial<{ reason: string; actorId: string }> = {}) =>
+      ({ type: 'RETURN_TO_STEP', actorId: 'finance', reason: '理由', to: stage, ...extra }) as TLifecycleEvent;
+    expect(joint.can(to('TOWNSHIP_REVIEW'))).toBe(true);
+    expect(joint.can(to('COUNTY_JOINT_REVIEW'))).toBe(false);
+    expect(joint.can(to('COUNTY_APPROVAL'))).toBe(false);
+    expect(joint.can(to('ACCEPTANCE'))).toBe(false);
+    expect(joint.can(to('TOWNSHIP_REVIEW', { reason: '  ' }))).toBe(false);
+    expect(joint.can(to('TOWNSHIP_REVIEW', { actorId: 'proposer' }))).toBe(false);
+    // The township review has nothing before it; publicity and pool stages take no returns at all.
+    expect(run({ type: 'SUBMIT' }, ENDED).can(to('TOWNSHIP_REVIEW'))).toBe(false);
+    expect(run({ type: 'SUBMIT' }).can(to('TOWNSHIP_REVIEW'))).toBe(false);
+    expect(earlierReviewStages('COUNTY_APPROVAL')).toEqual(['TOWNSHIP_REVIEW', 'COUNTY_JOINT_REVIEW']);
+    expect(earlierReviewStages('ACCEPTANCE')).toEqual([]);
+  });
+
+  it('a snapshot carried over from before resumeStack existed still approves onwards', () => {
+    const [fresh] = initialTransition(lifecycleMachine, input);
+    const { resumeStack: _dropped, ...older } = fresh.context;
+    const s = lifecycleMachine.resolveState({ value: 'TOWNSHIP_REVIEW', context: older as typeof fresh.context });
+    expect(transition(lifecycleMachine, s, APPROVE)[0].value).toBe('TOWNSHIP_PUBLICITY');
   });
 
   it('refuses the proposer approving their own project (separation of duties)', () => {
@@ -160,13 +218,15 @@ describe('lifecycle machine (pure)', () => {
       input,
       // Rounds count up forever; states are told apart by value and where a return came from.
       serializeState: (state) =>
-        JSON.stringify([state.value, state.context.returnedFrom, state.context.verifiedProgressPercent, state.context.inRectification, state.context.failedInspections, state.context.allocation !== null]),
+        JSON.stringify([state.value, state.context.returnedFrom, state.context.resumeStack, state.context.verifiedProgressPercent, state.context.inRectification, state.context.failedInspections, state.context.allocation !== null]),
       events: [
         { type: 'SUBMIT' },
         ENDED,
         APPROVE,
         { type: 'OBJECTION', actorId: 'villager', text: 't' },
         { type: 'RETURN', actorId: 'reviewer', reason: 'r' },
+        { type: 'RETURN_TO_STEP', actorId: 'reviewer', reason: 'r', to: 'TOWNSHIP_REVIEW' },
+        { type: 'RETURN_TO_STEP', actorId: 'reviewer', reason: 'r', to: 'COUNTY_JOINT_REVIEW' },
         { type: 'RESUBMIT', actorId: 'proposer' },
         { type: 'REJECT', actorId: 'reviewer', reason: 'r' },
         { type: 'WITHDRAW', actorId: 'proposer' },
@@ -184,5 +244,11 @@ describe('lifecycle machine (pure)', () => {
     });
     const reached = new Set(paths.map((p) => String(p.state.value)));
     expect(reached).toEqual(new Set(Object.keys(lifecycleMachine.config.states!)));
+    // Every return to a step and every resumption is reachable: each review stage with each
+    // stack of stages waiting above it.
+    const stacks = new Set(paths.map((p) => `${String(p.state.value)}<${(p.state.context.resumeStack ?? []).join(',')}`));
+    for (const want of ['TOWNSHIP_REVIEW<COUNTY_JOINT_REVIEW', 'TOWNSHIP_REVIEW<COUNTY_APPROVAL', 'COUNTY_JOINT_REVIEW<COUNTY_APPROVAL', 'TOWNSHIP_REVIEW<COUNTY_APPROVAL,COUNTY_JOINT_REVIEW', 'RETURNED<COUNTY_JOINT_REVIEW']) {
+      expect(stacks).toContain(want);
+    }
   });
 });

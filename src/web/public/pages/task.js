@@ -79,7 +79,10 @@ function decisionForm(task) {
     h('p', { class: 'field-error', role: 'status' }));
   const comment = h('textarea', { name: 'comment', rows: 3, maxlength: 2000 });
   const returnTo = select('returnTo', [['APPLICANT', t('task.toApplicant')], ['STEP', t('task.toStep')]]);
-  const stepId = h('input', { name: 'stepId' });
+  // The step's own return targets when it has any (the county reviews: the earlier review steps).
+  const stepId = task.returnTargets?.length
+    ? select('stepId', task.returnTargets.map((r) => [r.stepId, r.label ?? r.stepId]))
+    : h('input', { name: 'stepId' });
   const toUserId = h('input', { name: 'toUserId', autocomplete: 'off' });
   const position = select('position', [['AFTER', t('task.after')], ['BEFORE', t('task.before')]]);
   const signerUserId = h('input', { name: 'signerUserId', autocomplete: 'off' });
