@@ -144,7 +144,7 @@ async function syncStepTasks(tx: TTx, row: TReviewCaseRow, actorId: string, at: 
   const project = await tx.project.findFirst({ where: { id: { in: row.projectIds } }, select: { id: true }, orderBy: { id: 'asc' } });
   if (!project) {
     await tx.auditEvent.createMany({
-      data: [{ eventKey: `review-inbox-untracked:${row.id}`, at, action: 'REVIEW_TASKS_UNTRACKED', entityType: 'ReviewCase', entityId: row.id, details: { projectIds: row.projectIds, reason: 'no project of the case in this database' } }],
+      data: [{ eventKey: `review-inbox-untracked:${row.id}`, at, action: 'INBOX_TASKS_UNTRACKED', entityType: 'ReviewCase', entityId: row.id, details: { projectIds: row.projectIds, reason: 'no project of the case in this database' } }],
       skipDuplicates: true,
     });
     return;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TTestStack } from '../support/stack';
-import { addDisciplineUsers, caseBody, DAY, driver, investigate, type TDriver } from './fault-tolerance-support';
+import { addDisciplineUsers, addProject, caseBody, DAY, driver, investigate, type TDriver } from './fault-tolerance-support';
 
 /**
  * A case's steps in the inbox (review-step-tasks.ts): while the case waits on someone, GET
@@ -15,12 +15,7 @@ beforeAll(async () => {
   s = await startTestStack();
   d = driver(s.app);
   m = await addDisciplineUsers(s.prisma, ['d2', 'd3', 'd4', 'p1']);
-  await s.prisma.project.create({
-    data: {
-      id: 'P-inbox', workflowId: 'project-P-inbox', name: '桃源村高山茶园试点', industry: '茶叶', orgUnitId: 'v-taoyuan', countyId: 'c-qingshan',
-      townshipId: 't-hexi', villageId: 'v-taoyuan', orgPath: '/c-qingshan/t-hexi/v-taoyuan/', budgetFen: 50_000_000n, proposerId: s.userIds.village!, stage: 'EVALUATION', proposal: {},
-    },
-  });
+  await addProject(s.prisma, { id: 'P-inbox', name: '桃源村高山茶园试点', proposerId: s.userIds.village! });
 }, 120_000);
 afterAll(async () => s?.close());
 
@@ -86,7 +81,7 @@ describe('fault-tolerance case steps in the inbox', () => {
 
     // Never a task for the official concerned or for the approver of the matter, at any step.
     expect(await s.prisma.task.count({ where: { workflowId, candidateUserId: { in: [s.userIds.village!, m.d2!.id] } } })).toBe(0);
-    expect(await s.prisma.auditEvent.count({ where: { entityId: caseId, action: 'REVIEW_TASKS_UNTRACKED' } })).toBe(0);
+    expect(await s.prisma.auditEvent.count({ where: { entityId: caseId, action: 'INBOX_TASKS_UNTRACKED' } })).toBe(0);
   });
 
   it('a refusal at admission cancels every open task; a case about no project of this database writes none and says so', async () => {
@@ -99,6 +94,6 @@ describe('fault-tolerance case steps in the inbox', () => {
 
     const old = await d.open(s.tokens.village!, { ...caseBody({ officialId: s.userIds.village!, memberIds: body }), notifiedAt: Date.now() - 2 * DAY });
     expect(await s.prisma.task.count({ where: { workflowId: `review-${old.json.caseId}` } })).toBe(0);
-    expect(await s.prisma.auditEvent.count({ where: { entityId: old.json.caseId, action: 'REVIEW_TASKS_UNTRACKED' } })).toBe(1);
+    expect(await s.prisma.auditEvent.count({ where: { entityId: old.json.caseId, action: 'INBOX_TASKS_UNTRACKED' } })).toBe(1);
   });
 });

@@ -59,7 +59,8 @@ describe('fault-tolerance review on the dev server', () => {
     expect(row).toMatchObject({ stage: 'appealWindow', outcome: 'EXEMPT', county: '青山县', closedAt: null });
     // APPLY, ACCEPT, 5 findings, COMPLETE_INVESTIGATION, 3 votes, DECIDE, SERVE_NOTICE, PUBLICISE_AND_FILE
     expect(await s.prisma.reviewAction.count({ where: { caseId } })).toBe(14);
-    expect(await s.prisma.auditEvent.count({ where: { entityType: 'ReviewCase', entityId: caseId } })).toBe(14);
+    // One audit event per action (besides INBOX_TASKS_UNTRACKED: the case is about a project this database does not hold).
+    expect(await s.prisma.auditEvent.count({ where: { entityType: 'ReviewCase', entityId: caseId, action: { startsWith: 'REVIEW_' } } })).toBe(14);
 
     const notice = await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}/notice`, headers: { authorization: `Bearer ${s.tokens.village}` } });
     expect(notice.statusCode).toBe(200);

@@ -11,6 +11,7 @@ const ROUTES = [
   [/^\/projects\/(.+)$/, () => import('./pages/project.js')],
   [/^\/projects$/, () => import('./pages/projects.js')],
   [/^\/dashboard$/, () => import('./pages/dashboard.js')],
+  [/^\/reviews\/new$/, () => import('./pages/review-new.js')],
   [/^\/reviews\/(.+)$/, () => import('./pages/review.js')],
   [/^\/reviews$/, () => import('./pages/reviews.js')],
   [/^\/admin$/, () => import('./pages/admin.js')],
