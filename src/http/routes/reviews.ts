@@ -185,6 +185,13 @@ function actionsOpenTo(actor: TActor, row: { stage: string; context: unknown; co
     .map(([type]) => type);
 }
 
+/**
+ * The Update id names the actor: Temporal answers a repeated Update id with the first Update's
+ * result without running the validator, so a bare requestId reused by a second user would hand
+ * them the first user's result. With the actor in it, only the same user's retry is deduplicated.
+ */
+const reviewUpdateId = (actor: TActor, rid: string) => `${actor.userId}:${rid}`.slice(0, 255);
+
 const isClosedWorkflowError = (err: unknown) =>
   /completed|already finished|not found|WorkflowNotFound/i.test(`${(err as Error)?.name} ${(err as Error)?.message}`);
 
@@ -361,7 +368,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
       });
     const result = await temporal.workflow.getHandle(workflowId).executeUpdate(reviewActUpdate, {
       args: [{ requestId: body.requestId, actor, action }],
-      updateId: body.requestId,
+      updateId: reviewUpdateId(actor, body.requestId),
     });
     return reply.code(201).send({ ...result, workflowId });
   });
@@ -414,7 +421,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     try {
       return await temporal.workflow.getHandle(row.workflowId).executeUpdate(reviewActUpdate, {
         args: [{ requestId: req.body.requestId, actor, action }],
-        updateId: req.body.requestId,
+        updateId: reviewUpdateId(actor, req.body.requestId),
       });
     } catch (err) {
       if (!isClosedWorkflowError(err)) throw err;
