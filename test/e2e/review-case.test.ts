@@ -63,7 +63,7 @@ async function act(page: Page, action: string, fill: (form: ReturnType<Page['loc
 }
 
 describe('a fault-tolerance case driven from the web app', () => {
-  it('apply → accept → findings → votes → decision → written notice, each by its own user', async () => {
+  it('apply → accept → findings → votes → decision → written notice, each by its own user; an honour on the official\'s record page', async () => {
     // The official applies from the eligibility notice in their inbox.
     const official = await as('village');
     const op = official.page;
@@ -146,6 +146,24 @@ describe('a fault-tolerance case driven from the web app', () => {
     expect(text).toContain('容错纠错认定结果书面反馈');
     expect(text).toContain('予以免责');
     expect(text).toContain('完善茶园防霜冻预案');
-    expect([...official.errors, ...body.errors, ...second.errors]).toEqual([]);
+
+    // An administrator records an honour on the official's record page, reached from the case: only for a project graded 优.
+    const admin = await as('admin');
+    const ap = admin.page;
+    await ap.goto(`/#/reviews/${encodeURIComponent(caseRow.id)}`);
+    await ap.locator('.review-page').waitFor();
+    await ap.locator('a.official-link').click();
+    await ap.locator('#honour-form').waitFor();
+    await ap.getByLabel('项目编号（评价为优）').fill(PROJECT);
+    await ap.getByLabel('表彰名称').fill('产业帮扶先进个人');
+    await ap.getByRole('button', { name: '记录表彰' }).click();
+    await poll(() => ap.locator('[data-path="body.projectId"] .field-error').textContent()).toContain('EXCELLENT');
+    await s.prisma.project.update({ where: { id: PROJECT }, data: { latestGrade: 'EXCELLENT' } });
+    await ap.getByRole('button', { name: '记录表彰' }).click();
+    await poll(() => ap.locator('#official-honours tbody').textContent()).toContain('产业帮扶先进个人');
+    expect(await s.prisma.honour.count({ where: { officialId: s.userIds.village!, projectId: PROJECT } })).toBe(1);
+    await screenshot(ap, 'official-record');
+    expect(await ap.evaluate("import('/web/i18n.js').then((m) => m.missingKeys())")).toEqual({ en: [], zh: [] });
+    expect([...official.errors, ...body.errors, ...second.errors, ...admin.errors]).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ const ROUTES = [
   [/^\/reviews\/new$/, () => import('./pages/review-new.js')],
   [/^\/reviews\/(.+)$/, () => import('./pages/review.js')],
   [/^\/reviews$/, () => import('./pages/reviews.js')],
+  [/^\/officials\/(.+)$/, () => import('./pages/review-official.js')],
   [/^\/admin$/, () => import('./pages/admin.js')],
   [/^\/account$/, () => import('./pages/account.js')],
 ];

@@ -110,6 +110,8 @@ const REVIEW_FORMS = {
       lossYuan: '损失金额（元）', bodyName: '认定机构名称', level: '层级', submitOpen: '提交', fix: '请修改标出的内容',
       todo: '待我办理', accept: '予以受理', reasons: '不予受理理由', onePerLine: '每行一条', evidenceLinks: '证据（链接或文件编号）', exclusionKind: '情形', description: '说明',
       impactUntil: '影响期至', impactHint: '仅从轻/减轻处理时填写', measure: '纠错措施', addMeasure: '添加纠错措施', completeMeasure: '完成整改', measureNote: '整改情况',
+      recordTitle: '{name} · 干部容错纠错与表彰记录', reviewOutcomes: '容错纠错认定结果', adverseNow: '目前是否影响', yes: '是', no: '否', honours: '表彰奖励', noHonours: '暂无表彰',
+      honourProject: '项目编号（评价为优）', honourTitle: '表彰名称', recordHonour: '记录表彰',
     },
   },
   en: {
@@ -120,6 +122,8 @@ const REVIEW_FORMS = {
       lossYuan: 'Loss (yuan)', bodyName: 'Deciding body', level: 'Level', submitOpen: 'Submit', fix: 'Please correct the marked fields',
       todo: 'For me to do', accept: 'Admit', reasons: 'Reasons for refusal', onePerLine: 'One per line', evidenceLinks: 'Evidence (links or document numbers)', exclusionKind: 'Exclusion', description: 'Description',
       impactUntil: 'Impact period until', impactHint: 'Only for a lenient outcome', measure: 'Corrective measure', addMeasure: 'Add a corrective measure', completeMeasure: 'Complete the measure', measureNote: 'What was done',
+      recordTitle: '{name} · review outcomes and honours', reviewOutcomes: 'Fault-tolerance outcomes', adverseNow: 'Counts against now', yes: 'Yes', no: 'No', honours: 'Honours', noHonours: 'No honours yet',
+      honourProject: 'Project id (graded excellent)', honourTitle: 'Honour', recordHonour: 'Record the honour',
     },
   },
 };
