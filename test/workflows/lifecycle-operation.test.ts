@@ -281,9 +281,11 @@ describe('project lifecycle after funding (time-skipping server, three simulated
       expect(audit).toContain(action);
     }
     expect(audit.filter((a) => a === 'PAYMENT_PAID')).toHaveLength(4);
-    // Left open: only the notices that the officials may apply for a review (两次差 + 调换, five officials each).
+    // Left open: only the notices that the officials may apply for a review (两次差 + 调换, five officials each),
+    // but those of the first 差 expired with their 30-day window during the 91 days of rectification.
     expect(await s.db.prisma.task.count({ where: { projectId, status: 'PENDING', kind: { not: 'REVIEW_ELIGIBLE' } } })).toBe(0);
-    expect(await s.db.prisma.task.count({ where: { projectId, status: 'PENDING', kind: 'REVIEW_ELIGIBLE' } })).toBe(15);
+    expect(await s.db.prisma.task.count({ where: { projectId, status: 'PENDING', kind: 'REVIEW_ELIGIBLE' } })).toBe(10);
+    expect(await s.db.prisma.task.count({ where: { projectId, status: 'CANCELLED', outcome: 'EXPIRED', kind: 'REVIEW_ELIGIBLE' } })).toBe(5);
     await replacement.handle.terminate('test done');
   }, 150_000);
 });
