@@ -37,9 +37,15 @@ describe('fault-tolerance case steps in the inbox', () => {
     const statuses = async (kind: string) =>
       Object.fromEntries((await s.prisma.task.findMany({ where: { workflowId, kind } })).map((t) => [t.candidateUserId, t.status]));
 
+    /** What the case page offers `token`'s holder now (GET /api/reviews/:id → mayAct). */
+    const mayAct = async (token: string) => (await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}`, headers: { authorization: `Bearer ${token}` } })).json().mayAct;
+
     expect(await inbox(disc.token)).toEqual(['REVIEW_ADMISSION']);
     expect(await inbox(m.d3!.token)).toEqual(['REVIEW_ADMISSION']);
     expect(await inbox(m.d2!.token)).toEqual([]);
+    expect(await mayAct(disc.token)).toEqual(['ACCEPT', 'REFUSE']);
+    expect(await mayAct(m.d2!.token)).toEqual([]);
+    expect(await mayAct(s.tokens.village!)).toEqual([]);
 
     await d.ok(disc.token, caseId, { type: 'ACCEPT' });
     expect(await statuses('REVIEW_ADMISSION')).toEqual({ [disc.id]: 'DONE', [m.d3!.id]: 'CANCELLED', [m.d4!.id]: 'CANCELLED' });
@@ -49,8 +55,10 @@ describe('fault-tolerance case steps in the inbox', () => {
     expect(await statuses('REVIEW_INVESTIGATION')).toEqual({ [disc.id]: 'CANCELLED', [m.d3!.id]: 'DONE', [m.d4!.id]: 'CANCELLED' });
     expect(await inbox(disc.token)).toEqual(['REVIEW_VOTE']);
 
+    expect(await mayAct(disc.token)).toEqual(['RECORD_EXCLUSION', 'CAST_VOTE']);
     await d.ok(disc.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
     expect(await inbox(disc.token)).toEqual([]);
+    expect(await mayAct(disc.token)).toEqual(['RECORD_EXCLUSION']);
     expect(await inbox(m.d3!.token)).toEqual(['REVIEW_VOTE']);
     await d.ok(m.d3!.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
     await d.ok(m.d4!.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
@@ -65,6 +73,8 @@ describe('fault-tolerance case steps in the inbox', () => {
     expect(await inbox(m.d4!.token)).toEqual(['REVIEW_FILING']);
     await d.ok(m.d4!.token, caseId, { type: 'PUBLICISE_AND_FILE' });
     expect(await inbox(m.d4!.token)).toEqual([]);
+    expect(await mayAct(s.tokens.village!)).toEqual(['APPEAL']);
+    expect(await mayAct(m.d4!.token)).toEqual([]);
 
     // The appeal waits on the deciding-body role holders new to the case: not the first round's members.
     await d.ok(s.tokens.village!, caseId, { type: 'APPEAL', grounds: '霜冻属不可抗力' });
