@@ -82,6 +82,9 @@ interface TOperationDeps {
   stageVersion: () => number;
 }
 
+/** Upgrade patch (README, "Upgrading running workflows"): eligibility notices expire with their window. */
+const REVIEW_ELIGIBILITY_EXPIRY_PATCH = 'review-eligibility-expiry';
+
 /**
  * The funded project (domain.md §2.7–2.14), hosted inside `projectLifecycle`: the `projectAct`
  * update (every fact of implementation and operation), payments (each a small pipeline of approval
@@ -89,9 +92,6 @@ interface TOperationDeps {
  * rectification deadline, retention release), and what happens around the acceptance, evaluation
  * and replacement steps. Workflow code: deterministic, every side effect an activity.
  */
-/** Upgrade patch (README, "Upgrading running workflows"): eligibility notices expire with their window. */
-const REVIEW_ELIGIBILITY_EXPIRY_PATCH = 'review-eligibility-expiry';
-
 export function createOperation(deps: TOperationDeps) {
   const { input, workflowId, settings, ops, acts, stage, step, publishStage } = deps;
   const { projectId } = input;
