@@ -87,8 +87,53 @@ async function notifyReviewEligibility(prisma: TPrisma, args: TNotifyReviewEligi
   return { userIds: rows.map((r) => r.userId), closesAt };
 }
 
+export interface TExpireReviewEligibility {
+  projectId: string;
+  trigger: TEligibilityTrigger;
+  triggerRef: string;
+  /** Epoch ms on the workflow's clock, at or after the window closed. */
+  at: number;
+}
+
+/**
+ * The window of one trigger's notices has closed: every eligibility of it that no application used
+ * leaves its official's inbox (the task CANCELLED, outcome EXPIRED), one audit event for the lot.
+ * The eligibility rows stay: GET /api/review-eligibilities shows them closed, and a late
+ * application is refused from them (APPLICATION_WINDOW_CLOSED). Idempotent: a retry finds nothing
+ * pending and its audit event already written.
+ */
+async function expireReviewEligibility(prisma: TPrisma, args: TExpireReviewEligibility): Promise<{ expired: number }> {
+  const at = new Date(args.at);
+  return prisma.$transaction(async (tx) => {
+    const lapsed = await tx.reviewEligibility.findMany({
+      where: { projectId: args.projectId, trigger: args.trigger, triggerRef: args.triggerRef, caseId: null, closesAt: { lte: at } },
+      select: { userId: true, taskId: true, closesAt: true },
+      orderBy: { userId: 'asc' },
+    });
+    const closed = await tx.task.updateMany({
+      where: { id: { in: lapsed.map((e) => e.taskId) }, status: 'PENDING' },
+      data: { status: 'CANCELLED', outcome: 'EXPIRED', completedAt: at, updatedAt: at },
+    });
+    if (lapsed.length > 0) {
+      await tx.auditEvent.createMany({
+        data: [{
+          eventKey: `review-eligible-expired:${args.projectId}:${args.trigger}:${args.triggerRef}`,
+          at,
+          action: 'REVIEW_ELIGIBILITY_EXPIRED',
+          entityType: 'Project',
+          entityId: args.projectId,
+          details: { trigger: args.trigger, triggerRef: args.triggerRef, closesAt: lapsed[0]!.closesAt.toISOString(), userIds: lapsed.map((e) => e.userId) },
+        }],
+        skipDuplicates: true,
+      });
+    }
+    return { expired: closed.count };
+  });
+}
+
 export function createReviewEligibilityActivities({ prisma }: { prisma: TPrisma }) {
   return {
     notifyReviewEligibility: (args: TNotifyReviewEligibility) => notifyReviewEligibility(prisma, args),
+    expireReviewEligibility: (args: TExpireReviewEligibility) => expireReviewEligibility(prisma, args),
   };
 }

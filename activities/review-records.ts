@@ -6,6 +6,7 @@ import {
   MEASURE_ROLE_BY_LEVEL,
 } from '../src/domain/fault-tolerance/corrective-measure-tasks';
 import type { TOfficialRecordEffect } from '../src/domain/fault-tolerance/official-record-effect';
+import { closedTaskStatus, REVIEW_STEP_TASK_KINDS, reviewStepTasks } from '../src/domain/fault-tolerance/review-step-tasks';
 import type { TReviewContext } from '../src/domain/fault-tolerance/schemas';
 
 /** The case row as the workflow computed it after a transition (ReviewCase). */
@@ -115,6 +116,63 @@ async function openMeasureTasks(tx: TTx, row: TReviewCaseRow, at: Date) {
 }
 
 /**
+ * The case's inbox brought in line with its stage (review-step-tasks.ts): tasks the case now waits
+ * on are created under deterministic ids (skipDuplicates), pending ones it no longer waits on are
+ * closed, DONE for whoever did the step, CANCELLED for the rest. Tasks hang on a project of the
+ * case that this database holds (Task.projectId); a case only about projects from before Bangfu
+ * has no inbox tasks, and its first change records that in an audit event.
+ */
+async function syncStepTasks(tx: TTx, row: TReviewCaseRow, actorId: string, at: Date) {
+  const context = row.context as TReviewContext;
+  const appealCandidateIds = row.stage === 'appeal' ? await disciplineOver(tx, row.countyId) : [];
+  const wanted = reviewStepTasks({ context, stage: row.stage, workflowId: row.workflowId, appealCandidateIds });
+  const open = await tx.task.findMany({
+    where: { workflowId: row.workflowId, kind: { in: [...REVIEW_STEP_TASK_KINDS] }, status: 'PENDING' },
+    select: { id: true, kind: true, candidateUserId: true },
+  });
+  const keep = new Set(wanted.map((w) => w.taskId));
+  for (const t of open.filter((o) => !keep.has(o.id))) {
+    const userId = t.candidateUserId ?? '';
+    const status = closedTaskStatus({ kind: t.kind, userId, actorId, context });
+    await tx.task.updateMany({
+      where: { id: t.id, status: 'PENDING' },
+      // The outcome is the stage the case moved on to; a DONE task is credited to the person it was addressed to.
+      data: { status, outcome: row.stage, completedAt: at, updatedAt: at, ...(status === 'DONE' ? { assigneeId: userId } : {}) },
+    });
+  }
+  if (wanted.length === 0) return;
+  const project = await tx.project.findFirst({ where: { id: { in: row.projectIds } }, select: { id: true }, orderBy: { id: 'asc' } });
+  if (!project) {
+    await tx.auditEvent.createMany({
+      data: [{ eventKey: `review-inbox-untracked:${row.id}`, at, action: 'INBOX_TASKS_UNTRACKED', entityType: 'ReviewCase', entityId: row.id, details: { projectIds: row.projectIds, reason: 'no project of the case in this database' } }],
+      skipDuplicates: true,
+    });
+    return;
+  }
+  await tx.task.createMany({
+    data: wanted.map((w) => ({
+      id: w.taskId,
+      projectId: project.id,
+      workflowId: row.workflowId,
+      stepKey: w.stepKey,
+      kind: w.kind,
+      title: w.title,
+      candidateUserId: w.userId,
+      createdAt: at,
+    })),
+    skipDuplicates: true,
+  });
+}
+
+/** Users holding the deciding body's role over the county (at the county or above it). */
+async function disciplineOver(tx: TTx, countyId: string): Promise<string[]> {
+  const county = await tx.orgUnit.findUnique({ where: { id: countyId }, select: { path: true } });
+  if (!county) return [];
+  const grants = await tx.roleAssignment.findMany({ where: { role: 'DISCIPLINE_INSPECTION' }, select: { userId: true, orgUnit: { select: { path: true } } } });
+  return [...new Set(grants.filter((g) => county.path.startsWith(g.orgUnit.path)).map((g) => g.userId))].sort();
+}
+
+/**
  * One applied action of a review, in one transaction. The audit event (`review:<case>:<requestId>`)
  * and the ReviewAction (unique requestId) are inserted with skipDuplicates, so a retried activity
  * writes once; the case row is updated only when this change is newer than what it holds (seq),
@@ -151,6 +209,8 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
       update: {},
     });
     await tx.reviewCase.updateMany({ where: { id: row.id, seq: { lt: row.seq } }, data: state });
+    // Only the newest change shapes the inbox: a late retry of an older one must not reopen tasks.
+    const current = await tx.reviewCase.findUniqueOrThrow({ where: { id: row.id }, select: { seq: true } });
     const a = change.action;
     const inserted = await tx.reviewAction.createMany({
       data: [
@@ -187,6 +247,7 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
       skipDuplicates: true,
     });
     if (a.type === 'APPLY' && inserted.count === 1) await useEligibility(tx, { caseId: row.id, applicantId: a.actorId, projectIds: row.projectIds, trigger: row.triggerType, at });
+    if (current.seq === row.seq) await syncStepTasks(tx, row, a.actorId, at);
     if (change.officialRecords.length > 0) await openMeasureTasks(tx, row, at);
     for (const effect of change.officialRecords) {
       const data = {

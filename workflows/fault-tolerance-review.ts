@@ -66,6 +66,8 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
   const { case: reviewCase } = snapshot.context;
   const concernedUserIds = reviewCase.concernedOfficials.map((o) => o.userId);
   const results = new Map<string, TReviewActResult>();
+  /** Who sent each requestId first. */
+  const requesters = new Map<string, string>();
   let seq = 0;
   let openedById: string | null = null;
   let openedAt = 0;
@@ -159,19 +161,32 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
     return checked.event;
   };
 
+  /**
+   * A requestId belongs to the user who first sent it: their retry is answered from its first
+   * application, whatever the state now; anyone else reusing it is validated on their own and, if
+   * the action would pass, refused as a duplicate (the record keys actions by requestId).
+   */
+  const earlier = (cmd: TReviewActCommand): TReviewActResult | undefined => {
+    const first = results.get(cmd.requestId);
+    if (first === undefined || requesters.get(cmd.requestId) === cmd.actor.userId) return first;
+    check(cmd);
+    return fail({ code: 'DUPLICATE_REQUEST', message: 'this requestId was already used for another action', field: 'requestId' });
+  };
+
   wf.setHandler(
     reviewActUpdate,
     async (cmd) => {
-      if (results.has(cmd.requestId)) return results.get(cmd.requestId)!;
+      const again = earlier(cmd);
+      if (again) return again;
       const { result, recorded } = apply(check(cmd), cmd.requestId, cmd.actor);
       results.set(cmd.requestId, result);
+      requesters.set(cmd.requestId, cmd.actor.userId);
       await recorded;
       return result;
     },
     {
       validator: (cmd) => {
-        // A repeated requestId is answered from its first application, whatever the state now.
-        if (!results.has(cmd.requestId)) check(cmd);
+        if (!earlier(cmd)) check(cmd);
       },
     },
   );

@@ -13,6 +13,7 @@ import type { TCountySettings } from '../src/domain/policies/settings';
 import type { TRole } from '../src/domain/roles';
 import type { TApprovalPhase, TSignerSlot } from '../src/domain/approval';
 import { approvalStep } from './approval-step';
+import { reviewEligibilityWindow, reviewEligibilityWindowId } from './review-eligibility-window';
 import {
   ACTIVITY_OPTIONS,
   approvalStepWorkflowId,
@@ -81,6 +82,9 @@ interface TOperationDeps {
   stageVersion: () => number;
 }
 
+/** Upgrade patch (README, "Upgrading running workflows"): eligibility notices expire with their window. */
+const REVIEW_ELIGIBILITY_EXPIRY_PATCH = 'review-eligibility-expiry';
+
 /**
  * The funded project (domain.md §2.7–2.14), hosted inside `projectLifecycle`: the `projectAct`
  * update (every fact of implementation and operation), payments (each a small pipeline of approval
@@ -113,6 +117,22 @@ export function createOperation(deps: TOperationDeps) {
     } finally {
       activitiesRunning -= 1;
     }
+  };
+
+  /**
+   * 可申请容错纠错: the officials concerned are notified, and (patch REVIEW_ELIGIBILITY_EXPIRY_PATCH)
+   * a child workflow of its own waits out the application window and closes the notices nobody
+   * used. The child is abandoned: it outlives a continue-as-new or the project's end. Projects
+   * notified before the patch keep their notices pending (README, fault-tolerance review).
+   */
+  const notifyEligibility = async ({ trigger, triggerRef, at }: { trigger: 'POOR_GRADE' | 'REPLACEMENT'; triggerRef: string; at: number }) => {
+    const { closesAt } = await acts.notifyReviewEligibility({ projectId, trigger, triggerRef, at, windowDays: settings.faultTolerance.applicationWindowDays });
+    if (!wf.patched(REVIEW_ELIGIBILITY_EXPIRY_PATCH)) return;
+    await wf.startChild(reviewEligibilityWindow, {
+      workflowId: reviewEligibilityWindowId({ projectId, trigger, triggerRef }),
+      args: [{ projectId, trigger, triggerRef, closesAt }],
+      parentClosePolicy: wf.ParentClosePolicy.ABANDON,
+    });
   };
 
   // ---- own tasks -----------------------------------------------------------------------------
@@ -574,7 +594,7 @@ export function createOperation(deps: TOperationDeps) {
         ops.evaluation = null;
         await acts.decideEvaluation({ evaluationId: evaluation.id, projectId, status: phase === 'approved' ? 'APPROVED' : 'REJECTED', grade: evaluation.grade, actorId, at: now, ...staged() });
         if (phase !== 'approved') return;
-        if (evaluation.grade === 'POOR') await acts.notifyReviewEligibility({ projectId, trigger: 'POOR_GRADE', triggerRef: evaluation.id, at: now, windowDays: settings.faultTolerance.applicationWindowDays });
+        if (evaluation.grade === 'POOR') await notifyEligibility({ trigger: 'POOR_GRADE', triggerRef: evaluation.id, at: now });
         if (stage() === 'OPERATION') {
           ops.nextEvaluationAt = startOf(addMonths({ date: today(), months: settings.evaluation.intervalMonths }));
           ops.cycleDone = true;
@@ -585,7 +605,7 @@ export function createOperation(deps: TOperationDeps) {
         if (phase === 'approved') {
           const redirectedFen = Math.max(0, (ctx().allocation?.amountFen ?? 0) - ops.disbursedFen);
           await acts.linkReplacement({ fromProjectId: projectId, toProjectId: proposal.replacementProjectId, redirectedFen, actorId, at: now, ...staged() });
-          await acts.notifyReviewEligibility({ projectId, trigger: 'REPLACEMENT', triggerRef: proposal.replacementProjectId, at: now, windowDays: settings.faultTolerance.applicationWindowDays });
+          await notifyEligibility({ trigger: 'REPLACEMENT', triggerRef: proposal.replacementProjectId, at: now });
           const target = await acts.poolProject({ projectId: proposal.replacementProjectId });
           if (target) {
             await wf.getExternalWorkflowHandle(target.workflowId).signal(replacementLinkSignal, { fromProjectId: projectId, redirectedFen, assetIds: ops.assets.map((a) => a.id), at: now });

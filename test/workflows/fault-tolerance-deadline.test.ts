@@ -1,18 +1,12 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities';
-import { actorForToken, issueToken } from '../../src/auth/tokens';
+import { actorForToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { buildApp } from '../../src/http/app';
-import { resolveTimeSkippingServer } from '../../src/infra/temporal-dev-server';
-import { DEMO_USERS, seedDemoCounty } from '../../src/seed/demo-county';
-import { WORKFLOWS_PATH } from '../../src/worker';
-import { createTestDatabase } from '../support/db';
 import { reviewActUpdate, reviewWorkflowId, type TReviewWorkflowInput } from '../../workflows/shared';
 import { addDisciplineUsers, DAY, driver, investigate, rid, type TDriver } from './fault-tolerance-support';
+import { startTimeSkippingWorker, type TTimeSkippingWorker } from './fault-tolerance-time-skipping';
 
 /**
  * The appeal window (申诉期, default 15 days) as a durable timer, on a time-skipping server of its
@@ -20,35 +14,20 @@ import { addDisciplineUsers, DAY, driver, investigate, rid, type TDriver } from 
  * directly with `searchAttributes: false` (POST /api/reviews always publishes them); every action
  * after the opening goes through the HTTP API like the dev-server tests.
  */
-let env: TestWorkflowEnvironment;
-let db: Awaited<ReturnType<typeof createTestDatabase>>;
-let worker: Worker;
-let running: Promise<void>;
+let t: TTimeSkippingWorker;
+let env: TTimeSkippingWorker['env'];
+let db: TTimeSkippingWorker['db'];
+let taskQueue: string;
+let tokens: Record<string, string>;
+let userIds: Record<string, string>;
 let app: FastifyInstance;
 let d: TDriver;
-const tokens: Record<string, string> = {};
-const userIds: Record<string, string> = {};
 let body: string[];
 let memberTokens: string[];
-const taskQueue = `review-deadline-${crypto.randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: resolveTimeSkippingServer() } } });
-  db = await createTestDatabase();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
-    activities: createActivities({ prisma: db.prisma }),
-  });
-  running = worker.run();
-  await seedDemoCounty(db.prisma, 'test-password-123');
-  for (const u of DEMO_USERS) {
-    const user = await db.prisma.user.findUniqueOrThrow({ where: { username: u.username } });
-    userIds[u.username] = user.id;
-    tokens[u.username] = await issueToken(db.prisma, user.id, 'test');
-  }
+  t = await startTimeSkippingWorker('review-deadline');
+  ({ env, db, taskQueue, tokens, userIds } = t);
   const extra = await addDisciplineUsers(db.prisma, ['d2', 'd3']);
   body = [userIds.discipline!, extra.d2!.id, extra.d3!.id];
   memberTokens = [tokens.discipline!, extra.d2!.token, extra.d3!.token];
@@ -58,10 +37,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await app?.close();
-  worker?.shutdown();
-  await running;
-  await db?.drop();
-  await env?.teardown();
+  await t?.close();
 });
 
 /** A case decided `choice` and filed: the appeal window is open. */

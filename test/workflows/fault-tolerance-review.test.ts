@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../src/worker';
-import { SA } from '../../workflows/shared';
+import { reviewActUpdate, SA, type TReviewAction } from '../../workflows/shared';
+import type { TActor } from '../../src/domain/actor';
 import { startTestStack, type TTestStack } from '../support/stack';
 import { addDisciplineUsers, caseBody, DAY, driver, EVIDENCE, investigate, rid, type TDriver } from './fault-tolerance-support';
 
@@ -59,7 +60,8 @@ describe('fault-tolerance review on the dev server', () => {
     expect(row).toMatchObject({ stage: 'appealWindow', outcome: 'EXEMPT', county: '青山县', closedAt: null });
     // APPLY, ACCEPT, 5 findings, COMPLETE_INVESTIGATION, 3 votes, DECIDE, SERVE_NOTICE, PUBLICISE_AND_FILE
     expect(await s.prisma.reviewAction.count({ where: { caseId } })).toBe(14);
-    expect(await s.prisma.auditEvent.count({ where: { entityType: 'ReviewCase', entityId: caseId } })).toBe(14);
+    // One audit event per action (besides INBOX_TASKS_UNTRACKED: the case is about a project this database does not hold).
+    expect(await s.prisma.auditEvent.count({ where: { entityType: 'ReviewCase', entityId: caseId, action: { startsWith: 'REVIEW_' } } })).toBe(14);
 
     const notice = await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}/notice`, headers: { authorization: `Bearer ${s.tokens.village}` } });
     expect(notice.statusCode).toBe(200);
@@ -183,6 +185,36 @@ describe('fault-tolerance review on the dev server', () => {
     const votingConflict = await d.act(members.d2!.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
     expect(votingConflict.json.error).toMatchObject({ code: 'CONFLICT_OF_INTEREST' });
     expect((await s.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } })).stage).toBe('collectiveDecision');
+  });
+
+  it("a requestId reused by another user is validated on its own (update ids name the actor), never answered with the first user's result", async () => {
+    const caseId = await openAccepted();
+    const handle = s.client.workflow.getHandle(`review-${caseId}`);
+    const actorOf = async (token: string) => (await s.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } })).json() as TActor;
+    const [discipline, leader, d3] = await Promise.all([actorOf(disc()), actorOf(s.tokens.leader!), actorOf(members.d3!.token)]);
+    const requestId = rid();
+    const finding = { type: 'RECORD_FINDING', criterion: 'FORCE_MAJEURE', value: 'MET', evidence: EVIDENCE } as TReviewAction;
+    // As the API sends it: the update id is `<userId>:<requestId>`.
+    const send = (actor: TActor) => handle.executeUpdate(reviewActUpdate, { args: [{ requestId, actor, action: finding }], updateId: `${actor.userId}:${requestId}` });
+    const failure = (p: Promise<unknown>) => p.then(() => null, (err: { cause?: { type?: string } }) => err.cause?.type);
+
+    const first = await send(discipline);
+    expect(first).toMatchObject({ type: 'RECORD_FINDING', stageAfter: 'investigation' });
+    // Someone without the role: their own refusal, not the first user's result.
+    expect(await failure(send(leader))).toBe('ROLE_NOT_ALLOWED');
+    // A member who could record it: refused as a duplicate, nothing applied.
+    expect(await failure(send(d3))).toBe('DUPLICATE_REQUEST');
+    // The first user's retry is answered from its first application.
+    expect(await send(discipline)).toEqual(first);
+    expect(await s.prisma.reviewAction.count({ where: { caseId, type: 'RECORD_FINDING' } })).toBe(1);
+
+    // Through the API at once: one of two members applies, the other gets a refusal of their own.
+    const shared = rid();
+    const both = await Promise.all([disc(), members.d3!.token].map((token) => d.act(token, caseId, { type: 'RECORD_FINDING', criterion: 'NO_IMPROPER_GAIN', value: 'MET', evidence: EVIDENCE }, shared)));
+    expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
+    expect(both.find((r) => r.status === 409)!.json.error).toMatchObject({ code: 'DUPLICATE_REQUEST' });
+    const applied = await s.prisma.reviewAction.findUniqueOrThrow({ where: { requestId: shared } });
+    expect([s.userIds.discipline, members.d3!.id]).toContain(applied.actorId);
   });
 
   it('honours: ADMIN only, for an official of a project graded 优; shown on the record', async () => {

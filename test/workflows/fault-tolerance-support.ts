@@ -20,6 +20,16 @@ export async function addDisciplineUsers(prisma: TPrisma, names: string[]): Prom
   return out;
 }
 
+/** A project row of the demo county (Taoyuan village), proposed by `proposerId`, for cases that need one in the database. */
+export async function addProject(prisma: TPrisma, o: { id: string; name: string; proposerId: string }) {
+  await prisma.project.create({
+    data: {
+      id: o.id, workflowId: `project-${o.id}`, name: o.name, industry: '茶叶', orgUnitId: 'v-taoyuan', countyId: 'c-qingshan', townshipId: 't-hexi',
+      villageId: 'v-taoyuan', orgPath: '/c-qingshan/t-hexi/v-taoyuan/', budgetFen: 50_000_000n, proposerId: o.proposerId, stage: 'EVALUATION', proposal: {},
+    },
+  });
+}
+
 export interface TDriver {
   open(token: string, body: Record<string, unknown>): Promise<{ status: number; json: any }>;
   act(token: string, caseId: string, event: Record<string, unknown>, requestId?: string): Promise<{ status: number; json: any }>;

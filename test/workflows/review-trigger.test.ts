@@ -299,9 +299,11 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     const claimed = await d.open(tokens.township!, { opening: 'APPLY', projectIds: [projectId], concernedOfficials: [{ userId: id('township') }], triggerType: 'POOR_GRADE', countyOrgUnitId: 'c-qingshan', notifiedAt: serverNow, matter: '乡镇审核通过的项目评价为差', lossFen: 0, decidingBody: decidingBody() });
     expect(claimed.json.error).toMatchObject({ code: 'APPLICATION_WINDOW_CLOSED', details: [{ path: 'body.projectIds' }] });
     expect(await s.db.prisma.reviewCase.count({ where: { concernedUserIds: { has: id('township') } } })).toBe(0);
-    // The unused notice stays in the inbox, past its due date (the window's close).
-    const stale = await get(tokens.township!, '/api/tasks?kind=REVIEW_ELIGIBLE');
-    expect(stale.json.items.map((t: { dueAt: string }) => Date.parse(t.dueAt) === closesAt && closesAt <= serverNow)).toEqual([true]);
+    // The unused notice left the inbox when the window closed (reviewEligibilityWindow, started by the project's workflow).
+    expect((await get(tokens.township!, '/api/tasks?kind=REVIEW_ELIGIBLE')).json.items).toEqual([]);
+    const expired = await s.db.prisma.task.findUniqueOrThrow({ where: { id: townshipElig.taskId } });
+    expect(expired).toMatchObject({ status: 'CANCELLED', outcome: 'EXPIRED' });
+    expect(expired.completedAt!.getTime()).toBeGreaterThanOrEqual(closesAt);
     expect((await get(tokens.township!, '/api/review-eligibilities')).json.items).toEqual([expect.objectContaining({ id: townshipElig.id, open: false })]);
 
     // ---- rectified: re-evaluated 优, and the honour can be recorded --------------------------------

@@ -21,3 +21,4 @@ export * from './permissions';
 export * from './eligibility';
 export * from './fund-violation-flags';
 export * from './corrective-measure-tasks';
+export * from './review-step-tasks';

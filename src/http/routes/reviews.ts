@@ -109,6 +109,7 @@ const ZEligibilityQuery = ZPageQuery.extend({
   projectId: ZId.optional(),
   open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
+const ZOpeningOptionsQuery = z.object({ projectId: ZId.optional(), countyOrgUnitId: ZId.optional() });
 const ZHonourBody = z.object({
   requestId,
   projectId: ZId,
@@ -150,6 +151,46 @@ function eventFromBody(action: { type: string }, actor: TActor, at: number) {
     parsed.error.issues.map((i) => ({ path: ['body', 'event', ...i.path.map(String)].join('.'), message: i.message })),
   );
 }
+
+/**
+ * Sample contents for probing whether an action is open to the caller now (GET /api/reviews/:id,
+ * mayAct): the machine is asked with these; a refusal about the contents alone (VALIDATION_FAILED,
+ * EXEMPTION_NOT_JUSTIFIED) still means the caller may take the action with other contents.
+ */
+const ACTION_PROBES: Record<string, Record<string, unknown>> = {
+  ACCEPT: {},
+  REFUSE: { reasons: ['—'] },
+  RECORD_FINDING: { criterion: 'FORCE_MAJEURE', value: 'UNCLEAR', evidence: [] },
+  RECORD_EXCLUSION: { exclusion: { kind: 'SERIOUS_INCIDENT', description: '—' } },
+  COMPLETE_INVESTIGATION: {},
+  CAST_VOTE: { choice: 'NOT_EXEMPT' },
+  CALL_REVOTE: {},
+  DECIDE: {},
+  SERVE_NOTICE: {},
+  PUBLICISE_AND_FILE: {},
+  APPEAL: { grounds: '—' },
+  OPEN_APPEAL_REVIEW: { body: { name: '—', level: 'PROVINCE', memberIds: ['—'] } },
+};
+const CONTENT_REFUSALS = new Set(['VALIDATION_FAILED', 'EXEMPTION_NOT_JUSTIFIED']);
+
+/** The actions the caller may take on the case now: role, state and person, as the workflow would check them. */
+function actionsOpenTo(actor: TActor, row: { stage: string; context: unknown; concernedUserIds: string[] }, countyOrgPath: string, at: number): string[] {
+  const snapshot = reviewMachine.resolveState({ value: row.stage, context: row.context as TReviewContext }) as TReviewSnapshot;
+  return Object.entries(ACTION_PROBES)
+    .filter(([type, probe]) => {
+      if (reviewRoleRefusal(actor, type, { countyOrgPath, concernedUserIds: row.concernedUserIds })) return false;
+      const checked = checkReviewAction(snapshot, reviewEventFor({ type, ...probe }, actor.userId, at));
+      return checked.ok || CONTENT_REFUSALS.has(checked.code);
+    })
+    .map(([type]) => type);
+}
+
+/**
+ * The Update id names the actor: Temporal answers a repeated Update id with the first Update's
+ * result without running the validator, so a bare requestId reused by a second user would hand
+ * them the first user's result. With the actor in it, only the same user's retry is deduplicated.
+ */
+const reviewUpdateId = (actor: TActor, rid: string) => `${actor.userId}:${rid}`.slice(0, 255);
 
 const isClosedWorkflowError = (err: unknown) =>
   /completed|already finished|not found|WorkflowNotFound/i.test(`${(err as Error)?.name} ${(err as Error)?.message}`);
@@ -327,7 +368,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
       });
     const result = await temporal.workflow.getHandle(workflowId).executeUpdate(reviewActUpdate, {
       args: [{ requestId: body.requestId, actor, action }],
-      updateId: body.requestId,
+      updateId: reviewUpdateId(actor, body.requestId),
     });
     return reply.code(201).send({ ...result, workflowId });
   });
@@ -380,7 +421,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     try {
       return await temporal.workflow.getHandle(row.workflowId).executeUpdate(reviewActUpdate, {
         args: [{ requestId: req.body.requestId, actor, action }],
-        updateId: req.body.requestId,
+        updateId: reviewUpdateId(actor, req.body.requestId),
       });
     } catch (err) {
       if (!isClosedWorkflowError(err)) throw err;
@@ -388,6 +429,36 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
       const latest = await prisma.reviewCase.findUniqueOrThrow({ where: { id } });
       return refuseOnFinalCase(latest, actor, action, county.path);
     }
+  });
+
+  r.get('/api/reviews/opening-options', {
+    schema: {
+      tags: ['reviews'],
+      summary: "What the form to open a case offers: the project's officials (proposer and approvers) and the county's deciding-body role holders",
+      querystring: ZOpeningOptionsQuery,
+    },
+  }, async (req) => {
+    const actor = requireActor(req);
+    const { projectId } = req.query;
+    const project = projectId ? await prisma.project.findUnique({ where: { id: projectId }, select: { id: true, name: true, countyId: true, proposerId: true, orgPath: true } }) : null;
+    if (projectId && (!project || !actor.roles.some((g) => project.orgPath.startsWith(g.orgPath)))) {
+      throw new AppError('NOT_FOUND', `no project ${projectId} in your org units`, [{ path: 'querystring.projectId', message: 'not found' }]);
+    }
+    const countyId = project?.countyId ?? req.query.countyOrgUnitId ?? actor.roles.map((g) => g.orgPath.split('/').filter(Boolean)[0]!)[0];
+    const county = countyId ? await prisma.orgUnit.findUnique({ where: { id: countyId }, select: { id: true, name: true, path: true, level: true } }) : null;
+    if (!county || county.level !== 'COUNTY') return { project: null, county: null, officials: [], bodyCandidates: [] };
+    const approvals = project ? await prisma.decision.findMany({ where: { projectId: project.id, action: 'approve' }, select: { actorId: true } }) : [];
+    const officialIds = project ? [...new Set([project.proposerId, ...approvals.map((a) => a.actorId)])] : [];
+    const grants = await prisma.roleAssignment.findMany({ where: { role: 'DISCIPLINE_INSPECTION' }, select: { userId: true, orgUnit: { select: { path: true } } } });
+    const bodyIds = [...new Set(grants.filter((g) => county.path.startsWith(g.orgUnit.path)).map((g) => g.userId))];
+    const people = await prisma.user.findMany({ where: { id: { in: [...officialIds, ...bodyIds] } }, select: { id: true, displayName: true }, orderBy: { id: 'asc' } });
+    const named = (ids: string[]) => people.filter((p) => ids.includes(p.id)).map((p) => ({ userId: p.id, displayName: p.displayName }));
+    return {
+      project: project ? { id: project.id, name: project.name } : null,
+      county: { id: county.id, name: county.name },
+      officials: named(officialIds),
+      bodyCandidates: named(bodyIds),
+    };
   });
 
   r.get('/api/reviews', {
@@ -433,11 +504,15 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
       completedAt: t.completedAt,
       completedBy: t.assigneeId,
       overdue: t.dueAt !== null && (t.completedAt ?? new Date(at)) > t.dueAt,
+      // The inbox the task is in (its role over its org unit): who may complete it.
+      mayComplete: t.status === 'PENDING' && actor.roles.some((g) => g.role === t.candidateRole && t.candidateOrgPath?.startsWith(g.orgPath)),
     }));
+    const county = await prisma.orgUnit.findUniqueOrThrow({ where: { id: row.countyId }, select: { path: true } });
+    const mayAct = actionsOpenTo(actor, row, county.path, at);
     const live = row.closedAt
       ? null
       : await temporal.workflow.getHandle(row.workflowId).query(reviewStateQuery).then((s) => ({ stage: s.stage, seq: s.seq, outcome: s.outcome, applicationClosesAt: s.applicationClosesAt, appealClosesAt: s.appealClosesAt }), () => null);
-    return { case: row, actions, measures, live };
+    return { case: row, actions, measures, live, mayAct };
   });
 
   r.get('/api/reviews/:id/notice', {

@@ -11,8 +11,10 @@ const ROUTES = [
   [/^\/projects\/(.+)$/, () => import('./pages/project.js')],
   [/^\/projects$/, () => import('./pages/projects.js')],
   [/^\/dashboard$/, () => import('./pages/dashboard.js')],
+  [/^\/reviews\/new$/, () => import('./pages/review-new.js')],
   [/^\/reviews\/(.+)$/, () => import('./pages/review.js')],
   [/^\/reviews$/, () => import('./pages/reviews.js')],
+  [/^\/officials\/(.+)$/, () => import('./pages/review-official.js')],
   [/^\/admin$/, () => import('./pages/admin.js')],
   [/^\/account$/, () => import('./pages/account.js')],
 ];

@@ -100,6 +100,36 @@ function mergeMissing(into, from) {
 }
 mergeMissing(DICT.zh, LABELS_ZH);
 
+// ---- 容错纠错: the case's inbox tasks and the forms to open and drive a case (review-new.js, review-actions.js) ----
+const REVIEW_FORMS = {
+  zh: {
+    kind: { REVIEW_ELIGIBLE: '可申请容错纠错', REVIEW_ADMISSION: '容错纠错受理审查', REVIEW_INVESTIGATION: '容错纠错调查核实', REVIEW_VOTE: '容错纠错集体表决', REVIEW_DECISION: '容错纠错集体认定', REVIEW_NOTICE: '容错纠错书面反馈送达', REVIEW_FILING: '容错纠错公示报备', APPEAL_REVIEW: '容错纠错申诉复核', CORRECTIVE_MEASURE: '纠错整改' },
+    rvf: {
+      newTitle: '申请或启动容错纠错', apply: '本人申请', openByBody: '认定机构启动', eligibility: '申请资格', noEligibility: '不使用申请资格（手工填写）', until: '截止',
+      facts: '案件事实', projectIds: '相关项目编号', projectIdsHint: '多个项目用逗号分隔', officials: '涉及干部', members: '认定机构成员', notifiedAt: '获知日期',
+      lossYuan: '损失金额（元）', bodyName: '认定机构名称', level: '层级', submitOpen: '提交', fix: '请修改标出的内容',
+      todo: '待我办理', accept: '予以受理', reasons: '不予受理理由', onePerLine: '每行一条', evidenceLinks: '证据（链接或文件编号）', exclusionKind: '情形', description: '说明',
+      impactUntil: '影响期至', impactHint: '仅从轻/减轻处理时填写', measure: '纠错措施', addMeasure: '添加纠错措施', completeMeasure: '完成整改', measureNote: '整改情况',
+      recordTitle: '{name} · 干部容错纠错与表彰记录', reviewOutcomes: '容错纠错认定结果', adverseNow: '目前是否影响', yes: '是', no: '否', honours: '表彰奖励', noHonours: '暂无表彰',
+      honourProject: '项目编号（评价为优）', honourTitle: '表彰名称', recordHonour: '记录表彰',
+    },
+  },
+  en: {
+    kind: { REVIEW_ELIGIBLE: 'May apply for fault tolerance', REVIEW_ADMISSION: 'Review: admissibility', REVIEW_INVESTIGATION: 'Review: investigation', REVIEW_VOTE: 'Review: vote', REVIEW_DECISION: 'Review: decision', REVIEW_NOTICE: 'Review: serve the notice', REVIEW_FILING: 'Review: publicity and filing', APPEAL_REVIEW: 'Review: appeal', CORRECTIVE_MEASURE: 'Corrective measure' },
+    rvf: {
+      newTitle: 'Apply for or open a case', apply: 'I apply', openByBody: 'Opened by the deciding body', eligibility: 'Eligibility', noEligibility: 'No eligibility (enter by hand)', until: 'until',
+      facts: 'Facts of the case', projectIds: 'Project ids', projectIdsHint: 'Separate several with commas', officials: 'Officials concerned', members: 'Members of the deciding body', notifiedAt: 'Notified on',
+      lossYuan: 'Loss (yuan)', bodyName: 'Deciding body', level: 'Level', submitOpen: 'Submit', fix: 'Please correct the marked fields',
+      todo: 'For me to do', accept: 'Admit', reasons: 'Reasons for refusal', onePerLine: 'One per line', evidenceLinks: 'Evidence (links or document numbers)', exclusionKind: 'Exclusion', description: 'Description',
+      impactUntil: 'Impact period until', impactHint: 'Only for a lenient outcome', measure: 'Corrective measure', addMeasure: 'Add a corrective measure', completeMeasure: 'Complete the measure', measureNote: 'What was done',
+      recordTitle: '{name} · review outcomes and honours', reviewOutcomes: 'Fault-tolerance outcomes', adverseNow: 'Counts against now', yes: 'Yes', no: 'No', honours: 'Honours', noHonours: 'No honours yet',
+      honourProject: 'Project id (graded excellent)', honourTitle: 'Honour', recordHonour: 'Record the honour',
+    },
+  },
+};
+mergeMissing(DICT.zh, REVIEW_FORMS.zh);
+mergeMissing(DICT.en, REVIEW_FORMS.en);
+
 export const lang = localStorage.getItem('bangfu-lang') === 'en' ? 'en' : 'zh';
 document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
 

@@ -11,6 +11,13 @@ const KINDS = [
 ];
 const PAGE_SIZE = 20;
 
+// 容错纠错 tasks open their case (or, for an eligibility notice, the application form), not the approval task page.
+const REVIEW_CASE_KINDS = new Set(['REVIEW_ADMISSION', 'REVIEW_INVESTIGATION', 'REVIEW_VOTE', 'REVIEW_DECISION', 'REVIEW_NOTICE', 'REVIEW_FILING', 'APPEAL_REVIEW', 'CORRECTIVE_MEASURE']);
+const taskHref = (task) =>
+  REVIEW_CASE_KINDS.has(task.kind) ? '#/reviews/' + encodeURIComponent(task.workflowId.replace(/^review-/, ''))
+    : task.kind === 'REVIEW_ELIGIBLE' ? '#/reviews/new?eligibility=' + encodeURIComponent(task.id.replace(/^review-eligible:/, ''))
+      : '#/tasks/' + encodeURIComponent(task.id);
+
 const href = (q) => '#/inbox?' + new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && v !== ''));
 
 /** The landing page: my tasks per view with counts, due badges and filters. */
@@ -41,7 +48,7 @@ export default async function inboxPage({ query }) {
 
   const items = list.items.map((task) => h('li', { class: 'task card', dataset: { taskId: task.id, projectId: task.projectId } },
     h('div', { class: 'task-head' },
-      h('a', { href: '#/tasks/' + encodeURIComponent(task.id), class: 'task-link' }, `${t('kind.' + task.kind)} · ${task.project.name}`),
+      h('a', { href: taskHref(task), class: 'task-link' }, `${t('kind.' + task.kind)} · ${task.project.name}`),
       dueBadge(task.dueAt, task.overdue)),
     h('p', { class: 'muted' }, stageBadge(task.project.stage), ' ', task.project.industry, ' · ', fmtFen(task.project.budgetFen), ' · ', fmtTime(task.createdAt),
       task.claimedBy ? ' · ' + t('inbox.claimed') : ''),

@@ -2,6 +2,7 @@ import { api } from '../api.js';
 import { CRITERIA } from '../domain.js';
 import { t } from '../i18n.js';
 import { badge, card, dataTable, fmtFen, fmtTime, h } from '../ui.js';
+import { reviewActionsCard } from './review-actions.js';
 import { personNameMap } from './timeline.js';
 
 const OUTCOME_CLASS = { EXEMPT: 'ok', LENIENT: 'warn', NOT_EXEMPT: 'danger' };
@@ -71,11 +72,12 @@ function roundCard(round, index, person) {
 
 /** One case: who and what, each round's findings and votes, the outcome, the appeal, the notice. */
 export default async function reviewPage({ params: [id] }) {
-  const { case: c, actions, live } = await api(`/api/reviews/${encodeURIComponent(id)}`);
+  const { case: c, actions, live, measures = [], mayAct = [] } = await api(`/api/reviews/${encodeURIComponent(id)}`);
   const ctx = c.context;
   const person = await personNameMap(api, peopleIn(c, actions));
   const decided = ctx.rounds.some((r) => r.decision);
   const appealClosesAt = live?.appealClosesAt ?? ctx.appealClosesAt;
+  const forms = await reviewActionsCard({ c, mayAct, measures });
   return h('div', { class: 'review-page', dataset: { stage: c.stage } },
     h('h1', {}, c.matter, ' ', reviewStageBadge(c.stage)),
     card(null,
@@ -83,7 +85,8 @@ export default async function reviewPage({ params: [id] }) {
         row(t('rv.outcome'), h('span', { id: 'review-outcome' }, reviewOutcomeBadge(c.outcome))),
         row(t('rv.trigger'), t('review.trigger.' + c.triggerType)),
         row(t('rv.county'), c.county),
-        row(t('rv.officials'), ctx.case.concernedOfficials.map((o) => `${o.name}${o.post ? `（${o.post}）` : ''}`).join('、')),
+        row(t('rv.officials'), h('span', {}, ctx.case.concernedOfficials.map((o, i) => [i ? '、' : '',
+          h('a', { href: '#/officials/' + encodeURIComponent(o.userId), class: 'official-link' }, o.name), o.post ? `（${o.post}）` : '']))),
         row(t('rv.projects'), h('span', {}, c.projectIds.map((p, i) => [i ? '、' : '', h('a', { href: '#/projects/' + encodeURIComponent(p) }, p)]))),
         row(t('rv.loss'), fmtFen(ctx.case.lossFen)),
         row(t('rv.opening'), ctx.opening ? `${t('rv.' + ctx.opening.kind)} · ${person(ctx.opening.actorId)} · ${fmtTime(ctx.opening.at)}` : '—'),
@@ -92,11 +95,22 @@ export default async function reviewPage({ params: [id] }) {
         ctx.termination ? row(t('rv.termination'), list(ctx.termination.reasons)) : [],
         ctx.exclusions.length ? row(t('rv.exclusions'), list(ctx.exclusions.map((e) => `${t('review.exclusion.' + e.kind)}：${e.description}`))) : []),
       decided ? h('p', {}, h('a', { href: `/api/reviews/${encodeURIComponent(c.id)}/notice`, target: '_blank', rel: 'noopener', id: 'notice-link' }, t('rv.notice'), ' ↗')) : ''),
+    forms,
     ctx.rounds.map((r, i) => roundCard(r, i, person)),
     ctx.appeal || appealClosesAt ? card(t('rv.appeal'),
       h('dl', { class: 'summary', id: 'review-appeal' },
         appealClosesAt ? row(t('rv.appealCloses'), fmtTime(appealClosesAt)) : [],
         ctx.appeal ? [row(t('rv.appellant'), `${person(ctx.appeal.appellantId)} · ${fmtTime(ctx.appeal.at)}`), row(t('rv.grounds'), ctx.appeal.grounds)] : [])) : '',
+    measures.length ? card(t('rv.measures'), dataTable({
+      id: 'review-measures',
+      rows: measures,
+      columns: [
+        [t('rvf.measure'), (m) => m.title],
+        [t('ops.dueAt'), (m) => fmtTime(m.dueAt)],
+        [t('rv.stage'), (m) => badge(t('status.' + m.status), m.status === 'DONE' ? 'ok' : m.overdue ? 'danger' : '')],
+        [t('rv.by'), (m) => (m.completedBy ? `${person(m.completedBy)} · ${fmtTime(m.completedAt)}` : '—')],
+      ],
+    })) : '',
     card(t('rv.actions'), dataTable({
       id: 'review-actions',
       rows: actions,

@@ -21,6 +21,7 @@ export default async function reviewsPage({ query }) {
   const officials = (c) => (Array.isArray(c.concernedOfficials) ? c.concernedOfficials.map((o) => o.name).join('、') : '—');
   return h('div', {},
     h('h1', {}, t('rv.title'), ' ', h('span', { class: 'muted' }, `(${list.total})`)),
+    h('p', {}, h('a', { href: '#/reviews/new', class: 'button', id: 'review-new-link' }, t('rvf.newTitle'))),
     form,
     h('div', { class: 'card' }, dataTable({
       id: 'reviews',
