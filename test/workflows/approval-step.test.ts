@@ -258,6 +258,13 @@ describe('approval step refusals after a move (real dev server)', () => {
     expect((await lenient.handle.result()).outcome).toBe('approved');
   });
 
+  it('a transfer that would give a named signer of a 会签 a second task is refused (the step would stall)', async () => {
+    const st = await step({ mode: 'COUNTERSIGN', candidates: [{ kind: 'user', userId: s.userIds.township! }, { kind: 'user', userId: reviewerB.id }] });
+    const before = await fingerprint(s.prisma, s.client, st.workflowId);
+    await refused(st, await post('township', st.taskId(1), { action: 'transfer', toUserId: reviewerB.id }), 409, 'ALREADY_SIGNED', before);
+    await refused(st, await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { userId: reviewerB.id } }), 409, 'ALREADY_SIGNED', before);
+  });
+
   it('someone who signed an earlier step of the chain (priorSignerIds) is refused', async () => {
     const st = await step({ priorSignerIds: [s.userIds.township!] });
     const before = await fingerprint(s.prisma, s.client, st.workflowId);
