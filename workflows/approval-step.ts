@@ -54,6 +54,14 @@ export const STEP_RECORD_LOCAL_PATCH = 'approval-step-record-local-activity';
 const recordStepChange = (change: TRecordStepChange) =>
   (wf.patched(STEP_RECORD_LOCAL_PATCH) ? localActs : acts).recordStepChange(change);
 
+/**
+ * Upgrade patch: with nobody signing twice, a transfer or added signer that gives a named person a
+ * second open task in a 依次/会签 step is refused (it would stall the step). Steps started before
+ * the rule run on without it (`oneOpenTaskPerSigner: false`), so an accepted transfer in their
+ * history replays as accepted.
+ */
+export const ONE_OPEN_TASK_PATCH = 'approval-step-one-open-task-per-signer';
+
 function fail(refusal: TApprovalRefusal): never {
   throw wf.ApplicationFailure.create({
     type: refusal.code,
@@ -102,7 +110,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   const info = wf.workflowInfo();
   const workflowId = info.workflowId;
   const parentId = input.reportToParent ? info.parent?.workflowId : undefined;
-  let [snapshot] = initialTransition(approvalMachine, input.config);
+  let [snapshot] = initialTransition(approvalMachine, { ...input.config, oneOpenTaskPerSigner: wf.patched(ONE_OPEN_TASK_PATCH) && input.config.oneOpenTaskPerSigner !== false });
   const { config } = snapshot.context;
   const phase = () => phaseOf(snapshot.value);
   const stageOf = (p: TApprovalPhase) => {

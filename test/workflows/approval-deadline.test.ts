@@ -72,4 +72,30 @@ describe('approval step deadlines (time-skipping server)', () => {
     expect(state.snapshotContext.tasks.map((t) => t.outcome)).toEqual([null, null]);
     await handle.terminate('test done');
   });
+
+  it('a configured escalation target takes the task once; its own expiry is recorded and the task stays', async () => {
+    const projectId = await createProject(db.prisma, 'applicant');
+    const workflowId = `deadline-${crypto.randomUUID()}`;
+    const target = { kind: 'user' as const, userId: 'county-duty-officer' };
+    const handle = await env.client.workflow.start<typeof approvalStep>('approvalStep', {
+      workflowId,
+      taskQueue,
+      args: [stepInput(projectId, { stepId: 'review', mode: 'SEQUENTIAL', candidates: [TOWNSHIP_SLOT], applicantId: 'applicant', dueAfterMs: 10 * HOUR, remindBeforeMs: 0, escalationTarget: target })],
+    });
+    await expect.poll(() => db.prisma.task.count({ where: { workflowId } }), { timeout: 15_000 }).toBe(1);
+    // Due at 10 h (escalated to the target, clock restarted), due again at 20 h and 30 h.
+    await env.sleep(35 * HOUR);
+    const state = await handle.query(approvalStateQuery);
+    expect(state.snapshotContext.history.map((h) => [h.event.type, h.createdTaskKeys])).toEqual([
+      ['DEADLINE_EXPIRED', ['review#2']],
+      ['DEADLINE_EXPIRED', []],
+    ]);
+    expect(state.snapshotContext.tasks.map((t) => [t.taskKey, t.slot, t.outcome])).toEqual([
+      ['review#1', TOWNSHIP_SLOT, 'ESCALATED'],
+      ['review#2', target, null],
+    ]);
+    await expect.poll(() => db.prisma.task.count({ where: { workflowId } }), { timeout: 10_000 }).toBe(2);
+    expect(await db.prisma.task.findUniqueOrThrow({ where: { id: `${workflowId}:review#2` } })).toMatchObject({ status: 'PENDING', candidateUserId: target.userId });
+    await handle.terminate('test done');
+  });
 });

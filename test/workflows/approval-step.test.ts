@@ -82,6 +82,8 @@ describe('approval step modes (real dev server)', () => {
     const loser = a.statusCode === 409 ? a : b;
     expect(loser.json().error.code).toBe('TASK_NOT_PENDING');
     expect(await s.prisma.decision.count({ where: { projectId: st.projectId } })).toBe(1);
+    // The loser left no audit event either: one approval on record, on the winner's task.
+    expect(await s.prisma.auditEvent.count({ where: { entityId: { in: [st.taskId(1), st.taskId(2)] }, action: 'TASK_APPROVE' } })).toBe(1);
     expect((await st.handle.result()).outcome).toBe('approved');
     expect([await st.outcome(1), await st.outcome(2)].sort()).toEqual(['APPROVED', 'NO_LONGER_NEEDED']);
   });
@@ -229,5 +231,71 @@ describe('approval step actions (real dev server)', () => {
     expect(res.statusCode, res.body).toBe(status);
     expect(res.json().error.code).toBe(code);
     expect(await fingerprint(s.prisma, s.client, st.workflowId)).toEqual(before);
+  });
+});
+
+/** Refusals that need the step moved first; each must leave the fingerprint exactly as it was. */
+describe('approval step refusals after a move (real dev server)', () => {
+  const refused = async (st: { workflowId: string }, res: Awaited<ReturnType<typeof post>>, status: number, code: string, before: unknown) => {
+    expect(res.statusCode, res.body).toBe(status);
+    expect(res.json().error.code).toBe(code);
+    expect(await fingerprint(s.prisma, s.client, st.workflowId)).toEqual(before);
+  };
+
+  it('nobody signs twice in one chain (ALREADY_SIGNED), unless the step allows it', async () => {
+    // The township reviewer is both the role slot's signer and the named second signer.
+    const chain = [TOWNSHIP_SLOT, { kind: 'user' as const, userId: s.userIds.township! }];
+    const st = await step({ candidates: chain });
+    await expectOk(await post('township', st.taskId(1), { action: 'approve' }));
+    const before = await fingerprint(s.prisma, s.client, st.workflowId);
+    await refused(st, await post('township', st.taskId(2), { action: 'approve' }), 409, 'ALREADY_SIGNED', before);
+    // A rejection is a signature too.
+    await refused(st, await post('township', st.taskId(2), { action: 'reject', comment: '不同意' }), 409, 'ALREADY_SIGNED', before);
+
+    const lenient = await step({ candidates: chain, forbidDoubleSigning: false });
+    await expectOk(await post('township', lenient.taskId(1), { action: 'approve' }));
+    await expectOk(await post('township', lenient.taskId(2), { action: 'approve' }));
+    expect((await lenient.handle.result()).outcome).toBe('approved');
+  });
+
+  it('a transfer that would give a named signer of a 会签 a second task is refused (the step would stall)', async () => {
+    const st = await step({ mode: 'COUNTERSIGN', candidates: [{ kind: 'user', userId: s.userIds.township! }, { kind: 'user', userId: reviewerB.id }] });
+    const before = await fingerprint(s.prisma, s.client, st.workflowId);
+    await refused(st, await post('township', st.taskId(1), { action: 'transfer', toUserId: reviewerB.id }), 409, 'ALREADY_SIGNED', before);
+    await refused(st, await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { userId: reviewerB.id } }), 409, 'ALREADY_SIGNED', before);
+  });
+
+  it('someone who signed an earlier step of the chain (priorSignerIds) is refused', async () => {
+    const st = await step({ priorSignerIds: [s.userIds.township!] });
+    const before = await fingerprint(s.prisma, s.client, st.workflowId);
+    await refused(st, await post('township', st.taskId(1), { action: 'approve' }), 409, 'ALREADY_SIGNED', before);
+  });
+
+  it('a return to a step that is not one of its earlier steps (RETURN_TARGET_INVALID)', async () => {
+    const st = await step({ returnTargets: [{ stepId: 'village-publicity' }] });
+    const before = await fingerprint(s.prisma, s.client, st.workflowId);
+    const res = await post('township', st.taskId(1), { action: 'return', comment: '重新审核', returnTo: { to: 'STEP', stepId: 'county-approval' } });
+    await refused(st, res, 400, 'RETURN_TARGET_INVALID', before);
+    expect(res.json().error.details[0].path).toContain('stepId');
+  });
+
+  it('acting on a step that has ended (TASK_NOT_PENDING), and on a task that does not exist (NOT_FOUND)', async () => {
+    const st = await step({ candidates: [TOWNSHIP_SLOT] });
+    await expectOk(await post('township', st.taskId(1), { action: 'approve' }));
+    expect((await st.handle.result()).outcome).toBe('approved');
+    const before = await fingerprint(s.prisma, s.client, st.workflowId);
+    await refused(st, await post('township', st.taskId(1), { action: 'reject', comment: '晚了' }), 409, 'TASK_NOT_PENDING', before);
+    await refused(st, await post('township-b', st.taskId(1), { action: 'approve' }), 409, 'TASK_NOT_PENDING', before);
+    await refused(st, await post('township', `${st.workflowId}:review#9`, { action: 'approve' }), 404, 'NOT_FOUND', before);
+  });
+
+  it('a request id reused for another action (DUPLICATE_REQUEST) changes nothing', async () => {
+    const st = await step();
+    const requestId = newRequestId();
+    await expectOk(await post('township', st.taskId(1), { action: 'claim', requestId }));
+    const before = await fingerprint(s.prisma, s.client, st.workflowId);
+    await refused(st, await post('township', st.taskId(1), { action: 'unclaim', requestId }), 409, 'DUPLICATE_REQUEST', before);
+    // Someone else reusing it is refused as well, not answered with the first person's result.
+    await refused(st, await post('township-b', st.taskId(1), { action: 'claim', requestId }), 409, 'DUPLICATE_REQUEST', before);
   });
 });

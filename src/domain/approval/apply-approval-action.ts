@@ -3,7 +3,7 @@ import { createTask, type TApprovalContext, type TApprovalPhase, type TApprovalT
 import type { TApprovalEvent } from './approval-events';
 import { checkInPhase, urgeableTasks } from './check-approval-action';
 import { activeTasks, dependentKeys, isOpen } from './approval-tasks';
-import { parentLevelSlot } from './org-scope';
+import { parentLevelSlot, sameSlot } from './org-scope';
 
 /**
  * The pure reducer behind the machine's single `assign`. It assumes `checkInPhase` accepted the
@@ -183,9 +183,10 @@ function reduce(draft: Draft, phase: TApprovalPhase, event: TApprovalEvent): TAp
     case 'DEADLINE_EXPIRED': {
       for (const task of activeTasks(draft.context)) {
         const target = event.escalateTo ?? config.escalationTarget ?? parentLevelSlot(task.slot);
-        // Nowhere to escalate (named user, or already at county level): the expiry is recorded
-        // and the task stays with its signer.
-        if (!target) continue;
+        // Nowhere to escalate (named user, or already at county level), or the task already sits
+        // with the target (a configured target's task expiring again): the expiry is recorded and
+        // the task stays with its signer, instead of being replaced by an identical one each period.
+        if (!target || sameSlot(target, task.slot)) continue;
         draft.replace(task.taskKey, target, target, 'ESCALATED');
         draft.affected.push(task.taskKey);
       }

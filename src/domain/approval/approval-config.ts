@@ -65,6 +65,13 @@ export const ZApprovalStepConfig = z.object({
   /** "Until first decision" is the usual rule; some counties allow withdrawal until the end. */
   withdrawUntil: z.enum(['FIRST_DECISION', 'FINAL_DECISION']).default('FIRST_DECISION'),
   forbidDoubleSigning: z.boolean().default(true),
+  /**
+   * With forbidDoubleSigning, refuse a transfer or an added signer that would give a named person a
+   * second open task in a SEQUENTIAL / COUNTERSIGN step: they could sign only one of them, and the
+   * other would wait forever. Defaults on; the hosting workflow turns it off for steps started
+   * before the rule existed, so their recorded histories replay as they ran.
+   */
+  oneOpenTaskPerSigner: z.boolean().default(true),
   /** People who already signed earlier steps of the same chain, for forbidDoubleSigning. */
   priorSignerIds: z.array(z.string().min(1)).default([]),
   urgeIntervalMs: z.number().int().nonnegative().default(DAY_MS),

@@ -10,7 +10,7 @@ import {
   type TApprovalEventOf,
   type TSignerEvent,
 } from './approval-events';
-import { activeTasks, findTask, isActive, signerIds } from './approval-tasks';
+import { activeTasks, findTask, isActive, isOpen, signerIds } from './approval-tasks';
 import { actorHoldsSlot, holdsSlot } from './org-scope';
 
 /** Why an action was refused. `field` is the offending event field, '' for whole-request refusals. */
@@ -209,6 +209,9 @@ function checkSignerEvent(context: TApprovalContext, event: TSignerEvent): TAppr
       if (config.forbidDoubleSigning && signerIds(context).has(event.toUserId)) {
         return refuse('ALREADY_SIGNED', `${event.toUserId} already signed in this chain`, 'toUserId');
       }
+      if (wouldHoldTwoTasks(context, event.toUserId, task)) {
+        return refuse('ALREADY_SIGNED', `${event.toUserId} already has a task in this step and cannot sign twice`, 'toUserId');
+      }
       if (!isEligibleTransferTarget(context, task, event)) {
         return refuse('TRANSFER_TARGET_INELIGIBLE', `${event.toUserId} does not hold the candidate role in scope`, 'toUserId');
       }
@@ -224,6 +227,9 @@ function checkSignerEvent(context: TApprovalContext, event: TSignerEvent): TAppr
         if (config.forbidDoubleSigning && signerIds(context).has(signer.userId)) {
           return refuse('ALREADY_SIGNED', `${signer.userId} already signed in this chain`, 'signer.userId');
         }
+        if (wouldHoldTwoTasks(context, signer.userId, null)) {
+          return refuse('ALREADY_SIGNED', `${signer.userId} already has a task in this step and cannot sign twice`, 'signer.userId');
+        }
       }
       return ok(task.taskKey);
     }
@@ -238,6 +244,17 @@ function checkSignerEvent(context: TApprovalContext, event: TSignerEvent): TAppr
       return ok(task.taskKey);
     }
   }
+}
+
+/**
+ * Whether `userId` already has an open named task in this step (other than `except`, the task being
+ * handed over), so that one more would make them sign twice. Only SEQUENTIAL and COUNTERSIGN need
+ * every open task signed; in ANY_ONE the first approval closes the rest, so a second task is harmless.
+ */
+function wouldHoldTwoTasks(context: TApprovalContext, userId: string, except: TApprovalTask | null): boolean {
+  const { config } = context;
+  if (!config.forbidDoubleSigning || !config.oneOpenTaskPerSigner || config.mode === 'ANY_ONE') return false;
+  return context.tasks.some((task) => task !== except && isOpen(task) && task.slot.kind === 'user' && task.slot.userId === userId);
 }
 
 /**

@@ -89,10 +89,27 @@ describe('TRANSFER (转交)', () => {
   });
 
   it('a named-user task may go to another named candidate', () => {
-    const s = start({ mode: 'COUNTERSIGN', candidates: [user('tom'), user('fay')] });
+    const s = start({ mode: 'ANY_ONE', candidates: [user('tom'), user('fay')] });
     expectRefused(s, ev('TRANSFER', actors.tom, { toUserId: 'lee', toRoles: actors.lee.roles }), 'TRANSFER_TARGET_INELIGIBLE');
+    // 或签: fay holding two tasks is harmless, her first approval closes the other.
     const next = act(s, ev('TRANSFER', actors.tom, { toUserId: 'fay', toRoles: [] }));
     expect(pendingSigners(next).map((p) => p.slot)).toEqual([user('fay'), user('fay')]);
+    expect(act(next, ev('APPROVE', actors.fay, {})).value).toBe('approved');
+  });
+
+  it('refuses giving a named signer a second open task where every task must be signed', () => {
+    // 会签 / 依次: fay could sign only one of two tasks (nobody signs twice), and the step would stall.
+    for (const mode of ['COUNTERSIGN', 'SEQUENTIAL'] as const) {
+      const s = start({ mode, candidates: [user('tom'), user('fay')] });
+      expectRefused(s, ev('TRANSFER', actors.tom, { toUserId: 'fay', toRoles: [] }), 'ALREADY_SIGNED', 'toUserId');
+      expectRefused(s, ev('ADD_SIGNER', actors.tom, { position: 'AFTER', signer: user('fay') }), 'ALREADY_SIGNED', 'signer.userId');
+    }
+    // A step that lets people sign twice has nothing to protect.
+    const done = act(start({ mode: 'COUNTERSIGN', candidates: [user('tom'), user('fay')], forbidDoubleSigning: false }), ev('TRANSFER', actors.tom, { toUserId: 'fay', toRoles: [] }));
+    expect(pendingSigners(done).map((p) => p.slot)).toEqual([user('fay'), user('fay')]);
+    // Steps started before the rule (the workflow passes oneOpenTaskPerSigner: false) keep the old behaviour.
+    const legacy = start({ mode: 'COUNTERSIGN', candidates: [user('tom'), user('fay')], oneOpenTaskPerSigner: false });
+    act(legacy, ev('TRANSFER', actors.tom, { toUserId: 'fay', toRoles: [] }));
   });
 });
 
@@ -267,6 +284,10 @@ describe('Deadlines (提醒 / 超时升级)', () => {
     expect(pendingSigners(configured).map((p) => p.slot)).toEqual([user('lee')]);
     const passed = act(start({ escalationTarget: user('lee') }), ev('DEADLINE_EXPIRED', actors.system, { escalateTo: user('fay') }));
     expect(pendingSigners(passed).map((p) => p.slot)).toEqual([user('fay')]);
+    // The target's own task expiring again stays theirs: no identical replacement every period.
+    const again = act(configured, ev('DEADLINE_EXPIRED', actors.system, {}));
+    expect(again.context.tasks).toEqual(configured.context.tasks);
+    expect(again.context.history.at(-1)?.createdTaskKeys).toEqual([]);
   });
 
   it('with nowhere to escalate, records the expiry and leaves the task with its signer', () => {
