@@ -86,6 +86,27 @@ describe('read routes without an id', () => {
     expect(await answer(`/api/web/people?ids=${s.userIds.township}`)).toEqual([401, 'UNAUTHENTICATED']);
   });
 
+  it('GET /api/dashboard/grades-by-year: approved evaluations by grade and Shanghai year, inside the scope only', async () => {
+    const evaluation = (seq: number, grade: string, status: string, decidedAt: string | null) => s.prisma.evaluation.create({
+      data: { id: `rr-tea:evaluation:${seq}`, projectId: 'rr-tea', seq, indicators: {}, scoreTenths: 700, grade, outcomeClass: 'CONSOLIDATE', status, submittedBy: s.userIds.agri!, submittedAt: new Date(), decidedAt: decidedAt ? new Date(decidedAt) : null },
+    });
+    await evaluation(1, 'GOOD', 'APPROVED', '2026-03-01T00:00:00Z');
+    // 2026-12-31 20:00 UTC is already 2027 in Shanghai.
+    await evaluation(2, 'POOR', 'APPROVED', '2026-12-31T20:00:00Z');
+    await evaluation(3, 'EXCELLENT', 'REJECTED', '2026-05-01T00:00:00Z');
+    await evaluation(4, 'EXCELLENT', 'SUBMITTED', null);
+    const mine = await get('/api/dashboard/grades-by-year', 'township');
+    expect(mine.statusCode, mine.body).toBe(200);
+    expect(mine.json().items).toEqual([
+      { year: 2026, counts: { EXCELLENT: 0, GOOD: 1, FAIR: 0, POOR: 0 }, total: 1 },
+      { year: 2027, counts: { EXCELLENT: 0, GOOD: 0, FAIR: 0, POOR: 1 }, total: 1 },
+    ]);
+    expect((await get('/api/dashboard/grades-by-year', 'township2')).json().items).toEqual([]);
+    expect((await get('/api/dashboard/grades-by-year?orgUnitId=t-dongling', 'leader')).json().items).toEqual([]);
+    expect(await answer('/api/dashboard/grades-by-year?orgUnitId=', 'leader')).toEqual([400, 'VALIDATION_FAILED']);
+    expect(await answer('/api/dashboard/grades-by-year')).toEqual([401, 'UNAUTHENTICATED']);
+  });
+
   it('dashboard figures: 200 inside the scope (another township\'s project not counted), 400 on a bad year, 401 anonymous', async () => {
     const mine = await get('/api/dashboard/projects-by-stage', 'township');
     const theirs = await get('/api/dashboard/projects-by-stage', 'township2');

@@ -236,6 +236,7 @@ describe('the web app in Chromium', () => {
     const fundBars = lp.locator('#chart-funds svg rect.bar[data-value]');
     expect(await fundBars.evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-value'))))).toContain(50_000_000);
     await poll(() => lp.locator('#chart-overdue svg, #chart-overdue p').count()).toBe(1);
+    await poll(() => lp.locator('#chart-grades svg, #chart-grades p').count()).toBe(1);
     await screenshot(lp, 'dashboard');
     expect(leader.errors).toEqual([]);
 
