@@ -21,7 +21,7 @@ export default async function accountPage() {
       done.hidden = false;
     } catch (err) { showErrors(form, err); }
   });
-  return h('div', {}, h('h1', {}, t('account.title')), card(null, form), await tokensCard());
+  return h('div', {}, h('h1', {}, t('nav.account')), card(t('account.title'), form), await tokensCard());
 }
 
 async function tokensCard() {
