@@ -46,7 +46,7 @@ describe('/api/openapi.json', () => {
     expect(params).toEqual(expect.arrayContaining(['page', 'pageSize', 'stage', 'orgUnitId', 'industry', 'year', 'grade', 'riskFlag', 'q']));
   });
 
-  it('documents the success body field by field on the accounts, project, admin and audit routes', async () => {
+  it('documents the success body field by field on the accounts, project, admin, audit, task page and dashboard routes', async () => {
     const declared: Array<[string, string, string, string[]]> = [
       ['post', '/api/auth/login', '200', ['token', 'expiresAt', 'user']],
       ['post', '/api/auth/logout', '200', ['revoked']],
@@ -65,6 +65,8 @@ describe('/api/openapi.json', () => {
       ['get', '/api/admin/org-units', '200', ['items']],
       ['post', '/api/admin/org-units', '201', ['id', 'level', 'parentId', 'path']],
       ['get', '/api/audit/verify', '200', ['ok', 'rows', 'counts', 'firstBreak', 'breaks', 'head']],
+      ['get', '/api/web/tasks/{taskId}', '200', ['id', 'kind', 'status', 'overdue', 'project', 'actions', 'stepDueAt']],
+      ['get', '/api/dashboard/grades-by-year', '200', ['items']],
     ];
     for (const [method, path, status, fields] of declared) {
       const schema = schemaOf(doc.paths[path]![method]!, status) as { properties?: Record<string, unknown> } | undefined;
