@@ -117,6 +117,7 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
           project: z.object({ id: z.string(), name: z.string(), stage: z.string(), industry: z.string(), budgetFen: z.number().describe('integer fen') }),
           actions: z.array(z.string()).describe('what the signed-in user may do on it now (approve, reject, return, transfer, add_signer, claim, comment, urge, withdraw …)'),
           stepDueAt: z.number().nullable().describe('the approval step\'s deadline, epoch ms, from the workflow'),
+          returnTargets: z.array(z.looseObject({ stepId: z.string(), label: z.string().optional() })).optional().describe('earlier steps a return may go back to (退回到之前的环节)'),
         }),
       },
     },
