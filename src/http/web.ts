@@ -27,6 +27,7 @@ import { allowedActions } from '../web/task-actions';
 import { approvalStateQuery } from '../../workflows/shared';
 import { requireActor } from './auth-guard';
 import type { TAppDeps } from './context';
+import { ZNullableInstant } from './openapi';
 import { APPROVED_STAGES } from './routes/dashboard';
 import { canSee, ZProjectParams } from './routes/projects';
 import { INDEX_HTML } from './web-page';
@@ -108,6 +109,17 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
       tags: ['tasks'],
       summary: 'One task for the task page, with the actions the signed-in user may take on it now',
       params: z.object({ taskId: z.string().min(1).max(300) }),
+      // Loose: the task row's other columns (candidate, claim, urge count…) pass through as they are.
+      response: {
+        200: z.looseObject({
+          id: z.string(), kind: z.string(), title: z.string(), status: z.string(), dueAt: ZNullableInstant, claimedBy: z.string().nullable(),
+          overdue: z.boolean(),
+          project: z.object({ id: z.string(), name: z.string(), stage: z.string(), industry: z.string(), budgetFen: z.number().describe('integer fen') }),
+          actions: z.array(z.string()).describe('what the signed-in user may do on it now (approve, reject, return, transfer, add_signer, claim, comment, urge, withdraw …)'),
+          stepDueAt: z.number().nullable().describe('the approval step\'s deadline, epoch ms, from the workflow'),
+          returnTargets: z.array(z.looseObject({ stepId: z.string(), label: z.string().optional() })).optional().describe('earlier steps a return may go back to (退回到之前的环节)'),
+        }),
+      },
     },
   }, async (req) => {
     const actor = requireActor(req);

@@ -46,6 +46,34 @@ describe('/api/openapi.json', () => {
     expect(params).toEqual(expect.arrayContaining(['page', 'pageSize', 'stage', 'orgUnitId', 'industry', 'year', 'grade', 'riskFlag', 'q']));
   });
 
+  it('documents the success body field by field on the accounts, project, admin, audit, task page and dashboard routes', async () => {
+    const declared: Array<[string, string, string, string[]]> = [
+      ['post', '/api/auth/login', '200', ['token', 'expiresAt', 'user']],
+      ['post', '/api/auth/logout', '200', ['revoked']],
+      ['post', '/api/auth/password', '200', ['ok', 'otherSignInsRevoked']],
+      ['get', '/api/me', '200', ['userId', 'roles']],
+      ['post', '/api/projects', '201', ['projectId', 'workflowId', 'stage', 'taskId']],
+      ['get', '/api/projects/{id}', '200', ['id', 'stage', 'budgetFen', 'tasks', 'decisions', 'temporalUiUrl', 'history']],
+      ['post', '/api/projects/{id}/objections', '201', ['objectionId', 'publicityId']],
+      ['post', '/api/projects/{id}/funding', '201', ['fiscalYear', 'amountFen', 'stageAfter']],
+      ['post', '/api/projects/{id}/actions', '201', ['type', 'stageBefore', 'stageAfter', 'recordId']],
+      ['get', '/api/projects/{id}/records', '200', ['money', 'reports', 'payments', 'acceptances', 'assets', 'income', 'evaluations', 'rectifications']],
+      ['post', '/api/admin/users', '201', ['id', 'username', 'roles']],
+      ['post', '/api/admin/users/{id}/roles', '201', ['id', 'role', 'orgUnitId']],
+      ['post', '/api/admin/users/{id}/reset-password', '200', ['signInsRevoked']],
+      ['post', '/api/admin/users/{id}/deactivate', '200', ['id', 'active', 'deactivatedAt']],
+      ['get', '/api/admin/org-units', '200', ['items']],
+      ['post', '/api/admin/org-units', '201', ['id', 'level', 'parentId', 'path']],
+      ['get', '/api/audit/verify', '200', ['ok', 'rows', 'counts', 'firstBreak', 'breaks', 'head']],
+      ['get', '/api/web/tasks/{taskId}', '200', ['id', 'kind', 'status', 'overdue', 'project', 'actions', 'stepDueAt']],
+      ['get', '/api/dashboard/grades-by-year', '200', ['items']],
+    ];
+    for (const [method, path, status, fields] of declared) {
+      const schema = schemaOf(doc.paths[path]![method]!, status) as { properties?: Record<string, unknown> } | undefined;
+      expect(Object.keys(schema?.properties ?? {}), `${method} ${path} ${status}`).toEqual(expect.arrayContaining(fields));
+    }
+  });
+
   it('answers errors in the documented shape through the declared schema', async () => {
     const res = await s.app.inject({ method: 'GET', url: '/api/projects?year=1999', headers: { authorization: `Bearer ${s.tokens.leader}` } });
     expect(res.statusCode).toBe(400);

@@ -205,6 +205,11 @@ describe('the thin path over HTTP', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ replayed: true, amountFen: 45_000_000 });
     expect(await s.prisma.fundAllocation.count({ where: { projectId: started.projectId } })).toBe(1);
+    // The same requestId on another project is not a repeat: 409, and that project gets nothing.
+    const other = await proposeAsVillage({ name: '桃源村冷库' });
+    const reused = await call('POST', `/api/projects/${other.projectId}/funding`, s.tokens.finance, { fiscalYear: 2027, amountFen: 1_000, requestId });
+    expect([reused.statusCode, reused.json().error.code, reused.json().error.details[0].path]).toEqual([409, 'DUPLICATE_REQUEST', 'body.requestId']);
+    expect(await s.prisma.fundAllocation.count({ where: { projectId: other.projectId } })).toBe(0);
     expect((await s.prisma.project.findUniqueOrThrow({ where: { id: started.projectId } })).stage).toBe('IMPLEMENTATION');
     const desc = await s.client.workflow.getHandle(started.workflowId).describe();
     expect(desc.searchAttributes.FiscalYear).toEqual([2027]);

@@ -236,6 +236,7 @@ describe('the web app in Chromium', () => {
     const fundBars = lp.locator('#chart-funds svg rect.bar[data-value]');
     expect(await fundBars.evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-value'))))).toContain(50_000_000);
     await poll(() => lp.locator('#chart-overdue svg, #chart-overdue p').count()).toBe(1);
+    await poll(() => lp.locator('#chart-grades svg, #chart-grades p').count()).toBe(1);
     await screenshot(lp, 'dashboard');
     expect(leader.errors).toEqual([]);
 
@@ -251,6 +252,31 @@ describe('the web app in Chromium', () => {
     await phone.page.getByRole('button', { name: 'Sign out' }).click();
     await phone.page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
     expect(phone.errors).toEqual([]);
+  });
+
+  it('a personal API token is made by keyboard on the account page, shown once, works as a bearer token, and is revoked', async () => {
+    const monitor = await as('monitor');
+    const mp = monitor.page;
+    await mp.goto('/#/account');
+    await mp.getByLabel('名称').fill('对账脚本');
+    // Keyboard only: Enter in the form submits it.
+    await mp.getByLabel('名称').press('Enter');
+    const secret = mp.locator('#new-token code');
+    await poll(() => secret.count()).toBe(1);
+    const token = (await secret.textContent())!.trim();
+    await poll(() => mp.locator('#token-list').textContent()).toContain('对账脚本');
+    const me = await s.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } });
+    expect([me.statusCode, me.json().userId]).toEqual([200, s.userIds.monitor]);
+    // Only its hash is stored; the list never shows the secret again.
+    await mp.reload();
+    await poll(() => mp.locator('#token-list').textContent()).toContain('对账脚本');
+    expect(await mp.locator('body').textContent()).not.toContain(token);
+    mp.once('dialog', (d) => void d.accept());
+    await mp.locator('#token-list').getByRole('button', { name: '吊销 对账脚本' }).click();
+    await poll(() => mp.locator('#token-list').textContent()).not.toContain('对账脚本');
+    expect((await s.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(401);
+    await screenshot(mp, 'account');
+    expect(monitor.errors).toEqual([]);
   });
 
   it('after funding: capital reported and verified, a START payment verified, approved and paid, in the browser', async () => {

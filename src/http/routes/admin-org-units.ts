@@ -20,12 +20,18 @@ export const ZCreateOrgUnitBody = z.object({
 const CHILD_LEVEL: Record<TOrgLevel, TOrgLevel | null> = { COUNTY: 'TOWNSHIP', TOWNSHIP: 'VILLAGE', VILLAGE: null };
 const ID_PREFIX: Record<TOrgLevel, string> = { COUNTY: 'c', TOWNSHIP: 't', VILLAGE: 'v' };
 
+const ZOrgUnitOut = z.object({ id: z.string(), name: z.string(), level: z.enum(['COUNTY', 'TOWNSHIP', 'VILLAGE']), parentId: z.string().nullable(), path: z.string() });
+/** A unit with its sub-units, two levels below a county (the tree is never deeper: village has none). */
+const ZOrgNode = ZOrgUnitOut.extend({
+  children: z.array(ZOrgUnitOut.extend({ children: z.array(ZOrgUnitOut.extend({ children: z.array(z.never()) })) })),
+});
+
 interface TOrgNode { id: string; name: string; level: TOrgLevel; parentId: string | null; path: string; children: TOrgNode[] }
 
 export async function adminOrgUnitRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/api/admin/org-units', { schema: { tags: ['admin'], summary: 'The org tree under my administrator grants' } }, async (req) => {
+  r.get('/api/admin/org-units', { schema: { tags: ['admin'], summary: 'The org tree under my administrator grants', response: { 200: z.object({ items: z.array(ZOrgNode) }) } } }, async (req) => {
     const roots = scopeRoots(requireAdminGrants(requireActor(req)));
     const units = await prisma.orgUnit.findMany({
       where: { OR: roots.map((g) => ({ path: { startsWith: g.orgPath } })) },
@@ -42,7 +48,7 @@ export async function adminOrgUnitRoutes(app: FastifyInstance, { prisma }: TAppD
     return { items: top };
   });
 
-  r.post('/api/admin/org-units', { schema: { tags: ['admin'], summary: 'Add a township under a county or a village under a township', body: ZCreateOrgUnitBody } }, async (req, reply) => {
+  r.post('/api/admin/org-units', { schema: { tags: ['admin'], summary: 'Add a township under a county or a village under a township', body: ZCreateOrgUnitBody, response: { 201: z.looseObject(ZOrgUnitOut.shape) } } }, async (req, reply) => {
     const actor = requireActor(req);
     const { name, parentId } = req.body;
     const parent = await prisma.orgUnit.findUnique({ where: { id: parentId } });

@@ -108,7 +108,7 @@ export async function adminUserRoutes(app: FastifyInstance, { prisma }: TAppDeps
     return { items: items.map(serializeUser), total, page, pageSize };
   });
 
-  r.post('/api/admin/users', { schema: { tags: ['admin'], summary: 'Create an account with an initial password and optional roles', body: ZCreateUserBody } }, async (req, reply) => {
+  r.post('/api/admin/users', { schema: { tags: ['admin'], summary: 'Create an account with an initial password and optional roles', body: ZCreateUserBody, response: { 201: ZUserRow } } }, async (req, reply) => {
     const actor = requireActor(req);
     const body = req.body;
     const home = await orgUnitOrFail(prisma, body.homeOrgUnitId, 'body.homeOrgUnitId');
@@ -141,7 +141,8 @@ export async function adminUserRoutes(app: FastifyInstance, { prisma }: TAppDeps
   });
 
   r.post('/api/admin/users/:id/roles', {
-    schema: { tags: ['admin'], summary: 'Grant a role at an org unit in my subtree', params: ZUserParams, body: ZRoleAssignmentBody },
+    schema: { tags: ['admin'], summary: 'Grant a role at an org unit in my subtree', params: ZUserParams, body: ZRoleAssignmentBody,
+      response: { 201: z.object({ id: z.string(), userId: z.string(), role: z.string(), orgUnitId: z.string(), orgUnitName: z.string() }) } },
   }, async (req, reply) => {
     const actor = requireActor(req);
     const { user } = await manageableUser(prisma, actor, req.params.id);
@@ -189,7 +190,8 @@ export async function adminUserRoutes(app: FastifyInstance, { prisma }: TAppDeps
   });
 
   r.post('/api/admin/users/:id/reset-password', {
-    schema: { tags: ['admin'], summary: "Set a new password for an account; its sign-ins are revoked", params: ZUserParams, body: ZResetPasswordBody },
+    schema: { tags: ['admin'], summary: "Set a new password for an account; its sign-ins are revoked", params: ZUserParams, body: ZResetPasswordBody,
+      response: { 200: z.object({ ok: z.boolean(), signInsRevoked: z.int() }) } },
   }, async (req) => {
     const actor = requireActor(req);
     const { user, grant } = await manageableUser(prisma, actor, req.params.id);
@@ -204,7 +206,7 @@ export async function adminUserRoutes(app: FastifyInstance, { prisma }: TAppDeps
   });
 
   r.post('/api/admin/users/:id/deactivate', {
-    schema: { tags: ['admin'], summary: 'Deactivate an account: it can no longer sign in and all its tokens are revoked', params: ZUserParams },
+    schema: { tags: ['admin'], summary: 'Deactivate an account: it can no longer sign in and all its tokens are revoked', params: ZUserParams, response: { 200: ZUserRow } },
   }, async (req) => {
     const actor = requireActor(req);
     const { user, grant } = await manageableUser(prisma, actor, req.params.id);

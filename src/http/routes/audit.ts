@@ -24,6 +24,17 @@ function requireChainAuditor(actor: TActor) {
   }
 }
 
+const ZChainBreak = z.object({ reason: z.enum(['EDITED', 'DELETED', 'INSERTED']), rowId: z.string().nullable(), seq: z.string().nullable(), message: z.string() });
+/** src/audit/verify-audit-chain.ts TChainReport. */
+const ZChainReport = z.object({
+  ok: z.boolean(),
+  rows: z.int(),
+  counts: z.object({ edited: z.int(), deleted: z.int(), inserted: z.int() }),
+  firstBreak: ZChainBreak.nullable(),
+  breaks: z.array(ZChainBreak).describe('every break found, up to 100; counts has the totals'),
+  head: z.object({ seq: z.string(), hash: z.string().nullable() }).nullable().describe('record it elsewhere as an anchor for a later check'),
+});
+
 export async function auditRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -32,6 +43,7 @@ export async function auditRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
       tags: ['audit'],
       summary: 'Recompute the audit log hash chain; report edited, deleted and inserted rows (ADMIN or MONITOR at the top of the org tree)',
       querystring: ZAuditVerifyQuery,
+      response: { 200: ZChainReport },
     },
   }, async (req) => {
     requireChainAuditor(requireActor(req));

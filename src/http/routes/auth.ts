@@ -9,6 +9,7 @@ import { actorFromUser, issueTokenRecord, revokeSignIns, SESSION_TTL_MS } from '
 import { AppError } from '../../domain/errors';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import { ZInstant } from '../openapi';
 
 export const ZLoginBody = z.object({
   username: z.string().trim().min(1).max(64),
@@ -21,6 +22,13 @@ export const ZNewPassword = z.string().min(10, 'at least 10 characters').max(256
 export const ZChangePasswordBody = z
   .object({ currentPassword: z.string().min(1).max(256), newPassword: ZNewPassword })
   .refine((b) => b.currentPassword !== b.newPassword, { message: 'choose a password different from the current one', path: ['newPassword'] });
+
+/** The signed-in user as the API names them (src/auth/tokens.ts `actorFromUser`). Loose: documenting never strips. */
+const ZActorOut = z.looseObject({
+  userId: z.string(),
+  displayName: z.string().optional(),
+  roles: z.array(z.looseObject({ role: z.string(), orgUnitId: z.string(), orgPath: z.string() })),
+});
 
 export interface TAuthOptions {
   loginLimit?: TLoginLimit;
@@ -48,6 +56,7 @@ export async function authRoutes(app: FastifyInstance, { prisma }: TAppDeps, { l
       description: `At most ${loginLimit.maxFailures} failed attempts per username and client address per ${loginLimit.windowMs / 60000} minutes, then 429 RATE_LIMITED.`,
       body: ZLoginBody,
       security: [],
+      response: { 200: z.looseObject({ token: z.string().describe('a bearer token for scripts, valid as long as the session'), expiresAt: ZInstant, user: ZActorOut }) },
     },
   }, async (req, reply) => {
     const { username, password } = req.body;
@@ -71,7 +80,7 @@ export async function authRoutes(app: FastifyInstance, { prisma }: TAppDeps, { l
     return reply.code(200).send({ token: bearer.token, expiresAt: expiresAt.toISOString(), user: actorFromUser(user) });
   });
 
-  r.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out: revokes the session cookie and the login bearer token presented' } }, async (req, reply) => {
+  r.post('/api/auth/logout', { schema: { tags: ['auth'], summary: 'Sign out: revokes the session cookie and the login bearer token presented', response: { 200: z.looseObject({ revoked: z.int().describe('sign-ins revoked') }) } } }, async (req, reply) => {
     const actor = requireActor(req);
     const hashes = presentedTokenHashes(req);
     // Personal tokens are not sign-ins: logging out with one leaves it alone (DELETE /api/tokens/:id revokes it).
@@ -88,7 +97,8 @@ export async function authRoutes(app: FastifyInstance, { prisma }: TAppDeps, { l
   });
 
   r.post('/api/auth/password', {
-    schema: { tags: ['auth'], summary: 'Change my password (the current one is required); other sign-ins are revoked', body: ZChangePasswordBody },
+    schema: { tags: ['auth'], summary: 'Change my password (the current one is required); other sign-ins are revoked', body: ZChangePasswordBody,
+      response: { 200: z.object({ ok: z.boolean(), otherSignInsRevoked: z.int() }) } },
   }, async (req, reply) => {
     const actor = requireActor(req);
     const user = await prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
@@ -108,5 +118,5 @@ export async function authRoutes(app: FastifyInstance, { prisma }: TAppDeps, { l
     return reply.code(200).send({ ok: true, otherSignInsRevoked: revoked });
   });
 
-  r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user and their roles' } }, async (req) => requireActor(req));
+  r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user and their roles', response: { 200: ZActorOut } } }, async (req) => requireActor(req));
 }

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { TActor } from '../../domain/actor';
 import { LIFECYCLE_STAGES } from '../../domain/lifecycle/lifecycle-machine';
+import { GRADES } from '../../domain/policies/evaluation-scoring';
 import type { Prisma } from '../../generated/prisma/client';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
@@ -40,6 +41,10 @@ const ZOverdue = z.object({
   byKind: z.array(z.object({ kind: z.string(), count: z.number().int() })),
   byTownship: ZTownshipCount,
   oldest: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), dueAt: ZNullableInstant, project: ZProjectRef })),
+});
+const ZGradeCounts = z.object(Object.fromEntries(GRADES.map((g) => [g, z.number().int()])) as Record<(typeof GRADES)[number], z.ZodNumber>);
+const ZGradesByYear = z.object({
+  items: z.array(z.object({ year: z.number().int(), counts: ZGradeCounts, total: z.number().int() })).describe('oldest year first; only years with an approved evaluation'),
 });
 const ZUnits = z.object({ items: z.array(z.object({ id: z.string(), name: z.string(), level: z.string(), parentId: z.string().nullable(), path: z.string() })) });
 
@@ -185,6 +190,34 @@ export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps
       byTownship: await countByTownship(rows),
       oldest,
     };
+  });
+
+  r.get('/api/dashboard/grades-by-year', {
+    schema: {
+      tags: ['dashboard'],
+      summary: 'Approved performance evaluations (绩效评价) by grade and year decided (Asia/Shanghai); `year` is not applied: every year is a bar',
+      querystring: ZDashboardQuery,
+      response: { 200: ZGradesByYear },
+    },
+  }, async (req) => {
+    // The year filter elsewhere means "projects proposed that year"; here the years are the chart's axis.
+    const where = projectWhere(requireActor(req), { orgUnitId: req.query.orgUnitId });
+    if (!where) return { items: [] };
+    const evaluations = await prisma.evaluation.findMany({ where: { status: 'APPROVED', decidedAt: { not: null }, project: where }, select: { grade: true, decidedAt: true } });
+    const byYear = new Map<number, Record<string, number>>();
+    for (const e of evaluations) {
+      // Asia/Shanghai has no daylight saving: UTC+8 all year.
+      const year = new Date(e.decidedAt!.getTime() + 8 * 3600_000).getUTCFullYear();
+      const counts = byYear.get(year) ?? Object.fromEntries(GRADES.map((g) => [g, 0]));
+      counts[e.grade] = (counts[e.grade] ?? 0) + 1;
+      byYear.set(year, counts);
+    }
+    const items = [...byYear].sort(([a], [b]) => a - b).map(([year, counts]) => ({
+      year,
+      counts: counts as z.infer<typeof ZGradeCounts>,
+      total: GRADES.reduce((s, g) => s + (counts[g] ?? 0), 0),
+    }));
+    return { items };
   });
 
   r.get('/api/dashboard/org-units', {

@@ -5,10 +5,35 @@ import { AppError } from '../../domain/errors';
 import { ZProjectCommand } from '../../domain/lifecycle/project-commands';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import { ZNullableInstant } from '../openapi';
 import { projectActUpdate } from '../../../workflows/shared';
 import { canSee, ZProjectParams, ZRequestId } from './projects';
 
 export const ZProjectActionBody = z.object({ requestId: ZRequestId, command: ZProjectCommand });
+
+/** What a command made (workflows/shared.ts TProjectActResult), declared whole: the serializer drops undeclared keys. */
+const ZProjectActResult = z.object({
+  requestId: z.string(), projectId: z.string(), type: z.string(), actorId: z.string().optional(),
+  stageBefore: z.string(), stageAfter: z.string(),
+  recordId: z.string().nullable().describe('the report, payment, asset, income or evaluation the command created or changed'),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
+const ZRows = z.array(z.looseObject({ id: z.string() }));
+const ZProjectRecords = z.looseObject({
+  projectId: z.string(),
+  stage: z.string(),
+  money: z.looseObject({ budgetFen: z.number(), allocatedFen: z.number(), disbursedFen: z.number(), paidByTranche: z.record(z.enum(['START', 'SUBSTANTIAL_COMPLETION', 'ACCEPTANCE', 'RETENTION']), z.number()) }).describe('integer fen'),
+  latestGrade: z.string().nullable(),
+  replacedByProjectId: z.string().nullable(),
+  replacesProjectId: z.string().nullable(),
+  reports: ZRows,
+  payments: z.array(z.looseObject({ id: z.string(), tranche: z.string(), amountFen: z.number(), status: z.string(), paidAt: ZNullableInstant.optional(), invoices: ZRows, riskFlags: ZRows })),
+  acceptances: ZRows,
+  assets: ZRows,
+  income: ZRows,
+  evaluations: ZRows,
+  rectifications: ZRows,
+});
 
 /** BigInt fen columns as numbers, dates as ISO strings (JSON has neither BigInt nor Date). */
 const plain = <T extends object>(row: T) =>
@@ -34,6 +59,7 @@ export async function projectActionRoutes(app: FastifyInstance, { prisma, tempor
       summary: 'Act on a funded project: progress, own capital, payment request, acceptance, assets, handover, income, defect, evaluation, rectification plan, replacement',
       params: ZProjectParams,
       body: ZProjectActionBody,
+      response: { 201: ZProjectActResult },
     },
   }, async (req, reply) => {
     const actor = requireActor(req);
@@ -48,7 +74,7 @@ export async function projectActionRoutes(app: FastifyInstance, { prisma, tempor
   });
 
   r.get('/api/projects/:id/records', {
-    schema: { tags: ['projects'], summary: 'Reports, payments (with invoices and risk flags), acceptance, assets, income, evaluations, rectifications, links', params: ZProjectParams },
+    schema: { tags: ['projects'], summary: 'Reports, payments (with invoices and risk flags), acceptance, assets, income, evaluations, rectifications, links', params: ZProjectParams, response: { 200: ZProjectRecords } },
   }, async (req) => {
     const actor = requireActor(req);
     const project = await visibleProject(actor, req.params.id);
@@ -64,7 +90,8 @@ export async function projectActionRoutes(app: FastifyInstance, { prisma, tempor
       prisma.fundAllocation.findMany({ where, orderBy: { createdAt: 'asc' } }),
     ]);
     const paid = payments.filter((p) => p.status === 'PAID');
-    return {
+    // `plain` types the rows loosely; the serializer checks the answer against ZProjectRecords.
+    return ({
       projectId: project.id,
       stage: project.stage,
       money: {
@@ -83,6 +110,6 @@ export async function projectActionRoutes(app: FastifyInstance, { prisma, tempor
       income: income.map(plain),
       evaluations: evaluations.map(plain),
       rectifications: rectifications.map(plain),
-    };
+    }) as z.infer<typeof ZProjectRecords>;
   });
 }

@@ -10,6 +10,7 @@ import { formatFen } from '../../domain/policies/money';
 import { DEFAULT_COUNTY_SETTINGS } from '../../domain/policies/settings';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import { ZInstant, ZNullableInstant } from '../openapi';
 import { pageArgs } from '../pagination';
 import { projectListWhere, ZProjectList, ZProjectListQuery } from '../project-filters';
 import type { projectLifecycle } from '../../../workflows/project-lifecycle';
@@ -37,6 +38,34 @@ export function canSee(actor: TActor, orgPath: string): boolean {
 }
 
 /** Money columns are BigInt fen in the database; JSON carries them as numbers (safe integers). */
+/**
+ * Success bodies, for the OpenAPI document. The serializer checks every answer against them and
+ * drops undeclared keys, so the workflow results are declared whole and the database rows loose;
+ * a repeat answered from the record (`replayed: true`) carries fewer fields.
+ */
+const ZStarted = z.object({
+  projectId: z.string(), workflowId: z.string(), stage: z.string(),
+  taskId: z.string().nullable().describe('the open task (the township review once publicity is skipped), if any'),
+  replayed: z.boolean().optional().describe('true: this requestId was applied before; this is its record'),
+});
+const ZProjectDetail = z.looseObject({
+  id: z.string(), name: z.string(), industry: z.string(), stage: z.string(), orgUnitId: z.string(), orgPath: z.string(),
+  budgetFen: z.number().describe('integer fen'), proposerId: z.string(), createdAt: ZInstant,
+  tasks: z.array(z.looseObject({ id: z.string(), kind: z.string(), status: z.string(), dueAt: ZNullableInstant })),
+  decisions: z.array(z.looseObject({ taskId: z.string(), actorId: z.string(), action: z.string(), createdAt: ZInstant })),
+  temporalUiUrl: z.string().describe('the project workflow in the Temporal Web UI'),
+  live: z.unknown().describe("the workflow's own state (projectState query); null while it cannot be asked"),
+  history: z.array(z.looseObject({ id: z.string(), seq: z.string().nullable(), action: z.string(), actorId: z.string().nullable(), at: ZInstant })).describe('audit events of the project and its tasks, oldest first'),
+});
+const ZObjectionResult = z.object({
+  requestId: z.string(), projectId: z.string(), objectionId: z.string(), publicityId: z.string(),
+  stageBefore: z.string().optional(), stageAfter: z.string().optional(), resubmitTaskId: z.string().optional(), replayed: z.boolean().optional(),
+});
+const ZFundingResult = z.object({
+  requestId: z.string(), projectId: z.string(), fiscalYear: z.int(), amountFen: z.int(),
+  stageBefore: z.string().optional(), stageAfter: z.string(), replayed: z.boolean().optional(),
+});
+
 export function serializeProject(p: { budgetFen: bigint } & Record<string, unknown>) {
   return Object.fromEntries(Object.entries(p).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])) as Record<string, unknown> & { budgetFen: number };
 }
@@ -44,7 +73,7 @@ export function serializeProject(p: { budgetFen: bigint } & Record<string, unkno
 export async function projectRoutes(app: FastifyInstance, { prisma, temporal, config, countySettings }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.post('/api/projects', { schema: { tags: ['projects'], summary: 'Propose a project (申报) and start its workflow', body: ZCreateProjectBody } }, async (req, reply) => {
+  r.post('/api/projects', { schema: { tags: ['projects'], summary: 'Propose a project (申报) and start its workflow', body: ZCreateProjectBody, response: { 201: ZStarted, 200: ZStarted } } }, async (req, reply) => {
     const actor = requireActor(req);
     const { requestId, ...proposal } = req.body;
     const village = await prisma.orgUnit.findUnique({ where: { id: proposal.orgUnitId }, include: { parent: { include: { parent: true } } } });
@@ -124,7 +153,7 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
     return { items: items.map((p) => ({ ...p, budgetFen: Number(p.budgetFen), disbursedFen: Number(p.disbursedFen) })), total, page: req.query.page, pageSize: req.query.pageSize };
   });
 
-  r.get('/api/projects/:id', { schema: { tags: ['projects'], summary: 'A project: stage, open tasks and full history', params: ZProjectParams } }, async (req) => {
+  r.get('/api/projects/:id', { schema: { tags: ['projects'], summary: 'A project: stage, open tasks and full history', params: ZProjectParams, response: { 200: ZProjectDetail } } }, async (req) => {
     const actor = requireActor(req);
     const project = await prisma.project.findUnique({
       where: { id: req.params.id },
@@ -142,8 +171,9 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
     } catch {
       live = null;
     }
+    // The row's own fields, loosely typed by serializeProject; the serializer checks them against ZProjectDetail.
     return {
-      ...serializeProject(project),
+      ...(serializeProject(project) as z.infer<typeof ZProjectDetail>),
       temporalUiUrl: `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${project.workflowId}`,
       live,
       // bigint columns as strings: JSON has no 64-bit integers.
@@ -159,7 +189,7 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
   };
 
   r.post('/api/projects/:id/objections', {
-    schema: { tags: ['projects'], summary: 'Lodge an objection (异议) during a publicity period; the project goes back to the village', params: ZProjectParams, body: ZObjectionBody },
+    schema: { tags: ['projects'], summary: 'Lodge an objection (异议) during a publicity period; the project goes back to the village', params: ZProjectParams, body: ZObjectionBody, response: { 201: ZObjectionResult, 200: ZObjectionResult } },
   }, async (req, reply) => {
     const actor = requireActor(req);
     const project = await visibleProject(actor, req.params.id);
@@ -176,7 +206,7 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
   });
 
   r.post('/api/projects/:id/funding', {
-    schema: { tags: ['projects'], summary: 'Allocate funds (资金下达) to a pool project for a fiscal year (finance bureau)', params: ZProjectParams, body: ZFundingBody },
+    schema: { tags: ['projects'], summary: 'Allocate funds (资金下达) to a pool project for a fiscal year (finance bureau)', params: ZProjectParams, body: ZFundingBody, response: { 201: ZFundingResult, 200: ZFundingResult } },
   }, async (req, reply) => {
     const actor = requireActor(req);
     const project = await visibleProject(actor, req.params.id);

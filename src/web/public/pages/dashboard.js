@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { go } from '../app.js';
 import { barChart } from '../chart.js';
+import { GRADES } from '../domain.js';
 import { t } from '../i18n.js';
 import { card, field, fmtFen, fmtTime, h, select } from '../ui.js';
 
@@ -10,11 +11,13 @@ const wan = (fen) => (fen / 1e6).toLocaleString('zh-CN', { maximumFractionDigits
 /** Projects by stage, funds approved and disbursed by township, overdue tasks, open risk flags: for leaders and monitors. */
 export default async function dashboardPage({ query }) {
   const q = { orgUnitId: query.orgUnitId, year: query.year };
-  const [stages, funds, overdue, risks, units] = await Promise.all([
+  const [stages, funds, overdue, risks, grades, units] = await Promise.all([
     api('/api/dashboard/projects-by-stage', { query: q }),
     api('/api/dashboard/funds-by-township', { query: q }),
     api('/api/dashboard/overdue-tasks', { query: q }),
     api('/api/dashboard/risk-flags', { query: q }),
+    // Every year is a bar here, so only the org unit narrows it.
+    api('/api/dashboard/grades-by-year', { query: { orgUnitId: query.orgUnitId } }),
     api('/api/dashboard/org-units').then((r) => r.items, () => []),
   ]);
   const org = select('orgUnitId', [['', t('projects.all')], ...units.map((u) => [u.id, u.name])], query.orgUnitId);
@@ -41,6 +44,10 @@ export default async function dashboardPage({ query }) {
       card(null, barChart({
         id: 'chart-funds', title: t('dash.fundsFlow'), series: [t('dash.approvedSeries'), t('dash.requestedSeries'), t('dash.disbursedSeries')], format: wan,
         rows: funds.items.map((i) => ({ label: i.townshipName, values: [i.approvedFen, i.requestedFen, i.disbursedFen] })),
+      })),
+      card(null, barChart({
+        id: 'chart-grades', title: t('dash.gradesByYear'), series: GRADES.map((g) => t('grade.' + g)),
+        rows: grades.items.map((i) => ({ label: String(i.year), values: GRADES.map((g) => i.counts[g]) })),
       })),
       card(null, barChart({ id: 'chart-overdue', title: t('dash.overdue'), rows: overdue.byTownship.map((i) => ({ label: i.townshipName, values: [i.count] })) })),
       card(null, barChart({ id: 'chart-overdue-kind', title: t('dash.overdueKind'), rows: overdue.byKind.map((i) => ({ label: t('kind.' + i.kind), values: [i.count] })) })),
