@@ -8,7 +8,8 @@ import { authHeader, changedTables, errorCodeOf, fillPath, listRoutes, snapshot,
  * Every role × every state-changing route × (where the route has an org dimension) a target inside
  * and one outside the actor's org units. Each cell is declared below as allowed or refused; a
  * refusal must be 403 (404 where the route hides what is not yours) and change no row of any table;
- * an allowed call must succeed and change something (so the cell really exercised the route).
+ * an allowed call must succeed and change something (so the cell really exercised the route),
+ * and leave a new AuditEvent naming its caller (issue #6: every state-changing call is audited).
  */
 
 let s: TTestStack;
@@ -38,6 +39,11 @@ interface TRouteExpectation {
   allowOut: readonly TActorName[];
   /** How a refusal answers: 403, or 404 where the route does not reveal what is someone else's. */
   refusal: 'forbidden' | 'hidden';
+  /**
+   * The AuditEvent action an allowed call leaves with actorId = the caller. Where a workflow
+   * activity writes it (proposals, reviews, task decisions) it lands shortly after the answer.
+   */
+  audit: string;
   /** Builds the request (and any fixture it needs) for one cell; runs before the snapshot. */
   prepare(actor: TActorName, scope: TScope, outcome: TOutcome): Promise<{ params?: Record<string, string>; payload?: unknown }>;
   /** Puts back what an allowed call changed that later cells depend on. */
@@ -98,23 +104,23 @@ async function projectAt(village: string): Promise<{ projectId: string; proposer
 
 const EXPECTATIONS: Record<string, TRouteExpectation> = {
   'POST /api/auth/logout': {
-    scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden',
+    scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden', audit: 'LOGOUT',
     prepare: async () => ({}),
   },
   'POST /api/auth/password': {
-    scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden',
+    scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden', audit: 'PASSWORD_CHANGED',
     prepare: async () => ({ payload: { currentPassword: DEMO_PASSWORD, newPassword: NEW_PASSWORD } }),
     restore: async (actor) => {
       await s.prisma.user.update({ where: { id: userIds[actor] }, data: { passwordHash: fixturePasswordHash } });
     },
   },
   'POST /api/tokens': {
-    scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden',
+    scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden', audit: 'TOKEN_CREATED',
     prepare: async () => ({ payload: { name: 'matrix token', expiresInDays: 1 } }),
   },
   // "Out of scope" for a personal token is someone else's; it answers like a missing one.
   'DELETE /api/tokens/{id}': {
-    scoped: true, allowIn: EVERYONE, allowOut: [], refusal: 'hidden',
+    scoped: true, allowIn: EVERYONE, allowOut: [], refusal: 'hidden', audit: 'TOKEN_REVOKED',
     prepare: async (actor, scope) => {
       const owner = scope === 'in' ? actor : actor === 'leader' ? 'monitor' : 'leader';
       const { record } = await issueTokenRecord({ prisma: s.prisma, userId: userIds[owner], name: 'matrix victim' });
@@ -122,7 +128,7 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
     },
   },
   'POST /api/admin/users': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'USER_CREATED',
     prepare: async (actor, scope) => {
       const { village } = unitsFor(actor, scope);
       fixtureSeq += 1;
@@ -130,7 +136,7 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
     },
   },
   'POST /api/admin/users/{id}/roles': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'ROLE_ASSIGNED',
     prepare: async (actor, scope) => {
       const { village } = unitsFor(actor, scope);
       const user = await fixtureUser(village);
@@ -138,40 +144,40 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
     },
   },
   'DELETE /api/admin/users/{id}/roles/{assignmentId}': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'ROLE_WITHDRAWN',
     prepare: async (actor, scope) => {
       const user = await fixtureUser(unitsFor(actor, scope).village, 'MONITOR');
       return { params: { id: user.id, assignmentId: user.roles[0]!.id } };
     },
   },
   'POST /api/admin/users/{id}/reset-password': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'PASSWORD_RESET',
     prepare: async (actor, scope) => {
       const user = await fixtureUser(unitsFor(actor, scope).village);
       return { params: { id: user.id }, payload: { newPassword: 'reset-password-1' } };
     },
   },
   'POST /api/admin/users/{id}/deactivate': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'USER_DEACTIVATED',
     prepare: async (actor, scope) => {
       const user = await fixtureUser(unitsFor(actor, scope).village);
       return { params: { id: user.id } };
     },
   },
   'POST /api/admin/org-units': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'ORG_UNIT_CREATED',
     prepare: async (actor, scope) => {
       fixtureSeq += 1;
       return { payload: { name: `新村${fixtureSeq}`, parentId: unitsFor(actor, scope).township } };
     },
   },
   'POST /api/projects': {
-    scoped: true, allowIn: ['admin', 'hexiAdmin', 'village'], allowOut: [], refusal: 'forbidden',
+    scoped: true, allowIn: ['admin', 'hexiAdmin', 'village'], allowOut: [], refusal: 'forbidden', audit: 'PROJECT_PROPOSED',
     prepare: async (actor, scope) => ({ payload: { ...sampleProposal({ orgUnitId: unitsFor(actor, scope).village }), requestId: newRequestId() } }),
   },
   // The deciding body (discipline inspection) opens a case in its own county only.
   'POST /api/reviews': {
-    scoped: true, allowIn: ['discipline'], allowOut: [], refusal: 'forbidden',
+    scoped: true, allowIn: ['discipline'], allowOut: [], refusal: 'forbidden', audit: 'REVIEW_OPEN_BY_BODY',
     prepare: async (actor, scope) => ({
       payload: {
         requestId: newRequestId(),
@@ -189,7 +195,7 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
   },
   // Honours for an official of a project inside the administrator's scope.
   'POST /api/officials/{userId}/honours': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden',
+    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'HONOUR_AWARDED',
     prepare: async (actor, scope) => {
       const { projectId, proposerId } = await projectAt(unitsFor(actor, scope).village);
       // Honours need the project graded 优 (tested in test/workflows/review-trigger.test.ts).
@@ -200,7 +206,7 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
   },
   // The township review task of a project in the target village; only its township's reviewer decides.
   'POST /api/tasks/{taskId}/decision': {
-    scoped: true, allowIn: ['township'], allowOut: [], refusal: 'forbidden',
+    scoped: true, allowIn: ['township'], allowOut: [], refusal: 'forbidden', audit: 'TASK_APPROVE',
     prepare: async (actor, scope, outcome) => {
       const taskId = await reviewTaskAt(unitsFor(actor, scope).village, outcome === 'allowed');
       return { params: { taskId }, payload: { action: 'approve', comment: '同意', requestId: newRequestId() } };
@@ -242,6 +248,18 @@ async function settledSnapshot() {
 
 /** Routes anyone may call without signing in. */
 const PUBLIC_ROUTES = new Set(['POST /api/auth/login', 'GET /api/health']);
+
+/** The highest AuditEvent id so far: rows a call writes come after it (ids only grow). */
+async function lastAuditId(): Promise<bigint> {
+  const { _max } = await s.prisma.auditEvent.aggregate({ _max: { id: true } });
+  return _max.id ?? 0n;
+}
+
+/** Actions of the audit rows written after `afterId` that name `actorId` as the actor. */
+async function auditActionsBy(actorId: string, afterId: bigint): Promise<string[]> {
+  const rows = await s.prisma.auditEvent.findMany({ where: { id: { gt: afterId }, actorId }, select: { action: true }, orderBy: { id: 'asc' } });
+  return rows.map((r) => r.action);
+}
 
 function expectedOutcome(e: TRouteExpectation, actor: TActorName, scope: TScope): TOutcome {
   const allowed = (scope === 'in' ? e.allowIn : e.allowOut).includes(actor);
@@ -303,12 +321,18 @@ describe('authorization matrix', () => {
     const [method, path] = key.split(' ') as [TRoute['method'], string];
     const { params = {}, payload } = await e.prepare(actor, scope, outcome);
     const before = await settledSnapshot();
+    const auditedUpTo = await lastAuditId();
     const res = await s.app.inject({ method, url: fillPath(path, params), headers: authHeader(tokens[actor]), payload: payload as object });
     const after = await snapshot(s.prisma);
     if (outcome === 'allowed') {
       expect(res.statusCode, res.body).toBeGreaterThanOrEqual(200);
       expect(res.statusCode, res.body).toBeLessThan(300);
       expect(changedTables(before, after), 'an allowed call should have an effect').not.toEqual([]);
+      // Polled: a proposal, a review opening or a task decision is written by a workflow activity,
+      // which may commit just after the API answers.
+      await expect
+        .poll(() => auditActionsBy(userIds[actor], auditedUpTo), { timeout: 15_000, interval: 200, message: `${key} as ${actor} should leave a ${e.audit} audit event naming the caller` })
+        .toContain(e.audit);
       await e.restore?.(actor);
     } else {
       expect(res.statusCode, res.body).toBe(outcome === 'forbidden' ? 403 : 404);
