@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { bulkRequestId } from '../../src/cli/projects-command';
+import { sampleProposal } from '../support/proposal';
 import { projectWorkflowId } from '../../workflows/shared';
 import { DEMO_PASSWORD, startTestStack, type TTestStack } from '../support/stack';
 import { launchChromium, screenshot, signIn, type TBrowserUser } from './browser';
@@ -67,8 +69,8 @@ describe('bulk start in the browser (administrator)', () => {
     }
     expect(await s.prisma.project.count({ where: { name: '乡镇不能申报' } })).toBe(0);
     // The CSV cells arrive as the API's structured body: quoted commas and line breaks intact.
-    const first = await p.evaluate(async (id) => (await fetch(`/api/projects/${encodeURIComponent(id)}`)).json(), projects[0]!.id);
-    expect(first).toMatchObject({ householdLinkage: { households: 86, mechanism: '务工工资, 入股分红' }, meetingRecord: '2026-11-20 村民代表大会\n到会45人，同意42人' });
+    const first = await p.evaluate(async (id) => (await fetch(`/api/projects/${encodeURIComponent(id)}`)).json() as Promise<{ proposal: unknown }>, projects[0]!.id);
+    expect(first.proposal).toMatchObject({ householdLinkage: { households: 86, mechanism: '务工工资, 入股分红' }, meetingRecord: '2026-11-20 村民代表大会\n到会45人，同意42人' });
 
     // The same file again: the same request ids, so nothing new starts.
     await p.reload();
@@ -78,6 +80,26 @@ describe('bulk start in the browser (administrator)', () => {
     await expect(rows.nth(0).locator('td').nth(1).textContent()).resolves.toBe('此前已申报');
     await expect(rows.nth(0).locator('td').nth(2).textContent()).resolves.toBe(projects.find((x) => x.name.endsWith('一期'))!.id);
     expect(await s.prisma.project.count({ where: { name: { startsWith: '桃源村批量茶园' } } })).toBe(2);
+    expect(admin.errors).toEqual([]);
+  });
+
+  it('takes the CLI\'s JSON file with the CLI\'s request ids, so either one re-running starts nothing twice', async () => {
+    const entries = [sampleProposal({ name: 'JSON 批量一期' }), sampleProposal({ name: 'JSON 批量二期', budgetFen: 30_000_000, fundingSources: [{ source: 'CENTRAL_LINKAGE', amountFen: 30_000_000 }] })];
+    const admin = await signIn(browser, baseUrl, 'admin', DEMO_PASSWORD);
+    users.push(admin);
+    const p = admin.page;
+    await p.goto('/#/projects/new');
+    await p.getByLabel('申报文件（JSON / CSV）').setInputFiles({ name: 'proposals.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(entries)) });
+    await p.getByRole('button', { name: '开始批量申报' }).click();
+    await poll(() => p.locator('#bulk-progress').textContent()).toBe('已处理 2/2：新申报 2，已申报 0，被拒绝 0');
+    // What `bangfu projects start --file proposals.json` would send: the server knows each request already.
+    for (const [i, entry] of entries.entries()) {
+      const res = await s.app.inject({ method: 'POST', url: '/api/projects', headers: { authorization: `Bearer ${s.tokens.admin}` }, payload: { ...entry, requestId: bulkRequestId('/somewhere/proposals.json', i, entry) } });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json().replayed).toBe(true);
+    }
+    expect(await s.prisma.project.count({ where: { name: { startsWith: 'JSON 批量' } } })).toBe(2);
+    expect(await p.evaluate("import('/web/i18n.js').then((m) => m.missingKeys())")).toEqual({ en: [], zh: [] });
     expect(admin.errors).toEqual([]);
   });
 
