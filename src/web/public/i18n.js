@@ -39,6 +39,8 @@ const DICT = {
     // Township checks and project filters (helper `web`): grouped here so merges stay easy.
     checks: { title: '五项审核（选填，填写则五项都要填）', result: '结论', PASS: '通过', FAIL: '不通过', unset: '—', note: '{name}备注', recorded: '五项审核', failedApprove: '有未通过的审核项，不能通过；请退回或不同意' },
     pf: { orgUnit: '乡镇 / 村', grade: '评价等次', riskFlag: '风险疑点', openFlags: '有待复核的疑点' },
+    // Bulk start from a file (helper `bulkstart`, administrators).
+    bulk: { title: '批量申报（管理员）', hint: '上传 JSON 数组（与命令行 bangfu projects start --file 相同）或带表头的 CSV。同一文件重复上传不会重复申报。', file: '申报文件（JSON / CSV）', start: '开始批量申报', noFile: '请选择文件', badFile: '文件无法读取：{message}', progress: '已处理 {done}/{total}：新申报 {started}，已申报 {existing}，被拒绝 {refused}', row: '行', status: '结果', project: '项目', detail: '阶段 / 原因', started: '已申报', existing: '此前已申报', refused: '被拒绝' },
   },
   en: {
     appTitle: 'Bangfu · Approvals', skip: 'Skip to main content', lang: '中文', langCode: 'zh',
@@ -88,6 +90,7 @@ const DICT = {
     // Township checks and project filters (helper `web`): grouped here so merges stay easy.
     checks: { title: 'Five checks (optional; if recorded, all five)', result: 'Result', PASS: 'Pass', FAIL: 'Fail', unset: '—', note: '{name} note', recorded: 'Five checks', failedApprove: 'A check failed: approval is not possible; return or reject instead' },
     pf: { orgUnit: 'Township / village', grade: 'Grade', riskFlag: 'Risk flag', openFlags: 'Has open flags' },
+    bulk: { title: 'Bulk start (administrators)', hint: 'Upload a JSON array (as for bangfu projects start --file) or a CSV with a header row. Uploading the same file again starts nothing twice.', file: 'Proposals file (JSON / CSV)', start: 'Start all', noFile: 'Choose a file', badFile: 'Cannot read the file: {message}', progress: '{done}/{total} done: {started} started, {existing} already started, {refused} refused', row: 'Row', status: 'Result', project: 'Project', detail: 'Stage / reason', started: 'Started', existing: 'Already started', refused: 'Refused' },
     check: { authenticity: 'Authenticity', necessity: 'Necessity', soundness: 'Soundness', completeness: 'Completeness', feasibility: 'Feasibility' },
   },
 };

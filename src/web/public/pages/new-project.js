@@ -1,7 +1,8 @@
 import { api, newRequestId } from '../api.js';
-import { go } from '../app.js';
+import { go, hasRole } from '../app.js';
+import { parseProposals, startAll } from '../bulk-start.js';
 import { t } from '../i18n.js';
-import { card, clearErrors, field, formError, h, select, showErrors, yuanToFen } from '../ui.js';
+import { card, clearErrors, dataTable, field, formError, h, select, showErrors, yuanToFen } from '../ui.js';
 
 const SOURCES = ['CENTRAL_LINKAGE', 'LOCAL', 'OWN_CAPITAL', 'BANK_LOAN', 'OTHER'];
 
@@ -120,5 +121,50 @@ export default async function newProjectPage() {
     }
   });
 
-  return h('div', {}, h('h1', {}, t('np.title')), card(null, form));
+  return h('div', {}, h('h1', {}, t('np.title')), card(null, form), hasRole('ADMIN') ? bulkStartCard() : '');
+}
+
+/** Administrators: start every proposal in a JSON or CSV file, row by row, with a result per row. */
+function bulkStartCard() {
+  const file = h('input', { type: 'file', name: 'bulkFile', accept: '.json,.csv,application/json,text/csv' });
+  const start = h('button', { type: 'button' }, t('bulk.start'));
+  const progress = h('p', { id: 'bulk-progress', role: 'status' });
+  const out = h('div', { id: 'bulk-results' });
+  const statusText = (r) => (r.status === 'refused' ? `${t('bulk.refused')}: ${r.code}` : t('bulk.' + r.status));
+  const table = (results) => dataTable({ id: 'bulk-table', columns: [
+    [t('bulk.row'), (r) => String(r.index + 1), { num: true }],
+    [t('bulk.status'), statusText],
+    [t('bulk.project'), (r) => (r.projectId ? h('a', { href: '#/projects/' + encodeURIComponent(r.projectId) }, r.projectId) : '')],
+    [t('bulk.detail'), (r) => (r.status === 'refused' ? [r.field, r.message].filter(Boolean).join(' — ') : t('stage.' + r.stage))],
+  ], rows: results.map((r) => ({ ...r, id: String(r.index + 1) })) });
+
+  start.addEventListener('click', async () => {
+    const chosen = file.files?.[0];
+    out.replaceChildren();
+    if (!chosen) return (progress.textContent = t('bulk.noFile'));
+    let entries;
+    try {
+      entries = parseProposals(chosen.name, await chosen.text());
+    } catch (err) {
+      return (progress.textContent = t('bulk.badFile', { message: err.message }));
+    }
+    start.disabled = true;
+    const counts = { started: 0, existing: 0, refused: 0 };
+    const results = [];
+    try {
+      await startAll(chosen.name, entries, (r, done, total) => {
+        counts[r.status]++;
+        results.push(r);
+        progress.textContent = t('bulk.progress', { done, total, ...counts });
+        out.replaceChildren(table(results));
+      });
+      if (!entries.length) progress.textContent = t('bulk.progress', { done: 0, total: 0, ...counts });
+    } catch (err) {
+      progress.textContent = `${t('common.error')}: ${err.message}`;
+    } finally {
+      start.disabled = false;
+    }
+  });
+
+  return card(t('bulk.title'), h('p', { class: 'muted' }, t('bulk.hint')), field(t('bulk.file'), file), h('p', {}, start), progress, out);
 }
