@@ -31,6 +31,7 @@ import {
   type TApprovalStepInput,
   type TApprovalStepOutcome,
   type TStepOpenTask,
+  type TStepReport,
 } from './shared';
 
 const ACTIVITY_RETRY = {
@@ -201,20 +202,29 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   wf.setHandler(stepAckSignal, (seq) => {
     ackedSeq = Math.max(ackedSeq, seq);
   });
-  const reportToParent = async (actorId: string | null, reason: string | null) => {
-    if (!parentId) return;
-    const seq = ++reportSeq;
+  /**
+   * What the parent is told about a change, taken synchronously when the change is stepped. The
+   * report goes out later, in `serial` order, and by then a following action may have moved the
+   * step on: read at sending time, a resumed step's "pending again" read "approved" once the
+   * returner approved right away, the parent took it for the approval, and the approval's own
+   * report was never acknowledged (its Update hung).
+   */
+  type TReportBody = Omit<TStepReport, 'seq' | 'stepWorkflowId'>;
+  const reportOf = (actorId: string | null, reason: string | null): TReportBody => {
     const target = phase() === 'returned' ? snapshot.context.returned?.target : undefined;
-    await wf.getExternalWorkflowHandle(parentId).signal(stepReportSignal, {
-      seq,
-      stepWorkflowId: workflowId,
+    return {
       phase: phase(),
       actorId,
       reason,
       openTasks: openTasks(),
       // Only on a return to a step, so every report of the other kinds keeps its recorded shape.
       ...(target?.to === 'STEP' ? { returnTo: { stepId: target.stepId } } : {}),
-    });
+    };
+  };
+  const reportToParent = async (body: TReportBody) => {
+    if (!parentId) return;
+    const seq = ++reportSeq;
+    await wf.getExternalWorkflowHandle(parentId).signal(stepReportSignal, { seq, stepWorkflowId: workflowId, ...body });
     await wf.condition(() => ackedSeq >= seq);
   };
 
@@ -307,6 +317,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
         nextTaskId: answer.nextTaskId,
         result: answer,
       };
+      const report = change.phaseBefore !== change.phaseAfter ? reportOf(cmd.actor.userId, event.type === 'RETURN' || event.type === 'REJECT' ? event.reason : (cmd.comment ?? null)) : null;
       await serial(async () => {
         await recordStepChange({
           at: event.at,
@@ -318,9 +329,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
           remindedTaskIds: [],
           escalatedTaskIds: [],
         });
-        if (change.phaseBefore !== change.phaseAfter) {
-          await reportToParent(cmd.actor.userId, event.type === 'RETURN' || event.type === 'REJECT' ? event.reason : (cmd.comment ?? null));
-        }
+        if (report) await reportToParent(report);
       });
       results.set(cmd.requestId, answer);
       return answer;
@@ -337,6 +346,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
       : { type: 'WITHDRAW', actor: SYSTEM_ACTOR, requestId, at: Date.now(), reason: '前序环节已终结' };
     if (checkApprovalAction({ snapshot, event }).status !== 'ok') return;
     const change = step(event);
+    const report = reportOf(null, null);
     await serial(async () => {
       await acts.recordStepChange({
         at: event.at,
@@ -358,7 +368,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
         remindedTaskIds: [],
         escalatedTaskIds: [],
       });
-      await reportToParent(null, null);
+      await reportToParent(report);
     });
   });
 
@@ -404,6 +414,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   // Activation: write the first rows, tell the parent where the matter waits.
   publish();
   const initialRows = taskRows(snapshot).map(toRow);
+  const activationReport = reportOf(null, null);
   await serial(async () => {
     await recordStepChange({
       at: clockStartedAt,
@@ -426,7 +437,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
       remindedTaskIds: [],
       escalatedTaskIds: [],
     });
-    await reportToParent(null, null);
+    await reportToParent(activationReport);
   });
 
   const done = () => snapshot.status === 'done';
