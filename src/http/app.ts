@@ -20,7 +20,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { reviewRoutes } from './routes/reviews';
 import { auditRoutes } from './routes/audit';
 import { webRoutes } from './web';
-import { documentResponses, ZErrorBody } from './openapi';
+import { documentResponses, withoutNoContentBodies, ZErrorBody } from './openapi';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
 export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string; loginLimit?: TLoginLimit } = {}): Promise<FastifyInstance> {
@@ -45,6 +45,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: (documentObject) => withoutNoContentBodies('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   documentResponses(app);

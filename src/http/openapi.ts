@@ -36,3 +36,16 @@ export function documentResponses(app: FastifyInstance) {
     route.schema = { ...route.schema, response };
   });
 }
+
+type TOpenApiDoc = { paths?: Record<string, Record<string, { responses?: Record<string, { content?: unknown }> }>> };
+
+/**
+ * A 204 answers with no body. Routes declare it as `z.null()` (so the serializer and the types
+ * agree), which the OpenAPI 3.0 conversion turns into a nullable-string body: take it out again.
+ */
+export function withoutNoContentBodies<T extends object>(doc: T): T {
+  for (const ops of Object.values((doc as TOpenApiDoc).paths ?? {})) {
+    for (const op of Object.values(ops ?? {})) delete op?.responses?.['204']?.content;
+  }
+  return doc;
+}

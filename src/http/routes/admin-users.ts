@@ -168,7 +168,7 @@ export async function adminUserRoutes(app: FastifyInstance, { prisma }: TAppDeps
   });
 
   r.delete('/api/admin/users/:id/roles/:assignmentId', {
-    schema: { tags: ['admin'], summary: 'Withdraw a role grant in my subtree', params: ZAssignmentParams },
+    schema: { tags: ['admin'], summary: 'Withdraw a role grant in my subtree', params: ZAssignmentParams, response: { 204: z.null().describe('withdrawn; no body') } },
   }, async (req, reply) => {
     const actor = requireActor(req);
     requireAdminGrants(actor);
@@ -186,7 +186,7 @@ export async function adminUserRoutes(app: FastifyInstance, { prisma }: TAppDeps
         details: { assignmentId: assignment.id, role: assignment.role, orgUnitId: assignment.orgUnitId },
       });
     });
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 
   r.post('/api/admin/users/:id/reset-password', {

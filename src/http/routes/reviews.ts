@@ -30,7 +30,8 @@ import {
 import { initialTransition } from 'xstate';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
-import { pageArgs, ZPageQuery } from '../pagination';
+import { pageArgs, ZPage, ZPageQuery } from '../pagination';
+import { ZCaseDetail, ZCaseRow, ZEligibility, ZHonourResult, ZMeasureDone, ZOfficialRecord, ZOpeningOptions, ZReviewActResult } from '../schemas/review-bodies';
 import type { Prisma } from '../../generated/prisma/client';
 import {
   reviewActUpdate,
@@ -314,7 +315,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
   };
 
   r.post('/api/reviews', {
-    schema: { tags: ['reviews'], summary: 'Open a fault-tolerance review (容错纠错): an official applies (optionally with an eligibility), or the deciding body opens it', body: ZOpenBody },
+    schema: { tags: ['reviews'], summary: 'Open a fault-tolerance review (容错纠错): an official applies (optionally with an eligibility), or the deciding body opens it', body: ZOpenBody, response: { 201: ZReviewActResult, 200: ZReviewActResult } },
   }, async (req, reply) => {
     const actor = requireActor(req);
     const body = req.body;
@@ -404,6 +405,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
       summary: 'Act on a review: ACCEPT, REFUSE, RECORD_FINDING, RECORD_EXCLUSION, COMPLETE_INVESTIGATION, CAST_VOTE, CALL_REVOTE, DECIDE, SERVE_NOTICE, PUBLICISE_AND_FILE, APPEAL, OPEN_APPEAL_REVIEW',
       params: ZCaseParams,
       body: ZActionBody,
+      response: { 200: ZReviewActResult },
     },
   }, async (req) => {
     const actor = requireActor(req);
@@ -436,6 +438,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
       tags: ['reviews'],
       summary: "What the form to open a case offers: the project's officials (proposer and approvers) and the county's deciding-body role holders",
       querystring: ZOpeningOptionsQuery,
+      response: { 200: ZOpeningOptions },
     },
   }, async (req) => {
     const actor = requireActor(req);
@@ -462,7 +465,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
   });
 
   r.get('/api/reviews', {
-    schema: { tags: ['reviews'], summary: 'Review cases I may see: about me, or of a county I oversee', querystring: ZListQuery },
+    schema: { tags: ['reviews'], summary: 'Review cases I may see: about me, or of a county I oversee', querystring: ZListQuery, response: { 200: ZPage(ZCaseRow) } },
   }, async (req) => {
     const actor = requireActor(req);
     const { stage, mine, page, pageSize } = req.query;
@@ -484,7 +487,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
   });
 
   r.get('/api/reviews/:id', {
-    schema: { tags: ['reviews'], summary: 'A review case: the record, every applied action, and the live workflow state', params: ZCaseParams },
+    schema: { tags: ['reviews'], summary: 'A review case: the record, every applied action, and the live workflow state', params: ZCaseParams, response: { 200: ZCaseDetail } },
   }, async (req) => {
     const actor = requireActor(req);
     const row = await loadCase(actor, req.params.id);
@@ -516,7 +519,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
   });
 
   r.get('/api/reviews/:id/notice', {
-    schema: { tags: ['reviews'], summary: 'The written notice (书面反馈) of the latest decision, printable Chinese HTML', params: ZCaseParams },
+    schema: { tags: ['reviews'], summary: 'The written notice (书面反馈) of the latest decision, printable Chinese HTML', params: ZCaseParams, response: { 200: { description: 'an HTML document', content: { 'text/html': { schema: z.string() } } } } },
   }, async (req, reply) => {
     const actor = requireActor(req);
     const row = await loadCase(actor, req.params.id);
@@ -530,6 +533,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
       summary: 'Complete a corrective measure (纠错整改) of a final review outcome: its task, in the responsible org unit\'s inbox, is done',
       params: ZMeasureParams,
       body: ZMeasureDoneBody,
+      response: { 200: ZMeasureDone },
     },
   }, async (req) => {
     const actor = requireActor(req);
@@ -573,7 +577,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
   });
 
   r.get('/api/review-eligibilities', {
-    schema: { tags: ['reviews'], summary: 'My eligibilities to apply for a review (可申请容错纠错): project, trigger, until when, and the case once applied', querystring: ZEligibilityQuery },
+    schema: { tags: ['reviews'], summary: 'My eligibilities to apply for a review (可申请容错纠错): project, trigger, until when, and the case once applied', querystring: ZEligibilityQuery, response: { 200: ZPage(ZEligibility) } },
   }, async (req) => {
     const actor = requireActor(req);
     const at = new Date(now());
@@ -599,7 +603,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
   };
 
   r.get('/api/officials/:userId/record', {
-    schema: { tags: ['reviews'], summary: "An official's record: final review outcomes (结果运用) and honours", params: ZUserParams },
+    schema: { tags: ['reviews'], summary: "An official's record: final review outcomes (结果运用) and honours", params: ZUserParams, response: { 200: ZOfficialRecord } },
   }, async (req) => {
     const actor = requireActor(req);
     const user = await loadOfficial(actor, req.params.userId, false);
@@ -629,6 +633,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
       summary: 'Record an honour (表彰奖励) for an official of a project whose latest approved evaluation is 优 (ADMIN)',
       params: ZUserParams,
       body: ZHonourBody,
+      response: { 201: ZHonourResult, 200: ZHonourResult },
     },
   }, async (req, reply) => {
     const actor = requireActor(req);

@@ -11,6 +11,8 @@ import { approvalActUpdate, type TApprovalAction } from '../../../workflows/shar
 import type { Decision, Prisma } from '../../generated/prisma/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { INBOX_VIEWS, queryInbox } from '../../db/inbox-query';
+import { ZPage } from '../pagination';
+import { ZDecisionResult, ZInboxItem, type TDecisionResult } from '../schemas/task-bodies';
 
 const ZTaskParams = z.object({ taskId: z.string().min(1).max(300) });
 
@@ -140,7 +142,7 @@ function answeredBefore(earlier: Decision, request: { taskId: string; actorId: s
     stageAfter: earlier.stageAfter,
     nextTaskId: earlier.nextTaskId,
   };
-  return { ...(first as object), replayed: true };
+  return { ...(first as TDecisionResult), replayed: true };
 }
 
 export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAppDeps) {
@@ -151,6 +153,7 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
       tags: ['tasks'],
       summary: 'My inbox: pending (待办), claimed by me, copied to me (抄送我的), done by me (已办)',
       querystring: ZInboxQuery,
+      response: { 200: ZPage(ZInboxItem) },
     },
   }, async (req) => {
     const actor = requireActor(req);
@@ -165,6 +168,7 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
       summary: 'Act on a task: approve, reject, return, resubmit, transfer, add_signer, claim, unclaim, comment, withdraw, cc, urge',
       params: ZTaskParams,
       body: ZDecisionBody,
+      response: { 200: ZDecisionResult },
     },
   }, async (req) => {
     const actor = requireActor(req);

@@ -52,7 +52,7 @@ export async function tokenRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
     return { items, total, page: req.query.page, pageSize: req.query.pageSize };
   });
 
-  r.delete('/api/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke one of my personal API tokens', params: ZTokenParams } }, async (req, reply) => {
+  r.delete('/api/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke one of my personal API tokens', params: ZTokenParams, response: { 204: z.null().describe('revoked; no body') } } }, async (req, reply) => {
     const actor = requireActor(req);
     await prisma.$transaction(async (tx) => {
       // Someone else's token answers exactly like a missing one.
@@ -63,6 +63,6 @@ export async function tokenRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
       if (count === 0) throw new AppError('NOT_FOUND', `no active token ${req.params.id} of yours`, [{ path: 'params.id', message: 'not found' }]);
       await recordAudit(tx, { actorId: actor.userId, action: 'TOKEN_REVOKED', entityType: 'ApiToken', entityId: req.params.id });
     });
-    return reply.code(204).send();
+    return reply.code(204).send(null);
   });
 }
