@@ -45,6 +45,8 @@ export const ZEnv = z.object({
   /** Seed the demo county and demo accounts. Refused in production. */
   DEMO_SEED: ZEnvBoolean.optional(),
   DEMO_PASSWORD: z.string().min(8).default('bangfu-demo-2026'),
+  /** With the demo seed, `npm start` also walks seven demo projects to different stages (API calls). */
+  DEMO_PROJECTS: ZEnvBoolean.optional(),
   /** Overrides both publicity periods (village, township) in days; 0 skips them (demo only). */
   PUBLICITY_DAYS: z.coerce.number().int().min(0).max(365).optional(),
   /** Signs the session cookie. Required in production; elsewhere a per-process random one is used. */
@@ -76,7 +78,7 @@ export interface TConfig {
     /** The worker's workflow cache size (Worker option `maxCachedWorkflows`). */
     maxCachedWorkflows: number;
   };
-  demo: { seed: boolean; password: string };
+  demo: { seed: boolean; password: string; projects: boolean };
   /** Per-deployment overrides of the county settings' defaults. */
   publicityDays: number | undefined;
   accounts: { cookieSecret?: string; loginLimit: { maxFailures: number; windowMs: number }; trustProxy: boolean };
@@ -126,7 +128,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       uiUrl: e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`,
       maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
     },
-    demo: { seed: e.DEMO_SEED ?? e.NODE_ENV !== 'production', password: e.DEMO_PASSWORD },
+    demo: { seed: e.DEMO_SEED ?? e.NODE_ENV !== 'production', password: e.DEMO_PASSWORD, projects: e.DEMO_PROJECTS ?? true },
     publicityDays: e.PUBLICITY_DAYS,
     accounts: {
       cookieSecret: e.SESSION_COOKIE_SECRET,

@@ -16,6 +16,7 @@ import { issueToken } from './auth/tokens';
 import { startEmbeddedPostgres, type TEmbeddedPostgres } from './infra/embedded-postgres';
 import { PROJECT_ROOT, startTemporalDevServer, waitForPort, type TDevServer } from './infra/temporal-dev-server';
 import { DEMO_USERS, seedDemoCounty } from './seed/demo-county';
+import { seedDemoProjects, type TDemoCall } from './seed/demo-projects';
 
 const log = (msg: string) => console.log(`[bangfu] ${msg}`);
 
@@ -129,6 +130,28 @@ ${
  Try:  curl -H "Authorization: Bearer <township token>" ${url}/api/tasks
  Ctrl-C stops everything; data stays in ${config.dataDir}
 ────────────────────────────────────────────────────────────────────────`);
+  if (config.demo.seed && config.demo.projects) await seedDemoProjectsOver(url, tokens);
+}
+
+/** The demo projects, through the running API with the demo accounts' tokens (DEMO_PROJECTS=false skips). */
+async function seedDemoProjectsOver(url: string, tokens: Array<{ username: string; token: string }>) {
+  const tokenOf = new Map(tokens.map((t) => [t.username, t.token]));
+  const call: TDemoCall = async (method, route, username, body) => {
+    const res = await fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${tokenOf.get(username)}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() };
+  };
+  log('walking the demo projects to their stages (DEMO_PROJECTS=false skips)…');
+  try {
+    await seedDemoProjects({ call, log });
+    log('demo projects ready: every demo account has work in its inbox');
+  } catch (err) {
+    // Demo sugar only: the system keeps running without it.
+    log(`demo projects not seeded: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 main().catch((err) => {
