@@ -62,9 +62,16 @@ export async function queryInbox({ prisma, actor, filter }: { prisma: TPrisma; a
     case 'copied':
       branches.push(Prisma.sql`t.id IN (SELECT cc."taskId" FROM ${rawTable(prisma, 'TaskCc')} cc WHERE cc."userId" = ${actor.userId})`);
       break;
-    case 'done':
-      branches.push(Prisma.sql`t.id IN (SELECT d."taskId" FROM ${rawTable(prisma, 'Decision')} d WHERE d."actorId" = ${actor.userId})`);
+    case 'done': {
+      const decision = rawTable(prisma, 'Decision');
+      branches.push(Prisma.sql`t.id IN (SELECT d."taskId" FROM ${decision} d WHERE d."actorId" = ${actor.userId})`);
+      // Tasks closed without a Decision row are credited to who did them (assigneeId): a review
+      // case's steps (DONE for who acted, CANCELLED for the rest), an eligibility applied for, a
+      // corrective measure, a command task. NOT EXISTS keeps the branches disjoint for UNION ALL.
+      branches.push(Prisma.sql`t."assigneeId" = ${actor.userId} AND t.status = 'DONE'
+        AND NOT EXISTS (SELECT 1 FROM ${decision} d WHERE d."taskId" = t.id AND d."actorId" = ${actor.userId})`);
       break;
+    }
   }
   const where = (branch: Prisma.Sql) => Prisma.join([branch, ...common], ' AND ');
   // Only the sort keys leave the branches, so the role branch needs nothing outside its index.

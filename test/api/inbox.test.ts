@@ -42,6 +42,8 @@ interface TRow {
   updatedAt: Date | null;
   ccTo: string[];
   decidedBy: string[];
+  /** Who a task closed without a Decision row is credited to (a review case's step, a measure). */
+  assigneeId: string | null;
 }
 const rows: TRow[] = [];
 
@@ -79,7 +81,7 @@ const byView = {
   pending: pendingFor,
   claimed: (userId: string) => (r: TRow) => r.status === 'PENDING' && r.claimedBy === userId,
   copied: (userId: string) => (r: TRow) => r.ccTo.includes(userId),
-  done: (userId: string) => (r: TRow) => r.decidedBy.includes(userId),
+  done: (userId: string) => (r: TRow) => r.decidedBy.includes(userId) || (r.status === 'DONE' && r.assigneeId === userId),
 };
 const cmpAsc = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a - b);
 const t = (d: Date | null) => (d ? d.getTime() : null);
@@ -183,13 +185,16 @@ beforeAll(async () => {
       updatedAt: i % 9 === 0 ? null : new Date(NOW - ((i * 17) % 5) * 60_000),
       ccTo: i % 10 === 3 ? [users.monitor.id] : i % 10 === 6 ? [users.monitor.id, users.township.id] : [],
       decidedBy: i % 7 === 2 ? [users.township.id] : i % 3 === 1 ? [users.agri.id, users.township.id] : [],
+      // Credited without a decision (DONE for who acted; on CANCELLED rows it must not count), and
+      // now and then on a task the same person also decided (listed once).
+      assigneeId: i % 4 === 3 ? users.township.id : i % 4 === 1 ? users.agri.id : null,
     };
     rows.push(row);
     data.push({
       id: row.id, projectId: row.projectId, workflowId: `inbox-wf-${i}`, stepKey: `k${i}`, kind: row.kind, title: `任务${i}`,
       candidateRole: row.candidateRole as never, candidateOrgPath: row.candidateOrgPath, candidateOrgUnitId: row.candidateOrgPath?.split('/').filter(Boolean).at(-1) ?? null,
       candidateUserId: row.candidateUserId, claimedBy: row.claimedBy, status: row.status, stepId: 'inbox', mode: 'SEQUENTIAL',
-      dueAt: row.dueAt, createdAt: row.createdAt, updatedAt: row.updatedAt,
+      dueAt: row.dueAt, createdAt: row.createdAt, updatedAt: row.updatedAt, assigneeId: row.assigneeId,
     });
   }
   await p.task.createMany({ data });
@@ -246,6 +251,12 @@ describe('GET /api/tasks lists exactly what the rules say, in order, page by pag
 
   it('the data exercise every case: nothing above is trivially empty', () => {
     for (const [name, who, view, filters] of cases) expect(expected(users[who], view, filters).length, name).toBeGreaterThan(0);
+    // "Done by me" holds tasks credited without a decision, tasks both decided and credited, and
+    // leaves out credited tasks that were not DONE.
+    const credited = (r: TRow, who: TUser, status: TRow['status'], decided: boolean) => r.status === status && r.assigneeId === who.id && r.decidedBy.includes(who.id) === decided;
+    expect(rows.filter((r) => credited(r, users.agri, 'DONE', false)).length).toBeGreaterThan(0);
+    expect(rows.filter((r) => credited(r, users.township, 'DONE', true)).length).toBeGreaterThan(0);
+    expect(rows.filter((r) => credited(r, users.agri, 'CANCELLED', false)).length).toBeGreaterThan(0);
     // The overlapping grants would list some tasks twice if the branches were not disjoint.
     expect(rows.filter(pendingFor(users.multi.id)).length).toBeGreaterThan(rows.filter(pendingFor(users.township.id)).length);
   });

@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { DEMO_PASSWORD, startTestStack, type TTestStack } from '../support/stack';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
@@ -45,4 +47,41 @@ export async function signIn(browser: Browser, baseUrl: string, username: string
 
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+export interface TBrowserStack {
+  /** Filled in by the file's first beforeAll: the stack, its browser and the app's address. */
+  s: TTestStack;
+  browser: Browser;
+  baseUrl: string;
+  /** Sign a demo user in (a fresh profile each call); the profile is closed after the file. */
+  as(username: string, viewport?: { width: number; height: number }): Promise<TBrowserUser>;
+}
+
+/**
+ * The harness every browser test file shares: Chromium, a test stack with its app listening on a
+ * free loopback port, `setup` run once on top, and everything closed after the file. Call it at
+ * the top of the file; read its fields inside tests and hooks (they are set in beforeAll).
+ */
+export function useBrowserStack({ setup, timeout }: { setup?: (s: TTestStack) => Promise<void>; timeout?: number } = {}): TBrowserStack {
+  const users: TBrowserUser[] = [];
+  const stack = {
+    async as(username: string, viewport?: { width: number; height: number }) {
+      const u = await signIn(stack.browser, stack.baseUrl, username, DEMO_PASSWORD, viewport);
+      users.push(u);
+      return u;
+    },
+  } as TBrowserStack;
+  beforeAll(async () => {
+    stack.browser = await launchChromium();
+    stack.s = await startTestStack();
+    stack.baseUrl = await stack.s.app.listen({ port: 0, host: '127.0.0.1' });
+    await setup?.(stack.s);
+  }, timeout);
+  afterAll(async () => {
+    for (const u of users) await u.context.close().catch(() => undefined);
+    await stack.browser?.close();
+    await stack.s?.close();
+  });
+  return stack;
 }

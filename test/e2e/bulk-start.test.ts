@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bulkRequestId } from '../../src/cli/projects-command';
 import { sampleProposal } from '../support/proposal';
 import { projectWorkflowId } from '../../workflows/shared';
-import { DEMO_PASSWORD, startTestStack, type TTestStack } from '../support/stack';
-import { launchChromium, screenshot, signIn, type TBrowserUser } from './browser';
+import type { TTestStack } from '../support/stack';
+import { screenshot, useBrowserStack } from './browser';
 
+const web = useBrowserStack();
 let s: TTestStack;
-let browser: Browser;
-let baseUrl: string;
-const users: TBrowserUser[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  s = await startTestStack();
-  baseUrl = await s.app.listen({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  for (const u of users) await u.context.close().catch(() => undefined);
-  await browser?.close();
-  await s?.close();
-});
+beforeAll(() => void (s = web.s));
 
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000 });
 
@@ -37,8 +24,7 @@ describe('bulk start in the browser (administrator)', () => {
   it('starts the valid rows of a CSV, shows the refused row with its code and field, and starts nothing on re-upload', async () => {
     const township = await s.prisma.orgUnit.findFirstOrThrow({ where: { level: 'TOWNSHIP' } });
     const csv = CSV.replace('t-qingshui', township.id);
-    const admin = await signIn(browser, baseUrl, 'admin', DEMO_PASSWORD);
-    users.push(admin);
+    const admin = await web.as('admin');
     const p = admin.page;
     await p.getByRole('link', { name: '申报项目' }).click();
     await p.getByRole('heading', { name: '批量申报（管理员）' }).waitFor();
@@ -85,8 +71,7 @@ describe('bulk start in the browser (administrator)', () => {
 
   it('takes the CLI\'s JSON file with the CLI\'s request ids, so either one re-running starts nothing twice', async () => {
     const entries = [sampleProposal({ name: 'JSON 批量一期' }), sampleProposal({ name: 'JSON 批量二期', budgetFen: 30_000_000, fundingSources: [{ source: 'CENTRAL_LINKAGE', amountFen: 30_000_000 }] })];
-    const admin = await signIn(browser, baseUrl, 'admin', DEMO_PASSWORD);
-    users.push(admin);
+    const admin = await web.as('admin');
     const p = admin.page;
     await p.goto('/#/projects/new');
     await p.getByLabel('申报文件（JSON / CSV）').setInputFiles({ name: 'proposals.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(entries)) });
@@ -104,8 +89,7 @@ describe('bulk start in the browser (administrator)', () => {
   });
 
   it('hides bulk start from a village committee', async () => {
-    const village = await signIn(browser, baseUrl, 'village', DEMO_PASSWORD);
-    users.push(village);
+    const village = await web.as('village');
     await village.page.getByRole('link', { name: '申报项目' }).click();
     await village.page.getByRole('heading', { level: 1, name: '申报项目' }).waitFor();
     expect(await village.page.getByRole('heading', { name: '批量申报（管理员）' }).count()).toBe(0);

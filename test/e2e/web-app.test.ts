@@ -1,32 +1,14 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { httpProject } from '../support/http-project';
-import { approveThroughCounty, DEMO_PASSWORD, newRequestId, startTestStack, type TTestStack } from '../support/stack';
-import { launchChromium, screenshot, signIn, type TBrowserUser } from './browser';
+import { approveThroughCounty, newRequestId, type TTestStack } from '../support/stack';
+import { screenshot, useBrowserStack } from './browser';
 
+const web = useBrowserStack();
 let s: TTestStack;
-let browser: Browser;
-let baseUrl: string;
-const users: TBrowserUser[] = [];
-
-beforeAll(async () => {
-  browser = await launchChromium();
-  s = await startTestStack();
-  baseUrl = await s.app.listen({ port: 0, host: '127.0.0.1' });
-});
-afterAll(async () => {
-  for (const u of users) await u.context.close().catch(() => undefined);
-  await browser?.close();
-  await s?.close();
-});
-
-async function as(username: string, viewport?: { width: number; height: number }) {
-  const u = await signIn(browser, baseUrl, username, DEMO_PASSWORD, viewport);
-  users.push(u);
-  return u;
-}
+beforeAll(() => void (s = web.s));
+const { as } = web;
 
 /** Playwright's own `expect` lives in @playwright/test; vitest's poll retries a locator read instead. */
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 15_000 });

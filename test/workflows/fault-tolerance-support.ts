@@ -76,3 +76,34 @@ export async function investigate(d: TDriver, token: string, caseId: string) {
   }
   await d.ok(token, caseId, { type: 'COMPLETE_INVESTIGATION' });
 }
+
+/**
+ * Over the API, a case about `projectId` whose final result carries one corrective measure (id
+ * m1) for `responsibleOrgUnitId`: the county body (discipline + d2) decides, the official appeals,
+ * the appeal body (p1 alone) decides again with the measure, and its filing makes the result final
+ * at once (one appeal only), so the measure's task opens without waiting out an appeal window.
+ */
+export async function caseWithFinalMeasure(d: TDriver, o: {
+  projectId: string;
+  official: { id: string; token: string };
+  discipline: { id: string; token: string };
+  d2: { id: string; token: string };
+  p1: { id: string; token: string };
+  measure: { description: string; responsibleOrgUnitId: string };
+}): Promise<string> {
+  const opened = await d.open(o.official.token, { ...caseBody({ officialId: o.official.id, memberIds: [o.discipline.id, o.d2.id] }), projectIds: [o.projectId] });
+  expect(opened.status, JSON.stringify(opened.json)).toBe(201);
+  const caseId = opened.json.caseId as string;
+  await d.ok(o.discipline.token, caseId, { type: 'ACCEPT' });
+  await investigate(d, o.discipline.token, caseId);
+  await d.ok(o.discipline.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
+  await d.ok(o.d2.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
+  for (const type of ['DECIDE', 'SERVE_NOTICE', 'PUBLICISE_AND_FILE']) await d.ok(o.discipline.token, caseId, { type });
+  await d.ok(o.official.token, caseId, { type: 'APPEAL', grounds: '霜冻属不可抗力' });
+  await d.ok(o.p1.token, caseId, { type: 'OPEN_APPEAL_REVIEW', body: { name: '市纪委监委复核组', level: 'CITY', memberIds: [o.p1.id] } });
+  await investigate(d, o.p1.token, caseId);
+  await d.ok(o.p1.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
+  await d.ok(o.p1.token, caseId, { type: 'DECIDE', correctiveMeasures: [{ id: 'm1', ...o.measure, dueAt: Date.now() + 30 * DAY }] });
+  for (const type of ['SERVE_NOTICE', 'PUBLICISE_AND_FILE']) await d.ok(o.p1.token, caseId, { type });
+  return caseId;
+}

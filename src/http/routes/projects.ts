@@ -182,6 +182,8 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
   });
 
   /** A project the actor can see, or 404 (the same answer for "absent" and "not yours"). */
+  const duplicateRequest = () => new AppError('DUPLICATE_REQUEST', 'this requestId was already used', [{ path: 'body.requestId', message: 'reused' }]);
+
   const visibleProject = async (actor: TActor, id: string) => {
     const project = await prisma.project.findUnique({ where: { id } });
     if (!project || !canSee(actor, project.orgPath)) throw new AppError('NOT_FOUND', `no project ${id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
@@ -195,13 +197,18 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
     const project = await visibleProject(actor, req.params.id);
     const earlier = await prisma.objection.findUnique({ where: { requestId: req.body.requestId } });
     if (earlier) {
-      if (earlier.projectId !== project.id || earlier.actorId !== actor.userId) throw new AppError('DUPLICATE_REQUEST', 'this requestId was already used', [{ path: 'body.requestId', message: 'reused' }]);
+      if (earlier.projectId !== project.id || earlier.actorId !== actor.userId) throw duplicateRequest();
       return reply.code(200).send({ requestId: earlier.requestId, projectId: project.id, objectionId: earlier.id, publicityId: earlier.publicityId, replayed: true });
     }
     const result = await temporal.workflow.getHandle(project.workflowId).executeUpdate(lodgeObjectionUpdate, {
       args: [{ requestId: req.body.requestId, actor, text: req.body.text }],
       updateId: `objection-${req.body.requestId}`,
     });
+    // Temporal runs an update id once per workflow and hands its result to every caller of that
+    // id: someone else who sent the same requestId at the same moment gets the first person's
+    // objection back. The row, written before the update returns, says whose it is.
+    const lodged = await prisma.objection.findUnique({ where: { id: result.objectionId }, select: { actorId: true } });
+    if (lodged && lodged.actorId !== actor.userId) throw duplicateRequest();
     return reply.code(201).send(result);
   });
 
@@ -215,7 +222,7 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
     }
     const earlier = await prisma.fundAllocation.findUnique({ where: { requestId: req.body.requestId } });
     if (earlier) {
-      if (earlier.projectId !== project.id) throw new AppError('DUPLICATE_REQUEST', 'this requestId was already used', [{ path: 'body.requestId', message: 'reused' }]);
+      if (earlier.projectId !== project.id) throw duplicateRequest();
       return reply.code(200).send({ requestId: earlier.requestId, projectId: project.id, fiscalYear: earlier.fiscalYear, amountFen: Number(earlier.amountFen), stageAfter: 'IMPLEMENTATION', replayed: true });
     }
     if (BigInt(req.body.amountFen) > project.budgetFen) {

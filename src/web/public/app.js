@@ -94,7 +94,10 @@ export async function render() {
     const heading = main.querySelector('h1');
     document.title = (heading ? heading.textContent + ' · ' : '') + t('appTitle');
     heading?.setAttribute('tabindex', '-1');
-    heading?.focus({ preventScroll: true });
+    // Focus starts at the page's heading, so a screen reader reads the new page from its top,
+    // unless the page asks for a field (the login's username) or arrives with one marked invalid.
+    const start = main.querySelector('[autofocus], .invalid input, .invalid select, .invalid textarea') ?? heading;
+    start?.focus({ preventScroll: start === heading });
   } catch (err) {
     if (seq === renderSeq && err.status !== 401) main.replaceChildren(errorBox(err));
   }

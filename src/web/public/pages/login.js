@@ -4,7 +4,7 @@ import { t } from '../i18n.js';
 import { clearErrors, field, formError, h, showErrors } from '../ui.js';
 
 export default function loginPage() {
-  const username = h('input', { name: 'username', autocomplete: 'username', required: true, autocapitalize: 'off' });
+  const username = h('input', { name: 'username', autocomplete: 'username', required: true, autocapitalize: 'off', autofocus: true });
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const submit = h('button', { type: 'submit' }, t('login.submit'));
   const form = h('form', { class: 'card narrow', novalidate: true },
@@ -30,6 +30,5 @@ export default function loginPage() {
       submit.disabled = false;
     }
   });
-  queueMicrotask(() => username.focus());
   return form;
 }

@@ -125,8 +125,9 @@ function decisionForm(task) {
     submit.disabled = true;
     try {
       const res = await api(`/api/tasks/${encodeURIComponent(task.id)}/decision`, { method: 'POST', body: bodyFor(action, values) });
-      // A payment or acceptance step answers with its own phases, not project stages.
-      const stages = has('stage.' + res.stageBefore) && has('stage.' + res.stageAfter);
+      // A payment or acceptance step answers with its own phases, not project stages; an action
+      // that leaves the stage as it was (transfer, claim, comment…) is told by its name instead.
+      const stages = res.stageBefore !== res.stageAfter && has('stage.' + res.stageBefore) && has('stage.' + res.stageAfter);
       sessionStorage.setItem('bangfu-flash', stages ? t('task.done', { before: t('stage.' + res.stageBefore), after: t('stage.' + res.stageAfter) }) : `${t('task.doneSimple')}：${t('action.' + action)}`);
       if (STAY.has(action)) render();
       else go(`/projects/${encodeURIComponent(task.projectId)}`);
