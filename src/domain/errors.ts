@@ -15,6 +15,8 @@ export const ERROR_STATUS = {
   TRANSITION_NOT_ALLOWED: 409,
   CONFLICT: 409,
   DUPLICATE_REQUEST: 409,
+  /** An edit named the version it read, and someone else has saved a newer one since: reload. */
+  VERSION_CONFLICT: 409,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
   /** The database cannot be reached; the request may be retried with the same requestId. */

@@ -9,6 +9,7 @@ import { AppError } from '../domain/errors';
 import { findUnstorableText, toAppError } from './errors';
 import { registerSessionCookie } from '../auth/session-cookie';
 import type { TLoginLimit } from '../auth/login-rate-limit';
+import { adminCountySettingsRoutes } from './routes/admin-county-settings';
 import { adminOrgUnitRoutes } from './routes/admin-org-units';
 import { adminUserRoutes } from './routes/admin-users';
 import { authRoutes } from './routes/auth';
@@ -98,6 +99,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await tokenRoutes(app, deps);
   await adminUserRoutes(app, deps);
   await adminOrgUnitRoutes(app, deps);
+  await adminCountySettingsRoutes(app, deps);
   await projectRoutes(app, deps);
   await projectActionRoutes(app, deps);
   await taskRoutes(app, deps);

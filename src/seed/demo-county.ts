@@ -1,5 +1,6 @@
 import type { TPrisma } from '../db/prisma';
 import { hashPassword } from '../auth/password';
+import { DEFAULT_COUNTY_SETTINGS, type TCountySettings } from '../domain/policies/settings';
 import type { TRole } from '../domain/roles';
 
 /**
@@ -29,8 +30,11 @@ export const DEMO_USERS: Array<{ username: string; displayName: string; role: TR
   { username: 'monitor', displayName: '县监测审计 孙审计', role: 'MONITOR', orgUnitId: 'c-qingshan' },
 ];
 
-/** Idempotent: running it again changes nothing (existing users keep their passwords). */
-export async function seedDemoCounty(prisma: TPrisma, password: string): Promise<{ users: number; orgUnits: number }> {
+/**
+ * Idempotent: running it again changes nothing (existing users keep their passwords, the county
+ * keeps the settings an administrator saved). The county's settings row starts from the defaults.
+ */
+export async function seedDemoCounty(prisma: TPrisma, password: string, settings: TCountySettings = DEFAULT_COUNTY_SETTINGS): Promise<{ users: number; orgUnits: number }> {
   const c = DEMO_ORG.county;
   const units: Array<{ id: string; name: string; level: 'COUNTY' | 'TOWNSHIP' | 'VILLAGE'; parentId: string | null; path: string }> = [
     { id: c.id, name: c.name, level: 'COUNTY', parentId: null, path: `/${c.id}/` },
@@ -40,6 +44,7 @@ export async function seedDemoCounty(prisma: TPrisma, password: string): Promise
     for (const v of t.villages) units.push({ id: v.id, name: v.name, level: 'VILLAGE', parentId: t.id, path: `/${c.id}/${t.id}/${v.id}/` });
   }
   await prisma.orgUnit.createMany({ data: units, skipDuplicates: true });
+  await prisma.countySettings.createMany({ data: [{ countyId: c.id, values: settings, version: 1 }], skipDuplicates: true });
   const passwordHash = await hashPassword(password);
   for (const u of DEMO_USERS) {
     const user = await prisma.user.upsert({

@@ -70,6 +70,8 @@ describe('/api/openapi.json', () => {
       ['post', '/api/admin/users/{id}/deactivate', '200', ['id', 'active', 'deactivatedAt']],
       ['get', '/api/admin/org-units', '200', ['items']],
       ['post', '/api/admin/org-units', '201', ['id', 'level', 'parentId', 'path']],
+      ['get', '/api/admin/counties/{id}/settings', '200', ['countyId', 'source', 'version', 'settings', 'defaults', 'updatedAt', 'updatedBy']],
+      ['put', '/api/admin/counties/{id}/settings', '200', ['countyId', 'source', 'version', 'settings', 'updatedBy']],
       ['get', '/api/audit/verify', '200', ['ok', 'rows', 'counts', 'firstBreak', 'breaks', 'head']],
       ['get', '/api/web/tasks/{taskId}', '200', ['id', 'kind', 'status', 'overdue', 'project', 'actions', 'stepDueAt']],
       ['get', '/api/dashboard/grades-by-year', '200', ['items']],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password';
+import { DEFAULT_COUNTY_SETTINGS } from '../../src/domain/policies/settings';
 import { issueToken, issueTokenRecord } from '../../src/auth/tokens';
 import { newRequestId, sampleProposal, startTestStack, DEMO_PASSWORD, type TTestStack } from '../support/stack';
 import { authHeader, changedTables, errorCodeOf, fillPath, listRoutes, snapshot, STATE_CHANGING, type TRoute } from './support';
@@ -169,6 +170,17 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
     prepare: async (actor, scope) => {
       fixtureSeq += 1;
       return { payload: { name: `新村${fixtureSeq}`, parentId: unitsFor(actor, scope).township } };
+    },
+  },
+  // Only an administrator at (or above) the county; a township administrator's scope stops below it.
+  'PUT /api/admin/counties/{id}/settings': {
+    scoped: true, allowIn: ['admin'], allowOut: [], refusal: 'forbidden', audit: 'COUNTY_SETTINGS_CHANGED',
+    prepare: async (actor, scope) => {
+      const countyId = scope === 'in' || LOCAL_ACTORS.has(actor) ? 'c-qingshan' : 'c-other';
+      const row = await s.prisma.countySettings.findUnique({ where: { countyId } });
+      fixtureSeq += 1;
+      const settings = { ...DEFAULT_COUNTY_SETTINGS, publicity: { ...DEFAULT_COUNTY_SETTINGS.publicity, villageDays: 10 + (fixtureSeq % 20) } };
+      return { params: { id: countyId }, payload: { expectedVersion: row?.version ?? 0, settings } };
     },
   },
   'POST /api/projects': {

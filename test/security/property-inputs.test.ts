@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password';
+import { DEFAULT_COUNTY_SETTINGS } from '../../src/domain/policies/settings';
 import { issueTokenRecord } from '../../src/auth/tokens';
 import { Prisma } from '../../src/generated/prisma/client';
 import { newRequestId, sampleProposal, startTestStack, DEMO_PASSWORD, type TTestStack } from '../support/stack';
@@ -329,6 +330,7 @@ beforeAll(async () => {
     'POST /api/admin/users/{id}/reset-password': { token: admin, params: { id: target.id }, payload: { newPassword: 'reset-password-1' } },
     'POST /api/admin/users/{id}/deactivate': { token: admin, params: { id: target.id } },
     'POST /api/admin/org-units': { token: admin, params: {}, payload: { name: '新村', parentId: 't-hexi' } },
+    'PUT /api/admin/counties/{id}/settings': { token: admin, params: { id: 'c-qingshan' }, payload: { expectedVersion: 1, settings: DEFAULT_COUNTY_SETTINGS } },
     'POST /api/projects': { token: s.tokens.village, params: {}, payload: { ...sampleProposal(), requestId: newRequestId() } },
     'POST /api/tasks/{taskId}/decision': { token: s.tokens.township, params: { taskId }, payload: { action: 'approve', comment: '同意', requestId: newRequestId() } },
   };

@@ -290,3 +290,21 @@ export function resolveSettingsOrThrow(overrides: unknown = {}): TCountySettings
   if (!result.ok) throw result.error;
   return result.settings;
 }
+
+/** Publicity periods that beat every county's own: 0 skips a period (demos and tests). */
+export type TPublicityOverride = Partial<TCountySettings['publicity']>;
+
+/**
+ * The deployment's settings (`countySettings` of the HTTP app, from the config) split in two. Its
+ * publicity periods are an override of every county's (`PUBLICITY_DAYS`; 0 skips them, which the
+ * schema refuses as a county setting, so they are kept apart and never validated as one). The
+ * rest, merged over the schema's defaults, are the settings of a county without its own row.
+ */
+export function deploymentSettings(overrides: TCountySettingsOverrides = {}): {
+  defaults: TCountySettings;
+  publicityOverride: TPublicityOverride | null;
+} {
+  const { publicity, ...rest } = overrides;
+  const publicityOverride = publicity && Object.keys(publicity).length > 0 ? (publicity as TPublicityOverride) : null;
+  return { defaults: resolveSettingsOrThrow(rest), publicityOverride };
+}

@@ -7,7 +7,8 @@ import { findGrant, type TActor } from '../../domain/actor';
 import { AppError } from '../../domain/errors';
 import { ZProposal } from '../../domain/lifecycle/proposal';
 import { formatFen } from '../../domain/policies/money';
-import { DEFAULT_COUNTY_SETTINGS } from '../../domain/policies/settings';
+import { deploymentSettings } from '../../domain/policies/settings';
+import { readCountySettings } from '../../db/county-settings';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZInstant, ZNullableInstant } from '../openapi';
@@ -72,6 +73,7 @@ export function serializeProject(p: { budgetFen: bigint } & Record<string, unkno
 
 export async function projectRoutes(app: FastifyInstance, { prisma, temporal, config, countySettings }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const { defaults, publicityOverride } = deploymentSettings(countySettings);
 
   r.post('/api/projects', { schema: { tags: ['projects'], summary: 'Propose a project (申报) and start its workflow', body: ZCreateProjectBody, response: { 201: ZStarted, 200: ZStarted } } }, async (req, reply) => {
     const actor = requireActor(req);
@@ -95,6 +97,7 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
       const open = await prisma.task.findFirst({ where: { projectId, status: 'PENDING' }, orderBy: { createdAt: 'desc' } });
       return reply.code(200).send({ projectId, workflowId, stage: existing.stage, taskId: open?.id ?? null, replayed: true });
     }
+    const { settings } = await readCountySettings(prisma, { countyId: county.id, defaults });
     const input: TProjectLifecycleInput = {
       projectId,
       proposal,
@@ -103,11 +106,12 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
       county: { id: county.id, name: county.name, path: county.path },
       township: { id: township.id, name: township.name, path: township.path },
       village: { id: village.id, name: village.name, path: village.path },
-      // Production: the county defaults (10 + 10 days); tests may shorten them to 0 (skipped).
-      publicity: { ...DEFAULT_COUNTY_SETTINGS.publicity, ...countySettings?.publicity },
-      // The county's settings as of the start: the project keeps the rules it was approved under.
-      // (Publicity days travel in `publicity`, which may be 0 in tests and demos; settings never are.)
-      ...(countySettings ? { settings: { ...countySettings, publicity: undefined } } : {}),
+      // The county's publicity periods, unless the deployment overrides them (PUBLICITY_DAYS: 0
+      // skips them in demos and tests, which a county setting may not).
+      publicity: { ...settings.publicity, ...publicityOverride },
+      // The county's settings as of the start (its saved row, else the configured defaults): the
+      // project keeps the rules it was approved under, whatever an administrator changes later.
+      settings,
     };
     try {
       const registered = await temporal.workflow.executeUpdateWithStart(registerProjectUpdate, {

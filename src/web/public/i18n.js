@@ -135,6 +135,59 @@ const REVIEW_FORMS = {
 mergeMissing(DICT.zh, REVIEW_FORMS.zh);
 mergeMissing(DICT.en, REVIEW_FORMS.en);
 
+// ---- 县级参数设置: the county settings form on the administration page (admin-settings.js) ----
+// Labels are keyed by the setting's path with '_' for '.'; units are in the label (bp = 万分之一).
+const COUNTY_SETTINGS = {
+  zh: {
+    cs: {
+      title: '县级参数设置', hint: '各县可调整的业务参数。保存后对之后申报的项目生效；已在办理中的项目仍按申报时的参数执行。未保存过的县使用系统配置的默认值。',
+      save: '保存参数', saved: '已保存（版本 {v}）', reload: '重新加载', conflict: '参数已被他人修改，请重新加载后再改。',
+      sourceCounty: '本县设置 · 版本 {v}', sourceDefault: '尚未保存本县设置，使用默认值', lastChange: '最近修改：{who}，{when}', seeded: '初始化于 {when}（默认值）',
+      override: '注意：本部署统一覆盖公示天数（PUBLICITY_DAYS，村/乡镇/验收：{days} 天），下列公示天数在取消覆盖后才生效。',
+      choice: { PROPORTIONAL: '按比例配套（自筹资金同比例到位）', NONE: '不核验自筹资金' },
+      label: {
+        publicity: '公示期', publicity_villageDays: '村公示（天）', publicity_townshipDays: '乡镇公示（天）', publicity_acceptanceDays: '验收公示（天）',
+        budget: '预算控制', budget_overspendToleranceBp: '超概算容忍度（万分比，1000 = 10%）',
+        disbursement: '分阶段拨付', disbursement_startShareBp: '开工拨付比例（万分比）', disbursement_substantialCompletionShareBp: '主体完工拨付比例（万分比）', disbursement_acceptanceShareBp: '验收后拨付比例（万分比）', disbursement_retentionBp: '质保金比例（万分比，不超过 1000）', disbursement_substantialCompletionProgressPercent: '主体完工所需核实进度（%）', disbursement_retentionHoldMonths: '质保期（月）', disbursement_ownCapitalMatching: '自筹资金核验',
+        acceptance: '竣工验收', acceptance_maxReinspections: '最多复验次数', acceptance_rectificationDays: '整改期限（天）',
+        evaluation: '绩效评价', evaluation_weights: '指标权重（合计 100）', evaluation_weights_output: '产出', evaluation_weights_benefit: '效益', evaluation_weights_satisfaction: '满意度', evaluation_weights_budgetExecution: '预算执行',
+        evaluation_gradeThresholds: '等次分数线', evaluation_gradeThresholds_excellentMin: '优（不低于）', evaluation_gradeThresholds_goodMin: '良（不低于）', evaluation_gradeThresholds_fairMin: '中（不低于）',
+        evaluation_satisfactionTargetPercent: '满意度目标（%）', evaluation_intervalMonths: '评价周期（月）',
+        income: '收益分配', income_minDividendRateBp: '最低分红率（万分比，800 = 8%）',
+        faultTolerance: '容错纠错', faultTolerance_applicationWindowDays: '申请期限（天）', faultTolerance_appealWindowDays: '申诉期限（天）',
+        collectiveDecision: '集体研究认定', collectiveDecision_quorum: '到会比例（不低于）', collectiveDecision_quorum_numerator: '分子', collectiveDecision_quorum_denominator: '分母',
+        collectiveDecision_majorityMoreThan: '通过比例（超过）', collectiveDecision_majorityMoreThan_numerator: '分子', collectiveDecision_majorityMoreThan_denominator: '分母',
+        approvalTiming: '审批时限', approvalTiming_reminderAfterHours: '提醒（小时后）', approvalTiming_escalateAfterHours: '上报（小时后）', approvalTiming_urgeIntervalHours: '催办最短间隔（小时）',
+      },
+    },
+  },
+  en: {
+    cs: {
+      title: 'County settings', hint: "Rules each county may adjust. A saved change applies to projects proposed afterwards; projects already running keep the settings they started with. A county that never saved uses the configured defaults.",
+      save: 'Save settings', saved: 'Saved (version {v})', reload: 'Reload', conflict: 'Someone else changed these settings: reload them, then make your change again.',
+      sourceCounty: 'Saved for this county · version {v}', sourceDefault: 'Not saved for this county yet: the defaults apply', lastChange: 'Last changed by {who}, {when}', seeded: 'Initialised {when} (defaults)',
+      override: 'Note: this deployment overrides every publicity period (PUBLICITY_DAYS, village/township/acceptance: {days} days); the periods below apply once the override is removed.',
+      choice: { PROPORTIONAL: 'Proportional (own capital matched)', NONE: 'No own-capital check' },
+      label: {
+        publicity: 'Publicity periods', publicity_villageDays: 'Village publicity (days)', publicity_townshipDays: 'Township publicity (days)', publicity_acceptanceDays: 'Acceptance publicity (days)',
+        budget: 'Budget guard', budget_overspendToleranceBp: 'Overspend tolerance (bp, 1000 = 10%)',
+        disbursement: 'Phased disbursement', disbursement_startShareBp: 'Share at start (bp)', disbursement_substantialCompletionShareBp: 'Share at substantial completion (bp)', disbursement_acceptanceShareBp: 'Share after acceptance (bp)', disbursement_retentionBp: 'Retention (bp, at most 1000)', disbursement_substantialCompletionProgressPercent: 'Progress for substantial completion (%)', disbursement_retentionHoldMonths: 'Retention period (months)', disbursement_ownCapitalMatching: 'Own-capital check',
+        acceptance: 'Completion acceptance', acceptance_maxReinspections: 'Re-inspections allowed', acceptance_rectificationDays: 'Rectification deadline (days)',
+        evaluation: 'Performance evaluation', evaluation_weights: 'Weights (sum 100)', evaluation_weights_output: 'Output', evaluation_weights_benefit: 'Benefit', evaluation_weights_satisfaction: 'Satisfaction', evaluation_weights_budgetExecution: 'Budget execution',
+        evaluation_gradeThresholds: 'Grade thresholds', evaluation_gradeThresholds_excellentMin: 'Excellent (from)', evaluation_gradeThresholds_goodMin: 'Good (from)', evaluation_gradeThresholds_fairMin: 'Fair (from)',
+        evaluation_satisfactionTargetPercent: 'Satisfaction target (%)', evaluation_intervalMonths: 'Evaluation interval (months)',
+        income: 'Income distribution', income_minDividendRateBp: 'Minimum dividend rate (bp, 800 = 8%)',
+        faultTolerance: 'Fault tolerance', faultTolerance_applicationWindowDays: 'Application window (days)', faultTolerance_appealWindowDays: 'Appeal window (days)',
+        collectiveDecision: 'Collective decisions', collectiveDecision_quorum: 'Quorum (at least)', collectiveDecision_quorum_numerator: 'Numerator', collectiveDecision_quorum_denominator: 'Denominator',
+        collectiveDecision_majorityMoreThan: 'Majority (more than)', collectiveDecision_majorityMoreThan_numerator: 'Numerator', collectiveDecision_majorityMoreThan_denominator: 'Denominator',
+        approvalTiming: 'Approval timing', approvalTiming_reminderAfterHours: 'Reminder after (hours)', approvalTiming_escalateAfterHours: 'Escalation after (hours)', approvalTiming_urgeIntervalHours: 'Minimum gap between urges (hours)',
+      },
+    },
+  },
+};
+mergeMissing(DICT.zh, COUNTY_SETTINGS.zh);
+mergeMissing(DICT.en, COUNTY_SETTINGS.en);
+
 export const lang = localStorage.getItem('bangfu-lang') === 'en' ? 'en' : 'zh';
 document.documentElement.lang = lang === 'en' ? 'en' : 'zh-CN';
 

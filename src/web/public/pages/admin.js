@@ -1,6 +1,7 @@
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { card, clearErrors, field, formError, h, select, showErrors } from '../ui.js';
+import { countySettingsSection } from './admin-settings.js';
 import { usersSection } from './admin-users.js';
 
 const flatten = (nodes, depth = 0) => nodes.flatMap((n) => [{ ...n, depth }, ...flatten(n.children, depth + 1)]);
@@ -36,7 +37,8 @@ export default async function adminPage() {
       h('h1', {}, t('admin.title')),
       h('div', { class: 'two-col' },
         card(t('admin.tree'), tree(nodes), h('h3', {}, t('admin.addUnit')), addUnitForm(units, reload)),
-        await usersSection(units)));
+        await usersSection(units)),
+      await countySettingsSection(units));
   };
   await reload();
   return root;
