@@ -443,6 +443,39 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     await save('lifecycle-to-pool.step-county-approval', `${scenario}: the leading group`, childId(p.projectId, 'county-approval', 1), 'WORKFLOW_EXECUTION_COMPLETED');
     await save('lifecycle-to-pool', scenario, p.workflowId, 'open');
   });
+
+  it('returned from the county joint review to the township, re-approved, resumed where it was, on into the pool', async () => {
+    const p = await propose();
+    await decide('township', p.taskId!, { action: 'approve', comment: '材料齐全' });
+    await until(() => stageOf(p.projectId), 'COUNTY_JOINT_REVIEW', 'stage');
+    await decide('agri', await pendingTask(p.projectId, 'COUNTY_AGRICULTURE'), { action: 'approve' });
+    const financeTask = await pendingTask(p.projectId, 'COUNTY_FINANCE');
+    const back = await decide('finance', financeTask, { action: 'return', comment: '资金来源需乡镇核实', returnTo: { to: 'STEP', stepId: 'township-review' } });
+    expect(back.stageAfter).toBe('TOWNSHIP_REVIEW');
+    await decide('township', await pendingTask(p.projectId, 'TOWNSHIP_REVIEWER'), { action: 'approve', comment: '已核实' });
+    await until(async () => (await s.prisma.task.findUniqueOrThrow({ where: { id: financeTask } })).status, 'PENDING', 'the resumed finance task');
+    await decide('finance', financeTask, { action: 'approve' });
+    await decide('leader', await pendingTask(p.projectId, 'COUNTY_LEADING_GROUP'), { action: 'approve', comment: '批复' });
+    await until(() => stageOf(p.projectId), 'IN_POOL', 'stage');
+    const scenario = 'projectLifecycle: county joint review returns to the township (return-to-earlier-step), township re-approves, the county step resumes and approves, leading group (open in IN_POOL)';
+    for (const [stepId, round] of [['township-review', 1], ['township-review', 2], ['county-joint-review', 1], ['county-approval', 1]] as const) {
+      await save(`lifecycle-return-to-step.step-${stepId}-${round}`, `${scenario}: ${stepId} round ${round}`, childId(p.projectId, stepId, round), 'WORKFLOW_EXECUTION_COMPLETED');
+    }
+    await save('lifecycle-return-to-step', scenario, p.workflowId, 'open');
+  });
+
+  it('returned to the township while the county waits, rejected there: the waiting county step is closed', async () => {
+    const p = await propose();
+    await decide('township', p.taskId!, { action: 'approve' });
+    await until(() => stageOf(p.projectId), 'COUNTY_JOINT_REVIEW', 'stage');
+    await decide('finance', await pendingTask(p.projectId, 'COUNTY_FINANCE'), { action: 'return', comment: '请乡镇复核', returnTo: { to: 'STEP', stepId: 'township-review' } });
+    await decide('township', await pendingTask(p.projectId, 'TOWNSHIP_REVIEWER'), { action: 'reject', comment: '复核后不符合条件' });
+    const scenario = 'projectLifecycle: county returns to the township, township rejects, the suspended county step is closed (completed)';
+    for (const [stepId, round] of [['township-review', 2], ['county-joint-review', 1]] as const) {
+      await save(`lifecycle-return-closed.step-${stepId}-${round}`, `${scenario}: ${stepId} round ${round}`, childId(p.projectId, stepId, round), 'WORKFLOW_EXECUTION_COMPLETED');
+    }
+    await save('lifecycle-return-closed', scenario, p.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------

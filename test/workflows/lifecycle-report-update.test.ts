@@ -38,21 +38,26 @@ async function fingerprint(projectId: string) {
   };
 }
 
-/** Proposed as the village and approved by the township: in the county joint review. */
+/**
+ * Proposed as the village and approved by the township; settled in the county joint review (the
+ * 0-day township publicity and the county step's activation follow the answer).
+ */
 async function approvedByTownship() {
   const started = await ok(await call('POST', '/api/projects', 'village', { ...sampleProposal(), requestId: newRequestId() }));
   const projectId = started.projectId as string;
   const townshipTask = await s.prisma.task.findUniqueOrThrow({ where: { id: started.taskId } });
   const answer = await ok(await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, 'township', { requestId: newRequestId(), action: 'approve', comment: '同意' }));
-  return { projectId, stepWorkflowId: townshipTask.workflowId!, answer };
+  // The answer came after the parent processed the report: the stage it reports is written.
+  expect(answer.stageAfter).toBe('TOWNSHIP_PUBLICITY');
+  expect(['TOWNSHIP_PUBLICITY', 'COUNTY_JOINT_REVIEW']).toContain((await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage);
+  const handle = s.client.workflow.getHandle(projectWorkflowId(projectId));
+  await expect.poll(async () => (await handle.query(projectStateQuery)).openTasks.length, { timeout: 30_000 }).toBe(2);
+  return { projectId, stepWorkflowId: townshipTask.workflowId! };
 }
 
-describe('a step reports to its project by Update', () => {
+describe('a step reports to its project by Update', { timeout: 120_000 }, () => {
   it('answers after the stage is written, with the reports as Updates and no report or ack signals', async () => {
-    const { projectId, stepWorkflowId, answer } = await approvedByTownship();
-    // The answer came after the parent processed the report: the stage is there already.
-    expect(answer.stageAfter).toBe('COUNTY_JOINT_REVIEW');
-    expect((await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage).toBe('COUNTY_JOINT_REVIEW');
+    const { projectId, stepWorkflowId } = await approvedByTownship();
 
     const parent = await s.client.workflow.getHandle(projectWorkflowId(projectId)).fetchHistory();
     const accepted = parent.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.protocolInstanceId);
