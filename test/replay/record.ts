@@ -28,6 +28,7 @@ import { buildApp } from '../../src/http/app';
 import type { TApprovalStepConfigInput } from '../../src/domain/approval';
 import { approvalStateQuery, approvalStepWorkflowId, projectWorkflowId, reviewWorkflowId } from '../../workflows/shared';
 import type { approvalStep } from '../../workflows/approval-step';
+import { reviewEligibilityWindowId } from '../../workflows/review-eligibility-window';
 import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { AGRI_SLOT, createProject, startStep, stepInput, TOWNSHIP_SLOT } from '../workflows/approval-support';
 import { addDisciplineUsers, caseBody, driver, investigate, type TDriver } from '../workflows/fault-tolerance-support';
@@ -623,6 +624,30 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     }
     await save('lifecycle-funded.run-1', `${scenario}: the first run, ending in continue-as-new`, p.workflowId, 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW', firstRunId);
     await save('lifecycle-funded.run-2', `${scenario}: the second run, the year's income recorded (open in OPERATION, evaluation and retention timers)`, p.workflowId, 'open');
+  });
+
+  it('a POOR evaluation notifies the officials concerned and starts the window that expires their notices (open in RECTIFICATION)', async () => {
+    const p = await fundedProject();
+    const id = p.projectId;
+    await verifiedReport(id, 'agri', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['竣工报告.pdf'] });
+    await act(id, 'village', { type: 'REQUEST_ACCEPTANCE' });
+    for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['EXPERT', 'expert']] as const) {
+      await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve' });
+    }
+    await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
+    await act(id, 'agri', { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });
+    await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
+    await until(() => stageOf(id), 'EVALUATION', 'stage');
+    await taskOfKind(id, 'EVALUATION_SUBMIT');
+    expect((await act(id, 'agri', { type: 'SUBMIT_EVALUATION', indicators: indicators(50) })).details).toMatchObject({ grade: 'POOR' });
+    await decide('leader', await taskOfKind(id, 'EVALUATION_APPROVAL'), { action: 'approve', comment: '评价属实' });
+    await until(() => stageOf(id), 'RECTIFICATION', 'stage');
+    const scenario = 'projectLifecycle funded: acceptance, handover, a POOR evaluation approved, officials notified (review-eligibility-expiry: the window child), open in RECTIFICATION';
+    for (const [stepId, round] of [['township-review', 1], ['county-joint-review', 1], ['county-approval', 1], ['acceptance', 1], ['evaluation', 1]] as const) {
+      await save(`lifecycle-poor-evaluation.step-${stepId}-${round}`, `${scenario}: ${stepId}`, childId(id, stepId, round), 'WORKFLOW_EXECUTION_COMPLETED');
+    }
+    await save('lifecycle-poor-evaluation.eligibility-window', `${scenario}: the application window (open, 30-day timer)`, reviewEligibilityWindowId({ projectId: id, trigger: 'POOR_GRADE', triggerRef: `${id}:evaluation:1` }), 'open');
+    await save('lifecycle-poor-evaluation', scenario, p.workflowId, 'open');
   });
 
   it('a payment whose risk flag is dismissed, then approved and paid (open in IMPLEMENTATION)', async () => {

@@ -91,6 +91,28 @@ describe('recorded histories replay on the current workflows', () => {
     expect(children.filter((h) => startInput(h).config.stepId === 'acceptance').flatMap((h) => decisions(h))).toContain('REJECT');
   });
 
+  it('every patch in force is in some recorded history, so its new branch is replayed too', () => {
+    const patches = new Set(
+      histories.flatMap((h) =>
+        (h.history.events ?? [])
+          .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+          .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')).id as string),
+      ),
+    );
+    // README, "Upgrading running workflows": the patches in force.
+    for (const id of [
+      'review-upsert-search-attributes-on-change',
+      'pool-rollover',
+      'approval-step-record-local-activity',
+      'lifecycle-report-local-activity',
+      'lifecycle-upsert-search-attributes-on-change',
+      'approval-step-one-open-task-per-signer',
+      'return-to-earlier-step',
+      'step-report-by-update',
+      'review-eligibility-expiry',
+    ]) expect(patches, id).toContain(id);
+  });
+
   it('every history replays without a determinism violation', async () => {
     const results = await replayAll(current, histories);
     expect(results).toHaveLength(histories.length);
