@@ -44,7 +44,11 @@ const decisions = (h: TLoadedHistory): string[] =>
 const updateNames = (h: TLoadedHistory) =>
   (h.history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name!);
 
-describe('recorded histories replay on the current workflows', () => {
+// Every vintage is replayed in full (six now, 187 histories): about a minute on 2 idle cores,
+// several on a shared, loaded machine. The default 60 s timed out at load 25.
+const REPLAY_TIMEOUT = 300_000;
+
+describe('recorded histories replay on the current workflows', { timeout: REPLAY_TIMEOUT }, () => {
   it('the recordings cover every workflow, approval mode and path they claim to', () => {
     expect(listVintages().length).toBeGreaterThan(0);
     for (const h of histories) expect(h.history.events?.length, `${h.vintage}/${h.file}`).toBe(h.events);
@@ -121,7 +125,7 @@ describe('recorded histories replay on the current workflows', () => {
   });
 });
 
-describe('the harness detects breaking changes', () => {
+describe('the harness detects breaking changes', { timeout: REPLAY_TIMEOUT }, () => {
   it.each([
     ['a timer inserted before the first activity', 'insert-timer.ts'],
     ['activities renamed', 'rename-activity.ts'],
