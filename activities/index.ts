@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { TPrisma } from '../src/db/prisma';
 import { createApprovalActivities } from './approval-records';
 import { createLifecycleActivities } from './lifecycle-records';
@@ -5,12 +6,14 @@ import { createOperationActivities } from './operation-records';
 import { createProjectActivities } from './project-records';
 import { createReviewActivities } from './review-records';
 import { createReviewEligibilityActivities } from './review-eligibility';
+import { createStepReportActivities } from './step-report';
 
 /**
  * Every side effect the workflows need, built from injected dependencies so tests give them a
- * real database of their own. Workflows import this module for its types only.
+ * real database of their own. Workflows import this module for its types only. `temporal` is the
+ * client a step reports to its parent with (absent: the worker's own client).
  */
-export function createActivities(deps: { prisma: TPrisma }) {
+export function createActivities(deps: { prisma: TPrisma; temporal?: Client }) {
   return {
     ...createProjectActivities(deps),
     ...createApprovalActivities(deps),
@@ -18,6 +21,7 @@ export function createActivities(deps: { prisma: TPrisma }) {
     ...createOperationActivities(deps),
     ...createReviewActivities(deps),
     ...createReviewEligibilityActivities(deps),
+    ...createStepReportActivities(deps),
   };
 }
 

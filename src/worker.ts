@@ -1,5 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { loadConfig, databaseUrl, DEFAULT_MAX_CACHED_WORKFLOWS, type TConfig } from './config';
 import { createPrisma, type TPrisma } from './db/prisma';
@@ -17,6 +18,8 @@ export async function createWorker(opts: {
   namespace: string;
   taskQueue: string;
   prisma: TPrisma;
+  /** The client a step's report activity sends its Update with (absent: the worker's own). */
+  temporal?: Client;
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
   /** Worker tuning; `maxCachedWorkflows` defaults to DEFAULT_MAX_CACHED_WORKFLOWS (src/config.ts). */
@@ -27,7 +30,7 @@ export async function createWorker(opts: {
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ prisma: opts.prisma }),
+    activities: createActivities({ prisma: opts.prisma, ...(opts.temporal ? { temporal: opts.temporal } : {}) }),
     ...(opts.identity ? { identity: opts.identity } : {}),
     maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
     ...opts.tuning,
@@ -44,7 +47,7 @@ export async function main(config: TConfig = loadConfig()) {
     console.warn(`[worker] could not register search attributes (add them on the cluster yourself): ${(err as Error).message}`);
   }
   const connection = await connectWorker(config);
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, prisma, tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows } });
+  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, prisma, temporal: client, tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows } });
   console.log(`[worker] polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" (workflow cache ${config.temporal.maxCachedWorkflows})`);
   await worker.run();
   await connection.close();

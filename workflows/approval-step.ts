@@ -61,6 +61,18 @@ const recordStepChange = (change: TRecordStepChange) =>
  * the rule run on without it (`oneOpenTaskPerSigner: false`), so an accepted transfer in their
  * history replays as accepted.
  */
+/**
+ * Upgrade patch: a report reaches the parent as an Update (`stepReportUpdate`, id
+ * `<step>:report:<seq>`) sent by a regular activity, and completes once the parent processed it.
+ * It replaces the report signal and the parent's acknowledgement signal: each signal-driven
+ * workflow task waited 40–50 ms to be dispatched on the server, an Update-driven one starts at
+ * once (bench/REFERENCE.md). A regular activity, not a local one: a local activity holds the
+ * step's workflow-task slot while the parent's workflow task runs, so as many concurrent
+ * approvals as the worker has slots would wait on parents that cannot get one. Steps that
+ * reported by signal before the patch replay their signals and acknowledgements.
+ */
+export const STEP_REPORT_BY_UPDATE_PATCH = 'step-report-by-update';
+
 export const ONE_OPEN_TASK_PATCH = 'approval-step-one-open-task-per-signer';
 
 function fail(refusal: TApprovalRefusal): never {
@@ -224,7 +236,13 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   const reportToParent = async (body: TReportBody) => {
     if (!parentId) return;
     const seq = ++reportSeq;
-    await wf.getExternalWorkflowHandle(parentId).signal(stepReportSignal, { seq, stepWorkflowId: workflowId, ...body });
+    const report = { seq, stepWorkflowId: workflowId, ...body };
+    if (wf.patched(STEP_REPORT_BY_UPDATE_PATCH)) {
+      // Answered once the parent processed it; a parent that has closed has nothing to wait for.
+      await acts.reportStepToParent({ parentWorkflowId: parentId, report });
+      return;
+    }
+    await wf.getExternalWorkflowHandle(parentId).signal(stepReportSignal, report);
     await wf.condition(() => ackedSeq >= seq);
   };
 

@@ -19,6 +19,8 @@ import {
   SA,
   stepAckSignal,
   stepReportSignal,
+  stepReportUpdate,
+  stepReportUpdateId,
   stepResumeSignal,
   type TAllocateFundsResult,
   type TApprovalActResult,
@@ -84,7 +86,11 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   let fiscalYear: number | null = carried?.fiscalYear ?? null;
   let stageVersion = carried?.stageVersion ?? 0;
   const history: TProjectState['history'] = carried?.history ?? [];
-  const reports: TStepReport[] = [];
+  /** Step reports in arrival order; `byUpdate`: came as `stepReportUpdate`, answered, not acked by signal. */
+  const reports: Array<TStepReport & { byUpdate?: true }> = [];
+  /** Reports received by Update in this run, and those the loop has processed (by update id). */
+  const receivedByUpdate = new Set<string>();
+  const processedByUpdate = new Set<string>();
   const rounds: Record<string, number> = carried?.rounds ?? {};
   const publicityRounds: Record<string, number> = carried?.publicityRounds ?? {};
   /** The running publicity period, for objections. */
@@ -166,6 +172,27 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   wf.setHandler(stepReportSignal, (report) => {
     reports.push(report);
   });
+  // The same queue, answered once the loop below processed the report (stage written). The
+  // handler waits only for this workflow's own loop, never for the step, which waits for it. A
+  // second delivery of one report (the server deduplicates a retried update id; this covers any
+  // other repeat) is not queued again.
+  wf.setHandler(stepReportUpdate, async (report) => {
+    const id = stepReportUpdateId(report);
+    if (!receivedByUpdate.has(id)) {
+      receivedByUpdate.add(id);
+      reports.push({ ...report, byUpdate: true });
+    }
+    await wf.condition(() => processedByUpdate.has(id));
+    return { seq: report.seq };
+  });
+  /**
+   * Done with a report: one that came by Update is answered; one that came by signal (from a step
+   * started before `step-report-by-update`) is acknowledged by signal, as its history expects.
+   */
+  const acknowledge = async (child: wf.ChildWorkflowHandle<typeof approvalStep>, report: (typeof reports)[number]) => {
+    if (report.byUpdate) processedByUpdate.add(stepReportUpdateId(report));
+    else await child.signal(stepAckSignal, report.seq);
+  };
 
   // 异议: only while a publicity period runs. Stepped before any await, so the timer cannot end the
   // period under it; answers once the objection and the village's revision task are recorded.
@@ -349,7 +376,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       if (terminal || (backTo && stage() !== s)) openTasks = [];
       publishStage();
       registered = true;
-      await child.signal(stepAckSignal, report.seq);
+      await acknowledge(child, report);
       if (terminal) break;
       if (backTo && stage() !== s) {
         suspended.set(s, child);
@@ -369,8 +396,12 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       await wf.condition(() => reports.length > 0);
       const report = reports.shift()!;
       const child = waiting.find((c) => c.workflowId === report.stepWorkflowId);
-      if (!child) continue;
-      await child.signal(stepAckSignal, report.seq);
+      if (!child) {
+        // Not one of these steps: nothing to do, but an Update must not be left waiting.
+        if (report.byUpdate) processedByUpdate.add(stepReportUpdateId(report));
+        continue;
+      }
+      await acknowledge(child, report);
       if (TERMINAL_PHASES.includes(report.phase)) closed += 1;
     }
     for (const child of waiting) await child.result();

@@ -97,11 +97,13 @@ async function freshDatabaseOn(serverUrl: string): Promise<TDatabase> {
 
 /**
  * Every activity of the project's workflows as a no-op answering `{}` at once (the to-pool path
- * uses no activity result), so the same workflow code runs with no database behind it.
+ * uses no activity result), so the same workflow code runs with no database behind it. The
+ * step's report to its parent stays real.
  */
-export function noopActivities(): Record<string, () => Promise<object>> {
-  const names = Object.keys(createActivities({ prisma: null as unknown as TPrisma }));
-  return Object.fromEntries(names.map((name) => [name, async () => ({})]));
+export function noopActivities(): Record<string, (...args: never[]) => Promise<object>> {
+  const real = createActivities({ prisma: null as unknown as TPrisma });
+  const names = Object.keys(real);
+  return { ...Object.fromEntries(names.map((name) => [name, async () => ({})])), reportStepToParent: real.reportStepToParent };
 }
 
 export interface TStack {

@@ -443,6 +443,39 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     await save('lifecycle-to-pool.step-county-approval', `${scenario}: the leading group`, childId(p.projectId, 'county-approval', 1), 'WORKFLOW_EXECUTION_COMPLETED');
     await save('lifecycle-to-pool', scenario, p.workflowId, 'open');
   });
+
+  it('returned from the county joint review to the township, re-approved, resumed where it was, on into the pool', async () => {
+    const p = await propose();
+    await decide('township', p.taskId!, { action: 'approve', comment: '材料齐全' });
+    await until(() => stageOf(p.projectId), 'COUNTY_JOINT_REVIEW', 'stage');
+    await decide('agri', await pendingTask(p.projectId, 'COUNTY_AGRICULTURE'), { action: 'approve' });
+    const financeTask = await pendingTask(p.projectId, 'COUNTY_FINANCE');
+    const back = await decide('finance', financeTask, { action: 'return', comment: '资金来源需乡镇核实', returnTo: { to: 'STEP', stepId: 'township-review' } });
+    expect(back.stageAfter).toBe('TOWNSHIP_REVIEW');
+    await decide('township', await pendingTask(p.projectId, 'TOWNSHIP_REVIEWER'), { action: 'approve', comment: '已核实' });
+    await until(async () => (await s.prisma.task.findUniqueOrThrow({ where: { id: financeTask } })).status, 'PENDING', 'the resumed finance task');
+    await decide('finance', financeTask, { action: 'approve' });
+    await decide('leader', await pendingTask(p.projectId, 'COUNTY_LEADING_GROUP'), { action: 'approve', comment: '批复' });
+    await until(() => stageOf(p.projectId), 'IN_POOL', 'stage');
+    const scenario = 'projectLifecycle: county joint review returns to the township (return-to-earlier-step), township re-approves, the county step resumes and approves, leading group (open in IN_POOL)';
+    for (const [stepId, round] of [['township-review', 1], ['township-review', 2], ['county-joint-review', 1], ['county-approval', 1]] as const) {
+      await save(`lifecycle-return-to-step.step-${stepId}-${round}`, `${scenario}: ${stepId} round ${round}`, childId(p.projectId, stepId, round), 'WORKFLOW_EXECUTION_COMPLETED');
+    }
+    await save('lifecycle-return-to-step', scenario, p.workflowId, 'open');
+  });
+
+  it('returned to the township while the county waits, rejected there: the waiting county step is closed', async () => {
+    const p = await propose();
+    await decide('township', p.taskId!, { action: 'approve' });
+    await until(() => stageOf(p.projectId), 'COUNTY_JOINT_REVIEW', 'stage');
+    await decide('finance', await pendingTask(p.projectId, 'COUNTY_FINANCE'), { action: 'return', comment: '请乡镇复核', returnTo: { to: 'STEP', stepId: 'township-review' } });
+    await decide('township', await pendingTask(p.projectId, 'TOWNSHIP_REVIEWER'), { action: 'reject', comment: '复核后不符合条件' });
+    const scenario = 'projectLifecycle: county returns to the township, township rejects, the suspended county step is closed (completed)';
+    for (const [stepId, round] of [['township-review', 2], ['county-joint-review', 1]] as const) {
+      await save(`lifecycle-return-closed.step-${stepId}-${round}`, `${scenario}: ${stepId} round ${round}`, childId(p.projectId, stepId, round), 'WORKFLOW_EXECUTION_COMPLETED');
+    }
+    await save('lifecycle-return-closed', scenario, p.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -590,6 +623,31 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     }
     await save('lifecycle-funded.run-1', `${scenario}: the first run, ending in continue-as-new`, p.workflowId, 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW', firstRunId);
     await save('lifecycle-funded.run-2', `${scenario}: the second run, the year's income recorded (open in OPERATION, evaluation and retention timers)`, p.workflowId, 'open');
+  });
+
+  it('a POOR evaluation notifies the officials concerned and starts the window that expires their notices (open in RECTIFICATION)', async () => {
+    const p = await fundedProject();
+    const id = p.projectId;
+    await verifiedReport(id, 'agri', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['竣工报告.pdf'] });
+    await act(id, 'village', { type: 'REQUEST_ACCEPTANCE' });
+    for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['EXPERT', 'expert']] as const) {
+      await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve' });
+    }
+    await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
+    await act(id, 'agri', { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });
+    await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
+    await until(() => stageOf(id), 'EVALUATION', 'stage');
+    await taskOfKind(id, 'EVALUATION_SUBMIT');
+    expect((await act(id, 'agri', { type: 'SUBMIT_EVALUATION', indicators: indicators(50) })).details).toMatchObject({ grade: 'POOR' });
+    await decide('leader', await taskOfKind(id, 'EVALUATION_APPROVAL'), { action: 'approve', comment: '评价属实' });
+    await until(() => stageOf(id), 'RECTIFICATION', 'stage');
+    const scenario = 'projectLifecycle funded: acceptance, handover, a POOR evaluation approved, officials notified and their window started (review-eligibility-expiry), open in RECTIFICATION';
+    for (const [stepId, round] of [['township-review', 1], ['county-joint-review', 1], ['county-approval', 1], ['acceptance', 1], ['evaluation', 1]] as const) {
+      await save(`lifecycle-poor-evaluation.step-${stepId}-${round}`, `${scenario}: ${stepId}`, childId(id, stepId, round), 'WORKFLOW_EXECUTION_COMPLETED');
+    }
+    // Not the window child itself: open on its 30-day timer with no activity yet, it cannot fail on
+    // the harness's altered bundles (a timer before the first activity, activities renamed).
+    await save('lifecycle-poor-evaluation', scenario, p.workflowId, 'open');
   });
 
   it('a payment whose risk flag is dismissed, then approved and paid (open in IMPLEMENTATION)', async () => {

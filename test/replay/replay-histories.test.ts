@@ -44,7 +44,11 @@ const decisions = (h: TLoadedHistory): string[] =>
 const updateNames = (h: TLoadedHistory) =>
   (h.history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name!);
 
-describe('recorded histories replay on the current workflows', () => {
+// Every vintage is replayed in full (six now, 187 histories): about a minute on 2 idle cores,
+// several on a shared, loaded machine. The default 60 s timed out at load 25.
+const REPLAY_TIMEOUT = 300_000;
+
+describe('recorded histories replay on the current workflows', { timeout: REPLAY_TIMEOUT }, () => {
   it('the recordings cover every workflow, approval mode and path they claim to', () => {
     expect(listVintages().length).toBeGreaterThan(0);
     for (const h of histories) expect(h.history.events?.length, `${h.vintage}/${h.file}`).toBe(h.events);
@@ -91,6 +95,28 @@ describe('recorded histories replay on the current workflows', () => {
     expect(children.filter((h) => startInput(h).config.stepId === 'acceptance').flatMap((h) => decisions(h))).toContain('REJECT');
   });
 
+  it('every patch in force is in some recorded history, so its new branch is replayed too', () => {
+    const patches = new Set(
+      histories.flatMap((h) =>
+        (h.history.events ?? [])
+          .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+          .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')).id as string),
+      ),
+    );
+    // README, "Upgrading running workflows": the patches in force.
+    for (const id of [
+      'review-upsert-search-attributes-on-change',
+      'pool-rollover',
+      'approval-step-record-local-activity',
+      'lifecycle-report-local-activity',
+      'lifecycle-upsert-search-attributes-on-change',
+      'approval-step-one-open-task-per-signer',
+      'return-to-earlier-step',
+      'step-report-by-update',
+      'review-eligibility-expiry',
+    ]) expect(patches, id).toContain(id);
+  });
+
   it('every history replays without a determinism violation', async () => {
     const results = await replayAll(current, histories);
     expect(results).toHaveLength(histories.length);
@@ -99,7 +125,7 @@ describe('recorded histories replay on the current workflows', () => {
   });
 });
 
-describe('the harness detects breaking changes', () => {
+describe('the harness detects breaking changes', { timeout: REPLAY_TIMEOUT }, () => {
   it.each([
     ['a timer inserted before the first activity', 'insert-timer.ts'],
     ['activities renamed', 'rename-activity.ts'],

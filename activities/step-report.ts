@@ -1,0 +1,34 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { stepReportUpdate, stepReportUpdateId, type TStepReport } from '../workflows/shared';
+
+export interface TReportStepToParent {
+  parentWorkflowId: string;
+  report: TStepReport;
+}
+
+/**
+ * A step's report to its parent, as an Update sent from an activity (a workflow cannot send an
+ * Update itself). The update id is derived from the report, so a retried attempt — after a worker
+ * died, or a timeout while the parent was slow — joins the first one instead of being applied
+ * twice. The Temporal client is injected by the worker; without one (tests, benchmark) the
+ * worker's own client from the activity context is used.
+ */
+export function createStepReportActivities(deps: { temporal?: Client }) {
+  return {
+    /** `delivered: false` when the parent no longer runs: there is nobody left to wait for. */
+    async reportStepToParent({ parentWorkflowId, report }: TReportStepToParent): Promise<{ delivered: boolean }> {
+      const client = deps.temporal ?? Context.current().client;
+      try {
+        await client.workflow.getHandle(parentWorkflowId).executeUpdate(stepReportUpdate, { args: [report], updateId: stepReportUpdateId(report) });
+        return { delivered: true };
+      } catch (err) {
+        // Closed (completed, terminated, continued past) or never there: retrying cannot help.
+        if (err instanceof WorkflowNotFoundError) return { delivered: false };
+        // The parent refused or failed the report: a bug, not an outage; do not retry forever.
+        if (err instanceof WorkflowUpdateFailedError) throw ApplicationFailure.nonRetryable(`the parent refused report ${stepReportUpdateId(report)}: ${err.cause?.message ?? err.message}`, 'STEP_REPORT_REFUSED');
+        throw err;
+      }
+    },
+  };
+}
