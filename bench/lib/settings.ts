@@ -31,6 +31,9 @@ export interface TBenchSettings {
   openStartConcurrency: number;
   /** Scenario 4: approvers per level of the approval round trip measured while they are open. */
   openConcurrency: number[];
+  /** Scenario 5 (project-years): projects driven on the time-skipping server, and simulated years each. */
+  projectYearsProjects: number;
+  projectYears: number;
   /** Which scenarios run (BENCH_SCENARIOS=1,2,3,4,5; default all). */
   scenarios: number[];
   databaseUrl: string | undefined;
@@ -89,6 +92,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TBenchSettin
     openWorkflows: int(env, 'BENCH_OPEN_WORKFLOWS', 10_000, 2),
     openStartConcurrency: int(env, 'BENCH_OPEN_START_CONCURRENCY', 16),
     openConcurrency: intList(env, 'BENCH_OPEN_CONCURRENCY', '1,8'),
+    projectYearsProjects: int(env, 'BENCH_PROJECT_YEARS_PROJECTS', 3),
+    projectYears: int(env, 'BENCH_PROJECT_YEARS', 4),
     scenarios: intList(env, 'BENCH_SCENARIOS', '1,2,3,4,5'),
     databaseUrl: env.BENCH_DATABASE_URL || undefined,
     temporalCli: env.TEMPORAL_CLI_PATH || undefined,
