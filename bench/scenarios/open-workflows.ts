@@ -10,6 +10,7 @@
  * workflows the cache has evicted — beside the bare baseline at the same moment.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import v8 from 'node:v8';
 import type { TBenchSettings } from '../lib/settings';
 import type { TStack } from '../lib/services';
@@ -99,7 +100,7 @@ export async function runOpenWorkflows(
     const t0 = performance.now();
     const created = await pool(Array.from({ length: w }, (_, i) => i), settings.openStartConcurrency, async (i) => {
       const input = { ...template, projectId: `open-${i}-${benchRequestId('p').slice(-10)}`, requestId: benchRequestId(), publicity: { ...template.publicity!, villageDays: i % 2 === 0 ? 10 : 0 } };
-      if (i > 0 && i % Math.max(1, Math.round(w / 10)) === 0) log(`    ${i}/${w} started after ${((performance.now() - t0) / 1000).toFixed(0)} s; RSS ${memory().rssMiB} MiB, ${stack.worker.getStatus().numCachedWorkflows} cached`);
+      if (i > 0 && i % Math.max(1, Math.round(w / 10)) === 0) log(`    ${i}/${w} started after ${((performance.now() - t0) / 1000).toFixed(0)} s; RSS ${memory().rssMiB} MiB, ${stack.worker.getStatus().numCachedWorkflows} cached; Temporal server RSS ${rssOf(stack.temporal.process.pid)} MiB; load average ${os.loadavg()[0]!.toFixed(1)}`);
       for (let attempt = 1; attempt <= 4; attempt++) {
         try {
           return await startProjectOnTemporal(stack, stack.taskQueue, input);
