@@ -12,6 +12,7 @@
  *   BENCH_INBOX_RUNS (≥ 200), BENCH_INBOX_WARMUP, BENCH_HISTORY_SAMPLE
  *   BENCH_LIFECYCLE_PROJECTS=1000, BENCH_LIFECYCLE_CONCURRENCY=8   scenario 2 (per side)
  *   BENCH_OPEN_WORKFLOWS=10000, BENCH_OPEN_START_CONCURRENCY=16, BENCH_OPEN_CONCURRENCY=1,8   scenario 4
+ *   BENCH_OPEN_MAX_SECONDS           scenario 4: stop opening after this long, measure with what is open (default: no limit)
  *   BENCH_PROJECT_YEARS_PROJECTS=3, BENCH_PROJECT_YEARS=4   scenario 5's projects on the time-skipping server, simulated years each
  *   BENCH_SCENARIOS=1,2,3,4,5        which scenarios run (default all; 5's thin path reads scenario 1's projects)
  *   BENCH_DATABASE_URL               PostgreSQL server to use instead of PGlite (needs CREATEDB)
