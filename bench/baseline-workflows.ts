@@ -38,3 +38,20 @@ export async function bareApproval(): Promise<TBareResult | null> {
   await wf.condition(wf.allHandlersFinished);
   return decided;
 }
+
+/** The bare workflow's counterpart of scenario 5's project-year: one Update per human action, counted. */
+export const bareActUpdate = wf.defineUpdate<number, [unknown]>('act');
+
+/**
+ * The baseline of a project-year (scenario 5): a bare workflow that accepts `updates` Updates and
+ * waits on `timers` timers, with no machine, activity, child or search attribute — the history
+ * Temporal needs for that year's human actions and waits and nothing else.
+ */
+export async function bareProjectYear({ updates, timers }: { updates: number; timers: number }): Promise<number> {
+  let received = 0;
+  wf.setHandler(bareActUpdate, () => ++received);
+  for (let i = 0; i < timers; i++) await wf.sleep('1 day');
+  await wf.condition(() => received >= updates);
+  await wf.condition(wf.allHandlersFinished);
+  return received;
+}

@@ -29,8 +29,13 @@ export interface TBenchSettings {
   /** Scenario 4: open project workflows (half waiting on the publicity timer, half on the township task), started how many at once. */
   openWorkflows: number;
   openStartConcurrency: number;
+  /** Scenario 4: stop opening after this many seconds and measure with what is open (BENCH_OPEN_MAX_SECONDS; default none). */
+  openMaxSeconds: number | undefined;
   /** Scenario 4: approvers per level of the approval round trip measured while they are open. */
   openConcurrency: number[];
+  /** Scenario 5 (project-years): projects driven on the time-skipping server, and simulated years each. */
+  projectYearsProjects: number;
+  projectYears: number;
   /** Which scenarios run (BENCH_SCENARIOS=1,2,3,4,5; default all). */
   scenarios: number[];
   databaseUrl: string | undefined;
@@ -88,7 +93,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TBenchSettin
     lifecycleConcurrency: int(env, 'BENCH_LIFECYCLE_CONCURRENCY', 8),
     openWorkflows: int(env, 'BENCH_OPEN_WORKFLOWS', 10_000, 2),
     openStartConcurrency: int(env, 'BENCH_OPEN_START_CONCURRENCY', 16),
+    openMaxSeconds: env.BENCH_OPEN_MAX_SECONDS ? int(env, 'BENCH_OPEN_MAX_SECONDS', 1) : undefined,
     openConcurrency: intList(env, 'BENCH_OPEN_CONCURRENCY', '1,8'),
+    projectYearsProjects: int(env, 'BENCH_PROJECT_YEARS_PROJECTS', 3),
+    projectYears: int(env, 'BENCH_PROJECT_YEARS', 4),
     scenarios: intList(env, 'BENCH_SCENARIOS', '1,2,3,4,5'),
     databaseUrl: env.BENCH_DATABASE_URL || undefined,
     temporalCli: env.TEMPORAL_CLI_PATH || undefined,

@@ -1,12 +1,7 @@
-import crypto from 'node:crypto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import type { temporal } from '@temporalio/proto';
-import { createActivities } from '../../activities';
-import { resolveTimeSkippingServer } from '../../src/infra/temporal-dev-server';
-import { WORKFLOWS_PATH } from '../../src/worker';
-import { SA } from '../../workflows/shared';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createTestDatabase } from './db';
+import { startTimeSkippingWorker } from './time-skipping-worker';
 
 export interface TTimeSkippingStack {
   env: TestWorkflowEnvironment;
@@ -15,38 +10,18 @@ export interface TTimeSkippingStack {
   close(): Promise<void>;
 }
 
-const PROTO_TYPE = { TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7 } as const;
-
-/**
- * The time-skipping test server (timers of days and years pass in milliseconds), a database of
- * its own and a worker with the real activities. The server knows no custom search attributes
- * until told, and implements only the add call of the operator service.
- */
+/** The time-skipping server and a worker with the real activities on a database of this file's own. */
 export async function startTimeSkippingStack(prefix: string): Promise<TTimeSkippingStack> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: resolveTimeSkippingServer() } } });
-  await env.client.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(Object.values(SA).map((k) => [k.name, PROTO_TYPE[k.type as keyof typeof PROTO_TYPE] as temporal.api.enums.v1.IndexedValueType])),
-  });
   const db = await createTestDatabase();
-  const taskQueue = `${prefix}-${crypto.randomBytes(4).toString('hex')}`;
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
-    activities: createActivities({ prisma: db.prisma }),
-  });
-  const running = worker.run();
+  const ts = await startTimeSkippingWorker({ prisma: db.prisma, prefix });
   return {
-    env,
+    env: ts.env,
     db,
-    taskQueue,
+    taskQueue: ts.taskQueue,
     async close() {
-      worker.shutdown();
-      await running;
+      await ts.close();
       await db.drop();
-      await env.teardown();
     },
   };
 }

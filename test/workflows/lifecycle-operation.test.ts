@@ -1,74 +1,28 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { TActor } from '../../src/domain/actor';
-import type { TProjectCommand, TProjectCommandInput } from '../../src/domain/lifecycle/project-commands';
-import type { TEvaluationIndicators } from '../../src/domain/policies/evaluation-scoring';
-import type { projectLifecycle } from '../../workflows/project-lifecycle';
-import {
-  allocateFundsUpdate,
-  approvalActUpdate,
-  projectActUpdate,
-  projectStateQuery,
-  type TProjectLifecycleInput,
-} from '../../workflows/shared';
-import { sampleProposal } from '../support/stack';
-import { proposer, implementer, township, agri, finance, leader, expert, TAOYUAN } from '../support/county-actors';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { allocateFundsUpdate, projectStateQuery } from '../../workflows/shared';
+import { proposer, implementer, township, agri, finance, leader, expert } from '../support/county-actors';
+import { BY_ROLE, DAY, indicators, lifecycleDrivers } from '../support/lifecycle-drivers';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 
 /**
  * One project over three simulated years on the time-skipping server, from proposal to its
  * replacement: every stage, every payment and risk check, the records and the money at each step.
  */
-const DAY = 24 * 60 * 60 * 1000;
 let s: TTimeSkippingStack;
-
-const BY_ROLE: Record<string, TActor> = { TOWNSHIP_REVIEWER: township, COUNTY_AGRICULTURE: agri, COUNTY_FINANCE: finance, COUNTY_LEADING_GROUP: leader, EXPERT: expert };
+let d: ReturnType<typeof lifecycleDrivers>;
 
 const sha = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 const INVOICE_A = { number: '3300 2024 0001', sha256: sha('invoice-a') };
 
 beforeAll(async () => {
   s = await startTimeSkippingStack('operation');
+  d = lifecycleDrivers({ client: s.env.client, prisma: s.db.prisma, taskQueue: s.taskQueue, sleep: (ms) => s.env.sleep(ms) });
 });
 afterAll(async () => {
   await s?.close();
 });
-
-type THandle = WorkflowHandle<typeof projectLifecycle>;
-
-async function startProject(name: string) {
-  const projectId = `op-${crypto.randomBytes(5).toString('hex')}`;
-  const input: TProjectLifecycleInput = {
-    projectId,
-    requestId: `req-${projectId}`,
-    proposal: sampleProposal({ name, fiscalYear: 2027 }) as TProjectLifecycleInput['proposal'],
-    proposer,
-    ...TAOYUAN,
-  };
-  const handle = await s.env.client.workflow.start<typeof projectLifecycle>('projectLifecycle', { workflowId: `project-${projectId}`, taskQueue: s.taskQueue, args: [input] });
-  return { projectId, handle };
-}
-
-const project = (projectId: string) => s.db.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
-const stageOf = async (projectId: string) => (await project(projectId)).stage;
-const pending = (projectId: string, kind?: string) => s.db.prisma.task.findMany({ where: { projectId, status: 'PENDING', ...(kind ? { kind } : {}) }, orderBy: { id: 'asc' } });
-
-/** Waits for the pending task of a kind (and role) to appear, then returns it. */
-async function taskOf(projectId: string, kind: string, role?: string) {
-  await expect.poll(async () => (await pending(projectId, kind)).filter((t) => !role || t.candidateRole === role).length, { timeout: 20_000 }).toBeGreaterThan(0);
-  return (await pending(projectId, kind)).find((t) => !role || t.candidateRole === role)!;
-}
-
-async function decide(taskId: string, who: TActor, action: { type: 'APPROVE' } | { type: 'REJECT'; reason: string } | { type: 'RESUBMIT' }) {
-  const task = await s.db.prisma.task.findUniqueOrThrow({ where: { id: taskId } });
-  return s.env.client.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
-    args: [{ requestId: `req-${crypto.randomUUID()}`, taskId, actor: who, action, comment: 'reason' in action ? action.reason : undefined }],
-  });
-}
-
-const command = (handle: THandle, who: TActor, cmd: TProjectCommandInput, requestId = `req-${crypto.randomUUID()}`) =>
-  handle.executeUpdate(projectActUpdate, { args: [{ requestId, actor: who, command: cmd as TProjectCommand }] });
 
 /** The update fails with this error type (the typed code the API turns into a status). */
 async function refused(p: Promise<unknown>, code: string) {
@@ -77,37 +31,9 @@ async function refused(p: Promise<unknown>, code: string) {
   expect((err as { cause?: { type?: string; message?: string } }).cause?.type, (err as { cause?: { message?: string } }).cause?.message).toBe(code);
 }
 
-/** Publicity (10 + 10 days) and every approval up to the pool, for projects started together. */
-async function throughPool(projectIds: string[]) {
-  await s.env.sleep(10 * DAY + 60_000);
-  for (const id of projectIds) await decide((await taskOf(id, 'TOWNSHIP_REVIEW')).id, township, { type: 'APPROVE' });
-  for (const id of projectIds) await expect.poll(() => stageOf(id), { timeout: 20_000 }).toBe('TOWNSHIP_PUBLICITY');
-  await s.env.sleep(10 * DAY + 60_000);
-  for (const id of projectIds) {
-    await decide((await taskOf(id, 'COUNTY_JOINT_REVIEW', 'COUNTY_AGRICULTURE')).id, agri, { type: 'APPROVE' });
-    await decide((await taskOf(id, 'COUNTY_JOINT_REVIEW', 'COUNTY_FINANCE')).id, finance, { type: 'APPROVE' });
-    await decide((await taskOf(id, 'COUNTY_APPROVAL')).id, leader, { type: 'APPROVE' });
-    expect(await stageOf(id)).toBe('IN_POOL');
-  }
-}
-
-/** A payment step's task: approved (or rejected) by the role it waits for. */
-async function decidePaymentStep(projectId: string, kind: string, action: { type: 'APPROVE' } | { type: 'REJECT'; reason: string } = { type: 'APPROVE' }) {
-  const task = await taskOf(projectId, kind);
-  return decide(task.id, BY_ROLE[task.candidateRole!]!, action);
-}
-
-const payment = (projectId: string, seq: number) => s.db.prisma.payment.findUniqueOrThrow({ where: { id: `${projectId}:pay:${seq}` }, include: { riskFlags: true } });
-
-const indicators = (level: number): TEvaluationIndicators => ({
-  output: { quantity: level, quality: level, timeliness: level, cost: level },
-  benefit: { economic: level, social: level, ecological: level, sustainability: level },
-  satisfactionPercent: Math.min(100, level + 5),
-  budgetExecutionPercent: level,
-});
-
 describe('project lifecycle after funding (time-skipping server, three simulated years)', () => {
   it('funding → payments with risk checks → failed and passed acceptance → handover → evaluations 良, 差, 差 → replacement by a pool project', async () => {
+    const { startProject, project, stageOf, taskOf, decide, command, throughPool, decidePaymentStep, payment } = d;
     const { projectId, handle } = await startProject('桃源村高山茶园提质扩面');
     const replacement = await startProject('桃源村茶叶加工厂');
     await throughPool([projectId, replacement.projectId]);
