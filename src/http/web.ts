@@ -23,7 +23,8 @@ import {
   STATE_LABELS_ZH,
   TRIGGER_LABELS_ZH,
 } from '../domain/fault-tolerance';
-import { allowedActions } from '../web/task-actions';
+import { allowedActions, transferRoles, transferTargets, type TTransferCandidate } from '../web/task-actions';
+import type { TRole } from '../domain/roles';
 import { approvalStateQuery } from '../../workflows/shared';
 import { requireActor } from './auth-guard';
 import type { TAppDeps } from './context';
@@ -104,6 +105,24 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
     return reply.type(asset.type).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(asset.body);
   });
 
+  /** Active holders of these roles anywhere in the project's county, with their grants. */
+  const transferCandidates = async (roles: string[], projectOrgPath: string): Promise<TTransferCandidate[]> => {
+    const countyPath = `/${projectOrgPath.split('/').filter(Boolean)[0]}/`;
+    const grants = await prisma.roleAssignment.findMany({
+      where: { role: { in: roles as TRole[] }, user: { active: true }, orgUnit: { path: { startsWith: countyPath } } },
+      select: { role: true, orgUnitId: true, user: { select: { id: true, displayName: true } } },
+      orderBy: [{ userId: 'asc' }],
+      take: 500,
+    });
+    const byUser = new Map<string, TTransferCandidate>();
+    for (const g of grants) {
+      const c = byUser.get(g.user.id) ?? { userId: g.user.id, displayName: g.user.displayName, roles: [] };
+      c.roles.push({ role: g.role, orgUnitId: g.orgUnitId });
+      byUser.set(g.user.id, c);
+    }
+    return [...byUser.values()];
+  };
+
   r.get('/api/web/tasks/:taskId', {
     schema: {
       tags: ['tasks'],
@@ -118,6 +137,7 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
           actions: z.array(z.string()).describe('what the signed-in user may do on it now (approve, reject, return, transfer, add_signer, claim, comment, urge, withdraw …)'),
           stepDueAt: z.number().nullable().describe('the approval step\'s deadline, epoch ms, from the workflow'),
           returnTargets: z.array(z.looseObject({ stepId: z.string(), label: z.string().optional() })).optional().describe('earlier steps a return may go back to (退回到之前的环节)'),
+          transferTargets: z.array(z.object({ userId: z.string(), displayName: z.string() })).describe('the people the step would accept a transfer (转交) to now; empty when transfer is not open to the caller'),
         }),
       },
     },
@@ -136,6 +156,8 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
     let dueAt: number | null = null;
     /** The earlier steps this step may return the matter to (退回到之前的环节), for the return form. */
     let returnTargets: Array<{ stepId: string; label?: string }> = [];
+    /** Whom a transfer may go to (转交), for the transfer form's choice of person. */
+    let transfers: Array<{ userId: string; displayName: string }> = [];
     try {
       const state = await temporal.workflow.getHandle(task.workflowId).query(approvalStateQuery);
       const taskKey = task.id.startsWith(`${task.workflowId}:`) ? task.id.slice(task.workflowId.length + 1) : undefined;
@@ -143,6 +165,10 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
       actions = allowedActions({ actor, snapshot: { value: state.value, context: state.snapshotContext }, taskKey: known ? taskKey : undefined, taskPending: task.status === 'PENDING' });
       dueAt = state.dueAt;
       returnTargets = state.snapshotContext.config.returnTargets ?? [];
+      if (known && actions.includes('transfer')) {
+        const snapshot = { value: state.value, context: state.snapshotContext };
+        transfers = transferTargets({ actor, snapshot, taskKey, candidates: await transferCandidates(transferRoles(state.snapshotContext, taskKey), task.project.orgPath) });
+      }
     } catch {
       // The step has finished (or never ran as an approval step): nothing can be done on it.
       actions = [];
@@ -155,6 +181,7 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
       project: { id: project.id, name: project.name, stage: project.stage, industry: project.industry, budgetFen: Number(project.budgetFen) },
       actions,
       returnTargets,
+      transferTargets: transfers,
       stepDueAt: dueAt,
     };
   });

@@ -59,3 +59,39 @@ export function allowedActions(opts: {
     return result.status === 'refused' && NEEDS_INPUT_FIELDS.has(result.refusal.field) && result.refusal.code !== 'NOT_A_CANDIDATE';
   });
 }
+
+/** A person who might take the task over: their id, name and role grants. */
+export interface TTransferCandidate {
+  userId: string;
+  displayName: string;
+  roles: Array<{ role: TActor['roles'][number]['role']; orgUnitId: string }>;
+}
+
+/**
+ * Whom the transfer form offers (转交 to an eligible person): each candidate is put through the
+ * same pure check the step's validator runs for a TRANSFER to them, so the list holds exactly the
+ * people the step would accept — not the actor, not the applicant, nobody who signed already or
+ * holds another task of the step, only holders of the candidate role in scope.
+ */
+export function transferTargets(opts: {
+  actor: TActor;
+  snapshot: { value: unknown; context: TApprovalContext };
+  taskKey: string;
+  candidates: readonly TTransferCandidate[];
+  now?: number;
+}): Array<{ userId: string; displayName: string }> {
+  const actor = { userId: opts.actor.userId, roles: opts.actor.roles.map(({ role, orgUnitId }) => ({ role, orgUnitId })) };
+  return opts.candidates
+    .filter((c) => {
+      const event: TApprovalEvent = { type: 'TRANSFER', actor, requestId: 'probe-transfer', at: opts.now ?? Date.now(), taskKey: opts.taskKey, toUserId: c.userId, toRoles: c.roles };
+      return checkApprovalAction({ snapshot: opts.snapshot, event }).status === 'ok';
+    })
+    .map(({ userId, displayName }) => ({ userId, displayName }));
+}
+
+/** The roles a transfer of this step's task may go to (its candidate groups), for the candidate query. */
+export function transferRoles(context: TApprovalContext, taskKey: string): string[] {
+  const task = context.tasks.find((t) => t.taskKey === taskKey);
+  const slots = [...(task?.origin.kind === 'role' ? [task.origin] : []), ...context.config.candidates];
+  return [...new Set(slots.flatMap((slot) => (slot.kind === 'role' ? [slot.role] : [])))];
+}

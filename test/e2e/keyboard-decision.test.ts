@@ -176,13 +176,17 @@ describe('the decision form by keyboard alone', () => {
       expect(await s.prisma.decision.findFirstOrThrow({ where: { taskId: approved.taskId } })).toMatchObject({ actorId: s.userIds.township, action: 'approve' });
       expect(await stageOf(approved.projectId)).not.toBe('TOWNSHIP_REVIEW');
 
-      // 3. Transfer to the colleague: the radio by arrows, the user id typed, Space on the button.
+      // 3. Transfer to the colleague: the radio by arrows, the person chosen from the eligible
+      // ones the page offers (the colleague is the only one: not the reviewer, not the proposer),
+      // Space on the button.
       const colleague = await s.prisma.user.findUniqueOrThrow({ where: { username: 'township3' } });
       await openFromInbox(page, '键盘转交茶园');
       await tabTo(page, 'the action radios', (f) => f.type === 'radio');
       await arrowToRadio(page, '转交');
-      await tabTo(page, 'the transfer target', (f) => f.name === 'toUserId');
-      await page.keyboard.type(colleague.id);
+      const target = await tabTo(page, 'the transfer target', (f) => f.name === 'toUserId');
+      expect(target.tag).toBe('select');
+      await page.keyboard.press('ArrowDown');
+      expect((await focused(page)).value).toBe(colleague.id);
       await page.keyboard.press('Shift+Tab');
       expect((await focused(page)).name).toBe('comment');
       await page.keyboard.type('出差，转交钱审核');

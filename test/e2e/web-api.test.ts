@@ -61,6 +61,28 @@ describe('web read models', () => {
     expect(villageView.actions).not.toContain('approve');
   });
 
+  it('offers as transfer targets exactly the people the step would accept, and the step accepts them', async () => {
+    // Two more Hexi reviewers (one deactivated) and a Dongling reviewer: only the active Hexi colleague is eligible.
+    const mk = async (username: string, orgUnitId: string, active = true) => {
+      const user = await s.prisma.user.create({ data: { username, displayName: username, passwordHash: 'x', homeOrgUnitId: orgUnitId, active } });
+      await s.prisma.roleAssignment.create({ data: { userId: user.id, role: 'TOWNSHIP_REVIEWER', orgUnitId } });
+      return user.id;
+    };
+    const colleague = await mk('hexi-colleague', 't-hexi');
+    await mk('hexi-retired', 't-hexi', false);
+    await mk('dongling-other', 't-dongling');
+    const { taskId } = await propose('转交候选测试');
+    const url = `/api/web/tasks/${encodeURIComponent(taskId)}`;
+    const reviewer = (await get(url, s.tokens.township)).json();
+    expect(reviewer.actions).toContain('transfer');
+    expect(reviewer.transferTargets).toEqual([{ userId: colleague, displayName: 'hexi-colleague' }]);
+    // The proposer cannot transfer the township's task: nobody is offered.
+    expect((await get(url, s.tokens.village)).json().transferTargets).toEqual([]);
+    const res = await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township, { action: 'transfer', toUserId: colleague, requestId: newRequestId() });
+    expect(res.statusCode).toBe(200);
+    expect(await s.prisma.task.count({ where: { project: { name: '转交候选测试' }, status: 'PENDING', candidateUserId: colleague } })).toBe(1);
+  });
+
   it('counts projects by stage, funds by township and overdue tasks inside the caller scope only', async () => {
     const a = await propose('看板甲');
     await propose('看板乙', 'v-chaling', s.tokens.village2);

@@ -83,7 +83,10 @@ function decisionForm(task) {
   const stepId = task.returnTargets?.length
     ? select('stepId', task.returnTargets.map((r) => [r.stepId, r.label ?? r.stepId]))
     : h('input', { name: 'stepId' });
-  const toUserId = h('input', { name: 'toUserId', autocomplete: 'off' });
+  // The people the step would accept a transfer to (the API checks each); a typed id only when none is offered.
+  const toUserId = task.transferTargets?.length
+    ? select('toUserId', task.transferTargets.map((p) => [p.userId, `${p.displayName}（${p.userId}）`]))
+    : h('input', { name: 'toUserId', autocomplete: 'off' });
   const position = select('position', [['AFTER', t('task.after')], ['BEFORE', t('task.before')]]);
   const signerUserId = h('input', { name: 'signerUserId', autocomplete: 'off' });
   const recipientIds = h('input', { name: 'recipientIds', autocomplete: 'off' });
