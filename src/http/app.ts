@@ -22,6 +22,7 @@ import { reviewRoutes } from './routes/reviews';
 import { auditRoutes } from './routes/audit';
 import { webRoutes } from './web';
 import { documentResponses, withoutNoContentBodies, ZErrorBody } from './openapi';
+import { valueWithin } from './value-within';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
 export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string; loginLimit?: TLoginLimit } = {}): Promise<FastifyInstance> {
@@ -87,8 +88,8 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
     // Both at once, each within 3 s: the Temporal client alone retries for ~20 s before it gives up.
     const deadline = Date.now() + 3_000;
     const [database, temporal] = await Promise.all([
-      Promise.race([deps.prisma.$queryRawUnsafe('SELECT 1').then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), 3_000).unref())]),
-      deps.temporal.connection.withDeadline(deadline, () => deps.temporal.workflowService.getSystemInfo({})).then(() => true, () => false),
+      valueWithin(deps.prisma.$queryRawUnsafe('SELECT 1').then(() => true), 3_000, false),
+      valueWithin(deps.temporal.connection.withDeadline(deadline, () => deps.temporal.workflowService.getSystemInfo({})).then(() => true), 3_000, false),
     ]);
     const checks = { database, temporal };
     return reply.code(checks.database && checks.temporal ? 200 : 503).send({ ok: checks.database && checks.temporal, checks });

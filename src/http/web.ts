@@ -33,6 +33,7 @@ import { APPROVED_STAGES } from './routes/dashboard';
 import { canSee, ZProjectParams } from './routes/projects';
 import { INDEX_HTML } from './web-page';
 import { visiblePeople } from './visible-people';
+import { valueWithin } from './value-within';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../web/public/', import.meta.url));
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
@@ -158,16 +159,19 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
     let returnTargets: Array<{ stepId: string; label?: string }> = [];
     /** Whom a transfer may go to (转交), for the transfer form's choice of person. */
     let transfers: Array<{ userId: string; displayName: string }> = [];
+    // Within 3 s or no actions: with the Temporal server down the page still shows the task.
+    const state = await valueWithin(temporal.workflow.getHandle(task.workflowId).query(approvalStateQuery).then((v) => v as typeof v | null), 3_000, null);
     try {
-      const state = await temporal.workflow.getHandle(task.workflowId).query(approvalStateQuery);
-      const taskKey = task.id.startsWith(`${task.workflowId}:`) ? task.id.slice(task.workflowId.length + 1) : undefined;
-      const known = taskKey !== undefined && state.snapshotContext.tasks.some((t) => t.taskKey === taskKey);
-      actions = allowedActions({ actor, snapshot: { value: state.value, context: state.snapshotContext }, taskKey: known ? taskKey : undefined, taskPending: task.status === 'PENDING' });
-      dueAt = state.dueAt;
-      returnTargets = state.snapshotContext.config.returnTargets ?? [];
-      if (known && actions.includes('transfer')) {
-        const snapshot = { value: state.value, context: state.snapshotContext };
-        transfers = transferTargets({ actor, snapshot, taskKey, candidates: await transferCandidates(transferRoles(state.snapshotContext, taskKey), task.project.orgPath) });
+      if (state) {
+        const taskKey = task.id.startsWith(`${task.workflowId}:`) ? task.id.slice(task.workflowId.length + 1) : undefined;
+        const known = taskKey !== undefined && state.snapshotContext.tasks.some((t) => t.taskKey === taskKey);
+        actions = allowedActions({ actor, snapshot: { value: state.value, context: state.snapshotContext }, taskKey: known ? taskKey : undefined, taskPending: task.status === 'PENDING' });
+        dueAt = state.dueAt;
+        returnTargets = state.snapshotContext.config.returnTargets ?? [];
+        if (known && actions.includes('transfer')) {
+          const snapshot = { value: state.value, context: state.snapshotContext };
+          transfers = transferTargets({ actor, snapshot, taskKey, candidates: await transferCandidates(transferRoles(state.snapshotContext, taskKey), task.project.orgPath) });
+        }
       }
     } catch {
       // The step has finished (or never ran as an approval step): nothing can be done on it.

@@ -74,6 +74,7 @@ describe('restart of the Temporal server (file-backed)', () => {
     ]);
     expect([health.value.statusCode, health.value.json().checks]).toEqual([503, { database: true, temporal: false }]);
     expect(health.ms, 'health answered within').toBeLessThan(5_000);
+    expect(page.ms, 'the project page answered within (live state waited 3 s, was ~20 s)').toBeLessThan(10_000);
     expect([page.value.statusCode, page.value.json().stage, page.value.json().live]).toEqual([200, 'TOWNSHIP_REVIEW', null]);
     expect([refused.value.statusCode, refused.value.json().error.code, refused.value.headers['retry-after']]).toEqual([503, 'TEMPORAL_UNAVAILABLE', '5']);
 

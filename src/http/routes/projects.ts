@@ -16,6 +16,7 @@ import { pageArgs } from '../pagination';
 import { projectListWhere, ZProjectList, ZProjectListQuery } from '../project-filters';
 import type { projectLifecycle } from '../../../workflows/project-lifecycle';
 import { allocateFundsUpdate, lodgeObjectionUpdate, projectStateQuery, projectWorkflowId, registerProjectUpdate, type TProjectLifecycleInput } from '../../../workflows/shared';
+import { valueWithin } from '../value-within';
 
 export const ZCreateProjectBody = z.intersection(ZProposal, z.object({ requestId: z.string().trim().min(8).max(100) }));
 
@@ -169,12 +170,8 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
       orderBy: { id: 'asc' },
     });
     // The workflow is the source of truth for what is pending right now; the rows are its projection.
-    let live: unknown = null;
-    try {
-      live = await temporal.workflow.getHandle(project.workflowId).query(projectStateQuery);
-    } catch {
-      live = null;
-    }
+    // Within 3 s or null: with the Temporal server down the page still answers from the rows.
+    const live: unknown = await valueWithin<unknown>(temporal.workflow.getHandle(project.workflowId).query(projectStateQuery), 3_000, null);
     // The row's own fields, loosely typed by serializeProject; the serializer checks them against ZProjectDetail.
     return {
       ...(serializeProject(project) as z.infer<typeof ZProjectDetail>),

@@ -43,6 +43,7 @@ import {
   type TReviewActResult,
   type TReviewWorkflowInput,
 } from '../../../workflows/shared';
+import { valueWithin } from '../value-within';
 
 const requestId = z.string().trim().min(8).max(100);
 const ZId = z.string().trim().min(1).max(200);
@@ -514,7 +515,11 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     const mayAct = actionsOpenTo(actor, row, county.path, at);
     const live = row.closedAt
       ? null
-      : await temporal.workflow.getHandle(row.workflowId).query(reviewStateQuery).then((s) => ({ stage: s.stage, seq: s.seq, outcome: s.outcome, applicationClosesAt: s.applicationClosesAt, appealClosesAt: s.appealClosesAt }), () => null);
+      : await valueWithin(
+          temporal.workflow.getHandle(row.workflowId).query(reviewStateQuery).then((s) => ({ stage: s.stage, seq: s.seq, outcome: s.outcome, applicationClosesAt: s.applicationClosesAt, appealClosesAt: s.appealClosesAt })),
+          3_000,
+          null,
+        );
     return { case: row, actions, measures, live, mayAct };
   });
 
