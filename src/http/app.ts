@@ -23,6 +23,7 @@ import { auditRoutes } from './routes/audit';
 import { webRoutes } from './web';
 import { documentResponses, withoutNoContentBodies, ZErrorBody } from './openapi';
 import { valueWithin } from './value-within';
+import { localizedValidationError } from './localized-validation';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
 export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string; loginLimit?: TLoginLimit } = {}): Promise<FastifyInstance> {
@@ -73,7 +74,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   });
 
   app.setErrorHandler((err, req, reply) => {
-    const appError = toAppError(err);
+    const appError = localizedValidationError(err, req) ?? toAppError(err);
     if (appError.status >= 500) req.log.error({ err }, 'request failed');
     // A dependency is down (503): say when a retry (with the same requestId) is worth it.
     if (appError.status === 503) reply.header('retry-after', '5');

@@ -54,14 +54,14 @@ describe('county settings in the browser (administrator)', () => {
     await form.getByLabel('村公示（天）').fill('0');
     await form.getByRole('button', { name: '保存参数' }).click();
     const slot = form.locator('[data-path="body.settings.publicity.villageDays"] > .field-error');
-    await poll(() => slot.textContent()).toMatch(/\S/);
+    await poll(() => slot.textContent()).toBe('不能小于 1');
     await expect(form.getByLabel('村公示（天）').getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(p.evaluate('document.activeElement && document.activeElement.name')).resolves.toBe('publicity.villageDays');
     // A rule across fields lands on its group.
     await form.getByLabel('村公示（天）').fill('12');
     await form.getByLabel('产出', { exact: true }).fill('60');
     await form.getByRole('button', { name: '保存参数' }).click();
-    await poll(() => form.locator('[data-path="body.settings.evaluation.weights"] > .field-error').textContent()).toContain('100');
+    await poll(() => form.locator('[data-path="body.settings.evaluation.weights"] > .field-error').textContent()).toMatch(/^绩效评价权重之和须为 100，现为 \d+$/);
     await screenshot(p, 'county-settings-errors');
     expect((await row()).version).toBe(2);
 

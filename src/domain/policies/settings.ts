@@ -147,31 +147,41 @@ export const ZApprovalTimingSettings = z
   })
   .prefault({});
 
+/** A cross-field rule broken: where, and what, in English and (for the web's default language) Chinese. */
+export interface TSettingsProblem {
+  path: string[];
+  message: string;
+  zh: string;
+}
+
 /**
  * Cross-field rules of the disbursement schedule, shared by the settings schema and by the
  * disbursement policy (which may be handed a schedule that never went through `resolveSettings`).
  */
 export function disbursementSettingsProblems(
   d: z.output<typeof ZDisbursementFields>,
-): { path: string[]; message: string }[] {
-  const problems: { path: string[]; message: string }[] = [];
+): TSettingsProblem[] {
+  const problems: TSettingsProblem[] = [];
   const trancheTotal = d.startShareBp + d.substantialCompletionShareBp + d.acceptanceShareBp;
   if (trancheTotal !== 10_000) {
     problems.push({
       path: ['acceptanceShareBp'],
       message: `tranche shares must sum to 10000 bp (100%), got ${trancheTotal}`,
+      zh: `三笔拨付比例之和须为 10000 基点（100%），现为 ${trancheTotal}`,
     });
   }
   if (d.retentionBp > d.acceptanceShareBp) {
     problems.push({
       path: ['retentionBp'],
       message: `retention (${d.retentionBp} bp) cannot exceed the acceptance tranche (${d.acceptanceShareBp} bp)`,
+      zh: `质保金（${d.retentionBp} 基点）不能超过验收拨付（${d.acceptanceShareBp} 基点）`,
     });
   }
   if (d.substantialCompletionProgressPercent === 0 && d.substantialCompletionShareBp > 0) {
     problems.push({
       path: ['substantialCompletionProgressPercent'],
       message: 'substantial completion must require some verified progress',
+      zh: '基本完工拨付须以一定的核实进度为条件',
     });
   }
   return problems;
@@ -180,14 +190,15 @@ export function disbursementSettingsProblems(
 /** Cross-field rules of the evaluation settings, shared with the scoring policy. */
 export function evaluationSettingsProblems(
   e: z.output<typeof ZEvaluationFields>,
-): { path: string[]; message: string }[] {
-  const problems: { path: string[]; message: string }[] = [];
+): TSettingsProblem[] {
+  const problems: TSettingsProblem[] = [];
   const w = e.weights;
   const weightTotal = w.output + w.benefit + w.satisfaction + w.budgetExecution;
   if (weightTotal !== 100) {
     problems.push({
       path: ['weights'],
       message: `evaluation weights must sum to 100, got ${weightTotal}`,
+      zh: `绩效评价权重之和须为 100，现为 ${weightTotal}`,
     });
   }
 
@@ -196,12 +207,14 @@ export function evaluationSettingsProblems(
     problems.push({
       path: ['gradeThresholds', 'goodMin'],
       message: `goodMin (${g.goodMin}) must be below excellentMin (${g.excellentMin})`,
+      zh: `“良好”下限（${g.goodMin}）须低于“优秀”下限（${g.excellentMin}）`,
     });
   }
   if (!(g.goodMin > g.fairMin)) {
     problems.push({
       path: ['gradeThresholds', 'fairMin'],
       message: `fairMin (${g.fairMin}) must be below goodMin (${g.goodMin})`,
+      zh: `“一般”下限（${g.fairMin}）须低于“良好”下限（${g.goodMin}）`,
     });
   }
   return problems;
@@ -221,11 +234,11 @@ export const ZCountySettings = z
   })
   .superRefine((settings, ctx) => {
     for (const problem of disbursementSettingsProblems(settings.disbursement)) {
-      ctx.addIssue({ code: 'custom', path: ['disbursement', ...problem.path], message: problem.message });
+      ctx.addIssue({ code: 'custom', path: ['disbursement', ...problem.path], message: problem.message, params: { zh: problem.zh } });
     }
 
     for (const problem of evaluationSettingsProblems(settings.evaluation)) {
-      ctx.addIssue({ code: 'custom', path: ['evaluation', ...problem.path], message: problem.message });
+      ctx.addIssue({ code: 'custom', path: ['evaluation', ...problem.path], message: problem.message, params: { zh: problem.zh } });
     }
 
     const { quorum, majorityMoreThan } = settings.collectiveDecision;
@@ -234,6 +247,7 @@ export const ZCountySettings = z
         code: 'custom',
         path: ['collectiveDecision', 'quorum'],
         message: 'quorum must be a fraction in (0, 1]',
+        params: { zh: '法定人数须为大于 0、不超过 1 的分数' },
       });
     }
     if (majorityMoreThan.numerator >= majorityMoreThan.denominator) {
@@ -241,6 +255,7 @@ export const ZCountySettings = z
         code: 'custom',
         path: ['collectiveDecision', 'majorityMoreThan'],
         message: 'majority threshold must be a fraction below 1 (it is a strict "more than")',
+        params: { zh: '多数通过比例须为小于 1 的分数（“超过”该比例才算通过）' },
       });
     }
 
@@ -250,6 +265,7 @@ export const ZCountySettings = z
         code: 'custom',
         path: ['approvalTiming', 'escalateAfterHours'],
         message: `escalation (${t.escalateAfterHours} h) must come after the reminder (${t.reminderAfterHours} h)`,
+        params: { zh: `升级（${t.escalateAfterHours} 小时）须晚于催办提醒（${t.reminderAfterHours} 小时）` },
       });
     }
   });

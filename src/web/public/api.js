@@ -1,3 +1,5 @@
+import { lang } from './i18n.js';
+
 // The JSON API through the session cookie (httpOnly, set by /api/auth/login): no token in storage.
 export class ApiError extends Error {
   constructor(status, body) {
@@ -20,7 +22,8 @@ export async function api(path, { method = 'GET', body, query } = {}) {
   const res = await fetch(url, {
     method,
     credentials: 'same-origin',
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // The API answers validation errors in the page's language (Chinese unless the user switched).
+    headers: { 'accept-language': lang === 'en' ? 'en' : 'zh-CN', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = res.status === 204 ? null : await res.json().catch(() => null);
