@@ -3,7 +3,7 @@
  * dev server on free ports, PostgreSQL (BENCH_DATABASE_URL → a fresh database created on that
  * server and dropped afterwards; else embedded PGlite in a child process), the real migrations,
  * the demo county, the project's worker, the Fastify app listening on loopback, and the
- * baseline worker on its own task queue.
+ * baseline worker on its own task queue (with the projection floor's one activity).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -20,6 +20,7 @@ import { freePort, stopChild } from '../../src/infra/processes';
 import { buildApp } from '../../src/http/app';
 import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
 import { createActivities } from '../../activities';
+import { createFloorActivities } from '../floor-activities';
 import { seedDemoCounty, DEMO_USERS } from '../../src/seed/demo-county';
 import { issueToken } from '../../src/auth/tokens';
 import type { TBenchSettings } from './settings';
@@ -186,7 +187,9 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
       workflowBundle: bundle,
       tuning: { maxCachedWorkflows: settings.maxCachedWorkflows, ...(settings.workflowThreads ? { workflowThreadPoolSize: settings.workflowThreads } : {}) },
     });
-    const baselineWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: baselineTaskQueue, workflowBundle: baselineBundle });
+    // The bare workflows, and the projection floor's one activity on the worker's Prisma pool (the
+    // sides are timed one after another, so the project worker does not use it meanwhile).
+    const baselineWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: baselineTaskQueue, workflowBundle: baselineBundle, activities: createFloorActivities({ prisma: workerPrisma }) });
     const noopWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: noopTaskQueue, workflowBundle: bundle, activities: noopActivities() });
     for (const w of [worker, baselineWorker, noopWorker]) {
       const running = w.run();
@@ -195,7 +198,7 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
         await running;
       });
     }
-    log(`Workers polling "${taskQueue}" (project), "${baselineTaskQueue}" (bare baseline) and "${noopTaskQueue}" (project workflows, no-op activities)`);
+    log(`Workers polling "${taskQueue}" (project), "${baselineTaskQueue}" (bare baseline and projection floor) and "${noopTaskQueue}" (project workflows, no-op activities)`);
 
     const connection = await Connection.connect({ address: temporal.address });
     stops.push(() => connection.close());

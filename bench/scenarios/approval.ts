@@ -1,24 +1,31 @@
 /**
  * Scenario 1, approval round trip. Ours: an approver's decision over HTTP (Fastify on loopback)
  * → approval-step Update → XState machine → projection (local) activity → parent lifecycle report and
- * acknowledgement → response. Baseline: a bare workflow (bench/baseline-workflows.ts) taking the
- * same Update payload straight from the Temporal client. Both sides run at each concurrency
- * level in the same run, on the same dev server, each decision on a distinct task.
+ * acknowledgement → response. Baseline: a bare workflow (bench/baseline-workflows.ts `bareApproval`)
+ * taking the same Update payload straight from the Temporal client. Projection floor: the same bare
+ * workflow whose handler first runs one local activity writing one AuditEvent row in a Prisma
+ * transaction through the real hash-chain trigger (`bareApprovalWithRecord`,
+ * bench/floor-activities.ts), and nothing else: floor ÷ baseline is the part of the 1.5× budget a
+ * durable record alone takes, ours ÷ floor what our path costs above it. The three sides run at each
+ * concurrency level in the same run (baseline, floor, ours), on the same dev server and database,
+ * with the same approvers and number of decisions, each decision on a distinct task or workflow.
  */
 import crypto from 'node:crypto';
 import type { TApprovalActCommand } from '../../workflows/shared';
 import type { TActor } from '../../src/domain/actor';
-import { bareApproval, bareApproveUpdate } from '../baseline-workflows';
+import { bareApproval, bareApprovalWithRecord, bareApproveUpdate } from '../baseline-workflows';
 import { approveOverHttp, benchRequestId, createProjectOverHttp, http, townshipApprovers } from '../lib/api';
 import { decisionsFor, type TBenchSettings } from '../lib/settings';
 import type { TStack } from '../lib/services';
 import { drive, pool, ratio, summarize, type TLatency } from '../lib/stats';
 
+type TSide = TLatency & { perSecond: number; errors: number };
+
 export interface TApprovalLevel {
   concurrency: number;
   decisions: number;
-  ours: TLatency & { perSecond: number; errors: number };
-  baseline: TLatency & { perSecond: number; errors: number };
+  ours: TSide;
+  baseline: TSide;
   p50Ratio: number;
   p95Ratio: number;
   p99Ratio: number;
@@ -27,10 +34,29 @@ export interface TApprovalLevel {
   p50WithinTarget: boolean;
 }
 
+/** Scenario 1's projection floor at one level (`bareApprovalWithRecord`, same decisions and approvers). */
+export interface TFloorFigures {
+  floor: TSide;
+  /** floor p50 ÷ baseline p50: how much of the 1.5× budget one durable audit record alone takes. */
+  floorP50Ratio: number;
+  /** ours p50 ÷ floor p50: what our path costs above that one record. */
+  oursToFloorP50Ratio: number;
+  /** floor p50 ≤ 1.5× baseline p50: whether the record alone fits the target. */
+  floorWithinTarget: boolean;
+}
+
+export type TApprovalLevelWithFloor = TApprovalLevel & TFloorFigures;
+
+/** A side driven like the bare baseline: its own pre-started workflows and its decision. */
+export interface TTimedSide {
+  items: string[];
+  decide: (item: string, approver: number) => Promise<void>;
+}
+
 export interface TApprovalResult {
   target: string;
   setup: { projects: number; projectsPerSecond: number; approvers: number; concurrency: number; retries: number; retrySamples: string[] };
-  levels: TApprovalLevel[];
+  levels: TApprovalLevelWithFloor[];
   errorSamples: string[];
   /** Workflow ids used by the history scenario. */
   projectWorkflowIds: string[];
@@ -50,21 +76,30 @@ async function pendingTaskIds(stack: TStack, token: string): Promise<string[]> {
   }
 }
 
-/** One level: the baseline's decisions, then ours, at the same concurrency on the same warm services. */
+const sideOf = (d: Awaited<ReturnType<typeof drive>>): TSide => ({ ...summarize(d.latencies), perSecond: round1((d.latencies.length / d.wallMs) * 1000), errors: d.errors.length });
+
+/**
+ * One level: the baseline's decisions, then the projection floor's (when given), then ours, at
+ * the same concurrency on the same warm services.
+ */
+export async function timedLevel(c: number, ourItems: string[], ours: TTimedSide['decide'], bareItems: string[], baseline: TTimedSide['decide'], errorSamples: string[], log: (line: string) => void): Promise<TApprovalLevel>;
+export async function timedLevel(c: number, ourItems: string[], ours: TTimedSide['decide'], bareItems: string[], baseline: TTimedSide['decide'], errorSamples: string[], log: (line: string) => void, floor: TTimedSide): Promise<TApprovalLevelWithFloor>;
 export async function timedLevel(
   c: number,
   ourItems: string[],
-  ours: (item: string, approver: number) => Promise<void>,
+  ours: TTimedSide['decide'],
   bareItems: string[],
-  baseline: (item: string, approver: number) => Promise<void>,
+  baseline: TTimedSide['decide'],
   errorSamples: string[],
   log: (line: string) => void,
-): Promise<TApprovalLevel> {
+  floor?: TTimedSide,
+): Promise<TApprovalLevel | TApprovalLevelWithFloor> {
   const b = await drive(bareItems, c, baseline);
+  const f = floor ? await drive(floor.items, c, floor.decide) : null;
   const o = await drive(ourItems, c, ours);
-  errorSamples.push(...o.errors.slice(0, 3), ...b.errors.slice(0, 3));
-  const oS = { ...summarize(o.latencies), perSecond: round1((o.latencies.length / o.wallMs) * 1000), errors: o.errors.length };
-  const bS = { ...summarize(b.latencies), perSecond: round1((b.latencies.length / b.wallMs) * 1000), errors: b.errors.length };
+  errorSamples.push(...o.errors.slice(0, 3), ...b.errors.slice(0, 3), ...(f?.errors.slice(0, 3) ?? []));
+  const oS = sideOf(o);
+  const bS = sideOf(b);
   const level: TApprovalLevel = {
     concurrency: c,
     decisions: ourItems.length,
@@ -77,13 +112,26 @@ export async function timedLevel(
     p50WithinTarget: ratio(oS.p50, bS.p50) <= TARGET_P50_RATIO,
   };
   log(`  c=${c}: ours p50 ${oS.p50} ms, ${oS.perSecond}/s · baseline p50 ${bS.p50} ms, ${bS.perSecond}/s · p50 ratio ${level.p50Ratio}× · throughput ratio ${level.throughputRatio}${o.errors.length + b.errors.length ? ` · errors ${o.errors.length}/${b.errors.length}` : ''}`);
-  return level;
+  if (!f) return level;
+  const fS = sideOf(f);
+  const withFloor: TApprovalLevelWithFloor = {
+    ...level,
+    floor: fS,
+    floorP50Ratio: ratio(fS.p50, bS.p50),
+    oursToFloorP50Ratio: ratio(oS.p50, fS.p50),
+    floorWithinTarget: ratio(fS.p50, bS.p50) <= TARGET_P50_RATIO,
+  };
+  log(`  c=${c}: projection floor p50 ${fS.p50} ms, ${fS.perSecond}/s · floor ÷ baseline p50 ${withFloor.floorP50Ratio}× · ours ÷ floor p50 ${withFloor.oursToFloorP50Ratio}×${f.errors.length ? ` · floor errors ${f.errors.length}` : ''}`);
+  return withFloor;
 }
 
-/** Baseline workflows, started and past their first workflow task before anything is timed. */
-export async function startBareWorkflows(stack: TStack, n: number, concurrency: number): Promise<string[]> {
-  const bareIds = Array.from({ length: n }, (_, i) => `bench-bare-${i}-${crypto.randomBytes(3).toString('hex')}`);
-  await pool(bareIds, concurrency, (workflowId) => stack.client.workflow.start(bareApproval, { workflowId, taskQueue: stack.baselineTaskQueue, args: [] }));
+/**
+ * Baseline workflows (`bareApproval`, or the projection floor's `bareApprovalWithRecord`), started
+ * and past their first workflow task before anything is timed.
+ */
+export async function startBareWorkflows(stack: TStack, n: number, concurrency: number, workflow: typeof bareApproval = bareApproval, prefix = 'bench-bare'): Promise<string[]> {
+  const bareIds = Array.from({ length: n }, (_, i) => `${prefix}-${i}-${crypto.randomBytes(3).toString('hex')}`);
+  await pool(bareIds, concurrency, (workflowId) => stack.client.workflow.start(workflow, { workflowId, taskQueue: stack.baselineTaskQueue, args: [] }));
   await pool(bareIds, concurrency, async (workflowId) => {
     for (let i = 0; i < 200; i++) {
       const d = await stack.client.workflow.getHandle(workflowId).describe();
@@ -94,7 +142,7 @@ export async function startBareWorkflows(stack: TStack, n: number, concurrency: 
   return bareIds;
 }
 
-/** The baseline decision: the same Update payload on a bare workflow, by approver number. */
+/** The baseline decision: the same Update payload on a bare workflow (either kind), by approver number. */
 export const bareDecision = (stack: TStack, actors: TActor[]) => (workflowId: string, approver: number) => {
   const requestId = benchRequestId('bench-d');
   const cmd: TApprovalActCommand = { requestId, taskId: `${workflowId}:t1`, actor: actors[approver]!, action: { type: 'APPROVE', comment: '材料齐全' }, comment: '材料齐全' };
@@ -132,24 +180,27 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
   log(`  ${created.length} projects in ${setupSeconds.toFixed(1)} s (${setupRetries.length} retried); ${taskIds.length} pending tasks in the township inbox`);
 
   const bareIds = await startBareWorkflows(stack, total, settings.setupConcurrency);
+  const floorIds = await startBareWorkflows(stack, total, settings.setupConcurrency, bareApprovalWithRecord, 'bench-floor');
   const ours = (taskId: string, approver: number) => approveOverHttp(stack, taskId, approverTokens[approver], 'TOWNSHIP_PUBLICITY');
   const baseline = bareDecision(stack, approverActors);
 
   const ourQueue = [...taskIds.slice(0, total)];
   const bareQueue = [...bareIds];
+  const floorQueue = [...floorIds];
   const take = <T>(q: T[], n: number) => q.splice(0, n);
 
   if (settings.warmup > 0) {
     await drive(take(ourQueue, settings.warmup), 1, ours);
     await drive(take(bareQueue, settings.warmup), 1, baseline);
+    await drive(take(floorQueue, settings.warmup), 1, baseline);
   }
 
-  const results: TApprovalLevel[] = [];
+  const results: TApprovalLevelWithFloor[] = [];
   const errorSamples: string[] = [];
   for (let i = 0; i < levels.length; i++) {
     const c = levels[i];
     const n = perLevel[i];
-    results.push(await timedLevel(c, take(ourQueue, n), ours, take(bareQueue, n), baseline, errorSamples, log));
+    results.push(await timedLevel(c, take(ourQueue, n), ours, take(bareQueue, n), baseline, errorSamples, log, { items: take(floorQueue, n), decide: baseline }));
   }
 
   return {
