@@ -23,7 +23,7 @@ import {
   STATE_LABELS_ZH,
   TRIGGER_LABELS_ZH,
 } from '../domain/fault-tolerance';
-import { allowedActions, transferRoles, transferTargets, type TTransferCandidate } from '../web/task-actions';
+import { allowedActions, eligiblePeople, transferRoles, type TTransferCandidate } from '../web/task-actions';
 import type { TRole } from '../domain/roles';
 import { approvalStateQuery } from '../../workflows/shared';
 import { requireActor } from './auth-guard';
@@ -106,11 +106,11 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
     return reply.type(asset.type).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(asset.body);
   });
 
-  /** Active holders of these roles anywhere in the project's county, with their grants. */
-  const transferCandidates = async (roles: string[], projectOrgPath: string): Promise<TTransferCandidate[]> => {
+  /** Active holders of these roles (of any role when none are named) in the project's county, with their grants. */
+  const countyPeople = async (roles: string[] | undefined, projectOrgPath: string): Promise<TTransferCandidate[]> => {
     const countyPath = `/${projectOrgPath.split('/').filter(Boolean)[0]}/`;
     const grants = await prisma.roleAssignment.findMany({
-      where: { role: { in: roles as TRole[] }, user: { active: true }, orgUnit: { path: { startsWith: countyPath } } },
+      where: { ...(roles ? { role: { in: roles as TRole[] } } : {}), user: { active: true }, orgUnit: { path: { startsWith: countyPath } } },
       select: { role: true, orgUnitId: true, user: { select: { id: true, displayName: true } } },
       orderBy: [{ userId: 'asc' }],
       take: 500,
@@ -123,6 +123,8 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
     }
     return [...byUser.values()];
   };
+
+  const ZPerson = z.object({ userId: z.string(), displayName: z.string() });
 
   r.get('/api/web/tasks/:taskId', {
     schema: {
@@ -138,7 +140,9 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
           actions: z.array(z.string()).describe('what the signed-in user may do on it now (approve, reject, return, transfer, add_signer, claim, comment, urge, withdraw …)'),
           stepDueAt: z.number().nullable().describe('the approval step\'s deadline, epoch ms, from the workflow'),
           returnTargets: z.array(z.looseObject({ stepId: z.string(), label: z.string().optional() })).optional().describe('earlier steps a return may go back to (退回到之前的环节)'),
-          transferTargets: z.array(z.object({ userId: z.string(), displayName: z.string() })).describe('the people the step would accept a transfer (转交) to now; empty when transfer is not open to the caller'),
+          transferTargets: z.array(ZPerson).describe('the people the step would accept a transfer (转交) to now; empty when transfer is not open to the caller'),
+          signerTargets: z.array(ZPerson).describe("the people of the project's county the step would accept as an added signer (加签) now; empty when add_signer is not open"),
+          ccTargets: z.array(ZPerson).describe("the people of the project's county the caller may copy (抄送) now; empty when cc is not open"),
         }),
       },
     },
@@ -157,8 +161,8 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
     let dueAt: number | null = null;
     /** The earlier steps this step may return the matter to (退回到之前的环节), for the return form. */
     let returnTargets: Array<{ stepId: string; label?: string }> = [];
-    /** Whom a transfer may go to (转交), for the transfer form's choice of person. */
-    let transfers: Array<{ userId: string; displayName: string }> = [];
+    /** Whom a transfer (转交), an added signer (加签) or a copy (抄送) may name, for the form's choice of person. */
+    const people: Record<'transfer' | 'add_signer' | 'cc', Array<{ userId: string; displayName: string }>> = { transfer: [], add_signer: [], cc: [] };
     // Within 3 s or no actions: with the Temporal server down the page still shows the task.
     const state = await valueWithin(temporal.workflow.getHandle(task.workflowId).query(approvalStateQuery).then((v) => v as typeof v | null), 3_000, null);
     try {
@@ -168,10 +172,13 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
         actions = allowedActions({ actor, snapshot: { value: state.value, context: state.snapshotContext }, taskKey: known ? taskKey : undefined, taskPending: task.status === 'PENDING' });
         dueAt = state.dueAt;
         returnTargets = state.snapshotContext.config.returnTargets ?? [];
+        const snapshot = { value: state.value, context: state.snapshotContext };
         if (known && actions.includes('transfer')) {
-          const snapshot = { value: state.value, context: state.snapshotContext };
-          transfers = transferTargets({ actor, snapshot, taskKey, candidates: await transferCandidates(transferRoles(state.snapshotContext, taskKey), task.project.orgPath) });
+          people.transfer = eligiblePeople({ action: 'transfer', actor, snapshot, taskKey, candidates: await countyPeople(transferRoles(state.snapshotContext, taskKey), task.project.orgPath) });
         }
+        const naming = (['add_signer', 'cc'] as const).filter((a) => actions.includes(a) && (a === 'cc' || known));
+        const everyone = naming.length > 0 ? await countyPeople(undefined, task.project.orgPath) : [];
+        for (const action of naming) people[action] = eligiblePeople({ action, actor, snapshot, taskKey: taskKey ?? '', candidates: everyone });
       }
     } catch {
       // The step has finished (or never ran as an approval step): nothing can be done on it.
@@ -185,7 +192,9 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
       project: { id: project.id, name: project.name, stage: project.stage, industry: project.industry, budgetFen: Number(project.budgetFen) },
       actions,
       returnTargets,
-      transferTargets: transfers,
+      transferTargets: people.transfer,
+      signerTargets: people.add_signer,
+      ccTargets: people.cc,
       stepDueAt: dueAt,
     };
   });

@@ -67,13 +67,24 @@ export interface TTransferCandidate {
   roles: Array<{ role: TActor['roles'][number]['role']; orgUnitId: string }>;
 }
 
+/** Who the decision form may name for an action that names a person, and the event naming them. */
+const PERSON_EVENTS = {
+  /** 转交: only holders of the candidate role in scope, not who signed or holds another task. */
+  transfer: (c: TTransferCandidate, taskKey: string) => ({ type: 'TRANSFER' as const, taskKey, toUserId: c.userId, toRoles: c.roles }),
+  /** 加签: anyone but the actor, the applicant and who signed already. */
+  add_signer: (c: TTransferCandidate, taskKey: string) => ({ type: 'ADD_SIGNER' as const, taskKey, position: 'AFTER' as const, signer: { kind: 'user' as const, userId: c.userId } }),
+  /** 抄送: whoever the actor may copy. */
+  cc: (c: TTransferCandidate) => ({ type: 'CC' as const, recipientIds: [c.userId] }),
+};
+
 /**
- * Whom the transfer form offers (转交 to an eligible person): each candidate is put through the
- * same pure check the step's validator runs for a TRANSFER to them, so the list holds exactly the
- * people the step would accept — not the actor, not the applicant, nobody who signed already or
- * holds another task of the step, only holders of the candidate role in scope.
+ * Whom the form offers for a transfer (转交 to an eligible person), an added signer or a copy: each
+ * candidate is put through the same pure check the step's validator runs for that action naming
+ * them, so the list holds exactly the people the step would accept — never the actor, and for a
+ * transfer only holders of the candidate role in scope who have not signed and hold no other task.
  */
-export function transferTargets(opts: {
+export function eligiblePeople(opts: {
+  action: keyof typeof PERSON_EVENTS;
   actor: TActor;
   snapshot: { value: unknown; context: TApprovalContext };
   taskKey: string;
@@ -81,11 +92,10 @@ export function transferTargets(opts: {
   now?: number;
 }): Array<{ userId: string; displayName: string }> {
   const actor = { userId: opts.actor.userId, roles: opts.actor.roles.map(({ role, orgUnitId }) => ({ role, orgUnitId })) };
+  const base = { actor, requestId: 'probe-person', at: opts.now ?? Date.now() };
   return opts.candidates
-    .filter((c) => {
-      const event: TApprovalEvent = { type: 'TRANSFER', actor, requestId: 'probe-transfer', at: opts.now ?? Date.now(), taskKey: opts.taskKey, toUserId: c.userId, toRoles: c.roles };
-      return checkApprovalAction({ snapshot: opts.snapshot, event }).status === 'ok';
-    })
+    .filter((c) => c.userId !== opts.actor.userId)
+    .filter((c) => checkApprovalAction({ snapshot: opts.snapshot, event: { ...base, ...PERSON_EVENTS[opts.action](c, opts.taskKey) } as TApprovalEvent }).status === 'ok')
     .map(({ userId, displayName }) => ({ userId, displayName }));
 }
 

@@ -83,6 +83,28 @@ describe('web read models', () => {
     expect(await s.prisma.task.count({ where: { project: { name: '转交候选测试' }, status: 'PENDING', candidateUserId: colleague } })).toBe(1);
   });
 
+  it('offers as added signers and copy recipients the active people of the county the step would accept, and the step accepts them', async () => {
+    const { taskId, projectId } = await propose('加签抄送候选测试');
+    const url = `/api/web/tasks/${encodeURIComponent(taskId)}`;
+    const page = (await get(url, s.tokens.township)).json();
+    expect(page.actions).toEqual(expect.arrayContaining(['add_signer', 'cc']));
+    const signers = page.signerTargets.map((p: { userId: string }) => p.userId);
+    const copies = page.ccTargets.map((p: { userId: string }) => p.userId);
+    const inactive = (await s.prisma.user.findMany({ where: { active: false }, select: { id: true } })).map((u) => u.id);
+    // Never the reviewer, never the applicant as a signer, nobody deactivated; the county's finance office is offered.
+    expect(signers).not.toContain(s.userIds.township);
+    expect(signers).not.toContain(s.userIds.village);
+    expect(copies).not.toContain(s.userIds.township);
+    expect([...signers, ...copies].filter((id: string) => inactive.includes(id))).toEqual([]);
+    expect(signers).toContain(s.userIds.finance);
+    expect(copies).toContain(s.userIds.monitor);
+    const add = await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township, { action: 'add_signer', position: 'AFTER', signer: { userId: s.userIds.finance }, requestId: newRequestId() });
+    const cc = await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township, { action: 'cc', recipientIds: [s.userIds.monitor], requestId: newRequestId() });
+    expect([add.statusCode, cc.statusCode]).toEqual([200, 200]);
+    expect(await s.prisma.task.count({ where: { projectId, status: { in: ['PENDING', 'WAITING'] }, candidateUserId: s.userIds.finance } })).toBe(1);
+    expect(await s.prisma.taskCc.count({ where: { projectId, userId: s.userIds.monitor } })).toBe(1);
+  });
+
   it('counts projects by stage, funds by township and overdue tasks inside the caller scope only', async () => {
     const a = await propose('看板甲');
     await propose('看板乙', 'v-chaling', s.tokens.village2);

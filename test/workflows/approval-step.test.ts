@@ -223,6 +223,8 @@ describe('approval step actions (real dev server)', () => {
     ['a resubmission that nothing asked for', 'village', 1, { action: 'resubmit' }, 409, 'TRANSITION_NOT_ALLOWED'],
     ['a bystander commenting', 'finance', 1, { action: 'comment', comment: '路过' }, 403, 'FORBIDDEN'],
     ['adding the applicant as a signer', 'township', 1, { action: 'add_signer', position: 'AFTER', signer: { userId: '__applicant__' } }, 403, 'SEPARATION_OF_DUTIES'],
+    ['adding a person who does not exist as a signer', 'township', 1, { action: 'add_signer', position: 'AFTER', signer: { userId: 'no-such-user' } }, 400, 'VALIDATION_FAILED'],
+    ['copying a person who does not exist', 'village', 1, { action: 'cc', recipientIds: ['no-such-user'] }, 400, 'VALIDATION_FAILED'],
   ] as const)('refuses %s, changing nothing', async (_label, who, n, body, status, code) => {
     const st = await step();
     const before = await fingerprint(s.prisma, s.client, st.workflowId);

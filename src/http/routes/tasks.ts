@@ -76,8 +76,31 @@ const TASK_ACTIONS = new Set(['approve', 'reject', 'return', 'transfer', 'add_si
 
 type TDeps = Pick<TAppDeps, 'prisma'>;
 
-/** Turns the API body into the step's action, looking up what the workflow cannot (roles, org paths). */
-async function toStepAction({ prisma }: TDeps, body: TDecisionBody): Promise<TApprovalAction> {
+/**
+ * Refuses named people who could never act: unknown, deactivated, or without a role in the
+ * project's county. A signer added by a typo would hold up a sequential step forever, and a copy
+ * would go to nobody; the step itself cannot tell, it knows ids only.
+ */
+async function requirePeopleOfCounty(prisma: TDeps['prisma'], projectId: string, ids: readonly string[], pathOf: (index: number) => string): Promise<void> {
+  const project = await prisma.project.findUnique({ where: { id: projectId }, select: { orgPath: true } });
+  const countyPath = `/${(project?.orgPath ?? '').split('/').filter(Boolean)[0] ?? ''}/`;
+  const found = await prisma.user.findMany({
+    where: { id: { in: [...ids] }, active: true, roles: { some: { orgUnit: { path: { startsWith: countyPath } } } } },
+    select: { id: true },
+  });
+  const known = new Set(found.map((u) => u.id));
+  const missing = ids.map((id, index) => ({ id, index })).filter(({ id }) => !known.has(id));
+  if (missing.length > 0) {
+    throw new AppError(
+      'VALIDATION_FAILED',
+      `no active person of the project's county: ${missing.map((m) => m.id).join(', ')}`,
+      missing.map(({ index }) => ({ path: pathOf(index), message: 'no active person of this county' })),
+    );
+  }
+}
+
+/** Turns the API body into the step's action, looking up what the workflow cannot (roles, org paths, who exists). */
+async function toStepAction({ prisma }: TDeps, body: TDecisionBody, projectId: string): Promise<TApprovalAction> {
   switch (body.action) {
     // The township's five checks travel with the action into its audit event's details.
     case 'approve':
@@ -94,7 +117,10 @@ async function toStepAction({ prisma }: TDeps, body: TDecisionBody): Promise<TAp
     }
     case 'add_signer': {
       const { signer } = body;
-      if ('userId' in signer) return { type: 'ADD_SIGNER', position: body.position, signer: { kind: 'user', userId: signer.userId }, comment: body.comment };
+      if ('userId' in signer) {
+        await requirePeopleOfCounty(prisma, projectId, [signer.userId], () => 'body.signer.userId');
+        return { type: 'ADD_SIGNER', position: body.position, signer: { kind: 'user', userId: signer.userId }, comment: body.comment };
+      }
       const unit = await prisma.orgUnit.findUnique({ where: { id: signer.orgUnitId } });
       if (!unit) throw new AppError('VALIDATION_FAILED', `unknown org unit ${signer.orgUnitId}`, [{ path: 'body.signer.orgUnitId', message: 'unknown org unit' }]);
       const orgPath = unit.path.split('/').filter(Boolean);
@@ -109,6 +135,7 @@ async function toStepAction({ prisma }: TDeps, body: TDecisionBody): Promise<TAp
     case 'withdraw':
       return { type: 'WITHDRAW', reason: body.comment };
     case 'cc':
+      await requirePeopleOfCounty(prisma, projectId, body.recipientIds, (i) => `body.recipientIds.${i}`);
       return { type: 'CC', recipientIds: body.recipientIds };
     case 'urge':
       return { type: 'URGE', message: body.comment };
@@ -192,7 +219,7 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
         throw new AppError('VALIDATION_FAILED', `an approval needs every check passed; failed: ${failed.join(', ')} (return or reject instead)`, failed.map((c) => ({ path: `body.checks.${c}.result`, message: 'FAIL' })));
       }
     }
-    const action = await toStepAction({ prisma }, body);
+    const action = await toStepAction({ prisma }, body, task.projectId);
     // The step's validator is the authority on candidates, scope and state; the update id makes
     // Temporal itself deduplicate concurrent retries of the same request. It names the actor:
     // Temporal answers a known update id without the validator, which must see a reuse by others.

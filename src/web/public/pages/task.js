@@ -88,8 +88,15 @@ function decisionForm(task) {
     ? select('toUserId', task.transferTargets.map((p) => [p.userId, `${p.displayName}（${p.userId}）`]))
     : h('input', { name: 'toUserId', autocomplete: 'off' });
   const position = select('position', [['AFTER', t('task.after')], ['BEFORE', t('task.before')]]);
-  const signerUserId = h('input', { name: 'signerUserId', autocomplete: 'off' });
-  const recipientIds = h('input', { name: 'recipientIds', autocomplete: 'off' });
+  // Likewise whom the step would accept as an added signer (加签) and whom the caller may copy (抄送).
+  const signerUserId = task.signerTargets?.length
+    ? select('signerUserId', task.signerTargets.map((p) => [p.userId, `${p.displayName}（${p.userId}）`]))
+    : h('input', { name: 'signerUserId', autocomplete: 'off' });
+  const recipientIds = task.ccTargets?.length
+    ? h('select', { name: 'recipientIds', id: uid('recipientIds'), multiple: true, size: Math.min(6, task.ccTargets.length) },
+      task.ccTargets.map((p) => h('option', { value: p.userId }, `${p.displayName}（${p.userId}）`)))
+    : h('input', { name: 'recipientIds', autocomplete: 'off' });
+  const chosenRecipients = () => (recipientIds.tagName === 'SELECT' ? [...recipientIds.selectedOptions].map((o) => o.value).join(',') : recipientIds.value);
   const groups = {
     comment: field(t('task.comment'), comment, { path: 'body.comment' }),
     returnTo: h('div', {}, field(t('task.returnTo'), returnTo, { path: 'body.returnTo' }), field(t('task.stepId'), stepId, { path: 'body.returnTo.stepId' })),
@@ -116,7 +123,7 @@ function decisionForm(task) {
     ev.preventDefault();
     clearErrors(form);
     const action = chosen();
-    const values = { comment: comment.value.trim(), returnTo: returnTo.value, stepId: stepId.value.trim(), toUserId: toUserId.value.trim(), position: position.value, signerUserId: signerUserId.value.trim(), recipientIds: recipientIds.value, checks: checks?.readChecks() };
+    const values = { comment: comment.value.trim(), returnTo: returnTo.value, stepId: stepId.value.trim(), toUserId: toUserId.value.trim(), position: position.value, signerUserId: signerUserId.value.trim(), recipientIds: chosenRecipients(), checks: checks?.readChecks() };
     if (REASON_REQUIRED.has(action) && !values.comment) {
       return showErrors(form, { message: t('task.commentRequired'), details: [{ path: 'body.comment', message: t('task.commentRequired') }] });
     }
