@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { apiAs } from '../support/api-as';
 import { createStepReportActivities } from '../../activities/step-report';
 import { projectStateQuery, projectWorkflowId, stepReportUpdate, stepReportUpdateId, type TStepReport } from '../../workflows/shared';
 
@@ -17,12 +18,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-const call = (method: 'GET' | 'POST', url: string, who: string, payload?: unknown) =>
-  s.app.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${s.tokens[who]}` } });
-async function ok(res: Awaited<ReturnType<typeof call>>) {
-  expect([200, 201], res.body).toContain(res.statusCode);
-  return res.json();
-}
+const { call, ok } = apiAs(() => s);
 
 /** What a report applied twice would change: the stage (row and workflow), its history, the audit log. */
 async function fingerprint(projectId: string) {

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { apiAs } from '../support/api-as';
 import { approvalStateQuery, projectStateQuery, projectWorkflowId } from '../../workflows/shared';
 
 let s: TTestStack;
@@ -17,14 +18,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-const call = (method: 'GET' | 'POST', url: string, who: string, payload?: unknown) =>
-  s.app.inject({ method, url, payload: payload as object, headers: { authorization: `Bearer ${s.tokens[who]}` } });
-const decide = (who: string, taskId: string, body: Record<string, unknown>) =>
-  call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, who, { requestId: newRequestId(), ...body });
-async function ok(res: Awaited<ReturnType<typeof call>>) {
-  expect([200, 201], res.body).toContain(res.statusCode);
-  return res.json();
-}
+const { call, ok, decide } = apiAs(() => s);
 
 const stageOf = async (projectId: string) => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage;
 
