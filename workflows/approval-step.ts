@@ -336,7 +336,12 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
         result: answer,
       };
       const report = change.phaseBefore !== change.phaseAfter ? reportOf(cmd.actor.userId, event.type === 'RETURN' || event.type === 'REJECT' ? event.reason : (cmd.comment ?? null)) : null;
-      await serial(async () => {
+      // Answered once recorded (if asked): the report still goes out within this same serial
+      // run, so it keeps its place before any later action's record; the workflow ends only
+      // after `tail`, so it is never dropped. Without the flag the commands are as they were.
+      let markRecorded = () => {};
+      const recorded = new Promise<void>((resolve) => (markRecorded = resolve));
+      const whole = serial(async () => {
         await recordStepChange({
           at: event.at,
           rows: change.rows,
@@ -347,8 +352,10 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
           remindedTaskIds: [],
           escalatedTaskIds: [],
         });
+        markRecorded();
         if (report) await reportToParent(report);
       });
+      await (cmd.answerWhen === 'recorded' ? Promise.race([recorded, whole]) : whole);
       results.set(cmd.requestId, answer);
       return answer;
     },

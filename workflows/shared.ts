@@ -292,6 +292,14 @@ export interface TApprovalActCommand {
   action: TApprovalAction;
   /** Free text kept on the Decision row (the reason for reject/return). */
   comment?: string;
+  /**
+   * When the Update answers. By default once the project has taken the step's report (its
+   * `Project.stage` written); `'recorded'` once the step's own record (Task rows, Decision, audit
+   * event) is committed, the report to the project following in order. For callers that do not
+   * read the project's stage right after (scripts, bulk decisions): one round trip to the project
+   * workflow less.
+   */
+  answerWhen?: 'recorded';
 }
 
 export interface TApprovalActResult {

@@ -54,9 +54,12 @@ export async function createProjectOverHttp(stack: TStack, i: number, retries: s
   throw new Error(last);
 }
 
-/** An approval over HTTP; `expectStage` checks the answer's stage (the answer comes once it is visible). */
-export async function approveOverHttp(stack: TStack, taskId: string, token: string, expectStage?: string): Promise<void> {
-  const res = await http(stack, 'POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, token, { action: 'approve', comment: '材料齐全', requestId: benchRequestId('bench-d') });
+/**
+ * An approval over HTTP; `expectStage` checks the answer's stage. By default the answer comes once
+ * the project's stage is written; with `wait: 'record'` once the step's own record is committed.
+ */
+export async function approveOverHttp(stack: TStack, taskId: string, token: string, expectStage?: string, wait: 'stage' | 'record' = 'stage'): Promise<void> {
+  const res = await http(stack, 'POST', `/api/tasks/${encodeURIComponent(taskId)}/decision${wait === 'record' ? '?wait=record' : ''}`, token, { action: 'approve', comment: '材料齐全', requestId: benchRequestId('bench-d') });
   if (res.status !== 200 || (expectStage && res.json?.stageAfter !== expectStage)) throw new Error(`decision answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
 }
 

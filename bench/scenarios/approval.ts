@@ -6,8 +6,10 @@
  * workflow whose handler first runs one local activity writing one AuditEvent row in a Prisma
  * transaction through the real hash-chain trigger (`bareApprovalWithRecord`,
  * bench/floor-activities.ts), and nothing else: floor ÷ baseline is the part of the 1.5× budget a
- * durable record alone takes, ours ÷ floor what our path costs above it. The three sides run at each
- * concurrency level in the same run (baseline, floor, ours), on the same dev server and database,
+ * durable record alone takes, ours ÷ floor what our path costs above it. HTTP floor: that floor
+ * workflow behind a bare Fastify route with the bearer-token lookup (bench/lib/floor-http.ts), the
+ * least the issue's path (HTTP → Update → projection → answer) can cost. The four sides run at each
+ * concurrency level in the same run (baseline, floor, HTTP floor, ours), on the same dev server and database,
  * with the same approvers and number of decisions, each decision on a distinct task or workflow.
  */
 import crypto from 'node:crypto';
@@ -15,6 +17,7 @@ import type { TApprovalActCommand } from '../../workflows/shared';
 import type { TActor } from '../../src/domain/actor';
 import { bareApproval, bareApprovalWithRecord, bareApproveUpdate } from '../baseline-workflows';
 import { approveOverHttp, benchRequestId, createProjectOverHttp, http, townshipApprovers } from '../lib/api';
+import { startFloorHttp } from '../lib/floor-http';
 import { decisionsFor, type TBenchSettings } from '../lib/settings';
 import type { TStack } from '../lib/services';
 import { drive, pool, ratio, summarize, type TLatency } from '../lib/stats';
@@ -43,6 +46,16 @@ export interface TFloorFigures {
   oursToFloorP50Ratio: number;
   /** floor p50 ≤ 1.5× baseline p50: whether the record alone fits the target. */
   floorWithinTarget: boolean;
+  /** The HTTP floor (bench/lib/floor-http.ts): the projection floor behind a bare route with the bearer-token lookup. */
+  httpFloor?: TSide;
+  /** HTTP floor p50 ÷ baseline p50: the least the issue's path (HTTP → Update → projection → answer) costs. */
+  httpFloorP50Ratio?: number;
+  /** ours p50 ÷ HTTP floor p50: what our route, machine, rows and parent cost above that. */
+  oursToHttpFloorP50Ratio?: number;
+  /** Ours with `?wait=record` (answer once the step's record is committed; the stage follows). */
+  oursRecorded?: TSide;
+  oursRecordedP50Ratio?: number;
+  oursRecordedWithinTarget?: boolean;
 }
 
 export type TApprovalLevelWithFloor = TApprovalLevel & TFloorFigures;
@@ -78,12 +91,21 @@ async function pendingTaskIds(stack: TStack, token: string): Promise<string[]> {
 
 const sideOf = (d: Awaited<ReturnType<typeof drive>>): TSide => ({ ...summarize(d.latencies), perSecond: round1((d.latencies.length / d.wallMs) * 1000), errors: d.errors.length });
 
+/** The sides a level may time besides ours and the baseline (scenario 1 times all three). */
+export interface TExtraSides {
+  floor?: TTimedSide;
+  httpFloor?: TTimedSide;
+  /** Ours with `?wait=record`: the answer once the step's record is committed, before the project's stage. */
+  oursRecorded?: TTimedSide;
+}
+
 /**
- * One level: the baseline's decisions, then the projection floor's (when given), then ours, at
- * the same concurrency on the same warm services.
+ * One level: the baseline's decisions, then the projection floor's and the HTTP floor's (when
+ * given), then ours with `?wait=record` (when given), then ours, at the same concurrency on the
+ * same warm services.
  */
 export async function timedLevel(c: number, ourItems: string[], ours: TTimedSide['decide'], bareItems: string[], baseline: TTimedSide['decide'], errorSamples: string[], log: (line: string) => void): Promise<TApprovalLevel>;
-export async function timedLevel(c: number, ourItems: string[], ours: TTimedSide['decide'], bareItems: string[], baseline: TTimedSide['decide'], errorSamples: string[], log: (line: string) => void, floor: TTimedSide): Promise<TApprovalLevelWithFloor>;
+export async function timedLevel(c: number, ourItems: string[], ours: TTimedSide['decide'], bareItems: string[], baseline: TTimedSide['decide'], errorSamples: string[], log: (line: string) => void, extra: TExtraSides & { floor: TTimedSide }): Promise<TApprovalLevelWithFloor>;
 export async function timedLevel(
   c: number,
   ourItems: string[],
@@ -92,12 +114,15 @@ export async function timedLevel(
   baseline: TTimedSide['decide'],
   errorSamples: string[],
   log: (line: string) => void,
-  floor?: TTimedSide,
+  extra: TExtraSides = {},
 ): Promise<TApprovalLevel | TApprovalLevelWithFloor> {
+  const run = (side: TTimedSide | undefined) => (side ? drive(side.items, c, side.decide) : Promise.resolve(null));
   const b = await drive(bareItems, c, baseline);
-  const f = floor ? await drive(floor.items, c, floor.decide) : null;
+  const f = await run(extra.floor);
+  const hf = await run(extra.httpFloor);
+  const or = await run(extra.oursRecorded);
   const o = await drive(ourItems, c, ours);
-  errorSamples.push(...o.errors.slice(0, 3), ...b.errors.slice(0, 3), ...(f?.errors.slice(0, 3) ?? []));
+  for (const d of [o, b, f, hf, or]) errorSamples.push(...(d?.errors.slice(0, 3) ?? []));
   const oS = sideOf(o);
   const bS = sideOf(b);
   const level: TApprovalLevel = {
@@ -122,6 +147,16 @@ export async function timedLevel(
     floorWithinTarget: ratio(fS.p50, bS.p50) <= TARGET_P50_RATIO,
   };
   log(`  c=${c}: projection floor p50 ${fS.p50} ms, ${fS.perSecond}/s · floor ÷ baseline p50 ${withFloor.floorP50Ratio}× · ours ÷ floor p50 ${withFloor.oursToFloorP50Ratio}×${f.errors.length ? ` · floor errors ${f.errors.length}` : ''}`);
+  if (hf) {
+    const hS = sideOf(hf);
+    Object.assign(withFloor, { httpFloor: hS, httpFloorP50Ratio: ratio(hS.p50, bS.p50), oursToHttpFloorP50Ratio: ratio(oS.p50, hS.p50) });
+    log(`  c=${c}: HTTP floor p50 ${hS.p50} ms, ${hS.perSecond}/s · HTTP floor ÷ baseline p50 ${withFloor.httpFloorP50Ratio}× · ours ÷ HTTP floor p50 ${withFloor.oursToHttpFloorP50Ratio}×${hf.errors.length ? ` · HTTP floor errors ${hf.errors.length}` : ''}`);
+  }
+  if (or) {
+    const rS = sideOf(or);
+    Object.assign(withFloor, { oursRecorded: rS, oursRecordedP50Ratio: ratio(rS.p50, bS.p50), oursRecordedWithinTarget: ratio(rS.p50, bS.p50) <= TARGET_P50_RATIO });
+    log(`  c=${c}: ours with ?wait=record p50 ${rS.p50} ms, ${rS.perSecond}/s · ÷ baseline p50 ${withFloor.oursRecordedP50Ratio}×${or.errors.length ? ` · errors ${or.errors.length}` : ''}`);
+  }
   return withFloor;
 }
 
@@ -166,33 +201,43 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
   const approverActors: TActor[] = approverList.map((a) => a.actor);
 
   // Projects through the API (update-with-start), so every task is a real township review.
-  log(`  creating ${total} projects via POST /api/projects (${settings.setupConcurrency} at a time)`);
+  // Twice the decisions: ours as the web sends them, and ours with ?wait=record.
+  const projects = 2 * total;
+  log(`  creating ${projects} projects via POST /api/projects (${settings.setupConcurrency} at a time)`);
   const t0 = performance.now();
   const setupRetries: string[] = [];
   const created = await pool(
-    Array.from({ length: total }, (_, i) => i),
+    Array.from({ length: projects }, (_, i) => i),
     settings.setupConcurrency,
     (i) => createProjectOverHttp(stack, i, setupRetries),
   );
   const setupSeconds = (performance.now() - t0) / 1000;
   const taskIds = await pendingTaskIds(stack, stack.tokens.township);
-  if (taskIds.length < total) throw new Error(`expected ${total} pending township tasks, the inbox shows ${taskIds.length}`);
+  if (taskIds.length < projects) throw new Error(`expected ${projects} pending township tasks, the inbox shows ${taskIds.length}`);
   log(`  ${created.length} projects in ${setupSeconds.toFixed(1)} s (${setupRetries.length} retried); ${taskIds.length} pending tasks in the township inbox`);
 
   const bareIds = await startBareWorkflows(stack, total, settings.setupConcurrency);
   const floorIds = await startBareWorkflows(stack, total, settings.setupConcurrency, bareApprovalWithRecord, 'bench-floor');
+  const httpFloorIds = await startBareWorkflows(stack, total, settings.setupConcurrency, bareApprovalWithRecord, 'bench-floor-http');
+  const floorHttp = await startFloorHttp(stack);
+  const httpFloor = (workflowId: string, approver: number) => floorHttp.decide(workflowId, approverTokens[approver]!);
   const ours = (taskId: string, approver: number) => approveOverHttp(stack, taskId, approverTokens[approver], 'TOWNSHIP_PUBLICITY');
+  const oursRecorded = (taskId: string, approver: number) => approveOverHttp(stack, taskId, approverTokens[approver], 'TOWNSHIP_PUBLICITY', 'record');
   const baseline = bareDecision(stack, approverActors);
 
   const ourQueue = [...taskIds.slice(0, total)];
+  const recordQueue = [...taskIds.slice(total, 2 * total)];
   const bareQueue = [...bareIds];
   const floorQueue = [...floorIds];
+  const httpFloorQueue = [...httpFloorIds];
   const take = <T>(q: T[], n: number) => q.splice(0, n);
 
   if (settings.warmup > 0) {
     await drive(take(ourQueue, settings.warmup), 1, ours);
+    await drive(take(recordQueue, settings.warmup), 1, oursRecorded);
     await drive(take(bareQueue, settings.warmup), 1, baseline);
     await drive(take(floorQueue, settings.warmup), 1, baseline);
+    await drive(take(httpFloorQueue, settings.warmup), 1, httpFloor);
   }
 
   const results: TApprovalLevelWithFloor[] = [];
@@ -200,8 +245,15 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
   for (let i = 0; i < levels.length; i++) {
     const c = levels[i];
     const n = perLevel[i];
-    results.push(await timedLevel(c, take(ourQueue, n), ours, take(bareQueue, n), baseline, errorSamples, log, { items: take(floorQueue, n), decide: baseline }));
+    results.push(
+      await timedLevel(c, take(ourQueue, n), ours, take(bareQueue, n), baseline, errorSamples, log, {
+        floor: { items: take(floorQueue, n), decide: baseline },
+        httpFloor: { items: take(httpFloorQueue, n), decide: httpFloor },
+        oursRecorded: { items: take(recordQueue, n), decide: oursRecorded },
+      }),
+    );
   }
+  await floorHttp.close();
 
   return {
     target: `ours p50 ≤ ${TARGET_P50_RATIO}× baseline p50`,

@@ -83,6 +83,49 @@ describe('a step reports to its project by Update', { timeout: 120_000 }, () => 
     expect(applied).toHaveLength(1);
   });
 
+  it('with ?wait=record answers once the decision is recorded; the reports still reach the project in order, once', async () => {
+    const started = await ok(await call('POST', '/api/projects', 'village', { ...sampleProposal(), requestId: newRequestId() }));
+    const projectId = started.projectId as string;
+    const decide = (who: string, taskId: string, body: object, wait = 'record') =>
+      call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision?wait=${wait}`, who, { requestId: newRequestId(), ...body });
+    const stepWorkflowId = (await s.prisma.task.findUniqueOrThrow({ where: { id: started.taskId } })).workflowId!;
+    // Return to the village, its resubmission and the approval, each as soon as the last answered:
+    // three phase changes whose reports must reach the project in the order they happened.
+    const returned = await ok(await decide('township', started.taskId, { action: 'return', comment: '补充村民代表会议记录', returnTo: { to: 'APPLICANT' } }));
+    expect(returned).toMatchObject({ phaseAfter: 'returned', stageAfter: 'RETURNED' });
+    // The village's revision task, in the database when the answer came.
+    const resubmitTask = await s.prisma.task.findUniqueOrThrow({ where: { id: returned.nextTaskId } });
+    expect(resubmitTask.status).toBe('PENDING');
+    const recorded = await s.prisma.decision.findUniqueOrThrow({ where: { requestId: returned.requestId } });
+    expect(recorded).toMatchObject({ action: 'return', stageAfter: 'RETURNED' });
+    const resubmitted = await ok(await decide('village', resubmitTask.id, { action: 'resubmit', comment: '已补充' }));
+    const approved = await ok(await decide('township', started.taskId, { action: 'approve', comment: '同意' }));
+    expect([resubmitted.phaseAfter, approved.phaseAfter, approved.stageAfter]).toEqual(['pending', 'approved', 'TOWNSHIP_PUBLICITY']);
+    // The stage follows within moments (0-day publicity: on to the county joint review).
+    await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 30_000 }).toBe('COUNTY_JOINT_REVIEW');
+    const handle = s.client.workflow.getHandle(projectWorkflowId(projectId));
+    const reports = (await handle.fetchHistory()).events!
+      .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId)
+      .filter((id): id is string => typeof id === 'string' && id.startsWith(`${stepWorkflowId}:report:`));
+    expect(reports).toEqual([1, 2, 3, 4].map((seq) => `${stepWorkflowId}:report:${seq}`));
+    const stages = (await handle.query(projectStateQuery)).history.map((h: { stage?: string }) => h.stage);
+    expect(stages.indexOf('RETURNED')).toBeGreaterThan(-1);
+    expect(stages.indexOf('RETURNED')).toBeLessThan(stages.lastIndexOf('TOWNSHIP_REVIEW'));
+    // The approval's Update completed before its report did (without the flag it completes after).
+    const stepEvents = (await s.client.workflow.getHandle(stepWorkflowId).fetchHistory()).events!;
+    const updateDone = stepEvents.findIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === `${s.userIds.township}:${approved.requestId}`);
+    const lastReportDone = stepEvents.map((e) => Boolean(e.activityTaskCompletedEventAttributes)).lastIndexOf(true);
+    expect(updateDone).toBeGreaterThan(-1);
+    expect(updateDone).toBeLessThan(lastReportDone);
+    // One decision and one audit event per request; a retry answers from the record.
+    for (const a of [returned, resubmitted, approved]) expect(await s.prisma.decision.count({ where: { requestId: a.requestId } })).toBe(1);
+    const again = await ok(await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision?wait=record`, 'township', { requestId: approved.requestId, action: 'approve', comment: '同意' }));
+    expect(again).toMatchObject({ requestId: approved.requestId, phaseAfter: 'approved' });
+    expect(await s.prisma.decision.count({ where: { projectId } })).toBe(3);
+    const bad = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision?wait=later`, 'township', { requestId: newRequestId(), action: 'comment', comment: 'x' });
+    expect([bad.statusCode, bad.json().error.code, bad.json().error.details[0].path]).toEqual([400, 'VALIDATION_FAILED', 'querystring.wait']);
+  });
+
   it('tells the step when its parent no longer runs, instead of retrying', async () => {
     const activities = createStepReportActivities({ temporal: s.client });
     const report: TStepReport = { seq: 1, stepWorkflowId: 'nowhere:step:x:1', phase: 'pending', actorId: null, reason: null, openTasks: [] };

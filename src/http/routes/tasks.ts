@@ -71,6 +71,15 @@ export const ZDecisionBody = z.discriminatedUnion('action', [
 ]);
 export type TDecisionBody = z.infer<typeof ZDecisionBody>;
 
+const ZDecisionQuery = z.object({
+  wait: z
+    .enum(['stage', 'record'])
+    .default('stage')
+    .describe(
+      "When to answer: `stage` (default) once the project's stage is written, so a read right after sees it; `record` once the decision, its task rows and audit event are committed, the project's stage following within moments (one round trip to the project workflow less; for scripts and bulk decisions)",
+    ),
+});
+
 /** Actions a candidate takes on their own pending task; the rest may be posted on any task of the step. */
 const TASK_ACTIONS = new Set(['approve', 'reject', 'return', 'transfer', 'add_signer', 'claim', 'unclaim', 'resubmit']);
 
@@ -194,6 +203,7 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
       tags: ['tasks'],
       summary: 'Act on a task: approve, reject, return, resubmit, transfer, add_signer, claim, unclaim, comment, withdraw, cc, urge',
       params: ZTaskParams,
+      querystring: ZDecisionQuery,
       body: ZDecisionBody,
       response: { 200: ZDecisionResult },
     },
@@ -225,7 +235,7 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
     // Temporal answers a known update id without the validator, which must see a reuse by others.
     try {
       return await temporal.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
-        args: [{ taskId, requestId: body.requestId, actor, action, comment: 'comment' in body ? body.comment : undefined }],
+        args: [{ taskId, requestId: body.requestId, actor, action, comment: 'comment' in body ? body.comment : undefined, ...(req.query.wait === 'record' ? { answerWhen: 'recorded' as const } : {}) }],
         updateId: `${actor.userId}:${body.requestId}`.slice(0, 255),
       });
     } catch (err) {
