@@ -17,10 +17,11 @@ export const USAGE = `Usage: bangfu <command> [options]
   projects show <projectId>
   projects start --file proposals.json     start each proposal of a JSON array (safe to re-run)
   tasks list [--kind K] [--page N] [--page-size N]
-  tasks act <taskId> --action <action> [--comment text] [--request-id id]
+  tasks act <taskId> --action <action> [--comment text] [--request-id id] [--wait record]
         actions: approve reject return resubmit transfer claim unclaim comment withdraw cc urge
         (return: --return-step <stepId> for an earlier step, else to the applicant;
-         transfer: --to-user <userId>; cc: --recipients id1,id2)
+         transfer: --to-user <userId>; cc: --recipients id1,id2;
+         --wait record: answer once the decision is recorded, the project's stage following)
   evaluations import --file indicators.csv  submit 绩效评价 indicators, one row per project (safe to re-run);
         columns: projectId quantity quality timeliness cost economic social ecological
         sustainability satisfactionPercent budgetExecutionPercent [outcomeClass]
@@ -49,6 +50,7 @@ const OPTIONS = {
   'to-user': { type: 'string' },
   'return-step': { type: 'string' },
   recipients: { type: 'string' },
+  wait: { type: 'string' },
   stage: { type: 'string' },
   'org-unit': { type: 'string' },
   industry: { type: 'string' },
@@ -138,7 +140,7 @@ async function run(positionals: string[], flags: TFlags, env: Record<string, str
     case 'tasks act':
       return actOnTask({
         api: await api(), io, taskId: need(arg, 'the task id'), action: need(flags.action, '--action'), comment: flags.comment, requestId: flags['request-id'],
-        extras: { toUser: flags['to-user'], returnStep: flags['return-step'], recipients: flags.recipients },
+        extras: { toUser: flags['to-user'], returnStep: flags['return-step'], recipients: flags.recipients }, wait: flags.wait,
       });
     case 'evaluations import':
       return importEvaluations({ api: await api(), io, file: need(flags.file, '--file') });

@@ -19,7 +19,7 @@ export interface TActionExtras {
 }
 
 /** A fresh request id per invocation unless given: pass --request-id to make a retry safe. */
-export async function actOnTask({ api, io, taskId, action, comment, requestId, extras = {} }: {
+export async function actOnTask({ api, io, taskId, action, comment, requestId, extras = {}, wait }: {
   api: TApi;
   io: TIo;
   taskId: string;
@@ -27,6 +27,8 @@ export async function actOnTask({ api, io, taskId, action, comment, requestId, e
   comment?: string;
   requestId?: string;
   extras?: TActionExtras;
+  /** `record`: answer once the decision is recorded, the project's stage following (bulk scripts). */
+  wait?: string;
 }) {
   const body = {
     action,
@@ -36,6 +38,6 @@ export async function actOnTask({ api, io, taskId, action, comment, requestId, e
     ...(extras.recipients ? { recipientIds: extras.recipients.split(',').map((r) => r.trim()).filter(Boolean) } : {}),
     requestId: requestId ?? `cli-${crypto.randomUUID()}`,
   };
-  const res = await api.post<{ stageBefore: string; stageAfter: string; nextTaskId: string | null; replayed?: boolean }>(`/api/tasks/${encodeURIComponent(taskId)}/decision`, body);
+  const res = await api.post<{ stageBefore: string; stageAfter: string; nextTaskId: string | null; replayed?: boolean }>(`/api/tasks/${encodeURIComponent(taskId)}/decision${wait ? `?wait=${encodeURIComponent(wait)}` : ''}`, body);
   emit(io, res.body, () => `${action}: ${res.body.stageBefore} → ${res.body.stageAfter}${res.body.nextTaskId ? `  next task ${res.body.nextTaskId}` : ''}${res.body.replayed ? '  (already applied)' : ''}\n`);
 }

@@ -96,6 +96,14 @@ describe('bangfu CLI', () => {
     expect(JSON.parse(unknown.stdout).error.code).toBe('NOT_FOUND');
     const notMine = await bangfu(['tasks', 'act', task.id, '--action', 'approve', '--json']);
     expect([2, 4]).toContain(notMine.code);
+
+    // --wait record: the county joint review's task, answered once recorded; a bad value exits 1 with the field.
+    const county = await s.prisma.task.findFirstOrThrow({ where: { projectId: projects[0]!.id, status: 'PENDING', kind: 'COUNTY_JOINT_REVIEW' } });
+    const badWait = await bangfu(['tasks', 'act', county.id, '--action', 'comment', '--comment', '请补充材料', '--wait', 'later', '--token', s.tokens.agri, '--json']);
+    expect([badWait.code, JSON.parse(badWait.stdout).error.details[0].path]).toEqual([1, 'querystring.wait']);
+    const quick = await bangfu(['tasks', 'act', county.id, '--action', 'comment', '--comment', '请补充材料', '--wait', 'record', '--token', s.tokens.agri, '--json']);
+    expect(quick.code, quick.stderr).toBe(0);
+    expect(await s.prisma.decision.count({ where: { taskId: county.id, action: 'comment' } })).toBe(1);
   });
 
   it('exits 1 on usage errors, 2 without a login, 5 when the server is unreachable', async () => {
