@@ -5,7 +5,9 @@
  * bench/results/<date>.json and .md. Exits non-zero when a scenario failed to run (a missed
  * target is a finding, reported in the table, not a failure of the run).
  *
- *   BENCH_SCALE=small|medium|large   preset sizes (default small: < 10 min on 2 cores)
+ *   BENCH_SCALE=small|medium|large   scenario 1's decisions and the inbox runs (default small: scenario 1 in 1–2 min);
+ *                                    scenarios 2–4 run at the issue's sizes whatever the scale (scenario 4's 10,000
+ *                                    open workflows alone took 25 min on the idle 2 cores): pick with BENCH_SCENARIOS
  *   BENCH_CONCURRENCY=1,8,32         concurrent approvers per level
  *   BENCH_MIN_DECISIONS, BENCH_ROUNDS_PER_APPROVER, BENCH_WARMUP, BENCH_SETUP_CONCURRENCY
  *   BENCH_INBOX_TASKS=100000, BENCH_INBOX_PROJECTS, BENCH_INBOX_TOWNSHIPS, BENCH_VILLAGES_PER_TOWNSHIP
