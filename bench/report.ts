@@ -30,7 +30,10 @@ export interface TBenchReport {
   approval: TOutcome<TApprovalResult>;
   inbox: TOutcome<TInboxResult>;
   history: TOutcome<THistoryResult>;
+  /** Scenario 5's happy profile (every evaluation 良). */
   projectYears: TOutcome<TProjectYearsResult>;
+  /** Scenario 5's hard profile (objection, return, flagged payments, failed acceptance, 差 and rectification each year). */
+  projectYearsHard: TOutcome<TProjectYearsResult>;
   lifecycle: TOutcome<TLifecycleResult>;
   open: TOutcome<TOpenResult>;
   notRun: TNotRun[];
@@ -100,10 +103,14 @@ export function summaryTable(r: TBenchReport): string {
       `< ${CONTINUE_AS_NEW_SUGGESTED_AT.toLocaleString('en')} per run`,
       h.continueAsNewSuggested ? '**missed**' : 'met',
     ]);
-  const py = r.projectYears;
-  if (isError(py)) rows.push(['5 history per project-year', failedOr(py), why(py), '', '', '', '']);
-  else {
-    const label = `5 history per project-year (${py.projects} projects × ${py.years} simulated years, time-skipping)`;
+  for (const [profile, py] of [['happy', r.projectYears], ['hard', r.projectYearsHard]] as const) {
+    // A report written before the hard profile existed has no projectYearsHard.
+    if (!py) continue;
+    if (isError(py)) {
+      rows.push([`5 history per project-year, ${profile}`, failedOr(py), why(py), '', '', '', '']);
+      continue;
+    }
+    const label = `5 history per project-year, ${profile} (${py.projects} projects × ${py.years} simulated years, time-skipping)`;
     rows.push([label, 'events per project-year, project + children: mean (max)', `${py.perProjectYear.mean} (${py.perProjectYear.max})`, `${py.baselinePerProjectYear.mean} (${py.baselinePerProjectYear.max})`, x(py.ratio), `< ${TARGET_EVENTS_PER_PROJECT_YEAR.toLocaleString('en')}`, ok(py.perProjectYear.withinTarget)]);
     rows.push([label, `largest single run (${py.maxRun.workflowType}); project workflow continued as new`, `${py.maxRun.events} events; ${py.runs.projectContinuedAsNew ? `yes, ${py.runs.projectRunsMean} runs per project` : 'no'}`, '', '', `< ${CONTINUE_AS_NEW_SUGGESTED_AT.toLocaleString('en')} per run`, ok(py.maxRun.withinSuggestion)]);
   }
@@ -137,7 +144,7 @@ export function toMarkdown(r: TBenchReport): string {
   out.push(`**Machine and versions:** ${machineLine(r)}; load average at the end ${r.loadAverageAtEnd.join(' / ')} (1 / 5 / 15 min)`, '');
   out.push(
     `**Settings:** BENCH_SCALE=${s.scale}; approvers ${s.concurrency.join(', ')}; decisions per level max(${s.minDecisions}, approvers × ${s.roundsPerApprover}), ${s.warmup} warm-up decisions per side; ` +
-      `lifecycle ${s.lifecycleProjects.toLocaleString('en')} projects per side, ${s.lifecycleConcurrency} at a time; open workflows ${s.openWorkflows.toLocaleString('en')}, started ${s.openStartConcurrency} at a time, approvers ${s.openConcurrency.join(', ')} while open; project-years ${s.projectYearsProjects} projects × ${s.projectYears} simulated years; scenarios ${s.scenarios.join(', ')}; ` +
+      `lifecycle ${s.lifecycleProjects.toLocaleString('en')} projects per side, ${s.lifecycleConcurrency} at a time; open workflows ${s.openWorkflows.toLocaleString('en')}, started ${s.openStartConcurrency} at a time, approvers ${s.openConcurrency.join(', ')} while open; project-years ${s.projectYearsProjects} projects × ${s.projectYears} simulated years, profiles ${(s.projectYearsProfiles ?? ['happy']).join(' and ')}; scenarios ${s.scenarios.join(', ')}; ` +
       `inbox ${s.inboxTasks.toLocaleString('en')} tasks over ${s.inboxProjects} projects / ${s.inboxTownships} townships × ${s.villagesPerTownship} villages, ${s.inboxRuns} timed runs after ${s.inboxWarmup} warm-up, page size ${s.inboxPageSize}. ` +
       `Database: ${s.database}. Temporal: ${s.temporal}. Worker: ${s.worker}. API: ${s.api}. Run took ${r.durationSeconds} s.`,
     '',
@@ -184,9 +191,9 @@ export function toMarkdown(r: TBenchReport): string {
     out.push(`Path: ${h.path}; ${h.sampled} projects sampled, project workflow status ${h.project.status.join(', ')}. ` +
       `Events: project workflow mean ${h.project.mean} (max ${h.project.max}), township-review step mean ${h.step.mean} (max ${h.step.max}), together ${h.total.mean} (max ${h.total.max}); bare baseline workflow ${h.baseline.mean}. ${h.note}`, '');
   }
-  const py = r.projectYears;
-  if (!isError(py)) {
-    out.push('## 5. History per project-year (time-skipping server)', '');
+  for (const py of [r.projectYears, r.projectYearsHard]) {
+    if (!py || isError(py)) continue;
+    out.push(`## 5. History per project-year, ${py.profile ?? 'happy'} profile (time-skipping server)`, '');
     out.push(`Path: ${py.path}. ${py.projects} projects driven together by the workflows' Updates (the drivers of test/support/lifecycle-drivers.ts) on the Temporal time-skipping test server, real activities on the benchmark's database, in ${py.seconds} s. ` +
       'Events: every run of the project workflow and of every child it started (approval steps, review windows), each event counted in the simulated year of its timestamp since the project started. ' +
       'Baseline: a bare workflow (`bareProjectYear`) given the same number of Updates as that year\'s human actions (decisions and commands) and one timer per business wait of that year (publicity periods, the year until the next evaluation).', '');

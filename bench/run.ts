@@ -16,6 +16,7 @@
  *   BENCH_OPEN_WORKFLOWS=10000, BENCH_OPEN_START_CONCURRENCY=16, BENCH_OPEN_CONCURRENCY=1,8   scenario 4
  *   BENCH_OPEN_MAX_SECONDS           scenario 4: stop opening after this long, measure with what is open (default: no limit)
  *   BENCH_PROJECT_YEARS_PROJECTS=3, BENCH_PROJECT_YEARS=4   scenario 5's projects on the time-skipping server, simulated years each
+ *   BENCH_PROJECT_YEARS_PROFILE=both            scenario 5's profiles: happy (every evaluation 良), hard (objection, return, flagged payments, failed acceptance, 差 and rectification each year), or both
  *   BENCH_SCENARIOS=1,2,3,4,5        which scenarios run (default all; 5's thin path reads scenario 1's projects)
  *   BENCH_DATABASE_URL               PostgreSQL server to use instead of PGlite (needs CREATEDB)
  *   BENCH_MAX_CACHED_WORKFLOWS       the project worker's workflow cache (default 1000, as TEMPORAL_MAX_CACHED_WORKFLOWS)
@@ -33,7 +34,7 @@ import { runInbox } from './scenarios/inbox';
 import { runHistory } from './scenarios/history';
 import { runLifecycle } from './scenarios/lifecycle';
 import { runOpenWorkflows } from './scenarios/open-workflows';
-import { runProjectYears } from './scenarios/project-years';
+import { PROJECT_YEARS_PROFILES, runProjectYears } from './scenarios/project-years';
 import { machineLine, writeReport, type TBenchReport, type TNotRun } from './report';
 
 const NOT_RUN: TNotRun[] = [];
@@ -80,7 +81,7 @@ async function main() {
     };
     const ok = <T extends object>(r: T | { error: string } | { skipped: string }): r is T => !('error' in r) && !('skipped' in r);
     const pending = { skipped: 'not reached yet (a partial report, written after an earlier scenario)' };
-    const results: Pick<TBenchReport, 'approval' | 'history' | 'projectYears' | 'inbox' | 'lifecycle' | 'open'> = { approval: pending, history: pending, projectYears: pending, inbox: pending, lifecycle: pending, open: pending };
+    const results: Pick<TBenchReport, 'approval' | 'history' | 'projectYears' | 'projectYearsHard' | 'inbox' | 'lifecycle' | 'open'> = { approval: pending, history: pending, projectYears: pending, projectYearsHard: pending, inbox: pending, lifecycle: pending, open: pending };
     /** The report so far, rewritten after each scenario so a run cut short keeps what it measured. */
     const write = () => {
       const { approval } = results;
@@ -111,8 +112,14 @@ async function main() {
     results.history = ok(approval)
       ? await attempt(5, 'Scenario 5 (thin path): history events per project', () => runHistory(stack!, settings, approval.baselineWorkflowIds, log))
       : { skipped: 'the thin path measures scenario 1\'s projects, and scenario 1 did not run' };
-    results.projectYears = await attempt(5, `Scenario 5: history per project-year (${settings.projectYearsProjects} projects × ${settings.projectYears} simulated years on the time-skipping server)`, () => runProjectYears(stack!, settings, log));
-    write();
+    for (const profile of PROJECT_YEARS_PROFILES) {
+      const outcome = settings.projectYearsProfiles.includes(profile)
+        ? await attempt(5, `Scenario 5: history per project-year, ${profile} profile (${settings.projectYearsProjects} projects × ${settings.projectYears} simulated years on the time-skipping server)`, () => runProjectYears(stack!, settings, log, profile))
+        : { skipped: `not selected (BENCH_PROJECT_YEARS_PROFILE=${process.env.BENCH_PROJECT_YEARS_PROFILE})` };
+      if (profile === 'happy') results.projectYears = outcome;
+      else results.projectYearsHard = outcome;
+      write();
+    }
     results.inbox = await attempt(3, 'Scenario 3: inbox at scale (route and Prisma vs plain pg)', () => runInbox(stack!, settings, log));
     write();
     results.lifecycle = await attempt(2, 'Scenario 2: lifecycle throughput, proposal → pool (ours over HTTP vs the same workflows with no-op activities)', () => runLifecycle(stack!, settings, log));

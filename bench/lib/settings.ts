@@ -1,5 +1,6 @@
 /** Benchmark settings: a scale preset (BENCH_SCALE) with individual overrides from the environment. */
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../src/config';
+import type { TProjectYearsProfile } from '../scenarios/project-years';
 
 export type TScale = 'small' | 'medium' | 'large';
 
@@ -36,6 +37,8 @@ export interface TBenchSettings {
   /** Scenario 5 (project-years): projects driven on the time-skipping server, and simulated years each. */
   projectYearsProjects: number;
   projectYears: number;
+  /** Scenario 5's profiles (BENCH_PROJECT_YEARS_PROFILE=happy|hard|both; default both): every evaluation 良, or every path that goes wrong. */
+  projectYearsProfiles: TProjectYearsProfile[];
   /** Which scenarios run (BENCH_SCENARIOS=1,2,3,4,5; default all). */
   scenarios: number[];
   databaseUrl: string | undefined;
@@ -68,6 +71,13 @@ function intList(env: NodeJS.ProcessEnv, name: string, fallback: string): number
   });
 }
 
+function profiles(env: NodeJS.ProcessEnv): TProjectYearsProfile[] {
+  const raw = env.BENCH_PROJECT_YEARS_PROFILE || 'both';
+  if (raw === 'both') return ['happy', 'hard'];
+  if (raw === 'happy' || raw === 'hard') return [raw];
+  throw new Error(`BENCH_PROJECT_YEARS_PROFILE must be happy, hard or both, got "${raw}"`);
+}
+
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): TBenchSettings {
   const scale = (env.BENCH_SCALE || 'small') as TScale;
   if (!(scale in PRESETS)) throw new Error(`BENCH_SCALE must be one of ${Object.keys(PRESETS).join(', ')}, got "${scale}"`);
@@ -97,6 +107,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TBenchSettin
     openConcurrency: intList(env, 'BENCH_OPEN_CONCURRENCY', '1,8'),
     projectYearsProjects: int(env, 'BENCH_PROJECT_YEARS_PROJECTS', 3),
     projectYears: int(env, 'BENCH_PROJECT_YEARS', 4),
+    projectYearsProfiles: profiles(env),
     scenarios: intList(env, 'BENCH_SCENARIOS', '1,2,3,4,5'),
     databaseUrl: env.BENCH_DATABASE_URL || undefined,
     temporalCli: env.TEMPORAL_CLI_PATH || undefined,

@@ -19,7 +19,12 @@ export const DAY = 24 * 60 * 60 * 1000;
 export const BY_ROLE: Record<string, TActor> = { TOWNSHIP_REVIEWER: township, COUNTY_AGRICULTURE: agri, COUNTY_FINANCE: finance, COUNTY_LEADING_GROUP: leader, EXPERT: expert };
 
 export type THandle = WorkflowHandle<typeof projectLifecycle>;
-export type TDecision = { type: 'APPROVE' } | { type: 'REJECT'; reason: string } | { type: 'RESUBMIT' };
+export type TDecision =
+  | { type: 'APPROVE' }
+  | { type: 'REJECT'; reason: string }
+  | { type: 'RESUBMIT' }
+  /** 退回: to the applicant, or to an earlier review step of the lifecycle. */
+  | { type: 'RETURN'; reason: string; target: { to: 'APPLICANT' } | { to: 'STEP'; stepId: string } };
 
 export const indicators = (level: number): TEvaluationIndicators => ({
   output: { quantity: level, quality: level, timeliness: level, cost: level },
