@@ -227,6 +227,7 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
 
   const ourQueue = [...taskIds.slice(0, total)];
   const recordQueue = [...taskIds.slice(total, 2 * total)];
+  const recordedProjects = created.filter((p) => p.taskId !== null && recordQueue.includes(p.taskId)).map((p) => p.projectId);
   const bareQueue = [...bareIds];
   const floorQueue = [...floorIds];
   const httpFloorQueue = [...httpFloorIds];
@@ -254,6 +255,16 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
     );
   }
   await floorHttp.close();
+  // The ?wait=record decisions answered before their projects took the reports: every one of those
+  // projects must still leave the township review (and the run must not close the services first).
+  const settled = performance.now();
+  for (;;) {
+    const behind = await stack.appPrisma.project.count({ where: { id: { in: recordedProjects }, stage: 'TOWNSHIP_REVIEW' } });
+    if (behind === 0) break;
+    if (performance.now() - settled > 120_000) throw new Error(`${behind} of the ?wait=record projects still in TOWNSHIP_REVIEW 120 s after the last decision`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  log(`  ?wait=record: all ${recordedProjects.length} projects past the township review ${Math.round(performance.now() - settled)} ms after the last answer`);
 
   return {
     target: `ours p50 ≤ ${TARGET_P50_RATIO}× baseline p50`,
