@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_STATUS } from '../../src/domain/errors';
 import { DEFAULT_COUNTY_SETTINGS } from '../../src/domain/policies/settings';
 import { prefersChinese } from '../../src/http/localized-validation';
 import { startTestStack, type TTestStack } from '../support/stack';
@@ -64,6 +66,13 @@ describe('validation messages in the caller language', () => {
 
     const query = await s.app.inject({ method: 'GET', url: '/api/tasks?pageSize=500', headers });
     expect([query.statusCode, byPath(query.json().error.details)['querystring.pageSize']]).toEqual([400, '不能大于 200']);
+  });
+
+  it('the web app has words in both languages for every error code the API can answer', () => {
+    const dictionary = fs.readFileSync(new URL('../../src/web/public/i18n.js', import.meta.url), 'utf8');
+    const block = dictionary.slice(dictionary.indexOf('const ERROR_TEXTS'), dictionary.indexOf('mergeMissing(DICT.en, ERROR_TEXTS.en)'));
+    const missing = Object.keys(ERROR_STATUS).filter((code) => block.split(new RegExp(`\\b${code}: '`)).length !== 3);
+    expect(missing).toEqual([]);
   });
 
   it('takes the first language the caller names', () => {

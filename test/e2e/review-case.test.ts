@@ -157,7 +157,8 @@ describe('a fault-tolerance case driven from the web app', () => {
     await ap.getByLabel('项目编号（评价为优）').fill(PROJECT);
     await ap.getByLabel('表彰名称').fill('产业帮扶先进个人');
     await ap.getByRole('button', { name: '记录表彰' }).click();
-    await poll(() => ap.locator('[data-path="body.projectId"] .field-error').textContent()).toContain('EXCELLENT');
+    // The refusal in the page's words, the API's detail after it.
+    await poll(() => ap.locator('[data-path="body.projectId"] .field-error').textContent()).toMatch(/^项目最近一次评价不是“优”，不能表彰（.*EXCELLENT/);
     await s.prisma.project.update({ where: { id: PROJECT }, data: { latestGrade: 'EXCELLENT' } });
     await ap.getByRole('button', { name: '记录表彰' }).click();
     await poll(() => ap.locator('#official-honours tbody').textContent()).toContain('产业帮扶先进个人');

@@ -300,7 +300,7 @@ describe('the web app in Chromium', () => {
     await ip.getByLabel('拨付阶段').selectOption('ACCEPTANCE');
     await ip.getByLabel('金额（元）').fill('20000');
     await submit.click();
-    await poll(() => ip.locator('[data-path="body.command.tranche"] .field-error').textContent()).toMatch(/ACCEPTANCE cannot be paid now/);
+    await poll(() => ip.locator('[data-path="body.command.tranche"] .field-error').textContent()).toMatch(/^该笔资金现在不能申请拨付（.*ACCEPTANCE cannot be paid now/);
     // The START tranche, 160,000 yuan, with an invoice whose SHA-256 the browser computes.
     await ip.getByLabel('拨付阶段').selectOption('START');
     await ip.getByLabel('金额（元）').fill('160,000');

@@ -87,8 +87,8 @@ type TDeps = Pick<TAppDeps, 'prisma'>;
 
 /**
  * Refuses named people who could never act: unknown, deactivated, or without a role in the
- * project's county. A signer added by a typo would hold up a sequential step forever, and a copy
- * would go to nobody; the step itself cannot tell, it knows ids only.
+ * project's county. A signer added by a typo would leave the step waiting on someone who cannot
+ * sign, and a copy would go to nobody; the step itself cannot tell, it knows ids only.
  */
 async function requirePeopleOfCounty(prisma: TDeps['prisma'], projectId: string, ids: readonly string[], pathOf: (index: number) => string): Promise<void> {
   const project = await prisma.project.findUnique({ where: { id: projectId }, select: { orgPath: true } });

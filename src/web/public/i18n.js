@@ -135,6 +135,66 @@ const REVIEW_FORMS = {
 mergeMissing(DICT.zh, REVIEW_FORMS.zh);
 mergeMissing(DICT.en, REVIEW_FORMS.en);
 
+// ---- Refusals by code: what the page says for an API error whose message is not in its language ----
+// The API's messages are English (for scripts and logs); the code says which rule refused.
+const ERROR_TEXTS = {
+  zh: {
+    errCode: {
+      VALIDATION_FAILED: '提交的内容有误，请按提示修改', UNAUTHENTICATED: '请先登录', INVALID_CREDENTIALS: '用户名或密码错误',
+      FORBIDDEN: '您无权进行此操作', ROLE_NOT_ALLOWED: '您的角色不能办理此事项', OUT_OF_SCOPE: '此事项不在您负责的单位范围内',
+      SEPARATION_OF_DUTIES: '不能审批本人申报或本人经办的事项', NOT_FOUND: '未找到，或不在您的单位范围内',
+      TASK_NOT_PENDING: '此事项已办结或尚未轮到', TRANSITION_NOT_ALLOWED: '当前环节不能进行此操作', CONFLICT: '与当前状态冲突，请刷新后重试',
+      DUPLICATE_REQUEST: '此请求已提交过', VERSION_CONFLICT: '内容已被他人修改，请刷新后重试', RATE_LIMITED: '操作过于频繁，请稍后再试',
+      SERVICE_UNAVAILABLE: '服务暂时不可用，请稍后重试', DATABASE_UNAVAILABLE: '数据库暂时不可用，请稍后重试（重复提交不会重复办理）',
+      TEMPORAL_UNAVAILABLE: '流程服务暂时不可用，请稍后重试（重复提交不会重复办理）', INTERNAL: '系统内部错误',
+      NOT_A_CANDIDATE: '您不是此事项的办理人', TASK_CLAIMED: '此事项已被他人认领', ALREADY_SIGNED: '此人已在本环节签署或已有待办',
+      WITHDRAW_NOT_ALLOWED: '已有审批意见，不能撤回', REASON_REQUIRED: '请填写理由', RETURN_TARGET_INVALID: '不能退回到该环节',
+      TRANSFER_TARGET_INELIGIBLE: '此人不具备办理此事项的角色或范围', URGE_RATE_LIMITED: '今天已催办过',
+      APPLICATION_WINDOW_CLOSED: '申请期限已过', CASE_INADMISSIBLE: '不符合受理条件', NOT_A_CONCERNED_OFFICIAL: '您不是本案涉及的干部',
+      CONFLICT_OF_INTEREST: '您与本案有利害关系，应当回避', NOT_A_MEMBER: '您不是认定机构成员', ALREADY_VOTED: '您已投过票',
+      QUORUM_NOT_REACHED: '参加表决人数未达到法定人数', NO_MAJORITY: '未达到多数通过', FINDINGS_INCOMPLETE: '认定要件尚未逐项查明',
+      EXEMPTION_NOT_JUSTIFIED: '免责理由不充分', APPEAL_WINDOW_CLOSED: '申诉期限已过', APPEAL_ALREADY_USED: '已申诉过一次',
+      NEW_PEOPLE_REQUIRED: '申诉须由未参与原认定的人员复核', GRADE_NOT_EXCELLENT: '项目最近一次评价不是“优”，不能表彰',
+      TRANCHE_NOT_RELEASABLE: '该笔资金现在不能申请拨付', PAYMENT_IN_PROGRESS: '已有一笔拨付正在办理', PROGRESS_NOT_COMPLETE: '进度尚未核实完成',
+      REPORT_NOT_FOUND: '未找到该报告', ALREADY_VERIFIED: '该报告已核实', NO_ASSETS_REGISTERED: '尚未登记资产', REPLACEMENT_NOT_IN_POOL: '替换项目须在项目库中',
+    },
+  },
+  en: {
+    errCode: {
+      VALIDATION_FAILED: 'The request is invalid: see the marked fields', UNAUTHENTICATED: 'Please sign in', INVALID_CREDENTIALS: 'Wrong username or password',
+      FORBIDDEN: 'You may not do this', ROLE_NOT_ALLOWED: 'Your role cannot act on this task', OUT_OF_SCOPE: 'This is outside your org units',
+      SEPARATION_OF_DUTIES: 'You cannot approve your own matter', NOT_FOUND: 'Not found, or outside your org units',
+      TASK_NOT_PENDING: 'This task is done or not yet yours', TRANSITION_NOT_ALLOWED: 'Not possible at this step', CONFLICT: 'Conflicts with the current state: reload and retry',
+      DUPLICATE_REQUEST: 'This request was already sent', VERSION_CONFLICT: 'Someone else changed this: reload and retry', RATE_LIMITED: 'Too many attempts: try later',
+      SERVICE_UNAVAILABLE: 'Service unavailable: try again shortly', DATABASE_UNAVAILABLE: 'Database unavailable: try again (a resend is applied once)',
+      TEMPORAL_UNAVAILABLE: 'Workflow service unavailable: try again (a resend is applied once)', INTERNAL: 'Internal error',
+      NOT_A_CANDIDATE: 'You are not a signer of this task', TASK_CLAIMED: 'Someone else claimed this task', ALREADY_SIGNED: 'This person signed or holds a task in this step',
+      WITHDRAW_NOT_ALLOWED: 'Too late to withdraw', REASON_REQUIRED: 'A reason is required', RETURN_TARGET_INVALID: 'Cannot return to that step',
+      TRANSFER_TARGET_INELIGIBLE: 'This person lacks the role or scope for the task', URGE_RATE_LIMITED: 'Already urged today',
+      APPLICATION_WINDOW_CLOSED: 'The application period has ended', CASE_INADMISSIBLE: 'The case is not admissible', NOT_A_CONCERNED_OFFICIAL: 'You are not an official of this case',
+      CONFLICT_OF_INTEREST: 'You have a conflict of interest in this case', NOT_A_MEMBER: 'You are not a member of the deciding body', ALREADY_VOTED: 'You have already voted',
+      QUORUM_NOT_REACHED: 'Quorum not reached', NO_MAJORITY: 'No majority', FINDINGS_INCOMPLETE: 'Not every criterion has a finding yet',
+      EXEMPTION_NOT_JUSTIFIED: 'The exemption is not justified', APPEAL_WINDOW_CLOSED: 'The appeal period has ended', APPEAL_ALREADY_USED: 'The one appeal was used',
+      NEW_PEOPLE_REQUIRED: 'An appeal needs people new to the case', GRADE_NOT_EXCELLENT: 'The latest evaluation is not excellent',
+      TRANCHE_NOT_RELEASABLE: 'This tranche cannot be requested now', PAYMENT_IN_PROGRESS: 'A payment is in progress', PROGRESS_NOT_COMPLETE: 'Progress is not verified complete',
+      REPORT_NOT_FOUND: 'Report not found', ALREADY_VERIFIED: 'Already verified', NO_ASSETS_REGISTERED: 'No assets registered yet', REPLACEMENT_NOT_IN_POOL: 'The replacement must be in the pool',
+    },
+  },
+};
+mergeMissing(DICT.zh, ERROR_TEXTS.zh);
+mergeMissing(DICT.en, ERROR_TEXTS.en);
+
+/**
+ * An API message in the page's language: as sent when it is already Chinese (or the page is
+ * English), else the code's own words with the API's detail after it for whoever supports the user.
+ */
+export function inPageLanguage(code, message) {
+  if (lang === 'en' || /[\u4e00-\u9fff]/.test(message ?? '')) return message;
+  const own = lookup(`errCode.${code}`);
+  if (typeof own !== 'string') return message;
+  return message ? `${own}（${message}）` : own;
+}
+
 // ---- 县级参数设置: the county settings form on the administration page (admin-settings.js) ----
 // Labels are keyed by the setting's path with '_' for '.'; units are in the label (bp = 万分之一).
 const COUNTY_SETTINGS = {

@@ -1,4 +1,4 @@
-import { t } from './i18n.js';
+import { inPageLanguage, t } from './i18n.js';
 import { formatFen, parseYuan } from './money.js';
 
 /** h('p', { class: 'x', onclick }, 'text', child): DOM without innerHTML, so no markup injection. */
@@ -49,14 +49,16 @@ export function showErrors(form, err) {
     while (p && !(target = form.querySelector(`[data-path="${CSS.escape(p)}"]`))) p = p.includes('.') ? p.slice(0, p.lastIndexOf('.')) : '';
     const slot = target?.querySelector(':scope > .field-error');
     if (slot) {
-      slot.textContent = (slot.textContent ? slot.textContent + '；' : '') + d.message;
+      // A field's own rule (VALIDATION_FAILED) speaks for itself; another code's detail gets the code's words.
+      const message = err.code === 'VALIDATION_FAILED' ? d.message : inPageLanguage(err.code, d.message);
+      slot.textContent = (slot.textContent ? slot.textContent + '；' : '') + message;
       target.classList.add('invalid');
       target.querySelector('input,select,textarea')?.setAttribute('aria-invalid', 'true');
     } else leftover.push(d.path ? `${d.path}: ${d.message}` : d.message);
   }
   // The message alone when no field took a detail; otherwise the fields speak for themselves.
   const placed = (err.details || []).length - leftover.length;
-  if (general) general.textContent = (placed > 0 ? leftover : [err.message, ...leftover]).join(' — ');
+  if (general) general.textContent = (placed > 0 ? leftover : [inPageLanguage(err.code, err.message), ...leftover]).join(' — ');
   form.querySelector('.invalid input, .invalid select, .invalid textarea')?.focus();
 }
 
@@ -98,7 +100,7 @@ export function loading() {
 }
 
 export function errorBox(err) {
-  return h('p', { class: 'form-error', role: 'alert' }, `${t('common.error')}: ${err.message}`);
+  return h('p', { class: 'form-error', role: 'alert' }, `${t('common.error')}: ${inPageLanguage(err.code, err.message)}`);
 }
 
 /** yuan (as typed) → integer fen, or NaN (which the API reports under the field's path). */

@@ -1,5 +1,5 @@
 import { api } from '../api.js';
-import { t } from '../i18n.js';
+import { inPageLanguage, t } from '../i18n.js';
 import { card, clearErrors, field, formError, h, select, showErrors } from '../ui.js';
 
 const ROLES = ['VILLAGE_COMMITTEE', 'TOWNSHIP_REVIEWER', 'COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'COUNTY_LEADING_GROUP', 'EXPERT', 'DISCIPLINE_INSPECTION', 'IMPLEMENTER', 'MONITOR', 'ADMIN'];
@@ -28,7 +28,7 @@ function userRow(u, units, refresh) {
   const deactivate = h('button', { type: 'button', class: 'danger', disabled: !u.active }, t('admin.deactivate'));
   deactivate.addEventListener('click', async () => {
     if (!confirm(t('admin.confirmDeactivate'))) return;
-    await api(`/api/admin/users/${u.id}/deactivate`, { method: 'POST' }).then(refresh, (err) => alert(err.message));
+    await api(`/api/admin/users/${u.id}/deactivate`, { method: 'POST' }).then(refresh, (err) => alert(inPageLanguage(err.code, err.message)));
   });
   return h('li', { class: 'card user', dataset: { username: u.username } },
     h('h3', {}, u.displayName, ' ', h('span', { class: 'muted' }, '@' + u.username), ' ', h('span', { class: u.active ? 'badge' : 'badge danger' }, u.active ? t('admin.active') : t('admin.deactivated'))),

@@ -1,6 +1,6 @@
 import { api } from '../api.js';
 import { go, loadSession } from '../app.js';
-import { t } from '../i18n.js';
+import { inPageLanguage, t } from '../i18n.js';
 import { clearErrors, field, formError, h, showErrors } from '../ui.js';
 
 export default function loginPage() {
@@ -24,7 +24,7 @@ export default function loginPage() {
       await loadSession();
       go('/inbox');
     } catch (err) {
-      err.message = `${t('login.failed')}: ${err.message}`;
+      err.message = `${t('login.failed')}: ${inPageLanguage(err.code, err.message)}`;
       showErrors(form, err);
     } finally {
       submit.disabled = false;

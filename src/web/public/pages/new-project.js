@@ -1,7 +1,7 @@
 import { api, newRequestId } from '../api.js';
 import { go, hasRole } from '../app.js';
 import { parseProposals, startAll } from '../bulk-start.js';
-import { t } from '../i18n.js';
+import { inPageLanguage, t } from '../i18n.js';
 import { card, clearErrors, dataTable, field, formError, h, select, showErrors, yuanToFen } from '../ui.js';
 
 const SOURCES = ['CENTRAL_LINKAGE', 'LOCAL', 'OWN_CAPITAL', 'BANK_LOAN', 'OTHER'];
@@ -160,7 +160,7 @@ function bulkStartCard() {
       });
       if (!entries.length) progress.textContent = t('bulk.progress', { done: 0, total: 0, ...counts });
     } catch (err) {
-      progress.textContent = `${t('common.error')}: ${err.message}`;
+      progress.textContent = `${t('common.error')}: ${inPageLanguage(err.code, err.message)}`;
     } finally {
       start.disabled = false;
     }

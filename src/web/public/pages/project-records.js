@@ -1,6 +1,6 @@
 import { api, newRequestId } from '../api.js';
 import { render } from '../app.js';
-import { t } from '../i18n.js';
+import { inPageLanguage, t } from '../i18n.js';
 import { badge, card, dataTable, fmtFen, fmtTime, h } from '../ui.js';
 
 const ASSET_CLASSES = ['OPERATING', 'PUBLIC_WELFARE', 'HOUSEHOLD'];
@@ -26,7 +26,7 @@ function verifyButton(project, report) {
         sessionStorage.setItem('bangfu-flash', t('cmd.done', { what: `${t('cmd.VERIFY_REPORT')}（${t('reportKind.' + report.kind)} ${what}）` }));
         render();
       } catch (err) {
-        error.textContent = err.message;
+        error.textContent = inPageLanguage(err.code, err.message);
         button.disabled = false;
       }
     },
