@@ -24,6 +24,11 @@ export function grantCovers(grant: Pick<TRoleGrant, 'orgPath'>, targetOrgPath: s
   return targetOrgPath.startsWith(grant.orgPath);
 }
 
+/** The path of the county an org path lies in (its first unit): `/c-qingshan/t-hexi/` → `/c-qingshan/`. */
+export function countyPathOf(orgPath: string): string {
+  return `/${orgPath.split('/').filter(Boolean)[0] ?? ''}/`;
+}
+
 /** The grant under which the actor may act as `role` on something at `targetOrgPath`, if any. */
 export function findGrant(actor: TActor, role: TRole, targetOrgPath: string): TRoleGrant | undefined {
   return actor.roles.find((g) => g.role === role && grantCovers(g, targetOrgPath));

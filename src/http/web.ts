@@ -23,9 +23,9 @@ import {
   STATE_LABELS_ZH,
   TRIGGER_LABELS_ZH,
 } from '../domain/fault-tolerance';
-import { allowedActions, eligiblePeople, transferRoles, type TTransferCandidate } from '../web/task-actions';
-import type { TRole } from '../domain/roles';
-import { approvalStateQuery } from '../../workflows/shared';
+import { allowedActions, eligiblePeople, transferRoles } from '../web/task-actions';
+import { activePeopleOfCounty } from '../db/county-people';
+import { approvalStateQuery, type TApprovalStepState } from '../../workflows/shared';
 import { requireActor } from './auth-guard';
 import type { TAppDeps } from './context';
 import { ZNullableInstant } from './openapi';
@@ -106,24 +106,6 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
     return reply.type(asset.type).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(asset.body);
   });
 
-  /** Active holders of these roles (of any role when none are named) in the project's county, with their grants. */
-  const countyPeople = async (roles: string[] | undefined, projectOrgPath: string): Promise<TTransferCandidate[]> => {
-    const countyPath = `/${projectOrgPath.split('/').filter(Boolean)[0]}/`;
-    const grants = await prisma.roleAssignment.findMany({
-      where: { ...(roles ? { role: { in: roles as TRole[] } } : {}), user: { active: true }, orgUnit: { path: { startsWith: countyPath } } },
-      select: { role: true, orgUnitId: true, user: { select: { id: true, displayName: true } } },
-      orderBy: [{ userId: 'asc' }],
-      take: 500,
-    });
-    const byUser = new Map<string, TTransferCandidate>();
-    for (const g of grants) {
-      const c = byUser.get(g.user.id) ?? { userId: g.user.id, displayName: g.user.displayName, roles: [] };
-      c.roles.push({ role: g.role, orgUnitId: g.orgUnitId });
-      byUser.set(g.user.id, c);
-    }
-    return [...byUser.values()];
-  };
-
   const ZPerson = z.object({ userId: z.string(), displayName: z.string() });
 
   r.get('/api/web/tasks/:taskId', {
@@ -164,7 +146,7 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
     /** Whom a transfer (转交), an added signer (加签) or a copy (抄送) may name, for the form's choice of person. */
     const people: Record<'transfer' | 'add_signer' | 'cc', Array<{ userId: string; displayName: string }>> = { transfer: [], add_signer: [], cc: [] };
     // Within 3 s or no actions: with the Temporal server down the page still shows the task.
-    const state = await valueWithin(temporal.workflow.getHandle(task.workflowId).query(approvalStateQuery).then((v) => v as typeof v | null), 3_000, null);
+    const state = await valueWithin<TApprovalStepState | null>(temporal.workflow.getHandle(task.workflowId).query(approvalStateQuery), 3_000, null);
     try {
       if (state) {
         const taskKey = task.id.startsWith(`${task.workflowId}:`) ? task.id.slice(task.workflowId.length + 1) : undefined;
@@ -174,10 +156,10 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
         returnTargets = state.snapshotContext.config.returnTargets ?? [];
         const snapshot = { value: state.value, context: state.snapshotContext };
         if (known && actions.includes('transfer')) {
-          people.transfer = eligiblePeople({ action: 'transfer', actor, snapshot, taskKey, candidates: await countyPeople(transferRoles(state.snapshotContext, taskKey), task.project.orgPath) });
+          people.transfer = eligiblePeople({ action: 'transfer', actor, snapshot, taskKey, candidates: await activePeopleOfCounty(prisma, task.project.orgPath, { roles: transferRoles(state.snapshotContext, taskKey) }) });
         }
         const naming = (['add_signer', 'cc'] as const).filter((a) => actions.includes(a) && (a === 'cc' || known));
-        const everyone = naming.length > 0 ? await countyPeople(undefined, task.project.orgPath) : [];
+        const everyone = naming.length > 0 ? await activePeopleOfCounty(prisma, task.project.orgPath) : [];
         for (const action of naming) people[action] = eligiblePeople({ action, actor, snapshot, taskKey: taskKey ?? '', candidates: everyone });
       }
     } catch {

@@ -13,6 +13,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { INBOX_VIEWS, queryInbox } from '../../db/inbox-query';
 import { ZPage } from '../pagination';
 import { ZDecisionResult, ZInboxItem, type TDecisionResult } from '../schemas/task-bodies';
+import { activePeopleOfCounty } from '../../db/county-people';
 
 const ZTaskParams = z.object({ taskId: z.string().min(1).max(300) });
 
@@ -92,12 +93,8 @@ type TDeps = Pick<TAppDeps, 'prisma'>;
  */
 async function requirePeopleOfCounty(prisma: TDeps['prisma'], projectId: string, ids: readonly string[], pathOf: (index: number) => string): Promise<void> {
   const project = await prisma.project.findUnique({ where: { id: projectId }, select: { orgPath: true } });
-  const countyPath = `/${(project?.orgPath ?? '').split('/').filter(Boolean)[0] ?? ''}/`;
-  const found = await prisma.user.findMany({
-    where: { id: { in: [...ids] }, active: true, roles: { some: { orgUnit: { path: { startsWith: countyPath } } } } },
-    select: { id: true },
-  });
-  const known = new Set(found.map((u) => u.id));
+  const found = project ? await activePeopleOfCounty(prisma, project.orgPath, { userIds: ids }) : [];
+  const known = new Set(found.map((u) => u.userId));
   const missing = ids.map((id, index) => ({ id, index })).filter(({ id }) => !known.has(id));
   if (missing.length > 0) {
     throw new AppError(

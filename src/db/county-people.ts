@@ -1,0 +1,35 @@
+import { countyPathOf } from '../domain/actor';
+import type { TRole } from '../domain/roles';
+import type { TPrisma } from './prisma';
+
+/** A person of a county who might be named on a task: their id, name and role grants. */
+export interface TCountyPerson {
+  userId: string;
+  displayName: string;
+  roles: Array<{ role: TRole; orgUnitId: string }>;
+}
+
+/**
+ * Active people holding a role in the county of `orgPath`, with their grants there: of these roles
+ * only when named, of these users only when named (at most 500 grants).
+ */
+export async function activePeopleOfCounty(prisma: TPrisma, orgPath: string, only: { roles?: readonly string[]; userIds?: readonly string[] } = {}): Promise<TCountyPerson[]> {
+  const grants = await prisma.roleAssignment.findMany({
+    where: {
+      ...(only.roles ? { role: { in: only.roles as TRole[] } } : {}),
+      ...(only.userIds ? { userId: { in: [...only.userIds] } } : {}),
+      user: { active: true },
+      orgUnit: { path: { startsWith: countyPathOf(orgPath) } },
+    },
+    select: { role: true, orgUnitId: true, user: { select: { id: true, displayName: true } } },
+    orderBy: [{ userId: 'asc' }],
+    take: 500,
+  });
+  const byUser = new Map<string, TCountyPerson>();
+  for (const g of grants) {
+    const person = byUser.get(g.user.id) ?? { userId: g.user.id, displayName: g.user.displayName, roles: [] };
+    person.roles.push({ role: g.role, orgUnitId: g.orgUnitId });
+    byUser.set(g.user.id, person);
+  }
+  return [...byUser.values()];
+}
