@@ -73,7 +73,7 @@ const FINAL = new Set(['DONE', 'CANCELLED']);
  * earlier attempt, and the counters (urge count) are not bumped twice. Task rows are upserted by
  * their deterministic ids with the state the workflow computed, so replays converge.
  */
-async function recordStepChange(prisma: TPrisma, change: TRecordStepChange): Promise<{ firstTime: boolean }> {
+export async function recordStepChange(prisma: TPrisma, change: TRecordStepChange): Promise<{ firstTime: boolean }> {
   const at = new Date(change.at);
   return prisma.$transaction(async (tx) => {
     for (const row of change.rows) {

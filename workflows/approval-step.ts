@@ -40,6 +40,12 @@ const ACTIVITY_RETRY = {
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 } as const;
 const acts = wf.proxyActivities<Activities>(ACTIVITY_RETRY);
+/**
+ * The step's record after acceptance: an attempt lost with its worker is retried after this
+ * timeout, so it is as short as the record and the project's answer allow (a local activity was
+ * retried after the 10 s workflow-task timeout).
+ */
+const recordActs = wf.proxyActivities<Activities>({ ...ACTIVITY_RETRY, startToCloseTimeout: '10 seconds' });
 const localActs = wf.proxyLocalActivities<Activities>(ACTIVITY_RETRY);
 
 /**
@@ -52,8 +58,20 @@ const localActs = wf.proxyLocalActivities<Activities>(ACTIVITY_RETRY);
  * patch replay their scheduled activities.
  */
 export const STEP_RECORD_LOCAL_PATCH = 'approval-step-record-local-activity';
-const recordStepChange = (change: TRecordStepChange) =>
-  (wf.patched(STEP_RECORD_LOCAL_PATCH) ? localActs : acts).recordStepChange(change);
+
+/**
+ * Upgrade patch (issue #14, phantom approvals): the step's record is written by a regular activity
+ * again, never inside a workflow task. A local activity runs before the workflow task that accepted
+ * the Update is completed; when the server discards that task (concurrent Updates on one step: the
+ * server answered "workflow update was aborted", the worker "Workflow task not found"), the next
+ * attempt may accept another request, and the first one's Decision and audit event stayed written
+ * for an Update that history never accepted. A scheduled activity exists only once the task that
+ * accepted the Update is durable, so every record belongs to an accepted Update, and it is keyed
+ * by the request, so a retried attempt writes nothing twice. When the step also reports to its
+ * project, one activity writes the record and then sends the report: the answer waits for the same
+ * number of workflow tasks as before (test/api/decision-race.test.ts).
+ */
+export const STEP_RECORD_AFTER_ACCEPTANCE_PATCH = 'approval-step-record-after-acceptance';
 
 /**
  * Upgrade patch: with nobody signing twice, a transfer or added signer that gives a named person a
@@ -123,6 +141,10 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   const info = wf.workflowInfo();
   const workflowId = info.workflowId;
   const parentId = input.reportToParent ? info.parent?.workflowId : undefined;
+  // Decided once, before anything is written: which way this run records its changes.
+  const recordAfterAcceptance = wf.patched(STEP_RECORD_AFTER_ACCEPTANCE_PATCH);
+  const recordStepChange = (change: TRecordStepChange) =>
+    (recordAfterAcceptance ? recordActs : wf.patched(STEP_RECORD_LOCAL_PATCH) ? localActs : acts).recordStepChange(change);
   let [snapshot] = initialTransition(approvalMachine, { ...input.config, oneOpenTaskPerSigner: wf.patched(ONE_OPEN_TASK_PATCH) && input.config.oneOpenTaskPerSigner !== false });
   const { config } = snapshot.context;
   const phase = () => phaseOf(snapshot.value);
@@ -233,10 +255,12 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
       ...(target?.to === 'STEP' ? { returnTo: { stepId: target.stepId } } : {}),
     };
   };
+  /** The next numbered report, or null for a step that reports to nobody. */
+  const numbered = (body: TReportBody): TStepReport | null => (parentId ? { seq: ++reportSeq, stepWorkflowId: workflowId, ...body } : null);
   const reportToParent = async (body: TReportBody) => {
-    if (!parentId) return;
-    const seq = ++reportSeq;
-    const report = { seq, stepWorkflowId: workflowId, ...body };
+    const report = numbered(body);
+    if (!parentId || !report) return;
+    const { seq } = report;
     if (wf.patched(STEP_REPORT_BY_UPDATE_PATCH)) {
       // Answered once the parent processed it; a parent that has closed has nothing to wait for.
       await acts.reportStepToParent({ parentWorkflowId: parentId, report });
@@ -341,17 +365,23 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
       // after `tail`, so it is never dropped. Without the flag the commands are as they were.
       let markRecorded = () => {};
       const recorded = new Promise<void>((resolve) => (markRecorded = resolve));
+      const record: TRecordStepChange = {
+        at: event.at,
+        rows: change.rows,
+        audit,
+        decision,
+        cc: event.type === 'CC' ? { taskId, projectId: input.projectId, workflowId, stepId: config.stepId, userIds: event.recipientIds, requestId: cmd.requestId } : null,
+        urgedTaskIds: event.type === 'URGE' ? change.entry.affectedTaskKeys.map(taskIdOf) : [],
+        remindedTaskIds: [],
+        escalatedTaskIds: [],
+      };
       const whole = serial(async () => {
-        await recordStepChange({
-          at: event.at,
-          rows: change.rows,
-          audit,
-          decision,
-          cc: event.type === 'CC' ? { taskId, projectId: input.projectId, workflowId, stepId: config.stepId, userIds: event.recipientIds, requestId: cmd.requestId } : null,
-          urgedTaskIds: event.type === 'URGE' ? change.entry.affectedTaskKeys.map(taskIdOf) : [],
-          remindedTaskIds: [],
-          escalatedTaskIds: [],
-        });
+        if (recordAfterAcceptance && report && parentId && cmd.answerWhen !== 'recorded') {
+          // One activity: the record, then the report (the answer waits for both anyway).
+          await recordActs.recordStepChangeAndReport({ change: record, parentWorkflowId: parentId, report: numbered(report)! });
+          return;
+        }
+        await recordStepChange(record);
         markRecorded();
         if (report) await reportToParent(report);
       });

@@ -127,7 +127,7 @@ describe('a step reports to its project by Update', { timeout: 120_000 }, () => 
   });
 
   it('tells the step when its parent no longer runs, instead of retrying', async () => {
-    const activities = createStepReportActivities({ temporal: s.client });
+    const activities = createStepReportActivities({ prisma: s.prisma, temporal: s.client });
     const report: TStepReport = { seq: 1, stepWorkflowId: 'nowhere:step:x:1', phase: 'pending', actorId: null, reason: null, openTasks: [] };
     expect(await activities.reportStepToParent({ parentWorkflowId: `project-missing-${newRequestId()}`, report })).toEqual({ delivered: false });
 

@@ -88,27 +88,3 @@ export async function activityAttempts(s: Pick<TTestStack, 'client'>, workflowId
   }
   return attempts;
 }
-
-/**
- * Runs of a local activity as the workflow's history shows them: one marker per recorded result,
- * each with the workflow tasks that timed out or failed before it since the previous marker of
- * that type (a worker that died holding the task: its run of the activity was never recorded,
- * and the next worker ran it again), and the attempt that succeeded (retries within one worker
- * count up; a new worker starts again at 1).
- */
-export async function localActivityRuns(s: Pick<TTestStack, 'client'>, workflowId: string, activityType: string): Promise<Array<{ attempt: number; lostTasksBefore: number }>> {
-  const { events } = await s.client.workflow.getHandle(workflowId).fetchHistory();
-  const runs: Array<{ attempt: number; lostTasksBefore: number }> = [];
-  let lost = 0;
-  for (const e of events ?? []) {
-    if (e.workflowTaskTimedOutEventAttributes || e.workflowTaskFailedEventAttributes) lost += 1;
-    const marker = e.markerRecordedEventAttributes;
-    if (marker?.markerName !== 'core_local_activity') continue;
-    const data = marker.details?.data?.payloads?.[0]?.data;
-    const meta = data ? (JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string; activityType?: string; attempt?: number }) : {};
-    if ((meta.activity_type ?? meta.activityType) !== activityType) continue;
-    runs.push({ attempt: meta.attempt ?? 1, lostTasksBefore: lost });
-    lost = 0;
-  }
-  return runs;
-}
