@@ -3,6 +3,7 @@ import { initialTransition, transition } from 'xstate';
 import { lifecycleMachine, type TLifecycleEvent, type TLifecycleStage, type TPublicityStage, type TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
 import { STAGE_LABELS_ZH, STAGE_TASKS } from '../src/domain/lifecycle/stage-tasks';
 import { REVIEW_STEP_IDS, reviewStageOfStep, reviewStep, stepPhaseToLifecycleEvent } from '../src/domain/lifecycle/township-review';
+import { priorSignersFor, withStepSigners, type TStageSigners } from '../src/domain/lifecycle/stage-signers';
 import { DEFAULT_COUNTY_SETTINGS, resolveSettingsOrThrow } from '../src/domain/policies/settings';
 import { createOperation, emptyOperationState } from './project-operation';
 import type { Activities } from '../activities';
@@ -46,6 +47,12 @@ const localActs = wf.proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
  */
 const REPORT_LOCAL_PATCH = 'lifecycle-report-local-activity';
 const UPSERT_ON_CHANGE_PATCH = 'lifecycle-upsert-search-attributes-on-change';
+/**
+ * Upgrade patch (issue #13, item 8): each step of the approval chain is told who signed its other
+ * stages (`priorSignerIds`), so nobody signs two of them. Projects started before it run their
+ * steps without (their children's recorded inputs have none).
+ */
+export const PRIOR_SIGNERS_PATCH = 'lifecycle-prior-signers-across-stages';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -92,6 +99,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   const receivedByUpdate = new Set<string>();
   const processedByUpdate = new Set<string>();
   const rounds: Record<string, number> = carried?.rounds ?? {};
+  let stageSigners: TStageSigners = carried?.stageSigners ?? {};
   const publicityRounds: Record<string, number> = carried?.publicityRounds ?? {};
   /** The running publicity period, for objections. */
   let publicity: { id: string; stage: TPublicityStage } | null = null;
@@ -335,7 +343,8 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       const round = (rounds[stepId] = (rounds[stepId] ?? 0) + 1);
       // Patched: steps started before returns to earlier steps existed keep the config they had.
       const returnToEarlierSteps = wf.patched('return-to-earlier-step');
-      const config = reviewStep(s, { proposerId: input.proposer.userId, applicantId: operation.applicantFor(s), county: input.county, township: input.township, village: input.village, timing: settings.approvalTiming, returnToEarlierSteps });
+      const priorSignerIds = wf.patched(PRIOR_SIGNERS_PATCH) ? priorSignersFor(s, stageSigners) : [];
+      const config = reviewStep(s, { proposerId: input.proposer.userId, applicantId: operation.applicantFor(s), county: input.county, township: input.township, village: input.village, timing: settings.approvalTiming, returnToEarlierSteps, priorSignerIds });
       const signers = config.config.candidates.map((c) => (c.kind === 'role' ? c.role : c.kind)).join(' + ');
       const resumeAt = snapshot.context.resumeStack?.at(-1);
       child = await wf.startChild(approvalStep, {
@@ -383,7 +392,8 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         return;
       }
     }
-    await child.result();
+    const outcome = await child.result();
+    stageSigners = withStepSigners(stageSigners, s, outcome.history);
   };
 
   /** A finished lifecycle closes the review steps still waiting for an earlier one to approve. */
@@ -420,6 +430,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       rounds,
       publicityRounds,
       ops,
+      ...(Object.keys(stageSigners).length > 0 ? { stageSigners } : {}),
     };
     return wf.continueAsNew<typeof projectLifecycle>({ ...input, carried: next });
   };

@@ -7,6 +7,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 import type { TActor } from '../src/domain/actor';
 import type { TDecisionAction } from '../src/domain/lifecycle/stage-tasks';
 import type { TLifecycleContext, TLifecycleStage } from '../src/domain/lifecycle/lifecycle-machine';
+import type { TStageSigners } from '../src/domain/lifecycle/stage-signers';
 import type { TProjectCommand } from '../src/domain/lifecycle/project-commands';
 import type { TCountySettingsOverrides } from '../src/domain/policies/settings';
 import type { TGrade } from '../src/domain/policies/evaluation-scoring';
@@ -57,6 +58,8 @@ export interface TCarriedLifecycle {
   rounds: Record<string, number>;
   publicityRounds: Record<string, number>;
   ops: TOperationState;
+  /** Who signed each stage of the approval chain (absent in runs carried before it was kept). */
+  stageSigners?: TStageSigners;
 }
 
 /** The post-funding facts the workflow keeps (its own projection; the database has the rest). */

@@ -94,6 +94,7 @@ export function reviewStep(
     timing = DEFAULT_COUNTY_SETTINGS.approvalTiming,
     applicantId = proposerId,
     returnToEarlierSteps = false,
+    priorSignerIds = [],
   }: {
     proposerId: string;
     /** Who applies for this step (default the proposer; an evaluation: the evaluator). */
@@ -104,6 +105,8 @@ export function reviewStep(
     timing?: TCountySettings['approvalTiming'];
     /** Let the signers return the matter to an earlier review step (the lifecycle's patch decides). */
     returnToEarlierSteps?: boolean;
+    /** Signers of the project's other approval stages (stage-signers.ts), refused by this step. */
+    priorSignerIds?: string[];
   },
 ) {
   const countyRef = county ?? { id: township.path.split('/').filter(Boolean)[0]!, path: `/${township.path.split('/').filter(Boolean)[0]}/` };
@@ -129,6 +132,8 @@ export function reviewStep(
     remindBeforeMs: (timing.escalateAfterHours - timing.reminderAfterHours) * HOUR_MS,
     urgeIntervalMs: timing.urgeIntervalHours * HOUR_MS,
     ...(returnToEarlierSteps ? { returnTargets: returnTargetsOf(stage).map(({ stepId, label }) => ({ stepId, label })) } : {}),
+    // Only when there are any: the steps' recorded inputs keep their shape otherwise.
+    ...(priorSignerIds.length > 0 ? { priorSignerIds } : {}),
   };
   const stageByPhase: Record<TApprovalPhase, TLifecycleStage> = {
     pending: stage,
