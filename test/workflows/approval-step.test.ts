@@ -141,9 +141,9 @@ describe('approval step actions (real dev server)', () => {
   });
 
   it('add signer 加签 before and after oneself re-orders the chain', async () => {
-    // The county allows its agriculture bureau as an added signer of a township review.
-    const st = await step({ candidates: [TOWNSHIP_SLOT], addedSignerRoles: ['COUNTY_AGRICULTURE'] });
-    const after = await expectOk(await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { role: 'COUNTY_AGRICULTURE', orgUnitId: 'c-qingshan' } }));
+    const st = await step({ candidates: [TOWNSHIP_SLOT] });
+    // After oneself: a colleague of the township's review group reviews too.
+    const after = await expectOk(await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' } }));
     expect(after.phaseAfter).toBe('pending');
     expect(await st.status(2)).toBe('WAITING');
     const before = await expectOk(await post('township', st.taskId(1), { action: 'add_signer', position: 'BEFORE', signer: { userId: s.userIds.finance } }));
@@ -151,7 +151,7 @@ describe('approval step actions (real dev server)', () => {
     expect([await st.status(1), await st.status(3)]).toEqual(['WAITING', 'PENDING']);
     await expectOk(await post('finance', st.taskId(3), { action: 'approve' }));
     await expectOk(await post('township', st.taskId(1), { action: 'approve' }));
-    await expectOk(await post('agri', st.taskId(2), { action: 'approve' }));
+    await expectOk(await post('township-b', st.taskId(2), { action: 'approve' }));
     const result = await st.handle.result();
     expect(result.outcome).toBe('approved');
     expect(result.history.map((h) => h.type)).toEqual(['ADD_SIGNER', 'ADD_SIGNER', 'APPROVE', 'APPROVE', 'APPROVE']);

@@ -55,10 +55,8 @@ export const ZApprovalStepConfig = z.object({
    * unit stands for it (see `subjectOrgPath`).
    */
   subjectOrgPath: ZOrgPath.optional(),
-  /** Roles the county allows as added signers (加签) besides the step's candidate roles. */
-  addedSignerRoles: z.array(ZRole).default([]),
   /**
-   * Added role signers must be a candidate (or county-allowed) role at a unit covering the matter,
+   * Added role signers must be one of the step's candidate roles at a unit covering the matter,
    * and administrators act (comment, urge, cc) only on matters in their scope. Defaults on; the
    * hosting workflow turns it off for steps started before the rule, so their histories replay.
    */

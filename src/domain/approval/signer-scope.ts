@@ -1,4 +1,4 @@
-import { ROLES, type TRole } from '../roles';
+import type { TRole } from '../roles';
 import type { TApprovalStepConfig, TRoleSlot } from './approval-config';
 import type { TActor } from './approval-events';
 import type { TApprovalRefusal } from './check-approval-action';
@@ -10,9 +10,6 @@ import { slotOrgPath } from './org-scope';
  * the system; deciding a matter is not theirs).
  */
 export const NEVER_SIGNER_ROLES: readonly TRole[] = ['VILLAGE_COMMITTEE', 'IMPLEMENTER', 'MONITOR', 'ADMIN'];
-
-/** What a county may allow as added signers beyond a step's own candidate roles. */
-export const ADDABLE_SIGNER_ROLES = ROLES.filter((role) => !NEVER_SIGNER_ROLES.includes(role));
 
 /**
  * The org units the matter belongs to, county first, ending with its own unit (the project's
@@ -44,17 +41,15 @@ export function isAdminOf(config: TApprovalStepConfig, actor: TActor): boolean {
 
 /**
  * Why a role slot may not be added as a signer, or null when it may: the role must be one of the
- * step's candidate roles or one the county allows as an added signer, never one of
- * NEVER_SIGNER_ROLES, and its org unit must cover the matter (same county, the project's own
+ * step's candidate roles (people who could sign it anyway), never one of NEVER_SIGNER_ROLES, and its org unit must cover the matter (same county, the project's own
  * township or the county itself, never another township). The slot's `orgPath`, when given, must
  * be that unit's place on the matter's path, so escalation cannot be pointed elsewhere.
  */
 export function addedRoleSignerRefusal(config: TApprovalStepConfig, slot: TRoleSlot): TApprovalRefusal | null {
   if (!config.signersInScope) return null;
   const candidateRoles = new Set<TRole>(config.candidates.flatMap((c) => (c.kind === 'role' ? [c.role] : [])));
-  const allowed = !NEVER_SIGNER_ROLES.includes(slot.role) && (candidateRoles.has(slot.role) || config.addedSignerRoles.includes(slot.role));
-  if (!allowed) {
-    return { code: 'ROLE_NOT_ALLOWED', message: `${slot.role} cannot sign this step (its signers: ${[...candidateRoles, ...config.addedSignerRoles].join(', ') || 'named people only'})`, field: 'signer.role' };
+  if (NEVER_SIGNER_ROLES.includes(slot.role) || !candidateRoles.has(slot.role)) {
+    return { code: 'ROLE_NOT_ALLOWED', message: `${slot.role} cannot sign this step (its signer roles: ${[...candidateRoles].join(', ') || 'none, named people only'})`, field: 'signer.role' };
   }
   const path = subjectOrgPath(config);
   const at = path.indexOf(slot.orgUnitId);
