@@ -93,6 +93,13 @@ export const STEP_REPORT_BY_UPDATE_PATCH = 'step-report-by-update';
 
 export const ONE_OPEN_TASK_PATCH = 'approval-step-one-open-task-per-signer';
 
+/**
+ * Upgrade patch: an added role signer must be a role that could sign the step at a unit covering
+ * the matter, and administrators comment, urge and cc only within their scope (`signersInScope`).
+ * Steps started before the rule run on without it, so what their histories accepted replays as accepted.
+ */
+export const SIGNERS_IN_SCOPE_PATCH = 'approval-step-signers-in-scope';
+
 function fail(refusal: TApprovalRefusal): never {
   throw wf.ApplicationFailure.create({
     type: refusal.code,
@@ -145,7 +152,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   const recordAfterAcceptance = wf.patched(STEP_RECORD_AFTER_ACCEPTANCE_PATCH);
   const recordStepChange = (change: TRecordStepChange) =>
     (recordAfterAcceptance ? recordActs : wf.patched(STEP_RECORD_LOCAL_PATCH) ? localActs : acts).recordStepChange(change);
-  let [snapshot] = initialTransition(approvalMachine, { ...input.config, oneOpenTaskPerSigner: wf.patched(ONE_OPEN_TASK_PATCH) && input.config.oneOpenTaskPerSigner !== false });
+  let [snapshot] = initialTransition(approvalMachine, { ...input.config, oneOpenTaskPerSigner: wf.patched(ONE_OPEN_TASK_PATCH) && input.config.oneOpenTaskPerSigner !== false, signersInScope: wf.patched(SIGNERS_IN_SCOPE_PATCH) && input.config.signersInScope !== false });
   const { config } = snapshot.context;
   const phase = () => phaseOf(snapshot.value);
   const stageOf = (p: TApprovalPhase) => {

@@ -189,6 +189,7 @@ export function createOperation(deps: TOperationDeps) {
           mode: 'SEQUENTIAL',
           candidates: [slot(role, 'county')],
           applicantId: p.requestedBy,
+          subjectOrgPath: input.village.path.split('/').filter(Boolean),
           dueAfterMs: settings.approvalTiming.escalateAfterHours * 60 * 60 * 1000,
           remindBeforeMs: (settings.approvalTiming.escalateAfterHours - settings.approvalTiming.reminderAfterHours) * 60 * 60 * 1000,
           urgeIntervalMs: settings.approvalTiming.urgeIntervalHours * 60 * 60 * 1000,

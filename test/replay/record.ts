@@ -222,11 +222,12 @@ describe('approvalStep: each mode and action', () => {
 
   it('SEQUENTIAL: add signers after and before oneself', async () => {
     const st = await step({ candidates: [TOWNSHIP_SLOT] });
-    await decide('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { role: 'COUNTY_AGRICULTURE', orgUnitId: 'c-qingshan' } });
+    // An added role signer is one of the step's candidate roles at a unit covering the project.
+    await decide('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' } });
     await decide('township', st.taskId(1), { action: 'add_signer', position: 'BEFORE', signer: { userId: s.userIds.finance } });
     await decide('finance', st.taskId(3), { action: 'approve' });
     await decide('township', st.taskId(1), { action: 'approve' });
-    await decide('agri', st.taskId(2), { action: 'approve' });
+    await decide('township-b', st.taskId(2), { action: 'approve' });
     expect(await outcomeOf(st.workflowId)).toBe('approved');
     await save('step-sequential-add-signer', 'approvalStep SEQUENTIAL: add signer after, add signer before, three approvals', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
   });

@@ -7,18 +7,30 @@ import { AGRI_SLOT, createProject, fingerprint, startStep, TOWNSHIP_SLOT } from 
 let s: TTestStack;
 /** A second township reviewer of 河西镇, so candidate groups have two people. */
 let reviewerB: { id: string; token: string };
+let donglingAdminToken: string;
 
 beforeAll(async () => {
   s = await startTestStack();
   const user = await s.prisma.user.create({ data: { username: 'township-b', displayName: '河西镇审核 钱审核', passwordHash: 'x' } });
   await s.prisma.roleAssignment.create({ data: { userId: user.id, role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' } });
   reviewerB = { id: user.id, token: await issueToken(s.prisma, user.id, 'test') };
+  // Another county, for a signer from outside the project's county; and an administrator of the
+  // other township of 青山县, outside 河西镇's matters.
+  await s.prisma.orgUnit.createMany({
+    data: [
+      { id: 'c-far', name: '远山县', level: 'COUNTY', parentId: null, path: '/c-far/' },
+      { id: 't-far', name: '远山镇', level: 'TOWNSHIP', parentId: 'c-far', path: '/c-far/t-far/' },
+    ],
+  });
+  const admin = await s.prisma.user.create({ data: { username: 'dongling-admin', displayName: '东岭乡管理员', passwordHash: 'x', homeOrgUnitId: 't-dongling' } });
+  await s.prisma.roleAssignment.create({ data: { userId: admin.id, role: 'ADMIN', orgUnitId: 't-dongling' } });
+  donglingAdminToken = await issueToken(s.prisma, admin.id, 'test');
 });
 afterAll(async () => {
   await s?.close();
 });
 
-const tokenOf = (who: string) => (who === 'township-b' ? reviewerB.token : s.tokens[who]!);
+const tokenOf = (who: string) => (who === 'township-b' ? reviewerB.token : who === 'dongling-admin' ? donglingAdminToken : s.tokens[who]!);
 const post = (who: string, taskId: string, body: Record<string, unknown>) =>
   s.app.inject({ method: 'POST', url: `/api/tasks/${encodeURIComponent(taskId)}/decision`, payload: { requestId: newRequestId(), ...body }, headers: { authorization: `Bearer ${tokenOf(who)}` } });
 const inbox = async (who: string, query = '') =>
@@ -130,7 +142,8 @@ describe('approval step actions (real dev server)', () => {
 
   it('add signer 加签 before and after oneself re-orders the chain', async () => {
     const st = await step({ candidates: [TOWNSHIP_SLOT] });
-    const after = await expectOk(await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { role: 'COUNTY_AGRICULTURE', orgUnitId: 'c-qingshan' } }));
+    // After oneself: a colleague of the township's review group reviews too.
+    const after = await expectOk(await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' } }));
     expect(after.phaseAfter).toBe('pending');
     expect(await st.status(2)).toBe('WAITING');
     const before = await expectOk(await post('township', st.taskId(1), { action: 'add_signer', position: 'BEFORE', signer: { userId: s.userIds.finance } }));
@@ -138,7 +151,7 @@ describe('approval step actions (real dev server)', () => {
     expect([await st.status(1), await st.status(3)]).toEqual(['WAITING', 'PENDING']);
     await expectOk(await post('finance', st.taskId(3), { action: 'approve' }));
     await expectOk(await post('township', st.taskId(1), { action: 'approve' }));
-    await expectOk(await post('agri', st.taskId(2), { action: 'approve' }));
+    await expectOk(await post('township-b', st.taskId(2), { action: 'approve' }));
     const result = await st.handle.result();
     expect(result.outcome).toBe('approved');
     expect(result.history.map((h) => h.type)).toEqual(['ADD_SIGNER', 'ADD_SIGNER', 'APPROVE', 'APPROVE', 'APPROVE']);
@@ -299,5 +312,53 @@ describe('approval step refusals after a move (real dev server)', () => {
     await refused(st, await post('township', st.taskId(1), { action: 'unclaim', requestId }), 409, 'DUPLICATE_REQUEST', before);
     // Someone else reusing it is refused as well, not answered with the first person's result.
     await refused(st, await post('township-b', st.taskId(1), { action: 'claim', requestId }), 409, 'DUPLICATE_REQUEST', before);
+  });
+});
+
+/**
+ * Issue #14 items 2 and 4, through the API and the real step: 加签 by role named any role at any
+ * unit (another township's reviewer, the implementer, MONITOR, ADMIN, another county's reviewer all
+ * became signers), and an administrator of any unit could comment, urge and cc on any matter.
+ */
+describe('signers and copies only among people who could sign (real dev server)', () => {
+  const TOWNSHIP_REVIEW = { candidates: [TOWNSHIP_SLOT], subjectOrgPath: ['c-qingshan', 't-hexi', 'v-taoyuan'] };
+
+  it.each([
+    ["another township's reviewer", { role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-dongling' }, 'OUT_OF_SCOPE', 'signer.orgUnitId'],
+    ['the implementer of the project (it receives the money)', { role: 'IMPLEMENTER', orgUnitId: 'v-taoyuan' }, 'ROLE_NOT_ALLOWED', 'signer.role'],
+    ['MONITOR', { role: 'MONITOR', orgUnitId: 'c-qingshan' }, 'ROLE_NOT_ALLOWED', 'signer.role'],
+    ['ADMIN', { role: 'ADMIN', orgUnitId: 'c-qingshan' }, 'ROLE_NOT_ALLOWED', 'signer.role'],
+    ['a reviewer of another county', { role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-far' }, 'OUT_OF_SCOPE', 'signer.orgUnitId'],
+  ] as const)('refuses adding %s as a role signer (403), writing no decision and no audit event', async (_label, signer, code, field) => {
+    const st = await step(TOWNSHIP_REVIEW);
+    const before = await fingerprint(s.prisma, s.client, st.workflowId);
+    const res = await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer });
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json().error.code).toBe(code);
+    expect(res.json().error.details[0].path).toBe(field);
+    expect(await fingerprint(s.prisma, s.client, st.workflowId)).toEqual(before);
+    expect(await s.prisma.decision.count({ where: { projectId: st.projectId } })).toBe(0);
+  });
+
+  it('accepts a candidate role at a unit covering the project (the county’s township reviewers)', async () => {
+    const st = await step(TOWNSHIP_REVIEW);
+    await expectOk(await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { role: 'TOWNSHIP_REVIEWER', orgUnitId: 'c-qingshan' } }));
+    expect(await s.prisma.task.findUniqueOrThrow({ where: { id: st.taskId(2) } })).toMatchObject({ candidateRole: 'TOWNSHIP_REVIEWER', candidateOrgUnitId: 'c-qingshan', status: 'WAITING' });
+  });
+
+  it.each([
+    ['comment', { action: 'comment', comment: '请补充材料' }],
+    ['urge', { action: 'urge', comment: '请尽快' }],
+    ['cc', { action: 'cc', recipientIds: ['__monitor__'] }],
+  ] as const)('refuses %s by an administrator of another township (OUT_OF_SCOPE), changing nothing', async (_label, body) => {
+    const st = await step(TOWNSHIP_REVIEW);
+    const before = await fingerprint(s.prisma, s.client, st.workflowId);
+    const payload = JSON.parse(JSON.stringify(body).replace('__monitor__', s.userIds.monitor!));
+    const res = await post('dongling-admin', st.taskId(1), payload);
+    expect(res.statusCode, res.body).toBe(403);
+    expect(res.json().error.code).toBe('OUT_OF_SCOPE');
+    expect(await fingerprint(s.prisma, s.client, st.workflowId)).toEqual(before);
+    // The county's administrator covers the project and may.
+    await expectOk(await post('admin', st.taskId(1), payload));
   });
 });

@@ -50,6 +50,18 @@ export const ZApprovalStepConfig = z.object({
   candidates: z.array(ZSignerSlot).min(1),
   applicantId: z.string().min(1),
   /**
+   * The org units the matter belongs to (the project's ancestry, county first, ending with its own
+   * unit). Added role signers and administrators act only within it; absent, the deepest candidate
+   * unit stands for it (see `subjectOrgPath`).
+   */
+  subjectOrgPath: ZOrgPath.optional(),
+  /**
+   * Added role signers must be one of the step's candidate roles at a unit covering the matter,
+   * and administrators act (comment, urge, cc) only on matters in their scope. Defaults on; the
+   * hosting workflow turns it off for steps started before the rule, so their histories replay.
+   */
+  signersInScope: z.boolean().default(true),
+  /**
    * Durations the hosting workflow turns into timers; the machine itself never reads a clock.
    * The workflow raises DEADLINE_REMINDER at `dueAfterMs - remindBeforeMs` and DEADLINE_EXPIRED at
    * `dueAfterMs`, counted from activation (and again after each escalation or resubmission).

@@ -12,6 +12,7 @@ import {
 } from './approval-events';
 import { activeTasks, findTask, isActive, isOpen, signerIds } from './approval-tasks';
 import { actorHoldsSlot, holdsSlot } from './org-scope';
+import { addedRoleSignerRefusal, isAdminOf } from './signer-scope';
 
 /** Why an action was refused. `field` is the offending event field, '' for whole-request refusals. */
 export interface TApprovalRefusal {
@@ -119,18 +120,22 @@ export function checkInPhase({
   return refuse('TRANSITION_NOT_ALLOWED', 'unknown event');
 }
 
-function isAdmin(actor: TActor): boolean {
-  return actor.roles.some((held) => held.role === 'ADMIN');
+/** FORBIDDEN; for an administrator whose grant does not cover the matter, OUT_OF_SCOPE (why they may not). */
+function notAllowed(actor: TActor, message: string): TApprovalCheck {
+  if (actor.roles.some((held) => held.role === 'ADMIN')) {
+    return refuse('OUT_OF_SCOPE', 'this matter lies outside the org units you administer', 'actor.roles');
+  }
+  return refuse('FORBIDDEN', message, 'actor');
 }
 
-/** Anyone who has a stake in the matter: applicant, any (past or present) signer, cc, admin. */
+/** Anyone who has a stake in the matter: applicant, any (past or present) signer, cc, its admin. */
 function isParticipant(context: TApprovalContext, actor: TActor): boolean {
   return (
     actor.userId === context.config.applicantId ||
     actor.userId === SYSTEM_USER_ID ||
     context.ccRecipientIds.includes(actor.userId) ||
     context.tasks.some((task) => actorHoldsSlot(actor, task.slot) || task.decidedBy === actor.userId) ||
-    isAdmin(actor)
+    isAdminOf(context.config, actor)
   );
 }
 
@@ -230,6 +235,9 @@ function checkSignerEvent(context: TApprovalContext, event: TSignerEvent): TAppr
         if (wouldHoldTwoTasks(context, signer.userId, null)) {
           return refuse('ALREADY_SIGNED', `${signer.userId} already has a task in this step and cannot sign twice`, 'signer.userId');
         }
+      } else {
+        const refusal = addedRoleSignerRefusal(config, signer);
+        if (refusal) return { status: 'refused', refusal };
       }
       return ok(task.taskKey);
     }
@@ -299,7 +307,7 @@ function checkWithdraw(context: TApprovalContext, event: TApprovalEventOf<'WITHD
 }
 
 function checkComment(context: TApprovalContext, event: TApprovalEventOf<'COMMENT'>): TApprovalCheck {
-  if (!isParticipant(context, event.actor)) return refuse('FORBIDDEN', 'only participants can comment', 'actor');
+  if (!isParticipant(context, event.actor)) return notAllowed(event.actor, 'only participants can comment');
   if (event.text.trim().length === 0 && (event.attachments ?? []).length === 0) {
     return refuse('VALIDATION_FAILED', 'a comment needs text or an attachment', 'text');
   }
@@ -310,16 +318,16 @@ function checkCc(context: TApprovalContext, event: TApprovalEventOf<'CC'>): TApp
   const { actor } = event;
   const mayCc =
     actor.userId === context.config.applicantId ||
-    isAdmin(actor) ||
+    isAdminOf(context.config, actor) ||
     activeTasks(context).some((task) => actorHoldsSlot(actor, task.slot));
-  if (!mayCc) return refuse('FORBIDDEN', 'only the applicant, a current signer or an admin can copy others in', 'actor');
+  if (!mayCc) return notAllowed(actor, 'only the applicant, a current signer or an admin can copy others in');
   return ok();
 }
 
 function checkUrge(context: TApprovalContext, event: TApprovalEventOf<'URGE'>): TApprovalCheck {
   const { actor } = event;
-  if (actor.userId !== context.config.applicantId && !isAdmin(actor)) {
-    return refuse('FORBIDDEN', 'only the applicant or an admin can urge', 'actor');
+  if (actor.userId !== context.config.applicantId && !isAdminOf(context.config, actor)) {
+    return notAllowed(actor, 'only the applicant or an admin can urge');
   }
   if (urgeableTasks(context, event.at).length === 0) {
     return refuse('URGE_RATE_LIMITED', `every current signer was urged within the last ${context.config.urgeIntervalMs} ms`, 'at');

@@ -128,6 +128,8 @@ export function reviewStep(
     mode: stage === 'COUNTY_JOINT_REVIEW' || stage === 'ACCEPTANCE' ? 'COUNTERSIGN' : 'SEQUENTIAL',
     candidates,
     applicantId,
+    // Added signers and administrators act only within the project's ancestry.
+    subjectOrgPath: village.path.split('/').filter(Boolean),
     dueAfterMs: timing.escalateAfterHours * HOUR_MS,
     remindBeforeMs: (timing.escalateAfterHours - timing.reminderAfterHours) * HOUR_MS,
     urgeIntervalMs: timing.urgeIntervalHours * HOUR_MS,
