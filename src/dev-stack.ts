@@ -77,6 +77,9 @@ async function step<T>(work: Promise<T>, stopper?: (started: T) => TStopper): Pr
 async function main() {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  // Node would exit at once and leave the children (own process groups) running.
+  process.on('uncaughtException', (err) => void stopAll(1, `unexpected error: ${err.stack ?? err.message}`));
+  process.on('unhandledRejection', (err) => void stopAll(1, `unexpected error: ${err instanceof Error ? err.stack : String(err)}`));
   const config = loadConfig();
 
   let dbUrl = config.database.url;
