@@ -29,6 +29,12 @@ const log = (msg: string) => console.log(`[bangfu] ${msg}`);
 /** How long a worker or API server gets after SIGTERM before SIGKILL, when the stack stops. */
 const CHILD_GRACE_MS = 10_000;
 /**
+ * Stopping never takes longer: by then every child has had its SIGKILL (the children's and the
+ * Temporal dev server's grace periods, 10 s each, one after the other), and what is left (PGlite)
+ * lives in this process.
+ */
+const STOP_BOUND_MS = 30_000;
+/**
  * tsx's loader in the child itself, not the tsx CLI: the CLI runs the file in a grandchild, so the
  * pid the stack watches (and a kill -9 to it) would not be the worker's.
  */
@@ -46,12 +52,17 @@ let starting: Promise<unknown> = Promise.resolve();
 
 /**
  * Stops everything that started, then exits with `code`. Idempotent: a second Ctrl-C, or a child
- * dying while the stack stops, changes nothing. Bounded: every child gets SIGTERM, then SIGKILL.
+ * dying while the stack stops, changes nothing. Bounded: every child gets SIGTERM, then SIGKILL,
+ * and the stack exits after STOP_BOUND_MS whatever is still in progress.
  */
 function stopAll(code: number, reason?: string): Promise<void> {
   stopping ??= (async () => {
     if (reason) console.error(`[bangfu] ${reason}; stopping everything`);
     log('stopping…');
+    setTimeout(() => {
+      console.error(`[bangfu] not stopped within ${STOP_BOUND_MS / 1000} s; exiting anyway`);
+      process.exit(code || 1);
+    }, STOP_BOUND_MS).unref();
     await starting.catch(() => undefined);
     for (const s of stoppers.reverse()) {
       await s.stop().catch((err) => console.error(`[bangfu] stopping the ${s.name} failed: ${err instanceof Error ? err.message : err}`));
