@@ -63,11 +63,15 @@ function stopAll(code: number, reason?: string): Promise<void> {
       console.error(`[bangfu] not stopped within ${STOP_BOUND_MS / 1000} s; exiting anyway`);
       process.exit(code || 1);
     }, STOP_BOUND_MS).unref();
+    const began = Date.now();
     await starting.catch(() => undefined);
+    const took: string[] = [];
     for (const s of stoppers.reverse()) {
+      const t = Date.now();
       await s.stop().catch((err) => console.error(`[bangfu] stopping the ${s.name} failed: ${err instanceof Error ? err.message : err}`));
+      took.push(`${s.name} ${Date.now() - t} ms`);
     }
-    log('stopped');
+    log(`stopped in ${Date.now() - began} ms (${took.join(', ')})`);
     process.exit(code);
   })();
   return stopping;

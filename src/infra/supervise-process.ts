@@ -76,10 +76,14 @@ export function superviseProcess(opts: {
     get current() {
       return current;
     },
-    async stop(graceMs) {
+    async stop(graceMs = 10_000) {
       stopped = true;
       clearTimeout(pendingRestart);
-      if (current) await stopChild(current, graceMs);
+      if (!current) return;
+      const child = current;
+      const began = Date.now();
+      await stopChild(child, graceMs);
+      opts.log(`${opts.name} (pid ${child.pid}) ${describeExit(child.exitCode, child.signalCode)} ${Date.now() - began} ms after SIGTERM`);
     },
   };
 }

@@ -155,7 +155,7 @@ describe('npm start heals and stops', () => {
     await until('every process ends and every port is free', async () => tree.every((pid) => !isRunning(pid)) && (await busyPorts()).length === 0, STOP_BOUND_MS).catch(async (err) => {
       throw new Error(`${err.message}\nstill running: ${tree.filter(isRunning).join(', ')}; ports in use: ${(await busyPorts()).join(', ')}`);
     });
-    console.log(`[dev-stack] Ctrl-C to every process gone and every port free: ${Date.now() - sentAt} ms`);
+    console.log(`[dev-stack] Ctrl-C to every process gone and every port free: ${Date.now() - sentAt} ms; ${output.match(/\[bangfu\] stopped.*/)?.[0]}`);
     expect(output).toContain('[bangfu] stopped');
     expect(output).not.toContain('API server restarted');
     // npm itself, in the group, ends by the SIGINT (as in a terminal); the stack exits 0 after 'stopped'.
