@@ -3,86 +3,144 @@
  *   1. PostgreSQL: DATABASE_URL if set, else PGlite under .data/pglite served on loopback;
  *      migrations applied; the demo county seeded (never in production).
  *   2. Temporal: TEMPORAL_ADDRESS if set, else `temporal server start-dev` on .data/temporal.db.
- *   3. The worker and the HTTP server as child processes, exactly as deployed (`npm run worker`,
- *      `npm run server`), pointed at the services above.
- * Ctrl-C stops everything it started, children first; data stays under .data/.
+ *   3. The worker and the HTTP server as child processes, exactly as deployed (src/worker.ts,
+ *      src/server.ts), pointed at the services above. One that dies (a crash, a kill -9) is
+ *      started again after a backoff (src/infra/restart-policy.ts); after too many failures in a
+ *      row the stack gives up: it stops everything and exits 1.
+ * Ctrl-C stops everything it started, children first, whatever state they are in; data stays
+ * under .data/. The Temporal dev server dying stops everything too (exit 1).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { loadConfig, ConfigError } from './config';
 import { createPrisma } from './db/prisma';
 import { migrateDeploy } from './db/migrate';
 import { issueToken } from './auth/tokens';
-import { startEmbeddedPostgres, type TEmbeddedPostgres } from './infra/embedded-postgres';
-import { PROJECT_ROOT, startTemporalDevServer, waitForPort, type TDevServer } from './infra/temporal-dev-server';
+import { startEmbeddedPostgres } from './infra/embedded-postgres';
+import { describeExit } from './infra/processes';
+import { superviseProcess } from './infra/supervise-process';
+import { PROJECT_ROOT, startTemporalDevServer, waitForPort } from './infra/temporal-dev-server';
 import { DEMO_USERS, seedDemoCounty } from './seed/demo-county';
 import { seedDemoProjects, type TDemoCall } from './seed/demo-projects';
 
 const log = (msg: string) => console.log(`[bangfu] ${msg}`);
 
-async function main() {
-  const config = loadConfig();
-  const stoppers: Array<() => Promise<void>> = [];
-  const children: ChildProcess[] = [];
-  let stopping = false;
-  const stopAll = async (code: number) => {
-    if (stopping) return;
-    stopping = true;
+/** How long a worker or API server gets after SIGTERM before SIGKILL, when the stack stops. */
+const CHILD_GRACE_MS = 10_000;
+/**
+ * Stopping never takes longer: by then every child has had its SIGKILL (the children's and the
+ * Temporal dev server's grace periods, 10 s each, one after the other), and what is left (PGlite)
+ * lives in this process.
+ */
+const STOP_BOUND_MS = 30_000;
+/**
+ * tsx's loader in the child itself, not the tsx CLI: the CLI runs the file in a grandchild, so the
+ * pid the stack watches (and a kill -9 to it) would not be the worker's.
+ */
+const TSX_LOADER = pathToFileURL(path.join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+
+interface TStopper {
+  name: string;
+  stop(): Promise<void>;
+}
+/** What has started, stopped in reverse order (children, Temporal, the pool, PGlite). */
+const stoppers: TStopper[] = [];
+let stopping: Promise<void> | undefined;
+/** The service being started: stopping waits for it, so a half-started service is stopped too. */
+let starting: Promise<unknown> = Promise.resolve();
+
+/**
+ * Stops everything that started, then exits with `code`. Idempotent: a second Ctrl-C, or a child
+ * dying while the stack stops, changes nothing. Bounded: every child gets SIGTERM, then SIGKILL,
+ * and the stack exits after STOP_BOUND_MS whatever is still in progress.
+ */
+function stopAll(code: number, reason?: string): Promise<void> {
+  stopping ??= (async () => {
+    if (reason) console.error(`[bangfu] ${reason}; stopping everything`);
     log('stopping…');
-    await Promise.all(
-      children.map(
-        (c) =>
-          new Promise<void>((resolve) => {
-            if (c.exitCode !== null) return resolve();
-            c.once('exit', () => resolve());
-            c.kill('SIGTERM');
-            setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
-          }),
-      ),
-    );
-    for (const stop of stoppers.reverse()) await stop().catch((e) => console.error(e));
-    log('stopped');
+    setTimeout(() => {
+      console.error(`[bangfu] not stopped within ${STOP_BOUND_MS / 1000} s; exiting anyway`);
+      process.exit(code || 1);
+    }, STOP_BOUND_MS).unref();
+    const began = Date.now();
+    await starting.catch(() => undefined);
+    const took: string[] = [];
+    for (const s of stoppers.reverse()) {
+      const t = Date.now();
+      await s.stop().catch((err) => console.error(`[bangfu] stopping the ${s.name} failed: ${err instanceof Error ? err.message : err}`));
+      took.push(`${s.name} ${Date.now() - t} ms`);
+    }
+    log(`stopped in ${Date.now() - began} ms (${took.join(', ')})`);
     process.exit(code);
-  };
+  })();
+  return stopping;
+}
+
+/** One start-up step. What it started is registered for stopping; once stopping, start-up goes no further. */
+async function step<T>(work: Promise<T>, stopper?: (started: T) => TStopper): Promise<T> {
+  const registered = work.then((started) => {
+    if (stopper) stoppers.push(stopper(started));
+    return started;
+  });
+  if (stopper) starting = registered;
+  const started = await registered;
+  if (stopping) await new Promise<never>(() => undefined); // stopAll exits the process
+  return started;
+}
+
+async function main() {
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  // Node would exit at once and leave the children (own process groups) running.
+  process.on('uncaughtException', (err) => void stopAll(1, `unexpected error: ${err.stack ?? err.message}`));
+  process.on('unhandledRejection', (err) => void stopAll(1, `unexpected error: ${err instanceof Error ? err.stack : String(err)}`));
+  const config = loadConfig();
 
   let dbUrl = config.database.url;
-  let pg: TEmbeddedPostgres | undefined;
+  let embedded = false;
   if (!dbUrl) {
-    pg = await startEmbeddedPostgres({ dataDir: path.join(config.dataDir, 'pglite'), port: config.database.pglitePort });
-    stoppers.push(() => pg!.stop());
+    const pgDir = path.join(config.dataDir, 'pglite');
+    const pg = await step(startEmbeddedPostgres({ dataDir: pgDir, port: config.database.pglitePort }), (pg) => ({ name: 'embedded PostgreSQL', stop: () => pg.stop() }));
     dbUrl = pg.url;
-    log(`embedded PostgreSQL (PGlite) at ${dbUrl}  (data: ${path.join(config.dataDir, 'pglite')})`);
+    embedded = true;
+    log(`embedded PostgreSQL (PGlite) at ${dbUrl}  (data: ${pgDir})`);
   }
   log('applying migrations…');
-  await migrateDeploy(dbUrl);
+  await step(migrateDeploy(dbUrl));
 
   const prisma = createPrisma({ url: dbUrl, poolSize: 4 });
-  stoppers.push(() => prisma.$disconnect());
+  stoppers.push({ name: 'database pool', stop: () => prisma.$disconnect() });
   const tokens: Array<{ username: string; role: string; token: string }> = [];
   if (config.demo.seed) {
-    await seedDemoCounty(prisma, config.demo.password);
+    await step(seedDemoCounty(prisma, config.demo.password));
     for (const u of DEMO_USERS) {
-      const user = await prisma.user.findUniqueOrThrow({ where: { username: u.username } });
-      tokens.push({ username: u.username, role: u.role, token: await issueToken(prisma, user.id, 'npm start') });
+      const user = await step(prisma.user.findUniqueOrThrow({ where: { username: u.username } }));
+      tokens.push({ username: u.username, role: u.role, token: await step(issueToken(prisma, user.id, 'npm start')) });
     }
   }
 
   let temporalAddress = config.temporal.address;
-  let dev: TDevServer | undefined;
+  let temporalUi = config.temporal.uiUrl;
   if (!temporalAddress) {
     log('starting Temporal dev server…');
-    dev = await startTemporalDevServer({
-      cliPath: config.temporal.cliPath,
-      port: config.temporal.devPort,
-      uiPort: config.temporal.uiPort,
-      dbFile: path.join(config.dataDir, 'temporal.db'),
-      namespace: config.temporal.namespace,
-      log: (line) => process.stderr.write(`[temporal] ${line}\n`),
-    });
-    stoppers.push(() => dev!.stop());
+    const dev = await step(
+      startTemporalDevServer({
+        cliPath: config.temporal.cliPath,
+        port: config.temporal.devPort,
+        uiPort: config.temporal.uiPort,
+        dbFile: path.join(config.dataDir, 'temporal.db'),
+        namespace: config.temporal.namespace,
+        detached: true,
+        log: (line) => process.stderr.write(`[temporal] ${line}\n`),
+      }),
+      (dev) => ({ name: 'Temporal dev server', stop: () => dev.stop() }),
+    );
+    log(`Temporal dev server at ${dev.address} (pid ${dev.process.pid})`);
+    // Without it nothing runs; restarting it is left to the operator (npm start again).
+    dev.process.once('exit', (code, signal) => void stopAll(1, `the Temporal dev server ${describeExit(code, signal)}`));
     temporalAddress = dev.address;
+    temporalUi = dev.uiUrl;
   }
 
   // The demo walks a project through its stages in minutes, so its publicity periods (10 days by
@@ -95,22 +153,22 @@ async function main() {
     DEMO_SEED: 'false',
     ...(publicityDays === undefined ? {} : { PUBLICITY_DAYS: String(publicityDays) }),
   };
-  for (const name of ['worker', 'server'] as const) {
-    const child = spawn(process.execPath, [path.join(PROJECT_ROOT, 'node_modules/tsx/dist/cli.mjs'), path.join(PROJECT_ROOT, `src/${name}.ts`)], {
-      env: childEnv,
-      stdio: 'inherit',
-      // Own process group: Ctrl-C reaches the orchestrator, which stops children in order.
-      detached: true,
-    });
-    child.once('exit', (code) => {
-      if (!stopping) {
-        console.error(`[bangfu] ${name} exited with code ${code}; stopping everything`);
-        void stopAll(1);
-      }
-    });
-    children.push(child);
-  }
-  await waitForPort(config.http.port, config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host, 120_000);
+  const children = (['worker', 'server'] as const).map((file) =>
+    superviseProcess({
+      name: file === 'server' ? 'API server' : 'worker',
+      spawn: () =>
+        spawn(process.execPath, ['--import', TSX_LOADER, path.join(PROJECT_ROOT, `src/${file}.ts`)], {
+          env: childEnv,
+          stdio: 'inherit',
+          // Own process group: Ctrl-C reaches the orchestrator, which stops children in order.
+          detached: true,
+        }),
+      log,
+      onGiveUp: (message) => void stopAll(1, message),
+    }),
+  );
+  stoppers.push({ name: 'worker and API server', stop: async () => void (await Promise.all(children.map((c) => c.stop(CHILD_GRACE_MS)))) });
+  await step(waitForPort(config.http.port, config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host, 120_000));
 
   const url = `http://localhost:${config.http.port}`;
   console.log(`
@@ -118,8 +176,8 @@ async function main() {
  帮扶 Bangfu is running
    Web app:          ${url}/
    API docs:         ${url}/api/docs     (OpenAPI: ${url}/api/openapi.json)
-   Temporal Web UI:  ${dev ? dev.uiUrl : config.temporal.uiUrl}
-   Database:         ${pg ? `${dbUrl}  (psql "${dbUrl}")` : 'DATABASE_URL'}
+   Temporal Web UI:  ${temporalUi}
+   Database:         ${embedded ? `${dbUrl}  (psql "${dbUrl}")` : 'DATABASE_URL'}
 ${
   tokens.length
     ? ` Demo accounts (password for all: ${config.demo.password}):\n` +
@@ -128,6 +186,7 @@ ${
 }
  Publicity periods: ${publicityDays === undefined ? 'county defaults (10 days)' : `${publicityDays} days (PUBLICITY_DAYS)`}
  Try:  curl -H "Authorization: Bearer <township token>" ${url}/api/tasks
+ A worker or API server that dies is restarted (1 s, doubling to 30 s; gives up after 8 in a row)
  Ctrl-C stops everything; data stays in ${config.dataDir}
 ────────────────────────────────────────────────────────────────────────`);
   if (config.demo.seed && config.demo.projects) await seedDemoProjectsOver(url, tokens);
@@ -156,5 +215,7 @@ async function seedDemoProjectsOver(url: string, tokens: Array<{ username: strin
 
 main().catch((err) => {
   console.error(err instanceof ConfigError ? err.message : `[bangfu] failed to start: ${err instanceof Error ? err.stack : err}`);
-  process.exit(1);
+  // Whatever had started is stopped: PGlite, the Temporal dev server, a child.
+  if (stoppers.length > 0) void stopAll(1);
+  else process.exit(1);
 });

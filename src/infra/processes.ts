@@ -14,9 +14,22 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Whether a child has ended. A child killed by a signal has `exitCode` null and its signal in
+ * `signalCode`, so both must be read; a child that never started (spawn failed) has no pid.
+ */
+export function hasEnded(child: ChildProcess): boolean {
+  return child.pid === undefined || child.exitCode !== null || child.signalCode !== null;
+}
+
+/** How a child ended, for the log: "exited with code 1" or "was killed by SIGKILL". */
+export function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `was killed by ${signal}` : `exited with code ${code}`;
+}
+
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the child has exited. */
 export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+  if (hasEnded(child)) return;
   const done = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);

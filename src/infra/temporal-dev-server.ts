@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { searchAttributeCliFlags } from '../temporal/search-attributes';
-import { stopChild } from './processes';
+import { describeExit, stopChild } from './processes';
 
 export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
 const LOCAL_TOOLS = path.join(PROJECT_ROOT, '.tools/py/bin');
@@ -62,6 +62,8 @@ export async function startTemporalDevServer(opts: {
   dbFile?: string;
   namespace?: string;
   headless?: boolean;
+  /** Its own process group, so a terminal's Ctrl-C reaches only whoever started it (the dev stack). */
+  detached?: boolean;
   log?: (line: string) => void;
 }): Promise<TDevServer> {
   const bin = resolveTemporalCli(opts.cliPath);
@@ -73,15 +75,20 @@ export async function startTemporalDevServer(opts: {
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   if (opts.headless) args.push('--headless');
   args.push(...searchAttributeCliFlags());
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
   const forward = (chunk: Buffer) => opts.log?.(chunk.toString().trimEnd());
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);
   const exited = new Promise<never>((_, reject) =>
-    child.once('exit', (code) => reject(new Error(`temporal server start-dev exited early with code ${code}`))),
+    child.once('exit', (code, signal) => reject(new Error(`temporal server start-dev ${describeExit(code, signal)} before it listened`))),
   );
-  await Promise.race([waitForPort(opts.port), exited]);
   exited.catch(() => undefined);
+  try {
+    await Promise.race([waitForPort(opts.port), exited]);
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
   return {
     address: `127.0.0.1:${opts.port}`,
     uiUrl: `http://localhost:${opts.uiPort}`,
