@@ -8,6 +8,7 @@ import type { TAppDeps } from './context';
 import { AppError } from '../domain/errors';
 import { findUnstorableText, toAppError } from './errors';
 import { registerSessionCookie } from '../auth/session-cookie';
+import { registerCrossOriginGuard } from '../auth/cross-origin-guard';
 import type { TLoginLimit } from '../auth/login-rate-limit';
 import { adminCountySettingsRoutes } from './routes/admin-county-settings';
 import { adminOrgUnitRoutes } from './routes/admin-org-units';
@@ -59,6 +60,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
     if (header?.startsWith('Bearer ')) req.actor = await actorForToken(deps.prisma, header.slice(7).trim());
   });
   await registerSessionCookie(app, { prisma: deps.prisma, cookieSecret: accounts.cookieSecret });
+  registerCrossOriginGuard(app);
 
   // Sign-in is checked before input validation, so an anonymous caller learns nothing about a
   // route's input rules; only these API routes answer without a credential.
