@@ -44,7 +44,12 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Bangfu API', description: '帮扶产业项目 workflow and approval engine', version: '0.1.0' },
+      info: {
+        title: 'Bangfu API',
+        description: '帮扶产业项目 workflow and approval engine. Authenticate with a bearer token, or the session cookie from the web app; '
+          + 'a POST/PUT/PATCH/DELETE a browser sends from another origin (another port of the host included) without a bearer token is refused 403 CROSS_ORIGIN_REFUSED.',
+        version: '0.1.0',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },

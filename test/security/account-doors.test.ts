@@ -176,6 +176,8 @@ describe('cross-origin writes with the session cookie (issue #14 item 6)', () =>
     expect((await call('GET', '/api/me', { cookie, headers: foreign })).statusCode).toBe(200);
     // A bearer token is never attached by the browser on its own: not CSRF-able, whatever the Origin.
     expect((await call('POST', '/api/tokens', { token: s.tokens.township, headers: foreign }, { name: 'script' })).statusCode).toBe(201);
+    // The same origin named with its default port is the same origin.
+    expect((await call('POST', '/api/tokens', { cookie, headers: { host: 'bangfu.example.org:443', origin: 'https://bangfu.example.org' } }, { name: 'tls' })).statusCode).toBe(201);
     // No Origin and no Sec-Fetch-Site: curl or the CLI, not a page.
     expect((await call('POST', '/api/tokens', { cookie }, { name: 'curl' })).statusCode).toBe(201);
   });
