@@ -53,6 +53,8 @@ export const ZEnv = z.object({
   SESSION_COOKIE_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  /** Failed logins from one address over all usernames (password spraying); raise it for a big office behind one NAT address. */
+  LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Behind a reverse proxy: trust X-Forwarded-* so rate limits see the user's address. */
   TRUST_PROXY: ZEnvBoolean.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -81,7 +83,7 @@ export interface TConfig {
   demo: { seed: boolean; password: string; projects: boolean };
   /** Per-deployment overrides of the county settings' defaults. */
   publicityDays: number | undefined;
-  accounts: { cookieSecret?: string; loginLimit: { maxFailures: number; windowMs: number }; trustProxy: boolean };
+  accounts: { cookieSecret?: string; loginLimit: { maxFailures: number; windowMs: number; maxFailuresPerAddress: number }; trustProxy: boolean };
   logLevel: TEnv['LOG_LEVEL'];
 }
 
@@ -132,7 +134,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     publicityDays: e.PUBLICITY_DAYS,
     accounts: {
       cookieSecret: e.SESSION_COOKIE_SECRET,
-      loginLimit: { maxFailures: e.LOGIN_MAX_FAILURES, windowMs: e.LOGIN_WINDOW_MINUTES * 60_000 },
+      loginLimit: { maxFailures: e.LOGIN_MAX_FAILURES, windowMs: e.LOGIN_WINDOW_MINUTES * 60_000, maxFailuresPerAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS },
       trustProxy: e.TRUST_PROXY,
     },
     logLevel: e.LOG_LEVEL,

@@ -24,7 +24,15 @@ export async function registerSessionCookie(app: FastifyInstance, { prisma, cook
     if (req.actor) return;
     const token = sessionTokenOf(req);
     if (token) req.actor = await actorForToken(prisma, token, 'cookie');
+    if (req.actor) signedInByCookie.add(req);
   });
+}
+
+const signedInByCookie = new WeakSet<FastifyRequest>();
+
+/** Whether the request's actor came from a bearer token (which a browser never attaches on its own). */
+export function authenticatedByBearer(req: FastifyRequest): boolean {
+  return req.actor !== null && !signedInByCookie.has(req);
 }
 
 /** The session token carried by the request's cookie, if its signature holds. */
@@ -36,8 +44,9 @@ export function sessionTokenOf(req: FastifyRequest): string | null {
 }
 
 export function setSessionCookie(reply: FastifyReply, token: string) {
-  // httpOnly: page scripts never see it. SameSite=Lax: no cross-site POST carries it, which with
-  // JSON-only bodies is the CSRF defence. Secure whenever the request came over HTTPS.
+  // httpOnly: page scripts never see it. SameSite=Lax: no cross-site POST carries it; a same-site
+  // one (another port or subdomain of the host) does, which the cross-origin guard refuses
+  // (cross-origin-guard.ts). Secure whenever the request came over HTTPS.
   reply.setCookie(SESSION_COOKIE, token, {
     signed: true,
     httpOnly: true,

@@ -105,11 +105,16 @@ export function actorFromUser(user: {
   };
 }
 
-/** Revokes the sign-in tokens (not personal tokens) of a user, e.g. after a password change. */
-export async function revokeSignIns({ prisma, userId, exceptHashes = [] }: { prisma: Pick<TPrisma, 'apiToken'>; userId: string; exceptHashes?: string[] }) {
-  const { count } = await prisma.apiToken.updateMany({
-    where: { userId, kind: { in: ['LOGIN', 'SESSION'] }, revokedAt: null, tokenHash: { notIn: exceptHashes } },
+/**
+ * After a password change or reset, every credential the old password could have produced goes:
+ * sign-ins (LOGIN, SESSION) and personal tokens alike, since a personal token made by whoever
+ * knew the old password would otherwise outlive it. `exceptHashes` keeps the credentials of the
+ * request making the change (the user changing their own password stays signed in).
+ */
+export async function revokeCredentials({ prisma, userId, exceptHashes = [] }: { prisma: Pick<TPrisma, 'apiToken'>; userId: string; exceptHashes?: string[] }) {
+  const revoke = async (kinds: TTokenKind[]) => (await prisma.apiToken.updateMany({
+    where: { userId, kind: { in: kinds }, revokedAt: null, tokenHash: { notIn: exceptHashes } },
     data: { revokedAt: new Date() },
-  });
-  return count;
+  })).count;
+  return { signIns: await revoke(['LOGIN', 'SESSION']), personalTokens: await revoke(['PERSONAL']) };
 }

@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   ROLE_NOT_ALLOWED: 403,
   OUT_OF_SCOPE: 403,
   SEPARATION_OF_DUTIES: 403,
+  /** An unsafe request a browser sent from another origin (another port of the host included): CSRF. */
+  CROSS_ORIGIN_REFUSED: 403,
   NOT_FOUND: 404,
   TASK_NOT_PENDING: 409,
   TRANSITION_NOT_ALLOWED: 409,

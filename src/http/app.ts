@@ -8,6 +8,7 @@ import type { TAppDeps } from './context';
 import { AppError } from '../domain/errors';
 import { findUnstorableText, toAppError } from './errors';
 import { registerSessionCookie } from '../auth/session-cookie';
+import { registerCrossOriginGuard } from '../auth/cross-origin-guard';
 import type { TLoginLimit } from '../auth/login-rate-limit';
 import { adminCountySettingsRoutes } from './routes/admin-county-settings';
 import { adminOrgUnitRoutes } from './routes/admin-org-units';
@@ -43,7 +44,12 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Bangfu API', description: '帮扶产业项目 workflow and approval engine', version: '0.1.0' },
+      info: {
+        title: 'Bangfu API',
+        description: '帮扶产业项目 workflow and approval engine. Authenticate with a bearer token, or the session cookie from the web app; '
+          + 'a POST/PUT/PATCH/DELETE a browser sends from another origin (another port of the host included) without a bearer token is refused 403 CROSS_ORIGIN_REFUSED.',
+        version: '0.1.0',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -59,6 +65,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
     if (header?.startsWith('Bearer ')) req.actor = await actorForToken(deps.prisma, header.slice(7).trim());
   });
   await registerSessionCookie(app, { prisma: deps.prisma, cookieSecret: accounts.cookieSecret });
+  registerCrossOriginGuard(app);
 
   // Sign-in is checked before input validation, so an anonymous caller learns nothing about a
   // route's input rules; only these API routes answer without a credential.

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { requireAdminGrants, requireAdminScope, requireManageGrant } from '../../auth/admin-scope';
 import { hashPassword } from '../../auth/password';
 import { recordAudit } from '../../auth/record-audit';
-import { revokeSignIns } from '../../auth/tokens';
+import { revokeCredentials } from '../../auth/tokens';
 import type { TActor } from '../../domain/actor';
 import { AppError } from '../../domain/errors';
 import { ZRole } from '../../domain/roles';
@@ -190,19 +190,28 @@ export async function adminUserRoutes(app: FastifyInstance, { prisma }: TAppDeps
   });
 
   r.post('/api/admin/users/:id/reset-password', {
-    schema: { tags: ['admin'], summary: "Set a new password for an account; its sign-ins are revoked", params: ZUserParams, body: ZResetPasswordBody,
-      response: { 200: z.object({ ok: z.boolean(), signInsRevoked: z.int() }) } },
+    schema: { tags: ['admin'], summary: "Set a new password for someone else's account; all its sign-ins and personal API tokens are revoked",
+      description: 'Not for your own account (403 FORBIDDEN on params.id): change your own password with POST /api/auth/password, which asks for the current one, '
+        + 'so a stolen administrator session cannot lock the administrator out. Every credential of the account is revoked, personal API tokens included.',
+      params: ZUserParams, body: ZResetPasswordBody,
+      response: { 200: z.object({ ok: z.boolean(), signInsRevoked: z.int(), personalTokensRevoked: z.int() }) } },
   }, async (req) => {
     const actor = requireActor(req);
     const { user, grant } = await manageableUser(prisma, actor, req.params.id);
+    if (user.id === actor.userId) {
+      throw new AppError('FORBIDDEN', 'you cannot reset your own password here; change it with POST /api/auth/password (it asks for the current one)', [{ path: 'params.id', message: 'own account' }]);
+    }
     const passwordHash = await hashPassword(req.body.newPassword);
     const revoked = await prisma.$transaction(async (tx) => {
       await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } });
-      const count = await revokeSignIns({ prisma: tx, userId: user.id });
-      await recordAudit(tx, { actorId: actor.userId, role: 'ADMIN', orgUnitId: grant.orgUnitId, action: 'PASSWORD_RESET', entityType: 'User', entityId: user.id, details: { signInsRevoked: count } });
-      return count;
+      const counts = await revokeCredentials({ prisma: tx, userId: user.id });
+      await recordAudit(tx, {
+        actorId: actor.userId, role: 'ADMIN', orgUnitId: grant.orgUnitId, action: 'PASSWORD_RESET', entityType: 'User', entityId: user.id,
+        details: { signInsRevoked: counts.signIns, personalTokensRevoked: counts.personalTokens },
+      });
+      return counts;
     });
-    return { ok: true, signInsRevoked: revoked };
+    return { ok: true, signInsRevoked: revoked.signIns, personalTokensRevoked: revoked.personalTokens };
   });
 
   r.post('/api/admin/users/:id/deactivate', {

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { clearFailedLogins, DEFAULT_LOGIN_LIMIT, isLoginBlocked, recordFailedLogin, type TLoginLimit } from '../../auth/login-rate-limit';
+import { clearFailedLogins, DEFAULT_LOGIN_LIMIT, perAddressCap, releaseLoginAttempt, reserveLoginAttempt, type TLoginLimit } from '../../auth/login-rate-limit';
 import { hashPassword, verifyPassword } from '../../auth/password';
 import { recordAudit } from '../../auth/record-audit';
 import { clearSessionCookie, presentedTokenHashes, setSessionCookie } from '../../auth/session-cookie';
-import { actorFromUser, issueTokenRecord, revokeSignIns, SESSION_TTL_MS } from '../../auth/tokens';
+import { actorFromUser, issueTokenRecord, revokeCredentials, SESSION_TTL_MS } from '../../auth/tokens';
 import { AppError } from '../../domain/errors';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
@@ -42,32 +42,42 @@ const timingDecoy = () => (dummyHash ??= hashPassword('not-a-password-of-anyone'
 export async function authRoutes(app: FastifyInstance, { prisma }: TAppDeps, { loginLimit = DEFAULT_LOGIN_LIMIT }: TAuthOptions = {}) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  async function refuseWhenBlocked(username: string, ip: string, reply: { header(k: string, v: string): unknown }) {
-    const { blocked, retryAfterSeconds } = await isLoginBlocked({ prisma, username, ip, limit: loginLimit });
-    if (!blocked) return;
-    reply.header('retry-after', String(retryAfterSeconds));
-    throw new AppError('RATE_LIMITED', `too many failed attempts; try again in ${Math.ceil(retryAfterSeconds / 60)} min`, [{ path: 'body.username', message: 'rate limited' }]);
+  /** Counts the attempt before its password is checked (see login-rate-limit.ts), or refuses 429. */
+  async function reserveAttempt(username: string, ip: string, reply: { header(k: string, v: string): unknown }): Promise<bigint> {
+    const reservation = await reserveLoginAttempt({ prisma, username, ip, limit: loginLimit });
+    if (reservation.reserved) return reservation.attemptId;
+    reply.header('retry-after', String(reservation.retryAfterSeconds));
+    throw new AppError('RATE_LIMITED', `too many failed attempts; try again in ${Math.ceil(reservation.retryAfterSeconds / 60)} min`, [{ path: 'body.username', message: 'rate limited' }]);
   }
 
   r.post('/api/auth/login', {
     schema: {
       tags: ['auth'],
       summary: 'Sign in: sets the signed session cookie and returns a bearer token for scripts',
-      description: `At most ${loginLimit.maxFailures} failed attempts per username and client address per ${loginLimit.windowMs / 60000} minutes, then 429 RATE_LIMITED.`,
+      description: `At most ${loginLimit.maxFailures} failed attempts per username and client address, and ${perAddressCap(loginLimit)} per client address over all usernames, `
+        + `per ${loginLimit.windowMs / 60000} minutes; then 429 RATE_LIMITED with Retry-After, even for the right password. Attempts are counted before the password is checked, `
+        + 'so concurrent guesses cannot exceed the limit. Each failed attempt is audited (LOGIN_FAILED: the address and the username tried, never the password).',
       body: ZLoginBody,
       security: [],
       response: { 200: z.looseObject({ token: z.string().describe('a bearer token for scripts, valid as long as the session'), expiresAt: ZInstant, user: ZActorOut }) },
     },
   }, async (req, reply) => {
     const { username, password } = req.body;
-    await refuseWhenBlocked(username, req.ip, reply);
+    await reserveAttempt(username, req.ip, reply);
     const user = await prisma.user.findUnique({ where: { username }, include: { roles: { include: { orgUnit: true } } } });
     // The same answer for an unknown user, a deactivated one and a wrong password: no enumeration.
     const passwordOk = await verifyPassword(password, user?.passwordHash ?? (await timingDecoy()));
     if (!user || !user.active || !passwordOk) {
-      await recordFailedLogin({ prisma, username, ip: req.ip, limit: loginLimit });
+      // The reservation stays as this failure's record. The audit says which refusal it was (the
+      // caller never learns it); bounded by the limit, so a flood of guesses cannot flood the log.
+      const reason = !user ? 'UNKNOWN_USER' : !user.active ? 'DEACTIVATED' : 'WRONG_PASSWORD';
+      await recordAudit(prisma, {
+        actorId: null, action: 'LOGIN_FAILED', entityType: user ? 'User' : 'Username', entityId: user?.id ?? username.toLowerCase(),
+        details: { ip: req.ip, username, reason },
+      });
       throw new AppError('INVALID_CREDENTIALS', 'wrong username or password');
     }
+    // This username's earlier typos from this address (and this attempt's reservation) no longer count.
     await clearFailedLogins({ prisma, username, ip: req.ip });
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
     const { bearer, session } = await prisma.$transaction(async (tx) => {
@@ -97,25 +107,28 @@ export async function authRoutes(app: FastifyInstance, { prisma }: TAppDeps, { l
   });
 
   r.post('/api/auth/password', {
-    schema: { tags: ['auth'], summary: 'Change my password (the current one is required); other sign-ins are revoked', body: ZChangePasswordBody,
-      response: { 200: z.object({ ok: z.boolean(), otherSignInsRevoked: z.int() }) } },
+    schema: { tags: ['auth'], summary: 'Change my password (the current one is required); my other sign-ins and my personal API tokens are revoked',
+      description: 'Every credential the old password could have produced is revoked: other sign-ins (session cookies, login bearer tokens) and personal API tokens, '
+        + 'except the credential this request is made with. Make new personal tokens afterwards. A wrong current password counts as a failed login for the login limit.',
+      body: ZChangePasswordBody,
+      response: { 200: z.object({ ok: z.boolean(), otherSignInsRevoked: z.int(), personalTokensRevoked: z.int().describe('personal API tokens revoked (not the one this request used)') }) } },
   }, async (req, reply) => {
     const actor = requireActor(req);
     const user = await prisma.user.findUniqueOrThrow({ where: { id: actor.userId } });
     // A stolen session must not become a way to guess the password: the login limit applies here too.
-    await refuseWhenBlocked(user.username, req.ip, reply);
+    const attemptId = await reserveAttempt(user.username, req.ip, reply);
     if (!(await verifyPassword(req.body.currentPassword, user.passwordHash))) {
-      await recordFailedLogin({ prisma, username: user.username, ip: req.ip, limit: loginLimit });
       throw new AppError('VALIDATION_FAILED', 'the current password is wrong', [{ path: 'body.currentPassword', message: 'wrong password' }]);
     }
+    await releaseLoginAttempt({ prisma, attemptId });
     const passwordHash = await hashPassword(req.body.newPassword);
     const revoked = await prisma.$transaction(async (tx) => {
       await tx.user.update({ where: { id: user.id }, data: { passwordHash, passwordChangedAt: new Date() } });
-      const count = await revokeSignIns({ prisma: tx, userId: user.id, exceptHashes: presentedTokenHashes(req) });
-      await recordAudit(tx, { actorId: user.id, action: 'PASSWORD_CHANGED', entityType: 'User', entityId: user.id, details: { otherSignInsRevoked: count } });
-      return count;
+      const counts = await revokeCredentials({ prisma: tx, userId: user.id, exceptHashes: presentedTokenHashes(req) });
+      await recordAudit(tx, { actorId: user.id, action: 'PASSWORD_CHANGED', entityType: 'User', entityId: user.id, details: { otherSignInsRevoked: counts.signIns, personalTokensRevoked: counts.personalTokens } });
+      return counts;
     });
-    return reply.code(200).send({ ok: true, otherSignInsRevoked: revoked });
+    return reply.code(200).send({ ok: true, otherSignInsRevoked: revoked.signIns, personalTokensRevoked: revoked.personalTokens });
   });
 
   r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user and their roles', response: { 200: ZActorOut } } }, async (req) => requireActor(req));

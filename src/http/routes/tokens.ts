@@ -28,6 +28,7 @@ export async function tokenRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
     schema: {
       tags: ['tokens'],
       summary: 'Create a personal API token (the response is the only time it is shown)',
+      description: 'The token works until revoked, expired, or the password of its owner is changed or reset (both revoke every personal token, see POST /api/auth/password).',
       body: ZCreateTokenBody,
       response: { 201: z.object({ id: z.string(), name: z.string(), createdAt: ZInstant, expiresAt: ZNullableInstant, token: z.string().describe('the secret, shown this once') }) },
     },
