@@ -24,6 +24,7 @@ import { webRoutes } from './web';
 import { documentResponses, withoutNoContentBodies, ZErrorBody } from './openapi';
 import { valueWithin } from './value-within';
 import { localizedValidationError } from './localized-validation';
+import { answerClientError, answerHeaders, sendUnmatched, trackRouteMethods } from './protocol';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
 export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string; loginLimit?: TLoginLimit } = {}): Promise<FastifyInstance> {
@@ -37,7 +38,10 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
       const appError = toAppError(err);
       (reply as FastifyReply).code(appError.status).send(appError.toJSON());
     },
+    clientErrorHandler: answerClientError,
   });
+  const methodsOf = trackRouteMethods(app);
+  answerHeaders(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -74,18 +78,17 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   });
 
   app.setErrorHandler((err, req, reply) => {
+    if (req.is404) return sendUnmatched(req, reply, methodsOf);
     const appError = localizedValidationError(err, req) ?? toAppError(err);
     if (appError.status >= 500) req.log.error({ err }, 'request failed');
     // A dependency is down (503): say when a retry (with the same requestId) is worth it.
     if (appError.status === 503) reply.header('retry-after', '5');
     reply.code(appError.status).send(appError.toJSON());
   });
-  app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}`, details: [] } });
-  });
+  app.setNotFoundHandler((req, reply) => sendUnmatched(req, reply, methodsOf));
 
   const ZHealth = z.object({ ok: z.boolean(), checks: z.object({ database: z.boolean(), temporal: z.boolean() }) });
-  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and dependencies', response: { 200: ZHealth, 503: ZHealth.or(ZErrorBody) } } }, async (_req, reply) => {
+  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and dependencies', security: [], response: { 200: ZHealth, 503: ZHealth.or(ZErrorBody) } } }, async (_req, reply) => {
     // Both at once, each within 3 s: the Temporal client alone retries for ~20 s before it gives up.
     const deadline = Date.now() + 3_000;
     const [database, temporal] = await Promise.all([
