@@ -78,11 +78,28 @@ BASE=${ST_BASE_URL:-"http://127.0.0.1:$PORT"}
 curl -fsS "$BASE/api/health" >/dev/null
 log "system ready after ${SECONDS} s"
 
+# A field of the JSON on stdin, e.g. `jget .roles[0].id`.
+jget() { node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { if (!s) process.exit(1); console.log(eval("(" + s + ")" + process.argv[1])); })' "$1"; }
 login() {
   curl -fsS -X POST "$BASE/api/auth/login" -H 'content-type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"${DEMO_PASSWORD:-bangfu-demo-2026}\"}" |
-    node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => console.log(JSON.parse(s).token))'
+    -d "{\"username\":\"$1\",\"password\":\"${DEMO_PASSWORD:-bangfu-demo-2026}\"}" | jget .token
 }
+# POST as the admin: create_user NAME ROLE → the created account's JSON.
+create_user() {
+  local admin; admin=$(login admin)
+  curl -fsS -X POST "$BASE/api/admin/users" -H "authorization: Bearer $admin" -H 'content-type: application/json' \
+    -d "{\"username\":\"$1\",\"displayName\":\"Schemathesis $1\",\"password\":\"${DEMO_PASSWORD:-bangfu-demo-2026}\",\"homeOrgUnitId\":\"c-qingshan\",\"roles\":[{\"role\":\"$2\",\"orgUnitId\":\"c-qingshan\"}]}"
+}
+
+# The throwaway accounts of the last run, and the rows its operations act on (scripts/schemathesis.toml).
+TESTER=st-tester-$$
+create_user "$TESTER" ADMIN >/dev/null
+TARGET=$(create_user "st-target-$$" MONITOR)
+export ST_TARGET_USER_ID ST_TARGET_ASSIGNMENT_ID ST_TOKEN_ID
+ST_TARGET_USER_ID=$(echo "$TARGET" | jget .id)
+ST_TARGET_ASSIGNMENT_ID=$(echo "$TARGET" | jget '.roles[0].id')
+token=$(login "$TESTER")
+ST_TOKEN_ID=$(curl -fsS -X POST "$BASE/api/tokens" -H "authorization: Bearer $token" -H 'content-type: application/json' -d '{"name":"schemathesis"}' | jget .id)
 
 # 3. The checks. Left out: positive_data_acceptance (a schema-valid body may still break a rule
 # no JSON Schema can state, e.g. funding sources that must add up to the budget: 400 is right),
@@ -98,7 +115,7 @@ run_as() { # name seconds token [schemathesis filter options…]
   log "run as $name: at most $MAX_EXAMPLES examples per operation, $seconds s"
   # One worker: with two, Python 3.11's ast.parse (which Hypothesis calls to describe its filters)
   # is not thread-safe and fails with "AST constructor recursion depth mismatch".
-  st run "$BASE/api/openapi.json" --header "Authorization: Bearer $token" \
+  st --config-file scripts/schemathesis.toml run "$BASE/api/openapi.json" --header "Authorization: Bearer $token" \
     --checks "$CHECKS" --max-examples "$MAX_EXAMPLES" --max-time "$seconds" --workers 1 \
     --request-timeout 30 --generation-database none --no-color --output-truncate true \
     --suppress-health-check all --seed "${ST_SEED:-20261204}" \
@@ -107,15 +124,18 @@ run_as() { # name seconds token [schemathesis filter options…]
 
 for spec in $ROLES; do
   role=${spec%%:*}
-  run_as "$role" "${spec#*:}" "$(login "$role")" --exclude-name-regex "$DESTRUCTIVE"
+  token=$(login "$role")
+  run_as "$role" "${spec#*:}" "$token" --exclude-name-regex "$DESTRUCTIVE"
 done
 
-# The account operations, on an administrator of their own: whatever they revoke or deactivate,
-# nothing runs after them.
-ADMIN_TOKEN=$(login admin)
-curl -fsS -X POST "$BASE/api/admin/users" -H "authorization: Bearer $ADMIN_TOKEN" -H 'content-type: application/json' \
-  -d "{\"username\":\"st-throwaway-$$\",\"displayName\":\"Schemathesis\",\"password\":\"${DEMO_PASSWORD:-bangfu-demo-2026}\",\"homeOrgUnitId\":\"c-qingshan\",\"roles\":[{\"role\":\"ADMIN\",\"orgUnitId\":\"c-qingshan\"}]}" >/dev/null
-run_as throwaway 30 "$(login st-throwaway-$$)" --include-name-regex "$DESTRUCTIVE"
+# The account operations, as the throwaway administrator; logout last and alone, on a sign-in of
+# its own, since it ends the sign-in it is sent with.
+# Both sign-ins first: wrong current passwords sent to /api/auth/password count as failed logins,
+# so after that run the tester is rate-limited (429) for a while.
+token=$(login "$TESTER")
+logout_token=$(login "$TESTER")
+run_as account-operations 30 "$token" --include-name-regex "$DESTRUCTIVE" --exclude-name 'POST /api/auth/logout'
+run_as logout 10 "$logout_token" --include-name 'POST /api/auth/logout'
 
 stop_stack
 if [ $failed -ne 0 ]; then log "FAILED: see the report above (stack log and JUnit reports in $WORK)"; exit 1; fi
