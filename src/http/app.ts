@@ -7,7 +7,7 @@ import { actorForToken } from '../auth/tokens';
 import type { TAppDeps } from './context';
 import { AppError } from '../domain/errors';
 import { findUnstorableText, toAppError } from './errors';
-import { registerSessionCookie } from '../auth/session-cookie';
+import { registerSessionCookie, SESSION_COOKIE } from '../auth/session-cookie';
 import type { TLoginLimit } from '../auth/login-rate-limit';
 import { adminCountySettingsRoutes } from './routes/admin-county-settings';
 import { adminOrgUnitRoutes } from './routes/admin-org-units';
@@ -48,8 +48,14 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await app.register(swagger, {
     openapi: {
       info: { title: 'Bangfu API', description: '帮扶产业项目 workflow and approval engine', version: '0.1.0' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      // Either credential signs a request in (the web app uses the cookie, scripts the bearer token).
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'a token from POST /api/auth/login or POST /api/tokens' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'the signed session cookie POST /api/auth/login sets' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: (documentObject) => withoutNoContentBodies('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject),

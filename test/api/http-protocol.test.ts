@@ -73,12 +73,12 @@ describe('HTTP protocol answers', () => {
     expect([shell.headers['cache-control'], shell.headers['x-content-type-options']]).toEqual(['no-cache', 'nosniff']);
   });
 
-  it('the OpenAPI document says which operations need no credential: health and login (security: [])', async () => {
+  it('the OpenAPI document says which operations need no credential (health and login: security: []) and that bearer or the session cookie signs in', async () => {
     const doc = (await s.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as {
       security: unknown;
       paths: Record<string, Record<string, { security?: unknown[] }>>;
     };
-    expect(doc.security).toEqual([{ bearer: [] }]);
+    expect(doc.security).toEqual([{ bearer: [] }, { session: [] }]);
     const open = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => Array.isArray(op.security) && op.security.length === 0).map(([m]) => `${m} ${path}`));
     expect(open.sort()).toEqual(['get /api/health', 'post /api/auth/login']);
     // And they are what they say: public without a credential, the rest refuse one.
