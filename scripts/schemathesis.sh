@@ -82,7 +82,8 @@ log "system ready after ${SECONDS} s"
 jget() { node -e 'let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => { if (!s) process.exit(1); console.log(eval("(" + s + ")" + process.argv[1])); })' "$1"; }
 login() {
   curl -fsS -X POST "$BASE/api/auth/login" -H 'content-type: application/json' \
-    -d "{\"username\":\"$1\",\"password\":\"${DEMO_PASSWORD:-bangfu-demo-2026}\"}" | jget .token
+    -d "{\"username\":\"$1\",\"password\":\"${DEMO_PASSWORD:-bangfu-demo-2026}\"}" | jget .token ||
+    { log "could not sign in as $1"; return 1; }
 }
 # POST as the admin: create_user NAME ROLE → the created account's JSON.
 create_user() {

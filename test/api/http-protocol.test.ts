@@ -49,7 +49,7 @@ describe('HTTP protocol answers', () => {
     expect([unknown.statusCode, unknown.headers.allow, unknown.json()]).toEqual([404, undefined, envelope('NOT_FOUND')]);
   });
 
-  it('headers over the limit answer 431 HEADERS_TOO_LARGE in the error envelope', async () => {
+  it('headers over the limit answer 431 HEADERS_TOO_LARGE in the error envelope (and unreadable HTTP 400), not Fastify\'s own shape', async () => {
     const url = await s.app.listen({ port: 0, host: '127.0.0.1' });
     const answer = await rawExchange(Number(new URL(url).port), `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     const [head, body] = answer.split('\r\n\r\n');
@@ -57,6 +57,11 @@ describe('HTTP protocol answers', () => {
     expect(head).toMatch(/content-type: application\/json/i);
     expect(head).toMatch(/x-content-type-options: nosniff/i);
     expect(JSON.parse(body!)).toEqual({ error: { code: 'HEADERS_TOO_LARGE', message: expect.any(String), details: [{ path: 'headers', message: 'too large' }] } });
+
+    // Any other request Node's parser cannot read: 400, in the envelope too.
+    const garbled = await rawExchange(Number(new URL(url).port), 'NOT HTTP AT ALL\r\n\r\n');
+    expect(garbled).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(garbled.split('\r\n\r\n')[1]!).error.code).toBe('VALIDATION_FAILED');
   });
 
   it('JSON answers carry Cache-Control: no-store and X-Content-Type-Options: nosniff, refusals too', async () => {
