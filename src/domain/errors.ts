@@ -13,6 +13,10 @@ export const ERROR_STATUS = {
   /** An unsafe request a browser sent from another origin (another port of the host included): CSRF. */
   CROSS_ORIGIN_REFUSED: 403,
   NOT_FOUND: 404,
+  /** The path exists, the method does not (the answer's Allow header lists those that do). */
+  METHOD_NOT_ALLOWED: 405,
+  /** The client took too long to send its request (Node's request timeout). */
+  REQUEST_TIMEOUT: 408,
   TASK_NOT_PENDING: 409,
   TRANSITION_NOT_ALLOWED: 409,
   CONFLICT: 409,
@@ -20,6 +24,8 @@ export const ERROR_STATUS = {
   /** An edit named the version it read, and someone else has saved a newer one since: reload. */
   VERSION_CONFLICT: 409,
   RATE_LIMITED: 429,
+  /** The request's headers exceed Node's limit (16 KiB). */
+  HEADERS_TOO_LARGE: 431,
   SERVICE_UNAVAILABLE: 503,
   /** The database cannot be reached; the request may be retried with the same requestId. */
   DATABASE_UNAVAILABLE: 503,

@@ -7,7 +7,7 @@ import { actorForToken } from '../auth/tokens';
 import type { TAppDeps } from './context';
 import { AppError } from '../domain/errors';
 import { findUnstorableText, toAppError } from './errors';
-import { registerSessionCookie } from '../auth/session-cookie';
+import { registerSessionCookie, SESSION_COOKIE } from '../auth/session-cookie';
 import { registerCrossOriginGuard } from '../auth/cross-origin-guard';
 import type { TLoginLimit } from '../auth/login-rate-limit';
 import { adminCountySettingsRoutes } from './routes/admin-county-settings';
@@ -25,6 +25,7 @@ import { webRoutes } from './web';
 import { documentResponses, withoutNoContentBodies, ZErrorBody } from './openapi';
 import { valueWithin } from './value-within';
 import { localizedValidationError } from './localized-validation';
+import { answerClientError, answerHeaders, sendUnmatched, trackRouteMethods } from './protocol';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
 export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string; loginLimit?: TLoginLimit } = {}): Promise<FastifyInstance> {
@@ -38,7 +39,10 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
       const appError = toAppError(err);
       (reply as FastifyReply).code(appError.status).send(appError.toJSON());
     },
+    clientErrorHandler: answerClientError,
   });
+  const methodsOf = trackRouteMethods(app);
+  answerHeaders(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
@@ -50,8 +54,14 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
           + 'a POST/PUT/PATCH/DELETE a browser sends from another origin (another port of the host included) without a bearer token is refused 403 CROSS_ORIGIN_REFUSED.',
         version: '0.1.0',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
+      // Either credential signs a request in (the web app uses the cookie, scripts the bearer token).
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'a token from POST /api/auth/login or POST /api/tokens' },
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE, description: 'the signed session cookie POST /api/auth/login sets' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
     transformObject: (documentObject) => withoutNoContentBodies('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject),
@@ -81,18 +91,17 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   });
 
   app.setErrorHandler((err, req, reply) => {
+    if (req.is404) return sendUnmatched(req, reply, methodsOf);
     const appError = localizedValidationError(err, req) ?? toAppError(err);
     if (appError.status >= 500) req.log.error({ err }, 'request failed');
     // A dependency is down (503): say when a retry (with the same requestId) is worth it.
     if (appError.status === 503) reply.header('retry-after', '5');
     reply.code(appError.status).send(appError.toJSON());
   });
-  app.setNotFoundHandler((req, reply) => {
-    reply.code(404).send({ error: { code: 'NOT_FOUND', message: `no route ${req.method} ${req.url}`, details: [] } });
-  });
+  app.setNotFoundHandler((req, reply) => sendUnmatched(req, reply, methodsOf));
 
   const ZHealth = z.object({ ok: z.boolean(), checks: z.object({ database: z.boolean(), temporal: z.boolean() }) });
-  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and dependencies', response: { 200: ZHealth, 503: ZHealth.or(ZErrorBody) } } }, async (_req, reply) => {
+  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and dependencies', security: [], response: { 200: ZHealth, 503: ZHealth.or(ZErrorBody) } } }, async (_req, reply) => {
     // Both at once, each within 3 s: the Temporal client alone retries for ~20 s before it gives up.
     const deadline = Date.now() + 3_000;
     const [database, temporal] = await Promise.all([
