@@ -123,18 +123,23 @@ run_as() { # name seconds token [schemathesis filter options…]
     --report junit --report-dir "$WORK/report-$name" "$@" || failed=1
 }
 
+# Every sign-in before any fuzzing: the fuzzed logins and wrong current passwords count as failed
+# logins from this address, which is then rate-limited (429) for a while (src/auth/login-rate-limit.ts).
+declare -A TOKENS
 for spec in $ROLES; do
   role=${spec%%:*}
-  token=$(login "$role")
-  run_as "$role" "${spec#*:}" "$token" --exclude-name-regex "$DESTRUCTIVE"
+  TOKENS[$role]=$(login "$role")
+done
+token=$(login "$TESTER")
+logout_token=$(login "$TESTER")
+
+for spec in $ROLES; do
+  role=${spec%%:*}
+  run_as "$role" "${spec#*:}" "${TOKENS[$role]}" --exclude-name-regex "$DESTRUCTIVE"
 done
 
 # The account operations, as the throwaway administrator; logout last and alone, on a sign-in of
 # its own, since it ends the sign-in it is sent with.
-# Both sign-ins first: wrong current passwords sent to /api/auth/password count as failed logins,
-# so after that run the tester is rate-limited (429) for a while.
-token=$(login "$TESTER")
-logout_token=$(login "$TESTER")
 run_as account-operations 25 "$token" --include-name-regex "$DESTRUCTIVE" --exclude-name 'POST /api/auth/logout'
 run_as logout 10 "$logout_token" --include-name 'POST /api/auth/logout'
 
