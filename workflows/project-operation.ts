@@ -2,7 +2,7 @@ import * as wf from '@temporalio/workflow';
 import type { SnapshotFrom } from 'xstate';
 import type { Activities } from '../activities';
 import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
-import { isSameRequester, projectCommandRefusal, VERIFIER_ROLES, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
+import { isSameRequester, projectCommandRefusal, VERIFIER_ROLES, ZAcceptedProjectCommand, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
 import { OWN_TASKS, type TOwnTaskName } from '../src/domain/lifecycle/stage-tasks';
 import { addMonths } from '../src/domain/policies/calendar-date';
 import { planDisbursement, TRANCHE_LABELS_ZH, type TTranche } from '../src/domain/policies/disbursement-schedule';
@@ -490,7 +490,7 @@ export function createOperation(deps: TOperationDeps) {
       const stageBefore = stage();
       deps.history.push({ at: Date.now(), stage: stageBefore, action: command.type.toLowerCase(), actorId: actor.userId });
       // The API parsed the body already; parsing again fills the defaults for any other client.
-      const { recordId, details } = await track(apply(requestId, actor, ZProjectCommand.parse(command)));
+      const { recordId, details } = await track(apply(requestId, actor, ZAcceptedProjectCommand.parse(command)));
       const result: TProjectActResult = { requestId, projectId, type: command.type, actorId: actor.userId, stageBefore, stageAfter: stage(), recordId, ...(details ? { details } : {}) };
       ops.answered[requestId] = result;
       return result;
