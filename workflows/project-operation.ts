@@ -8,7 +8,7 @@ import { addMonths } from '../src/domain/policies/calendar-date';
 import { planDisbursement, TRANCHE_LABELS_ZH, type TTranche } from '../src/domain/policies/disbursement-schedule';
 import { scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
 import { distributeIncome } from '../src/domain/policies/income-distribution';
-import { formatFen } from '../src/domain/policies/money';
+import { formatFen, paymentCeilingRefusal } from '../src/domain/policies/money';
 import type { TCountySettings } from '../src/domain/policies/settings';
 import type { TRole } from '../src/domain/roles';
 import type { TApprovalPhase, TSignerSlot } from '../src/domain/approval';
@@ -327,6 +327,9 @@ export function createOperation(deps: TOperationDeps) {
         if (status.releasableFen === 0) {
           refuse('TRANCHE_NOT_RELEASABLE', `${command.tranche} cannot be paid now: ${status.blocks.map((b) => b.message).join('; ')}`, 'body.command.tranche');
         }
+        // A validator check only (validators do not run on replay), so earlier histories still replay.
+        const ceiling = paymentCeilingRefusal({ committedFen: ops.payments.filter((p) => p.status !== 'REJECTED' && p.status !== 'WITHDRAWN').map((p) => p.amountFen), amountFen: command.amountFen });
+        if (ceiling) refuse('VALIDATION_FAILED', ceiling, 'body.command.amountFen');
         return;
       }
       case 'REQUEST_ACCEPTANCE':

@@ -142,6 +142,19 @@ export function sumFen(amounts: readonly number[]): number {
 }
 
 /**
+ * Payment requests of one project may total at most MAX_AMOUNT_FEN (paid, approved or under way,
+ * the new one included; rejected and withdrawn ones do not count). With the retention release
+ * (at most the allocation, itself at most the budget) a project's paid total therefore stays below
+ * 2 × MAX_AMOUNT_FEN, far inside the safe-integer range: every per-project money figure (disbursed,
+ * paid per tranche) is provably an exact JSON number. The reason when the request passes it, or null.
+ */
+export function paymentCeilingRefusal({ committedFen, amountFen }: { committedFen: readonly number[]; amountFen: number }): string | null {
+  const total = sumFenExact([...committedFen, amountFen]);
+  if (total <= BigInt(MAX_AMOUNT_FEN)) return null;
+  return `the project's payments would total ${total.toString()} fen, above the maximum of ${MAX_AMOUNT_FEN} fen (100亿元)`;
+}
+
+/**
  * Exact sum of any number of amounts (numbers, bigints or the decimal strings of a database sum)
  * as a bigint: never rounded, never out of range, whatever the count.
  */
