@@ -19,13 +19,13 @@ export function visibleText(text: string): string {
  * characters, which would list as a blank line nobody can tell apart, is refused.
  */
 export function ZVisibleName({ min = 1, max }: { min?: number; max: number }) {
+  // No separate .min(): an empty name would then get two issues on one field; the visible count covers it.
   return z
     .string()
     .trim()
-    .min(min)
     .max(max)
     .refine((name) => [...visibleText(name)].length >= min, {
-      message: min === 1 ? 'must contain a visible character (not only spaces or invisible characters)' : `must contain at least ${min} visible characters`,
-      params: { zh: min === 1 ? '不能只有空白或不可见字符' : `至少 ${min} 个可见字符` },
+      message: min === 1 ? 'must contain a visible character (not empty, not only spaces or invisible characters)' : `must contain at least ${min} visible characters (spaces and invisible characters do not count)`,
+      params: { zh: min === 1 ? '不能为空，也不能只有空白或不可见字符' : `至少 ${min} 个可见字符（空白和不可见字符不算）` },
     });
 }
