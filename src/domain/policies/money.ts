@@ -29,9 +29,9 @@ export type TFen = z.infer<typeof ZFen>;
 export const MAX_AMOUNT_FEN = 1_000_000_000_000;
 
 /** One money input: 1 fen up to MAX_AMOUNT_FEN. */
-export const ZAmountFen = z.int().min(1).max(MAX_AMOUNT_FEN);
+export const ZAmountFen = z.int().positive().max(MAX_AMOUNT_FEN);
 /** One money input that may be zero (an income period that earned nothing). */
-export const ZAmountOrZeroFen = z.int().min(0).max(MAX_AMOUNT_FEN);
+export const ZAmountOrZeroFen = z.int().nonnegative().max(MAX_AMOUNT_FEN);
 
 /** A signed amount in fen (adjustments, differences). */
 export const ZSignedFen = z.int();
