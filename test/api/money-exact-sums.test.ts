@@ -159,4 +159,10 @@ describe('exact money at the largest allowed values', () => {
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.objectContaining({ path: 'body.amountFen' })] });
   });
+
+  it("a fault-tolerance case's loss above the maximum is refused on body.lossFen", async () => {
+    const res = await post('/api/reviews', s.tokens.discipline!, { requestId: newRequestId(), opening: 'OPEN_BY_BODY', matter: '项目亏损', lossFen: MAX_AMOUNT_FEN + 1 });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.details.map((d: { path: string }) => d.path)).toContain('body.lossFen');
+  });
 });
