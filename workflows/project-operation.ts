@@ -2,13 +2,13 @@ import * as wf from '@temporalio/workflow';
 import type { SnapshotFrom } from 'xstate';
 import type { Activities } from '../activities';
 import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
-import { isSameRequester, projectCommandRefusal, VERIFIER_ROLES, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
+import { isSameRequester, projectCommandRefusal, VERIFIER_ROLES, ZAcceptedProjectCommand, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
 import { OWN_TASKS, type TOwnTaskName } from '../src/domain/lifecycle/stage-tasks';
 import { addMonths } from '../src/domain/policies/calendar-date';
 import { planDisbursement, TRANCHE_LABELS_ZH, type TTranche } from '../src/domain/policies/disbursement-schedule';
 import { scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
 import { distributeIncome } from '../src/domain/policies/income-distribution';
-import { formatFen } from '../src/domain/policies/money';
+import { formatFen, paymentCeilingRefusal } from '../src/domain/policies/money';
 import type { TCountySettings } from '../src/domain/policies/settings';
 import type { TRole } from '../src/domain/roles';
 import type { TApprovalPhase, TSignerSlot } from '../src/domain/approval';
@@ -328,6 +328,9 @@ export function createOperation(deps: TOperationDeps) {
         if (status.releasableFen === 0) {
           refuse('TRANCHE_NOT_RELEASABLE', `${command.tranche} cannot be paid now: ${status.blocks.map((b) => b.message).join('; ')}`, 'body.command.tranche');
         }
+        // A validator check only (validators do not run on replay), so earlier histories still replay.
+        const ceiling = paymentCeilingRefusal({ committedFen: ops.payments.filter((p) => p.status !== 'REJECTED' && p.status !== 'WITHDRAWN').map((p) => p.amountFen), amountFen: command.amountFen });
+        if (ceiling) refuse('VALIDATION_FAILED', ceiling, 'body.command.amountFen');
         return;
       }
       case 'REQUEST_ACCEPTANCE':
@@ -491,7 +494,7 @@ export function createOperation(deps: TOperationDeps) {
       const stageBefore = stage();
       deps.history.push({ at: Date.now(), stage: stageBefore, action: command.type.toLowerCase(), actorId: actor.userId });
       // The API parsed the body already; parsing again fills the defaults for any other client.
-      const { recordId, details } = await track(apply(requestId, actor, ZProjectCommand.parse(command)));
+      const { recordId, details } = await track(apply(requestId, actor, ZAcceptedProjectCommand.parse(command)));
       const result: TProjectActResult = { requestId, projectId, type: command.type, actorId: actor.userId, stageBefore, stageAfter: stage(), recordId, ...(details ? { details } : {}) };
       ops.answered[requestId] = result;
       return result;

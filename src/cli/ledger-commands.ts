@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { TApi } from './api-client';
+import { fenToYuanDecimal } from '../domain/policies/money';
 import { CliError, EXIT, type TExitCode } from './cli-error';
 import { formatCsv, parseCsv } from './csv';
 import { emit, type TIo } from './output';
@@ -77,11 +78,11 @@ const LEDGERS = {
   payments: {
     header: ['projectId', 'paymentId', 'tranche', 'amountFen', 'amountYuan', 'payeeId', 'status', 'requestedAt', 'paidAt', 'voucherNo', 'invoices', 'riskFlags'],
     rows: (r: TRecords) =>
-      r.payments.map((p) => [r.projectId, p.id, p.tranche, p.amountFen, ((p.amountFen as number) / 100).toFixed(2), p.payeeId, p.status, p.requestedAt, p.paidAt, p.voucherNo, p.invoices.map((i) => i.number).join(' '), p.riskFlags.map((f) => `${f.code}:${f.status}`).join(' ')]),
+      r.payments.map((p) => [r.projectId, p.id, p.tranche, p.amountFen, fenToYuanDecimal(p.amountFen as number), p.payeeId, p.status, p.requestedAt, p.paidAt, p.voucherNo, p.invoices.map((i) => i.number).join(' '), p.riskFlags.map((f) => `${f.code}:${f.status}`).join(' ')]),
   },
   assets: {
     header: ['projectId', 'assetId', 'name', 'assetClass', 'valueFen', 'valueYuan', 'owner', 'custodian', 'certificateNo', 'handedOverAt'],
-    rows: (r: TRecords) => r.assets.map((a) => [r.projectId, a.id, a.name, a.assetClass, a.valueFen, ((a.valueFen as number) / 100).toFixed(2), a.owner, a.custodian, a.certificateNo, a.handedOverAt]),
+    rows: (r: TRecords) => r.assets.map((a) => [r.projectId, a.id, a.name, a.assetClass, a.valueFen, fenToYuanDecimal(a.valueFen as number), a.owner, a.custodian, a.certificateNo, a.handedOverAt]),
   },
   distributions: {
     header: ['projectId', 'period', 'incomeFen', 'householdId', 'amountFen', 'linkedDays', 'monitoredDays', 'dividendRateBp', 'meetsMinimum'],

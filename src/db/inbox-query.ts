@@ -1,6 +1,7 @@
 import { Prisma } from '../generated/prisma/client';
 import { outermostGrants, type TActor } from '../domain/actor';
 import { rawTable, type TPrisma } from './prisma';
+import { likeLiteral } from './like-pattern';
 
 export const INBOX_VIEWS = ['pending', 'claimed', 'copied', 'done'] as const;
 export type TInboxView = (typeof INBOX_VIEWS)[number];
@@ -24,7 +25,7 @@ export type TInboxItem = TTaskRow & {
 };
 
 /** A LIKE pattern matching every string that starts with `prefix`, wildcards in it taken literally. */
-const startsWithPattern = (prefix: string) => `${prefix.replace(/[\\%_]/g, '\\$&')}%`;
+const startsWithPattern = (prefix: string) => `${likeLiteral(prefix)}%`;
 
 /**
  * GET /api/tasks as one SQL statement. Prisma's findMany + count sent two statements whose pending

@@ -6,6 +6,7 @@ import { LIFECYCLE_STAGES } from '../domain/lifecycle/lifecycle-machine';
 import { ZGrade } from '../domain/policies/evaluation-scoring';
 import { RISK_FLAG_CODES } from '../domain/policies/risk-checks';
 import type { Prisma } from '../generated/prisma/client';
+import { likeLiteral } from '../db/like-pattern';
 import type { TPrisma } from '../db/prisma';
 import { ZInstant } from './openapi';
 import { ZPage, ZPageQuery } from './pagination';
@@ -22,7 +23,7 @@ export const ZProjectListQuery = ZPageQuery.extend({
   grade: ZGrade.optional(),
   /** OPEN: has a flag awaiting review; a flag code: has that flag, open or confirmed (dismissed ones do not count). */
   riskFlag: z.enum(['OPEN', ...RISK_FLAG_CODES]).optional(),
-  /** Part of the name (case-insensitive), or the project id. */
+  /** Part of the name (case-insensitive, `%` and `_` taken literally), or the project id. */
   q: z.string().trim().min(1).max(100).optional(),
 });
 export type TProjectListQuery = z.infer<typeof ZProjectListQuery>;
@@ -57,7 +58,7 @@ export async function projectListWhere(prisma: TPrisma, actor: TActor, q: TProje
   if (q.grade) and.push({ latestGrade: q.grade });
   if (q.riskFlag === 'OPEN') and.push({ riskFlags: { some: { status: 'OPEN' } } });
   else if (q.riskFlag) and.push({ riskFlags: { some: { code: q.riskFlag, status: { in: ['OPEN', 'CONFIRMED'] } } } });
-  if (q.q) and.push({ OR: [{ name: { contains: q.q, mode: 'insensitive' } }, { id: q.q }] });
+  if (q.q) and.push({ OR: [{ name: { contains: likeLiteral(q.q), mode: 'insensitive' } }, { id: q.q }] });
   return { AND: and };
 }
 

@@ -8,7 +8,11 @@ import * as browserMoney from '../../src/web/public/money.js';
  * The web app parses typed yuan and shows fen with its own copy of the domain's rules
  * (src/web/public/money.js): it must give the same fen, refuse the same input and print the same text.
  */
-const web = browserMoney as { parseYuan(s: string): { ok: true; fen: number } | { ok: false }; formatFen(f: number): string };
+const web = browserMoney as {
+  parseYuan(s: string): { ok: true; fen: number } | { ok: false };
+  formatFen(f: number | string | bigint): string;
+  sumFen(items: Array<Record<string, unknown>>, key: string): bigint;
+};
 
 const domainParse = (s: string): number | null => {
   try {
@@ -44,5 +48,13 @@ describe('browser money parsing matches the domain', () => {
       expect(web.formatFen(fen)).toBe(formatFen(fen));
     }), { numRuns: 2000 });
     expect(web.formatFen(16_000_000)).toBe('¥160,000.00');
+  });
+
+  it('prints the API\'s decimal-string sums beyond 2^53 exactly, and adds them as bigint', () => {
+    // The dashboard's money sums arrive as strings (issue #14 item 5); Number() would drop the last fen.
+    expect(web.formatFen('9007199254740993')).toBe('¥90,071,992,547,409.93');
+    expect(web.formatFen('-5')).toBe('-¥0.05');
+    expect(web.formatFen('12.5')).toBe('—');
+    expect(web.sumFen([{ a: '9008000000000000' }, { a: 1 }, { a: '2' }], 'a')).toBe(9_008_000_000_000_003n);
   });
 });

@@ -120,8 +120,9 @@ describe('web read models', () => {
     const funds = (await get('/api/dashboard/funds-by-township', s.tokens.leader)).json();
     const hexi = funds.items.find((i: { townshipId: string }) => i.townshipId === 't-hexi');
     expect(hexi).toMatchObject({ townshipName: '河西镇' });
-    expect(hexi.approvedFen).toBeGreaterThanOrEqual(50_000_000);
-    expect(funds.items.find((i: { townshipId: string }) => i.townshipId === 't-dongling')).toMatchObject({ approvedFen: 0, requestedFen: 50_000_000 });
+    // Money sums are decimal strings (exact beyond 2^53).
+    expect(BigInt(hexi.approvedFen)).toBeGreaterThanOrEqual(50_000_000n);
+    expect(funds.items.find((i: { townshipId: string }) => i.townshipId === 't-dongling')).toMatchObject({ approvedFen: '0', requestedFen: '50000000' });
 
     const overdue = (await get('/api/dashboard/overdue-tasks', s.tokens.monitor)).json();
     expect(overdue.total).toBe(1);
@@ -174,8 +175,8 @@ describe('web read models', () => {
 
     const funds = (await get('/api/dashboard/funds-by-township?year=2031', s.tokens.leader)).json();
     expect(funds.items).toEqual([
-      { townshipId: 't-hexi', townshipName: '河西镇', approvedFen: 48_000_000, requestedFen: 56_000_000, disbursedFen: 22_200_000, approvedCount: 3, projectCount: 5 },
-      { townshipId: 't-dongling', townshipName: '东岭乡', approvedFen: 20_000_000, requestedFen: 20_000_000, disbursedFen: 18_000_000, approvedCount: 1, projectCount: 1 },
+      { townshipId: 't-hexi', townshipName: '河西镇', approvedFen: '48000000', requestedFen: '56000000', disbursedFen: '22200000', approvedCount: 3, projectCount: 5 },
+      { townshipId: 't-dongling', townshipName: '东岭乡', approvedFen: '20000000', requestedFen: '20000000', disbursedFen: '18000000', approvedCount: 1, projectCount: 1 },
     ]);
     expect((await get('/api/dashboard/funds-by-township?year=2031', s.tokens.township)).json().items.map((i: { townshipId: string }) => i.townshipId)).toEqual(['t-hexi']);
 

@@ -218,6 +218,9 @@ describe('the web app in Chromium', () => {
     expect(await stageBars.evaluateAll((bars) => bars.map((b) => [b.getAttribute('data-label'), Number(b.getAttribute('data-value'))]))).toContainEqual(['已入库', 1]);
     const fundBars = lp.locator('#chart-funds svg rect.bar[data-value]');
     expect(await fundBars.evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-value'))))).toContain(50_000_000);
+    // The sums arrive as decimal strings and are shown as yuan, exactly (never "NaN" or "—").
+    expect(await lp.locator('#kpi-approved').textContent()).toMatch(/: ¥[\d,]+\.\d\d$/);
+    expect(await lp.locator('#chart-funds svg text.value').first().textContent()).toMatch(/^[\d,]+(\.\d{1,2})?$/);
     await poll(() => lp.locator('#chart-overdue svg, #chart-overdue p').count()).toBe(1);
     await poll(() => lp.locator('#chart-grades svg, #chart-grades p').count()).toBe(1);
     await screenshot(lp, 'dashboard');

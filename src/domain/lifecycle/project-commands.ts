@@ -6,6 +6,8 @@ import { ZBeneficiaryHousehold, ZDistributionPlan } from '../policies/income-dis
 import { ZTranche } from '../policies/disbursement-schedule';
 import { ZInvoiceRef } from '../policies/risk-checks';
 import { ZCalendarDate } from '../policies/calendar-date';
+import { ZAmountFen, ZAmountOrZeroFen } from '../policies/money';
+import { ZVisibleName } from '../policies/visible-name';
 import type { TRole } from '../roles';
 import type { TLifecycleStage } from './lifecycle-machine';
 
@@ -17,11 +19,17 @@ import type { TLifecycleStage } from './lifecycle-machine';
  * validator, so a refused command changes nothing anywhere.
  */
 
-const ZFenAmount = z.int().min(1).max(Number.MAX_SAFE_INTEGER);
 const ZEvidence = z.array(z.string().trim().min(1).max(500)).min(1, 'evidence (links or file references) is required').max(20);
 const ZText = z.string().trim().min(1).max(2000);
 
-export const ZProjectCommand = z.discriminatedUnion('type', [
+/** The checks that tightened over time: money up to MAX_AMOUNT_FEN, asset names with a visible character. */
+interface TCommandBounds {
+  amount: z.ZodNumber;
+  amountOrZero: z.ZodNumber;
+  assetName: z.ZodString;
+}
+
+const projectCommandSchema = ({ amount: ZFenAmount, amountOrZero, assetName }: TCommandBounds) => z.discriminatedUnion('type', [
   /** 进度: percent complete, with evidence; counts once verified. */
   z.strictObject({ type: z.literal('REPORT_PROGRESS'), percent: z.int().min(0).max(100), evidence: ZEvidence }),
   /** 资本金到位: own capital that arrived, with the bank slip; counts once verified. */
@@ -53,7 +61,7 @@ export const ZProjectCommand = z.discriminatedUnion('type', [
   /** 确权登记: one asset formed by the project. */
   z.strictObject({
     type: z.literal('REGISTER_ASSET'),
-    name: z.string().trim().min(1).max(200),
+    name: assetName,
     assetClass: z.enum(['OPERATING', 'PUBLIC_WELFARE', 'HOUSEHOLD']),
     valueFen: ZFenAmount,
     owner: z.string().trim().min(1).max(200),
@@ -66,7 +74,7 @@ export const ZProjectCommand = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('RECORD_INCOME'),
     period: z.strictObject({ from: ZCalendarDate, until: ZCalendarDate }),
-    incomeFen: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+    incomeFen: amountOrZero,
     households: z.array(ZBeneficiaryHousehold).min(1).max(5000),
     plan: ZDistributionPlan.optional(),
   }),
@@ -84,6 +92,20 @@ export const ZProjectCommand = z.discriminatedUnion('type', [
   /** 调换方案: the pool project that takes over the remaining funds and assets. */
   z.strictObject({ type: z.literal('PROPOSE_REPLACEMENT'), replacementProjectId: z.string().min(1).max(100), reason: ZText }),
 ]);
+
+/** A command as the API and the workflow's update validator accept it now. */
+export const ZProjectCommand = projectCommandSchema({ amount: ZAmountFen, amountOrZero: ZAmountOrZeroFen, assetName: ZVisibleName({ max: 200 }) });
+
+/**
+ * A command the workflow already accepted, as its update handler re-parses it (to fill defaults).
+ * Validators do not run on replay but handlers do, so the handler keeps the looser checks of
+ * before the bounds: an update accepted then must still apply when its history is replayed.
+ */
+export const ZAcceptedProjectCommand = projectCommandSchema({
+  amount: z.int().min(1).max(Number.MAX_SAFE_INTEGER),
+  amountOrZero: z.int().min(0).max(Number.MAX_SAFE_INTEGER),
+  assetName: z.string().trim().min(1).max(200),
+});
 export type TProjectCommand = z.output<typeof ZProjectCommand>;
 export type TProjectCommandInput = z.input<typeof ZProjectCommand>;
 export type TProjectCommandType = TProjectCommand['type'];

@@ -8,3 +8,4 @@ export * from './money';
 export * from './risk-checks';
 export * from './settings';
 export * from './validate';
+export * from './visible-name';

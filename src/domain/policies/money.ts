@@ -17,6 +17,22 @@ const BP_PER_UNIT = 10_000n;
 export const ZFen = z.int().nonnegative();
 export type TFen = z.infer<typeof ZFen>;
 
+/**
+ * The largest amount any one money input may carry: a project's budget, a funding source, an
+ * allocation, a payment, a capital report, an asset's value, a period's income. 100亿元
+ * (¥10,000,000,000.00 = 10^12 fen) is far above any county assistance project, and keeps every
+ * single amount (and the small per-project sums built from a few of them) well inside
+ * Number.MAX_SAFE_INTEGER, so one amount is always an exact JSON number. Sums over many projects
+ * can still pass 2^53 (9,008 projects at this maximum do): those are summed as bigint and sent as
+ * decimal strings (`fenTotal`).
+ */
+export const MAX_AMOUNT_FEN = 1_000_000_000_000;
+
+/** One money input: 1 fen up to MAX_AMOUNT_FEN. */
+export const ZAmountFen = z.int().positive().max(MAX_AMOUNT_FEN);
+/** One money input that may be zero (an income period that earned nothing). */
+export const ZAmountOrZeroFen = z.int().nonnegative().max(MAX_AMOUNT_FEN);
+
 /** A signed amount in fen (adjustments, differences). */
 export const ZSignedFen = z.int();
 
@@ -123,6 +139,48 @@ export function sumFen(amounts: readonly number[]): number {
     total += BigInt(assertFen(amount, `amounts.${index}`));
   });
   return fromBigInt(total, 'sum');
+}
+
+/**
+ * Payment requests of one project may total at most MAX_AMOUNT_FEN (paid, approved or under way,
+ * the new one included; rejected and withdrawn ones do not count). With the retention release
+ * (at most the allocation, itself at most the budget) a project's paid total therefore stays below
+ * 2 × MAX_AMOUNT_FEN, far inside the safe-integer range: every per-project money figure (disbursed,
+ * paid per tranche) is provably an exact JSON number. The reason when the request passes it, or null.
+ */
+export function paymentCeilingRefusal({ committedFen, amountFen }: { committedFen: readonly number[]; amountFen: number }): string | null {
+  const total = sumFenExact([...committedFen, amountFen]);
+  if (total <= BigInt(MAX_AMOUNT_FEN)) return null;
+  return `the project's payments would total ${total.toString()} fen, above the maximum of ${MAX_AMOUNT_FEN} fen (100亿元)`;
+}
+
+/**
+ * Exact sum of any number of amounts (numbers, bigints or the decimal strings of a database sum)
+ * as a bigint: never rounded, never out of range, whatever the count.
+ */
+export function sumFenExact(amounts: Iterable<number | bigint | string | null | undefined>): bigint {
+  let total = 0n;
+  for (const amount of amounts) {
+    if (amount === null || amount === undefined) continue;
+    if (typeof amount === 'number') assertFen(amount);
+    total += BigInt(amount);
+  }
+  return total;
+}
+
+/** A sum of fen as JSON carries it exactly: a decimal string ("9007199254740993"). */
+export function fenTotal(total: bigint | number | null | undefined): string {
+  return BigInt(total ?? 0).toString();
+}
+
+/**
+ * Fen as plain yuan with two decimals for spreadsheets ("1234.56", "-0.05"), by integer
+ * arithmetic: `fen / 100` in floating point drifts once amounts are large.
+ */
+export function fenToYuanDecimal(fen: number | bigint | string): string {
+  const big = BigInt(fen);
+  const abs = big < 0n ? -big : big;
+  return `${big < 0n ? '-' : ''}${(abs / 100n).toString()}.${(abs % 100n).toString().padStart(2, '0')}`;
 }
 
 /**

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { requireAdminGrants, requireAdminScope, scopeRoots } from '../../auth/admin-scope';
 import { recordAudit } from '../../auth/record-audit';
 import { AppError } from '../../domain/errors';
+import { ZVisibleName } from '../../domain/policies/visible-name';
 import type { TOrgLevel } from '../../domain/roles';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
@@ -12,7 +13,7 @@ import type { TAppDeps } from '../context';
 export const ZCreateOrgUnitBody = z.object({
   /** A stable slug (it becomes part of every descendant's path); generated when omitted. */
   id: z.string().trim().regex(/^[a-z][a-z0-9-]{1,40}$/, 'lower-case letters, digits and dashes, starting with a letter').optional(),
-  name: z.string().trim().min(1).max(100),
+  name: ZVisibleName({ max: 100 }),
   parentId: z.string().trim().min(1).max(64),
 });
 

@@ -7,7 +7,9 @@ import { recordAudit } from '../../auth/record-audit';
 import { revokeCredentials } from '../../auth/tokens';
 import type { TActor } from '../../domain/actor';
 import { AppError } from '../../domain/errors';
+import { ZVisibleName } from '../../domain/policies/visible-name';
 import { ZRole } from '../../domain/roles';
+import { likeLiteral } from '../../db/like-pattern';
 import type { TPrisma } from '../../db/prisma';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
@@ -21,7 +23,7 @@ export const ZRoleAssignmentBody = z.object({ role: ZRole, orgUnitId: ZOrgUnitId
 
 export const ZCreateUserBody = z.object({
   username: z.string().trim().regex(/^[A-Za-z0-9._-]{3,64}$/, '3–64 letters, digits, dot, dash or underscore'),
-  displayName: z.string().trim().min(1).max(100),
+  displayName: ZVisibleName({ max: 100 }),
   password: ZNewPassword,
   /** The unit the account belongs to; it decides which administrators manage it. */
   homeOrgUnitId: ZOrgUnitId,
@@ -99,7 +101,7 @@ export async function adminUserRoutes(app: FastifyInstance, { prisma }: TAppDeps
         { roles: { some: { orgUnit: { path: { startsWith: g.orgPath } } } } },
       ]),
       ...(active ? { active: active === 'true' } : {}),
-      ...(q ? { AND: [{ OR: [{ username: { contains: q, mode: 'insensitive' as const } }, { displayName: { contains: q } }] }] } : {}),
+      ...(q ? { AND: [{ OR: [{ username: { contains: likeLiteral(q), mode: 'insensitive' as const } }, { displayName: { contains: likeLiteral(q) } }] }] } : {}),
     };
     const [items, total] = await Promise.all([
       prisma.user.findMany({ where, include: WITH_PLACEMENT, orderBy: { username: 'asc' }, ...pageArgs({ page, pageSize }) }),

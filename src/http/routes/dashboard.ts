@@ -4,11 +4,14 @@ import { z } from 'zod';
 import type { TActor } from '../../domain/actor';
 import { LIFECYCLE_STAGES } from '../../domain/lifecycle/lifecycle-machine';
 import { GRADES } from '../../domain/policies/evaluation-scoring';
+import { fenTotal } from '../../domain/policies/money';
+import { likeLiteral } from '../../db/like-pattern';
 import type { Prisma } from '../../generated/prisma/client';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZInstant, ZNullableInstant } from '../openapi';
 import { shanghaiYear } from '../project-filters';
+import { ZFenSum } from '../schemas/money';
 
 /**
  * Read-only figures for the dashboard (county leaders, monitors, anyone with a scope): every
@@ -22,12 +25,12 @@ const ZDashboardQuery = z.object({
 });
 type TDashboardQuery = z.infer<typeof ZDashboardQuery>;
 
-// The answers, as the OpenAPI document shows them (money in integer fen).
+// The answers, as the OpenAPI document shows them (money sums in integer fen as decimal strings).
 const ZTownshipCount = z.array(z.object({ townshipId: z.string(), townshipName: z.string(), count: z.number().int() }));
 const ZProjectRef = z.object({ id: z.string(), name: z.string() });
-const ZByStage = z.object({ items: z.array(z.object({ stage: z.string(), count: z.number().int(), budgetFen: z.number().int() })), total: z.number().int() });
+const ZByStage = z.object({ items: z.array(z.object({ stage: z.string(), count: z.number().int(), budgetFen: ZFenSum })), total: z.number().int() });
 const ZFunds = z.object({
-  items: z.array(z.object({ townshipId: z.string(), townshipName: z.string(), approvedFen: z.number().int(), requestedFen: z.number().int(), disbursedFen: z.number().int(), approvedCount: z.number().int(), projectCount: z.number().int() })),
+  items: z.array(z.object({ townshipId: z.string(), townshipName: z.string(), approvedFen: ZFenSum, requestedFen: ZFenSum, disbursedFen: ZFenSum, approvedCount: z.number().int(), projectCount: z.number().int() })),
 });
 const ZRiskFlags = z.object({
   total: z.number().int(),
@@ -65,7 +68,7 @@ function projectWhere(actor: TActor, q: TDashboardQuery): Prisma.ProjectWhereInp
   return {
     AND: [
       { OR: actor.roles.map((g) => ({ orgPath: { startsWith: g.orgPath } })) },
-      ...(q.orgUnitId ? [{ orgPath: { contains: `/${q.orgUnitId}/` } }] : []),
+      ...(q.orgUnitId ? [{ orgPath: { contains: `/${likeLiteral(q.orgUnitId)}/` } }] : []),
       ...(q.year ? [{ createdAt: shanghaiYear(q.year) }] : []),
     ],
   };
@@ -93,7 +96,7 @@ export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps
     const where = projectWhere(requireActor(req), req.query);
     if (!where) return { items: [], total: 0 };
     const groups = await prisma.project.groupBy({ by: ['stage'], where, _count: { _all: true }, _sum: { budgetFen: true }, orderBy: { stage: 'asc' } });
-    const items = groups.map((g) => ({ stage: g.stage, count: g._count._all, budgetFen: Number(g._sum.budgetFen ?? 0n) }));
+    const items = groups.map((g) => ({ stage: g.stage, count: g._count._all, budgetFen: fenTotal(g._sum.budgetFen) }));
     return { items, total: items.reduce((s, i) => s + i.count, 0) };
   });
 
@@ -114,19 +117,22 @@ export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps
     ]);
     const names = await townshipNames(all.map((g) => g.townshipId));
     const approvedOf = new Map(approved.map((g) => [g.townshipId, g]));
-    const items = all.map((g) => {
+    const rows = all.map((g) => {
       const a = approvedOf.get(g.townshipId);
-      return {
-        townshipId: g.townshipId,
-        townshipName: names.get(g.townshipId) ?? g.townshipId,
-        approvedFen: Number(a?._sum.budgetFen ?? 0n),
-        requestedFen: Number(g._sum.budgetFen ?? 0n),
-        disbursedFen: Number(g._sum.disbursedFen ?? 0n),
-        approvedCount: a?._count._all ?? 0,
-        projectCount: g._count._all,
-      };
+      return { g, approved: a?._sum.budgetFen ?? 0n, approvedCount: a?._count._all ?? 0, name: names.get(g.townshipId) ?? g.townshipId };
     });
-    return { items: items.sort((a, b) => b.approvedFen - a.approvedFen || a.townshipName.localeCompare(b.townshipName)) };
+    // Most approved first, compared as bigint (the sums may be beyond 2^53).
+    rows.sort((a, b) => (a.approved === b.approved ? a.name.localeCompare(b.name) : a.approved < b.approved ? 1 : -1));
+    const items = rows.map(({ g, approved, approvedCount, name }) => ({
+      townshipId: g.townshipId,
+      townshipName: name,
+      approvedFen: fenTotal(approved),
+      requestedFen: fenTotal(g._sum.budgetFen),
+      disbursedFen: fenTotal(g._sum.disbursedFen),
+      approvedCount,
+      projectCount: g._count._all,
+    }));
+    return { items };
   });
 
   r.get('/api/dashboard/risk-flags', {

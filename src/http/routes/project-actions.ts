@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import { ZProjectCommand } from '../../domain/lifecycle/project-commands';
+import { sumFenExact } from '../../domain/policies/money';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZNullableInstant } from '../openapi';
@@ -96,9 +97,11 @@ export async function projectActionRoutes(app: FastifyInstance, { prisma, tempor
       stage: project.stage,
       money: {
         budgetFen: Number(project.budgetFen),
-        allocatedFen: allocations.reduce((s, a) => s + Number(a.amountFen), 0),
+        // Summed exactly; a project's totals are bounded (one allocation ≤ its budget, payments by
+        // paymentCeilingRefusal) far below 2^53, so they are exact as JSON numbers.
+        allocatedFen: Number(sumFenExact(allocations.map((a) => a.amountFen))),
         disbursedFen: Number(project.disbursedFen),
-        paidByTranche: Object.fromEntries(['START', 'SUBSTANTIAL_COMPLETION', 'ACCEPTANCE', 'RETENTION'].map((t) => [t, paid.filter((p) => p.tranche === t).reduce((s, p) => s + Number(p.amountFen), 0)])),
+        paidByTranche: Object.fromEntries(['START', 'SUBSTANTIAL_COMPLETION', 'ACCEPTANCE', 'RETENTION'].map((t) => [t, Number(sumFenExact(paid.filter((p) => p.tranche === t).map((p) => p.amountFen)))])),
       },
       latestGrade: project.latestGrade,
       replacedByProjectId: project.replacedByProjectId,

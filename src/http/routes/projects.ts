@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { findGrant, type TActor } from '../../domain/actor';
 import { AppError } from '../../domain/errors';
 import { ZProposal } from '../../domain/lifecycle/proposal';
-import { formatFen } from '../../domain/policies/money';
+import { formatFen, ZAmountFen } from '../../domain/policies/money';
 import { deploymentSettings } from '../../domain/policies/settings';
 import { readCountySettings } from '../../db/county-settings';
 import { requireActor } from '../auth-guard';
@@ -25,7 +25,7 @@ export const ZRequestId = z.string().trim().min(8).max(100);
 export const ZObjectionBody = z.object({ text: z.string().trim().min(1).max(2000), requestId: ZRequestId });
 export const ZFundingBody = z.object({
   fiscalYear: z.number().int().min(2000).max(2100),
-  amountFen: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  amountFen: ZAmountFen,
   requestId: ZRequestId,
 });
 

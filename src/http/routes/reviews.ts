@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
+import { ZAmountOrZeroFen } from '../../domain/policies/money';
 import { ZRiskFlagCode } from '../../domain/policies/risk-checks';
 import type { TActor } from '../../domain/actor';
 import {
@@ -68,7 +69,9 @@ const ZOpenBody = z
     projectIds: z.array(ZId).min(1).max(50).optional(),
     concernedOfficials: z.array(z.object({ userId: ZId, post: z.string().trim().max(200).optional() })).min(1).max(50).optional(),
     matter: z.string().trim().min(1).max(5000),
-    lossFen: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    // The documented maximum of every money input. The workflow's ZReviewCase keeps the wider
+    // bound: it re-parses the recorded input of cases already open on every replay.
+    lossFen: ZAmountOrZeroFen,
     triggerType: ZTriggerType.optional(),
     /** Epoch ms when the officials were notified of the grade, replacement, loss or accountability case. */
     notifiedAt: z.number().int().nonnegative().optional(),

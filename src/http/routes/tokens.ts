@@ -4,13 +4,14 @@ import { z } from 'zod';
 import { recordAudit } from '../../auth/record-audit';
 import { issueTokenRecord } from '../../auth/tokens';
 import { AppError } from '../../domain/errors';
+import { ZVisibleName } from '../../domain/policies/visible-name';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZInstant, ZNullableInstant } from '../openapi';
 import { pageArgs, ZPage, ZPageQuery } from '../pagination';
 
 export const ZCreateTokenBody = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: ZVisibleName({ max: 100 }),
   /** Omitted: the token lives until revoked. */
   expiresInDays: z.number().int().min(1).max(3650).optional(),
 });

@@ -12,7 +12,9 @@ function s(tag, attrs = {}, text) {
 
 /**
  * barChart({ id, title, rows: [{ label, values: [n, n?] }], series: ['已批准', '申报总额'], format })
- * An SVG with role="img", a <title>, and a data table under <details> for screen readers.
+ * An SVG with role="img", a <title>, and a data table under <details> for screen readers. A value
+ * may be a decimal string (the API's money sums): bar lengths use it as a number, the labels and
+ * `data-value` keep it exact.
  */
 export function barChart({ id, title, rows, series = [''], format = (v) => String(v) }) {
   const figure = h('figure', { class: 'chart', id });
@@ -24,14 +26,14 @@ export function barChart({ id, title, rows, series = [''], format = (v) => Strin
   const W = 420, labelW = 100, valueW = 56, barH = 18, gap = 6;
   const groupH = series.length * barH + (series.length - 1) * 2 + gap * 2;
   const H = rows.length * groupH + (series.length > 1 ? 24 : 0);
-  const max = Math.max(1, ...rows.flatMap((r) => r.values));
+  const max = Math.max(1, ...rows.flatMap((r) => r.values.map(Number)));
   const svg = s('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': title, width: '100%', preserveAspectRatio: 'xMinYMin meet' });
   svg.append(s('title', {}, title));
   rows.forEach((r, i) => {
     const y0 = i * groupH + gap;
     svg.append(s('text', { x: labelW - 8, y: y0 + (series.length * (barH + 2)) / 2 + 4, 'text-anchor': 'end', class: 'label' }, r.label));
     r.values.forEach((v, j) => {
-      const w = Math.max(v > 0 ? 2 : 0, ((W - labelW - valueW) * v) / max);
+      const w = Math.max(Number(v) > 0 ? 2 : 0, ((W - labelW - valueW) * Number(v)) / max);
       const y = y0 + j * (barH + 2);
       const bar = s('rect', { x: labelW, y, width: w, height: barH, rx: 3, class: `bar series-${j}`, 'data-value': v, 'data-label': r.label });
       bar.append(s('title', {}, `${r.label}${series[j] ? ' · ' + series[j] : ''}: ${format(v)}`));

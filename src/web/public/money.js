@@ -21,13 +21,29 @@ export function parseYuan(input) {
   return { ok: true, fen: Number(match[1] === '-' ? -fen : fen) };
 }
 
-/** fen → "¥1,234.56" ("-¥0.05"); null and undefined → "—". */
+/**
+ * fen → "¥1,234.56" ("-¥0.05"); null and undefined → "—". Takes a number (a single amount), a
+ * bigint, or the decimal string the API sends for sums ("9007199254740993"), exactly at any size.
+ */
 export function formatFen(fen) {
   if (fen === null || fen === undefined || fen === '') return '—';
-  const n = Number(fen);
-  if (!Number.isSafeInteger(n)) return '—';
-  const abs = BigInt(Math.abs(n));
+  const big = toFenBigInt(fen);
+  if (big === null) return '—';
+  const abs = big < 0n ? -big : big;
   const whole = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const cents = (abs % 100n).toString().padStart(2, '0');
-  return `${n < 0 ? '-' : ''}¥${whole}.${cents}`;
+  return `${big < 0n ? '-' : ''}¥${whole}.${cents}`;
+}
+
+/** A fen amount or sum as a bigint, or null when it is not an exact integer. */
+export function toFenBigInt(fen) {
+  if (typeof fen === 'bigint') return fen;
+  if (typeof fen === 'string') return /^-?\d+$/.test(fen.trim()) ? BigInt(fen.trim()) : null;
+  const n = Number(fen);
+  return Number.isSafeInteger(n) ? BigInt(n) : null;
+}
+
+/** The exact total of `key` over `items` (numbers or decimal strings), as a bigint. */
+export function sumFen(items, key) {
+  return items.reduce((total, item) => total + (toFenBigInt(item[key]) ?? 0n), 0n);
 }

@@ -4,11 +4,41 @@ import {
   allocateFen,
   bpOfFen,
   bpOfFenCeil,
+  fenToYuanDecimal,
+  fenTotal,
   formatFen,
+  MAX_AMOUNT_FEN,
   parseYuanToFen,
+  paymentCeilingRefusal,
   percentOfFen,
   sumFen,
+  sumFenExact,
 } from '../../../src/domain/policies/money';
+
+describe('money sums beyond 2^53 (issue #14 item 5: the dashboard sums overflowed)', () => {
+  it('sumFenExact adds 9,010 amounts at the maximum exactly, past Number.MAX_SAFE_INTEGER', () => {
+    const amounts = Array.from({ length: 9_010 }, () => MAX_AMOUNT_FEN);
+    const exact = sumFenExact([...amounts, 3, '7', 11n, null]);
+    expect(exact).toBe(9_010n * 1_000_000_000_000n + 21n);
+    expect(exact > BigInt(Number.MAX_SAFE_INTEGER)).toBe(true);
+    // As a JS number (what the old route sent) the last fen is lost.
+    expect(BigInt(Number(exact))).not.toBe(exact);
+    expect(fenTotal(exact)).toBe('9010000000000021');
+    expect(fenTotal(null)).toBe('0');
+  });
+
+  it('fenToYuanDecimal prints large amounts without floating-point drift', () => {
+    expect(fenToYuanDecimal(9_007_199_254_740_993n)).toBe('90071992547409.93');
+    expect(fenToYuanDecimal(MAX_AMOUNT_FEN - 1)).toBe('9999999999.99');
+    expect(fenToYuanDecimal(-5)).toBe('-0.05');
+    expect(fenToYuanDecimal('120')).toBe('1.20');
+  });
+
+  it("paymentCeilingRefusal keeps a project's payment requests at or below the maximum", () => {
+    expect(paymentCeilingRefusal({ committedFen: [MAX_AMOUNT_FEN - 10], amountFen: 10 })).toBeNull();
+    expect(paymentCeilingRefusal({ committedFen: [MAX_AMOUNT_FEN - 10], amountFen: 11 })).toContain('above the maximum');
+  });
+});
 
 function validationPath(fn: () => unknown): string | undefined {
   try {

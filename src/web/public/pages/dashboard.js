@@ -3,10 +3,21 @@ import { go } from '../app.js';
 import { barChart } from '../chart.js';
 import { GRADES } from '../domain.js';
 import { t } from '../i18n.js';
+import { sumFen, toFenBigInt } from '../money.js';
 import { card, field, fmtFen, fmtTime, h, select } from '../ui.js';
 
-const sum = (items, key) => items.reduce((s, i) => s + i[key], 0);
-const wan = (fen) => (fen / 1e6).toLocaleString('zh-CN', { maximumFractionDigits: 2 });
+/**
+ * Fen (the API's sums are decimal strings, exact beyond 2^53) → 万元 with at most two decimals,
+ * rounded half up, by bigint arithmetic: 50000000 → "50", 1234567 → "1.23".
+ */
+function wan(fen) {
+  const big = toFenBigInt(fen) ?? 0n;
+  const abs = big < 0n ? -big : big;
+  const hundredths = (abs + 5_000n) / 10_000n;
+  const whole = (hundredths / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const fraction = (hundredths % 100n).toString().padStart(2, '0').replace(/0+$/, '');
+  return `${big < 0n && hundredths > 0n ? '-' : ''}${whole}${fraction ? '.' + fraction : ''}`;
+}
 
 /** Projects by stage, funds approved and disbursed by township, overdue tasks, open risk flags: for leaders and monitors. */
 export default async function dashboardPage({ query }) {
@@ -36,8 +47,8 @@ export default async function dashboardPage({ query }) {
       h('span', { class: 'kpi' }, t('projects.count', { n: stages.total })),
       h('span', { class: 'kpi' }, `${t('dash.pending')}: ${overdue.pending}`),
       h('span', { class: overdue.total ? 'kpi danger' : 'kpi' }, `${t('dash.overdueTotal')}: ${overdue.total}`),
-      h('span', { class: 'kpi', id: 'kpi-approved' }, `${t('dash.approvedSeries')}: ${fmtFen(sum(funds.items, 'approvedFen'))}`),
-      h('span', { class: 'kpi', id: 'kpi-disbursed' }, `${t('dash.disbursedTotal')}: ${fmtFen(sum(funds.items, 'disbursedFen'))}`),
+      h('span', { class: 'kpi', id: 'kpi-approved' }, `${t('dash.approvedSeries')}: ${fmtFen(sumFen(funds.items, 'approvedFen'))}`),
+      h('span', { class: 'kpi', id: 'kpi-disbursed' }, `${t('dash.disbursedTotal')}: ${fmtFen(sumFen(funds.items, 'disbursedFen'))}`),
       h('span', { class: risks.total ? 'kpi danger' : 'kpi', id: 'kpi-risks' }, `${t('dash.riskTotal')}: ${risks.total}`)),
     h('div', { class: 'grid' },
       card(null, barChart({ id: 'chart-stages', title: t('dash.byStage'), rows: stages.items.map((i) => ({ label: t('stage.' + i.stage), values: [i.count] })) })),

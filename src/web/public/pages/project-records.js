@@ -2,6 +2,7 @@ import { api, newRequestId } from '../api.js';
 import { render } from '../app.js';
 import { inPageLanguage, t } from '../i18n.js';
 import { badge, card, dataTable, fmtFen, fmtTime, h } from '../ui.js';
+import { sumFen } from '../money.js';
 
 const ASSET_CLASSES = ['OPERATING', 'PUBLIC_WELFARE', 'HOUSEHOLD'];
 const GOOD = new Set(['PAID', 'PASSED', 'APPROVED', 'DONE', 'DISMISSED']);
@@ -89,7 +90,7 @@ function assetsCard({ records }) {
   const classes = ASSET_CLASSES.filter((c) => records.assets.some((a) => a.assetClass === c));
   const body = classes.length ? classes.map((c) => {
     const rows = records.assets.filter((a) => a.assetClass === c);
-    const subtotal = rows.reduce((s, a) => s + a.valueFen, 0);
+    const subtotal = sumFen(rows, 'valueFen');
     return dataTable({
       caption: `${t('assetClass.' + c)} · ${t('ops.subtotal')} ${fmtFen(subtotal)}`,
       rows,
