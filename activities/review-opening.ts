@@ -150,8 +150,17 @@ export function createReviewOpening({ prisma, countyDefaults }: { prisma: TPrism
   };
 
   return {
-    /** The workflow input of a new case opened by `openerId`, or the typed refusal. */
-    async reviewCaseInput({ openerId, body, now }: { openerId: string; body: TOpeningRequest; now: number }): Promise<{ caseId: string; input: TReviewWorkflowInput }> {
+    /**
+     * The workflow input of a new case opened by `openerId`, or the typed refusal. `authorise` is
+     * the caller's role check, run once the county and the officials are known and before the body
+     * is drawn, so a caller without the right says so rather than learning about the county's staff.
+     */
+    async reviewCaseInput({ openerId, body, now, authorise }: {
+      openerId: string;
+      body: TOpeningRequest;
+      now: number;
+      authorise: (c: { countyOrgPath: string; concernedUserIds: string[] }) => void;
+    }): Promise<{ caseId: string; input: TReviewWorkflowInput }> {
       const facts = await openingFacts(openerId, body, now);
       const county = await prisma.orgUnit.findUnique({ where: { id: facts.countyOrgUnitId } });
       if (!county || county.level !== 'COUNTY') throw new AppError('VALIDATION_FAILED', `unknown county ${facts.countyOrgUnitId}`, [{ path: 'body.countyOrgUnitId', message: 'not a county' }]);
@@ -159,6 +168,7 @@ export function createReviewOpening({ prisma, countyDefaults }: { prisma: TPrism
       const users = await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, displayName: true } });
       const missing = userIds.findIndex((id) => !users.some((u) => u.id === id));
       if (missing >= 0) throw invalid(`body.concernedOfficials.${missing}.userId`, `unknown user ${userIds[missing]}`);
+      authorise({ countyOrgPath: county.path, concernedUserIds: userIds });
       const [{ settings: countySettings }, approverIds, holders, flags] = await Promise.all([
         readCountySettings(prisma, { countyId: county.id, defaults: countyDefaults }),
         proposersAndApprovers(facts.projectIds),

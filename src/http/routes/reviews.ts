@@ -249,12 +249,13 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     const body = req.body;
     const again = await replayed(null, body.requestId, actor);
     if (again) return again;
-    const { caseId, input } = await opening.reviewCaseInput({ openerId: actor.userId, body, now: now() });
     const action = { type: body.opening } as TReviewAction;
     // The opening is checked before anything starts, with the same rules the workflow applies.
-    const concernedUserIds = input.review.case.concernedOfficials.map((o) => o.userId);
-    const role = reviewRoleRefusal(actor, action.type, { countyOrgPath: input.countyOrgPath, concernedUserIds });
-    if (role) throw new AppError(role.code, role.message, [{ path: role.field, message: role.message }]);
+    const authorise = (c: { countyOrgPath: string; concernedUserIds: string[] }) => {
+      const role = reviewRoleRefusal(actor, action.type, c);
+      if (role) throw new AppError(role.code, role.message, [{ path: role.field, message: role.message }]);
+    };
+    const { caseId, input } = await opening.reviewCaseInput({ openerId: actor.userId, body, now: now(), authorise });
     const [initial] = initialTransition(reviewMachine, input.review);
     const checked = checkReviewAction(initial as TReviewSnapshot, eventFromBody(action, actor, now()));
     if (!checked.ok) throw refusalToAppError(checked);
