@@ -46,7 +46,7 @@ export function constituteFirstBody({ county, holders, context }: {
 }): TBodyResult {
   const eligible = eligibleInOrder(holders, conflictedUserIds(context));
   if (eligible.length === 0) {
-    return refuse('DECIDING_BODY_UNAVAILABLE', `no holder of the deciding roles in ${county.name} is free of conflict in this case`);
+    return refuse('DECIDING_BODY_UNAVAILABLE', `no holder of the deciding roles in county ${county.id} is free of conflict in this case`);
   }
   return {
     ok: true,
@@ -63,7 +63,7 @@ export function constituteAppealBody({ county, holders, context }: {
   const excluded = new Set([...conflictedUserIds(context), ...peopleUsedSoFar(context)]);
   const eligible = eligibleInOrder(holders, excluded);
   if (eligible.length === 0) {
-    return refuse('DECIDING_BODY_UNAVAILABLE', `no holder of the deciding roles in ${county.name} is new to the case and free of conflict; appoint one to hear the appeal`);
+    return refuse('DECIDING_BODY_UNAVAILABLE', `no holder of the deciding roles in county ${county.id} is new to the case and free of conflict; appoint one to hear the appeal`);
   }
   return { ok: true, body: { name: `${county.name}容错纠错复核组`, level: 'COUNTY', orgUnitId: county.id, memberIds: eligible } };
 }

@@ -40,7 +40,8 @@ export function honourRefusal({ latestGrade, reviewOutcomes, at }: {
   at: number;
 }): TRefusal | null {
   if (latestGrade !== 'EXCELLENT') {
-    return refuse('GRADE_NOT_EXCELLENT', `the project is graded ${latestGrade ?? 'not yet evaluated'}; honours need 优 (EXCELLENT)`, 'body.projectId');
+    // English only: the web shows a message with Chinese in it as the page's own words, else its code's.
+    return refuse('GRADE_NOT_EXCELLENT', `the project is graded ${latestGrade ?? 'not yet evaluated'}; honours need EXCELLENT`, 'body.projectId');
   }
   const blocking = reviewOutcomes.map(effectOfStoredOutcome).find((e) => e.affectsHonours && isAdverseAt(e, at));
   if (!blocking) return null;
