@@ -149,7 +149,10 @@ export const ZReviewInput = z.object({
   settings: ZReviewSettings.default(ZReviewSettings.parse({})),
   exclusions: z.array(ZExclusion).default([]),
   fundViolationFlags: z.array(ZFundViolationFlag).default([]),
-  /** Everyone who approved the matter under review: they may not judge their own approval. */
+  /**
+   * Everyone who proposed or approved the matter under review (from the projects' records, never
+   * from the opener): they may not judge their own work.
+   */
   approverIds: z.array(ZId).default([]),
   decidingBody: ZDecidingBody,
 });
