@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import { decidingRoleHolders } from './review-opening';
 import {
   CORRECTIVE_MEASURE_TASK_KIND,
   correctiveMeasureTasks,
@@ -168,8 +169,7 @@ async function syncStepTasks(tx: TTx, row: TReviewCaseRow, actorId: string, at: 
 async function disciplineOver(tx: TTx, countyId: string): Promise<string[]> {
   const county = await tx.orgUnit.findUnique({ where: { id: countyId }, select: { path: true } });
   if (!county) return [];
-  const grants = await tx.roleAssignment.findMany({ where: { role: 'DISCIPLINE_INSPECTION' }, select: { userId: true, orgUnit: { select: { path: true } } } });
-  return [...new Set(grants.filter((g) => county.path.startsWith(g.orgUnit.path)).map((g) => g.userId))].sort();
+  return [...new Set((await decidingRoleHolders(tx, county.path)).map((h) => h.userId))].sort();
 }
 
 /**

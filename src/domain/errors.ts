@@ -59,6 +59,10 @@ export const ERROR_STATUS = {
   NEW_PEOPLE_REQUIRED: 403,
   /** An honour (表彰) for a project whose latest approved evaluation is not 优. */
   GRADE_NOT_EXCELLENT: 422,
+  /** An honour (表彰) for an official while a review outcome counts against them (affectsHonours). */
+  HONOURS_SUSPENDED: 422,
+  /** No holder of the deciding roles in the county is free of conflict (or new to the case, on appeal). */
+  DECIDING_BODY_UNAVAILABLE: 409,
   // Project lifecycle after funding (src/domain/lifecycle/project-commands.ts).
   TRANCHE_NOT_RELEASABLE: 409,
   PAYMENT_IN_PROGRESS: 409,

@@ -14,7 +14,8 @@ let m: Record<string, { id: string; token: string }>;
 beforeAll(async () => {
   s = await startTestStack();
   d = driver(s.app);
-  m = await addDisciplineUsers(s.prisma, ['d2', 'd3']);
+  // Five deciding-role holders in the county: the first body is the longest-serving three (discipline, d2, d3).
+  m = await addDisciplineUsers(s.prisma, ['d2', 'd3', 'p1', 'p2']);
   await addProject(s.prisma, { id: 'P-done', name: '桃源村高山茶园（已办）', proposerId: s.userIds.village! });
 });
 afterAll(async () => s?.close());
@@ -30,7 +31,7 @@ const doneIds = async (token: string, workflowId: string) => {
 describe('GET /api/tasks?view=done with review-case steps', () => {
   it('lists each step for the member who did it, not for the members whose task was cancelled', async () => {
     const disc = { id: s.userIds.discipline!, token: s.tokens.discipline! };
-    const opened = await d.open(s.tokens.village!, { ...caseBody({ officialId: s.userIds.village!, memberIds: [disc.id, m.d2!.id, m.d3!.id] }), projectIds: ['P-done'] });
+    const opened = await d.open(s.tokens.village!, { ...caseBody({ officialId: s.userIds.village! }), projectIds: ['P-done'] });
     expect(opened.status, JSON.stringify(opened.json)).toBe(201);
     const caseId = opened.json.caseId as string;
     const workflowId = `review-${caseId}`;

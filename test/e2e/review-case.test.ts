@@ -26,9 +26,12 @@ beforeAll(async () => {
   s = await startTestStack();
   baseUrl = await s.app.listen({ port: 0, host: '127.0.0.1' });
   await addProject(s.prisma, { id: PROJECT, name: '桃源村高山茶园（容错）', proposerId: s.userIds.village! });
-  // A second member of the deciding body, able to sign in.
-  const member = await s.prisma.user.create({ data: { username: 'discipline2', displayName: '县纪委监委 钱委员', passwordHash: await hashPassword(DEMO_PASSWORD), homeOrgUnitId: 'c-qingshan' } });
-  await s.prisma.roleAssignment.create({ data: { userId: member.id, role: 'DISCIPLINE_INSPECTION', orgUnitId: 'c-qingshan' } });
+  // Two more holders of the deciding role, granted after the seeded one: the county's draw puts the
+  // two longest-serving (discipline, discipline2) on the body and keeps discipline3 for an appeal.
+  for (const [i, username] of ['discipline2', 'discipline3'].entries()) {
+    const member = await s.prisma.user.create({ data: { username, displayName: `县纪委监委 钱委员${i + 2}`, passwordHash: await hashPassword(DEMO_PASSWORD), homeOrgUnitId: 'c-qingshan' } });
+    await s.prisma.roleAssignment.create({ data: { userId: member.id, role: 'DISCIPLINE_INSPECTION', orgUnitId: 'c-qingshan', createdAt: new Date(Date.now() + (i + 1) * 1_000) } });
+  }
   // The project's 差 grade was approved yesterday: the proposer may apply (review-eligibility.ts).
   await createActivities({ prisma: s.prisma }).notifyReviewEligibility({ projectId: PROJECT, trigger: 'POOR_GRADE', triggerRef: 'eval-web-1', at: Date.now() - DAY, windowDays: 30 });
 }, 120_000);
@@ -76,8 +79,9 @@ describe('a fault-tolerance case driven from the web app', () => {
     await poll(() => op.locator('[data-path="body.matter"] .field-error').textContent()).toBe('必填');
     await op.getByLabel('事项').fill(MATTER);
     await op.getByLabel('损失金额（元）').fill('12345.67');
-    await op.getByLabel('县纪委监委 郑主任').check();
-    await op.getByLabel('县纪委监委 钱委员').check();
+    // The form offers no deciding body, level, quorum or window: the county's are used.
+    expect(await op.locator('[data-path^="body.decidingBody"], [data-path^="body.settings"]').count()).toBe(0);
+    expect(await op.locator('#review-new-body').textContent()).toContain('系统');
     await op.getByRole('button', { name: '提交' }).click();
     await op.getByRole('heading', { level: 1, name: MATTER }).waitFor();
     expect(await op.locator('.review-page').getAttribute('data-stage')).toBe('admissibility');
@@ -86,6 +90,8 @@ describe('a fault-tolerance case driven from the web app', () => {
     const caseRow = await s.prisma.reviewCase.findFirstOrThrow({ where: { matter: MATTER } });
     expect(caseRow).toMatchObject({ projectIds: [PROJECT], concernedUserIds: [s.userIds.village] });
     expect((caseRow.context as { case: { lossFen: number } }).case.lossFen).toBe(1_234_567);
+    const discipline2 = await s.prisma.user.findUniqueOrThrow({ where: { username: 'discipline2' } });
+    expect((caseRow.context as { rounds: Array<{ body: { memberIds: string[] } }> }).rounds[0]!.body.memberIds).toEqual([s.userIds.discipline, discipline2.id]);
 
     // The deciding body admits the case from its inbox, then investigates.
     const body = await as('discipline');

@@ -362,7 +362,6 @@ describe('the web app in Chromium', () => {
     const opened = await review('village', {
       opening: 'APPLY', countyOrgUnitId: 'c-qingshan', projectIds: ['P-tea-pilot'], concernedOfficials: [{ userId: s.userIds.village, post: '村党支部书记' }],
       matter: '高山茶园试点因霜冻亏损', lossFen: 1_234_500, triggerType: 'POOR_GRADE', notifiedAt: Date.now() - 86_400_000,
-      decidingBody: { name: '青山县纪委监委', level: 'COUNTY', memberIds: [s.userIds.discipline] },
     });
     const caseId = opened.caseId as string;
     await review('discipline', { type: 'ACCEPT' }, caseId);

@@ -328,11 +328,10 @@ describe('approvalStep: each mode and action', () => {
 
 describe('faultToleranceReview: each outcome', () => {
   const disc = () => s.tokens.discipline!;
-  const body = () => [s.userIds.discipline!, members.d2!.id, members.d3!.id];
   const open = async (extra: Partial<Parameters<typeof caseBody>[0]> = {}) => {
     // An official applies; the deciding body (discipline inspection) opens a case itself.
     const opener = extra.opening === 'OPEN_BY_BODY' ? disc() : s.tokens.village!;
-    const opened = await d.open(opener, caseBody({ officialId: s.userIds.village!, memberIds: body(), ...extra }));
+    const opened = await d.open(opener, caseBody({ officialId: s.userIds.village!, ...extra }));
     expect(opened.status, JSON.stringify(opened.json)).toBe(201);
     return opened.json.caseId as string;
   };
@@ -357,7 +356,8 @@ describe('faultToleranceReview: each outcome', () => {
     await d.ok(disc(), caseId, { type: 'ACCEPT' });
     await decideCase(caseId, 'LENIENT');
     await d.ok(s.tokens.village!, caseId, { type: 'APPEAL', grounds: '霜冻属不可抗力，已积极挽回损失' });
-    await d.ok(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW', body: { name: '市纪委监委复核组', level: 'CITY', memberIds: [members.p1!.id, members.p2!.id, members.p3!.id] } });
+    // The appeal body is the county's holders new to the case: p1, p2, p3.
+    await d.ok(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW' });
     const filed = await decideCase(caseId, 'EXEMPT', [members.p1!.token, members.p2!.token, members.p3!.token], members.p1!.token);
     expect(filed).toMatchObject({ stageAfter: 'resultApplied', outcome: 'EXEMPT' });
     await save('review-lenient-appeal', 'faultToleranceReview LENIENT, appeal, appeal review EXEMPT (completed)', reviewWorkflowId(caseId), 'WORKFLOW_EXECUTION_COMPLETED');

@@ -201,7 +201,6 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
         lossFen: 100_000,
         triggerType: 'LOSS',
         notifiedAt: Date.now() - 86_400_000,
-        decidingBody: { name: '县纪委监委', level: 'COUNTY', memberIds: [userIds.discipline, userIds.leader, userIds.monitor] },
       },
     }),
   },

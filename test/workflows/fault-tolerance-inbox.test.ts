@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TTestStack } from '../support/stack';
-import { addDisciplineUsers, addProject, caseBody, DAY, driver, investigate, type TDriver } from './fault-tolerance-support';
+import { addDisciplineUsers, addProject, bodyMembers, caseBody, DAY, driver, investigate, type TDriver } from './fault-tolerance-support';
 
 /**
  * A case's steps in the inbox (review-step-tasks.ts): while the case waits on someone, GET
- * /api/tasks shows them a task of the case; the task closes when the case moves on; the official
- * concerned and an approver of the matter never get one. Real dev server, driven over HTTP.
+ * /api/tasks shows them a task of the case; the task closes when the case moves on; an official
+ * concerned never gets one, even one holding the deciding role. Real dev server, driven over HTTP.
+ * The county's deciding-role holders are discipline, d2, d3, d4, p1 and p2 (granted in that order).
  */
 let s: TTestStack;
 let d: TDriver;
@@ -14,7 +15,7 @@ let m: Record<string, { id: string; token: string }>;
 beforeAll(async () => {
   s = await startTestStack();
   d = driver(s.app);
-  m = await addDisciplineUsers(s.prisma, ['d2', 'd3', 'd4', 'p1']);
+  m = await addDisciplineUsers(s.prisma, ['d2', 'd3', 'd4', 'p1', 'p2']);
   await addProject(s.prisma, { id: 'P-inbox', name: '桃源村高山茶园试点', proposerId: s.userIds.village! });
 }, 120_000);
 afterAll(async () => s?.close());
@@ -22,10 +23,15 @@ afterAll(async () => s?.close());
 describe('fault-tolerance case steps in the inbox', () => {
   it('each waiting step is a task of the people it waits on, closed when the case moves on; conflicted people never get one', async () => {
     const disc = { id: s.userIds.discipline!, token: s.tokens.discipline! };
-    const body = [disc.id, m.d2!.id, m.d3!.id, m.d4!.id];
-    const opened = await d.open(s.tokens.village!, { ...caseBody({ officialId: s.userIds.village!, memberIds: body, approverIds: [m.d2!.id] }), projectIds: ['P-inbox'] });
+    // d2 is one of the officials concerned: off the body, which the county's draw makes disc, d3, d4.
+    const opened = await d.open(s.tokens.village!, {
+      ...caseBody({ officialId: s.userIds.village! }),
+      projectIds: ['P-inbox'],
+      concernedOfficials: [{ userId: s.userIds.village! }, { userId: m.d2!.id }],
+    });
     expect(opened.status, JSON.stringify(opened.json)).toBe(201);
     const caseId = opened.json.caseId as string;
+    expect(await bodyMembers(s.prisma, caseId)).toEqual([disc.id, m.d3!.id, m.d4!.id]);
     const workflowId = `review-${caseId}`;
 
     /** The case's tasks in `token`'s pending inbox, as kinds. */
@@ -62,7 +68,7 @@ describe('fault-tolerance case steps in the inbox', () => {
     expect(await inbox(m.d3!.token)).toEqual(['REVIEW_VOTE']);
     await d.ok(m.d3!.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
     await d.ok(m.d4!.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
-    // The quorum (3 of 4) is present: the decision waits on the members who may decide.
+    // The quorum (2 of 3) is present: the decision waits on the members who may decide.
     expect(await inbox(disc.token)).toEqual(['REVIEW_DECISION']);
     expect(await statuses('REVIEW_VOTE')).toEqual({ [disc.id]: 'DONE', [m.d3!.id]: 'DONE', [m.d4!.id]: 'DONE' });
 
@@ -84,25 +90,24 @@ describe('fault-tolerance case steps in the inbox', () => {
     expect(item).toMatchObject({ projectId: 'P-inbox', candidateUserId: m.p1!.id, project: { name: '桃源村高山茶园试点' } });
     expect(item.title).toContain(caseId);
 
-    const appealBody = { name: '市纪委监委复核组', level: 'CITY', memberIds: [m.p1!.id] };
-    await d.ok(m.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW', body: appealBody });
-    expect(await statuses('APPEAL_REVIEW')).toEqual({ [m.p1!.id]: 'DONE' });
+    await d.ok(m.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW' });
+    expect(await bodyMembers(s.prisma, caseId, 1)).toEqual([m.p1!.id, m.p2!.id]);
+    expect(await statuses('APPEAL_REVIEW')).toEqual({ [m.p1!.id]: 'DONE', [m.p2!.id]: 'CANCELLED' });
     expect(await inbox(m.p1!.token)).toEqual(['REVIEW_INVESTIGATION']);
 
-    // Never a task for the official concerned or for the approver of the matter, at any step.
+    // Never a task for the officials concerned, at any step.
     expect(await s.prisma.task.count({ where: { workflowId, candidateUserId: { in: [s.userIds.village!, m.d2!.id] } } })).toBe(0);
     expect(await s.prisma.auditEvent.count({ where: { entityId: caseId, action: 'INBOX_TASKS_UNTRACKED' } })).toBe(0);
   });
 
   it('a refusal at admission cancels every open task; a case about no project of this database writes none and says so', async () => {
-    const body = [s.userIds.discipline!, m.d3!.id];
-    const opened = await d.open(s.tokens.village!, { ...caseBody({ officialId: s.userIds.village!, memberIds: body }), projectIds: ['P-inbox'] });
+    const opened = await d.open(s.tokens.village!, { ...caseBody({ officialId: s.userIds.village! }), projectIds: ['P-inbox'] });
     const caseId = opened.json.caseId as string;
     await d.ok(m.d3!.token, caseId, { type: 'REFUSE', reasons: ['不属于容错纠错情形'] });
     const tasks = await s.prisma.task.findMany({ where: { workflowId: `review-${caseId}` } });
-    expect(Object.fromEntries(tasks.map((t) => [t.candidateUserId, t.status]))).toEqual({ [s.userIds.discipline!]: 'CANCELLED', [m.d3!.id]: 'DONE' });
+    expect(Object.fromEntries(tasks.map((t) => [t.candidateUserId, t.status]))).toEqual({ [s.userIds.discipline!]: 'CANCELLED', [m.d2!.id]: 'CANCELLED', [m.d3!.id]: 'DONE' });
 
-    const old = await d.open(s.tokens.village!, { ...caseBody({ officialId: s.userIds.village!, memberIds: body }), notifiedAt: Date.now() - 2 * DAY });
+    const old = await d.open(s.tokens.village!, { ...caseBody({ officialId: s.userIds.village! }), notifiedAt: Date.now() - 2 * DAY });
     expect(await s.prisma.task.count({ where: { workflowId: `review-${old.json.caseId}` } })).toBe(0);
     expect(await s.prisma.auditEvent.count({ where: { entityId: old.json.caseId, action: 'INBOX_TASKS_UNTRACKED' } })).toBe(1);
   });

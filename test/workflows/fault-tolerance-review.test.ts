@@ -4,7 +4,7 @@ import { WORKFLOWS_PATH } from '../../src/worker';
 import { reviewActUpdate, SA, type TReviewAction } from '../../workflows/shared';
 import type { TActor } from '../../src/domain/actor';
 import { startTestStack, type TTestStack } from '../support/stack';
-import { addDisciplineUsers, caseBody, DAY, driver, EVIDENCE, investigate, rid, type TDriver } from './fault-tolerance-support';
+import { addDisciplineUsers, addProject, bodyMembers, caseBody, DAY, driver, EVIDENCE, investigate, rid, type TDriver } from './fault-tolerance-support';
 
 /**
  * The fault-tolerance review (容错纠错) on the real dev server, driven through the HTTP API. The
@@ -14,20 +14,18 @@ import { addDisciplineUsers, caseBody, DAY, driver, EVIDENCE, investigate, rid, 
 let s: TTestStack;
 let d: TDriver;
 let members: Record<string, { id: string; token: string }>;
-let body: string[];
 
 beforeAll(async () => {
   s = await startTestStack();
   d = driver(s.app);
   members = await addDisciplineUsers(s.prisma, ['d2', 'd3', 'p1', 'p2', 'p3']);
-  body = [s.userIds.discipline!, members.d2!.id, members.d3!.id];
 }, 120_000);
 afterAll(async () => s?.close());
 
 const disc = () => s.tokens.discipline!;
 
-async function openAccepted(extra: Partial<Parameters<typeof caseBody>[0]> = {}) {
-  const opened = await d.open(s.tokens.village!, caseBody({ officialId: s.userIds.village!, memberIds: body, ...extra }));
+async function openAccepted(extra: Partial<Parameters<typeof caseBody>[0]> = {}, projectId?: string) {
+  const opened = await d.open(s.tokens.village!, { ...caseBody({ officialId: s.userIds.village!, ...extra }), ...(projectId ? { projectIds: [projectId] } : {}) });
   expect(opened.status, JSON.stringify(opened.json)).toBe(201);
   const caseId = opened.json.caseId as string;
   await d.ok(disc(), caseId, { type: 'ACCEPT' });
@@ -109,10 +107,11 @@ describe('fault-tolerance review on the dev server', () => {
     const bodyAppeal = await d.act(disc(), caseId, { type: 'APPEAL', grounds: '不服' });
     expect(bodyAppeal.json.error).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
     await d.ok(s.tokens.village!, caseId, { type: 'APPEAL', grounds: '霜冻属不可抗力，已积极挽回损失' });
-    const appealBody = { name: '市纪委监委复核组', level: 'CITY', memberIds: [members.p1!.id, members.p2!.id, members.p3!.id] };
-    const reused = await d.act(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW', body: { ...appealBody, memberIds: [members.d2!.id, members.p2!.id] } });
-    expect(reused.json.error).toMatchObject({ code: 'NEW_PEOPLE_REQUIRED' });
-    await d.ok(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW', body: appealBody });
+    // The appeal body is the county's: the holders new to the case (p1, p2, p3), never the sender's pick.
+    const named = await d.act(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW', body: { name: '复核组', level: 'COUNTY', memberIds: [members.d2!.id] } });
+    expect(named.json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'body.event.body' }] });
+    await d.ok(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW' });
+    expect(await bodyMembers(s.prisma, caseId, 1)).toEqual([members.p1!.id, members.p2!.id, members.p3!.id]);
     await investigate(d, members.p1!.token, caseId);
     await voteAll(caseId, 'EXEMPT', [members.p1!.token, members.p2!.token, members.p3!.token]);
     await d.ok(members.p1!.token, caseId, { type: 'DECIDE' });
@@ -138,7 +137,7 @@ describe('fault-tolerance review on the dev server', () => {
   it('fund misappropriation is inadmissible: acceptance refused with CASE_INADMISSIBLE and nothing recorded', async () => {
     const opened = await d.open(
       s.tokens.village!,
-      caseBody({ officialId: s.userIds.village!, memberIds: body, exclusions: [{ kind: 'FUND_MISUSE', description: '挪用项目资金用于村部修缮', evidence: EVIDENCE }] }),
+      caseBody({ officialId: s.userIds.village!, exclusions: [{ kind: 'FUND_MISUSE', description: '挪用项目资金用于村部修缮', evidence: EVIDENCE }] }),
     );
     const caseId = opened.json.caseId as string;
     const requestId = rid();
@@ -156,7 +155,10 @@ describe('fault-tolerance review on the dev server', () => {
   });
 
   it('refuses by rule: wrong role, conflict of interest, quorum not reached, one vote per member; no row changes', async () => {
-    const caseId = await openAccepted({ approverIds: [members.d2!.id] });
+    // d2 proposed the project: off the body (disc, d3, p1 are drawn instead) and refused as an investigator.
+    await addProject(s.prisma, { id: 'P-proposed-by-d2', name: '试点茶园', proposerId: members.d2!.id });
+    const caseId = await openAccepted({}, 'P-proposed-by-d2');
+    expect(await bodyMembers(s.prisma, caseId)).toEqual([s.userIds.discipline!, members.d3!.id, members.p1!.id]);
     const wrongRole = await d.act(s.tokens.leader!, caseId, { type: 'RECORD_FINDING', criterion: 'FORCE_MAJEURE', value: 'UNCLEAR', evidence: [] });
     expect(wrongRole.status).toBe(403);
     expect(wrongRole.json.error).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
@@ -183,7 +185,7 @@ describe('fault-tolerance review on the dev server', () => {
     expect(early.status).toBe(409);
     expect(early.json.error).toMatchObject({ code: 'QUORUM_NOT_REACHED' });
     const votingConflict = await d.act(members.d2!.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
-    expect(votingConflict.json.error).toMatchObject({ code: 'CONFLICT_OF_INTEREST' });
+    expect(votingConflict.json.error).toMatchObject({ code: 'NOT_A_MEMBER' });
     expect((await s.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } })).stage).toBe('collectiveDecision');
   });
 

@@ -9,12 +9,18 @@ export const DAY = 86_400_000;
 export const EVIDENCE = ['https://records.example/qingshan/meeting-2026-03.pdf'];
 export const rid = () => `req-${crypto.randomUUID()}`;
 
-/** Extra deciding-body members (DISCIPLINE_INSPECTION over the county) with tokens. */
+/**
+ * Extra holders of the deciding role (DISCIPLINE_INSPECTION over the county) with tokens. Their
+ * grants are dated one second apart after the seeded `discipline`'s, in the order named, so the
+ * county's draw (deciding-body.ts: the longest-serving larger half sits first, the rest hear the
+ * appeal) is known: with ['d2', 'd3', 'p1', 'p2', 'p3'] the first body is discipline, d2 and d3.
+ */
 export async function addDisciplineUsers(prisma: TPrisma, names: string[]): Promise<Record<string, { id: string; token: string }>> {
   const out: Record<string, { id: string; token: string }> = {};
-  for (const name of names) {
+  const base = Date.now() + 1_000;
+  for (const [i, name] of names.entries()) {
     const user = await prisma.user.create({ data: { username: `${name}-${crypto.randomBytes(3).toString('hex')}`, displayName: `纪委委员${name}`, passwordHash: 'x', homeOrgUnitId: 'c-qingshan' } });
-    await prisma.roleAssignment.create({ data: { userId: user.id, role: 'DISCIPLINE_INSPECTION', orgUnitId: 'c-qingshan' } });
+    await prisma.roleAssignment.create({ data: { userId: user.id, role: 'DISCIPLINE_INSPECTION', orgUnitId: 'c-qingshan', createdAt: new Date(base + i * 1_000) } });
     out[name] = { id: user.id, token: await issueToken(prisma, user.id, 'test') };
   }
   return out;
@@ -53,7 +59,8 @@ export function driver(app: FastifyInstance): TDriver {
   return d;
 }
 
-export function caseBody(o: { officialId: string; memberIds: string[]; opening?: 'APPLY' | 'OPEN_BY_BODY'; exclusions?: unknown[]; approverIds?: string[] }) {
+/** A case about P-tea-pilot; the deciding body, its rules and the approvers are the county's. */
+export function caseBody(o: { officialId: string; opening?: 'APPLY' | 'OPEN_BY_BODY'; exclusions?: unknown[] }) {
   return {
     opening: o.opening ?? 'APPLY',
     countyOrgUnitId: 'c-qingshan',
@@ -63,10 +70,14 @@ export function caseBody(o: { officialId: string; memberIds: string[]; opening?:
     lossFen: 1_234_500,
     triggerType: 'POOR_GRADE',
     notifiedAt: Date.now() - DAY,
-    decidingBody: { name: '青山县纪委监委', level: 'COUNTY', memberIds: o.memberIds },
     exclusions: o.exclusions ?? [],
-    approverIds: o.approverIds ?? [],
   };
+}
+
+/** The members of a case's body in round `round` (0: first, 1: appeal), as the system drew them. */
+export async function bodyMembers(prisma: TPrisma, caseId: string, round = 0): Promise<string[]> {
+  const row = await prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } });
+  return (row.context as { rounds: Array<{ body: { memberIds: string[] } }> }).rounds[round]!.body.memberIds;
 }
 
 /** Every criterion found MET with evidence by `token`'s holder, then the investigation closed. */
@@ -79,8 +90,9 @@ export async function investigate(d: TDriver, token: string, caseId: string) {
 
 /**
  * Over the API, a case about `projectId` whose final result carries one corrective measure (id
- * m1) for `responsibleOrgUnitId`: the county body (discipline + d2) decides, the official appeals,
- * the appeal body (p1 alone) decides again with the measure, and its filing makes the result final
+ * m1) for `responsibleOrgUnitId`, in a county whose deciding-role holders are discipline, d2 and p1
+ * (granted in that order): the county body (discipline + d2) decides, the official appeals, the
+ * appeal body (p1 alone, the holder new to the case) decides again with the measure, and its filing makes the result final
  * at once (one appeal only), so the measure's task opens without waiting out an appeal window.
  */
 export async function caseWithFinalMeasure(d: TDriver, o: {
@@ -91,7 +103,7 @@ export async function caseWithFinalMeasure(d: TDriver, o: {
   p1: { id: string; token: string };
   measure: { description: string; responsibleOrgUnitId: string };
 }): Promise<string> {
-  const opened = await d.open(o.official.token, { ...caseBody({ officialId: o.official.id, memberIds: [o.discipline.id, o.d2.id] }), projectIds: [o.projectId] });
+  const opened = await d.open(o.official.token, { ...caseBody({ officialId: o.official.id }), projectIds: [o.projectId] });
   expect(opened.status, JSON.stringify(opened.json)).toBe(201);
   const caseId = opened.json.caseId as string;
   await d.ok(o.discipline.token, caseId, { type: 'ACCEPT' });
@@ -100,7 +112,7 @@ export async function caseWithFinalMeasure(d: TDriver, o: {
   await d.ok(o.d2.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
   for (const type of ['DECIDE', 'SERVE_NOTICE', 'PUBLICISE_AND_FILE']) await d.ok(o.discipline.token, caseId, { type });
   await d.ok(o.official.token, caseId, { type: 'APPEAL', grounds: '霜冻属不可抗力' });
-  await d.ok(o.p1.token, caseId, { type: 'OPEN_APPEAL_REVIEW', body: { name: '市纪委监委复核组', level: 'CITY', memberIds: [o.p1.id] } });
+  await d.ok(o.p1.token, caseId, { type: 'OPEN_APPEAL_REVIEW' });
   await investigate(d, o.p1.token, caseId);
   await d.ok(o.p1.token, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
   await d.ok(o.p1.token, caseId, { type: 'DECIDE', correctiveMeasures: [{ id: 'm1', ...o.measure, dueAt: Date.now() + 30 * DAY }] });

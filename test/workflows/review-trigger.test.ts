@@ -32,7 +32,6 @@ let d: TDriver;
 let serverNow = Date.now();
 const tokens: Record<string, string> = {};
 const actors: Record<string, TActor> = {};
-let body: string[];
 let memberTokens: string[];
 
 beforeAll(async () => {
@@ -43,8 +42,8 @@ beforeAll(async () => {
     tokens[u.username] = await issueToken(s.db.prisma, user.id, 'test');
     actors[u.username] = (await actorForToken(s.db.prisma, tokens[u.username]!))!;
   }
-  const extra = await addDisciplineUsers(s.db.prisma, ['d2', 'd3']);
-  body = [actors.discipline!.userId, extra.d2!.id, extra.d3!.id];
+  // Five holders of the deciding role: the county's draw seats the longest-serving three (discipline, d2, d3).
+  const extra = await addDisciplineUsers(s.db.prisma, ['d2', 'd3', 'p1', 'p2']);
   memberTokens = [tokens.discipline!, extra.d2!.token, extra.d3!.token];
   const config = loadConfig({ TEMPORAL_TASK_QUEUE: s.taskQueue, DATABASE_URL: s.db.url, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
   app = await buildApp({ config, prisma: s.db.prisma, temporal: s.env.client, clock: () => serverNow });
@@ -122,7 +121,6 @@ const post = async (token: string, url: string, payload: object) => {
   const res = await app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${token}` }, payload });
   return { status: res.statusCode, json: res.json() };
 };
-const decidingBody = () => ({ name: '青山县纪委监委', level: 'COUNTY', memberIds: body });
 /** In notification order, then by user id (sorted here: the database's collation orders text its own way). */
 const eligibilities = async (projectId: string) =>
   (await s.db.prisma.reviewEligibility.findMany({ where: { projectId } })).sort(
@@ -206,7 +204,7 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
 
     // ---- an application inside the window, with the eligibility: admitted ------------------------
     const villageElig = first.find((e) => e.userId === id('village'))!;
-    const applied = await d.open(tokens.village!, { opening: 'APPLY', eligibilityId: villageElig.id, matter: '高山茶园遭遇霜冻和茶价下跌，绩效评价为差', lossFen: 4_000_000, decidingBody: decidingBody() });
+    const applied = await d.open(tokens.village!, { opening: 'APPLY', eligibilityId: villageElig.id, matter: '高山茶园遭遇霜冻和茶价下跌，绩效评价为差', lossFen: 4_000_000 });
     expect(applied.status, JSON.stringify(applied.json)).toBe(201);
     const caseId = applied.json.caseId as string;
     const opened = await s.db.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } });
@@ -214,14 +212,14 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     expect((opened.context as { case: { notifiedAt: number } }).case.notifiedAt).toBe(notifiedAt);
     expect(await s.db.prisma.reviewEligibility.findUniqueOrThrow({ where: { id: villageElig.id } })).toMatchObject({ caseId });
     expect(await s.db.prisma.task.findUniqueOrThrow({ where: { id: villageElig.taskId } })).toMatchObject({ status: 'DONE', outcome: 'APPLIED' });
-    const reused = await d.open(tokens.village!, { opening: 'APPLY', eligibilityId: villageElig.id, matter: '再次申请', lossFen: 0, decidingBody: decidingBody() });
+    const reused = await d.open(tokens.village!, { opening: 'APPLY', eligibilityId: villageElig.id, matter: '再次申请', lossFen: 0 });
     expect(reused.json.error).toMatchObject({ code: 'CONFLICT', details: [{ path: 'body.eligibilityId' }] });
-    const notYours = await d.open(tokens.township!, { opening: 'APPLY', eligibilityId: villageElig.id, matter: '冒用', lossFen: 0, decidingBody: decidingBody() });
+    const notYours = await d.open(tokens.township!, { opening: 'APPLY', eligibilityId: villageElig.id, matter: '冒用', lossFen: 0 });
     expect(notYours.status).toBe(404);
     await d.ok(tokens.discipline!, caseId, { type: 'ACCEPT' });
 
     // ---- (b) the confirmed flag is against agriculture (it approved the verification): inadmissible
-    const agriApplied = await d.open(tokens.agri!, { opening: 'APPLY', projectIds: [projectId], concernedOfficials: [{ userId: id('agri') }], triggerType: 'POOR_GRADE', countyOrgUnitId: 'c-qingshan', matter: '联合论证通过的茶园项目评价为差', lossFen: 4_000_000, decidingBody: decidingBody() });
+    const agriApplied = await d.open(tokens.agri!, { opening: 'APPLY', projectIds: [projectId], concernedOfficials: [{ userId: id('agri') }], triggerType: 'POOR_GRADE', countyOrgUnitId: 'c-qingshan', matter: '联合论证通过的茶园项目评价为差', lossFen: 4_000_000 });
     expect(agriApplied.status, JSON.stringify(agriApplied.json)).toBe(201);
     const agriCase = agriApplied.json.caseId as string;
     const agriContext = (await s.db.prisma.reviewCase.findUniqueOrThrow({ where: { id: agriCase } })).context as { fundViolationFlags: unknown[]; case: { notifiedAt: number } };
@@ -292,11 +290,11 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     await sleep(15 * DAY);
     expect(serverNow).toBeGreaterThanOrEqual(closesAt);
     const townshipElig = first.find((e) => e.userId === id('township'))!;
-    const late = await d.open(tokens.township!, { opening: 'APPLY', eligibilityId: townshipElig.id, matter: '乡镇审核通过的项目评价为差', lossFen: 0, decidingBody: decidingBody() });
+    const late = await d.open(tokens.township!, { opening: 'APPLY', eligibilityId: townshipElig.id, matter: '乡镇审核通过的项目评价为差', lossFen: 0 });
     expect(late.status).toBe(409);
     expect(late.json.error).toMatchObject({ code: 'APPLICATION_WINDOW_CLOSED', details: [{ path: 'body.eligibilityId' }] });
     // By project, claiming a fresh notification: the recorded one decides.
-    const claimed = await d.open(tokens.township!, { opening: 'APPLY', projectIds: [projectId], concernedOfficials: [{ userId: id('township') }], triggerType: 'POOR_GRADE', countyOrgUnitId: 'c-qingshan', notifiedAt: serverNow, matter: '乡镇审核通过的项目评价为差', lossFen: 0, decidingBody: decidingBody() });
+    const claimed = await d.open(tokens.township!, { opening: 'APPLY', projectIds: [projectId], concernedOfficials: [{ userId: id('township') }], triggerType: 'POOR_GRADE', countyOrgUnitId: 'c-qingshan', notifiedAt: serverNow, matter: '乡镇审核通过的项目评价为差', lossFen: 0 });
     expect(claimed.json.error).toMatchObject({ code: 'APPLICATION_WINDOW_CLOSED', details: [{ path: 'body.projectIds' }] });
     expect(await s.db.prisma.reviewCase.count({ where: { concernedUserIds: { has: id('township') } } })).toBe(0);
     // The unused notice left the inbox when the window closed (reviewEligibilityWindow, started by the project's workflow).
@@ -338,7 +336,7 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     expect((await s.db.prisma.auditEvent.findMany({ where: { entityType: 'Project', entityId: projectId, action: 'REVIEW_ELIGIBILITY_NOTIFIED' } })).length).toBe(4);
     // The township official may apply on the replacement, within its own window.
     await syncClock();
-    const onReplacement = await d.open(tokens.township!, { opening: 'APPLY', projectIds: [projectId], concernedOfficials: [{ userId: id('township') }], triggerType: 'REPLACEMENT', countyOrgUnitId: 'c-qingshan', matter: '项目调换', lossFen: 1_000_000, decidingBody: decidingBody() });
+    const onReplacement = await d.open(tokens.township!, { opening: 'APPLY', projectIds: [projectId], concernedOfficials: [{ userId: id('township') }], triggerType: 'REPLACEMENT', countyOrgUnitId: 'c-qingshan', matter: '项目调换', lossFen: 1_000_000 });
     expect(onReplacement.status, JSON.stringify(onReplacement.json)).toBe(201);
     expect((await s.db.prisma.reviewCase.findUniqueOrThrow({ where: { id: onReplacement.json.caseId } })).triggerType).toBe('REPLACEMENT');
     expect((await handle.result()).stage).toBe('CLOSED');

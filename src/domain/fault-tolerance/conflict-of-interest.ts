@@ -2,8 +2,9 @@ import type { TReviewContext } from './schemas';
 
 /**
  * Who may not investigate, vote or decide in this case (domain.md §1, separation of duties): the
- * officials whose conduct is under review, and everyone who approved the matter under review —
- * judging one's own approval is judging oneself.
+ * officials whose conduct is under review, and everyone who proposed or approved the matter under
+ * review (`approverIds`) — judging one's own approval is judging oneself. The deciding body is drawn
+ * without them (deciding-body.ts); these rules still refuse them should one act anyway.
  */
 export function conflictedUserIds(context: Pick<TReviewContext, 'case' | 'approverIds'>): Set<string> {
   return new Set([...context.case.concernedOfficials.map((o) => o.userId), ...context.approverIds]);

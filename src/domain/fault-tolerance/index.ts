@@ -22,3 +22,6 @@ export * from './eligibility';
 export * from './fund-violation-flags';
 export * from './corrective-measure-tasks';
 export * from './review-step-tasks';
+export * from './review-settings';
+export * from './deciding-body';
+export * from './honour-eligibility';

@@ -13,7 +13,10 @@ export type TReviewActor =
   | { kind: 'CONCERNED_OFFICIAL' }
   | { kind: 'WORKFLOW_TIMER' };
 
-const decidingBody = { kind: 'ROLE', roles: ['DISCIPLINE_INSPECTION'] } as const;
+/** The roles whose county holders form the deciding body (deciding-body.ts) and act for it. */
+export const DECIDING_BODY_ROLES = ['DISCIPLINE_INSPECTION'] as const satisfies readonly TRole[];
+
+const decidingBody = { kind: 'ROLE', roles: DECIDING_BODY_ROLES } as const;
 
 export const REVIEW_EVENT_ACTORS: Record<TReviewEventType, TReviewActor> = {
   APPLY: { kind: 'CONCERNED_OFFICIAL' },

@@ -194,8 +194,11 @@ const rules: { [T in TReviewEvent['type']]: (context: TReviewContext, event: TRe
 
   OPEN_APPEAL_REVIEW: (context, event) => {
     const previous = currentRound(context);
-    if (REVIEW_LEVELS.indexOf(event.body.level) <= REVIEW_LEVELS.indexOf(previous.body.level)) {
-      return refuse('VALIDATION_FAILED', `an appeal goes to a level above ${previous.body.level}`, 'body.level');
+    // The next level up where the org tree has one; while it has none above the county, the
+    // county's other holders of the deciding roles (deciding-body.ts): never a lower level, and
+    // always new people (below).
+    if (REVIEW_LEVELS.indexOf(event.body.level) < REVIEW_LEVELS.indexOf(previous.body.level)) {
+      return refuse('VALIDATION_FAILED', `an appeal goes to ${previous.body.level} or a level above`, 'body.level');
     }
     const conflictedIds = conflictedUserIds(context);
     const used = peopleUsedSoFar(context);

@@ -68,6 +68,12 @@ export const REVIEW_LEVELS = ['TOWNSHIP', 'COUNTY', 'CITY', 'PROVINCE'] as const
 export const ZReviewLevel = z.enum(REVIEW_LEVELS);
 export type TReviewLevel = z.infer<typeof ZReviewLevel>;
 
+/**
+ * The case's rules, copied from the county's settings in force when the case opens
+ * (review-settings.ts: faultTolerance.* and collectiveDecision.*), never from the opener.
+ * Inputs of cases started before `majorityMoreThan` existed carried `majority: 'SIMPLE'`, which
+ * parsing drops; the default threshold (more than 1/2) is exactly that simple majority.
+ */
 export const ZReviewSettings = z.object({
   /** Days after the official was notified of the trigger during which they may apply. */
   applicationWindowDays: z.number().int().positive().default(30),
@@ -78,8 +84,11 @@ export const ZReviewSettings = z.object({
     .object({ numerator: z.number().int().positive(), denominator: z.number().int().positive() })
     .refine((q) => q.numerator <= q.denominator, 'quorum cannot exceed all members')
     .default({ numerator: 2, denominator: 3 }),
-  /** Only a simple majority (more than half of the votes cast) is modelled. */
-  majority: z.literal('SIMPLE').default('SIMPLE'),
+  /** An option is decided when it alone leads and has strictly more than this share of the votes cast. */
+  majorityMoreThan: z
+    .object({ numerator: z.number().int().nonnegative(), denominator: z.number().int().positive() })
+    .refine((m) => m.numerator < m.denominator, 'the majority threshold must be below all votes')
+    .default({ numerator: 1, denominator: 2 }),
 });
 export type TReviewSettings = z.infer<typeof ZReviewSettings>;
 
@@ -140,7 +149,10 @@ export const ZReviewInput = z.object({
   settings: ZReviewSettings.default(ZReviewSettings.parse({})),
   exclusions: z.array(ZExclusion).default([]),
   fundViolationFlags: z.array(ZFundViolationFlag).default([]),
-  /** Everyone who approved the matter under review: they may not judge their own approval. */
+  /**
+   * Everyone who proposed or approved the matter under review (from the projects' records, never
+   * from the opener): they may not judge their own work.
+   */
   approverIds: z.array(ZId).default([]),
   decidingBody: ZDecidingBody,
 });

@@ -10,10 +10,10 @@ import { OUTCOMES } from './schemas';
  * quorum easier by recusing, and if recusals make the quorum unreachable the case needs another
  * body (a matter for the organisation department, outside this machine).
  *
- * Majority is simple: an option wins with more than half of the votes cast. A tie or a plurality
- * short of half decides nothing. The body deliberates and votes again (CALL_REVOTE); falling back
- * to the more severe option would punish by procedure, and falling back to the lenient one would
- * reward deadlock, so neither is done.
+ * Majority: an option wins with more than the county's share of the votes cast (by default more
+ * than half, majorityOutcome). A tie or a plurality short of the threshold decides nothing. The
+ * body deliberates and votes again (CALL_REVOTE); falling back to the more severe option would
+ * punish by procedure, and falling back to the lenient one would reward deadlock, so neither is done.
  */
 export function quorumRequired({ membersCount, quorum }: { membersCount: number; quorum: TReviewSettings['quorum'] }): number {
   // Integer ceiling: no floating point near exact thirds.
@@ -30,9 +30,18 @@ export function tallyBallots(ballots: readonly TBallot[]): TTally {
   return tally;
 }
 
-export function majorityOutcome(tally: TTally): TOutcome | null {
+/**
+ * The option decided by the votes: the one that alone has the most votes, if its share of the
+ * votes cast is strictly more than the county's threshold (collectiveDecision.majorityMoreThan,
+ * default 1/2). With a threshold of a half or more only one option can pass it; a lower threshold
+ * still needs a single leader, so a tie decides nothing. Cross-multiplied: 2/3 is exact.
+ */
+export function majorityOutcome(tally: TTally, moreThan: TReviewSettings['majorityMoreThan'] = { numerator: 1, denominator: 2 }): TOutcome | null {
   const cast = tally.EXEMPT + tally.LENIENT + tally.NOT_EXEMPT;
-  return OUTCOMES.find((outcome) => tally[outcome] * 2 > cast) ?? null;
+  const top = Math.max(...OUTCOMES.map((o) => tally[o]));
+  const leaders = OUTCOMES.filter((o) => tally[o] === top);
+  if (cast === 0 || leaders.length !== 1) return null;
+  return top * moreThan.denominator > moreThan.numerator * cast ? leaders[0]! : null;
 }
 
 export interface TVoteStatus {
@@ -56,6 +65,6 @@ export function voteStatus({ round, settings }: { round: TReviewRound; settings:
     present,
     quorumReached: present >= required,
     tally,
-    majority: majorityOutcome(tally),
+    majority: majorityOutcome(tally, settings.majorityMoreThan),
   };
 }

@@ -113,19 +113,25 @@ export const ZIncomeSettings = z
   })
   .prefault({});
 
-/** Fault-tolerance review (容错纠错), domain.md §3. */
+/**
+ * Fault-tolerance review (容错纠错), domain.md §3. Both windows are copied into a case when it opens
+ * (fault-tolerance/review-settings.ts); the application window also into each eligibility notice.
+ */
 export const ZFaultToleranceSettings = z
   .strictObject({
     /** Days after the trigger (差 grade, replacement…) within which an official may apply. */
     applicationWindowDays: days(30, 1),
-    /** 申诉/复核: days after the written notice within which an appeal may be lodged. */
+    /** 申诉/复核: days after publicity and filing (公示报备) within which an appeal may be lodged. */
     appealWindowDays: days(15, 1),
   })
   .prefault({});
 
 const ZFraction = z.strictObject({ numerator: z.int().min(0), denominator: z.int().min(1) });
 
-/** Collective decisions (集体研究认定): quorum of members present, then a majority of votes. */
+/**
+ * Collective decisions (集体研究认定): quorum of members present, then a majority of votes. A
+ * fault-tolerance case takes both when it opens (fault-tolerance/review-settings.ts, voting.ts).
+ */
 export const ZCollectiveDecisionSettings = z
   .strictObject({
     /** Share of members that must be present; default two thirds (inclusive). */

@@ -1,29 +1,23 @@
-import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import { ZAmountOrZeroFen } from '../../domain/policies/money';
-import { ZRiskFlagCode } from '../../domain/policies/risk-checks';
 import type { TActor } from '../../domain/actor';
 import {
   checkReviewAction,
+  refuse,
   refusalToAppError,
   renderWrittenNotice,
   reviewMachine,
-  ZDecidingBody,
   ZExclusion,
   ZReviewEvent,
-  ZReviewInput,
-  ZReviewSettings,
   ZTriggerType,
   CORRECTIVE_MEASURE_TASK_KIND,
-  fundViolationFlagsFor,
+  isStoredOutcomeAdverseAt,
   MEASURE_ROLE_BY_LEVEL,
   measureTaskId,
-  ZEligibilityTrigger,
-  type TConfirmedRiskFlag,
   type TCorrectiveMeasure,
   type TReviewContext,
   type TReviewSnapshot,
@@ -42,9 +36,11 @@ import {
   reviewWorkflowId,
   type TReviewAction,
   type TReviewActResult,
-  type TReviewWorkflowInput,
 } from '../../../workflows/shared';
 import { valueWithin } from '../value-within';
+import { createReviewOpening, decidingRoleHolders } from '../../../activities/review-opening';
+import { createHonourRecording } from '../../../activities/review-honours';
+import { deploymentSettings } from '../../domain/policies/settings';
 
 const requestId = z.string().trim().min(8).max(100);
 const ZId = z.string().trim().min(1).max(200);
@@ -59,8 +55,18 @@ const ZId = z.string().trim().min(1).max(200);
  * cases with no such record (a loss, an accountability case, a project from before Bangfu) rest
  * on the notifiedAt the client sends.
  */
+/**
+ * Fields an opener may not send: the deciding body, its rules and the people in conflict are the
+ * system's (activities/review-opening.ts). A request that still names one is refused, naming it,
+ * rather than silently ignored, so a client written against the old API learns it was not used.
+ */
+const SYSTEM_CHOSEN: Record<string, string> = {
+  decidingBody: "the deciding body is drawn from the county's holders of the deciding roles",
+  settings: "the windows, quorum and majority are the county's settings (faultTolerance, collectiveDecision)",
+  approverIds: "the approvers who may not judge the case come from the projects' records",
+};
 const ZOpenBody = z
-  .object({
+  .looseObject({
     requestId,
     opening: z.enum(['APPLY', 'OPEN_BY_BODY']),
     /** ReviewEligibility id from GET /api/review-eligibilities (APPLY only). */
@@ -75,19 +81,17 @@ const ZOpenBody = z
     triggerType: ZTriggerType.optional(),
     /** Epoch ms when the officials were notified of the grade, replacement, loss or accountability case. */
     notifiedAt: z.number().int().nonnegative().optional(),
-    decidingBody: ZDecidingBody,
     exclusions: z.array(ZExclusion).max(20).default([]),
-    /** Approvers of the matter besides those on the projects' Decision records. */
-    approverIds: z.array(ZId).max(100).default([]),
-    settings: ZReviewSettings.optional(),
   })
   .superRefine((body, ctx) => {
+    for (const [field, why] of Object.entries(SYSTEM_CHOSEN)) {
+      if (field in body) ctx.addIssue({ code: 'custom', path: [field], message: `${field} may not be sent: ${why}` });
+    }
     if (body.eligibilityId !== undefined) return;
     for (const field of ['countyOrgUnitId', 'projectIds', 'concernedOfficials', 'triggerType'] as const) {
       if (body[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `${field} is required unless eligibilityId is given` });
     }
   });
-type TOpenBody = z.infer<typeof ZOpenBody>;
 
 /** POST /api/reviews/:id/actions: the machine event without who and when (the server fills them in). */
 const ZActionBody = z.object({
@@ -200,9 +204,11 @@ const reviewUpdateId = (actor: TActor, rid: string) => `${actor.userId}:${rid}`.
 const isClosedWorkflowError = (err: unknown) =>
   /completed|already finished|not found|WorkflowNotFound/i.test(`${(err as Error)?.name} ${(err as Error)?.message}`);
 
-export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, config, clock }: TAppDeps) {
+export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, config, clock, countySettings }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const now = clock ?? Date.now;
+  const honours = createHonourRecording({ prisma });
+  const opening = createReviewOpening({ prisma, countyDefaults: deploymentSettings(countySettings).defaults });
 
   const loadCase = async (actor: TActor, id: string) => {
     const row = await prisma.reviewCase.findUnique({ where: { id } });
@@ -239,129 +245,20 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     return { ...result, replayed: true };
   };
 
-  /**
-   * The eligibility an application rests on: the one it names (the applicant's own, or none), or
-   * else the latest the applicant holds for one of the named projects with the same trigger.
-   */
-  const eligibilityFor = async (actor: TActor, body: TOpenBody) => {
-    if (body.eligibilityId !== undefined) {
-      const named = await prisma.reviewEligibility.findUnique({ where: { id: body.eligibilityId } });
-      if (!named || named.userId !== actor.userId) {
-        throw new AppError('NOT_FOUND', `no eligibility ${body.eligibilityId} of yours`, [{ path: 'body.eligibilityId', message: 'not found' }]);
-      }
-      if (body.opening !== 'APPLY') {
-        throw new AppError('VALIDATION_FAILED', "an eligibility is the official's own: apply with it", [{ path: 'body.opening', message: 'APPLY expected' }]);
-      }
-      return { row: named, field: 'body.eligibilityId' };
-    }
-    const trigger = ZEligibilityTrigger.safeParse(body.triggerType);
-    if (body.opening !== 'APPLY' || !trigger.success || !body.projectIds) return null;
-    const latest = await prisma.reviewEligibility.findFirst({
-      where: { userId: actor.userId, projectId: { in: body.projectIds }, trigger: trigger.data },
-      orderBy: [{ notifiedAt: 'desc' }, { id: 'asc' }],
-    });
-    return latest ? { row: latest, field: 'body.projectIds' } : null;
-  };
-
-  /** The case's parts as the client named them, completed and checked against the eligibility. */
-  const openingFacts = async (actor: TActor, body: TOpenBody, now: number) => {
-    const found = await eligibilityFor(actor, body);
-    if (!found) {
-      if (body.notifiedAt === undefined) throw new AppError('VALIDATION_FAILED', 'notifiedAt is required without a recorded eligibility', [{ path: 'body.notifiedAt', message: 'required' }]);
-      return { countyOrgUnitId: body.countyOrgUnitId!, projectIds: body.projectIds!, concernedOfficials: body.concernedOfficials!, triggerType: body.triggerType!, notifiedAt: body.notifiedAt, settings: body.settings };
-    }
-    const { row: e, field } = found;
-    const project = await prisma.project.findUniqueOrThrow({ where: { id: e.projectId }, select: { countyId: true } });
-    const mismatch = (path: string, message: string) => new AppError('VALIDATION_FAILED', message, [{ path, message }]);
-    if (body.countyOrgUnitId !== undefined && body.countyOrgUnitId !== project.countyId) throw mismatch('body.countyOrgUnitId', `the eligibility's project belongs to ${project.countyId}`);
-    if (body.triggerType !== undefined && body.triggerType !== e.trigger) throw mismatch('body.triggerType', `the eligibility was notified for ${e.trigger}`);
-    if (body.projectIds !== undefined && !body.projectIds.includes(e.projectId)) throw mismatch('body.projectIds', `the eligibility is for project ${e.projectId}`);
-    if (body.concernedOfficials !== undefined && !body.concernedOfficials.some((o) => o.userId === actor.userId)) throw mismatch('body.concernedOfficials', 'the applicant must be one of the officials concerned');
-    if (e.caseId !== null) throw new AppError('CONFLICT', `this eligibility was used by case ${e.caseId}`, [{ path: field, message: 'already applied' }]);
-    if (now >= e.closesAt.getTime()) {
-      throw new AppError('APPLICATION_WINDOW_CLOSED', `applications closed ${e.closesAt.toISOString()}, ${e.windowDays} days after the notification of ${e.notifiedAt.toISOString()}`, [{ path: field, message: 'the application window has closed' }]);
-    }
-    return {
-      countyOrgUnitId: project.countyId,
-      projectIds: body.projectIds ?? [e.projectId],
-      concernedOfficials: body.concernedOfficials ?? [{ userId: actor.userId }],
-      triggerType: e.trigger as z.infer<typeof ZTriggerType>,
-      // The recorded notification decides the window, whatever the client says it was.
-      notifiedAt: e.notifiedAt.getTime(),
-      settings: ZReviewSettings.parse({ ...body.settings, applicationWindowDays: e.windowDays }),
-    };
-  };
-
-  /**
-   * Confirmed risk flags on the case's projects and whom each is against (fund-violation-flags.ts):
-   * the payment's requester and the approvers of its verification step. The lifecycle names a
-   * payment's verification step `payment-<seq>-verify` (workflows/project-operation.ts).
-   */
-  const confirmedFlags = async (projectIds: string[]): Promise<TConfirmedRiskFlag[]> => {
-    const flags = await prisma.riskFlag.findMany({
-      where: { projectId: { in: projectIds }, status: 'CONFIRMED' },
-      include: { payment: { select: { seq: true, requestedBy: true } } },
-      orderBy: { id: 'asc' },
-    });
-    if (flags.length === 0) return [];
-    const verifications = await prisma.decision.findMany({
-      where: { projectId: { in: projectIds }, action: 'approve', task: { kind: 'PAYMENT_VERIFICATION' } },
-      select: { actorId: true, projectId: true, task: { select: { stepId: true } } },
-    });
-    return flags.map((f) => ({
-      flagId: f.id,
-      projectId: f.projectId,
-      paymentId: f.paymentId,
-      code: ZRiskFlagCode.parse(f.code),
-      requestedBy: f.payment.requestedBy,
-      verifierIds: verifications.filter((v) => v.projectId === f.projectId && v.task.stepId === `payment-${f.payment.seq}-verify`).map((v) => v.actorId),
-    }));
-  };
-
   r.post('/api/reviews', {
-    schema: { tags: ['reviews'], summary: 'Open a fault-tolerance review (容错纠错): an official applies (optionally with an eligibility), or the deciding body opens it', body: ZOpenBody, response: { 201: ZReviewActResult, 200: ZReviewActResult } },
+    schema: { tags: ['reviews'], summary: 'Open a fault-tolerance review (容错纠错): an official applies (optionally with an eligibility), or the deciding body opens it. The deciding body, its rules and the approvers come from the county, never from the request', body: ZOpenBody, response: { 201: ZReviewActResult, 200: ZReviewActResult } },
   }, async (req, reply) => {
     const actor = requireActor(req);
     const body = req.body;
     const again = await replayed(null, body.requestId, actor);
     if (again) return again;
-    const facts = await openingFacts(actor, body, now());
-    const county = await prisma.orgUnit.findUnique({ where: { id: facts.countyOrgUnitId } });
-    if (!county || county.level !== 'COUNTY') {
-      throw new AppError('VALIDATION_FAILED', `unknown county ${facts.countyOrgUnitId}`, [{ path: 'body.countyOrgUnitId', message: 'not a county' }]);
-    }
-    const userIds = facts.concernedOfficials.map((o) => o.userId);
-    const users = await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, displayName: true } });
-    const missing = userIds.findIndex((id) => !users.some((u) => u.id === id));
-    if (missing >= 0) throw new AppError('VALIDATION_FAILED', `unknown user ${userIds[missing]}`, [{ path: `body.concernedOfficials.${missing}.userId`, message: 'unknown user' }]);
-    // Everyone who approved a project under review may not judge it (conflict of interest).
-    const approvals = await prisma.decision.findMany({ where: { projectId: { in: facts.projectIds }, action: 'approve' }, select: { actorId: true } });
-    const caseId = `FT-${crypto.createHash('sha256').update(`${actor.userId}:${body.requestId}`).digest('hex').slice(0, 16)}`;
-    const parsedInput = ZReviewInput.safeParse({
-      case: {
-        caseId,
-        county: county.name,
-        projectIds: facts.projectIds,
-        concernedOfficials: facts.concernedOfficials.map((o) => ({ userId: o.userId, name: users.find((u) => u.id === o.userId)!.displayName, ...(o.post ? { post: o.post } : {}) })),
-        matter: body.matter,
-        lossFen: body.lossFen,
-        triggerType: facts.triggerType,
-        notifiedAt: facts.notifiedAt,
-      },
-      ...(facts.settings ? { settings: facts.settings } : {}),
-      exclusions: body.exclusions,
-      fundViolationFlags: fundViolationFlagsFor({ flags: await confirmedFlags(facts.projectIds), concernedUserIds: userIds }),
-      approverIds: [...new Set([...body.approverIds, ...approvals.map((a) => a.actorId)])],
-      decidingBody: { ...body.decidingBody, orgUnitId: body.decidingBody.orgUnitId ?? county.id },
-    });
-    if (!parsedInput.success) {
-      throw new AppError('VALIDATION_FAILED', 'the case is invalid', parsedInput.error.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message })));
-    }
-    const input: TReviewWorkflowInput = { review: parsedInput.data, countyId: county.id, countyOrgPath: county.path };
     const action = { type: body.opening } as TReviewAction;
     // The opening is checked before anything starts, with the same rules the workflow applies.
-    const role = reviewRoleRefusal(actor, action.type, { countyOrgPath: county.path, concernedUserIds: userIds });
-    if (role) throw new AppError(role.code, role.message, [{ path: role.field, message: role.message }]);
+    const authorise = (c: { countyOrgPath: string; concernedUserIds: string[] }) => {
+      const role = reviewRoleRefusal(actor, action.type, c);
+      if (role) throw new AppError(role.code, role.message, [{ path: role.field, message: role.message }]);
+    };
+    const { caseId, input } = await opening.reviewCaseInput({ openerId: actor.userId, body, now: now(), authorise });
     const [initial] = initialTransition(reviewMachine, input.review);
     const checked = checkReviewAction(initial as TReviewSnapshot, eventFromBody(action, actor, now()));
     if (!checked.ok) throw refusalToAppError(checked);
@@ -403,6 +300,23 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     return resolved;
   };
 
+  /**
+   * OPEN_APPEAL_REVIEW with the appeal body the system constitutes (deciding-body.ts): the sender
+   * names nobody. Formed only while the case awaits it, and after the role check, so a refusal
+   * about the body never hides that the action was not the caller's or not due.
+   */
+  const withAppealBody = async (actor: TActor, sent: { type: string; [k: string]: unknown }, row: TCaseRow & { stage: string }, countyPath: string) => {
+    if ('body' in sent) throw new AppError('VALIDATION_FAILED', `body may not be sent: ${SYSTEM_CHOSEN.decidingBody}`, [{ path: 'body.event.body', message: 'chosen by the system' }]);
+    const role = reviewRoleRefusal(actor, sent.type, { countyOrgPath: countyPath, concernedUserIds: row.concernedUserIds });
+    if (role) throw new AppError(role.code, role.message, [{ path: role.field, message: role.message }]);
+    if (row.stage !== 'appeal') {
+      const snapshot = reviewMachine.resolveState({ value: row.stage, context: row.context as TReviewContext }) as TReviewSnapshot;
+      const checked = checkReviewAction(snapshot, reviewEventFor({ ...sent, ...ACTION_PROBES.OPEN_APPEAL_REVIEW }, actor.userId, now()));
+      throw refusalToAppError(checked.ok ? refuse('TRANSITION_NOT_ALLOWED', `no appeal awaits review (${row.stage})`) : checked);
+    }
+    return { ...sent, body: await opening.appealBody({ countyId: row.countyId, context: row.context as TReviewContext }) };
+  };
+
   r.post('/api/reviews/:id/actions', {
     schema: {
       tags: ['reviews'],
@@ -418,10 +332,11 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     if (again) return again;
     const row = await prisma.reviewCase.findUnique({ where: { id } });
     if (!row || !canRead(actor, row)) throw new AppError('NOT_FOUND', `no review case ${id}`, [{ path: 'params.id', message: 'not found' }]);
-    const event = eventFromBody(req.body.event, actor, now());
     const county = await prisma.orgUnit.findUniqueOrThrow({ where: { id: row.countyId } });
+    const sent = req.body.event.type === 'OPEN_APPEAL_REVIEW' ? await withAppealBody(actor, req.body.event, row, county.path) : req.body.event;
+    const event = eventFromBody(sent, actor, now());
     const action = (
-      event.type === 'DECIDE' ? { ...req.body.event, correctiveMeasures: await withResponsibleUnits(event.correctiveMeasures, county.path) } : req.body.event
+      event.type === 'DECIDE' ? { ...sent, correctiveMeasures: await withResponsibleUnits(event.correctiveMeasures, county.path) } : sent
     ) as unknown as TReviewAction;
     if (row.closedAt) refuseOnFinalCase(row, actor, action, county.path);
     try {
@@ -456,8 +371,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     if (!county || county.level !== 'COUNTY') return { project: null, county: null, officials: [], bodyCandidates: [] };
     const approvals = project ? await prisma.decision.findMany({ where: { projectId: project.id, action: 'approve' }, select: { actorId: true } }) : [];
     const officialIds = project ? [...new Set([project.proposerId, ...approvals.map((a) => a.actorId)])] : [];
-    const grants = await prisma.roleAssignment.findMany({ where: { role: 'DISCIPLINE_INSPECTION' }, select: { userId: true, orgUnit: { select: { path: true } } } });
-    const bodyIds = [...new Set(grants.filter((g) => county.path.startsWith(g.orgUnit.path)).map((g) => g.userId))];
+    const bodyIds = [...new Set((await decidingRoleHolders(prisma, county.path)).map((h) => h.userId))];
     const people = await prisma.user.findMany({ where: { id: { in: [...officialIds, ...bodyIds] } }, select: { id: true, displayName: true }, orderBy: { id: 'asc' } });
     const named = (ids: string[]) => people.filter((p) => ids.includes(p.id)).map((p) => ({ userId: p.id, displayName: p.displayName }));
     return {
@@ -629,7 +543,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
       reviews: reviews.map((rec) => ({
         ...rec,
         // Does the matter still count against the official today (appraisal, promotion, honours)?
-        adverseNow: rec.outcome === 'NOT_EXEMPT' || (rec.outcome === 'LENIENT' && rec.impactPeriodEndsAt !== null && at < rec.impactPeriodEndsAt.getTime()),
+        adverseNow: isStoredOutcomeAdverseAt({ ...rec, decidedAt: rec.decidedAt.getTime(), impactPeriodEndsAt: rec.impactPeriodEndsAt?.getTime() ?? null }, at),
       })),
       honours,
     };
@@ -638,7 +552,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
   r.post('/api/officials/:userId/honours', {
     schema: {
       tags: ['reviews'],
-      summary: 'Record an honour (表彰奖励) for an official of a project whose latest approved evaluation is 优 (ADMIN)',
+      summary: 'Record an honour (表彰奖励) for an official of a project whose latest approved evaluation is 优, while no review outcome counts against them (ADMIN)',
       params: ZUserParams,
       body: ZHonourBody,
       response: { 201: ZHonourResult, 200: ZHonourResult },
@@ -655,22 +569,8 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     // "Officials of the project": its proposer or anyone who decided on it.
     const involved = project.proposerId === user.id || (await prisma.decision.count({ where: { projectId, actorId: user.id } })) > 0;
     if (!involved) throw new AppError('VALIDATION_FAILED', `${user.id} is not an official of project ${projectId}`, [{ path: 'params.userId', message: 'not involved in the project' }]);
-    const earlier = await prisma.honour.findUnique({ where: { requestId: req.body.requestId } });
-    if (earlier) return { ...earlier, replayed: true };
-    // Honours go to officials of projects graded 优: the latest approved evaluation decides (a later
-    // 差 takes the ground away; an honour already recorded stays, with the grade it was given on).
-    if (project.latestGrade !== 'EXCELLENT') {
-      throw new AppError('GRADE_NOT_EXCELLENT', `project ${projectId} is graded ${project.latestGrade ?? 'not yet evaluated'}; honours need 优 (EXCELLENT)`, [{ path: 'body.projectId', message: 'the latest approved evaluation is not EXCELLENT' }]);
-    }
-    const honour = await prisma.$transaction(async (tx) => {
-      const existing = await tx.honour.findUnique({ where: { officialId_projectId_title: { officialId: user.id, projectId, title } } });
-      if (existing) throw new AppError('CONFLICT', 'this honour is already recorded', [{ path: 'body.title', message: 'duplicate' }]);
-      const created = await tx.honour.create({ data: { officialId: user.id, projectId, title, awardedBy: actor.userId, requestId: req.body.requestId } });
-      await tx.auditEvent.create({
-        data: { eventKey: `honour:${req.body.requestId}`, actorId: actor.userId, role: 'ADMIN', action: 'HONOUR_AWARDED', entityType: 'Honour', entityId: created.id, requestId: req.body.requestId, details: { officialId: user.id, projectId, title } },
-      });
-      return created;
-    });
+    const { honour, replayed } = await honours.recordHonour({ officialId: user.id, project, title, awardedBy: actor.userId, requestId: req.body.requestId, at: now() });
+    if (replayed) return { ...honour, replayed: true };
     return reply.code(201).send(honour);
   });
 }

@@ -142,7 +142,7 @@ export function graphEvents(snapshot: TReviewSnapshot): TReviewEvent[] {
         { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at, body: { ...appealBody, memberIds: ['p1', 'm1'] } },
         { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at, body: { ...appealBody, memberIds: ['p1', APPROVER] } },
         { type: 'OPEN_APPEAL_REVIEW', actorId: OFFICIAL, at, body: appealBody },
-        { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at, body: { ...appealBody, level: 'COUNTY' } },
+        { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at, body: { ...appealBody, level: 'TOWNSHIP' } },
       ];
     default:
       return [];

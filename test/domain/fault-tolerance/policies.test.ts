@@ -23,8 +23,10 @@ describe('fault-tolerance policies', () => {
       applicationWindowDays: 30,
       appealWindowDays: 15,
       quorum: twoThirds,
-      majority: 'SIMPLE',
+      majorityMoreThan: { numerator: 1, denominator: 2 },
     });
+    // Inputs of cases started before the county's threshold was carried keep their simple majority.
+    expect(ZReviewSettings.parse({ majority: 'SIMPLE' }).majorityMoreThan).toEqual({ numerator: 1, denominator: 2 });
     expect(ZReviewInput.parse(makeInput()).settings.appealWindowDays).toBe(15);
     expect(ZReviewSettings.safeParse({ quorum: { numerator: 4, denominator: 3 } }).success).toBe(false);
   });

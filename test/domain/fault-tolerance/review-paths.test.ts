@@ -167,7 +167,7 @@ describe('fault-tolerance review: whole cases', () => {
     expect(s.value).toBe('appeal');
 
     const body = { name: '商洛市纪委监委', level: 'CITY' as const, memberIds: APPEAL_MEMBERS };
-    expectRefused(s, { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { ...body, level: 'COUNTY' } }, 'VALIDATION_FAILED', 'body.level');
+    expectRefused(s, { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { ...body, level: 'TOWNSHIP' } }, 'VALIDATION_FAILED', 'body.level');
     expectRefused(s, { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { ...body, memberIds: ['p1', 'm2'] } }, 'NEW_PEOPLE_REQUIRED', 'body.memberIds.1');
     expectRefused(s, { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { ...body, memberIds: ['p1', 'inv-1'] } }, 'NEW_PEOPLE_REQUIRED');
     expectRefused(s, { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { ...body, memberIds: ['p1', OTHER_OFFICIAL] } }, 'CONFLICT_OF_INTEREST');

@@ -3,7 +3,7 @@ import { render } from '../app.js';
 import { CRITERIA } from '../domain.js';
 import { t } from '../i18n.js';
 import { card, clearErrors, field, formError, h, select, showErrors } from '../ui.js';
-import { fail, LEVELS, peopleChecks, shanghaiDay } from './review-new.js';
+import { fail, shanghaiDay } from './review-new.js';
 
 /*
  * The forms of a case page: exactly the actions the server says the signed-in user may take now
@@ -128,15 +128,8 @@ const FORMS = {
     const grounds = textarea('grounds');
     return { controls: [field(t('rv.grounds'), grounds, { path: 'grounds' })], read: (p) => ({ grounds: required(p, 'grounds', grounds.value.trim()) }) };
   },
-  OPEN_APPEAL_REVIEW: ({ candidates, level: current }) => {
-    const name = h('input', { name: 'body.name', autocomplete: 'off' });
-    const level = select('body.level', LEVELS.filter((l) => LEVELS.indexOf(l) > LEVELS.indexOf(current)).map((l) => [l, t('rv.level.' + l)]));
-    const members = peopleChecks('members', candidates, 'body.memberIds');
-    return {
-      controls: [field(t('rvf.bodyName'), name, { path: 'body.name' }), field(t('rvf.level'), level, { path: 'body.level' }), members.node],
-      read: (p) => ({ body: { name: required(p, 'body.name', name.value.trim()), level: level.value, memberIds: required(p, 'body.memberIds', members.read()) } }),
-    };
-  },
+  // The appeal body is drawn by the server from the county's holders new to the case: nothing to choose.
+  OPEN_APPEAL_REVIEW: () => ({ controls: [h('p', { class: 'muted' }, t('rvf.appealBodyBySystem'))] }),
 };
 
 /** Complete a corrective measure (纠错整改) from the responsible unit's inbox. */
@@ -167,11 +160,7 @@ function measureForm(caseId, m) {
 
 /** The panel of forms, or nothing when the user may do nothing on the case now. */
 export async function reviewActionsCard({ c, mayAct, measures }) {
-  const round = c.context.rounds[c.context.rounds.length - 1];
-  const candidates = mayAct.includes('OPEN_APPEAL_REVIEW')
-    ? await api('/api/reviews/opening-options', { query: { countyOrgUnitId: c.countyId } }).then((o) => o.bodyCandidates, () => [])
-    : [];
-  const forms = mayAct.filter((type) => FORMS[type]).map((type) => actionForm(c.id, type, FORMS[type]({ candidates, level: round.body.level })));
+  const forms = mayAct.filter((type) => FORMS[type]).map((type) => actionForm(c.id, type, FORMS[type]()));
   const measureForms = (measures || []).filter((m) => m.mayComplete).map((m) => measureForm(c.id, m));
   if (!forms.length && !measureForms.length) return '';
   return card(t('rvf.todo'), h('div', { id: 'review-forms' }, forms, measureForms));

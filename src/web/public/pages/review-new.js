@@ -8,10 +8,10 @@ import { card, clearErrors, field, formError, h, select, showErrors } from '../u
  * Apply for (申请) or open (认定机构启动) a fault-tolerance case: POST /api/reviews. An official
  * applies with one of their open eligibilities (the inbox's 可申请容错纠错 notice links here with
  * it), which brings the project, trigger and window along; without one, or when the deciding body
- * opens the case, the form asks for the project, the officials and when they were notified.
+ * opens the case, the form asks for the project, the officials and when they were notified. It
+ * offers no deciding body, level, quorum or window: the server draws the body from the county's
+ * holders of the deciding role and takes the rules from the county's settings (the API refuses them).
  */
-
-export const LEVELS = ['TOWNSHIP', 'COUNTY', 'CITY', 'PROVINCE'];
 const TRIGGERS = ['POOR_GRADE', 'REPLACEMENT', 'LOSS', 'ACCOUNTABILITY'];
 
 /** A date input's day as epoch ms at the given time in Asia/Shanghai (deadlines count whole days there). */
@@ -44,9 +44,6 @@ export default async function reviewNewPage({ query }) {
   const notifiedAt = h('input', { name: 'notifiedAt', type: 'date' });
   const matter = h('textarea', { name: 'matter', rows: 3, maxlength: 5000 });
   const loss = h('input', { name: 'lossFen', inputmode: 'decimal', autocomplete: 'off' });
-  const bodyName = h('input', { name: 'decidingBody.name', value: options.county ? `${options.county.name}纪委监委` : '', autocomplete: 'off' });
-  const level = select('decidingBody.level', LEVELS.map((l) => [l, t('rv.level.' + l)]), 'COUNTY');
-  const members = peopleChecks('members', options.bodyCandidates, 'body.decidingBody.memberIds');
   const officials = peopleChecks('officials', options.officials, 'body.concernedOfficials', []);
 
   const withoutEligibility = h('fieldset', { id: 'review-new-facts' }, h('legend', {}, t('rvf.facts')),
@@ -65,10 +62,7 @@ export default async function reviewNewPage({ query }) {
     withoutEligibility,
     field(t('rv.matter'), matter, { path: 'body.matter' }),
     field(t('rvf.lossYuan'), loss, { path: 'body.lossFen' }),
-    h('fieldset', {}, h('legend', {}, t('rv.body')),
-      field(t('rvf.bodyName'), bodyName, { path: 'body.decidingBody.name' }),
-      field(t('rvf.level'), level, { path: 'body.decidingBody.level' }),
-      members.node),
+    h('p', { class: 'muted', id: 'review-new-body' }, t('rvf.bodyBySystem')),
     formError(),
     h('button', { type: 'submit' }, t('rvf.submitOpen')));
   opening.addEventListener('change', sync);
@@ -87,7 +81,6 @@ export default async function reviewNewPage({ query }) {
       opening: opening.value,
       matter: matter.value.trim(),
       lossFen: lossFen.ok ? lossFen.fen : 0,
-      decidingBody: { name: bodyName.value.trim(), level: level.value, memberIds: members.read() },
     };
     if (useEligibility) body.eligibilityId = eligibility.value;
     else {
