@@ -4,6 +4,7 @@ import { lifecycleMachine, type TLifecycleEvent, type TLifecycleStage, type TPub
 import { STAGE_LABELS_ZH, STAGE_TASKS } from '../src/domain/lifecycle/stage-tasks';
 import { REVIEW_STEP_IDS, reviewStageOfStep, reviewStep, stepPhaseToLifecycleEvent } from '../src/domain/lifecycle/township-review';
 import { DEFAULT_COUNTY_SETTINGS, resolveSettingsOrThrow } from '../src/domain/policies/settings';
+import { allocationRefusal, fiscalTotalFen } from '../src/domain/lifecycle/fiscal-funding';
 import { createOperation, emptyOperationState } from './project-operation';
 import type { Activities } from '../activities';
 import { approvalStep } from './approval-step';
@@ -46,6 +47,14 @@ const localActs = wf.proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
  */
 const REPORT_LOCAL_PATCH = 'lifecycle-report-local-activity';
 const UPSERT_ON_CHANGE_PATCH = 'lifecycle-upsert-search-attributes-on-change';
+/**
+ * Upgrade patch: the rules that guard money and acceptance (allocation within the fiscal sources,
+ * the township's five checks, and in project-operation.ts payments capped and bound to a fiscal
+ * source, the villagers' vote, outcome overrides with a reason). Decided once, when a project's
+ * first run starts, and carried over continue-as-new (`ops.rules`): a project started before them
+ * keeps, on replay and after, what its history accepted.
+ */
+export const MONEY_ACCEPTANCE_RULES_PATCH = 'money-and-acceptance-rules';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -77,7 +86,9 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   const settings = resolveSettingsOrThrow(input.settings ?? {});
   const publicityDays = { ...DEFAULT_COUNTY_SETTINGS.publicity, ...settings.publicity, ...input.publicity };
   const carried = input.carried;
-  let [snapshot] = initialTransition(lifecycleMachine, { projectId, proposerId: input.proposer.userId, budgetFen: input.proposal.budgetFen, maxReinspections: settings.acceptance.maxReinspections });
+  const rules = carried ? carried.ops.rules === true : wf.patched(MONEY_ACCEPTANCE_RULES_PATCH);
+  const fiscalCap = rules ? { fiscalCapFen: fiscalTotalFen(input.proposal.fundingSources) } : {};
+  let [snapshot] = initialTransition(lifecycleMachine, { projectId, proposerId: input.proposer.userId, budgetFen: input.proposal.budgetFen, maxReinspections: settings.acceptance.maxReinspections, ...fiscalCap });
   if (carried) snapshot = lifecycleMachine.resolveState(carried.machine as Parameters<typeof lifecycleMachine.resolveState>[0]);
   const stage = () => snapshot.value as TLifecycleStage;
   let registered = carried !== undefined;
@@ -98,7 +109,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   /** The village's revision task after an objection (the review steps own their own). */
   let objectionTaskId: string | null = null;
   let allocation: TAllocateFundsResult | null = null;
-  const ops = carried?.ops ?? emptyOperationState();
+  const ops = carried?.ops ?? { ...emptyOperationState(), ...(rules ? { rules } : {}) };
 
   /** The search attributes as last upserted in this run (JSON by key), to skip repeats. */
   const published = new Map<string, string>();
@@ -271,6 +282,8 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
           refuse('ROLE_NOT_ALLOWED', 'only the county finance bureau allocates funds', 'actor.roles');
         }
         if (stage() !== 'IN_POOL') refuse('TRANSITION_NOT_ALLOWED', `funds are allocated to a project in the pool; the project is ${stage()}`, 'stage');
+        const beyondFiscal = rules ? allocationRefusal({ amountFen: cmd.amountFen, fundingSources: input.proposal.fundingSources }) : null;
+        if (beyondFiscal) refuse(beyondFiscal.code, beyondFiscal.message, beyondFiscal.field);
         if (!Number.isSafeInteger(cmd.amountFen) || cmd.amountFen <= 0 || cmd.amountFen > input.proposal.budgetFen) {
           refuse('VALIDATION_FAILED', `the amount must be between 1 fen and the approved budget (${input.proposal.budgetFen} fen)`, 'body.amountFen');
         }
@@ -335,7 +348,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       const round = (rounds[stepId] = (rounds[stepId] ?? 0) + 1);
       // Patched: steps started before returns to earlier steps existed keep the config they had.
       const returnToEarlierSteps = wf.patched('return-to-earlier-step');
-      const config = reviewStep(s, { proposerId: input.proposer.userId, applicantId: operation.applicantFor(s), county: input.county, township: input.township, village: input.village, timing: settings.approvalTiming, returnToEarlierSteps });
+      const config = reviewStep(s, { proposerId: input.proposer.userId, applicantId: operation.applicantFor(s), county: input.county, township: input.township, village: input.village, timing: settings.approvalTiming, returnToEarlierSteps, requireChecks: rules });
       const signers = config.config.candidates.map((c) => (c.kind === 'role' ? c.role : c.kind)).join(' + ');
       const resumeAt = snapshot.context.resumeStack?.at(-1);
       child = await wf.startChild(approvalStep, {

@@ -57,8 +57,10 @@ const REJECTED_STAGE: Record<TReviewStage, TLifecycleStage> = {
 
 /**
  * The five checks of the township review (domain.md §2.3), recorded per check with the decision
- * (`checks` on POST /api/tasks/:id/decision, kept in the decision's audit event). Recording them is
- * optional; an approval that records them must have passed every one (else return or reject).
+ * (`checks` on POST /api/tasks/:id/decision, kept in the decision's audit event). An approval
+ * needs all five, each passed (else return or reject): the step's config lists them as
+ * `requiredChecks`, which its machine guard enforces (`requiredChecksRefusal`). Steps started
+ * before the rule (`requireChecks` off) take an approval without them.
  */
 export const TOWNSHIP_CHECKS = ['authenticity', 'necessity', 'soundness', 'completeness', 'feasibility'] as const;
 export const TOWNSHIP_CHECK_LABELS_ZH: Record<(typeof TOWNSHIP_CHECKS)[number], string> = {
@@ -94,6 +96,7 @@ export function reviewStep(
     timing = DEFAULT_COUNTY_SETTINGS.approvalTiming,
     applicantId = proposerId,
     returnToEarlierSteps = false,
+    requireChecks = false,
   }: {
     proposerId: string;
     /** Who applies for this step (default the proposer; an evaluation: the evaluator). */
@@ -104,6 +107,8 @@ export function reviewStep(
     timing?: TCountySettings['approvalTiming'];
     /** Let the signers return the matter to an earlier review step (the lifecycle's patch decides). */
     returnToEarlierSteps?: boolean;
+    /** The township review's approval needs its five checks passed (the lifecycle's patch decides). */
+    requireChecks?: boolean;
   },
 ) {
   const countyRef = county ?? { id: township.path.split('/').filter(Boolean)[0]!, path: `/${township.path.split('/').filter(Boolean)[0]}/` };
@@ -129,6 +134,7 @@ export function reviewStep(
     remindBeforeMs: (timing.escalateAfterHours - timing.reminderAfterHours) * HOUR_MS,
     urgeIntervalMs: timing.urgeIntervalHours * HOUR_MS,
     ...(returnToEarlierSteps ? { returnTargets: returnTargetsOf(stage).map(({ stepId, label }) => ({ stepId, label })) } : {}),
+    ...(requireChecks && stage === 'TOWNSHIP_REVIEW' ? { requiredChecks: [...TOWNSHIP_CHECKS] } : {}),
   };
   const stageByPhase: Record<TApprovalPhase, TLifecycleStage> = {
     pending: stage,

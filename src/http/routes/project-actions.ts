@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import { ZProjectCommand } from '../../domain/lifecycle/project-commands';
+import { FISCAL_SOURCES, ZFiscalSource } from '../../domain/lifecycle/fiscal-funding';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZNullableInstant } from '../openapi';
@@ -22,7 +23,10 @@ const ZRows = z.array(z.looseObject({ id: z.string() }));
 const ZProjectRecords = z.looseObject({
   projectId: z.string(),
   stage: z.string(),
-  money: z.looseObject({ budgetFen: z.number(), allocatedFen: z.number(), disbursedFen: z.number(), paidByTranche: z.record(z.enum(['START', 'SUBSTANTIAL_COMPLETION', 'ACCEPTANCE', 'RETENTION']), z.number()) }).describe('integer fen'),
+  money: z.looseObject({
+    budgetFen: z.number(), allocatedFen: z.number(), disbursedFen: z.number(), paidByTranche: z.record(z.enum(['START', 'SUBSTANTIAL_COMPLETION', 'ACCEPTANCE', 'RETENTION']), z.number()),
+    paidBySource: z.record(ZFiscalSource, z.number()).describe('paid per fiscal source (central 衔接资金 on its own); payments from before the rule have none and are not counted'),
+  }).describe('integer fen'),
   latestGrade: z.string().nullable(),
   replacedByProjectId: z.string().nullable(),
   replacesProjectId: z.string().nullable(),
@@ -99,6 +103,7 @@ export async function projectActionRoutes(app: FastifyInstance, { prisma, tempor
         allocatedFen: allocations.reduce((s, a) => s + Number(a.amountFen), 0),
         disbursedFen: Number(project.disbursedFen),
         paidByTranche: Object.fromEntries(['START', 'SUBSTANTIAL_COMPLETION', 'ACCEPTANCE', 'RETENTION'].map((t) => [t, paid.filter((p) => p.tranche === t).reduce((s, p) => s + Number(p.amountFen), 0)])),
+        paidBySource: Object.fromEntries(FISCAL_SOURCES.map((f) => [f, paid.filter((p) => p.fiscalSource === f).reduce((s, p) => s + Number(p.amountFen), 0)])),
       },
       latestGrade: project.latestGrade,
       replacedByProjectId: project.replacedByProjectId,
