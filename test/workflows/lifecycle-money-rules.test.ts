@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { allocateFundsUpdate, projectStateQuery } from '../../workflows/shared';
-import { proposer, implementer, township, agri, finance } from '../support/county-actors';
+import { proposer, implementer, township, agri, finance, leader } from '../support/county-actors';
 import { BY_ROLE, DAY, indicators, lifecycleDrivers, type THandle } from '../support/lifecycle-drivers';
 import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../support/proposal';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
@@ -70,6 +70,12 @@ describe('rules that guard money and acceptance (issue #13)', () => {
     expect(await s.db.prisma.payment.count({ where: { projectId } })).toBe(0);
     const ok = await d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'ACCEPTANCE', amountFen: 2_000_000, payeeId: '桃源茶叶合作社' });
     expect(ok.details).toMatchObject({ fiscalSource: 'CENTRAL_LINKAGE' });
+    // Paid before the test ends: a payment step still running when its project is terminated
+    // leaves the time-skipping server unable to skip time for the tests after it.
+    await d.decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
+    await d.decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
+    await d.paymentStatus(projectId, 1, 'PAID');
+    expect(await d.payment(projectId, 1)).toMatchObject({ tranche: 'ACCEPTANCE', amountFen: 2_000_000n, fiscalSource: 'CENTRAL_LINKAGE' });
     await handle.terminate('test done');
   }, 90_000);
 
@@ -169,6 +175,9 @@ describe('rules that guard money and acceptance (issue #13)', () => {
     expect(ok.details).toMatchObject({ grade: 'GOOD', outcomeClass: 'UPGRADE' });
     const audit = await s.db.prisma.auditEvent.findFirstOrThrow({ where: { requestId, action: 'EVALUATION_SUBMITTED' } });
     expect(audit.details).toMatchObject({ outcomeClass: 'UPGRADE', suggestedOutcome: 'CONSOLIDATE', outcomeReason: '订单已签至 2030 年，扩建加工线' });
+    // Approved before the test ends (no approval step left running under a terminated project).
+    await d.decide((await d.taskOf(projectId, 'EVALUATION_APPROVAL')).id, leader, { type: 'APPROVE' });
+    await expect.poll(() => d.stageOf(projectId), { timeout: 20_000 }).toBe('OPERATION');
     await handle.terminate('test done');
   }, 120_000);
 });
