@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { allocateFundsUpdate, projectStateQuery } from '../../workflows/shared';
 import { proposer, implementer, township, agri, finance, leader } from '../support/county-actors';
@@ -10,16 +10,19 @@ import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time
 /**
  * Issue #13, items 1, 4, 6, 7 and 9: each defect an auditor reproduced on main, driven through the
  * project's own workflow (and its approval steps) on the time-skipping server with the drivers of
- * lifecycle-operation.test.ts. A server of its own: the three-year flow there leaves timers behind.
+ * lifecycle-operation.test.ts.
  */
 let s: TTimeSkippingStack;
 let d: ReturnType<typeof lifecycleDrivers>;
 
-beforeAll(async () => {
+// A server per test: a project terminated after its payment or approval steps ran leaves the
+// time-skipping server unable to skip time for the next test (it waits for ever), as it does after
+// the three-year flow of lifecycle-operation.test.ts.
+beforeEach(async () => {
   s = await startTimeSkippingStack('money-rules');
   d = lifecycleDrivers({ client: s.env.client, prisma: s.db.prisma, taskQueue: s.taskQueue, sleep: (ms) => s.env.sleep(ms) });
 });
-afterAll(async () => {
+afterEach(async () => {
   await s?.close();
 });
 
@@ -70,8 +73,7 @@ describe('rules that guard money and acceptance (issue #13)', () => {
     expect(await s.db.prisma.payment.count({ where: { projectId } })).toBe(0);
     const ok = await d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'ACCEPTANCE', amountFen: 2_000_000, payeeId: '桃源茶叶合作社' });
     expect(ok.details).toMatchObject({ fiscalSource: 'CENTRAL_LINKAGE' });
-    // Paid before the test ends: a payment step still running when its project is terminated
-    // leaves the time-skipping server unable to skip time for the tests after it.
+    // Paid: bound to its source on the Payment row.
     await d.decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
     await d.decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
     await d.paymentStatus(projectId, 1, 'PAID');
@@ -175,7 +177,7 @@ describe('rules that guard money and acceptance (issue #13)', () => {
     expect(ok.details).toMatchObject({ grade: 'GOOD', outcomeClass: 'UPGRADE' });
     const audit = await s.db.prisma.auditEvent.findFirstOrThrow({ where: { requestId, action: 'EVALUATION_SUBMITTED' } });
     expect(audit.details).toMatchObject({ outcomeClass: 'UPGRADE', suggestedOutcome: 'CONSOLIDATE', outcomeReason: '订单已签至 2030 年，扩建加工线' });
-    // Approved before the test ends (no approval step left running under a terminated project).
+    // The override stands once approved.
     await d.decide((await d.taskOf(projectId, 'EVALUATION_APPROVAL')).id, leader, { type: 'APPROVE' });
     await expect.poll(() => d.stageOf(projectId), { timeout: 20_000 }).toBe('OPERATION');
     await handle.terminate('test done');
