@@ -174,8 +174,9 @@ describe('the thin path over HTTP', () => {
 
   it('county countersign, leading group, pool and funding over HTTP; objections only during publicity', async () => {
     const started = await proposeAsVillage({ name: '桃源村茶叶加工厂' });
+    // The township's approval carries its five checks (the step refuses it without them).
     const decide = (taskId: string, who: string, action = 'approve') =>
-      call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens[who], { action, requestId: newRequestId() });
+      call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens[who], { action, ...(who === 'township' ? { checks: PASSED_CHECKS } : {}), requestId: newRequestId() });
     // The publicity periods are 0 days in the test stack: an objection finds no period open.
     const late = await call('POST', `/api/projects/${started.projectId}/objections`, s.tokens.village2, { text: '异议', requestId: newRequestId() });
     expect([late.statusCode, late.json().error?.code]).toEqual([404, 'NOT_FOUND']);
