@@ -122,18 +122,21 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
     async recordPaymentRequest(args: {
       paymentId: string; requestId: string; projectId: string; seq: number; tranche: string; amountFen: number; payeeId: string; payeeAccount: string | null;
       invoices: Array<{ number: string; sha256: string }>; actorId: string; at: number; stage: string; stageVersion?: number;
+      /** The fiscal source that pays (CENTRAL_LINKAGE, LOCAL, OTHER); absent for payments from before the rule. */
+      fiscalSource?: string;
     }) {
       await write(args.projectId, args, {
         eventKey: `payment-requested:${args.paymentId}`,
         actorId: args.actorId,
         requestId: args.requestId,
         action: 'PAYMENT_REQUESTED',
-        details: { paymentId: args.paymentId, tranche: args.tranche, amountFen: args.amountFen, payeeId: args.payeeId, invoices: args.invoices },
+        details: { paymentId: args.paymentId, tranche: args.tranche, amountFen: args.amountFen, payeeId: args.payeeId, invoices: args.invoices, ...(args.fiscalSource ? { fiscalSource: args.fiscalSource } : {}) },
       }, async (tx) => {
         await tx.payment.createMany({
           data: [{
             id: args.paymentId, requestId: args.requestId, projectId: args.projectId, seq: args.seq, tranche: args.tranche, amountFen: BigInt(args.amountFen),
             payeeId: args.payeeId, payeeAccount: args.payeeAccount, status: 'VERIFYING', requestedBy: args.actorId, requestedAt: new Date(args.at),
+            fiscalSource: args.fiscalSource ?? null,
           }],
           skipDuplicates: true,
         });
@@ -258,8 +261,13 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       );
     },
 
-    async recordEvaluation(args: { evaluationId: string; projectId: string; seq: number; indicators: object; scoreTenths: number; grade: string; outcomeClass: string; actorId: string; requestId: string; at: number; stage: string; stageVersion?: number }) {
-      await write(args.projectId, args, { eventKey: `evaluation-submitted:${args.evaluationId}`, actorId: args.actorId, requestId: args.requestId, action: 'EVALUATION_SUBMITTED', details: { evaluationId: args.evaluationId, scoreTenths: args.scoreTenths, grade: args.grade, outcomeClass: args.outcomeClass } }, (tx) =>
+    async recordEvaluation(args: {
+      evaluationId: string; projectId: string; seq: number; indicators: object; scoreTenths: number; grade: string; outcomeClass: string; actorId: string; requestId: string; at: number; stage: string; stageVersion?: number;
+      /** With an outcome class other than the grade's suggestion: the suggestion and the evaluator's reason (audit details). */
+      suggestedOutcome?: string; outcomeReason?: string | null;
+    }) {
+      const override = args.suggestedOutcome ? { suggestedOutcome: args.suggestedOutcome, outcomeReason: args.outcomeReason ?? null } : {};
+      await write(args.projectId, args, { eventKey: `evaluation-submitted:${args.evaluationId}`, actorId: args.actorId, requestId: args.requestId, action: 'EVALUATION_SUBMITTED', details: { evaluationId: args.evaluationId, scoreTenths: args.scoreTenths, grade: args.grade, outcomeClass: args.outcomeClass, ...override } }, (tx) =>
         tx.evaluation.createMany({
           data: [{
             id: args.evaluationId, projectId: args.projectId, seq: args.seq, indicators: args.indicators as never, scoreTenths: args.scoreTenths, grade: args.grade,

@@ -5,6 +5,7 @@ import { STAGE_LABELS_ZH, STAGE_TASKS } from '../src/domain/lifecycle/stage-task
 import { REVIEW_STEP_IDS, reviewStageOfStep, reviewStep, stepPhaseToLifecycleEvent } from '../src/domain/lifecycle/township-review';
 import { priorSignersFor, withStepSigners, type TStageSigners } from '../src/domain/lifecycle/stage-signers';
 import { DEFAULT_COUNTY_SETTINGS, resolveSettingsOrThrow } from '../src/domain/policies/settings';
+import { allocationRefusal, fiscalTotalFen } from '../src/domain/lifecycle/fiscal-funding';
 import { createOperation, emptyOperationState } from './project-operation';
 import type { Activities } from '../activities';
 import { approvalStep } from './approval-step';
@@ -53,6 +54,14 @@ const UPSERT_ON_CHANGE_PATCH = 'lifecycle-upsert-search-attributes-on-change';
  * steps without (their children's recorded inputs have none).
  */
 export const PRIOR_SIGNERS_PATCH = 'lifecycle-prior-signers-across-stages';
+/**
+ * Upgrade patch: the rules that guard money and acceptance (allocation within the fiscal sources,
+ * the township's five checks, and in project-operation.ts payments capped and bound to a fiscal
+ * source, the villagers' vote, outcome overrides with a reason). Decided once, when a project's
+ * first run starts, and carried over continue-as-new (`ops.rules`): a project started before them
+ * keeps, on replay and after, what its history accepted.
+ */
+export const MONEY_ACCEPTANCE_RULES_PATCH = 'money-and-acceptance-rules';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -84,7 +93,9 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   const settings = resolveSettingsOrThrow(input.settings ?? {});
   const publicityDays = { ...DEFAULT_COUNTY_SETTINGS.publicity, ...settings.publicity, ...input.publicity };
   const carried = input.carried;
-  let [snapshot] = initialTransition(lifecycleMachine, { projectId, proposerId: input.proposer.userId, budgetFen: input.proposal.budgetFen, maxReinspections: settings.acceptance.maxReinspections });
+  const rules = carried ? carried.ops.rules === true : wf.patched(MONEY_ACCEPTANCE_RULES_PATCH);
+  const fiscalCap = rules ? { fiscalCapFen: fiscalTotalFen(input.proposal.fundingSources) } : {};
+  let [snapshot] = initialTransition(lifecycleMachine, { projectId, proposerId: input.proposer.userId, budgetFen: input.proposal.budgetFen, maxReinspections: settings.acceptance.maxReinspections, ...fiscalCap });
   if (carried) snapshot = lifecycleMachine.resolveState(carried.machine as Parameters<typeof lifecycleMachine.resolveState>[0]);
   const stage = () => snapshot.value as TLifecycleStage;
   let registered = carried !== undefined;
@@ -106,7 +117,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   /** The village's revision task after an objection (the review steps own their own). */
   let objectionTaskId: string | null = null;
   let allocation: TAllocateFundsResult | null = null;
-  const ops = carried?.ops ?? emptyOperationState();
+  const ops = carried?.ops ?? { ...emptyOperationState(), ...(rules ? { rules } : {}) };
 
   /** The search attributes as last upserted in this run (JSON by key), to skip repeats. */
   const published = new Map<string, string>();
@@ -279,6 +290,8 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
           refuse('ROLE_NOT_ALLOWED', 'only the county finance bureau allocates funds', 'actor.roles');
         }
         if (stage() !== 'IN_POOL') refuse('TRANSITION_NOT_ALLOWED', `funds are allocated to a project in the pool; the project is ${stage()}`, 'stage');
+        const beyondFiscal = rules ? allocationRefusal({ amountFen: cmd.amountFen, fundingSources: input.proposal.fundingSources }) : null;
+        if (beyondFiscal) refuse(beyondFiscal.code, beyondFiscal.message, beyondFiscal.field);
         if (!Number.isSafeInteger(cmd.amountFen) || cmd.amountFen <= 0 || cmd.amountFen > input.proposal.budgetFen) {
           refuse('VALIDATION_FAILED', `the amount must be between 1 fen and the approved budget (${input.proposal.budgetFen} fen)`, 'body.amountFen');
         }
@@ -344,7 +357,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       // Patched: steps started before returns to earlier steps existed keep the config they had.
       const returnToEarlierSteps = wf.patched('return-to-earlier-step');
       const priorSignerIds = wf.patched(PRIOR_SIGNERS_PATCH) ? priorSignersFor(s, stageSigners) : [];
-      const config = reviewStep(s, { proposerId: input.proposer.userId, applicantId: operation.applicantFor(s), county: input.county, township: input.township, village: input.village, timing: settings.approvalTiming, returnToEarlierSteps, priorSignerIds });
+      const config = reviewStep(s, { proposerId: input.proposer.userId, applicantId: operation.applicantFor(s), county: input.county, township: input.township, village: input.village, timing: settings.approvalTiming, returnToEarlierSteps, priorSignerIds, requireChecks: rules });
       const signers = config.config.candidates.map((c) => (c.kind === 'role' ? c.role : c.kind)).join(' + ');
       const resumeAt = snapshot.context.resumeStack?.at(-1);
       child = await wf.startChild(approvalStep, {

@@ -5,8 +5,10 @@ import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage 
 import { isSameRequester, projectCommandRefusal, VERIFIER_ROLES, ZAcceptedProjectCommand, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
 import { OWN_TASKS, type TOwnTaskName } from '../src/domain/lifecycle/stage-tasks';
 import { addMonths } from '../src/domain/policies/calendar-date';
-import { planDisbursement, TRANCHE_LABELS_ZH, type TTranche } from '../src/domain/policies/disbursement-schedule';
-import { scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
+import { paymentRequestRefusal, planDisbursement, TRANCHE_LABELS_ZH, type TTranche } from '../src/domain/policies/disbursement-schedule';
+import { decideOutcome, outcomeOverrideRefusal, scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
+import { acceptanceVoteRefusal, decideAcceptanceVote } from '../src/domain/lifecycle/acceptance-vote';
+import { FISCAL_SOURCES, allocationBySource, paymentSource, type TFenBySource, type TFiscalSource } from '../src/domain/lifecycle/fiscal-funding';
 import { distributeIncome } from '../src/domain/policies/income-distribution';
 import { formatFen, paymentCeilingRefusal } from '../src/domain/policies/money';
 import type { TCountySettings } from '../src/domain/policies/settings';
@@ -108,6 +110,8 @@ export function createOperation(deps: TOperationDeps) {
   const ownCapitalRequiredFen = input.proposal.fundingSources.filter((f) => f.source === 'OWN_CAPITAL').reduce((s, f) => s + f.amountFen, 0);
   let paymentsRunning = 0;
   let activitiesRunning = 0;
+  /** Issue #13's rules, fixed for the project when its first run started (MONEY_ACCEPTANCE_RULES_PATCH). */
+  const rules = ops.rules === true;
 
   /** Run an activity as part of a command or timer, counted so continue-as-new waits for it. */
   const track = async <T>(p: Promise<T>): Promise<T> => {
@@ -175,6 +179,15 @@ export function createOperation(deps: TOperationDeps) {
       paidFenByTranche: paidByTranche(['PAID', ...IN_FLIGHT]),
     });
   const paymentInFlight = () => ops.payments.find((p) => IN_FLIGHT.includes(p.status));
+  /** Fiscal money per source, paid (or, with in-flight, committed). */
+  const paidBySource = (statuses: readonly TPaymentView['status'][]) => {
+    const sums: Partial<TFenBySource> = {};
+    for (const p of ops.payments) if (p.fiscalSource && statuses.includes(p.status)) sums[p.fiscalSource] = (sums[p.fiscalSource] ?? 0) + p.amountFen;
+    return sums;
+  };
+  /** Which fiscal source pays a new payment (fiscal-funding.ts), or why none can. */
+  const sourceFor = (amountFen: number, requested?: TFiscalSource) =>
+    paymentSource({ amountFen, requested, allocatedFen: ctx().allocation?.amountFen ?? 0, fundingSources: input.proposal.fundingSources, usedFen: paidBySource(['PAID', ...IN_FLIGHT]) });
 
   /** One approval step of a payment (verification, risk-flag review, finance approval). */
   const paymentStep = async (p: TPaymentView, part: 'verify' | 'flags' | 'finance'): Promise<TApprovalStepOutcome> => {
@@ -269,15 +282,19 @@ export function createOperation(deps: TOperationDeps) {
     }
   };
 
-  const startPayment = async (args: { requestId: string; actorId: string; tranche: TTranche; amountFen: number; payeeId: string; payeeAccount: string | null; invoices: Array<{ number: string; sha256: string }>; reportedTotalSpendFen: number | null }) => {
+  const startPayment = async (args: { requestId: string; actorId: string; tranche: TTranche; amountFen: number; payeeId: string; payeeAccount: string | null; invoices: Array<{ number: string; sha256: string }>; reportedTotalSpendFen: number | null; fiscalSource?: TFiscalSource }) => {
     const seq = (ops.paymentSeq += 1);
     const p: TPaymentView = {
       id: `${projectId}:pay:${seq}`, seq, requestId: args.requestId, tranche: args.tranche, amountFen: args.amountFen, payeeId: args.payeeId, status: 'VERIFYING',
       flags: [], requestedBy: args.actorId, payeeAccount: args.payeeAccount, invoices: args.invoices, reportedTotalSpendFen: args.reportedTotalSpendFen,
+      ...(args.fiscalSource ? { fiscalSource: args.fiscalSource } : {}),
     };
     ops.payments.push(p);
     publishStage();
-    await acts.recordPaymentRequest({ paymentId: p.id, requestId: args.requestId, projectId, seq, tranche: p.tranche, amountFen: p.amountFen, payeeId: p.payeeId, payeeAccount: p.payeeAccount, invoices: p.invoices, actorId: args.actorId, at: Date.now(), ...staged() });
+    await acts.recordPaymentRequest({
+      paymentId: p.id, requestId: args.requestId, projectId, seq, tranche: p.tranche, amountFen: p.amountFen, payeeId: p.payeeId, payeeAccount: p.payeeAccount, invoices: p.invoices, actorId: args.actorId, at: Date.now(), ...staged(),
+      ...(p.fiscalSource ? { fiscalSource: p.fiscalSource } : {}),
+    });
     // Runs beside the stages; continue-as-new waits until it is done.
     void runPayment(p);
     return p;
@@ -300,7 +317,22 @@ export function createOperation(deps: TOperationDeps) {
       await acts.noteProjectEvent({ projectId, stage: null, eventKey: `retention-withheld:${projectId}`, action: 'RETENTION_WITHHELD', details: { blocks: retention.blocks.map((b) => b.code) } });
       return;
     }
-    await startPayment({ requestId: `${projectId}:retention`, actorId: 'system', tranche: 'RETENTION', amountFen: retention.releasableFen, payeeId: implementerId, payeeAccount: null, invoices: [], reportedTotalSpendFen: null });
+    await startPayment({
+      requestId: `${projectId}:retention`, actorId: 'system', tranche: 'RETENTION', amountFen: retention.releasableFen, payeeId: implementerId, payeeAccount: null, invoices: [], reportedTotalSpendFen: null,
+      ...(rules ? { fiscalSource: retentionSource(retention.releasableFen) } : {}),
+    });
+  };
+
+  /**
+   * The retention's source: as any payment's, else (a source named out of order by an earlier
+   * request left no single one with enough) the one with the most left, so it is still reported.
+   */
+  const retentionSource = (amountFen: number): TFiscalSource => {
+    const chosen = sourceFor(amountFen);
+    if ('source' in chosen) return chosen.source;
+    const allocated = allocationBySource({ allocatedFen: ctx().allocation?.amountFen ?? 0, fundingSources: input.proposal.fundingSources });
+    const used = paidBySource(['PAID', ...IN_FLIGHT]);
+    return [...FISCAL_SOURCES].sort((a, b) => allocated[b] - (used[b] ?? 0) - (allocated[a] - (used[a] ?? 0)))[0]!;
   };
 
   // ---- the projectAct update ------------------------------------------------------------------
@@ -325,12 +357,27 @@ export function createOperation(deps: TOperationDeps) {
         const inFlight = paymentInFlight();
         if (inFlight) refuse('PAYMENT_IN_PROGRESS', `payment ${inFlight.id} is still ${inFlight.status}; one payment at a time`, 'body.command');
         const status = plan().tranches.find((t) => t.tranche === command.tranche)!;
-        if (status.releasableFen === 0) {
-          refuse('TRANCHE_NOT_RELEASABLE', `${command.tranche} cannot be paid now: ${status.blocks.map((b) => b.message).join('; ')}`, 'body.command.tranche');
-        }
         // A validator check only (validators do not run on replay), so earlier histories still replay.
+        // Under the money rules the tranche cap below bounds a project's payments more tightly.
         const ceiling = paymentCeilingRefusal({ committedFen: ops.payments.filter((p) => p.status !== 'REJECTED' && p.status !== 'WITHDRAWN').map((p) => p.amountFen), amountFen: command.amountFen });
         if (ceiling) refuse('VALIDATION_FAILED', ceiling, 'body.command.amountFen');
+        if (!rules) {
+          if (status.releasableFen === 0) {
+            refuse('TRANCHE_NOT_RELEASABLE', `${command.tranche} cannot be paid now: ${status.blocks.map((b) => b.message).join('; ')}`, 'body.command.tranche');
+          }
+          return;
+        }
+        const beyond = paymentRequestRefusal({ plan: plan(), tranche: command.tranche, amountFen: command.amountFen });
+        if (beyond) refuse(beyond.code, beyond.message, beyond.field);
+        const source = sourceFor(command.amountFen, command.fiscalSource);
+        if ('refusal' in source) refuse(source.refusal.code, source.refusal.message, source.refusal.field);
+        return;
+      }
+      case 'RECORD_ACCEPTANCE_VOTE': {
+        if (!rules) return;
+        if (ops.acceptanceVote?.round === ops.acceptanceRound) refuse('CONFLICT', `the villagers' vote of inspection round ${ops.acceptanceRound} is already recorded`, 'body.command');
+        const invalid = acceptanceVoteRefusal(command);
+        if (invalid) refuse(invalid.code, invalid.message, invalid.field);
         return;
       }
       case 'REQUEST_ACCEPTANCE':
@@ -345,9 +392,14 @@ export function createOperation(deps: TOperationDeps) {
         if (command.period.until <= command.period.from) refuse('VALIDATION_FAILED', 'the period must end after it starts', 'body.command.period.until');
         return;
       }
-      case 'SUBMIT_EVALUATION':
+      case 'SUBMIT_EVALUATION': {
         if (ops.evaluation) refuse('CONFLICT', `evaluation ${ops.evaluation.id} is already submitted and awaits approval`, 'body.command');
+        if (!rules) return;
+        const { suggestedOutcome } = scoreEvaluation({ indicators: command.indicators, settings: settings.evaluation });
+        const unexplained = outcomeOverrideRefusal({ suggested: suggestedOutcome, chosen: command.outcomeClass, reason: command.outcomeReason });
+        if (unexplained) refuse(unexplained.code, unexplained.message, unexplained.field);
         return;
+      }
       case 'SUBMIT_RECTIFICATION_PLAN':
         if (ops.rectificationDueAt !== null) refuse('CONFLICT', 'the rectification plan is already submitted', 'body.command');
         return;
@@ -389,8 +441,9 @@ export function createOperation(deps: TOperationDeps) {
         const p = await startPayment({
           requestId, actorId, tranche: command.tranche, amountFen: command.amountFen, payeeId: command.payeeId, payeeAccount: command.payeeAccount ?? null,
           invoices: command.invoices, reportedTotalSpendFen: command.reportedTotalSpendFen ?? null,
+          ...(rules ? { fiscalSource: (sourceFor(command.amountFen, command.fiscalSource) as { source: TFiscalSource }).source } : {}),
         });
-        return { recordId: p.id, details: { status: p.status } };
+        return { recordId: p.id, details: { status: p.status, ...(p.fiscalSource ? { fiscalSource: p.fiscalSource } : {}) } };
       }
       case 'REQUEST_ACCEPTANCE':
         step({ type: 'REQUEST_ACCEPTANCE', actorId }, actorId);
@@ -398,9 +451,25 @@ export function createOperation(deps: TOperationDeps) {
         await acts.noteProjectEvent({ projectId, ...staged(), eventKey: `acceptance-requested:${requestId}`, action: 'ACCEPTANCE_REQUESTED', actorId, requestId });
         return { recordId: null };
       case 'RECORD_ACCEPTANCE_VOTE': {
-        const vote = { votesFor: command.votesFor, votesAgainst: command.votesAgainst, abstentions: command.abstentions, satisfactionPercent: command.satisfactionPercent };
-        await acts.recordAcceptance({ projectId, round: Math.max(ops.acceptanceRound, 1), result: 'PENDING', decidedBy: actorId, vote, at, ...staged() });
-        return { recordId: `${projectId}:acceptance:${Math.max(ops.acceptanceRound, 1)}`, details: vote };
+        const vote = {
+          ...(command.representatives !== undefined ? { representatives: command.representatives } : {}),
+          votesFor: command.votesFor, votesAgainst: command.votesAgainst, abstentions: command.abstentions, satisfactionPercent: command.satisfactionPercent,
+        };
+        if (!rules) {
+          await acts.recordAcceptance({ projectId, round: Math.max(ops.acceptanceRound, 1), result: 'PENDING', decidedBy: actorId, vote, at, ...staged() });
+          return { recordId: `${projectId}:acceptance:${Math.max(ops.acceptanceRound, 1)}`, details: vote };
+        }
+        // The vote decides whether the joint team inspects (prepareReview waits for it) or the
+        // round fails at once: a failed inspection, rectified and re-inspected like any other.
+        const decision = decideAcceptanceVote({ vote, settings });
+        ops.acceptanceVote = { round: ops.acceptanceRound, passed: decision.passed };
+        await acts.recordAcceptance({ projectId, round: ops.acceptanceRound, result: 'PENDING', decidedBy: actorId, vote: { ...vote, ...decision }, at, ...staged() });
+        if (!decision.passed) {
+          step({ type: 'REJECT', actorId, reason: '村民代表表决未通过验收' }, actorId, '村民代表表决未通过验收');
+          publishStage();
+          await afterReview('ACCEPTANCE', 'rejected', actorId);
+        }
+        return { recordId: `${projectId}:acceptance:${ops.acceptanceRound}`, details: { ...vote, ...decision, stage: stage() } };
       }
       case 'RECTIFIED': {
         const taskId = dropOwnTask(OWN_TASKS.ACCEPTANCE_RECTIFY.kind) ?? ownTaskId('ACCEPTANCE_RECTIFY', ops.rectificationSeq);
@@ -456,10 +525,17 @@ export function createOperation(deps: TOperationDeps) {
         const score = scoreEvaluation({ indicators: command.indicators, settings: settings.evaluation });
         const seq = (ops.evaluationSeq += 1);
         const id = `${projectId}:evaluation:${seq}`;
-        ops.evaluation = { id, seq, scoreTenths: score.scoreTenths, grade: score.grade, outcomeClass: command.outcomeClass ?? score.suggestedOutcome, submittedBy: actorId };
+        const overridden = command.outcomeClass !== undefined && command.outcomeClass !== score.suggestedOutcome;
+        const outcomeClass = rules
+          ? decideOutcome({ suggested: score.suggestedOutcome, ...(overridden ? { override: command.outcomeClass, overrideReason: command.outcomeReason } : {}) }).outcome
+          : command.outcomeClass ?? score.suggestedOutcome;
+        ops.evaluation = { id, seq, scoreTenths: score.scoreTenths, grade: score.grade, outcomeClass, submittedBy: actorId };
         const taskId = dropOwnTask(OWN_TASKS.EVALUATION_SUBMIT.kind);
         publishStage();
-        await acts.recordEvaluation({ evaluationId: id, projectId, seq, indicators: command.indicators, scoreTenths: score.scoreTenths, grade: score.grade, outcomeClass: ops.evaluation.outcomeClass, actorId, requestId, at, ...staged() });
+        await acts.recordEvaluation({
+          evaluationId: id, projectId, seq, indicators: command.indicators, scoreTenths: score.scoreTenths, grade: score.grade, outcomeClass, actorId, requestId, at, ...staged(),
+          ...(overridden ? { suggestedOutcome: score.suggestedOutcome, outcomeReason: command.outcomeReason ?? null } : {}),
+        });
         if (taskId) await acts.closeOwnTask({ projectId, ...staged(), taskId, outcome: 'SUBMITTED', actorId, requestId, at });
         return { recordId: id, details: { score: score.score, grade: score.grade, outcomeClass: ops.evaluation.outcomeClass } };
       }
@@ -539,6 +615,43 @@ export function createOperation(deps: TOperationDeps) {
     await acts.openRectification({ rectificationId: `${projectId}:rectification:${seq}`, projectId, kind, at: Date.now(), ...staged(), task: { ...task, workflowId, title: `${spec.titleZh} · ${input.proposal.name}`, dueAt } });
   };
 
+  /** After a review step decided: the records and whatever the new stage starts with. */
+  const afterReview = async (s: TReviewStage, phase: TApprovalPhase, actorId: string | null) => {
+    const now = Date.now();
+    if (s === 'ACCEPTANCE') {
+      await acts.recordAcceptance({ projectId, round: ops.acceptanceRound, result: phase === 'approved' ? 'PASSED' : 'FAILED', decidedBy: actorId, at: now, ...staged() });
+      if (stage() === 'ACCEPTANCE_RECTIFICATION') await openRectification('ACCEPTANCE');
+      if (stage() === 'REPLACEMENT_REVIEW') {
+        await acts.noteProjectEvent({ projectId, ...staged(), eventKey: `acceptance-escalated:${projectId}:${ops.acceptanceRound}`, action: 'ACCEPTANCE_ESCALATED', details: { failedInspections: ctx().failedInspections } });
+      }
+    } else if (s === 'EVALUATION') {
+      const evaluation = ops.evaluation!;
+      ops.evaluation = null;
+      await acts.decideEvaluation({ evaluationId: evaluation.id, projectId, status: phase === 'approved' ? 'APPROVED' : 'REJECTED', grade: evaluation.grade, actorId, at: now, ...staged() });
+      if (phase !== 'approved') return;
+      if (evaluation.grade === 'POOR') await notifyEligibility({ trigger: 'POOR_GRADE', triggerRef: evaluation.id, at: now });
+      if (stage() === 'OPERATION') {
+        ops.nextEvaluationAt = startOf(addMonths({ date: today(), months: settings.evaluation.intervalMonths }));
+        ops.cycleDone = true;
+      }
+      if (stage() === 'RECTIFICATION') await openRectification('EVALUATION');
+    } else if (s === 'REPLACEMENT_REVIEW') {
+      const proposal = ops.replacement!;
+      if (phase === 'approved') {
+        const redirectedFen = Math.max(0, (ctx().allocation?.amountFen ?? 0) - ops.disbursedFen);
+        await acts.linkReplacement({ fromProjectId: projectId, toProjectId: proposal.replacementProjectId, redirectedFen, actorId, at: now, ...staged() });
+        await notifyEligibility({ trigger: 'REPLACEMENT', triggerRef: proposal.replacementProjectId, at: now });
+        const target = await acts.poolProject({ projectId: proposal.replacementProjectId });
+        if (target) {
+          await wf.getExternalWorkflowHandle(target.workflowId).signal(replacementLinkSignal, { fromProjectId: projectId, redirectedFen, assetIds: ops.assets.map((a) => a.id), at: now });
+        }
+      } else {
+        ops.replacement = null;
+        await openRectification('EVALUATION');
+      }
+    }
+  };
+
   return {
     /** A new run (after continue-as-new) restarts the background timers of the previous one. */
     resume: () => {
@@ -558,6 +671,8 @@ export function createOperation(deps: TOperationDeps) {
         verifiedProgressPercent: ctx().verifiedProgressPercent,
         ownCapitalInvestedFen: ctx().ownCapitalInvestedFen,
         releasableFen: current.totalReleasableFen,
+        // Central 衔接资金 and the other fiscal sources paid, each on its own (payments since the rules).
+        ...(rules ? { paidBySource: paidBySource(['PAID']) } : {}),
       };
     },
 
@@ -575,6 +690,9 @@ export function createOperation(deps: TOperationDeps) {
       if (s === 'ACCEPTANCE') {
         ops.acceptanceRound += 1;
         await acts.recordAcceptance({ projectId, round: ops.acceptanceRound, result: 'PENDING', decidedBy: null, at: Date.now(), ...staged() });
+        // The joint team inspects once the villagers' representatives voted in favour (a vote
+        // against ended the round already: the stage moved on and no step runs).
+        if (rules) await wf.condition(() => ops.acceptanceVote?.round === ops.acceptanceRound && activitiesRunning === 0);
       } else if (s === 'EVALUATION' && !ops.evaluation) {
         if (!ops.ownTasks.some((t) => t.kind === OWN_TASKS.EVALUATION_SUBMIT.kind)) await openOwnTask('EVALUATION_SUBMIT', ops.evaluationSeq + 1);
         await wf.condition(() => ops.evaluation !== null && activitiesRunning === 0);
@@ -584,42 +702,7 @@ export function createOperation(deps: TOperationDeps) {
       }
     },
 
-    /** After a review step decided: the records and whatever the new stage starts with. */
-    afterReview: async (s: TReviewStage, phase: TApprovalPhase, actorId: string | null) => {
-      const now = Date.now();
-      if (s === 'ACCEPTANCE') {
-        await acts.recordAcceptance({ projectId, round: ops.acceptanceRound, result: phase === 'approved' ? 'PASSED' : 'FAILED', decidedBy: actorId, at: now, ...staged() });
-        if (stage() === 'ACCEPTANCE_RECTIFICATION') await openRectification('ACCEPTANCE');
-        if (stage() === 'REPLACEMENT_REVIEW') {
-          await acts.noteProjectEvent({ projectId, ...staged(), eventKey: `acceptance-escalated:${projectId}:${ops.acceptanceRound}`, action: 'ACCEPTANCE_ESCALATED', details: { failedInspections: ctx().failedInspections } });
-        }
-      } else if (s === 'EVALUATION') {
-        const evaluation = ops.evaluation!;
-        ops.evaluation = null;
-        await acts.decideEvaluation({ evaluationId: evaluation.id, projectId, status: phase === 'approved' ? 'APPROVED' : 'REJECTED', grade: evaluation.grade, actorId, at: now, ...staged() });
-        if (phase !== 'approved') return;
-        if (evaluation.grade === 'POOR') await notifyEligibility({ trigger: 'POOR_GRADE', triggerRef: evaluation.id, at: now });
-        if (stage() === 'OPERATION') {
-          ops.nextEvaluationAt = startOf(addMonths({ date: today(), months: settings.evaluation.intervalMonths }));
-          ops.cycleDone = true;
-        }
-        if (stage() === 'RECTIFICATION') await openRectification('EVALUATION');
-      } else if (s === 'REPLACEMENT_REVIEW') {
-        const proposal = ops.replacement!;
-        if (phase === 'approved') {
-          const redirectedFen = Math.max(0, (ctx().allocation?.amountFen ?? 0) - ops.disbursedFen);
-          await acts.linkReplacement({ fromProjectId: projectId, toProjectId: proposal.replacementProjectId, redirectedFen, actorId, at: now, ...staged() });
-          await notifyEligibility({ trigger: 'REPLACEMENT', triggerRef: proposal.replacementProjectId, at: now });
-          const target = await acts.poolProject({ projectId: proposal.replacementProjectId });
-          if (target) {
-            await wf.getExternalWorkflowHandle(target.workflowId).signal(replacementLinkSignal, { fromProjectId: projectId, redirectedFen, assetIds: ops.assets.map((a) => a.id), at: now });
-          }
-        } else {
-          ops.replacement = null;
-          await openRectification('EVALUATION');
-        }
-      }
-    },
+    afterReview,
 
     /** True once, right after an approved evaluation that kept the project in operation. */
     evaluationCycleDone: () => {

@@ -13,6 +13,7 @@ import type { TCountySettingsOverrides } from '../src/domain/policies/settings';
 import type { TGrade } from '../src/domain/policies/evaluation-scoring';
 import type { TTranche } from '../src/domain/policies/disbursement-schedule';
 import type { TProposal } from '../src/domain/lifecycle/proposal';
+import type { TFiscalSource } from '../src/domain/lifecycle/fiscal-funding';
 import type { TRole } from '../src/domain/roles';
 import type { TApprovalContext, TApprovalEvent, TApprovalPhase, TApprovalStepConfigInput } from '../src/domain/approval';
 import { REVIEW_EVENT_ACTORS } from '../src/domain/fault-tolerance/permissions';
@@ -89,6 +90,14 @@ export interface TOperationState {
   disbursedFen: number;
   /** Whether the evaluation just approved ends a cycle (continue-as-new follows). */
   cycleDone: boolean;
+  /**
+   * The money and acceptance rules of issue #13 apply (patch `money-and-acceptance-rules`, fixed
+   * when the project's first run starts, carried on): payments capped and bound to a fiscal
+   * source, the villagers' vote deciding the inspection, outcome overrides with a reason.
+   */
+  rules?: boolean;
+  /** The inspection round whose villagers' vote is recorded, and whether it passed (with `rules`). */
+  acceptanceVote?: { round: number; passed: boolean } | null;
 }
 
 export interface TPaymentView {
@@ -104,6 +113,8 @@ export interface TPaymentView {
   payeeAccount: string | null;
   invoices: Array<{ number: string; sha256: string }>;
   reportedTotalSpendFen: number | null;
+  /** The fiscal source that pays (with `rules`; absent on payments from before them). */
+  fiscalSource?: TFiscalSource;
 }
 
 /** A command on a funded project (progress, payment, acceptance, assets, income, evaluation…). */

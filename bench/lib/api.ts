@@ -10,7 +10,7 @@ import { DEFAULT_COUNTY_SETTINGS } from '../../src/domain/policies/settings';
 import type { TProposal } from '../../src/domain/lifecycle/proposal';
 import type { projectLifecycle } from '../../workflows/project-lifecycle';
 import { approvalActUpdate, projectWorkflowId, registerProjectUpdate, type TProjectLifecycleInput } from '../../workflows/shared';
-import { sampleProposal } from '../../test/support/proposal';
+import { PASSED_CHECKS, sampleProposal } from '../../test/support/proposal';
 import type { TStack } from './services';
 
 export const benchRequestId = (prefix = 'bench') => `${prefix}-${crypto.randomUUID()}`;
@@ -59,7 +59,7 @@ export async function createProjectOverHttp(stack: TStack, i: number, retries: s
  * the project's stage is written; with `wait: 'record'` once the step's own record is committed.
  */
 export async function approveOverHttp(stack: TStack, taskId: string, token: string, expectStage?: string, wait: 'stage' | 'record' = 'stage'): Promise<void> {
-  const res = await http(stack, 'POST', `/api/tasks/${encodeURIComponent(taskId)}/decision${wait === 'record' ? '?wait=record' : ''}`, token, { action: 'approve', comment: '材料齐全', requestId: benchRequestId('bench-d') });
+  const res = await http(stack, 'POST', `/api/tasks/${encodeURIComponent(taskId)}/decision${wait === 'record' ? '?wait=record' : ''}`, token, { action: 'approve', comment: '材料齐全', checks: PASSED_CHECKS, requestId: benchRequestId('bench-d') });
   if (res.status !== 200 || (expectStage && res.json?.stageAfter !== expectStage)) throw new Error(`decision answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
 }
 
@@ -67,7 +67,7 @@ export async function approveOverHttp(stack: TStack, taskId: string, token: stri
 export async function approveOnTemporal(stack: TStack, stepWorkflowId: string, taskId: string, actor: TActor): Promise<void> {
   const requestId = benchRequestId('bench-d');
   await stack.client.workflow.getHandle(stepWorkflowId).executeUpdate(approvalActUpdate, {
-    args: [{ requestId, taskId, actor, action: { type: 'APPROVE', comment: '材料齐全' }, comment: '材料齐全' }],
+    args: [{ requestId, taskId, actor, action: { type: 'APPROVE', comment: '材料齐全', checks: PASSED_CHECKS }, comment: '材料齐全' }],
     updateId: requestId,
   });
 }

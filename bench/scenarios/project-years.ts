@@ -28,6 +28,7 @@ import { allocateFundsUpdate, lodgeObjectionUpdate } from '../../workflows/share
 import { startTimeSkippingWorker } from '../../test/support/time-skipping-worker';
 import { BY_ROLE, DAY, indicators, lifecycleDrivers, waitFor, type THandle } from '../../test/support/lifecycle-drivers';
 import { proposer, implementer, township, agri, finance, leader, expert, villager } from '../../test/support/county-actors';
+import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../../test/support/proposal';
 import { BASELINE_WORKFLOWS_PATH, type TStack } from '../lib/services';
 import type { TBenchSettings } from '../lib/settings';
 import { ratio } from '../lib/stats';
@@ -230,7 +231,8 @@ export async function runProjectYears(stack: TStack, settings: TBenchSettings, l
       for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT']) await d.decide((await d.taskOf(p.projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
       await d.waitForStage(p.projectId, 'ACCEPTANCE_PUBLICITY');
     };
-    const vote = (p: TStarted) => d.command(p.handle, proposer, { type: 'RECORD_ACCEPTANCE_VOTE', votesFor: 38, votesAgainst: 2, abstentions: 1, satisfactionPercent: 95 });
+    // Before each inspection round: the joint team's tasks open once the villagers voted in favour.
+    const vote = (p: TStarted) => d.command(p.handle, proposer, FAVOURABLE_VOTE);
 
     // ---- year 0: proposal → pool → funding → implementation → acceptance → handover → first evaluation
     log(`  ${profile}: ${n} projects on the time-skipping server: proposal → pool`);
@@ -255,6 +257,7 @@ export async function runProjectYears(stack: TStack, settings: TBenchSettings, l
       await report(p, 'REPORT_PROGRESS', 100, agri);
       await d.command(p.handle, proposer, { type: 'REQUEST_ACCEPTANCE' });
       if (profile === 'hard') {
+        await vote(p);
         await d.decide((await d.taskOf(p.projectId, 'COMPLETION_ACCEPTANCE', 'COUNTY_AGRICULTURE')).id, agri, { type: 'APPROVE' });
         await d.decide((await d.taskOf(p.projectId, 'COMPLETION_ACCEPTANCE', 'EXPERT')).id, expert, { type: 'REJECT', reason: '排水沟未完工' });
         await d.waitForStage(p.projectId, 'ACCEPTANCE_RECTIFICATION');
@@ -383,7 +386,7 @@ async function throughPoolHard(
   }
   await sleep(10 * DAY + 60_000);
   for (const { projectId } of projects) {
-    await d.decide((await d.taskOf(projectId, 'TOWNSHIP_REVIEW')).id, township, { type: 'APPROVE' });
+    await d.decide((await d.taskOf(projectId, 'TOWNSHIP_REVIEW')).id, township, { type: 'APPROVE', checks: PASSED_CHECKS });
     await d.waitForStage(projectId, 'TOWNSHIP_PUBLICITY');
   }
   await sleep(10 * DAY + 60_000);
@@ -392,7 +395,7 @@ async function throughPoolHard(
     const financeTask = await d.taskOf(projectId, 'COUNTY_JOINT_REVIEW', 'COUNTY_FINANCE');
     await d.decide(financeTask.id, finance, { type: 'RETURN', reason: '资金来源需乡镇核实', target: { to: 'STEP', stepId: 'township-review' } });
     await d.waitForStage(projectId, 'TOWNSHIP_REVIEW');
-    await d.decide((await d.taskOf(projectId, 'TOWNSHIP_REVIEW')).id, township, { type: 'APPROVE' });
+    await d.decide((await d.taskOf(projectId, 'TOWNSHIP_REVIEW')).id, township, { type: 'APPROVE', checks: PASSED_CHECKS });
     await d.waitForStage(projectId, 'COUNTY_JOINT_REVIEW');
     await d.decide((await d.taskOf(projectId, 'COUNTY_JOINT_REVIEW', 'COUNTY_FINANCE')).id, finance, { type: 'APPROVE' });
     await d.decide((await d.taskOf(projectId, 'COUNTY_APPROVAL')).id, leader, { type: 'APPROVE' });

@@ -39,6 +39,8 @@ export async function importEvaluations({ api, io, file }: { api: TApi; io: TIo;
   for (const [i, row] of data.entries()) {
     const projectId = col(row, 'projectId');
     const outcomeClass = header.includes('outcomeClass') ? col(row, 'outcomeClass') : '';
+    // An outcome class other than the grade's suggestion needs the evaluator's reason.
+    const outcomeReason = header.includes('outcomeReason') ? col(row, 'outcomeReason') : '';
     const command = {
       type: 'SUBMIT_EVALUATION',
       indicators: {
@@ -48,6 +50,7 @@ export async function importEvaluations({ api, io, file }: { api: TApi; io: TIo;
         budgetExecutionPercent: num(row, 'budgetExecutionPercent'),
       },
       ...(outcomeClass ? { outcomeClass } : {}),
+      ...(outcomeReason ? { outcomeReason } : {}),
     };
     try {
       const res = await api.post<{ recordId: string; details: { grade: string; score: number } }>(`/api/projects/${encodeURIComponent(projectId)}/actions`, { requestId: rowRequestId(file, row), command });

@@ -21,10 +21,11 @@ export const USAGE = `Usage: bangfu <command> [options]
         actions: approve reject return resubmit transfer claim unclaim comment withdraw cc urge
         (return: --return-step <stepId> for an earlier step, else to the applicant;
          transfer: --to-user <userId>; cc: --recipients id1,id2;
+         township review: --checks pass (all five checks passed) or a JSON object of the five;
          --wait record: answer once the decision is recorded, the project's stage following)
   evaluations import --file indicators.csv  submit 绩效评价 indicators, one row per project (safe to re-run);
         columns: projectId quantity quality timeliness cost economic social ecological
-        sustainability satisfactionPercent budgetExecutionPercent [outcomeClass]
+        sustainability satisfactionPercent budgetExecutionPercent [outcomeClass] [outcomeReason]
   export <payments|assets|distributions> [--project id] [--out file.csv]
         a ledger (台账) as CSV (UTF-8 with BOM, opens in Excel): one project or all you can see
   audit verify [--anchor seq:hash]        recompute the audit log's hash chain (ADMIN or MONITOR);
@@ -50,6 +51,7 @@ const OPTIONS = {
   'to-user': { type: 'string' },
   'return-step': { type: 'string' },
   recipients: { type: 'string' },
+  checks: { type: 'string' },
   wait: { type: 'string' },
   stage: { type: 'string' },
   'org-unit': { type: 'string' },
@@ -140,7 +142,7 @@ async function run(positionals: string[], flags: TFlags, env: Record<string, str
     case 'tasks act':
       return actOnTask({
         api: await api(), io, taskId: need(arg, 'the task id'), action: need(flags.action, '--action'), comment: flags.comment, requestId: flags['request-id'],
-        extras: { toUser: flags['to-user'], returnStep: flags['return-step'], recipients: flags.recipients }, wait: flags.wait,
+        extras: { toUser: flags['to-user'], returnStep: flags['return-step'], recipients: flags.recipients, checks: flags.checks }, wait: flags.wait,
       });
     case 'evaluations import':
       return importEvaluations({ api: await api(), io, file: need(flags.file, '--file') });

@@ -16,7 +16,13 @@ export interface TActionExtras {
   toUser?: string;
   returnStep?: string;
   recipients?: string;
+  /** The township review's five checks: `pass` (each passed) or their JSON object. */
+  checks?: string;
 }
+
+const FIVE_CHECKS = ['authenticity', 'necessity', 'soundness', 'completeness', 'feasibility'];
+const checksOf = (flag: string) =>
+  flag === 'pass' ? Object.fromEntries(FIVE_CHECKS.map((c) => [c, { result: 'PASS' }])) : (JSON.parse(flag) as Record<string, unknown>);
 
 /** A fresh request id per invocation unless given: pass --request-id to make a retry safe. */
 export async function actOnTask({ api, io, taskId, action, comment, requestId, extras = {}, wait }: {
@@ -35,6 +41,7 @@ export async function actOnTask({ api, io, taskId, action, comment, requestId, e
     ...(comment ? { comment } : {}),
     ...(extras.toUser ? { toUserId: extras.toUser } : {}),
     ...(extras.returnStep ? { returnTo: { to: 'STEP', stepId: extras.returnStep } } : {}),
+    ...(extras.checks ? { checks: checksOf(extras.checks) } : {}),
     ...(extras.recipients ? { recipientIds: extras.recipients.split(',').map((r) => r.trim()).filter(Boolean) } : {}),
     requestId: requestId ?? `cli-${crypto.randomUUID()}`,
   };

@@ -71,6 +71,14 @@ export const ERROR_STATUS = {
   ALREADY_VERIFIED: 409,
   NO_ASSETS_REGISTERED: 409,
   REPLACEMENT_NOT_IN_POOL: 409,
+  /** A payment request above what its tranche may release now (`body.command.amountFen`). */
+  AMOUNT_EXCEEDS_RELEASABLE: 409,
+  /** An allocation above the project's fiscal sources (own capital and bank loans are not allocated). */
+  FISCAL_SOURCES_EXCEEDED: 409,
+  /** No fiscal source (or not the one named) has the payment's amount left of its allocation. */
+  FISCAL_SOURCE_EXHAUSTED: 409,
+  /** A township approval without its five checks, each passed (`checks.<name>`). */
+  CHECKS_REQUIRED: 400,
 } as const;
 
 export type TErrorCode = keyof typeof ERROR_STATUS;

@@ -121,12 +121,17 @@ export const DEMO_PROJECTS: TDemoProject[] = [
       { act: { who: 'implementer', command: { type: 'REPORT_PROGRESS', percent: 100, evidence: ['完工报告.pdf'] } } },
       { verify: { who: 'agri' } },
       { act: { who: 'village', command: { type: 'REQUEST_ACCEPTANCE' } } },
+      // The villagers' representatives vote first: in favour, the joint team's inspection opens.
+      { act: { who: 'village', command: { type: 'RECORD_ACCEPTANCE_VOTE', representatives: 45, votesFor: 40, votesAgainst: 2, abstentions: 1, satisfactionPercent: 95 } } },
     ],
     waitsFor: 'completion acceptance (agri, finance, expert)',
   },
 ];
 
 type TTask = { id: string; projectId: string; kind: string };
+
+/** A township approval carries the five checks (TOWNSHIP_CHECKS), each passed: the step refuses it otherwise. */
+const FIVE_CHECKS_PASSED = Object.fromEntries(['authenticity', 'necessity', 'soundness', 'completeness', 'feasibility'].map((c) => [c, { result: 'PASS' }]));
 
 export async function seedDemoProjects({ call, log = () => {}, timeoutMs = 60_000 }: { call: TDemoCall; log?: (line: string) => void; timeoutMs?: number }) {
   const ok = async (method: 'GET' | 'POST', url: string, who: string, body?: unknown) => {
@@ -147,7 +152,7 @@ export async function seedDemoProjects({ call, log = () => {}, timeoutMs = 60_00
       else if ('act' in step) filed = (await act(step.act.who, step.act.command)).recordId;
       else if ('verify' in step) await act(step.verify.who, { type: 'VERIFY_REPORT', reportId: filed });
       else if ('sendBack' in step) await decideWhenOpen(projectId, step.sendBack, { action: 'return', comment: step.sendBack.reason, requestId });
-      else await decideWhenOpen(projectId, step.approve, { action: 'approve', comment: '同意（演示数据）', requestId });
+      else await decideWhenOpen(projectId, step.approve, { action: 'approve', comment: '同意（演示数据）', ...(step.approve.kind === 'TOWNSHIP_REVIEW' ? { checks: FIVE_CHECKS_PASSED } : {}), requestId });
     }
     const detail = await ok('GET', `/api/projects/${projectId}`, 'admin');
     seeded.push({ projectId, name: detail.name as string, stage: detail.stage as string, waitsFor: demo.waitsFor });

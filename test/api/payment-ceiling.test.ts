@@ -5,8 +5,10 @@ import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, typ
 
 /**
  * Issue #14 item 5: a project's own money figures (disbursed, paid per tranche) stay exact JSON
- * numbers because its payment requests may total at most MAX_AMOUNT_FEN: the workflow's update
- * validator refuses a request that would pass it, and records nothing.
+ * numbers because its payments are bounded: funding is at most the fiscal sources (≤ the budget ≤
+ * MAX_AMOUNT_FEN) and a request at most what its tranche may release now (issue #13, item 1);
+ * projects started before those rules are held by the validator's ceiling on a project's payment
+ * requests in total (paymentCeilingRefusal, tested in test/domain/policies/money.test.ts).
  */
 let s: TTestStack;
 beforeAll(async () => {
@@ -16,8 +18,8 @@ afterAll(async () => {
   await s?.close();
 });
 
-describe('payment requests of one project total at most the maximum amount', () => {
-  it('a project at the maximum budget: after 1 fen paid, a request of the maximum is refused on body.command.amountFen', async () => {
+describe('payment requests of one project stay within what it may release, at the maximum budget', () => {
+  it('after 1 fen paid, a request of the maximum is refused on body.command.amountFen and nothing is recorded', async () => {
     const h = httpProject(s);
     const ownCapital = 100_000_000_000;
     const started = await h.call('POST', '/api/projects', s.tokens.village!, {
@@ -29,8 +31,9 @@ describe('payment requests of one project total at most the maximum amount', () 
     await h.approveTask('township', taskId);
     await approveThroughCounty(s, projectId);
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('IN_POOL');
-    const funded = await h.call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, { fiscalYear: 2027, amountFen: MAX_AMOUNT_FEN, requestId: newRequestId() });
-    expect(funded.json()).toMatchObject({ stageAfter: 'IMPLEMENTATION', amountFen: MAX_AMOUNT_FEN });
+    const fiscal = MAX_AMOUNT_FEN - ownCapital;
+    const funded = await h.call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, { fiscalYear: 2027, amountFen: fiscal, requestId: newRequestId() });
+    expect(funded.json()).toMatchObject({ stageAfter: 'IMPLEMENTATION', amountFen: fiscal });
 
     const capital = await h.act(projectId, 'implementer', { type: 'REPORT_CAPITAL', amountFen: ownCapital, evidence: ['slip.pdf'] });
     expect((await h.act(projectId, 'finance', { type: 'VERIFY_REPORT', reportId: capital.json().recordId })).statusCode).toBe(201);
@@ -40,14 +43,13 @@ describe('payment requests of one project total at most the maximum amount', () 
     await h.approveTask('finance', await h.inboxTask('finance', projectId, 'PAYMENT_APPROVAL'));
     await expect.poll(async () => (await s.prisma.payment.findFirst({ where: { projectId } }))?.status, { timeout: 10_000 }).toBe('PAID');
 
-    // START is still releasable (1 fen of 40% paid), so only the ceiling stands in the way.
+    // A request of the maximum is refused on its amount, and nothing is recorded.
     const over = await h.act(projectId, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: MAX_AMOUNT_FEN, payeeId: '桃源茶叶合作社' });
-    expect(over.statusCode, over.body).toBe(400);
-    expect(over.json().error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'body.command.amountFen' }] });
+    expect(over.statusCode, over.body).toBe(409);
+    expect(over.json().error).toMatchObject({ code: 'AMOUNT_EXCEEDS_RELEASABLE', details: [{ path: 'body.command.amountFen' }] });
     expect(await s.prisma.payment.count({ where: { projectId } })).toBe(1);
-    // Up to the ceiling is still allowed.
-    const upTo = await h.act(projectId, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: MAX_AMOUNT_FEN - 1, payeeId: '桃源茶叶合作社' });
-    expect(upTo.statusCode, upTo.body).toBe(201);
-    expect(await s.prisma.payment.count({ where: { projectId } })).toBe(2);
+    // The project's figures at this size are exact numbers.
+    const records = await h.call('GET', `/api/projects/${projectId}/records`, s.tokens.finance!);
+    expect(records.json().money).toMatchObject({ allocatedFen: fiscal, disbursedFen: 1 });
   });
 });

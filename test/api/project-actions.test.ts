@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpProject } from '../support/http-project';
-import { newRequestId, startTestStack, type TTestStack } from '../support/stack';
+import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { PASSED_CHECKS } from '../support/proposal';
 
 /**
  * A funded project driven over HTTP, the way the web app and the CLI do it: commands on
@@ -89,6 +90,89 @@ describe('funded project commands over HTTP', () => {
     await expect.poll(async () => (await paymentRows(second))[0]?.status, { timeout: 10_000 }).toBe('REJECTED');
     expect((await paymentRows(second))[0]!.riskFlags[0]).toMatchObject({ status: 'CONFIRMED', resolvedBy: s.userIds.finance });
     expect((await s.prisma.project.findUniqueOrThrow({ where: { id: second } })).disbursedFen).toBe(0n);
+  });
+});
+
+/** Issue #13: the rules that guard money and acceptance, where a person meets them over HTTP. */
+describe('rules that guard money and acceptance over HTTP (issue #13)', () => {
+  const stageOf = async (projectId: string) => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage;
+  const refusal = (res: { statusCode: number; json(): { error: { code: string; details: Array<{ path: string }> } } }) => [res.statusCode, res.json().error.code, res.json().error.details.map((x) => x.path)];
+
+  /** Own capital in full and progress 100 % verified, acceptance requested. */
+  async function inspectionOpen(projectId: string) {
+    const capital = await act(projectId, 'implementer', { type: 'REPORT_CAPITAL', amountFen: 10_000_000, evidence: ['slip.pdf'] });
+    await act(projectId, 'finance', { type: 'VERIFY_REPORT', reportId: capital.json().recordId });
+    const done = await act(projectId, 'implementer', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['完工报告.pdf'] });
+    await act(projectId, 'agri', { type: 'VERIFY_REPORT', reportId: done.json().recordId });
+    expect((await act(projectId, 'village', { type: 'REQUEST_ACCEPTANCE' })).statusCode).toBe(201);
+  }
+  const vote = (satisfactionPercent: number, votesFor = 38, votesAgainst = 2) => ({ type: 'RECORD_ACCEPTANCE_VOTE', representatives: 45, votesFor, votesAgainst, abstentions: 1, satisfactionPercent });
+
+  it('the retention cannot be drawn early: an ACCEPTANCE request that includes the retention is refused 409 AMOUNT_EXCEEDS_RELEASABLE on body.command.amountFen', async () => {
+    const projectId = await fundedProject();
+    await inspectionOpen(projectId);
+    await act(projectId, 'village', vote(95));
+    for (const who of ['agri', 'finance', 'expert']) await approveTask(who, await inboxTask(who, projectId, 'COMPLETION_ACCEPTANCE'));
+    await expect.poll(() => stageOf(projectId), { timeout: 10_000 }).toBe('ASSET_HANDOVER');
+    const early = await act(projectId, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'ACCEPTANCE', amountFen: 4_000_000, payeeId: '桃源茶叶合作社' });
+    expect(refusal(early)).toEqual([409, 'AMOUNT_EXCEEDS_RELEASABLE', ['body.command.amountFen']]);
+    expect(await paymentRows(projectId)).toHaveLength(0);
+    const right = await act(projectId, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'ACCEPTANCE', amountFen: 2_000_000, payeeId: '桃源茶叶合作社' });
+    expect(right.statusCode).toBe(201);
+    expect((await paymentRows(projectId))[0]).toMatchObject({ amountFen: 2_000_000n, fiscalSource: 'CENTRAL_LINKAGE' });
+  });
+
+  it('fiscal allocation cannot exceed the fiscal sources: funding 45,000,000 of 40,000,000 fiscal (own capital 10,000,000) is refused 409 FISCAL_SOURCES_EXCEEDED', async () => {
+    const started = await call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal(), requestId: newRequestId() });
+    const { projectId, taskId } = started.json();
+    await call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() });
+    await approveThroughCounty(s, projectId);
+    await expect.poll(() => stageOf(projectId), { timeout: 10_000 }).toBe('IN_POOL');
+    const over = await call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, { fiscalYear: 2027, amountFen: 45_000_000, requestId: newRequestId() });
+    expect(refusal(over)).toEqual([409, 'FISCAL_SOURCES_EXCEEDED', ['body.amountFen']]);
+    expect(await s.prisma.fundAllocation.count({ where: { projectId } })).toBe(0);
+  });
+
+  it('payments name no fiscal source: each paid payment is bound to one, and the records report central 衔接资金 on its own', async () => {
+    const projectId = await fundedProject();
+    await h().paidStartPayment(projectId);
+    const records = await call('GET', `/api/projects/${projectId}/records`, s.tokens.monitor!);
+    expect(records.json().money.paidBySource).toEqual({ CENTRAL_LINKAGE: 16_000_000, LOCAL: 0, OTHER: 0 });
+    expect(records.json().payments[0]).toMatchObject({ fiscalSource: 'CENTRAL_LINKAGE' });
+  });
+
+  it("acceptance cannot pass without the villagers' vote or with a vote against: no inspection task until a vote, a vote against fails the round", async () => {
+    const projectId = await fundedProject();
+    await inspectionOpen(projectId);
+    const inbox = await call('GET', '/api/tasks', s.tokens.agri!);
+    expect(inbox.json().items.filter((t: { projectId: string; kind: string }) => t.projectId === projectId && t.kind === 'COMPLETION_ACCEPTANCE')).toHaveLength(0);
+    const noCount = await act(projectId, 'village', { type: 'RECORD_ACCEPTANCE_VOTE', votesFor: 38, votesAgainst: 2, satisfactionPercent: 95 });
+    expect(refusal(noCount)).toEqual([400, 'VALIDATION_FAILED', ['body.command.representatives']]);
+    const against = await act(projectId, 'village', vote(95, 10, 30));
+    expect(against.json()).toMatchObject({ stageAfter: 'ACCEPTANCE_RECTIFICATION', details: { passed: false } });
+    await expect.poll(() => stageOf(projectId), { timeout: 10_000 }).toBe('ACCEPTANCE_RECTIFICATION');
+    const rounds = await s.prisma.acceptance.findMany({ where: { projectId } });
+    expect(rounds.map((r) => r.result)).toEqual(['FAILED']);
+  });
+
+  it("the township's five checks are required on the township approval: an approval without them is refused 400 CHECKS_REQUIRED", async () => {
+    const started = await call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal(), requestId: newRequestId() });
+    const { projectId, taskId } = started.json();
+    const bare = await call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, { action: 'approve', comment: '同意', requestId: newRequestId() });
+    expect(refusal(bare)).toEqual([400, 'CHECKS_REQUIRED', ['body.checks.authenticity']]);
+    expect(await stageOf(projectId)).toBe('TOWNSHIP_REVIEW');
+    const ok = await call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() });
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it("an evaluation's outcome class cannot be overridden without a reason: 400 REASON_REQUIRED on body.command.outcomeReason", async () => {
+    const projectId = await fundedProject();
+    await h().throughHandover(projectId);
+    const indicators = { output: { quantity: 85, quality: 85, timeliness: 85, cost: 85 }, benefit: { economic: 85, social: 85, ecological: 85, sustainability: 85 }, satisfactionPercent: 90, budgetExecutionPercent: 85 };
+    const bare = await act(projectId, 'agri', { type: 'SUBMIT_EVALUATION', indicators, outcomeClass: 'ADJUST' });
+    expect(refusal(bare)).toEqual([400, 'REASON_REQUIRED', ['body.command.outcomeReason']]);
+    const reasoned = await act(projectId, 'agri', { type: 'SUBMIT_EVALUATION', indicators, outcomeClass: 'ADJUST', outcomeReason: '市场萎缩，转产加工' });
+    expect(reasoned.json()).toMatchObject({ details: { grade: 'GOOD', outcomeClass: 'ADJUST' } });
   });
 });
 

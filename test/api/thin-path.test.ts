@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRequestId, sampleProposal, startTestStack, DEMO_PASSWORD, type TTestStack } from '../support/stack';
+import { PASSED_CHECKS } from '../support/proposal';
 
 let s: TTestStack;
 beforeAll(async () => {
@@ -51,7 +52,7 @@ describe('the thin path over HTTP', () => {
     const other = await call('GET', '/api/tasks', s.tokens.township2);
     expect(other.json().items.some((t: { projectId: string }) => t.projectId === started.projectId)).toBe(false);
 
-    const decided = await call('POST', `/api/tasks/${encodeURIComponent(task.id)}/decision`, s.tokens.township, { action: 'approve', comment: '材料齐全', requestId: newRequestId() });
+    const decided = await call('POST', `/api/tasks/${encodeURIComponent(task.id)}/decision`, s.tokens.township, { action: 'approve', comment: '材料齐全', checks: PASSED_CHECKS, requestId: newRequestId() });
     expect(decided.statusCode).toBe(200);
     // Township approval opens the township publicity; the stack's county settings make both
     // publicity periods 0 days, so the project moves straight on to the county joint review.
@@ -155,7 +156,7 @@ describe('the thin path over HTTP', () => {
     expect(revise.kind).toBe('REVISE_AND_RESUBMIT');
     const resub = await call('POST', `/api/tasks/${encodeURIComponent(revise.id)}/decision`, s.tokens.village, { action: 'resubmit', comment: '已补充', requestId: newRequestId() });
     expect(resub.json()).toMatchObject({ stageAfter: 'TOWNSHIP_REVIEW' });
-    const ok = await call('POST', `/api/tasks/${encodeURIComponent(resub.json().nextTaskId)}/decision`, s.tokens.township, { action: 'approve', requestId: newRequestId() });
+    const ok = await call('POST', `/api/tasks/${encodeURIComponent(resub.json().nextTaskId)}/decision`, s.tokens.township, { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() });
     expect(ok.json().stageAfter).toBe('TOWNSHIP_PUBLICITY');
     // The approval step resumes the chain where it was returned: the same review task reopens, so
     // the round trip leaves two tasks (review, revise), both closed.
@@ -173,8 +174,9 @@ describe('the thin path over HTTP', () => {
 
   it('county countersign, leading group, pool and funding over HTTP; objections only during publicity', async () => {
     const started = await proposeAsVillage({ name: '桃源村茶叶加工厂' });
+    // The township's approval carries its five checks (the step refuses it without them).
     const decide = (taskId: string, who: string, action = 'approve') =>
-      call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens[who], { action, requestId: newRequestId() });
+      call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens[who], { action, ...(who === 'township' ? { checks: PASSED_CHECKS } : {}), requestId: newRequestId() });
     // The publicity periods are 0 days in the test stack: an objection finds no period open.
     const late = await call('POST', `/api/projects/${started.projectId}/objections`, s.tokens.village2, { text: '异议', requestId: newRequestId() });
     expect([late.statusCode, late.json().error?.code]).toEqual([404, 'NOT_FOUND']);
@@ -195,15 +197,16 @@ describe('the thin path over HTTP', () => {
     const url = `/api/projects/${started.projectId}/funding`;
     const wrongRole = await call('POST', url, s.tokens.agri, { fiscalYear: 2027, amountFen: 1_000, requestId: newRequestId() });
     expect([wrongRole.statusCode, wrongRole.json().error.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
-    const tooMuch = await call('POST', url, s.tokens.finance, { fiscalYear: 2027, amountFen: 50_000_001, requestId: newRequestId() });
-    expect([tooMuch.statusCode, tooMuch.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
+    const tooMuch = await call('POST', url, s.tokens.finance, { fiscalYear: 2027, amountFen: 40_000_001, requestId: newRequestId() });
+    // The fiscal sources of the sample are 40,000,000 (the other 10,000,000 is own capital).
+    expect([tooMuch.statusCode, tooMuch.json().error.code]).toEqual([409, 'FISCAL_SOURCES_EXCEEDED']);
     const requestId = newRequestId();
-    const funded = await call('POST', url, s.tokens.finance, { fiscalYear: 2027, amountFen: 45_000_000, requestId });
+    const funded = await call('POST', url, s.tokens.finance, { fiscalYear: 2027, amountFen: 40_000_000, requestId });
     expect(funded.statusCode).toBe(201);
-    expect(funded.json()).toMatchObject({ stageBefore: 'IN_POOL', stageAfter: 'IMPLEMENTATION', fiscalYear: 2027, amountFen: 45_000_000 });
-    const again = await call('POST', url, s.tokens.finance, { fiscalYear: 2027, amountFen: 45_000_000, requestId });
+    expect(funded.json()).toMatchObject({ stageBefore: 'IN_POOL', stageAfter: 'IMPLEMENTATION', fiscalYear: 2027, amountFen: 40_000_000 });
+    const again = await call('POST', url, s.tokens.finance, { fiscalYear: 2027, amountFen: 40_000_000, requestId });
     expect(again.statusCode).toBe(200);
-    expect(again.json()).toMatchObject({ replayed: true, amountFen: 45_000_000 });
+    expect(again.json()).toMatchObject({ replayed: true, amountFen: 40_000_000 });
     expect(await s.prisma.fundAllocation.count({ where: { projectId: started.projectId } })).toBe(1);
     // The same requestId on another project is not a repeat: 409, and that project gets nothing.
     const other = await proposeAsVillage({ name: '桃源村冷库' });

@@ -81,7 +81,7 @@ describe('bangfu CLI', () => {
     const task = JSON.parse(listed.stdout).items.find((t: { projectId: string }) => t.projectId === projects[0]!.id);
     expect(task).toMatchObject({ kind: 'TOWNSHIP_REVIEW', status: 'PENDING' });
 
-    const acted = await bangfu(['tasks', 'act', task.id, '--action', 'approve', '--comment', '材料齐全', '--token', s.tokens.township, '--json']);
+    const acted = await bangfu(['tasks', 'act', task.id, '--action', 'approve', '--checks', 'pass', '--comment', '材料齐全', '--token', s.tokens.township, '--json']);
     expect(acted.code, acted.stderr).toBe(0);
     // Township approval opens the township publicity (0 days in the test stack), then the county review.
     expect(JSON.parse(acted.stdout)).toMatchObject({ stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'TOWNSHIP_PUBLICITY' });
@@ -89,7 +89,7 @@ describe('bangfu CLI', () => {
     const shown = await bangfu(['projects', 'show', projects[0]!.id, '--json']);
     expect(['TOWNSHIP_PUBLICITY', 'COUNTY_JOINT_REVIEW']).toContain(JSON.parse(shown.stdout).stage);
 
-    const twice = await bangfu(['tasks', 'act', task.id, '--action', 'approve', '--token', s.tokens.township]);
+    const twice = await bangfu(['tasks', 'act', task.id, '--action', 'approve', '--checks', 'pass', '--token', s.tokens.township]);
     expect(twice.code).toBe(4);
     const unknown = await bangfu(['tasks', 'act', 'no-such-task', '--action', 'approve', '--token', s.tokens.township, '--json']);
     expect(unknown.code).toBe(3);

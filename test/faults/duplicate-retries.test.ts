@@ -10,6 +10,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { agreement, call, decisionUrl, propose, rowsOfRequest } from './support/faults';
+import { PASSED_CHECKS } from '../support/proposal';
 
 let s: TTestStack;
 beforeAll(async () => {
@@ -27,7 +28,7 @@ describe('duplicate and reordered retries with the same requestId', () => {
   it(`${COPIES} identical approvals at once: all answered alike, one Decision, one audit event, one step forward`, async () => {
     const project = await propose(s, '并发重复审批');
     const requestId = newRequestId();
-    const answers = await copies(() => call(s, 'township', 'POST', decisionUrl(project.taskId), { action: 'approve', comment: '同意', requestId }));
+    const answers = await copies(() => call(s, 'township', 'POST', decisionUrl(project.taskId), { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId }));
     expect(answers.map((a) => a.statusCode), answers.map((a) => a.body).join('\n')).toEqual(Array(COPIES).fill(200));
     const bodies = answers.map((a) => withoutReplayFlag(a.json()));
     expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);
@@ -58,14 +59,14 @@ describe('duplicate and reordered retries with the same requestId', () => {
 
   it(`${COPIES} identical funding requests at once: one allocation`, async () => {
     const project = await propose(s, '并发重复拨款');
-    const township = await call(s, 'township', 'POST', decisionUrl(project.taskId), { action: 'approve', requestId: newRequestId() });
+    const township = await call(s, 'township', 'POST', decisionUrl(project.taskId), { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() });
     expect(township.statusCode).toBe(200);
     await approveThroughCounty(s, project.projectId);
     await agreement(s, s.prisma, project.projectId, 'IN_POOL');
     const requestId = newRequestId();
-    const answers = await copies(() => call(s, 'finance', 'POST', `/api/projects/${project.projectId}/funding`, { fiscalYear: 2027, amountFen: 45_000_000, requestId }));
+    const answers = await copies(() => call(s, 'finance', 'POST', `/api/projects/${project.projectId}/funding`, { fiscalYear: 2027, amountFen: 40_000_000, requestId }));
     expect(answers.map((a) => a.statusCode).filter((c) => c !== 200 && c !== 201), answers.map((a) => a.body).join('\n')).toEqual([]);
-    expect(answers.map((a) => [a.json().amountFen, a.json().stageAfter])).toEqual(Array(COPIES).fill([45_000_000, 'IMPLEMENTATION']));
+    expect(answers.map((a) => [a.json().amountFen, a.json().stageAfter])).toEqual(Array(COPIES).fill([40_000_000, 'IMPLEMENTATION']));
     expect(await s.prisma.fundAllocation.count({ where: { projectId: project.projectId } })).toBe(1);
     expect((await s.prisma.project.findUniqueOrThrow({ where: { id: project.projectId } })).stage).toBe('IMPLEMENTATION');
   });
@@ -89,12 +90,12 @@ describe('duplicate and reordered retries with the same requestId', () => {
 
     // And a stale retry of the first approval, after the county has moved on, changes nothing either.
     const approveId = newRequestId();
-    const approved = await call(s, 'township', 'POST', decisionUrl(project.taskId), { action: 'approve', requestId: approveId });
+    const approved = await call(s, 'township', 'POST', decisionUrl(project.taskId), { action: 'approve', checks: PASSED_CHECKS, requestId: approveId });
     expect(approved.statusCode).toBe(200);
     await approveThroughCounty(s, project.projectId);
     await agreement(s, s.prisma, project.projectId, 'IN_POOL');
     const decisions = await s.prisma.decision.count({ where: { projectId: project.projectId } });
-    const stale = await call(s, 'township', 'POST', decisionUrl(project.taskId), { action: 'approve', requestId: approveId });
+    const stale = await call(s, 'township', 'POST', decisionUrl(project.taskId), { action: 'approve', checks: PASSED_CHECKS, requestId: approveId });
     expect(stale.json()).toEqual({ ...approved.json(), replayed: true });
     expect(await s.prisma.decision.count({ where: { projectId: project.projectId } })).toBe(decisions);
     await agreement(s, s.prisma, project.projectId, 'IN_POOL');

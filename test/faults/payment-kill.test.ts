@@ -13,6 +13,7 @@ import type { TTestStack } from '../support/stack';
 import { activityAttempts } from './support/faults';
 import type { TTcpProxy } from './support/tcp-proxy';
 import { startKillStack } from './support/kill-stack';
+import { FAVOURABLE_VOTE } from '../support/proposal';
 
 let k: Awaited<ReturnType<typeof startKillStack>>;
 let s: TTestStack;
@@ -86,6 +87,7 @@ describe('kill -9 of the worker during asset registration', () => {
     const done = await h.act(projectId, 'implementer', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['完工报告.pdf'] });
     await h.act(projectId, 'agri', { type: 'VERIFY_REPORT', reportId: done.json().recordId });
     await h.act(projectId, 'village', { type: 'REQUEST_ACCEPTANCE' });
+    await h.act(projectId, 'village', FAVOURABLE_VOTE);
     for (const who of ['agri', 'finance', 'expert']) await h.approveTask(who, await h.inboxTask(who, projectId, 'COMPLETION_ACCEPTANCE'));
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 30_000 }).toBe('ASSET_HANDOVER');
 

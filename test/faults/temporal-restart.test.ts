@@ -15,6 +15,7 @@ import { startTemporalDevServer, type TDevServer } from '../../src/infra/tempora
 import { newRequestId, startTestStack, type TTestStack } from '../support/stack';
 import { agreement, call, decisionUrl, propose, recordOf, rowsOfRequest, sleep } from './support/faults';
 import { startWorkerProcess, type TWorkerProcess } from './support/worker-process';
+import { PASSED_CHECKS } from '../support/proposal';
 
 async function freePort(): Promise<number> {
   const srv = net.createServer();
@@ -46,7 +47,7 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const approve = (taskId: string, requestId: string) => call(s, 'township', 'POST', decisionUrl(taskId), { action: 'approve', comment: '同意', requestId });
+const approve = (taskId: string, requestId: string) => call(s, 'township', 'POST', decisionUrl(taskId), { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId });
 
 describe('restart of the Temporal server (file-backed)', () => {
   it('a workflow waiting on a task resumes after the restart: its task is acted on and it proceeds, once', async () => {

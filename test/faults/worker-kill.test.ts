@@ -17,13 +17,14 @@ import { newRequestId, type TTestStack } from '../support/stack';
 import { activityAttempts, agreement, call, decisionUrl, propose, recordOf, rowsOfRequest, sleep } from './support/faults';
 import { startKillStack } from './support/kill-stack';
 import type { TTcpProxy } from './support/tcp-proxy';
+import { PASSED_CHECKS } from '../support/proposal';
 
 let k: Awaited<ReturnType<typeof startKillStack>>;
 let s: TTestStack;
 let proxy: TTcpProxy;
 let control: { projectId: string; taskId: string };
 
-const approve = (taskId: string, requestId: string) => call(s, 'township', 'POST', decisionUrl(taskId), { action: 'approve', comment: '同意', requestId });
+const approve = (taskId: string, requestId: string) => call(s, 'township', 'POST', decisionUrl(taskId), { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId });
 
 beforeAll(async () => {
   k = await startKillStack();

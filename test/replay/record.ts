@@ -32,6 +32,7 @@ import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, typ
 import { AGRI_SLOT, createProject, startStep, stepInput, TOWNSHIP_SLOT } from '../workflows/approval-support';
 import { addDisciplineUsers, caseBody, driver, investigate, type TDriver } from '../workflows/fault-tolerance-support';
 import { HISTORIES_DIR, type THistoryEntry, type TManifest } from './history-files';
+import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../support/proposal';
 
 const { EventType } = temporal.api.enums.v1;
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -404,7 +405,7 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     expect(ret.stageAfter).toBe('RETURNED');
     const resub = await decide('village', ret.nextTaskId!, { action: 'resubmit', comment: '已补充' });
     expect(resub.stageAfter).toBe('TOWNSHIP_REVIEW');
-    const approved = await decide('township', p.taskId!, { action: 'approve' });
+    const approved = await decide('township', p.taskId!, { action: 'approve', checks: PASSED_CHECKS });
     expect(approved.stageAfter).toBe('TOWNSHIP_PUBLICITY');
     await pendingTask(p.projectId, 'COUNTY_FINANCE');
     expect(await stageOf(p.projectId)).toBe('COUNTY_JOINT_REVIEW');
@@ -434,7 +435,7 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
 
   it('approved all the way into the pool (open in IN_POOL; no funding)', async () => {
     const p = await propose();
-    const approved = await decide('township', p.taskId!, { action: 'approve', comment: '材料齐全' });
+    const approved = await decide('township', p.taskId!, { action: 'approve', checks: PASSED_CHECKS, comment: '材料齐全' });
     expect(approved.stageAfter).toBe('TOWNSHIP_PUBLICITY');
     await approveThroughCounty(s, p.projectId);
     expect(await stageOf(p.projectId)).toBe('IN_POOL');
@@ -447,13 +448,13 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
 
   it('returned from the county joint review to the township, re-approved, resumed where it was, on into the pool', async () => {
     const p = await propose();
-    await decide('township', p.taskId!, { action: 'approve', comment: '材料齐全' });
+    await decide('township', p.taskId!, { action: 'approve', checks: PASSED_CHECKS, comment: '材料齐全' });
     await until(() => stageOf(p.projectId), 'COUNTY_JOINT_REVIEW', 'stage');
     await decide('agri', await pendingTask(p.projectId, 'COUNTY_AGRICULTURE'), { action: 'approve' });
     const financeTask = await pendingTask(p.projectId, 'COUNTY_FINANCE');
     const back = await decide('finance', financeTask, { action: 'return', comment: '资金来源需乡镇核实', returnTo: { to: 'STEP', stepId: 'township-review' } });
     expect(back.stageAfter).toBe('TOWNSHIP_REVIEW');
-    await decide('township', await pendingTask(p.projectId, 'TOWNSHIP_REVIEWER'), { action: 'approve', comment: '已核实' });
+    await decide('township', await pendingTask(p.projectId, 'TOWNSHIP_REVIEWER'), { action: 'approve', checks: PASSED_CHECKS, comment: '已核实' });
     await until(async () => (await s.prisma.task.findUniqueOrThrow({ where: { id: financeTask } })).status, 'PENDING', 'the resumed finance task');
     await decide('finance', financeTask, { action: 'approve' });
     await decide('leader', await pendingTask(p.projectId, 'COUNTY_LEADING_GROUP'), { action: 'approve', comment: '批复' });
@@ -467,7 +468,7 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
 
   it('returned to the township while the county waits, rejected there: the waiting county step is closed', async () => {
     const p = await propose();
-    await decide('township', p.taskId!, { action: 'approve' });
+    await decide('township', p.taskId!, { action: 'approve', checks: PASSED_CHECKS });
     await until(() => stageOf(p.projectId), 'COUNTY_JOINT_REVIEW', 'stage');
     await decide('finance', await pendingTask(p.projectId, 'COUNTY_FINANCE'), { action: 'return', comment: '请乡镇复核', returnTo: { to: 'STEP', stepId: 'township-review' } });
     await decide('township', await pendingTask(p.projectId, 'TOWNSHIP_REVIEWER'), { action: 'reject', comment: '复核后不符合条件' });
@@ -528,7 +529,7 @@ const indicators = (level: number) => ({
 /** Proposed, approved through the county into the pool, funded with 40,000,000 fen for 2027. */
 async function fundedProject() {
   const p = await propose();
-  await decide('township', p.taskId!, { action: 'approve', comment: '材料齐全' });
+  await decide('township', p.taskId!, { action: 'approve', checks: PASSED_CHECKS, comment: '材料齐全' });
   await approveThroughCounty(s, p.projectId);
   await until(() => stageOf(p.projectId), 'IN_POOL', 'stage');
   const res = await s.app.inject({
@@ -572,13 +573,15 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     // Completion: the first inspection fails (the expert), rectified, the second passes.
     await verifiedReport(id, 'agri', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['竣工报告.pdf'] });
     expect((await act(id, 'village', { type: 'REQUEST_ACCEPTANCE' })).stageAfter).toBe('ACCEPTANCE');
+    // The villagers' representatives vote before each inspection round (in favour: the joint team inspects).
+    await act(id, 'village', FAVOURABLE_VOTE);
     await decide('agri', await taskOfKind(id, 'COMPLETION_ACCEPTANCE', 'COUNTY_AGRICULTURE'), { action: 'approve' });
     await decide('expert', await taskOfKind(id, 'COMPLETION_ACCEPTANCE', 'EXPERT'), { action: 'reject', comment: '排水沟未完工' });
     await until(() => stageOf(id), 'ACCEPTANCE_RECTIFICATION', 'stage');
     await taskOfKind(id, 'ACCEPTANCE_RECTIFY');
     await act(id, 'implementer', { type: 'RECTIFIED', text: '排水沟已完工并经监理确认' });
     await until(() => stageOf(id), 'ACCEPTANCE', 'stage');
-    await act(id, 'village', { type: 'RECORD_ACCEPTANCE_VOTE', votesFor: 38, votesAgainst: 2, abstentions: 1, satisfactionPercent: 95 });
+    await act(id, 'village', FAVOURABLE_VOTE);
     for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['EXPERT', 'expert']] as const) {
       await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve', comment: '验收合格' });
     }
@@ -631,6 +634,7 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     const id = p.projectId;
     await verifiedReport(id, 'agri', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['竣工报告.pdf'] });
     await act(id, 'village', { type: 'REQUEST_ACCEPTANCE' });
+    await act(id, 'village', FAVOURABLE_VOTE);
     for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['EXPERT', 'expert']] as const) {
       await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve' });
     }

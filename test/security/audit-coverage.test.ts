@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/http/app';
 import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { addDisciplineUsers, addProject, caseBody, caseWithFinalMeasure, driver, type TDriver } from '../workflows/fault-tolerance-support';
+import { PASSED_CHECKS } from '../support/proposal';
 
 /**
  * Issue #6: "every state-changing call is audited". The authorization matrix checks that for its
@@ -66,7 +67,7 @@ async function poolProject(name: string) {
   const started = await post('/api/projects', 'village', { ...sampleProposal({ name }), requestId: newRequestId() });
   expect(started.statusCode, started.body).toBe(201);
   const { projectId, taskId } = started.json() as { projectId: string; taskId: string };
-  expect((await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, 'township', { action: 'approve', requestId: newRequestId() })).statusCode).toBe(200);
+  expect((await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, 'township', { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() })).statusCode).toBe(200);
   await approveThroughCounty(s, projectId);
   await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 15_000 }).toBe('IN_POOL');
   return projectId;

@@ -7,6 +7,7 @@ import { issueTokenRecord } from '../../src/auth/tokens';
 import { Prisma } from '../../src/generated/prisma/client';
 import { newRequestId, sampleProposal, startTestStack, DEMO_PASSWORD, type TTestStack } from '../support/stack';
 import { authHeader, changedTables, errorCodeOf, fillPath, listRoutes, snapshot, type TJsonSchema, type TRoute } from './support';
+import { PASSED_CHECKS } from '../support/proposal';
 
 /**
  * Malformed, oversized, wrong-typed, negative-money, huge-number, unicode and injection-shaped
@@ -332,7 +333,7 @@ beforeAll(async () => {
     'POST /api/admin/org-units': { token: admin, params: {}, payload: { name: '新村', parentId: 't-hexi' } },
     'PUT /api/admin/counties/{id}/settings': { token: admin, params: { id: 'c-qingshan' }, payload: { expectedVersion: 1, settings: DEFAULT_COUNTY_SETTINGS } },
     'POST /api/projects': { token: s.tokens.village, params: {}, payload: { ...sampleProposal(), requestId: newRequestId() } },
-    'POST /api/tasks/{taskId}/decision': { token: s.tokens.township, params: { taskId }, payload: { action: 'approve', comment: '同意', requestId: newRequestId() } },
+    'POST /api/tasks/{taskId}/decision': { token: s.tokens.township, params: { taskId }, payload: { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId: newRequestId() } },
   };
   // Other routes (GET, or added later): an administrator, and the fixtures' ids where the names fit.
   for (const route of routes) {

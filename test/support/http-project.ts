@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { expect } from 'vitest';
 import { approveThroughCounty, newRequestId, sampleProposal, type TTestStack } from './stack';
+import { FAVOURABLE_VOTE, PASSED_CHECKS } from './proposal';
 
 /** HTTP helpers for a funded project, driven as the web app and the CLI do it. */
 export function httpProject(s: TTestStack) {
@@ -14,7 +15,7 @@ export function httpProject(s: TTestStack) {
   async function fundedProject() {
     const started = await call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal(), requestId: newRequestId() });
     const { projectId, taskId } = started.json();
-    await call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, { action: 'approve', requestId: newRequestId() });
+    await call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() });
     await approveThroughCounty(s, projectId);
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('IN_POOL');
     const funded = await call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, { fiscalYear: 2027, amountFen: 40_000_000, requestId: newRequestId() });
@@ -51,6 +52,7 @@ export function httpProject(s: TTestStack) {
     const done = await act(projectId, 'implementer', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['完工报告.pdf'] });
     await act(projectId, 'agri', { type: 'VERIFY_REPORT', reportId: done.json().recordId });
     await act(projectId, 'village', { type: 'REQUEST_ACCEPTANCE' });
+    await act(projectId, 'village', FAVOURABLE_VOTE);
     for (const who of ['agri', 'finance', 'expert']) await approveTask(who, await inboxTask(who, projectId, 'COMPLETION_ACCEPTANCE'));
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('ASSET_HANDOVER');
     await act(projectId, 'agri', { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });

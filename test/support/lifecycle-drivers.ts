@@ -6,7 +6,7 @@ import type { TProjectCommand, TProjectCommandInput } from '../../src/domain/lif
 import type { TEvaluationIndicators } from '../../src/domain/policies/evaluation-scoring';
 import type { projectLifecycle } from '../../workflows/project-lifecycle';
 import { approvalActUpdate, projectActUpdate, type TProjectLifecycleInput } from '../../workflows/shared';
-import { sampleProposal } from './proposal';
+import { PASSED_CHECKS, sampleProposal } from './proposal';
 import { proposer, township, agri, finance, leader, expert, TAOYUAN } from './county-actors';
 
 /**
@@ -20,7 +20,7 @@ export const BY_ROLE: Record<string, TActor> = { TOWNSHIP_REVIEWER: township, CO
 
 export type THandle = WorkflowHandle<typeof projectLifecycle>;
 export type TDecision =
-  | { type: 'APPROVE' }
+  | { type: 'APPROVE'; checks?: Record<string, { result: 'PASS' | 'FAIL'; note?: string }> }
   | { type: 'REJECT'; reason: string }
   | { type: 'RESUBMIT' }
   /** 退回: to the applicant, or to an earlier review step of the lifecycle. */
@@ -57,14 +57,16 @@ export interface TLifecycleDriverContext {
 export function lifecycleDrivers(ctx: TLifecycleDriverContext) {
   const { client, prisma } = ctx;
 
-  async function startProject(name: string, fiscalYear = 2027) {
+  /** `extra`: proposal overrides (e.g. funding sources) and the county's settings overrides. */
+  async function startProject(name: string, fiscalYear = 2027, extra: { proposal?: Record<string, unknown>; settings?: TProjectLifecycleInput['settings'] } = {}) {
     const projectId = `op-${crypto.randomBytes(5).toString('hex')}`;
     const input: TProjectLifecycleInput = {
       projectId,
       requestId: `req-${projectId}`,
-      proposal: sampleProposal({ name, fiscalYear }) as TProjectLifecycleInput['proposal'],
+      proposal: sampleProposal({ name, fiscalYear, ...extra.proposal }) as TProjectLifecycleInput['proposal'],
       proposer,
       ...TAOYUAN,
+      ...(extra.settings ? { settings: extra.settings } : {}),
     };
     const handle: THandle = await client.workflow.start<typeof projectLifecycle>('projectLifecycle', { workflowId: `project-${projectId}`, taskQueue: ctx.taskQueue, args: [input] });
     return { projectId, handle };
@@ -97,7 +99,7 @@ export function lifecycleDrivers(ctx: TLifecycleDriverContext) {
   /** Publicity (10 + 10 days) and every approval up to the pool, for projects started together. */
   async function throughPool(projectIds: string[]) {
     await ctx.sleep(10 * DAY + 60_000);
-    for (const id of projectIds) await decide((await taskOf(id, 'TOWNSHIP_REVIEW')).id, township, { type: 'APPROVE' });
+    for (const id of projectIds) await decide((await taskOf(id, 'TOWNSHIP_REVIEW')).id, township, { type: 'APPROVE', checks: PASSED_CHECKS });
     for (const id of projectIds) await waitForStage(id, 'TOWNSHIP_PUBLICITY');
     await ctx.sleep(10 * DAY + 60_000);
     for (const id of projectIds) {

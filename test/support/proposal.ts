@@ -20,3 +20,15 @@ export function sampleProposal(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
+
+/** The township review's five checks, each passed: what a township approval carries (domain.md §2.3). */
+export const PASSED_CHECKS = {
+  authenticity: { result: 'PASS' },
+  necessity: { result: 'PASS' },
+  soundness: { result: 'PASS' },
+  completeness: { result: 'PASS' },
+  feasibility: { result: 'PASS' },
+} as const;
+
+/** The villagers' representatives' vote on a completion inspection, in favour and satisfied. */
+export const FAVOURABLE_VOTE = { type: 'RECORD_ACCEPTANCE_VOTE', representatives: 45, votesFor: 38, votesAgainst: 2, abstentions: 1, satisfactionPercent: 95 } as const;

@@ -7,6 +7,7 @@ import type { projectLifecycle } from '../../workflows/project-lifecycle';
 import { sampleProposal } from '../support/stack';
 import { proposer, township, agri, finance, leader, villager, TAOYUAN } from '../support/county-actors';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
+import { PASSED_CHECKS } from '../support/proposal';
 
 const DAY = 24 * 60 * 60 * 1000;
 let s: TTimeSkippingStack;
@@ -41,7 +42,7 @@ const stageOf = async (projectId: string) => (await db.prisma.project.findUnique
 const pendingTasks = (projectId: string) => db.prisma.task.findMany({ where: { projectId, status: 'PENDING' }, orderBy: { id: 'asc' } });
 
 /** Acts on a pending task the way POST /api/tasks/:id/decision does. */
-async function act(taskId: string, who: TActor, action: { type: 'APPROVE' } | { type: 'RESUBMIT' }) {
+async function act(taskId: string, who: TActor, action: { type: 'APPROVE'; checks?: typeof PASSED_CHECKS } | { type: 'RESUBMIT' }) {
   const task = await db.prisma.task.findUniqueOrThrow({ where: { id: taskId } });
   return env.client.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
     args: [{ requestId: `req-${crypto.randomUUID()}`, taskId, actor: who, action }],
@@ -66,7 +67,7 @@ describe('project lifecycle to the pool (time-skipping server)', () => {
 
     const [review] = await pendingTasks(projectId);
     expect(review).toMatchObject({ kind: 'TOWNSHIP_REVIEW', candidateRole: 'TOWNSHIP_REVIEWER', candidateOrgUnitId: 't-hexi' });
-    const approved = await act(review!.id, township, { type: 'APPROVE' });
+    const approved = await act(review!.id, township, { type: 'APPROVE', checks: PASSED_CHECKS });
     expect(approved).toMatchObject({ stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'TOWNSHIP_PUBLICITY' });
     await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('TOWNSHIP_PUBLICITY');
     await expect.poll(() => db.prisma.publicity.count({ where: { projectId, kind: 'TOWNSHIP' } }), { timeout: 10_000 }).toBe(1);

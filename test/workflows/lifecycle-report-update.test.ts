@@ -9,6 +9,7 @@ import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '.
 import { apiAs } from '../support/api-as';
 import { createStepReportActivities } from '../../activities/step-report';
 import { projectStateQuery, projectWorkflowId, stepReportUpdate, stepReportUpdateId, type TStepReport } from '../../workflows/shared';
+import { PASSED_CHECKS } from '../support/proposal';
 
 let s: TTestStack;
 beforeAll(async () => {
@@ -42,7 +43,7 @@ async function approvedByTownship() {
   const started = await ok(await call('POST', '/api/projects', 'village', { ...sampleProposal(), requestId: newRequestId() }));
   const projectId = started.projectId as string;
   const townshipTask = await s.prisma.task.findUniqueOrThrow({ where: { id: started.taskId } });
-  const answer = await ok(await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, 'township', { requestId: newRequestId(), action: 'approve', comment: '同意' }));
+  const answer = await ok(await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, 'township', { requestId: newRequestId(), action: 'approve', comment: '同意', checks: PASSED_CHECKS }));
   // The answer came after the parent processed the report: the stage it reports is written.
   expect(answer.stageAfter).toBe('TOWNSHIP_PUBLICITY');
   expect(['TOWNSHIP_PUBLICITY', 'COUNTY_JOINT_REVIEW']).toContain((await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage);
@@ -101,7 +102,7 @@ describe('a step reports to its project by Update', { timeout: 120_000 }, () => 
     const recorded = await s.prisma.decision.findUniqueOrThrow({ where: { requestId: returned.requestId } });
     expect(recorded).toMatchObject({ action: 'return', stageAfter: 'RETURNED' });
     const resubmitted = await ok(await decide('village', resubmitTask.id, { action: 'resubmit', comment: '已补充' }));
-    const approved = await ok(await decide('township', started.taskId, { action: 'approve', comment: '同意' }));
+    const approved = await ok(await decide('township', started.taskId, { action: 'approve', comment: '同意', checks: PASSED_CHECKS }));
     expect([resubmitted.phaseAfter, approved.phaseAfter, approved.stageAfter]).toEqual(['pending', 'approved', 'TOWNSHIP_PUBLICITY']);
     // The stage follows within moments (0-day publicity: on to the county joint review).
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 30_000 }).toBe('COUNTY_JOINT_REVIEW');
@@ -121,7 +122,7 @@ describe('a step reports to its project by Update', { timeout: 120_000 }, () => 
     expect(updateDone).toBeLessThan(lastReportDone);
     // One decision and one audit event per request; a retry answers from the record.
     for (const a of [returned, resubmitted, approved]) expect(await s.prisma.decision.count({ where: { requestId: a.requestId } })).toBe(1);
-    const again = await ok(await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision?wait=record`, 'township', { requestId: approved.requestId, action: 'approve', comment: '同意' }));
+    const again = await ok(await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision?wait=record`, 'township', { requestId: approved.requestId, action: 'approve', comment: '同意', checks: PASSED_CHECKS }));
     expect(again).toMatchObject({ requestId: approved.requestId, phaseAfter: 'approved' });
     expect(await s.prisma.decision.count({ where: { projectId } })).toBe(3);
     const bad = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision?wait=later`, 'township', { requestId: newRequestId(), action: 'comment', comment: 'x' });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { apiAs } from '../support/api-as';
 import { approvalStateQuery, projectStateQuery, projectWorkflowId } from '../../workflows/shared';
+import { PASSED_CHECKS } from '../support/proposal';
 
 let s: TTestStack;
 beforeAll(async () => {
@@ -36,7 +37,7 @@ async function pendingTask(projectId: string, role: string) {
 async function atCountyJointReview() {
   const started = await ok(await call('POST', '/api/projects', 'village', { ...sampleProposal(), requestId: newRequestId() }));
   const projectId = started.projectId as string;
-  await ok(await decide('township', started.taskId, { action: 'approve', comment: '材料齐全' }));
+  await ok(await decide('township', started.taskId, { action: 'approve', comment: '材料齐全', checks: PASSED_CHECKS }));
   await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('COUNTY_JOINT_REVIEW');
   return projectId;
 }
@@ -80,7 +81,7 @@ describe('return to an earlier lifecycle step (退回到之前的环节)', { tim
     const again = await pendingTask(projectId, 'TOWNSHIP_REVIEWER');
     expect(again).toContain(':step:township-review:2:');
     expect((await ok(await call('GET', '/api/tasks', 'township'))).items.some((t: { id: string }) => t.id === again)).toBe(true);
-    const reapproved = await ok(await decide('township', again, { action: 'approve', comment: '已核实资金来源' }));
+    const reapproved = await ok(await decide('township', again, { action: 'approve', comment: '已核实资金来源', checks: PASSED_CHECKS }));
     expect(reapproved).toMatchObject({ stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'COUNTY_JOINT_REVIEW' });
 
     // Resumed at the county joint review, not the township publicity; the same finance task is
@@ -123,7 +124,7 @@ describe('return to an earlier lifecycle step (退回到之前的环节)', { tim
 
     // Approved at the township: straight back to the county approval (the joint review is not
     // run again), at the leader's own task.
-    await ok(await decide('township', townshipTask, { action: 'approve', comment: '已复核' }));
+    await ok(await decide('township', townshipTask, { action: 'approve', comment: '已复核', checks: PASSED_CHECKS }));
     await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('COUNTY_APPROVAL');
     await expect.poll(async () => (await s.prisma.task.findUniqueOrThrow({ where: { id: leaderTask } })).status, { timeout: 15_000 }).toBe('PENDING');
     expect(await s.prisma.task.count({ where: { projectId, candidateRole: { in: ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE'] } } })).toBe(2);

@@ -16,6 +16,7 @@ import { TAOYUAN } from '../support/county-actors';
 import { sampleProposal } from '../support/stack';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 import { addDisciplineUsers, DAY, driver, EVIDENCE, investigate, rid, type TDriver } from './fault-tolerance-support';
+import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../support/proposal';
 
 /**
  * The fault-tolerance review as the lifecycle triggers it (issue 5), on the time-skipping server:
@@ -89,7 +90,7 @@ async function taskOf(projectId: string, kind: string, role?: string) {
   return (await pending(projectId, kind)).find((t) => !role || t.candidateRole === role)!;
 }
 
-async function decide(projectId: string, kind: string, who: string, action: { type: 'APPROVE' } | { type: 'REJECT'; reason: string } = { type: 'APPROVE' }, role?: string) {
+async function decide(projectId: string, kind: string, who: string, action: { type: 'APPROVE'; checks?: typeof PASSED_CHECKS } | { type: 'REJECT'; reason: string } = { type: 'APPROVE' }, role?: string) {
   const task = await taskOf(projectId, kind, role);
   return s.env.client.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
     args: [{ requestId: rid(), taskId: task.id, actor: actors[who]!, action, comment: 'reason' in action ? action.reason : undefined }],
@@ -134,7 +135,7 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     const { projectId, handle } = await startProject('桃源村高山茶园提质扩面');
     const replacement = await startProject('桃源村茶叶加工厂');
     for (const p of [projectId, replacement.projectId]) {
-      await decide(p, 'TOWNSHIP_REVIEW', 'township');
+      await decide(p, 'TOWNSHIP_REVIEW', 'township', { type: 'APPROVE', checks: PASSED_CHECKS });
       await decide(p, 'COUNTY_JOINT_REVIEW', 'agri', undefined, 'COUNTY_AGRICULTURE');
       await decide(p, 'COUNTY_JOINT_REVIEW', 'finance', undefined, 'COUNTY_FINANCE');
       await decide(p, 'COUNTY_APPROVAL', 'leader');
@@ -154,6 +155,7 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     const done = await command(handle, 'implementer', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['completion-report.pdf'] });
     await command(handle, 'agri', { type: 'VERIFY_REPORT', reportId: done.recordId! });
     await command(handle, 'village', { type: 'REQUEST_ACCEPTANCE' });
+    await command(handle, 'village', FAVOURABLE_VOTE);
     for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['EXPERT', 'expert']] as const) {
       await decide(projectId, 'COMPLETION_ACCEPTANCE', who, undefined, role);
     }

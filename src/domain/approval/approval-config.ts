@@ -88,6 +88,11 @@ export const ZApprovalStepConfig = z.object({
   priorSignerIds: z.array(z.string().min(1)).default([]),
   urgeIntervalMs: z.number().int().nonnegative().default(DAY_MS),
   returnTargets: z.array(ZReturnTarget).default([]),
+  /**
+   * Checks an approval must carry, each with result PASS (the township review's five, domain.md
+   * §2.3); refused with CHECKS_REQUIRED otherwise. Empty: an approval needs none.
+   */
+  requiredChecks: z.array(z.string().min(1)).default([]),
 });
 
 /** The parsed config (defaults filled in), as kept in the machine context. */

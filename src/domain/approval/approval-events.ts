@@ -48,7 +48,11 @@ export type TReturnTo = z.infer<typeof ZReturnTo>;
 
 // Reasons are plain strings here (not `.min(1)`) on purpose: an empty reason is a domain refusal
 // (REASON_REQUIRED) that checkApprovalAction reports with its own code, not a schema failure.
-export const ZApproveEvent = z.object({ type: z.literal('APPROVE'), ...base, ...taskKey, comment: z.string().optional() });
+/** Checks recorded with a decision, by name: a result and an optional note each. */
+export const ZRecordedChecks = z.record(z.string(), z.object({ result: z.enum(['PASS', 'FAIL']), note: z.string().optional() }));
+export type TRecordedChecks = z.infer<typeof ZRecordedChecks>;
+
+export const ZApproveEvent = z.object({ type: z.literal('APPROVE'), ...base, ...taskKey, comment: z.string().optional(), checks: ZRecordedChecks.optional() });
 export const ZRejectEvent = z.object({ type: z.literal('REJECT'), ...base, ...taskKey, reason: z.string() });
 export const ZReturnEvent = z.object({ type: z.literal('RETURN'), ...base, ...taskKey, reason: z.string(), target: ZReturnTo });
 export const ZResubmitEvent = z.object({ type: z.literal('RESUBMIT'), ...base, comment: z.string().optional() });

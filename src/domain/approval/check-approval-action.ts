@@ -13,6 +13,7 @@ import {
 import { activeTasks, findTask, isActive, isOpen, signerIds } from './approval-tasks';
 import { actorHoldsSlot, holdsSlot } from './org-scope';
 import { addedRoleSignerRefusal, isAdminOf } from './signer-scope';
+import { requiredChecksRefusal } from './required-checks';
 
 /** Why an action was refused. `field` is the offending event field, '' for whole-request refusals. */
 export interface TApprovalRefusal {
@@ -196,6 +197,8 @@ function checkSignerEvent(context: TApprovalContext, event: TSignerEvent): TAppr
       if (event.type === 'REJECT' && blankReason(event.reason)) {
         return refuse('REASON_REQUIRED', 'a rejection needs a reason', 'reason');
       }
+      const unchecked = event.type === 'APPROVE' ? requiredChecksRefusal({ required: config.requiredChecks, checks: event.checks }) : null;
+      if (unchecked) return refuse(unchecked.code, unchecked.message, unchecked.field);
       return ok(task.taskKey);
     }
     case 'RETURN': {

@@ -81,6 +81,11 @@ export interface TLifecycleContext {
   projectId: string;
   proposerId: string;
   budgetFen: number;
+  /**
+   * The most the finance bureau may allocate: the plan's fiscal sources (fiscal-funding.ts). Absent
+   * for projects started before the rule (their allocations were capped by the whole budget).
+   */
+  fiscalCapFen?: number;
   /** How many times the township review has been opened (a new step round each time). */
   reviewRound: number;
   /** Where a RETURNED project came from, so resubmission goes back there. */
@@ -154,6 +159,8 @@ export interface TLifecycleInput {
   projectId: string;
   proposerId: string;
   budgetFen?: number;
+  /** The plan's fiscal sources, when allocations are capped by them (see TLifecycleContext). */
+  fiscalCapFen?: number;
   /** The county's bound on re-inspections (ZAcceptanceSettings), default 3. */
   maxReinspections?: number;
 }
@@ -169,7 +176,7 @@ export const lifecycleMachine = setup({
     notTheProposer: ({ context, event }) => 'actorId' in event && event.actorId !== context.proposerId,
     isTheProposer: ({ context, event }) => 'actorId' in event && event.actorId === context.proposerId,
     withinBudget: ({ context, event }) =>
-      event.type === 'ALLOCATE' && Number.isInteger(event.amountFen) && event.amountFen > 0 && event.amountFen <= context.budgetFen,
+      event.type === 'ALLOCATE' && Number.isInteger(event.amountFen) && event.amountFen > 0 && event.amountFen <= (context.fiscalCapFen ?? context.budgetFen),
     from: ({ context }, params: { stage: TLifecycleContext['returnedFrom'] }) => context.returnedFrom === params.stage,
     hasReason: ({ event }) => 'reason' in event && event.reason.trim().length > 0,
     returnsTo: ({ event }, params: { stage: TReviewStage }) => event.type === 'RETURN_TO_STEP' && event.to === params.stage,
@@ -211,6 +218,7 @@ export const lifecycleMachine = setup({
     projectId: input.projectId,
     proposerId: input.proposerId,
     budgetFen: input.budgetFen ?? Number.MAX_SAFE_INTEGER,
+    ...(input.fiscalCapFen !== undefined ? { fiscalCapFen: input.fiscalCapFen } : {}),
     reviewRound: 0,
     returnedFrom: null,
     resumeStack: [],

@@ -10,6 +10,7 @@ import { ZAmountFen, ZAmountOrZeroFen } from '../policies/money';
 import { ZVisibleName } from '../policies/visible-name';
 import type { TRole } from '../roles';
 import type { TLifecycleStage } from './lifecycle-machine';
+import { ZFiscalSource } from './fiscal-funding';
 
 /**
  * What people do to a project once it is funded (domain.md §2.7–2.14), one command per fact:
@@ -46,11 +47,15 @@ const projectCommandSchema = ({ amount: ZFenAmount, amountOrZero, assetName }: T
     invoices: z.array(ZInvoiceRef).max(50).default([]),
     /** Total spending so far including this request (from the settlement), when known. */
     reportedTotalSpendFen: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    /** The fiscal source that pays (CENTRAL_LINKAGE, LOCAL, OTHER); derived when left out. */
+    fiscalSource: ZFiscalSource.optional(),
   }),
   z.strictObject({ type: z.literal('REQUEST_ACCEPTANCE') }),
   /** Village representatives' vote on quality and satisfaction, recorded with the inspection. */
   z.strictObject({
     type: z.literal('RECORD_ACCEPTANCE_VOTE'),
+    /** The village's representatives (村民代表), the quorum's base; required since the vote decides. */
+    representatives: z.int().min(1).max(100_000).optional(),
     votesFor: z.int().min(0).max(100_000),
     votesAgainst: z.int().min(0).max(100_000),
     abstentions: z.int().min(0).max(100_000).default(0),
@@ -85,6 +90,8 @@ const projectCommandSchema = ({ amount: ZFenAmount, amountOrZero, assetName }: T
     type: z.literal('SUBMIT_EVALUATION'),
     indicators: ZEvaluationIndicators,
     outcomeClass: ZOutcomeClass.optional(),
+    /** Why the outcome class differs from the one the grade suggests (required then). */
+    outcomeReason: z.string().trim().min(1).max(2000).optional(),
     comment: z.string().trim().max(2000).optional(),
   }),
   /** 整治方案: what will be done and by when (days from now). */

@@ -57,8 +57,10 @@ const REJECTED_STAGE: Record<TReviewStage, TLifecycleStage> = {
 
 /**
  * The five checks of the township review (domain.md §2.3), recorded per check with the decision
- * (`checks` on POST /api/tasks/:id/decision, kept in the decision's audit event). Recording them is
- * optional; an approval that records them must have passed every one (else return or reject).
+ * (`checks` on POST /api/tasks/:id/decision, kept in the decision's audit event). An approval
+ * needs all five, each passed (else return or reject): the step's config lists them as
+ * `requiredChecks`, which its machine guard enforces (`requiredChecksRefusal`). Steps started
+ * before the rule (`requireChecks` off) take an approval without them.
  */
 export const TOWNSHIP_CHECKS = ['authenticity', 'necessity', 'soundness', 'completeness', 'feasibility'] as const;
 export const TOWNSHIP_CHECK_LABELS_ZH: Record<(typeof TOWNSHIP_CHECKS)[number], string> = {
@@ -95,6 +97,7 @@ export function reviewStep(
     applicantId = proposerId,
     returnToEarlierSteps = false,
     priorSignerIds = [],
+    requireChecks = false,
   }: {
     proposerId: string;
     /** Who applies for this step (default the proposer; an evaluation: the evaluator). */
@@ -107,6 +110,8 @@ export function reviewStep(
     returnToEarlierSteps?: boolean;
     /** Signers of the project's other approval stages (stage-signers.ts), refused by this step. */
     priorSignerIds?: string[];
+    /** The township review's approval needs its five checks passed (the lifecycle's patch decides). */
+    requireChecks?: boolean;
   },
 ) {
   const countyRef = county ?? { id: township.path.split('/').filter(Boolean)[0]!, path: `/${township.path.split('/').filter(Boolean)[0]}/` };
@@ -136,6 +141,7 @@ export function reviewStep(
     ...(returnToEarlierSteps ? { returnTargets: returnTargetsOf(stage).map(({ stepId, label }) => ({ stepId, label })) } : {}),
     // Only when there are any: the steps' recorded inputs keep their shape otherwise.
     ...(priorSignerIds.length > 0 ? { priorSignerIds } : {}),
+    ...(requireChecks && stage === 'TOWNSHIP_REVIEW' ? { requiredChecks: [...TOWNSHIP_CHECKS] } : {}),
   };
   const stageByPhase: Record<TApprovalPhase, TLifecycleStage> = {
     pending: stage,

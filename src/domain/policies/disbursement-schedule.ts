@@ -252,3 +252,27 @@ function retentionBlocks({
   }
   return blocks;
 }
+
+/** Why a payment request cannot go ahead, with the field it is about. */
+export interface TPaymentRequestRefusal {
+  code: 'TRANCHE_NOT_RELEASABLE' | 'AMOUNT_EXCEEDS_RELEASABLE';
+  message: string;
+  field: string;
+}
+
+/**
+ * A request is capped at what its tranche may release now. Without the cap a request for the
+ * acceptance tranche could carry the retention (质保金) with it: after acceptance the progress
+ * ceiling of the risk checks is the whole budget, so nothing else stops it before the guarantee
+ * year is over. The retention itself is releasable only after the hold, with no defect reported.
+ */
+export function paymentRequestRefusal({ plan, tranche, amountFen }: { plan: TDisbursementPlan; tranche: TTranche; amountFen: number }): TPaymentRequestRefusal | null {
+  const status = plan.tranches.find((t) => t.tranche === tranche)!;
+  if (status.releasableFen === 0) {
+    return { code: 'TRANCHE_NOT_RELEASABLE', message: `${tranche} cannot be paid now: ${status.blocks.map((b) => b.message).join('; ')}`, field: 'body.command.tranche' };
+  }
+  if (amountFen > status.releasableFen) {
+    return { code: 'AMOUNT_EXCEEDS_RELEASABLE', message: `${tranche} may release at most ${status.releasableFen} fen now; ${amountFen} fen requested`, field: 'body.command.amountFen' };
+  }
+  return null;
+}

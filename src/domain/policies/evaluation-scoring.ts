@@ -179,3 +179,14 @@ export function decideOutcome(decision: z.input<typeof ZOutcomeDecision>): {
   const outcome = parsed.override ?? parsed.suggested;
   return { outcome, overridden: outcome !== parsed.suggested };
 }
+
+/**
+ * An evaluator's choice of outcome class against the suggestion of the grade, checked before it
+ * is recorded: a different class needs a reason (`outcomeReason`), kept with the evaluation.
+ */
+export function outcomeOverrideRefusal({ suggested, chosen, reason }: { suggested: TOutcomeClass; chosen?: TOutcomeClass | undefined; reason?: string | undefined }) {
+  const overrides = chosen !== undefined && chosen !== suggested;
+  const parsed = ZOutcomeDecision.safeParse({ suggested, ...(overrides ? { override: chosen } : {}), ...(reason?.trim() ? { overrideReason: reason } : {}) });
+  if (parsed.success) return null;
+  return { code: 'REASON_REQUIRED' as const, message: `outcome ${chosen} differs from ${suggested}, the one the grade suggests: give the reason`, field: 'body.command.outcomeReason' };
+}

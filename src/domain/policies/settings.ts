@@ -76,6 +76,8 @@ export const ZAcceptanceSettings = z
     maxReinspections: z.int().min(0).max(20).default(3),
     /** Days the implementer has to fix a failed inspection's findings before it is overdue. */
     rectificationDays: days(30, 1),
+    /** 满意度: the villagers' representatives' satisfaction an inspection needs to pass (≥). */
+    minSatisfactionPercent: percent(90, 1),
   })
   .prefault({});
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import { ZProjectCommand } from '../../domain/lifecycle/project-commands';
 import { sumFenExact } from '../../domain/policies/money';
+import { FISCAL_SOURCES, ZFiscalSource } from '../../domain/lifecycle/fiscal-funding';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZNullableInstant } from '../openapi';
@@ -23,7 +24,10 @@ const ZRows = z.array(z.looseObject({ id: z.string() }));
 const ZProjectRecords = z.looseObject({
   projectId: z.string(),
   stage: z.string(),
-  money: z.looseObject({ budgetFen: z.number(), allocatedFen: z.number(), disbursedFen: z.number(), paidByTranche: z.record(z.enum(['START', 'SUBSTANTIAL_COMPLETION', 'ACCEPTANCE', 'RETENTION']), z.number()) }).describe('integer fen'),
+  money: z.looseObject({
+    budgetFen: z.number(), allocatedFen: z.number(), disbursedFen: z.number(), paidByTranche: z.record(z.enum(['START', 'SUBSTANTIAL_COMPLETION', 'ACCEPTANCE', 'RETENTION']), z.number()),
+    paidBySource: z.record(ZFiscalSource, z.number()).describe('paid per fiscal source (central 衔接资金 on its own); payments from before the rule have none and are not counted'),
+  }).describe('integer fen'),
   latestGrade: z.string().nullable(),
   replacedByProjectId: z.string().nullable(),
   replacesProjectId: z.string().nullable(),
@@ -102,6 +106,7 @@ export async function projectActionRoutes(app: FastifyInstance, { prisma, tempor
         allocatedFen: Number(sumFenExact(allocations.map((a) => a.amountFen))),
         disbursedFen: Number(project.disbursedFen),
         paidByTranche: Object.fromEntries(['START', 'SUBSTANTIAL_COMPLETION', 'ACCEPTANCE', 'RETENTION'].map((t) => [t, Number(sumFenExact(paid.filter((p) => p.tranche === t).map((p) => p.amountFen)))])),
+        paidBySource: Object.fromEntries(FISCAL_SOURCES.map((f) => [f, Number(sumFenExact(paid.filter((p) => p.fiscalSource === f).map((p) => p.amountFen)))])),
       },
       latestGrade: project.latestGrade,
       replacedByProjectId: project.replacedByProjectId,

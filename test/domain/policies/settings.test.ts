@@ -29,7 +29,7 @@ describe('county settings defaults', () => {
         retentionHoldMonths: 12,
         ownCapitalMatching: 'PROPORTIONAL',
       },
-      acceptance: { maxReinspections: 3, rectificationDays: 30 },
+      acceptance: { maxReinspections: 3, rectificationDays: 30, minSatisfactionPercent: 90 },
       evaluation: {
         weights: { output: 50, benefit: 30, satisfaction: 10, budgetExecution: 10 },
         gradeThresholds: { excellentMin: 90, goodMin: 80, fairMin: 60 },

@@ -110,6 +110,8 @@ const group = (legend, controls) => ({
 // ---- the forms ---------------------------------------------------------------------------------
 
 const C = 'body.command';
+/** The fiscal sources a payment may name (src/domain/lifecycle/fiscal-funding.ts); own capital and loans are not paid out. */
+const FISCAL_SOURCES = ['CENTRAL_LINKAGE', 'LOCAL', 'OTHER'];
 const opts = (codes, prefix) => codes.map((c) => [c, t(`${prefix}.${c}`)]);
 const score4 = (base, keys) => keys.map((k) => control(C, `indicators.${base}.${k}`, t('cmd.' + k), { parse: score, inputmode: 'decimal' }));
 
@@ -132,10 +134,13 @@ const FORMS = {
       control(C, 'payeeAccount', t('cmd.payeeAccount'), { required: false }),
       invoicesControl(C),
       control(C, 'reportedTotalSpendFen', t('cmd.totalSpend'), { parse: yuan, required: false, inputmode: 'decimal' }),
+      // Left empty, the workflow picks the source (central 衔接资金 first) and records it.
+      control(C, 'fiscalSource', t('cmd.fiscalSource'), { options: opts(FISCAL_SOURCES, 'source'), required: false }),
     ];
   },
   REQUEST_ACCEPTANCE: () => [],
   RECORD_ACCEPTANCE_VOTE: () => [
+    control(C, 'representatives', t('cmd.representatives'), { parse: int(1, 100_000), inputmode: 'numeric' }),
     control(C, 'votesFor', t('cmd.votesFor'), { parse: int(0, 100_000), inputmode: 'numeric' }),
     control(C, 'votesAgainst', t('cmd.votesAgainst'), { parse: int(0, 100_000), inputmode: 'numeric' }),
     control(C, 'abstentions', t('cmd.abstentions'), { parse: int(0, 100_000), required: false, value: '0', inputmode: 'numeric' }),
@@ -167,6 +172,7 @@ const FORMS = {
     control(C, 'indicators.satisfactionPercent', t('cmd.satisfactionPercent'), { parse: score, inputmode: 'decimal' }),
     control(C, 'indicators.budgetExecutionPercent', t('cmd.budgetExecution'), { parse: score, inputmode: 'decimal' }),
     control(C, 'outcomeClass', t('cmd.outcomeClass'), { options: opts(OUTCOME_CLASSES, 'outcomeClass'), required: false }),
+    control(C, 'outcomeReason', t('cmd.outcomeReason'), { multiline: true, required: false }),
     control(C, 'comment', t('cmd.comment'), { multiline: true, required: false }),
   ],
   SUBMIT_RECTIFICATION_PLAN: () => [

@@ -46,5 +46,9 @@ export function moneyTable(project, records = null) {
       ] : []),
     funded ? h('table', { class: 'data', id: 'tranches' },
       h('caption', {}, t('ops.tranche')),
-      h('tbody', {}, TRANCHES.map((tr) => h('tr', { dataset: { tranche: tr } }, h('th', { scope: 'row' }, t('tranche.' + tr)), h('td', { class: 'num' }, fmtFen(money.paidByTranche?.[tr] ?? 0)))))) : '');
+      h('tbody', {}, TRANCHES.map((tr) => h('tr', { dataset: { tranche: tr } }, h('th', { scope: 'row' }, t('tranche.' + tr)), h('td', { class: 'num' }, fmtFen(money.paidByTranche?.[tr] ?? 0)))))) : '',
+    // Paid per fiscal source: central 衔接资金 on its own (payments from before the rule have none).
+    funded && money.paidBySource ? h('table', { class: 'data', id: 'paid-by-source' },
+      h('caption', {}, t('ops.paidBySource')),
+      h('tbody', {}, Object.entries(money.paidBySource).map(([src, fen]) => h('tr', { dataset: { source: src } }, h('th', { scope: 'row' }, t('source.' + src)), h('td', { class: 'num' }, fmtFen(fen)))))) : '');
 }
