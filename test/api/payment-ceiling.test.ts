@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_AMOUNT_FEN } from '../../src/domain/policies/money';
 import { httpProject } from '../support/http-project';
+import { PASSED_CHECKS } from '../support/proposal';
 import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 
 /**
@@ -28,7 +29,7 @@ describe('payment requests of one project stay within what it may release, at th
     });
     expect(started.statusCode, started.body).toBe(201);
     const { projectId, taskId } = started.json();
-    await h.approveTask('township', taskId);
+    await h.call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() });
     await approveThroughCounty(s, projectId);
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('IN_POOL');
     const fiscal = MAX_AMOUNT_FEN - ownCapital;

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { PASSED_CHECKS } from '../support/proposal';
 
 let s: TTestStack;
 let twoHats: { id: string; token: string };
@@ -35,7 +36,7 @@ describe('nobody signs two stages of one project (forbidDoubleSigning across ste
     const started = await post(s.tokens.village!, '/api/projects', { ...sampleProposal(), requestId: newRequestId() });
     expect(started.statusCode, started.body).toBe(201);
     const { projectId, taskId } = started.json();
-    expect((await decide(twoHats.token, taskId, { action: 'approve', comment: '同意' })).statusCode).toBe(200);
+    expect((await decide(twoHats.token, taskId, { action: 'approve', comment: '同意', checks: PASSED_CHECKS })).statusCode).toBe(200);
 
     const agriTask = await pendingTask(projectId, 'COUNTY_AGRICULTURE');
     const refused = await decide(twoHats.token, agriTask, { action: 'approve', comment: '同意' });

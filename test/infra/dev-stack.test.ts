@@ -16,7 +16,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/infra/processes';
 import { PROJECT_ROOT } from '../../src/infra/temporal-dev-server';
-import { sampleProposal } from '../support/proposal';
+import { PASSED_CHECKS, sampleProposal } from '../support/proposal';
 
 const STOP_BOUND_MS = 40_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,7 +133,7 @@ describe('npm start heals and stops', () => {
     const proposed = await api('POST', '/api/projects', 'village', { ...sampleProposal({ name: '重启后申报项目' }), requestId: `req-${crypto.randomUUID()}` });
     expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
     expect(proposed.body.stage).toBe('TOWNSHIP_REVIEW');
-    const decided = await api('POST', `/api/tasks/${encodeURIComponent(proposed.body.taskId)}/decision`, 'township', { action: 'approve', comment: '同意', requestId: `req-${crypto.randomUUID()}` });
+    const decided = await api('POST', `/api/tasks/${encodeURIComponent(proposed.body.taskId)}/decision`, 'township', { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId: `req-${crypto.randomUUID()}` });
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
     await expect.poll(async () => (await api('GET', `/api/projects/${proposed.body.projectId}`, 'village')).body.stage, { timeout: 30_000 }).toBe('COUNTY_JOINT_REVIEW');
   }, 300_000);

@@ -114,6 +114,10 @@ describe('recorded histories replay on the current workflows', { timeout: REPLAY
       'return-to-earlier-step',
       'step-report-by-update',
       'review-eligibility-expiry',
+      'approval-step-record-after-acceptance',
+      'approval-step-signers-in-scope',
+      'lifecycle-prior-signers-across-stages',
+      'money-and-acceptance-rules',
     ]) expect(patches, id).toContain(id);
   });
 
