@@ -44,10 +44,12 @@ describe('payment requests of one project stay within what it may release, at th
     await h.approveTask('finance', await h.inboxTask('finance', projectId, 'PAYMENT_APPROVAL'));
     await expect.poll(async () => (await s.prisma.payment.findFirst({ where: { projectId } }))?.status, { timeout: 10_000 }).toBe('PAID');
 
-    // A request of the maximum is refused on its amount, and nothing is recorded.
+    // A request of the maximum passes the ceiling on a project's payments in total: refused on its
+    // amount. One within the ceiling but beyond what START may release: refused by the tranche cap.
     const over = await h.act(projectId, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: MAX_AMOUNT_FEN, payeeId: '桃源茶叶合作社' });
-    expect(over.statusCode, over.body).toBe(409);
-    expect(over.json().error).toMatchObject({ code: 'AMOUNT_EXCEEDS_RELEASABLE', details: [{ path: 'body.command.amountFen' }] });
+    expect([over.statusCode, over.json().error.code, over.json().error.details[0].path], over.body).toEqual([400, 'VALIDATION_FAILED', 'body.command.amountFen']);
+    const beyond = await h.act(projectId, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: fiscal, payeeId: '桃源茶叶合作社' });
+    expect([beyond.statusCode, beyond.json().error.code, beyond.json().error.details[0].path], beyond.body).toEqual([409, 'AMOUNT_EXCEEDS_RELEASABLE', 'body.command.amountFen']);
     expect(await s.prisma.payment.count({ where: { projectId } })).toBe(1);
     // The project's figures at this size are exact numbers.
     const records = await h.call('GET', `/api/projects/${projectId}/records`, s.tokens.finance!);
