@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { allocateFundsUpdate, projectStateQuery } from '../../workflows/shared';
 import { proposer, implementer, township, agri, finance, leader } from '../support/county-actors';
 import { BY_ROLE, DAY, indicators, lifecycleDrivers, type THandle } from '../support/lifecycle-drivers';
 import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../support/proposal';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
+import { expectUpdateRefused } from '../support/update-refused';
 
 /**
  * Issue #13, items 1, 4, 6, 7 and 9: each defect an auditor reproduced on main, driven through the
@@ -26,14 +26,7 @@ afterEach(async () => {
   await s?.close();
 });
 
-/** The update fails with this error type and (if given) names this field. */
-async function refused(p: Promise<unknown>, code: string, path?: string) {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as { cause?: { type?: string; message?: string; details?: unknown[] } }).cause;
-  expect(cause?.type, cause?.message).toBe(code);
-  if (path) expect((cause?.details as Array<{ path: string }>).map((x) => x.path)).toContain(path);
-}
+const refused = expectUpdateRefused;
 
 /** Issue #13: the rules that guard money and acceptance, each through the project's own workflow. */
 describe('rules that guard money and acceptance (issue #13)', () => {

@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { allocateFundsUpdate, projectStateQuery } from '../../workflows/shared';
 import { proposer, implementer, township, agri, finance, leader, expert } from '../support/county-actors';
 import { BY_ROLE, DAY, indicators, lifecycleDrivers } from '../support/lifecycle-drivers';
 import { FAVOURABLE_VOTE } from '../support/proposal';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
+import { expectUpdateRefused } from '../support/update-refused';
 
 /**
  * One project over three simulated years on the time-skipping server, from proposal to its
@@ -25,14 +25,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-/** The update fails with this error type (the typed code the API turns into a status). */
-async function refused(p: Promise<unknown>, code: string, path?: string) {
-  const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (err as { cause?: { type?: string; message?: string; details?: unknown[] } }).cause;
-  expect(cause?.type, cause?.message).toBe(code);
-  if (path) expect((cause?.details as Array<{ path: string }>).map((d) => d.path)).toContain(path);
-}
+const refused = expectUpdateRefused;
 
 describe('project lifecycle after funding (time-skipping server, three simulated years)', () => {
   it('funding → payments with risk checks → failed and passed acceptance → handover → evaluations 良, 差, 差 → replacement by a pool project', async () => {
