@@ -56,7 +56,9 @@ export function allowedActions(opts: {
     if (TASK_ACTIONS.has(action) && !opts.taskPending) return false;
     const result = checkApprovalAction({ snapshot: opts.snapshot, event: probeEvent(action, base, opts.taskKey) });
     if (result.status === 'ok') return true;
-    return result.status === 'refused' && NEEDS_INPUT_FIELDS.has(result.refusal.field) && result.refusal.code !== 'NOT_A_CANDIDATE';
+    if (result.status !== 'refused' || result.refusal.code === 'NOT_A_CANDIDATE') return false;
+    // The township review's five checks are filled in on the form, like a reason.
+    return NEEDS_INPUT_FIELDS.has(result.refusal.field) || (result.refusal.code === 'CHECKS_REQUIRED' && action === 'approve');
   });
 }
 
