@@ -3,6 +3,7 @@ import { hashPassword } from '../../src/auth/password';
 import { DEFAULT_COUNTY_SETTINGS } from '../../src/domain/policies/settings';
 import { issueToken, issueTokenRecord } from '../../src/auth/tokens';
 import { newRequestId, sampleProposal, startTestStack, DEMO_PASSWORD, type TTestStack } from '../support/stack';
+import { PASSED_CHECKS } from '../support/proposal';
 import { authHeader, changedTables, errorCodeOf, fillPath, listRoutes, snapshot, STATE_CHANGING, type TRoute } from './support';
 
 /**
@@ -220,7 +221,7 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
     scoped: true, allowIn: ['township'], allowOut: [], refusal: 'forbidden', audit: 'TASK_APPROVE',
     prepare: async (actor, scope, outcome) => {
       const taskId = await reviewTaskAt(unitsFor(actor, scope).village, outcome === 'allowed');
-      return { params: { taskId }, payload: { action: 'approve', comment: '同意', requestId: newRequestId() } };
+      return { params: { taskId }, payload: { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId: newRequestId() } };
     },
   },
   // The other actions on the same task (issue #14): the applicant, the task's signers and the
