@@ -9,6 +9,7 @@ import { Prisma } from '../../src/generated/prisma/client';
 import { APPEND_ONLY_TRIGGER as APPEND_ONLY, asDatabaseOwner, CHAIN_TRIGGERS as CHAIN } from '../support/audit-tamper';
 import { createTestDatabase } from '../support/db';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { PASSED_CHECKS } from '../support/proposal';
 
 /**
  * The audit hash chain on the real database: rows written by the app through its API are chained
@@ -57,7 +58,7 @@ describe('the audit hash chain', () => {
     const { taskId } = started.json() as { taskId: string };
     const decided = await s.app.inject({
       method: 'POST', url: `/api/tasks/${encodeURIComponent(taskId)}/decision`, headers: { authorization: `Bearer ${s.tokens.township}` },
-      payload: { action: 'approve', comment: '材料齐全', requestId: newRequestId() },
+      payload: { action: 'approve', comment: '材料齐全', checks: PASSED_CHECKS, requestId: newRequestId() },
     });
     expect(decided.statusCode, decided.body).toBe(200);
     const token = await s.app.inject({ method: 'POST', url: '/api/tokens', headers: { authorization: `Bearer ${s.tokens.admin}` }, payload: { name: 'audit chain' } });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { PASSED_CHECKS } from '../support/proposal';
 
 /** The read models the web app adds: the task page's allowed actions and the dashboard figures. */
 let s: TTestStack;
@@ -108,7 +109,7 @@ describe('web read models', () => {
   it('counts projects by stage, funds by township and overdue tasks inside the caller scope only', async () => {
     const a = await propose('看板甲');
     await propose('看板乙', 'v-chaling', s.tokens.village2);
-    await post(`/api/tasks/${encodeURIComponent(a.taskId)}/decision`, s.tokens.township, { action: 'approve', requestId: newRequestId() });
+    await post(`/api/tasks/${encodeURIComponent(a.taskId)}/decision`, s.tokens.township, { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() });
     await approveThroughCounty(s, a.projectId);
     await s.prisma.task.updateMany({ where: { project: { name: '看板乙' }, status: 'PENDING' }, data: { dueAt: new Date(Date.now() - 3600_000) } });
 
