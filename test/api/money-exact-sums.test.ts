@@ -119,10 +119,13 @@ describe('exact money at the largest allowed values', () => {
 
     const records = await get('/api/projects/P33-c0/records', s.tokens.monitor!);
     expect(records.statusCode, records.body).toBe(200);
-    expect(records.json().money).toEqual({
+    const { paidBySource, ...money } = records.json().money;
+    expect(money).toEqual({
       budgetFen: MAX_AMOUNT_FEN, allocatedFen: MAX_AMOUNT_FEN, disbursedFen: 7,
       paidByTranche: { START: 400_000_000_000, SUBSTANTIAL_COMPLETION: 499_999_999_999, ACCEPTANCE: 100_000_000_001, RETENTION: 0 },
     });
+    // These rows predate the fiscal source of a payment: counted under none.
+    expect(paidBySource).toEqual({ CENTRAL_LINKAGE: 0, LOCAL: 0, OTHER: 0 });
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangfu-money-'));
     try {
