@@ -188,7 +188,7 @@ const ERROR_TEXTS = {
       HONOURS_SUSPENDED: 'A review outcome still counts against this official: no honours', DECIDING_BODY_UNAVAILABLE: 'No one in the county can form the deciding body',
       TRANCHE_NOT_RELEASABLE: 'This tranche cannot be requested now', PAYMENT_IN_PROGRESS: 'A payment is in progress', PROGRESS_NOT_COMPLETE: 'Progress is not verified complete',
       REPORT_NOT_FOUND: 'Report not found', ALREADY_VERIFIED: 'Already verified', NO_ASSETS_REGISTERED: 'No assets registered yet', REPLACEMENT_NOT_IN_POOL: 'The replacement must be in the pool',
-      AMOUNT_EXCEEDS_RELEASABLE: 'The amount exceeds what this tranche may release now', FISCAL_SOURCES_EXCEEDED: "The allocation exceeds the project's fiscal sources (own capital and loans excluded)",
+      AMOUNT_EXCEEDS_RELEASABLE: 'The amount exceeds what this tranche may release now', FISCAL_SOURCES_EXCEEDED: 'The allocation exceeds the fiscal sources of the project (own capital and loans excluded)',
       FISCAL_SOURCE_EXHAUSTED: 'Not enough left in this fiscal source', CHECKS_REQUIRED: 'A township approval needs all five checks, each passed',
     },
   },
