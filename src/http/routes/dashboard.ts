@@ -139,7 +139,7 @@ export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps
     schema: {
       tags: ['dashboard'],
       summary: 'Open risk flags (风险排查) on payments: how many, by kind and by township, with the latest ones',
-      querystring: ZDashboardQuery.extend({ limit: z.coerce.number().int().min(0).max(100).default(10) }),
+      querystring: ZDashboardQuery.extend({ limit: z.coerce.number().int().min(1).max(100).default(10) }),
       response: { 200: ZRiskFlags },
     },
   }, async (req) => {
@@ -168,7 +168,7 @@ export async function dashboardRoutes(app: FastifyInstance, { prisma }: TAppDeps
     schema: {
       tags: ['dashboard'],
       summary: 'Pending tasks past their due time, by kind and by township, with the oldest ones',
-      querystring: ZDashboardQuery.extend({ limit: z.coerce.number().int().min(0).max(100).default(10) }),
+      querystring: ZDashboardQuery.extend({ limit: z.coerce.number().int().min(1).max(100).default(10) }),
       response: { 200: ZOverdue },
     },
   }, async (req) => {
