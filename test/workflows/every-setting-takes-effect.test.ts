@@ -4,10 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decideAcceptanceVote } from '../../src/domain/lifecycle/acceptance-vote';
 import { planDisbursement, type TTranche } from '../../src/domain/policies/disbursement-schedule';
 import { scoreEvaluation, type TEvaluationIndicators } from '../../src/domain/policies/evaluation-scoring';
-import { DEFAULT_COUNTY_SETTINGS as DEFAULTS, type TCountySettingsOverrides } from '../../src/domain/policies/settings';
+import { acceptanceTrancheShareBp, DEFAULT_COUNTY_SETTINGS as DEFAULTS, type TCountySettingsOverrides } from '../../src/domain/policies/settings';
+import { readCountySettings } from '../../src/db/county-settings';
 import { allocateFundsUpdate } from '../../workflows/shared';
 import { agri, finance, implementer, leader, proposer, township } from '../support/county-actors';
 import { BY_ROLE, DAY, lifecycleDrivers, waitFor, type THandle } from '../support/lifecycle-drivers';
+import { createTestDatabase } from '../support/db';
 import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../support/proposal';
 import { countySettingKeys } from '../support/settings-keys';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
@@ -145,7 +147,7 @@ describe('every county setting takes effect, through the project workflow (issue
     const [county, strict] = await fundedTogether([
       ['桃源村县设拨付验收评价', {
         budget: { overspendToleranceBp: 200 },
-        disbursement: { startShareBp: 3000, substantialCompletionShareBp: 4000, acceptanceShareBp: 3000, retentionBp: 1000, substantialCompletionProgressPercent: 50, retentionHoldMonths: 1, ownCapitalMatching: 'NONE' },
+        disbursement: { startShareBp: 3000, substantialCompletionShareBp: 4000, retentionBp: 1000, substantialCompletionProgressPercent: 50, retentionHoldMonths: 1, ownCapitalMatching: 'NONE' },
         acceptance: { rectificationDays: 5, minSatisfactionPercent: 80 },
         collectiveDecision: { majorityMoreThan: { numerator: 2, denominator: 3 } },
         publicity: { acceptanceDays: 2 },
@@ -213,11 +215,11 @@ describe('every county setting takes effect, through the project workflow (issue
     for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT']) await d.decide((await d.taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
     await d.waitForStage(projectId, 'ACCEPTANCE_PUBLICITY');
 
-    // After acceptance: 40,000,000 − 12,000,000 − 16,000,000 − 4,000,000 retention = 8,000,000
-    // (the default schedule's acceptance tranche is 2,000,000).
+    // After acceptance the last tranche is what the others leave: 40,000,000 − 12,000,000 −
+    // 16,000,000 − 4,000,000 retention = 8,000,000 (the default schedule's is 2,000,000). It has no
+    // share of its own: disbursement.acceptanceShareBp could only ever be that rest, and was removed.
     expect(await releasableNow(handle, 'ACCEPTANCE')).toBe(8_000_000);
     expect(planDisbursement({ approvedBudgetFen: 40_000_000, schedule: DEFAULTS.disbursement, ownCapitalRequiredFen: 0, ownCapitalInvestedFen: 0, verifiedProgressPercent: 100, acceptancePassed: true, handoverDate: null, defectsReported: false, asOfDate: '2027-06-01' }).amounts.ACCEPTANCE).toBe(2_000_000);
-    prove('disbursement.acceptanceShareBp');
 
     // Two days of acceptance publicity, not seven.
     await s.env.sleep(2 * DAY + MINUTE);
@@ -294,5 +296,29 @@ describe('the settings test covers every key', () => {
       expect(fs.readFileSync(path.resolve(import.meta.dirname, '../..', file), 'utf8'), `${key}: ${file}`).toContain(test);
     }
     expect([...new Set([...proven, ...Object.keys(REFERENCED)])].sort()).toEqual(keys);
+  });
+});
+
+describe('removed keys are migrated', () => {
+  it('a county that saved disbursement.acceptanceShareBp still loads: migration 0020 strips the key and keeps the rest', async () => {
+    const stored = { ...DEFAULTS, disbursement: { ...DEFAULTS.disbursement, startShareBp: 3000, acceptanceShareBp: 2000 } };
+    const db = await createTestDatabase({
+      before: {
+        migration: '0020_retire_acceptance_share_setting',
+        sql: `INSERT INTO "OrgUnit" (id, name, level, path) VALUES ('c-old', '旧县', 'COUNTY', '/c-old/');
+              INSERT INTO "CountySettings" ("countyId", "values", version, "updatedAt") VALUES ('c-old', '${JSON.stringify(stored)}', 3, now());`,
+      },
+    });
+    try {
+      const row = await db.prisma.countySettings.findUniqueOrThrow({ where: { countyId: 'c-old' } });
+      const disbursement = (row.values as { disbursement: Record<string, unknown> }).disbursement;
+      expect(disbursement).not.toHaveProperty('acceptanceShareBp');
+      expect(disbursement).toMatchObject({ startShareBp: 3000, substantialCompletionShareBp: 5000, retentionBp: 500 });
+      const read = await readCountySettings(db.prisma, { countyId: 'c-old', defaults: DEFAULTS });
+      expect(read).toMatchObject({ source: 'COUNTY', version: 3, settings: { disbursement: { startShareBp: 3000 } } });
+      expect(acceptanceTrancheShareBp(read.settings.disbursement)).toBe(2000);
+    } finally {
+      await db.drop();
+    }
   });
 });
