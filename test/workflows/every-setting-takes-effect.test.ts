@@ -29,7 +29,6 @@ const MINUTE = 60 * 1000;
 
 /** Keys whose proof lives in another test file: file → the test's name, which must still be there. */
 const REFERENCED: Record<string, { file: string; test: string }> = {
-  'faultTolerance.applicationWindowDays': { file: 'test/workflows/fault-tolerance-constitution.test.ts', test: 'county settings that do nothing: appealWindowDays 20, applicationWindowDays 40' },
   'faultTolerance.appealWindowDays': { file: 'test/workflows/fault-tolerance-constitution.test.ts', test: 'county settings that do nothing: appealWindowDays 20, applicationWindowDays 40' },
 };
 
@@ -68,6 +67,20 @@ const defaultReleasable = (tranche: TTranche, facts: { verifiedProgressPercent: 
     approvedBudgetFen: 40_000_000, schedule: DEFAULTS.disbursement, ownCapitalRequiredFen: 10_000_000, ownCapitalInvestedFen: 0,
     handoverDate: null, defectsReported: false, asOfDate: '2027-06-01', ...facts,
   }).tranches.find((t) => t.tranche === tranche)!.releasableFen;
+
+/** The joint team (agriculture, finance, the third party) passes the inspection. */
+const jointTeamPasses = async (projectId: string) => {
+  for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT']) await d.decide((await d.taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
+  await d.waitForStage(projectId, 'ACCEPTANCE_PUBLICITY');
+};
+
+/** After the acceptance publicity: the operating asset registered and handed over, the first evaluation due. */
+const handedOver = async ({ projectId, handle }: TStarted) => {
+  await d.waitForStage(projectId, 'ASSET_HANDOVER');
+  await d.command(handle, agri, { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });
+  await d.command(handle, proposer, { type: 'CONFIRM_HANDOVER' });
+  await d.waitForStage(projectId, 'EVALUATION');
+};
 
 const verifiedProgress = async (handle: THandle, percent: number) => {
   const report = await d.command(handle, implementer, { type: 'REPORT_PROGRESS', percent, evidence: [`progress-${percent}.zip`] });
@@ -143,8 +156,8 @@ describe('every county setting takes effect, through the project workflow (issue
     for (const p of [county, plain]) await p.handle.terminate('test done');
   }, 120_000);
 
-  it('money, acceptance, evaluation and operation: disbursement.*, budget.*, acceptance.*, collectiveDecision.*, publicity.acceptanceDays, evaluation.*, income.*', async () => {
-    const [county, strict] = await fundedTogether([
+  it('money, acceptance, evaluation and operation: disbursement.*, budget.*, acceptance.*, collectiveDecision.*, publicity.acceptanceDays, evaluation.*, income.*, faultTolerance.applicationWindowDays', async () => {
+    const [county, strict, poor] = await fundedTogether([
       ['桃源村县设拨付验收评价', {
         budget: { overspendToleranceBp: 200 },
         disbursement: { startShareBp: 3000, substantialCompletionShareBp: 4000, retentionBp: 1000, substantialCompletionProgressPercent: 50, retentionHoldMonths: 1, ownCapitalMatching: 'NONE' },
@@ -155,6 +168,7 @@ describe('every county setting takes effect, through the project workflow (issue
         income: { minDividendRateBp: 1000 },
       }],
       ['桃源村县设复验法定人数', { acceptance: { maxReinspections: 0 }, collectiveDecision: { quorum: { numerator: 3, denominator: 4 } } }],
+      ['桃源村县设申请窗口', { publicity: { acceptanceDays: 2 }, faultTolerance: { applicationWindowDays: 40 } }],
     ]);
     const { projectId, handle } = county!;
 
@@ -182,10 +196,12 @@ describe('every county setting takes effect, through the project workflow (issue
     prove('disbursement.substantialCompletionProgressPercent', 'disbursement.substantialCompletionShareBp');
 
     // ---- acceptance: the villagers' vote ---------------------------------------------------------
-    for (const p of [county!, strict!]) {
+    for (const p of [county!, strict!, poor!]) {
       await verifiedProgress(p.handle, 100);
       await d.command(p.handle, proposer, { type: 'REQUEST_ACCEPTANCE' });
     }
+    await d.command(poor!.handle, proposer, FAVOURABLE_VOTE);
+    await jointTeamPasses(poor!.projectId);
     // 30 of 45 present: the default 2/3 quorum is met, the county's 3/4 is not; with no re-inspection
     // left the failed round goes to the leading group (the default, 3, sends it to rectification).
     const thin = { type: 'RECORD_ACCEPTANCE_VOTE', representatives: 45, votesFor: 20, votesAgainst: 10, abstentions: 0, satisfactionPercent: 95 } as const;
@@ -212,8 +228,7 @@ describe('every county setting takes effect, through the project workflow (issue
     await d.command(handle, implementer, { type: 'RECTIFIED', text: '按村民意见整改完毕' });
     await d.waitForStage(projectId, 'ACCEPTANCE');
     await d.command(handle, proposer, FAVOURABLE_VOTE);
-    for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT']) await d.decide((await d.taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
-    await d.waitForStage(projectId, 'ACCEPTANCE_PUBLICITY');
+    await jointTeamPasses(projectId);
 
     // After acceptance the last tranche is what the others leave: 40,000,000 − 12,000,000 −
     // 16,000,000 − 4,000,000 retention = 8,000,000 (the default schedule's is 2,000,000). It has no
@@ -226,9 +241,19 @@ describe('every county setting takes effect, through the project workflow (issue
     await d.waitForStage(projectId, 'ASSET_HANDOVER');
     prove('publicity.acceptanceDays');
 
-    await d.command(handle, agri, { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });
-    await d.command(handle, proposer, { type: 'CONFIRM_HANDOVER' });
-    await d.waitForStage(projectId, 'EVALUATION');
+    for (const p of [county!, poor!]) await handedOver(p);
+
+    // A 差 grade approved: the officials concerned may apply for a 容错纠错 review within 40 days (default 30).
+    await d.command(poor!.handle, agri, { type: 'SUBMIT_EVALUATION', indicators: level(30) });
+    await d.decide((await d.taskOf(poor!.projectId, 'EVALUATION_APPROVAL')).id, leader, { type: 'APPROVE' });
+    const notices = await waitFor(() => s.db.prisma.reviewEligibility.findMany({ where: { projectId: poor!.projectId } }), (rows) => rows.length > 0, 'the eligibility notices');
+    for (const notice of notices) {
+      expect(notice.windowDays).toBe(40);
+      expect((notice.closesAt.getTime() - notice.notifiedAt.getTime()) / DAY).toBeGreaterThanOrEqual(40);
+      expect((notice.closesAt.getTime() - notice.notifiedAt.getTime()) / DAY).toBeLessThan(41);
+    }
+    expect(DEFAULTS.faultTolerance.applicationWindowDays).toBe(30);
+    prove('faultTolerance.applicationWindowDays');
 
     // ---- income: 2,800,000 on a principal of 30,000,000 is 9.33 %: enough for 8 %, not for the county's 10 %.
     const income = await d.command(handle, proposer, { type: 'RECORD_INCOME', period: { from: '2028-01-01', until: '2029-01-01' }, incomeFen: 2_800_000, households: [{ householdId: 'h-01' }] });
@@ -285,7 +310,7 @@ describe('every county setting takes effect, through the project workflow (issue
     await s.env.sleep(62 * DAY);
     await d.waitForStage(projectId, 'EVALUATION');
     prove('evaluation.intervalMonths');
-    for (const p of [county!, strict!]) await p.handle.terminate('test done');
+    for (const p of [county!, strict!, poor!]) await p.handle.terminate('test done');
   }, 240_000);
 });
 
