@@ -174,18 +174,18 @@ export function disbursementSettingsProblems(
   d: z.output<typeof ZDisbursementFields>,
 ): TSettingsProblem[] {
   const problems: TSettingsProblem[] = [];
-  const acceptanceShareBp = acceptanceTrancheShareBp(d);
-  if (acceptanceShareBp < 0) {
+  const restBp = acceptanceTrancheShareBp(d);
+  if (restBp < 0) {
     problems.push({
       path: ['substantialCompletionShareBp'],
-      message: `the start and substantial completion shares cannot exceed 10000 bp (100%), got ${10_000 - acceptanceShareBp}`,
-      zh: `开工与主体完工拨付比例之和不能超过 10000 基点（100%），现为 ${10_000 - acceptanceShareBp}`,
+      message: `the start and substantial completion shares cannot exceed 10000 bp (100%), got ${10_000 - restBp}`,
+      zh: `开工与主体完工拨付比例之和不能超过 10000 基点（100%），现为 ${10_000 - restBp}`,
     });
-  } else if (d.retentionBp > acceptanceShareBp) {
+  } else if (d.retentionBp > restBp) {
     problems.push({
       path: ['retentionBp'],
-      message: `retention (${d.retentionBp} bp) cannot exceed the acceptance tranche (${acceptanceShareBp} bp)`,
-      zh: `质保金（${d.retentionBp} 基点）不能超过验收拨付（${acceptanceShareBp} 基点）`,
+      message: `retention (${d.retentionBp} bp) cannot exceed the acceptance tranche (${restBp} bp)`,
+      zh: `质保金（${d.retentionBp} 基点）不能超过验收拨付（${restBp} 基点）`,
     });
   }
   if (d.substantialCompletionProgressPercent === 0 && d.substantialCompletionShareBp > 0) {
