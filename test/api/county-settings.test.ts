@@ -133,7 +133,7 @@ describe('PUT /api/admin/counties/:id/settings', () => {
       [edited(base, (x) => { x.publicity.villageDays = 0; }), 'body.settings.publicity.villageDays'],
       [edited(base, (x) => { x.budget.overspendToleranceBp = 10_001; }), 'body.settings.budget.overspendToleranceBp'],
       [edited(base, (x) => { x.evaluation.weights.output = 60; }), 'body.settings.evaluation.weights'],
-      [edited(base, (x) => { x.disbursement.startShareBp = 3000; }), 'body.settings.disbursement.acceptanceShareBp'],
+      [edited(base, (x) => { x.disbursement.startShareBp = 6000; }), 'body.settings.disbursement.substantialCompletionShareBp'],
       [{ ...base, publicity: { ...base.publicity, villageDay: 12 } }, 'body.settings.publicity'],
     ];
     const version = (await current()).version;

@@ -40,21 +40,21 @@ export const ZBudgetSettings = z
   .prefault({});
 
 /**
- * Phased disbursement (分阶段拨付), domain.md §2.8. Three tranches whose shares sum to 100%;
- * retention (质保金) is carved out of the last tranche and released after the hold period.
+ * Phased disbursement (分阶段拨付), domain.md §2.8. Three tranches: start, substantial completion,
+ * and acceptance, which is whatever the first two leave of 100% (a share of its own could only
+ * ever be that remainder, so it is not a setting). Retention (质保金) is carved out of the last
+ * tranche and released after the hold period.
  */
 export const ZDisbursementFields = z.strictObject({
   /** Tranche 1, at start. */
   startShareBp: bp(4000),
-  /** Tranche 2, at substantial completion. */
+  /** Tranche 2, at substantial completion. Tranche 3, after acceptance, is the rest (retention included in it). */
   substantialCompletionShareBp: bp(5000),
-  /** Tranche 3, after acceptance (retention included in it). */
-  acceptanceShareBp: bp(1000),
   /**
    * Retention (质保金) as a share of the total budget, held back from tranche 3. domain.md allows
    * "up to 10% of the total", hence the cap. The default is 5%, not the cap: holding the full 10%
    * would leave nothing to pay at acceptance under the default 40/50/10 schedule, while the issue
-   * expects a final tranche then. Must not exceed `acceptanceShareBp`.
+   * expects a final tranche then. Must not exceed the acceptance tranche's share.
    */
   retentionBp: z.int().min(0).max(1000).default(500),
   /** Verified progress at which tranche 2 (substantial completion) becomes due. */
@@ -162,6 +162,10 @@ export interface TSettingsProblem {
   zh: string;
 }
 
+/** The acceptance tranche's share: what the start and substantial completion tranches leave. */
+export const acceptanceTrancheShareBp = (d: Pick<z.output<typeof ZDisbursementFields>, 'startShareBp' | 'substantialCompletionShareBp'>) =>
+  10_000 - d.startShareBp - d.substantialCompletionShareBp;
+
 /**
  * Cross-field rules of the disbursement schedule, shared by the settings schema and by the
  * disbursement policy (which may be handed a schedule that never went through `resolveSettings`).
@@ -170,19 +174,18 @@ export function disbursementSettingsProblems(
   d: z.output<typeof ZDisbursementFields>,
 ): TSettingsProblem[] {
   const problems: TSettingsProblem[] = [];
-  const trancheTotal = d.startShareBp + d.substantialCompletionShareBp + d.acceptanceShareBp;
-  if (trancheTotal !== 10_000) {
+  const restBp = acceptanceTrancheShareBp(d);
+  if (restBp < 0) {
     problems.push({
-      path: ['acceptanceShareBp'],
-      message: `tranche shares must sum to 10000 bp (100%), got ${trancheTotal}`,
-      zh: `三笔拨付比例之和须为 10000 基点（100%），现为 ${trancheTotal}`,
+      path: ['substantialCompletionShareBp'],
+      message: `the start and substantial completion shares cannot exceed 10000 bp (100%), got ${10_000 - restBp}`,
+      zh: `开工与主体完工拨付比例之和不能超过 10000 基点（100%），现为 ${10_000 - restBp}`,
     });
-  }
-  if (d.retentionBp > d.acceptanceShareBp) {
+  } else if (d.retentionBp > restBp) {
     problems.push({
       path: ['retentionBp'],
-      message: `retention (${d.retentionBp} bp) cannot exceed the acceptance tranche (${d.acceptanceShareBp} bp)`,
-      zh: `质保金（${d.retentionBp} 基点）不能超过验收拨付（${d.acceptanceShareBp} 基点）`,
+      message: `retention (${d.retentionBp} bp) cannot exceed the acceptance tranche (${restBp} bp)`,
+      zh: `质保金（${d.retentionBp} 基点）不能超过验收拨付（${restBp} 基点）`,
     });
   }
   if (d.substantialCompletionProgressPercent === 0 && d.substantialCompletionShareBp > 0) {
@@ -286,6 +289,30 @@ export type TEvaluationSettings = TCountySettings['evaluation'];
 
 export const DEFAULT_COUNTY_SETTINGS: TCountySettings = ZCountySettings.parse({});
 
+/**
+ * Keys taken out of the schema because no value of theirs changed an outcome (issue #13; the
+ * every-setting-takes-effect test). Stored rows lose them in migration 0020, but projects started
+ * before it carry them in their workflow input, whose histories must still replay: so a stored or
+ * carried settings object has them dropped here, never refused. A PUT parses `ZCountySettings`
+ * itself, so a client still sending one is told the key is unknown.
+ */
+const RETIRED_KEYS: ReadonlyArray<readonly [group: string, key: string]> = [
+  // The acceptance tranche was always 100% − start − substantial completion (the shares had to sum to 100%).
+  ['disbursement', 'acceptanceShareBp'],
+];
+
+function withoutRetiredKeys(overrides: unknown): unknown {
+  if (typeof overrides !== 'object' || overrides === null) return overrides;
+  let out = overrides as Record<string, unknown>;
+  for (const [group, key] of RETIRED_KEYS) {
+    const fields = out[group];
+    if (typeof fields !== 'object' || fields === null || !(key in fields)) continue;
+    const { [key]: _retired, ...kept } = fields as Record<string, unknown>;
+    out = { ...out, [group]: kept };
+  }
+  return out;
+}
+
 export type TResolveSettingsResult =
   | { ok: true; settings: TCountySettings }
   | { ok: false; error: AppError };
@@ -296,7 +323,7 @@ export type TResolveSettingsResult =
  * offending field (`details[].path`, e.g. `disbursement.retentionBp`) should be shown at once.
  */
 export function resolveSettings(overrides: unknown = {}): TResolveSettingsResult {
-  const result = ZCountySettings.safeParse(overrides ?? {});
+  const result = ZCountySettings.safeParse(withoutRetiredKeys(overrides ?? {}));
   if (result.success) return { ok: true, settings: result.data };
   return {
     ok: false,

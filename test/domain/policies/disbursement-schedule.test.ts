@@ -62,11 +62,11 @@ describe('computeTrancheAmounts', () => {
 
   it('refuses an inconsistent schedule with the field path', () => {
     try {
-      computeTrancheAmounts({ approvedBudgetFen: 1, schedule: { ...schedule, startShareBp: 5000 } });
+      computeTrancheAmounts({ approvedBudgetFen: 1, schedule: { ...schedule, startShareBp: 6000 } });
       throw new Error('expected failure');
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
-      expect((error as AppError).details.map((d) => d.path)).toEqual(['acceptanceShareBp']);
+      expect((error as AppError).details.map((d) => d.path)).toEqual(['substantialCompletionShareBp']);
     }
   });
 });

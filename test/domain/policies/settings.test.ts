@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/domain/errors';
 import {
+  acceptanceTrancheShareBp,
   DEFAULT_COUNTY_SETTINGS,
   resolveSettings,
   resolveSettingsOrThrow,
@@ -23,7 +24,6 @@ describe('county settings defaults', () => {
       disbursement: {
         startShareBp: 4000,
         substantialCompletionShareBp: 5000,
-        acceptanceShareBp: 1000,
         retentionBp: 500,
         substantialCompletionProgressPercent: 80,
         retentionHoldMonths: 12,
@@ -57,11 +57,11 @@ describe('resolveSettings', () => {
   it('merges deep partial overrides over the defaults', () => {
     const settings = resolveSettingsOrThrow({
       publicity: { villageDays: 15 },
-      disbursement: { startShareBp: 3000, substantialCompletionShareBp: 5000, acceptanceShareBp: 2000, retentionBp: 1000 },
+      disbursement: { startShareBp: 3000, substantialCompletionShareBp: 5000, retentionBp: 1000 },
       evaluation: { weights: { output: 40, benefit: 40 } },
     });
     expect(settings.publicity).toEqual({ villageDays: 15, townshipDays: 10, acceptanceDays: 7 });
-    expect(settings.disbursement.acceptanceShareBp).toBe(2000);
+    expect(acceptanceTrancheShareBp(settings.disbursement)).toBe(2000);
     expect(settings.disbursement.substantialCompletionProgressPercent).toBe(80);
     expect(settings.evaluation.weights).toEqual({ output: 40, benefit: 40, satisfaction: 10, budgetExecution: 10 });
     expect(settings.income.minDividendRateBp).toBe(800);
@@ -72,13 +72,20 @@ describe('resolveSettings', () => {
     expect(DEFAULT_COUNTY_SETTINGS.publicity.villageDays).toBe(10);
   });
 
-  it('refuses tranche shares that do not sum to 100%', () => {
-    expect(errorPaths({ disbursement: { startShareBp: 5000 } })).toEqual(['disbursement.acceptanceShareBp']);
+  it('refuses start and substantial completion shares above 100% together', () => {
+    expect(errorPaths({ disbursement: { startShareBp: 6000 } })).toEqual(['disbursement.substantialCompletionShareBp']);
+  });
+
+  it('drops the retired acceptanceShareBp of a stored or carried settings object, which a PUT refuses as unknown', () => {
+    const stored = { disbursement: { startShareBp: 3000, substantialCompletionShareBp: 5000, acceptanceShareBp: 2000, retentionBp: 1000 } };
+    expect(resolveSettingsOrThrow(stored).disbursement).not.toHaveProperty('acceptanceShareBp');
+    expect(acceptanceTrancheShareBp(resolveSettingsOrThrow(stored).disbursement)).toBe(2000);
+    expect(ZCountySettings.safeParse(stored).success).toBe(false);
   });
 
   it('refuses retention above the acceptance tranche or above 10%', () => {
     expect(
-      errorPaths({ disbursement: { startShareBp: 4000, substantialCompletionShareBp: 5500, acceptanceShareBp: 500, retentionBp: 800 } }),
+      errorPaths({ disbursement: { startShareBp: 4000, substantialCompletionShareBp: 5500, retentionBp: 800 } }),
     ).toEqual(['disbursement.retentionBp']);
     expect(errorPaths({ disbursement: { retentionBp: 1500 } })).toContain('disbursement.retentionBp');
   });
