@@ -4,6 +4,7 @@ import type { Activities } from '../activities';
 import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
 import { isSameRequester, projectCommandRefusal, VERIFIER_ROLES, ZAcceptedProjectCommand, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
 import { OWN_TASKS, type TOwnTaskName } from '../src/domain/lifecycle/stage-tasks';
+import { commandLifecycleEvent } from '../src/domain/lifecycle/project-command-preconditions';
 import { addMonths } from '../src/domain/policies/calendar-date';
 import { paymentRequestRefusal, planDisbursement, TRANCHE_LABELS_ZH, type TTranche } from '../src/domain/policies/disbursement-schedule';
 import { decideOutcome, outcomeOverrideRefusal, scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
@@ -340,6 +341,13 @@ export function createOperation(deps: TOperationDeps) {
   const validate = (actor: TProjectActCommandActor, command: TProjectCommand) => {
     const refusal = projectCommandRefusal(actor, command, stage(), input.village.path);
     if (refusal) refuse(refusal.code, refusal.message, refusal.field);
+    preconditions(actor, command);
+    // Last, the machine itself: a command whose event it would refuse changes nothing.
+    const event = commandLifecycleEvent(command, actor.userId, { reports: ops.reports, today: today() });
+    if (event && !deps.snapshot().can(event)) refuse('TRANSITION_NOT_ALLOWED', `the lifecycle refuses ${event.type} while the project is ${stage()}`, 'stage');
+  };
+
+  const preconditions = (actor: TProjectActCommandActor, command: TProjectCommand) => {
     switch (command.type) {
       case 'VERIFY_REPORT': {
         const report = ops.reports.find((r) => r.id === command.reportId);

@@ -98,6 +98,11 @@ export interface TOperationState {
   rules?: boolean;
   /** The inspection round whose villagers' vote is recorded, and whether it passed (with `rules`). */
   acceptanceVote?: { round: number; passed: boolean } | null;
+  /**
+   * System events the lifecycle machine refused (patch `lifecycle-refused-event-never-silent`):
+   * how many (keys their anomaly records) and which event types (the `RefusedEvents` attribute).
+   */
+  refused?: { count: number; types: string[] };
 }
 
 export interface TPaymentView {
@@ -254,6 +259,8 @@ export const SA = {
   ReviewStage: defineSearchAttributeKey('ReviewStage', SearchAttributeType.KEYWORD),
   /** Fault-tolerance review: EXEMPT, LENIENT or NOT_EXEMPT once decided. */
   Outcome: defineSearchAttributeKey('Outcome', SearchAttributeType.KEYWORD),
+  /** Lifecycle: types of the system events the machine refused (an anomaly for a monitor). */
+  RefusedEvents: defineSearchAttributeKey('RefusedEvents', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 // ---------------------------------------------------------------------------------------------
