@@ -5,6 +5,7 @@ import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage 
 import { isSameRequester, projectCommandRefusal, VERIFIER_ROLES, ZAcceptedProjectCommand, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
 import { OWN_TASKS, type TOwnTaskName } from '../src/domain/lifecycle/stage-tasks';
 import { commandLifecycleEvent } from '../src/domain/lifecycle/project-command-preconditions';
+import { defectCommandRefusal, openDefectCount } from '../src/domain/lifecycle/defect-repair';
 import { addMonths } from '../src/domain/policies/calendar-date';
 import { paymentRequestRefusal, planDisbursement, TRANCHE_LABELS_ZH, type TTranche } from '../src/domain/policies/disbursement-schedule';
 import { decideOutcome, outcomeOverrideRefusal, scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
@@ -87,6 +88,12 @@ interface TOperationDeps {
 
 /** Upgrade patch (README, "Upgrading running workflows"): eligibility notices expire with their window. */
 const REVIEW_ELIGIBILITY_EXPIRY_PATCH = 'review-eligibility-expiry';
+/**
+ * Upgrade patch (issue #13, item 11): a reported defect gets an id and can be repaired and the
+ * repair verified; the retention withheld for open defects waits for their verified repair and is
+ * released then. Defects reported before it have no id and hold the retention as they did.
+ */
+export const DEFECT_REPAIR_PATCH = 'defect-repair-releases-retention';
 
 /**
  * The funded project (domain.md §2.7–2.14), hosted inside `projectLifecycle`: the `projectAct`
@@ -174,12 +181,14 @@ export function createOperation(deps: TOperationDeps) {
       ownCapitalInvestedFen: ctx().ownCapitalInvestedFen,
       acceptancePassed: ctx().acceptancePassed,
       handoverDate: ops.handoverDate,
-      defectsReported: ops.defects > 0,
+      openDefects: openDefects(),
       asOfDate: today(),
       // In-flight payments count: the same tranche cannot be requested twice at once.
       paidFenByTranche: paidByTranche(['PAID', ...IN_FLIGHT]),
     });
   const paymentInFlight = () => ops.payments.find((p) => IN_FLIGHT.includes(p.status));
+  /** Defects not verified repaired: those without an id (reported before DEFECT_REPAIR_PATCH) never are. */
+  const openDefects = () => ops.defects - (ops.defectList?.length ?? 0) + openDefectCount(ops.defectList ?? []);
   /** Fiscal money per source, paid (or, with in-flight, committed). */
   const paidBySource = (statuses: readonly TPaymentView['status'][]) => {
     const sums: Partial<TFenBySource> = {};
@@ -302,26 +311,40 @@ export function createOperation(deps: TOperationDeps) {
   };
 
   /**
-   * 质保金: released a year (the county's hold) after handover when no defect was reported, through
+   * 质保金: released a year (the county's hold) after handover when no defect is open, through
    * the same verification, risk checks and finance approval as any payment. A background timer,
    * started at handover and again in each run after continue-as-new (which it does not hold up).
+   * Withheld for open defects (DEFECT_REPAIR_PATCH), it waits until their repair is verified and
+   * then starts the release; withheld for anything else, or before the patch, it is withheld for good.
    */
   const retentionTimer = async () => {
     if (!ops.handoverDate || ops.retentionRequested) return;
     const releaseAt = startOf(addMonths({ date: ops.handoverDate, months: settings.disbursement.retentionHoldMonths }));
     if (releaseAt > Date.now()) await wf.sleep(releaseAt - Date.now(), { summary: `质保金到期 ${addMonths({ date: ops.handoverDate, months: settings.disbursement.retentionHoldMonths })}` });
-    await wf.condition(() => !paymentInFlight() && activitiesRunning === 0);
-    if (ops.retentionRequested) return;
-    ops.retentionRequested = true;
-    const retention = plan().tranches.find((t) => t.tranche === 'RETENTION')!;
-    if (retention.releasableFen === 0) {
-      await acts.noteProjectEvent({ projectId, stage: null, eventKey: `retention-withheld:${projectId}`, action: 'RETENTION_WITHHELD', details: { blocks: retention.blocks.map((b) => b.code) } });
+    for (;;) {
+      await wf.condition(() => !paymentInFlight() && activitiesRunning === 0);
+      if (ops.retentionRequested) return;
+      const retention = plan().tranches.find((t) => t.tranche === 'RETENTION')!;
+      const withheld = { projectId, stage: null, eventKey: `retention-withheld:${projectId}`, action: 'RETENTION_WITHHELD', details: { blocks: retention.blocks.map((b) => b.code) } };
+      if (retention.releasableFen === 0 && retention.blocks.some((b) => b.code === 'DEFECTS_OPEN') && wf.patched(DEFECT_REPAIR_PATCH)) {
+        if (!ops.retentionWithheld) {
+          ops.retentionWithheld = true;
+          await acts.noteProjectEvent(withheld);
+        }
+        await wf.condition(() => openDefects() === 0 || ops.retentionRequested);
+        continue;
+      }
+      ops.retentionRequested = true;
+      if (retention.releasableFen === 0) {
+        await acts.noteProjectEvent(withheld);
+        return;
+      }
+      await startPayment({
+        requestId: `${projectId}:retention`, actorId: 'system', tranche: 'RETENTION', amountFen: retention.releasableFen, payeeId: implementerId, payeeAccount: null, invoices: [], reportedTotalSpendFen: null,
+        ...(rules ? { fiscalSource: retentionSource(retention.releasableFen) } : {}),
+      });
       return;
     }
-    await startPayment({
-      requestId: `${projectId}:retention`, actorId: 'system', tranche: 'RETENTION', amountFen: retention.releasableFen, payeeId: implementerId, payeeAccount: null, invoices: [], reportedTotalSpendFen: null,
-      ...(rules ? { fiscalSource: retentionSource(retention.releasableFen) } : {}),
-    });
   };
 
   /**
@@ -411,6 +434,12 @@ export function createOperation(deps: TOperationDeps) {
       case 'SUBMIT_RECTIFICATION_PLAN':
         if (ops.rectificationDueAt !== null) refuse('CONFLICT', 'the rectification plan is already submitted', 'body.command');
         return;
+      case 'REPORT_DEFECT_REPAIRED':
+      case 'VERIFY_DEFECT_REPAIR': {
+        const wrong = defectCommandRefusal(ops.defectList ?? [], command, actor.userId);
+        if (wrong) refuse(wrong.code, wrong.message, wrong.field);
+        return;
+      }
       case 'PROPOSE_REPLACEMENT':
         if (ops.replacement) refuse('CONFLICT', `replacement by ${ops.replacement.replacementProjectId} is already proposed`, 'body.command');
         if (command.replacementProjectId === projectId) refuse('VALIDATION_FAILED', 'a project cannot replace itself', 'body.command.replacementProjectId');
@@ -525,10 +554,32 @@ export function createOperation(deps: TOperationDeps) {
         });
         return { recordId: id, details: { distributedFen: result.distributedFen, retainedFen: result.retainedFen, dividendRateBp: result.dividendRateBp, meetsMinimum: result.meetsMinimumDividendRate } };
       }
-      case 'REPORT_DEFECT':
+      case 'REPORT_DEFECT': {
         ops.defects += 1;
-        await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect:${requestId}`, action: 'DEFECT_REPORTED', actorId, requestId, comment: command.text });
-        return { recordId: null, details: { defects: ops.defects } };
+        if (!wf.patched(DEFECT_REPAIR_PATCH)) {
+          await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect:${requestId}`, action: 'DEFECT_REPORTED', actorId, requestId, comment: command.text });
+          return { recordId: null, details: { defects: ops.defects } };
+        }
+        const defectId = `${projectId}:defect:${ops.defects}`;
+        ops.defectList = [...(ops.defectList ?? []), { id: defectId, status: 'OPEN', reportedBy: actorId }];
+        await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect:${requestId}`, action: 'DEFECT_REPORTED', actorId, requestId, comment: command.text, details: { defectId } });
+        return { recordId: defectId, details: { defects: ops.defects, openDefects: openDefects() } };
+      }
+      case 'REPORT_DEFECT_REPAIRED': {
+        const defect = ops.defectList!.find((x) => x.id === command.defectId)!;
+        defect.status = 'REPAIRED';
+        defect.repairedBy = actorId;
+        await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect-repaired:${requestId}`, action: 'DEFECT_REPAIRED', actorId, requestId, comment: command.text ?? null, details: { defectId: defect.id, evidence: command.evidence } });
+        return { recordId: defect.id, details: { status: defect.status, openDefects: openDefects() } };
+      }
+      case 'VERIFY_DEFECT_REPAIR': {
+        // Accepted: the defect is closed (the retention timer wakes if it was the last); rejected: open again.
+        const defect = ops.defectList!.find((x) => x.id === command.defectId)!;
+        defect.status = command.result === 'ACCEPTED' ? 'VERIFIED' : 'OPEN';
+        const action = command.result === 'ACCEPTED' ? 'DEFECT_REPAIR_VERIFIED' : 'DEFECT_REPAIR_REJECTED';
+        await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect-verified:${requestId}`, action, actorId, requestId, comment: command.comment ?? null, details: { defectId: defect.id } });
+        return { recordId: defect.id, details: { status: defect.status, openDefects: openDefects() } };
+      }
       case 'SUBMIT_EVALUATION': {
         const score = scoreEvaluation({ indicators: command.indicators, settings: settings.evaluation });
         const seq = (ops.evaluationSeq += 1);

@@ -11,6 +11,7 @@ import type { TStageSigners } from '../src/domain/lifecycle/stage-signers';
 import type { TProjectCommand } from '../src/domain/lifecycle/project-commands';
 import type { TCountySettingsOverrides } from '../src/domain/policies/settings';
 import type { TGrade } from '../src/domain/policies/evaluation-scoring';
+import type { TDefect } from '../src/domain/lifecycle/defect-repair';
 import type { TTranche } from '../src/domain/policies/disbursement-schedule';
 import type { TProposal } from '../src/domain/lifecycle/proposal';
 import type { TFiscalSource } from '../src/domain/lifecycle/fiscal-funding';
@@ -103,6 +104,10 @@ export interface TOperationState {
    * how many (keys their anomaly records) and which event types (the `RefusedEvents` attribute).
    */
   refused?: { count: number; types: string[] };
+  /** Defects with ids and their repair (patch `defect-repair-releases-retention`); `defects` counts all. */
+  defectList?: TDefect[];
+  /** The retention was withheld for open defects and waits for their verified repair. */
+  retentionWithheld?: boolean;
 }
 
 export interface TPaymentView {
