@@ -2,14 +2,14 @@ import * as wf from '@temporalio/workflow';
 import type { SnapshotFrom } from 'xstate';
 import type { Activities } from '../activities';
 import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
-import { isSameRequester, projectCommandRefusal, VERIFIER_ROLES, ZAcceptedProjectCommand, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
+import { isSameRequester, projectCommandRefusal, ZAcceptedProjectCommand, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
 import { OWN_TASKS, type TOwnTaskName } from '../src/domain/lifecycle/stage-tasks';
-import { commandLifecycleEvent } from '../src/domain/lifecycle/project-command-preconditions';
-import { defectCommandRefusal, openDefectCount } from '../src/domain/lifecycle/defect-repair';
+import { commandLifecycleEvent, projectCommandPreconditionRefusal, type TProjectFacts } from '../src/domain/lifecycle/project-command-preconditions';
+import { openDefectCount } from '../src/domain/lifecycle/defect-repair';
 import { addMonths } from '../src/domain/policies/calendar-date';
 import { paymentRequestRefusal, planDisbursement, TRANCHE_LABELS_ZH, type TTranche } from '../src/domain/policies/disbursement-schedule';
-import { decideOutcome, outcomeOverrideRefusal, scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
-import { acceptanceVoteRefusal, decideAcceptanceVote } from '../src/domain/lifecycle/acceptance-vote';
+import { decideOutcome, scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
+import { decideAcceptanceVote } from '../src/domain/lifecycle/acceptance-vote';
 import { FISCAL_SOURCES, allocationBySource, paymentSource, type TFenBySource, type TFiscalSource } from '../src/domain/lifecycle/fiscal-funding';
 import { distributeIncome } from '../src/domain/policies/income-distribution';
 import { formatFen, paymentCeilingRefusal } from '../src/domain/policies/money';
@@ -370,20 +370,15 @@ export function createOperation(deps: TOperationDeps) {
     if (event && !deps.snapshot().can(event)) refuse('TRANSITION_NOT_ALLOWED', `the lifecycle refuses ${event.type} while the project is ${stage()}`, 'stage');
   };
 
+  /** What the preconditions of a command read (project-command-preconditions.ts). */
+  const facts = (): TProjectFacts => ({
+    projectId, projectOrgPath: input.village.path, reports: ops.reports, verifiedProgressPercent: ctx().verifiedProgressPercent, assetCount: ops.assets.length,
+    incomePeriods: ops.incomePeriods, evaluation: ops.evaluation, rectificationDueAt: ops.rectificationDueAt, replacement: ops.replacement,
+    acceptanceRound: ops.acceptanceRound, acceptanceVote: ops.acceptanceVote, defects: ops.defectList ?? [], rules, evaluationSettings: settings.evaluation,
+  });
+
   const preconditions = (actor: TProjectActCommandActor, command: TProjectCommand) => {
     switch (command.type) {
-      case 'VERIFY_REPORT': {
-        const report = ops.reports.find((r) => r.id === command.reportId);
-        if (!report) refuse('REPORT_NOT_FOUND', `no report ${command.reportId} on this project`, 'body.command.reportId');
-        if (report.verified) refuse('ALREADY_VERIFIED', `report ${report.id} is already verified`, 'body.command.reportId');
-        if (!actor.roles.some((g) => VERIFIER_ROLES[report.kind].includes(g.role) && input.village.path.startsWith(g.orgPath))) {
-          refuse('ROLE_NOT_ALLOWED', `a ${report.kind.toLowerCase()} report is verified by ${VERIFIER_ROLES[report.kind].join(' or ')}`, 'actor.roles');
-        }
-        if (report.kind === 'PROGRESS' && report.percent! < ctx().verifiedProgressPercent) {
-          refuse('TRANSITION_NOT_ALLOWED', `progress ${report.percent}% is below the ${ctx().verifiedProgressPercent}% already verified`, 'body.command.reportId');
-        }
-        return;
-      }
       case 'REQUEST_PAYMENT': {
         const inFlight = paymentInFlight();
         if (inFlight) refuse('PAYMENT_IN_PROGRESS', `payment ${inFlight.id} is still ${inFlight.status}; one payment at a time`, 'body.command');
@@ -404,48 +399,11 @@ export function createOperation(deps: TOperationDeps) {
         if ('refusal' in source) refuse(source.refusal.code, source.refusal.message, source.refusal.field);
         return;
       }
-      case 'RECORD_ACCEPTANCE_VOTE': {
-        if (!rules) return;
-        if (ops.acceptanceVote?.round === ops.acceptanceRound) refuse('CONFLICT', `the villagers' vote of inspection round ${ops.acceptanceRound} is already recorded`, 'body.command');
-        const invalid = acceptanceVoteRefusal(command);
-        if (invalid) refuse(invalid.code, invalid.message, invalid.field);
+      default: {
+        const unmet = projectCommandPreconditionRefusal(facts(), command, actor);
+        if (unmet) refuse(unmet.code, unmet.message, unmet.field);
         return;
       }
-      case 'REQUEST_ACCEPTANCE':
-        if (ctx().verifiedProgressPercent < 100) refuse('PROGRESS_NOT_COMPLETE', `verified progress is ${ctx().verifiedProgressPercent}%; acceptance needs 100%`, 'body.command');
-        return;
-      case 'CONFIRM_HANDOVER':
-        if (ops.assets.length === 0) refuse('NO_ASSETS_REGISTERED', 'register the assets the project formed before confirming the handover', 'body.command');
-        return;
-      case 'RECORD_INCOME': {
-        const period = `${command.period.from}/${command.period.until}`;
-        if (ops.incomePeriods.includes(period)) refuse('CONFLICT', `income for ${period} is already recorded`, 'body.command.period');
-        if (command.period.until <= command.period.from) refuse('VALIDATION_FAILED', 'the period must end after it starts', 'body.command.period.until');
-        return;
-      }
-      case 'SUBMIT_EVALUATION': {
-        if (ops.evaluation) refuse('CONFLICT', `evaluation ${ops.evaluation.id} is already submitted and awaits approval`, 'body.command');
-        if (!rules) return;
-        const { suggestedOutcome } = scoreEvaluation({ indicators: command.indicators, settings: settings.evaluation });
-        const unexplained = outcomeOverrideRefusal({ suggested: suggestedOutcome, chosen: command.outcomeClass, reason: command.outcomeReason });
-        if (unexplained) refuse(unexplained.code, unexplained.message, unexplained.field);
-        return;
-      }
-      case 'SUBMIT_RECTIFICATION_PLAN':
-        if (ops.rectificationDueAt !== null) refuse('CONFLICT', 'the rectification plan is already submitted', 'body.command');
-        return;
-      case 'REPORT_DEFECT_REPAIRED':
-      case 'VERIFY_DEFECT_REPAIR': {
-        const wrong = defectCommandRefusal(ops.defectList ?? [], command, actor.userId);
-        if (wrong) refuse(wrong.code, wrong.message, wrong.field);
-        return;
-      }
-      case 'PROPOSE_REPLACEMENT':
-        if (ops.replacement) refuse('CONFLICT', `replacement by ${ops.replacement.replacementProjectId} is already proposed`, 'body.command');
-        if (command.replacementProjectId === projectId) refuse('VALIDATION_FAILED', 'a project cannot replace itself', 'body.command.replacementProjectId');
-        return;
-      default:
-        return;
     }
   };
 
