@@ -62,6 +62,14 @@ export const PRIOR_SIGNERS_PATCH = 'lifecycle-prior-signers-across-stages';
  * keeps, on replay and after, what its history accepted.
  */
 export const MONEY_ACCEPTANCE_RULES_PATCH = 'money-and-acceptance-rules';
+/**
+ * Upgrade patch (issue #13, item 12): an event the lifecycle machine refuses is never silent. A
+ * person's command is refused by its Update validator before anything changes; a system event (a
+ * step's report, a timer) the machine refuses leaves no history entry and runs no effect of the
+ * stage it would have entered, and is recorded as an anomaly: a LIFECYCLE_EVENT_REFUSED audit
+ * event and the `RefusedEvents` search attribute. Histories from before it keep their entries.
+ */
+export const REFUSED_EVENT_PATCH = 'lifecycle-refused-event-never-silent';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -147,8 +155,27 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     wf.setCurrentDetails(`**阶段** ${STAGE_LABELS_ZH[s]} (${s})  \n**等待** ${waiting}  \n**自** ${new Date(since).toISOString()}`);
   };
 
+  /** Anomaly records being written: continue-as-new and the end wait for them. */
+  let anomaliesRecording = 0;
+  /** Whether the last `step` was refused by the machine (under REFUSED_EVENT_PATCH). */
+  let lastRefused = false;
+  const noteRefused = (event: TLifecycleEvent, at: TLifecycleStage, actorId?: string) => {
+    const refused = (ops.refused = { count: (ops.refused?.count ?? 0) + 1, types: [...new Set([...(ops.refused?.types ?? []), event.type])] });
+    wf.upsertSearchAttributes([{ key: SA.RefusedEvents, value: refused.types }]);
+    anomaliesRecording += 1;
+    const details = { event: event.type, stage: at, ...('to' in event ? { to: event.to } : {}) };
+    void acts
+      .noteProjectEvent({ projectId, stage: null, eventKey: `lifecycle-event-refused:${projectId}:${refused.count}`, action: 'LIFECYCLE_EVENT_REFUSED', actorId: actorId ?? null, details })
+      .finally(() => (anomaliesRecording -= 1));
+  };
+
   const step = (event: TLifecycleEvent, actorId?: string, comment?: string) => {
     const before = stage();
+    lastRefused = !snapshot.can(event) && wf.patched(REFUSED_EVENT_PATCH);
+    if (lastRefused) {
+      noteRefused(event, before, actorId);
+      return before;
+    }
     snapshot = transition(lifecycleMachine, snapshot, event)[0];
     if (stage() !== before) {
       since = Date.now();
@@ -266,6 +293,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         if (!objectionTaskId || cmd.taskId !== objectionTaskId) refuse('NOT_FOUND', `no open task ${cmd.taskId} on this project`, 'taskId');
         if (cmd.action.type !== 'RESUBMIT') refuse('TRANSITION_NOT_ALLOWED', 'a project returned after an objection is revised and resubmitted', 'body.action');
         if (cmd.actor.userId !== input.proposer.userId) refuse('NOT_A_CANDIDATE', 'only the proposer resubmits the project', 'actor');
+        if (!snapshot.can({ type: 'RESUBMIT', actorId: cmd.actor.userId })) refuse('TRANSITION_NOT_ALLOWED', `the lifecycle cannot take a resubmission while the project is ${stage()}`, 'stage');
       },
     },
   );
@@ -294,6 +322,10 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         if (beyondFiscal) refuse(beyondFiscal.code, beyondFiscal.message, beyondFiscal.field);
         if (!Number.isSafeInteger(cmd.amountFen) || cmd.amountFen <= 0 || cmd.amountFen > input.proposal.budgetFen) {
           refuse('VALIDATION_FAILED', `the amount must be between 1 fen and the approved budget (${input.proposal.budgetFen} fen)`, 'body.amountFen');
+        }
+        // The machine has the last word (its guards); refused here, so the handler never steps in vain.
+        if (!snapshot.can({ type: 'ALLOCATE', actorId: cmd.actor.userId, fiscalYear: cmd.fiscalYear, amountFen: cmd.amountFen })) {
+          refuse('TRANSITION_NOT_ALLOWED', `the lifecycle refuses this allocation while the project is ${stage()}`, 'stage');
         }
       },
     },
@@ -387,11 +419,14 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
           ? { type: 'RETURN_TO_STEP', actorId: report.actorId ?? '', reason: report.reason ?? '', to: backTo }
           : operation.reviewEvent(s, report.phase, report.actorId ?? '') ?? stepPhaseToLifecycleEvent(report.phase, report.actorId ?? '', report.reason);
         step(event, report.actorId ?? undefined, report.reason ?? undefined);
-        if (stage() === 'IN_POOL') fiscalYear = input.proposal.fiscalYear ?? new Date(Date.now()).getUTCFullYear();
-        const projection = () => (wf.patched(REPORT_LOCAL_PATCH) ? localActs : acts);
-        if (stage() === 'IN_POOL') await projection().enterPool({ projectId, fiscalYear: fiscalYear!, stage: stage() });
-        else if (terminal && operation.handlesReview(s)) await operation.afterReview(s, report.phase, report.actorId);
-        else if (stage() !== before) await projection().setProjectStage({ projectId, stage: stage(), stageVersion });
+        // Refused by the machine: recorded as an anomaly (in `step`); nothing of the stage it names runs.
+        if (!lastRefused) {
+          if (stage() === 'IN_POOL') fiscalYear = input.proposal.fiscalYear ?? new Date(Date.now()).getUTCFullYear();
+          const projection = () => (wf.patched(REPORT_LOCAL_PATCH) ? localActs : acts);
+          if (stage() === 'IN_POOL') await projection().enterPool({ projectId, fiscalYear: fiscalYear!, stage: stage() });
+          else if (terminal && operation.handlesReview(s)) await operation.afterReview(s, report.phase, report.actorId);
+          else if (stage() !== before) await projection().setProjectStage({ projectId, stage: stage(), stageVersion });
+        }
       }
       resuming = false;
       // Returned to an earlier step: the earlier stage's own step shows where the matter waits.
@@ -432,7 +467,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
 
   /** Hand over to a fresh run with the same workflow id once nothing is in flight. */
   const continueAsNew = async (): Promise<never> => {
-    await wf.condition(() => operation.idle() && wf.allHandlersFinished());
+    await wf.condition(() => operation.idle() && anomaliesRecording === 0 && wf.allHandlersFinished());
     const next: TCarriedLifecycle = {
       machine: { value: stage(), context: snapshot.context },
       runs: (carried?.runs ?? 0) + 1,
@@ -513,7 +548,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
 
   if (suspended.size) await closeSuspended();
   // A closed project finishes its payments in flight before the workflow ends.
-  await wf.condition(() => operation.idle() && wf.allHandlersFinished());
+  await wf.condition(() => operation.idle() && anomaliesRecording === 0 && wf.allHandlersFinished());
   return { projectId, stage: stage(), openTasks: [], history };
 }
 

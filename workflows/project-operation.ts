@@ -2,12 +2,14 @@ import * as wf from '@temporalio/workflow';
 import type { SnapshotFrom } from 'xstate';
 import type { Activities } from '../activities';
 import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
-import { isSameRequester, projectCommandRefusal, VERIFIER_ROLES, ZAcceptedProjectCommand, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
+import { isSameRequester, projectCommandRefusal, ZAcceptedProjectCommand, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
 import { OWN_TASKS, type TOwnTaskName } from '../src/domain/lifecycle/stage-tasks';
+import { commandLifecycleEvent, projectCommandPreconditionRefusal, type TProjectFacts } from '../src/domain/lifecycle/project-command-preconditions';
+import { openDefectCount } from '../src/domain/lifecycle/defect-repair';
 import { addMonths } from '../src/domain/policies/calendar-date';
 import { paymentRequestRefusal, planDisbursement, TRANCHE_LABELS_ZH, type TTranche } from '../src/domain/policies/disbursement-schedule';
-import { decideOutcome, outcomeOverrideRefusal, scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
-import { acceptanceVoteRefusal, decideAcceptanceVote } from '../src/domain/lifecycle/acceptance-vote';
+import { decideOutcome, scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
+import { decideAcceptanceVote } from '../src/domain/lifecycle/acceptance-vote';
 import { FISCAL_SOURCES, allocationBySource, paymentSource, type TFenBySource, type TFiscalSource } from '../src/domain/lifecycle/fiscal-funding';
 import { distributeIncome } from '../src/domain/policies/income-distribution';
 import { formatFen, paymentCeilingRefusal } from '../src/domain/policies/money';
@@ -86,6 +88,12 @@ interface TOperationDeps {
 
 /** Upgrade patch (README, "Upgrading running workflows"): eligibility notices expire with their window. */
 const REVIEW_ELIGIBILITY_EXPIRY_PATCH = 'review-eligibility-expiry';
+/**
+ * Upgrade patch (issue #13, item 11): a reported defect gets an id and can be repaired and the
+ * repair verified; the retention withheld for open defects waits for their verified repair and is
+ * released then. Defects reported before it have no id and hold the retention as they did.
+ */
+export const DEFECT_REPAIR_PATCH = 'defect-repair-releases-retention';
 
 /**
  * The funded project (domain.md §2.7–2.14), hosted inside `projectLifecycle`: the `projectAct`
@@ -173,12 +181,14 @@ export function createOperation(deps: TOperationDeps) {
       ownCapitalInvestedFen: ctx().ownCapitalInvestedFen,
       acceptancePassed: ctx().acceptancePassed,
       handoverDate: ops.handoverDate,
-      defectsReported: ops.defects > 0,
+      openDefects: openDefects(),
       asOfDate: today(),
       // In-flight payments count: the same tranche cannot be requested twice at once.
       paidFenByTranche: paidByTranche(['PAID', ...IN_FLIGHT]),
     });
   const paymentInFlight = () => ops.payments.find((p) => IN_FLIGHT.includes(p.status));
+  /** Defects not verified repaired: those without an id (reported before DEFECT_REPAIR_PATCH) never are. */
+  const openDefects = () => ops.defects - (ops.defectList?.length ?? 0) + openDefectCount(ops.defectList ?? []);
   /** Fiscal money per source, paid (or, with in-flight, committed). */
   const paidBySource = (statuses: readonly TPaymentView['status'][]) => {
     const sums: Partial<TFenBySource> = {};
@@ -301,26 +311,40 @@ export function createOperation(deps: TOperationDeps) {
   };
 
   /**
-   * 质保金: released a year (the county's hold) after handover when no defect was reported, through
+   * 质保金: released a year (the county's hold) after handover when no defect is open, through
    * the same verification, risk checks and finance approval as any payment. A background timer,
    * started at handover and again in each run after continue-as-new (which it does not hold up).
+   * Withheld for open defects (DEFECT_REPAIR_PATCH), it waits until their repair is verified and
+   * then starts the release; withheld for anything else, or before the patch, it is withheld for good.
    */
   const retentionTimer = async () => {
     if (!ops.handoverDate || ops.retentionRequested) return;
     const releaseAt = startOf(addMonths({ date: ops.handoverDate, months: settings.disbursement.retentionHoldMonths }));
     if (releaseAt > Date.now()) await wf.sleep(releaseAt - Date.now(), { summary: `质保金到期 ${addMonths({ date: ops.handoverDate, months: settings.disbursement.retentionHoldMonths })}` });
-    await wf.condition(() => !paymentInFlight() && activitiesRunning === 0);
-    if (ops.retentionRequested) return;
-    ops.retentionRequested = true;
-    const retention = plan().tranches.find((t) => t.tranche === 'RETENTION')!;
-    if (retention.releasableFen === 0) {
-      await acts.noteProjectEvent({ projectId, stage: null, eventKey: `retention-withheld:${projectId}`, action: 'RETENTION_WITHHELD', details: { blocks: retention.blocks.map((b) => b.code) } });
+    for (;;) {
+      await wf.condition(() => !paymentInFlight() && activitiesRunning === 0);
+      if (ops.retentionRequested) return;
+      const retention = plan().tranches.find((t) => t.tranche === 'RETENTION')!;
+      const withheld = { projectId, stage: null, eventKey: `retention-withheld:${projectId}`, action: 'RETENTION_WITHHELD', details: { blocks: retention.blocks.map((b) => b.code) } };
+      if (retention.releasableFen === 0 && retention.blocks.some((b) => b.code === 'DEFECTS_OPEN') && wf.patched(DEFECT_REPAIR_PATCH)) {
+        if (!ops.retentionWithheld) {
+          ops.retentionWithheld = true;
+          await acts.noteProjectEvent(withheld);
+        }
+        await wf.condition(() => openDefects() === 0 || ops.retentionRequested);
+        continue;
+      }
+      ops.retentionRequested = true;
+      if (retention.releasableFen === 0) {
+        await acts.noteProjectEvent(withheld);
+        return;
+      }
+      await startPayment({
+        requestId: `${projectId}:retention`, actorId: 'system', tranche: 'RETENTION', amountFen: retention.releasableFen, payeeId: implementerId, payeeAccount: null, invoices: [], reportedTotalSpendFen: null,
+        ...(rules ? { fiscalSource: retentionSource(retention.releasableFen) } : {}),
+      });
       return;
     }
-    await startPayment({
-      requestId: `${projectId}:retention`, actorId: 'system', tranche: 'RETENTION', amountFen: retention.releasableFen, payeeId: implementerId, payeeAccount: null, invoices: [], reportedTotalSpendFen: null,
-      ...(rules ? { fiscalSource: retentionSource(retention.releasableFen) } : {}),
-    });
   };
 
   /**
@@ -340,19 +364,21 @@ export function createOperation(deps: TOperationDeps) {
   const validate = (actor: TProjectActCommandActor, command: TProjectCommand) => {
     const refusal = projectCommandRefusal(actor, command, stage(), input.village.path);
     if (refusal) refuse(refusal.code, refusal.message, refusal.field);
+    preconditions(actor, command);
+    // Last, the machine itself: a command whose event it would refuse changes nothing.
+    const event = commandLifecycleEvent(command, actor.userId, { reports: ops.reports, today: today() });
+    if (event && !deps.snapshot().can(event)) refuse('TRANSITION_NOT_ALLOWED', `the lifecycle refuses ${event.type} while the project is ${stage()}`, 'stage');
+  };
+
+  /** What the preconditions of a command read (project-command-preconditions.ts). */
+  const facts = (): TProjectFacts => ({
+    projectId, projectOrgPath: input.village.path, reports: ops.reports, verifiedProgressPercent: ctx().verifiedProgressPercent, assetCount: ops.assets.length,
+    incomePeriods: ops.incomePeriods, evaluation: ops.evaluation, rectificationDueAt: ops.rectificationDueAt, replacement: ops.replacement,
+    acceptanceRound: ops.acceptanceRound, acceptanceVote: ops.acceptanceVote, defects: ops.defectList ?? [], rules, evaluationSettings: settings.evaluation,
+  });
+
+  const preconditions = (actor: TProjectActCommandActor, command: TProjectCommand) => {
     switch (command.type) {
-      case 'VERIFY_REPORT': {
-        const report = ops.reports.find((r) => r.id === command.reportId);
-        if (!report) refuse('REPORT_NOT_FOUND', `no report ${command.reportId} on this project`, 'body.command.reportId');
-        if (report.verified) refuse('ALREADY_VERIFIED', `report ${report.id} is already verified`, 'body.command.reportId');
-        if (!actor.roles.some((g) => VERIFIER_ROLES[report.kind].includes(g.role) && input.village.path.startsWith(g.orgPath))) {
-          refuse('ROLE_NOT_ALLOWED', `a ${report.kind.toLowerCase()} report is verified by ${VERIFIER_ROLES[report.kind].join(' or ')}`, 'actor.roles');
-        }
-        if (report.kind === 'PROGRESS' && report.percent! < ctx().verifiedProgressPercent) {
-          refuse('TRANSITION_NOT_ALLOWED', `progress ${report.percent}% is below the ${ctx().verifiedProgressPercent}% already verified`, 'body.command.reportId');
-        }
-        return;
-      }
       case 'REQUEST_PAYMENT': {
         const inFlight = paymentInFlight();
         if (inFlight) refuse('PAYMENT_IN_PROGRESS', `payment ${inFlight.id} is still ${inFlight.status}; one payment at a time`, 'body.command');
@@ -373,42 +399,11 @@ export function createOperation(deps: TOperationDeps) {
         if ('refusal' in source) refuse(source.refusal.code, source.refusal.message, source.refusal.field);
         return;
       }
-      case 'RECORD_ACCEPTANCE_VOTE': {
-        if (!rules) return;
-        if (ops.acceptanceVote?.round === ops.acceptanceRound) refuse('CONFLICT', `the villagers' vote of inspection round ${ops.acceptanceRound} is already recorded`, 'body.command');
-        const invalid = acceptanceVoteRefusal(command);
-        if (invalid) refuse(invalid.code, invalid.message, invalid.field);
+      default: {
+        const unmet = projectCommandPreconditionRefusal(facts(), command, actor);
+        if (unmet) refuse(unmet.code, unmet.message, unmet.field);
         return;
       }
-      case 'REQUEST_ACCEPTANCE':
-        if (ctx().verifiedProgressPercent < 100) refuse('PROGRESS_NOT_COMPLETE', `verified progress is ${ctx().verifiedProgressPercent}%; acceptance needs 100%`, 'body.command');
-        return;
-      case 'CONFIRM_HANDOVER':
-        if (ops.assets.length === 0) refuse('NO_ASSETS_REGISTERED', 'register the assets the project formed before confirming the handover', 'body.command');
-        return;
-      case 'RECORD_INCOME': {
-        const period = `${command.period.from}/${command.period.until}`;
-        if (ops.incomePeriods.includes(period)) refuse('CONFLICT', `income for ${period} is already recorded`, 'body.command.period');
-        if (command.period.until <= command.period.from) refuse('VALIDATION_FAILED', 'the period must end after it starts', 'body.command.period.until');
-        return;
-      }
-      case 'SUBMIT_EVALUATION': {
-        if (ops.evaluation) refuse('CONFLICT', `evaluation ${ops.evaluation.id} is already submitted and awaits approval`, 'body.command');
-        if (!rules) return;
-        const { suggestedOutcome } = scoreEvaluation({ indicators: command.indicators, settings: settings.evaluation });
-        const unexplained = outcomeOverrideRefusal({ suggested: suggestedOutcome, chosen: command.outcomeClass, reason: command.outcomeReason });
-        if (unexplained) refuse(unexplained.code, unexplained.message, unexplained.field);
-        return;
-      }
-      case 'SUBMIT_RECTIFICATION_PLAN':
-        if (ops.rectificationDueAt !== null) refuse('CONFLICT', 'the rectification plan is already submitted', 'body.command');
-        return;
-      case 'PROPOSE_REPLACEMENT':
-        if (ops.replacement) refuse('CONFLICT', `replacement by ${ops.replacement.replacementProjectId} is already proposed`, 'body.command');
-        if (command.replacementProjectId === projectId) refuse('VALIDATION_FAILED', 'a project cannot replace itself', 'body.command.replacementProjectId');
-        return;
-      default:
-        return;
     }
   };
 
@@ -517,10 +512,32 @@ export function createOperation(deps: TOperationDeps) {
         });
         return { recordId: id, details: { distributedFen: result.distributedFen, retainedFen: result.retainedFen, dividendRateBp: result.dividendRateBp, meetsMinimum: result.meetsMinimumDividendRate } };
       }
-      case 'REPORT_DEFECT':
+      case 'REPORT_DEFECT': {
         ops.defects += 1;
-        await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect:${requestId}`, action: 'DEFECT_REPORTED', actorId, requestId, comment: command.text });
-        return { recordId: null, details: { defects: ops.defects } };
+        if (!wf.patched(DEFECT_REPAIR_PATCH)) {
+          await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect:${requestId}`, action: 'DEFECT_REPORTED', actorId, requestId, comment: command.text });
+          return { recordId: null, details: { defects: ops.defects } };
+        }
+        const defectId = `${projectId}:defect:${ops.defects}`;
+        ops.defectList = [...(ops.defectList ?? []), { id: defectId, status: 'OPEN', reportedBy: actorId }];
+        await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect:${requestId}`, action: 'DEFECT_REPORTED', actorId, requestId, comment: command.text, details: { defectId } });
+        return { recordId: defectId, details: { defects: ops.defects, openDefects: openDefects() } };
+      }
+      case 'REPORT_DEFECT_REPAIRED': {
+        const defect = ops.defectList!.find((x) => x.id === command.defectId)!;
+        defect.status = 'REPAIRED';
+        defect.repairedBy = actorId;
+        await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect-repaired:${requestId}`, action: 'DEFECT_REPAIRED', actorId, requestId, comment: command.text ?? null, details: { defectId: defect.id, evidence: command.evidence } });
+        return { recordId: defect.id, details: { status: defect.status, openDefects: openDefects() } };
+      }
+      case 'VERIFY_DEFECT_REPAIR': {
+        // Accepted: the defect is closed (the retention timer wakes if it was the last); rejected: open again.
+        const defect = ops.defectList!.find((x) => x.id === command.defectId)!;
+        defect.status = command.result === 'ACCEPTED' ? 'VERIFIED' : 'OPEN';
+        const action = command.result === 'ACCEPTED' ? 'DEFECT_REPAIR_VERIFIED' : 'DEFECT_REPAIR_REJECTED';
+        await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect-verified:${requestId}`, action, actorId, requestId, comment: command.comment ?? null, details: { defectId: defect.id } });
+        return { recordId: defect.id, details: { status: defect.status, openDefects: openDefects() } };
+      }
       case 'SUBMIT_EVALUATION': {
         const score = scoreEvaluation({ indicators: command.indicators, settings: settings.evaluation });
         const seq = (ops.evaluationSeq += 1);

@@ -11,6 +11,7 @@ import type { TStageSigners } from '../src/domain/lifecycle/stage-signers';
 import type { TProjectCommand } from '../src/domain/lifecycle/project-commands';
 import type { TCountySettingsOverrides } from '../src/domain/policies/settings';
 import type { TGrade } from '../src/domain/policies/evaluation-scoring';
+import type { TDefect } from '../src/domain/lifecycle/defect-repair';
 import type { TTranche } from '../src/domain/policies/disbursement-schedule';
 import type { TProposal } from '../src/domain/lifecycle/proposal';
 import type { TFiscalSource } from '../src/domain/lifecycle/fiscal-funding';
@@ -98,6 +99,15 @@ export interface TOperationState {
   rules?: boolean;
   /** The inspection round whose villagers' vote is recorded, and whether it passed (with `rules`). */
   acceptanceVote?: { round: number; passed: boolean } | null;
+  /**
+   * System events the lifecycle machine refused (patch `lifecycle-refused-event-never-silent`):
+   * how many (keys their anomaly records) and which event types (the `RefusedEvents` attribute).
+   */
+  refused?: { count: number; types: string[] };
+  /** Defects with ids and their repair (patch `defect-repair-releases-retention`); `defects` counts all. */
+  defectList?: TDefect[];
+  /** The retention was withheld for open defects and waits for their verified repair. */
+  retentionWithheld?: boolean;
 }
 
 export interface TPaymentView {
@@ -254,6 +264,8 @@ export const SA = {
   ReviewStage: defineSearchAttributeKey('ReviewStage', SearchAttributeType.KEYWORD),
   /** Fault-tolerance review: EXEMPT, LENIENT or NOT_EXEMPT once decided. */
   Outcome: defineSearchAttributeKey('Outcome', SearchAttributeType.KEYWORD),
+  /** Lifecycle: types of the system events the machine refused (an anomaly for a monitor). */
+  RefusedEvents: defineSearchAttributeKey('RefusedEvents', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -199,13 +199,13 @@ describe('web read models', () => {
     const url = '/api/web/projects/P31-cmds/commands';
     const types = (body: { commands: Array<{ type: string }> }) => body.commands.map((c) => c.type);
     const implementer = (await get(url, s.tokens.implementer)).json();
-    expect(types(implementer)).toEqual(['REPORT_PROGRESS', 'REPORT_CAPITAL', 'REQUEST_PAYMENT', 'REQUEST_ACCEPTANCE', 'RECTIFIED']);
+    expect(types(implementer)).toEqual(['REPORT_PROGRESS', 'REPORT_CAPITAL', 'REQUEST_PAYMENT', 'REQUEST_ACCEPTANCE', 'RECTIFIED', 'REPORT_DEFECT_REPAIRED']);
     expect(implementer.commands.find((c: { type: string }) => c.type === 'REQUEST_ACCEPTANCE').stages).toEqual(['IMPLEMENTATION']);
     expect([implementer.verifies, implementer.allocatesFunds, implementer.stage]).toEqual([[], false, 'IMPLEMENTATION']);
     const finance = (await get(url, s.tokens.finance)).json();
     expect([types(finance), finance.verifies, finance.allocatesFunds]).toEqual([['VERIFY_REPORT'], ['CAPITAL'], true]);
     const agri = (await get(url, s.tokens.agri)).json();
-    expect([types(agri), agri.verifies]).toEqual([['VERIFY_REPORT', 'REGISTER_ASSET', 'REPORT_DEFECT', 'SUBMIT_EVALUATION', 'PROPOSE_REPLACEMENT'], ['PROGRESS']]);
+    expect([types(agri), agri.verifies]).toEqual([['VERIFY_REPORT', 'REGISTER_ASSET', 'REPORT_DEFECT', 'VERIFY_DEFECT_REPAIR', 'SUBMIT_EVALUATION', 'PROPOSE_REPLACEMENT'], ['PROGRESS']]);
     expect(types((await get(url, s.tokens.monitor)).json())).toEqual(['REPORT_DEFECT']);
     expect((await get(url, s.tokens.village2)).statusCode).toBe(404);
     expect((await get(url)).statusCode).toBe(401);

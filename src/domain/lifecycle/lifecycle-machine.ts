@@ -300,6 +300,9 @@ export const lifecycleMachine = setup({
           { target: 'OPERATION', actions: 'recordGrade' },
         ],
         RETURN: { target: 'RETURNED', actions: { type: 'returnedFrom', params: { stage: 'EVALUATION' } } },
+        // A rejected evaluation stays here to be redone: an explicit transition, so the host
+        // tells it from an event the machine refuses (those are recorded as anomalies).
+        REJECT: { target: 'EVALUATION' },
       },
     },
     // 整治: a plan with a deadline; at the deadline the project is evaluated again.

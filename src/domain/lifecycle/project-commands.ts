@@ -83,8 +83,17 @@ const projectCommandSchema = ({ amount: ZFenAmount, amountOrZero, assetName }: T
     households: z.array(ZBeneficiaryHousehold).min(1).max(5000),
     plan: ZDistributionPlan.optional(),
   }),
-  /** A defect found after handover: holds back the retention. */
+  /** A defect found after handover: holds back the retention until its repair is verified. */
   z.strictObject({ type: z.literal('REPORT_DEFECT'), text: ZText }),
+  /** 缺陷修复: the implementer reports a defect repaired, with evidence. */
+  z.strictObject({ type: z.literal('REPORT_DEFECT_REPAIRED'), defectId: z.string().min(1).max(200), evidence: ZEvidence, text: ZText.optional() }),
+  /** The supervising department verifies the repair (ACCEPTED closes the defect; REJECTED, with a comment, reopens it). */
+  z.strictObject({
+    type: z.literal('VERIFY_DEFECT_REPAIR'),
+    defectId: z.string().min(1).max(200),
+    result: z.enum(['ACCEPTED', 'REJECTED']).default('ACCEPTED'),
+    comment: ZText.optional(),
+  }),
   /** 绩效评价: the indicators; the workflow scores them with the county's weights. */
   z.strictObject({
     type: z.literal('SUBMIT_EVALUATION'),
@@ -142,6 +151,9 @@ export const PROJECT_COMMAND_RULES: Record<TProjectCommandType, TCommandRule> = 
   CONFIRM_HANDOVER: { roles: ['VILLAGE_COMMITTEE'], stages: ['ASSET_HANDOVER'] },
   RECORD_INCOME: { roles: ['VILLAGE_COMMITTEE'], stages: AFTER_HANDOVER },
   REPORT_DEFECT: { roles: ['VILLAGE_COMMITTEE', 'TOWNSHIP_REVIEWER', 'COUNTY_AGRICULTURE', 'MONITOR'], stages: AFTER_HANDOVER },
+  REPORT_DEFECT_REPAIRED: { roles: ['IMPLEMENTER', 'VILLAGE_COMMITTEE'], stages: AFTER_HANDOVER },
+  // The supervising department, as for a progress report (VERIFIER_ROLES.PROGRESS).
+  VERIFY_DEFECT_REPAIR: { roles: ['TOWNSHIP_REVIEWER', 'COUNTY_AGRICULTURE'], stages: AFTER_HANDOVER },
   SUBMIT_EVALUATION: { roles: ['COUNTY_AGRICULTURE'], stages: ['EVALUATION'] },
   SUBMIT_RECTIFICATION_PLAN: { roles: ['VILLAGE_COMMITTEE'], stages: ['RECTIFICATION'] },
   PROPOSE_REPLACEMENT: { roles: ['COUNTY_AGRICULTURE'], stages: ['REPLACEMENT_REVIEW'] },

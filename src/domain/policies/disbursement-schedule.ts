@@ -75,7 +75,7 @@ export type TTrancheBlock =
   | { code: 'ACCEPTANCE_NOT_PASSED'; message: string }
   | { code: 'NOT_HANDED_OVER'; message: string }
   | { code: 'RETENTION_HOLD_NOT_ELAPSED'; message: string; releasableOn: string }
-  | { code: 'DEFECTS_REPORTED'; message: string };
+  | { code: 'DEFECTS_OPEN'; message: string; openDefects: number };
 
 export type TTrancheBlockCode = TTrancheBlock['code'];
 
@@ -104,8 +104,11 @@ export const ZDisbursementInput = z.strictObject({
   acceptancePassed: z.boolean(),
   /** Date the assets were handed over (移交), null until then. */
   handoverDate: ZCalendarDate.nullable(),
-  /** Whether any defect was reported against the project since handover. */
-  defectsReported: z.boolean(),
+  /**
+   * Defects reported since handover whose repair is not verified yet (defect-repair.ts). A defect
+   * repaired and verified no longer holds the retention back.
+   */
+  openDefects: z.int().min(0),
   /** Today's date in Asia/Shanghai, supplied by the caller's (workflow) clock. */
   asOfDate: ZCalendarDate,
   /** Payments already made (or approved and in flight) per tranche. */
@@ -189,7 +192,7 @@ export function planDisbursement(input: TDisbursementInput): TDisbursementPlan {
       ...retentionBlocks({
         retentionReleasableOn,
         asOfDate: facts.asOfDate,
-        defectsReported: facts.defectsReported,
+        openDefects: facts.openDefects,
       }),
       ...capitalBlock(ownCapitalNeededBefore(10_000)),
     ],
@@ -231,11 +234,11 @@ export function planDisbursement(input: TDisbursementInput): TDisbursementPlan {
 function retentionBlocks({
   retentionReleasableOn,
   asOfDate,
-  defectsReported,
+  openDefects,
 }: {
   retentionReleasableOn: string | null;
   asOfDate: string;
-  defectsReported: boolean;
+  openDefects: number;
 }): TTrancheBlock[] {
   const blocks: TTrancheBlock[] = [];
   if (retentionReleasableOn === null) {
@@ -247,8 +250,8 @@ function retentionBlocks({
       releasableOn: retentionReleasableOn,
     });
   }
-  if (defectsReported) {
-    blocks.push({ code: 'DEFECTS_REPORTED', message: 'a defect was reported after handover' });
+  if (openDefects > 0) {
+    blocks.push({ code: 'DEFECTS_OPEN', message: `${openDefects} defect(s) reported after handover not yet repaired and verified`, openDefects });
   }
   return blocks;
 }
@@ -264,7 +267,7 @@ export interface TPaymentRequestRefusal {
  * A request is capped at what its tranche may release now. Without the cap a request for the
  * acceptance tranche could carry the retention (质保金) with it: after acceptance the progress
  * ceiling of the risk checks is the whole budget, so nothing else stops it before the guarantee
- * year is over. The retention itself is releasable only after the hold, with no defect reported.
+ * year is over. The retention itself is releasable only after the hold, with no open defect.
  */
 export function paymentRequestRefusal({ plan, tranche, amountFen }: { plan: TDisbursementPlan; tranche: TTranche; amountFen: number }): TPaymentRequestRefusal | null {
   const status = plan.tranches.find((t) => t.tranche === tranche)!;

@@ -20,7 +20,7 @@ const SOURCES = [
 describe('payments are capped at what the tranche may release now', () => {
   const accepted = planDisbursement({
     approvedBudgetFen: 40_000_000, schedule: DEFAULT_COUNTY_SETTINGS.disbursement, verifiedProgressPercent: 100, ownCapitalRequiredFen: 0, ownCapitalInvestedFen: 0,
-    acceptancePassed: true, handoverDate: null, defectsReported: false, asOfDate: '2028-01-10',
+    acceptancePassed: true, handoverDate: null, openDefects: 0, asOfDate: '2028-01-10',
   });
   it('an ACCEPTANCE request that carries the retention is refused on body.command.amountFen', () => {
     expect(paymentRequestRefusal({ plan: accepted, tranche: 'ACCEPTANCE', amountFen: 4_000_000 })).toMatchObject({ code: 'AMOUNT_EXCEEDS_RELEASABLE', field: 'body.command.amountFen' });

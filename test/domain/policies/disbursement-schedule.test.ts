@@ -19,7 +19,7 @@ function facts(overrides: Partial<TDisbursementInput> = {}): TDisbursementInput 
     ownCapitalInvestedFen: 0,
     acceptancePassed: false,
     handoverDate: null,
-    defectsReported: false,
+    openDefects: 0,
     asOfDate: '2025-03-01',
     paidFenByTranche: {},
     ...overrides,
@@ -156,7 +156,7 @@ describe('planDisbursement', () => {
     expect(byTranche(plan).ACCEPTANCE.blocks).toMatchObject([{ code: 'OWN_CAPITAL_SHORT', requiredFen: 200_000, shortfallFen: 1 }]);
   });
 
-  const afterHandover = (asOfDate: string, defectsReported = false) =>
+  const afterHandover = (asOfDate: string, openDefects = 0) =>
     planDisbursement(
       facts({
         verifiedProgressPercent: 100,
@@ -164,7 +164,7 @@ describe('planDisbursement', () => {
         acceptancePassed: true,
         handoverDate: '2025-06-30',
         asOfDate,
-        defectsReported,
+        openDefects,
         paidFenByTranche: { START: 400_000, SUBSTANTIAL_COMPLETION: 500_000, ACCEPTANCE: 50_000 },
       }),
     );
@@ -183,9 +183,14 @@ describe('planDisbursement', () => {
     expect(plan.releasable.map((t) => [t.tranche, t.releasableFen])).toEqual([['RETENTION', 50_000]]);
   });
 
-  it('a reported defect blocks retention even after the year', () => {
-    expect(codes(afterHandover('2027-01-01', true), 'RETENTION')).toEqual(['DEFECTS_REPORTED']);
-    expect(codes(afterHandover('2026-01-01', true), 'RETENTION')).toEqual(['RETENTION_HOLD_NOT_ELAPSED', 'DEFECTS_REPORTED']);
+  it('an open defect blocks retention even after the year', () => {
+    expect(codes(afterHandover('2027-01-01', 1), 'RETENTION')).toEqual(['DEFECTS_OPEN']);
+    expect(byTranche(afterHandover('2027-01-01', 1)).RETENTION.blocks).toMatchObject([{ code: 'DEFECTS_OPEN', openDefects: 1 }]);
+    expect(codes(afterHandover('2026-01-01', 2), 'RETENTION')).toEqual(['RETENTION_HOLD_NOT_ELAPSED', 'DEFECTS_OPEN']);
+  });
+
+  it('a reported defect withheld the retention for ever: once its repair is verified (no open defect) the retention is releasable', () => {
+    expect(afterHandover('2027-01-01', 0).releasable.map((t) => [t.tranche, t.releasableFen])).toEqual([['RETENTION', 50_000]]);
   });
 
   it('handover on 29 February: retention due on 28 February next year', () => {

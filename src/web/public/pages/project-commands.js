@@ -166,6 +166,16 @@ const FORMS = {
     control(C, 'plan.monitoredWeight', t('cmd.monitoredWeight'), { parse: int(0, 100), required: false, inputmode: 'numeric' }),
   ],
   REPORT_DEFECT: () => [control(C, 'text', t('cmd.text'), { multiline: true })],
+  REPORT_DEFECT_REPAIRED: () => [
+    control(C, 'defectId', t('cmd.defectId')),
+    control(C, 'evidence', t('cmd.evidence'), { parse: lines, multiline: true }),
+    control(C, 'text', t('cmd.text'), { multiline: true, required: false }),
+  ],
+  VERIFY_DEFECT_REPAIR: () => [
+    control(C, 'defectId', t('cmd.defectId')),
+    control(C, 'result', t('cmd.repairResult'), { options: [['ACCEPTED', t('cmd.repairAccepted')], ['REJECTED', t('cmd.repairRejected')]] }),
+    control(C, 'comment', t('cmd.comment'), { multiline: true, required: false }),
+  ],
   SUBMIT_EVALUATION: () => [
     group(t('cmd.output'), score4('output', ['quantity', 'quality', 'timeliness', 'cost'])),
     group(t('cmd.benefit'), score4('benefit', ['economic', 'social', 'ecological', 'sustainability'])),

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { REVIEW_STEP_IDS } from '../../src/domain/lifecycle/township-review';
+import { allocateFundsUpdate, approvalStepWorkflowId, projectStateQuery, stepReportUpdate } from '../../workflows/shared';
+import { proposer, implementer, township, agri, finance } from '../support/county-actors';
+import { DAY } from '../support/lifecycle-drivers';
+import { PASSED_CHECKS } from '../support/proposal';
+import { timeSkippingLifecycle } from '../support/time-skipping-lifecycle';
+import { expectUpdateRefused } from '../support/update-refused';
+
+/**
+ * Issue #13, item 12: a refused lifecycle transition was silent (a history entry, and the effects
+ * of the stage, whether or not the machine moved). Through the project's own workflow on the
+ * time-skipping server.
+ */
+const t = timeSkippingLifecycle('refused-transitions');
+
+describe('a refused lifecycle transition is never silent (issue #13, item 12)', () => {
+  it('a refused system event (a step report the machine refuses) leaves the stage, writes a LIFECYCLE_EVENT_REFUSED record and sets RefusedEvents', async () => {
+    const { projectId, handle } = await t.d.startProject('桃源村拒绝事件');
+    await t.s.env.sleep(10 * DAY + 60_000);
+    const task = await t.d.taskOf(projectId, 'TOWNSHIP_REVIEW');
+    const historyBefore = (await handle.query(projectStateQuery)).history.length;
+    // The township review has no earlier review step: a report returning the matter to the county
+    // approval (a later one) is one the machine refuses.
+    await handle.executeUpdate(stepReportUpdate, {
+      args: [{ seq: 1000, stepWorkflowId: approvalStepWorkflowId(handle.workflowId, REVIEW_STEP_IDS.TOWNSHIP_REVIEW, 1), phase: 'returned', actorId: township.userId, reason: '退回县审定', openTasks: [], returnTo: { stepId: REVIEW_STEP_IDS.COUNTY_APPROVAL } }],
+    });
+    const state = await handle.query(projectStateQuery);
+    expect(state.stage).toBe('TOWNSHIP_REVIEW');
+    expect(state.history).toHaveLength(historyBefore);
+    expect(await t.d.stageOf(projectId)).toBe('TOWNSHIP_REVIEW');
+    await expect.poll(async () => (await t.s.db.prisma.auditEvent.findMany({ where: { entityId: projectId, action: 'LIFECYCLE_EVENT_REFUSED' } })).map((a) => a.details), { timeout: 20_000 })
+      .toEqual([{ event: 'RETURN_TO_STEP', stage: 'TOWNSHIP_REVIEW', to: 'COUNTY_APPROVAL' }]);
+    await expect.poll(async () => (await handle.describe()).searchAttributes.RefusedEvents, { timeout: 20_000 }).toEqual(['RETURN_TO_STEP']);
+    // The project goes on as if nothing happened: the real approval still moves it.
+    await t.d.decide(task.id, township, { type: 'APPROVE', checks: PASSED_CHECKS });
+    await t.d.waitForStage(projectId, 'TOWNSHIP_PUBLICITY');
+    await handle.terminate('test done');
+  }, 90_000);
+
+  it('a refused command (own capital verified once the project left implementation) gets TRANSITION_NOT_ALLOWED and changes nothing', async () => {
+    const { projectId, handle } = await t.d.startProject('桃源村拒绝命令');
+    await t.d.throughPool([projectId]);
+    await handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }] });
+    const done = await t.d.command(handle, implementer, { type: 'REPORT_PROGRESS', percent: 100, evidence: ['completion-report.pdf'] });
+    await t.d.command(handle, agri, { type: 'VERIFY_REPORT', reportId: done.recordId! });
+    await t.d.command(handle, proposer, { type: 'REQUEST_ACCEPTANCE' });
+    // REPORT_CAPITAL is taken in acceptance, but the machine counts own capital only in implementation:
+    // the verification used to mark the report verified, write a history entry and count nothing.
+    const capital = await t.d.command(handle, implementer, { type: 'REPORT_CAPITAL', amountFen: 10_000_000, evidence: ['bank-slip.pdf'] });
+    const before = await handle.query(projectStateQuery);
+    await expectUpdateRefused(t.d.command(handle, finance, { type: 'VERIFY_REPORT', reportId: capital.recordId! }), 'TRANSITION_NOT_ALLOWED', 'stage');
+    const after = await handle.query(projectStateQuery);
+    expect(after.history).toEqual(before.history);
+    expect(after.stage).toBe('ACCEPTANCE');
+    expect(after.operation?.reports.find((r) => r.id === capital.recordId)?.verified).toBe(false);
+    expect(after.financial?.ownCapitalInvestedFen).toBe(0);
+    expect((await t.s.db.prisma.progressReport.findUniqueOrThrow({ where: { id: capital.recordId! } })).verifiedAt).toBeNull();
+    await handle.terminate('test done');
+  }, 90_000);
+});
