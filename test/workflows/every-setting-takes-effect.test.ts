@@ -65,7 +65,7 @@ async function releasableNow(handle: THandle, tranche: TTranche): Promise<number
 const defaultReleasable = (tranche: TTranche, facts: { verifiedProgressPercent: number; acceptancePassed: boolean }) =>
   planDisbursement({
     approvedBudgetFen: 40_000_000, schedule: DEFAULTS.disbursement, ownCapitalRequiredFen: 10_000_000, ownCapitalInvestedFen: 0,
-    handoverDate: null, defectsReported: false, asOfDate: '2027-06-01', ...facts,
+    handoverDate: null, openDefects: 0, asOfDate: '2027-06-01', ...facts,
   }).tranches.find((t) => t.tranche === tranche)!.releasableFen;
 
 /** The joint team (agriculture, finance, the third party) passes the inspection. */
@@ -234,7 +234,7 @@ describe('every county setting takes effect, through the project workflow (issue
     // 16,000,000 − 4,000,000 retention = 8,000,000 (the default schedule's is 2,000,000). It has no
     // share of its own: disbursement.acceptanceShareBp could only ever be that rest, and was removed.
     expect(await releasableNow(handle, 'ACCEPTANCE')).toBe(8_000_000);
-    expect(planDisbursement({ approvedBudgetFen: 40_000_000, schedule: DEFAULTS.disbursement, ownCapitalRequiredFen: 0, ownCapitalInvestedFen: 0, verifiedProgressPercent: 100, acceptancePassed: true, handoverDate: null, defectsReported: false, asOfDate: '2027-06-01' }).amounts.ACCEPTANCE).toBe(2_000_000);
+    expect(planDisbursement({ approvedBudgetFen: 40_000_000, schedule: DEFAULTS.disbursement, ownCapitalRequiredFen: 0, ownCapitalInvestedFen: 0, verifiedProgressPercent: 100, acceptancePassed: true, handoverDate: null, openDefects: 0, asOfDate: '2027-06-01' }).amounts.ACCEPTANCE).toBe(2_000_000);
 
     // Two days of acceptance publicity, not seven.
     await s.env.sleep(2 * DAY + MINUTE);
@@ -303,7 +303,7 @@ describe('every county setting takes effect, through the project workflow (issue
     await s.env.sleep(32 * DAY);
     const retention = await waitFor(() => s.db.prisma.payment.findFirst({ where: { projectId, tranche: 'RETENTION' } }), (p) => p !== null, 'the retention payment');
     expect(retention!.amountFen).toBe(4_000_000n);
-    expect(planDisbursement({ approvedBudgetFen: 40_000_000, schedule: DEFAULTS.disbursement, ownCapitalRequiredFen: 0, ownCapitalInvestedFen: 0, verifiedProgressPercent: 100, acceptancePassed: true, handoverDate: '2027-01-01', defectsReported: false, asOfDate: '2027-02-02' }).retentionReleasableOn).toBe('2028-01-01');
+    expect(planDisbursement({ approvedBudgetFen: 40_000_000, schedule: DEFAULTS.disbursement, ownCapitalRequiredFen: 0, ownCapitalInvestedFen: 0, verifiedProgressPercent: 100, acceptancePassed: true, handoverDate: '2027-01-01', openDefects: 0, asOfDate: '2027-02-02' }).retentionReleasableOn).toBe('2028-01-01');
     expect(DEFAULTS.disbursement.retentionBp).toBe(500);
     prove('disbursement.retentionBp', 'disbursement.retentionHoldMonths');
 

@@ -3,6 +3,7 @@ import { addMonths, isOnOrAfter, ZCalendarDate } from './calendar-date';
 import { bpOfFen, bpOfFenCeil, ZFen } from './money';
 import {
   disbursementSettingsProblems,
+  withoutRetiredFields,
   ZDisbursementFields,
   type TDisbursementSettings,
 } from './settings';
@@ -27,12 +28,18 @@ export const TRANCHE_LABELS_ZH: Record<TTranche, string> = {
 
 export type TTrancheAmounts = Record<TTranche, number>;
 
-/** A schedule that passed the same cross-field rules as the county settings. */
-export const ZDisbursementSchedule = ZDisbursementFields.superRefine((schedule, ctx) => {
-  for (const problem of disbursementSettingsProblems(schedule)) {
-    ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
-  }
-});
+/**
+ * A schedule that passed the same cross-field rules as the county settings. Retired keys are
+ * dropped first: an activity scheduled before their retirement still carries them on retry.
+ */
+export const ZDisbursementSchedule = z.preprocess(
+  (fields) => withoutRetiredFields('disbursement', fields),
+  ZDisbursementFields.superRefine((schedule, ctx) => {
+    for (const problem of disbursementSettingsProblems(schedule)) {
+      ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message });
+    }
+  }),
+);
 
 /**
  * Split the approved budget into tranche amounts that sum to it exactly. Each share is floored;

@@ -301,6 +301,11 @@ const RETIRED_KEYS: ReadonlyArray<readonly [group: string, key: string]> = [
   ['disbursement', 'acceptanceShareBp'],
 ];
 
+/** One group's fields without its retired keys (a schedule carried in an activity's input, say). */
+export function withoutRetiredFields(group: string, fields: unknown): unknown {
+  return (withoutRetiredKeys({ [group]: fields }) as Record<string, unknown>)[group];
+}
+
 function withoutRetiredKeys(overrides: unknown): unknown {
   if (typeof overrides !== 'object' || overrides === null) return overrides;
   let out = overrides as Record<string, unknown>;
