@@ -1,7 +1,7 @@
 import type { TRole } from '../roles';
 import type { TApprovalStepConfig, TRoleSlot } from './approval-config';
 import type { TActor } from './approval-events';
-import type { TApprovalRefusal } from './check-approval-action';
+import type { TRefusal } from '../errors';
 import { slotOrgPath } from './org-scope';
 
 /**
@@ -45,7 +45,7 @@ export function isAdminOf(config: TApprovalStepConfig, actor: TActor): boolean {
  * township or the county itself, never another township). The slot's `orgPath`, when given, must
  * be that unit's place on the matter's path, so escalation cannot be pointed elsewhere.
  */
-export function addedRoleSignerRefusal(config: TApprovalStepConfig, slot: TRoleSlot): TApprovalRefusal | null {
+export function addedRoleSignerRefusal(config: TApprovalStepConfig, slot: TRoleSlot): TRefusal | null {
   if (!config.signersInScope) return null;
   const candidateRoles = new Set<TRole>(config.candidates.flatMap((c) => (c.kind === 'role' ? [c.role] : [])));
   if (NEVER_SIGNER_ROLES.includes(slot.role) || !candidateRoles.has(slot.role)) {
