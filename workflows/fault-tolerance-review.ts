@@ -9,7 +9,7 @@ import {
   type TReviewEvent,
   type TReviewSnapshot,
 } from '../src/domain/fault-tolerance';
-import type { TActor } from '../src/domain/actor';
+import { covers, type TActor } from '../src/domain/actor';
 import { refusalFailureOptions, type TRefusal } from '../src/domain/errors';
 import type { Activities } from '../activities';
 import type { TReviewCaseRow } from '../activities/review-records';
@@ -138,7 +138,7 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
     }
     publish();
     const result: TReviewActResult = { requestId, caseId: reviewCase.caseId, type: event.type, seq, stageBefore, stageAfter: stage(), outcome: outcome() };
-    const grant = actor?.roles.find((g) => input.countyOrgPath.startsWith(g.orgPath)) ?? null;
+    const grant = actor?.roles.find((g) => covers(g, input.countyOrgPath)) ?? null;
     const change = {
       at: event.at,
       caseRow: caseRow(event.at),

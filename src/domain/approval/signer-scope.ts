@@ -2,6 +2,7 @@ import type { TRole } from '../roles';
 import type { TApprovalStepConfig, TRoleSlot } from './approval-config';
 import type { TActor } from './approval-events';
 import type { TRefusal } from '../errors';
+import { covers, orgPathOf } from '../actor';
 import { slotOrgPath } from './org-scope';
 
 /**
@@ -28,7 +29,7 @@ export function subjectOrgPath(config: Pick<TApprovalStepConfig, 'subjectOrgPath
 
 /** A grant at unit U covers the matter when U lies on the matter's org path (the matter is in U's subtree). */
 export function coversSubject(config: TApprovalStepConfig, orgUnitId: string): boolean {
-  return subjectOrgPath(config).includes(orgUnitId);
+  return covers({ orgUnitId }, orgPathOf(subjectOrgPath(config)));
 }
 
 /**
@@ -53,7 +54,7 @@ export function addedRoleSignerRefusal(config: TApprovalStepConfig, slot: TRoleS
   }
   const path = subjectOrgPath(config);
   const at = path.indexOf(slot.orgUnitId);
-  const placed = at >= 0 && (!slot.orgPath || slot.orgPath.join('/') === path.slice(0, at + 1).join('/'));
+  const placed = at >= 0 && (!slot.orgPath || orgPathOf(slot.orgPath) === orgPathOf(path.slice(0, at + 1)));
   if (!placed) return { code: 'OUT_OF_SCOPE', message: `org unit ${slot.orgUnitId} does not cover this matter`, field: 'signer.orgUnitId' };
   return null;
 }
