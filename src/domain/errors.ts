@@ -130,9 +130,14 @@ export function refusal(code: TErrorCode, message: string, field = ''): TRefusal
   return { code, message, field };
 }
 
-/** A refusal as the API answers it (the code's status, the field as the detail's path). */
-export function refusalToAppError(refused: TRefusal): AppError {
-  return new AppError(refused.code, refused.message, [{ path: refused.field, message: refused.message }]);
+/**
+ * A refusal as the API answers it (the code's status, the field as the detail's path). `detail`
+ * is the detail's own short message (the refusal's message by default); null answers with no
+ * detail, for refusals the API has always given without one.
+ */
+export function refusalToAppError(refused: TRefusal, detail?: string | null): AppError {
+  if (detail === null) return new AppError(refused.code, refused.message);
+  return new AppError(refused.code, refused.message, [{ path: refused.field, message: detail ?? refused.message }]);
 }
 
 /**
