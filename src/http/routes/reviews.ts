@@ -34,7 +34,6 @@ import {
   reviewStateQuery,
   reviewWorkflowId,
   type TReviewAction,
-  type TReviewActResult,
 } from '../../../workflows/shared';
 import { valueWithin } from '../value-within';
 import { createReviewOpening } from '../../../activities/review-opening';
