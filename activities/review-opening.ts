@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { readCountySettings } from '../src/db/county-settings';
 import type { TPrisma } from '../src/db/prisma';
+import { coveringPathsOf } from '../src/domain/actor';
 import { AppError } from '../src/domain/errors';
 import {
   constituteAppealBody,
@@ -29,8 +30,7 @@ type TDb = Pick<TPrisma, 'roleAssignment' | 'orgUnit'>;
  * as the role check of every review action requires), active accounts only.
  */
 export async function decidingRoleHolders(db: TDb, countyPath: string): Promise<TDecidingRoleHolder[]> {
-  const segments = countyPath.split('/').filter(Boolean);
-  const coveringPaths = segments.map((_, i) => `/${segments.slice(0, i + 1).join('/')}/`);
+  const coveringPaths = coveringPathsOf(countyPath);
   const grants = await db.roleAssignment.findMany({
     where: { role: { in: [...DECIDING_BODY_ROLES] }, user: { active: true }, orgUnit: { path: { in: coveringPaths } } },
     select: { userId: true, createdAt: true },

@@ -6,11 +6,11 @@ import {
   officialRecordEffects,
   OUTCOME_LABELS_ZH,
   reviewMachine,
-  type TRefusal,
   type TReviewEvent,
   type TReviewSnapshot,
 } from '../src/domain/fault-tolerance';
-import type { TActor } from '../src/domain/actor';
+import { covers, type TActor } from '../src/domain/actor';
+import { refusalFailureOptions, type TRefusal } from '../src/domain/errors';
 import type { Activities } from '../activities';
 import type { TReviewCaseRow } from '../activities/review-records';
 import {
@@ -32,13 +32,8 @@ const acts = wf.proxyActivities<Activities>({
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
-function fail(refusal: Pick<TRefusal, 'code' | 'message' | 'field'>): never {
-  throw wf.ApplicationFailure.create({
-    type: refusal.code,
-    message: refusal.message,
-    nonRetryable: true,
-    details: [{ path: refusal.field, message: refusal.message }],
-  });
+function fail(refused: TRefusal): never {
+  throw wf.ApplicationFailure.create(refusalFailureOptions(refused));
 }
 
 const SYSTEM = 'system';
@@ -143,7 +138,7 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
     }
     publish();
     const result: TReviewActResult = { requestId, caseId: reviewCase.caseId, type: event.type, seq, stageBefore, stageAfter: stage(), outcome: outcome() };
-    const grant = actor?.roles.find((g) => input.countyOrgPath.startsWith(g.orgPath)) ?? null;
+    const grant = actor?.roles.find((g) => covers(g, input.countyOrgPath)) ?? null;
     const change = {
       at: event.at,
       caseRow: caseRow(event.at),

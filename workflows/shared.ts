@@ -17,8 +17,7 @@ import type { TProposal } from '../src/domain/lifecycle/proposal';
 import type { TFiscalSource } from '../src/domain/lifecycle/fiscal-funding';
 import type { TRole } from '../src/domain/roles';
 import type { TApprovalContext, TApprovalEvent, TApprovalPhase, TApprovalStepConfigInput } from '../src/domain/approval';
-import { REVIEW_EVENT_ACTORS } from '../src/domain/fault-tolerance/permissions';
-import type { TOutcome, TReviewContext, TReviewEvent, TReviewEventType, TReviewInput } from '../src/domain/fault-tolerance/schemas';
+import type { TOutcome, TReviewContext, TReviewInput } from '../src/domain/fault-tolerance/schemas';
 
 export interface TOrgRef {
   id: string;
@@ -422,55 +421,10 @@ export interface TReviewWorkflowInput {
   searchAttributes?: boolean;
 }
 
-/** The event field that names the acting person, filled in by the workflow from the actor. */
-const ACTOR_FIELD: Partial<Record<TReviewEventType, string>> = {
-  APPLY: 'applicantId',
-  RECORD_FINDING: 'investigatorId',
-  CAST_VOTE: 'memberId',
-  APPEAL: 'appellantId',
-  APPLICATION_WINDOW_CLOSED: '',
-  APPEAL_WINDOW_CLOSED: '',
-};
-const PERSON_FIELDS = ['actorId', 'applicantId', 'investigatorId', 'memberId', 'appellantId', 'at'] as const;
-
-type TOmitPerson<E> = E extends unknown ? Omit<E, (typeof PERSON_FIELDS)[number]> : never;
-/** One action as a client sends it: the machine event without who and when (the workflow knows). */
-export type TReviewAction = TOmitPerson<TReviewEvent>;
-
-/** The machine event for an action taken by `userId` at `at`: client-sent person fields are overwritten. */
-export function reviewEventFor(action: { type: string }, userId: string, at: number): Record<string, unknown> {
-  const event: Record<string, unknown> = { ...action };
-  for (const field of PERSON_FIELDS) delete event[field];
-  const field = ACTOR_FIELD[action.type as TReviewEventType] ?? 'actorId';
-  if (field) event[field] = userId;
-  event.at = at;
-  return event;
-}
-
-/**
- * Who may send this action (REVIEW_EVENT_ACTORS): a role granted over the case's county, an
- * official named in the case, or nobody (the workflow's own timers). Null when allowed; the machine
- * then checks the person (membership, conflict of interest, new people on appeal).
- */
-export function reviewRoleRefusal(
-  actor: TActor,
-  type: string,
-  scope: { countyOrgPath: string; concernedUserIds: readonly string[] },
-): { code: 'ROLE_NOT_ALLOWED' | 'OUT_OF_SCOPE'; message: string; field: string } | null {
-  const rule = REVIEW_EVENT_ACTORS[type as TReviewEventType];
-  if (!rule) return null; // an unknown type is the schema's to refuse
-  if (rule.kind === 'WORKFLOW_TIMER') return { code: 'ROLE_NOT_ALLOWED', message: `${type} is raised by the case's own timer, never by a person`, field: 'event.type' };
-  if (rule.kind === 'CONCERNED_OFFICIAL') {
-    return scope.concernedUserIds.includes(actor.userId)
-      ? null
-      : { code: 'ROLE_NOT_ALLOWED', message: `${type} is for the officials named in the case`, field: 'actor' };
-  }
-  const withRole = actor.roles.filter((g) => rule.roles.includes(g.role));
-  if (withRole.length === 0) return { code: 'ROLE_NOT_ALLOWED', message: `${type} needs one of the roles ${rule.roles.join(', ')}`, field: 'actor.roles' };
-  return withRole.some((g) => scope.countyOrgPath.startsWith(g.orgPath))
-    ? null
-    : { code: 'OUT_OF_SCOPE', message: `the case's county is outside the actor's ${withRole[0]!.role} scope`, field: 'actor.roles' };
-}
+// The review's action rules live in src/domain/fault-tolerance/review-actions.ts; re-exported for
+// the workflow and its clients.
+export { reviewEventFor, reviewRoleRefusal, type TReviewAction } from '../src/domain/fault-tolerance/review-actions';
+import type { TReviewAction } from '../src/domain/fault-tolerance/review-actions';
 
 export interface TReviewActCommand {
   requestId: string;

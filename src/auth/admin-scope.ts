@@ -1,4 +1,4 @@
-import { findGrant, type TActor, type TRoleGrant } from '../domain/actor';
+import { covers, findGrant, type TActor, type TRoleGrant } from '../domain/actor';
 import { AppError } from '../domain/errors';
 
 /**
@@ -43,5 +43,5 @@ export function requireManageGrant(actor: TActor, account: TAccountPlacement): T
 
 /** The smallest set of subtree roots covering the grants: a grant inside another adds nothing. */
 export function scopeRoots(grants: TRoleGrant[]): TRoleGrant[] {
-  return grants.filter((g, i) => !grants.some((o, j) => j !== i && g.orgPath.startsWith(o.orgPath) && (o.orgPath !== g.orgPath || j < i)));
+  return grants.filter((g, i) => !grants.some((o, j) => j !== i && covers(o, g.orgPath) && (o.orgPath !== g.orgPath || j < i)));
 }

@@ -2,15 +2,41 @@ import { z } from 'zod';
 import { ZRole, type TRole } from './roles';
 
 /**
+ * The one encoding of a place in the org tree: the ids of the units from the county down, each
+ * between slashes (`/c-qingshan/t-hexi/v-dongcun/`). It is what the database stores (OrgUnit.path,
+ * Project.orgPath, Task.candidateOrgPath) and what scope checks compare. The approval steps' config
+ * carries paths as id arrays (`ZOrgPath`, recorded in running steps' inputs): convert at that edge
+ * with `orgPathOf` / `orgPathSegments`, and compare only encoded paths.
+ */
+export const ZOrgPathString = z.string().startsWith('/');
+
+/** An id-array path (the approval config's wire form) as the one encoding. */
+export function orgPathOf(segments: readonly string[]): string {
+  return `/${segments.join('/')}/`;
+}
+
+/** The ids of an encoded path, county first. */
+export function orgPathSegments(orgPath: string): string[] {
+  return orgPath.split('/').filter(Boolean);
+}
+
+/**
  * Who is acting, as the workflow sees it: the user and every role they hold, each with the
  * materialised path of its org unit so scope checks are a prefix match and need no database.
  */
 export const ZRoleGrant = z.object({
   role: ZRole,
   orgUnitId: z.string().min(1),
-  orgPath: z.string().startsWith('/'),
+  orgPath: ZOrgPathString,
 });
 export type TRoleGrant = z.infer<typeof ZRoleGrant>;
+
+/**
+ * A grant as the approval machine records it: role and unit, no path (its events were recorded so
+ * in running steps' histories). The same grant, with fewer fields; `covers` reads either.
+ */
+export const ZGrantRef = ZRoleGrant.pick({ role: true, orgUnitId: true });
+export type TGrantRef = z.infer<typeof ZGrantRef>;
 
 export const ZActor = z.object({
   userId: z.string().min(1),
@@ -19,19 +45,53 @@ export const ZActor = z.object({
 });
 export type TActor = z.infer<typeof ZActor>;
 
-/** A grant covers an org unit when the unit is the grant's unit or lies below it. */
-export function grantCovers(grant: Pick<TRoleGrant, 'orgPath'>, targetOrgPath: string): boolean {
-  return targetOrgPath.startsWith(grant.orgPath);
+/** The actor the approval machine records: the same actor with path-less grants (`ZGrantRef`). */
+export const ZActorRef = z.object({
+  userId: z.string().min(1),
+  roles: z.array(ZGrantRef),
+});
+export type TActorRef = z.infer<typeof ZActorRef>;
+
+/**
+ * Role covers org unit, written once: a grant covers an encoded org path when the grant's unit is
+ * on it (the target is the unit or lies below it). A grant that carries its own path compares by
+ * prefix; a recorded approval grant carries only its unit id and is looked for among the path's
+ * ids. For a grant whose path ends in its unit (as the server builds every actor) both give the
+ * same answer, so each caller keeps the answer it always had.
+ */
+export function covers(grant: { orgUnitId?: string; orgPath?: string }, orgPath: string): boolean {
+  if (grant.orgPath !== undefined) return orgPath.startsWith(grant.orgPath);
+  return grant.orgUnitId !== undefined && orgPathSegments(orgPath).includes(grant.orgUnitId);
 }
 
-/** The path of the county an org path lies in (its first unit): `/c-qingshan/t-hexi/` → `/c-qingshan/`. */
+/** @deprecated use `covers`. */
+export const grantCovers = (grant: Pick<TRoleGrant, 'orgPath'>, targetOrgPath: string): boolean => covers(grant, targetOrgPath);
+
+/** The id of the county an org path lies in (its first unit): `/c-qingshan/t-hexi/` → `c-qingshan`. */
+export function countyIdOf(orgPath: string): string | undefined {
+  return orgPathSegments(orgPath)[0];
+}
+
+/** The path of the county an org path lies in: `/c-qingshan/t-hexi/` → `/c-qingshan/`. */
 export function countyPathOf(orgPath: string): string {
-  return `/${orgPath.split('/').filter(Boolean)[0] ?? ''}/`;
+  return `/${countyIdOf(orgPath) ?? ''}/`;
+}
+
+/** The paths of the units whose grants cover `orgPath`: the unit itself and each unit above it. */
+export function coveringPathsOf(orgPath: string): string[] {
+  const segments = orgPathSegments(orgPath);
+  return segments.map((_, i) => orgPathOf(segments.slice(0, i + 1)));
+}
+
+/** Whether the actor holds `role` (or, given a list, one of them) at a unit covering `orgPath`. */
+export function holdsRoleOver(actor: Pick<TActor, 'roles'>, role: TRole | readonly TRole[], orgPath: string): boolean {
+  const roles: readonly TRole[] = typeof role === 'string' ? [role] : role;
+  return actor.roles.some((g) => roles.includes(g.role) && covers(g, orgPath));
 }
 
 /** The grant under which the actor may act as `role` on something at `targetOrgPath`, if any. */
 export function findGrant(actor: TActor, role: TRole, targetOrgPath: string): TRoleGrant | undefined {
-  return actor.roles.find((g) => g.role === role && grantCovers(g, targetOrgPath));
+  return actor.roles.find((g) => g.role === role && covers(g, targetOrgPath));
 }
 
 export function hasRole(actor: TActor, role: TRole): boolean {
@@ -48,7 +108,7 @@ export function hasRole(actor: TActor, role: TRole): boolean {
 export function outermostGrants(actor: Pick<TActor, 'roles'>): Array<Pick<TRoleGrant, 'role' | 'orgPath'>> {
   const out: Array<Pick<TRoleGrant, 'role' | 'orgPath'>> = [];
   for (const g of actor.roles) {
-    const covered = actor.roles.some((o) => o.role === g.role && o.orgPath !== g.orgPath && g.orgPath.startsWith(o.orgPath));
+    const covered = actor.roles.some((o) => o.role === g.role && o.orgPath !== g.orgPath && covers(o, g.orgPath));
     const repeated = out.some((o) => o.role === g.role && o.orgPath === g.orgPath);
     if (!covered && !repeated) out.push({ role: g.role, orgPath: g.orgPath });
   }

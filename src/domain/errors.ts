@@ -80,8 +80,13 @@ export const ERROR_STATUS = {
   FISCAL_SOURCE_EXHAUSTED: 409,
   /** A township approval without its five checks, each passed (`checks.<name>`). */
   CHECKS_REQUIRED: 400,
-} as const;
+} as const satisfies Record<string, 400 | 401 | 403 | 404 | 405 | 408 | 409 | 422 | 429 | 431 | 500 | 503>;
 
+/**
+ * The codes a refusal may carry. The table above is the only list: a workflow or activity that
+ * refuses with a code missing from it fails typecheck (through `TRefusal`), instead of leaving the
+ * API as a silent 409 CONFLICT.
+ */
 export type TErrorCode = keyof typeof ERROR_STATUS;
 
 export interface TErrorDetail {
@@ -108,6 +113,46 @@ export class AppError extends Error {
   toJSON() {
     return { error: { code: this.code, message: this.message, details: this.details } };
   }
+}
+
+/**
+ * A typed "no", the one shape every rule returns: machine guards, Update validators, policies and
+ * the routes' pre-checks. `field` is the dotted path of the offending input, '' when the whole
+ * request is refused.
+ */
+export interface TRefusal {
+  code: TErrorCode;
+  message: string;
+  field: string;
+}
+
+/** The one way to build a refusal. */
+export function refusal(code: TErrorCode, message: string, field = ''): TRefusal {
+  return { code, message, field };
+}
+
+/**
+ * A refusal as the API answers it (the code's status, the field as the detail's path). `detail`
+ * is the detail's own short message (the refusal's message by default); null answers with no
+ * detail, for refusals the API has always given without one.
+ */
+export function refusalToAppError(refused: TRefusal, detail?: string | null): AppError {
+  if (detail === null) return new AppError(refused.code, refused.message);
+  return new AppError(refused.code, refused.message, [{ path: refused.field, message: detail ?? refused.message }]);
+}
+
+/**
+ * What a workflow hands `ApplicationFailure.create` for a refusal: the code as the failure type
+ * (src/http/errors.ts maps it back through ERROR_STATUS), never retried, the field as the detail.
+ * Pure, so domain code can build it and only the workflow imports Temporal.
+ */
+export function refusalFailureOptions(refused: TRefusal) {
+  return {
+    type: refused.code,
+    message: refused.message,
+    nonRetryable: true,
+    details: [{ path: refused.field, message: refused.message }],
+  };
 }
 
 export function isErrorCode(value: unknown): value is TErrorCode {

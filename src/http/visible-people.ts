@@ -2,7 +2,7 @@ import type { TActor } from '../domain/actor';
 import type { TReviewContext } from '../domain/fault-tolerance';
 import type { TPrisma } from '../db/prisma';
 import { scopeWhere } from './project-filters';
-import { canRead } from './routes/reviews';
+import { canReadCase } from '../domain/fault-tolerance';
 
 /**
  * The subset of `ids` the caller may see named: themselves; anyone placed (home unit or a role) in
@@ -50,7 +50,7 @@ async function reviewPeople(prisma: TPrisma, actor: TActor, wanted: string[]): P
     where: { OR: [{ concernedUserIds: { hasSome: wanted } }, { openedById: { in: wanted } }, { id: { in: actedOn.map((a) => a.caseId) } }, { concernedUserIds: { has: actor.userId } }] },
     select: { id: true, countyId: true, concernedUserIds: true, context: true, openedById: true, actions: { where: { actorId: { in: wanted } }, select: { actorId: true } } },
   });
-  return cases.filter((c) => canRead(actor, c)).flatMap((c) => [
+  return cases.filter((c) => canReadCase(actor, c)).flatMap((c) => [
     ...c.concernedUserIds,
     c.openedById,
     ...c.actions.map((a) => a.actorId),

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../domain/errors';
-import { findGrant, grantCovers } from '../domain/actor';
+import { covers, findGrant } from '../domain/actor';
 import { LIFECYCLE_STAGES } from '../domain/lifecycle/lifecycle-machine';
 import { commandGrant, PROJECT_COMMAND_RULES, VERIFIER_ROLES, type TProjectCommandType } from '../domain/lifecycle/project-commands';
 import { OWN_TASKS, STAGE_LABELS_ZH } from '../domain/lifecycle/stage-tasks';
@@ -137,7 +137,7 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
     });
     const visible = task && (
       task.candidateUserId === actor.userId || task.claimedBy === actor.userId || task.ccs.length > 0 ||
-      actor.roles.some((g) => grantCovers(g, task.project.orgPath))
+      actor.roles.some((g) => covers(g, task.project.orgPath))
     );
     if (!task || !visible) throw new AppError('NOT_FOUND', `no task ${req.params.taskId} in your org units`, [{ path: 'params.taskId', message: 'not found' }]);
     let actions: string[] = [];

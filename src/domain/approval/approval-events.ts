@@ -1,19 +1,14 @@
 import { z } from 'zod';
-import { ZRole } from '../roles';
+import { ZActorRef, ZGrantRef, type TActorRef, type TGrantRef } from '../actor';
 import { ZSignerSlot } from './approval-config';
 
-/** One role an actor holds, at one org unit (covering its subtree). */
-export const ZActorRole = z.object({
-  role: ZRole,
-  orgUnitId: z.string().min(1),
-});
-export type TActorRole = z.infer<typeof ZActorRole>;
+/** One role an actor holds, at one org unit (covering its subtree): the one grant, path-less as recorded. */
+export const ZActorRole = ZGrantRef;
+export type TActorRole = TGrantRef;
 
-export const ZActor = z.object({
-  userId: z.string().min(1),
-  roles: z.array(ZActorRole),
-});
-export type TActor = z.infer<typeof ZActor>;
+/** The one actor (src/domain/actor.ts) as the approval machine records it. */
+export const ZActor = ZActorRef;
+export type TActor = TActorRef;
 
 /** The hosting workflow acts as this user for deadlines and for resubmission after a step return. */
 export const SYSTEM_USER_ID = 'system';

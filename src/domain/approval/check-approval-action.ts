@@ -1,4 +1,4 @@
-import type { TErrorCode } from '../errors';
+import type { TErrorCode, TRefusal } from '../errors';
 import type { TApprovalContext, TApprovalHistoryEntry, TApprovalPhase, TApprovalTask } from './approval-context';
 import {
   DECISION_EVENT_TYPES,
@@ -15,12 +15,8 @@ import { actorHoldsSlot, holdsSlot } from './org-scope';
 import { addedRoleSignerRefusal, isAdminOf } from './signer-scope';
 import { requiredChecksRefusal } from './required-checks';
 
-/** Why an action was refused. `field` is the offending event field, '' for whole-request refusals. */
-export interface TApprovalRefusal {
-  code: TErrorCode;
-  message: string;
-  field: string;
-}
+/** @deprecated the one refusal shape is `TRefusal` (src/domain/errors.ts). */
+export type TApprovalRefusal = TRefusal;
 
 export type TApprovalCheck =
   /** Accepted; `taskKey` is the task a signer action applies to (null for other actions). */

@@ -1,3 +1,4 @@
+import { covers, orgPathOf } from '../actor';
 import type { TActor, TActorRole } from './approval-events';
 import type { TRoleSlot, TSignerSlot } from './approval-config';
 
@@ -6,9 +7,18 @@ export function slotOrgPath(slot: TRoleSlot): string[] {
   return slot.orgPath ?? [slot.orgUnitId];
 }
 
-/** A role at unit U covers every slot whose org path passes through U (U's subtree). */
+/** The slot's org path in the one encoding (`/county/…/unit/`). */
+export function slotOrgPathString(slot: TRoleSlot): string {
+  return orgPathOf(slotOrgPath(slot));
+}
+
+/**
+ * A role at unit U covers every slot whose org path passes through U (U's subtree). Compared by
+ * the unit id alone, as recorded grants carry no path (and a slot without `orgPath` matches only
+ * its own unit).
+ */
 export function roleCoversSlot(held: TActorRole, slot: TRoleSlot): boolean {
-  return held.role === slot.role && slotOrgPath(slot).includes(held.orgUnitId);
+  return held.role === slot.role && covers({ orgUnitId: held.orgUnitId }, slotOrgPathString(slot));
 }
 
 /** Whether someone with this id and these roles may sign a task of this slot. */

@@ -1,7 +1,8 @@
 import type { TRole } from '../roles';
 import type { TApprovalStepConfig, TRoleSlot } from './approval-config';
 import type { TActor } from './approval-events';
-import type { TApprovalRefusal } from './check-approval-action';
+import type { TRefusal } from '../errors';
+import { covers, orgPathOf } from '../actor';
 import { slotOrgPath } from './org-scope';
 
 /**
@@ -28,7 +29,7 @@ export function subjectOrgPath(config: Pick<TApprovalStepConfig, 'subjectOrgPath
 
 /** A grant at unit U covers the matter when U lies on the matter's org path (the matter is in U's subtree). */
 export function coversSubject(config: TApprovalStepConfig, orgUnitId: string): boolean {
-  return subjectOrgPath(config).includes(orgUnitId);
+  return covers({ orgUnitId }, orgPathOf(subjectOrgPath(config)));
 }
 
 /**
@@ -45,7 +46,7 @@ export function isAdminOf(config: TApprovalStepConfig, actor: TActor): boolean {
  * township or the county itself, never another township). The slot's `orgPath`, when given, must
  * be that unit's place on the matter's path, so escalation cannot be pointed elsewhere.
  */
-export function addedRoleSignerRefusal(config: TApprovalStepConfig, slot: TRoleSlot): TApprovalRefusal | null {
+export function addedRoleSignerRefusal(config: TApprovalStepConfig, slot: TRoleSlot): TRefusal | null {
   if (!config.signersInScope) return null;
   const candidateRoles = new Set<TRole>(config.candidates.flatMap((c) => (c.kind === 'role' ? [c.role] : [])));
   if (NEVER_SIGNER_ROLES.includes(slot.role) || !candidateRoles.has(slot.role)) {
@@ -53,7 +54,7 @@ export function addedRoleSignerRefusal(config: TApprovalStepConfig, slot: TRoleS
   }
   const path = subjectOrgPath(config);
   const at = path.indexOf(slot.orgUnitId);
-  const placed = at >= 0 && (!slot.orgPath || slot.orgPath.join('/') === path.slice(0, at + 1).join('/'));
+  const placed = at >= 0 && (!slot.orgPath || orgPathOf(slot.orgPath) === orgPathOf(path.slice(0, at + 1)));
   if (!placed) return { code: 'OUT_OF_SCOPE', message: `org unit ${slot.orgUnitId} does not cover this matter`, field: 'signer.orgUnitId' };
   return null;
 }

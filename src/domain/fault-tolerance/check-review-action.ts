@@ -1,11 +1,11 @@
 import { getNextTransitions, type SnapshotFrom } from 'xstate';
-import { ALLOWED, type TRefusal } from './refusal';
+import { ALLOWED, type TRefusedCheck } from './refusal';
 import type { TReviewMachine } from './review-machine';
 import { outOfStateRefusal, refusalFor, validationRefusal } from './review-rules';
 import { ZReviewEvent, type TReviewEvent } from './schemas';
 
 export type TReviewSnapshot = SnapshotFrom<TReviewMachine>;
-export type TReviewCheck = { ok: true; event: TReviewEvent } | TRefusal;
+export type TReviewCheck = { ok: true; event: TReviewEvent } | TRefusedCheck;
 
 /**
  * May this action be taken now? Pure: it never steps the machine, so a Temporal Update validator

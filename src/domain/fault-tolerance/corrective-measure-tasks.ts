@@ -1,3 +1,5 @@
+import { covers } from '../actor';
+import { refusal, type TRefusal } from '../errors';
 import type { TOrgLevel, TRole } from '../roles';
 import type { TReviewContext } from './schemas';
 
@@ -59,4 +61,33 @@ export function correctiveMeasureTasks({
       responsibleUserId: m.responsibleUserId ?? null,
     };
   });
+}
+
+/** An org unit as a decision's measure names it. */
+export interface TMeasureUnit {
+  path: string;
+  level: TOrgLevel;
+  name: string;
+}
+
+/**
+ * A decision's measure with its inbox settled, or why it cannot be: a named org unit must lie in
+ * the case's county, and the role that holds its inbox is the decision's or follows from the
+ * unit's level (a county unit has many departments, so there the decision must name one). A
+ * measure naming no unit is tracked by the deciding body (`correctiveMeasureTasks`). `field` is
+ * the measure's path in the request.
+ */
+export function measureWithResponsibleRole<M extends { responsibleOrgUnitId?: string; responsibleRole?: TRole }>(
+  measure: M,
+  unit: TMeasureUnit | null,
+  countyPath: string,
+  field: string,
+): { measure: M } | { refusal: TRefusal; detail: string } {
+  if (measure.responsibleOrgUnitId === undefined) return { measure };
+  if (!unit || !covers({ orgPath: countyPath }, unit.path)) {
+    return { refusal: refusal('VALIDATION_FAILED', `${measure.responsibleOrgUnitId} is not an org unit of the case's county`, `${field}.responsibleOrgUnitId`), detail: 'not in the county' };
+  }
+  const role = measure.responsibleRole ?? MEASURE_ROLE_BY_LEVEL[unit.level];
+  if (!role) return { refusal: refusal('VALIDATION_FAILED', `name the department (role) responsible at ${unit.name}`, `${field}.responsibleRole`), detail: 'required for a county unit' };
+  return { measure: { ...measure, responsibleRole: role } };
 }

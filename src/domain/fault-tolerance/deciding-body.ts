@@ -1,5 +1,5 @@
 import { conflictedUserIds, peopleUsedSoFar } from './conflict-of-interest';
-import { refuse, type TRefusal } from './refusal';
+import { refuse, type TRefusedCheck } from './refusal';
 import type { TDecidingBody, TReviewContext } from './schemas';
 
 /**
@@ -26,7 +26,7 @@ export interface TBodyCounty {
   name: string;
 }
 
-export type TBodyResult = { ok: true; body: TDecidingBody } | TRefusal;
+export type TBodyResult = { ok: true; body: TDecidingBody } | TRefusedCheck;
 
 /** Holders not excluded, each once (their earliest grant), longest-serving first. */
 function eligibleInOrder(holders: readonly TDecidingRoleHolder[], excluded: ReadonlySet<string>): string[] {

@@ -1,5 +1,5 @@
 import { isAdverseAt, officialRecordEffect, type TOfficialRecordEffect } from './official-record-effect';
-import { refuse, type TRefusal } from './refusal';
+import { refuse, type TRefusedCheck } from './refusal';
 import { ZOutcome } from './schemas';
 
 /** A final review outcome as the record keeps it (OfficialRecord). */
@@ -38,7 +38,7 @@ export function honourRefusal({ latestGrade, reviewOutcomes, at }: {
   latestGrade: string | null;
   reviewOutcomes: readonly TStoredReviewOutcome[];
   at: number;
-}): TRefusal | null {
+}): TRefusedCheck | null {
   if (latestGrade !== 'EXCELLENT') {
     // English only: the web shows a message with Chinese in it as the page's own words, else its code's.
     return refuse('GRADE_NOT_EXCELLENT', `the project is graded ${latestGrade ?? 'not yet evaluated'}; honours need EXCELLENT`, 'body.projectId');

@@ -25,3 +25,6 @@ export * from './review-step-tasks';
 export * from './review-settings';
 export * from './deciding-body';
 export * from './honour-eligibility';
+export * from './review-actions';
+export * from './case-access';
+export * from './open-actions';

@@ -1,25 +1,17 @@
-import { AppError, type TErrorCode } from '../errors';
+import { refusal, type TRefusal } from '../errors';
+
+export { refusalToAppError } from '../errors';
 
 /**
- * A typed "no": what a Temporal Update validator throws without stepping the machine, and what the
- * machine's guards compute before refusing a transition. `field` is the dotted path of the event
- * field at fault, empty when the whole action is refused.
+ * A refusal as the review machine's guards and `checkReviewAction` return it: the one `TRefusal`
+ * shape (src/domain/errors.ts) with `ok: false`, so a check result is `{ ok: true } | refused`.
  */
-export interface TRefusal {
-  ok: false;
-  code: TErrorCode;
-  message: string;
-  field: string;
-}
+export type TRefusedCheck = TRefusal & { ok: false };
 
-export type TCheckResult = { ok: true } | TRefusal;
+export type TCheckResult = { ok: true } | TRefusedCheck;
 
 export const ALLOWED: { ok: true } = { ok: true };
 
-export function refuse(code: TErrorCode, message: string, field = ''): TRefusal {
-  return { ok: false, code, message, field };
-}
-
-export function refusalToAppError(refusal: TRefusal): AppError {
-  return new AppError(refusal.code, refusal.message, [{ path: refusal.field, message: refusal.message }]);
+export function refuse(...args: Parameters<typeof refusal>): TRefusedCheck {
+  return { ok: false, ...refusal(...args) };
 }

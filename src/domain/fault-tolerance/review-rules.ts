@@ -2,7 +2,7 @@ import { describeInadmissibility, isInadmissible } from './admissibility';
 import { conflictedUserIds, earlierRoundPeople, peopleUsedSoFar } from './conflict-of-interest';
 import { CRITERION_LABELS_ZH, exemptionBlockers, missingCriteria } from './criteria';
 import { isWithinWindow, windowClosesAt } from './deadlines';
-import { refuse, type TRefusal } from './refusal';
+import { refuse, type TRefusedCheck } from './refusal';
 import {
   REVIEW_LEVELS,
   ZReviewEvent,
@@ -30,26 +30,26 @@ export function applicationClosesAt(context: Pick<TReviewContext, 'case' | 'sett
   return windowClosesAt({ openedAt: context.case.notifiedAt, days: context.settings.applicationWindowDays });
 }
 
-function conflicted(context: TReviewContext, userId: string, field: string, doing: string): TRefusal | null {
+function conflicted(context: TReviewContext, userId: string, field: string, doing: string): TRefusedCheck | null {
   return conflictedUserIds(context).has(userId)
     ? refuse('CONFLICT_OF_INTEREST', `${userId} is concerned by or approved the matter under review and may not ${doing}`, field)
     : null;
 }
 
-function concernedOfficial(context: TReviewContext, userId: string, field: string): TRefusal | null {
+function concernedOfficial(context: TReviewContext, userId: string, field: string): TRefusedCheck | null {
   return context.case.concernedOfficials.some((o) => o.userId === userId)
     ? null
     : refuse('NOT_A_CONCERNED_OFFICIAL', `${userId} is not an official named in this case`, field);
 }
 
-function inadmissible(context: TReviewContext): TRefusal | null {
+function inadmissible(context: TReviewContext): TRefusedCheck | null {
   return isInadmissible(context)
     ? refuse('CASE_INADMISSIBLE', `inadmissible by rule, never exempt: ${describeInadmissibility(context)}`)
     : null;
 }
 
 /** Exemption needs an admissible case and findings that justify it (criteria.ts). */
-export function exemptionRefusal(context: TReviewContext, field = 'choice'): TRefusal | null {
+export function exemptionRefusal(context: TReviewContext, field = 'choice'): TRefusedCheck | null {
   const closed = inadmissible(context);
   if (closed) return closed;
   const round = currentRound(context);
@@ -66,7 +66,7 @@ export function exemptionRefusal(context: TReviewContext, field = 'choice'): TRe
     : null;
 }
 
-const rules: { [T in TReviewEvent['type']]: (context: TReviewContext, event: TReviewEventOf<T>) => TRefusal | null } = {
+const rules: { [T in TReviewEvent['type']]: (context: TReviewContext, event: TReviewEventOf<T>) => TRefusedCheck | null } = {
   APPLY: (context, event) =>
     concernedOfficial(context, event.applicantId, 'applicantId') ??
     (context.applicationLapsedAt !== undefined ||
@@ -217,15 +217,15 @@ const rules: { [T in TReviewEvent['type']]: (context: TReviewContext, event: TRe
 };
 
 /** The event's own shape (schemas.ts), so the machine refuses a malformed event exactly as the checker does. */
-export function validationRefusal(event: unknown): TRefusal | null {
+export function validationRefusal(event: unknown): TRefusedCheck | null {
   const parsed = ZReviewEvent.safeParse(event);
   if (parsed.success) return null;
   const issue = parsed.error.issues[0];
   return refuse('VALIDATION_FAILED', issue?.message ?? 'invalid event', (issue?.path ?? []).join('.'));
 }
 
-export function refusalFor(context: TReviewContext, event: TReviewEvent): TRefusal | null {
-  return validationRefusal(event) ?? (rules[event.type] as (c: TReviewContext, e: TReviewEvent) => TRefusal | null)(context, event);
+export function refusalFor(context: TReviewContext, event: TReviewEvent): TRefusedCheck | null {
+  return validationRefusal(event) ?? (rules[event.type] as (c: TReviewContext, e: TReviewEvent) => TRefusedCheck | null)(context, event);
 }
 
 /**
@@ -233,7 +233,7 @@ export function refusalFor(context: TReviewContext, event: TReviewEvent): TRefus
  * few say more: an appeal after the case is final is "too late" or "already used", a decision
  * during the investigation is "findings incomplete".
  */
-export function outOfStateRefusal({ context, state, event }: { context: TReviewContext; state: string; event: TReviewEvent }): TRefusal {
+export function outOfStateRefusal({ context, state, event }: { context: TReviewContext; state: string; event: TReviewEvent }): TRefusedCheck {
   if (event.type === 'APPEAL') {
     if (context.appeal !== undefined || context.rounds.length > 1) {
       return refuse('APPEAL_ALREADY_USED', 'a case can be appealed once; the appeal decision is final');

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
-import { findGrant, type TActor } from '../../domain/actor';
+import { covers, findGrant, type TActor } from '../../domain/actor';
 import { AppError } from '../../domain/errors';
 import { ZProposal } from '../../domain/lifecycle/proposal';
 import { formatFen, ZAmountFen } from '../../domain/policies/money';
@@ -36,7 +36,7 @@ function projectIdFor(actorId: string, requestId: string): string {
 
 /** Who may read a project: any role granted at or above its village. */
 export function canSee(actor: TActor, orgPath: string): boolean {
-  return actor.roles.some((g) => orgPath.startsWith(g.orgPath));
+  return actor.roles.some((g) => covers(g, orgPath));
 }
 
 /** Money columns are BigInt fen in the database; JSON carries them as numbers (safe integers). */

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import { ZAttachment } from '../../domain/approval';
 import { ZRole } from '../../domain/roles';
+import { orgPathSegments } from '../../domain/actor';
 import { failedChecks, ZTownshipChecks } from '../../domain/lifecycle/township-review';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
@@ -129,7 +130,7 @@ async function toStepAction({ prisma }: TDeps, body: TDecisionBody, projectId: s
       }
       const unit = await prisma.orgUnit.findUnique({ where: { id: signer.orgUnitId } });
       if (!unit) throw new AppError('VALIDATION_FAILED', `unknown org unit ${signer.orgUnitId}`, [{ path: 'body.signer.orgUnitId', message: 'unknown org unit' }]);
-      const orgPath = unit.path.split('/').filter(Boolean);
+      const orgPath = orgPathSegments(unit.path);
       return { type: 'ADD_SIGNER', position: body.position, signer: { kind: 'role', role: signer.role, orgUnitId: unit.id, orgPath }, comment: body.comment };
     }
     case 'claim':
