@@ -1,4 +1,5 @@
 import * as wf from '@temporalio/workflow';
+import type { TErrorCode } from '../src/domain/errors';
 import { initialTransition, transition } from 'xstate';
 import { lifecycleMachine, type TLifecycleEvent, type TLifecycleStage, type TPublicityStage, type TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
 import { STAGE_LABELS_ZH, STAGE_TASKS } from '../src/domain/lifecycle/stage-tasks';
@@ -73,7 +74,8 @@ export const REFUSED_EVENT_PATCH = 'lifecycle-refused-event-never-silent';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function refuse(code: string, message: string, path: string): never {
+/** A typed code: one missing from `ERROR_STATUS` would answer a bare 409, so it does not compile. */
+function refuse(code: TErrorCode, message: string, path: string): never {
   throw wf.ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ path, message }] });
 }
 

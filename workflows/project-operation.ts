@@ -1,4 +1,5 @@
 import * as wf from '@temporalio/workflow';
+import type { TErrorCode } from '../src/domain/errors';
 import type { SnapshotFrom } from 'xstate';
 import type { Activities } from '../activities';
 import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
@@ -62,7 +63,8 @@ export function emptyOperationState(): TOperationState {
   };
 }
 
-function refuse(code: string, message: string, path: string): never {
+/** A typed code: one missing from `ERROR_STATUS` would answer a bare 409, so it does not compile. */
+function refuse(code: TErrorCode, message: string, path: string): never {
   throw wf.ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ path, message }] });
 }
 

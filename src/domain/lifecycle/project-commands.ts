@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { findGrant, type TActor } from '../actor';
-import type { TErrorCode } from '../errors';
+import type { TErrorCode, TRefusal } from '../errors';
 import { ZEvaluationIndicators, ZOutcomeClass } from '../policies/evaluation-scoring';
 import { ZBeneficiaryHousehold, ZDistributionPlan } from '../policies/income-distribution';
 import { ZTranche } from '../policies/disbursement-schedule';
@@ -165,11 +165,8 @@ export const VERIFIER_ROLES: Record<'PROGRESS' | 'CAPITAL', readonly TRole[]> = 
   CAPITAL: ['COUNTY_FINANCE'],
 };
 
-export interface TCommandRefusal {
-  code: TErrorCode;
-  message: string;
-  field: string;
-}
+/** @deprecated the one refusal shape is `TRefusal` (src/domain/errors.ts). */
+export type TCommandRefusal = TRefusal;
 
 /** The grant the actor uses for this command on a project at `projectOrgPath`, or why not. */
 export function commandGrant(actor: TActor, roles: readonly TRole[], projectOrgPath: string) {
