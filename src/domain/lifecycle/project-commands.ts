@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { findGrant, type TActor } from '../actor';
-import type { TErrorCode, TRefusal } from '../errors';
+import type { TRefusal } from '../errors';
 import { ZEvaluationIndicators, ZOutcomeClass } from '../policies/evaluation-scoring';
 import { ZBeneficiaryHousehold, ZDistributionPlan } from '../policies/income-distribution';
 import { ZTranche } from '../policies/disbursement-schedule';
