@@ -1,5 +1,6 @@
 import * as wf from '@temporalio/workflow';
 import type { TErrorCode } from '../src/domain/errors';
+import { holdsRoleOver } from '../src/domain/actor';
 import { initialTransition, transition } from 'xstate';
 import { lifecycleMachine, type TLifecycleEvent, type TLifecycleStage, type TPublicityStage, type TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
 import { STAGE_LABELS_ZH, STAGE_TASKS } from '../src/domain/lifecycle/stage-tasks';
@@ -316,7 +317,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     {
       validator: (cmd) => {
         if (allocation?.requestId === cmd.requestId) return;
-        if (!cmd.actor.roles.some((g: { role: string; orgPath: string }) => g.role === 'COUNTY_FINANCE' && input.village.path.startsWith(g.orgPath))) {
+        if (!holdsRoleOver(cmd.actor, 'COUNTY_FINANCE', input.village.path)) {
           refuse('ROLE_NOT_ALLOWED', 'only the county finance bureau allocates funds', 'actor.roles');
         }
         if (stage() !== 'IN_POOL') refuse('TRANSITION_NOT_ALLOWED', `funds are allocated to a project in the pool; the project is ${stage()}`, 'stage');

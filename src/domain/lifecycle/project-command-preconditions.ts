@@ -1,4 +1,4 @@
-import type { TActor } from '../actor';
+import { holdsRoleOver, type TActor } from '../actor';
 import { outcomeOverrideRefusal, scoreEvaluation } from '../policies/evaluation-scoring';
 import type { TEvaluationSettings } from '../policies/settings';
 import { acceptanceVoteRefusal } from './acceptance-vote';
@@ -72,7 +72,7 @@ export function projectCommandPreconditionRefusal(facts: TProjectFacts, command:
       const report = facts.reports.find((r) => r.id === command.reportId);
       if (!report) return no('REPORT_NOT_FOUND', `no report ${command.reportId} on this project`, 'body.command.reportId');
       if (report.verified) return no('ALREADY_VERIFIED', `report ${report.id} is already verified`, 'body.command.reportId');
-      if (!actor.roles.some((g) => VERIFIER_ROLES[report.kind].includes(g.role) && facts.projectOrgPath.startsWith(g.orgPath))) {
+      if (!holdsRoleOver(actor, VERIFIER_ROLES[report.kind], facts.projectOrgPath)) {
         return no('ROLE_NOT_ALLOWED', `a ${report.kind.toLowerCase()} report is verified by ${VERIFIER_ROLES[report.kind].join(' or ')}`, 'actor.roles');
       }
       if (report.kind === 'PROGRESS' && report.percent! < facts.verifiedProgressPercent) {

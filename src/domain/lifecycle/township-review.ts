@@ -1,3 +1,4 @@
+import { countyIdOf, orgPathOf, orgPathSegments } from '../actor';
 import { z } from 'zod';
 import type { TApprovalPhase, TApprovalStepConfigInput, TSignerSlot } from '../approval';
 import { DEFAULT_COUNTY_SETTINGS, type TCountySettings } from '../policies/settings';
@@ -76,7 +77,7 @@ interface TOrgRef {
   path: string;
 }
 
-const roleSlot = (role: TRole, org: TOrgRef): TSignerSlot => ({ kind: 'role', role, orgUnitId: org.id, orgPath: org.path.split('/').filter(Boolean) });
+const roleSlot = (role: TRole, org: TOrgRef): TSignerSlot => ({ kind: 'role', role, orgUnitId: org.id, orgPath: orgPathSegments(org.path) });
 
 /**
  * A review stage as an approval step, the proposer as applicant:
@@ -114,7 +115,7 @@ export function reviewStep(
     requireChecks?: boolean;
   },
 ) {
-  const countyRef = county ?? { id: township.path.split('/').filter(Boolean)[0]!, path: `/${township.path.split('/').filter(Boolean)[0]}/` };
+  const countyRef = county ?? { id: countyIdOf(township.path)!, path: orgPathOf([countyIdOf(township.path)!]) };
   const review = STAGE_TASKS[stage]!;
   const revise = STAGE_TASKS.RETURNED!;
   const candidates: TSignerSlot[] =
@@ -134,7 +135,7 @@ export function reviewStep(
     candidates,
     applicantId,
     // Added signers and administrators act only within the project's ancestry.
-    subjectOrgPath: village.path.split('/').filter(Boolean),
+    subjectOrgPath: orgPathSegments(village.path),
     dueAfterMs: timing.escalateAfterHours * HOUR_MS,
     remindBeforeMs: (timing.escalateAfterHours - timing.reminderAfterHours) * HOUR_MS,
     urgeIntervalMs: timing.urgeIntervalHours * HOUR_MS,
