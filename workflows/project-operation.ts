@@ -84,6 +84,13 @@ interface TOperationDeps {
   stageVersion: () => number;
 }
 
+/**
+ * Upgrade patch (issue #13, item 5): the payee accounts the finance bureau registers at funding are
+ * kept (`ops.payeeAccounts`) and screened against each payment's account. Projects funded before it
+ * have none recorded, and their payments screen as before (no registered accounts).
+ */
+export const PAYEE_ACCOUNTS_PATCH = 'payment-registered-payee-accounts';
+
 /** Upgrade patch (README, "Upgrading running workflows"): eligibility notices expire with their window. */
 const REVIEW_ELIGIBILITY_EXPIRY_PATCH = 'review-eligibility-expiry';
 
@@ -241,7 +248,7 @@ export function createOperation(deps: TOperationDeps) {
         at: Date.now(),
         facts: {
           payment: { paymentId: p.id, projectId, amountFen: p.amountFen, payeeId: p.payeeId, ...(p.payeeAccount ? { payeeAccount: p.payeeAccount } : {}), invoices: p.invoices },
-          implementer: { implementerId, registeredAccounts: [] },
+          implementer: { implementerId, registeredAccounts: ops.payeeAccounts ?? [] },
           project: {
             approvedBudgetFen: ctx().allocation?.amountFen ?? 0,
             verifiedProgressPercent: ctx().verifiedProgressPercent,

@@ -98,6 +98,12 @@ export interface TOperationState {
   rules?: boolean;
   /** The inspection round whose villagers' vote is recorded, and whether it passed (with `rules`). */
   acceptanceVote?: { round: number; passed: boolean } | null;
+  /**
+   * The implementer's payee accounts the finance bureau registered at funding (patch
+   * `payment-registered-payee-accounts`); risk screening flags a payment to any other. Absent: none
+   * registered (funded before the rule, or without accounts), the account is not checked.
+   */
+  payeeAccounts?: string[];
 }
 
 export interface TPaymentView {
@@ -173,6 +179,8 @@ export interface TAllocateFundsCommand {
   actor: TActor;
   fiscalYear: number;
   amountFen: number;
+  /** The implementer's registered payee accounts (optional: src/domain/payment/payee-accounts.ts). */
+  payeeAccounts?: string[];
 }
 export interface TAllocateFundsResult {
   requestId: string;
