@@ -33,7 +33,9 @@ import {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 const REVIEWS_OWNED_HERE: readonly TReviewStage[] = ['ACCEPTANCE', 'EVALUATION', 'REPLACEMENT_REVIEW'];
-const IN_FLIGHT: readonly TPaymentView['status'][] = ['VERIFYING', 'RISK_CHECK', 'FLAGGED', 'FINANCE_APPROVAL', 'APPROVED'];
+const OVERSPEND = 'OVERSPEND_NEEDS_NEW_APPROVAL';
+const PAYMENT_STEP_KINDS = { verify: 'PAYMENT_VERIFICATION', flags: 'RISK_FLAG_REVIEW', change: 'PROJECT_CHANGE_APPROVAL', finance: 'PAYMENT_APPROVAL' } as const;
+const IN_FLIGHT: readonly TPaymentView['status'][] = ['VERIFYING', 'RISK_CHECK', 'FLAGGED', 'CHANGE_APPROVAL', 'FINANCE_APPROVAL', 'APPROVED'];
 
 export function emptyOperationState(): TOperationState {
   return {
@@ -90,6 +92,14 @@ interface TOperationDeps {
  * have none recorded, and their payments screen as before (no registered accounts).
  */
 export const PAYEE_ACCOUNTS_PATCH = 'payment-registered-payee-accounts';
+
+/**
+ * Upgrade patch (issue #13, item 10): a payment flagged OVERSPEND_NEEDS_NEW_APPROVAL (批小建大) goes
+ * to the county leading group's 项目变更 approval (its own step, PROJECT_CHANGE_APPROVAL), not to
+ * the finance bureau's flag review; other flags keep the finance review. Decided when the flag is
+ * raised: payments flagged before it keep the finance review their history recorded.
+ */
+export const OVERSPEND_CHANGE_PATCH = 'payment-overspend-leading-group';
 
 /** Upgrade patch (README, "Upgrading running workflows"): eligibility notices expire with their window. */
 const REVIEW_ELIGIBILITY_EXPIRY_PATCH = 'review-eligibility-expiry';
@@ -196,10 +206,13 @@ export function createOperation(deps: TOperationDeps) {
   const sourceFor = (amountFen: number, requested?: TFiscalSource) =>
     paymentSource({ amountFen, requested, allocatedFen: ctx().allocation?.amountFen ?? 0, fundingSources: input.proposal.fundingSources, usedFen: paidBySource(['PAID', ...IN_FLIGHT]) });
 
-  /** One approval step of a payment (verification, risk-flag review, finance approval). */
-  const paymentStep = async (p: TPaymentView, part: 'verify' | 'flags' | 'finance'): Promise<TApprovalStepOutcome> => {
-    const role = part === 'verify' ? 'COUNTY_AGRICULTURE' : 'COUNTY_FINANCE';
-    const title = part === 'verify' ? '拨付核验' : part === 'flags' ? `风险核查（${p.flags.join('、')}）` : '财政审批拨付';
+  /**
+   * One approval step of a payment: verification, the finance bureau's risk-flag review, the
+   * leading group's 项目变更 approval of an overspend (批小建大, a new 批复), finance approval.
+   */
+  const paymentStep = async (p: TPaymentView, part: 'verify' | 'flags' | 'change' | 'finance', flagCodes: readonly string[] = p.flags): Promise<TApprovalStepOutcome> => {
+    const role: TRole = part === 'verify' ? 'COUNTY_AGRICULTURE' : part === 'change' ? 'COUNTY_LEADING_GROUP' : 'COUNTY_FINANCE';
+    const title = part === 'verify' ? '拨付核验' : part === 'flags' ? `风险核查（${flagCodes.join('、')}）` : part === 'change' ? '项目变更审批（超概算重新批复）' : '财政审批拨付';
     const stepId = `payment-${p.seq}-${part}`;
     return wf.executeChild(approvalStep, {
       workflowId: approvalStepWorkflowId(workflowId, stepId, 1),
@@ -216,7 +229,7 @@ export function createOperation(deps: TOperationDeps) {
           allowWithdraw: part === 'verify',
         },
         projectId,
-        kind: part === 'verify' ? 'PAYMENT_VERIFICATION' : part === 'flags' ? 'RISK_FLAG_REVIEW' : 'PAYMENT_APPROVAL',
+        kind: PAYMENT_STEP_KINDS[part],
         title: `${title} · ${TRANCHE_LABELS_ZH[p.tranche]} ${formatFen(p.amountFen)} · ${input.proposal.name}`,
         resubmitTask: { kind: 'PAYMENT_REVISE', title: '拨付申请退回修改', candidateRole: 'VILLAGE_COMMITTEE', candidateOrgUnitId: input.village.id, candidateOrgPath: input.village.path },
       }],
@@ -260,7 +273,33 @@ export function createOperation(deps: TOperationDeps) {
           overspendToleranceBp: settings.budget.overspendToleranceBp,
         },
       }]);
-      if (flags.length) {
+      const overspend = flags.some((f) => f.code === OVERSPEND);
+      if (overspend && wf.patched(OVERSPEND_CHANGE_PATCH)) {
+        // The finance bureau reviews the other flags first (confirmed: rejected, whatever the
+        // overspend); the overspend is the leading group's alone, by a new 批复 (项目变更).
+        p.status = 'FLAGGED';
+        p.flags = flags.map((f) => f.code);
+        const others = p.flags.filter((c) => c !== OVERSPEND);
+        publishStage();
+        if (others.length) {
+          const review = await paymentStep(p, 'flags', others);
+          const dismissed = review.outcome === 'approved';
+          await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: dismissed ? 'DISMISSED' : 'CONFIRMED', actorId: review.decidedBy, reason: null, at: Date.now(), ...(dismissed ? { codes: others } : {}) });
+          if (!dismissed) {
+            p.flags = [];
+            return await finish('REJECTED', review.decidedBy);
+          }
+        }
+        p.status = 'CHANGE_APPROVAL';
+        p.flags = [OVERSPEND];
+        publishStage();
+        await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'CHANGE_APPROVAL', at: Date.now() });
+        const change = await paymentStep(p, 'change');
+        const approved = change.outcome === 'approved';
+        await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: approved ? 'DISMISSED' : 'CONFIRMED', actorId: change.decidedBy, reason: null, at: Date.now(), codes: [OVERSPEND], byProjectChange: true });
+        p.flags = [];
+        if (!approved) return await finish('REJECTED', change.decidedBy);
+      } else if (flags.length) {
         p.status = 'FLAGGED';
         p.flags = flags.map((f) => f.code);
         publishStage();

@@ -113,7 +113,8 @@ export interface TPaymentView {
   tranche: TTranche;
   amountFen: number;
   payeeId: string;
-  status: 'VERIFYING' | 'RISK_CHECK' | 'FLAGGED' | 'FINANCE_APPROVAL' | 'APPROVED' | 'PAID' | 'REJECTED' | 'WITHDRAWN';
+  /** CHANGE_APPROVAL: an overspend flag before the leading group's 项目变更 approval (patch `payment-overspend-leading-group`). */
+  status: 'VERIFYING' | 'RISK_CHECK' | 'FLAGGED' | 'CHANGE_APPROVAL' | 'FINANCE_APPROVAL' | 'APPROVED' | 'PAID' | 'REJECTED' | 'WITHDRAWN';
   flags: string[];
   requestedBy: string;
   payeeAccount: string | null;

@@ -76,12 +76,12 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     // More than the tranche may release (25M of a 20M tranche) is refused before it is a payment.
     await refused(command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 25_000_000, payeeId: '桃源茶叶合作社' }), 'AMOUNT_EXCEEDS_RELEASABLE', 'body.command.amountFen');
 
-    // Payment 3: total spend reported beyond budget + 10% → flag; the bureau dismisses it (new 批复) → paid.
+    // Payment 3: total spend reported beyond budget + 10% → flag; the leading group's new 批复 (项目变更) → paid.
     await command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 20_000_000, payeeId: '桃源茶叶合作社', reportedTotalSpendFen: 45_000_000 });
     await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
-    await expect.poll(async () => (await payment(projectId, 3)).status, { timeout: 20_000 }).toBe('FLAGGED');
+    await expect.poll(async () => (await payment(projectId, 3)).status, { timeout: 20_000 }).toBe('CHANGE_APPROVAL');
     expect((await payment(projectId, 3)).riskFlags.map((f) => f.code)).toEqual(['OVERSPEND_NEEDS_NEW_APPROVAL']);
-    await decidePaymentStep(projectId, 'RISK_FLAG_REVIEW');
+    await decidePaymentStep(projectId, 'PROJECT_CHANGE_APPROVAL');
     await decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
     await expect.poll(async () => (await payment(projectId, 3)).status, { timeout: 20_000 }).toBe('PAID');
     expect((await payment(projectId, 3)).riskFlags.map((f) => f.status)).toEqual(['DISMISSED']);
@@ -195,7 +195,7 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     const evaluations = await s.db.prisma.evaluation.findMany({ where: { projectId }, orderBy: { seq: 'asc' } });
     expect(evaluations.map((e) => [e.grade, e.status])).toEqual([['GOOD', 'APPROVED'], ['POOR', 'APPROVED'], ['POOR', 'APPROVED']]);
     const audit = (await s.db.prisma.auditEvent.findMany({ where: { entityType: 'Project', entityId: projectId } })).map((a) => a.action);
-    for (const action of ['FUNDS_ALLOCATED', 'PAYMENT_PAID', 'RISK_FLAGS_CONFIRMED', 'RISK_FLAGS_DISMISSED', 'ACCEPTANCE_FAILED', 'ACCEPTANCE_PASSED', 'ASSETS_HANDED_OVER', 'INCOME_DISTRIBUTED', 'EVALUATION_APPROVED', 'RECTIFICATION_PLANNED', 'PROJECT_REPLACED']) {
+    for (const action of ['FUNDS_ALLOCATED', 'PAYMENT_PAID', 'RISK_FLAGS_CONFIRMED', 'PROJECT_CHANGE_APPROVED', 'ACCEPTANCE_FAILED', 'ACCEPTANCE_PASSED', 'ASSETS_HANDED_OVER', 'INCOME_DISTRIBUTED', 'EVALUATION_APPROVED', 'RECTIFICATION_PLANNED', 'PROJECT_REPLACED']) {
       expect(audit).toContain(action);
     }
     expect(audit.filter((a) => a === 'PAYMENT_PAID')).toHaveLength(4);
