@@ -1,5 +1,5 @@
 import * as wf from '@temporalio/workflow';
-import type { SnapshotFrom } from 'xstate';
+import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { Activities } from '../activities';
 import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
 import { isSameRequester, projectCommandRefusal, VERIFIER_ROLES, ZAcceptedProjectCommand, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
@@ -9,6 +9,7 @@ import { paymentRequestRefusal, planDisbursement, TRANCHE_LABELS_ZH, type TTranc
 import { decideOutcome, outcomeOverrideRefusal, scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
 import { acceptanceVoteRefusal, decideAcceptanceVote } from '../src/domain/lifecycle/acceptance-vote';
 import { FISCAL_SOURCES, allocationBySource, paymentSource, type TFenBySource, type TFiscalSource } from '../src/domain/lifecycle/fiscal-funding';
+import { financeReviewedFlags, OVERSPEND_FLAG, PAYMENT_DECIDING_ROLES, paymentMachine, paymentStepEvent, type TDecidingPaymentState, type TPaymentEvent } from '../src/domain/payment/payment-machine';
 import { distributeIncome } from '../src/domain/policies/income-distribution';
 import { formatFen, paymentCeilingRefusal } from '../src/domain/policies/money';
 import type { TCountySettings } from '../src/domain/policies/settings';
@@ -33,7 +34,8 @@ import {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 const REVIEWS_OWNED_HERE: readonly TReviewStage[] = ['ACCEPTANCE', 'EVALUATION', 'REPLACEMENT_REVIEW'];
-const OVERSPEND = 'OVERSPEND_NEEDS_NEW_APPROVAL';
+/** Each deciding state's step id part (`payment-<seq>-<part>`, as recorded) and task kind. */
+const PAYMENT_STEP_PARTS = { VERIFYING: 'verify', FLAGGED: 'flags', CHANGE_APPROVAL: 'change', FINANCE_APPROVAL: 'finance' } as const satisfies Record<TDecidingPaymentState, string>;
 const PAYMENT_STEP_KINDS = { verify: 'PAYMENT_VERIFICATION', flags: 'RISK_FLAG_REVIEW', change: 'PROJECT_CHANGE_APPROVAL', finance: 'PAYMENT_APPROVAL' } as const;
 const IN_FLIGHT: readonly TPaymentView['status'][] = ['VERIFYING', 'RISK_CHECK', 'FLAGGED', 'CHANGE_APPROVAL', 'FINANCE_APPROVAL', 'APPROVED'];
 
@@ -207,11 +209,13 @@ export function createOperation(deps: TOperationDeps) {
     paymentSource({ amountFen, requested, allocatedFen: ctx().allocation?.amountFen ?? 0, fundingSources: input.proposal.fundingSources, usedFen: paidBySource(['PAID', ...IN_FLIGHT]) });
 
   /**
-   * One approval step of a payment: verification, the finance bureau's risk-flag review, the
-   * leading group's 项目变更 approval of an overspend (批小建大, a new 批复), finance approval.
+   * The approval step of a deciding state of the payment machine: verification, the finance
+   * bureau's risk-flag review, the leading group's 项目变更 approval of an overspend (批小建大, a new
+   * 批复), finance approval. Its candidates are the role the machine says decides that state.
    */
-  const paymentStep = async (p: TPaymentView, part: 'verify' | 'flags' | 'change' | 'finance', flagCodes: readonly string[] = p.flags): Promise<TApprovalStepOutcome> => {
-    const role: TRole = part === 'verify' ? 'COUNTY_AGRICULTURE' : part === 'change' ? 'COUNTY_LEADING_GROUP' : 'COUNTY_FINANCE';
+  const paymentStep = async (p: TPaymentView, state: TDecidingPaymentState, flagCodes: readonly string[] = p.flags): Promise<TApprovalStepOutcome> => {
+    const part = PAYMENT_STEP_PARTS[state];
+    const role: TRole = PAYMENT_DECIDING_ROLES[state];
     const title = part === 'verify' ? '拨付核验' : part === 'flags' ? `风险核查（${flagCodes.join('、')}）` : part === 'change' ? '项目变更审批（超概算重新批复）' : '财政审批拨付';
     const stepId = `payment-${p.seq}-${part}`;
     return wf.executeChild(approvalStep, {
@@ -238,21 +242,41 @@ export function createOperation(deps: TOperationDeps) {
   };
 
   /**
-   * request → verification (主管部门) → risk checks → [flags: finance bureau dismisses or confirms]
-   * → finance approval → paid. The "paid" activity is guarded by the payment's status in the same
-   * transaction as the disbursed total, so a crash between approval and payment pays once.
+   * Hosts the payment machine (src/domain/payment/payment-machine.ts) for one payment: each step's
+   * outcome is an event, the payment's status is the state the machine moved to, and each state's
+   * step or activity runs on entering it. The "paid" activity is guarded by the payment's status in
+   * the same transaction as the disbursed total, so a crash between approval and payment pays once.
+   * The commands are those of the status strings this replaced, in the same order, so payments
+   * recorded before the machine replay; the overspend's 项目变更 step is patch-guarded.
    */
   const runPayment = async (p: TPaymentView) => {
     paymentsRunning += 1;
-    const finish = async (status: 'REJECTED' | 'WITHDRAWN', actorId: string | null) => {
-      p.status = status;
+    let machine = initialTransition(paymentMachine)[0];
+    /** The payment's state (read through a call: the machine moves it between awaits). */
+    const state = (): TPaymentView['status'] => p.status;
+    /** Steps the machine (synchronously: no extra await between the recorded commands). */
+    const advance = (event: TPaymentEvent): boolean => {
+      if (!machine.can(event)) return false;
+      [machine] = transition(paymentMachine, machine, event);
+      p.status = machine.value as TPaymentView['status'];
+      p.flags = [...machine.context.flags];
+      return true;
+    };
+    /** An event the machine refuses changes nothing and is recorded for a monitor (never expected: each outcome maps to its state's event). */
+    const refused = (event: TPaymentEvent) =>
+      acts.noteProjectEvent({ projectId, stage: null, eventKey: `payment-event-refused:${p.id}:${p.status}:${event.type}`, action: 'PAYMENT_EVENT_REFUSED', details: { paymentId: p.id, status: p.status, event: event.type } });
+    /** A final refusal: rejected or withdrawn, on record. */
+    const finish = async (actorId: string | null) => {
       publishStage();
-      await acts.setPaymentStatus({ paymentId: p.id, projectId, status, actorId, at: Date.now() });
+      await acts.setPaymentStatus({ paymentId: p.id, projectId, status: p.status, actorId, at: Date.now() });
     };
     try {
-      const verified = await paymentStep(p, 'verify');
-      if (verified.outcome !== 'approved') return await finish(verified.outcome === 'withdrawn' ? 'WITHDRAWN' : 'REJECTED', verified.decidedBy);
-      p.status = 'RISK_CHECK';
+      // Each await below is where the status strings this replaced awaited: no extra turn of the
+      // event loop, so commands keep their order beside concurrent handlers on replay.
+      const verified = await paymentStep(p, 'VERIFYING');
+      const verification = paymentStepEvent('VERIFYING', verified.outcome);
+      if (!advance(verification)) return await refused(verification);
+      if (state() !== 'RISK_CHECK') return await finish(verified.decidedBy);
       await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'RISK_CHECK', actorId: verified.decidedBy, at: Date.now() });
       const paidToDateFen = ops.payments.filter((o) => o.id !== p.id && (o.status === 'PAID' || o.status === 'APPROVED')).reduce((s, o) => s + o.amountFen, 0);
       const flags = await acts.screenPayment.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: `风险排查 ${p.id}` }, [{
@@ -273,53 +297,46 @@ export function createOperation(deps: TOperationDeps) {
           overspendToleranceBp: settings.budget.overspendToleranceBp,
         },
       }]);
-      const overspend = flags.some((f) => f.code === OVERSPEND);
-      if (overspend && wf.patched(OVERSPEND_CHANGE_PATCH)) {
-        // The finance bureau reviews the other flags first (confirmed: rejected, whatever the
-        // overspend); the overspend is the leading group's alone, by a new 批复 (项目变更).
-        p.status = 'FLAGGED';
-        p.flags = flags.map((f) => f.code);
-        const others = p.flags.filter((c) => c !== OVERSPEND);
+      const codes = flags.map((f) => f.code);
+      // Decided when the flag is raised: payments flagged before the rule keep the finance review.
+      const leadingGroupReviewsOverspend = codes.includes(OVERSPEND_FLAG) && wf.patched(OVERSPEND_CHANGE_PATCH);
+      const screened: TPaymentEvent = { type: 'SCREENED', flags: codes, leadingGroupReviewsOverspend };
+      if (!advance(screened)) return await refused(screened);
+      let decidedBy: string | null = null;
+      if (state() === 'FLAGGED') {
         publishStage();
-        if (others.length) {
-          const review = await paymentStep(p, 'flags', others);
-          const dismissed = review.outcome === 'approved';
-          await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: dismissed ? 'DISMISSED' : 'CONFIRMED', actorId: review.decidedBy, reason: null, at: Date.now(), ...(dismissed ? { codes: others } : {}) });
-          if (!dismissed) {
-            p.flags = [];
-            return await finish('REJECTED', review.decidedBy);
-          }
-        }
-        p.status = 'CHANGE_APPROVAL';
-        p.flags = [OVERSPEND];
+        const reviewed = financeReviewedFlags(machine.context);
+        const review = await paymentStep(p, 'FLAGGED', reviewed);
+        decidedBy = review.decidedBy;
+        const resolution = paymentStepEvent('FLAGGED', review.outcome);
+        if (!machine.can(resolution)) return await refused(resolution);
+        const dismissed = resolution.type === 'FLAGS_DISMISSED';
+        // The overspend flag stays open for the leading group when the bureau dismisses the others.
+        await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: dismissed ? 'DISMISSED' : 'CONFIRMED', actorId: review.decidedBy, reason: null, at: Date.now(), ...(dismissed && leadingGroupReviewsOverspend ? { codes: reviewed } : {}) });
+        advance(resolution);
+      }
+      if (state() === 'CHANGE_APPROVAL') {
         publishStage();
         await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'CHANGE_APPROVAL', at: Date.now() });
-        const change = await paymentStep(p, 'change');
-        const approved = change.outcome === 'approved';
-        await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: approved ? 'DISMISSED' : 'CONFIRMED', actorId: change.decidedBy, reason: null, at: Date.now(), codes: [OVERSPEND], byProjectChange: true });
-        p.flags = [];
-        if (!approved) return await finish('REJECTED', change.decidedBy);
-      } else if (flags.length) {
-        p.status = 'FLAGGED';
-        p.flags = flags.map((f) => f.code);
-        publishStage();
-        const review = await paymentStep(p, 'flags');
-        const dismissed = review.outcome === 'approved';
-        await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: dismissed ? 'DISMISSED' : 'CONFIRMED', actorId: review.decidedBy, reason: null, at: Date.now() });
-        p.flags = [];
-        if (!dismissed) return await finish('REJECTED', review.decidedBy);
+        const change = await paymentStep(p, 'CHANGE_APPROVAL');
+        decidedBy = change.decidedBy;
+        const decision = paymentStepEvent('CHANGE_APPROVAL', change.outcome);
+        if (!machine.can(decision)) return await refused(decision);
+        await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: decision.type === 'CHANGE_APPROVED' ? 'DISMISSED' : 'CONFIRMED', actorId: change.decidedBy, reason: null, at: Date.now(), codes: [OVERSPEND_FLAG], byProjectChange: true });
+        advance(decision);
       }
-      p.status = 'FINANCE_APPROVAL';
+      if (state() === 'REJECTED') return await finish(decidedBy);
       publishStage();
       await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'FINANCE_APPROVAL', at: Date.now() });
-      const approved = await paymentStep(p, 'finance');
-      if (approved.outcome !== 'approved') return await finish('REJECTED', approved.decidedBy);
-      p.status = 'APPROVED';
+      const approved = await paymentStep(p, 'FINANCE_APPROVAL');
+      const approval = paymentStepEvent('FINANCE_APPROVAL', approved.outcome);
+      if (!advance(approval)) return await refused(approval);
+      if (state() === 'REJECTED') return await finish(approved.decidedBy);
       await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'APPROVED', actorId: approved.decidedBy, at: Date.now() });
       const paid = await acts.payPayment.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: `支付 ${TRANCHE_LABELS_ZH[p.tranche]} ${formatFen(p.amountFen)} → ${p.payeeId}` }, [
         { paymentId: p.id, projectId, amountFen: p.amountFen, at: Date.now() },
       ]);
-      p.status = 'PAID';
+      advance({ type: 'PAID' });
       ops.disbursedFen = paid.disbursedFen;
       deps.history.push({ at: Date.now(), ...staged(), action: 'payment_paid', comment: `${p.tranche} ${p.amountFen}` });
       publishStage();
