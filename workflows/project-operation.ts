@@ -345,11 +345,18 @@ export function createOperation(deps: TOperationDeps) {
     }
   };
 
+  /**
+   * A request that names no account (and the retention the workflow releases itself) is paid to
+   * the implementer's first registered account; screening then checks a named one. Nothing
+   * registered: none, as before.
+   */
+  const defaultPayeeAccount = () => ops.payeeAccounts?.[0] ?? null;
+
   const startPayment = async (args: { requestId: string; actorId: string; tranche: TTranche; amountFen: number; payeeId: string; payeeAccount: string | null; invoices: Array<{ number: string; sha256: string }>; reportedTotalSpendFen: number | null; fiscalSource?: TFiscalSource }) => {
     const seq = (ops.paymentSeq += 1);
     const p: TPaymentView = {
       id: `${projectId}:pay:${seq}`, seq, requestId: args.requestId, tranche: args.tranche, amountFen: args.amountFen, payeeId: args.payeeId, status: 'VERIFYING',
-      flags: [], requestedBy: args.actorId, payeeAccount: args.payeeAccount, invoices: args.invoices, reportedTotalSpendFen: args.reportedTotalSpendFen,
+      flags: [], requestedBy: args.actorId, payeeAccount: args.payeeAccount ?? defaultPayeeAccount(), invoices: args.invoices, reportedTotalSpendFen: args.reportedTotalSpendFen,
       ...(args.fiscalSource ? { fiscalSource: args.fiscalSource } : {}),
     };
     ops.payments.push(p);

@@ -8,7 +8,8 @@ import type { TCommandRefusal } from '../lifecycle/project-commands';
  *
  * Optional at funding: allocation requests written before the rule (clients, recorded histories)
  * name none, and a project funded without accounts screens payments as before. Named once, the
- * list binds every payment of the project.
+ * list binds every payment of the project: a request naming no account (and the retention the
+ * workflow releases itself) is paid to the first, and one naming another account is flagged.
  */
 export const MAX_PAYEE_ACCOUNTS = 10;
 
