@@ -258,7 +258,7 @@ export function createOperation(deps: TOperationDeps) {
     const advance = (event: TPaymentEvent): boolean => {
       if (!machine.can(event)) return false;
       [machine] = transition(paymentMachine, machine, event);
-      p.status = machine.value as TPaymentView['status'];
+      p.status = machine.value;
       p.flags = [...machine.context.flags];
       return true;
     };

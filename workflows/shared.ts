@@ -18,6 +18,7 @@ import type { TRole } from '../src/domain/roles';
 import type { TApprovalContext, TApprovalEvent, TApprovalPhase, TApprovalStepConfigInput } from '../src/domain/approval';
 import { REVIEW_EVENT_ACTORS } from '../src/domain/fault-tolerance/permissions';
 import type { TOutcome, TReviewContext, TReviewEvent, TReviewEventType, TReviewInput } from '../src/domain/fault-tolerance/schemas';
+import type { TPaymentState } from '../src/domain/payment/payment-machine';
 
 export interface TOrgRef {
   id: string;
@@ -113,8 +114,8 @@ export interface TPaymentView {
   tranche: TTranche;
   amountFen: number;
   payeeId: string;
-  /** CHANGE_APPROVAL: an overspend flag before the leading group's 项目变更 approval (patch `payment-overspend-leading-group`). */
-  status: 'VERIFYING' | 'RISK_CHECK' | 'FLAGGED' | 'CHANGE_APPROVAL' | 'FINANCE_APPROVAL' | 'APPROVED' | 'PAID' | 'REJECTED' | 'WITHDRAWN';
+  /** The payment machine's state (CHANGE_APPROVAL: an overspend before the leading group's 项目变更 approval). */
+  status: TPaymentState;
   flags: string[];
   requestedBy: string;
   payeeAccount: string | null;
