@@ -128,10 +128,10 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
     },
 
     /** 资金下达: one FundAllocation per request. */
-    async recordAllocation(args: { requestId: string; projectId: string; actorId: string; fiscalYear: number; amountFen: number; at: number; stage: string }) {
+    async recordAllocation(args: { requestId: string; projectId: string; actorId: string; fiscalYear: number; amountFen: number; at: number; stage: string; payeeAccounts?: string[] }) {
       await prisma.$transaction(async (tx) => {
         await tx.fundAllocation.createMany({
-          data: [{ requestId: args.requestId, projectId: args.projectId, actorId: args.actorId, fiscalYear: args.fiscalYear, amountFen: BigInt(args.amountFen), createdAt: new Date(args.at) }],
+          data: [{ requestId: args.requestId, projectId: args.projectId, actorId: args.actorId, fiscalYear: args.fiscalYear, amountFen: BigInt(args.amountFen), createdAt: new Date(args.at), payeeAccounts: args.payeeAccounts ?? [] }],
           skipDuplicates: true,
         });
         await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
@@ -141,7 +141,7 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
           action: 'FUNDS_ALLOCATED',
           entityId: args.projectId,
           requestId: args.requestId,
-          details: { fiscalYear: args.fiscalYear, amountFen: args.amountFen },
+          details: { fiscalYear: args.fiscalYear, amountFen: args.amountFen, ...(args.payeeAccounts ? { payeeAccounts: args.payeeAccounts } : {}) },
         });
       });
     },

@@ -176,16 +176,26 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       return flags;
     },
 
-    /** The finance bureau dismissed (the payment goes on) or confirmed (a fund violation) the flags. */
-    async resolveRiskFlags(args: { paymentId: string; projectId: string; resolution: 'DISMISSED' | 'CONFIRMED'; actorId: string | null; reason: string | null; at: number }) {
+    /**
+     * The finance bureau dismissed (the payment goes on) or confirmed (a fund violation) the flags;
+     * `codes`: only those (an overspend flag is the leading group's, by a 项目变更 approval, and is
+     * recorded as PROJECT_CHANGE_APPROVED / _REJECTED). Without codes: every open flag, as before.
+     */
+    async resolveRiskFlags(args: { paymentId: string; projectId: string; resolution: 'DISMISSED' | 'CONFIRMED'; actorId: string | null; reason: string | null; at: number; codes?: string[]; byProjectChange?: boolean }) {
+      const action = args.byProjectChange
+        ? args.resolution === 'DISMISSED' ? 'PROJECT_CHANGE_APPROVED' : 'PROJECT_CHANGE_REJECTED'
+        : args.resolution === 'DISMISSED' ? 'RISK_FLAGS_DISMISSED' : 'RISK_FLAGS_CONFIRMED';
       await write(args.projectId, { stage: null }, {
-        eventKey: `flags-${args.resolution.toLowerCase()}:${args.paymentId}`,
+        eventKey: `flags-${args.resolution.toLowerCase()}:${args.paymentId}${args.codes ? `:${args.codes.join('+')}` : ''}`,
         actorId: args.actorId,
-        action: args.resolution === 'DISMISSED' ? 'RISK_FLAGS_DISMISSED' : 'RISK_FLAGS_CONFIRMED',
+        action,
         comment: args.reason,
-        details: { paymentId: args.paymentId },
+        details: { paymentId: args.paymentId, ...(args.codes ? { codes: args.codes } : {}) },
       }, (tx) =>
-        tx.riskFlag.updateMany({ where: { paymentId: args.paymentId, status: 'OPEN' }, data: { status: args.resolution, resolvedBy: args.actorId, resolvedAt: new Date(args.at) } }),
+        tx.riskFlag.updateMany({
+          where: { paymentId: args.paymentId, status: 'OPEN', ...(args.codes ? { code: { in: args.codes } } : {}) },
+          data: { status: args.resolution, resolvedBy: args.actorId, resolvedAt: new Date(args.at) },
+        }),
       );
     },
 

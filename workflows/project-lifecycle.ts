@@ -8,7 +8,8 @@ import { REVIEW_STEP_IDS, reviewStageOfStep, reviewStep, stepPhaseToLifecycleEve
 import { priorSignersFor, withStepSigners, type TStageSigners } from '../src/domain/lifecycle/stage-signers';
 import { DEFAULT_COUNTY_SETTINGS, resolveSettingsOrThrow } from '../src/domain/policies/settings';
 import { allocationRefusal, fiscalTotalFen } from '../src/domain/lifecycle/fiscal-funding';
-import { createOperation, emptyOperationState } from './project-operation';
+import { payeeAccountsRefusal, registeredPayeeAccounts } from '../src/domain/payment/payee-accounts';
+import { createOperation, emptyOperationState, PAYEE_ACCOUNTS_PATCH } from './project-operation';
 import type { Activities } from '../activities';
 import { approvalStep } from './approval-step';
 import {
@@ -308,10 +309,12 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       if (allocation) return allocation; // the same request, repeated (checked in the validator)
       const stageBefore = step({ type: 'ALLOCATE', actorId: cmd.actor.userId, fiscalYear: cmd.fiscalYear, amountFen: cmd.amountFen }, cmd.actor.userId);
       fiscalYear = cmd.fiscalYear;
+      // Kept in the carried state, for the risk screening of every payment (project-operation.ts).
+      if (cmd.payeeAccounts !== undefined && wf.patched(PAYEE_ACCOUNTS_PATCH)) ops.payeeAccounts = registeredPayeeAccounts(cmd.payeeAccounts);
       allocation = { requestId: cmd.requestId, projectId, fiscalYear: cmd.fiscalYear, amountFen: cmd.amountFen, stageBefore, stageAfter: stage() };
       openTasks = [];
       publishStage();
-      await acts.recordAllocation({ requestId: cmd.requestId, projectId, actorId: cmd.actor.userId, fiscalYear: cmd.fiscalYear, amountFen: cmd.amountFen, at: Date.now(), stage: stage() });
+      await acts.recordAllocation({ requestId: cmd.requestId, projectId, actorId: cmd.actor.userId, fiscalYear: cmd.fiscalYear, amountFen: cmd.amountFen, at: Date.now(), stage: stage(), ...(ops.payeeAccounts ? { payeeAccounts: ops.payeeAccounts } : {}) });
       return allocation;
     },
     {
@@ -321,6 +324,8 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
           refuse('ROLE_NOT_ALLOWED', 'only the county finance bureau allocates funds', 'actor.roles');
         }
         if (stage() !== 'IN_POOL') refuse('TRANSITION_NOT_ALLOWED', `funds are allocated to a project in the pool; the project is ${stage()}`, 'stage');
+        const badAccounts = payeeAccountsRefusal(cmd.payeeAccounts);
+        if (badAccounts) refuse(badAccounts.code, badAccounts.message, badAccounts.field);
         const beyondFiscal = rules ? allocationRefusal({ amountFen: cmd.amountFen, fundingSources: input.proposal.fundingSources }) : null;
         if (beyondFiscal) refuse(beyondFiscal.code, beyondFiscal.message, beyondFiscal.field);
         if (!Number.isSafeInteger(cmd.amountFen) || cmd.amountFen <= 0 || cmd.amountFen > input.proposal.budgetFen) {

@@ -1,6 +1,6 @@
 import * as wf from '@temporalio/workflow';
 import type { TErrorCode } from '../src/domain/errors';
-import type { SnapshotFrom } from 'xstate';
+import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { Activities } from '../activities';
 import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
 import { isSameRequester, projectCommandRefusal, ZAcceptedProjectCommand, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
@@ -12,6 +12,7 @@ import { paymentRequestRefusal, planDisbursement, TRANCHE_LABELS_ZH, type TTranc
 import { decideOutcome, scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
 import { decideAcceptanceVote } from '../src/domain/lifecycle/acceptance-vote';
 import { FISCAL_SOURCES, allocationBySource, paymentSource, type TFenBySource, type TFiscalSource } from '../src/domain/lifecycle/fiscal-funding';
+import { financeReviewedFlags, OVERSPEND_FLAG, PAYMENT_DECIDING_ROLES, paymentMachine, paymentStepEvent, type TDecidingPaymentState, type TPaymentEvent } from '../src/domain/payment/payment-machine';
 import { distributeIncome } from '../src/domain/policies/income-distribution';
 import { formatFen, paymentCeilingRefusal } from '../src/domain/policies/money';
 import type { TCountySettings } from '../src/domain/policies/settings';
@@ -36,7 +37,10 @@ import {
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 const REVIEWS_OWNED_HERE: readonly TReviewStage[] = ['ACCEPTANCE', 'EVALUATION', 'REPLACEMENT_REVIEW'];
-const IN_FLIGHT: readonly TPaymentView['status'][] = ['VERIFYING', 'RISK_CHECK', 'FLAGGED', 'FINANCE_APPROVAL', 'APPROVED'];
+/** Each deciding state's step id part (`payment-<seq>-<part>`, as recorded) and task kind. */
+const PAYMENT_STEP_PARTS = { VERIFYING: 'verify', FLAGGED: 'flags', CHANGE_APPROVAL: 'change', FINANCE_APPROVAL: 'finance' } as const satisfies Record<TDecidingPaymentState, string>;
+const PAYMENT_STEP_KINDS = { verify: 'PAYMENT_VERIFICATION', flags: 'RISK_FLAG_REVIEW', change: 'PROJECT_CHANGE_APPROVAL', finance: 'PAYMENT_APPROVAL' } as const;
+const IN_FLIGHT: readonly TPaymentView['status'][] = ['VERIFYING', 'RISK_CHECK', 'FLAGGED', 'CHANGE_APPROVAL', 'FINANCE_APPROVAL', 'APPROVED'];
 
 export function emptyOperationState(): TOperationState {
   return {
@@ -87,6 +91,21 @@ interface TOperationDeps {
   /** How many times the stage has changed (carried across continue-as-new). */
   stageVersion: () => number;
 }
+
+/**
+ * Upgrade patch (issue #13, item 5): the payee accounts the finance bureau registers at funding are
+ * kept (`ops.payeeAccounts`) and screened against each payment's account. Projects funded before it
+ * have none recorded, and their payments screen as before (no registered accounts).
+ */
+export const PAYEE_ACCOUNTS_PATCH = 'payment-registered-payee-accounts';
+
+/**
+ * Upgrade patch (issue #13, item 10): a payment flagged OVERSPEND_NEEDS_NEW_APPROVAL (批小建大) goes
+ * to the county leading group's 项目变更 approval (its own step, PROJECT_CHANGE_APPROVAL), not to
+ * the finance bureau's flag review; other flags keep the finance review. Decided when the flag is
+ * raised: payments flagged before it keep the finance review their history recorded.
+ */
+export const OVERSPEND_CHANGE_PATCH = 'payment-overspend-leading-group';
 
 /** Upgrade patch (README, "Upgrading running workflows"): eligibility notices expire with their window. */
 const REVIEW_ELIGIBILITY_EXPIRY_PATCH = 'review-eligibility-expiry';
@@ -201,10 +220,15 @@ export function createOperation(deps: TOperationDeps) {
   const sourceFor = (amountFen: number, requested?: TFiscalSource) =>
     paymentSource({ amountFen, requested, allocatedFen: ctx().allocation?.amountFen ?? 0, fundingSources: input.proposal.fundingSources, usedFen: paidBySource(['PAID', ...IN_FLIGHT]) });
 
-  /** One approval step of a payment (verification, risk-flag review, finance approval). */
-  const paymentStep = async (p: TPaymentView, part: 'verify' | 'flags' | 'finance'): Promise<TApprovalStepOutcome> => {
-    const role = part === 'verify' ? 'COUNTY_AGRICULTURE' : 'COUNTY_FINANCE';
-    const title = part === 'verify' ? '拨付核验' : part === 'flags' ? `风险核查（${p.flags.join('、')}）` : '财政审批拨付';
+  /**
+   * The approval step of a deciding state of the payment machine: verification, the finance
+   * bureau's risk-flag review, the leading group's 项目变更 approval of an overspend (批小建大, a new
+   * 批复), finance approval. Its candidates are the role the machine says decides that state.
+   */
+  const paymentStep = async (p: TPaymentView, state: TDecidingPaymentState, flagCodes: readonly string[] = p.flags): Promise<TApprovalStepOutcome> => {
+    const part = PAYMENT_STEP_PARTS[state];
+    const role: TRole = PAYMENT_DECIDING_ROLES[state];
+    const title = part === 'verify' ? '拨付核验' : part === 'flags' ? `风险核查（${flagCodes.join('、')}）` : part === 'change' ? '项目变更审批（超概算重新批复）' : '财政审批拨付';
     const stepId = `payment-${p.seq}-${part}`;
     return wf.executeChild(approvalStep, {
       workflowId: approvalStepWorkflowId(workflowId, stepId, 1),
@@ -221,7 +245,7 @@ export function createOperation(deps: TOperationDeps) {
           allowWithdraw: part === 'verify',
         },
         projectId,
-        kind: part === 'verify' ? 'PAYMENT_VERIFICATION' : part === 'flags' ? 'RISK_FLAG_REVIEW' : 'PAYMENT_APPROVAL',
+        kind: PAYMENT_STEP_KINDS[part],
         title: `${title} · ${TRANCHE_LABELS_ZH[p.tranche]} ${formatFen(p.amountFen)} · ${input.proposal.name}`,
         resubmitTask: { kind: 'PAYMENT_REVISE', title: '拨付申请退回修改', candidateRole: 'VILLAGE_COMMITTEE', candidateOrgUnitId: input.village.id, candidateOrgPath: input.village.path },
       }],
@@ -230,21 +254,41 @@ export function createOperation(deps: TOperationDeps) {
   };
 
   /**
-   * request → verification (主管部门) → risk checks → [flags: finance bureau dismisses or confirms]
-   * → finance approval → paid. The "paid" activity is guarded by the payment's status in the same
-   * transaction as the disbursed total, so a crash between approval and payment pays once.
+   * Hosts the payment machine (src/domain/payment/payment-machine.ts) for one payment: each step's
+   * outcome is an event, the payment's status is the state the machine moved to, and each state's
+   * step or activity runs on entering it. The "paid" activity is guarded by the payment's status in
+   * the same transaction as the disbursed total, so a crash between approval and payment pays once.
+   * The commands are those of the status strings this replaced, in the same order, so payments
+   * recorded before the machine replay; the overspend's 项目变更 step is patch-guarded.
    */
   const runPayment = async (p: TPaymentView) => {
     paymentsRunning += 1;
-    const finish = async (status: 'REJECTED' | 'WITHDRAWN', actorId: string | null) => {
-      p.status = status;
+    let machine = initialTransition(paymentMachine)[0];
+    /** The payment's state (read through a call: the machine moves it between awaits). */
+    const state = (): TPaymentView['status'] => p.status;
+    /** Steps the machine (synchronously: no extra await between the recorded commands). */
+    const advance = (event: TPaymentEvent): boolean => {
+      if (!machine.can(event)) return false;
+      [machine] = transition(paymentMachine, machine, event);
+      p.status = machine.value;
+      p.flags = [...machine.context.flags];
+      return true;
+    };
+    /** An event the machine refuses changes nothing and is recorded for a monitor (never expected: each outcome maps to its state's event). */
+    const refused = (event: TPaymentEvent) =>
+      acts.noteProjectEvent({ projectId, stage: null, eventKey: `payment-event-refused:${p.id}:${p.status}:${event.type}`, action: 'PAYMENT_EVENT_REFUSED', details: { paymentId: p.id, status: p.status, event: event.type } });
+    /** A final refusal: rejected or withdrawn, on record. */
+    const finish = async (actorId: string | null) => {
       publishStage();
-      await acts.setPaymentStatus({ paymentId: p.id, projectId, status, actorId, at: Date.now() });
+      await acts.setPaymentStatus({ paymentId: p.id, projectId, status: p.status, actorId, at: Date.now() });
     };
     try {
-      const verified = await paymentStep(p, 'verify');
-      if (verified.outcome !== 'approved') return await finish(verified.outcome === 'withdrawn' ? 'WITHDRAWN' : 'REJECTED', verified.decidedBy);
-      p.status = 'RISK_CHECK';
+      // Each await below is where the status strings this replaced awaited: no extra turn of the
+      // event loop, so commands keep their order beside concurrent handlers on replay.
+      const verified = await paymentStep(p, 'VERIFYING');
+      const verification = paymentStepEvent('VERIFYING', verified.outcome);
+      if (!advance(verification)) return await refused(verification);
+      if (state() !== 'RISK_CHECK') return await finish(verified.decidedBy);
       await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'RISK_CHECK', actorId: verified.decidedBy, at: Date.now() });
       const paidToDateFen = ops.payments.filter((o) => o.id !== p.id && (o.status === 'PAID' || o.status === 'APPROVED')).reduce((s, o) => s + o.amountFen, 0);
       const flags = await acts.screenPayment.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: `风险排查 ${p.id}` }, [{
@@ -253,7 +297,7 @@ export function createOperation(deps: TOperationDeps) {
         at: Date.now(),
         facts: {
           payment: { paymentId: p.id, projectId, amountFen: p.amountFen, payeeId: p.payeeId, ...(p.payeeAccount ? { payeeAccount: p.payeeAccount } : {}), invoices: p.invoices },
-          implementer: { implementerId, registeredAccounts: [] },
+          implementer: { implementerId, registeredAccounts: ops.payeeAccounts ?? [] },
           project: {
             approvedBudgetFen: ctx().allocation?.amountFen ?? 0,
             verifiedProgressPercent: ctx().verifiedProgressPercent,
@@ -265,27 +309,46 @@ export function createOperation(deps: TOperationDeps) {
           overspendToleranceBp: settings.budget.overspendToleranceBp,
         },
       }]);
-      if (flags.length) {
-        p.status = 'FLAGGED';
-        p.flags = flags.map((f) => f.code);
+      const codes = flags.map((f) => f.code);
+      // Decided when the flag is raised: payments flagged before the rule keep the finance review.
+      const leadingGroupReviewsOverspend = codes.includes(OVERSPEND_FLAG) && wf.patched(OVERSPEND_CHANGE_PATCH);
+      const screened: TPaymentEvent = { type: 'SCREENED', flags: codes, leadingGroupReviewsOverspend };
+      if (!advance(screened)) return await refused(screened);
+      let decidedBy: string | null = null;
+      if (state() === 'FLAGGED') {
         publishStage();
-        const review = await paymentStep(p, 'flags');
-        const dismissed = review.outcome === 'approved';
-        await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: dismissed ? 'DISMISSED' : 'CONFIRMED', actorId: review.decidedBy, reason: null, at: Date.now() });
-        p.flags = [];
-        if (!dismissed) return await finish('REJECTED', review.decidedBy);
+        const reviewed = financeReviewedFlags(machine.context);
+        const review = await paymentStep(p, 'FLAGGED', reviewed);
+        decidedBy = review.decidedBy;
+        const resolution = paymentStepEvent('FLAGGED', review.outcome);
+        if (!machine.can(resolution)) return await refused(resolution);
+        const dismissed = resolution.type === 'FLAGS_DISMISSED';
+        // The overspend flag stays open for the leading group when the bureau dismisses the others.
+        await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: dismissed ? 'DISMISSED' : 'CONFIRMED', actorId: review.decidedBy, reason: null, at: Date.now(), ...(dismissed && leadingGroupReviewsOverspend ? { codes: reviewed } : {}) });
+        advance(resolution);
       }
-      p.status = 'FINANCE_APPROVAL';
+      if (state() === 'CHANGE_APPROVAL') {
+        publishStage();
+        await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'CHANGE_APPROVAL', at: Date.now() });
+        const change = await paymentStep(p, 'CHANGE_APPROVAL');
+        decidedBy = change.decidedBy;
+        const decision = paymentStepEvent('CHANGE_APPROVAL', change.outcome);
+        if (!machine.can(decision)) return await refused(decision);
+        await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: decision.type === 'CHANGE_APPROVED' ? 'DISMISSED' : 'CONFIRMED', actorId: change.decidedBy, reason: null, at: Date.now(), codes: [OVERSPEND_FLAG], byProjectChange: true });
+        advance(decision);
+      }
+      if (state() === 'REJECTED') return await finish(decidedBy);
       publishStage();
       await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'FINANCE_APPROVAL', at: Date.now() });
-      const approved = await paymentStep(p, 'finance');
-      if (approved.outcome !== 'approved') return await finish('REJECTED', approved.decidedBy);
-      p.status = 'APPROVED';
+      const approved = await paymentStep(p, 'FINANCE_APPROVAL');
+      const approval = paymentStepEvent('FINANCE_APPROVAL', approved.outcome);
+      if (!advance(approval)) return await refused(approval);
+      if (state() === 'REJECTED') return await finish(approved.decidedBy);
       await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'APPROVED', actorId: approved.decidedBy, at: Date.now() });
       const paid = await acts.payPayment.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: `支付 ${TRANCHE_LABELS_ZH[p.tranche]} ${formatFen(p.amountFen)} → ${p.payeeId}` }, [
         { paymentId: p.id, projectId, amountFen: p.amountFen, at: Date.now() },
       ]);
-      p.status = 'PAID';
+      advance({ type: 'PAID' });
       ops.disbursedFen = paid.disbursedFen;
       deps.history.push({ at: Date.now(), ...staged(), action: 'payment_paid', comment: `${p.tranche} ${p.amountFen}` });
       publishStage();
@@ -294,11 +357,18 @@ export function createOperation(deps: TOperationDeps) {
     }
   };
 
+  /**
+   * A request that names no account (and the retention the workflow releases itself) is paid to
+   * the implementer's first registered account; screening then checks a named one. Nothing
+   * registered: none, as before.
+   */
+  const defaultPayeeAccount = () => ops.payeeAccounts?.[0] ?? null;
+
   const startPayment = async (args: { requestId: string; actorId: string; tranche: TTranche; amountFen: number; payeeId: string; payeeAccount: string | null; invoices: Array<{ number: string; sha256: string }>; reportedTotalSpendFen: number | null; fiscalSource?: TFiscalSource }) => {
     const seq = (ops.paymentSeq += 1);
     const p: TPaymentView = {
       id: `${projectId}:pay:${seq}`, seq, requestId: args.requestId, tranche: args.tranche, amountFen: args.amountFen, payeeId: args.payeeId, status: 'VERIFYING',
-      flags: [], requestedBy: args.actorId, payeeAccount: args.payeeAccount, invoices: args.invoices, reportedTotalSpendFen: args.reportedTotalSpendFen,
+      flags: [], requestedBy: args.actorId, payeeAccount: args.payeeAccount ?? defaultPayeeAccount(), invoices: args.invoices, reportedTotalSpendFen: args.reportedTotalSpendFen,
       ...(args.fiscalSource ? { fiscalSource: args.fiscalSource } : {}),
     };
     ops.payments.push(p);

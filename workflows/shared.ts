@@ -18,6 +18,7 @@ import type { TFiscalSource } from '../src/domain/lifecycle/fiscal-funding';
 import type { TRole } from '../src/domain/roles';
 import type { TApprovalContext, TApprovalEvent, TApprovalPhase, TApprovalStepConfigInput } from '../src/domain/approval';
 import type { TOutcome, TReviewContext, TReviewInput } from '../src/domain/fault-tolerance/schemas';
+import type { TPaymentState } from '../src/domain/payment/payment-machine';
 
 export interface TOrgRef {
   id: string;
@@ -107,6 +108,12 @@ export interface TOperationState {
   defectList?: TDefect[];
   /** The retention was withheld for open defects and waits for their verified repair. */
   retentionWithheld?: boolean;
+  /**
+   * The implementer's payee accounts the finance bureau registered at funding (patch
+   * `payment-registered-payee-accounts`); risk screening flags a payment to any other. Absent: none
+   * registered (funded before the rule, or without accounts), the account is not checked.
+   */
+  payeeAccounts?: string[];
 }
 
 export interface TPaymentView {
@@ -116,7 +123,8 @@ export interface TPaymentView {
   tranche: TTranche;
   amountFen: number;
   payeeId: string;
-  status: 'VERIFYING' | 'RISK_CHECK' | 'FLAGGED' | 'FINANCE_APPROVAL' | 'APPROVED' | 'PAID' | 'REJECTED' | 'WITHDRAWN';
+  /** The payment machine's state (CHANGE_APPROVAL: an overspend before the leading group's 项目变更 approval). */
+  status: TPaymentState;
   flags: string[];
   requestedBy: string;
   payeeAccount: string | null;
@@ -182,6 +190,8 @@ export interface TAllocateFundsCommand {
   actor: TActor;
   fiscalYear: number;
   amountFen: number;
+  /** The implementer's registered payee accounts (optional: src/domain/payment/payee-accounts.ts). */
+  payeeAccounts?: string[];
 }
 export interface TAllocateFundsResult {
   requestId: string;

@@ -25,6 +25,7 @@ afterAll(async () => {
   await s?.close();
 });
 
+const TEA_ACCOUNT = '6222 0201 0001 1234';
 const refused = expectUpdateRefused;
 
 describe('project lifecycle after funding (time-skipping server, three simulated years)', () => {
@@ -35,7 +36,8 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     await throughPool([projectId, replacement.projectId]);
 
     // ---- funding and implementation ----------------------------------------------------------
-    await handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }] });
+    // With the implementer's registered payee account: requests naming none are paid to it.
+    await handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000, payeeAccounts: [TEA_ACCOUNT] }] });
     expect(await stageOf(projectId)).toBe('IMPLEMENTATION');
     // Tranches of 40,000,000: START 16,000,000 · SUBSTANTIAL 20,000,000 · ACCEPTANCE 2,000,000 · RETENTION 2,000,000.
     // Own capital committed: 10,000,000; START needs 40% of it invested, SUBSTANTIAL 90%, the rest 100%.
@@ -76,12 +78,12 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     // More than the tranche may release (25M of a 20M tranche) is refused before it is a payment.
     await refused(command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 25_000_000, payeeId: '桃源茶叶合作社' }), 'AMOUNT_EXCEEDS_RELEASABLE', 'body.command.amountFen');
 
-    // Payment 3: total spend reported beyond budget + 10% → flag; the bureau dismisses it (new 批复) → paid.
+    // Payment 3: total spend reported beyond budget + 10% → flag; the leading group's new 批复 (项目变更) → paid.
     await command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 20_000_000, payeeId: '桃源茶叶合作社', reportedTotalSpendFen: 45_000_000 });
     await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
-    await expect.poll(async () => (await payment(projectId, 3)).status, { timeout: 20_000 }).toBe('FLAGGED');
+    await expect.poll(async () => (await payment(projectId, 3)).status, { timeout: 20_000 }).toBe('CHANGE_APPROVAL');
     expect((await payment(projectId, 3)).riskFlags.map((f) => f.code)).toEqual(['OVERSPEND_NEEDS_NEW_APPROVAL']);
-    await decidePaymentStep(projectId, 'RISK_FLAG_REVIEW');
+    await decidePaymentStep(projectId, 'PROJECT_CHANGE_APPROVAL');
     await decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
     await expect.poll(async () => (await payment(projectId, 3)).status, { timeout: 20_000 }).toBe('PAID');
     expect((await payment(projectId, 3)).riskFlags.map((f) => f.status)).toEqual(['DISMISSED']);
@@ -137,7 +139,7 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     // Continue-as-new at the end of the evaluation cycle: a new run, the same project.
     await expect.poll(async () => (await handle.describe()).runId !== runBefore, { timeout: 20_000 }).toBe(true);
     const afterCycle = await handle.query(projectStateQuery);
-    expect(afterCycle).toMatchObject({ stage: 'OPERATION', latestGrade: 'GOOD', runs: 2, financial: { approvedFen: 40_000_000, disbursedFen: 38_000_000, verifiedProgressPercent: 100, ownCapitalInvestedFen: 10_000_000 } });
+    expect(afterCycle).toMatchObject({ stage: 'OPERATION', latestGrade: 'GOOD', runs: 2, operation: { payeeAccounts: [TEA_ACCOUNT] }, financial: { approvedFen: 40_000_000, disbursedFen: 38_000_000, verifiedProgressPercent: 100, ownCapitalInvestedFen: 10_000_000 } });
     expect((await handle.describe()).searchAttributes).toMatchObject({ LatestGrade: ['GOOD'], ProjectStage: ['OPERATION'] });
 
     // Income of the operating asset (300 亩 tea garden, principal 30,000,000): 9.33% ≥ the 8% minimum.
@@ -157,7 +159,8 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
     await decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
     await expect.poll(async () => (await payment(projectId, 5)).status, { timeout: 20_000 }).toBe('PAID');
-    expect(await payment(projectId, 5)).toMatchObject({ tranche: 'RETENTION', amountFen: 2_000_000n, requestedBy: 'system', fiscalSource: 'CENTRAL_LINKAGE' });
+    // Released in the run after continue-as-new, to the account registered at funding: screened clean.
+    expect(await payment(projectId, 5)).toMatchObject({ tranche: 'RETENTION', amountFen: 2_000_000n, requestedBy: 'system', fiscalSource: 'CENTRAL_LINKAGE', payeeAccount: TEA_ACCOUNT, riskFlags: [] });
     expect((await project(projectId)).disbursedFen).toBe(40_000_000n);
 
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('EVALUATION');
@@ -195,7 +198,7 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     const evaluations = await s.db.prisma.evaluation.findMany({ where: { projectId }, orderBy: { seq: 'asc' } });
     expect(evaluations.map((e) => [e.grade, e.status])).toEqual([['GOOD', 'APPROVED'], ['POOR', 'APPROVED'], ['POOR', 'APPROVED']]);
     const audit = (await s.db.prisma.auditEvent.findMany({ where: { entityType: 'Project', entityId: projectId } })).map((a) => a.action);
-    for (const action of ['FUNDS_ALLOCATED', 'PAYMENT_PAID', 'RISK_FLAGS_CONFIRMED', 'RISK_FLAGS_DISMISSED', 'ACCEPTANCE_FAILED', 'ACCEPTANCE_PASSED', 'ASSETS_HANDED_OVER', 'INCOME_DISTRIBUTED', 'EVALUATION_APPROVED', 'RECTIFICATION_PLANNED', 'PROJECT_REPLACED']) {
+    for (const action of ['FUNDS_ALLOCATED', 'PAYMENT_PAID', 'RISK_FLAGS_CONFIRMED', 'PROJECT_CHANGE_APPROVED', 'ACCEPTANCE_FAILED', 'ACCEPTANCE_PASSED', 'ASSETS_HANDED_OVER', 'INCOME_DISTRIBUTED', 'EVALUATION_APPROVED', 'RECTIFICATION_PLANNED', 'PROJECT_REPLACED']) {
       expect(audit).toContain(action);
     }
     expect(audit.filter((a) => a === 'PAYMENT_PAID')).toHaveLength(4);

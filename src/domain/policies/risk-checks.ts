@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { computeTrancheAmounts, ZDisbursementSchedule } from './disbursement-schedule';
 import { bpOfFen, formatFen, ZBasisPoints, ZFen } from './money';
 import { parseOrThrow } from './validate';
+import { normalisePayeeAccount } from '../payment/payee-accounts';
 
 /**
  * Risk screening of a payment request (风险排查, domain.md §2.8 and "Throughout"). Every check is
@@ -127,13 +128,18 @@ export function checkDuplicateInvoices(facts: TFacts): TRiskFlag[] {
   return flags;
 }
 
-/** Money may only go to the registered implementer (实施主体), and to one of its accounts. */
+/**
+ * Money may only go to the registered implementer (实施主体), and to one of the accounts recorded
+ * at funding (payment/payee-accounts.ts). Accounts compare by their characters without the
+ * spaces and hyphens they are grouped with, so "6222 0201" is "62220201".
+ */
 export function checkPayee(facts: TFacts): TRiskFlag[] {
   const { payment, implementer } = facts;
   const wrongParty = payment.payeeId !== implementer.implementerId;
+  const registered = implementer.registeredAccounts.map(normalisePayeeAccount);
   const wrongAccount =
-    implementer.registeredAccounts.length > 0 &&
-    (payment.payeeAccount === undefined || !implementer.registeredAccounts.includes(payment.payeeAccount));
+    registered.length > 0 &&
+    (payment.payeeAccount === undefined || !registered.includes(normalisePayeeAccount(payment.payeeAccount)));
   if (!wrongParty && !wrongAccount) return [];
   return [
     {

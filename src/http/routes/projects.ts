@@ -15,6 +15,7 @@ import { ZInstant, ZNullableInstant } from '../openapi';
 import { pageArgs } from '../pagination';
 import { projectListWhere, ZProjectList, ZProjectListQuery } from '../project-filters';
 import type { projectLifecycle } from '../../../workflows/project-lifecycle';
+import { ZPayeeAccounts } from '../../domain/payment/payee-accounts';
 import { allocateFundsUpdate, lodgeObjectionUpdate, projectStateQuery, projectWorkflowId, registerProjectUpdate, type TProjectLifecycleInput } from '../../../workflows/shared';
 import { valueWithin } from '../value-within';
 
@@ -27,6 +28,7 @@ export const ZFundingBody = z.object({
   fiscalYear: z.number().int().min(2000).max(2100),
   amountFen: ZAmountFen,
   requestId: ZRequestId,
+  payeeAccounts: ZPayeeAccounts.optional().describe("the implementer's registered payee accounts (收款账户); risk screening flags a payment to any other. Optional: without them the account is not checked"),
 });
 
 /** The same client request always names the same project, so a retried POST starts nothing new. */
@@ -230,7 +232,7 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
       throw new AppError('VALIDATION_FAILED', `the amount exceeds the approved budget of ${formatFen(Number(project.budgetFen))}`, [{ path: 'body.amountFen', message: 'exceeds the budget' }]);
     }
     const result = await temporal.workflow.getHandle(project.workflowId).executeUpdate(allocateFundsUpdate, {
-      args: [{ requestId: req.body.requestId, actor, fiscalYear: req.body.fiscalYear, amountFen: req.body.amountFen }],
+      args: [{ requestId: req.body.requestId, actor, fiscalYear: req.body.fiscalYear, amountFen: req.body.amountFen, ...(req.body.payeeAccounts ? { payeeAccounts: req.body.payeeAccounts } : {}) }],
       updateId: `funding-${req.body.requestId}`,
     });
     return reply.code(201).send(result);
