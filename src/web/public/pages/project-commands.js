@@ -197,6 +197,8 @@ const FORMS = {
   FUND: ({ project }) => [
     control('body', 'fiscalYear', t('cmd.fiscalYear'), { parse: int(2000, 2100), value: String(new Date().getFullYear()), inputmode: 'numeric' }),
     control('body', 'amountFen', t('cmd.amountYuan'), { parse: yuan, value: formatFen(project.budgetFen), inputmode: 'decimal' }),
+    // Registered here, screened on every payment: a payment to any other account is flagged.
+    control('body', 'payeeAccounts', t('cmd.payeeAccounts'), { parse: lines, multiline: true, required: false }),
   ],
 };
 
