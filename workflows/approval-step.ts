@@ -17,7 +17,7 @@ import {
   type TSignerSlot,
   type TTaskRow,
 } from '../src/domain/approval';
-import type { TActor } from '../src/domain/actor';
+import { covers, orgPathOf, type TActor } from '../src/domain/actor';
 import type { Activities } from '../activities';
 import type { TRecordStepChange, TStepAudit, TStepDecision, TStepTaskRow } from '../activities/approval-records';
 import {
@@ -109,12 +109,10 @@ function fail(refusal: TApprovalRefusal): never {
   });
 }
 
-const orgPathString = (path: readonly string[]) => `/${path.join('/')}/`;
-
 /** The grant an actor acts under on a role slot (or their first grant otherwise), for the record. */
 function grantFor(actor: TActor, slot: TSignerSlot | undefined): { role: string; orgUnitId: string } | null {
   const grant =
-    (slot?.kind === 'role' ? actor.roles.find((g) => g.role === slot.role && slotOrgPath(slot).includes(g.orgUnitId)) : undefined) ??
+    (slot?.kind === 'role' ? actor.roles.find((g) => g.role === slot.role && covers(g, orgPathOf(slotOrgPath(slot)))) : undefined) ??
     actor.roles[0];
   return grant ? { role: grant.role, orgUnitId: grant.orgUnitId } : null;
 }
@@ -131,7 +129,7 @@ function refineRefusal(refusal: TApprovalRefusal, snapshot: TApprovalSnapshot, e
   if (slot?.kind !== 'role') return refusal;
   const withRole = actor.roles.filter((g) => g.role === slot.role);
   if (withRole.length === 0) return { code: 'ROLE_NOT_ALLOWED', message: `this task needs the role ${slot.role}`, field: 'actor.roles' };
-  if (!withRole.some((g) => slotOrgPath(slot).includes(g.orgUnitId))) {
+  if (!withRole.some((g) => covers(g, orgPathOf(slotOrgPath(slot))))) {
     return { code: 'OUT_OF_SCOPE', message: `the task's org unit is outside the actor's ${slot.role} scope`, field: 'actor.roles' };
   }
   return refusal;
@@ -184,7 +182,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
       title: input.title,
       candidateRole: slot.kind === 'role' ? slot.role : null,
       candidateOrgUnitId: slot.kind === 'role' ? slot.orgUnitId : null,
-      candidateOrgPath: slot.kind === 'role' ? orgPathString(slotOrgPath(slot)) : null,
+      candidateOrgPath: slot.kind === 'role' ? orgPathOf(slotOrgPath(slot)) : null,
       candidateUserId: slot.kind === 'user' ? slot.userId : null,
       status: open ? (row.status as TStepTaskRow['status']) : row.status === 'CANCELLED' ? 'CANCELLED' : 'DONE',
       outcome: open ? null : row.status,

@@ -1,5 +1,6 @@
 import * as wf from '@temporalio/workflow';
 import type { TErrorCode } from '../src/domain/errors';
+import { orgPathSegments } from '../src/domain/actor';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { Activities } from '../activities';
 import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
@@ -130,11 +131,11 @@ export function createOperation(deps: TOperationDeps) {
   /** The stage for an activity to write, with its version (activities may finish out of order). */
   const staged = () => ({ stage: stage(), stageVersion: deps.stageVersion() });
   const county = input.county;
-  const countyPath = county.path.split('/').filter(Boolean);
+  const countyPath = orgPathSegments(county.path);
   const slot = (role: TRole, org: 'county' | 'village'): TSignerSlot =>
     org === 'county'
       ? { kind: 'role', role, orgUnitId: county.id, orgPath: countyPath }
-      : { kind: 'role', role, orgUnitId: input.village.id, orgPath: input.village.path.split('/').filter(Boolean) };
+      : { kind: 'role', role, orgUnitId: input.village.id, orgPath: orgPathSegments(input.village.path) };
   const implementerId = input.proposal.implementer.creditCode ?? input.proposal.implementer.name;
   const ownCapitalRequiredFen = input.proposal.fundingSources.filter((f) => f.source === 'OWN_CAPITAL').reduce((s, f) => s + f.amountFen, 0);
   let paymentsRunning = 0;
@@ -238,7 +239,7 @@ export function createOperation(deps: TOperationDeps) {
           mode: 'SEQUENTIAL',
           candidates: [slot(role, 'county')],
           applicantId: p.requestedBy,
-          subjectOrgPath: input.village.path.split('/').filter(Boolean),
+          subjectOrgPath: orgPathSegments(input.village.path),
           dueAfterMs: settings.approvalTiming.escalateAfterHours * 60 * 60 * 1000,
           remindBeforeMs: (settings.approvalTiming.escalateAfterHours - settings.approvalTiming.reminderAfterHours) * 60 * 60 * 1000,
           urgeIntervalMs: settings.approvalTiming.urgeIntervalHours * 60 * 60 * 1000,
