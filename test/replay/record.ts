@@ -14,6 +14,10 @@
  * a flag dismissed), acceptance failed once, rectified and passed, handover, the first evaluation
  * and the continue-as-new that follows it; both runs of the project workflow are recorded (by
  * runId). Vintages before it hold no funding: the path was still being rewritten then.
+ *
+ * Since vintage 2026-12-04-session7 also: a project funded with registered payee accounts whose
+ * overspent payment goes to the leading group's 项目变更 approval and is paid, then a defect reported,
+ * repaired and verified after the handover; and a forged step report the lifecycle refuses.
  */
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -26,7 +30,8 @@ import type { FastifyInstance } from 'fastify';
 import { issueToken } from '../../src/auth/tokens';
 import { buildApp } from '../../src/http/app';
 import type { TApprovalStepConfigInput } from '../../src/domain/approval';
-import { approvalStateQuery, approvalStepWorkflowId, projectWorkflowId, reviewWorkflowId } from '../../workflows/shared';
+import { approvalStateQuery, approvalStepWorkflowId, projectWorkflowId, reviewWorkflowId, stepReportUpdate } from '../../workflows/shared';
+import { REVIEW_STEP_IDS } from '../../src/domain/lifecycle/township-review';
 import type { approvalStep } from '../../workflows/approval-step';
 import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { AGRI_SLOT, createProject, startStep, stepInput, TOWNSHIP_SLOT } from '../workflows/approval-support';
@@ -526,8 +531,8 @@ const indicators = (level: number) => ({
   budgetExecutionPercent: level,
 });
 
-/** Proposed, approved through the county into the pool, funded with 40,000,000 fen for 2027. */
-async function fundedProject() {
+/** Proposed, approved through the county into the pool, funded with 40,000,000 fen for 2027 (`funding`: more of the POST /funding body). */
+async function fundedProject(funding: Record<string, unknown> = {}) {
   const p = await propose();
   await decide('township', p.taskId!, { action: 'approve', checks: PASSED_CHECKS, comment: '材料齐全' });
   await approveThroughCounty(s, p.projectId);
@@ -536,7 +541,7 @@ async function fundedProject() {
     method: 'POST',
     url: `/api/projects/${p.projectId}/funding`,
     headers: { authorization: `Bearer ${s.tokens.finance}` },
-    payload: { requestId: newRequestId(), fiscalYear: 2027, amountFen: 40_000_000 },
+    payload: { requestId: newRequestId(), fiscalYear: 2027, amountFen: 40_000_000, ...funding },
   });
   expect(res.statusCode, res.body).toBe(201);
   expect(res.json().stageAfter).toBe('IMPLEMENTATION');
@@ -671,5 +676,84 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
       await save(`lifecycle-flag-dismissed.step-payment-1-${part}`, `${scenario}: payment 1 ${part}`, childId(id, `payment-1-${part}`, 1), 'WORKFLOW_EXECUTION_COMPLETED');
     }
     await save('lifecycle-flag-dismissed', scenario, p.workflowId, 'open');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Since vintage 2026-12-04-session7: the patches payment-registered-payee-accounts,
+// payment-overspend-leading-group, defect-repair-releases-retention and
+// lifecycle-refused-event-never-silent, each on the path that records its marker.
+
+describe('projectLifecycle: payee accounts, overspend to the leading group, defect repair, a refused event', () => {
+  it('funded with registered payee accounts → a payment beyond budget and tolerance approved by the leading group (项目变更) and paid → handover → a defect reported, repaired, its repair verified (open in EVALUATION)', async () => {
+    const account = '6222 0201 0001 1234';
+    const p = await fundedProject({ payeeAccounts: [account] });
+    const id = p.projectId;
+    await verifiedReport(id, 'finance', { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['银行进账单 2027-03-02.pdf'] });
+    // The registered account (without its spaces): no payee flag. Spending 45,000,000 of a 40,000,000
+    // budget is beyond the 10 % tolerance: OVERSPEND_NEEDS_NEW_APPROVAL, the leading group's step.
+    await act(id, 'implementer', {
+      type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社', payeeAccount: account.replaceAll(' ', ''),
+      invoices: [{ number: 'ZJ-2027-000777', sha256: sha('zj-777') }], reportedTotalSpendFen: 45_000_000,
+    });
+    await decide('agri', await taskOfKind(id, 'PAYMENT_VERIFICATION'), { action: 'approve', comment: '核验通过' });
+    await until(() => paymentStatus(id, 1), 'CHANGE_APPROVAL', 'payment 1');
+    await decide('leader', await taskOfKind(id, 'PROJECT_CHANGE_APPROVAL', 'COUNTY_LEADING_GROUP'), { action: 'approve', comment: '同意项目变更，追加概算' });
+    await decide('finance', await taskOfKind(id, 'PAYMENT_APPROVAL'), { action: 'approve', comment: '同意拨付' });
+    await until(() => paymentStatus(id, 1), 'PAID', 'payment 1');
+    expect(await s.prisma.riskFlag.count({ where: { paymentId: `${id}:pay:1`, code: 'PAYEE_NOT_IMPLEMENTER' } })).toBe(0);
+
+    await verifiedReport(id, 'agri', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['竣工报告.pdf'] });
+    await act(id, 'village', { type: 'REQUEST_ACCEPTANCE' });
+    await act(id, 'village', FAVOURABLE_VOTE);
+    for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['EXPERT', 'expert']] as const) {
+      await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve', comment: '验收合格' });
+    }
+    await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
+    await act(id, 'agri', { type: 'REGISTER_ASSET', name: '茶园机耕道 2 公里', assetClass: 'PUBLIC_WELFARE', valueFen: 8_000_000, owner: '桃源村村民委员会', custodian: '桃源村村民委员会' });
+    await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
+    await until(() => stageOf(id), 'EVALUATION', 'stage');
+
+    // In the guarantee year: reported by the village, repaired by the implementer, verified by agriculture.
+    const defect = await act(id, 'village', { type: 'REPORT_DEFECT', text: '机耕道雨后塌方 20 米' });
+    expect(defect.recordId).toBe(`${id}:defect:1`);
+    await act(id, 'implementer', { type: 'REPORT_DEFECT_REPAIRED', defectId: defect.recordId, evidence: ['修复照片.zip'], text: '已重新夯实并浇筑' });
+    expect((await act(id, 'agri', { type: 'VERIFY_DEFECT_REPAIR', defectId: defect.recordId })).details).toMatchObject({ status: 'VERIFIED', openDefects: 0 });
+
+    const scenario = 'projectLifecycle funded with registered payee accounts: an overspent payment approved by the leading group (项目变更) and paid, acceptance, handover, a defect reported, repaired and verified (open in EVALUATION)';
+    const steps: Array<[string, string]> = [
+      ['township-review', 'the township step'],
+      ['county-joint-review', 'the county joint review'],
+      ['county-approval', 'the leading group'],
+      ['payment-1-verify', 'payment 1 verification'],
+      ['payment-1-change', 'payment 1 项目变更 approval by the leading group'],
+      ['payment-1-finance', 'payment 1 finance approval'],
+      ['acceptance', 'the acceptance'],
+    ];
+    for (const [stepId, what] of steps) {
+      await save(`lifecycle-overspend-defect.step-${stepId}-1`, `${scenario}: ${what}`, childId(id, stepId, 1), 'WORKFLOW_EXECUTION_COMPLETED');
+    }
+    await save('lifecycle-overspend-defect', scenario, p.workflowId, 'open');
+  });
+
+  it('a forged step report the lifecycle refuses is recorded, not silent; the real approval still moves the project (open in IN_POOL)', async () => {
+    const p = await propose();
+    expect(p.stage).toBe('TOWNSHIP_REVIEW');
+    // The township review has no earlier step to return to: a report returning the matter to the
+    // county approval (a later one) is an event the machine refuses.
+    const handle = s.client.workflow.getHandle(p.workflowId);
+    await handle.executeUpdate(stepReportUpdate, {
+      args: [{ seq: 1000, stepWorkflowId: childId(p.projectId, REVIEW_STEP_IDS.TOWNSHIP_REVIEW, 1), phase: 'returned', actorId: s.userIds.township!, reason: '退回县审定', openTasks: [], returnTo: { stepId: REVIEW_STEP_IDS.COUNTY_APPROVAL } }],
+    });
+    expect(await stageOf(p.projectId)).toBe('TOWNSHIP_REVIEW');
+    await until(async () => (await s.prisma.auditEvent.count({ where: { entityId: p.projectId, action: 'LIFECYCLE_EVENT_REFUSED' } })) === 1, true, 'the refusal recorded');
+    await decide('township', p.taskId!, { action: 'approve', checks: PASSED_CHECKS, comment: '材料齐全' });
+    await approveThroughCounty(s, p.projectId);
+    await until(() => stageOf(p.projectId), 'IN_POOL', 'stage');
+    const scenario = 'projectLifecycle: a forged step report refused in the township review (LIFECYCLE_EVENT_REFUSED), then approved into the pool (open in IN_POOL)';
+    for (const stepId of ['township-review', 'county-joint-review', 'county-approval']) {
+      await save(`lifecycle-refused-event.step-${stepId}-1`, `${scenario}: ${stepId}`, childId(p.projectId, stepId, 1), 'WORKFLOW_EXECUTION_COMPLETED');
+    }
+    await save('lifecycle-refused-event', scenario, p.workflowId, 'open');
   });
 });
