@@ -181,11 +181,12 @@ describe('every county setting takes effect, through the project workflow (issue
     // Total spend reported at 42,000,000: beyond 40,000,000 + 2 %, within the default's 10 %.
     await d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 12_000_000, payeeId: '桃源茶叶合作社', reportedTotalSpendFen: 42_000_000 });
     await d.decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
-    await d.paymentStatus(projectId, 1, 'FLAGGED');
+    // An overspend goes to the leading group's 项目变更 approval, not the finance bureau's flag review.
+    await d.paymentStatus(projectId, 1, 'CHANGE_APPROVAL');
     expect((await d.payment(projectId, 1)).riskFlags.map((f) => f.code)).toContain('OVERSPEND_NEEDS_NEW_APPROVAL');
     expect(42_000_000).toBeLessThanOrEqual(40_000_000 * (1 + DEFAULTS.budget.overspendToleranceBp / 10_000));
     prove('budget.overspendToleranceBp');
-    await d.decidePaymentStep(projectId, 'RISK_FLAG_REVIEW', { type: 'REJECT', reason: '超概算，须重新批复' });
+    await d.decidePaymentStep(projectId, 'PROJECT_CHANGE_APPROVAL', { type: 'REJECT', reason: '超概算，不予重新批复' });
     await d.paymentStatus(projectId, 1, 'REJECTED');
 
     // 50 % verified progress releases SUBSTANTIAL_COMPLETION, 40 % (16,000,000); the default needs 80 %.
