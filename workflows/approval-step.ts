@@ -5,6 +5,7 @@ import {
   checkApprovalAction,
   changedTaskRows,
   isSignerEvent,
+  namedPeopleRefusal,
   phaseOf,
   slotOrgPath,
   SYSTEM_ACTOR,
@@ -394,7 +395,17 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
       results.set(cmd.requestId, answer);
       return answer;
     },
-    { validator: (cmd) => void check(cmd) },
+    {
+      // The people an action names are checked here only: validators do not run on replay, so
+      // recorded actions that came without their facts replay as accepted (no patch needed). A
+      // repeat of an applied request is answered from its record, not checked again.
+      validator: (cmd) => {
+        const { result } = check(cmd);
+        if (result.status !== 'ok') return;
+        const refusal = namedPeopleRefusal(config, cmd.action, cmd.named);
+        if (refusal) fail(refusal);
+      },
+    },
   );
 
   // Returned to an earlier step, the step waits for its host: the earlier step approved (resubmit:

@@ -16,7 +16,7 @@ import type { TTranche } from '../src/domain/policies/disbursement-schedule';
 import type { TProposal } from '../src/domain/lifecycle/proposal';
 import type { TFiscalSource } from '../src/domain/lifecycle/fiscal-funding';
 import type { TRole } from '../src/domain/roles';
-import type { TApprovalContext, TApprovalEvent, TApprovalPhase, TApprovalStepConfigInput } from '../src/domain/approval';
+import type { TApprovalContext, TApprovalEvent, TApprovalPhase, TApprovalStepConfigInput, TNamedPerson } from '../src/domain/approval';
 import type { TOutcome, TReviewContext, TReviewInput } from '../src/domain/fault-tolerance/schemas';
 import type { TPaymentState } from '../src/domain/payment/payment-machine';
 
@@ -325,6 +325,12 @@ export interface TApprovalActCommand {
   taskId: string;
   actor: TActor;
   action: TApprovalAction;
+  /**
+   * The people the action names (added signer, transfer target, copy recipients) as the accounts
+   * know them: active or not, and their role grants, looked up by the caller like `actor`'s own.
+   * The validator refuses an action naming anyone without facts here (`namedPeopleRefusal`).
+   */
+  named?: TNamedPerson[];
   /** Free text kept on the Decision row (the reason for reject/return). */
   comment?: string;
   /**

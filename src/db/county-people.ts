@@ -1,4 +1,5 @@
 import { countyPathOf } from '../domain/actor';
+import type { TNamedPerson } from '../domain/approval/named-people';
 import type { TRole } from '../domain/roles';
 import type { TPrisma } from './prisma';
 
@@ -32,4 +33,22 @@ export async function activePeopleOfCounty(prisma: TPrisma, orgPath: string, onl
     byUser.set(g.user.id, person);
   }
   return [...byUser.values()];
+}
+
+/**
+ * What the accounts say of the people an action names, for the approval step's rule that each is
+ * an active person of the matter's county (`namedPeopleRefusal`): active or not, and every grant
+ * with its unit's path. Unknown ids are left out, so the step refuses them as people without facts.
+ */
+export async function namedPeopleFacts(prisma: TPrisma, userIds: readonly string[]): Promise<TNamedPerson[]> {
+  if (userIds.length === 0) return [];
+  const users = await prisma.user.findMany({
+    where: { id: { in: [...new Set(userIds)] } },
+    select: { id: true, active: true, roles: { select: { role: true, orgUnitId: true, orgUnit: { select: { path: true } } } } },
+  });
+  return users.map((u) => ({
+    userId: u.id,
+    active: u.active,
+    grants: u.roles.map((g) => ({ role: g.role, orgUnitId: g.orgUnitId, orgPath: g.orgUnit.path })),
+  }));
 }

@@ -6,6 +6,7 @@ import {
   actorHoldsSlot,
   approvalMachine,
   checkApprovalAction,
+  namedPeopleOf,
   pendingSigners,
   phaseOf,
   type TActor,
@@ -16,6 +17,7 @@ import {
   type TApprovalStepConfigInput,
 } from '../../src/domain/approval';
 import { approvalActUpdate, approvalStateQuery, type TApprovalAction, type TApprovalActResult } from '../../workflows/shared';
+import { namedPeopleFacts } from '../../src/db/county-people';
 import { startTestStack, type TTestStack } from '../support/stack';
 import { AGRI_SLOT, createProject, PATHS, startStep, TOWNSHIP_SLOT } from './approval-support';
 
@@ -161,7 +163,9 @@ describe('model-based replay: xstate/graph paths of each approval mode, replayed
         const taskId: string = applied.taskKey ? `${workflowId}:${applied.taskKey}` : e.type === 'RESUBMIT' && resubmitTaskId ? resubmitTaskId : `${workflowId}:review#1`;
         const { actor, requestId, at: _at, ...action } = e;
         const httpActor = { userId: actor.userId, roles: actor.roles.map((r) => ({ ...r, orgPath: PATHS[r.orgUnitId]! })) };
-        const answer: TApprovalActResult = await handle.executeUpdate(approvalActUpdate, { args: [{ requestId, taskId, actor: httpActor, action: action as TApprovalAction }] });
+        // The people an action names come with their account facts, as the route sends them.
+        const named = await namedPeopleFacts(s.prisma, namedPeopleOf(action as TApprovalAction).map((p) => p.userId));
+        const answer: TApprovalActResult = await handle.executeUpdate(approvalActUpdate, { args: [{ requestId, taskId, actor: httpActor, action: action as TApprovalAction, named }] });
         expect([answer.phaseBefore, answer.phaseAfter]).toEqual([phaseOf(before.value), phaseOf(pure.value)]);
         resubmitTaskId = answer.nextTaskId?.includes(':resubmit:') ? answer.nextTaskId : pure.value === 'returned' ? resubmitTaskId : null;
         sent += 1;

@@ -11,6 +11,7 @@ export * from './approval-context';
 export { activeTasks, findTask, signerIds } from './approval-tasks';
 export * from './org-scope';
 export * from './signer-scope';
+export * from './named-people';
 export * from './check-approval-action';
 export { applyApprovalEvent } from './apply-approval-action';
 export * from './approval-machine';

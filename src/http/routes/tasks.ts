@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
-import { ZAttachment } from '../../domain/approval';
+import { namedPeopleOf, ZAttachment } from '../../domain/approval';
 import { ZRole } from '../../domain/roles';
 import { orgPathSegments } from '../../domain/actor';
 import { failedChecks, ZTownshipChecks } from '../../domain/lifecycle/township-review';
@@ -14,7 +14,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { INBOX_VIEWS, queryInbox } from '../../db/inbox-query';
 import { ZPage } from '../pagination';
 import { ZDecisionResult, ZInboxItem, type TDecisionResult } from '../schemas/task-bodies';
-import { activePeopleOfCounty } from '../../db/county-people';
+import { namedPeopleFacts } from '../../db/county-people';
 
 const ZTaskParams = z.object({ taskId: z.string().min(1).max(300) });
 
@@ -87,27 +87,8 @@ const TASK_ACTIONS = new Set(['approve', 'reject', 'return', 'transfer', 'add_si
 
 type TDeps = Pick<TAppDeps, 'prisma'>;
 
-/**
- * Refuses named people who could never act: unknown, deactivated, or without a role in the
- * project's county. A signer added by a typo would leave the step waiting on someone who cannot
- * sign, and a copy would go to nobody; the step itself cannot tell, it knows ids only.
- */
-async function requirePeopleOfCounty(prisma: TDeps['prisma'], projectId: string, ids: readonly string[], pathOf: (index: number) => string): Promise<void> {
-  const project = await prisma.project.findUnique({ where: { id: projectId }, select: { orgPath: true } });
-  const found = project ? await activePeopleOfCounty(prisma, project.orgPath, { userIds: ids }) : [];
-  const known = new Set(found.map((u) => u.userId));
-  const missing = ids.map((id, index) => ({ id, index })).filter(({ id }) => !known.has(id));
-  if (missing.length > 0) {
-    throw new AppError(
-      'VALIDATION_FAILED',
-      `no active person of the project's county: ${missing.map((m) => m.id).join(', ')}`,
-      missing.map(({ index }) => ({ path: pathOf(index), message: 'no active person of this county' })),
-    );
-  }
-}
-
 /** Turns the API body into the step's action, looking up what the workflow cannot (roles, org paths, who exists). */
-async function toStepAction({ prisma }: TDeps, body: TDecisionBody, projectId: string): Promise<TApprovalAction> {
+async function toStepAction({ prisma }: TDeps, body: TDecisionBody): Promise<TApprovalAction> {
   switch (body.action) {
     // The township's five checks travel with the action into its audit event's details.
     case 'approve':
@@ -125,7 +106,6 @@ async function toStepAction({ prisma }: TDeps, body: TDecisionBody, projectId: s
     case 'add_signer': {
       const { signer } = body;
       if ('userId' in signer) {
-        await requirePeopleOfCounty(prisma, projectId, [signer.userId], () => 'body.signer.userId');
         return { type: 'ADD_SIGNER', position: body.position, signer: { kind: 'user', userId: signer.userId }, comment: body.comment };
       }
       const unit = await prisma.orgUnit.findUnique({ where: { id: signer.orgUnitId } });
@@ -142,7 +122,6 @@ async function toStepAction({ prisma }: TDeps, body: TDecisionBody, projectId: s
     case 'withdraw':
       return { type: 'WITHDRAW', reason: body.comment };
     case 'cc':
-      await requirePeopleOfCounty(prisma, projectId, body.recipientIds, (i) => `body.recipientIds.${i}`);
       return { type: 'CC', recipientIds: body.recipientIds };
     case 'urge':
       return { type: 'URGE', message: body.comment };
@@ -227,13 +206,16 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
         throw new AppError('VALIDATION_FAILED', `an approval needs every check passed; failed: ${failed.join(', ')} (return or reject instead)`, failed.map((c) => ({ path: `body.checks.${c}.result`, message: 'FAIL' })));
       }
     }
-    const action = await toStepAction({ prisma }, body, task.projectId);
+    const action = await toStepAction({ prisma }, body);
+    // The step refuses anyone it names who is not an active person of the matter's county; it
+    // learns who they are from here, as it learns the actor's grants.
+    const named = await namedPeopleFacts(prisma, namedPeopleOf(action).map((p) => p.userId));
     // The step's validator is the authority on candidates, scope and state; the update id makes
     // Temporal itself deduplicate concurrent retries of the same request. It names the actor:
     // Temporal answers a known update id without the validator, which must see a reuse by others.
     try {
       return await temporal.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
-        args: [{ taskId, requestId: body.requestId, actor, action, comment: 'comment' in body ? body.comment : undefined, ...(req.query.wait === 'record' ? { answerWhen: 'recorded' as const } : {}) }],
+        args: [{ taskId, requestId: body.requestId, actor, action, ...(named.length > 0 ? { named } : {}), comment: 'comment' in body ? body.comment : undefined, ...(req.query.wait === 'record' ? { answerWhen: 'recorded' as const } : {}) }],
         updateId: `${actor.userId}:${body.requestId}`.slice(0, 255),
       });
     } catch (err) {
