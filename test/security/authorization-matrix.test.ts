@@ -234,7 +234,7 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
     scoped: true, allowIn: ['admin', 'hexiAdmin', 'village'], allowOut: [], refusal: 'forbidden', audit: 'TASK_URGE',
     prepare: async (actor, scope, outcome) => decisionOnReviewTask(actor, scope, outcome, { action: 'urge', comment: '请尽快审核' }),
   },
-  // Copied to a person of the project's county (the route refuses anyone else before the step).
+  // Copied to a person of the project's county (the step refuses anyone else: src/domain/approval/named-people.ts).
   'POST /api/tasks/{taskId}/decision · cc': {
     scoped: true, allowIn: ['admin', 'hexiAdmin', 'village', 'township'], allowOut: [], refusal: 'forbidden', audit: 'TASK_CC',
     prepare: async (actor, scope, outcome) => {
