@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TTestStack } from '../support/stack';
 
 /**
- * One pagination convention on every list route (README, API section): `?page=&pageSize=` with
+ * One pagination convention on every list route (docs/api.md, "Pagination"): `?page=&pageSize=` with
  * pageSize 1–200, answered as `{ items, total, page, pageSize }`. Per list: out-of-range values
  * are refused with 400 on the field, and walking the pages returns every item exactly once —
  * also when rows tie on the sort key (the fixtures here are created in the same instant on purpose).

@@ -6,8 +6,8 @@
  * (`historyToJSON`, the same as `temporal workflow show --output json`), one file per workflow
  * execution; manifest.json names the workflow id, type and scenario of each. Vintages are kept,
  * not overwritten: a vintage stands for the workflows of that code that may still be running in
- * production, and every later code must still replay them (see README, "Upgrading running
- * workflows").
+ * production, and every later code must still replay them (see docs/upgrading.md,
+ * "Replaying recorded histories").
  */
 import fs from 'node:fs';
 import path from 'node:path';

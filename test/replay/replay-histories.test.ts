@@ -103,7 +103,7 @@ describe('recorded histories replay on the current workflows', { timeout: REPLAY
           .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')).id as string),
       ),
     );
-    // README, "Upgrading running workflows": the patches in force.
+    // docs/upgrading.md, "Patches in force".
     for (const id of [
       'review-upsert-search-attributes-on-change',
       'pool-rollover',

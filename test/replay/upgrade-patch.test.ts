@@ -1,5 +1,5 @@
 /**
- * The upgrade path for running workflows (README, "Upgrading running workflows"), on its worked
+ * The upgrade path for running workflows (docs/upgrading.md, "The procedure"), on its worked
  * example: faultToleranceReview upserts its search attributes only when they change, guarded by
  * `wf.patched('review-upsert-search-attributes-on-change')`.
  *
