@@ -35,18 +35,21 @@ async function openTask(tx: TTx, task: TTaskToOpen) {
 }
 
 /** Audit events are keyed by the fact they record, so a retry cannot write a second copy. */
-async function appendAudit(tx: TTx, event: {
-  eventKey: string;
-  actorId?: string | null;
-  role?: string | null;
-  orgUnitId?: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  requestId?: string | null;
-  comment?: string | null;
-  details?: object;
-}) {
+async function appendAudit(
+  tx: TTx,
+  event: {
+    eventKey: string;
+    actorId?: string | null;
+    role?: string | null;
+    orgUnitId?: string | null;
+    action: string;
+    entityType: string;
+    entityId: string;
+    requestId?: string | null;
+    comment?: string | null;
+    details?: object;
+  },
+) {
   await tx.auditEvent.createMany({ data: [{ ...event, role: event.role as never, details: event.details as never }], skipDuplicates: true });
 }
 

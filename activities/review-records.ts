@@ -101,17 +101,21 @@ async function openMeasureTasks(tx: TTx, row: TReviewCaseRow, at: Date) {
     skipDuplicates: true,
   });
   await tx.auditEvent.createMany({
-    data: [{
-      eventKey: `review-measures:${row.id}`,
-      at,
-      action: 'CORRECTIVE_MEASURES_OPENED',
-      entityType: 'ReviewCase',
-      entityId: row.id,
-      details: {
-        tasks: tracked.map((m) => ({ taskId: m.taskId, measureId: m.measureId, orgUnitId: m.unit.id, role: m.role, dueAt: new Date(m.dueAt).toISOString() })),
-        untracked: specs.filter((m) => !tracked.some((t) => t.taskId === m.taskId)).map((m) => ({ measureId: m.measureId, projectId: m.projectId, orgUnitId: m.orgUnitId })),
+    data: [
+      {
+        eventKey: `review-measures:${row.id}`,
+        at,
+        action: 'CORRECTIVE_MEASURES_OPENED',
+        entityType: 'ReviewCase',
+        entityId: row.id,
+        details: {
+          tasks: tracked.map((m) => ({ taskId: m.taskId, measureId: m.measureId, orgUnitId: m.unit.id, role: m.role, dueAt: new Date(m.dueAt).toISOString() })),
+          untracked: specs
+            .filter((m) => !tracked.some((t) => t.taskId === m.taskId))
+            .map((m) => ({ measureId: m.measureId, projectId: m.projectId, orgUnitId: m.orgUnitId })),
+        },
       },
-    }],
+    ],
     skipDuplicates: true,
   });
 }
@@ -145,7 +149,16 @@ async function syncStepTasks(tx: TTx, row: TReviewCaseRow, actorId: string, at: 
   const project = await tx.project.findFirst({ where: { id: { in: row.projectIds } }, select: { id: true }, orderBy: { id: 'asc' } });
   if (!project) {
     await tx.auditEvent.createMany({
-      data: [{ eventKey: `review-inbox-untracked:${row.id}`, at, action: 'INBOX_TASKS_UNTRACKED', entityType: 'ReviewCase', entityId: row.id, details: { projectIds: row.projectIds, reason: 'no project of the case in this database' } }],
+      data: [
+        {
+          eventKey: `review-inbox-untracked:${row.id}`,
+          at,
+          action: 'INBOX_TASKS_UNTRACKED',
+          entityType: 'ReviewCase',
+          entityId: row.id,
+          details: { projectIds: row.projectIds, reason: 'no project of the case in this database' },
+        },
+      ],
       skipDuplicates: true,
     });
     return;
@@ -246,7 +259,8 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
       ],
       skipDuplicates: true,
     });
-    if (a.type === 'APPLY' && inserted.count === 1) await useEligibility(tx, { caseId: row.id, applicantId: a.actorId, projectIds: row.projectIds, trigger: row.triggerType, at });
+    if (a.type === 'APPLY' && inserted.count === 1)
+      await useEligibility(tx, { caseId: row.id, applicantId: a.actorId, projectIds: row.projectIds, trigger: row.triggerType, at });
     if (current.seq === row.seq) await syncStepTasks(tx, row, a.actorId, at);
     if (change.officialRecords.length > 0) await openMeasureTasks(tx, row, at);
     for (const effect of change.officialRecords) {

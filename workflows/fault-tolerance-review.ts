@@ -76,11 +76,7 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
   let published: string | null = null;
   const publish = () => {
     const o = outcome();
-    const attributes = [
-      { key: SA.ReviewStage, value: stage() },
-      { key: SA.County, value: reviewCase.county },
-      ...(o ? [{ key: SA.Outcome, value: o }] : []),
-    ];
+    const attributes = [{ key: SA.ReviewStage, value: stage() }, { key: SA.County, value: reviewCase.county }, ...(o ? [{ key: SA.Outcome, value: o }] : [])];
     const current = JSON.stringify(attributes.map(({ key, value }) => [key.name, value]));
     const unchanged = current === published;
     published = current;
@@ -142,7 +138,16 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
     const change = {
       at: event.at,
       caseRow: caseRow(event.at),
-      action: { requestId, seq, type: event.type, actorId: actor?.userId ?? SYSTEM, role: grant?.role ?? null, stageBefore, stageAfter: stage(), payload: event },
+      action: {
+        requestId,
+        seq,
+        type: event.type,
+        actorId: actor?.userId ?? SYSTEM,
+        role: grant?.role ?? null,
+        stageBefore,
+        stageAfter: stage(),
+        payload: event,
+      },
       officialRecords: stage() === 'resultApplied' && stageBefore !== 'resultApplied' ? officialRecordEffects(snapshot.context) : [],
     };
     return { result, recorded: serial(() => acts.recordReviewChange(change)) };
@@ -186,19 +191,16 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
     },
   );
 
-  wf.setHandler(
-    reviewStateQuery,
-    (): TReviewStateView => ({
-      caseId: reviewCase.caseId,
-      stage: stage(),
-      final: done(),
-      seq,
-      outcome: outcome(),
-      applicationClosesAt: stage() === 'application' ? applicationClosesAt(snapshot.context) : null,
-      appealClosesAt: snapshot.context.appealClosesAt ?? null,
-      context: snapshot.context,
-    }),
-  );
+  wf.setHandler(reviewStateQuery, (): TReviewStateView => ({
+    caseId: reviewCase.caseId,
+    stage: stage(),
+    final: done(),
+    seq,
+    outcome: outcome(),
+    applicationClosesAt: stage() === 'application' ? applicationClosesAt(snapshot.context) : null,
+    appealClosesAt: snapshot.context.appealClosesAt ?? null,
+    context: snapshot.context,
+  }));
 
   /** A window closing: the machine decides whether the event applies; nothing happens otherwise. */
   const raise = async (type: 'APPLICATION_WINDOW_CLOSED' | 'APPEAL_WINDOW_CLOSED') => {

@@ -29,7 +29,11 @@ export function createApi({ url, token }: TCliConfig): TApi {
     }
     if (!res.ok) {
       const apiError = (parsed as { error?: { code: string; message: string; details?: unknown[] } } | null)?.error;
-      throw new CliError(exitCodeForStatus(res.status), apiError ? `${apiError.code}: ${apiError.message}` : `HTTP ${res.status}`, apiError ?? { code: `HTTP_${res.status}`, message: text.slice(0, 200) });
+      throw new CliError(
+        exitCodeForStatus(res.status),
+        apiError ? `${apiError.code}: ${apiError.message}` : `HTTP ${res.status}`,
+        apiError ?? { code: `HTTP_${res.status}`, message: text.slice(0, 200) },
+      );
     }
     return { status: res.status, body: parsed as T };
   }

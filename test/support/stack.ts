@@ -42,13 +42,15 @@ export interface TTestStack {
  * Fault tests may leave the worker out (they run their own process), use another Temporal server,
  * or connect the app and worker to the database through a proxy (`connect`; `prisma` stays direct).
  */
-export async function startTestStack(opts: {
-  app?: boolean;
-  worker?: boolean;
-  temporalAddress?: string;
-  connect?: (db: { url: string; schema: string }) => TPrisma;
-  database?: Parameters<typeof createTestDatabase>[0];
-} = {}): Promise<TTestStack> {
+export async function startTestStack(
+  opts: {
+    app?: boolean;
+    worker?: boolean;
+    temporalAddress?: string;
+    connect?: (db: { url: string; schema: string }) => TPrisma;
+    database?: Parameters<typeof createTestDatabase>[0];
+  } = {},
+): Promise<TTestStack> {
   quietRuntime();
   const db = await createTestDatabase(opts.database);
   const prisma = opts.connect?.(db) ?? db.prisma;
@@ -57,7 +59,13 @@ export async function startTestStack(opts: {
   const config = loadConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
   const nativeConnection = opts.worker === false ? null : await NativeConnection.connect({ address });
   const worker = nativeConnection
-    ? await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, prisma, workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }) })
+    ? await createWorker({
+        connection: nativeConnection,
+        namespace: 'default',
+        taskQueue,
+        prisma,
+        workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+      })
     : (null as unknown as Worker);
   const running = worker?.run();
   const client = await connectClient(config);
@@ -70,7 +78,10 @@ export async function startTestStack(opts: {
     userIds[u.username] = user.id;
     tokens[u.username] = await issueToken(db.prisma, user.id, 'test');
   }
-  const app = opts.app === false ? (null as unknown as FastifyInstance) : await buildApp({ config, prisma, temporal: client, countySettings: { publicity: { villageDays: 0, townshipDays: 0, acceptanceDays: 0 } } });
+  const app =
+    opts.app === false
+      ? (null as unknown as FastifyInstance)
+      : await buildApp({ config, prisma, temporal: client, countySettings: { publicity: { villageDays: 0, townshipDays: 0, acceptanceDays: 0 } } });
   return {
     prisma: db.prisma,
     client,
@@ -110,7 +121,11 @@ export async function approveThroughCounty(s: TTestStack, projectId: string): Pr
     }
     throw new Error(`no pending ${role} task for project ${projectId}`);
   };
-  for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['COUNTY_LEADING_GROUP', 'leader']] as const) {
+  for (const [role, who] of [
+    ['COUNTY_AGRICULTURE', 'agri'],
+    ['COUNTY_FINANCE', 'finance'],
+    ['COUNTY_LEADING_GROUP', 'leader'],
+  ] as const) {
     const taskId = await openTask(role);
     const res = await s.app.inject({
       method: 'POST',

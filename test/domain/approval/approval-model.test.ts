@@ -120,9 +120,7 @@ describe.each(['SEQUENTIAL', 'COUNTERSIGN', 'ANY_ONE'] as const)('model: %s', (m
   const reached = paths.map((p) => p.state as TApprovalSnapshot);
 
   it('reaches every state', () => {
-    const values = new Set(
-      reached.map((s) => (typeof s.value === 'string' ? s.value : `pending.${Object.values(s.value)[0]}`)),
-    );
+    const values = new Set(reached.map((s) => (typeof s.value === 'string' ? s.value : `pending.${Object.values(s.value)[0]}`)));
     expect([...values].sort()).toEqual([...APPROVAL_STATE_VALUES].sort());
   });
 
@@ -161,16 +159,29 @@ describe.each(['SEQUENTIAL', 'COUNTERSIGN', 'ANY_ONE'] as const)('model: %s', (m
       let host = initialTransition(approvalMachine, input)[0];
       await path.test({
         events: Object.fromEntries(
-          ['APPROVE', 'REJECT', 'RETURN', 'RESUBMIT', 'TRANSFER', 'ADD_SIGNER', 'CLAIM', 'UNCLAIM', 'COMMENT', 'WITHDRAW', 'CC', 'URGE', 'DEADLINE_REMINDER', 'DEADLINE_EXPIRED'].map(
-            (type) => [
-              type,
-              ({ event }: { event: TApprovalEvent }) => {
-                const check = checkApprovalAction({ snapshot: host, event });
-                expect(check.status).toBe('ok');
-                host = transition(approvalMachine, host, event)[0];
-              },
-            ],
-          ),
+          [
+            'APPROVE',
+            'REJECT',
+            'RETURN',
+            'RESUBMIT',
+            'TRANSFER',
+            'ADD_SIGNER',
+            'CLAIM',
+            'UNCLAIM',
+            'COMMENT',
+            'WITHDRAW',
+            'CC',
+            'URGE',
+            'DEADLINE_REMINDER',
+            'DEADLINE_EXPIRED',
+          ].map((type) => [
+            type,
+            ({ event }: { event: TApprovalEvent }) => {
+              const check = checkApprovalAction({ snapshot: host, event });
+              expect(check.status).toBe('ok');
+              host = transition(approvalMachine, host, event)[0];
+            },
+          ]),
         ),
         states: Object.fromEntries(
           APPROVAL_STATE_VALUES.map((value) => [
