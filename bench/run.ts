@@ -51,7 +51,8 @@ async function main() {
     `BENCH_SCALE=${settings.scale}, scenarios ${settings.scenarios.join(',')}; approvers ${settings.concurrency.join('/')}, ${settings.inboxTasks} inbox tasks, ${settings.lifecycleProjects} lifecycle projects per side, ${settings.openWorkflows} open workflows`,
   );
 
-  let stack: TStack | undefined;
+  // Initialised, not declared bare: the signal handler reads it before startStack() returns.
+  let stack: TStack | undefined = undefined;
   const stopOnSignal = async (sig: string) => {
     log(`${sig}: stopping services`);
     await stack?.close();

@@ -431,7 +431,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
       // The people an action names are checked here only: validators do not run on replay, so
       // recorded actions that came without their facts replay as accepted (no patch needed). A
       // repeat of an applied request is answered from its record, not checked again.
-      validator: (cmd) => {
+      validator: (cmd: TApprovalActCommand) => {
         const { result } = check(cmd);
         if (result.status !== 'ok') return;
         const refusal = namedPeopleRefusal(config, cmd.action, cmd.named);

@@ -185,7 +185,7 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
       return result;
     },
     {
-      validator: (cmd) => {
+      validator: (cmd: TReviewActCommand) => {
         if (!earlier(cmd)) check(cmd);
       },
     },

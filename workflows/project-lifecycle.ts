@@ -33,7 +33,10 @@ import {
   stepReportUpdate,
   stepReportUpdateId,
   stepResumeSignal,
+  type TAllocateFundsCommand,
   type TAllocateFundsResult,
+  type TApprovalActCommand,
+  type TObjectionCommand,
   type TApprovalActResult,
   type TOpenTask,
   type TProjectLifecycleInput,
@@ -327,7 +330,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       return { requestId: cmd.requestId, projectId, objectionId, publicityId: current.id, stageBefore, stageAfter: stage(), resubmitTaskId: taskId };
     },
     {
-      validator: (cmd) => {
+      validator: (cmd: TObjectionCommand) => {
         if (!publicity || !snapshot.can({ type: 'OBJECTION', actorId: cmd.actor.userId, text: cmd.text })) {
           refuse('TRANSITION_NOT_ALLOWED', `objections are taken only during a publicity period; the project is ${stage()}`, 'stage');
         }
@@ -360,7 +363,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       };
     },
     {
-      validator: (cmd) => {
+      validator: (cmd: TApprovalActCommand) => {
         if (!objectionTaskId || cmd.taskId !== objectionTaskId) refuse('NOT_FOUND', `no open task ${cmd.taskId} on this project`, 'taskId');
         if (cmd.action.type !== 'RESUBMIT') refuse('TRANSITION_NOT_ALLOWED', 'a project returned after an objection is revised and resubmitted', 'body.action');
         if (cmd.actor.userId !== input.proposer.userId) refuse('NOT_A_CANDIDATE', 'only the proposer resubmits the project', 'actor');
@@ -395,7 +398,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       return allocation;
     },
     {
-      validator: (cmd) => {
+      validator: (cmd: TAllocateFundsCommand) => {
         if (allocation?.requestId === cmd.requestId) return;
         if (!holdsRoleOver(cmd.actor, 'COUNTY_FINANCE', input.village.path)) {
           refuse('ROLE_NOT_ALLOWED', 'only the county finance bureau allocates funds', 'actor.roles');

@@ -44,6 +44,7 @@ import {
   type TOpenTask,
   type TOperationState,
   type TPaymentView,
+  type TProjectActCommand,
   type TProjectActResult,
   type TProjectLifecycleInput,
   type TProjectState,
@@ -970,7 +971,7 @@ export function createOperation(deps: TOperationDeps) {
       return result;
     },
     {
-      validator: ({ requestId, actor, command }) => {
+      validator: ({ requestId, actor, command }: TProjectActCommand) => {
         const earlier = ops.answered[requestId];
         if (earlier && isSameRequester(earlier, actor.userId)) return;
         const parsed = ZProjectCommand.safeParse(command);

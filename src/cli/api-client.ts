@@ -18,7 +18,8 @@ export function createApi({ url, token }: TCliConfig): TApi {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new CliError(EXIT.SERVER, `cannot reach ${base}: ${(err as Error).cause ?? (err as Error).message}`);
+      const reason: unknown = (err as Error).cause ?? (err as Error).message;
+      throw new CliError(EXIT.SERVER, `cannot reach ${base}: ${String(reason)}`);
     }
     const text = await res.text();
     let parsed: unknown = null;

@@ -94,7 +94,7 @@ export async function main({ argv, env, stdout, stderr }: TMainOptions): Promise
     return (await run(positionals, flags, env, io)) ?? EXIT.OK;
   } catch (err) {
     if (!(err instanceof CliError)) {
-      stderr.write(`bangfu: unexpected error: ${(err as Error).stack ?? err}\n`);
+      stderr.write(`bangfu: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
       return EXIT.SERVER;
     }
     if (io.json) stdout.write(`${JSON.stringify({ error: err.apiError ?? { code: 'CLI_ERROR', message: err.message } }, null, 2)}\n`);

@@ -29,7 +29,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     const code = typeof e.code === 'string' ? e.code : '';
     if (PRISMA_UNREACHABLE.has(code) || SOCKET_UNREACHABLE.has(code) || SQLSTATE_UNREACHABLE.test(code)) return true;
     if (typeof e.kind === 'string' && ADAPTER_UNREACHABLE.has(e.kind)) return true;
-    if (e.kind === 'postgres' && SQLSTATE_UNREACHABLE.test(String((e as { originalCode?: unknown }).originalCode ?? ''))) return true;
+    if (e.kind === 'postgres' && SQLSTATE_UNREACHABLE.test(String((e as { originalCode?: string | number }).originalCode ?? ''))) return true;
     if (typeof e.message === 'string' && MESSAGE_UNREACHABLE.test(e.message)) return true;
     pending.push(e.cause, e.meta?.driverAdapterError);
   }
@@ -114,6 +114,7 @@ function fromApplicationFailure(f: ApplicationFailure): AppError {
 }
 
 /** NUL, or half of a UTF-16 surrogate pair: text PostgreSQL (and Prisma's JSON protocol) cannot carry. */
+// eslint-disable-next-line no-control-regex -- matching NUL is the point: PostgreSQL text cannot hold it.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

@@ -173,8 +173,10 @@ export async function seedDemoProjects({ call, log = () => {}, timeoutMs = 60_00
         });
     }
     const detail = await ok('GET', `/api/projects/${projectId}`, 'admin');
-    seeded.push({ projectId, name: detail.name as string, stage: detail.stage as string, waitsFor: demo.waitsFor });
-    log(`demo project ${detail.name} (${projectId}): ${detail.stage}, waiting for ${demo.waitsFor}`);
+    const name = detail.name as string;
+    const stage = detail.stage as string;
+    seeded.push({ projectId, name, stage, waitsFor: demo.waitsFor });
+    log(`demo project ${name} (${projectId}): ${stage}, waiting for ${demo.waitsFor}`);
   }
   return seeded;
 

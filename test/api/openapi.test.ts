@@ -37,7 +37,8 @@ describe('/api/openapi.json', () => {
         ).toBe(true);
       else expect(op.responses?.['204']?.content, `${method} ${path}: 204 with a body`).toBeUndefined();
       // No route is left with the placeholder ("described in the summary") instead of its body.
-      for (const st of success) expect(String(schemaOf(op, st)?.description ?? ''), `${method} ${path} ${st}`).not.toMatch(/described in the summary/);
+      for (const st of success)
+        expect(String((schemaOf(op, st)?.description as string | undefined) ?? ''), `${method} ${path} ${st}`).not.toMatch(/described in the summary/);
       for (const st of ['4XX', '5XX']) {
         const error = schemaOf(op, st) as { properties?: { error?: { properties?: Record<string, unknown>; required?: string[] } } } | undefined;
         expect(Object.keys(error?.properties?.error?.properties ?? {}), `${method} ${path} ${st}`).toEqual(['code', 'message', 'details']);

@@ -5,7 +5,7 @@
  * the real database behind a proxy that cuts it mid-transaction.
  */
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrisma, type TPrisma } from '../../src/db/prisma';
 import { toAppError } from '../../src/http/errors';
 import { createTestDatabase } from '../support/db';

@@ -39,7 +39,7 @@ const bundleWith = (fixture: string) =>
     }),
   });
 
-const count = (h: TLoadedHistory, type: number) => (h.history.events ?? []).filter((e) => e.eventType === type).length;
+const count = (h: TLoadedHistory, type: temporal.api.enums.v1.EventType) => (h.history.events ?? []).filter((e) => e.eventType === type).length;
 const patchMarkers = (h: TLoadedHistory) =>
   (h.history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && e.markerRecordedEventAttributes?.markerName === 'core_patch');
 

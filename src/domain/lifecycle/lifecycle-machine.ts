@@ -119,7 +119,6 @@ export interface TLifecycleContext {
  * (Acceptance, evaluation and replacement have no earlier review of the same matter.)
  */
 export const RETURNABLE_REVIEW_STAGES = ['TOWNSHIP_REVIEW', 'COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL'] as const satisfies readonly TReviewStage[];
-type TReturnableStage = (typeof RETURNABLE_REVIEW_STAGES)[number];
 
 /** The review stages a stage may return the matter to: the returnable ones before it. */
 export function earlierReviewStages(stage: TLifecycleStage): TReviewStage[] {

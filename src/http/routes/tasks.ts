@@ -9,7 +9,7 @@ import { failedChecks, ZTownshipChecks } from '../../domain/lifecycle/township-r
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { approvalActUpdate, type TApprovalAction } from '../../../workflows/shared';
-import type { Decision, Prisma } from '../../generated/prisma/client';
+import type { Decision } from '../../generated/prisma/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { INBOX_VIEWS, queryInbox } from '../../db/inbox-query';
 import { ZPage } from '../pagination';
