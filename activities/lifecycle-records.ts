@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import type { Prisma, Role } from '../src/generated/prisma/client';
 import { writeStage } from './operation-records';
 
 type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
@@ -17,7 +18,7 @@ async function audit(
   },
 ) {
   await tx.auditEvent.createMany({
-    data: [{ ...event, entityType: 'Project', details: event.details as never }],
+    data: [{ ...event, entityType: 'Project', details: event.details as Prisma.InputJsonValue }],
     skipDuplicates: true,
   });
 }
@@ -127,7 +128,7 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
               stepKey: t.kind,
               kind: t.kind,
               title: t.title,
-              candidateRole: t.candidateRole as never,
+              candidateRole: t.candidateRole as Role,
               candidateOrgUnitId: t.candidateOrgUnitId,
               candidateOrgPath: t.candidateOrgPath,
               candidateUserId: t.candidateUserId,

@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import type { Prisma, Role } from '../src/generated/prisma/client';
 import { runRiskChecks, type TRiskCheckInput, type TRiskFlag } from '../src/domain/policies/risk-checks';
 import type { TTaskToOpen as TSharedTaskToOpen } from './project-records';
 
@@ -56,7 +57,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       const result = await fn(tx);
       if (staged.stage) await writeStage(tx, projectId, staged);
       await tx.auditEvent.createMany({
-        data: [{ ...audit, entityType: 'Project', entityId: projectId, details: audit.details as never }],
+        data: [{ ...audit, entityType: 'Project', entityId: projectId, details: audit.details as Prisma.InputJsonValue }],
         skipDuplicates: true,
       });
       return result;
@@ -72,7 +73,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
           stepKey: t.kind,
           kind: t.kind,
           title: t.title,
-          candidateRole: t.candidateRole as never,
+          candidateRole: t.candidateRole as Role,
           candidateOrgUnitId: t.candidateOrgUnitId,
           candidateOrgPath: t.candidateOrgPath,
           dueAt: t.dueAt ? new Date(t.dueAt) : null,
@@ -308,7 +309,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
               code: f.code,
               status: 'OPEN',
               message: f.message,
-              details: f.details as never,
+              details: f.details as Prisma.InputJsonValue,
               raisedAt: new Date(args.at),
             })),
             skipDuplicates: true,
@@ -433,11 +434,11 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
               projectId: args.projectId,
               round: args.round,
               result: args.result,
-              vote: args.vote as never,
+              vote: args.vote as Prisma.InputJsonValue,
               decidedBy: args.result === 'PENDING' ? null : args.decidedBy,
               decidedAt: args.result === 'PENDING' ? null : new Date(args.at),
             },
-            update: args.vote ? { vote: args.vote as never } : { result: args.result, decidedBy: args.decidedBy, decidedAt: new Date(args.at) },
+            update: args.vote ? { vote: args.vote as Prisma.InputJsonValue } : { result: args.result, decidedBy: args.decidedBy, decidedAt: new Date(args.at) },
           });
         },
       );
@@ -554,7 +555,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
                 retainedFen: BigInt(args.retainedFen),
                 dividendRateBp: args.dividendRateBp,
                 meetsMinimum: args.meetsMinimum,
-                distribution: args.distribution as never,
+                distribution: args.distribution as Prisma.InputJsonValue,
                 recordedBy: args.actorId,
                 recordedAt: new Date(args.at),
               },
@@ -599,7 +600,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
                 id: args.evaluationId,
                 projectId: args.projectId,
                 seq: args.seq,
-                indicators: args.indicators as never,
+                indicators: args.indicators as Prisma.InputJsonValue,
                 scoreTenths: args.scoreTenths,
                 grade: args.grade,
                 outcomeClass: args.outcomeClass,

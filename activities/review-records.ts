@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import type { Prisma, Role } from '../src/generated/prisma/client';
 import { decidingRoleHolders } from './review-opening';
 import {
   CORRECTIVE_MEASURE_TASK_KIND,
@@ -197,7 +198,7 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
   const state = {
     stage: row.stage,
     outcome: row.outcome,
-    context: row.context as never,
+    context: row.context as Prisma.InputJsonValue,
     seq: row.seq,
     decidedAt: row.decidedAt === null ? null : new Date(row.decidedAt),
     closedAt: row.closedAt === null ? null : new Date(row.closedAt),
@@ -212,7 +213,7 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
         county: row.county,
         projectIds: row.projectIds,
         concernedUserIds: row.concernedOfficials.map((o) => o.userId),
-        concernedOfficials: row.concernedOfficials as never,
+        concernedOfficials: row.concernedOfficials as Prisma.InputJsonValue,
         matter: row.matter,
         triggerType: row.triggerType,
         openedById: row.openedById,
@@ -234,10 +235,10 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
           seq: a.seq,
           type: a.type,
           actorId: a.actorId,
-          role: a.role as never,
+          role: a.role as Role,
           stageBefore: a.stageBefore,
           stageAfter: a.stageAfter,
-          payload: a.payload as never,
+          payload: a.payload as Prisma.InputJsonValue,
           at,
         },
       ],
@@ -249,12 +250,12 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
           eventKey: `review:${row.id}:${a.requestId}`,
           at,
           actorId: a.actorId,
-          role: a.role as never,
+          role: a.role as Role,
           action: `REVIEW_${a.type}`,
           entityType: 'ReviewCase',
           entityId: row.id,
           requestId: a.requestId,
-          details: { seq: a.seq, stageBefore: a.stageBefore, stageAfter: a.stageAfter, outcome: row.outcome } as never,
+          details: { seq: a.seq, stageBefore: a.stageBefore, stageAfter: a.stageAfter, outcome: row.outcome } as Prisma.InputJsonValue,
         },
       ],
       skipDuplicates: true,
@@ -269,7 +270,7 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
         decidedAt: new Date(effect.decidedAt),
         noNegativeEffect: effect.noNegativeEffect,
         impactPeriodEndsAt: effect.impactPeriodEndsAt === undefined ? null : new Date(effect.impactPeriodEndsAt),
-        correctiveMeasures: effect.correctiveMeasures as never,
+        correctiveMeasures: effect.correctiveMeasures as Prisma.InputJsonValue,
         summaryZh: effect.summaryZh,
       };
       await tx.officialRecord.upsert({

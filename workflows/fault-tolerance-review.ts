@@ -1,4 +1,5 @@
 import * as wf from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { initialTransition, transition } from 'xstate';
 import {
   applicationClosesAt,
@@ -76,14 +77,18 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
   let published: string | null = null;
   const publish = () => {
     const o = outcome();
-    const attributes = [{ key: SA.ReviewStage, value: stage() }, { key: SA.County, value: reviewCase.county }, ...(o ? [{ key: SA.Outcome, value: o }] : [])];
+    const attributes: SearchAttributeUpdatePair[] = [
+      { key: SA.ReviewStage, value: stage() },
+      { key: SA.County, value: reviewCase.county },
+      ...(o ? [{ key: SA.Outcome, value: o }] : []),
+    ];
     const current = JSON.stringify(attributes.map(({ key, value }) => [key.name, value]));
     const unchanged = current === published;
     published = current;
     // Cases started before this patch upserted after every action (five findings, three votes: the
     // same values each time, one history event each); they replay that way, new cases skip repeats.
     const skip = unchanged && wf.patched(UPSERT_ON_CHANGE_PATCH);
-    if (input.searchAttributes !== false && !skip) wf.upsertSearchAttributes(attributes as never);
+    if (input.searchAttributes !== false && !skip) wf.upsertSearchAttributes(attributes);
     const due =
       stage() === 'application'
         ? `申请截止 ${new Date(applicationClosesAt(snapshot.context)).toISOString()}`

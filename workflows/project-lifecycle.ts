@@ -1,4 +1,5 @@
 import * as wf from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { TErrorCode } from '../src/domain/errors';
 import { holdsRoleOver } from '../src/domain/actor';
 import { initialTransition, transition } from 'xstate';
@@ -162,7 +163,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     const s = stage();
     const pendingRoles = s === 'IN_POOL' ? ['COUNTY_FINANCE'] : [...new Set([...openTasks, ...operation.openTasks()].map((t) => t.candidateRole))];
     const funded = snapshot.context.allocation !== null;
-    const attributes = [
+    const attributes: SearchAttributeUpdatePair[] = [
       { key: SA.ProjectStage, value: s },
       { key: SA.PendingRoles, value: pendingRoles },
       { key: SA.ApprovedFen, value: STAGES_BEFORE_APPROVAL.includes(s) ? 0 : input.proposal.budgetFen },
@@ -177,9 +178,9 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     ];
     const changed = attributes.filter(({ key, value }) => published.get(key.name) !== JSON.stringify(value));
     for (const { key, value } of changed) published.set(key.name, JSON.stringify(value));
-    if (changed.length === attributes.length) wf.upsertSearchAttributes(attributes as never);
-    else if (!wf.patched(UPSERT_ON_CHANGE_PATCH)) wf.upsertSearchAttributes(attributes as never);
-    else if (changed.length > 0) wf.upsertSearchAttributes(changed as never);
+    if (changed.length === attributes.length) wf.upsertSearchAttributes(attributes);
+    else if (!wf.patched(UPSERT_ON_CHANGE_PATCH)) wf.upsertSearchAttributes(attributes);
+    else if (changed.length > 0) wf.upsertSearchAttributes(changed);
     const ownTasks = operation.openTasks();
     const waiting =
       s === 'IN_POOL'
