@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens';
 import { startTestStack, type TTestStack } from '../support/stack';
+import type { Role } from '../../src/generated/prisma/client';
 
 let s: TTestStack;
 const NOW = Date.now();
@@ -219,7 +220,7 @@ beforeAll(async () => {
       stepKey: `k${i}`,
       kind: row.kind,
       title: `任务${i}`,
-      candidateRole: row.candidateRole as never,
+      candidateRole: row.candidateRole as Role,
       candidateOrgPath: row.candidateOrgPath,
       candidateOrgUnitId: row.candidateOrgPath?.split('/').filter(Boolean).at(-1) ?? null,
       candidateUserId: row.candidateUserId,

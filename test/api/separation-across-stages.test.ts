@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { PASSED_CHECKS } from '../support/proposal';
+import type { Role } from '../../src/generated/prisma/client';
 
 let s: TTestStack;
 let twoHats: { id: string; token: string };
@@ -34,7 +35,7 @@ const decide = (token: string, taskId: string, body: object) =>
 async function pendingTask(projectId: string, role: string) {
   let id = '';
   await expect
-    .poll(async () => (id = (await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as never } }))?.id ?? ''), {
+    .poll(async () => (id = (await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as Role } }))?.id ?? ''), {
       timeout: 15_000,
     })
     .not.toBe('');

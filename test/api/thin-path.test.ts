@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRequestId, sampleProposal, startTestStack, DEMO_PASSWORD, type TTestStack } from '../support/stack';
 import { PASSED_CHECKS } from '../support/proposal';
+import type { Role } from '../../src/generated/prisma/client';
 
 let s: TTestStack;
 beforeAll(async () => {
@@ -237,11 +238,11 @@ describe('the thin path over HTTP', () => {
     expect((await decide(started.taskId, 'township')).json().stageAfter).toBe('TOWNSHIP_PUBLICITY');
     const open = async (role: string) => {
       await expect
-        .poll(async () => s.prisma.task.count({ where: { projectId: started.projectId, status: 'PENDING', candidateRole: role as never } }), {
+        .poll(async () => s.prisma.task.count({ where: { projectId: started.projectId, status: 'PENDING', candidateRole: role as Role } }), {
           timeout: 10_000,
         })
         .toBe(1);
-      return (await s.prisma.task.findFirstOrThrow({ where: { projectId: started.projectId, status: 'PENDING', candidateRole: role as never } })).id;
+      return (await s.prisma.task.findFirstOrThrow({ where: { projectId: started.projectId, status: 'PENDING', candidateRole: role as Role } })).id;
     };
     const agriTask = await open('COUNTY_AGRICULTURE');
     const finTask = await open('COUNTY_FINANCE');

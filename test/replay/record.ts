@@ -38,6 +38,7 @@ import { AGRI_SLOT, createProject, startStep, stepInput, TOWNSHIP_SLOT } from '.
 import { addDisciplineUsers, caseBody, driver, investigate, type TDriver } from '../workflows/fault-tolerance-support';
 import { HISTORIES_DIR, type THistoryEntry, type TManifest } from './history-files';
 import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../support/proposal';
+import type { Role } from '../../src/generated/prisma/client';
 
 const { EventType } = temporal.api.enums.v1;
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -172,7 +173,7 @@ const outcomeOf = async (workflowId: string) => (await s.client.workflow.getHand
 
 async function pendingTask(projectId: string, role: string): Promise<string> {
   for (let i = 0; i < 100; i += 1) {
-    const task = await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as never } });
+    const task = await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as Role } });
     if (task) return task.id;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -661,7 +662,7 @@ async function taskOfKind(projectId: string, kind: string, role?: string): Promi
     async () => {
       id = (
         await s.prisma.task.findFirst({
-          where: { projectId, kind, status: 'PENDING', ...(role ? { candidateRole: role as never } : {}) },
+          where: { projectId, kind, status: 'PENDING', ...(role ? { candidateRole: role as Role } : {}) },
           orderBy: { id: 'asc' },
         })
       )?.id;

@@ -11,6 +11,7 @@ import { connectClient } from '../../src/temporal/connection';
 import { DEMO_USERS, seedDemoCounty } from '../../src/seed/demo-county';
 import type { TPrisma } from '../../src/db/prisma';
 import { createTestDatabase } from './db';
+import type { Role } from '../../src/generated/prisma/client';
 
 export const DEMO_PASSWORD = 'test-password-123';
 
@@ -115,7 +116,7 @@ export const newRequestId = () => `req-${crypto.randomUUID()}`;
 export async function approveThroughCounty(s: TTestStack, projectId: string): Promise<void> {
   const openTask = async (role: string) => {
     for (let i = 0; i < 100; i += 1) {
-      const task = await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as never } });
+      const task = await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as Role } });
       if (task) return task.id;
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -10,6 +10,7 @@ import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '.
 import { apiAs } from '../support/api-as';
 import { approvalStateQuery, projectStateQuery, projectWorkflowId } from '../../workflows/shared';
 import { PASSED_CHECKS } from '../support/proposal';
+import type { Role } from '../../src/generated/prisma/client';
 
 let s: TTestStack;
 beforeAll(async () => {
@@ -29,7 +30,7 @@ async function pendingTask(projectId: string, role: string) {
   await expect
     .poll(
       async () => {
-        id = (await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as never } }))?.id;
+        id = (await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as Role } }))?.id;
         return id !== undefined;
       },
       { timeout: 15_000 },
