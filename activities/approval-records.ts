@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import type { Prisma, Role } from '../src/generated/prisma/client';
 import { writeStage } from './operation-records';
 
 /** One Task row of an approval step, as the workflow computed it after a transition. */
@@ -97,7 +98,7 @@ export async function recordStepChange(prisma: TPrisma, change: TRecordStepChang
           mode: row.mode,
           kind: row.kind,
           title: row.title,
-          candidateRole: row.candidateRole as never,
+          candidateRole: row.candidateRole as Role,
           candidateOrgUnitId: row.candidateOrgUnitId,
           candidateOrgPath: row.candidateOrgPath,
           candidateUserId: row.candidateUserId,
@@ -113,14 +114,14 @@ export async function recordStepChange(prisma: TPrisma, change: TRecordStepChang
           eventKey: audit.eventKey,
           at,
           actorId: audit.actorId,
-          role: audit.role as never,
+          role: audit.role as Role,
           orgUnitId: audit.orgUnitId,
           action: audit.action,
           entityType: audit.entityType ?? 'Task',
           entityId: audit.entityType === 'ApprovalStep' ? audit.requestId : audit.taskId,
           requestId: audit.requestId,
           comment: audit.comment,
-          details: audit.details as never,
+          details: audit.details as Prisma.InputJsonValue,
         },
       ],
       skipDuplicates: true,
@@ -129,7 +130,15 @@ export async function recordStepChange(prisma: TPrisma, change: TRecordStepChang
     if (change.decision) {
       const d = change.decision;
       await tx.decision.createMany({
-        data: [{ ...d, role: d.role as never, attachments: (d.attachments ?? undefined) as never, result: d.result as never, createdAt: at }],
+        data: [
+          {
+            ...d,
+            role: d.role as Role,
+            attachments: (d.attachments ?? undefined) as Prisma.InputJsonValue | undefined,
+            result: d.result as Prisma.InputJsonValue,
+            createdAt: at,
+          },
+        ],
         skipDuplicates: true,
       });
     }

@@ -1,20 +1,24 @@
 import type { TPrisma } from '../src/db/prisma';
+import type { Prisma, Role } from '../src/generated/prisma/client';
 import { writeStage } from './operation-records';
 
 type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
 
 /** Audit events are keyed by the fact they record, so a retry cannot write a second copy. */
-async function audit(tx: TTx, event: {
-  eventKey: string;
-  actorId?: string | null;
-  action: string;
-  entityId: string;
-  requestId?: string | null;
-  comment?: string | null;
-  details?: object;
-}) {
+async function audit(
+  tx: TTx,
+  event: {
+    eventKey: string;
+    actorId?: string | null;
+    action: string;
+    entityId: string;
+    requestId?: string | null;
+    comment?: string | null;
+    details?: object;
+  },
+) {
   await tx.auditEvent.createMany({
-    data: [{ ...event, entityType: 'Project', details: event.details as never }],
+    data: [{ ...event, entityType: 'Project', details: event.details as Prisma.InputJsonValue }],
     skipDuplicates: true,
   });
 }
@@ -26,10 +30,28 @@ async function audit(tx: TTx, event: {
  */
 export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
   return {
-    async startPublicity(args: { publicityId: string; projectId: string; kind: 'VILLAGE' | 'TOWNSHIP' | 'ACCEPTANCE'; round: number; startsAt: number; endsAt: number; stage: string; stageVersion?: number }) {
+    async startPublicity(args: {
+      publicityId: string;
+      projectId: string;
+      kind: 'VILLAGE' | 'TOWNSHIP' | 'ACCEPTANCE';
+      round: number;
+      startsAt: number;
+      endsAt: number;
+      stage: string;
+      stageVersion?: number;
+    }) {
       await prisma.$transaction(async (tx) => {
         await tx.publicity.createMany({
-          data: [{ id: args.publicityId, projectId: args.projectId, kind: args.kind, round: args.round, startsAt: new Date(args.startsAt), endsAt: new Date(args.endsAt) }],
+          data: [
+            {
+              id: args.publicityId,
+              projectId: args.projectId,
+              kind: args.kind,
+              round: args.round,
+              startsAt: new Date(args.startsAt),
+              endsAt: new Date(args.endsAt),
+            },
+          ],
           skipDuplicates: true,
         });
         await writeStage(tx, args.projectId, args);
@@ -37,7 +59,12 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
           eventKey: `publicity-started:${args.publicityId}`,
           action: 'PUBLICITY_STARTED',
           entityId: args.projectId,
-          details: { publicityId: args.publicityId, kind: args.kind, startsAt: new Date(args.startsAt).toISOString(), endsAt: new Date(args.endsAt).toISOString() },
+          details: {
+            publicityId: args.publicityId,
+            kind: args.kind,
+            startsAt: new Date(args.startsAt).toISOString(),
+            endsAt: new Date(args.endsAt).toISOString(),
+          },
         });
       });
     },
@@ -47,7 +74,12 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
       await prisma.$transaction(async (tx) => {
         await tx.publicity.updateMany({ where: { id: args.publicityId, outcome: null }, data: { outcome: 'PASSED', closedAt: new Date(args.at) } });
         await writeStage(tx, args.projectId, args);
-        await audit(tx, { eventKey: `publicity-ended:${args.publicityId}`, action: 'PUBLICITY_PASSED', entityId: args.projectId, details: { publicityId: args.publicityId } });
+        await audit(tx, {
+          eventKey: `publicity-ended:${args.publicityId}`,
+          action: 'PUBLICITY_PASSED',
+          entityId: args.projectId,
+          details: { publicityId: args.publicityId },
+        });
       });
     },
 
@@ -61,28 +93,47 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
       text: string;
       at: number;
       stage: string;
-      resubmitTask: { id: string; kind: string; title: string; candidateRole: string; candidateOrgUnitId: string; candidateOrgPath: string; candidateUserId: string };
+      resubmitTask: {
+        id: string;
+        kind: string;
+        title: string;
+        candidateRole: string;
+        candidateOrgUnitId: string;
+        candidateOrgPath: string;
+        candidateUserId: string;
+      };
     }) {
       return prisma.$transaction(async (tx) => {
         await tx.objection.createMany({
-          data: [{ requestId: args.requestId, projectId: args.projectId, publicityId: args.publicityId, actorId: args.actorId, text: args.text, createdAt: new Date(args.at) }],
+          data: [
+            {
+              requestId: args.requestId,
+              projectId: args.projectId,
+              publicityId: args.publicityId,
+              actorId: args.actorId,
+              text: args.text,
+              createdAt: new Date(args.at),
+            },
+          ],
           skipDuplicates: true,
         });
         await tx.publicity.updateMany({ where: { id: args.publicityId, outcome: null }, data: { outcome: 'OBJECTED', closedAt: new Date(args.at) } });
         const t = args.resubmitTask;
         await tx.task.createMany({
-          data: [{
-            id: t.id,
-            projectId: args.projectId,
-            workflowId: args.workflowId,
-            stepKey: t.kind,
-            kind: t.kind,
-            title: t.title,
-            candidateRole: t.candidateRole as never,
-            candidateOrgUnitId: t.candidateOrgUnitId,
-            candidateOrgPath: t.candidateOrgPath,
-            candidateUserId: t.candidateUserId,
-          }],
+          data: [
+            {
+              id: t.id,
+              projectId: args.projectId,
+              workflowId: args.workflowId,
+              stepKey: t.kind,
+              kind: t.kind,
+              title: t.title,
+              candidateRole: t.candidateRole as Role,
+              candidateOrgUnitId: t.candidateOrgUnitId,
+              candidateOrgPath: t.candidateOrgPath,
+              candidateUserId: t.candidateUserId,
+            },
+          ],
           skipDuplicates: true,
         });
         await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
@@ -108,7 +159,14 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
           data: { status: 'DONE', outcome: 'RESUBMITTED', assigneeId: args.actorId, completedAt: new Date(args.at), updatedAt: new Date(args.at) },
         });
         await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
-        await audit(tx, { eventKey: `objection-resubmitted:${args.requestId}`, actorId: args.actorId, action: 'PROJECT_RESUBMITTED', entityId: args.projectId, requestId: args.requestId, details: { taskId: args.taskId } });
+        await audit(tx, {
+          eventKey: `objection-resubmitted:${args.requestId}`,
+          actorId: args.actorId,
+          action: 'PROJECT_RESUBMITTED',
+          entityId: args.projectId,
+          requestId: args.requestId,
+          details: { taskId: args.taskId },
+        });
       });
     },
 
@@ -116,22 +174,51 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
     async enterPool(args: { projectId: string; fiscalYear: number; stage: string }) {
       await prisma.$transaction(async (tx) => {
         await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
-        await audit(tx, { eventKey: `pool-entered:${args.projectId}`, action: 'PROJECT_IN_POOL', entityId: args.projectId, details: { fiscalYear: args.fiscalYear } });
+        await audit(tx, {
+          eventKey: `pool-entered:${args.projectId}`,
+          action: 'PROJECT_IN_POOL',
+          entityId: args.projectId,
+          details: { fiscalYear: args.fiscalYear },
+        });
       });
     },
 
     /** 项目库 rollover: not funded by the year's end, the project waits in next year's pool. */
     async rollPoolOver(args: { projectId: string; fiscalYear: number }) {
       await prisma.$transaction(async (tx) => {
-        await audit(tx, { eventKey: `pool-rollover:${args.projectId}:${args.fiscalYear}`, action: 'POOL_ROLLED_OVER', entityId: args.projectId, details: { fiscalYear: args.fiscalYear } });
+        await audit(tx, {
+          eventKey: `pool-rollover:${args.projectId}:${args.fiscalYear}`,
+          action: 'POOL_ROLLED_OVER',
+          entityId: args.projectId,
+          details: { fiscalYear: args.fiscalYear },
+        });
       });
     },
 
     /** 资金下达: one FundAllocation per request. */
-    async recordAllocation(args: { requestId: string; projectId: string; actorId: string; fiscalYear: number; amountFen: number; at: number; stage: string; payeeAccounts?: string[] }) {
+    async recordAllocation(args: {
+      requestId: string;
+      projectId: string;
+      actorId: string;
+      fiscalYear: number;
+      amountFen: number;
+      at: number;
+      stage: string;
+      payeeAccounts?: string[];
+    }) {
       await prisma.$transaction(async (tx) => {
         await tx.fundAllocation.createMany({
-          data: [{ requestId: args.requestId, projectId: args.projectId, actorId: args.actorId, fiscalYear: args.fiscalYear, amountFen: BigInt(args.amountFen), createdAt: new Date(args.at), payeeAccounts: args.payeeAccounts ?? [] }],
+          data: [
+            {
+              requestId: args.requestId,
+              projectId: args.projectId,
+              actorId: args.actorId,
+              fiscalYear: args.fiscalYear,
+              amountFen: BigInt(args.amountFen),
+              createdAt: new Date(args.at),
+              payeeAccounts: args.payeeAccounts ?? [],
+            },
+          ],
           skipDuplicates: true,
         });
         await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });

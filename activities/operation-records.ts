@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import type { Prisma, Role } from '../src/generated/prisma/client';
 import { runRiskChecks, type TRiskCheckInput, type TRiskFlag } from '../src/domain/policies/risk-checks';
 import type { TTaskToOpen as TSharedTaskToOpen } from './project-records';
 
@@ -30,7 +31,11 @@ export async function writeStage(tx: Pick<TTx, 'project'>, projectId: string, { 
 }
 
 /** Invoice numbers compared without spaces, dashes or a "No." prefix (as the pure check does). */
-const invoiceKey = (number: string) => number.replace(/[\s-]/g, '').replace(/^NO\.?/i, '').toUpperCase();
+const invoiceKey = (number: string) =>
+  number
+    .replace(/[\s-]/g, '')
+    .replace(/^NO\.?/i, '')
+    .toUpperCase();
 
 /**
  * Projections of a funded project (domain.md §2.7–2.14): progress and capital, payments with their
@@ -51,100 +56,218 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
     prisma.$transaction(async (tx) => {
       const result = await fn(tx);
       if (staged.stage) await writeStage(tx, projectId, staged);
-      await tx.auditEvent.createMany({ data: [{ ...audit, entityType: 'Project', entityId: projectId, details: audit.details as never }], skipDuplicates: true });
+      await tx.auditEvent.createMany({
+        data: [{ ...audit, entityType: 'Project', entityId: projectId, details: audit.details as Prisma.InputJsonValue }],
+        skipDuplicates: true,
+      });
       return result;
     });
 
   const openTask = (tx: TTx, projectId: string, t: TTaskToOpen) =>
     tx.task.createMany({
-      data: [{
-        id: t.id,
-        projectId,
-        workflowId: t.workflowId,
-        stepKey: t.kind,
-        kind: t.kind,
-        title: t.title,
-        candidateRole: t.candidateRole as never,
-        candidateOrgUnitId: t.candidateOrgUnitId,
-        candidateOrgPath: t.candidateOrgPath,
-        dueAt: t.dueAt ? new Date(t.dueAt) : null,
-      }],
+      data: [
+        {
+          id: t.id,
+          projectId,
+          workflowId: t.workflowId,
+          stepKey: t.kind,
+          kind: t.kind,
+          title: t.title,
+          candidateRole: t.candidateRole as Role,
+          candidateOrgUnitId: t.candidateOrgUnitId,
+          candidateOrgPath: t.candidateOrgPath,
+          dueAt: t.dueAt ? new Date(t.dueAt) : null,
+        },
+      ],
       skipDuplicates: true,
     });
 
   return {
     /** A lifecycle-owned task (evaluation form, rectification plan, handover…) and the stage. */
     async openOwnTask(args: { projectId: string; stage: string; stageVersion?: number; task: TTaskToOpen }) {
-      await write(args.projectId, args, { eventKey: `task-opened:${args.task.id}`, action: 'TASK_OPENED', details: { taskId: args.task.id, kind: args.task.kind } }, (tx) =>
-        openTask(tx, args.projectId, args.task),
+      await write(
+        args.projectId,
+        args,
+        { eventKey: `task-opened:${args.task.id}`, action: 'TASK_OPENED', details: { taskId: args.task.id, kind: args.task.kind } },
+        (tx) => openTask(tx, args.projectId, args.task),
       );
     },
 
-    async closeOwnTask(args: { projectId: string; stage: string; stageVersion?: number; taskId: string; outcome: string; actorId: string | null; requestId: string | null; at: number }) {
-      await write(args.projectId, args, { eventKey: `task-closed:${args.taskId}`, actorId: args.actorId, requestId: args.requestId, action: 'TASK_DONE', details: { taskId: args.taskId, outcome: args.outcome } }, (tx) =>
-        tx.task.updateMany({
-          where: { id: args.taskId, status: 'PENDING' },
-          data: { status: 'DONE', outcome: args.outcome, assigneeId: args.actorId, completedAt: new Date(args.at), updatedAt: new Date(args.at) },
-        }),
+    async closeOwnTask(args: {
+      projectId: string;
+      stage: string;
+      stageVersion?: number;
+      taskId: string;
+      outcome: string;
+      actorId: string | null;
+      requestId: string | null;
+      at: number;
+    }) {
+      await write(
+        args.projectId,
+        args,
+        {
+          eventKey: `task-closed:${args.taskId}`,
+          actorId: args.actorId,
+          requestId: args.requestId,
+          action: 'TASK_DONE',
+          details: { taskId: args.taskId, outcome: args.outcome },
+        },
+        (tx) =>
+          tx.task.updateMany({
+            where: { id: args.taskId, status: 'PENDING' },
+            data: { status: 'DONE', outcome: args.outcome, assigneeId: args.actorId, completedAt: new Date(args.at), updatedAt: new Date(args.at) },
+          }),
       );
     },
 
     /** Just the stage and an audit event (a stage change with no record of its own). */
-    async noteProjectEvent({ projectId, stage, stageVersion, ...audit }: { projectId: string; stage: string | null; stageVersion?: number; eventKey: string; action: string; actorId?: string | null; requestId?: string | null; comment?: string | null; details?: object }) {
+    async noteProjectEvent({
+      projectId,
+      stage,
+      stageVersion,
+      ...audit
+    }: {
+      projectId: string;
+      stage: string | null;
+      stageVersion?: number;
+      eventKey: string;
+      action: string;
+      actorId?: string | null;
+      requestId?: string | null;
+      comment?: string | null;
+      details?: object;
+    }) {
       await write(projectId, { stage, stageVersion }, audit, async () => undefined);
     },
 
-    async recordReport(args: { reportId: string; requestId: string; projectId: string; kind: 'PROGRESS' | 'CAPITAL'; percent: number | null; amountFen: number | null; evidence: string[]; actorId: string; at: number; stage: string; stageVersion?: number }) {
-      await write(args.projectId, args, {
-        eventKey: `report:${args.requestId}`,
-        actorId: args.actorId,
-        requestId: args.requestId,
-        action: args.kind === 'PROGRESS' ? 'PROGRESS_REPORTED' : 'CAPITAL_REPORTED',
-        details: { reportId: args.reportId, percent: args.percent, amountFen: args.amountFen, evidence: args.evidence },
-      }, (tx) =>
-        tx.progressReport.createMany({
-          data: [{
-            id: args.reportId, requestId: args.requestId, projectId: args.projectId, kind: args.kind, percent: args.percent,
-            amountFen: args.amountFen === null ? null : BigInt(args.amountFen), evidence: args.evidence, reportedBy: args.actorId, reportedAt: new Date(args.at),
-          }],
-          skipDuplicates: true,
-        }),
+    async recordReport(args: {
+      reportId: string;
+      requestId: string;
+      projectId: string;
+      kind: 'PROGRESS' | 'CAPITAL';
+      percent: number | null;
+      amountFen: number | null;
+      evidence: string[];
+      actorId: string;
+      at: number;
+      stage: string;
+      stageVersion?: number;
+    }) {
+      await write(
+        args.projectId,
+        args,
+        {
+          eventKey: `report:${args.requestId}`,
+          actorId: args.actorId,
+          requestId: args.requestId,
+          action: args.kind === 'PROGRESS' ? 'PROGRESS_REPORTED' : 'CAPITAL_REPORTED',
+          details: { reportId: args.reportId, percent: args.percent, amountFen: args.amountFen, evidence: args.evidence },
+        },
+        (tx) =>
+          tx.progressReport.createMany({
+            data: [
+              {
+                id: args.reportId,
+                requestId: args.requestId,
+                projectId: args.projectId,
+                kind: args.kind,
+                percent: args.percent,
+                amountFen: args.amountFen === null ? null : BigInt(args.amountFen),
+                evidence: args.evidence,
+                reportedBy: args.actorId,
+                reportedAt: new Date(args.at),
+              },
+            ],
+            skipDuplicates: true,
+          }),
       );
     },
 
     async verifyReport(args: { reportId: string; requestId: string; projectId: string; actorId: string; at: number; stage: string; stageVersion?: number }) {
-      await write(args.projectId, args, { eventKey: `report-verified:${args.reportId}`, actorId: args.actorId, requestId: args.requestId, action: 'REPORT_VERIFIED', details: { reportId: args.reportId } }, (tx) =>
-        tx.progressReport.updateMany({ where: { id: args.reportId, verifiedAt: null }, data: { verifiedBy: args.actorId, verifiedAt: new Date(args.at) } }),
+      await write(
+        args.projectId,
+        args,
+        {
+          eventKey: `report-verified:${args.reportId}`,
+          actorId: args.actorId,
+          requestId: args.requestId,
+          action: 'REPORT_VERIFIED',
+          details: { reportId: args.reportId },
+        },
+        (tx) =>
+          tx.progressReport.updateMany({ where: { id: args.reportId, verifiedAt: null }, data: { verifiedBy: args.actorId, verifiedAt: new Date(args.at) } }),
       );
     },
 
     /** 拨付申请: the Payment row (VERIFYING) and its invoices. */
     async recordPaymentRequest(args: {
-      paymentId: string; requestId: string; projectId: string; seq: number; tranche: string; amountFen: number; payeeId: string; payeeAccount: string | null;
-      invoices: Array<{ number: string; sha256: string }>; actorId: string; at: number; stage: string; stageVersion?: number;
+      paymentId: string;
+      requestId: string;
+      projectId: string;
+      seq: number;
+      tranche: string;
+      amountFen: number;
+      payeeId: string;
+      payeeAccount: string | null;
+      invoices: Array<{ number: string; sha256: string }>;
+      actorId: string;
+      at: number;
+      stage: string;
+      stageVersion?: number;
       /** The fiscal source that pays (CENTRAL_LINKAGE, LOCAL, OTHER); absent for payments from before the rule. */
       fiscalSource?: string;
     }) {
-      await write(args.projectId, args, {
-        eventKey: `payment-requested:${args.paymentId}`,
-        actorId: args.actorId,
-        requestId: args.requestId,
-        action: 'PAYMENT_REQUESTED',
-        details: { paymentId: args.paymentId, tranche: args.tranche, amountFen: args.amountFen, payeeId: args.payeeId, invoices: args.invoices, ...(args.fiscalSource ? { fiscalSource: args.fiscalSource } : {}) },
-      }, async (tx) => {
-        await tx.payment.createMany({
-          data: [{
-            id: args.paymentId, requestId: args.requestId, projectId: args.projectId, seq: args.seq, tranche: args.tranche, amountFen: BigInt(args.amountFen),
-            payeeId: args.payeeId, payeeAccount: args.payeeAccount, status: 'VERIFYING', requestedBy: args.actorId, requestedAt: new Date(args.at),
-            fiscalSource: args.fiscalSource ?? null,
-          }],
-          skipDuplicates: true,
-        });
-        await tx.invoice.createMany({
-          data: args.invoices.map((inv, i) => ({ id: `${args.paymentId}:${i}`, paymentId: args.paymentId, projectId: args.projectId, number: inv.number, numberKey: invoiceKey(inv.number), sha256: inv.sha256.toLowerCase() })),
-          skipDuplicates: true,
-        });
-      });
+      await write(
+        args.projectId,
+        args,
+        {
+          eventKey: `payment-requested:${args.paymentId}`,
+          actorId: args.actorId,
+          requestId: args.requestId,
+          action: 'PAYMENT_REQUESTED',
+          details: {
+            paymentId: args.paymentId,
+            tranche: args.tranche,
+            amountFen: args.amountFen,
+            payeeId: args.payeeId,
+            invoices: args.invoices,
+            ...(args.fiscalSource ? { fiscalSource: args.fiscalSource } : {}),
+          },
+        },
+        async (tx) => {
+          await tx.payment.createMany({
+            data: [
+              {
+                id: args.paymentId,
+                requestId: args.requestId,
+                projectId: args.projectId,
+                seq: args.seq,
+                tranche: args.tranche,
+                amountFen: BigInt(args.amountFen),
+                payeeId: args.payeeId,
+                payeeAccount: args.payeeAccount,
+                status: 'VERIFYING',
+                requestedBy: args.actorId,
+                requestedAt: new Date(args.at),
+                fiscalSource: args.fiscalSource ?? null,
+              },
+            ],
+            skipDuplicates: true,
+          });
+          await tx.invoice.createMany({
+            data: args.invoices.map((inv, i) => ({
+              id: `${args.paymentId}:${i}`,
+              paymentId: args.paymentId,
+              projectId: args.projectId,
+              number: inv.number,
+              numberKey: invoiceKey(inv.number),
+              sha256: inv.sha256.toLowerCase(),
+            })),
+            skipDuplicates: true,
+          });
+        },
+      );
     },
 
     /**
@@ -158,21 +281,42 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       const hashes = mine.map((i) => i.sha256);
       const others = mine.length
         ? await prisma.invoice.findMany({
-            where: { paymentId: { not: args.paymentId }, OR: [{ numberKey: { in: keys } }, { sha256: { in: hashes } }], payment: { status: { notIn: ['REJECTED', 'WITHDRAWN'] } } },
+            where: {
+              paymentId: { not: args.paymentId },
+              OR: [{ numberKey: { in: keys } }, { sha256: { in: hashes } }],
+              payment: { status: { notIn: ['REJECTED', 'WITHDRAWN'] } },
+            },
           })
         : [];
-      const flags = runRiskChecks({ ...args.facts, existingInvoices: others.map((o) => ({ number: o.number, sha256: o.sha256, paymentId: o.paymentId, projectId: o.projectId })) });
-      await write(args.projectId, { stage: null }, {
-        eventKey: `payment-screened:${args.paymentId}`,
-        action: flags.length ? 'PAYMENT_FLAGGED' : 'PAYMENT_SCREENED',
-        details: { paymentId: args.paymentId, flags: flags.map((f) => ({ code: f.code, message: f.message })) },
-      }, async (tx) => {
-        await tx.riskFlag.createMany({
-          data: flags.map((f) => ({ id: `${args.paymentId}:${f.code}`, projectId: args.projectId, paymentId: args.paymentId, code: f.code, status: 'OPEN', message: f.message, details: f.details as never, raisedAt: new Date(args.at) })),
-          skipDuplicates: true,
-        });
-        await tx.payment.updateMany({ where: { id: args.paymentId, status: 'RISK_CHECK' }, data: { status: flags.length ? 'FLAGGED' : 'FINANCE_APPROVAL' } });
+      const flags = runRiskChecks({
+        ...args.facts,
+        existingInvoices: others.map((o) => ({ number: o.number, sha256: o.sha256, paymentId: o.paymentId, projectId: o.projectId })),
       });
+      await write(
+        args.projectId,
+        { stage: null },
+        {
+          eventKey: `payment-screened:${args.paymentId}`,
+          action: flags.length ? 'PAYMENT_FLAGGED' : 'PAYMENT_SCREENED',
+          details: { paymentId: args.paymentId, flags: flags.map((f) => ({ code: f.code, message: f.message })) },
+        },
+        async (tx) => {
+          await tx.riskFlag.createMany({
+            data: flags.map((f) => ({
+              id: `${args.paymentId}:${f.code}`,
+              projectId: args.projectId,
+              paymentId: args.paymentId,
+              code: f.code,
+              status: 'OPEN',
+              message: f.message,
+              details: f.details as Prisma.InputJsonValue,
+              raisedAt: new Date(args.at),
+            })),
+            skipDuplicates: true,
+          });
+          await tx.payment.updateMany({ where: { id: args.paymentId, status: 'RISK_CHECK' }, data: { status: flags.length ? 'FLAGGED' : 'FINANCE_APPROVAL' } });
+        },
+      );
       return flags;
     },
 
@@ -181,31 +325,57 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
      * `codes`: only those (an overspend flag is the leading group's, by a 项目变更 approval, and is
      * recorded as PROJECT_CHANGE_APPROVED / _REJECTED). Without codes: every open flag, as before.
      */
-    async resolveRiskFlags(args: { paymentId: string; projectId: string; resolution: 'DISMISSED' | 'CONFIRMED'; actorId: string | null; reason: string | null; at: number; codes?: string[]; byProjectChange?: boolean }) {
+    async resolveRiskFlags(args: {
+      paymentId: string;
+      projectId: string;
+      resolution: 'DISMISSED' | 'CONFIRMED';
+      actorId: string | null;
+      reason: string | null;
+      at: number;
+      codes?: string[];
+      byProjectChange?: boolean;
+    }) {
       const action = args.byProjectChange
-        ? args.resolution === 'DISMISSED' ? 'PROJECT_CHANGE_APPROVED' : 'PROJECT_CHANGE_REJECTED'
-        : args.resolution === 'DISMISSED' ? 'RISK_FLAGS_DISMISSED' : 'RISK_FLAGS_CONFIRMED';
-      await write(args.projectId, { stage: null }, {
-        eventKey: `flags-${args.resolution.toLowerCase()}:${args.paymentId}${args.codes ? `:${args.codes.join('+')}` : ''}`,
-        actorId: args.actorId,
-        action,
-        comment: args.reason,
-        details: { paymentId: args.paymentId, ...(args.codes ? { codes: args.codes } : {}) },
-      }, (tx) =>
-        tx.riskFlag.updateMany({
-          where: { paymentId: args.paymentId, status: 'OPEN', ...(args.codes ? { code: { in: args.codes } } : {}) },
-          data: { status: args.resolution, resolvedBy: args.actorId, resolvedAt: new Date(args.at) },
-        }),
+        ? args.resolution === 'DISMISSED'
+          ? 'PROJECT_CHANGE_APPROVED'
+          : 'PROJECT_CHANGE_REJECTED'
+        : args.resolution === 'DISMISSED'
+          ? 'RISK_FLAGS_DISMISSED'
+          : 'RISK_FLAGS_CONFIRMED';
+      await write(
+        args.projectId,
+        { stage: null },
+        {
+          eventKey: `flags-${args.resolution.toLowerCase()}:${args.paymentId}${args.codes ? `:${args.codes.join('+')}` : ''}`,
+          actorId: args.actorId,
+          action,
+          comment: args.reason,
+          details: { paymentId: args.paymentId, ...(args.codes ? { codes: args.codes } : {}) },
+        },
+        (tx) =>
+          tx.riskFlag.updateMany({
+            where: { paymentId: args.paymentId, status: 'OPEN', ...(args.codes ? { code: { in: args.codes } } : {}) },
+            data: { status: args.resolution, resolvedBy: args.actorId, resolvedAt: new Date(args.at) },
+          }),
       );
     },
 
     /** A payment moves on (never back from a final status). */
     async setPaymentStatus(args: { paymentId: string; projectId: string; status: string; actorId?: string | null; at: number }) {
-      await write(args.projectId, { stage: null }, { eventKey: `payment-${args.status.toLowerCase()}:${args.paymentId}`, actorId: args.actorId ?? null, action: `PAYMENT_${args.status}`, details: { paymentId: args.paymentId } }, (tx) =>
-        tx.payment.updateMany({
-          where: { id: args.paymentId, status: { notIn: ['PAID', 'REJECTED', 'WITHDRAWN'] } },
-          data: { status: args.status, ...(['APPROVED', 'REJECTED', 'WITHDRAWN'].includes(args.status) ? { decidedAt: new Date(args.at) } : {}) },
-        }),
+      await write(
+        args.projectId,
+        { stage: null },
+        {
+          eventKey: `payment-${args.status.toLowerCase()}:${args.paymentId}`,
+          actorId: args.actorId ?? null,
+          action: `PAYMENT_${args.status}`,
+          details: { paymentId: args.paymentId },
+        },
+        (tx) =>
+          tx.payment.updateMany({
+            where: { id: args.paymentId, status: { notIn: ['PAID', 'REJECTED', 'WITHDRAWN'] } },
+            data: { status: args.status, ...(['APPROVED', 'REJECTED', 'WITHDRAWN'].includes(args.status) ? { decidedAt: new Date(args.at) } : {}) },
+          }),
       );
     },
 
@@ -214,104 +384,339 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
      * together or not at all; a retry after a crash finds PAID and only reads the total.
      */
     async payPayment(args: { paymentId: string; projectId: string; amountFen: number; at: number }) {
-      return write(args.projectId, { stage: null }, { eventKey: `payment-paid:${args.paymentId}`, action: 'PAYMENT_PAID', details: { paymentId: args.paymentId, amountFen: args.amountFen, voucherNo: `PV-${args.paymentId}` } }, async (tx) => {
-        const paid = await tx.payment.updateMany({
-          where: { id: args.paymentId, status: 'APPROVED' },
-          data: { status: 'PAID', voucherNo: `PV-${args.paymentId}`, paidAt: new Date(args.at) },
-        });
-        const project =
-          paid.count === 1
-            ? await tx.project.update({ where: { id: args.projectId }, data: { disbursedFen: { increment: BigInt(args.amountFen) } } })
-            : await tx.project.findUniqueOrThrow({ where: { id: args.projectId } });
-        return { disbursedFen: Number(project.disbursedFen), newlyPaid: paid.count === 1 };
-      });
-    },
-
-    async recordAcceptance(args: { projectId: string; round: number; result: 'PENDING' | 'PASSED' | 'FAILED' | 'RETURNED'; decidedBy: string | null; vote?: object; at: number; stage: string; stageVersion?: number }) {
-      const id = `${args.projectId}:acceptance:${args.round}`;
-      await write(args.projectId, args, { eventKey: `acceptance-${args.result.toLowerCase()}:${id}${args.vote ? ':vote' : ''}`, actorId: args.decidedBy, action: args.vote ? 'ACCEPTANCE_VOTE_RECORDED' : `ACCEPTANCE_${args.result}`, details: { round: args.round, vote: args.vote } }, async (tx) => {
-        await tx.acceptance.upsert({
-          where: { id },
-          create: { id, projectId: args.projectId, round: args.round, result: args.result, vote: args.vote as never, decidedBy: args.result === 'PENDING' ? null : args.decidedBy, decidedAt: args.result === 'PENDING' ? null : new Date(args.at) },
-          update: args.vote ? { vote: args.vote as never } : { result: args.result, decidedBy: args.decidedBy, decidedAt: new Date(args.at) },
-        });
-      });
-    },
-
-    async registerAsset(args: { assetId: string; requestId: string; projectId: string; name: string; assetClass: string; valueFen: number; owner: string; custodian: string; certificateNo: string | null; actorId: string; at: number; stage: string; stageVersion?: number }) {
-      await write(args.projectId, args, { eventKey: `asset-registered:${args.assetId}`, actorId: args.actorId, requestId: args.requestId, action: 'ASSET_REGISTERED', details: { assetId: args.assetId, name: args.name, assetClass: args.assetClass, valueFen: args.valueFen } }, (tx) =>
-        tx.asset.createMany({
-          data: [{
-            id: args.assetId, requestId: args.requestId, projectId: args.projectId, name: args.name, assetClass: args.assetClass, valueFen: BigInt(args.valueFen),
-            owner: args.owner, custodian: args.custodian, certificateNo: args.certificateNo, registeredBy: args.actorId, registeredAt: new Date(args.at),
-          }],
-          skipDuplicates: true,
-        }),
+      return write(
+        args.projectId,
+        { stage: null },
+        {
+          eventKey: `payment-paid:${args.paymentId}`,
+          action: 'PAYMENT_PAID',
+          details: { paymentId: args.paymentId, amountFen: args.amountFen, voucherNo: `PV-${args.paymentId}` },
+        },
+        async (tx) => {
+          const paid = await tx.payment.updateMany({
+            where: { id: args.paymentId, status: 'APPROVED' },
+            data: { status: 'PAID', voucherNo: `PV-${args.paymentId}`, paidAt: new Date(args.at) },
+          });
+          const project =
+            paid.count === 1
+              ? await tx.project.update({ where: { id: args.projectId }, data: { disbursedFen: { increment: BigInt(args.amountFen) } } })
+              : await tx.project.findUniqueOrThrow({ where: { id: args.projectId } });
+          return { disbursedFen: Number(project.disbursedFen), newlyPaid: paid.count === 1 };
+        },
       );
     },
 
-    async confirmHandover(args: { projectId: string; requestId: string; actorId: string; assetIds: string[]; at: number; stage: string; stageVersion?: number }) {
-      await write(args.projectId, args, { eventKey: `handover:${args.requestId}`, actorId: args.actorId, requestId: args.requestId, action: 'ASSETS_HANDED_OVER', details: { assetIds: args.assetIds } }, (tx) =>
-        tx.asset.updateMany({ where: { id: { in: args.assetIds }, handedOverAt: null }, data: { handedOverBy: args.actorId, handedOverAt: new Date(args.at) } }),
+    async recordAcceptance(args: {
+      projectId: string;
+      round: number;
+      result: 'PENDING' | 'PASSED' | 'FAILED' | 'RETURNED';
+      decidedBy: string | null;
+      vote?: object;
+      at: number;
+      stage: string;
+      stageVersion?: number;
+    }) {
+      const id = `${args.projectId}:acceptance:${args.round}`;
+      await write(
+        args.projectId,
+        args,
+        {
+          eventKey: `acceptance-${args.result.toLowerCase()}:${id}${args.vote ? ':vote' : ''}`,
+          actorId: args.decidedBy,
+          action: args.vote ? 'ACCEPTANCE_VOTE_RECORDED' : `ACCEPTANCE_${args.result}`,
+          details: { round: args.round, vote: args.vote },
+        },
+        async (tx) => {
+          await tx.acceptance.upsert({
+            where: { id },
+            create: {
+              id,
+              projectId: args.projectId,
+              round: args.round,
+              result: args.result,
+              vote: args.vote as Prisma.InputJsonValue,
+              decidedBy: args.result === 'PENDING' ? null : args.decidedBy,
+              decidedAt: args.result === 'PENDING' ? null : new Date(args.at),
+            },
+            update: args.vote ? { vote: args.vote as Prisma.InputJsonValue } : { result: args.result, decidedBy: args.decidedBy, decidedAt: new Date(args.at) },
+          });
+        },
+      );
+    },
+
+    async registerAsset(args: {
+      assetId: string;
+      requestId: string;
+      projectId: string;
+      name: string;
+      assetClass: string;
+      valueFen: number;
+      owner: string;
+      custodian: string;
+      certificateNo: string | null;
+      actorId: string;
+      at: number;
+      stage: string;
+      stageVersion?: number;
+    }) {
+      await write(
+        args.projectId,
+        args,
+        {
+          eventKey: `asset-registered:${args.assetId}`,
+          actorId: args.actorId,
+          requestId: args.requestId,
+          action: 'ASSET_REGISTERED',
+          details: { assetId: args.assetId, name: args.name, assetClass: args.assetClass, valueFen: args.valueFen },
+        },
+        (tx) =>
+          tx.asset.createMany({
+            data: [
+              {
+                id: args.assetId,
+                requestId: args.requestId,
+                projectId: args.projectId,
+                name: args.name,
+                assetClass: args.assetClass,
+                valueFen: BigInt(args.valueFen),
+                owner: args.owner,
+                custodian: args.custodian,
+                certificateNo: args.certificateNo,
+                registeredBy: args.actorId,
+                registeredAt: new Date(args.at),
+              },
+            ],
+            skipDuplicates: true,
+          }),
+      );
+    },
+
+    async confirmHandover(args: {
+      projectId: string;
+      requestId: string;
+      actorId: string;
+      assetIds: string[];
+      at: number;
+      stage: string;
+      stageVersion?: number;
+    }) {
+      await write(
+        args.projectId,
+        args,
+        {
+          eventKey: `handover:${args.requestId}`,
+          actorId: args.actorId,
+          requestId: args.requestId,
+          action: 'ASSETS_HANDED_OVER',
+          details: { assetIds: args.assetIds },
+        },
+        (tx) =>
+          tx.asset.updateMany({
+            where: { id: { in: args.assetIds }, handedOverAt: null },
+            data: { handedOverBy: args.actorId, handedOverAt: new Date(args.at) },
+          }),
       );
     },
 
     async recordIncome(args: {
-      recordId: string; requestId: string; projectId: string; period: string; incomeFen: number; distributedFen: number; retainedFen: number;
-      dividendRateBp: number; meetsMinimum: boolean; distribution: object[]; actorId: string; at: number;
+      recordId: string;
+      requestId: string;
+      projectId: string;
+      period: string;
+      incomeFen: number;
+      distributedFen: number;
+      retainedFen: number;
+      dividendRateBp: number;
+      meetsMinimum: boolean;
+      distribution: object[];
+      actorId: string;
+      at: number;
     }) {
-      await write(args.projectId, { stage: null }, { eventKey: `income:${args.recordId}`, actorId: args.actorId, requestId: args.requestId, action: 'INCOME_DISTRIBUTED', details: { period: args.period, incomeFen: args.incomeFen, distributedFen: args.distributedFen, dividendRateBp: args.dividendRateBp } }, (tx) =>
-        tx.incomeRecord.createMany({
-          data: [{
-            id: args.recordId, requestId: args.requestId, projectId: args.projectId, period: args.period, incomeFen: BigInt(args.incomeFen), distributedFen: BigInt(args.distributedFen),
-            retainedFen: BigInt(args.retainedFen), dividendRateBp: args.dividendRateBp, meetsMinimum: args.meetsMinimum, distribution: args.distribution as never, recordedBy: args.actorId, recordedAt: new Date(args.at),
-          }],
-          skipDuplicates: true,
-        }),
+      await write(
+        args.projectId,
+        { stage: null },
+        {
+          eventKey: `income:${args.recordId}`,
+          actorId: args.actorId,
+          requestId: args.requestId,
+          action: 'INCOME_DISTRIBUTED',
+          details: { period: args.period, incomeFen: args.incomeFen, distributedFen: args.distributedFen, dividendRateBp: args.dividendRateBp },
+        },
+        (tx) =>
+          tx.incomeRecord.createMany({
+            data: [
+              {
+                id: args.recordId,
+                requestId: args.requestId,
+                projectId: args.projectId,
+                period: args.period,
+                incomeFen: BigInt(args.incomeFen),
+                distributedFen: BigInt(args.distributedFen),
+                retainedFen: BigInt(args.retainedFen),
+                dividendRateBp: args.dividendRateBp,
+                meetsMinimum: args.meetsMinimum,
+                distribution: args.distribution as Prisma.InputJsonValue,
+                recordedBy: args.actorId,
+                recordedAt: new Date(args.at),
+              },
+            ],
+            skipDuplicates: true,
+          }),
       );
     },
 
     async recordEvaluation(args: {
-      evaluationId: string; projectId: string; seq: number; indicators: object; scoreTenths: number; grade: string; outcomeClass: string; actorId: string; requestId: string; at: number; stage: string; stageVersion?: number;
+      evaluationId: string;
+      projectId: string;
+      seq: number;
+      indicators: object;
+      scoreTenths: number;
+      grade: string;
+      outcomeClass: string;
+      actorId: string;
+      requestId: string;
+      at: number;
+      stage: string;
+      stageVersion?: number;
       /** With an outcome class other than the grade's suggestion: the suggestion and the evaluator's reason (audit details). */
-      suggestedOutcome?: string; outcomeReason?: string | null;
+      suggestedOutcome?: string;
+      outcomeReason?: string | null;
     }) {
       const override = args.suggestedOutcome ? { suggestedOutcome: args.suggestedOutcome, outcomeReason: args.outcomeReason ?? null } : {};
-      await write(args.projectId, args, { eventKey: `evaluation-submitted:${args.evaluationId}`, actorId: args.actorId, requestId: args.requestId, action: 'EVALUATION_SUBMITTED', details: { evaluationId: args.evaluationId, scoreTenths: args.scoreTenths, grade: args.grade, outcomeClass: args.outcomeClass, ...override } }, (tx) =>
-        tx.evaluation.createMany({
-          data: [{
-            id: args.evaluationId, projectId: args.projectId, seq: args.seq, indicators: args.indicators as never, scoreTenths: args.scoreTenths, grade: args.grade,
-            outcomeClass: args.outcomeClass, status: 'SUBMITTED', submittedBy: args.actorId, submittedAt: new Date(args.at),
-          }],
-          skipDuplicates: true,
-        }),
+      await write(
+        args.projectId,
+        args,
+        {
+          eventKey: `evaluation-submitted:${args.evaluationId}`,
+          actorId: args.actorId,
+          requestId: args.requestId,
+          action: 'EVALUATION_SUBMITTED',
+          details: { evaluationId: args.evaluationId, scoreTenths: args.scoreTenths, grade: args.grade, outcomeClass: args.outcomeClass, ...override },
+        },
+        (tx) =>
+          tx.evaluation.createMany({
+            data: [
+              {
+                id: args.evaluationId,
+                projectId: args.projectId,
+                seq: args.seq,
+                indicators: args.indicators as Prisma.InputJsonValue,
+                scoreTenths: args.scoreTenths,
+                grade: args.grade,
+                outcomeClass: args.outcomeClass,
+                status: 'SUBMITTED',
+                submittedBy: args.actorId,
+                submittedAt: new Date(args.at),
+              },
+            ],
+            skipDuplicates: true,
+          }),
       );
     },
 
     /** The evaluation step decided: APPROVED sets the project's latest grade. */
-    async decideEvaluation(args: { evaluationId: string; projectId: string; status: 'APPROVED' | 'REJECTED'; grade: string; actorId: string | null; at: number; stage: string; stageVersion?: number }) {
-      await write(args.projectId, args, { eventKey: `evaluation-${args.status.toLowerCase()}:${args.evaluationId}`, actorId: args.actorId, action: `EVALUATION_${args.status}`, details: { evaluationId: args.evaluationId, grade: args.grade } }, async (tx) => {
-        const changed = await tx.evaluation.updateMany({ where: { id: args.evaluationId, status: 'SUBMITTED' }, data: { status: args.status, decidedAt: new Date(args.at) } });
-        if (changed.count === 1 && args.status === 'APPROVED') await tx.project.update({ where: { id: args.projectId }, data: { latestGrade: args.grade } });
-      });
+    async decideEvaluation(args: {
+      evaluationId: string;
+      projectId: string;
+      status: 'APPROVED' | 'REJECTED';
+      grade: string;
+      actorId: string | null;
+      at: number;
+      stage: string;
+      stageVersion?: number;
+    }) {
+      await write(
+        args.projectId,
+        args,
+        {
+          eventKey: `evaluation-${args.status.toLowerCase()}:${args.evaluationId}`,
+          actorId: args.actorId,
+          action: `EVALUATION_${args.status}`,
+          details: { evaluationId: args.evaluationId, grade: args.grade },
+        },
+        async (tx) => {
+          const changed = await tx.evaluation.updateMany({
+            where: { id: args.evaluationId, status: 'SUBMITTED' },
+            data: { status: args.status, decidedAt: new Date(args.at) },
+          });
+          if (changed.count === 1 && args.status === 'APPROVED') await tx.project.update({ where: { id: args.projectId }, data: { latestGrade: args.grade } });
+        },
+      );
     },
 
-    async openRectification(args: { rectificationId: string; projectId: string; kind: 'ACCEPTANCE' | 'EVALUATION'; at: number; stage: string; stageVersion?: number; task: TTaskToOpen }) {
-      await write(args.projectId, args, { eventKey: `rectification-opened:${args.rectificationId}`, action: 'RECTIFICATION_OPENED', details: { rectificationId: args.rectificationId, kind: args.kind } }, async (tx) => {
-        await tx.rectification.createMany({ data: [{ id: args.rectificationId, projectId: args.projectId, kind: args.kind, status: 'OPEN', openedAt: new Date(args.at) }], skipDuplicates: true });
-        await openTask(tx, args.projectId, args.task);
-      });
+    async openRectification(args: {
+      rectificationId: string;
+      projectId: string;
+      kind: 'ACCEPTANCE' | 'EVALUATION';
+      at: number;
+      stage: string;
+      stageVersion?: number;
+      task: TTaskToOpen;
+    }) {
+      await write(
+        args.projectId,
+        args,
+        {
+          eventKey: `rectification-opened:${args.rectificationId}`,
+          action: 'RECTIFICATION_OPENED',
+          details: { rectificationId: args.rectificationId, kind: args.kind },
+        },
+        async (tx) => {
+          await tx.rectification.createMany({
+            data: [{ id: args.rectificationId, projectId: args.projectId, kind: args.kind, status: 'OPEN', openedAt: new Date(args.at) }],
+            skipDuplicates: true,
+          });
+          await openTask(tx, args.projectId, args.task);
+        },
+      );
     },
 
     /** The plan and its deadline (evaluation rectification), or the work done (acceptance). */
-    async updateRectification(args: { rectificationId: string; projectId: string; plan: string | null; dueAt: number | null; done: boolean; taskId: string; actorId: string; requestId: string; at: number; stage: string; stageVersion?: number }) {
-      await write(args.projectId, args, { eventKey: `rectification-${args.done ? 'done' : 'planned'}:${args.rectificationId}`, actorId: args.actorId, requestId: args.requestId, action: args.done ? 'RECTIFICATION_DONE' : 'RECTIFICATION_PLANNED', comment: args.plan, details: { rectificationId: args.rectificationId, dueAt: args.dueAt ? new Date(args.dueAt).toISOString() : null } }, async (tx) => {
-        await tx.rectification.updateMany({
-          where: { id: args.rectificationId, status: 'OPEN' },
-          data: { plan: args.plan ?? undefined, dueAt: args.dueAt ? new Date(args.dueAt) : undefined, ...(args.done ? { status: 'DONE', closedAt: new Date(args.at) } : {}) },
-        });
-        await tx.task.updateMany({ where: { id: args.taskId, status: 'PENDING' }, data: { status: 'DONE', outcome: args.done ? 'RECTIFIED' : 'PLANNED', assigneeId: args.actorId, completedAt: new Date(args.at), updatedAt: new Date(args.at) } });
-      });
+    async updateRectification(args: {
+      rectificationId: string;
+      projectId: string;
+      plan: string | null;
+      dueAt: number | null;
+      done: boolean;
+      taskId: string;
+      actorId: string;
+      requestId: string;
+      at: number;
+      stage: string;
+      stageVersion?: number;
+    }) {
+      await write(
+        args.projectId,
+        args,
+        {
+          eventKey: `rectification-${args.done ? 'done' : 'planned'}:${args.rectificationId}`,
+          actorId: args.actorId,
+          requestId: args.requestId,
+          action: args.done ? 'RECTIFICATION_DONE' : 'RECTIFICATION_PLANNED',
+          comment: args.plan,
+          details: { rectificationId: args.rectificationId, dueAt: args.dueAt ? new Date(args.dueAt).toISOString() : null },
+        },
+        async (tx) => {
+          await tx.rectification.updateMany({
+            where: { id: args.rectificationId, status: 'OPEN' },
+            data: {
+              plan: args.plan ?? undefined,
+              dueAt: args.dueAt ? new Date(args.dueAt) : undefined,
+              ...(args.done ? { status: 'DONE', closedAt: new Date(args.at) } : {}),
+            },
+          });
+          await tx.task.updateMany({
+            where: { id: args.taskId, status: 'PENDING' },
+            data: {
+              status: 'DONE',
+              outcome: args.done ? 'RECTIFIED' : 'PLANNED',
+              assigneeId: args.actorId,
+              completedAt: new Date(args.at),
+              updatedAt: new Date(args.at),
+            },
+          });
+        },
+      );
     },
 
     async closeRectification(args: { rectificationId: string; projectId: string; at: number }) {
@@ -319,15 +724,42 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
     },
 
     /** 调换: both projects point at each other; the old one is closed. */
-    async linkReplacement(args: { fromProjectId: string; toProjectId: string; redirectedFen: number; actorId: string | null; at: number; stage: string; stageVersion?: number }) {
-      await write(args.fromProjectId, args, { eventKey: `replaced:${args.fromProjectId}`, actorId: args.actorId, action: 'PROJECT_REPLACED', details: { replacementProjectId: args.toProjectId, redirectedFen: args.redirectedFen } }, async (tx) => {
-        await tx.project.update({ where: { id: args.fromProjectId }, data: { replacedByProjectId: args.toProjectId } });
-        await tx.project.update({ where: { id: args.toProjectId }, data: { replacesProjectId: args.fromProjectId } });
-        await tx.auditEvent.createMany({
-          data: [{ eventKey: `replaces:${args.toProjectId}:${args.fromProjectId}`, actorId: args.actorId, action: 'PROJECT_REPLACES', entityType: 'Project', entityId: args.toProjectId, details: { replacedProjectId: args.fromProjectId, redirectedFen: args.redirectedFen } }],
-          skipDuplicates: true,
-        });
-      });
+    async linkReplacement(args: {
+      fromProjectId: string;
+      toProjectId: string;
+      redirectedFen: number;
+      actorId: string | null;
+      at: number;
+      stage: string;
+      stageVersion?: number;
+    }) {
+      await write(
+        args.fromProjectId,
+        args,
+        {
+          eventKey: `replaced:${args.fromProjectId}`,
+          actorId: args.actorId,
+          action: 'PROJECT_REPLACED',
+          details: { replacementProjectId: args.toProjectId, redirectedFen: args.redirectedFen },
+        },
+        async (tx) => {
+          await tx.project.update({ where: { id: args.fromProjectId }, data: { replacedByProjectId: args.toProjectId } });
+          await tx.project.update({ where: { id: args.toProjectId }, data: { replacesProjectId: args.fromProjectId } });
+          await tx.auditEvent.createMany({
+            data: [
+              {
+                eventKey: `replaces:${args.toProjectId}:${args.fromProjectId}`,
+                actorId: args.actorId,
+                action: 'PROJECT_REPLACES',
+                entityType: 'Project',
+                entityId: args.toProjectId,
+                details: { replacedProjectId: args.fromProjectId, redirectedFen: args.redirectedFen },
+              },
+            ],
+            skipDuplicates: true,
+          });
+        },
+      );
     },
 
     /** Is this project in the pool (a replacement must come from there)? */

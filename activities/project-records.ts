@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import type { Prisma, Role } from '../src/generated/prisma/client';
 import type { TProjectLifecycleInput } from '../workflows/shared';
 
 export interface TTaskToOpen {
@@ -25,7 +26,7 @@ async function openTask(tx: TTx, task: TTaskToOpen) {
         stepKey: task.kind,
         kind: task.kind,
         title: task.title,
-        candidateRole: task.candidateRole as never,
+        candidateRole: task.candidateRole as Role,
         candidateOrgUnitId: task.candidateOrgUnitId,
         candidateOrgPath: task.candidateOrgPath,
       },
@@ -35,19 +36,22 @@ async function openTask(tx: TTx, task: TTaskToOpen) {
 }
 
 /** Audit events are keyed by the fact they record, so a retry cannot write a second copy. */
-async function appendAudit(tx: TTx, event: {
-  eventKey: string;
-  actorId?: string | null;
-  role?: string | null;
-  orgUnitId?: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  requestId?: string | null;
-  comment?: string | null;
-  details?: object;
-}) {
-  await tx.auditEvent.createMany({ data: [{ ...event, role: event.role as never, details: event.details as never }], skipDuplicates: true });
+async function appendAudit(
+  tx: TTx,
+  event: {
+    eventKey: string;
+    actorId?: string | null;
+    role?: string | null;
+    orgUnitId?: string | null;
+    action: string;
+    entityType: string;
+    entityId: string;
+    requestId?: string | null;
+    comment?: string | null;
+    details?: object;
+  },
+) {
+  await tx.auditEvent.createMany({ data: [{ ...event, role: event.role as Role, details: event.details as Prisma.InputJsonValue }], skipDuplicates: true });
 }
 
 export function createProjectActivities({ prisma }: { prisma: TPrisma }) {
@@ -71,7 +75,7 @@ export function createProjectActivities({ prisma }: { prisma: TPrisma }) {
               budgetFen: BigInt(p.budgetFen),
               proposerId: input.proposer.userId,
               stage: args.stage,
-              proposal: p as never,
+              proposal: p as Prisma.InputJsonValue,
             },
           ],
           skipDuplicates: true,

@@ -31,7 +31,10 @@ export interface TNotifyReviewEligibility {
  * new; everything is one transaction with its audit event.
  */
 async function notifyReviewEligibility(prisma: TPrisma, args: TNotifyReviewEligibility): Promise<{ userIds: string[]; closesAt: number }> {
-  const project = await prisma.project.findUniqueOrThrow({ where: { id: args.projectId }, select: { id: true, name: true, workflowId: true, proposerId: true } });
+  const project = await prisma.project.findUniqueOrThrow({
+    where: { id: args.projectId },
+    select: { id: true, name: true, workflowId: true, proposerId: true },
+  });
   const approvals = await prisma.decision.findMany({
     where: { projectId: args.projectId, action: 'approve', task: { kind: { in: [...CONCERNED_APPROVAL_KINDS] } } },
     select: { actorId: true, task: { select: { kind: true } } },
@@ -73,14 +76,22 @@ async function notifyReviewEligibility(prisma: TPrisma, args: TNotifyReviewEligi
       skipDuplicates: true,
     });
     await tx.auditEvent.createMany({
-      data: [{
-        eventKey: `review-eligible:${project.id}:${args.trigger}:${args.triggerRef}`,
-        at: new Date(args.at),
-        action: 'REVIEW_ELIGIBILITY_NOTIFIED',
-        entityType: 'Project',
-        entityId: project.id,
-        details: { trigger: args.trigger, triggerRef: args.triggerRef, windowDays: args.windowDays, closesAt: new Date(closesAt).toISOString(), officials: rows.map((r) => ({ userId: r.userId, bases: r.bases })) },
-      }],
+      data: [
+        {
+          eventKey: `review-eligible:${project.id}:${args.trigger}:${args.triggerRef}`,
+          at: new Date(args.at),
+          action: 'REVIEW_ELIGIBILITY_NOTIFIED',
+          entityType: 'Project',
+          entityId: project.id,
+          details: {
+            trigger: args.trigger,
+            triggerRef: args.triggerRef,
+            windowDays: args.windowDays,
+            closesAt: new Date(closesAt).toISOString(),
+            officials: rows.map((r) => ({ userId: r.userId, bases: r.bases })),
+          },
+        },
+      ],
       skipDuplicates: true,
     });
   });
@@ -116,14 +127,16 @@ async function expireReviewEligibility(prisma: TPrisma, args: TExpireReviewEligi
     });
     if (lapsed.length > 0) {
       await tx.auditEvent.createMany({
-        data: [{
-          eventKey: `review-eligible-expired:${args.projectId}:${args.trigger}:${args.triggerRef}`,
-          at,
-          action: 'REVIEW_ELIGIBILITY_EXPIRED',
-          entityType: 'Project',
-          entityId: args.projectId,
-          details: { trigger: args.trigger, triggerRef: args.triggerRef, closesAt: lapsed[0]!.closesAt.toISOString(), userIds: lapsed.map((e) => e.userId) },
-        }],
+        data: [
+          {
+            eventKey: `review-eligible-expired:${args.projectId}:${args.trigger}:${args.triggerRef}`,
+            at,
+            action: 'REVIEW_ELIGIBILITY_EXPIRED',
+            entityType: 'Project',
+            entityId: args.projectId,
+            details: { trigger: args.trigger, triggerRef: args.triggerRef, closesAt: lapsed[0]!.closesAt.toISOString(), userIds: lapsed.map((e) => e.userId) },
+          },
+        ],
         skipDuplicates: true,
       });
     }

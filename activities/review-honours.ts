@@ -10,7 +10,14 @@ import { honourRefusal, refusalToAppError } from '../src/domain/fault-tolerance'
  */
 export function createHonourRecording({ prisma }: { prisma: TPrisma }) {
   return {
-    async recordHonour({ officialId, project, title, awardedBy, requestId, at }: {
+    async recordHonour({
+      officialId,
+      project,
+      title,
+      awardedBy,
+      requestId,
+      at,
+    }: {
       officialId: string;
       project: { id: string; latestGrade: string | null };
       title: string;
@@ -23,7 +30,13 @@ export function createHonourRecording({ prisma }: { prisma: TPrisma }) {
       const outcomes = await prisma.officialRecord.findMany({ where: { officialId }, orderBy: { decidedAt: 'desc' } });
       const refusal = honourRefusal({
         latestGrade: project.latestGrade,
-        reviewOutcomes: outcomes.map((o) => ({ caseId: o.caseId, officialId, outcome: o.outcome, decidedAt: o.decidedAt.getTime(), impactPeriodEndsAt: o.impactPeriodEndsAt?.getTime() ?? null })),
+        reviewOutcomes: outcomes.map((o) => ({
+          caseId: o.caseId,
+          officialId,
+          outcome: o.outcome,
+          decidedAt: o.decidedAt.getTime(),
+          impactPeriodEndsAt: o.impactPeriodEndsAt?.getTime() ?? null,
+        })),
         at,
       });
       if (refusal) throw refusalToAppError(refusal);
@@ -32,7 +45,16 @@ export function createHonourRecording({ prisma }: { prisma: TPrisma }) {
         if (existing) throw new AppError('CONFLICT', 'this honour is already recorded', [{ path: 'body.title', message: 'duplicate' }]);
         const created = await tx.honour.create({ data: { officialId, projectId: project.id, title, awardedBy, requestId } });
         await tx.auditEvent.create({
-          data: { eventKey: `honour:${requestId}`, actorId: awardedBy, role: 'ADMIN', action: 'HONOUR_AWARDED', entityType: 'Honour', entityId: created.id, requestId, details: { officialId, projectId: project.id, title } },
+          data: {
+            eventKey: `honour:${requestId}`,
+            actorId: awardedBy,
+            role: 'ADMIN',
+            action: 'HONOUR_AWARDED',
+            entityType: 'Honour',
+            entityId: created.id,
+            requestId,
+            details: { officialId, projectId: project.id, title },
+          },
         });
         return created;
       });

@@ -91,17 +91,31 @@ export function createReviewOpening({ prisma, countyDefaults }: { prisma: TPrism
     const found = await eligibilityFor(applicantId, body);
     if (!found) {
       if (body.notifiedAt === undefined) throw invalid('body.notifiedAt', 'notifiedAt is required without a recorded eligibility');
-      return { countyOrgUnitId: body.countyOrgUnitId!, projectIds: body.projectIds!, concernedOfficials: body.concernedOfficials!, triggerType: body.triggerType!, notifiedAt: body.notifiedAt, applicationWindowDays: undefined };
+      return {
+        countyOrgUnitId: body.countyOrgUnitId!,
+        projectIds: body.projectIds!,
+        concernedOfficials: body.concernedOfficials!,
+        triggerType: body.triggerType!,
+        notifiedAt: body.notifiedAt,
+        applicationWindowDays: undefined,
+      };
     }
     const { row: e, field } = found;
     const project = await prisma.project.findUniqueOrThrow({ where: { id: e.projectId }, select: { countyId: true } });
-    if (body.countyOrgUnitId !== undefined && body.countyOrgUnitId !== project.countyId) throw invalid('body.countyOrgUnitId', `the eligibility's project belongs to ${project.countyId}`);
+    if (body.countyOrgUnitId !== undefined && body.countyOrgUnitId !== project.countyId)
+      throw invalid('body.countyOrgUnitId', `the eligibility's project belongs to ${project.countyId}`);
     if (body.triggerType !== undefined && body.triggerType !== e.trigger) throw invalid('body.triggerType', `the eligibility was notified for ${e.trigger}`);
-    if (body.projectIds !== undefined && !body.projectIds.includes(e.projectId)) throw invalid('body.projectIds', `the eligibility is for project ${e.projectId}`);
-    if (body.concernedOfficials !== undefined && !body.concernedOfficials.some((o) => o.userId === applicantId)) throw invalid('body.concernedOfficials', 'the applicant must be one of the officials concerned');
+    if (body.projectIds !== undefined && !body.projectIds.includes(e.projectId))
+      throw invalid('body.projectIds', `the eligibility is for project ${e.projectId}`);
+    if (body.concernedOfficials !== undefined && !body.concernedOfficials.some((o) => o.userId === applicantId))
+      throw invalid('body.concernedOfficials', 'the applicant must be one of the officials concerned');
     if (e.caseId !== null) throw new AppError('CONFLICT', `this eligibility was used by case ${e.caseId}`, [{ path: field, message: 'already applied' }]);
     if (now >= e.closesAt.getTime()) {
-      throw new AppError('APPLICATION_WINDOW_CLOSED', `applications closed ${e.closesAt.toISOString()}, ${e.windowDays} days after the notification of ${e.notifiedAt.toISOString()}`, [{ path: field, message: 'the application window has closed' }]);
+      throw new AppError(
+        'APPLICATION_WINDOW_CLOSED',
+        `applications closed ${e.closesAt.toISOString()}, ${e.windowDays} days after the notification of ${e.notifiedAt.toISOString()}`,
+        [{ path: field, message: 'the application window has closed' }],
+      );
     }
     return {
       countyOrgUnitId: project.countyId,
@@ -155,7 +169,12 @@ export function createReviewOpening({ prisma, countyDefaults }: { prisma: TPrism
      * the caller's role check, run once the county and the officials are known and before the body
      * is drawn, so a caller without the right says so rather than learning about the county's staff.
      */
-    async reviewCaseInput({ openerId, body, now, authorise }: {
+    async reviewCaseInput({
+      openerId,
+      body,
+      now,
+      authorise,
+    }: {
       openerId: string;
       body: TOpeningRequest;
       now: number;
@@ -163,7 +182,8 @@ export function createReviewOpening({ prisma, countyDefaults }: { prisma: TPrism
     }): Promise<{ caseId: string; input: TReviewWorkflowInput }> {
       const facts = await openingFacts(openerId, body, now);
       const county = await prisma.orgUnit.findUnique({ where: { id: facts.countyOrgUnitId } });
-      if (!county || county.level !== 'COUNTY') throw new AppError('VALIDATION_FAILED', `unknown county ${facts.countyOrgUnitId}`, [{ path: 'body.countyOrgUnitId', message: 'not a county' }]);
+      if (!county || county.level !== 'COUNTY')
+        throw new AppError('VALIDATION_FAILED', `unknown county ${facts.countyOrgUnitId}`, [{ path: 'body.countyOrgUnitId', message: 'not a county' }]);
       const userIds = facts.concernedOfficials.map((o) => o.userId);
       const users = await prisma.user.findMany({ where: { id: { in: userIds } }, select: { id: true, displayName: true } });
       const missing = userIds.findIndex((id) => !users.some((u) => u.id === id));
@@ -180,7 +200,11 @@ export function createReviewOpening({ prisma, countyDefaults }: { prisma: TPrism
         caseId,
         county: county.name,
         projectIds: facts.projectIds,
-        concernedOfficials: facts.concernedOfficials.map((o) => ({ userId: o.userId, name: users.find((u) => u.id === o.userId)!.displayName, ...(o.post ? { post: o.post } : {}) })),
+        concernedOfficials: facts.concernedOfficials.map((o) => ({
+          userId: o.userId,
+          name: users.find((u) => u.id === o.userId)!.displayName,
+          ...(o.post ? { post: o.post } : {}),
+        })),
         matter: body.matter,
         lossFen: body.lossFen,
         triggerType: facts.triggerType,
@@ -197,7 +221,11 @@ export function createReviewOpening({ prisma, countyDefaults }: { prisma: TPrism
         decidingBody: constituted.body,
       });
       if (!parsed.success) {
-        throw new AppError('VALIDATION_FAILED', 'the case is invalid', parsed.error.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message })));
+        throw new AppError(
+          'VALIDATION_FAILED',
+          'the case is invalid',
+          parsed.error.issues.map((i) => ({ path: ['body', ...i.path.map(String)].join('.'), message: i.message })),
+        );
       }
       return { caseId, input: { review: parsed.data, countyId: county.id, countyOrgPath: county.path } };
     },

@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import type { Prisma, Role } from '../src/generated/prisma/client';
 import { decidingRoleHolders } from './review-opening';
 import {
   CORRECTIVE_MEASURE_TASK_KIND,
@@ -101,17 +102,21 @@ async function openMeasureTasks(tx: TTx, row: TReviewCaseRow, at: Date) {
     skipDuplicates: true,
   });
   await tx.auditEvent.createMany({
-    data: [{
-      eventKey: `review-measures:${row.id}`,
-      at,
-      action: 'CORRECTIVE_MEASURES_OPENED',
-      entityType: 'ReviewCase',
-      entityId: row.id,
-      details: {
-        tasks: tracked.map((m) => ({ taskId: m.taskId, measureId: m.measureId, orgUnitId: m.unit.id, role: m.role, dueAt: new Date(m.dueAt).toISOString() })),
-        untracked: specs.filter((m) => !tracked.some((t) => t.taskId === m.taskId)).map((m) => ({ measureId: m.measureId, projectId: m.projectId, orgUnitId: m.orgUnitId })),
+    data: [
+      {
+        eventKey: `review-measures:${row.id}`,
+        at,
+        action: 'CORRECTIVE_MEASURES_OPENED',
+        entityType: 'ReviewCase',
+        entityId: row.id,
+        details: {
+          tasks: tracked.map((m) => ({ taskId: m.taskId, measureId: m.measureId, orgUnitId: m.unit.id, role: m.role, dueAt: new Date(m.dueAt).toISOString() })),
+          untracked: specs
+            .filter((m) => !tracked.some((t) => t.taskId === m.taskId))
+            .map((m) => ({ measureId: m.measureId, projectId: m.projectId, orgUnitId: m.orgUnitId })),
+        },
       },
-    }],
+    ],
     skipDuplicates: true,
   });
 }
@@ -145,7 +150,16 @@ async function syncStepTasks(tx: TTx, row: TReviewCaseRow, actorId: string, at: 
   const project = await tx.project.findFirst({ where: { id: { in: row.projectIds } }, select: { id: true }, orderBy: { id: 'asc' } });
   if (!project) {
     await tx.auditEvent.createMany({
-      data: [{ eventKey: `review-inbox-untracked:${row.id}`, at, action: 'INBOX_TASKS_UNTRACKED', entityType: 'ReviewCase', entityId: row.id, details: { projectIds: row.projectIds, reason: 'no project of the case in this database' } }],
+      data: [
+        {
+          eventKey: `review-inbox-untracked:${row.id}`,
+          at,
+          action: 'INBOX_TASKS_UNTRACKED',
+          entityType: 'ReviewCase',
+          entityId: row.id,
+          details: { projectIds: row.projectIds, reason: 'no project of the case in this database' },
+        },
+      ],
       skipDuplicates: true,
     });
     return;
@@ -184,7 +198,7 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
   const state = {
     stage: row.stage,
     outcome: row.outcome,
-    context: row.context as never,
+    context: row.context as Prisma.InputJsonValue,
     seq: row.seq,
     decidedAt: row.decidedAt === null ? null : new Date(row.decidedAt),
     closedAt: row.closedAt === null ? null : new Date(row.closedAt),
@@ -199,7 +213,7 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
         county: row.county,
         projectIds: row.projectIds,
         concernedUserIds: row.concernedOfficials.map((o) => o.userId),
-        concernedOfficials: row.concernedOfficials as never,
+        concernedOfficials: row.concernedOfficials as Prisma.InputJsonValue,
         matter: row.matter,
         triggerType: row.triggerType,
         openedById: row.openedById,
@@ -221,10 +235,10 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
           seq: a.seq,
           type: a.type,
           actorId: a.actorId,
-          role: a.role as never,
+          role: a.role as Role,
           stageBefore: a.stageBefore,
           stageAfter: a.stageAfter,
-          payload: a.payload as never,
+          payload: a.payload as Prisma.InputJsonValue,
           at,
         },
       ],
@@ -236,17 +250,18 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
           eventKey: `review:${row.id}:${a.requestId}`,
           at,
           actorId: a.actorId,
-          role: a.role as never,
+          role: a.role as Role,
           action: `REVIEW_${a.type}`,
           entityType: 'ReviewCase',
           entityId: row.id,
           requestId: a.requestId,
-          details: { seq: a.seq, stageBefore: a.stageBefore, stageAfter: a.stageAfter, outcome: row.outcome } as never,
+          details: { seq: a.seq, stageBefore: a.stageBefore, stageAfter: a.stageAfter, outcome: row.outcome } as Prisma.InputJsonValue,
         },
       ],
       skipDuplicates: true,
     });
-    if (a.type === 'APPLY' && inserted.count === 1) await useEligibility(tx, { caseId: row.id, applicantId: a.actorId, projectIds: row.projectIds, trigger: row.triggerType, at });
+    if (a.type === 'APPLY' && inserted.count === 1)
+      await useEligibility(tx, { caseId: row.id, applicantId: a.actorId, projectIds: row.projectIds, trigger: row.triggerType, at });
     if (current.seq === row.seq) await syncStepTasks(tx, row, a.actorId, at);
     if (change.officialRecords.length > 0) await openMeasureTasks(tx, row, at);
     for (const effect of change.officialRecords) {
@@ -255,7 +270,7 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
         decidedAt: new Date(effect.decidedAt),
         noNegativeEffect: effect.noNegativeEffect,
         impactPeriodEndsAt: effect.impactPeriodEndsAt === undefined ? null : new Date(effect.impactPeriodEndsAt),
-        correctiveMeasures: effect.correctiveMeasures as never,
+        correctiveMeasures: effect.correctiveMeasures as Prisma.InputJsonValue,
         summaryZh: effect.summaryZh,
       };
       await tx.officialRecord.upsert({

@@ -27,7 +27,11 @@ export function createStepReportActivities(deps: { prisma: TPrisma; temporal?: C
       // Closed (completed, terminated, continued past) or never there: retrying cannot help.
       if (err instanceof WorkflowNotFoundError) return { delivered: false };
       // The parent refused or failed the report: a bug, not an outage; do not retry forever.
-      if (err instanceof WorkflowUpdateFailedError) throw ApplicationFailure.nonRetryable(`the parent refused report ${stepReportUpdateId(report)}: ${err.cause?.message ?? err.message}`, 'STEP_REPORT_REFUSED');
+      if (err instanceof WorkflowUpdateFailedError)
+        throw ApplicationFailure.nonRetryable(
+          `the parent refused report ${stepReportUpdateId(report)}: ${err.cause?.message ?? err.message}`,
+          'STEP_REPORT_REFUSED',
+        );
       throw err;
     }
   }

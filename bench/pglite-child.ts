@@ -16,8 +16,8 @@ const stop = async () => {
   await pg.stop().catch(() => undefined);
   process.exit(0);
 };
-process.on('SIGTERM', stop);
-process.on('SIGINT', stop);
-process.on('disconnect', stop);
-process.stdin.on('end', stop);
+process.on('SIGTERM', () => void stop());
+process.on('SIGINT', () => void stop());
+process.on('disconnect', () => void stop());
+process.stdin.on('end', () => void stop());
 process.stdin.resume();

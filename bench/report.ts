@@ -70,24 +70,89 @@ export function summaryTable(r: TBenchReport): string {
     for (const l of a.levels) {
       const label = `1 approval round trip, ${l.concurrency} approver${l.concurrency > 1 ? 's' : ''} (${l.decisions} decisions)`;
       rows.push([label, 'p50 latency', ms(l.ours.p50), ms(l.baseline.p50), x(l.p50Ratio), '≤ 1.5×', ok(l.p50WithinTarget)]);
-      rows.push([label, 'p95 / p99 latency', `${ms(l.ours.p95)} / ${ms(l.ours.p99)}`, `${ms(l.baseline.p95)} / ${ms(l.baseline.p99)}`, `${x(l.p95Ratio)} / ${x(l.p99Ratio)}`, '—', 'reported']);
-      rows.push([label, 'decisions/s (ours ÷ baseline)', `${l.ours.perSecond}`, `${l.baseline.perSecond}`, x(l.throughputRatio), '—', l.ours.errors + l.baseline.errors ? `reported, errors ${l.ours.errors}/${l.baseline.errors}` : 'reported']);
-      rows.push([label, 'projection floor p50 (bare + one audit record) ÷ baseline', ms(l.floor.p50), ms(l.baseline.p50), x(l.floorP50Ratio), '—', `reported: ${headroomUsed(l.floorP50Ratio)} of the 1.5× headroom${l.floor.errors ? `, errors ${l.floor.errors}` : ''}`]);
+      rows.push([
+        label,
+        'p95 / p99 latency',
+        `${ms(l.ours.p95)} / ${ms(l.ours.p99)}`,
+        `${ms(l.baseline.p95)} / ${ms(l.baseline.p99)}`,
+        `${x(l.p95Ratio)} / ${x(l.p99Ratio)}`,
+        '—',
+        'reported',
+      ]);
+      rows.push([
+        label,
+        'decisions/s (ours ÷ baseline)',
+        `${l.ours.perSecond}`,
+        `${l.baseline.perSecond}`,
+        x(l.throughputRatio),
+        '—',
+        l.ours.errors + l.baseline.errors ? `reported, errors ${l.ours.errors}/${l.baseline.errors}` : 'reported',
+      ]);
+      rows.push([
+        label,
+        'projection floor p50 (bare + one audit record) ÷ baseline',
+        ms(l.floor.p50),
+        ms(l.baseline.p50),
+        x(l.floorP50Ratio),
+        '—',
+        `reported: ${headroomUsed(l.floorP50Ratio)} of the 1.5× headroom${l.floor.errors ? `, errors ${l.floor.errors}` : ''}`,
+      ]);
       rows.push([label, 'p50 ours ÷ projection floor', ms(l.ours.p50), `${ms(l.floor.p50)} (floor)`, x(l.oursToFloorP50Ratio), '—', 'reported']);
       if (l.oursRecorded && l.oursRecordedP50Ratio !== undefined) {
-        rows.push([label, 'p50 latency, ours with ?wait=record (answer once recorded, the stage follows)', ms(l.oursRecorded.p50), ms(l.baseline.p50), x(l.oursRecordedP50Ratio), '≤ 1.5×', ok(Boolean(l.oursRecordedWithinTarget))]);
+        rows.push([
+          label,
+          'p50 latency, ours with ?wait=record (answer once recorded, the stage follows)',
+          ms(l.oursRecorded.p50),
+          ms(l.baseline.p50),
+          x(l.oursRecordedP50Ratio),
+          '≤ 1.5×',
+          ok(Boolean(l.oursRecordedWithinTarget)),
+        ]);
       }
       if (l.httpFloor && l.httpFloorP50Ratio !== undefined) {
-        rows.push([label, 'HTTP floor p50 (bare route + token lookup + Update + one audit record) ÷ baseline', ms(l.httpFloor.p50), ms(l.baseline.p50), x(l.httpFloorP50Ratio), '—', `reported: ${headroomUsed(l.httpFloorP50Ratio)} of the 1.5× headroom${l.httpFloor.errors ? `, errors ${l.httpFloor.errors}` : ''}`]);
+        rows.push([
+          label,
+          'HTTP floor p50 (bare route + token lookup + Update + one audit record) ÷ baseline',
+          ms(l.httpFloor.p50),
+          ms(l.baseline.p50),
+          x(l.httpFloorP50Ratio),
+          '—',
+          `reported: ${headroomUsed(l.httpFloorP50Ratio)} of the 1.5× headroom${l.httpFloor.errors ? `, errors ${l.httpFloor.errors}` : ''}`,
+        ]);
       }
     }
   const i = r.inbox;
   if (isError(i)) rows.push(['3 inbox at scale', failedOr(i), why(i), '', '', '', '']);
   else {
     const label = `3 inbox, ${i.data.openTasks.toLocaleString('en')} open tasks (reviewer sees ${i.data.reviewerVisible.toLocaleString('en')}), ${i.runs} runs`;
-    rows.push([label, 'GET /api/tasks (route, app.inject) p50 / p99', `${ms(i.route.p50)} / ${ms(i.route.p99)}`, `${ms(i.baseline.p50)} / ${ms(i.baseline.p99)}`, `${x(i.routeP50Ratio)} / ${x(i.routeP99Ratio)}`, 'p99 < 50 ms', ok(i.routeP99WithinTarget)]);
-    rows.push([label, "route's query (inbox-query.ts, one raw statement) p50 / p99", `${ms(i.prisma.p50)} / ${ms(i.prisma.p99)}`, `${ms(i.baseline.p50)} / ${ms(i.baseline.p99)}`, `${x(i.prismaP50Ratio)} / ${x(i.prismaP99Ratio)}`, 'p99 < 50 ms', ok(i.prismaP99WithinTarget)]);
-    if (i.previous) rows.push([label, 'previous Prisma findMany + count, same runs, p50 / p99', `${ms(i.previous.p50)} / ${ms(i.previous.p99)}`, `${ms(i.baseline.p50)} / ${ms(i.baseline.p99)}`, `${x(i.previousP50Ratio)} / ${x(i.previousP99Ratio)}`, '—', 'reported']);
+    rows.push([
+      label,
+      'GET /api/tasks (route, app.inject) p50 / p99',
+      `${ms(i.route.p50)} / ${ms(i.route.p99)}`,
+      `${ms(i.baseline.p50)} / ${ms(i.baseline.p99)}`,
+      `${x(i.routeP50Ratio)} / ${x(i.routeP99Ratio)}`,
+      'p99 < 50 ms',
+      ok(i.routeP99WithinTarget),
+    ]);
+    rows.push([
+      label,
+      "route's query (inbox-query.ts, one raw statement) p50 / p99",
+      `${ms(i.prisma.p50)} / ${ms(i.prisma.p99)}`,
+      `${ms(i.baseline.p50)} / ${ms(i.baseline.p99)}`,
+      `${x(i.prismaP50Ratio)} / ${x(i.prismaP99Ratio)}`,
+      'p99 < 50 ms',
+      ok(i.prismaP99WithinTarget),
+    ]);
+    if (i.previous)
+      rows.push([
+        label,
+        'previous Prisma findMany + count, same runs, p50 / p99',
+        `${ms(i.previous.p50)} / ${ms(i.previous.p99)}`,
+        `${ms(i.baseline.p50)} / ${ms(i.baseline.p99)}`,
+        `${x(i.previousP50Ratio)} / ${x(i.previousP99Ratio)}`,
+        '—',
+        'reported',
+      ]);
     const used = i.explain.every((e) => !e.seqScanOnTask) && i.explain.some((e) => e.usesTaskIndex);
     rows.push([label, 'EXPLAIN (ANALYZE)', i.indexVerdict, '', '', 'Task index used', ok(used)]);
   }
@@ -103,7 +168,10 @@ export function summaryTable(r: TBenchReport): string {
       `< ${CONTINUE_AS_NEW_SUGGESTED_AT.toLocaleString('en')} per run`,
       h.continueAsNewSuggested ? '**missed**' : 'met',
     ]);
-  for (const [profile, py] of [['happy', r.projectYears], ['hard', r.projectYearsHard]] as const) {
+  for (const [profile, py] of [
+    ['happy', r.projectYears],
+    ['hard', r.projectYearsHard],
+  ] as const) {
     // A report written before the hard profile existed has no projectYearsHard.
     if (!py) continue;
     if (isError(py)) {
@@ -111,30 +179,98 @@ export function summaryTable(r: TBenchReport): string {
       continue;
     }
     const label = `5 history per project-year, ${profile} (${py.projects} projects × ${py.years} simulated years, time-skipping)`;
-    rows.push([label, 'events per project-year, project + children: mean (max)', `${py.perProjectYear.mean} (${py.perProjectYear.max})`, `${py.baselinePerProjectYear.mean} (${py.baselinePerProjectYear.max})`, x(py.ratio), `< ${TARGET_EVENTS_PER_PROJECT_YEAR.toLocaleString('en')}`, ok(py.perProjectYear.withinTarget)]);
-    rows.push([label, `largest single run (${py.maxRun.workflowType}); project workflow continued as new`, `${py.maxRun.events} events; ${py.runs.projectContinuedAsNew ? `yes, ${py.runs.projectRunsMean} runs per project` : 'no'}`, '', '', `< ${CONTINUE_AS_NEW_SUGGESTED_AT.toLocaleString('en')} per run`, ok(py.maxRun.withinSuggestion)]);
+    rows.push([
+      label,
+      'events per project-year, project + children: mean (max)',
+      `${py.perProjectYear.mean} (${py.perProjectYear.max})`,
+      `${py.baselinePerProjectYear.mean} (${py.baselinePerProjectYear.max})`,
+      x(py.ratio),
+      `< ${TARGET_EVENTS_PER_PROJECT_YEAR.toLocaleString('en')}`,
+      ok(py.perProjectYear.withinTarget),
+    ]);
+    rows.push([
+      label,
+      `largest single run (${py.maxRun.workflowType}); project workflow continued as new`,
+      `${py.maxRun.events} events; ${py.runs.projectContinuedAsNew ? `yes, ${py.runs.projectRunsMean} runs per project` : 'no'}`,
+      '',
+      '',
+      `< ${CONTINUE_AS_NEW_SUGGESTED_AT.toLocaleString('en')} per run`,
+      ok(py.maxRun.withinSuggestion),
+    ]);
   }
   const l = r.lifecycle;
   if (isError(l)) rows.push(['2 lifecycle throughput', failedOr(l), why(l), '', '', '', '']);
   else {
     const label = `2 lifecycle, proposal → pool, ${l.ours.projects.toLocaleString('en')} projects per side, ${l.concurrency} at a time`;
-    rows.push([label, 'projects per minute (ours ÷ baseline)', `${l.ours.projectsPerMinute}`, `${l.baseline.projectsPerMinute}`, x(l.throughputRatio), '—', l.ours.errors + l.baseline.errors ? `reported, errors ${l.ours.errors}/${l.baseline.errors}` : 'reported']);
-    rows.push([label, 'time per project p50 / p95', `${ms(l.ours.latency.p50)} / ${ms(l.ours.latency.p95)}`, `${ms(l.baseline.latency.p50)} / ${ms(l.baseline.latency.p95)}`, x(l.latencyP50Ratio), '—', 'reported']);
-    rows.push([label, `events / commands / actions per project (${l.ours.actions.sampled} sampled)`, `${l.ours.actions.events.mean} / ${l.ours.actions.commands.mean} / ${l.ours.actions.actions.mean}`, `${l.baseline.actions.events.mean} / ${l.baseline.actions.commands.mean} / ${l.baseline.actions.actions.mean}`, `${x(l.eventsRatio)} / — / ${x(l.actionsRatio)}`, '—', 'reported']);
+    rows.push([
+      label,
+      'projects per minute (ours ÷ baseline)',
+      `${l.ours.projectsPerMinute}`,
+      `${l.baseline.projectsPerMinute}`,
+      x(l.throughputRatio),
+      '—',
+      l.ours.errors + l.baseline.errors ? `reported, errors ${l.ours.errors}/${l.baseline.errors}` : 'reported',
+    ]);
+    rows.push([
+      label,
+      'time per project p50 / p95',
+      `${ms(l.ours.latency.p50)} / ${ms(l.ours.latency.p95)}`,
+      `${ms(l.baseline.latency.p50)} / ${ms(l.baseline.latency.p95)}`,
+      x(l.latencyP50Ratio),
+      '—',
+      'reported',
+    ]);
+    rows.push([
+      label,
+      `events / commands / actions per project (${l.ours.actions.sampled} sampled)`,
+      `${l.ours.actions.events.mean} / ${l.ours.actions.commands.mean} / ${l.ours.actions.actions.mean}`,
+      `${l.baseline.actions.events.mean} / ${l.baseline.actions.commands.mean} / ${l.baseline.actions.actions.mean}`,
+      `${x(l.eventsRatio)} / — / ${x(l.actionsRatio)}`,
+      '—',
+      'reported',
+    ]);
   }
   const o = r.open;
   if (isError(o)) rows.push(['4 open workflows', failedOr(o), why(o), '', '', '', '']);
   else {
     const label = `4 open workflows: ${o.openProjects.toLocaleString('en')} projects (${o.waitingOnTimer.toLocaleString('en')} on a timer, ${o.waitingOnTask.toLocaleString('en')} on a task)`;
-    rows.push([label, 'benchmark-process RSS before → with them open (peak)', `${mib(o.memory.before.rssMiB)} → ${mib(o.memory.afterSetup.rssMiB)} (${mib(o.memory.peakRssMiB)})`, '', '', '—', 'reported']);
-    rows.push([label, 'workflow cache: max / held', `${o.worker.maxCachedWorkflows.toLocaleString('en')} / ${o.worker.cachedAfterSetup.toLocaleString('en')}`, '', '', '—', 'reported']);
+    rows.push([
+      label,
+      'benchmark-process RSS before → with them open (peak)',
+      `${mib(o.memory.before.rssMiB)} → ${mib(o.memory.afterSetup.rssMiB)} (${mib(o.memory.peakRssMiB)})`,
+      '',
+      '',
+      '—',
+      'reported',
+    ]);
+    rows.push([
+      label,
+      'workflow cache: max / held',
+      `${o.worker.maxCachedWorkflows.toLocaleString('en')} / ${o.worker.cachedAfterSetup.toLocaleString('en')}`,
+      '',
+      '',
+      '—',
+      'reported',
+    ]);
     for (const lv of o.levels) {
-      rows.push([label, `approval p50, ${lv.concurrency} approver${lv.concurrency > 1 ? 's' : ''} (${lv.decisions} decisions)`, `${ms(lv.ours.p50)}${lv.vsScenario1P50 !== null ? ` (${x(lv.vsScenario1P50)} scenario 1's)` : ''}`, ms(lv.baseline.p50), x(lv.p50Ratio), '≤ 1.5×', ok(lv.p50WithinTarget)]);
+      rows.push([
+        label,
+        `approval p50, ${lv.concurrency} approver${lv.concurrency > 1 ? 's' : ''} (${lv.decisions} decisions)`,
+        `${ms(lv.ours.p50)}${lv.vsScenario1P50 !== null ? ` (${x(lv.vsScenario1P50)} scenario 1's)` : ''}`,
+        ms(lv.baseline.p50),
+        x(lv.p50Ratio),
+        '≤ 1.5×',
+        ok(lv.p50WithinTarget),
+      ]);
     }
   }
   for (const n of r.notRun) rows.push([n.scenario, 'not run', n.reason, '', '', '', '']);
   const head = ['scenario', 'measure', 'ours', 'baseline', 'ratio', 'target', 'verdict'];
-  return [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((row) => `| ${row.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`)].join('\n');
+  return [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`),
+  ].join('\n');
 }
 
 export function toMarkdown(r: TBenchReport): string {
@@ -149,21 +285,35 @@ export function toMarkdown(r: TBenchReport): string {
       `Database: ${s.database}. Temporal: ${s.temporal}. Worker: ${s.worker}. API: ${s.api}. Run took ${r.durationSeconds} s.`,
     '',
   );
-  out.push('Ratios are ours ÷ baseline, measured in the same run on the same services. For latency, lower is better (1.5× = 50% slower than the baseline); for decisions/s, below 1 means fewer than the baseline.', '');
+  out.push(
+    'Ratios are ours ÷ baseline, measured in the same run on the same services. For latency, lower is better (1.5× = 50% slower than the baseline); for decisions/s, below 1 means fewer than the baseline.',
+    '',
+  );
   out.push(summaryTable(r), '');
 
   const a = r.approval;
   if (!isError(a)) {
     out.push('## 1. Approval round trip', '');
-    out.push('Ours: `POST /api/tasks/:id/decision` over loopback HTTP → Update `approvalAct` on the township-review step → XState machine → projection local activity (Task, Decision, audit) → report Update to the project workflow (sent by an activity) → its machine and stage local activity → the answer of that Update → response. ' +
-      'Baseline: `bench/baseline-workflows.ts` `bareApproval`, the same Update payload sent by the Temporal client, answered from the handler with no machine, activity or HTTP. ' +
-      'Projection floor: `bareApprovalWithRecord`, the same bare workflow whose handler first runs one local activity (`bench/floor-activities.ts` `recordBareDecision`) inserting one AuditEvent row (request id, actor, action) in a Prisma transaction through the real hash-chain trigger, and nothing else; floor ÷ baseline is what a durable record alone takes of the 1.5× target, ours ÷ floor what our path costs above it. ' +
-      'HTTP floor: that floor workflow behind a bare Fastify route on loopback that only looks up the bearer token (`bench/lib/floor-http.ts`): the least the issue\'s path (HTTP → Update → projection → response) can cost here. ' +
-      'Each decision acts on a distinct task / workflow; closed loop (each approver sends the next decision when the previous one answered); per level the baseline, then the floor, then the HTTP floor, then ours with `?wait=record` (the answer once the record of the step is committed, the stage of the project written just after), then ours.', '');
-    out.push(`Setup (not timed): ${a.setup.projects} projects through POST /api/projects, ${a.setup.concurrency} at a time, at ${a.setup.projectsPerSecond} projects/s (${a.setup.retries} requests retried with the same requestId${a.setup.retrySamples.length ? `, e.g. \`${a.setup.retrySamples[0].slice(0, 160)}\`` : ''}); ${a.setup.approvers} township reviewers of 河西镇 with their own tokens.`, '');
-    out.push('| approvers | decisions | ours p50 / p95 / p99 | baseline p50 / p95 / p99 | p50 ratio | ours decisions/s | baseline decisions/s | throughput ratio | floor p50 / p95 / p99 | floor decisions/s | floor ÷ baseline p50 | ours ÷ floor p50 | HTTP floor p50 / p95 / p99 | HTTP floor ÷ baseline p50 | ours ?wait=record p50 / p95 / p99 | its decisions/s | its ÷ baseline p50 |', '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+    out.push(
+      'Ours: `POST /api/tasks/:id/decision` over loopback HTTP → Update `approvalAct` on the township-review step → XState machine → projection local activity (Task, Decision, audit) → report Update to the project workflow (sent by an activity) → its machine and stage local activity → the answer of that Update → response. ' +
+        'Baseline: `bench/baseline-workflows.ts` `bareApproval`, the same Update payload sent by the Temporal client, answered from the handler with no machine, activity or HTTP. ' +
+        'Projection floor: `bareApprovalWithRecord`, the same bare workflow whose handler first runs one local activity (`bench/floor-activities.ts` `recordBareDecision`) inserting one AuditEvent row (request id, actor, action) in a Prisma transaction through the real hash-chain trigger, and nothing else; floor ÷ baseline is what a durable record alone takes of the 1.5× target, ours ÷ floor what our path costs above it. ' +
+        "HTTP floor: that floor workflow behind a bare Fastify route on loopback that only looks up the bearer token (`bench/lib/floor-http.ts`): the least the issue's path (HTTP → Update → projection → response) can cost here. " +
+        'Each decision acts on a distinct task / workflow; closed loop (each approver sends the next decision when the previous one answered); per level the baseline, then the floor, then the HTTP floor, then ours with `?wait=record` (the answer once the record of the step is committed, the stage of the project written just after), then ours.',
+      '',
+    );
+    out.push(
+      `Setup (not timed): ${a.setup.projects} projects through POST /api/projects, ${a.setup.concurrency} at a time, at ${a.setup.projectsPerSecond} projects/s (${a.setup.retries} requests retried with the same requestId${a.setup.retrySamples.length ? `, e.g. \`${a.setup.retrySamples[0].slice(0, 160)}\`` : ''}); ${a.setup.approvers} township reviewers of 河西镇 with their own tokens.`,
+      '',
+    );
+    out.push(
+      '| approvers | decisions | ours p50 / p95 / p99 | baseline p50 / p95 / p99 | p50 ratio | ours decisions/s | baseline decisions/s | throughput ratio | floor p50 / p95 / p99 | floor decisions/s | floor ÷ baseline p50 | ours ÷ floor p50 | HTTP floor p50 / p95 / p99 | HTTP floor ÷ baseline p50 | ours ?wait=record p50 / p95 / p99 | its decisions/s | its ÷ baseline p50 |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    );
     for (const l of a.levels) {
-      out.push(`| ${l.concurrency} | ${l.decisions} | ${ms(l.ours.p50)} / ${ms(l.ours.p95)} / ${ms(l.ours.p99)} | ${ms(l.baseline.p50)} / ${ms(l.baseline.p95)} / ${ms(l.baseline.p99)} | ${x(l.p50Ratio)} | ${l.ours.perSecond} | ${l.baseline.perSecond} | ${x(l.throughputRatio)} | ${ms(l.floor.p50)} / ${ms(l.floor.p95)} / ${ms(l.floor.p99)} | ${l.floor.perSecond} | ${x(l.floorP50Ratio)} | ${x(l.oursToFloorP50Ratio)} | ${l.httpFloor ? `${ms(l.httpFloor.p50)} / ${ms(l.httpFloor.p95)} / ${ms(l.httpFloor.p99)}` : '—'} | ${l.httpFloorP50Ratio !== undefined ? x(l.httpFloorP50Ratio) : '—'} | ${l.oursRecorded ? `${ms(l.oursRecorded.p50)} / ${ms(l.oursRecorded.p95)} / ${ms(l.oursRecorded.p99)} | ${l.oursRecorded.perSecond} | ${x(l.oursRecordedP50Ratio ?? 0)}` : '— | — | —'} |`);
+      out.push(
+        `| ${l.concurrency} | ${l.decisions} | ${ms(l.ours.p50)} / ${ms(l.ours.p95)} / ${ms(l.ours.p99)} | ${ms(l.baseline.p50)} / ${ms(l.baseline.p95)} / ${ms(l.baseline.p99)} | ${x(l.p50Ratio)} | ${l.ours.perSecond} | ${l.baseline.perSecond} | ${x(l.throughputRatio)} | ${ms(l.floor.p50)} / ${ms(l.floor.p95)} / ${ms(l.floor.p99)} | ${l.floor.perSecond} | ${x(l.floorP50Ratio)} | ${x(l.oursToFloorP50Ratio)} | ${l.httpFloor ? `${ms(l.httpFloor.p50)} / ${ms(l.httpFloor.p95)} / ${ms(l.httpFloor.p99)}` : '—'} | ${l.httpFloorP50Ratio !== undefined ? x(l.httpFloorP50Ratio) : '—'} | ${l.oursRecorded ? `${ms(l.oursRecorded.p50)} / ${ms(l.oursRecorded.p95)} / ${ms(l.oursRecorded.p99)} | ${l.oursRecorded.perSecond} | ${x(l.oursRecordedP50Ratio ?? 0)}` : '— | — | —'} |`,
+      );
     }
     if (a.errorSamples.length) out.push('', `Errors (first ${a.errorSamples.length}): ${a.errorSamples.map((e) => `\`${e.slice(0, 200)}\``).join('; ')}`);
     out.push('');
@@ -171,48 +321,92 @@ export function toMarkdown(r: TBenchReport): string {
   const i = r.inbox;
   if (!isError(i)) {
     out.push('## 3. Inbox at scale', '');
-    out.push(`${i.data.tasks.toLocaleString('en')} tasks (${i.data.openTasks.toLocaleString('en')} open) over ${i.data.projects} projects, ${i.data.townships} townships, ${i.data.villages} villages, inserted in ${i.data.insertSeconds} s with \`INSERT ... SELECT generate_series\`, then VACUUM ANALYZE. Reviewer \`${i.reviewer.username}\` (${i.reviewer.orgPath}) sees ${i.data.reviewerVisible.toLocaleString('en')}. ` +
-      'Each run: the route through `app.inject` (token lookup, Zod, serialisation included), the route\'s query (src/db/inbox-query.ts), the Prisma findMany + count the route sent before it, and the baseline SQL on plain `pg` (list + count in parallel), in rotating order.', '');
+    out.push(
+      `${i.data.tasks.toLocaleString('en')} tasks (${i.data.openTasks.toLocaleString('en')} open) over ${i.data.projects} projects, ${i.data.townships} townships, ${i.data.villages} villages, inserted in ${i.data.insertSeconds} s with \`INSERT ... SELECT generate_series\`, then VACUUM ANALYZE. Reviewer \`${i.reviewer.username}\` (${i.reviewer.orgPath}) sees ${i.data.reviewerVisible.toLocaleString('en')}. ` +
+        "Each run: the route through `app.inject` (token lookup, Zod, serialisation included), the route's query (src/db/inbox-query.ts), the Prisma findMany + count the route sent before it, and the baseline SQL on plain `pg` (list + count in parallel), in rotating order.",
+      '',
+    );
     out.push('| path | p50 | p95 | p99 | max | ratio p50 / p99 vs pg |', '|---|---|---|---|---|---|');
-    out.push(`| route (app.inject) | ${ms(i.route.p50)} | ${ms(i.route.p95)} | ${ms(i.route.p99)} | ${ms(i.route.max)} | ${x(i.routeP50Ratio)} / ${x(i.routeP99Ratio)} |`);
-    out.push(`| route's query (inbox-query.ts) | ${ms(i.prisma.p50)} | ${ms(i.prisma.p95)} | ${ms(i.prisma.p99)} | ${ms(i.prisma.max)} | ${x(i.prismaP50Ratio)} / ${x(i.prismaP99Ratio)} |`);
-    if (i.previous) out.push(`| previous Prisma findMany + count | ${ms(i.previous.p50)} | ${ms(i.previous.p95)} | ${ms(i.previous.p99)} | ${ms(i.previous.max)} | ${x(i.previousP50Ratio)} / ${x(i.previousP99Ratio)} |`);
+    out.push(
+      `| route (app.inject) | ${ms(i.route.p50)} | ${ms(i.route.p95)} | ${ms(i.route.p99)} | ${ms(i.route.max)} | ${x(i.routeP50Ratio)} / ${x(i.routeP99Ratio)} |`,
+    );
+    out.push(
+      `| route's query (inbox-query.ts) | ${ms(i.prisma.p50)} | ${ms(i.prisma.p95)} | ${ms(i.prisma.p99)} | ${ms(i.prisma.max)} | ${x(i.prismaP50Ratio)} / ${x(i.prismaP99Ratio)} |`,
+    );
+    if (i.previous)
+      out.push(
+        `| previous Prisma findMany + count | ${ms(i.previous.p50)} | ${ms(i.previous.p95)} | ${ms(i.previous.p99)} | ${ms(i.previous.max)} | ${x(i.previousP50Ratio)} / ${x(i.previousP99Ratio)} |`,
+      );
     out.push(`| baseline: plain pg SQL | ${ms(i.baseline.p50)} | ${ms(i.baseline.p95)} | ${ms(i.baseline.p99)} | ${ms(i.baseline.max)} | 1.00× |`, '');
     out.push('EXPLAIN (ANALYZE, FORMAT JSON), scan nodes per query:', '');
     out.push('| query | execution | scans | Task index used |', '|---|---|---|---|');
     for (const e of i.explain) {
-      out.push(`| ${e.query} | ${ms(e.executionMs)} | ${e.scans.map((sc) => `${sc.node}${sc.relation ? ` on ${sc.relation}` : ''}${sc.index ? ` using ${sc.index}` : ''}`).join('; ')} | ${e.usesTaskIndex ? (e.seqScanOnTask ? 'partly (also a Seq Scan)' : 'yes') : e.scans.some((sc) => sc.relation === 'Task') ? '**no**' : 'n/a (no Task scan)'} |`);
+      out.push(
+        `| ${e.query} | ${ms(e.executionMs)} | ${e.scans.map((sc) => `${sc.node}${sc.relation ? ` on ${sc.relation}` : ''}${sc.index ? ` using ${sc.index}` : ''}`).join('; ')} | ${e.usesTaskIndex ? (e.seqScanOnTask ? 'partly (also a Seq Scan)' : 'yes') : e.scans.some((sc) => sc.relation === 'Task') ? '**no**' : 'n/a (no Task scan)'} |`,
+      );
     }
     out.push('', `Verdict: ${i.indexVerdict}.`, '');
   }
   const h = r.history;
   if (!isError(h)) {
     out.push('## 5. History per project, thin path', '');
-    out.push(`Path: ${h.path}; ${h.sampled} projects sampled, project workflow status ${h.project.status.join(', ')}. ` +
-      `Events: project workflow mean ${h.project.mean} (max ${h.project.max}), township-review step mean ${h.step.mean} (max ${h.step.max}), together ${h.total.mean} (max ${h.total.max}); bare baseline workflow ${h.baseline.mean}. ${h.note}`, '');
+    out.push(
+      `Path: ${h.path}; ${h.sampled} projects sampled, project workflow status ${h.project.status.join(', ')}. ` +
+        `Events: project workflow mean ${h.project.mean} (max ${h.project.max}), township-review step mean ${h.step.mean} (max ${h.step.max}), together ${h.total.mean} (max ${h.total.max}); bare baseline workflow ${h.baseline.mean}. ${h.note}`,
+      '',
+    );
   }
   for (const py of [r.projectYears, r.projectYearsHard]) {
     if (!py || isError(py)) continue;
     out.push(`## 5. History per project-year, ${py.profile ?? 'happy'} profile (time-skipping server)`, '');
-    out.push(`Path: ${py.path}. ${py.projects} projects driven together by the workflows' Updates (the drivers of test/support/lifecycle-drivers.ts) on the Temporal time-skipping test server, real activities on the benchmark's database, in ${py.seconds} s. ` +
-      'Events: every run of the project workflow and of every child it started (approval steps, review windows), each event counted in the simulated year of its timestamp since the project started. ' +
-      'Baseline: a bare workflow (`bareProjectYear`) given the same number of Updates as that year\'s human actions (decisions and commands) and one timer per business wait of that year (publicity periods, the year until the next evaluation).', '');
-    out.push('| year | events per project: mean (max) | human actions (Updates) per project | waits | bare baseline events | ratio |', '|---|---|---|---|---|---|');
-    for (const y of py.perYear) out.push(`| ${y.year} | ${y.events.mean} (${y.events.max}) | ${y.updates.mean} | ${y.timers} | ${y.baseline} | ${x(y.ratio)} |`);
-    out.push('', `Per project-year: mean ${py.perProjectYear.mean}, max ${py.perProjectYear.max} (target < ${TARGET_EVENTS_PER_PROJECT_YEAR.toLocaleString('en')}: ${ok(py.perProjectYear.withinTarget)}). ` +
-      `Runs per project: ${py.runs.projectRunsMean} of the project workflow (${py.runs.projectContinuedAsNew ? 'continued as new at the end of each evaluation cycle' : 'did not continue as new'}), ${py.runs.childRunsMean} child runs (${Object.entries(py.runs.childTypes).map(([k, v]) => `${k} ${v}`).join(', ')}). ` +
-      `Largest single run: ${py.maxRun.events} events (${py.maxRun.workflowType} ${py.maxRun.workflowId}); largest project-workflow run: ${py.maxProjectRun.events} events; the server suggests continue-as-new at ${CONTINUE_AS_NEW_SUGGESTED_AT.toLocaleString('en')}.`, '');
+    out.push(
+      `Path: ${py.path}. ${py.projects} projects driven together by the workflows' Updates (the drivers of test/support/lifecycle-drivers.ts) on the Temporal time-skipping test server, real activities on the benchmark's database, in ${py.seconds} s. ` +
+        'Events: every run of the project workflow and of every child it started (approval steps, review windows), each event counted in the simulated year of its timestamp since the project started. ' +
+        "Baseline: a bare workflow (`bareProjectYear`) given the same number of Updates as that year's human actions (decisions and commands) and one timer per business wait of that year (publicity periods, the year until the next evaluation).",
+      '',
+    );
+    out.push(
+      '| year | events per project: mean (max) | human actions (Updates) per project | waits | bare baseline events | ratio |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const y of py.perYear)
+      out.push(`| ${y.year} | ${y.events.mean} (${y.events.max}) | ${y.updates.mean} | ${y.timers} | ${y.baseline} | ${x(y.ratio)} |`);
+    out.push(
+      '',
+      `Per project-year: mean ${py.perProjectYear.mean}, max ${py.perProjectYear.max} (target < ${TARGET_EVENTS_PER_PROJECT_YEAR.toLocaleString('en')}: ${ok(py.perProjectYear.withinTarget)}). ` +
+        `Runs per project: ${py.runs.projectRunsMean} of the project workflow (${py.runs.projectContinuedAsNew ? 'continued as new at the end of each evaluation cycle' : 'did not continue as new'}), ${py.runs.childRunsMean} child runs (${Object.entries(
+          py.runs.childTypes,
+        )
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ')}). ` +
+        `Largest single run: ${py.maxRun.events} events (${py.maxRun.workflowType} ${py.maxRun.workflowId}); largest project-workflow run: ${py.maxProjectRun.events} events; the server suggests continue-as-new at ${CONTINUE_AS_NEW_SUGGESTED_AT.toLocaleString('en')}.`,
+      '',
+    );
   }
   const l = r.lifecycle;
   if (!isError(l)) {
     out.push('## 2. Lifecycle throughput', '');
-    out.push(`Path: ${l.path}. Ours: the real system over HTTP (POST /api/projects, four approvals on POST /api/tasks/:id/decision). Baseline: the same workflow code and shape (project workflow + three approval-step children) on a worker whose 32 activities are no-ops, driven with the same payloads on Temporal. Both wait for the next tasks through the project workflow's state query; ${l.concurrency} projects in flight per side, closed loop, baseline first.`, '');
-    out.push('| side | projects | in the pool | errors | wall | projects/min | per project p50 / p95 / p99 | events (project + steps) | commands | actions |', '|---|---|---|---|---|---|---|---|---|---|');
-    for (const [name, side] of [['ours', l.ours], ['baseline (no-op activities)', l.baseline]] as const) {
+    out.push(
+      `Path: ${l.path}. Ours: the real system over HTTP (POST /api/projects, four approvals on POST /api/tasks/:id/decision). Baseline: the same workflow code and shape (project workflow + three approval-step children) on a worker whose 32 activities are no-ops, driven with the same payloads on Temporal. Both wait for the next tasks through the project workflow's state query; ${l.concurrency} projects in flight per side, closed loop, baseline first.`,
+      '',
+    );
+    out.push(
+      '| side | projects | in the pool | errors | wall | projects/min | per project p50 / p95 / p99 | events (project + steps) | commands | actions |',
+      '|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const [name, side] of [
+      ['ours', l.ours],
+      ['baseline (no-op activities)', l.baseline],
+    ] as const) {
       const e = side.actions.eventsByExecution;
-      out.push(`| ${name} | ${side.projects} | ${side.completed} | ${side.errors} | ${side.wallSeconds} s | ${side.projectsPerMinute} | ${ms(side.latency.p50)} / ${ms(side.latency.p95)} / ${ms(side.latency.p99)} | ${side.actions.events.mean} (${Object.values(e).join(' + ')}) | ${side.actions.commands.mean} | ${side.actions.actions.mean} |`);
+      out.push(
+        `| ${name} | ${side.projects} | ${side.completed} | ${side.errors} | ${side.wallSeconds} s | ${side.projectsPerMinute} | ${ms(side.latency.p50)} / ${ms(side.latency.p95)} / ${ms(side.latency.p99)} | ${side.actions.events.mean} (${Object.values(e).join(' + ')}) | ${side.actions.commands.mean} | ${side.actions.actions.mean} |`,
+      );
     }
-    out.push('', `Ratios (ours ÷ baseline): throughput ${x(l.throughputRatio)}, time per project p50 ${x(l.latencyP50Ratio)}, events ${x(l.eventsRatio)}, actions ${x(l.actionsRatio)}. Commands: events produced by workflow commands (activities, timers, child starts, signals sent, upserts, markers, completion). Actions: after Temporal Cloud's metering (the project workflow's start, child starts, activity attempts, timers, signals received, updates accepted, search-attribute upserts, markers; queries not counted).`);
+    out.push(
+      '',
+      `Ratios (ours ÷ baseline): throughput ${x(l.throughputRatio)}, time per project p50 ${x(l.latencyP50Ratio)}, events ${x(l.eventsRatio)}, actions ${x(l.actionsRatio)}. Commands: events produced by workflow commands (activities, timers, child starts, signals sent, upserts, markers, completion). Actions: after Temporal Cloud's metering (the project workflow's start, child starts, activity attempts, timers, signals received, updates accepted, search-attribute upserts, markers; queries not counted).`,
+    );
     const errs = [...l.ours.errorSamples, ...l.baseline.errorSamples];
     if (errs.length) out.push('', `Errors (first ${errs.length}): ${errs.map((e) => `\`${e.slice(0, 200)}\``).join('; ')}`);
     out.push('');
@@ -220,15 +414,38 @@ export function toMarkdown(r: TBenchReport): string {
   const o = r.open;
   if (!isError(o)) {
     out.push('## 4. Open workflows', '');
-    out.push(`${o.openProjects.toLocaleString('en')} project workflows opened with update-with-start on the project worker in ${o.setup.seconds} s (${o.setup.startsPerSecond}/s, ${o.setup.concurrency} at a time, ${o.setup.retries} retries, ${o.setup.failed} failed): ${o.waitingOnTimer.toLocaleString('en')} in the village publicity on its 10-day timer, ${o.waitingOnTask.toLocaleString('en')} in the township review on a task (their approval steps open too: ${o.openExecutions.toLocaleString('en')} open executions; the server counted ${o.serverRunningCount?.toLocaleString('en') ?? '?'} running on the task queue, scenario 1–2 leftovers included).`, '');
-    out.push(`Worker settings (SDK defaults, as \`createWorker\` leaves them): maxCachedWorkflows ${o.worker.maxCachedWorkflows.toLocaleString('en')} (from the Node heap limit of ${o.worker.nodeHeapLimitMiB.toLocaleString('en')} MiB), maxConcurrentWorkflowTaskExecutions ${o.worker.maxConcurrentWorkflowTaskExecutions ?? 'slot supplier'}, maxConcurrentActivityTaskExecutions ${o.worker.maxConcurrentActivityTaskExecutions ?? 'slot supplier'}, reuseV8Context ${o.worker.reuseV8Context}, workflowThreadPoolSize ${o.worker.workflowThreadPoolSize}, stickyQueueScheduleToStartTimeout ${o.worker.stickyQueueScheduleToStartTimeoutMs} ms. Cached workflows after opening: ${o.worker.cachedAfterSetup.toLocaleString('en')}; after the decisions: ${o.worker.cachedAfterDecisions.toLocaleString('en')}.`, '');
+    out.push(
+      `${o.openProjects.toLocaleString('en')} project workflows opened with update-with-start on the project worker in ${o.setup.seconds} s (${o.setup.startsPerSecond}/s, ${o.setup.concurrency} at a time, ${o.setup.retries} retries, ${o.setup.failed} failed): ${o.waitingOnTimer.toLocaleString('en')} in the village publicity on its 10-day timer, ${o.waitingOnTask.toLocaleString('en')} in the township review on a task (their approval steps open too: ${o.openExecutions.toLocaleString('en')} open executions; the server counted ${o.serverRunningCount?.toLocaleString('en') ?? '?'} running on the task queue, scenario 1–2 leftovers included).`,
+      '',
+    );
+    out.push(
+      `Worker settings (SDK defaults, as \`createWorker\` leaves them): maxCachedWorkflows ${o.worker.maxCachedWorkflows.toLocaleString('en')} (from the Node heap limit of ${o.worker.nodeHeapLimitMiB.toLocaleString('en')} MiB), maxConcurrentWorkflowTaskExecutions ${o.worker.maxConcurrentWorkflowTaskExecutions ?? 'slot supplier'}, maxConcurrentActivityTaskExecutions ${o.worker.maxConcurrentActivityTaskExecutions ?? 'slot supplier'}, reuseV8Context ${o.worker.reuseV8Context}, workflowThreadPoolSize ${o.worker.workflowThreadPoolSize}, stickyQueueScheduleToStartTimeout ${o.worker.stickyQueueScheduleToStartTimeoutMs} ms. Cached workflows after opening: ${o.worker.cachedAfterSetup.toLocaleString('en')}; after the decisions: ${o.worker.cachedAfterDecisions.toLocaleString('en')}.`,
+      '',
+    );
     out.push('| memory of the benchmark process (project worker + API + driver) | RSS | V8 heap used | external |', '|---|---|---|---|');
-    for (const [name, m] of [['before opening', o.memory.before], ['with them open', o.memory.afterSetup], ['after the decisions', o.memory.afterDecisions]] as const) out.push(`| ${name} | ${mib(m.rssMiB)} | ${mib(m.heapUsedMiB)} | ${mib(m.externalMiB)} |`);
-    out.push('', `Peak RSS while opening: ${mib(o.memory.peakRssMiB)}. Temporal dev server (in memory) RSS: ${mib(o.memory.temporalServerRssMiB.before)} before, ${mib(o.memory.temporalServerRssMiB.afterSetup)} with them open.`, '');
-    out.push('Approvals while they are open (township approvals over HTTP on tasks spread over the start order, so mostly on workflows the cache had evicted; the bare baseline at the same moment):', '');
-    out.push('| approvers | decisions | ours p50 / p95 / p99 | baseline p50 / p95 / p99 | p50 ratio (target ≤ 1.5×) | ours p50 ÷ scenario 1\'s | errors |', '|---|---|---|---|---|---|---|');
+    for (const [name, m] of [
+      ['before opening', o.memory.before],
+      ['with them open', o.memory.afterSetup],
+      ['after the decisions', o.memory.afterDecisions],
+    ] as const)
+      out.push(`| ${name} | ${mib(m.rssMiB)} | ${mib(m.heapUsedMiB)} | ${mib(m.externalMiB)} |`);
+    out.push(
+      '',
+      `Peak RSS while opening: ${mib(o.memory.peakRssMiB)}. Temporal dev server (in memory) RSS: ${mib(o.memory.temporalServerRssMiB.before)} before, ${mib(o.memory.temporalServerRssMiB.afterSetup)} with them open.`,
+      '',
+    );
+    out.push(
+      'Approvals while they are open (township approvals over HTTP on tasks spread over the start order, so mostly on workflows the cache had evicted; the bare baseline at the same moment):',
+      '',
+    );
+    out.push(
+      "| approvers | decisions | ours p50 / p95 / p99 | baseline p50 / p95 / p99 | p50 ratio (target ≤ 1.5×) | ours p50 ÷ scenario 1's | errors |",
+      '|---|---|---|---|---|---|---|',
+    );
     for (const lv of o.levels) {
-      out.push(`| ${lv.concurrency} | ${lv.decisions} | ${ms(lv.ours.p50)} / ${ms(lv.ours.p95)} / ${ms(lv.ours.p99)} | ${ms(lv.baseline.p50)} / ${ms(lv.baseline.p95)} / ${ms(lv.baseline.p99)} | ${x(lv.p50Ratio)} ${ok(lv.p50WithinTarget)} | ${lv.vsScenario1P50 !== null ? x(lv.vsScenario1P50) : '—'} | ${lv.ours.errors}/${lv.baseline.errors} |`);
+      out.push(
+        `| ${lv.concurrency} | ${lv.decisions} | ${ms(lv.ours.p50)} / ${ms(lv.ours.p95)} / ${ms(lv.ours.p99)} | ${ms(lv.baseline.p50)} / ${ms(lv.baseline.p95)} / ${ms(lv.baseline.p99)} | ${x(lv.p50Ratio)} ${ok(lv.p50WithinTarget)} | ${lv.vsScenario1P50 !== null ? x(lv.vsScenario1P50) : '—'} | ${lv.ours.errors}/${lv.baseline.errors} |`,
+      );
     }
     if (o.errorSamples.length) out.push('', `Errors (first ${o.errorSamples.length}): ${o.errorSamples.map((e) => `\`${e.slice(0, 200)}\``).join('; ')}`);
     out.push('');

@@ -47,9 +47,12 @@ async function main() {
   const log = (line: string) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(4)} s] ${line}`);
   const settings = loadSettings();
   const machine = machineInfo();
-  log(`BENCH_SCALE=${settings.scale}, scenarios ${settings.scenarios.join(',')}; approvers ${settings.concurrency.join('/')}, ${settings.inboxTasks} inbox tasks, ${settings.lifecycleProjects} lifecycle projects per side, ${settings.openWorkflows} open workflows`);
+  log(
+    `BENCH_SCALE=${settings.scale}, scenarios ${settings.scenarios.join(',')}; approvers ${settings.concurrency.join('/')}, ${settings.inboxTasks} inbox tasks, ${settings.lifecycleProjects} lifecycle projects per side, ${settings.openWorkflows} open workflows`,
+  );
 
-  let stack: TStack | undefined;
+  // Initialised, not declared bare: the signal handler reads it before startStack() returns.
+  let stack: TStack | undefined = undefined;
   const stopOnSignal = async (sig: string) => {
     log(`${sig}: stopping services`);
     await stack?.close();
@@ -70,7 +73,12 @@ async function main() {
     /** Runs one scenario; a failure is recorded in the report and fails the run, the others still run. */
     const attempt = async <T>(n: number, title: string, fn: () => Promise<T>): Promise<T | { error: string } | { skipped: string }> => {
       if (!settings.scenarios.includes(n)) return { skipped: `not selected (BENCH_SCENARIOS=${settings.scenarios.join(',')})` };
-      log(`${title} — load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+      log(
+        `${title} — load average ${os
+          .loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' ')}`,
+      );
       try {
         return await fn();
       } catch (err) {
@@ -81,7 +89,15 @@ async function main() {
     };
     const ok = <T extends object>(r: T | { error: string } | { skipped: string }): r is T => !('error' in r) && !('skipped' in r);
     const pending = { skipped: 'not reached yet (a partial report, written after an earlier scenario)' };
-    const results: Pick<TBenchReport, 'approval' | 'history' | 'projectYears' | 'projectYearsHard' | 'inbox' | 'lifecycle' | 'open'> = { approval: pending, history: pending, projectYears: pending, projectYearsHard: pending, inbox: pending, lifecycle: pending, open: pending };
+    const results: Pick<TBenchReport, 'approval' | 'history' | 'projectYears' | 'projectYearsHard' | 'inbox' | 'lifecycle' | 'open'> = {
+      approval: pending,
+      history: pending,
+      projectYears: pending,
+      projectYearsHard: pending,
+      inbox: pending,
+      lifecycle: pending,
+      open: pending,
+    };
     /** The report so far, rewritten after each scenario so a run cut short keeps what it measured. */
     const write = () => {
       const { approval } = results;
@@ -101,7 +117,9 @@ async function main() {
         },
         loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100),
         ...results,
-        approval: ok(approval) ? { ...approval, projectWorkflowIds: approval.projectWorkflowIds.slice(0, 5), baselineWorkflowIds: approval.baselineWorkflowIds.slice(0, 5) } : approval,
+        approval: ok(approval)
+          ? { ...approval, projectWorkflowIds: approval.projectWorkflowIds.slice(0, 5), baselineWorkflowIds: approval.baselineWorkflowIds.slice(0, 5) }
+          : approval,
         notRun: NOT_RUN,
       };
       return writeReport(report, path.join(PROJECT_ROOT, 'bench/results'));
@@ -111,10 +129,14 @@ async function main() {
     const approval = results.approval;
     results.history = ok(approval)
       ? await attempt(5, 'Scenario 5 (thin path): history events per project', () => runHistory(stack!, settings, approval.baselineWorkflowIds, log))
-      : { skipped: 'the thin path measures scenario 1\'s projects, and scenario 1 did not run' };
+      : { skipped: "the thin path measures scenario 1's projects, and scenario 1 did not run" };
     for (const profile of PROJECT_YEARS_PROFILES) {
       const outcome = settings.projectYearsProfiles.includes(profile)
-        ? await attempt(5, `Scenario 5: history per project-year, ${profile} profile (${settings.projectYearsProjects} projects × ${settings.projectYears} simulated years on the time-skipping server)`, () => runProjectYears(stack!, settings, log, profile))
+        ? await attempt(
+            5,
+            `Scenario 5: history per project-year, ${profile} profile (${settings.projectYearsProjects} projects × ${settings.projectYears} simulated years on the time-skipping server)`,
+            () => runProjectYears(stack!, settings, log, profile),
+          )
         : { skipped: `not selected (BENCH_PROJECT_YEARS_PROFILE=${process.env.BENCH_PROJECT_YEARS_PROFILE})` };
       if (profile === 'happy') results.projectYears = outcome;
       else results.projectYearsHard = outcome;
@@ -122,10 +144,14 @@ async function main() {
     }
     results.inbox = await attempt(3, 'Scenario 3: inbox at scale (route and Prisma vs plain pg)', () => runInbox(stack!, settings, log));
     write();
-    results.lifecycle = await attempt(2, 'Scenario 2: lifecycle throughput, proposal → pool (ours over HTTP vs the same workflows with no-op activities)', () => runLifecycle(stack!, settings, log));
+    results.lifecycle = await attempt(2, 'Scenario 2: lifecycle throughput, proposal → pool (ours over HTTP vs the same workflows with no-op activities)', () =>
+      runLifecycle(stack!, settings, log),
+    );
     write();
-    results.open = await attempt(4, `Scenario 4: ${settings.openWorkflows.toLocaleString('en')} open project workflows, worker memory, approvals while open`, () =>
-      runOpenWorkflows(stack!, settings, ok(approval) ? approval.levels : [], log),
+    results.open = await attempt(
+      4,
+      `Scenario 4: ${settings.openWorkflows.toLocaleString('en')} open project workflows, worker memory, approvals while open`,
+      () => runOpenWorkflows(stack!, settings, ok(approval) ? approval.levels : [], log),
     );
     const files = write();
     log(`Wrote ${path.relative(PROJECT_ROOT, files.json)} and ${path.relative(PROJECT_ROOT, files.md)}`);

@@ -5,9 +5,7 @@ import { z } from 'zod';
  * The one place that reads the environment. Everything else receives a parsed `TConfig`, so an
  * invalid setting fails at start with a message naming the variable, never later at first use.
  */
-const ZEnvBoolean = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const ZEnvBoolean = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 /** ~3.3 GiB of cached project workflows: fits a 4 GiB heap with room for the rest. */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
@@ -23,7 +21,10 @@ export const ZEnv = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   PGLITE_PORT: ZPort.default(54329),
   /** A Temporal cluster or Temporal Cloud. When unset, `npm start` runs the local dev server. */
-  TEMPORAL_ADDRESS: z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port').optional(),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'expected host:port')
+    .optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('bangfu'),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
@@ -52,7 +53,12 @@ export const ZEnv = z.object({
   /** Signs the session cookie. Required in production; elsewhere a per-process random one is used. */
   SESSION_COOKIE_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
-  LOGIN_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  LOGIN_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /** Failed logins from one address over all usernames (password spraying); raise it for a big office behind one NAT address. */
   LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Behind a reverse proxy: trust X-Forwarded-* so rate limits see the user's address. */

@@ -101,7 +101,10 @@ async function main() {
   let embedded = false;
   if (!dbUrl) {
     const pgDir = path.join(config.dataDir, 'pglite');
-    const pg = await step(startEmbeddedPostgres({ dataDir: pgDir, port: config.database.pglitePort }), (pg) => ({ name: 'embedded PostgreSQL', stop: () => pg.stop() }));
+    const pg = await step(startEmbeddedPostgres({ dataDir: pgDir, port: config.database.pglitePort }), (pg) => ({
+      name: 'embedded PostgreSQL',
+      stop: () => pg.stop(),
+    }));
     dbUrl = pg.url;
     embedded = true;
     log(`embedded PostgreSQL (PGlite) at ${dbUrl}  (data: ${pgDir})`);

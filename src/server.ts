@@ -8,8 +8,14 @@ import { connectClient } from './temporal/connection';
 export async function main(config: TConfig = loadConfig()) {
   const prisma = createPrisma({ url: databaseUrl(config) });
   const temporal = await connectClient(config);
-  const countySettings = config.publicityDays === undefined ? undefined : { publicity: { villageDays: config.publicityDays, townshipDays: config.publicityDays, acceptanceDays: config.publicityDays } };
-  const app = await buildApp({ config, prisma, temporal, countySettings }, { cookieSecret: config.accounts.cookieSecret, loginLimit: config.accounts.loginLimit });
+  const countySettings =
+    config.publicityDays === undefined
+      ? undefined
+      : { publicity: { villageDays: config.publicityDays, townshipDays: config.publicityDays, acceptanceDays: config.publicityDays } };
+  const app = await buildApp(
+    { config, prisma, temporal, countySettings },
+    { cookieSecret: config.accounts.cookieSecret, loginLimit: config.accounts.loginLimit },
+  );
   await app.listen({ host: config.http.host, port: config.http.port });
   const stop = async () => {
     await app.close();
@@ -17,8 +23,8 @@ export async function main(config: TConfig = loadConfig()) {
     await prisma.$disconnect();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

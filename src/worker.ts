@@ -10,7 +10,9 @@ import { createActivities } from '../activities';
 
 export const WORKFLOWS_PATH = createRequire(import.meta.url).resolve('../workflows/index.ts');
 
-export type TWorkerTuning = Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'workflowThreadPoolSize' | 'maxConcurrentWorkflowTaskPolls' | 'nonStickyToStickyPollRatio'>>;
+export type TWorkerTuning = Partial<
+  Pick<WorkerOptions, 'maxCachedWorkflows' | 'workflowThreadPoolSize' | 'maxConcurrentWorkflowTaskPolls' | 'nonStickyToStickyPollRatio'>
+>;
 
 /** A worker hosting every workflow and activity on the configured task queue. */
 export async function createWorker(opts: {
@@ -47,8 +49,17 @@ export async function main(config: TConfig = loadConfig()) {
     console.warn(`[worker] could not register search attributes (add them on the cluster yourself): ${(err as Error).message}`);
   }
   const connection = await connectWorker(config);
-  const worker = await createWorker({ connection, namespace: config.temporal.namespace, taskQueue: config.temporal.taskQueue, prisma, temporal: client, tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows } });
-  console.log(`[worker] polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" (workflow cache ${config.temporal.maxCachedWorkflows})`);
+  const worker = await createWorker({
+    connection,
+    namespace: config.temporal.namespace,
+    taskQueue: config.temporal.taskQueue,
+    prisma,
+    temporal: client,
+    tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
+  });
+  console.log(
+    `[worker] polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" (workflow cache ${config.temporal.maxCachedWorkflows})`,
+  );
   await worker.run();
   await connection.close();
   await client.connection.close();

@@ -10,7 +10,6 @@ import { startTemporalDevServer } from '../src/infra/temporal-dev-server';
 import { migrateDeploy } from '../src/db/migrate';
 import { freePort } from '../src/infra/processes';
 
-
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;

@@ -113,8 +113,7 @@ function fail(refusal: TApprovalRefusal): never {
 /** The grant an actor acts under on a role slot (or their first grant otherwise), for the record. */
 function grantFor(actor: TActor, slot: TSignerSlot | undefined): { role: string; orgUnitId: string } | null {
   const grant =
-    (slot?.kind === 'role' ? actor.roles.find((g) => g.role === slot.role && covers(g, orgPathOf(slotOrgPath(slot)))) : undefined) ??
-    actor.roles[0];
+    (slot?.kind === 'role' ? actor.roles.find((g) => g.role === slot.role && covers(g, orgPathOf(slotOrgPath(slot)))) : undefined) ?? actor.roles[0];
   return grant ? { role: grant.role, orgUnitId: grant.orgUnitId } : null;
 }
 
@@ -151,7 +150,11 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   const recordAfterAcceptance = wf.patched(STEP_RECORD_AFTER_ACCEPTANCE_PATCH);
   const recordStepChange = (change: TRecordStepChange) =>
     (recordAfterAcceptance ? recordActs : wf.patched(STEP_RECORD_LOCAL_PATCH) ? localActs : acts).recordStepChange(change);
-  let [snapshot] = initialTransition(approvalMachine, { ...input.config, oneOpenTaskPerSigner: wf.patched(ONE_OPEN_TASK_PATCH) && input.config.oneOpenTaskPerSigner !== false, signersInScope: wf.patched(SIGNERS_IN_SCOPE_PATCH) && input.config.signersInScope !== false });
+  let [snapshot] = initialTransition(approvalMachine, {
+    ...input.config,
+    oneOpenTaskPerSigner: wf.patched(ONE_OPEN_TASK_PATCH) && input.config.oneOpenTaskPerSigner !== false,
+    signersInScope: wf.patched(SIGNERS_IN_SCOPE_PATCH) && input.config.signersInScope !== false,
+  });
   const { config } = snapshot.context;
   const phase = () => phaseOf(snapshot.value);
   const stageOf = (p: TApprovalPhase) => {
@@ -218,7 +221,12 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
       .map(toRow);
     if (resubmitTaskId) rows.push(resubmitRow(resubmitTaskId, 'PENDING', null));
     return rows.map(({ id, kind, candidateRole, candidateOrgUnitId, candidateOrgPath, candidateUserId }) => ({
-      id, kind, candidateRole, candidateOrgUnitId, candidateOrgPath, candidateUserId,
+      id,
+      kind,
+      candidateRole,
+      candidateOrgUnitId,
+      candidateOrgPath,
+      candidateUserId,
     }));
   };
 
@@ -226,7 +234,9 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
     const open = openTasks();
     const waiting = open.map((t) => t.candidateUserId ?? `${t.candidateRole} @ ${t.candidateOrgUnitId}`).join(', ') || '无';
     const due = phase() === 'pending' ? new Date(clockStartedAt + config.dueAfterMs).toISOString() : '—';
-    wf.setCurrentDetails(`**环节** ${input.title} (${config.mode})  \n**状态** ${String(phase())} · ${JSON.stringify(snapshot.value)}  \n**等待** ${waiting}  \n**到期** ${due}`);
+    wf.setCurrentDetails(
+      `**环节** ${input.title} (${config.mode})  \n**状态** ${String(phase())} · ${JSON.stringify(snapshot.value)}  \n**等待** ${waiting}  \n**到期** ${due}`,
+    );
   };
 
   // Persistence runs strictly in order of the transitions, whatever the interleaving of handlers.
@@ -348,8 +358,24 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
         openTaskIds: openTasks().map((t) => t.id),
       };
       const comment = cmd.comment ?? ('text' in cmd.action ? cmd.action.text : undefined) ?? null;
-      const details = { stepId: config.stepId, ...cmd.action, createdTaskIds: change.entry.createdTaskKeys.map(taskIdOf), affectedTaskIds: change.entry.affectedTaskKeys.map(taskIdOf), phaseAfter: change.phaseAfter };
-      const audit: TStepAudit = { eventKey: `approval:${workflowId}:${cmd.requestId}`, actorId: cmd.actor.userId, role: grant?.role ?? null, orgUnitId: grant?.orgUnitId ?? null, action: `TASK_${event.type}`, taskId, requestId: cmd.requestId, comment, details };
+      const details = {
+        stepId: config.stepId,
+        ...cmd.action,
+        createdTaskIds: change.entry.createdTaskKeys.map(taskIdOf),
+        affectedTaskIds: change.entry.affectedTaskKeys.map(taskIdOf),
+        phaseAfter: change.phaseAfter,
+      };
+      const audit: TStepAudit = {
+        eventKey: `approval:${workflowId}:${cmd.requestId}`,
+        actorId: cmd.actor.userId,
+        role: grant?.role ?? null,
+        orgUnitId: grant?.orgUnitId ?? null,
+        action: `TASK_${event.type}`,
+        taskId,
+        requestId: cmd.requestId,
+        comment,
+        details,
+      };
       const decision: TStepDecision = {
         requestId: cmd.requestId,
         taskId,
@@ -359,13 +385,16 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
         orgUnitId: grant?.orgUnitId ?? null,
         action,
         comment,
-        attachments: event.type === 'COMMENT' ? event.attachments ?? null : null,
+        attachments: event.type === 'COMMENT' ? (event.attachments ?? null) : null,
         stageBefore: answer.stageBefore,
         stageAfter: answer.stageAfter,
         nextTaskId: answer.nextTaskId,
         result: answer,
       };
-      const report = change.phaseBefore !== change.phaseAfter ? reportOf(cmd.actor.userId, event.type === 'RETURN' || event.type === 'REJECT' ? event.reason : (cmd.comment ?? null)) : null;
+      const report =
+        change.phaseBefore !== change.phaseAfter
+          ? reportOf(cmd.actor.userId, event.type === 'RETURN' || event.type === 'REJECT' ? event.reason : (cmd.comment ?? null))
+          : null;
       // Answered once recorded (if asked): the report still goes out within this same serial
       // run, so it keeps its place before any later action's record; the workflow ends only
       // after `tail`, so it is never dropped. Without the flag the commands are as they were.
@@ -376,7 +405,10 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
         rows: change.rows,
         audit,
         decision,
-        cc: event.type === 'CC' ? { taskId, projectId: input.projectId, workflowId, stepId: config.stepId, userIds: event.recipientIds, requestId: cmd.requestId } : null,
+        cc:
+          event.type === 'CC'
+            ? { taskId, projectId: input.projectId, workflowId, stepId: config.stepId, userIds: event.recipientIds, requestId: cmd.requestId }
+            : null,
         urgedTaskIds: event.type === 'URGE' ? change.entry.affectedTaskKeys.map(taskIdOf) : [],
         remindedTaskIds: [],
         escalatedTaskIds: [],
@@ -399,7 +431,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
       // The people an action names are checked here only: validators do not run on replay, so
       // recorded actions that came without their facts replay as accepted (no patch needed). A
       // repeat of an applied request is answered from its record, not checked again.
-      validator: (cmd) => {
+      validator: (cmd: TApprovalActCommand) => {
         const { result } = check(cmd);
         if (result.status !== 'ok') return;
         const refusal = namedPeopleRefusal(config, cmd.action, cmd.named);
@@ -412,9 +444,10 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   // the chain resumes at the returner's task, on a fresh deadline) or ended the matter (close).
   // Both are the system actor's, checked like any action; a repeated signal finds nothing to do.
   wf.setHandler(stepResumeSignal, async ({ requestId, action }) => {
-    const event: TApprovalEvent = action === 'resubmit'
-      ? { type: 'RESUBMIT', actor: SYSTEM_ACTOR, requestId, at: Date.now() }
-      : { type: 'WITHDRAW', actor: SYSTEM_ACTOR, requestId, at: Date.now(), reason: '前序环节已终结' };
+    const event: TApprovalEvent =
+      action === 'resubmit'
+        ? { type: 'RESUBMIT', actor: SYSTEM_ACTOR, requestId, at: Date.now() }
+        : { type: 'WITHDRAW', actor: SYSTEM_ACTOR, requestId, at: Date.now(), reason: '前序环节已终结' };
     if (checkApprovalAction({ snapshot, event }).status !== 'ok') return;
     const change = step(event);
     const report = reportOf(null, null);

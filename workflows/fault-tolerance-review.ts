@@ -1,4 +1,5 @@
 import * as wf from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { initialTransition, transition } from 'xstate';
 import {
   applicationClosesAt,
@@ -76,7 +77,7 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
   let published: string | null = null;
   const publish = () => {
     const o = outcome();
-    const attributes = [
+    const attributes: SearchAttributeUpdatePair[] = [
       { key: SA.ReviewStage, value: stage() },
       { key: SA.County, value: reviewCase.county },
       ...(o ? [{ key: SA.Outcome, value: o }] : []),
@@ -87,7 +88,7 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
     // Cases started before this patch upserted after every action (five findings, three votes: the
     // same values each time, one history event each); they replay that way, new cases skip repeats.
     const skip = unchanged && wf.patched(UPSERT_ON_CHANGE_PATCH);
-    if (input.searchAttributes !== false && !skip) wf.upsertSearchAttributes(attributes as never);
+    if (input.searchAttributes !== false && !skip) wf.upsertSearchAttributes(attributes);
     const due =
       stage() === 'application'
         ? `申请截止 ${new Date(applicationClosesAt(snapshot.context)).toISOString()}`
@@ -142,7 +143,16 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
     const change = {
       at: event.at,
       caseRow: caseRow(event.at),
-      action: { requestId, seq, type: event.type, actorId: actor?.userId ?? SYSTEM, role: grant?.role ?? null, stageBefore, stageAfter: stage(), payload: event },
+      action: {
+        requestId,
+        seq,
+        type: event.type,
+        actorId: actor?.userId ?? SYSTEM,
+        role: grant?.role ?? null,
+        stageBefore,
+        stageAfter: stage(),
+        payload: event,
+      },
       officialRecords: stage() === 'resultApplied' && stageBefore !== 'resultApplied' ? officialRecordEffects(snapshot.context) : [],
     };
     return { result, recorded: serial(() => acts.recordReviewChange(change)) };
@@ -180,25 +190,22 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
       return result;
     },
     {
-      validator: (cmd) => {
+      validator: (cmd: TReviewActCommand) => {
         if (!earlier(cmd)) check(cmd);
       },
     },
   );
 
-  wf.setHandler(
-    reviewStateQuery,
-    (): TReviewStateView => ({
-      caseId: reviewCase.caseId,
-      stage: stage(),
-      final: done(),
-      seq,
-      outcome: outcome(),
-      applicationClosesAt: stage() === 'application' ? applicationClosesAt(snapshot.context) : null,
-      appealClosesAt: snapshot.context.appealClosesAt ?? null,
-      context: snapshot.context,
-    }),
-  );
+  wf.setHandler(reviewStateQuery, (): TReviewStateView => ({
+    caseId: reviewCase.caseId,
+    stage: stage(),
+    final: done(),
+    seq,
+    outcome: outcome(),
+    applicationClosesAt: stage() === 'application' ? applicationClosesAt(snapshot.context) : null,
+    appealClosesAt: snapshot.context.appealClosesAt ?? null,
+    context: snapshot.context,
+  }));
 
   /** A window closing: the machine decides whether the event applies; nothing happens otherwise. */
   const raise = async (type: 'APPLICATION_WINDOW_CLOSED' | 'APPEAL_WINDOW_CLOSED') => {

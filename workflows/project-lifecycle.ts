@@ -1,8 +1,15 @@
 import * as wf from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { TErrorCode } from '../src/domain/errors';
 import { holdsRoleOver } from '../src/domain/actor';
 import { initialTransition, transition } from 'xstate';
-import { lifecycleMachine, type TLifecycleEvent, type TLifecycleStage, type TPublicityStage, type TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
+import {
+  lifecycleMachine,
+  type TLifecycleEvent,
+  type TLifecycleStage,
+  type TPublicityStage,
+  type TReviewStage,
+} from '../src/domain/lifecycle/lifecycle-machine';
 import { STAGE_LABELS_ZH, STAGE_TASKS } from '../src/domain/lifecycle/stage-tasks';
 import { REVIEW_STEP_IDS, reviewStageOfStep, reviewStep, stepPhaseToLifecycleEvent } from '../src/domain/lifecycle/township-review';
 import { priorSignersFor, withStepSigners, type TStageSigners } from '../src/domain/lifecycle/stage-signers';
@@ -27,7 +34,10 @@ import {
   stepReportUpdate,
   stepReportUpdateId,
   stepResumeSignal,
+  type TAllocateFundsCommand,
   type TAllocateFundsResult,
+  type TApprovalActCommand,
+  type TObjectionCommand,
   type TApprovalActResult,
   type TOpenTask,
   type TProjectLifecycleInput,
@@ -82,7 +92,17 @@ function refuse(code: TErrorCode, message: string, path: string): never {
 }
 
 /** Stages before the 批复: nothing approved yet. */
-const STAGES_BEFORE_APPROVAL: readonly TLifecycleStage[] = ['PROPOSED', 'VILLAGE_PUBLICITY', 'TOWNSHIP_REVIEW', 'TOWNSHIP_PUBLICITY', 'COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL', 'RETURNED', 'REJECTED', 'WITHDRAWN'];
+const STAGES_BEFORE_APPROVAL: readonly TLifecycleStage[] = [
+  'PROPOSED',
+  'VILLAGE_PUBLICITY',
+  'TOWNSHIP_REVIEW',
+  'TOWNSHIP_PUBLICITY',
+  'COUNTY_JOINT_REVIEW',
+  'COUNTY_APPROVAL',
+  'RETURNED',
+  'REJECTED',
+  'WITHDRAWN',
+];
 const TERMINAL_PHASES = ['approved', 'rejected', 'withdrawn'];
 
 /**
@@ -107,7 +127,13 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   const carried = input.carried;
   const rules = carried ? carried.ops.rules === true : wf.patched(MONEY_ACCEPTANCE_RULES_PATCH);
   const fiscalCap = rules ? { fiscalCapFen: fiscalTotalFen(input.proposal.fundingSources) } : {};
-  let [snapshot] = initialTransition(lifecycleMachine, { projectId, proposerId: input.proposer.userId, budgetFen: input.proposal.budgetFen, maxReinspections: settings.acceptance.maxReinspections, ...fiscalCap });
+  let [snapshot] = initialTransition(lifecycleMachine, {
+    projectId,
+    proposerId: input.proposer.userId,
+    budgetFen: input.proposal.budgetFen,
+    maxReinspections: settings.acceptance.maxReinspections,
+    ...fiscalCap,
+  });
   if (carried) snapshot = lifecycleMachine.resolveState(carried.machine as Parameters<typeof lifecycleMachine.resolveState>[0]);
   const stage = () => snapshot.value as TLifecycleStage;
   let registered = carried !== undefined;
@@ -137,25 +163,35 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     const s = stage();
     const pendingRoles = s === 'IN_POOL' ? ['COUNTY_FINANCE'] : [...new Set([...openTasks, ...operation.openTasks()].map((t) => t.candidateRole))];
     const funded = snapshot.context.allocation !== null;
-    const attributes = [
+    const attributes: SearchAttributeUpdatePair[] = [
       { key: SA.ProjectStage, value: s },
       { key: SA.PendingRoles, value: pendingRoles },
       { key: SA.ApprovedFen, value: STAGES_BEFORE_APPROVAL.includes(s) ? 0 : input.proposal.budgetFen },
       ...(fiscalYear !== null ? [{ key: SA.FiscalYear, value: fiscalYear }] : []),
-      ...(funded ? [{ key: SA.DisbursedFen, value: operation.disbursedFen() }, { key: SA.RiskFlags, value: operation.openFlagCodes() }] : []),
+      ...(funded
+        ? [
+            { key: SA.DisbursedFen, value: operation.disbursedFen() },
+            { key: SA.RiskFlags, value: operation.openFlagCodes() },
+          ]
+        : []),
       ...(snapshot.context.latestGrade ? [{ key: SA.LatestGrade, value: snapshot.context.latestGrade }] : []),
     ];
     const changed = attributes.filter(({ key, value }) => published.get(key.name) !== JSON.stringify(value));
     for (const { key, value } of changed) published.set(key.name, JSON.stringify(value));
-    if (changed.length === attributes.length) wf.upsertSearchAttributes(attributes as never);
-    else if (!wf.patched(UPSERT_ON_CHANGE_PATCH)) wf.upsertSearchAttributes(attributes as never);
-    else if (changed.length > 0) wf.upsertSearchAttributes(changed as never);
+    if (changed.length === attributes.length) wf.upsertSearchAttributes(attributes);
+    else if (!wf.patched(UPSERT_ON_CHANGE_PATCH)) wf.upsertSearchAttributes(attributes);
+    else if (changed.length > 0) wf.upsertSearchAttributes(changed);
     const ownTasks = operation.openTasks();
-    const waiting = s === 'IN_POOL'
-      ? '县财政局 下达资金'
-      : ownTasks.length && !openTasks.length
-        ? ownTasks.map((t) => `${t.candidateRole} @ ${t.candidateOrgUnitId}`).join(', ')
-      : openTasks.length ? openTasks.map((t) => `${t.candidateRole} @ ${t.candidateOrgUnitId}`).join(', ') : publicity ? '公示期满' : '无待办';
+    const waiting =
+      s === 'IN_POOL'
+        ? '县财政局 下达资金'
+        : ownTasks.length && !openTasks.length
+          ? ownTasks.map((t) => `${t.candidateRole} @ ${t.candidateOrgUnitId}`).join(', ')
+          : openTasks.length
+            ? openTasks.map((t) => `${t.candidateRole} @ ${t.candidateOrgUnitId}`).join(', ')
+            : publicity
+              ? '公示期满'
+              : '无待办';
     wf.setCurrentDetails(`**阶段** ${STAGE_LABELS_ZH[s]} (${s})  \n**等待** ${waiting}  \n**自** ${new Date(since).toISOString()}`);
   };
 
@@ -169,7 +205,14 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     anomaliesRecording += 1;
     const details = { event: event.type, stage: at, ...('to' in event ? { to: event.to } : {}) };
     void acts
-      .noteProjectEvent({ projectId, stage: null, eventKey: `lifecycle-event-refused:${projectId}:${refused.count}`, action: 'LIFECYCLE_EVENT_REFUSED', actorId: actorId ?? null, details })
+      .noteProjectEvent({
+        projectId,
+        stage: null,
+        eventKey: `lifecycle-event-refused:${projectId}:${refused.count}`,
+        action: 'LIFECYCLE_EVENT_REFUSED',
+        actorId: actorId ?? null,
+        details,
+      })
       .finally(() => (anomaliesRecording -= 1));
   };
 
@@ -255,7 +298,16 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       const revise = STAGE_TASKS.RETURNED!;
       const taskId = `${workflowId}:objection:${cmd.requestId}`.slice(0, 190);
       objectionTaskId = taskId;
-      openTasks = [{ id: taskId, kind: revise.kind, candidateRole: revise.candidateRole, candidateOrgUnitId: input.village.id, candidateOrgPath: input.village.path, openedAt: Date.now() }];
+      openTasks = [
+        {
+          id: taskId,
+          kind: revise.kind,
+          candidateRole: revise.candidateRole,
+          candidateOrgUnitId: input.village.id,
+          candidateOrgPath: input.village.path,
+          openedAt: Date.now(),
+        },
+      ];
       publishStage();
       const { objectionId } = await acts.recordObjection({
         requestId: cmd.requestId,
@@ -266,12 +318,20 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         text: cmd.text,
         at: Date.now(),
         stage: stage(),
-        resubmitTask: { id: taskId, kind: revise.kind, title: `${revise.titleZh}（异议）`, candidateRole: revise.candidateRole, candidateOrgUnitId: input.village.id, candidateOrgPath: input.village.path, candidateUserId: input.proposer.userId },
+        resubmitTask: {
+          id: taskId,
+          kind: revise.kind,
+          title: `${revise.titleZh}（异议）`,
+          candidateRole: revise.candidateRole,
+          candidateOrgUnitId: input.village.id,
+          candidateOrgPath: input.village.path,
+          candidateUserId: input.proposer.userId,
+        },
       });
       return { requestId: cmd.requestId, projectId, objectionId, publicityId: current.id, stageBefore, stageAfter: stage(), resubmitTaskId: taskId };
     },
     {
-      validator: (cmd) => {
+      validator: (cmd: TObjectionCommand) => {
         if (!publicity || !snapshot.can({ type: 'OBJECTION', actorId: cmd.actor.userId, text: cmd.text })) {
           refuse('TRANSITION_NOT_ALLOWED', `objections are taken only during a publicity period; the project is ${stage()}`, 'stage');
         }
@@ -290,14 +350,26 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       openTasks = [];
       publishStage();
       await acts.closeObjectionTask({ taskId, projectId, actorId: cmd.actor.userId, requestId: cmd.requestId, at: Date.now(), stage: stage() });
-      return { requestId: cmd.requestId, taskId, action: 'resubmit', stepWorkflowId: workflowId, phaseBefore: 'returned', phaseAfter: 'pending', stageBefore, stageAfter: stage(), nextTaskId: null, openTaskIds: [] };
+      return {
+        requestId: cmd.requestId,
+        taskId,
+        action: 'resubmit',
+        stepWorkflowId: workflowId,
+        phaseBefore: 'returned',
+        phaseAfter: 'pending',
+        stageBefore,
+        stageAfter: stage(),
+        nextTaskId: null,
+        openTaskIds: [],
+      };
     },
     {
-      validator: (cmd) => {
+      validator: (cmd: TApprovalActCommand) => {
         if (!objectionTaskId || cmd.taskId !== objectionTaskId) refuse('NOT_FOUND', `no open task ${cmd.taskId} on this project`, 'taskId');
         if (cmd.action.type !== 'RESUBMIT') refuse('TRANSITION_NOT_ALLOWED', 'a project returned after an objection is revised and resubmitted', 'body.action');
         if (cmd.actor.userId !== input.proposer.userId) refuse('NOT_A_CANDIDATE', 'only the proposer resubmits the project', 'actor');
-        if (!snapshot.can({ type: 'RESUBMIT', actorId: cmd.actor.userId })) refuse('TRANSITION_NOT_ALLOWED', `the lifecycle cannot take a resubmission while the project is ${stage()}`, 'stage');
+        if (!snapshot.can({ type: 'RESUBMIT', actorId: cmd.actor.userId }))
+          refuse('TRANSITION_NOT_ALLOWED', `the lifecycle cannot take a resubmission while the project is ${stage()}`, 'stage');
       },
     },
   );
@@ -314,11 +386,20 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       allocation = { requestId: cmd.requestId, projectId, fiscalYear: cmd.fiscalYear, amountFen: cmd.amountFen, stageBefore, stageAfter: stage() };
       openTasks = [];
       publishStage();
-      await acts.recordAllocation({ requestId: cmd.requestId, projectId, actorId: cmd.actor.userId, fiscalYear: cmd.fiscalYear, amountFen: cmd.amountFen, at: Date.now(), stage: stage(), ...(ops.payeeAccounts ? { payeeAccounts: ops.payeeAccounts } : {}) });
+      await acts.recordAllocation({
+        requestId: cmd.requestId,
+        projectId,
+        actorId: cmd.actor.userId,
+        fiscalYear: cmd.fiscalYear,
+        amountFen: cmd.amountFen,
+        at: Date.now(),
+        stage: stage(),
+        ...(ops.payeeAccounts ? { payeeAccounts: ops.payeeAccounts } : {}),
+      });
       return allocation;
     },
     {
-      validator: (cmd) => {
+      validator: (cmd: TAllocateFundsCommand) => {
         if (allocation?.requestId === cmd.requestId) return;
         if (!holdsRoleOver(cmd.actor, 'COUNTY_FINANCE', input.village.path)) {
           refuse('ROLE_NOT_ALLOWED', 'only the county finance bureau allocates funds', 'actor.roles');
@@ -397,7 +478,17 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       // Patched: steps started before returns to earlier steps existed keep the config they had.
       const returnToEarlierSteps = wf.patched('return-to-earlier-step');
       const priorSignerIds = wf.patched(PRIOR_SIGNERS_PATCH) ? priorSignersFor(s, stageSigners) : [];
-      const config = reviewStep(s, { proposerId: input.proposer.userId, applicantId: operation.applicantFor(s), county: input.county, township: input.township, village: input.village, timing: settings.approvalTiming, returnToEarlierSteps, priorSignerIds, requireChecks: rules });
+      const config = reviewStep(s, {
+        proposerId: input.proposer.userId,
+        applicantId: operation.applicantFor(s),
+        county: input.county,
+        township: input.township,
+        village: input.village,
+        timing: settings.approvalTiming,
+        returnToEarlierSteps,
+        priorSignerIds,
+        requireChecks: rules,
+      });
       const signers = config.config.candidates.map((c) => (c.kind === 'role' ? c.role : c.kind)).join(' + ');
       const resumeAt = snapshot.context.resumeStack?.at(-1);
       child = await wf.startChild(approvalStep, {
@@ -425,7 +516,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         const before = stage();
         const event: TLifecycleEvent = backTo
           ? { type: 'RETURN_TO_STEP', actorId: report.actorId ?? '', reason: report.reason ?? '', to: backTo }
-          : operation.reviewEvent(s, report.phase, report.actorId ?? '') ?? stepPhaseToLifecycleEvent(report.phase, report.actorId ?? '', report.reason);
+          : (operation.reviewEvent(s, report.phase, report.actorId ?? '') ?? stepPhaseToLifecycleEvent(report.phase, report.actorId ?? '', report.reason));
         step(event, report.actorId ?? undefined, report.reason ?? undefined);
         // Refused by the machine: recorded as an anomaly (in `step`); nothing of the stage it names runs.
         if (!lastRefused) {
@@ -559,4 +650,3 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   await wf.condition(() => operation.idle() && anomaliesRecording === 0 && wf.allHandlersFinished());
   return { projectId, stage: stage(), openTasks: [], history };
 }
-

@@ -4,7 +4,13 @@ import { orgPathSegments } from '../src/domain/actor';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { Activities } from '../activities';
 import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
-import { isSameRequester, projectCommandRefusal, ZAcceptedProjectCommand, ZProjectCommand, type TProjectCommand } from '../src/domain/lifecycle/project-commands';
+import {
+  isSameRequester,
+  projectCommandRefusal,
+  ZAcceptedProjectCommand,
+  ZProjectCommand,
+  type TProjectCommand,
+} from '../src/domain/lifecycle/project-commands';
 import { OWN_TASKS, type TOwnTaskName } from '../src/domain/lifecycle/stage-tasks';
 import { commandLifecycleEvent, projectCommandPreconditionRefusal, type TProjectFacts } from '../src/domain/lifecycle/project-command-preconditions';
 import { openDefectCount } from '../src/domain/lifecycle/defect-repair';
@@ -13,7 +19,15 @@ import { paymentRequestRefusal, planDisbursement, TRANCHE_LABELS_ZH, type TTranc
 import { decideOutcome, scoreEvaluation } from '../src/domain/policies/evaluation-scoring';
 import { decideAcceptanceVote } from '../src/domain/lifecycle/acceptance-vote';
 import { FISCAL_SOURCES, allocationBySource, paymentSource, type TFenBySource, type TFiscalSource } from '../src/domain/lifecycle/fiscal-funding';
-import { financeReviewedFlags, OVERSPEND_FLAG, PAYMENT_DECIDING_ROLES, paymentMachine, paymentStepEvent, type TDecidingPaymentState, type TPaymentEvent } from '../src/domain/payment/payment-machine';
+import {
+  financeReviewedFlags,
+  OVERSPEND_FLAG,
+  PAYMENT_DECIDING_ROLES,
+  paymentMachine,
+  paymentStepEvent,
+  type TDecidingPaymentState,
+  type TPaymentEvent,
+} from '../src/domain/payment/payment-machine';
 import { distributeIncome } from '../src/domain/policies/income-distribution';
 import { formatFen, paymentCeilingRefusal } from '../src/domain/policies/money';
 import type { TCountySettings } from '../src/domain/policies/settings';
@@ -30,6 +44,7 @@ import {
   type TOpenTask,
   type TOperationState,
   type TPaymentView,
+  type TProjectActCommand,
   type TProjectActResult,
   type TProjectLifecycleInput,
   type TProjectState,
@@ -39,8 +54,16 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 const REVIEWS_OWNED_HERE: readonly TReviewStage[] = ['ACCEPTANCE', 'EVALUATION', 'REPLACEMENT_REVIEW'];
 /** Each deciding state's step id part (`payment-<seq>-<part>`, as recorded) and task kind. */
-const PAYMENT_STEP_PARTS = { VERIFYING: 'verify', FLAGGED: 'flags', CHANGE_APPROVAL: 'change', FINANCE_APPROVAL: 'finance' } as const satisfies Record<TDecidingPaymentState, string>;
-const PAYMENT_STEP_KINDS = { verify: 'PAYMENT_VERIFICATION', flags: 'RISK_FLAG_REVIEW', change: 'PROJECT_CHANGE_APPROVAL', finance: 'PAYMENT_APPROVAL' } as const;
+const PAYMENT_STEP_PARTS = { VERIFYING: 'verify', FLAGGED: 'flags', CHANGE_APPROVAL: 'change', FINANCE_APPROVAL: 'finance' } as const satisfies Record<
+  TDecidingPaymentState,
+  string
+>;
+const PAYMENT_STEP_KINDS = {
+  verify: 'PAYMENT_VERIFICATION',
+  flags: 'RISK_FLAG_REVIEW',
+  change: 'PROJECT_CHANGE_APPROVAL',
+  finance: 'PAYMENT_APPROVAL',
+} as const;
 const IN_FLIGHT: readonly TPaymentView['status'][] = ['VERIFYING', 'RISK_CHECK', 'FLAGGED', 'CHANGE_APPROVAL', 'FINANCE_APPROVAL', 'APPROVED'];
 
 export function emptyOperationState(): TOperationState {
@@ -175,7 +198,14 @@ export function createOperation(deps: TOperationDeps) {
   const openOwnTask = async (name: TOwnTaskName, n: number, dueAt: number | null = null) => {
     const spec = OWN_TASKS[name];
     const org = spec.scope === 'county' ? county : input.village;
-    const task: TOpenTask = { id: ownTaskId(name, n), kind: spec.kind, candidateRole: spec.candidateRole, candidateOrgUnitId: org.id, candidateOrgPath: org.path, openedAt: Date.now() };
+    const task: TOpenTask = {
+      id: ownTaskId(name, n),
+      kind: spec.kind,
+      candidateRole: spec.candidateRole,
+      candidateOrgUnitId: org.id,
+      candidateOrgPath: org.path,
+      openedAt: Date.now(),
+    };
     if (!ops.ownTasks.some((t) => t.id === task.id)) ops.ownTasks.push(task);
     publishStage();
     await acts.openOwnTask({ projectId, ...staged(), task: { ...task, workflowId, title: `${spec.titleZh} · ${input.proposal.name}`, dueAt } });
@@ -219,7 +249,13 @@ export function createOperation(deps: TOperationDeps) {
   };
   /** Which fiscal source pays a new payment (fiscal-funding.ts), or why none can. */
   const sourceFor = (amountFen: number, requested?: TFiscalSource) =>
-    paymentSource({ amountFen, requested, allocatedFen: ctx().allocation?.amountFen ?? 0, fundingSources: input.proposal.fundingSources, usedFen: paidBySource(['PAID', ...IN_FLIGHT]) });
+    paymentSource({
+      amountFen,
+      requested,
+      allocatedFen: ctx().allocation?.amountFen ?? 0,
+      fundingSources: input.proposal.fundingSources,
+      usedFen: paidBySource(['PAID', ...IN_FLIGHT]),
+    });
 
   /**
    * The approval step of a deciding state of the payment machine: verification, the finance
@@ -229,27 +265,42 @@ export function createOperation(deps: TOperationDeps) {
   const paymentStep = async (p: TPaymentView, state: TDecidingPaymentState, flagCodes: readonly string[] = p.flags): Promise<TApprovalStepOutcome> => {
     const part = PAYMENT_STEP_PARTS[state];
     const role: TRole = PAYMENT_DECIDING_ROLES[state];
-    const title = part === 'verify' ? '拨付核验' : part === 'flags' ? `风险核查（${flagCodes.join('、')}）` : part === 'change' ? '项目变更审批（超概算重新批复）' : '财政审批拨付';
+    const title =
+      part === 'verify'
+        ? '拨付核验'
+        : part === 'flags'
+          ? `风险核查（${flagCodes.join('、')}）`
+          : part === 'change'
+            ? '项目变更审批（超概算重新批复）'
+            : '财政审批拨付';
     const stepId = `payment-${p.seq}-${part}`;
     return wf.executeChild(approvalStep, {
       workflowId: approvalStepWorkflowId(workflowId, stepId, 1),
-      args: [{
-        config: {
-          stepId,
-          mode: 'SEQUENTIAL',
-          candidates: [slot(role, 'county')],
-          applicantId: p.requestedBy,
-          subjectOrgPath: orgPathSegments(input.village.path),
-          dueAfterMs: settings.approvalTiming.escalateAfterHours * 60 * 60 * 1000,
-          remindBeforeMs: (settings.approvalTiming.escalateAfterHours - settings.approvalTiming.reminderAfterHours) * 60 * 60 * 1000,
-          urgeIntervalMs: settings.approvalTiming.urgeIntervalHours * 60 * 60 * 1000,
-          allowWithdraw: part === 'verify',
+      args: [
+        {
+          config: {
+            stepId,
+            mode: 'SEQUENTIAL',
+            candidates: [slot(role, 'county')],
+            applicantId: p.requestedBy,
+            subjectOrgPath: orgPathSegments(input.village.path),
+            dueAfterMs: settings.approvalTiming.escalateAfterHours * 60 * 60 * 1000,
+            remindBeforeMs: (settings.approvalTiming.escalateAfterHours - settings.approvalTiming.reminderAfterHours) * 60 * 60 * 1000,
+            urgeIntervalMs: settings.approvalTiming.urgeIntervalHours * 60 * 60 * 1000,
+            allowWithdraw: part === 'verify',
+          },
+          projectId,
+          kind: PAYMENT_STEP_KINDS[part],
+          title: `${title} · ${TRANCHE_LABELS_ZH[p.tranche]} ${formatFen(p.amountFen)} · ${input.proposal.name}`,
+          resubmitTask: {
+            kind: 'PAYMENT_REVISE',
+            title: '拨付申请退回修改',
+            candidateRole: 'VILLAGE_COMMITTEE',
+            candidateOrgUnitId: input.village.id,
+            candidateOrgPath: input.village.path,
+          },
         },
-        projectId,
-        kind: PAYMENT_STEP_KINDS[part],
-        title: `${title} · ${TRANCHE_LABELS_ZH[p.tranche]} ${formatFen(p.amountFen)} · ${input.proposal.name}`,
-        resubmitTask: { kind: 'PAYMENT_REVISE', title: '拨付申请退回修改', candidateRole: 'VILLAGE_COMMITTEE', candidateOrgUnitId: input.village.id, candidateOrgPath: input.village.path },
-      }],
+      ],
       staticSummary: `${title} · ${input.proposal.name} · ${formatFen(p.amountFen)}`,
     });
   };
@@ -277,7 +328,13 @@ export function createOperation(deps: TOperationDeps) {
     };
     /** An event the machine refuses changes nothing and is recorded for a monitor (never expected: each outcome maps to its state's event). */
     const refused = (event: TPaymentEvent) =>
-      acts.noteProjectEvent({ projectId, stage: null, eventKey: `payment-event-refused:${p.id}:${p.status}:${event.type}`, action: 'PAYMENT_EVENT_REFUSED', details: { paymentId: p.id, status: p.status, event: event.type } });
+      acts.noteProjectEvent({
+        projectId,
+        stage: null,
+        eventKey: `payment-event-refused:${p.id}:${p.status}:${event.type}`,
+        action: 'PAYMENT_EVENT_REFUSED',
+        details: { paymentId: p.id, status: p.status, event: event.type },
+      });
     /** A final refusal: rejected or withdrawn, on record. */
     const finish = async (actorId: string | null) => {
       publishStage();
@@ -292,24 +349,33 @@ export function createOperation(deps: TOperationDeps) {
       if (state() !== 'RISK_CHECK') return await finish(verified.decidedBy);
       await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'RISK_CHECK', actorId: verified.decidedBy, at: Date.now() });
       const paidToDateFen = ops.payments.filter((o) => o.id !== p.id && (o.status === 'PAID' || o.status === 'APPROVED')).reduce((s, o) => s + o.amountFen, 0);
-      const flags = await acts.screenPayment.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: `风险排查 ${p.id}` }, [{
-        paymentId: p.id,
-        projectId,
-        at: Date.now(),
-        facts: {
-          payment: { paymentId: p.id, projectId, amountFen: p.amountFen, payeeId: p.payeeId, ...(p.payeeAccount ? { payeeAccount: p.payeeAccount } : {}), invoices: p.invoices },
-          implementer: { implementerId, registeredAccounts: ops.payeeAccounts ?? [] },
-          project: {
-            approvedBudgetFen: ctx().allocation?.amountFen ?? 0,
-            verifiedProgressPercent: ctx().verifiedProgressPercent,
-            acceptancePassed: ctx().acceptancePassed,
-            paidToDateFen,
-            ...(p.reportedTotalSpendFen !== null ? { reportedTotalSpendFen: p.reportedTotalSpendFen } : {}),
+      const flags = await acts.screenPayment.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: `风险排查 ${p.id}` }, [
+        {
+          paymentId: p.id,
+          projectId,
+          at: Date.now(),
+          facts: {
+            payment: {
+              paymentId: p.id,
+              projectId,
+              amountFen: p.amountFen,
+              payeeId: p.payeeId,
+              ...(p.payeeAccount ? { payeeAccount: p.payeeAccount } : {}),
+              invoices: p.invoices,
+            },
+            implementer: { implementerId, registeredAccounts: ops.payeeAccounts ?? [] },
+            project: {
+              approvedBudgetFen: ctx().allocation?.amountFen ?? 0,
+              verifiedProgressPercent: ctx().verifiedProgressPercent,
+              acceptancePassed: ctx().acceptancePassed,
+              paidToDateFen,
+              ...(p.reportedTotalSpendFen !== null ? { reportedTotalSpendFen: p.reportedTotalSpendFen } : {}),
+            },
+            schedule: settings.disbursement,
+            overspendToleranceBp: settings.budget.overspendToleranceBp,
           },
-          schedule: settings.disbursement,
-          overspendToleranceBp: settings.budget.overspendToleranceBp,
         },
-      }]);
+      ]);
       const codes = flags.map((f) => f.code);
       // Decided when the flag is raised: payments flagged before the rule keep the finance review.
       const leadingGroupReviewsOverspend = codes.includes(OVERSPEND_FLAG) && wf.patched(OVERSPEND_CHANGE_PATCH);
@@ -325,7 +391,15 @@ export function createOperation(deps: TOperationDeps) {
         if (!machine.can(resolution)) return await refused(resolution);
         const dismissed = resolution.type === 'FLAGS_DISMISSED';
         // The overspend flag stays open for the leading group when the bureau dismisses the others.
-        await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: dismissed ? 'DISMISSED' : 'CONFIRMED', actorId: review.decidedBy, reason: null, at: Date.now(), ...(dismissed && leadingGroupReviewsOverspend ? { codes: reviewed } : {}) });
+        await acts.resolveRiskFlags({
+          paymentId: p.id,
+          projectId,
+          resolution: dismissed ? 'DISMISSED' : 'CONFIRMED',
+          actorId: review.decidedBy,
+          reason: null,
+          at: Date.now(),
+          ...(dismissed && leadingGroupReviewsOverspend ? { codes: reviewed } : {}),
+        });
         advance(resolution);
       }
       if (state() === 'CHANGE_APPROVAL') {
@@ -335,7 +409,16 @@ export function createOperation(deps: TOperationDeps) {
         decidedBy = change.decidedBy;
         const decision = paymentStepEvent('CHANGE_APPROVAL', change.outcome);
         if (!machine.can(decision)) return await refused(decision);
-        await acts.resolveRiskFlags({ paymentId: p.id, projectId, resolution: decision.type === 'CHANGE_APPROVED' ? 'DISMISSED' : 'CONFIRMED', actorId: change.decidedBy, reason: null, at: Date.now(), codes: [OVERSPEND_FLAG], byProjectChange: true });
+        await acts.resolveRiskFlags({
+          paymentId: p.id,
+          projectId,
+          resolution: decision.type === 'CHANGE_APPROVED' ? 'DISMISSED' : 'CONFIRMED',
+          actorId: change.decidedBy,
+          reason: null,
+          at: Date.now(),
+          codes: [OVERSPEND_FLAG],
+          byProjectChange: true,
+        });
         advance(decision);
       }
       if (state() === 'REJECTED') return await finish(decidedBy);
@@ -346,9 +429,10 @@ export function createOperation(deps: TOperationDeps) {
       if (!advance(approval)) return await refused(approval);
       if (state() === 'REJECTED') return await finish(approved.decidedBy);
       await acts.setPaymentStatus({ paymentId: p.id, projectId, status: 'APPROVED', actorId: approved.decidedBy, at: Date.now() });
-      const paid = await acts.payPayment.executeWithOptions({ ...ACTIVITY_OPTIONS, summary: `支付 ${TRANCHE_LABELS_ZH[p.tranche]} ${formatFen(p.amountFen)} → ${p.payeeId}` }, [
-        { paymentId: p.id, projectId, amountFen: p.amountFen, at: Date.now() },
-      ]);
+      const paid = await acts.payPayment.executeWithOptions(
+        { ...ACTIVITY_OPTIONS, summary: `支付 ${TRANCHE_LABELS_ZH[p.tranche]} ${formatFen(p.amountFen)} → ${p.payeeId}` },
+        [{ paymentId: p.id, projectId, amountFen: p.amountFen, at: Date.now() }],
+      );
       advance({ type: 'PAID' });
       ops.disbursedFen = paid.disbursedFen;
       deps.history.push({ at: Date.now(), ...staged(), action: 'payment_paid', comment: `${p.tranche} ${p.amountFen}` });
@@ -365,17 +449,48 @@ export function createOperation(deps: TOperationDeps) {
    */
   const defaultPayeeAccount = () => ops.payeeAccounts?.[0] ?? null;
 
-  const startPayment = async (args: { requestId: string; actorId: string; tranche: TTranche; amountFen: number; payeeId: string; payeeAccount: string | null; invoices: Array<{ number: string; sha256: string }>; reportedTotalSpendFen: number | null; fiscalSource?: TFiscalSource }) => {
+  const startPayment = async (args: {
+    requestId: string;
+    actorId: string;
+    tranche: TTranche;
+    amountFen: number;
+    payeeId: string;
+    payeeAccount: string | null;
+    invoices: Array<{ number: string; sha256: string }>;
+    reportedTotalSpendFen: number | null;
+    fiscalSource?: TFiscalSource;
+  }) => {
     const seq = (ops.paymentSeq += 1);
     const p: TPaymentView = {
-      id: `${projectId}:pay:${seq}`, seq, requestId: args.requestId, tranche: args.tranche, amountFen: args.amountFen, payeeId: args.payeeId, status: 'VERIFYING',
-      flags: [], requestedBy: args.actorId, payeeAccount: args.payeeAccount ?? defaultPayeeAccount(), invoices: args.invoices, reportedTotalSpendFen: args.reportedTotalSpendFen,
+      id: `${projectId}:pay:${seq}`,
+      seq,
+      requestId: args.requestId,
+      tranche: args.tranche,
+      amountFen: args.amountFen,
+      payeeId: args.payeeId,
+      status: 'VERIFYING',
+      flags: [],
+      requestedBy: args.actorId,
+      payeeAccount: args.payeeAccount ?? defaultPayeeAccount(),
+      invoices: args.invoices,
+      reportedTotalSpendFen: args.reportedTotalSpendFen,
       ...(args.fiscalSource ? { fiscalSource: args.fiscalSource } : {}),
     };
     ops.payments.push(p);
     publishStage();
     await acts.recordPaymentRequest({
-      paymentId: p.id, requestId: args.requestId, projectId, seq, tranche: p.tranche, amountFen: p.amountFen, payeeId: p.payeeId, payeeAccount: p.payeeAccount, invoices: p.invoices, actorId: args.actorId, at: Date.now(), ...staged(),
+      paymentId: p.id,
+      requestId: args.requestId,
+      projectId,
+      seq,
+      tranche: p.tranche,
+      amountFen: p.amountFen,
+      payeeId: p.payeeId,
+      payeeAccount: p.payeeAccount,
+      invoices: p.invoices,
+      actorId: args.actorId,
+      at: Date.now(),
+      ...staged(),
       ...(p.fiscalSource ? { fiscalSource: p.fiscalSource } : {}),
     });
     // Runs beside the stages; continue-as-new waits until it is done.
@@ -393,12 +508,21 @@ export function createOperation(deps: TOperationDeps) {
   const retentionTimer = async () => {
     if (!ops.handoverDate || ops.retentionRequested) return;
     const releaseAt = startOf(addMonths({ date: ops.handoverDate, months: settings.disbursement.retentionHoldMonths }));
-    if (releaseAt > Date.now()) await wf.sleep(releaseAt - Date.now(), { summary: `质保金到期 ${addMonths({ date: ops.handoverDate, months: settings.disbursement.retentionHoldMonths })}` });
+    if (releaseAt > Date.now())
+      await wf.sleep(releaseAt - Date.now(), {
+        summary: `质保金到期 ${addMonths({ date: ops.handoverDate, months: settings.disbursement.retentionHoldMonths })}`,
+      });
     for (;;) {
       await wf.condition(() => !paymentInFlight() && activitiesRunning === 0);
       if (ops.retentionRequested) return;
       const retention = plan().tranches.find((t) => t.tranche === 'RETENTION')!;
-      const withheld = { projectId, stage: null, eventKey: `retention-withheld:${projectId}`, action: 'RETENTION_WITHHELD', details: { blocks: retention.blocks.map((b) => b.code) } };
+      const withheld = {
+        projectId,
+        stage: null,
+        eventKey: `retention-withheld:${projectId}`,
+        action: 'RETENTION_WITHHELD',
+        details: { blocks: retention.blocks.map((b) => b.code) },
+      };
       if (retention.releasableFen === 0 && retention.blocks.some((b) => b.code === 'DEFECTS_OPEN') && wf.patched(DEFECT_REPAIR_PATCH)) {
         if (!ops.retentionWithheld) {
           ops.retentionWithheld = true;
@@ -413,7 +537,14 @@ export function createOperation(deps: TOperationDeps) {
         return;
       }
       await startPayment({
-        requestId: `${projectId}:retention`, actorId: 'system', tranche: 'RETENTION', amountFen: retention.releasableFen, payeeId: implementerId, payeeAccount: null, invoices: [], reportedTotalSpendFen: null,
+        requestId: `${projectId}:retention`,
+        actorId: 'system',
+        tranche: 'RETENTION',
+        amountFen: retention.releasableFen,
+        payeeId: implementerId,
+        payeeAccount: null,
+        invoices: [],
+        reportedTotalSpendFen: null,
         ...(rules ? { fiscalSource: retentionSource(retention.releasableFen) } : {}),
       });
       return;
@@ -445,9 +576,20 @@ export function createOperation(deps: TOperationDeps) {
 
   /** What the preconditions of a command read (project-command-preconditions.ts). */
   const facts = (): TProjectFacts => ({
-    projectId, projectOrgPath: input.village.path, reports: ops.reports, verifiedProgressPercent: ctx().verifiedProgressPercent, assetCount: ops.assets.length,
-    incomePeriods: ops.incomePeriods, evaluation: ops.evaluation, rectificationDueAt: ops.rectificationDueAt, replacement: ops.replacement,
-    acceptanceRound: ops.acceptanceRound, acceptanceVote: ops.acceptanceVote, defects: ops.defectList ?? [], rules, evaluationSettings: settings.evaluation,
+    projectId,
+    projectOrgPath: input.village.path,
+    reports: ops.reports,
+    verifiedProgressPercent: ctx().verifiedProgressPercent,
+    assetCount: ops.assets.length,
+    incomePeriods: ops.incomePeriods,
+    evaluation: ops.evaluation,
+    rectificationDueAt: ops.rectificationDueAt,
+    replacement: ops.replacement,
+    acceptanceRound: ops.acceptanceRound,
+    acceptanceVote: ops.acceptanceVote,
+    defects: ops.defectList ?? [],
+    rules,
+    evaluationSettings: settings.evaluation,
   });
 
   const preconditions = (actor: TProjectActCommandActor, command: TProjectCommand) => {
@@ -458,11 +600,18 @@ export function createOperation(deps: TOperationDeps) {
         const status = plan().tranches.find((t) => t.tranche === command.tranche)!;
         // A validator check only (validators do not run on replay), so earlier histories still replay.
         // Under the money rules the tranche cap below bounds a project's payments more tightly.
-        const ceiling = paymentCeilingRefusal({ committedFen: ops.payments.filter((p) => p.status !== 'REJECTED' && p.status !== 'WITHDRAWN').map((p) => p.amountFen), amountFen: command.amountFen });
+        const ceiling = paymentCeilingRefusal({
+          committedFen: ops.payments.filter((p) => p.status !== 'REJECTED' && p.status !== 'WITHDRAWN').map((p) => p.amountFen),
+          amountFen: command.amountFen,
+        });
         if (ceiling) refuse('VALIDATION_FAILED', ceiling, 'body.command.amountFen');
         if (!rules) {
           if (status.releasableFen === 0) {
-            refuse('TRANCHE_NOT_RELEASABLE', `${command.tranche} cannot be paid now: ${status.blocks.map((b) => b.message).join('; ')}`, 'body.command.tranche');
+            refuse(
+              'TRANCHE_NOT_RELEASABLE',
+              `${command.tranche} cannot be paid now: ${status.blocks.map((b) => b.message).join('; ')}`,
+              'body.command.tranche',
+            );
           }
           return;
         }
@@ -483,7 +632,11 @@ export function createOperation(deps: TOperationDeps) {
   type TProjectActCommandActor = Parameters<typeof projectCommandRefusal>[0];
 
   /** Apply a validated command; returns the record it made or changed. */
-  const apply = async (requestId: string, actor: TProjectActCommandActor, command: TProjectCommand): Promise<{ recordId: string | null; details?: Record<string, unknown> }> => {
+  const apply = async (
+    requestId: string,
+    actor: TProjectActCommandActor,
+    command: TProjectCommand,
+  ): Promise<{ recordId: string | null; details?: Record<string, unknown> }> => {
     const at = Date.now();
     const actorId = actor.userId;
     switch (command.type) {
@@ -500,15 +653,26 @@ export function createOperation(deps: TOperationDeps) {
       case 'VERIFY_REPORT': {
         const report = ops.reports.find((r) => r.id === command.reportId)!;
         report.verified = true;
-        step(report.kind === 'PROGRESS' ? { type: 'PROGRESS_VERIFIED', actorId, percent: report.percent! } : { type: 'CAPITAL_VERIFIED', actorId, amountFen: report.amountFen! }, actorId);
+        step(
+          report.kind === 'PROGRESS'
+            ? { type: 'PROGRESS_VERIFIED', actorId, percent: report.percent! }
+            : { type: 'CAPITAL_VERIFIED', actorId, amountFen: report.amountFen! },
+          actorId,
+        );
         publishStage();
         await acts.verifyReport({ reportId: report.id, requestId, projectId, actorId, at, ...staged() });
         return { recordId: report.id, details: { verifiedProgressPercent: ctx().verifiedProgressPercent, ownCapitalInvestedFen: ctx().ownCapitalInvestedFen } };
       }
       case 'REQUEST_PAYMENT': {
         const p = await startPayment({
-          requestId, actorId, tranche: command.tranche, amountFen: command.amountFen, payeeId: command.payeeId, payeeAccount: command.payeeAccount ?? null,
-          invoices: command.invoices, reportedTotalSpendFen: command.reportedTotalSpendFen ?? null,
+          requestId,
+          actorId,
+          tranche: command.tranche,
+          amountFen: command.amountFen,
+          payeeId: command.payeeId,
+          payeeAccount: command.payeeAccount ?? null,
+          invoices: command.invoices,
+          reportedTotalSpendFen: command.reportedTotalSpendFen ?? null,
           ...(rules ? { fiscalSource: (sourceFor(command.amountFen, command.fiscalSource) as { source: TFiscalSource }).source } : {}),
         });
         return { recordId: p.id, details: { status: p.status, ...(p.fiscalSource ? { fiscalSource: p.fiscalSource } : {}) } };
@@ -516,12 +680,22 @@ export function createOperation(deps: TOperationDeps) {
       case 'REQUEST_ACCEPTANCE':
         step({ type: 'REQUEST_ACCEPTANCE', actorId }, actorId);
         publishStage();
-        await acts.noteProjectEvent({ projectId, ...staged(), eventKey: `acceptance-requested:${requestId}`, action: 'ACCEPTANCE_REQUESTED', actorId, requestId });
+        await acts.noteProjectEvent({
+          projectId,
+          ...staged(),
+          eventKey: `acceptance-requested:${requestId}`,
+          action: 'ACCEPTANCE_REQUESTED',
+          actorId,
+          requestId,
+        });
         return { recordId: null };
       case 'RECORD_ACCEPTANCE_VOTE': {
         const vote = {
           ...(command.representatives !== undefined ? { representatives: command.representatives } : {}),
-          votesFor: command.votesFor, votesAgainst: command.votesAgainst, abstentions: command.abstentions, satisfactionPercent: command.satisfactionPercent,
+          votesFor: command.votesFor,
+          votesAgainst: command.votesAgainst,
+          abstentions: command.abstentions,
+          satisfactionPercent: command.satisfactionPercent,
         };
         if (!rules) {
           await acts.recordAcceptance({ projectId, round: Math.max(ops.acceptanceRound, 1), result: 'PENDING', decidedBy: actorId, vote, at, ...staged() });
@@ -531,7 +705,15 @@ export function createOperation(deps: TOperationDeps) {
         // round fails at once: a failed inspection, rectified and re-inspected like any other.
         const decision = decideAcceptanceVote({ vote, settings });
         ops.acceptanceVote = { round: ops.acceptanceRound, passed: decision.passed };
-        await acts.recordAcceptance({ projectId, round: ops.acceptanceRound, result: 'PENDING', decidedBy: actorId, vote: { ...vote, ...decision }, at, ...staged() });
+        await acts.recordAcceptance({
+          projectId,
+          round: ops.acceptanceRound,
+          result: 'PENDING',
+          decidedBy: actorId,
+          vote: { ...vote, ...decision },
+          at,
+          ...staged(),
+        });
         if (!decision.passed) {
           step({ type: 'REJECT', actorId, reason: '村民代表表决未通过验收' }, actorId, '村民代表表决未通过验收');
           publishStage();
@@ -544,13 +726,37 @@ export function createOperation(deps: TOperationDeps) {
         step({ type: 'RECTIFIED', actorId }, actorId, command.text);
         publishStage();
         const rectificationId = `${projectId}:rectification:${ops.rectificationSeq}`;
-        await acts.updateRectification({ rectificationId, projectId, plan: command.text, dueAt: null, done: true, taskId, actorId, requestId, at, ...staged() });
+        await acts.updateRectification({
+          rectificationId,
+          projectId,
+          plan: command.text,
+          dueAt: null,
+          done: true,
+          taskId,
+          actorId,
+          requestId,
+          at,
+          ...staged(),
+        });
         return { recordId: rectificationId };
       }
       case 'REGISTER_ASSET': {
         const id = `${projectId}:asset:${ops.assets.length + 1}`;
         ops.assets.push({ id, name: command.name, assetClass: command.assetClass, valueFen: command.valueFen, handedOver: false });
-        await acts.registerAsset({ assetId: id, requestId, projectId, name: command.name, assetClass: command.assetClass, valueFen: command.valueFen, owner: command.owner, custodian: command.custodian, certificateNo: command.certificateNo ?? null, actorId, at, ...staged() });
+        await acts.registerAsset({
+          assetId: id,
+          requestId,
+          projectId,
+          name: command.name,
+          assetClass: command.assetClass,
+          valueFen: command.valueFen,
+          owner: command.owner,
+          custodian: command.custodian,
+          certificateNo: command.certificateNo ?? null,
+          actorId,
+          at,
+          ...staged(),
+        });
         return { recordId: id };
       }
       case 'CONFIRM_HANDOVER': {
@@ -580,27 +786,71 @@ export function createOperation(deps: TOperationDeps) {
         ops.incomePeriods.push(period);
         const id = `${projectId}:income:${period}`;
         await acts.recordIncome({
-          recordId: id, requestId, projectId, period, incomeFen: command.incomeFen, distributedFen: result.distributedFen, retainedFen: result.retainedFen,
-          dividendRateBp: result.dividendRateBp ?? 0, meetsMinimum: result.meetsMinimumDividendRate, distribution: result.allocations as unknown as object[], actorId, at,
+          recordId: id,
+          requestId,
+          projectId,
+          period,
+          incomeFen: command.incomeFen,
+          distributedFen: result.distributedFen,
+          retainedFen: result.retainedFen,
+          dividendRateBp: result.dividendRateBp ?? 0,
+          meetsMinimum: result.meetsMinimumDividendRate,
+          distribution: result.allocations as unknown as object[],
+          actorId,
+          at,
         });
-        return { recordId: id, details: { distributedFen: result.distributedFen, retainedFen: result.retainedFen, dividendRateBp: result.dividendRateBp, meetsMinimum: result.meetsMinimumDividendRate } };
+        return {
+          recordId: id,
+          details: {
+            distributedFen: result.distributedFen,
+            retainedFen: result.retainedFen,
+            dividendRateBp: result.dividendRateBp,
+            meetsMinimum: result.meetsMinimumDividendRate,
+          },
+        };
       }
       case 'REPORT_DEFECT': {
         ops.defects += 1;
         if (!wf.patched(DEFECT_REPAIR_PATCH)) {
-          await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect:${requestId}`, action: 'DEFECT_REPORTED', actorId, requestId, comment: command.text });
+          await acts.noteProjectEvent({
+            projectId,
+            stage: null,
+            eventKey: `defect:${requestId}`,
+            action: 'DEFECT_REPORTED',
+            actorId,
+            requestId,
+            comment: command.text,
+          });
           return { recordId: null, details: { defects: ops.defects } };
         }
         const defectId = `${projectId}:defect:${ops.defects}`;
         ops.defectList = [...(ops.defectList ?? []), { id: defectId, status: 'OPEN', reportedBy: actorId }];
-        await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect:${requestId}`, action: 'DEFECT_REPORTED', actorId, requestId, comment: command.text, details: { defectId } });
+        await acts.noteProjectEvent({
+          projectId,
+          stage: null,
+          eventKey: `defect:${requestId}`,
+          action: 'DEFECT_REPORTED',
+          actorId,
+          requestId,
+          comment: command.text,
+          details: { defectId },
+        });
         return { recordId: defectId, details: { defects: ops.defects, openDefects: openDefects() } };
       }
       case 'REPORT_DEFECT_REPAIRED': {
         const defect = ops.defectList!.find((x) => x.id === command.defectId)!;
         defect.status = 'REPAIRED';
         defect.repairedBy = actorId;
-        await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect-repaired:${requestId}`, action: 'DEFECT_REPAIRED', actorId, requestId, comment: command.text ?? null, details: { defectId: defect.id, evidence: command.evidence } });
+        await acts.noteProjectEvent({
+          projectId,
+          stage: null,
+          eventKey: `defect-repaired:${requestId}`,
+          action: 'DEFECT_REPAIRED',
+          actorId,
+          requestId,
+          comment: command.text ?? null,
+          details: { defectId: defect.id, evidence: command.evidence },
+        });
         return { recordId: defect.id, details: { status: defect.status, openDefects: openDefects() } };
       }
       case 'VERIFY_DEFECT_REPAIR': {
@@ -608,7 +858,16 @@ export function createOperation(deps: TOperationDeps) {
         const defect = ops.defectList!.find((x) => x.id === command.defectId)!;
         defect.status = command.result === 'ACCEPTED' ? 'VERIFIED' : 'OPEN';
         const action = command.result === 'ACCEPTED' ? 'DEFECT_REPAIR_VERIFIED' : 'DEFECT_REPAIR_REJECTED';
-        await acts.noteProjectEvent({ projectId, stage: null, eventKey: `defect-verified:${requestId}`, action, actorId, requestId, comment: command.comment ?? null, details: { defectId: defect.id } });
+        await acts.noteProjectEvent({
+          projectId,
+          stage: null,
+          eventKey: `defect-verified:${requestId}`,
+          action,
+          actorId,
+          requestId,
+          comment: command.comment ?? null,
+          details: { defectId: defect.id },
+        });
         return { recordId: defect.id, details: { status: defect.status, openDefects: openDefects() } };
       }
       case 'SUBMIT_EVALUATION': {
@@ -617,13 +876,26 @@ export function createOperation(deps: TOperationDeps) {
         const id = `${projectId}:evaluation:${seq}`;
         const overridden = command.outcomeClass !== undefined && command.outcomeClass !== score.suggestedOutcome;
         const outcomeClass = rules
-          ? decideOutcome({ suggested: score.suggestedOutcome, ...(overridden ? { override: command.outcomeClass, overrideReason: command.outcomeReason } : {}) }).outcome
-          : command.outcomeClass ?? score.suggestedOutcome;
+          ? decideOutcome({
+              suggested: score.suggestedOutcome,
+              ...(overridden ? { override: command.outcomeClass, overrideReason: command.outcomeReason } : {}),
+            }).outcome
+          : (command.outcomeClass ?? score.suggestedOutcome);
         ops.evaluation = { id, seq, scoreTenths: score.scoreTenths, grade: score.grade, outcomeClass, submittedBy: actorId };
         const taskId = dropOwnTask(OWN_TASKS.EVALUATION_SUBMIT.kind);
         publishStage();
         await acts.recordEvaluation({
-          evaluationId: id, projectId, seq, indicators: command.indicators, scoreTenths: score.scoreTenths, grade: score.grade, outcomeClass, actorId, requestId, at, ...staged(),
+          evaluationId: id,
+          projectId,
+          seq,
+          indicators: command.indicators,
+          scoreTenths: score.scoreTenths,
+          grade: score.grade,
+          outcomeClass,
+          actorId,
+          requestId,
+          at,
+          ...staged(),
           ...(overridden ? { suggestedOutcome: score.suggestedOutcome, outcomeReason: command.outcomeReason ?? null } : {}),
         });
         if (taskId) await acts.closeOwnTask({ projectId, ...staged(), taskId, outcome: 'SUBMITTED', actorId, requestId, at });
@@ -634,18 +906,42 @@ export function createOperation(deps: TOperationDeps) {
         const taskId = dropOwnTask(OWN_TASKS.RECTIFICATION_PLAN.kind) ?? ownTaskId('RECTIFICATION_PLAN', ops.rectificationSeq);
         publishStage();
         const rectificationId = `${projectId}:rectification:${ops.rectificationSeq}`;
-        await acts.updateRectification({ rectificationId, projectId, plan: command.plan, dueAt: ops.rectificationDueAt, done: false, taskId, actorId, requestId, at, ...staged() });
+        await acts.updateRectification({
+          rectificationId,
+          projectId,
+          plan: command.plan,
+          dueAt: ops.rectificationDueAt,
+          done: false,
+          taskId,
+          actorId,
+          requestId,
+          at,
+          ...staged(),
+        });
         return { recordId: rectificationId, details: { dueAt: new Date(ops.rectificationDueAt).toISOString() } };
       }
       case 'PROPOSE_REPLACEMENT': {
         const target = await acts.poolProject({ projectId: command.replacementProjectId });
         if (!target || target.stage !== 'IN_POOL' || target.countyId !== county.id || target.replacesProjectId) {
-          refuse('REPLACEMENT_NOT_IN_POOL', `project ${command.replacementProjectId} is not an unlinked project in this county's pool`, 'body.command.replacementProjectId');
+          refuse(
+            'REPLACEMENT_NOT_IN_POOL',
+            `project ${command.replacementProjectId} is not an unlinked project in this county's pool`,
+            'body.command.replacementProjectId',
+          );
         }
         ops.replacement = { replacementProjectId: command.replacementProjectId, reason: command.reason, proposedBy: actorId };
         const taskId = dropOwnTask(OWN_TASKS.REPLACEMENT_PROPOSAL.kind);
         publishStage();
-        await acts.noteProjectEvent({ projectId, ...staged(), eventKey: `replacement-proposed:${requestId}`, action: 'REPLACEMENT_PROPOSED', actorId, requestId, comment: command.reason, details: { replacementProjectId: command.replacementProjectId } });
+        await acts.noteProjectEvent({
+          projectId,
+          ...staged(),
+          eventKey: `replacement-proposed:${requestId}`,
+          action: 'REPLACEMENT_PROPOSED',
+          actorId,
+          requestId,
+          comment: command.reason,
+          details: { replacementProjectId: command.replacementProjectId },
+        });
         if (taskId) await acts.closeOwnTask({ projectId, ...staged(), taskId, outcome: 'PROPOSED', actorId, requestId, at });
         return { recordId: command.replacementProjectId };
       }
@@ -661,12 +957,21 @@ export function createOperation(deps: TOperationDeps) {
       deps.history.push({ at: Date.now(), stage: stageBefore, action: command.type.toLowerCase(), actorId: actor.userId });
       // The API parsed the body already; parsing again fills the defaults for any other client.
       const { recordId, details } = await track(apply(requestId, actor, ZAcceptedProjectCommand.parse(command)));
-      const result: TProjectActResult = { requestId, projectId, type: command.type, actorId: actor.userId, stageBefore, stageAfter: stage(), recordId, ...(details ? { details } : {}) };
+      const result: TProjectActResult = {
+        requestId,
+        projectId,
+        type: command.type,
+        actorId: actor.userId,
+        stageBefore,
+        stageAfter: stage(),
+        recordId,
+        ...(details ? { details } : {}),
+      };
       ops.answered[requestId] = result;
       return result;
     },
     {
-      validator: ({ requestId, actor, command }) => {
+      validator: ({ requestId, actor, command }: TProjectActCommand) => {
         const earlier = ops.answered[requestId];
         if (earlier && isSameRequester(earlier, actor.userId)) return;
         const parsed = ZProjectCommand.safeParse(command);
@@ -699,25 +1004,60 @@ export function createOperation(deps: TOperationDeps) {
     const spec = OWN_TASKS[name];
     const dueAt = kind === 'ACCEPTANCE' ? Date.now() + settings.acceptance.rectificationDays * DAY_MS : null;
     const org = (spec.scope as string) === 'county' ? county : input.village;
-    const task: TOpenTask = { id: ownTaskId(name, seq), kind: spec.kind, candidateRole: spec.candidateRole, candidateOrgUnitId: org.id, candidateOrgPath: org.path, openedAt: Date.now() };
+    const task: TOpenTask = {
+      id: ownTaskId(name, seq),
+      kind: spec.kind,
+      candidateRole: spec.candidateRole,
+      candidateOrgUnitId: org.id,
+      candidateOrgPath: org.path,
+      openedAt: Date.now(),
+    };
     ops.ownTasks.push(task);
     publishStage();
-    await acts.openRectification({ rectificationId: `${projectId}:rectification:${seq}`, projectId, kind, at: Date.now(), ...staged(), task: { ...task, workflowId, title: `${spec.titleZh} · ${input.proposal.name}`, dueAt } });
+    await acts.openRectification({
+      rectificationId: `${projectId}:rectification:${seq}`,
+      projectId,
+      kind,
+      at: Date.now(),
+      ...staged(),
+      task: { ...task, workflowId, title: `${spec.titleZh} · ${input.proposal.name}`, dueAt },
+    });
   };
 
   /** After a review step decided: the records and whatever the new stage starts with. */
   const afterReview = async (s: TReviewStage, phase: TApprovalPhase, actorId: string | null) => {
     const now = Date.now();
     if (s === 'ACCEPTANCE') {
-      await acts.recordAcceptance({ projectId, round: ops.acceptanceRound, result: phase === 'approved' ? 'PASSED' : 'FAILED', decidedBy: actorId, at: now, ...staged() });
+      await acts.recordAcceptance({
+        projectId,
+        round: ops.acceptanceRound,
+        result: phase === 'approved' ? 'PASSED' : 'FAILED',
+        decidedBy: actorId,
+        at: now,
+        ...staged(),
+      });
       if (stage() === 'ACCEPTANCE_RECTIFICATION') await openRectification('ACCEPTANCE');
       if (stage() === 'REPLACEMENT_REVIEW') {
-        await acts.noteProjectEvent({ projectId, ...staged(), eventKey: `acceptance-escalated:${projectId}:${ops.acceptanceRound}`, action: 'ACCEPTANCE_ESCALATED', details: { failedInspections: ctx().failedInspections } });
+        await acts.noteProjectEvent({
+          projectId,
+          ...staged(),
+          eventKey: `acceptance-escalated:${projectId}:${ops.acceptanceRound}`,
+          action: 'ACCEPTANCE_ESCALATED',
+          details: { failedInspections: ctx().failedInspections },
+        });
       }
     } else if (s === 'EVALUATION') {
       const evaluation = ops.evaluation!;
       ops.evaluation = null;
-      await acts.decideEvaluation({ evaluationId: evaluation.id, projectId, status: phase === 'approved' ? 'APPROVED' : 'REJECTED', grade: evaluation.grade, actorId, at: now, ...staged() });
+      await acts.decideEvaluation({
+        evaluationId: evaluation.id,
+        projectId,
+        status: phase === 'approved' ? 'APPROVED' : 'REJECTED',
+        grade: evaluation.grade,
+        actorId,
+        at: now,
+        ...staged(),
+      });
       if (phase !== 'approved') return;
       if (evaluation.grade === 'POOR') await notifyEligibility({ trigger: 'POOR_GRADE', triggerRef: evaluation.id, at: now });
       if (stage() === 'OPERATION') {
@@ -733,7 +1073,9 @@ export function createOperation(deps: TOperationDeps) {
         await notifyEligibility({ trigger: 'REPLACEMENT', triggerRef: proposal.replacementProjectId, at: now });
         const target = await acts.poolProject({ projectId: proposal.replacementProjectId });
         if (target) {
-          await wf.getExternalWorkflowHandle(target.workflowId).signal(replacementLinkSignal, { fromProjectId: projectId, redirectedFen, assetIds: ops.assets.map((a) => a.id), at: now });
+          await wf
+            .getExternalWorkflowHandle(target.workflowId)
+            .signal(replacementLinkSignal, { fromProjectId: projectId, redirectedFen, assetIds: ops.assets.map((a) => a.id), at: now });
         }
       } else {
         ops.replacement = null;
@@ -767,7 +1109,8 @@ export function createOperation(deps: TOperationDeps) {
     },
 
     /** Who applies for a review step: the evaluator for an evaluation, else the proposer. */
-    applicantFor: (s: TReviewStage) => (s === 'EVALUATION' ? ops.evaluation?.submittedBy : s === 'REPLACEMENT_REVIEW' ? ops.replacement?.proposedBy : undefined),
+    applicantFor: (s: TReviewStage) =>
+      s === 'EVALUATION' ? ops.evaluation?.submittedBy : s === 'REPLACEMENT_REVIEW' ? ops.replacement?.proposedBy : undefined,
 
     /** An approved evaluation is an EVALUATED event carrying the submitted grade. */
     reviewEvent: (s: TReviewStage, phase: TApprovalPhase, actorId: string): TLifecycleEvent | null =>

@@ -59,8 +59,14 @@ export async function createProjectOverHttp(stack: TStack, i: number, retries: s
  * the project's stage is written; with `wait: 'record'` once the step's own record is committed.
  */
 export async function approveOverHttp(stack: TStack, taskId: string, token: string, expectStage?: string, wait: 'stage' | 'record' = 'stage'): Promise<void> {
-  const res = await http(stack, 'POST', `/api/tasks/${encodeURIComponent(taskId)}/decision${wait === 'record' ? '?wait=record' : ''}`, token, { action: 'approve', comment: '材料齐全', checks: PASSED_CHECKS, requestId: benchRequestId('bench-d') });
-  if (res.status !== 200 || (expectStage && res.json?.stageAfter !== expectStage)) throw new Error(`decision answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
+  const res = await http(stack, 'POST', `/api/tasks/${encodeURIComponent(taskId)}/decision${wait === 'record' ? '?wait=record' : ''}`, token, {
+    action: 'approve',
+    comment: '材料齐全',
+    checks: PASSED_CHECKS,
+    requestId: benchRequestId('bench-d'),
+  });
+  if (res.status !== 200 || (expectStage && res.json?.stageAfter !== expectStage))
+    throw new Error(`decision answered ${res.status}: ${JSON.stringify(res.json).slice(0, 300)}`);
 }
 
 /** The same approval sent straight to the step workflow's Update (no HTTP, no token lookup). */
@@ -81,9 +87,18 @@ export async function townshipApprovers(stack: TStack, n: number): Promise<Array
     const user =
       (await stack.appPrisma.user.findUnique({ where: { username } })) ??
       (await stack.appPrisma.user.create({
-        data: { username, displayName: `基准审核员 ${i + 1}`, passwordHash: 'bench-no-login', homeOrgUnitId: township.id, roles: { create: [{ role: 'TOWNSHIP_REVIEWER', orgUnitId: township.id }] } },
+        data: {
+          username,
+          displayName: `基准审核员 ${i + 1}`,
+          passwordHash: 'bench-no-login',
+          homeOrgUnitId: township.id,
+          roles: { create: [{ role: 'TOWNSHIP_REVIEWER', orgUnitId: township.id }] },
+        },
       }));
-    out.push({ token: await issueToken(stack.appPrisma, user.id, 'bench'), actor: { userId: user.id, displayName: user.displayName, roles: [{ role: 'TOWNSHIP_REVIEWER', orgUnitId: township.id, orgPath: township.path }] } });
+    out.push({
+      token: await issueToken(stack.appPrisma, user.id, 'bench'),
+      actor: { userId: user.id, displayName: user.displayName, roles: [{ role: 'TOWNSHIP_REVIEWER', orgUnitId: township.id, orgPath: township.path }] },
+    });
   }
   return out;
 }
@@ -99,7 +114,12 @@ export async function demoActor(stack: TStack, username: string): Promise<TActor
  * The workflow input POST /api/projects builds for the demo village (src/http/routes/projects.ts),
  * for starting project workflows from the Temporal client: `publicity` overrides the 0-day periods.
  */
-export async function projectInput(stack: TStack, proposer: TActor, projectId: string, publicity: Partial<typeof DEFAULT_COUNTY_SETTINGS.publicity> = {}): Promise<TProjectLifecycleInput> {
+export async function projectInput(
+  stack: TStack,
+  proposer: TActor,
+  projectId: string,
+  publicity: Partial<typeof DEFAULT_COUNTY_SETTINGS.publicity> = {},
+): Promise<TProjectLifecycleInput> {
   const village = await stack.appPrisma.orgUnit.findUniqueOrThrow({ where: { id: 'v-taoyuan' }, include: { parent: { include: { parent: true } } } });
   const township = village.parent!;
   const county = township.parent!;
@@ -122,7 +142,12 @@ export async function startProjectOnTemporal(stack: TStack, taskQueue: string, i
   const registered = await stack.client.workflow.executeUpdateWithStart(registerProjectUpdate, {
     args: [],
     updateId: `register-${input.requestId}`,
-    startWorkflowOperation: new WithStartWorkflowOperation<typeof projectLifecycle>('projectLifecycle', { workflowId, taskQueue, args: [input], workflowIdConflictPolicy: 'USE_EXISTING' }),
+    startWorkflowOperation: new WithStartWorkflowOperation<typeof projectLifecycle>('projectLifecycle', {
+      workflowId,
+      taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    }),
   });
   return { projectId: input.projectId, workflowId, taskId: registered.taskId };
 }

@@ -25,7 +25,13 @@ export async function startFloorHttp(stack: TStack): Promise<TFloorHttp> {
     const actor = header.startsWith('Bearer ') ? await actorForToken(stack.appPrisma, header.slice(7)) : null;
     if (!actor) return reply.code(401).send({ error: { code: 'UNAUTHENTICATED' } });
     const { workflowId } = req.params;
-    const cmd: TApprovalActCommand = { requestId: req.body.requestId, taskId: `${workflowId}:t1`, actor, action: { type: 'APPROVE', comment: req.body.comment }, comment: req.body.comment };
+    const cmd: TApprovalActCommand = {
+      requestId: req.body.requestId,
+      taskId: `${workflowId}:t1`,
+      actor,
+      action: { type: 'APPROVE', comment: req.body.comment },
+      comment: req.body.comment,
+    };
     return stack.client.workflow.getHandle(workflowId).executeUpdate(bareApproveUpdate, { args: [cmd], updateId: `${actor.userId}:${req.body.requestId}` });
   });
   await app.listen({ host: '127.0.0.1', port: 0 });

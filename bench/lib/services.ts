@@ -75,7 +75,9 @@ async function freshDatabaseOn(serverUrl: string): Promise<TDatabase> {
   try {
     await admin.query(`CREATE DATABASE "${name}"`);
   } catch (err) {
-    throw new Error(`BENCH_DATABASE_URL: could not create a scratch database (${(err as Error).message}); the benchmark needs CREATEDB so it never writes into existing data`);
+    throw new Error(
+      `BENCH_DATABASE_URL: could not create a scratch database (${(err as Error).message}); the benchmark needs CREATEDB so it never writes into existing data`,
+    );
   } finally {
     await admin.end();
   }
@@ -157,7 +159,13 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
     const taskQueue = `bench-${crypto.randomBytes(3).toString('hex')}`;
     const baselineTaskQueue = `${taskQueue}-baseline`;
     const noopTaskQueue = `${taskQueue}-noop`;
-    const config = loadConfig({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+    const config = loadConfig({
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DATABASE_URL: db.url,
+      LOG_LEVEL: 'silent',
+      NODE_ENV: 'test',
+    });
 
     const appPrisma = createPrisma({ url: db.url });
     const workerPrisma = createPrisma({ url: db.url });
@@ -189,8 +197,20 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
     });
     // The bare workflows, and the projection floor's one activity on the worker's Prisma pool (the
     // sides are timed one after another, so the project worker does not use it meanwhile).
-    const baselineWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: baselineTaskQueue, workflowBundle: baselineBundle, activities: createFloorActivities({ prisma: workerPrisma }) });
-    const noopWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: noopTaskQueue, workflowBundle: bundle, activities: noopActivities() });
+    const baselineWorker = await Worker.create({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue: baselineTaskQueue,
+      workflowBundle: baselineBundle,
+      activities: createFloorActivities({ prisma: workerPrisma }),
+    });
+    const noopWorker = await Worker.create({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue: noopTaskQueue,
+      workflowBundle: bundle,
+      activities: noopActivities(),
+    });
     for (const w of [worker, baselineWorker, noopWorker]) {
       const running = w.run();
       stops.push(async () => {
@@ -198,7 +218,9 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
         await running;
       });
     }
-    log(`Workers polling "${taskQueue}" (project), "${baselineTaskQueue}" (bare baseline and projection floor) and "${noopTaskQueue}" (project workflows, no-op activities)`);
+    log(
+      `Workers polling "${taskQueue}" (project), "${baselineTaskQueue}" (bare baseline and projection floor) and "${noopTaskQueue}" (project workflows, no-op activities)`,
+    );
 
     const connection = await Connection.connect({ address: temporal.address });
     stops.push(() => connection.close());
@@ -213,7 +235,23 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
     const baseUrl = `http://127.0.0.1:${port}`;
     log(`API listening at ${baseUrl}`);
 
-    return { temporal, db, client, appPrisma, workerPrisma, app, baseUrl, taskQueue, baselineTaskQueue, noopTaskQueue, worker, publicity, tokens, userIds, close: closeAll };
+    return {
+      temporal,
+      db,
+      client,
+      appPrisma,
+      workerPrisma,
+      app,
+      baseUrl,
+      taskQueue,
+      baselineTaskQueue,
+      noopTaskQueue,
+      worker,
+      publicity,
+      tokens,
+      userIds,
+      close: closeAll,
+    };
   } catch (err) {
     await closeAll();
     throw err;

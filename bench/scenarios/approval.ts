@@ -89,7 +89,11 @@ async function pendingTaskIds(stack: TStack, token: string): Promise<string[]> {
   }
 }
 
-const sideOf = (d: Awaited<ReturnType<typeof drive>>): TSide => ({ ...summarize(d.latencies), perSecond: round1((d.latencies.length / d.wallMs) * 1000), errors: d.errors.length });
+const sideOf = (d: Awaited<ReturnType<typeof drive>>): TSide => ({
+  ...summarize(d.latencies),
+  perSecond: round1((d.latencies.length / d.wallMs) * 1000),
+  errors: d.errors.length,
+});
 
 /** The sides a level may time besides ours and the baseline (scenario 1 times all three). */
 export interface TExtraSides {
@@ -104,8 +108,25 @@ export interface TExtraSides {
  * given), then ours with `?wait=record` (when given), then ours, at the same concurrency on the
  * same warm services.
  */
-export async function timedLevel(c: number, ourItems: string[], ours: TTimedSide['decide'], bareItems: string[], baseline: TTimedSide['decide'], errorSamples: string[], log: (line: string) => void): Promise<TApprovalLevel>;
-export async function timedLevel(c: number, ourItems: string[], ours: TTimedSide['decide'], bareItems: string[], baseline: TTimedSide['decide'], errorSamples: string[], log: (line: string) => void, extra: TExtraSides & { floor: TTimedSide }): Promise<TApprovalLevelWithFloor>;
+export async function timedLevel(
+  c: number,
+  ourItems: string[],
+  ours: TTimedSide['decide'],
+  bareItems: string[],
+  baseline: TTimedSide['decide'],
+  errorSamples: string[],
+  log: (line: string) => void,
+): Promise<TApprovalLevel>;
+export async function timedLevel(
+  c: number,
+  ourItems: string[],
+  ours: TTimedSide['decide'],
+  bareItems: string[],
+  baseline: TTimedSide['decide'],
+  errorSamples: string[],
+  log: (line: string) => void,
+  extra: TExtraSides & { floor: TTimedSide },
+): Promise<TApprovalLevelWithFloor>;
 export async function timedLevel(
   c: number,
   ourItems: string[],
@@ -136,7 +157,9 @@ export async function timedLevel(
     throughputRatio: ratio(oS.perSecond, bS.perSecond),
     p50WithinTarget: ratio(oS.p50, bS.p50) <= TARGET_P50_RATIO,
   };
-  log(`  c=${c}: ours p50 ${oS.p50} ms, ${oS.perSecond}/s · baseline p50 ${bS.p50} ms, ${bS.perSecond}/s · p50 ratio ${level.p50Ratio}× · throughput ratio ${level.throughputRatio}${o.errors.length + b.errors.length ? ` · errors ${o.errors.length}/${b.errors.length}` : ''}`);
+  log(
+    `  c=${c}: ours p50 ${oS.p50} ms, ${oS.perSecond}/s · baseline p50 ${bS.p50} ms, ${bS.perSecond}/s · p50 ratio ${level.p50Ratio}× · throughput ratio ${level.throughputRatio}${o.errors.length + b.errors.length ? ` · errors ${o.errors.length}/${b.errors.length}` : ''}`,
+  );
   if (!f) return level;
   const fS = sideOf(f);
   const withFloor: TApprovalLevelWithFloor = {
@@ -146,16 +169,26 @@ export async function timedLevel(
     oursToFloorP50Ratio: ratio(oS.p50, fS.p50),
     floorWithinTarget: ratio(fS.p50, bS.p50) <= TARGET_P50_RATIO,
   };
-  log(`  c=${c}: projection floor p50 ${fS.p50} ms, ${fS.perSecond}/s · floor ÷ baseline p50 ${withFloor.floorP50Ratio}× · ours ÷ floor p50 ${withFloor.oursToFloorP50Ratio}×${f.errors.length ? ` · floor errors ${f.errors.length}` : ''}`);
+  log(
+    `  c=${c}: projection floor p50 ${fS.p50} ms, ${fS.perSecond}/s · floor ÷ baseline p50 ${withFloor.floorP50Ratio}× · ours ÷ floor p50 ${withFloor.oursToFloorP50Ratio}×${f.errors.length ? ` · floor errors ${f.errors.length}` : ''}`,
+  );
   if (hf) {
     const hS = sideOf(hf);
     Object.assign(withFloor, { httpFloor: hS, httpFloorP50Ratio: ratio(hS.p50, bS.p50), oursToHttpFloorP50Ratio: ratio(oS.p50, hS.p50) });
-    log(`  c=${c}: HTTP floor p50 ${hS.p50} ms, ${hS.perSecond}/s · HTTP floor ÷ baseline p50 ${withFloor.httpFloorP50Ratio}× · ours ÷ HTTP floor p50 ${withFloor.oursToHttpFloorP50Ratio}×${hf.errors.length ? ` · HTTP floor errors ${hf.errors.length}` : ''}`);
+    log(
+      `  c=${c}: HTTP floor p50 ${hS.p50} ms, ${hS.perSecond}/s · HTTP floor ÷ baseline p50 ${withFloor.httpFloorP50Ratio}× · ours ÷ HTTP floor p50 ${withFloor.oursToHttpFloorP50Ratio}×${hf.errors.length ? ` · HTTP floor errors ${hf.errors.length}` : ''}`,
+    );
   }
   if (or) {
     const rS = sideOf(or);
-    Object.assign(withFloor, { oursRecorded: rS, oursRecordedP50Ratio: ratio(rS.p50, bS.p50), oursRecordedWithinTarget: ratio(rS.p50, bS.p50) <= TARGET_P50_RATIO });
-    log(`  c=${c}: ours with ?wait=record p50 ${rS.p50} ms, ${rS.perSecond}/s · ÷ baseline p50 ${withFloor.oursRecordedP50Ratio}×${or.errors.length ? ` · errors ${or.errors.length}` : ''}`);
+    Object.assign(withFloor, {
+      oursRecorded: rS,
+      oursRecordedP50Ratio: ratio(rS.p50, bS.p50),
+      oursRecordedWithinTarget: ratio(rS.p50, bS.p50) <= TARGET_P50_RATIO,
+    });
+    log(
+      `  c=${c}: ours with ?wait=record p50 ${rS.p50} ms, ${rS.perSecond}/s · ÷ baseline p50 ${withFloor.oursRecordedP50Ratio}×${or.errors.length ? ` · errors ${or.errors.length}` : ''}`,
+    );
   }
   return withFloor;
 }
@@ -164,7 +197,13 @@ export async function timedLevel(
  * Baseline workflows (`bareApproval`, or the projection floor's `bareApprovalWithRecord`), started
  * and past their first workflow task before anything is timed.
  */
-export async function startBareWorkflows(stack: TStack, n: number, concurrency: number, workflow: typeof bareApproval = bareApproval, prefix = 'bench-bare'): Promise<string[]> {
+export async function startBareWorkflows(
+  stack: TStack,
+  n: number,
+  concurrency: number,
+  workflow: typeof bareApproval = bareApproval,
+  prefix = 'bench-bare',
+): Promise<string[]> {
   const bareIds = Array.from({ length: n }, (_, i) => `${prefix}-${i}-${crypto.randomBytes(3).toString('hex')}`);
   await pool(bareIds, concurrency, (workflowId) => stack.client.workflow.start(workflow, { workflowId, taskQueue: stack.baselineTaskQueue, args: [] }));
   await pool(bareIds, concurrency, async (workflowId) => {
@@ -180,7 +219,13 @@ export async function startBareWorkflows(stack: TStack, n: number, concurrency: 
 /** The baseline decision: the same Update payload on a bare workflow (either kind), by approver number. */
 export const bareDecision = (stack: TStack, actors: TActor[]) => (workflowId: string, approver: number) => {
   const requestId = benchRequestId('bench-d');
-  const cmd: TApprovalActCommand = { requestId, taskId: `${workflowId}:t1`, actor: actors[approver]!, action: { type: 'APPROVE', comment: '材料齐全' }, comment: '材料齐全' };
+  const cmd: TApprovalActCommand = {
+    requestId,
+    taskId: `${workflowId}:t1`,
+    actor: actors[approver]!,
+    action: { type: 'APPROVE', comment: '材料齐全' },
+    comment: '材料齐全',
+  };
   return stack.client.workflow
     .getHandle(workflowId)
     .executeUpdate(bareApproveUpdate, { args: [cmd], updateId: requestId })
@@ -268,7 +313,14 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
 
   return {
     target: `ours p50 ≤ ${TARGET_P50_RATIO}× baseline p50`,
-    setup: { projects: created.length, projectsPerSecond: round1(created.length / setupSeconds), approvers, concurrency: settings.setupConcurrency, retries: setupRetries.length, retrySamples: setupRetries.slice(0, 5) },
+    setup: {
+      projects: created.length,
+      projectsPerSecond: round1(created.length / setupSeconds),
+      approvers,
+      concurrency: settings.setupConcurrency,
+      retries: setupRetries.length,
+      retrySamples: setupRetries.slice(0, 5),
+    },
     levels: results,
     errorSamples: errorSamples.slice(0, 10),
     projectWorkflowIds: created.map((p) => p.workflowId),

@@ -29,7 +29,12 @@ export const CONTINUE_AS_NEW_SUGGESTED_AT = 4096;
 const stats = (xs: number[]) => ({ mean: Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 10) / 10, max: Math.max(...xs) });
 
 export async function runHistory(stack: TStack, settings: TBenchSettings, baselineIds: string[], log: (line: string) => void): Promise<THistoryResult> {
-  const approved = await stack.appPrisma.project.findMany({ where: { stage: { in: ['TOWNSHIP_PUBLICITY', 'COUNTY_JOINT_REVIEW'] } }, select: { workflowId: true }, take: settings.historySample, orderBy: { createdAt: 'asc' } });
+  const approved = await stack.appPrisma.project.findMany({
+    where: { stage: { in: ['TOWNSHIP_PUBLICITY', 'COUNTY_JOINT_REVIEW'] } },
+    select: { workflowId: true },
+    take: settings.historySample,
+    orderBy: { createdAt: 'asc' },
+  });
   if (approved.length === 0) throw new Error('no approved project to measure');
   const projectLens: number[] = [];
   const stepLens: number[] = [];
@@ -53,7 +58,9 @@ export async function runHistory(stack: TStack, settings: TBenchSettings, baseli
   const suggested = Math.max(...projectLens, ...stepLens) >= CONTINUE_AS_NEW_SUGGESTED_AT;
   const t = stats(totals);
   const b = stats(bareLens.length ? bareLens : [NaN]);
-  log(`  events per project (start → township approval): project ${stats(projectLens).mean} + step ${stats(stepLens).mean} = ${t.mean} (max ${t.max}); bare baseline ${b.mean}`);
+  log(
+    `  events per project (start → township approval): project ${stats(projectLens).mean} + step ${stats(stepLens).mean} = ${t.mean} (max ${t.max}); bare baseline ${b.mean}`,
+  );
   return {
     path: 'start → township review approved (the current thin path)',
     sampled: approved.length,

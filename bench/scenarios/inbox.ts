@@ -194,7 +194,9 @@ export async function runInbox(stack: TStack, settings: TBenchSettings, log: (li
         (SELECT count(*)::int FROM "OrgUnit" WHERE level = 'TOWNSHIP') AS townships,
         (SELECT count(*)::int FROM "OrgUnit" WHERE level = 'VILLAGE') AS villages`)
     ).rows[0];
-    log(`  inserted ${settings.inboxTasks} open tasks over ${counts.projects} projects, ${counts.townships} townships, ${counts.villages} villages in ${insertSeconds.toFixed(1)} s`);
+    log(
+      `  inserted ${settings.inboxTasks} open tasks over ${counts.projects} projects, ${counts.townships} townships, ${counts.villages} villages in ${insertSeconds.toFixed(1)} s`,
+    );
 
     const actor = await actorForToken(stack.appPrisma, stack.tokens.township);
     if (!actor) throw new Error('the township token does not resolve');
@@ -212,7 +214,11 @@ export async function runInbox(stack: TStack, settings: TBenchSettings, log: (li
     const base = baselineSql(actor, pageSize);
 
     const viaRoute = async () => {
-      const res = await stack.app.inject({ method: 'GET', url: `/api/tasks?view=pending&pageSize=${pageSize}`, headers: { authorization: `Bearer ${stack.tokens.township}` } });
+      const res = await stack.app.inject({
+        method: 'GET',
+        url: `/api/tasks?view=pending&pageSize=${pageSize}`,
+        headers: { authorization: `Bearer ${stack.tokens.township}` },
+      });
       if (res.statusCode !== 200) throw new Error(`GET /api/tasks answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
       return res.json().total as number;
     };
@@ -238,7 +244,12 @@ export async function runInbox(stack: TStack, settings: TBenchSettings, log: (li
       await viaPg();
     }
     const samples = { route: [] as number[], prisma: [] as number[], previous: [] as number[], pg: [] as number[] };
-    const sides: Array<[keyof typeof samples, () => Promise<number>]> = [['route', viaRoute], ['prisma', viaPrisma], ['previous', viaPrevious], ['pg', viaPg]];
+    const sides: Array<[keyof typeof samples, () => Promise<number>]> = [
+      ['route', viaRoute],
+      ['prisma', viaPrisma],
+      ['previous', viaPrevious],
+      ['pg', viaPg],
+    ];
     for (let i = 0; i < settings.inboxRuns; i++) {
       // Rotate the order so no side always runs on the warmest cache.
       for (let k = 0; k < sides.length; k++) {
@@ -264,7 +275,13 @@ export async function runInbox(stack: TStack, settings: TBenchSettings, log: (li
       } catch {
         params = [];
       }
-      const label = /UNION ALL|WITH m AS/.test(q.query) ? 'route query (inbox-query.ts)' : /count\(/i.test(q.query) ? 'prisma count' : /"Project"/.test(q.query) && !/"Task"\./.test(q.query) ? 'prisma project include' : `prisma query ${i + 1}`;
+      const label = /UNION ALL|WITH m AS/.test(q.query)
+        ? 'route query (inbox-query.ts)'
+        : /count\(/i.test(q.query)
+          ? 'prisma count'
+          : /"Project"/.test(q.query) && !/"Task"\./.test(q.query)
+            ? 'prisma project include'
+            : `prisma query ${i + 1}`;
       try {
         explains.push(await explain(client, label, q.query, params, taskIndexes));
       } catch (err) {
@@ -277,15 +294,28 @@ export async function runInbox(stack: TStack, settings: TBenchSettings, log: (li
     const allIndexed = taskPlans.length > 0 && taskPlans.every((e) => e.usesTaskIndex && !e.seqScanOnTask);
     const indexVerdict = allIndexed
       ? `index used: every query on "Task" scans an index (${[...new Set(taskPlans.flatMap((e) => e.taskIndexesUsed))].join(', ')}), no sequential scan of Task`
-      : `NOT fully indexed: ${taskPlans.filter((e) => !e.usesTaskIndex || e.seqScanOnTask).map((e) => `${e.query} (${e.scans.map((s) => `${s.node}${s.relation ? ` on ${s.relation}` : ''}${s.index ? ` using ${s.index}` : ''}`).join('; ')})`).join(' | ')}`;
-    log(`  route p50 ${route.p50} / p99 ${route.p99} ms · query p50 ${prismaS.p50} / p99 ${prismaS.p99} ms · previous findMany+count p50 ${previous.p50} / p99 ${previous.p99} ms · pg p50 ${baseline.p50} / p99 ${baseline.p99} ms`);
+      : `NOT fully indexed: ${taskPlans
+          .filter((e) => !e.usesTaskIndex || e.seqScanOnTask)
+          .map((e) => `${e.query} (${e.scans.map((s) => `${s.node}${s.relation ? ` on ${s.relation}` : ''}${s.index ? ` using ${s.index}` : ''}`).join('; ')})`)
+          .join(' | ')}`;
+    log(
+      `  route p50 ${route.p50} / p99 ${route.p99} ms · query p50 ${prismaS.p50} / p99 ${prismaS.p99} ms · previous findMany+count p50 ${previous.p50} / p99 ${previous.p99} ms · pg p50 ${baseline.p50} / p99 ${baseline.p99} ms`,
+    );
     log(`  EXPLAIN: ${indexVerdict}`);
 
     await prisma.$disconnect();
     await pool.end();
     return {
       target: `p99 < ${TARGET_P99_MS} ms; EXPLAIN shows a Task index`,
-      data: { tasks: counts.tasks, openTasks: counts.open, projects: counts.projects, townships: counts.townships, villages: counts.villages, reviewerVisible: a, insertSeconds: Math.round(insertSeconds * 10) / 10 },
+      data: {
+        tasks: counts.tasks,
+        openTasks: counts.open,
+        projects: counts.projects,
+        townships: counts.townships,
+        villages: counts.villages,
+        reviewerVisible: a,
+        insertSeconds: Math.round(insertSeconds * 10) / 10,
+      },
       reviewer: { username: 'township', orgPath: grant.orgPath },
       runs: settings.inboxRuns,
       route,

@@ -19,7 +19,16 @@ import type { History } from '@temporalio/common/lib/proto-utils';
 import { REVIEW_STEP_IDS } from '../../src/domain/lifecycle/township-review';
 import type { TActor } from '../../src/domain/actor';
 import { approvalStepWorkflowId, projectStateQuery, type TOpenTask } from '../../workflows/shared';
-import { approveOnTemporal, approveOverHttp, benchRequestId, createProjectOverHttp, demoActor, projectInput, startProjectOnTemporal, type TCreated } from '../lib/api';
+import {
+  approveOnTemporal,
+  approveOverHttp,
+  benchRequestId,
+  createProjectOverHttp,
+  demoActor,
+  projectInput,
+  startProjectOnTemporal,
+  type TCreated,
+} from '../lib/api';
 import type { TBenchSettings } from '../lib/settings';
 import type { TStack } from '../lib/services';
 import { drive, ratio, summarize, type TLatency } from '../lib/stats';
@@ -75,7 +84,12 @@ function actionsOf(history: History, root: boolean): number {
 
 const STEPS = [REVIEW_STEP_IDS.TOWNSHIP_REVIEW, REVIEW_STEP_IDS.COUNTY_JOINT_REVIEW, REVIEW_STEP_IDS.COUNTY_APPROVAL] as const;
 type TWho = 'township' | 'agri' | 'finance' | 'leader';
-const WHO_BY_ROLE: Record<string, TWho> = { TOWNSHIP_REVIEWER: 'township', COUNTY_AGRICULTURE: 'agri', COUNTY_FINANCE: 'finance', COUNTY_LEADING_GROUP: 'leader' };
+const WHO_BY_ROLE: Record<string, TWho> = {
+  TOWNSHIP_REVIEWER: 'township',
+  COUNTY_AGRICULTURE: 'agri',
+  COUNTY_FINANCE: 'finance',
+  COUNTY_LEADING_GROUP: 'leader',
+};
 
 export interface TActionCount {
   sampled: number;
@@ -138,7 +152,10 @@ async function toPool(stack: TStack, side: TSide, i: number): Promise<string> {
   const step = (stepId: string) => approvalStepWorkflowId(p.workflowId, stepId, 1);
   if (!p.taskId) throw new Error(`project ${p.projectId} answered without a township task`);
   await side.approve(step(STEPS[0]), p.taskId, 'township');
-  for (const [stepId, stage, n] of [[STEPS[1], 'COUNTY_JOINT_REVIEW', 2], [STEPS[2], 'COUNTY_APPROVAL', 1]] as const) {
+  for (const [stepId, stage, n] of [
+    [STEPS[1], 'COUNTY_JOINT_REVIEW', 2],
+    [STEPS[2], 'COUNTY_APPROVAL', 1],
+  ] as const) {
     for (const task of await openTasksIn(stack, p.workflowId, stage, n)) await side.approve(step(stepId), task.id, WHO_BY_ROLE[task.candidateRole]!);
   }
   await openTasksIn(stack, p.workflowId, 'IN_POOL', 0);
@@ -179,10 +196,15 @@ async function runSide(stack: TStack, settings: TBenchSettings, side: TSide, log
   const n = settings.lifecycleProjects;
   const done: string[] = [];
   const t0 = performance.now();
-  const run = await drive(Array.from({ length: n }, (_, i) => i), settings.lifecycleConcurrency, async (i) => {
-    done.push(await toPool(stack, side, i));
-    if (done.length % Math.max(1, Math.round(n / 10)) === 0 && done.length < n) log(`    ${done.length}/${n} in the pool after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  });
+  const run = await drive(
+    Array.from({ length: n }, (_, i) => i),
+    settings.lifecycleConcurrency,
+    async (i) => {
+      done.push(await toPool(stack, side, i));
+      if (done.length % Math.max(1, Math.round(n / 10)) === 0 && done.length < n)
+        log(`    ${done.length}/${n} in the pool after ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+    },
+  );
   return {
     projects: n,
     completed: run.latencies.length,
@@ -204,7 +226,12 @@ export async function runLifecycle(stack: TStack, settings: TBenchSettings, log:
   };
   const template = await projectInput(stack, await demoActor(stack, 'village'), 'template');
   const baseline: TSide = {
-    create: (i) => startProjectOnTemporal(stack, stack.noopTaskQueue, { ...template, projectId: `noop-${i}-${benchRequestId('p').slice(-12)}`, requestId: benchRequestId() }),
+    create: (i) =>
+      startProjectOnTemporal(stack, stack.noopTaskQueue, {
+        ...template,
+        projectId: `noop-${i}-${benchRequestId('p').slice(-12)}`,
+        requestId: benchRequestId(),
+      }),
     approve: (stepWorkflowId, taskId, who) => approveOnTemporal(stack, stepWorkflowId, taskId, actors[who]),
   };
   const ours: TSide = {
@@ -217,10 +244,14 @@ export async function runLifecycle(stack: TStack, settings: TBenchSettings, log:
   await toPool(stack, ours, -1);
   log(`  baseline: ${settings.lifecycleProjects} projects, ${c} at a time (same workflows, no-op activities, on Temporal)`);
   const b = await runSide(stack, settings, baseline, log);
-  log(`  baseline: ${b.completed} in the pool in ${b.wallSeconds} s, ${b.projectsPerMinute}/min, p50 ${b.latency.p50} ms${b.errors ? `, ${b.errors} errors` : ''}; ${b.actions.events.mean} events, ${b.actions.actions.mean} actions per project`);
+  log(
+    `  baseline: ${b.completed} in the pool in ${b.wallSeconds} s, ${b.projectsPerMinute}/min, p50 ${b.latency.p50} ms${b.errors ? `, ${b.errors} errors` : ''}; ${b.actions.events.mean} events, ${b.actions.actions.mean} actions per project`,
+  );
   log(`  ours: ${settings.lifecycleProjects} projects over HTTP, ${c} at a time`);
   const o = await runSide(stack, settings, ours, log);
-  log(`  ours: ${o.completed} in the pool in ${o.wallSeconds} s, ${o.projectsPerMinute}/min, p50 ${o.latency.p50} ms${o.errors ? `, ${o.errors} errors` : ''}; ${o.actions.events.mean} events, ${o.actions.actions.mean} actions per project`);
+  log(
+    `  ours: ${o.completed} in the pool in ${o.wallSeconds} s, ${o.projectsPerMinute}/min, p50 ${o.latency.p50} ms${o.errors ? `, ${o.errors} errors` : ''}; ${o.actions.events.mean} events, ${o.actions.actions.mean} actions per project`,
+  );
   return {
     path: 'proposal → township review → county joint review (countersign) → leading group → IN_POOL, 0-day publicity',
     concurrency: c,

@@ -34,7 +34,17 @@ export interface TOpenResult {
   openExecutions: number;
   /** Running executions the server reports on the project's task queue (visibility count), if it answered. */
   serverRunningCount: number | null;
-  setup: { seconds: number; startsPerSecond: number; concurrency: number; retries: number; failed: number; samples: string[]; wanted: number; notStartedByTimeBox: number; maxSeconds: number | null };
+  setup: {
+    seconds: number;
+    startsPerSecond: number;
+    concurrency: number;
+    retries: number;
+    failed: number;
+    samples: string[];
+    wanted: number;
+    notStartedByTimeBox: number;
+    maxSeconds: number | null;
+  };
   worker: {
     maxCachedWorkflows: number;
     maxConcurrentWorkflowTaskExecutions: number | null;
@@ -46,7 +56,13 @@ export interface TOpenResult {
     cachedAfterSetup: number;
     cachedAfterDecisions: number;
   };
-  memory: { before: TMemory; afterSetup: TMemory; afterDecisions: TMemory; peakRssMiB: number; temporalServerRssMiB: { before: number | null; afterSetup: number | null } };
+  memory: {
+    before: TMemory;
+    afterSetup: TMemory;
+    afterDecisions: TMemory;
+    peakRssMiB: number;
+    temporalServerRssMiB: { before: number | null; afterSetup: number | null };
+  };
   levels: Array<TApprovalLevel & { scenario1OursP50: number | null; vsScenario1P50: number | null }>;
   errorSamples: string[];
 }
@@ -99,25 +115,37 @@ export async function runOpenWorkflows(
     const failures: string[] = [];
     const t0 = performance.now();
     let skipped = 0;
-    const created = await pool(Array.from({ length: w }, (_, i) => i), settings.openStartConcurrency, async (i) => {
-      // Time box (BENCH_OPEN_MAX_SECONDS): on shared cores opening 10,000 can take hours; measure with what is open by then.
-      if (settings.openMaxSeconds && performance.now() - t0 > settings.openMaxSeconds * 1000) {
-        skipped++;
-        return null;
-      }
-      const input = { ...template, projectId: `open-${i}-${benchRequestId('p').slice(-10)}`, requestId: benchRequestId(), publicity: { ...template.publicity!, villageDays: i % 2 === 0 ? 10 : 0 } };
-      if (i > 0 && i % Math.max(1, Math.round(w / 10)) === 0) log(`    ${i}/${w} started after ${((performance.now() - t0) / 1000).toFixed(0)} s; RSS ${memory().rssMiB} MiB, ${stack.worker.getStatus().numCachedWorkflows} cached; Temporal server RSS ${rssOf(stack.temporal.process.pid)} MiB; load average ${os.loadavg()[0]!.toFixed(1)}`);
-      for (let attempt = 1; attempt <= 4; attempt++) {
-        try {
-          return await startProjectOnTemporal(stack, stack.taskQueue, input);
-        } catch (err) {
-          retries.push((err as Error).message);
-          await new Promise((r) => setTimeout(r, 1000 * attempt));
+    const created = await pool(
+      Array.from({ length: w }, (_, i) => i),
+      settings.openStartConcurrency,
+      async (i) => {
+        // Time box (BENCH_OPEN_MAX_SECONDS): on shared cores opening 10,000 can take hours; measure with what is open by then.
+        if (settings.openMaxSeconds && performance.now() - t0 > settings.openMaxSeconds * 1000) {
+          skipped++;
+          return null;
         }
-      }
-      failures.push(input.projectId);
-      return null;
-    });
+        const input = {
+          ...template,
+          projectId: `open-${i}-${benchRequestId('p').slice(-10)}`,
+          requestId: benchRequestId(),
+          publicity: { ...template.publicity!, villageDays: i % 2 === 0 ? 10 : 0 },
+        };
+        if (i > 0 && i % Math.max(1, Math.round(w / 10)) === 0)
+          log(
+            `    ${i}/${w} started after ${((performance.now() - t0) / 1000).toFixed(0)} s; RSS ${memory().rssMiB} MiB, ${stack.worker.getStatus().numCachedWorkflows} cached; Temporal server RSS ${rssOf(stack.temporal.process.pid)} MiB; load average ${os.loadavg()[0]!.toFixed(1)}`,
+          );
+        for (let attempt = 1; attempt <= 4; attempt++) {
+          try {
+            return await startProjectOnTemporal(stack, stack.taskQueue, input);
+          } catch (err) {
+            retries.push((err as Error).message);
+            await new Promise((r) => setTimeout(r, 1000 * attempt));
+          }
+        }
+        failures.push(input.projectId);
+        return null;
+      },
+    );
     await workerIdle(stack);
     const seconds = (performance.now() - t0) / 1000;
     const tasks = created.filter((c, i) => c && i % 2 === 1 && c.taskId).map((c) => c!.taskId!);
@@ -130,7 +158,9 @@ export async function runOpenWorkflows(
     } catch {
       /* visibility count not available: reported as unknown */
     }
-    log(`  ${created.filter(Boolean).length} open in ${seconds.toFixed(0)} s (${retries.length} retries, ${failures.length} failed${skipped ? `, ${skipped} not started: time box of ${settings.openMaxSeconds} s` : ''}); RSS ${before.rssMiB} → ${afterSetup.rssMiB} MiB (peak ${peak}), heap ${before.heapUsedMiB} → ${afterSetup.heapUsedMiB} MiB; cache holds ${cachedAfterSetup} of max ${stack.worker.options.maxCachedWorkflows}; server: ${serverRunningCount ?? '?'} running; Temporal server RSS ${temporalBefore} → ${temporalAfter} MiB`);
+    log(
+      `  ${created.filter(Boolean).length} open in ${seconds.toFixed(0)} s (${retries.length} retries, ${failures.length} failed${skipped ? `, ${skipped} not started: time box of ${settings.openMaxSeconds} s` : ''}); RSS ${before.rssMiB} → ${afterSetup.rssMiB} MiB (peak ${peak}), heap ${before.heapUsedMiB} → ${afterSetup.heapUsedMiB} MiB; cache holds ${cachedAfterSetup} of max ${stack.worker.options.maxCachedWorkflows}; server: ${serverRunningCount ?? '?'} running; Temporal server RSS ${temporalBefore} → ${temporalAfter} MiB`,
+    );
 
     // Approvals on tasks of the open projects, spread over the start order, beside the bare baseline.
     const levels = settings.openConcurrency;
@@ -142,7 +172,10 @@ export async function runOpenWorkflows(
     const approvers = await townshipApprovers(stack, Math.max(...levels));
     const bareIds = await startBareWorkflows(stack, total, settings.setupConcurrency);
     const ours = (taskId: string, approver: number) => approveOverHttp(stack, taskId, approvers[approver]!.token, 'TOWNSHIP_PUBLICITY');
-    const baseline = bareDecision(stack, approvers.map((a) => a.actor));
+    const baseline = bareDecision(
+      stack,
+      approvers.map((a) => a.actor),
+    );
     const errorSamples: string[] = [];
     const results: TOpenResult['levels'] = [];
     for (let i = 0; i < levels.length; i++) {
@@ -153,7 +186,8 @@ export async function runOpenWorkflows(
     }
     const o = stack.worker.options;
     /** Slots of a fixed-size slot supplier (what the SDK builds from maxConcurrent*), else null. */
-    const slots = (supplier: unknown) => ((supplier as { type?: string; numSlots?: number } | undefined)?.type === 'fixed-size' ? (supplier as { numSlots: number }).numSlots : null);
+    const slots = (supplier: unknown) =>
+      (supplier as { type?: string; numSlots?: number } | undefined)?.type === 'fixed-size' ? (supplier as { numSlots: number }).numSlots : null;
     return {
       target: `approval p50 ≤ ${TARGET_P50_RATIO}× the bare baseline's while ${(w - skipped).toLocaleString('en')} projects are open (scenario 1's target)`,
       openProjects: created.filter(Boolean).length,
@@ -161,7 +195,17 @@ export async function runOpenWorkflows(
       waitingOnTask: tasks.length,
       openExecutions: created.filter(Boolean).length + tasks.length,
       serverRunningCount,
-      setup: { seconds: Math.round(seconds), startsPerSecond: r1((w - skipped) / seconds), concurrency: settings.openStartConcurrency, retries: retries.length, failed: failures.length, samples: retries.slice(0, 3), wanted: w, notStartedByTimeBox: skipped, maxSeconds: settings.openMaxSeconds ?? null },
+      setup: {
+        seconds: Math.round(seconds),
+        startsPerSecond: r1((w - skipped) / seconds),
+        concurrency: settings.openStartConcurrency,
+        retries: retries.length,
+        failed: failures.length,
+        samples: retries.slice(0, 3),
+        wanted: w,
+        notStartedByTimeBox: skipped,
+        maxSeconds: settings.openMaxSeconds ?? null,
+      },
       worker: {
         maxCachedWorkflows: o.maxCachedWorkflows,
         maxConcurrentWorkflowTaskExecutions: slots(o.tuner.workflowTaskSlotSupplier),

@@ -84,7 +84,7 @@ type TEvent = temporal.api.history.v1.IHistoryEvent;
 /** Every run of a workflow from `runId` on (following continue-as-new), with its events. */
 async function runsFrom(client: Client, workflowId: string, runId: string): Promise<Array<{ runId: string; type: string; events: TEvent[] }>> {
   const runs: Array<{ runId: string; type: string; events: TEvent[] }> = [];
-  for (let id: string | null | undefined = runId; id; ) {
+  for (let id: string | null | undefined = runId; id;) {
     const history: temporal.api.history.v1.IHistory = await client.workflow.getHandle(workflowId, id).fetchHistory();
     const events: TEvent[] = history.events ?? [];
     const type = events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name ?? '?';
@@ -120,7 +120,12 @@ const PATHS: Record<TProjectYearsProfile, string> = {
     `each year: evaluation 差 (容错纠错 notices to five officials) → rectification plan (${HARD_RECTIFICATION_DAYS} days) → re-evaluation 良 → income; the retention payment in year 2`,
 };
 
-export async function runProjectYears(stack: TStack, settings: TBenchSettings, log: (line: string) => void, profile: TProjectYearsProfile = 'happy'): Promise<TProjectYearsResult> {
+export async function runProjectYears(
+  stack: TStack,
+  settings: TBenchSettings,
+  log: (line: string) => void,
+  profile: TProjectYearsProfile = 'happy',
+): Promise<TProjectYearsResult> {
   const n = settings.projectYearsProjects;
   const years = settings.projectYears;
   const prisma = createPrisma({ url: stack.db.url, poolSize: 4 });
@@ -164,7 +169,10 @@ export async function runProjectYears(stack: TStack, settings: TBenchSettings, l
     const ids = started.map((p) => p.projectId);
     type TStarted = (typeof started)[number];
     const payee = '桃源茶叶合作社';
-    const invoiceOf = (p: TStarted, seq: number) => ({ number: `3300 ${p.projectId} ${seq}`, sha256: crypto.createHash('sha256').update(`${p.projectId}:${seq}`).digest('hex') });
+    const invoiceOf = (p: TStarted, seq: number) => ({
+      number: `3300 ${p.projectId} ${seq}`,
+      sha256: crypto.createHash('sha256').update(`${p.projectId}:${seq}`).digest('hex'),
+    });
     const pay = async (p: TStarted, seq: number, tranche: string, amountFen: number) => {
       await d.command(p.handle, implementer, { type: 'REQUEST_PAYMENT', tranche, amountFen, payeeId: payee, invoices: [invoiceOf(p, seq)] } as never);
       await d.decidePaymentStep(p.projectId, 'PAYMENT_VERIFICATION');
@@ -209,12 +217,19 @@ export async function runProjectYears(stack: TStack, settings: TBenchSettings, l
       const runBefore = (await p.handle.describe()).runId;
       await evaluate(p, 85);
       await d.waitForStage(p.projectId, 'OPERATION');
-      await waitFor(async () => (await p.handle.describe()).runId, (r) => r !== runBefore, `${p.handle.workflowId} to continue as new after its evaluation cycle`);
+      await waitFor(
+        async () => (await p.handle.describe()).runId,
+        (r) => r !== runBefore,
+        `${p.handle.workflowId} to continue as new after its evaluation cycle`,
+      );
       await d.command(p.handle, proposer, {
         type: 'RECORD_INCOME',
         period: { from: `${2028 + y}-01-01`, until: `${2029 + y}-01-01` },
         incomeFen: 2_800_000,
-        households: [{ householdId: 'h-01', shares: 2 }, { householdId: 'h-02', shares: 1 }],
+        households: [
+          { householdId: 'h-01', shares: 2 },
+          { householdId: 'h-02', shares: 1 },
+        ],
         plan: { retainedBp: 2000, regularWeight: 1, monitoredWeight: 2 },
       });
     };
@@ -228,7 +243,8 @@ export async function runProjectYears(stack: TStack, settings: TBenchSettings, l
     };
     const acceptanceApprovals = async (p: TStarted) => {
       // Agriculture, finance and the expert: each approves its own task of the acceptance step.
-      for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT']) await d.decide((await d.taskOf(p.projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
+      for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT'])
+        await d.decide((await d.taskOf(p.projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
       await d.waitForStage(p.projectId, 'ACCEPTANCE_PUBLICITY');
     };
     // Before each inspection round: the joint team's tasks open once the villagers voted in favour.
@@ -241,7 +257,9 @@ export async function runProjectYears(stack: TStack, settings: TBenchSettings, l
     log(`  ${profile}: funding, implementation (capital and progress reports, payments${profile === 'hard' ? ' with risk flags' : ''}), acceptance`);
     for (const p of started) {
       countUpdate(p.projectId);
-      await p.handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${p.projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }] });
+      await p.handle.executeUpdate(allocateFundsUpdate, {
+        args: [{ requestId: `alloc-${p.projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }],
+      });
       await d.waitForStage(p.projectId, 'IMPLEMENTATION');
       await report(p, 'REPORT_CAPITAL', 4_000_000);
       await pay(p, 1, 'START', 16_000_000);
@@ -250,7 +268,12 @@ export async function runProjectYears(stack: TStack, settings: TBenchSettings, l
       if (profile === 'happy') await pay(p, 2, 'SUBSTANTIAL_COMPLETION', 20_000_000);
       else {
         // The invoice of payment 1 again, to another payee; more than verified progress; overspend (dismissed).
-        await flaggedPayment(p, 2, { amountFen: 20_000_000, payeeId: '青山某建材公司', invoices: [{ ...invoiceOf(p, 1), sha256: invoiceOf(p, 2).sha256 }] }, true);
+        await flaggedPayment(
+          p,
+          2,
+          { amountFen: 20_000_000, payeeId: '青山某建材公司', invoices: [{ ...invoiceOf(p, 1), sha256: invoiceOf(p, 2).sha256 }] },
+          true,
+        );
         await flaggedPayment(p, 3, { amountFen: 25_000_000 }, true);
         await flaggedPayment(p, 4, { amountFen: 20_000_000, reportedTotalSpendFen: 45_000_000 }, false);
       }
@@ -274,8 +297,24 @@ export async function runProjectYears(stack: TStack, settings: TBenchSettings, l
     for (const p of started) {
       await d.waitForStage(p.projectId, 'ASSET_HANDOVER');
       await pay(p, acceptanceSeq, 'ACCEPTANCE', 2_000_000);
-      await d.command(p.handle, agri, { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: payee, certificateNo: `QS-${p.projectId}` });
-      if (profile === 'hard') await d.command(p.handle, agri, { type: 'REGISTER_ASSET', name: '茶园机耕道 2 公里', assetClass: 'PUBLIC_WELFARE', valueFen: 8_000_000, owner: '桃源村村民委员会', custodian: '桃源村村民委员会' });
+      await d.command(p.handle, agri, {
+        type: 'REGISTER_ASSET',
+        name: '高山茶园 300 亩',
+        assetClass: 'OPERATING',
+        valueFen: 30_000_000,
+        owner: '桃源村股份经济合作社',
+        custodian: payee,
+        certificateNo: `QS-${p.projectId}`,
+      });
+      if (profile === 'hard')
+        await d.command(p.handle, agri, {
+          type: 'REGISTER_ASSET',
+          name: '茶园机耕道 2 公里',
+          assetClass: 'PUBLIC_WELFARE',
+          valueFen: 8_000_000,
+          owner: '桃源村村民委员会',
+          custodian: '桃源村村民委员会',
+        });
       await d.command(p.handle, proposer, { type: 'CONFIRM_HANDOVER' });
     }
     await evaluationCycle(0);
@@ -307,7 +346,12 @@ export async function runProjectYears(stack: TStack, settings: TBenchSettings, l
       const buckets = Array.from({ length: years }, () => 0);
       for (const x of executions) {
         for (const e of x.events) buckets[Math.min(years - 1, Math.max(0, Math.floor((ms(e.eventTime) - p.startedAt) / YEAR)))]! += 1;
-        const run: TRunEvents = { workflowType: x.type, workflowId: x.workflowId, events: x.events.length, continuedAsNew: !!x.events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes };
+        const run: TRunEvents = {
+          workflowType: x.type,
+          workflowId: x.workflowId,
+          events: x.events.length,
+          continuedAsNew: !!x.events.at(-1)?.workflowExecutionContinuedAsNewEventAttributes,
+        };
         if (!maxRun || run.events > maxRun.events) maxRun = run;
         if (x.workflowId === p.handle.workflowId && (!maxProjectRun || run.events > maxProjectRun.events)) maxProjectRun = run;
         if (x.workflowId !== p.handle.workflowId) childTypes[x.type] = (childTypes[x.type] ?? 0) + 1;
@@ -331,12 +375,23 @@ export async function runProjectYears(stack: TStack, settings: TBenchSettings, l
     await bareWorker.runUntil(async () => {
       for (let y = 0; y < years; y++) {
         const u = mean(ids.map((id) => updates.get(id)![y]!));
-        const h = await client.workflow.start<typeof bareProjectYear>('bareProjectYear', { workflowId: `bare-year-${y}-${crypto.randomBytes(4).toString('hex')}`, taskQueue: bareQueue, args: [{ updates: Math.round(u), timers: timers[y]! }] });
+        const h = await client.workflow.start<typeof bareProjectYear>('bareProjectYear', {
+          workflowId: `bare-year-${y}-${crypto.randomBytes(4).toString('hex')}`,
+          taskQueue: bareQueue,
+          args: [{ updates: Math.round(u), timers: timers[y]! }],
+        });
         for (let k = 0; k < Math.round(u); k++) await h.executeUpdate(bareActUpdate, { args: [k] });
         await h.result();
         const baseline = (await h.describe()).historyLength;
         const ev = perProjectYear.map((b) => b[y]!);
-        perYear.push({ year: y + 1, events: { mean: mean(ev), max: Math.max(...ev) }, updates: { mean: u }, timers: timers[y]!, baseline, ratio: ratio(mean(ev), baseline) });
+        perYear.push({
+          year: y + 1,
+          events: { mean: mean(ev), max: Math.max(...ev) },
+          updates: { mean: u },
+          timers: timers[y]!,
+          baseline,
+          ratio: ratio(mean(ev), baseline),
+        });
       }
     });
     const all = perProjectYear.flat();
@@ -356,7 +411,9 @@ export async function runProjectYears(stack: TStack, settings: TBenchSettings, l
       maxRun: { ...m, suggestedAt: CONTINUE_AS_NEW_SUGGESTED_AT, withinSuggestion: m.events < CONTINUE_AS_NEW_SUGGESTED_AT },
       maxProjectRun: maxProjectRun!,
     };
-    log(`  ${profile}: events per project-year: mean ${result.perProjectYear.mean}, max ${result.perProjectYear.max} (by year: ${perYear.map((y) => y.events.mean).join(' / ')}); bare baseline ${perYear.map((y) => y.baseline).join(' / ')}; largest run ${m.events} events (${m.workflowType}); project runs ${result.runs.projectRunsMean} per project; ${result.seconds} s`);
+    log(
+      `  ${profile}: events per project-year: mean ${result.perProjectYear.mean}, max ${result.perProjectYear.max} (by year: ${perYear.map((y) => y.events.mean).join(' / ')}); bare baseline ${perYear.map((y) => y.baseline).join(' / ')}; largest run ${m.events} events (${m.workflowType}); project runs ${result.runs.projectRunsMean} per project; ${result.seconds} s`,
+    );
     return result;
   } finally {
     await ts.close().catch((err) => log(`  (time-skipping server: ${(err as Error).message})`));

@@ -14,7 +14,15 @@ const columns = Prisma.sql`a.id, a.seq, a."eventKey", a."at", a."actorId", a."ro
  * final (the log is append-only) and anything beyond it in that snapshot was written around the
  * trigger. Writers keep writing meanwhile; their rows lie beyond the head read and are not checked.
  */
-export async function verifyStoredAuditChain({ prisma, anchors, pageSize = 5000 }: { prisma: TPrisma; anchors?: TChainAnchor[]; pageSize?: number }): Promise<TChainReport> {
+export async function verifyStoredAuditChain({
+  prisma,
+  anchors,
+  pageSize = 5000,
+}: {
+  prisma: TPrisma;
+  anchors?: TChainAnchor[];
+  pageSize?: number;
+}): Promise<TChainReport> {
   const events = rawTable(prisma, 'AuditEvent');
   const first = await prisma.$queryRaw<Array<TChainRow & { headSeq: bigint | null; headHash: string | null; headFound: boolean }>>(Prisma.sql`
     SELECT h.seq AS "headSeq", h.hash AS "headHash", h.id IS NOT NULL AS "headFound", ${columns}

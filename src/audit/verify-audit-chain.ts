@@ -163,12 +163,19 @@ export function createAuditChainVerifier({ head, anchors = [] }: { head: TChainH
       // Without the head a deleted tail cannot be told from a short log; say so rather than guess.
       note(chained, 'DELETED', null, 'the chain head (AuditChainHead) has no row: a deleted tail cannot be ruled out');
     } else if (head.seq > lastSeq) {
-      note(chained, 'DELETED', null, `${range(lastSeq + 1n, head.seq)} missing at the end${last ? `, after row ${last.id}` : ''}: the head records seq ${head.seq}`, Number(head.seq - lastSeq));
+      note(
+        chained,
+        'DELETED',
+        null,
+        `${range(lastSeq + 1n, head.seq)} missing at the end${last ? `, after row ${last.id}` : ''}: the head records seq ${head.seq}`,
+        Number(head.seq - lastSeq),
+      );
     } else if (last && last.intact && last.hash !== head.hash) {
       note(chained, 'EDITED', last, `row ${last.id} was changed and its hash recomputed: the head records another hash`);
     }
     for (const a of anchors) {
-      if (a.seq > (head?.seq ?? lastSeq)) note(chained, 'DELETED', null, `the anchor's seq ${a.seq} is beyond the chain's end: the chain was cut and rewritten`);
+      if (a.seq > (head?.seq ?? lastSeq))
+        note(chained, 'DELETED', null, `the anchor's seq ${a.seq} is beyond the chain's end: the chain was cut and rewritten`);
     }
     const breaks = [...chained, ...outside];
     return {

@@ -37,7 +37,8 @@ export function manageGrantFor(actor: TActor, account: TAccountPlacement): TRole
 export function requireManageGrant(actor: TActor, account: TAccountPlacement): TRoleGrant {
   requireAdminGrants(actor);
   const grant = manageGrantFor(actor, account);
-  if (!grant) throw new AppError('OUT_OF_SCOPE', 'this account belongs (at least partly) outside your administration', [{ path: 'params.id', message: 'out of scope' }]);
+  if (!grant)
+    throw new AppError('OUT_OF_SCOPE', 'this account belongs (at least partly) outside your administration', [{ path: 'params.id', message: 'out of scope' }]);
   return grant;
 }
 

@@ -57,6 +57,9 @@ export function registerCrossOriginGuard(app: FastifyInstance) {
       return Array.isArray(value) ? value[0] : value;
     };
     const refusal = crossOriginRefusal({ method: req.method, fetchSite: header('sec-fetch-site'), origin: header('origin'), host: req.host });
-    if (refusal) throw new AppError('CROSS_ORIGIN_REFUSED', `cross-origin request refused (${refusal}); use this site's own pages, or a bearer token from a script`, [{ path: 'headers.origin', message: 'cross-origin' }]);
+    if (refusal)
+      throw new AppError('CROSS_ORIGIN_REFUSED', `cross-origin request refused (${refusal}); use this site's own pages, or a bearer token from a script`, [
+        { path: 'headers.origin', message: 'cross-origin' },
+      ]);
   });
 }

@@ -35,12 +35,16 @@ const keyOf = (username: string) => username.trim().toLowerCase();
 /** First key of the two-key advisory lock: keeps these locks apart from any other use of advisory locks. */
 const LOGIN_LOCK_CLASS = 0x6c6f67; // "log"
 
-export type TLoginReservation =
-  | { reserved: true; attemptId: bigint }
-  | { reserved: false; retryAfterSeconds: number };
+export type TLoginReservation = { reserved: true; attemptId: bigint } | { reserved: false; retryAfterSeconds: number };
 
 /** Counts this attempt if both windows have room; otherwise says when the blocking window reopens. */
-export async function reserveLoginAttempt({ prisma, username, ip, limit, now = new Date() }: {
+export async function reserveLoginAttempt({
+  prisma,
+  username,
+  ip,
+  limit,
+  now = new Date(),
+}: {
   prisma: TPrisma;
   username: string;
   ip: string;

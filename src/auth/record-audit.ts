@@ -9,15 +9,18 @@ type TAuditWriter = { auditEvent: { create(args: { data: Prisma.AuditEventUnchec
  * id, so the key is the action, the entity and a fresh uuid: unique per change, never reused.
  * Write it in the same transaction as the change, so there is never one without the other.
  */
-export async function recordAudit(tx: TAuditWriter, event: {
-  actorId: string | null;
-  role?: TRole | null;
-  orgUnitId?: string | null;
-  action: string;
-  entityType: string;
-  entityId: string;
-  details?: Record<string, unknown>;
-}) {
+export async function recordAudit(
+  tx: TAuditWriter,
+  event: {
+    actorId: string | null;
+    role?: TRole | null;
+    orgUnitId?: string | null;
+    action: string;
+    entityType: string;
+    entityId: string;
+    details?: Record<string, unknown>;
+  },
+) {
   await tx.auditEvent.create({
     data: {
       eventKey: `${event.action.toLowerCase()}:${event.entityId}:${crypto.randomUUID()}`,

@@ -18,18 +18,19 @@ export function hashToken(token: string): string {
   return crypto.createHash('sha256').update(token).digest('hex');
 }
 
-export async function issueToken(
-  prisma: TPrisma,
-  userId: string,
-  name: string,
-  options: { kind?: TTokenKind; expiresAt?: Date | null } = {},
-): Promise<string> {
+export async function issueToken(prisma: TPrisma, userId: string, name: string, options: { kind?: TTokenKind; expiresAt?: Date | null } = {}): Promise<string> {
   const { token } = await issueTokenRecord({ prisma, userId, name, ...options });
   return token;
 }
 
 /** Like issueToken, with the stored row too (for the one response that may show the token). */
-export async function issueTokenRecord({ prisma, userId, name, kind = 'PERSONAL', expiresAt = null }: {
+export async function issueTokenRecord({
+  prisma,
+  userId,
+  name,
+  kind = 'PERSONAL',
+  expiresAt = null,
+}: {
   prisma: Pick<TPrisma, 'apiToken'>;
   userId: string;
   name: string;
@@ -78,7 +79,11 @@ export async function actorForToken(prisma: TPrisma, token: string, channel: 'be
     prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date(now) } }).catch(() => undefined);
   }
   const roles = (typeof row.roles === 'string' ? JSON.parse(row.roles) : row.roles) as Array<{ role: string; orgUnitId: string; path: string }>;
-  return actorFromUser({ id: row.userId, displayName: row.displayName, roles: roles.map((r) => ({ role: r.role, orgUnitId: r.orgUnitId, orgUnit: { path: r.path } })) });
+  return actorFromUser({
+    id: row.userId,
+    displayName: row.displayName,
+    roles: roles.map((r) => ({ role: r.role, orgUnitId: r.orgUnitId, orgUnit: { path: r.path } })),
+  });
 }
 
 interface TTokenRow {
@@ -93,11 +98,7 @@ interface TTokenRow {
   roles: unknown;
 }
 
-export function actorFromUser(user: {
-  id: string;
-  displayName: string;
-  roles: Array<{ role: string; orgUnitId: string; orgUnit: { path: string } }>;
-}): TActor {
+export function actorFromUser(user: { id: string; displayName: string; roles: Array<{ role: string; orgUnitId: string; orgUnit: { path: string } }> }): TActor {
   return {
     userId: user.id,
     displayName: user.displayName,
@@ -112,9 +113,12 @@ export function actorFromUser(user: {
  * request making the change (the user changing their own password stays signed in).
  */
 export async function revokeCredentials({ prisma, userId, exceptHashes = [] }: { prisma: Pick<TPrisma, 'apiToken'>; userId: string; exceptHashes?: string[] }) {
-  const revoke = async (kinds: TTokenKind[]) => (await prisma.apiToken.updateMany({
-    where: { userId, kind: { in: kinds }, revokedAt: null, tokenHash: { notIn: exceptHashes } },
-    data: { revokedAt: new Date() },
-  })).count;
+  const revoke = async (kinds: TTokenKind[]) =>
+    (
+      await prisma.apiToken.updateMany({
+        where: { userId, kind: { in: kinds }, revokedAt: null, tokenHash: { notIn: exceptHashes } },
+        data: { revokedAt: new Date() },
+      })
+    ).count;
   return { signIns: await revoke(['LOGIN', 'SESSION']), personalTokens: await revoke(['PERSONAL']) };
 }

@@ -18,7 +18,8 @@ export function createApi({ url, token }: TCliConfig): TApi {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new CliError(EXIT.SERVER, `cannot reach ${base}: ${(err as Error).cause ?? (err as Error).message}`);
+      const reason: unknown = (err as Error).cause ?? (err as Error).message;
+      throw new CliError(EXIT.SERVER, `cannot reach ${base}: ${String(reason)}`);
     }
     const text = await res.text();
     let parsed: unknown = null;
@@ -29,7 +30,11 @@ export function createApi({ url, token }: TCliConfig): TApi {
     }
     if (!res.ok) {
       const apiError = (parsed as { error?: { code: string; message: string; details?: unknown[] } } | null)?.error;
-      throw new CliError(exitCodeForStatus(res.status), apiError ? `${apiError.code}: ${apiError.message}` : `HTTP ${res.status}`, apiError ?? { code: `HTTP_${res.status}`, message: text.slice(0, 200) });
+      throw new CliError(
+        exitCodeForStatus(res.status),
+        apiError ? `${apiError.code}: ${apiError.message}` : `HTTP ${res.status}`,
+        apiError ?? { code: `HTTP_${res.status}`, message: text.slice(0, 200) },
+      );
     }
     return { status: res.status, body: parsed as T };
   }

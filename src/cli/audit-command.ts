@@ -20,7 +20,10 @@ export async function verifyAudit({ api, io, anchor }: { api: TApi; io: TIo; anc
     return (
       `audit chain BROKEN: ${edited} edited, ${deleted} deleted, ${inserted} inserted (${report.rows} rows read)\n` +
       `first break: ${first.reason}${first.rowId ? ` at row ${first.rowId}` : ''}: ${first.message}\n\n` +
-      renderTable(['REASON', 'ROW', 'SEQ', 'WHAT'], report.breaks.map((b) => [b.reason, b.rowId, b.seq, b.message]))
+      renderTable(
+        ['REASON', 'ROW', 'SEQ', 'WHAT'],
+        report.breaks.map((b) => [b.reason, b.rowId, b.seq, b.message]),
+      )
     );
   });
   return report.ok ? EXIT.OK : EXIT.TAMPERED;

@@ -25,7 +25,7 @@ export async function saveConfig(file: string, config: TCliConfig): Promise<void
 export async function resolveConfig(env: Record<string, string | undefined>, flags: { url?: string; token?: string }): Promise<TCliConfig> {
   let saved: Partial<TCliConfig> = {};
   try {
-    saved = JSON.parse(await fs.readFile(configPath(env), 'utf8'));
+    saved = JSON.parse(await fs.readFile(configPath(env), 'utf8')) as Partial<TCliConfig>;
   } catch {
     saved = {};
   }

@@ -34,6 +34,7 @@ export function parseCsv(text: string): string[][] {
 }
 
 const cell = (value: unknown) => {
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string -- export rows hold JSON scalars; kept as String() so every cell prints as before.
   const text = value === null || value === undefined ? '' : String(value);
   // Quote what needs it; a leading =+-@ is prefixed so a spreadsheet never runs it as a formula.
   const safe = /^[=+\-@]/.test(text) && Number.isNaN(Number(text)) ? `'${text}` : text;

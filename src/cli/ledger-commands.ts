@@ -10,12 +10,26 @@ import { progressBar } from './progress';
 
 /** The columns of an evaluation CSV, in the indicator groups of domain.md §2.12. */
 export const EVALUATION_COLUMNS = [
-  'projectId', 'quantity', 'quality', 'timeliness', 'cost', 'economic', 'social', 'ecological', 'sustainability', 'satisfactionPercent', 'budgetExecutionPercent',
+  'projectId',
+  'quantity',
+  'quality',
+  'timeliness',
+  'cost',
+  'economic',
+  'social',
+  'ecological',
+  'sustainability',
+  'satisfactionPercent',
+  'budgetExecutionPercent',
 ] as const;
 
 /** A row's request id: file name + row content, so re-importing the same file submits nothing twice. */
 const rowRequestId = (file: string, row: string[]) =>
-  `csv-${crypto.createHash('sha256').update(`${path.basename(file)}\n${row.join(',')}`).digest('hex').slice(0, 32)}`;
+  `csv-${crypto
+    .createHash('sha256')
+    .update(`${path.basename(file)}\n${row.join(',')}`)
+    .digest('hex')
+    .slice(0, 32)}`;
 
 /**
  * 绩效评价 from a spreadsheet: one row per project (header row first, see EVALUATION_COLUMNS, an
@@ -53,8 +67,18 @@ export async function importEvaluations({ api, io, file }: { api: TApi; io: TIo;
       ...(outcomeReason ? { outcomeReason } : {}),
     };
     try {
-      const res = await api.post<{ recordId: string; details: { grade: string; score: number } }>(`/api/projects/${encodeURIComponent(projectId)}/actions`, { requestId: rowRequestId(file, row), command });
-      results.push({ row: i + 2, projectId, status: 'submitted', evaluationId: res.body.recordId, grade: res.body.details.grade, score: res.body.details.score });
+      const res = await api.post<{ recordId: string; details: { grade: string; score: number } }>(`/api/projects/${encodeURIComponent(projectId)}/actions`, {
+        requestId: rowRequestId(file, row),
+        command,
+      });
+      results.push({
+        row: i + 2,
+        projectId,
+        status: 'submitted',
+        evaluationId: res.body.recordId,
+        grade: res.body.details.grade,
+        score: res.body.details.score,
+      });
       bar.step(`${projectId} ${res.body.details.grade} ${res.body.details.score}`);
     } catch (err) {
       if (!(err instanceof CliError)) throw err;
@@ -79,23 +103,86 @@ type TRecords = {
 
 const LEDGERS = {
   payments: {
-    header: ['projectId', 'paymentId', 'tranche', 'amountFen', 'amountYuan', 'payeeId', 'status', 'requestedAt', 'paidAt', 'voucherNo', 'invoices', 'riskFlags'],
+    header: [
+      'projectId',
+      'paymentId',
+      'tranche',
+      'amountFen',
+      'amountYuan',
+      'payeeId',
+      'status',
+      'requestedAt',
+      'paidAt',
+      'voucherNo',
+      'invoices',
+      'riskFlags',
+    ],
     rows: (r: TRecords) =>
-      r.payments.map((p) => [r.projectId, p.id, p.tranche, p.amountFen, fenToYuanDecimal(p.amountFen as number), p.payeeId, p.status, p.requestedAt, p.paidAt, p.voucherNo, p.invoices.map((i) => i.number).join(' '), p.riskFlags.map((f) => `${f.code}:${f.status}`).join(' ')]),
+      r.payments.map((p) => [
+        r.projectId,
+        p.id,
+        p.tranche,
+        p.amountFen,
+        fenToYuanDecimal(p.amountFen as number),
+        p.payeeId,
+        p.status,
+        p.requestedAt,
+        p.paidAt,
+        p.voucherNo,
+        p.invoices.map((i) => i.number).join(' '),
+        p.riskFlags.map((f) => `${f.code}:${f.status}`).join(' '),
+      ]),
   },
   assets: {
     header: ['projectId', 'assetId', 'name', 'assetClass', 'valueFen', 'valueYuan', 'owner', 'custodian', 'certificateNo', 'handedOverAt'],
-    rows: (r: TRecords) => r.assets.map((a) => [r.projectId, a.id, a.name, a.assetClass, a.valueFen, fenToYuanDecimal(a.valueFen as number), a.owner, a.custodian, a.certificateNo, a.handedOverAt]),
+    rows: (r: TRecords) =>
+      r.assets.map((a) => [
+        r.projectId,
+        a.id,
+        a.name,
+        a.assetClass,
+        a.valueFen,
+        fenToYuanDecimal(a.valueFen as number),
+        a.owner,
+        a.custodian,
+        a.certificateNo,
+        a.handedOverAt,
+      ]),
   },
   distributions: {
     header: ['projectId', 'period', 'incomeFen', 'householdId', 'amountFen', 'linkedDays', 'monitoredDays', 'dividendRateBp', 'meetsMinimum'],
-    rows: (r: TRecords) => r.income.flatMap((inc) => inc.distribution.map((h) => [r.projectId, inc.period, inc.incomeFen, h.householdId, h.amountFen, h.linkedDays, h.monitoredDays, inc.dividendRateBp, inc.meetsMinimum])),
+    rows: (r: TRecords) =>
+      r.income.flatMap((inc) =>
+        inc.distribution.map((h) => [
+          r.projectId,
+          inc.period,
+          inc.incomeFen,
+          h.householdId,
+          h.amountFen,
+          h.linkedDays,
+          h.monitoredDays,
+          inc.dividendRateBp,
+          inc.meetsMinimum,
+        ]),
+      ),
   },
 } as const;
 export type TLedger = keyof typeof LEDGERS;
 
 /** 台账 to CSV: one project (--project) or every project the caller can see, with progress. */
-export async function exportLedger({ api, io, ledger, projectId, out }: { api: TApi; io: TIo; ledger: string; projectId?: string; out?: string }): Promise<TExitCode> {
+export async function exportLedger({
+  api,
+  io,
+  ledger,
+  projectId,
+  out,
+}: {
+  api: TApi;
+  io: TIo;
+  ledger: string;
+  projectId?: string;
+  out?: string;
+}): Promise<TExitCode> {
   if (!(ledger in LEDGERS)) throw new CliError(EXIT.USAGE, `unknown ledger ${ledger}: payments, assets or distributions`);
   const spec = LEDGERS[ledger as TLedger];
   let ids: string[] = projectId ? [projectId] : [];

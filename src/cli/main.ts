@@ -94,7 +94,7 @@ export async function main({ argv, env, stdout, stderr }: TMainOptions): Promise
     return (await run(positionals, flags, env, io)) ?? EXIT.OK;
   } catch (err) {
     if (!(err instanceof CliError)) {
-      stderr.write(`bangfu: unexpected error: ${(err as Error).stack ?? err}\n`);
+      stderr.write(`bangfu: unexpected error: ${(err as Error).stack ?? String(err)}\n`);
       return EXIT.SERVER;
     }
     if (io.json) stdout.write(`${JSON.stringify({ error: err.apiError ?? { code: 'CLI_ERROR', message: err.message } }, null, 2)}\n`);
@@ -120,17 +120,33 @@ async function run(positionals: string[], flags: TFlags, env: Record<string, str
   switch (`${group} ${verb ?? ''}`.trim()) {
     case 'login': {
       const config = { url: need(flags.url, '--url'), token: need(flags.token, '--token') };
-      const me = await createApi(await resolveConfig({}, config)).get<{ userId: string; displayName?: string; roles: Array<{ role: string; orgUnitId: string }> }>('/api/me');
+      const me = await createApi(await resolveConfig({}, config)).get<{
+        userId: string;
+        displayName?: string;
+        roles: Array<{ role: string; orgUnitId: string }>;
+      }>('/api/me');
       const file = configPath(env);
       await saveConfig(file, config);
-      emit(io, { ...me, configPath: file }, () => `signed in as ${me.displayName ?? me.userId} (${me.roles.map((r) => `${r.role}@${r.orgUnitId}`).join(', ') || 'no roles'}); saved to ${file}\n`);
+      emit(
+        io,
+        { ...me, configPath: file },
+        () => `signed in as ${me.displayName ?? me.userId} (${me.roles.map((r) => `${r.role}@${r.orgUnitId}`).join(', ') || 'no roles'}); saved to ${file}\n`,
+      );
       return;
     }
     case 'projects list':
       return listProjects({
         api: await api(),
         io,
-        filters: { stage: flags.stage, orgUnitId: flags['org-unit'], industry: flags.industry, year: flags.year, grade: flags.grade, riskFlag: flags['risk-flag'], q: flags.search },
+        filters: {
+          stage: flags.stage,
+          orgUnitId: flags['org-unit'],
+          industry: flags.industry,
+          year: flags.year,
+          grade: flags.grade,
+          riskFlag: flags['risk-flag'],
+          q: flags.search,
+        },
         ...paging,
       });
     case 'projects show':
@@ -141,8 +157,14 @@ async function run(positionals: string[], flags: TFlags, env: Record<string, str
       return listTasks({ api: await api(), io, kind: flags.kind, ...paging });
     case 'tasks act':
       return actOnTask({
-        api: await api(), io, taskId: need(arg, 'the task id'), action: need(flags.action, '--action'), comment: flags.comment, requestId: flags['request-id'],
-        extras: { toUser: flags['to-user'], returnStep: flags['return-step'], recipients: flags.recipients, checks: flags.checks }, wait: flags.wait,
+        api: await api(),
+        io,
+        taskId: need(arg, 'the task id'),
+        action: need(flags.action, '--action'),
+        comment: flags.comment,
+        requestId: flags['request-id'],
+        extras: { toUser: flags['to-user'], returnStep: flags['return-step'], recipients: flags.recipients, checks: flags.checks },
+        wait: flags.wait,
       });
     case 'evaluations import':
       return importEvaluations({ api: await api(), io, file: need(flags.file, '--file') });

@@ -5,22 +5,54 @@ import type { TApi } from './api-client';
 import { CliError, EXIT, type TExitCode } from './cli-error';
 import { emit, formatYuan, renderTable, type TIo } from './output';
 
-interface TProjectRow { id: string; name: string; stage: string; industry: string; budgetFen: number; orgUnitId: string; createdAt: string }
+interface TProjectRow {
+  id: string;
+  name: string;
+  stage: string;
+  industry: string;
+  budgetFen: number;
+  orgUnitId: string;
+  createdAt: string;
+}
 
 /** The server's list filters (GET /api/projects); the server validates them and names a bad one. */
 type TProjectFilters = Partial<Record<'stage' | 'orgUnitId' | 'industry' | 'year' | 'grade' | 'riskFlag' | 'q', string>>;
 
-export async function listProjects({ api, io, filters = {}, page, pageSize }: { api: TApi; io: TIo; filters?: TProjectFilters; page?: string; pageSize?: string }) {
+export async function listProjects({
+  api,
+  io,
+  filters = {},
+  page,
+  pageSize,
+}: {
+  api: TApi;
+  io: TIo;
+  filters?: TProjectFilters;
+  page?: string;
+  pageSize?: string;
+}) {
   const given = Object.entries({ ...filters, page, pageSize }).filter((e): e is [string, string] => Boolean(e[1]));
   const q = new URLSearchParams(given);
   const res = await api.get<{ items: TProjectRow[]; total: number; page: number; pageSize: number }>(`/api/projects?${q}`);
-  emit(io, res, () =>
-    renderTable(['ID', 'STAGE', 'BUDGET', 'VILLAGE', 'NAME'], res.items.map((p) => [p.id, p.stage, formatYuan(p.budgetFen), p.orgUnitId, p.name])) +
-      `${res.items.length} of ${res.total}\n`);
+  emit(
+    io,
+    res,
+    () =>
+      renderTable(
+        ['ID', 'STAGE', 'BUDGET', 'VILLAGE', 'NAME'],
+        res.items.map((p) => [p.id, p.stage, formatYuan(p.budgetFen), p.orgUnitId, p.name]),
+      ) + `${res.items.length} of ${res.total}\n`,
+  );
 }
 
 export async function showProject({ api, io, id }: { api: TApi; io: TIo; id: string }) {
-  const p = await api.get<TProjectRow & { tasks: Array<{ id: string; kind: string; status: string }>; history: Array<{ at: string; action: string; actorId: string | null }>; temporalUiUrl: string }>(`/api/projects/${encodeURIComponent(id)}`);
+  const p = await api.get<
+    TProjectRow & {
+      tasks: Array<{ id: string; kind: string; status: string }>;
+      history: Array<{ at: string; action: string; actorId: string | null }>;
+      temporalUiUrl: string;
+    }
+  >(`/api/projects/${encodeURIComponent(id)}`);
   emit(io, p, () =>
     [
       `${p.name}  (${p.id})`,
@@ -31,11 +63,18 @@ export async function showProject({ api, io, id }: { api: TApi; io: TIo; id: str
       `workflow  ${p.temporalUiUrl}`,
       '',
       'Tasks',
-      renderTable(['ID', 'KIND', 'STATUS'], p.tasks.map((t) => [t.id, t.kind, t.status])).trimEnd(),
+      renderTable(
+        ['ID', 'KIND', 'STATUS'],
+        p.tasks.map((t) => [t.id, t.kind, t.status]),
+      ).trimEnd(),
       '',
       'History',
-      renderTable(['AT', 'ACTION', 'ACTOR'], p.history.map((h) => [h.at, h.action, h.actorId])),
-    ].join('\n'));
+      renderTable(
+        ['AT', 'ACTION', 'ACTOR'],
+        p.history.map((h) => [h.at, h.action, h.actorId]),
+      ),
+    ].join('\n'),
+  );
 }
 
 /**
@@ -46,7 +85,10 @@ export async function showProject({ api, io, id }: { api: TApi; io: TIo; id: str
 export function bulkRequestId(file: string, index: number, entry: unknown): string {
   const own = (entry as { requestId?: unknown })?.requestId;
   if (typeof own === 'string' && own.length >= 8) return own;
-  const digest = crypto.createHash('sha256').update(`${path.basename(file)}\n${index}\n${JSON.stringify(entry)}`).digest('hex');
+  const digest = crypto
+    .createHash('sha256')
+    .update(`${path.basename(file)}\n${index}\n${JSON.stringify(entry)}`)
+    .digest('hex');
   return `bulk-${digest.slice(0, 32)}`;
 }
 
@@ -84,8 +126,20 @@ export async function startProjectsFromFile({ api, io, file }: { api: TApi; io: 
     }
   }
   const failed = results.filter((r): r is Extract<TStartResult, { status: 'failed' }> => r.status === 'failed');
-  emit(io, { items: results, started: results.filter((r) => r.status === 'created').length, existing: results.filter((r) => r.status === 'existing').length, failed: failed.length }, () =>
-    renderTable(['#', 'STATUS', 'PROJECT', 'STAGE / ERROR'], results.map((r) => [r.index + 1, r.status, r.status === 'failed' ? '' : r.projectId, r.status === 'failed' ? r.error.message : r.stage])));
+  emit(
+    io,
+    {
+      items: results,
+      started: results.filter((r) => r.status === 'created').length,
+      existing: results.filter((r) => r.status === 'existing').length,
+      failed: failed.length,
+    },
+    () =>
+      renderTable(
+        ['#', 'STATUS', 'PROJECT', 'STAGE / ERROR'],
+        results.map((r) => [r.index + 1, r.status, r.status === 'failed' ? '' : r.projectId, r.status === 'failed' ? r.error.message : r.stage]),
+      ),
+  );
   // The most serious failure decides the exit code, so a script can tell "fix the file" from "retry later".
   return failed.reduce<TExitCode>((code, r) => (r.exitCode > code ? r.exitCode : code), EXIT.OK);
 }

@@ -12,7 +12,15 @@ import { CORRECTIVE_MEASURE_TASK_KIND, measureCompletionGrant, measureTaskId } f
  */
 export async function completeCorrectiveMeasure(
   prisma: TPrisma,
-  { actor, caseId, measureId, requestId, note, evidence, at }: { actor: TActor; caseId: string; measureId: string; requestId: string; note: string; evidence: string[]; at: Date },
+  {
+    actor,
+    caseId,
+    measureId,
+    requestId,
+    note,
+    evidence,
+    at,
+  }: { actor: TActor; caseId: string; measureId: string; requestId: string; note: string; evidence: string[]; at: Date },
 ) {
   const row = await prisma.reviewCase.findUnique({ where: { id: caseId }, select: { id: true, workflowId: true } });
   const task = row ? await prisma.task.findUnique({ where: { id: measureTaskId(row.workflowId, measureId) } }) : null;
@@ -23,7 +31,13 @@ export async function completeCorrectiveMeasure(
   if ('refusal' in allowed) throw refusalToAppError(allowed.refusal, 'not the responsible unit');
   const eventKey = `measure-done:${task.id}`;
   const answer = (t: { completedAt: Date | null; dueAt: Date | null; assigneeId: string | null }) => ({
-    requestId, caseId: row.id, measureId, taskId: task.id, status: 'DONE' as const, completedAt: t.completedAt, completedBy: t.assigneeId,
+    requestId,
+    caseId: row.id,
+    measureId,
+    taskId: task.id,
+    status: 'DONE' as const,
+    completedAt: t.completedAt,
+    completedBy: t.assigneeId,
     overdue: t.dueAt !== null && t.completedAt !== null && t.completedAt > t.dueAt,
   });
   const earlier = await prisma.auditEvent.findUnique({ where: { eventKey } });
@@ -35,11 +49,24 @@ export async function completeCorrectiveMeasure(
   }
   const { grant } = allowed;
   const done = await prisma.$transaction(async (tx) => {
-    const changed = await tx.task.updateMany({ where: { id: task.id, status: 'PENDING' }, data: { status: 'DONE', outcome: 'COMPLETED', assigneeId: actor.userId, completedAt: at, updatedAt: at } });
-    if (changed.count === 0) throw new AppError('TASK_NOT_PENDING', `measure ${measureId} is ${task.status.toLowerCase()}`, [{ path: 'params.measureId', message: task.status }]);
+    const changed = await tx.task.updateMany({
+      where: { id: task.id, status: 'PENDING' },
+      data: { status: 'DONE', outcome: 'COMPLETED', assigneeId: actor.userId, completedAt: at, updatedAt: at },
+    });
+    if (changed.count === 0)
+      throw new AppError('TASK_NOT_PENDING', `measure ${measureId} is ${task.status.toLowerCase()}`, [{ path: 'params.measureId', message: task.status }]);
     await tx.auditEvent.create({
       data: {
-        eventKey, at, actorId: actor.userId, role: grant.role, orgUnitId: grant.orgUnitId, action: 'CORRECTIVE_MEASURE_DONE', entityType: 'ReviewCase', entityId: row.id, requestId, comment: note,
+        eventKey,
+        at,
+        actorId: actor.userId,
+        role: grant.role,
+        orgUnitId: grant.orgUnitId,
+        action: 'CORRECTIVE_MEASURE_DONE',
+        entityType: 'ReviewCase',
+        entityId: row.id,
+        requestId,
+        comment: note,
         details: { measureId, taskId: task.id, evidence, dueAt: task.dueAt?.toISOString() ?? null, overdue: task.dueAt !== null && at > task.dueAt },
       },
     });

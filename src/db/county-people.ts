@@ -14,7 +14,11 @@ export interface TCountyPerson {
  * Active people holding a role in the county of `orgPath`, with their grants there: of these roles
  * only when named, of these users only when named (at most 500 grants).
  */
-export async function activePeopleOfCounty(prisma: TPrisma, orgPath: string, only: { roles?: readonly string[]; userIds?: readonly string[] } = {}): Promise<TCountyPerson[]> {
+export async function activePeopleOfCounty(
+  prisma: TPrisma,
+  orgPath: string,
+  only: { roles?: readonly string[]; userIds?: readonly string[] } = {},
+): Promise<TCountyPerson[]> {
   const grants = await prisma.roleAssignment.findMany({
     where: {
       ...(only.roles ? { role: { in: only.roles as TRole[] } } : {}),

@@ -24,6 +24,10 @@ export async function readCountySettings(db: TReader, { countyId, defaults }: { 
   if (!row) return { source: 'DEFAULT', settings: defaults, version: 0, updatedAt: null, updatedBy: null };
   const parsed = resolveSettings(row.values);
   // Only a schema tightened after the row was saved gets here: a server fault, not the caller's.
-  if (!parsed.ok) throw new AppError('INTERNAL', `the stored settings of county ${countyId} no longer pass validation: ${parsed.error.details.map((d) => d.path).join(', ')}`);
+  if (!parsed.ok)
+    throw new AppError(
+      'INTERNAL',
+      `the stored settings of county ${countyId} no longer pass validation: ${parsed.error.details.map((d) => d.path).join(', ')}`,
+    );
   return { source: 'COUNTY', settings: parsed.settings, version: row.version, updatedAt: row.updatedAt, updatedBy: row.updatedBy };
 }

@@ -36,14 +36,25 @@ const startsWithPattern = (prefix: string) => `${likeLiteral(prefix)}%`;
  * matches are materialised once (ids and sort keys only), counted, and only the page is joined to
  * Task and Project. The branches are disjoint (outermostGrants), so UNION ALL counts each task once.
  */
-export async function queryInbox({ prisma, actor, filter }: { prisma: TPrisma; actor: TActor; filter: TInboxFilter }): Promise<{ items: TInboxItem[]; total: number }> {
+export async function queryInbox({
+  prisma,
+  actor,
+  filter,
+}: {
+  prisma: TPrisma;
+  actor: TActor;
+  filter: TInboxFilter;
+}): Promise<{ items: TInboxItem[]; total: number }> {
   const task = rawTable(prisma, 'Task');
   const { view, kind, orgUnitId, overdue, page, pageSize, now } = filter;
 
   const common: Prisma.Sql[] = [];
   if (kind) common.push(Prisma.sql`t.kind = ${kind}`);
   // strpos, not LIKE: an id with % or _ must match itself only; the project is found by its key.
-  if (orgUnitId) common.push(Prisma.sql`EXISTS (SELECT 1 FROM ${rawTable(prisma, 'Project')} p WHERE p.id = t."projectId" AND strpos(p."orgPath", ${`/${orgUnitId}/`}) > 0)`);
+  if (orgUnitId)
+    common.push(
+      Prisma.sql`EXISTS (SELECT 1 FROM ${rawTable(prisma, 'Project')} p WHERE p.id = t."projectId" AND strpos(p."orgPath", ${`/${orgUnitId}/`}) > 0)`,
+    );
   if (overdue === true) common.push(Prisma.sql`t.status = 'PENDING' AND t."dueAt" < ${now}`);
   if (overdue === false) common.push(Prisma.sql`(t."dueAt" IS NULL OR t."dueAt" >= ${now})`);
 
@@ -84,11 +95,11 @@ export async function queryInbox({ prisma, actor, filter }: { prisma: TPrisma; a
   // The order the route always had (NULLs of dueAt last, of updatedAt first, PostgreSQL's
   // defaults), with the id last so that pages never overlap or skip rows of equal keys.
   const order = (a: string) =>
-    Prisma.raw(view === 'pending'
-      ? `${a}."dueAt" ASC, ${a}."createdAt" ASC, ${a}.id ASC`
-      : `${a}."updatedAt" DESC, ${a}."createdAt" DESC, ${a}.id DESC`);
+    Prisma.raw(view === 'pending' ? `${a}."dueAt" ASC, ${a}."createdAt" ASC, ${a}.id ASC` : `${a}."updatedAt" DESC, ${a}."createdAt" DESC, ${a}.id DESC`);
 
-  const rows = await prisma.$queryRaw<Array<TTaskRow & { total: number; projectName: string; projectStage: string; projectIndustry: string; projectBudgetFen: bigint }>>(Prisma.sql`
+  const rows = await prisma.$queryRaw<
+    Array<TTaskRow & { total: number; projectName: string; projectStage: string; projectIndustry: string; projectBudgetFen: bigint }>
+  >(Prisma.sql`
     WITH m AS MATERIALIZED (${matches}),
          pg AS (SELECT m.id FROM m ORDER BY ${order('m')} LIMIT ${pageSize} OFFSET ${(page - 1) * pageSize})
     SELECT n.total, ${TASK_COLUMNS},

@@ -11,10 +11,7 @@ const schemas = new WeakMap<PrismaClient, string>();
  * in its own PostgreSQL schema; production uses `public`.
  */
 export function createPrisma(opts: { url: string; schema?: string; poolSize?: number }): PrismaClient {
-  const adapter = new PrismaPg(
-    { connectionString: opts.url, max: opts.poolSize ?? 10 },
-    opts.schema ? { schema: opts.schema } : undefined,
-  );
+  const adapter = new PrismaPg({ connectionString: opts.url, max: opts.poolSize ?? 10 }, opts.schema ? { schema: opts.schema } : undefined);
   const client = new PrismaClient({ adapter: releaseLostTransactions(adapter) });
   schemas.set(client, opts.schema ?? 'public');
   return client;

@@ -54,7 +54,11 @@ export async function orgUnitsByIds(prisma: TPrisma, ids: readonly string[]) {
 }
 
 /** One page of the cases the actor may see, newest first. */
-export async function listReviewCases(prisma: TPrisma, actor: TActor, { stage, mine, page, pageSize }: { stage?: string; mine?: boolean; page: number; pageSize: number }) {
+export async function listReviewCases(
+  prisma: TPrisma,
+  actor: TActor,
+  { stage, mine, page, pageSize }: { stage?: string; mine?: boolean; page: number; pageSize: number },
+) {
   const where: Prisma.ReviewCaseWhereInput = {
     AND: [visibleCasesWhere(actor), ...(stage ? [{ stage }] : []), ...(mine ? [{ concernedUserIds: { has: actor.userId } }] : [])],
   };
@@ -65,7 +69,21 @@ export async function listReviewCases(prisma: TPrisma, actor: TActor, { stage, m
       orderBy: [{ openedAt: 'desc' }, { id: 'desc' }],
       skip: (page - 1) * pageSize,
       take: pageSize,
-      select: { id: true, workflowId: true, stage: true, outcome: true, county: true, projectIds: true, concernedOfficials: true, matter: true, triggerType: true, openedById: true, openedAt: true, decidedAt: true, closedAt: true },
+      select: {
+        id: true,
+        workflowId: true,
+        stage: true,
+        outcome: true,
+        county: true,
+        projectIds: true,
+        concernedOfficials: true,
+        matter: true,
+        triggerType: true,
+        openedById: true,
+        openedAt: true,
+        decidedAt: true,
+        closedAt: true,
+      },
     }),
     prisma.reviewCase.count({ where }),
   ]);

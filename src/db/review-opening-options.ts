@@ -9,7 +9,9 @@ import { decidingRoleHolders } from '../../activities/review-opening';
  * one, the county named or the actor's first grant's county.
  */
 export async function reviewOpeningOptions(prisma: TPrisma, actor: TActor, { projectId, countyOrgUnitId }: { projectId?: string; countyOrgUnitId?: string }) {
-  const project = projectId ? await prisma.project.findUnique({ where: { id: projectId }, select: { id: true, name: true, countyId: true, proposerId: true, orgPath: true } }) : null;
+  const project = projectId
+    ? await prisma.project.findUnique({ where: { id: projectId }, select: { id: true, name: true, countyId: true, proposerId: true, orgPath: true } })
+    : null;
   if (projectId && (!project || !actor.roles.some((g) => covers(g, project.orgPath)))) {
     throw new AppError('NOT_FOUND', `no project ${projectId} in your org units`, [{ path: 'querystring.projectId', message: 'not found' }]);
   }
@@ -19,7 +21,11 @@ export async function reviewOpeningOptions(prisma: TPrisma, actor: TActor, { pro
   const approvals = project ? await prisma.decision.findMany({ where: { projectId: project.id, action: 'approve' }, select: { actorId: true } }) : [];
   const officialIds = project ? [...new Set([project.proposerId, ...approvals.map((a) => a.actorId)])] : [];
   const bodyIds = [...new Set((await decidingRoleHolders(prisma, county.path)).map((h) => h.userId))];
-  const people = await prisma.user.findMany({ where: { id: { in: [...officialIds, ...bodyIds] } }, select: { id: true, displayName: true }, orderBy: { id: 'asc' } });
+  const people = await prisma.user.findMany({
+    where: { id: { in: [...officialIds, ...bodyIds] } },
+    select: { id: true, displayName: true },
+    orderBy: { id: 'asc' },
+  });
   const named = (ids: string[]) => people.filter((p) => ids.includes(p.id)).map((p) => ({ userId: p.id, displayName: p.displayName }));
   return {
     project: project ? { id: project.id, name: project.name } : null,

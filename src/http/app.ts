@@ -50,8 +50,9 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
     openapi: {
       info: {
         title: 'Bangfu API',
-        description: '帮扶产业项目 workflow and approval engine. Authenticate with a bearer token, or the session cookie from the web app; '
-          + 'a POST/PUT/PATCH/DELETE a browser sends from another origin (another port of the host included) without a bearer token is refused 403 CROSS_ORIGIN_REFUSED.',
+        description:
+          '帮扶产业项目 workflow and approval engine. Authenticate with a bearer token, or the session cookie from the web app; ' +
+          'a POST/PUT/PATCH/DELETE a browser sends from another origin (another port of the host included) without a bearer token is refused 403 CROSS_ORIGIN_REFUSED.',
         version: '0.1.0',
       },
       // Either credential signs a request in (the web app uses the cookie, scripts the bearer token).
@@ -64,7 +65,8 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
-    transformObject: (documentObject) => withoutNoContentBodies('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject),
+    transformObject: (documentObject) =>
+      withoutNoContentBodies('openapiObject' in documentObject ? documentObject.openapiObject : documentObject.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   documentResponses(app);
@@ -84,7 +86,11 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
     const route = req.routeOptions.url ?? '';
     const guarded = route.startsWith('/api/') && !PUBLIC_API_ROUTES.has(route) && !route.startsWith('/api/docs');
     if (guarded && !req.actor) throw new AppError('UNAUTHENTICATED', 'sign in first: send Authorization: Bearer <token> or the session cookie');
-    for (const [part, value] of [['params', req.params], ['query', req.query], ['body', req.body]] as const) {
+    for (const [part, value] of [
+      ['params', req.params],
+      ['query', req.query],
+      ['body', req.body],
+    ] as const) {
       const path = findUnstorableText(value, part);
       if (path) throw new AppError('VALIDATION_FAILED', 'text contains a NUL byte or an unpaired surrogate', [{ path, message: 'unstorable character' }]);
     }
@@ -101,16 +107,28 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   app.setNotFoundHandler((req, reply) => sendUnmatched(req, reply, methodsOf));
 
   const ZHealth = z.object({ ok: z.boolean(), checks: z.object({ database: z.boolean(), temporal: z.boolean() }) });
-  app.get('/api/health', { schema: { tags: ['system'], summary: 'Liveness and dependencies', security: [], response: { 200: ZHealth, 503: ZHealth.or(ZErrorBody) } } }, async (_req, reply) => {
-    // Both at once, each within 3 s: the Temporal client alone retries for ~20 s before it gives up.
-    const deadline = Date.now() + 3_000;
-    const [database, temporal] = await Promise.all([
-      valueWithin(deps.prisma.$queryRawUnsafe('SELECT 1').then(() => true), 3_000, false),
-      valueWithin(deps.temporal.connection.withDeadline(deadline, () => deps.temporal.workflowService.getSystemInfo({})).then(() => true), 3_000, false),
-    ]);
-    const checks = { database, temporal };
-    return reply.code(checks.database && checks.temporal ? 200 : 503).send({ ok: checks.database && checks.temporal, checks });
-  });
+  app.get(
+    '/api/health',
+    { schema: { tags: ['system'], summary: 'Liveness and dependencies', security: [], response: { 200: ZHealth, 503: ZHealth.or(ZErrorBody) } } },
+    async (_req, reply) => {
+      // Both at once, each within 3 s: the Temporal client alone retries for ~20 s before it gives up.
+      const deadline = Date.now() + 3_000;
+      const [database, temporal] = await Promise.all([
+        valueWithin(
+          deps.prisma.$queryRawUnsafe('SELECT 1').then(() => true),
+          3_000,
+          false,
+        ),
+        valueWithin(
+          deps.temporal.connection.withDeadline(deadline, () => deps.temporal.workflowService.getSystemInfo({})).then(() => true),
+          3_000,
+          false,
+        ),
+      ]);
+      const checks = { database, temporal };
+      return reply.code(checks.database && checks.temporal ? 200 : 503).send({ ok: checks.database && checks.temporal, checks });
+    },
+  );
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await authRoutes(app, deps, { loginLimit: accounts.loginLimit });

@@ -11,7 +11,8 @@ const ADAPTER_UNREACHABLE = new Set(['DatabaseNotReachable', 'ConnectionClosed',
 const SOCKET_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 /** PostgreSQL itself: connection exceptions (class 08), shutting down or starting (57P01-57P03), too many connections. */
 const SQLSTATE_UNREACHABLE = /^(08...|57P0[123]|53300)$/;
-const MESSAGE_UNREACHABLE = /Connection terminated|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed/i;
+const MESSAGE_UNREACHABLE =
+  /Connection terminated|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed/i;
 
 /**
  * True when the error means the database cannot be reached (so the API says 503, not 500). Looks
@@ -28,7 +29,7 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     const code = typeof e.code === 'string' ? e.code : '';
     if (PRISMA_UNREACHABLE.has(code) || SOCKET_UNREACHABLE.has(code) || SQLSTATE_UNREACHABLE.test(code)) return true;
     if (typeof e.kind === 'string' && ADAPTER_UNREACHABLE.has(e.kind)) return true;
-    if (e.kind === 'postgres' && SQLSTATE_UNREACHABLE.test(String((e as { originalCode?: unknown }).originalCode ?? ''))) return true;
+    if (e.kind === 'postgres' && SQLSTATE_UNREACHABLE.test(String((e as { originalCode?: string | number }).originalCode ?? ''))) return true;
     if (typeof e.message === 'string' && MESSAGE_UNREACHABLE.test(e.message)) return true;
     pending.push(e.cause, e.meta?.driverAdapterError);
   }
@@ -66,7 +67,12 @@ export function toAppError(err: unknown): AppError {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'body';
     const details: TErrorDetail[] = err.validation.map((v) => ({
-      path: [where, ...String(v.instancePath ?? '').split('/').filter(Boolean)].join('.'),
+      path: [
+        where,
+        ...String(v.instancePath ?? '')
+          .split('/')
+          .filter(Boolean),
+      ].join('.'),
       message: v.message ?? 'invalid',
     }));
     return new AppError('VALIDATION_FAILED', 'the request is invalid', details);
@@ -81,22 +87,34 @@ export function toAppError(err: unknown): AppError {
     return new AppError('VALIDATION_FAILED', e.message ?? 'malformed request', [{ path: 'body', message: e.message ?? 'malformed' }]);
   }
   if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return new AppError('VALIDATION_FAILED', 'request body too large', [{ path: 'body', message: 'too large' }]);
-  if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('VALIDATION_FAILED', 'unsupported content type', [{ path: 'headers.content-type', message: 'expected application/json' }]);
-  if (e?.code === 'FST_ERR_MAX_PARAM_LENGTH') return new AppError('VALIDATION_FAILED', 'a path parameter is too long', [{ path: 'params', message: 'too long' }]);
+  if (e?.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return new AppError('VALIDATION_FAILED', 'unsupported content type', [{ path: 'headers.content-type', message: 'expected application/json' }]);
+  if (e?.code === 'FST_ERR_MAX_PARAM_LENGTH')
+    return new AppError('VALIDATION_FAILED', 'a path parameter is too long', [{ path: 'params', message: 'too long' }]);
   const rejected = rejectedByDatabase(err);
   if (rejected) return new AppError('VALIDATION_FAILED', rejected, [{ path: '', message: rejected }]);
-  if (isDatabaseUnavailable(err)) return new AppError('DATABASE_UNAVAILABLE', 'the database is unreachable; try again shortly (a retry with the same requestId is applied at most once)');
-  if (isTemporalUnavailable(err)) return new AppError('TEMPORAL_UNAVAILABLE', 'the workflow service is unreachable; try again shortly (a retry with the same requestId is applied at most once)');
+  if (isDatabaseUnavailable(err))
+    return new AppError('DATABASE_UNAVAILABLE', 'the database is unreachable; try again shortly (a retry with the same requestId is applied at most once)');
+  if (isTemporalUnavailable(err))
+    return new AppError(
+      'TEMPORAL_UNAVAILABLE',
+      'the workflow service is unreachable; try again shortly (a retry with the same requestId is applied at most once)',
+    );
   return new AppError('INTERNAL', 'internal error');
 }
 
 function fromApplicationFailure(f: ApplicationFailure): AppError {
   const code = isErrorCode(f.type) ? f.type : 'CONFLICT';
-  const details = Array.isArray(f.details?.[0]) ? (f.details[0] as TErrorDetail[]) : (f.details as TErrorDetail[] | undefined) ?? [];
-  return new AppError(code, f.message, details.filter((d) => d && typeof d.path === 'string'));
+  const details = Array.isArray(f.details?.[0]) ? (f.details[0] as TErrorDetail[]) : ((f.details as TErrorDetail[] | undefined) ?? []);
+  return new AppError(
+    code,
+    f.message,
+    details.filter((d) => d && typeof d.path === 'string'),
+  );
 }
 
 /** NUL, or half of a UTF-16 surrogate pair: text PostgreSQL (and Prisma's JSON protocol) cannot carry. */
+// eslint-disable-next-line no-control-regex -- matching NUL is the point: PostgreSQL text cannot hold it.
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

@@ -16,7 +16,15 @@ export function prefersChinese(acceptLanguage: string | undefined): boolean {
 }
 
 const TYPE_NAMES: Record<string, string> = {
-  string: '文本', number: '数字', int: '整数', bigint: '整数', boolean: '是或否', object: '一组字段', array: '列表', date: '日期', null: '空值',
+  string: '文本',
+  number: '数字',
+  int: '整数',
+  bigint: '整数',
+  boolean: '是或否',
+  object: '一组字段',
+  array: '列表',
+  date: '日期',
+  null: '空值',
 };
 const zhLocale = z.locales.zhCN();
 

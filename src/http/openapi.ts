@@ -7,13 +7,18 @@ import { ERROR_STATUS } from '../domain/errors';
  * declared on every route for 4xx and 5xx, so the OpenAPI document shows it. Loose objects: a
  * response schema also serializes, and documenting must never strip or refuse what is sent.
  */
-export const ZErrorBody = z.looseObject({
-  error: z.looseObject({
-    code: z.string().meta({ enum: Object.keys(ERROR_STATUS) }).describe('a stable error code (src/domain/errors.ts ERROR_STATUS)'),
-    message: z.string(),
-    details: z.array(z.looseObject({ path: z.string().describe('the field, e.g. body.comment or querystring.year'), message: z.string() })),
-  }),
-}).describe('Every refusal and failure: { error: { code, message, details[{ path, message }] } }');
+export const ZErrorBody = z
+  .looseObject({
+    error: z.looseObject({
+      code: z
+        .string()
+        .meta({ enum: Object.keys(ERROR_STATUS) })
+        .describe('a stable error code (src/domain/errors.ts ERROR_STATUS)'),
+      message: z.string(),
+      details: z.array(z.looseObject({ path: z.string().describe('the field, e.g. body.comment or querystring.year'), message: z.string() })),
+    }),
+  })
+  .describe('Every refusal and failure: { error: { code, message, details[{ path, message }] } }');
 
 /** An instant as the API writes it (a Date serialized by JSON.stringify: ISO 8601, UTC). */
 export const ZInstant = z.any().meta({ type: 'string', format: 'date-time' });

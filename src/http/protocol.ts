@@ -67,7 +67,8 @@ export function sendUnmatched(req: FastifyRequest, reply: FastifyReply, methodsO
 export function answerHeaders(app: FastifyInstance) {
   app.addHook('onSend', async (_req, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');
-    if (/^application\/json/i.test(String(reply.getHeader('content-type') ?? '')) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    if (/^application\/json/i.test(String(reply.getHeader('content-type') ?? '')) && !reply.hasHeader('cache-control'))
+      reply.header('cache-control', 'no-store');
     return payload;
   });
 }

@@ -30,12 +30,24 @@ export async function visiblePeople(prisma: TPrisma, actor: TActor, ids: string[
   const some = { in: wanted };
   const found = await Promise.all([
     prisma.project.findMany({ where: { AND: [projects, { proposerId: some }] }, select: { proposerId: true } }).then((r) => r.map((x) => x.proposerId)),
-    prisma.decision.findMany({ where: { actorId: some, project: projects }, select: { actorId: true }, distinct: ['actorId'] }).then((r) => r.map((x) => x.actorId)),
-    prisma.progressReport.findMany({ where: { project: projects, OR: [{ reportedBy: some }, { verifiedBy: some }] }, select: { reportedBy: true, verifiedBy: true } }).then((r) => r.flatMap((x) => [x.reportedBy, x.verifiedBy])),
-    prisma.fundAllocation.findMany({ where: { actorId: some, project: projects }, select: { actorId: true }, distinct: ['actorId'] }).then((r) => r.map((x) => x.actorId)),
-    prisma.payment.findMany({ where: { requestedBy: some, project: projects }, select: { requestedBy: true }, distinct: ['requestedBy'] }).then((r) => r.map((x) => x.requestedBy)),
-    prisma.acceptance.findMany({ where: { decidedBy: some, project: projects }, select: { decidedBy: true }, distinct: ['decidedBy'] }).then((r) => r.map((x) => x.decidedBy)),
-    prisma.evaluation.findMany({ where: { submittedBy: some, project: projects }, select: { submittedBy: true }, distinct: ['submittedBy'] }).then((r) => r.map((x) => x.submittedBy)),
+    prisma.decision
+      .findMany({ where: { actorId: some, project: projects }, select: { actorId: true }, distinct: ['actorId'] })
+      .then((r) => r.map((x) => x.actorId)),
+    prisma.progressReport
+      .findMany({ where: { project: projects, OR: [{ reportedBy: some }, { verifiedBy: some }] }, select: { reportedBy: true, verifiedBy: true } })
+      .then((r) => r.flatMap((x) => [x.reportedBy, x.verifiedBy])),
+    prisma.fundAllocation
+      .findMany({ where: { actorId: some, project: projects }, select: { actorId: true }, distinct: ['actorId'] })
+      .then((r) => r.map((x) => x.actorId)),
+    prisma.payment
+      .findMany({ where: { requestedBy: some, project: projects }, select: { requestedBy: true }, distinct: ['requestedBy'] })
+      .then((r) => r.map((x) => x.requestedBy)),
+    prisma.acceptance
+      .findMany({ where: { decidedBy: some, project: projects }, select: { decidedBy: true }, distinct: ['decidedBy'] })
+      .then((r) => r.map((x) => x.decidedBy)),
+    prisma.evaluation
+      .findMany({ where: { submittedBy: some, project: projects }, select: { submittedBy: true }, distinct: ['submittedBy'] })
+      .then((r) => r.map((x) => x.submittedBy)),
     reviewPeople(prisma, actor, wanted),
   ]);
   for (const id of found.flat()) if (id && wanted.includes(id)) visible.add(id);
@@ -47,13 +59,29 @@ async function reviewPeople(prisma: TPrisma, actor: TActor, wanted: string[]): P
   const actedOn = await prisma.reviewAction.findMany({ where: { actorId: { in: wanted } }, select: { caseId: true }, distinct: ['caseId'] });
   // Body members live in the case's context (JSON): cases are read whole and checked here.
   const cases = await prisma.reviewCase.findMany({
-    where: { OR: [{ concernedUserIds: { hasSome: wanted } }, { openedById: { in: wanted } }, { id: { in: actedOn.map((a) => a.caseId) } }, { concernedUserIds: { has: actor.userId } }] },
-    select: { id: true, countyId: true, concernedUserIds: true, context: true, openedById: true, actions: { where: { actorId: { in: wanted } }, select: { actorId: true } } },
+    where: {
+      OR: [
+        { concernedUserIds: { hasSome: wanted } },
+        { openedById: { in: wanted } },
+        { id: { in: actedOn.map((a) => a.caseId) } },
+        { concernedUserIds: { has: actor.userId } },
+      ],
+    },
+    select: {
+      id: true,
+      countyId: true,
+      concernedUserIds: true,
+      context: true,
+      openedById: true,
+      actions: { where: { actorId: { in: wanted } }, select: { actorId: true } },
+    },
   });
-  return cases.filter((c) => canReadCase(actor, c)).flatMap((c) => [
-    ...c.concernedUserIds,
-    c.openedById,
-    ...c.actions.map((a) => a.actorId),
-    ...((c.context as TReviewContext).rounds ?? []).flatMap((r) => r.body.memberIds),
-  ]);
+  return cases
+    .filter((c) => canReadCase(actor, c))
+    .flatMap((c) => [
+      ...c.concernedUserIds,
+      c.openedById,
+      ...c.actions.map((a) => a.actorId),
+      ...((c.context as TReviewContext).rounds ?? []).flatMap((r) => r.body.memberIds),
+    ]);
 }

@@ -39,7 +39,8 @@ const PUBLIC_DIR = fileURLToPath(new URL('../web/public/', import.meta.url));
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 
 /** No inline script or style anywhere: the page may run only its own files. */
-const CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+const CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** Every file under src/web/public, read once at start-up: a fixed set, so no path ever reaches the disk. */
 async function loadAssets(): Promise<Map<string, { type: string; body: Buffer }>> {
@@ -80,10 +81,19 @@ export function domainModule(): string {
       outcomeClass: OUTCOME_LABELS_ZH,
       risk: RISK_FLAG_LABELS_ZH,
       check: TOWNSHIP_CHECK_LABELS_ZH,
-      review: { state: STATE_LABELS_ZH, outcome: REVIEW_OUTCOME_LABELS_ZH, trigger: TRIGGER_LABELS_ZH, criterion: CRITERION_LABELS_ZH, finding: FINDING_VALUE_LABELS_ZH, exclusion: EXCLUSION_LABELS_ZH },
+      review: {
+        state: STATE_LABELS_ZH,
+        outcome: REVIEW_OUTCOME_LABELS_ZH,
+        trigger: TRIGGER_LABELS_ZH,
+        criterion: CRITERION_LABELS_ZH,
+        finding: FINDING_VALUE_LABELS_ZH,
+        exclusion: EXCLUSION_LABELS_ZH,
+      },
     },
   };
-  return `// Generated at start-up by src/http/web.ts from src/domain.\n${Object.entries(domain).map(([k, v]) => `export const ${k} = ${JSON.stringify(v)};`).join('\n')}\n`;
+  return `// Generated at start-up by src/http/web.ts from src/domain.\n${Object.entries(domain)
+    .map(([k, v]) => `export const ${k} = ${JSON.stringify(v)};`)
+    .join('\n')}\n`;
 }
 
 // Lengths are those of the value as sent (the route trims each id), so the documented bounds hold.
@@ -99,7 +109,8 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   app.get('/', { schema: { hide: true } }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).header('cache-control', 'no-cache').send(INDEX_HTML));
+    reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).header('cache-control', 'no-cache').send(INDEX_HTML),
+  );
 
   r.get('/web/*', { schema: { hide: true, params: z.object({ '*': z.string().max(200) }) } }, async (req, reply) => {
     const asset = assets.get(req.params['*']);
@@ -109,121 +120,174 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
 
   const ZPerson = z.object({ userId: z.string(), displayName: z.string() });
 
-  r.get('/api/web/tasks/:taskId', {
-    schema: {
-      tags: ['tasks'],
-      summary: 'One task for the task page, with the actions the signed-in user may take on it now',
-      params: z.object({ taskId: z.string().min(1).max(300) }),
-      // Loose: the task row's other columns (candidate, claim, urge count…) pass through as they are.
-      response: {
-        200: z.looseObject({
-          id: z.string(), kind: z.string(), title: z.string(), status: z.string(), dueAt: ZNullableInstant, claimedBy: z.string().nullable(),
-          overdue: z.boolean(),
-          project: z.object({ id: z.string(), name: z.string(), stage: z.string(), industry: z.string(), budgetFen: z.number().describe('integer fen') }),
-          actions: z.array(z.string()).describe('what the signed-in user may do on it now (approve, reject, return, transfer, add_signer, claim, comment, urge, withdraw …)'),
-          stepDueAt: z.number().nullable().describe('the approval step\'s deadline, epoch ms, from the workflow'),
-          returnTargets: z.array(z.looseObject({ stepId: z.string(), label: z.string().optional() })).optional().describe('earlier steps a return may go back to (退回到之前的环节)'),
-          transferTargets: z.array(ZPerson).describe('the people the step would accept a transfer (转交) to now; empty when transfer is not open to the caller'),
-          signerTargets: z.array(ZPerson).describe("the people of the project's county the step would accept as an added signer (加签) now; empty when add_signer is not open"),
-          ccTargets: z.array(ZPerson).describe("the people of the project's county the caller may copy (抄送) now; empty when cc is not open"),
-        }),
+  r.get(
+    '/api/web/tasks/:taskId',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'One task for the task page, with the actions the signed-in user may take on it now',
+        params: z.object({ taskId: z.string().min(1).max(300) }),
+        // Loose: the task row's other columns (candidate, claim, urge count…) pass through as they are.
+        response: {
+          200: z.looseObject({
+            id: z.string(),
+            kind: z.string(),
+            title: z.string(),
+            status: z.string(),
+            dueAt: ZNullableInstant,
+            claimedBy: z.string().nullable(),
+            overdue: z.boolean(),
+            project: z.object({ id: z.string(), name: z.string(), stage: z.string(), industry: z.string(), budgetFen: z.number().describe('integer fen') }),
+            actions: z
+              .array(z.string())
+              .describe('what the signed-in user may do on it now (approve, reject, return, transfer, add_signer, claim, comment, urge, withdraw …)'),
+            stepDueAt: z.number().nullable().describe("the approval step's deadline, epoch ms, from the workflow"),
+            returnTargets: z
+              .array(z.looseObject({ stepId: z.string(), label: z.string().optional() }))
+              .optional()
+              .describe('earlier steps a return may go back to (退回到之前的环节)'),
+            transferTargets: z
+              .array(ZPerson)
+              .describe('the people the step would accept a transfer (转交) to now; empty when transfer is not open to the caller'),
+            signerTargets: z
+              .array(ZPerson)
+              .describe("the people of the project's county the step would accept as an added signer (加签) now; empty when add_signer is not open"),
+            ccTargets: z.array(ZPerson).describe("the people of the project's county the caller may copy (抄送) now; empty when cc is not open"),
+          }),
+        },
       },
     },
-  }, async (req) => {
-    const actor = requireActor(req);
-    const task = await prisma.task.findUnique({
-      where: { id: req.params.taskId },
-      include: { project: { select: { id: true, name: true, stage: true, industry: true, budgetFen: true, orgPath: true } }, ccs: { where: { userId: actor.userId }, select: { id: true } } },
-    });
-    const visible = task && (
-      task.candidateUserId === actor.userId || task.claimedBy === actor.userId || task.ccs.length > 0 ||
-      actor.roles.some((g) => covers(g, task.project.orgPath))
-    );
-    if (!task || !visible) throw new AppError('NOT_FOUND', `no task ${req.params.taskId} in your org units`, [{ path: 'params.taskId', message: 'not found' }]);
-    let actions: string[] = [];
-    let dueAt: number | null = null;
-    /** The earlier steps this step may return the matter to (退回到之前的环节), for the return form. */
-    let returnTargets: Array<{ stepId: string; label?: string }> = [];
-    /** Whom a transfer (转交), an added signer (加签) or a copy (抄送) may name, for the form's choice of person. */
-    const people: Record<'transfer' | 'add_signer' | 'cc', Array<{ userId: string; displayName: string }>> = { transfer: [], add_signer: [], cc: [] };
-    // Within 3 s or no actions: with the Temporal server down the page still shows the task.
-    const state = await valueWithin<TApprovalStepState | null>(temporal.workflow.getHandle(task.workflowId).query(approvalStateQuery), 3_000, null);
-    try {
-      if (state) {
-        const taskKey = task.id.startsWith(`${task.workflowId}:`) ? task.id.slice(task.workflowId.length + 1) : undefined;
-        const known = taskKey !== undefined && state.snapshotContext.tasks.some((t) => t.taskKey === taskKey);
-        actions = allowedActions({ actor, snapshot: { value: state.value, context: state.snapshotContext }, taskKey: known ? taskKey : undefined, taskPending: task.status === 'PENDING' });
-        dueAt = state.dueAt;
-        returnTargets = state.snapshotContext.config.returnTargets ?? [];
-        const snapshot = { value: state.value, context: state.snapshotContext };
-        if (known && actions.includes('transfer')) {
-          people.transfer = eligiblePeople({ action: 'transfer', actor, snapshot, taskKey, candidates: await activePeopleOfCounty(prisma, task.project.orgPath, { roles: transferRoles(state.snapshotContext, taskKey) }) });
+    async (req) => {
+      const actor = requireActor(req);
+      const task = await prisma.task.findUnique({
+        where: { id: req.params.taskId },
+        include: {
+          project: { select: { id: true, name: true, stage: true, industry: true, budgetFen: true, orgPath: true } },
+          ccs: { where: { userId: actor.userId }, select: { id: true } },
+        },
+      });
+      const visible =
+        task &&
+        (task.candidateUserId === actor.userId ||
+          task.claimedBy === actor.userId ||
+          task.ccs.length > 0 ||
+          actor.roles.some((g) => covers(g, task.project.orgPath)));
+      if (!task || !visible)
+        throw new AppError('NOT_FOUND', `no task ${req.params.taskId} in your org units`, [{ path: 'params.taskId', message: 'not found' }]);
+      let actions: string[] = [];
+      let dueAt: number | null = null;
+      /** The earlier steps this step may return the matter to (退回到之前的环节), for the return form. */
+      let returnTargets: Array<{ stepId: string; label?: string }> = [];
+      /** Whom a transfer (转交), an added signer (加签) or a copy (抄送) may name, for the form's choice of person. */
+      const people: Record<'transfer' | 'add_signer' | 'cc', Array<{ userId: string; displayName: string }>> = { transfer: [], add_signer: [], cc: [] };
+      // Within 3 s or no actions: with the Temporal server down the page still shows the task.
+      const state = await valueWithin<TApprovalStepState | null>(temporal.workflow.getHandle(task.workflowId).query(approvalStateQuery), 3_000, null);
+      try {
+        if (state) {
+          const taskKey = task.id.startsWith(`${task.workflowId}:`) ? task.id.slice(task.workflowId.length + 1) : undefined;
+          const known = taskKey !== undefined && state.snapshotContext.tasks.some((t) => t.taskKey === taskKey);
+          actions = allowedActions({
+            actor,
+            snapshot: { value: state.value, context: state.snapshotContext },
+            taskKey: known ? taskKey : undefined,
+            taskPending: task.status === 'PENDING',
+          });
+          dueAt = state.dueAt;
+          returnTargets = state.snapshotContext.config.returnTargets ?? [];
+          const snapshot = { value: state.value, context: state.snapshotContext };
+          if (known && actions.includes('transfer')) {
+            people.transfer = eligiblePeople({
+              action: 'transfer',
+              actor,
+              snapshot,
+              taskKey,
+              candidates: await activePeopleOfCounty(prisma, task.project.orgPath, { roles: transferRoles(state.snapshotContext, taskKey) }),
+            });
+          }
+          const naming = (['add_signer', 'cc'] as const).filter((a) => actions.includes(a) && (a === 'cc' || known));
+          const everyone = naming.length > 0 ? await activePeopleOfCounty(prisma, task.project.orgPath) : [];
+          for (const action of naming) people[action] = eligiblePeople({ action, actor, snapshot, taskKey: taskKey ?? '', candidates: everyone });
         }
-        const naming = (['add_signer', 'cc'] as const).filter((a) => actions.includes(a) && (a === 'cc' || known));
-        const everyone = naming.length > 0 ? await activePeopleOfCounty(prisma, task.project.orgPath) : [];
-        for (const action of naming) people[action] = eligiblePeople({ action, actor, snapshot, taskKey: taskKey ?? '', candidates: everyone });
+      } catch {
+        // The step has finished (or never ran as an approval step): nothing can be done on it.
+        actions = [];
       }
-    } catch {
-      // The step has finished (or never ran as an approval step): nothing can be done on it.
-      actions = [];
-    }
-    const { ccs: _ccs, project, ...rest } = task;
-    const now = new Date();
-    return {
-      ...rest,
-      overdue: task.status === 'PENDING' && task.dueAt !== null && task.dueAt < now,
-      project: { id: project.id, name: project.name, stage: project.stage, industry: project.industry, budgetFen: Number(project.budgetFen) },
-      actions,
-      returnTargets,
-      transferTargets: people.transfer,
-      signerTargets: people.add_signer,
-      ccTargets: people.cc,
-      stepDueAt: dueAt,
-    };
-  });
+      const { ccs: _ccs, project, ...rest } = task;
+      const now = new Date();
+      return {
+        ...rest,
+        overdue: task.status === 'PENDING' && task.dueAt !== null && task.dueAt < now,
+        project: { id: project.id, name: project.name, stage: project.stage, industry: project.industry, budgetFen: Number(project.budgetFen) },
+        actions,
+        returnTargets,
+        transferTargets: people.transfer,
+        signerTargets: people.add_signer,
+        ccTargets: people.cc,
+        stepDueAt: dueAt,
+      };
+    },
+  );
 
-  r.get('/api/web/projects/:id/commands', {
-    schema: {
-      tags: ['projects'],
-      summary: "The project commands the signed-in user's roles and scope allow, each with the stages it is open in (PROJECT_COMMAND_RULES); which reports they verify; whether they allocate funds",
-      params: ZProjectParams,
-      response: {
-        200: z.object({
-          projectId: z.string(),
-          stage: z.string(),
-          commands: z.array(z.object({ type: z.string(), stages: z.array(z.string()).readonly() })),
-          verifies: z.array(z.enum(['PROGRESS', 'CAPITAL'])),
-          allocatesFunds: z.boolean(),
-        }),
+  r.get(
+    '/api/web/projects/:id/commands',
+    {
+      schema: {
+        tags: ['projects'],
+        summary:
+          "The project commands the signed-in user's roles and scope allow, each with the stages it is open in (PROJECT_COMMAND_RULES); which reports they verify; whether they allocate funds",
+        params: ZProjectParams,
+        response: {
+          200: z.object({
+            projectId: z.string(),
+            stage: z.string(),
+            commands: z.array(z.object({ type: z.string(), stages: z.array(z.string()).readonly() })),
+            verifies: z.array(z.enum(['PROGRESS', 'CAPITAL'])),
+            allocatesFunds: z.boolean(),
+          }),
+        },
       },
     },
-  }, async (req) => {
-    const actor = requireActor(req);
-    const project = await prisma.project.findUnique({ where: { id: req.params.id }, select: { id: true, orgPath: true, stage: true } });
-    if (!project || !canSee(actor, project.orgPath)) throw new AppError('NOT_FOUND', `no project ${req.params.id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
-    const rules = Object.entries(PROJECT_COMMAND_RULES) as Array<[TProjectCommandType, (typeof PROJECT_COMMAND_RULES)[TProjectCommandType]]>;
-    return {
-      projectId: project.id,
-      stage: project.stage,
-      commands: rules.filter(([, rule]) => !commandGrant(actor, rule.roles, project.orgPath).refusal).map(([type, rule]) => ({ type, stages: rule.stages })),
-      verifies: (['PROGRESS', 'CAPITAL'] as const).filter((kind) => !commandGrant(actor, VERIFIER_ROLES[kind], project.orgPath).refusal),
-      allocatesFunds: Boolean(findGrant(actor, 'COUNTY_FINANCE', project.orgPath)),
-    };
-  });
-
-  r.get('/api/web/people', {
-    schema: {
-      tags: ['accounts'],
-      summary: "Display names for user ids the pages show (reporters, verifiers, deciding-body members): only people in the caller's org units or in records the caller may read; any other id is left out like an unknown one",
-      querystring: ZPeopleQuery,
-      response: { 200: z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string() })) }) },
+    async (req) => {
+      const actor = requireActor(req);
+      const project = await prisma.project.findUnique({ where: { id: req.params.id }, select: { id: true, orgPath: true, stage: true } });
+      if (!project || !canSee(actor, project.orgPath))
+        throw new AppError('NOT_FOUND', `no project ${req.params.id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
+      const rules = Object.entries(PROJECT_COMMAND_RULES) as Array<[TProjectCommandType, (typeof PROJECT_COMMAND_RULES)[TProjectCommandType]]>;
+      return {
+        projectId: project.id,
+        stage: project.stage,
+        commands: rules.filter(([, rule]) => !commandGrant(actor, rule.roles, project.orgPath).refusal).map(([type, rule]) => ({ type, stages: rule.stages })),
+        verifies: (['PROGRESS', 'CAPITAL'] as const).filter((kind) => !commandGrant(actor, VERIFIER_ROLES[kind], project.orgPath).refusal),
+        allocatesFunds: Boolean(findGrant(actor, 'COUNTY_FINANCE', project.orgPath)),
+      };
     },
-  }, async (req) => {
-    const actor = requireActor(req);
-    const ids = [...new Set(req.query.ids.split(',').map((id) => id.trim()).filter(Boolean))].slice(0, 200);
-    const visible = await visiblePeople(prisma, actor, ids);
-    if (visible.size === 0) return { items: [] };
-    const users = await prisma.user.findMany({ where: { id: { in: [...visible] } }, select: { id: true, displayName: true } });
-    return { items: users };
-  });
+  );
+
+  r.get(
+    '/api/web/people',
+    {
+      schema: {
+        tags: ['accounts'],
+        summary:
+          "Display names for user ids the pages show (reporters, verifiers, deciding-body members): only people in the caller's org units or in records the caller may read; any other id is left out like an unknown one",
+        querystring: ZPeopleQuery,
+        response: { 200: z.object({ items: z.array(z.object({ id: z.string(), displayName: z.string() })) }) },
+      },
+    },
+    async (req) => {
+      const actor = requireActor(req);
+      const ids = [
+        ...new Set(
+          req.query.ids
+            .split(',')
+            .map((id) => id.trim())
+            .filter(Boolean),
+        ),
+      ].slice(0, 200);
+      const visible = await visiblePeople(prisma, actor, ids);
+      if (visible.size === 0) return { items: [] };
+      const users = await prisma.user.findMany({ where: { id: { in: [...visible] } }, select: { id: true, displayName: true } });
+      return { items: users };
+    },
+  );
 }

@@ -28,7 +28,9 @@ export async function startEmbeddedPostgres(opts: { dataDir?: string; port: numb
     await server.start();
   } catch (err) {
     await db.close();
-    throw new Error(`Embedded PostgreSQL could not listen on ${host}:${opts.port} (${(err as Error).message}). Set PGLITE_PORT to a free port, or DATABASE_URL to use another PostgreSQL.`);
+    throw new Error(
+      `Embedded PostgreSQL could not listen on ${host}:${opts.port} (${(err as Error).message}). Set PGLITE_PORT to a free port, or DATABASE_URL to use another PostgreSQL.`,
+    );
   }
   return {
     url: `postgresql://postgres:postgres@${host}:${opts.port}/postgres?sslmode=disable`,

@@ -42,7 +42,9 @@ export function superviseProcess(opts: {
       opts.onGiveUp(`${who} ${how} after ${seconds(uptime)}: ${failuresInARow} failures in a row, giving up`);
       return;
     }
-    opts.log(`${who} ${how} after ${seconds(uptime)}; restarting in ${seconds(delay)} (failure ${failuresInARow} in a row, giving up at ${policy.maxFailuresInARow})`);
+    opts.log(
+      `${who} ${how} after ${seconds(uptime)}; restarting in ${seconds(delay)} (failure ${failuresInARow} in a row, giving up at ${policy.maxFailuresInARow})`,
+    );
     pendingRestart = setTimeout(() => {
       pendingRestart = undefined;
       if (!stopped) launch('restarted');

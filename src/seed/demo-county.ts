@@ -10,8 +10,22 @@ import type { TRole } from '../domain/roles';
 export const DEMO_ORG = {
   county: { id: 'c-qingshan', name: '青山县' },
   townships: [
-    { id: 't-hexi', name: '河西镇', villages: [{ id: 'v-taoyuan', name: '桃源村' }, { id: 'v-shiqiao', name: '石桥村' }] },
-    { id: 't-dongling', name: '东岭乡', villages: [{ id: 'v-chaling', name: '茶岭村' }, { id: 'v-yunshui', name: '云水村' }] },
+    {
+      id: 't-hexi',
+      name: '河西镇',
+      villages: [
+        { id: 'v-taoyuan', name: '桃源村' },
+        { id: 'v-shiqiao', name: '石桥村' },
+      ],
+    },
+    {
+      id: 't-dongling',
+      name: '东岭乡',
+      villages: [
+        { id: 'v-chaling', name: '茶岭村' },
+        { id: 'v-yunshui', name: '云水村' },
+      ],
+    },
   ],
 } as const;
 
@@ -34,7 +48,11 @@ export const DEMO_USERS: Array<{ username: string; displayName: string; role: TR
  * Idempotent: running it again changes nothing (existing users keep their passwords, the county
  * keeps the settings an administrator saved). The county's settings row starts from the defaults.
  */
-export async function seedDemoCounty(prisma: TPrisma, password: string, settings: TCountySettings = DEFAULT_COUNTY_SETTINGS): Promise<{ users: number; orgUnits: number }> {
+export async function seedDemoCounty(
+  prisma: TPrisma,
+  password: string,
+  settings: TCountySettings = DEFAULT_COUNTY_SETTINGS,
+): Promise<{ users: number; orgUnits: number }> {
   const c = DEMO_ORG.county;
   const units: Array<{ id: string; name: string; level: 'COUNTY' | 'TOWNSHIP' | 'VILLAGE'; parentId: string | null; path: string }> = [
     { id: c.id, name: c.name, level: 'COUNTY', parentId: null, path: `/${c.id}/` },

@@ -32,7 +32,16 @@ export interface TDemoProject {
   waitsFor: string;
 }
 
-const proposal = (name: string, industry: string, orgUnitId: string, budgetFen: number, implementer: string, households: number, indicator: string, target: string) => ({
+const proposal = (
+  name: string,
+  industry: string,
+  orgUnitId: string,
+  budgetFen: number,
+  implementer: string,
+  households: number,
+  indicator: string,
+  target: string,
+) => ({
   name,
   industry,
   orgUnitId,
@@ -54,9 +63,7 @@ const throughCounty: TStep[] = [
   { approve: { who: 'leader', kind: 'COUNTY_APPROVAL' } },
 ];
 
-const capital: TStep[] = [
-  { act: { who: 'implementer', command: { type: 'REPORT_CAPITAL', amountFen: 2_000_000, evidence: ['自筹资金到账凭证.pdf'] } } },
-];
+const capital: TStep[] = [{ act: { who: 'implementer', command: { type: 'REPORT_CAPITAL', amountFen: 2_000_000, evidence: ['自筹资金到账凭证.pdf'] } } }];
 
 export const DEMO_PROJECTS: TDemoProject[] = [
   {
@@ -84,9 +91,9 @@ export const DEMO_PROJECTS: TDemoProject[] = [
     key: 'mushroom',
     proposer: 'village2',
     proposal: proposal('茶岭村食用菌种植大棚', '食用菌', 'v-chaling', 15_000_000, '茶岭食用菌合作社', 45, '新增种植大棚', '30个'),
-    steps: throughCounty.filter((step) => !('approve' in step && step.approve.kind === 'COUNTY_APPROVAL')).map((step) =>
-      'approve' in step && step.approve.who === 'township' ? { approve: { who: 'township2', kind: 'TOWNSHIP_REVIEW' } } : step,
-    ),
+    steps: throughCounty
+      .filter((step) => !('approve' in step && step.approve.kind === 'COUNTY_APPROVAL'))
+      .map((step) => ('approve' in step && step.approve.who === 'township' ? { approve: { who: 'township2', kind: 'TOWNSHIP_REVIEW' } } : step)),
     waitsFor: "the leading group's approval (leader)",
   },
   {
@@ -122,7 +129,12 @@ export const DEMO_PROJECTS: TDemoProject[] = [
       { verify: { who: 'agri' } },
       { act: { who: 'village', command: { type: 'REQUEST_ACCEPTANCE' } } },
       // The villagers' representatives vote first: in favour, the joint team's inspection opens.
-      { act: { who: 'village', command: { type: 'RECORD_ACCEPTANCE_VOTE', representatives: 45, votesFor: 40, votesAgainst: 2, abstentions: 1, satisfactionPercent: 95 } } },
+      {
+        act: {
+          who: 'village',
+          command: { type: 'RECORD_ACCEPTANCE_VOTE', representatives: 45, votesFor: 40, votesAgainst: 2, abstentions: 1, satisfactionPercent: 95 },
+        },
+      },
     ],
     waitsFor: 'completion acceptance (agri, finance, expert)',
   },
@@ -152,11 +164,19 @@ export async function seedDemoProjects({ call, log = () => {}, timeoutMs = 60_00
       else if ('act' in step) filed = (await act(step.act.who, step.act.command)).recordId;
       else if ('verify' in step) await act(step.verify.who, { type: 'VERIFY_REPORT', reportId: filed });
       else if ('sendBack' in step) await decideWhenOpen(projectId, step.sendBack, { action: 'return', comment: step.sendBack.reason, requestId });
-      else await decideWhenOpen(projectId, step.approve, { action: 'approve', comment: '同意（演示数据）', ...(step.approve.kind === 'TOWNSHIP_REVIEW' ? { checks: FIVE_CHECKS_PASSED } : {}), requestId });
+      else
+        await decideWhenOpen(projectId, step.approve, {
+          action: 'approve',
+          comment: '同意（演示数据）',
+          ...(step.approve.kind === 'TOWNSHIP_REVIEW' ? { checks: FIVE_CHECKS_PASSED } : {}),
+          requestId,
+        });
     }
     const detail = await ok('GET', `/api/projects/${projectId}`, 'admin');
-    seeded.push({ projectId, name: detail.name as string, stage: detail.stage as string, waitsFor: demo.waitsFor });
-    log(`demo project ${detail.name} (${projectId}): ${detail.stage}, waiting for ${demo.waitsFor}`);
+    const name = detail.name as string;
+    const stage = detail.stage as string;
+    seeded.push({ projectId, name, stage, waitsFor: demo.waitsFor });
+    log(`demo project ${name} (${projectId}): ${stage}, waiting for ${demo.waitsFor}`);
   }
   return seeded;
 
@@ -164,7 +184,11 @@ export async function seedDemoProjects({ call, log = () => {}, timeoutMs = 60_00
    * Decides the project's task of `kind` in `who`'s inbox once it opens. A decision on the project
    * under this step's requestId means an earlier run took it.
    */
-  async function decideWhenOpen(projectId: string, { who, kind }: { who: string; kind: string }, decision: { action: string; comment: string; requestId: string }) {
+  async function decideWhenOpen(
+    projectId: string,
+    { who, kind }: { who: string; kind: string },
+    decision: { action: string; comment: string; requestId: string },
+  ) {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const inbox = (await ok('GET', `/api/tasks?kind=${encodeURIComponent(kind)}&pageSize=200`, who)) as { items: TTask[] };

@@ -10,10 +10,7 @@ function connectionOptions(config: TConfig, address: string) {
     ? {
         serverNameOverride: t.tls.serverName,
         serverRootCACertificate: t.tls.caPath ? fs.readFileSync(t.tls.caPath) : undefined,
-        clientCertPair:
-          t.tls.certPath && t.tls.keyPath
-            ? { crt: fs.readFileSync(t.tls.certPath), key: fs.readFileSync(t.tls.keyPath) }
-            : undefined,
+        clientCertPair: t.tls.certPath && t.tls.keyPath ? { crt: fs.readFileSync(t.tls.certPath), key: fs.readFileSync(t.tls.keyPath) } : undefined,
       }
     : undefined;
   return { address, tls, apiKey: t.apiKey, metadata: t.apiKey ? { 'temporal-namespace': t.namespace } : undefined };

@@ -4,7 +4,15 @@ import proto from '@temporalio/proto';
 const { temporal } = proto;
 import { SA } from '../../workflows/shared';
 
-const CLI_TYPE: Record<string, string> = { KEYWORD: 'Keyword', INT: 'Int', KEYWORD_LIST: 'KeywordList', TEXT: 'Text', BOOL: 'Bool', DOUBLE: 'Double', DATETIME: 'Datetime' };
+const CLI_TYPE: Record<string, string> = {
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  KEYWORD_LIST: 'KeywordList',
+  TEXT: 'Text',
+  BOOL: 'Bool',
+  DOUBLE: 'Double',
+  DATETIME: 'Datetime',
+};
 const PROTO_TYPE: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   INT: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_INT,

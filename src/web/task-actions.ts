@@ -3,7 +3,20 @@ import { checkApprovalAction, type TApprovalContext, type TApprovalEvent } from 
 import type { TActor } from '../domain/actor';
 
 /** API action names in the order the decision form shows them. */
-export const FORM_ACTIONS = ['approve', 'return', 'reject', 'resubmit', 'claim', 'unclaim', 'transfer', 'add_signer', 'comment', 'cc', 'urge', 'withdraw'] as const;
+export const FORM_ACTIONS = [
+  'approve',
+  'return',
+  'reject',
+  'resubmit',
+  'claim',
+  'unclaim',
+  'transfer',
+  'add_signer',
+  'comment',
+  'cc',
+  'urge',
+  'withdraw',
+] as const;
 export type TFormAction = (typeof FORM_ACTIONS)[number];
 
 /** Actions on the actor's own pending task; the rest act on the step as a whole. */
@@ -18,21 +31,37 @@ const NEEDS_INPUT_FIELDS = new Set(['toUserId', 'signer.userId', 'target.stepId'
 const PROBE_USER = '__probe__';
 
 /** A representative event per action, with placeholder values where the form asks for input. */
-function probeEvent(action: TFormAction, base: { actor: { userId: string; roles: { role: TActor['roles'][number]['role']; orgUnitId: string }[] }; requestId: string; at: number }, taskKey: string | undefined): TApprovalEvent {
+function probeEvent(
+  action: TFormAction,
+  base: { actor: { userId: string; roles: { role: TActor['roles'][number]['role']; orgUnitId: string }[] }; requestId: string; at: number },
+  taskKey: string | undefined,
+): TApprovalEvent {
   const signer = taskKey ? { taskKey } : {};
   switch (action) {
-    case 'approve': return { type: 'APPROVE', ...base, ...signer };
-    case 'reject': return { type: 'REJECT', ...base, ...signer, reason: 'probe' };
-    case 'return': return { type: 'RETURN', ...base, ...signer, reason: 'probe', target: { to: 'APPLICANT' } };
-    case 'resubmit': return { type: 'RESUBMIT', ...base };
-    case 'claim': return { type: 'CLAIM', ...base, ...signer };
-    case 'unclaim': return { type: 'UNCLAIM', ...base, ...signer };
-    case 'transfer': return { type: 'TRANSFER', ...base, ...signer, toUserId: PROBE_USER, toRoles: [] };
-    case 'add_signer': return { type: 'ADD_SIGNER', ...base, ...signer, position: 'AFTER', signer: { kind: 'user', userId: PROBE_USER } };
-    case 'comment': return { type: 'COMMENT', ...base, text: 'probe' };
-    case 'cc': return { type: 'CC', ...base, recipientIds: [PROBE_USER] };
-    case 'urge': return { type: 'URGE', ...base };
-    case 'withdraw': return { type: 'WITHDRAW', ...base };
+    case 'approve':
+      return { type: 'APPROVE', ...base, ...signer };
+    case 'reject':
+      return { type: 'REJECT', ...base, ...signer, reason: 'probe' };
+    case 'return':
+      return { type: 'RETURN', ...base, ...signer, reason: 'probe', target: { to: 'APPLICANT' } };
+    case 'resubmit':
+      return { type: 'RESUBMIT', ...base };
+    case 'claim':
+      return { type: 'CLAIM', ...base, ...signer };
+    case 'unclaim':
+      return { type: 'UNCLAIM', ...base, ...signer };
+    case 'transfer':
+      return { type: 'TRANSFER', ...base, ...signer, toUserId: PROBE_USER, toRoles: [] };
+    case 'add_signer':
+      return { type: 'ADD_SIGNER', ...base, ...signer, position: 'AFTER', signer: { kind: 'user', userId: PROBE_USER } };
+    case 'comment':
+      return { type: 'COMMENT', ...base, text: 'probe' };
+    case 'cc':
+      return { type: 'CC', ...base, recipientIds: [PROBE_USER] };
+    case 'urge':
+      return { type: 'URGE', ...base };
+    case 'withdraw':
+      return { type: 'WITHDRAW', ...base };
   }
 }
 
@@ -74,7 +103,12 @@ const PERSON_EVENTS = {
   /** 转交: only holders of the candidate role in scope, not who signed or holds another task. */
   transfer: (c: TTransferCandidate, taskKey: string) => ({ type: 'TRANSFER' as const, taskKey, toUserId: c.userId, toRoles: c.roles }),
   /** 加签: anyone but the actor, the applicant and who signed already. */
-  add_signer: (c: TTransferCandidate, taskKey: string) => ({ type: 'ADD_SIGNER' as const, taskKey, position: 'AFTER' as const, signer: { kind: 'user' as const, userId: c.userId } }),
+  add_signer: (c: TTransferCandidate, taskKey: string) => ({
+    type: 'ADD_SIGNER' as const,
+    taskKey,
+    position: 'AFTER' as const,
+    signer: { kind: 'user' as const, userId: c.userId },
+  }),
   /** 抄送: whoever the actor may copy. */
   cc: (c: TTransferCandidate) => ({ type: 'CC' as const, recipientIds: [c.userId] }),
 };
@@ -97,7 +131,10 @@ export function eligiblePeople(opts: {
   const base = { actor, requestId: 'probe-person', at: opts.now ?? Date.now() };
   return opts.candidates
     .filter((c) => c.userId !== opts.actor.userId)
-    .filter((c) => checkApprovalAction({ snapshot: opts.snapshot, event: { ...base, ...PERSON_EVENTS[opts.action](c, opts.taskKey) } as TApprovalEvent }).status === 'ok')
+    .filter(
+      (c) =>
+        checkApprovalAction({ snapshot: opts.snapshot, event: { ...base, ...PERSON_EVENTS[opts.action](c, opts.taskKey) } as TApprovalEvent }).status === 'ok',
+    )
     .map(({ userId, displayName }) => ({ userId, displayName }));
 }
 

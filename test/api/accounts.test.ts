@@ -38,8 +38,12 @@ async function login(username: string, password: string, ip?: string) {
 /** A fresh account made through the admin API, so tests do not disturb the shared demo users. */
 async function createUser(username: string, extra: Record<string, unknown> = {}) {
   const res = await call('POST', '/api/admin/users', as('admin'), {
-    username, displayName: `测试 ${username}`, password: 'initial-password-1', homeOrgUnitId: 'v-taoyuan',
-    roles: [{ role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-taoyuan' }], ...extra,
+    username,
+    displayName: `测试 ${username}`,
+    password: 'initial-password-1',
+    homeOrgUnitId: 'v-taoyuan',
+    roles: [{ role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-taoyuan' }],
+    ...extra,
   });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { id: string; username: string; roles: Array<{ id: string; role: string; orgUnitId: string }> };
@@ -103,12 +107,18 @@ describe('sessions', () => {
     expect(short.json().error.code).toBe('VALIDATION_FAILED');
     expect(short.json().error.details).toContainEqual(expect.objectContaining({ path: 'body.newPassword' }));
 
-    const wrong = await call('POST', '/api/auth/password', { cookie: first.cookie }, { currentPassword: 'not-my-password', newPassword: 'a-brand-new-password' });
+    const wrong = await call(
+      'POST',
+      '/api/auth/password',
+      { cookie: first.cookie },
+      { currentPassword: 'not-my-password', newPassword: 'a-brand-new-password' },
+    );
     expect(wrong.statusCode).toBe(400);
     expect(wrong.json().error.details).toContainEqual(expect.objectContaining({ path: 'body.currentPassword' }));
 
     const { result: ok, events } = await audited(() =>
-      call('POST', '/api/auth/password', { cookie: first.cookie }, { currentPassword: 'initial-password-1', newPassword: 'a-brand-new-password' }));
+      call('POST', '/api/auth/password', { cookie: first.cookie }, { currentPassword: 'initial-password-1', newPassword: 'a-brand-new-password' }),
+    );
     expect(ok.statusCode, ok.body).toBe(200);
     expect(events.map((e) => [e.action, e.entityId])).toEqual([['PASSWORD_CHANGED', user.id]]);
     expect((await call('GET', '/api/me', { cookie: first.cookie })).statusCode).toBe(200);
@@ -194,17 +204,29 @@ describe('administration', () => {
   it('creates a user with a role (audited once); the user logs in and sees the role', async () => {
     const { result: created, events } = await audited(() =>
       call('POST', '/api/admin/users', as('admin'), {
-        username: 'newreviewer', displayName: '河西镇 新审核员', password: 'welcome-2026!', homeOrgUnitId: 't-hexi',
-      }));
+        username: 'newreviewer',
+        displayName: '河西镇 新审核员',
+        password: 'welcome-2026!',
+        homeOrgUnitId: 't-hexi',
+      }),
+    );
     expect(created.statusCode, created.body).toBe(201);
     const user = created.json();
     expect(user).toMatchObject({ username: 'newreviewer', active: true, roles: [] });
     expect(created.body).not.toContain('passwordHash');
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'USER_CREATED', entityType: 'User', entityId: user.id, actorId: s.userIds.admin, role: 'ADMIN', orgUnitId: 'c-qingshan' });
+    expect(events[0]).toMatchObject({
+      action: 'USER_CREATED',
+      entityType: 'User',
+      entityId: user.id,
+      actorId: s.userIds.admin,
+      role: 'ADMIN',
+      orgUnitId: 'c-qingshan',
+    });
 
     const { result: assigned, events: assignEvents } = await audited(() =>
-      call('POST', `/api/admin/users/${user.id}/roles`, as('admin'), { role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' }));
+      call('POST', `/api/admin/users/${user.id}/roles`, as('admin'), { role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' }),
+    );
     expect(assigned.statusCode, assigned.body).toBe(201);
     expect(assignEvents.map((e) => [e.action, e.entityId, e.role])).toEqual([['ROLE_ASSIGNED', user.id, 'ADMIN']]);
 
@@ -219,7 +241,12 @@ describe('administration', () => {
   });
 
   it('refuses a taken username (409), a duplicate grant (409), unknown users and units (404), bad input (400)', async () => {
-    const taken = await call('POST', '/api/admin/users', as('admin'), { username: 'township', displayName: 'x', password: 'long-enough-pw', homeOrgUnitId: 't-hexi' });
+    const taken = await call('POST', '/api/admin/users', as('admin'), {
+      username: 'township',
+      displayName: 'x',
+      password: 'long-enough-pw',
+      homeOrgUnitId: 't-hexi',
+    });
     expect(taken.statusCode).toBe(409);
     expect(taken.json().error).toMatchObject({ code: 'CONFLICT', details: [{ path: 'body.username' }] });
 
@@ -229,17 +256,30 @@ describe('administration', () => {
     const missing = await call('POST', '/api/admin/users/00000000-0000-4000-8000-000000000000/deactivate', as('admin'));
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.code).toBe('NOT_FOUND');
-    const noUnit = await call('POST', '/api/admin/users', as('admin'), { username: 'ghost', displayName: 'x', password: 'long-enough-pw', homeOrgUnitId: 'v-nowhere' });
+    const noUnit = await call('POST', '/api/admin/users', as('admin'), {
+      username: 'ghost',
+      displayName: 'x',
+      password: 'long-enough-pw',
+      homeOrgUnitId: 'v-nowhere',
+    });
     expect(noUnit.statusCode).toBe(404);
     const noAssignment = await call('DELETE', `/api/admin/users/${s.userIds.township}/roles/00000000-0000-4000-8000-000000000000`, as('admin'));
     expect(noAssignment.statusCode).toBe(404);
 
-    const bad = await call('POST', '/api/admin/users', as('admin'), { username: 'a b', displayName: '', password: 'short', homeOrgUnitId: 't-hexi', roles: [{ role: 'KING', orgUnitId: 't-hexi' }] });
+    const bad = await call('POST', '/api/admin/users', as('admin'), {
+      username: 'a b',
+      displayName: '',
+      password: 'short',
+      homeOrgUnitId: 't-hexi',
+      roles: [{ role: 'KING', orgUnitId: 't-hexi' }],
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.details.map((d: { path: string }) => d.path)).toEqual(
       expect.arrayContaining(['body.username', 'body.displayName', 'body.password', 'body.roles.0.role']),
     );
-    expect((await call('POST', '/api/admin/users/xyz/roles', as('admin'), { role: 'ADMIN', orgUnitId: 't-hexi' })).json().error.details[0].path).toBe('params.id');
+    expect((await call('POST', '/api/admin/users/xyz/roles', as('admin'), { role: 'ADMIN', orgUnitId: 't-hexi' })).json().error.details[0].path).toBe(
+      'params.id',
+    );
   });
 
   it('refuses non-administrators (403 ROLE_NOT_ALLOWED) and anonymous callers (401), changing nothing', async () => {
@@ -267,17 +307,36 @@ describe('administration', () => {
     const subToken = (await login(sub.username, 'initial-password-1')).res.json().token as string;
     const before = await s.prisma.auditEvent.count();
 
-    const outside = await call('POST', '/api/admin/users', { token: subToken }, { username: 'dongling-user', displayName: 'x', password: 'long-enough-pw', homeOrgUnitId: 'v-chaling' });
+    const outside = await call(
+      'POST',
+      '/api/admin/users',
+      { token: subToken },
+      { username: 'dongling-user', displayName: 'x', password: 'long-enough-pw', homeOrgUnitId: 'v-chaling' },
+    );
     expect(outside.statusCode).toBe(403);
     expect(outside.json().error).toMatchObject({ code: 'OUT_OF_SCOPE', details: [{ path: 'body.homeOrgUnitId' }] });
-    const outsideRole = await call('POST', '/api/admin/users', { token: subToken }, {
-      username: 'mixed-user', displayName: 'x', password: 'long-enough-pw', homeOrgUnitId: 'v-taoyuan', roles: [{ role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-chaling' }],
-    });
+    const outsideRole = await call(
+      'POST',
+      '/api/admin/users',
+      { token: subToken },
+      {
+        username: 'mixed-user',
+        displayName: 'x',
+        password: 'long-enough-pw',
+        homeOrgUnitId: 'v-taoyuan',
+        roles: [{ role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-chaling' }],
+      },
+    );
     expect(outsideRole.json().error).toMatchObject({ code: 'OUT_OF_SCOPE', details: [{ path: 'body.roles.0.orgUnitId' }] });
     // A county-level account is not the township administrator's to change.
-    expect((await call('POST', `/api/admin/users/${s.userIds.agri}/reset-password`, { token: subToken }, { newPassword: 'long-enough-pw' })).json().error.code).toBe('OUT_OF_SCOPE');
+    expect(
+      (await call('POST', `/api/admin/users/${s.userIds.agri}/reset-password`, { token: subToken }, { newPassword: 'long-enough-pw' })).json().error.code,
+    ).toBe('OUT_OF_SCOPE');
     expect((await call('POST', `/api/admin/users/${s.userIds.village2}/deactivate`, { token: subToken })).statusCode).toBe(403);
-    expect((await call('POST', `/api/admin/users/${s.userIds.village}/roles`, { token: subToken }, { role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-chaling' })).json().error.code).toBe('OUT_OF_SCOPE');
+    expect(
+      (await call('POST', `/api/admin/users/${s.userIds.village}/roles`, { token: subToken }, { role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-chaling' })).json()
+        .error.code,
+    ).toBe('OUT_OF_SCOPE');
     expect((await call('POST', '/api/admin/org-units', { token: subToken }, { name: '新建村', parentId: 't-dongling' })).statusCode).toBe(403);
     expect(await s.prisma.auditEvent.count()).toBe(before);
     expect((await s.prisma.user.findUniqueOrThrow({ where: { id: s.userIds.village2 } })).active).toBe(true);
@@ -285,14 +344,21 @@ describe('administration', () => {
     // Inside its subtree it works, and its tree and user list stop at the township.
     const tree = await call('GET', '/api/admin/org-units', { token: subToken });
     expect(tree.json().items.map((n: { id: string }) => n.id)).toEqual(['t-hexi']);
-    expect(tree.json().items[0].children.map((n: { id: string }) => n.id).sort()).toEqual(['v-shiqiao', 'v-taoyuan']);
+    expect(
+      tree
+        .json()
+        .items[0].children.map((n: { id: string }) => n.id)
+        .sort(),
+    ).toEqual(['v-shiqiao', 'v-taoyuan']);
     const users = (await call('GET', '/api/admin/users?pageSize=200', { token: subToken })).json().items.map((u: { username: string }) => u.username);
     expect(users).toContain('village');
     expect(users).not.toContain('village2');
     expect(users).not.toContain('agri');
     const grant = await call('POST', `/api/admin/users/${s.userIds.village}/roles`, { token: subToken }, { role: 'IMPLEMENTER', orgUnitId: 'v-shiqiao' });
     expect(grant.statusCode).toBe(201);
-    const { result: withdrawn, events } = await audited(() => call('DELETE', `/api/admin/users/${s.userIds.village}/roles/${grant.json().id}`, { token: subToken }));
+    const { result: withdrawn, events } = await audited(() =>
+      call('DELETE', `/api/admin/users/${s.userIds.village}/roles/${grant.json().id}`, { token: subToken }),
+    );
     expect(withdrawn.statusCode).toBe(204);
     expect(events.map((e) => [e.action, e.orgUnitId])).toEqual([['ROLE_WITHDRAWN', 't-hexi']]);
   });
@@ -300,7 +366,9 @@ describe('administration', () => {
   it("resets a password (sign-ins revoked) and deactivates a user: the user's tokens stop working (401); each audited once", async () => {
     const user = await createUser('leaver');
     const session = await login('leaver', 'initial-password-1');
-    const { result: reset, events } = await audited(() => call('POST', `/api/admin/users/${user.id}/reset-password`, as('admin'), { newPassword: 'reset-by-admin-1' }));
+    const { result: reset, events } = await audited(() =>
+      call('POST', `/api/admin/users/${user.id}/reset-password`, as('admin'), { newPassword: 'reset-by-admin-1' }),
+    );
     expect(reset.statusCode).toBe(200);
     expect(events.map((e) => e.action)).toEqual(['PASSWORD_RESET']);
     expect((await call('GET', '/api/me', { cookie: session.cookie })).statusCode).toBe(401);
@@ -324,7 +392,9 @@ describe('administration', () => {
   });
 
   it('adds a village under a township (audited once) and refuses a child of a village, a taken id and an unknown parent', async () => {
-    const { result: created, events } = await audited(() => call('POST', '/api/admin/org-units', as('admin'), { id: 'v-xinhe', name: '新河村', parentId: 't-hexi' }));
+    const { result: created, events } = await audited(() =>
+      call('POST', '/api/admin/org-units', as('admin'), { id: 'v-xinhe', name: '新河村', parentId: 't-hexi' }),
+    );
     expect(created.statusCode, created.body).toBe(201);
     expect(created.json()).toMatchObject({ id: 'v-xinhe', level: 'VILLAGE', path: '/c-qingshan/t-hexi/v-xinhe/' });
     expect(events.map((e) => [e.action, e.entityId])).toEqual([['ORG_UNIT_CREATED', 'v-xinhe']]);
@@ -344,9 +414,19 @@ describe('administration', () => {
 
   it('documents every accounts route with its schemas in the OpenAPI document', async () => {
     const doc = (await call('GET', '/api/openapi.json')).json();
-    for (const path of ['/api/auth/login', '/api/auth/logout', '/api/auth/password', '/api/tokens', '/api/tokens/{id}', '/api/admin/users',
-      '/api/admin/users/{id}/roles', '/api/admin/users/{id}/roles/{assignmentId}', '/api/admin/users/{id}/reset-password',
-      '/api/admin/users/{id}/deactivate', '/api/admin/org-units']) {
+    for (const path of [
+      '/api/auth/login',
+      '/api/auth/logout',
+      '/api/auth/password',
+      '/api/tokens',
+      '/api/tokens/{id}',
+      '/api/admin/users',
+      '/api/admin/users/{id}/roles',
+      '/api/admin/users/{id}/roles/{assignmentId}',
+      '/api/admin/users/{id}/reset-password',
+      '/api/admin/users/{id}/deactivate',
+      '/api/admin/org-units',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(doc.paths['/api/admin/users'].post.requestBody.content['application/json'].schema.properties.username).toBeDefined();

@@ -19,7 +19,16 @@ const call = (method: 'GET' | 'PUT', url: string, token?: string, payload?: unkn
   s.app.inject({ method, url, payload: payload as object, headers: token ? { authorization: `Bearer ${token}` } : {} });
 const tokenOf = (name: string) => s.tokens[name] ?? extra[name as keyof typeof extra];
 
-type TAnswer = { countyId: string; source: string; version: number; settings: TCountySettings; defaults: TCountySettings; updatedAt: string | null; updatedBy: { id: string; displayName: string } | null; publicityOverride: unknown };
+type TAnswer = {
+  countyId: string;
+  source: string;
+  version: number;
+  settings: TCountySettings;
+  defaults: TCountySettings;
+  updatedAt: string | null;
+  updatedBy: { id: string; displayName: string } | null;
+  publicityOverride: unknown;
+};
 
 /** A copy of the settings with one change made by `edit`. */
 function edited(base: TCountySettings, edit: (x: TCountySettings) => void): TCountySettings {
@@ -50,8 +59,24 @@ beforeAll(async () => {
     ],
   });
   const passwordHash = await hashPassword('fixture-password-1');
-  const hexi = await s.prisma.user.create({ data: { username: 'hexi-admin', displayName: '河西镇管理员', passwordHash, homeOrgUnitId: 't-hexi', roles: { create: [{ role: 'ADMIN', orgUnitId: 't-hexi' }] } } });
-  const other = await s.prisma.user.create({ data: { username: 'other-admin', displayName: '远山县管理员', passwordHash, homeOrgUnitId: 'c-other', roles: { create: [{ role: 'ADMIN', orgUnitId: 'c-other' }] } } });
+  const hexi = await s.prisma.user.create({
+    data: {
+      username: 'hexi-admin',
+      displayName: '河西镇管理员',
+      passwordHash,
+      homeOrgUnitId: 't-hexi',
+      roles: { create: [{ role: 'ADMIN', orgUnitId: 't-hexi' }] },
+    },
+  });
+  const other = await s.prisma.user.create({
+    data: {
+      username: 'other-admin',
+      displayName: '远山县管理员',
+      passwordHash,
+      homeOrgUnitId: 'c-other',
+      roles: { create: [{ role: 'ADMIN', orgUnitId: 'c-other' }] },
+    },
+  });
   extra.hexiAdmin = await issueToken(s.prisma, hexi.id, 'test');
   extra.otherAdmin = await issueToken(s.prisma, other.id, 'test');
 });
@@ -73,7 +98,14 @@ describe('GET /api/admin/counties/:id/settings', () => {
   it('answers a county without a row with the configured defaults, source DEFAULT, version 0', async () => {
     const res = await call('GET', URL('c-other'), extra.otherAdmin);
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ countyId: 'c-other', source: 'DEFAULT', version: 0, updatedAt: null, updatedBy: null, settings: DEFAULT_COUNTY_SETTINGS });
+    expect(res.json()).toMatchObject({
+      countyId: 'c-other',
+      source: 'DEFAULT',
+      version: 0,
+      updatedAt: null,
+      updatedBy: null,
+      settings: DEFAULT_COUNTY_SETTINGS,
+    });
   });
 
   it('lets a monitor of the county read, and refuses other roles, other counties, non-counties and anonymous callers', async () => {
@@ -88,7 +120,7 @@ describe('GET /api/admin/counties/:id/settings', () => {
       ['c-nowhere', s.tokens.admin, 404, 'NOT_FOUND'],
     ];
     const seen = [];
-    for (const [id, token, , ] of cases) {
+    for (const [id, token, ,] of cases) {
       const res = await call('GET', URL(id), token);
       seen.push([id, token, res.statusCode, res.json().error?.code]);
     }
@@ -115,7 +147,14 @@ describe('PUT /api/admin/counties/:id/settings', () => {
 
     const events = await s.prisma.auditEvent.findMany({ where: { id: { gt: auditFrom } } });
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ action: 'COUNTY_SETTINGS_CHANGED', entityType: 'OrgUnit', entityId: 'c-qingshan', actorId: s.userIds.admin, role: 'ADMIN', orgUnitId: 'c-qingshan' });
+    expect(events[0]).toMatchObject({
+      action: 'COUNTY_SETTINGS_CHANGED',
+      entityType: 'OrgUnit',
+      entityId: 'c-qingshan',
+      actorId: s.userIds.admin,
+      role: 'ADMIN',
+      orgUnitId: 'c-qingshan',
+    });
     expect(events[0]!.details).toEqual({
       fromVersion: before.version,
       toVersion: before.version + 1,
@@ -130,10 +169,30 @@ describe('PUT /api/admin/counties/:id/settings', () => {
   it('refuses out-of-range, cross-field and misspelt values with 400 VALIDATION_FAILED naming each field, changing nothing', async () => {
     const base = (await current()).settings;
     const cases: Array<[TCountySettings | Record<string, unknown>, string]> = [
-      [edited(base, (x) => { x.publicity.villageDays = 0; }), 'body.settings.publicity.villageDays'],
-      [edited(base, (x) => { x.budget.overspendToleranceBp = 10_001; }), 'body.settings.budget.overspendToleranceBp'],
-      [edited(base, (x) => { x.evaluation.weights.output = 60; }), 'body.settings.evaluation.weights'],
-      [edited(base, (x) => { x.disbursement.startShareBp = 6000; }), 'body.settings.disbursement.substantialCompletionShareBp'],
+      [
+        edited(base, (x) => {
+          x.publicity.villageDays = 0;
+        }),
+        'body.settings.publicity.villageDays',
+      ],
+      [
+        edited(base, (x) => {
+          x.budget.overspendToleranceBp = 10_001;
+        }),
+        'body.settings.budget.overspendToleranceBp',
+      ],
+      [
+        edited(base, (x) => {
+          x.evaluation.weights.output = 60;
+        }),
+        'body.settings.evaluation.weights',
+      ],
+      [
+        edited(base, (x) => {
+          x.disbursement.startShareBp = 6000;
+        }),
+        'body.settings.disbursement.substantialCompletionShareBp',
+      ],
       [{ ...base, publicity: { ...base.publicity, villageDay: 12 } }, 'body.settings.publicity'],
     ];
     const version = (await current()).version;
@@ -143,7 +202,10 @@ describe('PUT /api/admin/counties/:id/settings', () => {
       expect(res.statusCode, res.body).toBe(400);
       const { error } = res.json() as { error: { code: string; details: Array<{ path: string }> } };
       expect(error.code).toBe('VALIDATION_FAILED');
-      expect(error.details.map((d) => d.path), JSON.stringify(error.details)).toContain(path);
+      expect(
+        error.details.map((d) => d.path),
+        JSON.stringify(error.details),
+      ).toContain(path);
     }
     const missingVersion = await call('PUT', URL('c-qingshan'), s.tokens.admin, { settings: base });
     expect(missingVersion.statusCode).toBe(400);
@@ -153,7 +215,12 @@ describe('PUT /api/admin/counties/:id/settings', () => {
 
   it('refuses anonymous callers, other roles, administrators of elsewhere, and non-counties, changing nothing', async () => {
     const { version, settings } = await current();
-    const body = { expectedVersion: version, settings: edited(settings, (x) => { x.income.minDividendRateBp = 900; }) };
+    const body = {
+      expectedVersion: version,
+      settings: edited(settings, (x) => {
+        x.income.minDividendRateBp = 900;
+      }),
+    };
     const cases: Array<[string, string | undefined, number, string]> = [
       ['c-qingshan', undefined, 401, 'UNAUTHENTICATED'],
       ['c-qingshan', 'monitor', 403, 'ROLE_NOT_ALLOWED'],
@@ -177,11 +244,21 @@ describe('PUT /api/admin/counties/:id/settings', () => {
 
   it('refuses a write naming a stale version with 409 VERSION_CONFLICT, changing nothing', async () => {
     const { version, settings } = await current();
-    const ok = await call('PUT', URL('c-qingshan'), s.tokens.admin, { expectedVersion: version, settings: edited(settings, (x) => { x.faultTolerance.appealWindowDays = 20; }) });
+    const ok = await call('PUT', URL('c-qingshan'), s.tokens.admin, {
+      expectedVersion: version,
+      settings: edited(settings, (x) => {
+        x.faultTolerance.appealWindowDays = 20;
+      }),
+    });
     expect(ok.statusCode, ok.body).toBe(200);
     const was = await state();
     // A second editor who read the same version.
-    const stale = await call('PUT', URL('c-qingshan'), s.tokens.admin, { expectedVersion: version, settings: edited(settings, (x) => { x.faultTolerance.appealWindowDays = 25; }) });
+    const stale = await call('PUT', URL('c-qingshan'), s.tokens.admin, {
+      expectedVersion: version,
+      settings: edited(settings, (x) => {
+        x.faultTolerance.appealWindowDays = 25;
+      }),
+    });
     expect(stale.statusCode, stale.body).toBe(409);
     expect(stale.json().error).toMatchObject({ code: 'VERSION_CONFLICT', details: [{ path: 'body.expectedVersion' }] });
     expect(await state()).toEqual(was);
@@ -190,7 +267,16 @@ describe('PUT /api/admin/counties/:id/settings', () => {
 
   it('lets exactly one of two simultaneous writes of the same version win', async () => {
     const { version, settings } = await current();
-    const [a, b] = await Promise.all([14, 16].map((days) => call('PUT', URL('c-qingshan'), s.tokens.admin, { expectedVersion: version, settings: edited(settings, (x) => { x.publicity.townshipDays = days; }) })));
+    const [a, b] = await Promise.all(
+      [14, 16].map((days) =>
+        call('PUT', URL('c-qingshan'), s.tokens.admin, {
+          expectedVersion: version,
+          settings: edited(settings, (x) => {
+            x.publicity.townshipDays = days;
+          }),
+        }),
+      ),
+    );
     expect([a!.statusCode, b!.statusCode].sort()).toEqual([200, 409]);
     const after = await current();
     expect(after.version).toBe(version + 1);
@@ -198,12 +284,19 @@ describe('PUT /api/admin/counties/:id/settings', () => {
   });
 
   it("saves a county's first settings over the defaults with expectedVersion 0, once", async () => {
-    const settings = edited(DEFAULT_COUNTY_SETTINGS, (x) => { x.budget.overspendToleranceBp = 500; });
+    const settings = edited(DEFAULT_COUNTY_SETTINGS, (x) => {
+      x.budget.overspendToleranceBp = 500;
+    });
     const first = await call('PUT', URL('c-other'), extra.otherAdmin, { expectedVersion: 0, settings });
     expect(first.statusCode, first.body).toBe(200);
     expect(first.json()).toMatchObject({ source: 'COUNTY', version: 1, settings: { budget: { overspendToleranceBp: 500 } } });
     const event = await s.prisma.auditEvent.findFirst({ where: { action: 'COUNTY_SETTINGS_CHANGED', entityId: 'c-other' } });
-    expect(event?.details).toMatchObject({ fromVersion: 0, toVersion: 1, sourceBefore: 'DEFAULT', changes: [{ path: 'budget.overspendToleranceBp', before: 1000, after: 500 }] });
+    expect(event?.details).toMatchObject({
+      fromVersion: 0,
+      toVersion: 1,
+      sourceBefore: 'DEFAULT',
+      changes: [{ path: 'budget.overspendToleranceBp', before: 1000, after: 500 }],
+    });
     const again = await call('PUT', URL('c-other'), extra.otherAdmin, { expectedVersion: 0, settings });
     expect(again.statusCode).toBe(409);
     expect(again.json().error.code).toBe('VERSION_CONFLICT');
@@ -212,7 +305,12 @@ describe('PUT /api/admin/counties/:id/settings', () => {
 
 describe('projects start under the settings saved for their county', () => {
   async function startedInput(): Promise<TProjectLifecycleInput> {
-    const res = await s.app.inject({ method: 'POST', url: '/api/projects', headers: { authorization: `Bearer ${s.tokens.village}` }, payload: { ...sampleProposal(), requestId: newRequestId() } });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/projects',
+      headers: { authorization: `Bearer ${s.tokens.village}` },
+      payload: { ...sampleProposal(), requestId: newRequestId() },
+    });
     expect(res.statusCode, res.body).toBe(201);
     const history = await s.client.workflow.getHandle(res.json().workflowId).fetchHistory();
     const payload = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];

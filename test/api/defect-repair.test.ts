@@ -30,11 +30,21 @@ it('a reported defect had no path to repair: repaired by the implementer, verifi
   expect([noEvidence.statusCode, noEvidence.json().error.code]).toEqual([400, 'VALIDATION_FAILED']);
   expect(await s.prisma.auditEvent.count({ where: { entityId: projectId, action: { in: ['DEFECT_REPAIRED', 'DEFECT_REPAIR_VERIFIED'] } } })).toBe(0);
 
-  expect((await h.act(projectId, 'implementer', { type: 'REPORT_DEFECT_REPAIRED', defectId, evidence: ['修复照片.zip'] })).json()).toMatchObject({ recordId: defectId, details: { status: 'REPAIRED' } });
+  expect((await h.act(projectId, 'implementer', { type: 'REPORT_DEFECT_REPAIRED', defectId, evidence: ['修复照片.zip'] })).json()).toMatchObject({
+    recordId: defectId,
+    details: { status: 'REPAIRED' },
+  });
   const byImplementer = await h.act(projectId, 'implementer', { type: 'VERIFY_DEFECT_REPAIR', defectId });
   expect([byImplementer.statusCode, byImplementer.json().error.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
   const verified = await h.act(projectId, 'agri', { type: 'VERIFY_DEFECT_REPAIR', defectId });
   expect([verified.statusCode, verified.json().details]).toEqual([201, { status: 'VERIFIED', openDefects: 0 }]);
-  const audit = await s.prisma.auditEvent.findMany({ where: { entityId: projectId, action: { in: ['DEFECT_REPORTED', 'DEFECT_REPAIRED', 'DEFECT_REPAIR_VERIFIED'] } }, orderBy: { id: 'asc' } });
-  expect(audit.map((a) => [a.action, a.actorId])).toEqual([['DEFECT_REPORTED', s.userIds.village], ['DEFECT_REPAIRED', s.userIds.implementer], ['DEFECT_REPAIR_VERIFIED', s.userIds.agri]]);
+  const audit = await s.prisma.auditEvent.findMany({
+    where: { entityId: projectId, action: { in: ['DEFECT_REPORTED', 'DEFECT_REPAIRED', 'DEFECT_REPAIR_VERIFIED'] } },
+    orderBy: { id: 'asc' },
+  });
+  expect(audit.map((a) => [a.action, a.actorId])).toEqual([
+    ['DEFECT_REPORTED', s.userIds.village],
+    ['DEFECT_REPAIRED', s.userIds.implementer],
+    ['DEFECT_REPAIR_VERIFIED', s.userIds.agri],
+  ]);
 }, 120_000);

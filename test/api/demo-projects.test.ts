@@ -30,12 +30,22 @@ describe('demo projects', () => {
     const seeded = await seedDemoProjects({ call });
     // The cattle project's township publicity (0 days here) ends on its own timer, after the seed.
     const stages = () => Promise.all(seeded.map(async (p) => (await s.prisma.project.findUniqueOrThrow({ where: { id: p.projectId } })).stage));
-    await expect.poll(stages, { timeout: 30_000 }).toEqual(['TOWNSHIP_REVIEW', 'COUNTY_JOINT_REVIEW', 'RETURNED', 'COUNTY_APPROVAL', 'IN_POOL', 'IMPLEMENTATION', 'ACCEPTANCE']);
+    await expect
+      .poll(stages, { timeout: 30_000 })
+      .toEqual(['TOWNSHIP_REVIEW', 'COUNTY_JOINT_REVIEW', 'RETURNED', 'COUNTY_APPROVAL', 'IN_POOL', 'IMPLEMENTATION', 'ACCEPTANCE']);
     // Tasks of a step open as the step starts, just after the answer that started it.
     await expect.poll(() => inboxKinds('agri'), { timeout: 30_000 }).toHaveLength(3);
     expect(await inboxKinds('township')).toEqual(['TOWNSHIP_REVIEW 桃源村高山茶园提质扩面']);
-    expect(await inboxKinds('agri')).toEqual(expect.arrayContaining(['COUNTY_JOINT_REVIEW 茶岭村肉牛养殖合作社扩栏', 'PAYMENT_VERIFICATION 桃源村林下生态鸡养殖', 'COMPLETION_ACCEPTANCE 桃源村猕猴桃标准化果园']));
-    expect(await inboxKinds('finance')).toEqual(expect.arrayContaining(['COUNTY_JOINT_REVIEW 茶岭村肉牛养殖合作社扩栏', 'COMPLETION_ACCEPTANCE 桃源村猕猴桃标准化果园']));
+    expect(await inboxKinds('agri')).toEqual(
+      expect.arrayContaining([
+        'COUNTY_JOINT_REVIEW 茶岭村肉牛养殖合作社扩栏',
+        'PAYMENT_VERIFICATION 桃源村林下生态鸡养殖',
+        'COMPLETION_ACCEPTANCE 桃源村猕猴桃标准化果园',
+      ]),
+    );
+    expect(await inboxKinds('finance')).toEqual(
+      expect.arrayContaining(['COUNTY_JOINT_REVIEW 茶岭村肉牛养殖合作社扩栏', 'COMPLETION_ACCEPTANCE 桃源村猕猴桃标准化果园']),
+    );
     expect(await inboxKinds('expert')).toEqual(['COMPLETION_ACCEPTANCE 桃源村猕猴桃标准化果园']);
     expect(await inboxKinds('leader')).toEqual(['COUNTY_APPROVAL 茶岭村食用菌种植大棚']);
     expect(await inboxKinds('village')).toEqual(['REVISE_AND_RESUBMIT 桃源村中蜂养殖示范']);
@@ -44,9 +54,19 @@ describe('demo projects', () => {
   }, 240_000);
 
   it('seeds nothing twice when run again (a restart)', async () => {
-    const before = { projects: await s.prisma.project.count(), decisions: await s.prisma.decision.count(), audit: await s.prisma.auditEvent.count(), payments: await s.prisma.payment.count() };
+    const before = {
+      projects: await s.prisma.project.count(),
+      decisions: await s.prisma.decision.count(),
+      audit: await s.prisma.auditEvent.count(),
+      payments: await s.prisma.payment.count(),
+    };
     const again = await seedDemoProjects({ call, timeoutMs: 5_000 });
     expect(again).toHaveLength(DEMO_PROJECTS.length);
-    expect({ projects: await s.prisma.project.count(), decisions: await s.prisma.decision.count(), audit: await s.prisma.auditEvent.count(), payments: await s.prisma.payment.count() }).toEqual(before);
+    expect({
+      projects: await s.prisma.project.count(),
+      decisions: await s.prisma.decision.count(),
+      audit: await s.prisma.auditEvent.count(),
+      payments: await s.prisma.payment.count(),
+    }).toEqual(before);
   }, 120_000);
 });

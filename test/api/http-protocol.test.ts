@@ -49,14 +49,16 @@ describe('HTTP protocol answers', () => {
     expect([unknown.statusCode, unknown.headers.allow, unknown.json()]).toEqual([404, undefined, envelope('NOT_FOUND')]);
   });
 
-  it('headers over the limit answer 431 HEADERS_TOO_LARGE in the error envelope (and unreadable HTTP 400), not Fastify\'s own shape', async () => {
+  it("headers over the limit answer 431 HEADERS_TOO_LARGE in the error envelope (and unreadable HTTP 400), not Fastify's own shape", async () => {
     const url = await s.app.listen({ port: 0, host: '127.0.0.1' });
     const answer = await rawExchange(Number(new URL(url).port), `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     const [head, body] = answer.split('\r\n\r\n');
     expect(head).toMatch(/^HTTP\/1\.1 431 /);
     expect(head).toMatch(/content-type: application\/json/i);
     expect(head).toMatch(/x-content-type-options: nosniff/i);
-    expect(JSON.parse(body!)).toEqual({ error: { code: 'HEADERS_TOO_LARGE', message: expect.any(String), details: [{ path: 'headers', message: 'too large' }] } });
+    expect(JSON.parse(body!)).toEqual({
+      error: { code: 'HEADERS_TOO_LARGE', message: expect.any(String), details: [{ path: 'headers', message: 'too large' }] },
+    });
 
     // Any other request Node's parser cannot read: 400, in the envelope too.
     const garbled = await rawExchange(Number(new URL(url).port), 'NOT HTTP AT ALL\r\n\r\n');
@@ -84,7 +86,11 @@ describe('HTTP protocol answers', () => {
       paths: Record<string, Record<string, { security?: unknown[] }>>;
     };
     expect(doc.security).toEqual([{ bearer: [] }, { session: [] }]);
-    const open = Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).filter(([, op]) => Array.isArray(op.security) && op.security.length === 0).map(([m]) => `${m} ${path}`));
+    const open = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => Array.isArray(op.security) && op.security.length === 0)
+        .map(([m]) => `${m} ${path}`),
+    );
     expect(open.sort()).toEqual(['get /api/health', 'post /api/auth/login']);
     // And they are what they say: public without a credential, the rest refuse one.
     expect((await s.app.inject({ method: 'GET', url: '/api/health' })).statusCode).not.toBe(401);

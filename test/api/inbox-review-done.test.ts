@@ -25,7 +25,10 @@ const doneIds = async (token: string, workflowId: string) => {
   expect(res.statusCode, res.body).toBe(200);
   const body = res.json() as { items: Array<{ id: string; kind: string; workflowId: string; status: string }>; total: number };
   expect(body.total).toBe(body.items.length);
-  return body.items.filter((t) => t.workflowId === workflowId).map((t) => `${t.kind}:${t.status}`).sort();
+  return body.items
+    .filter((t) => t.workflowId === workflowId)
+    .map((t) => `${t.kind}:${t.status}`)
+    .sort();
 };
 
 describe('GET /api/tasks?view=done with review-case steps', () => {
@@ -40,7 +43,11 @@ describe('GET /api/tasks?view=done with review-case steps', () => {
     // d2 admits the case: d2's admission task is DONE, the others' CANCELLED.
     await d.ok(m.d2!.token, caseId, { type: 'ACCEPT' });
     const admission = await s.prisma.task.findMany({ where: { workflowId, kind: 'REVIEW_ADMISSION' } });
-    expect(Object.fromEntries(admission.map((t) => [t.candidateUserId, t.status]))).toEqual({ [disc.id]: 'CANCELLED', [m.d2!.id]: 'DONE', [m.d3!.id]: 'CANCELLED' });
+    expect(Object.fromEntries(admission.map((t) => [t.candidateUserId, t.status]))).toEqual({
+      [disc.id]: 'CANCELLED',
+      [m.d2!.id]: 'DONE',
+      [m.d3!.id]: 'CANCELLED',
+    });
     expect(await s.prisma.decision.count({ where: { taskId: { in: admission.map((t) => t.id) } } })).toBe(0);
 
     expect(await doneIds(m.d2!.token, workflowId)).toEqual(['REVIEW_ADMISSION:DONE']);
@@ -51,6 +58,8 @@ describe('GET /api/tasks?view=done with review-case steps', () => {
 
     // The step left d2's pending view (the case now waits on the investigation).
     const pending = await s.app.inject({ method: 'GET', url: '/api/tasks?view=pending&pageSize=200', headers: { authorization: `Bearer ${m.d2!.token}` } });
-    expect((pending.json().items as Array<{ workflowId: string; kind: string }>).filter((t) => t.workflowId === workflowId).map((t) => t.kind)).toEqual(['REVIEW_INVESTIGATION']);
+    expect((pending.json().items as Array<{ workflowId: string; kind: string }>).filter((t) => t.workflowId === workflowId).map((t) => t.kind)).toEqual([
+      'REVIEW_INVESTIGATION',
+    ]);
   });
 });

@@ -7,12 +7,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens';
 import { startTestStack, type TTestStack } from '../support/stack';
+import type { Role } from '../../src/generated/prisma/client';
 
 let s: TTestStack;
 const NOW = Date.now();
 const HOUR = 3_600_000;
 
-interface TUnit { id: string; path: string }
+interface TUnit {
+  id: string;
+  path: string;
+}
 const county: TUnit = { id: 'c-qingshan', path: '/c-qingshan/' };
 const hexi: TUnit = { id: 't-hexi', path: '/c-qingshan/t-hexi/' };
 const taoyuan: TUnit = { id: 'v-taoyuan', path: '/c-qingshan/t-hexi/v-taoyuan/' };
@@ -91,12 +95,17 @@ function expected(user: TUser, view: keyof typeof byView, filters: { kind?: stri
     .filter(byView[view](user.id))
     .filter((r) => !filters.kind || r.kind === filters.kind)
     .filter((r) => !filters.orgUnitId || r.projectPath.includes(`/${filters.orgUnitId}/`))
-    .filter((r) => filters.overdue === undefined || (filters.overdue ? r.status === 'PENDING' && r.dueAt !== null && r.dueAt.getTime() < now : r.dueAt === null || r.dueAt.getTime() >= now))
+    .filter(
+      (r) =>
+        filters.overdue === undefined ||
+        (filters.overdue ? r.status === 'PENDING' && r.dueAt !== null && r.dueAt.getTime() < now : r.dueAt === null || r.dueAt.getTime() >= now),
+    )
     .sort((a, b) =>
       view === 'pending'
         ? cmpAsc(t(a.dueAt), t(b.dueAt)) || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1)
         : // Newest change first; a task never updated (null) before all others, as PostgreSQL sorts NULLs in DESC.
-          -cmpAsc(t(a.updatedAt), t(b.updatedAt)) || b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+          -cmpAsc(t(a.updatedAt), t(b.updatedAt)) || b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1),
+    )
     .map((r) => r.id);
 }
 
@@ -132,7 +141,11 @@ beforeAll(async () => {
   grantsOf[users.township2.id] = [{ role: 'TOWNSHIP_REVIEWER', orgPath: dongling.path }];
   grantsOf[users.agri.id] = [{ role: 'COUNTY_AGRICULTURE', orgPath: county.path }];
   grantsOf[users.monitor.id] = [{ role: 'MONITOR', orgPath: county.path }];
-  grantsOf[multi.id] = [{ role: 'TOWNSHIP_REVIEWER', orgPath: hexi.path }, { role: 'TOWNSHIP_REVIEWER', orgPath: county.path }, { role: 'COUNTY_FINANCE', orgPath: county.path }];
+  grantsOf[multi.id] = [
+    { role: 'TOWNSHIP_REVIEWER', orgPath: hexi.path },
+    { role: 'TOWNSHIP_REVIEWER', orgPath: county.path },
+    { role: 'COUNTY_FINANCE', orgPath: county.path },
+  ];
   grantsOf[under.id] = [{ role: 'TOWNSHIP_REVIEWER', orgPath: underscore.path }];
 
   // One project per village-like unit; the underscore townships hold their projects directly.
@@ -141,9 +154,19 @@ beforeAll(async () => {
     const parts = u.path.split('/').filter(Boolean);
     await p.project.create({
       data: {
-        id: `inbox-p${i}`, workflowId: `inbox-wf-p${i}`, name: `收件箱项目${i}`, industry: ['茶叶', '肉牛'][i % 2]!, orgUnitId: u.id,
-        countyId: parts[0]!, townshipId: parts[1]!, villageId: parts[2] ?? parts[1]!, orgPath: u.path, budgetFen: 1_000_000n + BigInt(i),
-        proposerId: s.userIds.village!, stage: 'TOWNSHIP_REVIEW', proposal: {},
+        id: `inbox-p${i}`,
+        workflowId: `inbox-wf-p${i}`,
+        name: `收件箱项目${i}`,
+        industry: ['茶叶', '肉牛'][i % 2]!,
+        orgUnitId: u.id,
+        countyId: parts[0]!,
+        townshipId: parts[1]!,
+        villageId: parts[2] ?? parts[1]!,
+        orgPath: u.path,
+        budgetFen: 1_000_000n + BigInt(i),
+        proposerId: s.userIds.village!,
+        stage: 'TOWNSHIP_REVIEW',
+        proposal: {},
       },
     });
   }
@@ -175,8 +198,8 @@ beforeAll(async () => {
       projectId: `inbox-p${projectIndex}`,
       projectPath: projectUnits[projectIndex]!.path,
       kind: kinds[(i >> 1) % kinds.length]!,
-      candidateRole: candidateUserId ? null : scope?.role ?? null,
-      candidateOrgPath: candidateUserId ? null : scope?.unit.path ?? null,
+      candidateRole: candidateUserId ? null : (scope?.role ?? null),
+      candidateOrgPath: candidateUserId ? null : (scope?.unit.path ?? null),
       candidateUserId,
       claimedBy: claimers[i % claimers.length]!,
       status: statuses[(i * 5) % statuses.length]!,
@@ -191,20 +214,55 @@ beforeAll(async () => {
     };
     rows.push(row);
     data.push({
-      id: row.id, projectId: row.projectId, workflowId: `inbox-wf-${i}`, stepKey: `k${i}`, kind: row.kind, title: `任务${i}`,
-      candidateRole: row.candidateRole as never, candidateOrgPath: row.candidateOrgPath, candidateOrgUnitId: row.candidateOrgPath?.split('/').filter(Boolean).at(-1) ?? null,
-      candidateUserId: row.candidateUserId, claimedBy: row.claimedBy, status: row.status, stepId: 'inbox', mode: 'SEQUENTIAL',
-      dueAt: row.dueAt, createdAt: row.createdAt, updatedAt: row.updatedAt, assigneeId: row.assigneeId,
+      id: row.id,
+      projectId: row.projectId,
+      workflowId: `inbox-wf-${i}`,
+      stepKey: `k${i}`,
+      kind: row.kind,
+      title: `任务${i}`,
+      candidateRole: row.candidateRole as Role,
+      candidateOrgPath: row.candidateOrgPath,
+      candidateOrgUnitId: row.candidateOrgPath?.split('/').filter(Boolean).at(-1) ?? null,
+      candidateUserId: row.candidateUserId,
+      claimedBy: row.claimedBy,
+      status: row.status,
+      stepId: 'inbox',
+      mode: 'SEQUENTIAL',
+      dueAt: row.dueAt,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+      assigneeId: row.assigneeId,
     });
   }
   await p.task.createMany({ data });
   await p.taskCc.createMany({
-    data: rows.flatMap((r) => r.ccTo.map((userId) => ({ id: `${r.id}:${userId}`, taskId: r.id, projectId: r.projectId, workflowId: 'x', stepId: 'inbox', userId, requestId: `cc-${r.id}-${userId}` }))),
+    data: rows.flatMap((r) =>
+      r.ccTo.map((userId) => ({
+        id: `${r.id}:${userId}`,
+        taskId: r.id,
+        projectId: r.projectId,
+        workflowId: 'x',
+        stepId: 'inbox',
+        userId,
+        requestId: `cc-${r.id}-${userId}`,
+      })),
+    ),
   });
   await p.decision.createMany({
-    data: rows.flatMap((r) => r.decidedBy.flatMap((actorId) =>
-      // Two decisions by the same person on one task (a comment, then the approval) list it once.
-      ['comment', 'approve'].map((action) => ({ requestId: `d-${r.id}-${actorId}-${action}`, taskId: r.id, projectId: r.projectId, actorId, action, stageBefore: 'X', stageAfter: 'X' })))),
+    data: rows.flatMap((r) =>
+      r.decidedBy.flatMap((actorId) =>
+        // Two decisions by the same person on one task (a comment, then the approval) list it once.
+        ['comment', 'approve'].map((action) => ({
+          requestId: `d-${r.id}-${actorId}-${action}`,
+          taskId: r.id,
+          projectId: r.projectId,
+          actorId,
+          action,
+          stageBefore: 'X',
+          stageAfter: 'X',
+        })),
+      ),
+    ),
   });
 }, 180_000);
 
@@ -239,7 +297,12 @@ describe('GET /api/tasks lists exactly what the rules say, in order, page by pag
   for (const [name, who, view, filters] of cases) {
     it(name, async () => {
       const want = expected(users[who], view, filters);
-      const q = new URLSearchParams({ view, ...(filters.kind ? { kind: filters.kind } : {}), ...(filters.orgUnitId ? { orgUnitId: filters.orgUnitId } : {}), ...(filters.overdue !== undefined ? { overdue: String(filters.overdue) } : {}) });
+      const q = new URLSearchParams({
+        view,
+        ...(filters.kind ? { kind: filters.kind } : {}),
+        ...(filters.orgUnitId ? { orgUnitId: filters.orgUnitId } : {}),
+        ...(filters.overdue !== undefined ? { overdue: String(filters.overdue) } : {}),
+      });
       // Pages of 7 cross many ties of the sort keys; one page of 200 checks the whole list at once.
       const paged = await allPages(users[who], q.toString(), 7);
       expect(paged.ids).toEqual(want);
@@ -253,7 +316,8 @@ describe('GET /api/tasks lists exactly what the rules say, in order, page by pag
     for (const [name, who, view, filters] of cases) expect(expected(users[who], view, filters).length, name).toBeGreaterThan(0);
     // "Done by me" holds tasks credited without a decision, tasks both decided and credited, and
     // leaves out credited tasks that were not DONE.
-    const credited = (r: TRow, who: TUser, status: TRow['status'], decided: boolean) => r.status === status && r.assigneeId === who.id && r.decidedBy.includes(who.id) === decided;
+    const credited = (r: TRow, who: TUser, status: TRow['status'], decided: boolean) =>
+      r.status === status && r.assigneeId === who.id && r.decidedBy.includes(who.id) === decided;
     expect(rows.filter((r) => credited(r, users.agri, 'DONE', false)).length).toBeGreaterThan(0);
     expect(rows.filter((r) => credited(r, users.township, 'DONE', true)).length).toBeGreaterThan(0);
     expect(rows.filter((r) => credited(r, users.agri, 'CANCELLED', false)).length).toBeGreaterThan(0);
@@ -282,7 +346,10 @@ describe('GET /api/tasks lists exactly what the rules say, in order, page by pag
   it('each item is the whole task row, its project summary and whether it is overdue', async () => {
     const res = await inbox(users.township, '?view=pending&pageSize=200');
     const ids = res.items.map((i) => i.id);
-    const stored = await s.prisma.task.findMany({ where: { id: { in: ids } }, include: { project: { select: { name: true, stage: true, industry: true, budgetFen: true } } } });
+    const stored = await s.prisma.task.findMany({
+      where: { id: { in: ids } },
+      include: { project: { select: { name: true, stage: true, industry: true, budgetFen: true } } },
+    });
     const now = Date.now();
     for (const item of res.items) {
       const row = stored.find((r) => r.id === item.id)!;

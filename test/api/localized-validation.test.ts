@@ -38,7 +38,12 @@ describe('validation messages in the caller language', () => {
     const zh = await putSettings('zh-CN,zh;q=0.9,en;q=0.8');
     const en = await putSettings();
     expect([zh.statusCode, zh.json().error.code, en.statusCode, en.json().error.code]).toEqual([400, 'VALIDATION_FAILED', 400, 'VALIDATION_FAILED']);
-    const total = DEFAULT_COUNTY_SETTINGS.evaluation.weights.output + 10 + DEFAULT_COUNTY_SETTINGS.evaluation.weights.benefit + DEFAULT_COUNTY_SETTINGS.evaluation.weights.satisfaction + DEFAULT_COUNTY_SETTINGS.evaluation.weights.budgetExecution;
+    const total =
+      DEFAULT_COUNTY_SETTINGS.evaluation.weights.output +
+      10 +
+      DEFAULT_COUNTY_SETTINGS.evaluation.weights.benefit +
+      DEFAULT_COUNTY_SETTINGS.evaluation.weights.satisfaction +
+      DEFAULT_COUNTY_SETTINGS.evaluation.weights.budgetExecution;
     // The same fields either way; only the words differ.
     expect(Object.keys(byPath(zh.json().error.details)).sort()).toEqual(Object.keys(byPath(en.json().error.details)).sort());
     expect(byPath(zh.json().error.details)).toMatchObject({
@@ -55,7 +60,12 @@ describe('validation messages in the caller language', () => {
 
   it('says what is missing, too long, of the wrong type or out of range, on bodies and query strings', async () => {
     const headers = { authorization: `Bearer ${s.tokens.village}`, 'accept-language': 'zh-CN' };
-    const res = await s.app.inject({ method: 'POST', url: '/api/projects', headers, payload: { requestId: 'r-localized-1', budgetFen: -5, name: 'x'.repeat(500), industry: 7 } });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/projects',
+      headers,
+      payload: { requestId: 'r-localized-1', budgetFen: -5, name: 'x'.repeat(500), industry: 7 },
+    });
     expect(res.statusCode, res.body).toBe(400);
     const details = byPath(res.json().error.details);
     expect(details['body.budgetFen']).toBe('须大于 0');
@@ -76,6 +86,13 @@ describe('validation messages in the caller language', () => {
   });
 
   it('takes the first language the caller names', () => {
-    expect([prefersChinese('zh-CN'), prefersChinese('zh'), prefersChinese('zh-TW,en'), prefersChinese('en-US,zh;q=0.9'), prefersChinese(undefined), prefersChinese('')]).toEqual([true, true, true, false, false, false]);
+    expect([
+      prefersChinese('zh-CN'),
+      prefersChinese('zh'),
+      prefersChinese('zh-TW,en'),
+      prefersChinese('en-US,zh;q=0.9'),
+      prefersChinese(undefined),
+      prefersChinese(''),
+    ]).toEqual([true, true, true, false, false, false]);
   });
 });

@@ -28,7 +28,8 @@ afterAll(async () => {
 });
 
 const get = (route: string, token: string) => s.app.inject({ method: 'GET', url: route, headers: { authorization: `Bearer ${token}` } });
-const post = (route: string, token: string, payload: object) => s.app.inject({ method: 'POST', url: route, payload, headers: { authorization: `Bearer ${token}` } });
+const post = (route: string, token: string, payload: object) =>
+  s.app.inject({ method: 'POST', url: route, payload, headers: { authorization: `Bearer ${token}` } });
 
 const MAX = BigInt(MAX_AMOUNT_FEN);
 const HEXI_PROJECTS = 9_008; // 9,008 × 10^12 fen > 2^53 − 1 ≈ 9.007 × 10^15
@@ -59,23 +60,62 @@ describe('exact money at the largest allowed values', () => {
     const data = rows.map((r) => {
       const township = r.village === 'v-chaling' ? 't-dongling' : 't-hexi';
       return {
-        id: r.id, workflowId: `project-${r.id}`, name: r.id, industry: '茶叶', orgUnitId: r.village, countyId: 'c-qingshan', townshipId: township, villageId: r.village,
-        orgPath: `/c-qingshan/${township}/${r.village}/`, budgetFen: r.budgetFen, disbursedFen: r.disbursedFen, proposerId: s.userIds.village!, stage: r.stage,
-        proposal: {}, createdAt: new Date('2033-03-01T00:00:00Z'),
+        id: r.id,
+        workflowId: `project-${r.id}`,
+        name: r.id,
+        industry: '茶叶',
+        orgUnitId: r.village,
+        countyId: 'c-qingshan',
+        townshipId: township,
+        villageId: r.village,
+        orgPath: `/c-qingshan/${township}/${r.village}/`,
+        budgetFen: r.budgetFen,
+        disbursedFen: r.disbursedFen,
+        proposerId: s.userIds.village!,
+        stage: r.stage,
+        proposal: {},
+        createdAt: new Date('2033-03-01T00:00:00Z'),
       };
     });
     for (let i = 0; i < data.length; i += 2_000) await s.prisma.project.createMany({ data: data.slice(i, i + 2_000) });
     // One project's own records at the maximum: its allocation, payments and assets.
     const p = 'P33-c0';
     await s.prisma.fundAllocation.create({ data: { requestId: `alloc-${p}`, projectId: p, fiscalYear: 2033, amountFen: MAX, actorId: s.userIds.finance! } });
-    const paid = [['START', 400_000_000_000n], ['SUBSTANTIAL_COMPLETION', 499_999_999_999n], ['ACCEPTANCE', 100_000_000_001n]] as const;
+    const paid = [
+      ['START', 400_000_000_000n],
+      ['SUBSTANTIAL_COMPLETION', 499_999_999_999n],
+      ['ACCEPTANCE', 100_000_000_001n],
+    ] as const;
     for (const [seq, [tranche, amountFen]] of paid.entries()) {
       await s.prisma.payment.create({
-        data: { id: `${p}:pay:${seq + 1}`, requestId: `pay-${p}-${seq}`, projectId: p, seq: seq + 1, tranche, amountFen, payeeId: '桃源茶叶合作社', status: 'PAID', requestedBy: s.userIds.implementer!, requestedAt: new Date(), paidAt: new Date() },
+        data: {
+          id: `${p}:pay:${seq + 1}`,
+          requestId: `pay-${p}-${seq}`,
+          projectId: p,
+          seq: seq + 1,
+          tranche,
+          amountFen,
+          payeeId: '桃源茶叶合作社',
+          status: 'PAID',
+          requestedBy: s.userIds.implementer!,
+          requestedAt: new Date(),
+          paidAt: new Date(),
+        },
       });
     }
     await s.prisma.asset.create({
-      data: { id: `${p}:asset:1`, requestId: `asset-${p}`, projectId: p, name: '茶厂', assetClass: 'OPERATING', valueFen: MAX - 1n, owner: '茶岭村集体', custodian: '合作社', registeredBy: s.userIds.agri!, registeredAt: new Date() },
+      data: {
+        id: `${p}:asset:1`,
+        requestId: `asset-${p}`,
+        projectId: p,
+        name: '茶厂',
+        assetClass: 'OPERATING',
+        valueFen: MAX - 1n,
+        owner: '茶岭村集体',
+        custodian: '合作社',
+        registeredBy: s.userIds.agri!,
+        registeredAt: new Date(),
+      },
     });
   }, 120_000);
 
@@ -95,8 +135,24 @@ describe('exact money at the largest allowed values', () => {
     expect(res.statusCode, res.body).toBe(200);
     const approvedHexi = hexi.filter((r) => r.stage !== 'TOWNSHIP_REVIEW');
     expect(res.json().items).toEqual([
-      { townshipId: 't-hexi', townshipName: '河西镇', approvedFen: sum(approvedHexi, 'budgetFen').toString(), requestedFen: sum(hexi, 'budgetFen').toString(), disbursedFen: sum(hexi, 'disbursedFen').toString(), approvedCount: approvedHexi.length, projectCount: hexi.length },
-      { townshipId: 't-dongling', townshipName: '东岭乡', approvedFen: sum(chaling, 'budgetFen').toString(), requestedFen: sum(chaling, 'budgetFen').toString(), disbursedFen: '7', approvedCount: 2, projectCount: 2 },
+      {
+        townshipId: 't-hexi',
+        townshipName: '河西镇',
+        approvedFen: sum(approvedHexi, 'budgetFen').toString(),
+        requestedFen: sum(hexi, 'budgetFen').toString(),
+        disbursedFen: sum(hexi, 'disbursedFen').toString(),
+        approvedCount: approvedHexi.length,
+        projectCount: hexi.length,
+      },
+      {
+        townshipId: 't-dongling',
+        townshipName: '东岭乡',
+        approvedFen: sum(chaling, 'budgetFen').toString(),
+        requestedFen: sum(chaling, 'budgetFen').toString(),
+        disbursedFen: '7',
+        approvedCount: 2,
+        projectCount: 2,
+      },
     ]);
     // The old route's Number() of this sum drops the last fen (it is odd and beyond 2^53).
     const disbursed = sum(hexi, 'disbursedFen');
@@ -121,7 +177,9 @@ describe('exact money at the largest allowed values', () => {
     expect(records.statusCode, records.body).toBe(200);
     const { paidBySource, ...money } = records.json().money;
     expect(money).toEqual({
-      budgetFen: MAX_AMOUNT_FEN, allocatedFen: MAX_AMOUNT_FEN, disbursedFen: 7,
+      budgetFen: MAX_AMOUNT_FEN,
+      allocatedFen: MAX_AMOUNT_FEN,
+      disbursedFen: 7,
       paidByTranche: { START: 400_000_000_000, SUBSTANTIAL_COMPLETION: 499_999_999_999, ACCEPTANCE: 100_000_000_001, RETENTION: 0 },
     });
     // These rows predate the fiscal source of a payment: counted under none.
@@ -139,7 +197,9 @@ describe('exact money at the largest allowed values', () => {
         return lines.map((line) => Object.fromEntries(header!.map((c, i) => [c.replace(/^\uFEFF/, ''), line[i]])));
       };
       expect((await csv('payments')).map((r) => [r.amountFen, r.amountYuan])).toEqual([
-        ['400000000000', '4000000000.00'], ['499999999999', '4999999999.99'], ['100000000001', '1000000000.01'],
+        ['400000000000', '4000000000.00'],
+        ['499999999999', '4999999999.99'],
+        ['100000000001', '1000000000.01'],
       ]);
       expect((await csv('assets')).map((r) => [r.valueFen, r.valueYuan])).toEqual([['999999999999', '9999999999.99']]);
     } finally {
@@ -150,10 +210,15 @@ describe('exact money at the largest allowed values', () => {
   it('a proposal with a budget near 2^53 − 1 is refused with VALIDATION_FAILED on body.budgetFen and starts nothing', async () => {
     const huge = Number.MAX_SAFE_INTEGER - 1;
     const before = await s.prisma.project.count();
-    const res = await post('/api/projects', s.tokens.village!, { ...sampleProposal({ budgetFen: huge, fundingSources: [{ source: 'LOCAL', amountFen: huge }] }), requestId: newRequestId() });
+    const res = await post('/api/projects', s.tokens.village!, {
+      ...sampleProposal({ budgetFen: huge, fundingSources: [{ source: 'LOCAL', amountFen: huge }] }),
+      requestId: newRequestId(),
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('VALIDATION_FAILED');
-    expect(res.json().error.details.map((d: { path: string }) => d.path)).toEqual(expect.arrayContaining(['body.budgetFen', 'body.fundingSources.0.amountFen']));
+    expect(res.json().error.details.map((d: { path: string }) => d.path)).toEqual(
+      expect.arrayContaining(['body.budgetFen', 'body.fundingSources.0.amountFen']),
+    );
     expect(await s.prisma.project.count()).toBe(before);
   });
 
@@ -164,7 +229,12 @@ describe('exact money at the largest allowed values', () => {
   });
 
   it("a fault-tolerance case's loss above the maximum is refused on body.lossFen", async () => {
-    const res = await post('/api/reviews', s.tokens.discipline!, { requestId: newRequestId(), opening: 'OPEN_BY_BODY', matter: '项目亏损', lossFen: MAX_AMOUNT_FEN + 1 });
+    const res = await post('/api/reviews', s.tokens.discipline!, {
+      requestId: newRequestId(),
+      opening: 'OPEN_BY_BODY',
+      matter: '项目亏损',
+      lossFen: MAX_AMOUNT_FEN + 1,
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details.map((d: { path: string }) => d.path)).toContain('body.lossFen');
   });

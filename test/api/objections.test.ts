@@ -15,15 +15,19 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   s = await startTestStack();
-  app = await buildApp({ config: s.config, prisma: s.prisma, temporal: s.client, countySettings: { publicity: { villageDays: 10, townshipDays: 0, acceptanceDays: 0 } } });
+  app = await buildApp({
+    config: s.config,
+    prisma: s.prisma,
+    temporal: s.client,
+    countySettings: { publicity: { villageDays: 10, townshipDays: 0, acceptanceDays: 0 } },
+  });
 });
 afterAll(async () => {
   await app?.close();
   await s?.close();
 });
 
-const post = (url: string, who: string, payload: object) =>
-  app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${s.tokens[who]}` }, payload });
+const post = (url: string, who: string, payload: object) => app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${s.tokens[who]}` }, payload });
 
 /** A Taoyuan project in its village publicity (the period open for 10 days). */
 async function inPublicity(name: string): Promise<string> {
@@ -59,7 +63,11 @@ describe('objection requestIds', () => {
     const first = await object(a, 'village', rid);
     expect(first.statusCode, first.body).toBe(201);
     const { objectionId } = first.json() as { objectionId: string };
-    expect(await s.prisma.objection.findUniqueOrThrow({ where: { requestId: rid } })).toMatchObject({ id: objectionId, projectId: a, actorId: s.userIds.village });
+    expect(await s.prisma.objection.findUniqueOrThrow({ where: { requestId: rid } })).toMatchObject({
+      id: objectionId,
+      projectId: a,
+      actorId: s.userIds.village,
+    });
     const before = await state([a, b]);
     expect(before.projects.find((p) => p.id === b)?.stage).toBe('VILLAGE_PUBLICITY');
 

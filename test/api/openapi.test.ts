@@ -30,10 +30,15 @@ describe('/api/openapi.json', () => {
       const success = statuses.filter((st) => /^2/.test(st));
       expect(success.length, `${method} ${path}: no 2xx response`).toBeGreaterThan(0);
       // A 204 has no body to describe; every other success documents its body.
-      if (!success.every((st) => st === '204')) expect(success.some((st) => schemaOf(op, st) ?? htmlSchemaOf(op, st)), `${method} ${path}: 2xx without a schema`).toBe(true);
+      if (!success.every((st) => st === '204'))
+        expect(
+          success.some((st) => schemaOf(op, st) ?? htmlSchemaOf(op, st)),
+          `${method} ${path}: 2xx without a schema`,
+        ).toBe(true);
       else expect(op.responses?.['204']?.content, `${method} ${path}: 204 with a body`).toBeUndefined();
       // No route is left with the placeholder ("described in the summary") instead of its body.
-      for (const st of success) expect(String(schemaOf(op, st)?.description ?? ''), `${method} ${path} ${st}`).not.toMatch(/described in the summary/);
+      for (const st of success)
+        expect(String((schemaOf(op, st)?.description as string | undefined) ?? ''), `${method} ${path} ${st}`).not.toMatch(/described in the summary/);
       for (const st of ['4XX', '5XX']) {
         const error = schemaOf(op, st) as { properties?: { error?: { properties?: Record<string, unknown>; required?: string[] } } } | undefined;
         expect(Object.keys(error?.properties?.error?.properties ?? {}), `${method} ${path} ${st}`).toEqual(['code', 'message', 'details']);
@@ -42,7 +47,7 @@ describe('/api/openapi.json', () => {
     }
   });
 
-  it('documents the list routes\' page envelope and their items', async () => {
+  it("documents the list routes' page envelope and their items", async () => {
     for (const path of ['/api/projects', '/api/admin/users', '/api/tokens', '/api/tasks', '/api/reviews', '/api/review-eligibilities']) {
       const schema = schemaOf(doc.paths[path]!.get!, '200') as { properties: Record<string, { items?: { properties?: Record<string, unknown> } }> };
       expect(Object.keys(schema.properties), path).toEqual(['items', 'total', 'page', 'pageSize']);
@@ -76,7 +81,12 @@ describe('/api/openapi.json', () => {
       ['get', '/api/web/tasks/{taskId}', '200', ['id', 'kind', 'status', 'overdue', 'project', 'actions', 'stepDueAt']],
       ['get', '/api/dashboard/grades-by-year', '200', ['items']],
       ['get', '/api/tasks', '200', ['items', 'total', 'page', 'pageSize']],
-      ['post', '/api/tasks/{taskId}/decision', '200', ['requestId', 'taskId', 'action', 'stageBefore', 'stageAfter', 'nextTaskId', 'phaseAfter', 'openTaskIds', 'replayed']],
+      [
+        'post',
+        '/api/tasks/{taskId}/decision',
+        '200',
+        ['requestId', 'taskId', 'action', 'stageBefore', 'stageAfter', 'nextTaskId', 'phaseAfter', 'openTaskIds', 'replayed'],
+      ],
       ['post', '/api/reviews', '201', ['requestId', 'caseId', 'type', 'seq', 'stageBefore', 'stageAfter', 'outcome', 'workflowId']],
       ['post', '/api/reviews/{id}/actions', '200', ['requestId', 'caseId', 'type', 'seq', 'stageAfter', 'outcome']],
       ['get', '/api/reviews/opening-options', '200', ['project', 'county', 'officials', 'bodyCandidates']],
@@ -98,7 +108,9 @@ describe('/api/openapi.json', () => {
   it('answers errors in the documented shape through the declared schema', async () => {
     const res = await s.app.inject({ method: 'GET', url: '/api/projects?year=1999', headers: { authorization: `Bearer ${s.tokens.leader}` } });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: [{ path: 'querystring.year', message: expect.any(String) }] } });
+    expect(res.json()).toEqual({
+      error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: [{ path: 'querystring.year', message: expect.any(String) }] },
+    });
     const anonymous = await s.app.inject({ method: 'GET', url: '/api/tokens' });
     expect(anonymous.json().error.code).toBe('UNAUTHENTICATED');
   });

@@ -17,31 +17,76 @@ beforeAll(async () => {
     const id = `pg-${i}`;
     await s.prisma.project.create({
       data: {
-        id, workflowId: `project-${id}`, name: `分页项目 ${i}`, industry: '茶叶', orgUnitId: 'v-taoyuan', countyId: 'c-qingshan', townshipId: 't-hexi',
-        villageId: 'v-taoyuan', orgPath: '/c-qingshan/t-hexi/v-taoyuan/', budgetFen: 1_000_000n, proposerId: village, stage: 'TOWNSHIP_REVIEW', proposal: {}, createdAt: SAME_INSTANT,
+        id,
+        workflowId: `project-${id}`,
+        name: `分页项目 ${i}`,
+        industry: '茶叶',
+        orgUnitId: 'v-taoyuan',
+        countyId: 'c-qingshan',
+        townshipId: 't-hexi',
+        villageId: 'v-taoyuan',
+        orgPath: '/c-qingshan/t-hexi/v-taoyuan/',
+        budgetFen: 1_000_000n,
+        proposerId: village,
+        stage: 'TOWNSHIP_REVIEW',
+        proposal: {},
+        createdAt: SAME_INSTANT,
       },
     });
     await s.prisma.task.create({
       data: {
-        id: `project-${id}:t`, projectId: id, workflowId: `project-${id}`, stepKey: 't', kind: 'TOWNSHIP_REVIEW', title: '乡镇审核', candidateRole: 'TOWNSHIP_REVIEWER',
-        candidateOrgUnitId: 't-hexi', candidateOrgPath: '/c-qingshan/t-hexi/', dueAt: SAME_INSTANT, createdAt: SAME_INSTANT,
+        id: `project-${id}:t`,
+        projectId: id,
+        workflowId: `project-${id}`,
+        stepKey: 't',
+        kind: 'TOWNSHIP_REVIEW',
+        title: '乡镇审核',
+        candidateRole: 'TOWNSHIP_REVIEWER',
+        candidateOrgUnitId: 't-hexi',
+        candidateOrgPath: '/c-qingshan/t-hexi/',
+        dueAt: SAME_INSTANT,
+        createdAt: SAME_INSTANT,
       },
     });
     await s.prisma.reviewEligibility.create({
       data: {
-        id: `${id}:POOR_GRADE:e:${village}`, projectId: id, userId: village, trigger: 'POOR_GRADE', triggerRef: 'e', bases: ['PROPOSER'], windowDays: 30,
-        notifiedAt: SAME_INSTANT, closesAt: new Date(SAME_INSTANT.getTime() + 30 * 86_400_000), taskId: `project-${id}:t`,
+        id: `${id}:POOR_GRADE:e:${village}`,
+        projectId: id,
+        userId: village,
+        trigger: 'POOR_GRADE',
+        triggerRef: 'e',
+        bases: ['PROPOSER'],
+        windowDays: 30,
+        notifiedAt: SAME_INSTANT,
+        closesAt: new Date(SAME_INSTANT.getTime() + 30 * 86_400_000),
+        taskId: `project-${id}:t`,
       },
     });
     await s.prisma.reviewCase.create({
       data: {
-        id: `case-${i}`, workflowId: `review-case-${i}`, stage: 'investigation', countyId: 'c-qingshan', county: '青山县', projectIds: [id], concernedUserIds: [village],
-        concernedOfficials: [], matter: `分页案件 ${i}`, triggerType: 'LOSS', openedById: village, context: {}, openedAt: SAME_INSTANT,
+        id: `case-${i}`,
+        workflowId: `review-case-${i}`,
+        stage: 'investigation',
+        countyId: 'c-qingshan',
+        county: '青山县',
+        projectIds: [id],
+        concernedUserIds: [village],
+        concernedOfficials: [],
+        matter: `分页案件 ${i}`,
+        triggerType: 'LOSS',
+        openedById: village,
+        context: {},
+        openedAt: SAME_INSTANT,
       },
     });
   }
   for (let i = 0; i < 5; i += 1) {
-    const res = await s.app.inject({ method: 'POST', url: '/api/tokens', headers: { authorization: `Bearer ${s.tokens.finance}` }, payload: { name: `script ${i}` } });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: { authorization: `Bearer ${s.tokens.finance}` },
+      payload: { name: `script ${i}` },
+    });
     expect(res.statusCode, res.body).toBe(201);
   }
 });
@@ -64,7 +109,13 @@ const LISTS: Array<{ url: string; who: string; atLeast: number }> = [
 
 describe.each(LISTS)('GET $url', ({ url, who, atLeast }) => {
   it('refuses a page size or page out of bounds with 400 on the field', async () => {
-    for (const [q, path] of [['pageSize=0', 'querystring.pageSize'], ['pageSize=201', 'querystring.pageSize'], ['pageSize=abc', 'querystring.pageSize'], ['page=0', 'querystring.page'], ['page=1.5', 'querystring.page']]) {
+    for (const [q, path] of [
+      ['pageSize=0', 'querystring.pageSize'],
+      ['pageSize=201', 'querystring.pageSize'],
+      ['pageSize=abc', 'querystring.pageSize'],
+      ['page=0', 'querystring.page'],
+      ['page=1.5', 'querystring.page'],
+    ]) {
       const res = await get(who, withQuery(url, q!));
       expect([res.statusCode, res.json().error?.code, res.json().error?.details?.[0]?.path], q).toEqual([400, 'VALIDATION_FAILED', path]);
     }

@@ -24,16 +24,31 @@ describe('payment requests of one project stay within what it may release, at th
     const h = httpProject(s);
     const ownCapital = 100_000_000_000;
     const started = await h.call('POST', '/api/projects', s.tokens.village!, {
-      ...sampleProposal({ name: '县域最大预算项目', budgetFen: MAX_AMOUNT_FEN, fundingSources: [{ source: 'CENTRAL_LINKAGE', amountFen: MAX_AMOUNT_FEN - ownCapital }, { source: 'OWN_CAPITAL', amountFen: ownCapital }] }),
+      ...sampleProposal({
+        name: '县域最大预算项目',
+        budgetFen: MAX_AMOUNT_FEN,
+        fundingSources: [
+          { source: 'CENTRAL_LINKAGE', amountFen: MAX_AMOUNT_FEN - ownCapital },
+          { source: 'OWN_CAPITAL', amountFen: ownCapital },
+        ],
+      }),
       requestId: newRequestId(),
     });
     expect(started.statusCode, started.body).toBe(201);
     const { projectId, taskId } = started.json();
-    await h.call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() });
+    await h.call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, {
+      action: 'approve',
+      checks: PASSED_CHECKS,
+      requestId: newRequestId(),
+    });
     await approveThroughCounty(s, projectId);
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('IN_POOL');
     const fiscal = MAX_AMOUNT_FEN - ownCapital;
-    const funded = await h.call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, { fiscalYear: 2027, amountFen: fiscal, requestId: newRequestId() });
+    const funded = await h.call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, {
+      fiscalYear: 2027,
+      amountFen: fiscal,
+      requestId: newRequestId(),
+    });
     expect(funded.json()).toMatchObject({ stageAfter: 'IMPLEMENTATION', amountFen: fiscal });
 
     const capital = await h.act(projectId, 'implementer', { type: 'REPORT_CAPITAL', amountFen: ownCapital, evidence: ['slip.pdf'] });
@@ -49,13 +64,27 @@ describe('payment requests of one project stay within what it may release, at th
     // The payment row says PAID a moment before the workflow has taken the payment's end: until
     // then a request is refused PAYMENT_IN_PROGRESS (changing nothing), so ask again.
     let over = await h.act(projectId, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: MAX_AMOUNT_FEN, payeeId: '桃源茶叶合作社' });
-    await expect.poll(async () => {
-      if (over.json().error?.code === 'PAYMENT_IN_PROGRESS') over = await h.act(projectId, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: MAX_AMOUNT_FEN, payeeId: '桃源茶叶合作社' });
-      return over.json().error?.code;
-    }, { timeout: 10_000 }).not.toBe('PAYMENT_IN_PROGRESS');
-    expect([over.statusCode, over.json().error.code, over.json().error.details[0].path], over.body).toEqual([400, 'VALIDATION_FAILED', 'body.command.amountFen']);
+    await expect
+      .poll(
+        async () => {
+          if (over.json().error?.code === 'PAYMENT_IN_PROGRESS')
+            over = await h.act(projectId, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: MAX_AMOUNT_FEN, payeeId: '桃源茶叶合作社' });
+          return over.json().error?.code;
+        },
+        { timeout: 10_000 },
+      )
+      .not.toBe('PAYMENT_IN_PROGRESS');
+    expect([over.statusCode, over.json().error.code, over.json().error.details[0].path], over.body).toEqual([
+      400,
+      'VALIDATION_FAILED',
+      'body.command.amountFen',
+    ]);
     const beyond = await h.act(projectId, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: fiscal, payeeId: '桃源茶叶合作社' });
-    expect([beyond.statusCode, beyond.json().error.code, beyond.json().error.details[0].path], beyond.body).toEqual([409, 'AMOUNT_EXCEEDS_RELEASABLE', 'body.command.amountFen']);
+    expect([beyond.statusCode, beyond.json().error.code, beyond.json().error.details[0].path], beyond.body).toEqual([
+      409,
+      'AMOUNT_EXCEEDS_RELEASABLE',
+      'body.command.amountFen',
+    ]);
     expect(await s.prisma.payment.count({ where: { projectId } })).toBe(1);
     // The project's figures at this size are exact numbers.
     const records = await h.call('GET', `/api/projects/${projectId}/records`, s.tokens.finance!);

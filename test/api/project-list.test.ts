@@ -13,15 +13,53 @@ const VILLAGES = {
   'v-chaling': { townshipId: 't-dongling', orgPath: '/c-qingshan/t-dongling/v-chaling/' },
 } as const;
 
-interface TFixture { id: string; name: string; village: keyof typeof VILLAGES; industry: string; stage: string; createdAt: string; grade?: string; flags?: Array<{ code: string; status: string }> }
+interface TFixture {
+  id: string;
+  name: string;
+  village: keyof typeof VILLAGES;
+  industry: string;
+  stage: string;
+  createdAt: string;
+  grade?: string;
+  flags?: Array<{ code: string; status: string }>;
+}
 
 const FIXTURES: TFixture[] = [
   { id: 'pl-tea', name: '桃源村茶园提质', village: 'v-taoyuan', industry: '茶叶', stage: 'OPERATION', createdAt: '2025-03-01T02:00:00Z', grade: 'EXCELLENT' },
-  { id: 'pl-solar', name: '石桥村光伏电站', village: 'v-shiqiao', industry: '光伏', stage: 'IMPLEMENTATION', createdAt: '2026-05-01T02:00:00Z', flags: [{ code: 'DUPLICATE_INVOICE', status: 'OPEN' }] },
-  { id: 'pl-fish', name: '石桥村稻渔综合种养', village: 'v-shiqiao', industry: '水产', stage: 'RECTIFICATION', createdAt: '2026-06-01T02:00:00Z', grade: 'POOR', flags: [{ code: 'PAYEE_NOT_IMPLEMENTER', status: 'CONFIRMED' }, { code: 'DUPLICATE_INVOICE', status: 'DISMISSED' }] },
+  {
+    id: 'pl-solar',
+    name: '石桥村光伏电站',
+    village: 'v-shiqiao',
+    industry: '光伏',
+    stage: 'IMPLEMENTATION',
+    createdAt: '2026-05-01T02:00:00Z',
+    flags: [{ code: 'DUPLICATE_INVOICE', status: 'OPEN' }],
+  },
+  {
+    id: 'pl-fish',
+    name: '石桥村稻渔综合种养',
+    village: 'v-shiqiao',
+    industry: '水产',
+    stage: 'RECTIFICATION',
+    createdAt: '2026-06-01T02:00:00Z',
+    grade: 'POOR',
+    flags: [
+      { code: 'PAYEE_NOT_IMPLEMENTER', status: 'CONFIRMED' },
+      { code: 'DUPLICATE_INVOICE', status: 'DISMISSED' },
+    ],
+  },
   // 31 Dec 2025 20:00 UTC is already 1 Jan 2026 in Shanghai: a 2026 project.
   { id: 'pl-tea-dl', name: '茶岭村有机茶', village: 'v-chaling', industry: '茶叶', stage: 'IN_POOL', createdAt: '2025-12-31T20:00:00Z' },
-  { id: 'pl-herb', name: '茶岭村中药材基地', village: 'v-chaling', industry: '中药材', stage: 'TOWNSHIP_REVIEW', createdAt: '2026-02-01T02:00:00Z', grade: 'GOOD', flags: [{ code: 'EXCEEDS_VERIFIED_PROGRESS', status: 'OPEN' }] },
+  {
+    id: 'pl-herb',
+    name: '茶岭村中药材基地',
+    village: 'v-chaling',
+    industry: '中药材',
+    stage: 'TOWNSHIP_REVIEW',
+    createdAt: '2026-02-01T02:00:00Z',
+    grade: 'GOOD',
+    flags: [{ code: 'EXCEEDS_VERIFIED_PROGRESS', status: 'OPEN' }],
+  },
 ];
 
 beforeAll(async () => {
@@ -30,14 +68,51 @@ beforeAll(async () => {
     const v = VILLAGES[f.village];
     await s.prisma.project.create({
       data: {
-        id: f.id, workflowId: `project-${f.id}`, name: f.name, industry: f.industry, orgUnitId: f.village, countyId: 'c-qingshan', townshipId: v.townshipId,
-        villageId: f.village, orgPath: v.orgPath, budgetFen: 10_000_000n, proposerId: s.userIds.village!, stage: f.stage, proposal: {}, createdAt: new Date(f.createdAt), latestGrade: f.grade ?? null,
+        id: f.id,
+        workflowId: `project-${f.id}`,
+        name: f.name,
+        industry: f.industry,
+        orgUnitId: f.village,
+        countyId: 'c-qingshan',
+        townshipId: v.townshipId,
+        villageId: f.village,
+        orgPath: v.orgPath,
+        budgetFen: 10_000_000n,
+        proposerId: s.userIds.village!,
+        stage: f.stage,
+        proposal: {},
+        createdAt: new Date(f.createdAt),
+        latestGrade: f.grade ?? null,
       },
     });
     for (const [i, flag] of (f.flags ?? []).entries()) {
       const paymentId = `${f.id}:pay:${i + 1}`;
-      await s.prisma.payment.create({ data: { id: paymentId, requestId: `req-${paymentId}`, projectId: f.id, seq: i + 1, tranche: 'START', amountFen: 100n, payeeId: 'x', status: 'FLAGGED', requestedBy: s.userIds.implementer!, requestedAt: new Date() } });
-      await s.prisma.riskFlag.create({ data: { id: `${paymentId}:${flag.code}`, projectId: f.id, paymentId, code: flag.code, status: flag.status, message: flag.code, details: {}, raisedAt: new Date() } });
+      await s.prisma.payment.create({
+        data: {
+          id: paymentId,
+          requestId: `req-${paymentId}`,
+          projectId: f.id,
+          seq: i + 1,
+          tranche: 'START',
+          amountFen: 100n,
+          payeeId: 'x',
+          status: 'FLAGGED',
+          requestedBy: s.userIds.implementer!,
+          requestedAt: new Date(),
+        },
+      });
+      await s.prisma.riskFlag.create({
+        data: {
+          id: `${paymentId}:${flag.code}`,
+          projectId: f.id,
+          paymentId,
+          code: flag.code,
+          status: flag.status,
+          message: flag.code,
+          details: {},
+          raisedAt: new Date(),
+        },
+      });
     }
   }
 });
@@ -90,7 +165,7 @@ describe('GET /api/projects filters', () => {
     expect(await ids('leader', { q: '有机', orgUnitId: 't-dongling', year: 2026 })).toEqual(['pl-tea-dl']);
   });
 
-  it('never shows a project outside the caller\'s org units, whatever the filter names', async () => {
+  it("never shows a project outside the caller's org units, whatever the filter names", async () => {
     // The Dongling reviewer: only Dongling's projects, even when asking for Hexi's township, id or name.
     expect(await ids('township2')).toEqual(['pl-herb', 'pl-tea-dl']);
     expect(await ids('township2', { orgUnitId: 't-hexi' })).toEqual([]);

@@ -15,20 +15,40 @@ beforeAll(async () => {
   // A Hexi (河西镇) project with a pending township review, written as a fixture: reads need no workflow.
   await s.prisma.project.create({
     data: {
-      id: 'rr-tea', workflowId: 'project-rr-tea', name: '桃源村茶园', industry: '茶叶', orgUnitId: 'v-taoyuan', countyId: 'c-qingshan', townshipId: 't-hexi', villageId: 'v-taoyuan',
-      orgPath: '/c-qingshan/t-hexi/v-taoyuan/', budgetFen: 1_000_000n, proposerId: s.userIds.village!, stage: 'TOWNSHIP_REVIEW', proposal: {},
+      id: 'rr-tea',
+      workflowId: 'project-rr-tea',
+      name: '桃源村茶园',
+      industry: '茶叶',
+      orgUnitId: 'v-taoyuan',
+      countyId: 'c-qingshan',
+      townshipId: 't-hexi',
+      villageId: 'v-taoyuan',
+      orgPath: '/c-qingshan/t-hexi/v-taoyuan/',
+      budgetFen: 1_000_000n,
+      proposerId: s.userIds.village!,
+      stage: 'TOWNSHIP_REVIEW',
+      proposal: {},
     },
   });
   await s.prisma.task.create({
-    data: { id: 'rr-tea:t', projectId: 'rr-tea', workflowId: 'project-rr-tea', stepKey: 't', kind: 'TOWNSHIP_REVIEW', title: '乡镇审核', candidateRole: 'TOWNSHIP_REVIEWER', candidateOrgUnitId: 't-hexi', candidateOrgPath: '/c-qingshan/t-hexi/' },
+    data: {
+      id: 'rr-tea:t',
+      projectId: 'rr-tea',
+      workflowId: 'project-rr-tea',
+      stepKey: 't',
+      kind: 'TOWNSHIP_REVIEW',
+      title: '乡镇审核',
+      candidateRole: 'TOWNSHIP_REVIEWER',
+      candidateOrgUnitId: 't-hexi',
+      candidateOrgPath: '/c-qingshan/t-hexi/',
+    },
   });
 });
 afterAll(async () => {
   await s?.close();
 });
 
-const get = (url: string, who?: string) =>
-  s.app.inject({ method: 'GET', url, headers: who ? { authorization: `Bearer ${s.tokens[who]}` } : {} });
+const get = (url: string, who?: string) => s.app.inject({ method: 'GET', url, headers: who ? { authorization: `Bearer ${s.tokens[who]}` } : {} });
 
 const answer = async (url: string, who?: string) => {
   const res = await get(url, who);
@@ -38,10 +58,28 @@ const answer = async (url: string, who?: string) => {
 /** Each read route with an id: the in-scope reader, an out-of-scope reader, an unknown id and a malformed one. */
 const BY_ID = [
   { route: 'GET /api/projects/:id', url: (id: string) => `/api/projects/${id}`, id: 'rr-tea', field: 'params.id', malformed: ['x'.repeat(80), 'params.id'] },
-  { route: 'GET /api/projects/:id/records', url: (id: string) => `/api/projects/${id}/records`, id: 'rr-tea', field: 'params.id', malformed: ['x'.repeat(80), 'params.id'] },
-  { route: 'GET /api/web/projects/:id/commands', url: (id: string) => `/api/web/projects/${id}/commands`, id: 'rr-tea', field: 'params.id', malformed: ['x'.repeat(80), 'params.id'] },
+  {
+    route: 'GET /api/projects/:id/records',
+    url: (id: string) => `/api/projects/${id}/records`,
+    id: 'rr-tea',
+    field: 'params.id',
+    malformed: ['x'.repeat(80), 'params.id'],
+  },
+  {
+    route: 'GET /api/web/projects/:id/commands',
+    url: (id: string) => `/api/web/projects/${id}/commands`,
+    id: 'rr-tea',
+    field: 'params.id',
+    malformed: ['x'.repeat(80), 'params.id'],
+  },
   // A task id may be long (workflow id + step key); past Fastify's 100-character limit the router refuses it on `params`.
-  { route: 'GET /api/web/tasks/:taskId', url: (id: string) => `/api/web/tasks/${encodeURIComponent(id)}`, id: 'rr-tea:t', field: 'params.taskId', malformed: ['x'.repeat(400), 'params'] },
+  {
+    route: 'GET /api/web/tasks/:taskId',
+    url: (id: string) => `/api/web/tasks/${encodeURIComponent(id)}`,
+    id: 'rr-tea:t',
+    field: 'params.taskId',
+    malformed: ['x'.repeat(400), 'params'],
+  },
 ];
 
 describe('read routes by id', () => {
@@ -87,9 +125,22 @@ describe('read routes without an id', () => {
   });
 
   it('GET /api/dashboard/grades-by-year: approved evaluations by grade and Shanghai year, inside the scope only', async () => {
-    const evaluation = (seq: number, grade: string, status: string, decidedAt: string | null) => s.prisma.evaluation.create({
-      data: { id: `rr-tea:evaluation:${seq}`, projectId: 'rr-tea', seq, indicators: {}, scoreTenths: 700, grade, outcomeClass: 'CONSOLIDATE', status, submittedBy: s.userIds.agri!, submittedAt: new Date(), decidedAt: decidedAt ? new Date(decidedAt) : null },
-    });
+    const evaluation = (seq: number, grade: string, status: string, decidedAt: string | null) =>
+      s.prisma.evaluation.create({
+        data: {
+          id: `rr-tea:evaluation:${seq}`,
+          projectId: 'rr-tea',
+          seq,
+          indicators: {},
+          scoreTenths: 700,
+          grade,
+          outcomeClass: 'CONSOLIDATE',
+          status,
+          submittedBy: s.userIds.agri!,
+          submittedAt: new Date(),
+          decidedAt: decidedAt ? new Date(decidedAt) : null,
+        },
+      });
     await evaluation(1, 'GOOD', 'APPROVED', '2026-03-01T00:00:00Z');
     // 2026-12-31 20:00 UTC is already 2027 in Shanghai.
     await evaluation(2, 'POOR', 'APPROVED', '2026-12-31T20:00:00Z');
@@ -107,7 +158,7 @@ describe('read routes without an id', () => {
     expect(await answer('/api/dashboard/grades-by-year')).toEqual([401, 'UNAUTHENTICATED']);
   });
 
-  it('dashboard figures: 200 inside the scope (another township\'s project not counted), 400 on a bad year, 401 anonymous', async () => {
+  it("dashboard figures: 200 inside the scope (another township's project not counted), 400 on a bad year, 401 anonymous", async () => {
     const mine = await get('/api/dashboard/projects-by-stage', 'township');
     const theirs = await get('/api/dashboard/projects-by-stage', 'township2');
     expect([mine.statusCode, theirs.statusCode]).toEqual([200, 200]);

@@ -20,9 +20,21 @@ const call = (method: 'GET' | 'POST', url: string, token: string, payload?: obje
 async function projectRow(id: string, name: string) {
   await s.prisma.project.create({
     data: {
-      id, workflowId: `project-${id}`, name, industry: '茶叶', orgUnitId: 'v-taoyuan', countyId: 'c-qingshan', townshipId: 't-hexi', villageId: 'v-taoyuan',
-      orgPath: '/c-qingshan/t-hexi/v-taoyuan/', budgetFen: 1_000_000n, disbursedFen: 0n, proposerId: s.userIds.village!, stage: 'TOWNSHIP_REVIEW',
-      proposal: {}, createdAt: new Date('2034-03-01T00:00:00Z'),
+      id,
+      workflowId: `project-${id}`,
+      name,
+      industry: '茶叶',
+      orgUnitId: 'v-taoyuan',
+      countyId: 'c-qingshan',
+      townshipId: 't-hexi',
+      villageId: 'v-taoyuan',
+      orgPath: '/c-qingshan/t-hexi/v-taoyuan/',
+      budgetFen: 1_000_000n,
+      disbursedFen: 0n,
+      proposerId: s.userIds.village!,
+      stage: 'TOWNSHIP_REVIEW',
+      proposal: {},
+      createdAt: new Date('2034-03-01T00:00:00Z'),
     },
   });
 }
@@ -43,7 +55,10 @@ describe('LIKE wildcards in searches are taken literally', () => {
   const found = async (q: string) => {
     const res = await call('GET', `/api/projects?year=2034&q=${encodeURIComponent(q)}`, s.tokens.leader!);
     expect(res.statusCode, res.body).toBe(200);
-    return res.json().items.map((p: { id: string }) => p.id).sort();
+    return res
+      .json()
+      .items.map((p: { id: string }) => p.id)
+      .sort();
   };
 
   it('q=% finds only the project whose name contains a percent sign, not every project', async () => {
@@ -58,9 +73,17 @@ describe('LIKE wildcards in searches are taken literally', () => {
   });
 
   it("the administrators' user search takes % and _ literally too", async () => {
-    const create = await call('POST', '/api/admin/users', s.tokens.admin!, { username: 'zhang_san', displayName: '张三', password: 'initial-password-1', homeOrgUnitId: 'v-taoyuan' });
+    const create = await call('POST', '/api/admin/users', s.tokens.admin!, {
+      username: 'zhang_san',
+      displayName: '张三',
+      password: 'initial-password-1',
+      homeOrgUnitId: 'v-taoyuan',
+    });
     expect(create.statusCode, create.body).toBe(201);
-    const users = async (q: string) => (await call('GET', `/api/admin/users?q=${encodeURIComponent(q)}&pageSize=100`, s.tokens.admin!)).json().items.map((u: { username: string }) => u.username);
+    const users = async (q: string) =>
+      (await call('GET', `/api/admin/users?q=${encodeURIComponent(q)}&pageSize=100`, s.tokens.admin!))
+        .json()
+        .items.map((u: { username: string }) => u.username);
     expect(await users('_')).toEqual(['zhang_san']);
     expect(await users('%')).toEqual([]);
     expect((await users('a')).length).toBeGreaterThan(1);
@@ -79,14 +102,22 @@ describe('names of only spaces or invisible characters are refused with VALIDATI
 
   it('a project name (and industry, implementer) of zero-width characters', async () => {
     const before = await s.prisma.project.count();
-    const res = await call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal({ name: ZERO_WIDTH, industry: '\u3000', implementer: { name: '\u3164' } }), requestId: newRequestId() });
+    const res = await call('POST', '/api/projects', s.tokens.village!, {
+      ...sampleProposal({ name: ZERO_WIDTH, industry: '\u3000', implementer: { name: '\u3164' } }),
+      requestId: newRequestId(),
+    });
     expect(res.statusCode).toBe(400);
     expect(detailPaths(res)).toEqual(['body.name', 'body.industry', 'body.implementer.name']);
     expect(await s.prisma.project.count()).toBe(before);
   });
 
   it('with the Chinese message for the web forms', async () => {
-    const res = await s.app.inject({ method: 'POST', url: '/api/projects', payload: { ...sampleProposal({ name: ZERO_WIDTH }), requestId: newRequestId() }, headers: { authorization: `Bearer ${s.tokens.village}`, 'accept-language': 'zh-CN' } });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/projects',
+      payload: { ...sampleProposal({ name: ZERO_WIDTH }), requestId: newRequestId() },
+      headers: { authorization: `Bearer ${s.tokens.village}`, 'accept-language': 'zh-CN' },
+    });
     expect(res.json().error.details).toEqual([{ path: 'body.name', message: '至少 2 个可见字符（空白和不可见字符不算）' }]);
   });
 
@@ -98,7 +129,12 @@ describe('names of only spaces or invisible characters are refused with VALIDATI
   });
 
   it("a user's display name, and an API token's name", async () => {
-    const user = await call('POST', '/api/admin/users', s.tokens.admin!, { username: 'blank_name', displayName: ` ${ZERO_WIDTH} `, password: 'initial-password-1', homeOrgUnitId: 'v-taoyuan' });
+    const user = await call('POST', '/api/admin/users', s.tokens.admin!, {
+      username: 'blank_name',
+      displayName: ` ${ZERO_WIDTH} `,
+      password: 'initial-password-1',
+      homeOrgUnitId: 'v-taoyuan',
+    });
     expect(user.statusCode).toBe(400);
     expect(detailPaths(user)).toEqual(['body.displayName']);
     expect(await s.prisma.user.count({ where: { username: 'blank_name' } })).toBe(0);
@@ -110,7 +146,10 @@ describe('names of only spaces or invisible characters are refused with VALIDATI
 
 describe('households linked has a documented upper bound', () => {
   it('refuses more than 1,000,000 households on body.householdLinkage.households', async () => {
-    const res = await call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal({ householdLinkage: { households: 1_000_001, mechanism: '务工' } }), requestId: newRequestId() });
+    const res = await call('POST', '/api/projects', s.tokens.village!, {
+      ...sampleProposal({ householdLinkage: { households: 1_000_001, mechanism: '务工' } }),
+      requestId: newRequestId(),
+    });
     expect(res.statusCode).toBe(400);
     expect(detailPaths(res)).toEqual(['body.householdLinkage.households']);
   });

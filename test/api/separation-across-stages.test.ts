@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { PASSED_CHECKS } from '../support/proposal';
+import type { Role } from '../../src/generated/prisma/client';
 
 let s: TTestStack;
 let twoHats: { id: string; token: string };
@@ -15,7 +16,12 @@ let twoHats: { id: string; token: string };
 beforeAll(async () => {
   s = await startTestStack();
   const user = await s.prisma.user.create({ data: { username: 'two-hats', displayName: '双岗 李审核', passwordHash: 'x' } });
-  await s.prisma.roleAssignment.createMany({ data: [{ userId: user.id, role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' }, { userId: user.id, role: 'COUNTY_AGRICULTURE', orgUnitId: 'c-qingshan' }] });
+  await s.prisma.roleAssignment.createMany({
+    data: [
+      { userId: user.id, role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' },
+      { userId: user.id, role: 'COUNTY_AGRICULTURE', orgUnitId: 'c-qingshan' },
+    ],
+  });
   twoHats = { id: user.id, token: await issueToken(s.prisma, user.id, 'test') };
 });
 afterAll(async () => {
@@ -23,11 +29,16 @@ afterAll(async () => {
 });
 
 const post = (token: string, url: string, payload: object) => s.app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}` } });
-const decide = (token: string, taskId: string, body: object) => post(token, `/api/tasks/${encodeURIComponent(taskId)}/decision`, { requestId: newRequestId(), ...body });
+const decide = (token: string, taskId: string, body: object) =>
+  post(token, `/api/tasks/${encodeURIComponent(taskId)}/decision`, { requestId: newRequestId(), ...body });
 
 async function pendingTask(projectId: string, role: string) {
   let id = '';
-  await expect.poll(async () => (id = (await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as never } }))?.id ?? ''), { timeout: 15_000 }).not.toBe('');
+  await expect
+    .poll(async () => (id = (await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as Role } }))?.id ?? ''), {
+      timeout: 15_000,
+    })
+    .not.toBe('');
   return id;
 }
 

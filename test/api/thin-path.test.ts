@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRequestId, sampleProposal, startTestStack, DEMO_PASSWORD, type TTestStack } from '../support/stack';
 import { PASSED_CHECKS } from '../support/proposal';
+import type { Role } from '../../src/generated/prisma/client';
 
 let s: TTestStack;
 beforeAll(async () => {
@@ -52,12 +53,19 @@ describe('the thin path over HTTP', () => {
     const other = await call('GET', '/api/tasks', s.tokens.township2);
     expect(other.json().items.some((t: { projectId: string }) => t.projectId === started.projectId)).toBe(false);
 
-    const decided = await call('POST', `/api/tasks/${encodeURIComponent(task.id)}/decision`, s.tokens.township, { action: 'approve', comment: '材料齐全', checks: PASSED_CHECKS, requestId: newRequestId() });
+    const decided = await call('POST', `/api/tasks/${encodeURIComponent(task.id)}/decision`, s.tokens.township, {
+      action: 'approve',
+      comment: '材料齐全',
+      checks: PASSED_CHECKS,
+      requestId: newRequestId(),
+    });
     expect(decided.statusCode).toBe(200);
     // Township approval opens the township publicity; the stack's county settings make both
     // publicity periods 0 days, so the project moves straight on to the county joint review.
     expect(decided.json()).toMatchObject({ stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'TOWNSHIP_PUBLICITY' });
-    await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: started.projectId } })).stage, { timeout: 10_000 }).toBe('COUNTY_JOINT_REVIEW');
+    await expect
+      .poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: started.projectId } })).stage, { timeout: 10_000 })
+      .toBe('COUNTY_JOINT_REVIEW');
 
     const project = await call('GET', `/api/projects/${started.projectId}`, s.tokens.village);
     expect(project.statusCode).toBe(200);
@@ -82,7 +90,10 @@ describe('the thin path over HTTP', () => {
 
   it("refuses a village user's approval with 403 and changes nothing", async () => {
     const started = await proposeAsVillage({ name: '石桥村肉牛养殖' });
-    const res = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, s.tokens.village, { action: 'approve', requestId: newRequestId() });
+    const res = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, s.tokens.village, {
+      action: 'approve',
+      requestId: newRequestId(),
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('ROLE_NOT_ALLOWED');
     expect(await s.prisma.decision.count({ where: { projectId: started.projectId } })).toBe(0);
@@ -92,14 +103,20 @@ describe('the thin path over HTTP', () => {
 
   it('refuses a reviewer of another township with 403 OUT_OF_SCOPE', async () => {
     const started = await proposeAsVillage({ name: '桃源村民宿' });
-    const res = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, s.tokens.township2, { action: 'approve', requestId: newRequestId() });
+    const res = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, s.tokens.township2, {
+      action: 'approve',
+      requestId: newRequestId(),
+    });
     expect(res.statusCode).toBe(403);
     expect(res.json().error.code).toBe('OUT_OF_SCOPE');
   });
 
   it('answers a malformed body with 400 and field paths, and creates nothing', async () => {
     const before = await s.prisma.project.count();
-    const res = await call('POST', '/api/projects', s.tokens.village, { ...sampleProposal({ budgetFen: -5, performanceTargets: [] }), requestId: newRequestId() });
+    const res = await call('POST', '/api/projects', s.tokens.village, {
+      ...sampleProposal({ budgetFen: -5, performanceTargets: [] }),
+      requestId: newRequestId(),
+    });
     expect(res.statusCode).toBe(400);
     const err = res.json().error;
     expect(err.code).toBe('VALIDATION_FAILED');
@@ -108,7 +125,12 @@ describe('the thin path over HTTP', () => {
     expect(paths).toContain('body.performanceTargets');
     expect(await s.prisma.project.count()).toBe(before);
 
-    const notJson = await s.app.inject({ method: 'POST', url: '/api/projects', payload: '{"name": ', headers: { authorization: `Bearer ${s.tokens.village}`, 'content-type': 'application/json' } });
+    const notJson = await s.app.inject({
+      method: 'POST',
+      url: '/api/projects',
+      payload: '{"name": ',
+      headers: { authorization: `Bearer ${s.tokens.village}`, 'content-type': 'application/json' },
+    });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json().error.code).toBe('VALIDATION_FAILED');
   });
@@ -141,33 +163,59 @@ describe('the thin path over HTTP', () => {
     expect(missing.statusCode).toBe(400);
     expect(await s.prisma.decision.count({ where: { taskId: started.taskId } })).toBe(0);
     const requestId = newRequestId();
-    const ok = await call('POST', url, s.tokens.township, { action: 'approve', comment: '五项审核均通过', checks: { ...checks, soundness: { result: 'PASS', note: '已补测土报告' } }, requestId });
+    const ok = await call('POST', url, s.tokens.township, {
+      action: 'approve',
+      comment: '五项审核均通过',
+      checks: { ...checks, soundness: { result: 'PASS', note: '已补测土报告' } },
+      requestId,
+    });
     expect(ok.statusCode).toBe(200);
     const audit = await s.prisma.auditEvent.findFirstOrThrow({ where: { requestId } });
-    expect((audit.details as { checks: Record<string, { result: string; note?: string }> }).checks).toMatchObject({ soundness: { result: 'PASS', note: '已补测土报告' }, feasibility: { result: 'PASS' } });
+    expect((audit.details as { checks: Record<string, { result: string; note?: string }> }).checks).toMatchObject({
+      soundness: { result: 'PASS', note: '已补测土报告' },
+      feasibility: { result: 'PASS' },
+    });
   });
 
   it('a returned project is revised and resubmitted by the village, then approved', async () => {
     const started = await proposeAsVillage({ name: '云水村光伏' });
-    const ret = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, s.tokens.township, { action: 'return', comment: '预算明细不全', requestId: newRequestId() });
+    const ret = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, s.tokens.township, {
+      action: 'return',
+      comment: '预算明细不全',
+      requestId: newRequestId(),
+    });
     expect(ret.json().stageAfter).toBe('RETURNED');
     const villageInbox = await call('GET', '/api/tasks', s.tokens.village);
     const revise = villageInbox.json().items.find((t: { projectId: string }) => t.projectId === started.projectId);
     expect(revise.kind).toBe('REVISE_AND_RESUBMIT');
-    const resub = await call('POST', `/api/tasks/${encodeURIComponent(revise.id)}/decision`, s.tokens.village, { action: 'resubmit', comment: '已补充', requestId: newRequestId() });
+    const resub = await call('POST', `/api/tasks/${encodeURIComponent(revise.id)}/decision`, s.tokens.village, {
+      action: 'resubmit',
+      comment: '已补充',
+      requestId: newRequestId(),
+    });
     expect(resub.json()).toMatchObject({ stageAfter: 'TOWNSHIP_REVIEW' });
-    const ok = await call('POST', `/api/tasks/${encodeURIComponent(resub.json().nextTaskId)}/decision`, s.tokens.township, { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() });
+    const ok = await call('POST', `/api/tasks/${encodeURIComponent(resub.json().nextTaskId)}/decision`, s.tokens.township, {
+      action: 'approve',
+      checks: PASSED_CHECKS,
+      requestId: newRequestId(),
+    });
     expect(ok.json().stageAfter).toBe('TOWNSHIP_PUBLICITY');
     // The approval step resumes the chain where it was returned: the same review task reopens, so
     // the round trip leaves two tasks (review, revise), both closed.
     expect(resub.json().nextTaskId).toBe(started.taskId);
     const tasks = await s.prisma.task.findMany({ where: { projectId: started.projectId, stepId: 'township-review' }, orderBy: { createdAt: 'asc' } });
-    expect(tasks.map((t) => [t.kind, t.status])).toEqual([['TOWNSHIP_REVIEW', 'DONE'], ['REVISE_AND_RESUBMIT', 'DONE']]);
+    expect(tasks.map((t) => [t.kind, t.status])).toEqual([
+      ['TOWNSHIP_REVIEW', 'DONE'],
+      ['REVISE_AND_RESUBMIT', 'DONE'],
+    ]);
   });
 
   it('a return without a reason is refused with 400 on body.comment', async () => {
     const started = await proposeAsVillage({ name: '退回无理由' });
-    const res = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, s.tokens.township, { action: 'return', requestId: newRequestId() });
+    const res = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, s.tokens.township, {
+      action: 'return',
+      requestId: newRequestId(),
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.details[0].path).toBe('body.comment');
   });
@@ -176,7 +224,11 @@ describe('the thin path over HTTP', () => {
     const started = await proposeAsVillage({ name: '桃源村茶叶加工厂' });
     // The township's approval carries its five checks (the step refuses it without them).
     const decide = (taskId: string, who: string, action = 'approve') =>
-      call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens[who], { action, ...(who === 'township' ? { checks: PASSED_CHECKS } : {}), requestId: newRequestId() });
+      call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens[who], {
+        action,
+        ...(who === 'township' ? { checks: PASSED_CHECKS } : {}),
+        requestId: newRequestId(),
+      });
     // The publicity periods are 0 days in the test stack: an objection finds no period open.
     const late = await call('POST', `/api/projects/${started.projectId}/objections`, s.tokens.village2, { text: '异议', requestId: newRequestId() });
     expect([late.statusCode, late.json().error?.code]).toEqual([404, 'NOT_FOUND']);
@@ -185,8 +237,12 @@ describe('the thin path over HTTP', () => {
 
     expect((await decide(started.taskId, 'township')).json().stageAfter).toBe('TOWNSHIP_PUBLICITY');
     const open = async (role: string) => {
-      await expect.poll(async () => s.prisma.task.count({ where: { projectId: started.projectId, status: 'PENDING', candidateRole: role as never } }), { timeout: 10_000 }).toBe(1);
-      return (await s.prisma.task.findFirstOrThrow({ where: { projectId: started.projectId, status: 'PENDING', candidateRole: role as never } })).id;
+      await expect
+        .poll(async () => s.prisma.task.count({ where: { projectId: started.projectId, status: 'PENDING', candidateRole: role as Role } }), {
+          timeout: 10_000,
+        })
+        .toBe(1);
+      return (await s.prisma.task.findFirstOrThrow({ where: { projectId: started.projectId, status: 'PENDING', candidateRole: role as Role } })).id;
     };
     const agriTask = await open('COUNTY_AGRICULTURE');
     const finTask = await open('COUNTY_FINANCE');

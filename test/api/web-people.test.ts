@@ -23,7 +23,7 @@ const named = async (who: string, usernames: string[]) => {
 };
 
 describe('GET /api/web/people', () => {
-  it('names people of the caller\'s org units and leaves everyone else out', async () => {
+  it("names people of the caller's org units and leaves everyone else out", async () => {
     // The Taoyuan village committee: itself and the implementer placed in its village; not the
     // other village, not the townships' reviewers, not the county bureaus (no shared record yet).
     expect(await named('village', ['village', 'implementer', 'village2', 'township', 'township2', 'agri', 'admin'])).toEqual(['implementer', 'village']);
@@ -39,13 +39,50 @@ describe('GET /api/web/people', () => {
   it('names the people who appear in a project record the caller may read', async () => {
     await s.prisma.project.create({
       data: {
-        id: 'pp-tea', workflowId: 'project-pp-tea', name: '桃源村茶园', industry: '茶叶', orgUnitId: 'v-taoyuan', countyId: 'c-qingshan', townshipId: 't-hexi', villageId: 'v-taoyuan',
-        orgPath: '/c-qingshan/t-hexi/v-taoyuan/', budgetFen: 1_000_000n, proposerId: s.userIds.village!, stage: 'IMPLEMENTATION', proposal: {},
+        id: 'pp-tea',
+        workflowId: 'project-pp-tea',
+        name: '桃源村茶园',
+        industry: '茶叶',
+        orgUnitId: 'v-taoyuan',
+        countyId: 'c-qingshan',
+        townshipId: 't-hexi',
+        villageId: 'v-taoyuan',
+        orgPath: '/c-qingshan/t-hexi/v-taoyuan/',
+        budgetFen: 1_000_000n,
+        proposerId: s.userIds.village!,
+        stage: 'IMPLEMENTATION',
+        proposal: {},
       },
     });
-    await s.prisma.task.create({ data: { id: 'pp-tea:t', projectId: 'pp-tea', workflowId: 'project-pp-tea', stepKey: 't', kind: 'TOWNSHIP_REVIEW', title: '乡镇审核', status: 'DONE' } });
-    await s.prisma.decision.create({ data: { requestId: 'pp-req-1', taskId: 'pp-tea:t', projectId: 'pp-tea', actorId: s.userIds.township!, role: 'TOWNSHIP_REVIEWER', action: 'approve', stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'TOWNSHIP_PUBLICITY' } });
-    await s.prisma.progressReport.create({ data: { id: 'pp-tea:report:1', requestId: 'pp-req-2', projectId: 'pp-tea', kind: 'CAPITAL', amountFen: 100n, evidence: [], reportedBy: s.userIds.implementer!, reportedAt: new Date(), verifiedBy: s.userIds.finance!, verifiedAt: new Date() } });
+    await s.prisma.task.create({
+      data: { id: 'pp-tea:t', projectId: 'pp-tea', workflowId: 'project-pp-tea', stepKey: 't', kind: 'TOWNSHIP_REVIEW', title: '乡镇审核', status: 'DONE' },
+    });
+    await s.prisma.decision.create({
+      data: {
+        requestId: 'pp-req-1',
+        taskId: 'pp-tea:t',
+        projectId: 'pp-tea',
+        actorId: s.userIds.township!,
+        role: 'TOWNSHIP_REVIEWER',
+        action: 'approve',
+        stageBefore: 'TOWNSHIP_REVIEW',
+        stageAfter: 'TOWNSHIP_PUBLICITY',
+      },
+    });
+    await s.prisma.progressReport.create({
+      data: {
+        id: 'pp-tea:report:1',
+        requestId: 'pp-req-2',
+        projectId: 'pp-tea',
+        kind: 'CAPITAL',
+        amountFen: 100n,
+        evidence: [],
+        reportedBy: s.userIds.implementer!,
+        reportedAt: new Date(),
+        verifiedBy: s.userIds.finance!,
+        verifiedAt: new Date(),
+      },
+    });
     // The village now sees who approved its project and who verified its report — still not Dongling's reviewer.
     expect(await named('village', ['township', 'finance', 'township2', 'agri'])).toEqual(['finance', 'township']);
     // The other village does not: the project is not theirs.
@@ -55,8 +92,18 @@ describe('GET /api/web/people', () => {
   it('names the deciding body of a review case the caller is concerned by, and no one to others', async () => {
     await s.prisma.reviewCase.create({
       data: {
-        id: 'pp-case', workflowId: 'review-pp-case', stage: 'investigation', countyId: 'c-qingshan', county: '青山县', projectIds: [], concernedUserIds: [s.userIds.village2!],
-        concernedOfficials: [], matter: '测试案件', triggerType: 'LOSS', openedById: s.userIds.village2!, openedAt: new Date(),
+        id: 'pp-case',
+        workflowId: 'review-pp-case',
+        stage: 'investigation',
+        countyId: 'c-qingshan',
+        county: '青山县',
+        projectIds: [],
+        concernedUserIds: [s.userIds.village2!],
+        concernedOfficials: [],
+        matter: '测试案件',
+        triggerType: 'LOSS',
+        openedById: s.userIds.village2!,
+        openedAt: new Date(),
         context: { rounds: [{ body: { memberIds: [s.userIds.discipline!] } }] },
       },
     });

@@ -53,15 +53,27 @@ const chainRows = () => s.prisma.auditEvent.findMany({ orderBy: { seq: 'asc' } }
 
 describe('the audit hash chain', () => {
   it('chains every audit row the app writes, and the verify route finds the chain intact', async () => {
-    const started = await s.app.inject({ method: 'POST', url: '/api/projects', headers: { authorization: `Bearer ${s.tokens.village}` }, payload: { ...sampleProposal(), requestId: newRequestId() } });
+    const started = await s.app.inject({
+      method: 'POST',
+      url: '/api/projects',
+      headers: { authorization: `Bearer ${s.tokens.village}` },
+      payload: { ...sampleProposal(), requestId: newRequestId() },
+    });
     expect(started.statusCode, started.body).toBe(201);
     const { taskId } = started.json() as { taskId: string };
     const decided = await s.app.inject({
-      method: 'POST', url: `/api/tasks/${encodeURIComponent(taskId)}/decision`, headers: { authorization: `Bearer ${s.tokens.township}` },
+      method: 'POST',
+      url: `/api/tasks/${encodeURIComponent(taskId)}/decision`,
+      headers: { authorization: `Bearer ${s.tokens.township}` },
       payload: { action: 'approve', comment: '材料齐全', checks: PASSED_CHECKS, requestId: newRequestId() },
     });
     expect(decided.statusCode, decided.body).toBe(200);
-    const token = await s.app.inject({ method: 'POST', url: '/api/tokens', headers: { authorization: `Bearer ${s.tokens.admin}` }, payload: { name: 'audit chain' } });
+    const token = await s.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      headers: { authorization: `Bearer ${s.tokens.admin}` },
+      payload: { name: 'audit chain' },
+    });
     expect(token.statusCode).toBe(201);
     const count = await settledAuditCount();
     expect(count).toBeGreaterThanOrEqual(5);
@@ -76,7 +88,13 @@ describe('the audit hash chain', () => {
 
     const { status, report } = await verify();
     expect(status).toBe(200);
-    expect(report).toMatchObject({ ok: true, rows: count, firstBreak: null, counts: { edited: 0, deleted: 0, inserted: 0 }, head: { seq: String(count), hash: head.hash } });
+    expect(report).toMatchObject({
+      ok: true,
+      rows: count,
+      firstBreak: null,
+      counts: { edited: 0, deleted: 0, inserted: 0 },
+      head: { seq: String(count), hash: head.hash },
+    });
   });
 
   it('lets administrators and monitors at the top of the org tree verify, and nobody else', async () => {
@@ -84,7 +102,13 @@ describe('the audit hash chain', () => {
     const village = await verify(s.tokens.village);
     expect([village.status, JSON.parse(village.body).error.code]).toEqual([403, 'ROLE_NOT_ALLOWED']);
     const localAdmin = await s.prisma.user.create({
-      data: { username: `hexi-admin-${Date.now()}`, displayName: '河西镇管理员', passwordHash: 'x', homeOrgUnitId: 't-hexi', roles: { create: [{ role: 'ADMIN', orgUnitId: 't-hexi' }] } },
+      data: {
+        username: `hexi-admin-${Date.now()}`,
+        displayName: '河西镇管理员',
+        passwordHash: 'x',
+        homeOrgUnitId: 't-hexi',
+        roles: { create: [{ role: 'ADMIN', orgUnitId: 't-hexi' }] },
+      },
     });
     const local = await verify(await issueToken(s.prisma, localAdmin.id, 'test'));
     expect([local.status, JSON.parse(local.body).error.code]).toEqual([403, 'OUT_OF_SCOPE']);
@@ -98,7 +122,15 @@ describe('the audit hash chain', () => {
     const before = await s.prisma.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
     const awkward = ['同意|3:x', 'line\nbreak\ttab "quotes" \\ back', '😀 emoji', '', ' trailing '];
     for (const comment of awkward) {
-      await s.prisma.$transaction((tx) => recordAudit(tx, { actorId: s.userIds.admin!, action: 'PROBE', entityType: 'Probe', entityId: comment, details: { comment, n: 1.5, nested: { b: [1, 'x'], a: null } } }));
+      await s.prisma.$transaction((tx) =>
+        recordAudit(tx, {
+          actorId: s.userIds.admin!,
+          action: 'PROBE',
+          entityType: 'Probe',
+          entityId: comment,
+          details: { comment, n: 1.5, nested: { b: [1, 'x'], a: null } },
+        }),
+      );
     }
     // Numbers whose text JavaScript would not give back (1.0, 30 digits): the chain hashes jsonb's text.
     await s.prisma.$executeRaw`INSERT INTO ${events} ("eventKey", action, "entityType", "entityId", details)
@@ -112,7 +144,9 @@ describe('the audit hash chain', () => {
     });
     expect(inserted.count).toBe(2);
     // Writers cannot choose their place in the chain: the trigger overrides what they send.
-    const forced = await s.prisma.auditEvent.create({ data: { eventKey: `probe:${newRequestId()}`, action: 'PROBE', entityType: 'Probe', entityId: 'forced', seq: 1n, prevHash: 'x', hash: 'y' } });
+    const forced = await s.prisma.auditEvent.create({
+      data: { eventKey: `probe:${newRequestId()}`, action: 'PROBE', entityType: 'Probe', entityId: 'forced', seq: 1n, prevHash: 'x', hash: 'y' },
+    });
     const added = awkward.length + 1 + 1 + 2 + 1;
 
     const head = await s.prisma.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
@@ -168,7 +202,9 @@ describe('the audit hash chain', () => {
     expect(report.firstBreak).toMatchObject({ reason: 'DELETED', rowId: null });
     expect(report.counts.deleted).toBe(1);
 
-    const next = await s.prisma.auditEvent.create({ data: { eventKey: `probe:${newRequestId()}`, action: 'PROBE', entityType: 'Probe', entityId: 'after-cut' } });
+    const next = await s.prisma.auditEvent.create({
+      data: { eventKey: `probe:${newRequestId()}`, action: 'PROBE', entityType: 'Probe', entityId: 'after-cut' },
+    });
     expect(next.seq).toBe(last.seq! + 1n);
     ({ report } = await verify());
     expect(report.firstBreak).toMatchObject({ reason: 'DELETED', rowId: next.id.toString() });
@@ -180,8 +216,11 @@ describe('the audit hash chain', () => {
   it('reports forged rows written around the chain trigger as INSERTED', async () => {
     await settledAuditCount();
     // Backdated, without a place in the chain.
-    await asOwner(CHAIN, Prisma.sql`INSERT INTO ${events} ("eventKey", at, action, "entityType", "entityId", comment)
-      VALUES ('forged:1', '2026-01-02 03:04:05', 'TASK_APPROVE', 'Task', 'task-forged', '补签')`);
+    await asOwner(
+      CHAIN,
+      Prisma.sql`INSERT INTO ${events} ("eventKey", at, action, "entityType", "entityId", comment)
+      VALUES ('forged:1', '2026-01-02 03:04:05', 'TASK_APPROVE', 'Task', 'task-forged', '补签')`,
+    );
     const naive = await s.prisma.auditEvent.findUniqueOrThrow({ where: { eventKey: 'forged:1' } });
     let { report } = await verify();
     expect(report.firstBreak).toMatchObject({ reason: 'INSERTED', rowId: naive.id.toString(), seq: null });
@@ -190,9 +229,12 @@ describe('the audit hash chain', () => {
 
     // A well-formed link after the last row, hashed with the database's own function: the head did not move.
     const head = await s.prisma.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
-    await asOwner([...CHAIN, APPEND_ONLY], Prisma.sql`INSERT INTO ${events} ("eventKey", action, "entityType", "entityId", seq, "prevHash")
+    await asOwner(
+      [...CHAIN, APPEND_ONLY],
+      Prisma.sql`INSERT INTO ${events} ("eventKey", action, "entityType", "entityId", seq, "prevHash")
       VALUES ('forged:2', 'TASK_APPROVE', 'Task', 'task-forged', ${head.seq + 1n}, ${head.hash})`,
-    Prisma.sql`UPDATE ${events} a SET hash = ${rawTable(s.prisma, 'audit_event_digest')}(a) WHERE "eventKey" = 'forged:2'`);
+      Prisma.sql`UPDATE ${events} a SET hash = ${rawTable(s.prisma, 'audit_event_digest')}(a) WHERE "eventKey" = 'forged:2'`,
+    );
     const clever = await s.prisma.auditEvent.findUniqueOrThrow({ where: { eventKey: 'forged:2' } });
     expect(clever.hash).toHaveLength(64);
     ({ report } = await verify());
@@ -219,23 +261,38 @@ describe('the audit hash chain', () => {
       const before = await s.prisma.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
       const shared = Array.from({ length: 5 }, () => `concurrent:${newRequestId()}`);
       const started = performance.now();
-      await Promise.all(Array.from({ length: 50 }, (_, i) => {
-        if (i % 5 === 0) {
-          // Holds the chain lock across a pause before committing, as a long activity transaction would.
-          return writers.$transaction(async (tx) => {
-            await recordAudit(tx, { actorId: null, action: 'CONCURRENT', entityType: 'Probe', entityId: `slow-${i}` });
-            await new Promise((r) => setTimeout(r, 20));
+      await Promise.all(
+        Array.from({ length: 50 }, (_, i) => {
+          if (i % 5 === 0) {
+            // Holds the chain lock across a pause before committing, as a long activity transaction would.
+            return writers.$transaction(async (tx) => {
+              await recordAudit(tx, { actorId: null, action: 'CONCURRENT', entityType: 'Probe', entityId: `slow-${i}` });
+              await new Promise((r) => setTimeout(r, 20));
+            });
+          }
+          if (i % 5 === 1) {
+            // Two writers per key race on the same fact: one row, one place in the chain.
+            return writers.auditEvent.createMany({
+              data: [{ eventKey: shared[Math.floor(i / 5) % 5]!, action: 'CONCURRENT', entityType: 'Probe', entityId: 'shared' }],
+              skipDuplicates: true,
+            });
+          }
+          if (i % 5 === 2) {
+            return writers.auditEvent.createMany({
+              data: [0, 1, 2].map((k) => ({
+                eventKey: `concurrent:${newRequestId()}`,
+                action: 'CONCURRENT',
+                entityType: 'Probe',
+                entityId: `batch-${i}-${k}`,
+              })),
+              skipDuplicates: true,
+            });
+          }
+          return writers.auditEvent.create({
+            data: { eventKey: `concurrent:${newRequestId()}`, action: 'CONCURRENT', entityType: 'Probe', entityId: `one-${i}` },
           });
-        }
-        if (i % 5 === 1) {
-          // Two writers per key race on the same fact: one row, one place in the chain.
-          return writers.auditEvent.createMany({ data: [{ eventKey: shared[Math.floor(i / 5) % 5]!, action: 'CONCURRENT', entityType: 'Probe', entityId: 'shared' }], skipDuplicates: true });
-        }
-        if (i % 5 === 2) {
-          return writers.auditEvent.createMany({ data: [0, 1, 2].map((k) => ({ eventKey: `concurrent:${newRequestId()}`, action: 'CONCURRENT', entityType: 'Probe', entityId: `batch-${i}-${k}` })), skipDuplicates: true });
-        }
-        return writers.auditEvent.create({ data: { eventKey: `concurrent:${newRequestId()}`, action: 'CONCURRENT', entityType: 'Probe', entityId: `one-${i}` } });
-      }));
+        }),
+      );
       const elapsed = performance.now() - started;
       // 10 slow + 10 shared-key writes over 5 keys (each key written twice) + 10 batches of 3 + 20 single.
       const expected = 10 + 5 + 30 + 20;
@@ -244,7 +301,9 @@ describe('the audit hash chain', () => {
       const mine = await s.prisma.auditEvent.findMany({ where: { action: 'CONCURRENT' }, orderBy: { seq: 'asc' } });
       expect(mine).toHaveLength(expected);
       const inversions = mine.filter((r, i) => i > 0 && r.id < mine[i - 1]!.id).length;
-      console.info(`[audit-chain] ${inject('databaseKind')}: 50 concurrent writers, ${expected} rows in ${elapsed.toFixed(0)} ms; ${inversions} rows chained after a row with a larger id`);
+      console.info(
+        `[audit-chain] ${inject('databaseKind')}: 50 concurrent writers, ${expected} rows in ${elapsed.toFixed(0)} ms; ${inversions} rows chained after a row with a larger id`,
+      );
       const { report } = await verify();
       expect(report).toMatchObject({ ok: true, rows: await s.prisma.auditEvent.count() });
     } finally {
@@ -258,12 +317,15 @@ describe('the audit hash chain', () => {
     const snapshotTaken = new Promise<void>((r) => (tookSnapshot = r));
     let otherCommitted!: () => void;
     const proceed = new Promise<void>((r) => (otherCommitted = r));
-    const stale = s.prisma.$transaction(async (tx) => {
-      await tx.auditEvent.count();
-      tookSnapshot();
-      await proceed;
-      await tx.auditEvent.create({ data: { eventKey: `stale:${newRequestId()}`, action: 'PROBE', entityType: 'Probe', entityId: 'stale' } });
-    }, { isolationLevel: 'RepeatableRead', timeout: 20_000 });
+    const stale = s.prisma.$transaction(
+      async (tx) => {
+        await tx.auditEvent.count();
+        tookSnapshot();
+        await proceed;
+        await tx.auditEvent.create({ data: { eventKey: `stale:${newRequestId()}`, action: 'PROBE', entityType: 'Probe', entityId: 'stale' } });
+      },
+      { isolationLevel: 'RepeatableRead', timeout: 20_000 },
+    );
     await snapshotTaken;
     await s.prisma.auditEvent.create({ data: { eventKey: `fresh:${newRequestId()}`, action: 'PROBE', entityType: 'Probe', entityId: 'fresh' } });
     otherCommitted();
@@ -288,7 +350,11 @@ describe('rows written before the chain existed', () => {
       },
     });
     const rows = await db.prisma.auditEvent.findMany({ orderBy: { id: 'asc' } });
-    expect(rows.map((r) => [r.eventKey, r.seq])).toEqual([['old:1', 1n], ['old:2', 2n], ['old:3', 3n]]);
+    expect(rows.map((r) => [r.eventKey, r.seq])).toEqual([
+      ['old:1', 1n],
+      ['old:2', 2n],
+      ['old:3', 3n],
+    ]);
     expect(await verifyStoredAuditChain({ prisma: db.prisma })).toMatchObject({ ok: true, rows: 3, head: { seq: '3', hash: rows[2]!.hash } });
     // Installing again (every deploy does) leaves the chain as it is, and new rows follow it.
     await applyPostMigrationSql(db.url, db.schema);

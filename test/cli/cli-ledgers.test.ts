@@ -45,11 +45,14 @@ describe('bangfu ledgers and evaluation import', () => {
     expect(assetJson.data.filter((r: unknown[]) => r[0] === projectId).map((r: unknown[]) => [r[3], r[4]])).toEqual([['OPERATING', 30_000_000]]);
 
     const file = path.join(home, 'indicators.csv');
-    fs.writeFileSync(file, [
-      'projectId,quantity,quality,timeliness,cost,economic,social,ecological,sustainability,satisfactionPercent,budgetExecutionPercent',
-      `${projectId},95,95,90,90,92,95,90,90,96,98`,
-      'no-such-project,80,80,80,80,80,80,80,80,90,90',
-    ].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        'projectId,quantity,quality,timeliness,cost,economic,social,ecological,sustainability,satisfactionPercent,budgetExecutionPercent',
+        `${projectId},95,95,90,90,92,95,90,90,96,98`,
+        'no-such-project,80,80,80,80,80,80,80,80,90,90',
+      ].join('\n'),
+    );
     const imported = await bangfu('agri', ['evaluations', 'import', '--file', file, '--json']);
     expect(imported.code).toBe(3); // the unknown project: not found
     const report = JSON.parse(imported.stdout);

@@ -35,7 +35,13 @@ describe('bangfu CLI', () => {
 
   it('starts projects from a file with progress, idempotently on re-run, and reports a bad entry', async () => {
     const file = path.join(home, 'proposals.json');
-    fs.writeFileSync(file, JSON.stringify([sampleProposal({ name: 'CLI 茶园一期' }), sampleProposal({ name: 'CLI 茶园二期', budgetFen: 30_000_000, fundingSources: [{ source: 'CENTRAL_LINKAGE', amountFen: 30_000_000 }] })]));
+    fs.writeFileSync(
+      file,
+      JSON.stringify([
+        sampleProposal({ name: 'CLI 茶园一期' }),
+        sampleProposal({ name: 'CLI 茶园二期', budgetFen: 30_000_000, fundingSources: [{ source: 'CENTRAL_LINKAGE', amountFen: 30_000_000 }] }),
+      ]),
+    );
     const first = await bangfu(['projects', 'start', '--file', file, '--json']);
     expect(first.code, first.stderr + first.stdout).toBe(0);
     const started = JSON.parse(first.stdout);
@@ -81,7 +87,20 @@ describe('bangfu CLI', () => {
     const task = JSON.parse(listed.stdout).items.find((t: { projectId: string }) => t.projectId === projects[0]!.id);
     expect(task).toMatchObject({ kind: 'TOWNSHIP_REVIEW', status: 'PENDING' });
 
-    const acted = await bangfu(['tasks', 'act', task.id, '--action', 'approve', '--checks', 'pass', '--comment', '材料齐全', '--token', s.tokens.township, '--json']);
+    const acted = await bangfu([
+      'tasks',
+      'act',
+      task.id,
+      '--action',
+      'approve',
+      '--checks',
+      'pass',
+      '--comment',
+      '材料齐全',
+      '--token',
+      s.tokens.township,
+      '--json',
+    ]);
     expect(acted.code, acted.stderr).toBe(0);
     // Township approval opens the township publicity (0 days in the test stack), then the county review.
     expect(JSON.parse(acted.stdout)).toMatchObject({ stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'TOWNSHIP_PUBLICITY' });
@@ -99,9 +118,35 @@ describe('bangfu CLI', () => {
 
     // --wait record: the county joint review's task, answered once recorded; a bad value exits 1 with the field.
     const county = await s.prisma.task.findFirstOrThrow({ where: { projectId: projects[0]!.id, status: 'PENDING', kind: 'COUNTY_JOINT_REVIEW' } });
-    const badWait = await bangfu(['tasks', 'act', county.id, '--action', 'comment', '--comment', '请补充材料', '--wait', 'later', '--token', s.tokens.agri, '--json']);
+    const badWait = await bangfu([
+      'tasks',
+      'act',
+      county.id,
+      '--action',
+      'comment',
+      '--comment',
+      '请补充材料',
+      '--wait',
+      'later',
+      '--token',
+      s.tokens.agri,
+      '--json',
+    ]);
     expect([badWait.code, JSON.parse(badWait.stdout).error.details[0].path]).toEqual([1, 'querystring.wait']);
-    const quick = await bangfu(['tasks', 'act', county.id, '--action', 'comment', '--comment', '请补充材料', '--wait', 'record', '--token', s.tokens.agri, '--json']);
+    const quick = await bangfu([
+      'tasks',
+      'act',
+      county.id,
+      '--action',
+      'comment',
+      '--comment',
+      '请补充材料',
+      '--wait',
+      'record',
+      '--token',
+      s.tokens.agri,
+      '--json',
+    ]);
     expect(quick.code, quick.stderr).toBe(0);
     expect(await s.prisma.decision.count({ where: { taskId: county.id, action: 'comment' } })).toBe(1);
   });

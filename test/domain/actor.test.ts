@@ -49,7 +49,13 @@ describe('one org-path encoding and one covers (issue #13: role-covers-org-unit 
   });
 
   it('holdsRoleOver needs the role and the scope together', () => {
-    const actor: TActor = { userId: 'u1', roles: [{ role: 'ADMIN', orgUnitId: 't-hexi', orgPath: township }, { role: 'MONITOR', orgUnitId: 'c-qingshan', orgPath: county }] };
+    const actor: TActor = {
+      userId: 'u1',
+      roles: [
+        { role: 'ADMIN', orgUnitId: 't-hexi', orgPath: township },
+        { role: 'MONITOR', orgUnitId: 'c-qingshan', orgPath: county },
+      ],
+    };
     expect(holdsRoleOver(actor, 'ADMIN', village)).toBe(true);
     expect(holdsRoleOver(actor, 'ADMIN', otherTownship)).toBe(false);
     expect(holdsRoleOver(actor, ['ADMIN', 'MONITOR'], otherTownship)).toBe(true);

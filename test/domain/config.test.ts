@@ -32,7 +32,7 @@ describe('config', () => {
     expect(c.temporal.namespace).toBe('ns.acct');
   });
 
-  it('sizes the worker\'s workflow cache from TEMPORAL_MAX_CACHED_WORKFLOWS, 1000 by default', () => {
+  it("sizes the worker's workflow cache from TEMPORAL_MAX_CACHED_WORKFLOWS, 1000 by default", () => {
     // ~3.3 MiB per cached project workflow: the SDK's heap-derived default (~2,300 on 4 GiB) runs out of memory.
     expect(DEFAULT_MAX_CACHED_WORKFLOWS).toBe(1000);
     expect(loadConfig({}).temporal.maxCachedWorkflows).toBe(1000);

@@ -8,7 +8,15 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = path.resolve('test-results/screenshots');
 
 /** The flags the stack notes give for Debian's Chromium on these machines (root, no network). */
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 /** Fails (never skips) when the browser is missing, saying how to install it. */
 export async function launchChromium(): Promise<Browser> {
@@ -28,7 +36,13 @@ export interface TBrowserUser {
 }
 
 /** A fresh browser profile (its own cookie jar) signed in through the login page. */
-export async function signIn(browser: Browser, baseUrl: string, username: string, password: string, viewport = { width: 1280, height: 900 }): Promise<TBrowserUser> {
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  username: string,
+  password: string,
+  viewport = { width: 1280, height: 900 },
+): Promise<TBrowserUser> {
   const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'zh-CN' });
   const page = await context.newPage();
   const errors: string[] = [];

@@ -61,14 +61,18 @@ describe('county settings in the browser (administrator)', () => {
     await form.getByLabel('村公示（天）').fill('12');
     await form.getByLabel('产出', { exact: true }).fill('60');
     await form.getByRole('button', { name: '保存参数' }).click();
-    await poll(() => form.locator('[data-path="body.settings.evaluation.weights"] > .field-error').textContent()).toMatch(/^绩效评价权重之和须为 100，现为 \d+$/);
+    await poll(() => form.locator('[data-path="body.settings.evaluation.weights"] > .field-error').textContent()).toMatch(
+      /^绩效评价权重之和须为 100，现为 \d+$/,
+    );
     await screenshot(p, 'county-settings-errors');
     expect((await row()).version).toBe(2);
 
     // Another administrator saves meanwhile: this form's version is stale, and it says so.
     const current = await row();
     const other = await s.app.inject({
-      method: 'PUT', url: '/api/admin/counties/c-qingshan/settings', headers: { authorization: `Bearer ${s.tokens.admin}` },
+      method: 'PUT',
+      url: '/api/admin/counties/c-qingshan/settings',
+      headers: { authorization: `Bearer ${s.tokens.admin}` },
       payload: { expectedVersion: current.version, settings: { ...(current.values as object), income: { minDividendRateBp: 900 } } },
     });
     expect(other.statusCode, other.body).toBe(200);

@@ -14,7 +14,9 @@ import { screenshot, useBrowserStack } from './browser';
 const web = useBrowserStack({
   // A second Hexi reviewer, the transfer's target, able to sign in.
   setup: async (s) => {
-    const colleague = await s.prisma.user.create({ data: { username: 'township3', displayName: '河西镇审核 钱审核', passwordHash: await hashPassword(DEMO_PASSWORD), homeOrgUnitId: 't-hexi' } });
+    const colleague = await s.prisma.user.create({
+      data: { username: 'township3', displayName: '河西镇审核 钱审核', passwordHash: await hashPassword(DEMO_PASSWORD), homeOrgUnitId: 't-hexi' },
+    });
     await s.prisma.roleAssignment.create({ data: { userId: colleague.id, role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' } });
   },
 });
@@ -46,7 +48,18 @@ const FOCUSED = `(() => {
     outline: el ? getComputedStyle(el).outlineStyle : '',
   };
 })()`;
-interface TFocus { tag: string; name: string; type: string; text: string; label: string; value: string; invalid: boolean; message: string; messageLive: boolean; outline: string }
+interface TFocus {
+  tag: string;
+  name: string;
+  type: string;
+  text: string;
+  label: string;
+  value: string;
+  invalid: boolean;
+  message: string;
+  messageLive: boolean;
+  outline: string;
+}
 const focused = (page: Page) => page.evaluate(FOCUSED) as Promise<TFocus>;
 
 /**
@@ -79,7 +92,12 @@ async function arrowToOption(page: Page, value: string) {
 }
 
 async function propose(name: string) {
-  const res = await s.app.inject({ method: 'POST', url: '/api/projects', headers: { authorization: `Bearer ${s.tokens.village}` }, payload: { ...sampleProposal({ name }), requestId: newRequestId() } });
+  const res = await s.app.inject({
+    method: 'POST',
+    url: '/api/projects',
+    headers: { authorization: `Bearer ${s.tokens.village}` },
+    payload: { ...sampleProposal({ name }), requestId: newRequestId() },
+  });
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { projectId: string; taskId: string };
 }
@@ -173,7 +191,10 @@ describe('the decision form by keyboard alone', () => {
       await submitByKeyboard(page);
       await page.locator('.project-page').waitFor();
       await poll(async () => (await s.prisma.task.findUniqueOrThrow({ where: { id: approved.taskId } })).status).toBe('DONE');
-      expect(await s.prisma.decision.findFirstOrThrow({ where: { taskId: approved.taskId } })).toMatchObject({ actorId: s.userIds.township, action: 'approve' });
+      expect(await s.prisma.decision.findFirstOrThrow({ where: { taskId: approved.taskId } })).toMatchObject({
+        actorId: s.userIds.township,
+        action: 'approve',
+      });
       expect(await stageOf(approved.projectId)).not.toBe('TOWNSHIP_REVIEW');
 
       // 3. Transfer to the colleague: the radio by arrows, the person chosen from the eligible

@@ -29,11 +29,21 @@ beforeAll(async () => {
   // Two more holders of the deciding role, granted after the seeded one: the county's draw puts the
   // two longest-serving (discipline, discipline2) on the body and keeps discipline3 for an appeal.
   for (const [i, username] of ['discipline2', 'discipline3'].entries()) {
-    const member = await s.prisma.user.create({ data: { username, displayName: `县纪委监委 钱委员${i + 2}`, passwordHash: await hashPassword(DEMO_PASSWORD), homeOrgUnitId: 'c-qingshan' } });
-    await s.prisma.roleAssignment.create({ data: { userId: member.id, role: 'DISCIPLINE_INSPECTION', orgUnitId: 'c-qingshan', createdAt: new Date(Date.now() + (i + 1) * 1_000) } });
+    const member = await s.prisma.user.create({
+      data: { username, displayName: `县纪委监委 钱委员${i + 2}`, passwordHash: await hashPassword(DEMO_PASSWORD), homeOrgUnitId: 'c-qingshan' },
+    });
+    await s.prisma.roleAssignment.create({
+      data: { userId: member.id, role: 'DISCIPLINE_INSPECTION', orgUnitId: 'c-qingshan', createdAt: new Date(Date.now() + (i + 1) * 1_000) },
+    });
   }
   // The project's 差 grade was approved yesterday: the proposer may apply (review-eligibility.ts).
-  await createActivities({ prisma: s.prisma }).notifyReviewEligibility({ projectId: PROJECT, trigger: 'POOR_GRADE', triggerRef: 'eval-web-1', at: Date.now() - DAY, windowDays: 30 });
+  await createActivities({ prisma: s.prisma }).notifyReviewEligibility({
+    projectId: PROJECT,
+    trigger: 'POOR_GRADE',
+    triggerRef: 'eval-web-1',
+    at: Date.now() - DAY,
+    windowDays: 30,
+  });
 }, 120_000);
 afterAll(async () => {
   for (const u of users) await u.context.close().catch(() => undefined);
@@ -66,7 +76,7 @@ async function act(page: Page, action: string, fill: (form: ReturnType<Page['loc
 }
 
 describe('a fault-tolerance case driven from the web app', () => {
-  it('apply → accept → findings → votes → decision → written notice, each by its own user; an honour on the official\'s record page', async () => {
+  it("apply → accept → findings → votes → decision → written notice, each by its own user; an honour on the official's record page", async () => {
     // The official applies from the eligibility notice in their inbox.
     const official = await as('village');
     const op = official.page;
@@ -116,7 +126,12 @@ describe('a fault-tolerance case driven from the web app', () => {
     }
     await act(bp, 'COMPLETE_INVESTIGATION');
     await poll(() => bp.locator('.review-page').getAttribute('data-stage')).toBe('collectiveDecision');
-    await act(bp, 'CAST_VOTE', (f) => f.getByLabel('意见').selectOption('EXEMPT').then(() => undefined));
+    await act(bp, 'CAST_VOTE', (f) =>
+      f
+        .getByLabel('意见')
+        .selectOption('EXEMPT')
+        .then(() => undefined),
+    );
     await poll(() => bp.locator('#votes-1 tbody tr').count()).toBe(1);
     // One vote per member: the vote form is gone, and deciding waits for the quorum.
     expect(await bp.locator('form[data-action="CAST_VOTE"]').count()).toBe(0);
@@ -126,7 +141,12 @@ describe('a fault-tolerance case driven from the web app', () => {
     const second = await as('discipline2');
     const sp = second.page;
     await openFromInbox(sp, '容错纠错集体表决');
-    await act(sp, 'CAST_VOTE', (f) => f.getByLabel('意见').selectOption('EXEMPT').then(() => undefined));
+    await act(sp, 'CAST_VOTE', (f) =>
+      f
+        .getByLabel('意见')
+        .selectOption('EXEMPT')
+        .then(() => undefined),
+    );
     await poll(() => sp.locator('#votes-1 tbody tr').count()).toBe(2);
 
     // The first member decides, with a corrective measure due in 60 days; a past due date is refused inline.

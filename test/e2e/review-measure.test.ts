@@ -69,8 +69,18 @@ describe('completing a corrective measure in the browser', () => {
     expect(view.json().measures).toMatchObject([{ measureId: 'm1', status: 'DONE', completedBy: s.userIds.village, overdue: false, mayComplete: false }]);
     const audit = await s.prisma.auditEvent.findMany({ where: { entityType: 'ReviewCase', entityId: caseId, action: 'CORRECTIVE_MEASURE_DONE' } });
     expect(audit).toHaveLength(1);
-    expect(audit[0]).toMatchObject({ actorId: s.userIds.village, role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-taoyuan', comment: '霜冻预警和应急管护制度已建立并公示' });
-    expect(audit[0]!.details).toMatchObject({ measureId: 'm1', taskId, evidence: ['https://records.example/taoyuan/frost-plan.pdf', '村务公开栏照片 2026-12'], overdue: false });
+    expect(audit[0]).toMatchObject({
+      actorId: s.userIds.village,
+      role: 'VILLAGE_COMMITTEE',
+      orgUnitId: 'v-taoyuan',
+      comment: '霜冻预警和应急管护制度已建立并公示',
+    });
+    expect(audit[0]!.details).toMatchObject({
+      measureId: 'm1',
+      taskId,
+      evidence: ['https://records.example/taoyuan/frost-plan.pdf', '村务公开栏照片 2026-12'],
+      overdue: false,
+    });
     expect(village.errors).toEqual([]);
   });
 });

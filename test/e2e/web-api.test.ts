@@ -56,7 +56,9 @@ describe('web read models', () => {
     // A returned review task waits (suspended) for the resubmission: nothing can be decided on it.
     expect((await get(url, s.tokens.township)).json().status).not.toBe('PENDING');
     expect((await get(url, s.tokens.township)).json().actions).not.toContain('approve');
-    const revise = (await get('/api/tasks', s.tokens.village)).json().items.find((t: { kind: string; project: { name: string } }) => t.kind === 'REVISE_AND_RESUBMIT' && t.project.name === '允许操作测试');
+    const revise = (await get('/api/tasks', s.tokens.village))
+      .json()
+      .items.find((t: { kind: string; project: { name: string } }) => t.kind === 'REVISE_AND_RESUBMIT' && t.project.name === '允许操作测试');
     const villageView = (await get(`/api/web/tasks/${encodeURIComponent(revise.id)}`, s.tokens.village)).json();
     expect(villageView.actions).toContain('resubmit');
     expect(villageView.actions).not.toContain('approve');
@@ -79,7 +81,11 @@ describe('web read models', () => {
     expect(reviewer.transferTargets).toEqual([{ userId: colleague, displayName: 'hexi-colleague' }]);
     // The proposer cannot transfer the township's task: nobody is offered.
     expect((await get(url, s.tokens.village)).json().transferTargets).toEqual([]);
-    const res = await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township, { action: 'transfer', toUserId: colleague, requestId: newRequestId() });
+    const res = await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township, {
+      action: 'transfer',
+      toUserId: colleague,
+      requestId: newRequestId(),
+    });
     expect(res.statusCode).toBe(200);
     expect(await s.prisma.task.count({ where: { project: { name: '转交候选测试' }, status: 'PENDING', candidateUserId: colleague } })).toBe(1);
   });
@@ -99,8 +105,17 @@ describe('web read models', () => {
     expect([...signers, ...copies].filter((id: string) => inactive.includes(id))).toEqual([]);
     expect(signers).toContain(s.userIds.finance);
     expect(copies).toContain(s.userIds.monitor);
-    const add = await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township, { action: 'add_signer', position: 'AFTER', signer: { userId: s.userIds.finance }, requestId: newRequestId() });
-    const cc = await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township, { action: 'cc', recipientIds: [s.userIds.monitor], requestId: newRequestId() });
+    const add = await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township, {
+      action: 'add_signer',
+      position: 'AFTER',
+      signer: { userId: s.userIds.finance },
+      requestId: newRequestId(),
+    });
+    const cc = await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township, {
+      action: 'cc',
+      recipientIds: [s.userIds.monitor],
+      requestId: newRequestId(),
+    });
     expect([add.statusCode, cc.statusCode]).toEqual([200, 200]);
     expect(await s.prisma.task.count({ where: { projectId, status: { in: ['PENDING', 'WAITING'] }, candidateUserId: s.userIds.finance } })).toBe(1);
     expect(await s.prisma.taskCc.count({ where: { projectId, userId: s.userIds.monitor } })).toBe(1);
@@ -109,7 +124,11 @@ describe('web read models', () => {
   it('counts projects by stage, funds by township and overdue tasks inside the caller scope only', async () => {
     const a = await propose('看板甲');
     await propose('看板乙', 'v-chaling', s.tokens.village2);
-    await post(`/api/tasks/${encodeURIComponent(a.taskId)}/decision`, s.tokens.township, { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() });
+    await post(`/api/tasks/${encodeURIComponent(a.taskId)}/decision`, s.tokens.township, {
+      action: 'approve',
+      checks: PASSED_CHECKS,
+      requestId: newRequestId(),
+    });
     await approveThroughCounty(s, a.projectId);
     await s.prisma.task.updateMany({ where: { project: { name: '看板乙' }, status: 'PENDING' }, data: { dueAt: new Date(Date.now() - 3600_000) } });
 
@@ -134,31 +153,71 @@ describe('web read models', () => {
     const hexiOnly = (await get('/api/dashboard/funds-by-township', s.tokens.township)).json();
     expect(hexiOnly.items.map((i: { townshipId: string }) => i.townshipId)).toEqual(['t-hexi']);
     expect((await get('/api/dashboard/overdue-tasks', s.tokens.township)).json().total).toBe(0);
-    expect((await get('/api/dashboard/org-units', s.tokens.township)).json().items.map((u: { id: string }) => u.id)).toEqual(['t-hexi', 'v-shiqiao', 'v-taoyuan']);
+    expect((await get('/api/dashboard/org-units', s.tokens.township)).json().items.map((u: { id: string }) => u.id)).toEqual([
+      't-hexi',
+      'v-shiqiao',
+      'v-taoyuan',
+    ]);
     expect((await get('/api/dashboard/projects-by-stage?year=1999', s.tokens.leader)).statusCode).toBe(400);
     expect((await get('/api/dashboard/projects-by-stage')).statusCode).toBe(401);
   });
 
   /** A project row as the lifecycle's projection would hold it, in a year no other test uses. */
-  async function projectRow(o: { id: string; village: 'v-taoyuan' | 'v-shiqiao' | 'v-chaling'; stage: string; budgetFen: number; disbursedFen?: number; allocated?: boolean }) {
+  async function projectRow(o: {
+    id: string;
+    village: 'v-taoyuan' | 'v-shiqiao' | 'v-chaling';
+    stage: string;
+    budgetFen: number;
+    disbursedFen?: number;
+    allocated?: boolean;
+  }) {
     const township = o.village === 'v-chaling' ? 't-dongling' : 't-hexi';
     await s.prisma.project.create({
       data: {
-        id: o.id, workflowId: `project-${o.id}`, name: o.id, industry: '茶叶', orgUnitId: o.village, countyId: 'c-qingshan', townshipId: township, villageId: o.village,
-        orgPath: `/c-qingshan/${township}/${o.village}/`, budgetFen: BigInt(o.budgetFen), disbursedFen: BigInt(o.disbursedFen ?? 0), proposerId: s.userIds.village!, stage: o.stage,
-        proposal: {}, createdAt: new Date('2031-03-01T00:00:00Z'),
+        id: o.id,
+        workflowId: `project-${o.id}`,
+        name: o.id,
+        industry: '茶叶',
+        orgUnitId: o.village,
+        countyId: 'c-qingshan',
+        townshipId: township,
+        villageId: o.village,
+        orgPath: `/c-qingshan/${township}/${o.village}/`,
+        budgetFen: BigInt(o.budgetFen),
+        disbursedFen: BigInt(o.disbursedFen ?? 0),
+        proposerId: s.userIds.village!,
+        stage: o.stage,
+        proposal: {},
+        createdAt: new Date('2031-03-01T00:00:00Z'),
       },
     });
-    if (o.allocated) await s.prisma.fundAllocation.create({ data: { requestId: `alloc-${o.id}`, projectId: o.id, fiscalYear: 2031, amountFen: BigInt(o.budgetFen), actorId: s.userIds.finance! } });
+    if (o.allocated)
+      await s.prisma.fundAllocation.create({
+        data: { requestId: `alloc-${o.id}`, projectId: o.id, fiscalYear: 2031, amountFen: BigInt(o.budgetFen), actorId: s.userIds.finance! },
+      });
   }
 
   async function flag(projectId: string, code: string, status: string) {
     const paymentId = `${projectId}:pay:1`;
     await s.prisma.payment.upsert({
-      where: { id: paymentId }, update: {},
-      create: { id: paymentId, requestId: `pay-${projectId}`, projectId, seq: 1, tranche: 'START', amountFen: 1_000_000n, payeeId: '某建材公司', status: 'FLAGGED', requestedBy: s.userIds.implementer!, requestedAt: new Date() },
+      where: { id: paymentId },
+      update: {},
+      create: {
+        id: paymentId,
+        requestId: `pay-${projectId}`,
+        projectId,
+        seq: 1,
+        tranche: 'START',
+        amountFen: 1_000_000n,
+        payeeId: '某建材公司',
+        status: 'FLAGGED',
+        requestedBy: s.userIds.implementer!,
+        requestedAt: new Date(),
+      },
     });
-    await s.prisma.riskFlag.create({ data: { id: `${paymentId}:${code}`, projectId, paymentId, code, status, message: `${code} on ${projectId}`, details: {}, raisedAt: new Date() } });
+    await s.prisma.riskFlag.create({
+      data: { id: `${paymentId}:${code}`, projectId, paymentId, code, status, message: `${code} on ${projectId}`, details: {}, raisedAt: new Date() },
+    });
   }
 
   it('funds approved, requested and disbursed by township, and open risk flags, inside the caller scope only', async () => {
@@ -176,16 +235,41 @@ describe('web read models', () => {
 
     const funds = (await get('/api/dashboard/funds-by-township?year=2031', s.tokens.leader)).json();
     expect(funds.items).toEqual([
-      { townshipId: 't-hexi', townshipName: '河西镇', approvedFen: '48000000', requestedFen: '56000000', disbursedFen: '22200000', approvedCount: 3, projectCount: 5 },
-      { townshipId: 't-dongling', townshipName: '东岭乡', approvedFen: '20000000', requestedFen: '20000000', disbursedFen: '18000000', approvedCount: 1, projectCount: 1 },
+      {
+        townshipId: 't-hexi',
+        townshipName: '河西镇',
+        approvedFen: '48000000',
+        requestedFen: '56000000',
+        disbursedFen: '22200000',
+        approvedCount: 3,
+        projectCount: 5,
+      },
+      {
+        townshipId: 't-dongling',
+        townshipName: '东岭乡',
+        approvedFen: '20000000',
+        requestedFen: '20000000',
+        disbursedFen: '18000000',
+        approvedCount: 1,
+        projectCount: 1,
+      },
     ]);
-    expect((await get('/api/dashboard/funds-by-township?year=2031', s.tokens.township)).json().items.map((i: { townshipId: string }) => i.townshipId)).toEqual(['t-hexi']);
+    expect((await get('/api/dashboard/funds-by-township?year=2031', s.tokens.township)).json().items.map((i: { townshipId: string }) => i.townshipId)).toEqual([
+      't-hexi',
+    ]);
 
     const risks = (await get('/api/dashboard/risk-flags?year=2031', s.tokens.monitor)).json();
     expect(risks).toMatchObject({
       total: 3,
-      byCode: [{ code: 'DUPLICATE_INVOICE', count: 1 }, { code: 'EXCEEDS_VERIFIED_PROGRESS', count: 1 }, { code: 'PAYEE_NOT_IMPLEMENTER', count: 1 }],
-      byTownship: [{ townshipId: 't-hexi', townshipName: '河西镇', count: 2 }, { townshipId: 't-dongling', townshipName: '东岭乡', count: 1 }],
+      byCode: [
+        { code: 'DUPLICATE_INVOICE', count: 1 },
+        { code: 'EXCEEDS_VERIFIED_PROGRESS', count: 1 },
+        { code: 'PAYEE_NOT_IMPLEMENTER', count: 1 },
+      ],
+      byTownship: [
+        { townshipId: 't-hexi', townshipName: '河西镇', count: 2 },
+        { townshipId: 't-dongling', townshipName: '东岭乡', count: 1 },
+      ],
     });
     expect(risks.latest.map((f: { project: { id: string } }) => f.project.id).sort()).toEqual(['P31-chaling', 'P31-impl', 'P31-impl']);
     const hexi = (await get('/api/dashboard/risk-flags?year=2031', s.tokens.township)).json();
@@ -194,7 +278,7 @@ describe('web read models', () => {
     expect((await get('/api/dashboard/risk-flags')).statusCode).toBe(401);
   });
 
-  it("offers each person the project commands of their roles with the stages they are open in, and names people", async () => {
+  it('offers each person the project commands of their roles with the stages they are open in, and names people', async () => {
     await projectRow({ id: 'P31-cmds', village: 'v-taoyuan', stage: 'IMPLEMENTATION', budgetFen: 1_000_000, allocated: true });
     const url = '/api/web/projects/P31-cmds/commands';
     const types = (body: { commands: Array<{ type: string }> }) => body.commands.map((c) => c.type);
@@ -205,7 +289,10 @@ describe('web read models', () => {
     const finance = (await get(url, s.tokens.finance)).json();
     expect([types(finance), finance.verifies, finance.allocatesFunds]).toEqual([['VERIFY_REPORT'], ['CAPITAL'], true]);
     const agri = (await get(url, s.tokens.agri)).json();
-    expect([types(agri), agri.verifies]).toEqual([['VERIFY_REPORT', 'REGISTER_ASSET', 'REPORT_DEFECT', 'VERIFY_DEFECT_REPAIR', 'SUBMIT_EVALUATION', 'PROPOSE_REPLACEMENT'], ['PROGRESS']]);
+    expect([types(agri), agri.verifies]).toEqual([
+      ['VERIFY_REPORT', 'REGISTER_ASSET', 'REPORT_DEFECT', 'VERIFY_DEFECT_REPAIR', 'SUBMIT_EVALUATION', 'PROPOSE_REPLACEMENT'],
+      ['PROGRESS'],
+    ]);
     expect(types((await get(url, s.tokens.monitor)).json())).toEqual(['REPORT_DEFECT']);
     expect((await get(url, s.tokens.village2)).statusCode).toBe(404);
     expect((await get(url)).statusCode).toBe(401);

@@ -23,11 +23,14 @@ const post = async (url: string, who: string, payload: object) => {
 
 /** Reload until the page shows what the background (payment pipeline, next step) has since written. */
 const pollReloading = <T>(page: Page, ready: string, read: () => Promise<T>) =>
-  expect.poll(async () => {
-    await page.reload();
-    await page.locator(ready).waitFor();
-    return read();
-  }, { timeout: 20_000, interval: 500 });
+  expect.poll(
+    async () => {
+      await page.reload();
+      await page.locator(ready).waitFor();
+      return read();
+    },
+    { timeout: 20_000, interval: 500 },
+  );
 
 /** Open a task of this kind for this project from the inbox and approve it with a comment. */
 async function approveFromInbox(page: Page, projectId: string, kindLabel: string) {
@@ -141,9 +144,15 @@ describe('the web app in Chromium', () => {
     const recorded = tp.locator('#timeline .checks-recorded li');
     await poll(() => recorded.count()).toBe(5);
     expect(await tp.locator('#timeline .checks-recorded li[data-check="soundness"]').textContent()).toBe('科学性：通过（已补测土报告）');
-    const approval = await s.prisma.auditEvent.findFirstOrThrow({ where: { action: 'TASK_APPROVE', entityType: 'Task', details: { path: ['stepId'], equals: 'township-review' }, comment: '材料齐全，同意' } });
+    const approval = await s.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'TASK_APPROVE', entityType: 'Task', details: { path: ['stepId'], equals: 'township-review' }, comment: '材料齐全，同意' },
+    });
     expect((approval.details as { checks: object }).checks).toEqual({
-      authenticity: { result: 'PASS' }, necessity: { result: 'PASS' }, soundness: { result: 'PASS', note: '已补测土报告' }, completeness: { result: 'PASS' }, feasibility: { result: 'PASS' },
+      authenticity: { result: 'PASS' },
+      necessity: { result: 'PASS' },
+      soundness: { result: 'PASS', note: '已补测土报告' },
+      completeness: { result: 'PASS' },
+      feasibility: { result: 'PASS' },
     });
     await poll(() => tp.locator('#approved-fen').textContent()).toBe('¥0.00');
     // The county countersigns and the leading group approves (over the API); the page shows the pool.
@@ -151,7 +160,8 @@ describe('the web app in Chromium', () => {
     await tp.reload();
     await poll(() => tp.locator('.project-page').getAttribute('data-stage')).toBe('IN_POOL');
     await poll(() => tp.locator('#approved-fen').textContent()).toBe('¥500,000.00');
-    const history = (await s.app.inject({ method: 'GET', url: `/api/projects/${projectId}`, headers: { authorization: `Bearer ${s.tokens.township}` } })).json().history;
+    const history = (await s.app.inject({ method: 'GET', url: `/api/projects/${projectId}`, headers: { authorization: `Bearer ${s.tokens.township}` } })).json()
+      .history;
     await poll(() => tp.locator('#timeline .tl-item').count()).toBe(history.length); // every recorded step, proposal to pool
     await poll(() => tp.locator('#temporal-link').getAttribute('href')).toMatch(new RegExp(`/workflows/project-${projectId}$`));
     await screenshot(tp, 'project-approved');
@@ -215,7 +225,10 @@ describe('the web app in Chromium', () => {
     await lp.getByRole('heading', { level: 1, name: '统计看板' }).waitFor();
     const stageBars = lp.locator('#chart-stages svg rect.bar[data-value]');
     await stageBars.first().waitFor();
-    expect(await stageBars.evaluateAll((bars) => bars.map((b) => [b.getAttribute('data-label'), Number(b.getAttribute('data-value'))]))).toContainEqual(['已入库', 1]);
+    expect(await stageBars.evaluateAll((bars) => bars.map((b) => [b.getAttribute('data-label'), Number(b.getAttribute('data-value'))]))).toContainEqual([
+      '已入库',
+      1,
+    ]);
     const fundBars = lp.locator('#chart-funds svg rect.bar[data-value]');
     expect(await fundBars.evaluateAll((bars) => bars.map((b) => Number(b.getAttribute('data-value'))))).toContain(50_000_000);
     // The sums arrive as decimal strings and are shown as yuan, exactly (never "NaN" or "—").
@@ -275,7 +288,12 @@ describe('the web app in Chromium', () => {
     await ip.goto(url);
     await ip.locator('#command-form').waitFor();
     const choice = ip.getByLabel('事项', { exact: true });
-    expect(await choice.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual(['REPORT_PROGRESS', 'REPORT_CAPITAL', 'REQUEST_PAYMENT', 'REQUEST_ACCEPTANCE']);
+    expect(await choice.locator('option').evaluateAll((os) => os.map((o) => o.getAttribute('value')))).toEqual([
+      'REPORT_PROGRESS',
+      'REPORT_CAPITAL',
+      'REQUEST_PAYMENT',
+      'REQUEST_ACCEPTANCE',
+    ]);
     await choice.selectOption('REPORT_CAPITAL');
     const submit = ip.locator('#command-form').getByRole('button', { name: '提交', exact: true });
     // The browser's own check: yuan with at most two decimals, evidence required.
@@ -303,7 +321,9 @@ describe('the web app in Chromium', () => {
     await ip.getByLabel('拨付阶段').selectOption('ACCEPTANCE');
     await ip.getByLabel('金额（元）').fill('20000');
     await submit.click();
-    await poll(() => ip.locator('[data-path="body.command.tranche"] .field-error').textContent()).toMatch(/^该笔资金现在不能申请拨付（.*ACCEPTANCE cannot be paid now/);
+    await poll(() => ip.locator('[data-path="body.command.tranche"] .field-error').textContent()).toMatch(
+      /^该笔资金现在不能申请拨付（.*ACCEPTANCE cannot be paid now/,
+    );
     // The START tranche, 160,000 yuan, with an invoice whose SHA-256 the browser computes.
     await ip.getByLabel('拨付阶段').selectOption('START');
     await ip.getByLabel('金额（元）').fill('160,000');
@@ -343,11 +363,22 @@ describe('the web app in Chromium', () => {
     await poll(() => progress.count()).toBe(1);
     expect(await progress.textContent()).toContain('施工日志 2027-04.pdf');
     // (The bureau's page already shows this project from its inbox: reload to see the new report.)
-    await pollReloading(agri.page, '.project-page', () => agri.page.locator('#reports').getByRole('button', { name: /核实.*45%/ }).count()).toBe(1);
-    await agri.page.locator('#reports').getByRole('button', { name: /核实.*45%/ }).click();
+    await pollReloading(agri.page, '.project-page', () =>
+      agri.page
+        .locator('#reports')
+        .getByRole('button', { name: /核实.*45%/ })
+        .count(),
+    ).toBe(1);
+    await agri.page
+      .locator('#reports')
+      .getByRole('button', { name: /核实.*45%/ })
+      .click();
     await poll(() => agri.page.locator('#reports tbody tr', { hasText: '45%' }).textContent()).toContain('已核实');
     await pollReloading(ip, '.project-page', () => ip.locator('#reports tbody tr', { hasText: '45%' }).textContent()).toContain('县农业农村局 刘科长');
-    expect(await s.prisma.progressReport.findFirstOrThrow({ where: { projectId, kind: 'PROGRESS' } })).toMatchObject({ percent: 45, verifiedBy: s.userIds.agri });
+    expect(await s.prisma.progressReport.findFirstOrThrow({ where: { projectId, kind: 'PROGRESS' } })).toMatchObject({
+      percent: 45,
+      verifiedBy: s.userIds.agri,
+    });
     await poll(() => ip.locator('#temporal-link').getAttribute('href')).toMatch(new RegExp(`/workflows/project-${projectId}$`));
     await screenshot(ip, 'project-paid');
     await ip.setViewportSize({ width: 390, height: 844 });
@@ -358,10 +389,20 @@ describe('the web app in Chromium', () => {
 
   it('lists fault-tolerance cases and shows one: findings, votes, outcome, appeal, the written notice', async () => {
     const review = (who: string, event: object, caseId?: string) =>
-      post(caseId ? `/api/reviews/${caseId}/actions` : '/api/reviews', who, caseId ? { requestId: newRequestId(), event } : { requestId: newRequestId(), ...event });
+      post(
+        caseId ? `/api/reviews/${caseId}/actions` : '/api/reviews',
+        who,
+        caseId ? { requestId: newRequestId(), event } : { requestId: newRequestId(), ...event },
+      );
     const opened = await review('village', {
-      opening: 'APPLY', countyOrgUnitId: 'c-qingshan', projectIds: ['P-tea-pilot'], concernedOfficials: [{ userId: s.userIds.village, post: '村党支部书记' }],
-      matter: '高山茶园试点因霜冻亏损', lossFen: 1_234_500, triggerType: 'POOR_GRADE', notifiedAt: Date.now() - 86_400_000,
+      opening: 'APPLY',
+      countyOrgUnitId: 'c-qingshan',
+      projectIds: ['P-tea-pilot'],
+      concernedOfficials: [{ userId: s.userIds.village, post: '村党支部书记' }],
+      matter: '高山茶园试点因霜冻亏损',
+      lossFen: 1_234_500,
+      triggerType: 'POOR_GRADE',
+      notifiedAt: Date.now() - 86_400_000,
     });
     const caseId = opened.caseId as string;
     await review('discipline', { type: 'ACCEPT' }, caseId);
@@ -370,7 +411,15 @@ describe('the web app in Chromium', () => {
     }
     await review('discipline', { type: 'COMPLETE_INVESTIGATION' }, caseId);
     await review('discipline', { type: 'CAST_VOTE', choice: 'LENIENT' }, caseId);
-    await review('discipline', { type: 'DECIDE', impactPeriodEndsAt: Date.now() + 180 * 86_400_000, correctiveMeasures: [{ id: 'm1', description: '完善茶园防霜冻预案', dueAt: Date.now() + 60 * 86_400_000 }] }, caseId);
+    await review(
+      'discipline',
+      {
+        type: 'DECIDE',
+        impactPeriodEndsAt: Date.now() + 180 * 86_400_000,
+        correctiveMeasures: [{ id: 'm1', description: '完善茶园防霜冻预案', dueAt: Date.now() + 60 * 86_400_000 }],
+      },
+      caseId,
+    );
     await review('discipline', { type: 'SERVE_NOTICE' }, caseId);
     await review('discipline', { type: 'PUBLICISE_AND_FILE' }, caseId);
     await review('village', { type: 'APPEAL', grounds: '霜冻属不可抗力，已积极挽回损失' }, caseId);

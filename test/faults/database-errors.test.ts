@@ -5,13 +5,19 @@
  * the real database behind a proxy that cuts it mid-transaction.
  */
 import net from 'node:net';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrisma, type TPrisma } from '../../src/db/prisma';
 import { toAppError } from '../../src/http/errors';
 import { createTestDatabase } from '../support/db';
 import { startTcpProxy, type TTcpProxy } from './support/tcp-proxy';
 
-const failureOf = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (err: unknown) => err);
+const failureOf = (p: Promise<unknown>) =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (err: unknown) => err,
+  );
 const answerTo = (err: unknown) => ({ status: toAppError(err).status, ...toAppError(err).toJSON().error });
 const UNAVAILABLE = { status: 503, code: 'DATABASE_UNAVAILABLE', message: expect.stringMatching(/database is unreachable/), details: [] };
 
@@ -63,10 +69,12 @@ describe('a database the API cannot reach is 503 DATABASE_UNAVAILABLE', () => {
     ['at COMMIT (a bare driver-adapter error)', /COMMIT/],
   ])('connection lost inside a transaction, %s', async (_label, at) => {
     const sprung = proxy.trap({ when: /SELECT 1/, then: at, hold: 'request' });
-    const tx = failureOf(proxied.$transaction(async (t) => {
-      await t.$queryRawUnsafe('SELECT 1');
-      await t.$queryRawUnsafe('SELECT 2');
-    }));
+    const tx = failureOf(
+      proxied.$transaction(async (t) => {
+        await t.$queryRawUnsafe('SELECT 1');
+        await t.$queryRawUnsafe('SELECT 2');
+      }),
+    );
     await sprung;
     proxy.cut();
     expect(answerTo(await tx)).toEqual(UNAVAILABLE);

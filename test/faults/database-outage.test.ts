@@ -35,7 +35,12 @@ describe('database unreachable for 30 s during an activity', () => {
   it('the workflow waits it out, the API answers 503 meanwhile, and nothing is lost or doubled', async () => {
     // The same path without a fault, for comparison.
     const control = await propose(s, '对照项目');
-    const controlAnswer = await call(s, 'township', 'POST', decisionUrl(control.taskId), { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId: newRequestId() });
+    const controlAnswer = await call(s, 'township', 'POST', decisionUrl(control.taskId), {
+      action: 'approve',
+      comment: '同意',
+      checks: PASSED_CHECKS,
+      requestId: newRequestId(),
+    });
     expect(controlAnswer.statusCode, controlAnswer.body).toBe(200);
     await agreement(s, s.prisma, control.projectId, 'COUNTY_JOINT_REVIEW');
 
@@ -56,7 +61,10 @@ describe('database unreachable for 30 s during an activity', () => {
       for (const [route, res] of [
         ['GET /api/projects/:id', await call(s, 'township', 'GET', `/api/projects/${project.projectId}`)],
         ['GET /api/tasks', await call(s, 'township', 'GET', '/api/tasks')],
-        ['POST decision (client retry)', await call(s, 'township', 'POST', decisionUrl(project.taskId), { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId })],
+        [
+          'POST decision (client retry)',
+          await call(s, 'township', 'POST', decisionUrl(project.taskId), { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId }),
+        ],
         ['POST /api/auth/login', await s.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'township', password: DEMO_PASSWORD } })],
       ] as const) {
         answers.push({ route, status: res.statusCode, code: res.json().error?.code, retryAfter: res.headers['retry-after'] });

@@ -41,7 +41,9 @@ describe('concurrent approvals with the worker killed mid-burst', () => {
       const round = await raceRound(s, people, { config, callers: 20, during: killMidBurst });
       const accepted = await expectRecordsMatchHistory(s, round);
       expect(accepted).toHaveLength(config.mode === 'COUNTERSIGN' ? 2 : 1);
-      console.log(`[faults] ${config.mode ?? 'single slot'}: 20 approvals, worker killed 150 ms in; ${round.answers.filter((a) => a.status === 200).length} answered 200, ${round.answers.filter((a) => a.status === 409).length} 409; step ended ${Date.now() - startedAt} ms after the burst began`);
+      console.log(
+        `[faults] ${config.mode ?? 'single slot'}: 20 approvals, worker killed 150 ms in; ${round.answers.filter((a) => a.status === 200).length} answered 200, ${round.answers.filter((a) => a.status === 409).length} 409; step ended ${Date.now() - startedAt} ms after the burst began`,
+      );
     }
   });
 });

@@ -28,8 +28,13 @@ describe('duplicate and reordered retries with the same requestId', () => {
   it(`${COPIES} identical approvals at once: all answered alike, one Decision, one audit event, one step forward`, async () => {
     const project = await propose(s, '并发重复审批');
     const requestId = newRequestId();
-    const answers = await copies(() => call(s, 'township', 'POST', decisionUrl(project.taskId), { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId }));
-    expect(answers.map((a) => a.statusCode), answers.map((a) => a.body).join('\n')).toEqual(Array(COPIES).fill(200));
+    const answers = await copies(() =>
+      call(s, 'township', 'POST', decisionUrl(project.taskId), { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId }),
+    );
+    expect(
+      answers.map((a) => a.statusCode),
+      answers.map((a) => a.body).join('\n'),
+    ).toEqual(Array(COPIES).fill(200));
     const bodies = answers.map((a) => withoutReplayFlag(a.json()));
     expect(new Set(bodies.map((b) => JSON.stringify(b))).size).toBe(1);
     expect(bodies[0]).toMatchObject({ requestId, stageBefore: 'TOWNSHIP_REVIEW', stageAfter: 'TOWNSHIP_PUBLICITY' });
@@ -42,7 +47,10 @@ describe('duplicate and reordered retries with the same requestId', () => {
     const requestId = newRequestId();
     const body = { ...sampleProposal({ name: '并发重复申报' }), requestId };
     const answers = await copies(() => call(s, 'village', 'POST', '/api/projects', body));
-    expect(answers.every((a) => a.statusCode === 201 || a.statusCode === 200), answers.map((a) => a.body).join('\n')).toBe(true);
+    expect(
+      answers.every((a) => a.statusCode === 201 || a.statusCode === 200),
+      answers.map((a) => a.body).join('\n'),
+    ).toBe(true);
     const ids = new Set(answers.map((a) => a.json().projectId));
     expect(ids.size).toBe(1);
     const [projectId] = [...ids] as [string];
@@ -64,8 +72,13 @@ describe('duplicate and reordered retries with the same requestId', () => {
     await approveThroughCounty(s, project.projectId);
     await agreement(s, s.prisma, project.projectId, 'IN_POOL');
     const requestId = newRequestId();
-    const answers = await copies(() => call(s, 'finance', 'POST', `/api/projects/${project.projectId}/funding`, { fiscalYear: 2027, amountFen: 40_000_000, requestId }));
-    expect(answers.map((a) => a.statusCode).filter((c) => c !== 200 && c !== 201), answers.map((a) => a.body).join('\n')).toEqual([]);
+    const answers = await copies(() =>
+      call(s, 'finance', 'POST', `/api/projects/${project.projectId}/funding`, { fiscalYear: 2027, amountFen: 40_000_000, requestId }),
+    );
+    expect(
+      answers.map((a) => a.statusCode).filter((c) => c !== 200 && c !== 201),
+      answers.map((a) => a.body).join('\n'),
+    ).toEqual([]);
     expect(answers.map((a) => [a.json().amountFen, a.json().stageAfter])).toEqual(Array(COPIES).fill([40_000_000, 'IMPLEMENTATION']));
     expect(await s.prisma.fundAllocation.count({ where: { projectId: project.projectId } })).toBe(1);
     expect((await s.prisma.project.findUniqueOrThrow({ where: { id: project.projectId } })).stage).toBe('IMPLEMENTATION');

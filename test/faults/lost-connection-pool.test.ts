@@ -42,7 +42,10 @@ describe('a connection lost inside a transaction goes back to the pool', () => {
           await t.$queryRawUnsafe('SELECT 1');
           await t.$queryRawUnsafe('SELECT 2');
         });
-        const failed = tx.then(() => 'committed', (err: Error) => (isDatabaseUnavailable(err) ? 'connection lost' : err.message));
+        const failed = tx.then(
+          () => 'committed',
+          (err: Error) => (isDatabaseUnavailable(err) ? 'connection lost' : err.message),
+        );
         expect(await within5s(sprung.then(() => 'sent')), `transaction ${i + 1} got a connection`).toBe('sent');
         proxy.cut();
         expect(await failed).toBe('connection lost');

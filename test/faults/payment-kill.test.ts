@@ -27,7 +27,6 @@ afterAll(async () => {
   await k?.close();
 });
 
-
 const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A funded project whose START payment waits for the finance bureau's approval. */
@@ -46,7 +45,9 @@ async function paymentAwaitingFinance() {
 async function expectPaidOnce(projectId: string, paymentId: string) {
   const live = () => s.client.workflow.getHandle(`project-${projectId}`).query(projectStateQuery);
   await expect.poll(async () => (await live()).financial?.disbursedFen, { timeout: 90_000, interval: 500 }).toBe(16_000_000);
-  expect(await s.prisma.payment.findMany({ where: { projectId }, select: { id: true, status: true, voucherNo: true } })).toEqual([{ id: paymentId, status: 'PAID', voucherNo: `PV-${paymentId}` }]);
+  expect(await s.prisma.payment.findMany({ where: { projectId }, select: { id: true, status: true, voucherNo: true } })).toEqual([
+    { id: paymentId, status: 'PAID', voucherNo: `PV-${paymentId}` },
+  ]);
   expect((await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).disbursedFen).toBe(16_000_000n);
   expect(await s.prisma.auditEvent.count({ where: { entityId: projectId, action: 'PAYMENT_PAID' } })).toBe(1);
   expect((await live()).operation?.payments.map((p) => p.status)).toEqual(['PAID']);
@@ -92,7 +93,14 @@ describe('kill -9 of the worker during asset registration', () => {
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 30_000 }).toBe('ASSET_HANDOVER');
 
     const beforeCommit = proxy.trap({ when: new RegExp(`INSERT INTO "[^"]+"\\."Asset"[\\s\\S]*${escape(projectId)}`), then: /COMMIT/, hold: 'request' });
-    const answer = h.act(projectId, 'agri', { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });
+    const answer = h.act(projectId, 'agri', {
+      type: 'REGISTER_ASSET',
+      name: '高山茶园 300 亩',
+      assetClass: 'OPERATING',
+      valueFen: 30_000_000,
+      owner: '桃源村股份经济合作社',
+      custodian: '桃源茶叶合作社',
+    });
     await beforeCommit;
     await k.kill();
     expect(await s.prisma.asset.count({ where: { projectId } })).toBe(0);
@@ -100,8 +108,12 @@ describe('kill -9 of the worker during asset registration', () => {
     const res = await answer;
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ type: 'REGISTER_ASSET', recordId: `${projectId}:asset:1` });
-    expect(await s.prisma.asset.findMany({ where: { projectId }, select: { id: true, valueFen: true } })).toEqual([{ id: `${projectId}:asset:1`, valueFen: 30_000_000n }]);
+    expect(await s.prisma.asset.findMany({ where: { projectId }, select: { id: true, valueFen: true } })).toEqual([
+      { id: `${projectId}:asset:1`, valueFen: 30_000_000n },
+    ]);
     expect(await s.prisma.auditEvent.count({ where: { entityId: projectId, action: 'ASSET_REGISTERED' } })).toBe(1);
-    expect((await s.client.workflow.getHandle(`project-${projectId}`).query(projectStateQuery)).operation?.assets.map((a) => a.id)).toEqual([`${projectId}:asset:1`]);
+    expect((await s.client.workflow.getHandle(`project-${projectId}`).query(projectStateQuery)).operation?.assets.map((a) => a.id)).toEqual([
+      `${projectId}:asset:1`,
+    ]);
   });
 });

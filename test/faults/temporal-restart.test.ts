@@ -35,7 +35,13 @@ let worker: TWorkerProcess | undefined;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangfu-temporal-restart-'));
-  serverOptions = { cliPath: process.env.TEMPORAL_CLI_PATH, port: await freePort(), uiPort: await freePort(), dbFile: path.join(dir, 'temporal.db'), headless: true };
+  serverOptions = {
+    cliPath: process.env.TEMPORAL_CLI_PATH,
+    port: await freePort(),
+    uiPort: await freePort(),
+    dbFile: path.join(dir, 'temporal.db'),
+    headless: true,
+  };
   server = await startTemporalDevServer(serverOptions);
   s = await startTestStack({ worker: false, temporalAddress: server.address, database: { public: true } });
   worker = await startWorkerProcess({ TEMPORAL_ADDRESS: server.address, TEMPORAL_TASK_QUEUE: s.taskQueue, DATABASE_URL: s.database.url });
@@ -47,7 +53,8 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const approve = (taskId: string, requestId: string) => call(s, 'township', 'POST', decisionUrl(taskId), { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId });
+const approve = (taskId: string, requestId: string) =>
+  call(s, 'township', 'POST', decisionUrl(taskId), { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId });
 
 describe('restart of the Temporal server (file-backed)', () => {
   it('a workflow waiting on a task resumes after the restart: its task is acted on and it proceeds, once', async () => {

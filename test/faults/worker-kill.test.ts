@@ -24,7 +24,8 @@ let s: TTestStack;
 let proxy: TTcpProxy;
 let control: { projectId: string; taskId: string };
 
-const approve = (taskId: string, requestId: string) => call(s, 'township', 'POST', decisionUrl(taskId), { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId });
+const approve = (taskId: string, requestId: string) =>
+  call(s, 'township', 'POST', decisionUrl(taskId), { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId });
 
 beforeAll(async () => {
   k = await startKillStack();
@@ -87,7 +88,10 @@ describe('kill -9 of the worker during approvals', () => {
     await k.restart();
     const answers = await Promise.all([committedAnswer, openAnswer, openRetry]);
     const recoveredMs = Date.now() - killedAt;
-    expect(answers.map((a) => a.statusCode), answers.map((a) => a.body).join('\n')).toEqual([200, 200, 200]);
+    expect(
+      answers.map((a) => a.statusCode),
+      answers.map((a) => a.body).join('\n'),
+    ).toEqual([200, 200, 200]);
     expect(replay.json()).toEqual({ ...answers[0]!.json(), replayed: true });
     expect(answers[2]!.json()).toEqual(answers[1]!.json());
 
@@ -105,6 +109,8 @@ describe('kill -9 of the worker during approvals', () => {
       await activityAttempts(s, await stepOf(open.project.taskId), 'recordStepChangeAndReport'),
     ];
     for (const a of attempts) expect(a.length === 1 && a[0]! >= 2, JSON.stringify(attempts)).toBe(true);
-    console.log(`[faults] worker kill -9 mid-activity: both approvals answered ${recoveredMs} ms after the kill (the killed worker's activity attempt timed out, then the new worker ran it again); recordStepChangeAndReport attempts per step ${JSON.stringify(attempts)}`);
+    console.log(
+      `[faults] worker kill -9 mid-activity: both approvals answered ${recoveredMs} ms after the kill (the killed worker's activity attempt timed out, then the new worker ran it again); recordStepChangeAndReport attempts per step ${JSON.stringify(attempts)}`,
+    );
   });
 });

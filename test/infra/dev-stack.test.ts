@@ -89,7 +89,13 @@ async function api(method: 'GET' | 'POST', route: string, who: string, body?: ob
 beforeAll(async () => {
   ports = { PORT: await freePort(), PGLITE_PORT: await freePort(), TEMPORAL_DEV_PORT: await freePort(), TEMPORAL_UI_PORT: await freePort() };
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bangfu-dev-stack-'));
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'development', DATA_DIR: dataDir, DEMO_PROJECTS: 'false', ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    DATA_DIR: dataDir,
+    DEMO_PROJECTS: 'false',
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+  };
   for (const key of ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'PUBLICITY_DAYS', 'DEMO_SEED', 'HOST']) delete env[key];
   npm = spawn('npm', ['start'], { cwd: PROJECT_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const collect = (chunk: Buffer) => {
@@ -118,7 +124,9 @@ describe('npm start heals and stops', () => {
     expect(isRunning(worker)).toBe(true);
     process.kill(worker, 'SIGKILL');
     await until('the stack logs the death', () => output.includes(`[bangfu] worker (pid ${worker}) was killed by SIGKILL after`), 15_000);
-    expect(output).toMatch(new RegExp(`worker \\(pid ${worker}\\) was killed by SIGKILL after [^;]+; restarting in 1 s \\(failure 1 in a row, giving up at 8\\)`));
+    expect(output).toMatch(
+      new RegExp(`worker \\(pid ${worker}\\) was killed by SIGKILL after [^;]+; restarting in 1 s \\(failure 1 in a row, giving up at 8\\)`),
+    );
 
     // The API does not need the worker to answer.
     expect((await api('GET', '/api/tasks', 'township')).status).toBe(200);
@@ -133,9 +141,16 @@ describe('npm start heals and stops', () => {
     const proposed = await api('POST', '/api/projects', 'village', { ...sampleProposal({ name: '重启后申报项目' }), requestId: `req-${crypto.randomUUID()}` });
     expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
     expect(proposed.body.stage).toBe('TOWNSHIP_REVIEW');
-    const decided = await api('POST', `/api/tasks/${encodeURIComponent(proposed.body.taskId)}/decision`, 'township', { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId: `req-${crypto.randomUUID()}` });
+    const decided = await api('POST', `/api/tasks/${encodeURIComponent(proposed.body.taskId)}/decision`, 'township', {
+      action: 'approve',
+      comment: '同意',
+      checks: PASSED_CHECKS,
+      requestId: `req-${crypto.randomUUID()}`,
+    });
     expect(decided.status, JSON.stringify(decided.body)).toBe(200);
-    await expect.poll(async () => (await api('GET', `/api/projects/${proposed.body.projectId}`, 'village')).body.stage, { timeout: 30_000 }).toBe('COUNTY_JOINT_REVIEW');
+    await expect
+      .poll(async () => (await api('GET', `/api/projects/${proposed.body.projectId}`, 'village')).body.stage, { timeout: 30_000 })
+      .toBe('COUNTY_JOINT_REVIEW');
   }, 300_000);
 
   it('Ctrl-C right after the API server died by kill -9 stops every process and frees every port', async () => {
@@ -152,7 +167,11 @@ describe('npm start heals and stops', () => {
     const sentAt = Date.now();
     process.kill(-npm.pid!, 'SIGINT');
     const busyPorts = async () => (await Promise.all(Object.values(ports).map(async (p) => ((await portIsFree(p)) ? [] : [p])))).flat();
-    await until('every process ends and every port is free', async () => tree.every((pid) => !isRunning(pid)) && (await busyPorts()).length === 0, STOP_BOUND_MS).catch(async (err) => {
+    await until(
+      'every process ends and every port is free',
+      async () => tree.every((pid) => !isRunning(pid)) && (await busyPorts()).length === 0,
+      STOP_BOUND_MS,
+    ).catch(async (err) => {
       throw new Error(`${err.message}\nstill running: ${tree.filter(isRunning).join(', ')}; ports in use: ${(await busyPorts()).join(', ')}`);
     });
     console.log(`[dev-stack] Ctrl-C to every process gone and every port free: ${Date.now() - sentAt} ms; ${output.match(/\[bangfu\] stopped.*/)?.[0]}`);

@@ -26,7 +26,13 @@ describe('restart policy', () => {
 describe('supervised process', () => {
   it('restarts a child killed by a signal (exitCode null, signalCode SIGKILL) and says so', async () => {
     const lines: string[] = [];
-    const sup = superviseProcess({ name: 'sleeper', spawn: node('setInterval(() => {}, 1000)'), log: (l) => lines.push(l), onGiveUp: (m) => lines.push(`GAVE UP ${m}`), policy: FAST });
+    const sup = superviseProcess({
+      name: 'sleeper',
+      spawn: node('setInterval(() => {}, 1000)'),
+      log: (l) => lines.push(l),
+      onGiveUp: (m) => lines.push(`GAVE UP ${m}`),
+      policy: FAST,
+    });
     try {
       const first = sup.current!;
       await sleep(200);
@@ -34,7 +40,9 @@ describe('supervised process', () => {
       await expect.poll(() => sup.current !== undefined && sup.current !== first, { timeout: 5_000 }).toBe(true);
       expect(first.exitCode).toBeNull();
       expect(first.signalCode).toBe('SIGKILL');
-      expect(lines[1]).toMatch(new RegExp(`^sleeper \\(pid ${first.pid}\\) was killed by SIGKILL after .*; restarting in 20 ms \\(failure 1 in a row, giving up at 4\\)$`));
+      expect(lines[1]).toMatch(
+        new RegExp(`^sleeper \\(pid ${first.pid}\\) was killed by SIGKILL after .*; restarting in 20 ms \\(failure 1 in a row, giving up at 4\\)$`),
+      );
       expect(lines[2]).toBe(`sleeper restarted (pid ${sup.current!.pid})`);
     } finally {
       await sup.stop(1_000);
@@ -63,7 +71,13 @@ describe('supervised process', () => {
 
   it('stopped while a restart is pending, starts nothing more', async () => {
     let spawned = 0;
-    const sup = superviseProcess({ name: 'crasher', spawn: () => (spawned++, node('process.exit(1)')()), log: () => undefined, onGiveUp: () => undefined, policy: { ...FAST, initialDelayMs: 500 } });
+    const sup = superviseProcess({
+      name: 'crasher',
+      spawn: () => (spawned++, node('process.exit(1)')()),
+      log: () => undefined,
+      onGiveUp: () => undefined,
+      policy: { ...FAST, initialDelayMs: 500 },
+    });
     await expect.poll(() => sup.current, { timeout: 5_000 }).toBeUndefined();
     await sup.stop();
     await sleep(800);

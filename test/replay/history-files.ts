@@ -68,7 +68,10 @@ export function loadHistories(vintages = listVintages(), dir = HISTORIES_DIR): T
 /** Replays every history on `workflowBundle`: one result per history, in order (error set on failure). */
 export async function replayAll(workflowBundle: WorkflowBundle, list: TLoadedHistory[]): Promise<Array<{ workflowId: string; error?: Error }>> {
   const results: Array<{ workflowId: string; error?: Error }> = [];
-  const replay = Worker.runReplayHistories({ workflowBundle, replayName: 'replay-histories' }, list.map(({ workflowId, history }) => ({ workflowId, history })));
+  const replay = Worker.runReplayHistories(
+    { workflowBundle, replayName: 'replay-histories' },
+    list.map(({ workflowId, history }) => ({ workflowId, history })),
+  );
   for await (const result of replay) results.push(result);
   return results;
 }

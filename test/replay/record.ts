@@ -38,6 +38,7 @@ import { AGRI_SLOT, createProject, startStep, stepInput, TOWNSHIP_SLOT } from '.
 import { addDisciplineUsers, caseBody, driver, investigate, type TDriver } from '../workflows/fault-tolerance-support';
 import { HISTORIES_DIR, type THistoryEntry, type TManifest } from './history-files';
 import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../support/proposal';
+import type { Role } from '../../src/generated/prisma/client';
 
 const { EventType } = temporal.api.enums.v1;
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -125,7 +126,13 @@ async function settledHistory(workflowId: string, runId?: string): Promise<Histo
 }
 
 /** Fetches, checks and writes one execution's history under `name` (the latest run unless `runId`). */
-async function save(name: string, scenario: string, workflowId: string, expectStatus: 'open' | 'WORKFLOW_EXECUTION_COMPLETED' | 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW', runId?: string) {
+async function save(
+  name: string,
+  scenario: string,
+  workflowId: string,
+  expectStatus: 'open' | 'WORKFLOW_EXECUTION_COMPLETED' | 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW',
+  runId?: string,
+) {
   const history = await settledHistory(workflowId, runId);
   const events = history.events ?? [];
   const lastType = events.at(-1)!.eventType!;
@@ -166,7 +173,7 @@ const outcomeOf = async (workflowId: string) => (await s.client.workflow.getHand
 
 async function pendingTask(projectId: string, role: string): Promise<string> {
   for (let i = 0; i < 100; i += 1) {
-    const task = await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as never } });
+    const task = await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as Role } });
     if (task) return task.id;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -214,7 +221,12 @@ describe('approvalStep: each mode and action', () => {
     await decide('village', ret.nextTaskId!, { action: 'resubmit', comment: '已补充' });
     await decide('agri', st.taskId(2), { action: 'approve' });
     expect(await outcomeOf(st.workflowId)).toBe('approved');
-    await save('step-sequential-return-resubmit', 'approvalStep SEQUENTIAL: approve, return to applicant, resubmit, approve', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+    await save(
+      'step-sequential-return-resubmit',
+      'approvalStep SEQUENTIAL: approve, return to applicant, resubmit, approve',
+      st.workflowId,
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
   });
 
   it('SEQUENTIAL: transfer to a colleague, who approves', async () => {
@@ -223,7 +235,12 @@ describe('approvalStep: each mode and action', () => {
     await decide('township-b', moved.nextTaskId!, { action: 'approve' });
     await decide('agri', st.taskId(2), { action: 'approve' });
     expect(await outcomeOf(st.workflowId)).toBe('approved');
-    await save('step-sequential-transfer', 'approvalStep SEQUENTIAL: transfer, the new signer approves, agriculture approves', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+    await save(
+      'step-sequential-transfer',
+      'approvalStep SEQUENTIAL: transfer, the new signer approves, agriculture approves',
+      st.workflowId,
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
   });
 
   it('SEQUENTIAL: add signers after and before oneself', async () => {
@@ -235,7 +252,12 @@ describe('approvalStep: each mode and action', () => {
     await decide('township', st.taskId(1), { action: 'approve' });
     await decide('township-b', st.taskId(2), { action: 'approve' });
     expect(await outcomeOf(st.workflowId)).toBe('approved');
-    await save('step-sequential-add-signer', 'approvalStep SEQUENTIAL: add signer after, add signer before, three approvals', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+    await save(
+      'step-sequential-add-signer',
+      'approvalStep SEQUENTIAL: add signer after, add signer before, three approvals',
+      st.workflowId,
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
   });
 
   it('SEQUENTIAL: the applicant withdraws', async () => {
@@ -256,7 +278,12 @@ describe('approvalStep: each mode and action', () => {
     await decide('township', st.taskId(1), { action: 'approve' });
     await decide('agri', st.taskId(2), { action: 'approve' });
     expect(await outcomeOf(st.workflowId)).toBe('approved');
-    await save('step-sequential-side-actions', 'approvalStep SEQUENTIAL: claim, unclaim, comment, cc, urge, two approvals', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+    await save(
+      'step-sequential-side-actions',
+      'approvalStep SEQUENTIAL: claim, unclaim, comment, cc, urge, two approvals',
+      st.workflowId,
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
   });
 
   it('COUNTERSIGN: both approve, in reverse order', async () => {
@@ -287,11 +314,22 @@ describe('approvalStep: each mode and action', () => {
       await decide(task.candidateRole === 'TOWNSHIP_REVIEWER' ? 'township' : 'agri', taskId, { action: 'approve' });
     }
     expect(await outcomeOf(st.workflowId)).toBe('approved');
-    await save('step-countersign-return-resubmit', 'approvalStep COUNTERSIGN: approve, return, resubmit, the open tasks approve', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
+    await save(
+      'step-countersign-return-resubmit',
+      'approvalStep COUNTERSIGN: approve, return, resubmit, the open tasks approve',
+      st.workflowId,
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
   });
 
   it('ANY_ONE: one approval decides', async () => {
-    const st = await step({ mode: 'ANY_ONE', candidates: [{ kind: 'user', userId: s.userIds.township! }, { kind: 'user', userId: reviewerB.id }] });
+    const st = await step({
+      mode: 'ANY_ONE',
+      candidates: [
+        { kind: 'user', userId: s.userIds.township! },
+        { kind: 'user', userId: reviewerB.id },
+      ],
+    });
     await decide('township-b', st.taskId(2), { action: 'approve' });
     expect(await outcomeOf(st.workflowId)).toBe('approved');
     await save('step-any-one-approve', 'approvalStep ANY_ONE: the second of two users approves', st.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
@@ -322,13 +360,27 @@ describe('approvalStep: each mode and action', () => {
     const handle = await s.client.workflow.start<typeof approvalStep>('approvalStep', {
       workflowId,
       taskQueue: s.taskQueue,
-      args: [stepInput(projectId, { stepId: 'review', mode: 'SEQUENTIAL', candidates: [TOWNSHIP_SLOT], applicantId: s.userIds.village!, dueAfterMs: 3000, remindBeforeMs: 1500 })],
+      args: [
+        stepInput(projectId, {
+          stepId: 'review',
+          mode: 'SEQUENTIAL',
+          candidates: [TOWNSHIP_SLOT],
+          applicantId: s.userIds.village!,
+          dueAfterMs: 3000,
+          remindBeforeMs: 1500,
+        }),
+      ],
     });
     await expect
       .poll(async () => (await handle.query(approvalStateQuery)).snapshotContext.history.map((h) => h.event.type), { timeout: 30_000, interval: 250 })
       .toEqual(['DEADLINE_REMINDER', 'DEADLINE_EXPIRED', 'DEADLINE_REMINDER', 'DEADLINE_EXPIRED']);
     expect((await handle.query(approvalStateQuery)).value).toEqual({ pending: 'escalated' });
-    await save('step-deadline-escalation', 'approvalStep SEQUENTIAL: reminder, escalation to the county, reminder, expiry with nowhere to escalate (open)', workflowId, 'open');
+    await save(
+      'step-deadline-escalation',
+      'approvalStep SEQUENTIAL: reminder, escalation to the county, reminder, expiry with nowhere to escalate (open)',
+      workflowId,
+      'open',
+    );
   });
 });
 
@@ -341,10 +393,21 @@ describe('faultToleranceReview: each outcome', () => {
     expect(opened.status, JSON.stringify(opened.json)).toBe(201);
     return opened.json.caseId as string;
   };
-  const decideCase = async (caseId: string, choice: 'EXEMPT' | 'NOT_EXEMPT' | 'LENIENT', tokens = [disc(), members.d2!.token, members.d3!.token], by = disc()) => {
+  const decideCase = async (
+    caseId: string,
+    choice: 'EXEMPT' | 'NOT_EXEMPT' | 'LENIENT',
+    tokens = [disc(), members.d2!.token, members.d3!.token],
+    by = disc(),
+  ) => {
     await investigate(d, by, caseId);
     for (const token of tokens) await d.ok(token, caseId, { type: 'CAST_VOTE', choice });
-    const extra = choice === 'LENIENT' ? { impactPeriodEndsAt: Date.now() + 180 * 86_400_000, correctiveMeasures: [{ id: 'm1', description: '完善茶园防霜冻预案', dueAt: Date.now() + 60 * 86_400_000 }] } : {};
+    const extra =
+      choice === 'LENIENT'
+        ? {
+            impactPeriodEndsAt: Date.now() + 180 * 86_400_000,
+            correctiveMeasures: [{ id: 'm1', description: '完善茶园防霜冻预案', dueAt: Date.now() + 60 * 86_400_000 }],
+          }
+        : {};
     await d.ok(by, caseId, { type: 'DECIDE', ...extra });
     await d.ok(by, caseId, { type: 'SERVE_NOTICE' });
     return d.ok(by, caseId, { type: 'PUBLICISE_AND_FILE' });
@@ -354,7 +417,12 @@ describe('faultToleranceReview: each outcome', () => {
     const caseId = await open();
     await d.ok(disc(), caseId, { type: 'ACCEPT' });
     expect(await decideCase(caseId, 'EXEMPT')).toMatchObject({ stageAfter: 'appealWindow', outcome: 'EXEMPT' });
-    await save('review-exempt', 'faultToleranceReview EXEMPT: apply, accept, investigate, vote, decide, notice, filing (open in appealWindow)', reviewWorkflowId(caseId), 'open');
+    await save(
+      'review-exempt',
+      'faultToleranceReview EXEMPT: apply, accept, investigate, vote, decide, notice, filing (open in appealWindow)',
+      reviewWorkflowId(caseId),
+      'open',
+    );
   });
 
   it('LENIENT, then an appeal to the next level that exempts', async () => {
@@ -366,22 +434,39 @@ describe('faultToleranceReview: each outcome', () => {
     await d.ok(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW' });
     const filed = await decideCase(caseId, 'EXEMPT', [members.p1!.token, members.p2!.token, members.p3!.token], members.p1!.token);
     expect(filed).toMatchObject({ stageAfter: 'resultApplied', outcome: 'EXEMPT' });
-    await save('review-lenient-appeal', 'faultToleranceReview LENIENT, appeal, appeal review EXEMPT (completed)', reviewWorkflowId(caseId), 'WORKFLOW_EXECUTION_COMPLETED');
+    await save(
+      'review-lenient-appeal',
+      'faultToleranceReview LENIENT, appeal, appeal review EXEMPT (completed)',
+      reviewWorkflowId(caseId),
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
   });
 
   it('NOT_EXEMPT: decided, served, filed (open)', async () => {
     const caseId = await open({ opening: 'OPEN_BY_BODY' });
     await d.ok(disc(), caseId, { type: 'ACCEPT' });
     expect(await decideCase(caseId, 'NOT_EXEMPT')).toMatchObject({ stageAfter: 'appealWindow', outcome: 'NOT_EXEMPT' });
-    await save('review-not-exempt', 'faultToleranceReview NOT_EXEMPT: opened by the body, decided, served, filed (open in appealWindow)', reviewWorkflowId(caseId), 'open');
+    await save(
+      'review-not-exempt',
+      'faultToleranceReview NOT_EXEMPT: opened by the body, decided, served, filed (open in appealWindow)',
+      reviewWorkflowId(caseId),
+      'open',
+    );
   });
 
   it('inadmissible: acceptance refused, the body refuses the case', async () => {
-    const caseId = await open({ exclusions: [{ kind: 'FUND_MISUSE', description: '挪用项目资金用于村部修缮', evidence: ['https://records.example/qingshan/audit.pdf'] }] });
+    const caseId = await open({
+      exclusions: [{ kind: 'FUND_MISUSE', description: '挪用项目资金用于村部修缮', evidence: ['https://records.example/qingshan/audit.pdf'] }],
+    });
     const refused = await d.act(disc(), caseId, { type: 'ACCEPT' });
     expect(refused.json.error).toMatchObject({ code: 'CASE_INADMISSIBLE' });
     await d.ok(disc(), caseId, { type: 'REFUSE', reasons: ['挪用项目资金，不属于容错免责情形'] });
-    await save('review-inadmissible', 'faultToleranceReview inadmissible: ACCEPT refused by the validator, REFUSE (completed)', reviewWorkflowId(caseId), 'WORKFLOW_EXECUTION_COMPLETED');
+    await save(
+      'review-inadmissible',
+      'faultToleranceReview inadmissible: ACCEPT refused by the validator, REFUSE (completed)',
+      reviewWorkflowId(caseId),
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
   });
 });
 
@@ -415,8 +500,18 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     await pendingTask(p.projectId, 'COUNTY_FINANCE');
     expect(await stageOf(p.projectId)).toBe('COUNTY_JOINT_REVIEW');
     const scenario = 'projectLifecycle: township returns, village resubmits, township approves (open in COUNTY_JOINT_REVIEW)';
-    await save('lifecycle-returned-resubmitted.step-township-review', `${scenario}: the township step`, childId(p.projectId, 'township-review', 1), 'WORKFLOW_EXECUTION_COMPLETED');
-    await save('lifecycle-returned-resubmitted.step-county-joint-review', `${scenario}: the county step, open`, childId(p.projectId, 'county-joint-review', 1), 'open');
+    await save(
+      'lifecycle-returned-resubmitted.step-township-review',
+      `${scenario}: the township step`,
+      childId(p.projectId, 'township-review', 1),
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
+    await save(
+      'lifecycle-returned-resubmitted.step-county-joint-review',
+      `${scenario}: the county step, open`,
+      childId(p.projectId, 'county-joint-review', 1),
+      'open',
+    );
     await save('lifecycle-returned-resubmitted', scenario, p.workflowId, 'open');
   });
 
@@ -425,7 +520,12 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     const rej = await decide('township', p.taskId!, { action: 'reject', comment: '不符合产业规划' });
     expect(rej.stageAfter).toBe('REJECTED');
     const scenario = 'projectLifecycle: township rejects (completed)';
-    await save('lifecycle-rejected.step-township-review', `${scenario}: the township step`, childId(p.projectId, 'township-review', 1), 'WORKFLOW_EXECUTION_COMPLETED');
+    await save(
+      'lifecycle-rejected.step-township-review',
+      `${scenario}: the township step`,
+      childId(p.projectId, 'township-review', 1),
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
     await save('lifecycle-rejected', scenario, p.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
   });
 
@@ -434,7 +534,12 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     const w = await decide('village', p.taskId!, { action: 'withdraw', comment: '重新规划' });
     expect(w.stageAfter).toBe('WITHDRAWN');
     const scenario = 'projectLifecycle: the village withdraws in the township review (completed)';
-    await save('lifecycle-withdrawn.step-township-review', `${scenario}: the township step`, childId(p.projectId, 'township-review', 1), 'WORKFLOW_EXECUTION_COMPLETED');
+    await save(
+      'lifecycle-withdrawn.step-township-review',
+      `${scenario}: the township step`,
+      childId(p.projectId, 'township-review', 1),
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
     await save('lifecycle-withdrawn', scenario, p.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
   });
 
@@ -445,9 +550,24 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     await approveThroughCounty(s, p.projectId);
     expect(await stageOf(p.projectId)).toBe('IN_POOL');
     const scenario = 'projectLifecycle: township, county joint review (countersign), leading group (open in IN_POOL)';
-    await save('lifecycle-to-pool.step-township-review', `${scenario}: the township step`, childId(p.projectId, 'township-review', 1), 'WORKFLOW_EXECUTION_COMPLETED');
-    await save('lifecycle-to-pool.step-county-joint-review', `${scenario}: the county joint review`, childId(p.projectId, 'county-joint-review', 1), 'WORKFLOW_EXECUTION_COMPLETED');
-    await save('lifecycle-to-pool.step-county-approval', `${scenario}: the leading group`, childId(p.projectId, 'county-approval', 1), 'WORKFLOW_EXECUTION_COMPLETED');
+    await save(
+      'lifecycle-to-pool.step-township-review',
+      `${scenario}: the township step`,
+      childId(p.projectId, 'township-review', 1),
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
+    await save(
+      'lifecycle-to-pool.step-county-joint-review',
+      `${scenario}: the county joint review`,
+      childId(p.projectId, 'county-joint-review', 1),
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
+    await save(
+      'lifecycle-to-pool.step-county-approval',
+      `${scenario}: the leading group`,
+      childId(p.projectId, 'county-approval', 1),
+      'WORKFLOW_EXECUTION_COMPLETED',
+    );
     await save('lifecycle-to-pool', scenario, p.workflowId, 'open');
   });
 
@@ -464,9 +584,20 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     await decide('finance', financeTask, { action: 'approve' });
     await decide('leader', await pendingTask(p.projectId, 'COUNTY_LEADING_GROUP'), { action: 'approve', comment: '批复' });
     await until(() => stageOf(p.projectId), 'IN_POOL', 'stage');
-    const scenario = 'projectLifecycle: county joint review returns to the township (return-to-earlier-step), township re-approves, the county step resumes and approves, leading group (open in IN_POOL)';
-    for (const [stepId, round] of [['township-review', 1], ['township-review', 2], ['county-joint-review', 1], ['county-approval', 1]] as const) {
-      await save(`lifecycle-return-to-step.step-${stepId}-${round}`, `${scenario}: ${stepId} round ${round}`, childId(p.projectId, stepId, round), 'WORKFLOW_EXECUTION_COMPLETED');
+    const scenario =
+      'projectLifecycle: county joint review returns to the township (return-to-earlier-step), township re-approves, the county step resumes and approves, leading group (open in IN_POOL)';
+    for (const [stepId, round] of [
+      ['township-review', 1],
+      ['township-review', 2],
+      ['county-joint-review', 1],
+      ['county-approval', 1],
+    ] as const) {
+      await save(
+        `lifecycle-return-to-step.step-${stepId}-${round}`,
+        `${scenario}: ${stepId} round ${round}`,
+        childId(p.projectId, stepId, round),
+        'WORKFLOW_EXECUTION_COMPLETED',
+      );
     }
     await save('lifecycle-return-to-step', scenario, p.workflowId, 'open');
   });
@@ -475,11 +606,23 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     const p = await propose();
     await decide('township', p.taskId!, { action: 'approve', checks: PASSED_CHECKS });
     await until(() => stageOf(p.projectId), 'COUNTY_JOINT_REVIEW', 'stage');
-    await decide('finance', await pendingTask(p.projectId, 'COUNTY_FINANCE'), { action: 'return', comment: '请乡镇复核', returnTo: { to: 'STEP', stepId: 'township-review' } });
+    await decide('finance', await pendingTask(p.projectId, 'COUNTY_FINANCE'), {
+      action: 'return',
+      comment: '请乡镇复核',
+      returnTo: { to: 'STEP', stepId: 'township-review' },
+    });
     await decide('township', await pendingTask(p.projectId, 'TOWNSHIP_REVIEWER'), { action: 'reject', comment: '复核后不符合条件' });
     const scenario = 'projectLifecycle: county returns to the township, township rejects, the suspended county step is closed (completed)';
-    for (const [stepId, round] of [['township-review', 2], ['county-joint-review', 1]] as const) {
-      await save(`lifecycle-return-closed.step-${stepId}-${round}`, `${scenario}: ${stepId} round ${round}`, childId(p.projectId, stepId, round), 'WORKFLOW_EXECUTION_COMPLETED');
+    for (const [stepId, round] of [
+      ['township-review', 2],
+      ['county-joint-review', 1],
+    ] as const) {
+      await save(
+        `lifecycle-return-closed.step-${stepId}-${round}`,
+        `${scenario}: ${stepId} round ${round}`,
+        childId(p.projectId, stepId, round),
+        'WORKFLOW_EXECUTION_COMPLETED',
+      );
     }
     await save('lifecycle-return-closed', scenario, p.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
   });
@@ -515,10 +658,19 @@ async function until<T>(read: () => Promise<T>, expected: T, what: string): Prom
 /** The pending task of a kind (and role) on a project, once it appears. */
 async function taskOfKind(projectId: string, kind: string, role?: string): Promise<string> {
   let id: string | undefined;
-  await until(async () => {
-    id = (await s.prisma.task.findFirst({ where: { projectId, kind, status: 'PENDING', ...(role ? { candidateRole: role as never } : {}) }, orderBy: { id: 'asc' } }))?.id;
-    return id !== undefined;
-  }, true, `pending ${kind} ${role ?? ''} task on ${projectId}`);
+  await until(
+    async () => {
+      id = (
+        await s.prisma.task.findFirst({
+          where: { projectId, kind, status: 'PENDING', ...(role ? { candidateRole: role as Role } : {}) },
+          orderBy: { id: 'asc' },
+        })
+      )?.id;
+      return id !== undefined;
+    },
+    true,
+    `pending ${kind} ${role ?? ''} task on ${projectId}`,
+  );
   return id!;
 }
 
@@ -569,7 +721,13 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     // Progress 85% and all own capital: SUBSTANTIAL_COMPLETION is due. The same invoice, another payee.
     await verifiedReport(id, 'township', { type: 'REPORT_PROGRESS', percent: 85, evidence: ['施工照片 2027-05.zip'] });
     await verifiedReport(id, 'finance', { type: 'REPORT_CAPITAL', amountFen: 6_000_000, evidence: ['银行进账单 2027-05-10.pdf'] });
-    await act(id, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 20_000_000, payeeId: '青山某建材公司', invoices: [invoice] });
+    await act(id, 'implementer', {
+      type: 'REQUEST_PAYMENT',
+      tranche: 'SUBSTANTIAL_COMPLETION',
+      amountFen: 20_000_000,
+      payeeId: '青山某建材公司',
+      invoices: [invoice],
+    });
     await decide('agri', await taskOfKind(id, 'PAYMENT_VERIFICATION'), { action: 'approve' });
     await until(() => paymentStatus(id, 2), 'FLAGGED', 'payment 2');
     await decide('finance', await taskOfKind(id, 'RISK_FLAG_REVIEW'), { action: 'reject', comment: '发票重复、收款方不符，确认违规' });
@@ -587,12 +745,24 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     await act(id, 'implementer', { type: 'RECTIFIED', text: '排水沟已完工并经监理确认' });
     await until(() => stageOf(id), 'ACCEPTANCE', 'stage');
     await act(id, 'village', FAVOURABLE_VOTE);
-    for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['EXPERT', 'expert']] as const) {
+    for (const [role, who] of [
+      ['COUNTY_AGRICULTURE', 'agri'],
+      ['COUNTY_FINANCE', 'finance'],
+      ['EXPERT', 'expert'],
+    ] as const) {
       await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve', comment: '验收合格' });
     }
     // The acceptance publicity (0 days here) ends at once: the handover.
     await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
-    await act(id, 'agri', { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社', certificateNo: 'QS-2028-001' });
+    await act(id, 'agri', {
+      type: 'REGISTER_ASSET',
+      name: '高山茶园 300 亩',
+      assetClass: 'OPERATING',
+      valueFen: 30_000_000,
+      owner: '桃源村股份经济合作社',
+      custodian: '桃源茶叶合作社',
+      certificateNo: 'QS-2028-001',
+    });
     await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
 
     // The first evaluation is due at once; approved, the cycle ends with continue-as-new.
@@ -609,12 +779,16 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
       type: 'RECORD_INCOME',
       period: { from: '2028-01-01', until: '2029-01-01' },
       incomeFen: 2_800_000,
-      households: [{ householdId: 'h-01', shares: 2 }, { householdId: 'h-02', shares: 1, monitoring: [{ from: '2028-01-01' }] }],
+      households: [
+        { householdId: 'h-01', shares: 2 },
+        { householdId: 'h-02', shares: 1, monitoring: [{ from: '2028-01-01' }] },
+      ],
       plan: { retainedBp: 2000, regularWeight: 1, monitoredWeight: 2 },
     });
     expect(income.details).toMatchObject({ meetsMinimum: true });
 
-    const scenario = 'projectLifecycle funded: START paid, flagged payment confirmed, acceptance failed/rectified/passed, handover, first evaluation, continue-as-new';
+    const scenario =
+      'projectLifecycle funded: START paid, flagged payment confirmed, acceptance failed/rectified/passed, handover, first evaluation, continue-as-new';
     const steps: Array<[string, string, number, 'open' | 'WORKFLOW_EXECUTION_COMPLETED']> = [
       ['township-review', 'the township step', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
       ['county-joint-review', 'the county joint review', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
@@ -630,8 +804,19 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     for (const [stepId, what, round, status] of steps) {
       await save(`lifecycle-funded.step-${stepId}-${round}`, `${scenario}: ${what}`, childId(id, stepId, round), status);
     }
-    await save('lifecycle-funded.run-1', `${scenario}: the first run, ending in continue-as-new`, p.workflowId, 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW', firstRunId);
-    await save('lifecycle-funded.run-2', `${scenario}: the second run, the year's income recorded (open in OPERATION, evaluation and retention timers)`, p.workflowId, 'open');
+    await save(
+      'lifecycle-funded.run-1',
+      `${scenario}: the first run, ending in continue-as-new`,
+      p.workflowId,
+      'WORKFLOW_EXECUTION_CONTINUED_AS_NEW',
+      firstRunId,
+    );
+    await save(
+      'lifecycle-funded.run-2',
+      `${scenario}: the second run, the year's income recorded (open in OPERATION, evaluation and retention timers)`,
+      p.workflowId,
+      'open',
+    );
   });
 
   it('a POOR evaluation notifies the officials concerned and starts the window that expires their notices (open in RECTIFICATION)', async () => {
@@ -640,19 +825,37 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     await verifiedReport(id, 'agri', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['竣工报告.pdf'] });
     await act(id, 'village', { type: 'REQUEST_ACCEPTANCE' });
     await act(id, 'village', FAVOURABLE_VOTE);
-    for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['EXPERT', 'expert']] as const) {
+    for (const [role, who] of [
+      ['COUNTY_AGRICULTURE', 'agri'],
+      ['COUNTY_FINANCE', 'finance'],
+      ['EXPERT', 'expert'],
+    ] as const) {
       await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve' });
     }
     await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
-    await act(id, 'agri', { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });
+    await act(id, 'agri', {
+      type: 'REGISTER_ASSET',
+      name: '高山茶园 300 亩',
+      assetClass: 'OPERATING',
+      valueFen: 30_000_000,
+      owner: '桃源村股份经济合作社',
+      custodian: '桃源茶叶合作社',
+    });
     await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
     await until(() => stageOf(id), 'EVALUATION', 'stage');
     await taskOfKind(id, 'EVALUATION_SUBMIT');
     expect((await act(id, 'agri', { type: 'SUBMIT_EVALUATION', indicators: indicators(50) })).details).toMatchObject({ grade: 'POOR' });
     await decide('leader', await taskOfKind(id, 'EVALUATION_APPROVAL'), { action: 'approve', comment: '评价属实' });
     await until(() => stageOf(id), 'RECTIFICATION', 'stage');
-    const scenario = 'projectLifecycle funded: acceptance, handover, a POOR evaluation approved, officials notified and their window started (review-eligibility-expiry), open in RECTIFICATION';
-    for (const [stepId, round] of [['township-review', 1], ['county-joint-review', 1], ['county-approval', 1], ['acceptance', 1], ['evaluation', 1]] as const) {
+    const scenario =
+      'projectLifecycle funded: acceptance, handover, a POOR evaluation approved, officials notified and their window started (review-eligibility-expiry), open in RECTIFICATION';
+    for (const [stepId, round] of [
+      ['township-review', 1],
+      ['county-joint-review', 1],
+      ['county-approval', 1],
+      ['acceptance', 1],
+      ['evaluation', 1],
+    ] as const) {
       await save(`lifecycle-poor-evaluation.step-${stepId}-${round}`, `${scenario}: ${stepId}`, childId(id, stepId, round), 'WORKFLOW_EXECUTION_COMPLETED');
     }
     // Not the window child itself: open on its 30-day timer with no activity yet, it cannot fail on
@@ -665,7 +868,13 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     const id = p.projectId;
     await verifiedReport(id, 'finance', { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['银行进账单.pdf'] });
     // Paid to a supplier, not the implementer: PAYEE_NOT_IMPLEMENTER; the bureau accepts the contract.
-    await act(id, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '青山某建材公司', invoices: [{ number: 'JC-2027-0456', sha256: sha('jc-456') }] });
+    await act(id, 'implementer', {
+      type: 'REQUEST_PAYMENT',
+      tranche: 'START',
+      amountFen: 16_000_000,
+      payeeId: '青山某建材公司',
+      invoices: [{ number: 'JC-2027-0456', sha256: sha('jc-456') }],
+    });
     await decide('agri', await taskOfKind(id, 'PAYMENT_VERIFICATION'), { action: 'approve' });
     await until(() => paymentStatus(id, 1), 'FLAGGED', 'payment 1');
     await decide('finance', await taskOfKind(id, 'RISK_FLAG_REVIEW'), { action: 'approve', comment: '供货合同已备案，委托支付' });
@@ -673,7 +882,12 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     await until(() => paymentStatus(id, 1), 'PAID', 'payment 1');
     const scenario = 'projectLifecycle funded: a payment flagged, the flag dismissed, approved and paid (open in IMPLEMENTATION)';
     for (const part of ['verify', 'flags', 'finance']) {
-      await save(`lifecycle-flag-dismissed.step-payment-1-${part}`, `${scenario}: payment 1 ${part}`, childId(id, `payment-1-${part}`, 1), 'WORKFLOW_EXECUTION_COMPLETED');
+      await save(
+        `lifecycle-flag-dismissed.step-payment-1-${part}`,
+        `${scenario}: payment 1 ${part}`,
+        childId(id, `payment-1-${part}`, 1),
+        'WORKFLOW_EXECUTION_COMPLETED',
+      );
     }
     await save('lifecycle-flag-dismissed', scenario, p.workflowId, 'open');
   });
@@ -693,8 +907,13 @@ describe('projectLifecycle: payee accounts, overspend to the leading group, defe
     // The registered account (without its spaces): no payee flag. Spending 45,000,000 of a 40,000,000
     // budget is beyond the 10 % tolerance: OVERSPEND_NEEDS_NEW_APPROVAL, the leading group's step.
     await act(id, 'implementer', {
-      type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社', payeeAccount: account.replaceAll(' ', ''),
-      invoices: [{ number: 'ZJ-2027-000777', sha256: sha('zj-777') }], reportedTotalSpendFen: 45_000_000,
+      type: 'REQUEST_PAYMENT',
+      tranche: 'START',
+      amountFen: 16_000_000,
+      payeeId: '桃源茶叶合作社',
+      payeeAccount: account.replaceAll(' ', ''),
+      invoices: [{ number: 'ZJ-2027-000777', sha256: sha('zj-777') }],
+      reportedTotalSpendFen: 45_000_000,
     });
     await decide('agri', await taskOfKind(id, 'PAYMENT_VERIFICATION'), { action: 'approve', comment: '核验通过' });
     await until(() => paymentStatus(id, 1), 'CHANGE_APPROVAL', 'payment 1');
@@ -706,11 +925,22 @@ describe('projectLifecycle: payee accounts, overspend to the leading group, defe
     await verifiedReport(id, 'agri', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['竣工报告.pdf'] });
     await act(id, 'village', { type: 'REQUEST_ACCEPTANCE' });
     await act(id, 'village', FAVOURABLE_VOTE);
-    for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['EXPERT', 'expert']] as const) {
+    for (const [role, who] of [
+      ['COUNTY_AGRICULTURE', 'agri'],
+      ['COUNTY_FINANCE', 'finance'],
+      ['EXPERT', 'expert'],
+    ] as const) {
       await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve', comment: '验收合格' });
     }
     await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
-    await act(id, 'agri', { type: 'REGISTER_ASSET', name: '茶园机耕道 2 公里', assetClass: 'PUBLIC_WELFARE', valueFen: 8_000_000, owner: '桃源村村民委员会', custodian: '桃源村村民委员会' });
+    await act(id, 'agri', {
+      type: 'REGISTER_ASSET',
+      name: '茶园机耕道 2 公里',
+      assetClass: 'PUBLIC_WELFARE',
+      valueFen: 8_000_000,
+      owner: '桃源村村民委员会',
+      custodian: '桃源村村民委员会',
+    });
     await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
     await until(() => stageOf(id), 'EVALUATION', 'stage');
 
@@ -720,7 +950,8 @@ describe('projectLifecycle: payee accounts, overspend to the leading group, defe
     await act(id, 'implementer', { type: 'REPORT_DEFECT_REPAIRED', defectId: defect.recordId, evidence: ['修复照片.zip'], text: '已重新夯实并浇筑' });
     expect((await act(id, 'agri', { type: 'VERIFY_DEFECT_REPAIR', defectId: defect.recordId })).details).toMatchObject({ status: 'VERIFIED', openDefects: 0 });
 
-    const scenario = 'projectLifecycle funded with registered payee accounts: an overspent payment approved by the leading group (项目变更) and paid, acceptance, handover, a defect reported, repaired and verified (open in EVALUATION)';
+    const scenario =
+      'projectLifecycle funded with registered payee accounts: an overspent payment approved by the leading group (项目变更) and paid, acceptance, handover, a defect reported, repaired and verified (open in EVALUATION)';
     const steps: Array<[string, string]> = [
       ['township-review', 'the township step'],
       ['county-joint-review', 'the county joint review'],
@@ -743,14 +974,29 @@ describe('projectLifecycle: payee accounts, overspend to the leading group, defe
     // county approval (a later one) is an event the machine refuses.
     const handle = s.client.workflow.getHandle(p.workflowId);
     await handle.executeUpdate(stepReportUpdate, {
-      args: [{ seq: 1000, stepWorkflowId: childId(p.projectId, REVIEW_STEP_IDS.TOWNSHIP_REVIEW, 1), phase: 'returned', actorId: s.userIds.township!, reason: '退回县审定', openTasks: [], returnTo: { stepId: REVIEW_STEP_IDS.COUNTY_APPROVAL } }],
+      args: [
+        {
+          seq: 1000,
+          stepWorkflowId: childId(p.projectId, REVIEW_STEP_IDS.TOWNSHIP_REVIEW, 1),
+          phase: 'returned',
+          actorId: s.userIds.township!,
+          reason: '退回县审定',
+          openTasks: [],
+          returnTo: { stepId: REVIEW_STEP_IDS.COUNTY_APPROVAL },
+        },
+      ],
     });
     expect(await stageOf(p.projectId)).toBe('TOWNSHIP_REVIEW');
-    await until(async () => (await s.prisma.auditEvent.count({ where: { entityId: p.projectId, action: 'LIFECYCLE_EVENT_REFUSED' } })) === 1, true, 'the refusal recorded');
+    await until(
+      async () => (await s.prisma.auditEvent.count({ where: { entityId: p.projectId, action: 'LIFECYCLE_EVENT_REFUSED' } })) === 1,
+      true,
+      'the refusal recorded',
+    );
     await decide('township', p.taskId!, { action: 'approve', checks: PASSED_CHECKS, comment: '材料齐全' });
     await approveThroughCounty(s, p.projectId);
     await until(() => stageOf(p.projectId), 'IN_POOL', 'stage');
-    const scenario = 'projectLifecycle: a forged step report refused in the township review (LIFECYCLE_EVENT_REFUSED), then approved into the pool (open in IN_POOL)';
+    const scenario =
+      'projectLifecycle: a forged step report refused in the township review (LIFECYCLE_EVENT_REFUSED), then approved into the pool (open in IN_POOL)';
     for (const stepId of ['township-review', 'county-joint-review', 'county-approval']) {
       await save(`lifecycle-refused-event.step-${stepId}-1`, `${scenario}: ${stepId}`, childId(p.projectId, stepId, 1), 'WORKFLOW_EXECUTION_COMPLETED');
     }

@@ -39,10 +39,20 @@ function startInput(h: TLoadedHistory): Record<string, any> {
 /** The action types of the approvalAct updates a history accepted. */
 const decisions = (h: TLoadedHistory): string[] =>
   (h.history.events ?? [])
-    .filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED && e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name === 'approvalAct')
-    .map((e) => JSON.parse(Buffer.from(e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.args!.payloads![0]!.data!).toString('utf8')).action.type);
+    .filter(
+      (e) =>
+        e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED &&
+        e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name === 'approvalAct',
+    )
+    .map(
+      (e) =>
+        JSON.parse(Buffer.from(e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.args!.payloads![0]!.data!).toString('utf8')).action
+          .type,
+    );
 const updateNames = (h: TLoadedHistory) =>
-  (h.history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name!);
+  (h.history.events ?? [])
+    .filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)
+    .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name!);
 
 // Every vintage is replayed in full (eight now, 318 histories): about a minute on 2 idle cores,
 // several on a shared, loaded machine. The default 60 s timed out at load 25.
@@ -57,7 +67,8 @@ describe('recorded histories replay on the current workflows', { timeout: REPLAY
     expect(new Set(steps.map((h) => startInput(h).config.mode))).toEqual(new Set(['SEQUENTIAL', 'COUNTERSIGN', 'ANY_ONE']));
     // Each approval action and a deadline escalation appear in some step history.
     const events = new Set(steps.flatMap(decisions));
-    for (const action of ['APPROVE', 'REJECT', 'RETURN', 'RESUBMIT', 'TRANSFER', 'ADD_SIGNER', 'WITHDRAW', 'CLAIM', 'UNCLAIM', 'COMMENT', 'CC', 'URGE']) expect(events).toContain(action);
+    for (const action of ['APPROVE', 'REJECT', 'RETURN', 'RESUBMIT', 'TRANSFER', 'ADD_SIGNER', 'WITHDRAW', 'CLAIM', 'UNCLAIM', 'COMMENT', 'CC', 'URGE'])
+      expect(events).toContain(action);
     expect(steps.some((h) => (h.history.events ?? []).some((e) => e.eventType === EventType.EVENT_TYPE_TIMER_FIRED))).toBe(true);
     // Lifecycle children (id <parent>:step:<stepId>:<round>) are recorded beside their parents.
     const children = steps.filter((h) => h.workflowId.includes(':step:'));
@@ -122,7 +133,8 @@ describe('recorded histories replay on the current workflows', { timeout: REPLAY
       'payment-overspend-leading-group',
       'lifecycle-refused-event-never-silent',
       'defect-repair-releases-retention',
-    ]) expect(patches, id).toContain(id);
+    ])
+      expect(patches, id).toContain(id);
   });
 
   it('every history replays without a determinism violation', async () => {

@@ -39,7 +39,7 @@ const bundleWith = (fixture: string) =>
     }),
   });
 
-const count = (h: TLoadedHistory, type: number) => (h.history.events ?? []).filter((e) => e.eventType === type).length;
+const count = (h: TLoadedHistory, type: temporal.api.enums.v1.EventType) => (h.history.events ?? []).filter((e) => e.eventType === type).length;
 const patchMarkers = (h: TLoadedHistory) =>
   (h.history.events ?? []).filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED && e.markerRecordedEventAttributes?.markerName === 'core_patch');
 
@@ -65,7 +65,12 @@ const withRepeats = (list: TLoadedHistory[]) => list.filter((h) => h.file !== 'r
 
 describe('patched(): a change to running fault-tolerance reviews', () => {
   it('the pre-patch histories are the old behaviour: an upsert after every action, no patch marker', () => {
-    expect(prePatch.map((h) => h.file).sort()).toEqual(['review-exempt.json', 'review-inadmissible.json', 'review-lenient-appeal.json', 'review-not-exempt.json']);
+    expect(prePatch.map((h) => h.file).sort()).toEqual([
+      'review-exempt.json',
+      'review-inadmissible.json',
+      'review-lenient-appeal.json',
+      'review-not-exempt.json',
+    ]);
     for (const h of prePatch) {
       const updates = count(h, EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED);
       expect(count(h, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES), h.file).toBe(updates + 1);
@@ -81,7 +86,11 @@ describe('patched(): a change to running fault-tolerance reviews', () => {
   it('fail on the same change without the patch guard, wherever the change applies', async () => {
     const results = await replayAll(unguarded, prePatch);
     const failed = results.filter((r) => r.error).map((r) => r.workflowId);
-    expect(failed.sort()).toEqual(withRepeats(prePatch).map((h) => h.workflowId).sort());
+    expect(failed.sort()).toEqual(
+      withRepeats(prePatch)
+        .map((h) => h.workflowId)
+        .sort(),
+    );
     for (const r of results.filter((x) => x.error)) expect(r.error).toBeInstanceOf(DeterminismViolationError);
     // The inadmissible case never repeated its attributes: the change does not touch it.
     expect(results.find((r) => r.workflowId === prePatch.find((h) => h.file === 'review-inadmissible.json')!.workflowId)!.error).toBeUndefined();
@@ -93,7 +102,9 @@ describe('patched(): a change to running fault-tolerance reviews', () => {
   });
 
   it(`names the patch ${PATCH_ID} in the workflow`, async () => {
-    const source = await import('node:fs').then((fs) => fs.readFileSync(path.resolve(import.meta.dirname, '../../workflows/fault-tolerance-review.ts'), 'utf8'));
+    const source = await import('node:fs').then((fs) =>
+      fs.readFileSync(path.resolve(import.meta.dirname, '../../workflows/fault-tolerance-review.ts'), 'utf8'),
+    );
     expect(source).toContain(`'${PATCH_ID}'`);
     expect(source).toContain('wf.patched(UPSERT_ON_CHANGE_PATCH)');
   });

@@ -18,7 +18,12 @@ afterAll(async () => {
 });
 
 type TMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
-interface TCaller { token?: string; cookie?: string; ip?: string; headers?: Record<string, string> }
+interface TCaller {
+  token?: string;
+  cookie?: string;
+  ip?: string;
+  headers?: Record<string, string>;
+}
 
 /** The API as served on 127.0.0.1:3000; `headers` adds what a browser would (Origin, Sec-Fetch-Site). */
 const HOST = '127.0.0.1:3000';
@@ -45,10 +50,18 @@ async function login(username: string, password: string, ip?: string, headers?: 
 let userSeq = 0;
 async function createUser(prefix: string) {
   const username = `${prefix}-${++userSeq}`;
-  const res = await call('POST', '/api/admin/users', { token: s.tokens.admin }, {
-    username, displayName: `测试 ${username}`, password: 'initial-password-1', homeOrgUnitId: 'v-taoyuan',
-    roles: [{ role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-taoyuan' }],
-  });
+  const res = await call(
+    'POST',
+    '/api/admin/users',
+    { token: s.tokens.admin },
+    {
+      username,
+      displayName: `测试 ${username}`,
+      password: 'initial-password-1',
+      homeOrgUnitId: 'v-taoyuan',
+      roles: [{ role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-taoyuan' }],
+    },
+  );
   expect(res.statusCode, res.body).toBe(201);
   return res.json() as { id: string; username: string };
 }
@@ -72,7 +85,9 @@ describe('login limit (issue #14 item 3)', () => {
     expect(statusCounts(guesses.map((g) => g.res.statusCode))).toEqual({ 401: DEFAULT_LOGIN_LIMIT.maxFailures, 429: 40 - DEFAULT_LOGIN_LIMIT.maxFailures });
     expect(await s.prisma.failedLogin.count({ where: { username: user.username, ip } })).toBe(DEFAULT_LOGIN_LIMIT.maxFailures);
     // One audit event per evaluated guess, none for the refused ones.
-    expect((await auditSince(after)).filter((e) => e.action === 'LOGIN_FAILED').map((e) => e.entityId)).toEqual(Array(DEFAULT_LOGIN_LIMIT.maxFailures).fill(user.id));
+    expect((await auditSince(after)).filter((e) => e.action === 'LOGIN_FAILED').map((e) => e.entityId)).toEqual(
+      Array(DEFAULT_LOGIN_LIMIT.maxFailures).fill(user.id),
+    );
 
     const right = await login(user.username, 'initial-password-1', ip);
     expect(right.res.statusCode).toBe(429);
@@ -104,8 +119,20 @@ describe('login limit (issue #14 item 3)', () => {
     expect((await login('no-such-person', 'not-the-password-xyz', '10.14.3.20')).res.statusCode).toBe(401);
     const events = await auditSince(after);
     expect(events.map((e) => ({ action: e.action, actorId: e.actorId, entityType: e.entityType, entityId: e.entityId, details: e.details }))).toEqual([
-      { action: 'LOGIN_FAILED', actorId: null, entityType: 'User', entityId: user.id, details: { ip: '10.14.3.20', username: user.username, reason: 'WRONG_PASSWORD' } },
-      { action: 'LOGIN_FAILED', actorId: null, entityType: 'Username', entityId: 'no-such-person', details: { ip: '10.14.3.20', username: 'no-such-person', reason: 'UNKNOWN_USER' } },
+      {
+        action: 'LOGIN_FAILED',
+        actorId: null,
+        entityType: 'User',
+        entityId: user.id,
+        details: { ip: '10.14.3.20', username: user.username, reason: 'WRONG_PASSWORD' },
+      },
+      {
+        action: 'LOGIN_FAILED',
+        actorId: null,
+        entityType: 'Username',
+        entityId: 'no-such-person',
+        details: { ip: '10.14.3.20', username: 'no-such-person', reason: 'UNKNOWN_USER' },
+      },
     ]);
     expect(JSON.stringify(events, (_k, v) => (typeof v === 'bigint' ? String(v) : v))).not.toContain('not-the-password-xyz');
   });
@@ -115,7 +142,10 @@ describe('login limit (issue #14 item 3)', () => {
     const ip = '10.14.3.30';
     for (let i = 0; i < DEFAULT_LOGIN_LIMIT.maxFailures + 2; i++) expect((await login(user.username, 'initial-password-1', ip)).res.statusCode).toBe(200);
     const { cookie } = await login(user.username, 'initial-password-1', ip);
-    for (const [current, next] of [['initial-password-1', 'second-password-2'], ['second-password-2', 'third-password-3']]) {
+    for (const [current, next] of [
+      ['initial-password-1', 'second-password-2'],
+      ['second-password-2', 'third-password-3'],
+    ]) {
       expect((await call('POST', '/api/auth/password', { cookie, ip }, { currentPassword: current, newPassword: next })).statusCode).toBe(200);
     }
     expect(await s.prisma.failedLogin.count({ where: { ip } })).toBe(0);
@@ -138,7 +168,10 @@ describe('cross-origin writes with the session cookie (issue #14 item 6)', () =>
     expect(await auditSince(after)).toEqual([]);
 
     // From the page's own origin it works (what the web app's fetch sends).
-    const own = await call('POST', `/api/admin/users/${victim.id}/deactivate`, { cookie, headers: { origin: `http://${HOST}`, 'sec-fetch-site': 'same-origin' } });
+    const own = await call('POST', `/api/admin/users/${victim.id}/deactivate`, {
+      cookie,
+      headers: { origin: `http://${HOST}`, 'sec-fetch-site': 'same-origin' },
+    });
     expect(own.statusCode, own.body).toBe(200);
     expect(own.json().active).toBe(false);
   });
@@ -177,7 +210,10 @@ describe('cross-origin writes with the session cookie (issue #14 item 6)', () =>
     // A bearer token is never attached by the browser on its own: not CSRF-able, whatever the Origin.
     expect((await call('POST', '/api/tokens', { token: s.tokens.township, headers: foreign }, { name: 'script' })).statusCode).toBe(201);
     // The same origin named with its default port is the same origin.
-    expect((await call('POST', '/api/tokens', { cookie, headers: { host: 'bangfu.example.org:443', origin: 'https://bangfu.example.org' } }, { name: 'tls' })).statusCode).toBe(201);
+    expect(
+      (await call('POST', '/api/tokens', { cookie, headers: { host: 'bangfu.example.org:443', origin: 'https://bangfu.example.org' } }, { name: 'tls' }))
+        .statusCode,
+    ).toBe(201);
     // No Origin and no Sec-Fetch-Site: curl or the CLI, not a page.
     expect((await call('POST', '/api/tokens', { cookie }, { name: 'curl' })).statusCode).toBe(201);
   });
@@ -195,7 +231,9 @@ describe("an administrator's own password (issue #14 item 7)", () => {
     expect((await call('GET', '/api/me', { token: s.tokens.admin })).statusCode).toBe(200);
 
     const other = await createUser('reset-by-admin');
-    expect((await call('POST', `/api/admin/users/${other.id}/reset-password`, { token: s.tokens.admin }, { newPassword: 'reset-password-1' })).statusCode).toBe(200);
+    expect((await call('POST', `/api/admin/users/${other.id}/reset-password`, { token: s.tokens.admin }, { newPassword: 'reset-password-1' })).statusCode).toBe(
+      200,
+    );
   });
 });
 

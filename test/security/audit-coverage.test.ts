@@ -20,7 +20,12 @@ let members: Record<string, { id: string; token: string }>;
 
 beforeAll(async () => {
   s = await startTestStack();
-  publicityApp = await buildApp({ config: s.config, prisma: s.prisma, temporal: s.client, countySettings: { publicity: { villageDays: 10, townshipDays: 0, acceptanceDays: 0 } } });
+  publicityApp = await buildApp({
+    config: s.config,
+    prisma: s.prisma,
+    temporal: s.client,
+    countySettings: { publicity: { villageDays: 10, townshipDays: 0, acceptanceDays: 0 } },
+  });
   d = driver(s.app);
   members = await addDisciplineUsers(s.prisma, ['d2', 'p1']);
   await addProject(s.prisma, { id: 'P-audit-case', name: '桃源村茶园（审计·容错）', proposerId: s.userIds.village! });
@@ -36,8 +41,11 @@ const post = (url: string, who: string, payload: object, app = s.app) =>
 
 const lastAuditId = async () => (await s.prisma.auditEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
 const auditBy = async (who: string, after: bigint) =>
-  (await s.prisma.auditEvent.findMany({ where: { id: { gt: after }, actorId: s.userIds[who] }, orderBy: { id: 'asc' } }))
-    .map((a) => ({ action: a.action, entityType: a.entityType, entityId: a.entityId }));
+  (await s.prisma.auditEvent.findMany({ where: { id: { gt: after }, actorId: s.userIds[who] }, orderBy: { id: 'asc' } })).map((a) => ({
+    action: a.action,
+    entityType: a.entityType,
+    entityId: a.entityId,
+  }));
 const settle = () => new Promise((r) => setTimeout(r, 1_000));
 
 /** `call` succeeds and leaves exactly one audit event by `who`: `want`. Polled, as workflow activities write after the answer. */
@@ -67,7 +75,10 @@ async function poolProject(name: string) {
   const started = await post('/api/projects', 'village', { ...sampleProposal({ name }), requestId: newRequestId() });
   expect(started.statusCode, started.body).toBe(201);
   const { projectId, taskId } = started.json() as { projectId: string; taskId: string };
-  expect((await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, 'township', { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() })).statusCode).toBe(200);
+  expect(
+    (await post(`/api/tasks/${encodeURIComponent(taskId)}/decision`, 'township', { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() }))
+      .statusCode,
+  ).toBe(200);
   await approveThroughCounty(s, projectId);
   await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 15_000 }).toBe('IN_POOL');
   return projectId;
@@ -81,7 +92,11 @@ describe('the state-changing routes outside the authorization matrix audit their
     const url = `/api/projects/${projectId}/objections`;
     const bad = newRequestId();
     await expectRefusedUnaudited('township', 400, bad, () => post(url, 'township', { text: '', requestId: bad }, publicityApp));
-    await expectAudited('township', () => post(url, 'township', { text: '占用了集体林地', requestId: newRequestId() }, publicityApp), { action: 'OBJECTION_LODGED', entityType: 'Project', entityId: projectId });
+    await expectAudited('township', () => post(url, 'township', { text: '占用了集体林地', requestId: newRequestId() }, publicityApp), {
+      action: 'OBJECTION_LODGED',
+      entityType: 'Project',
+      entityId: projectId,
+    });
   });
 
   it('POST /api/projects/:id/funding and POST /api/projects/:id/actions', async () => {
@@ -89,12 +104,23 @@ describe('the state-changing routes outside the authorization matrix audit their
     const funding = `/api/projects/${projectId}/funding`;
     const bad = newRequestId();
     await expectRefusedUnaudited('township', 403, bad, () => post(funding, 'township', { fiscalYear: 2027, amountFen: 40_000_000, requestId: bad }));
-    await expectAudited('finance', () => post(funding, 'finance', { fiscalYear: 2027, amountFen: 40_000_000, requestId: newRequestId() }), { action: 'FUNDS_ALLOCATED', entityType: 'Project', entityId: projectId });
+    await expectAudited('finance', () => post(funding, 'finance', { fiscalYear: 2027, amountFen: 40_000_000, requestId: newRequestId() }), {
+      action: 'FUNDS_ALLOCATED',
+      entityType: 'Project',
+      entityId: projectId,
+    });
 
     const actions = `/api/projects/${projectId}/actions`;
     const badAction = newRequestId();
-    await expectRefusedUnaudited('township', 403, badAction, () => post(actions, 'township', { requestId: badAction, command: { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['slip.pdf'] } }));
-    await expectAudited('implementer', () => post(actions, 'implementer', { requestId: newRequestId(), command: { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['银行进账单.pdf'] } }), { action: 'CAPITAL_REPORTED', entityType: 'Project', entityId: projectId });
+    await expectRefusedUnaudited('township', 403, badAction, () =>
+      post(actions, 'township', { requestId: badAction, command: { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['slip.pdf'] } }),
+    );
+    await expectAudited(
+      'implementer',
+      () =>
+        post(actions, 'implementer', { requestId: newRequestId(), command: { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['银行进账单.pdf'] } }),
+      { action: 'CAPITAL_REPORTED', entityType: 'Project', entityId: projectId },
+    );
   });
 
   it('POST /api/reviews/:id/actions', async () => {
@@ -105,7 +131,11 @@ describe('the state-changing routes outside the authorization matrix audit their
     const bad = newRequestId();
     // A malformed event (no reasons for a refusal) is refused before the case sees it.
     await expectRefusedUnaudited('discipline', 400, bad, () => post(url, 'discipline', { requestId: bad, event: { type: 'REFUSE', reasons: [] } }));
-    await expectAudited('discipline', () => post(url, 'discipline', { requestId: newRequestId(), event: { type: 'ACCEPT' } }), { action: 'REVIEW_ACCEPT', entityType: 'ReviewCase', entityId: caseId });
+    await expectAudited('discipline', () => post(url, 'discipline', { requestId: newRequestId(), event: { type: 'ACCEPT' } }), {
+      action: 'REVIEW_ACCEPT',
+      entityType: 'ReviewCase',
+      entityId: caseId,
+    });
   });
 
   it('POST /api/reviews/:id/measures/:measureId/complete', async () => {
@@ -117,11 +147,17 @@ describe('the state-changing routes outside the authorization matrix audit their
       p1: members.p1!,
       measure: { description: '建立茶园霜冻预警制度', responsibleOrgUnitId: 'v-taoyuan' },
     });
-    await expect.poll(() => s.prisma.task.count({ where: { workflowId: `review-${caseId}`, kind: 'CORRECTIVE_MEASURE', status: 'PENDING' } }), { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(() => s.prisma.task.count({ where: { workflowId: `review-${caseId}`, kind: 'CORRECTIVE_MEASURE', status: 'PENDING' } }), { timeout: 15_000 })
+      .toBe(1);
     const url = `/api/reviews/${caseId}/measures/m1/complete`;
     const bad = newRequestId();
     // Another village's committee is not the responsible unit.
     await expectRefusedUnaudited('village2', 403, bad, () => post(url, 'village2', { requestId: bad, note: '已完成' }));
-    await expectAudited('village', () => post(url, 'village', { requestId: newRequestId(), note: '霜冻预警制度已建立' }), { action: 'CORRECTIVE_MEASURE_DONE', entityType: 'ReviewCase', entityId: caseId });
+    await expectAudited('village', () => post(url, 'village', { requestId: newRequestId(), note: '霜冻预警制度已建立' }), {
+      action: 'CORRECTIVE_MEASURE_DONE',
+      entityType: 'ReviewCase',
+      entityId: caseId,
+    });
   });
 });

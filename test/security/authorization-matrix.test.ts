@@ -84,7 +84,12 @@ async function reviewTaskAt(village: string, fresh: boolean): Promise<string> {
   if (!fresh && sharedTasks.has(village)) return sharedTasks.get(village)!;
   const proposer = PROPOSER[village]!;
   const token = proposer === 'village2' ? s.tokens.village2! : tokens[proposer];
-  const res = await s.app.inject({ method: 'POST', url: '/api/projects', headers: authHeader(token), payload: { ...sampleProposal({ orgUnitId: village }), requestId: newRequestId() } });
+  const res = await s.app.inject({
+    method: 'POST',
+    url: '/api/projects',
+    headers: authHeader(token),
+    payload: { ...sampleProposal({ orgUnitId: village }), requestId: newRequestId() },
+  });
   expect(res.statusCode, res.body).toBe(201);
   const { taskId } = res.json() as { taskId: string };
   if (!fresh) sharedTasks.set(village, taskId);
@@ -97,7 +102,12 @@ const NEW_PASSWORD = 'matrix-new-password-1';
 async function projectAt(village: string): Promise<{ projectId: string; proposerId: string }> {
   const proposer = PROPOSER[village]!;
   const token = proposer === 'village2' ? s.tokens.village2! : tokens[proposer];
-  const res = await s.app.inject({ method: 'POST', url: '/api/projects', headers: authHeader(token), payload: { ...sampleProposal({ orgUnitId: village }), requestId: newRequestId() } });
+  const res = await s.app.inject({
+    method: 'POST',
+    url: '/api/projects',
+    headers: authHeader(token),
+    payload: { ...sampleProposal({ orgUnitId: village }), requestId: newRequestId() },
+  });
   expect(res.statusCode, res.body).toBe(201);
   const { projectId } = res.json() as { projectId: string };
   const row = await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
@@ -106,23 +116,39 @@ async function projectAt(village: string): Promise<{ projectId: string; proposer
 
 const EXPECTATIONS: Record<string, TRouteExpectation> = {
   'POST /api/auth/logout': {
-    scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden', audit: 'LOGOUT',
+    scoped: false,
+    allowIn: EVERYONE,
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'LOGOUT',
     prepare: async () => ({}),
   },
   'POST /api/auth/password': {
-    scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden', audit: 'PASSWORD_CHANGED',
+    scoped: false,
+    allowIn: EVERYONE,
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'PASSWORD_CHANGED',
     prepare: async () => ({ payload: { currentPassword: DEMO_PASSWORD, newPassword: NEW_PASSWORD } }),
     restore: async (actor) => {
       await s.prisma.user.update({ where: { id: userIds[actor] }, data: { passwordHash: fixturePasswordHash } });
     },
   },
   'POST /api/tokens': {
-    scoped: false, allowIn: EVERYONE, allowOut: [], refusal: 'forbidden', audit: 'TOKEN_CREATED',
+    scoped: false,
+    allowIn: EVERYONE,
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'TOKEN_CREATED',
     prepare: async () => ({ payload: { name: 'matrix token', expiresInDays: 1 } }),
   },
   // "Out of scope" for a personal token is someone else's; it answers like a missing one.
   'DELETE /api/tokens/{id}': {
-    scoped: true, allowIn: EVERYONE, allowOut: [], refusal: 'hidden', audit: 'TOKEN_REVOKED',
+    scoped: true,
+    allowIn: EVERYONE,
+    allowOut: [],
+    refusal: 'hidden',
+    audit: 'TOKEN_REVOKED',
     prepare: async (actor, scope) => {
       const owner = scope === 'in' ? actor : actor === 'leader' ? 'monitor' : 'leader';
       const { record } = await issueTokenRecord({ prisma: s.prisma, userId: userIds[owner], name: 'matrix victim' });
@@ -130,15 +156,31 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
     },
   },
   'POST /api/admin/users': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'USER_CREATED',
+    scoped: true,
+    allowIn: ADMINS,
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'USER_CREATED',
     prepare: async (actor, scope) => {
       const { village } = unitsFor(actor, scope);
       fixtureSeq += 1;
-      return { payload: { username: `new-${fixtureSeq}-${Date.now()}`, displayName: '新账户', password: 'initial-password-1', homeOrgUnitId: village, roles: [{ role: 'MONITOR', orgUnitId: village }] } };
+      return {
+        payload: {
+          username: `new-${fixtureSeq}-${Date.now()}`,
+          displayName: '新账户',
+          password: 'initial-password-1',
+          homeOrgUnitId: village,
+          roles: [{ role: 'MONITOR', orgUnitId: village }],
+        },
+      };
     },
   },
   'POST /api/admin/users/{id}/roles': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'ROLE_ASSIGNED',
+    scoped: true,
+    allowIn: ADMINS,
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'ROLE_ASSIGNED',
     prepare: async (actor, scope) => {
       const { village } = unitsFor(actor, scope);
       const user = await fixtureUser(village);
@@ -146,28 +188,44 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
     },
   },
   'DELETE /api/admin/users/{id}/roles/{assignmentId}': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'ROLE_WITHDRAWN',
+    scoped: true,
+    allowIn: ADMINS,
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'ROLE_WITHDRAWN',
     prepare: async (actor, scope) => {
       const user = await fixtureUser(unitsFor(actor, scope).village, 'MONITOR');
       return { params: { id: user.id, assignmentId: user.roles[0]!.id } };
     },
   },
   'POST /api/admin/users/{id}/reset-password': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'PASSWORD_RESET',
+    scoped: true,
+    allowIn: ADMINS,
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'PASSWORD_RESET',
     prepare: async (actor, scope) => {
       const user = await fixtureUser(unitsFor(actor, scope).village);
       return { params: { id: user.id }, payload: { newPassword: 'reset-password-1' } };
     },
   },
   'POST /api/admin/users/{id}/deactivate': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'USER_DEACTIVATED',
+    scoped: true,
+    allowIn: ADMINS,
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'USER_DEACTIVATED',
     prepare: async (actor, scope) => {
       const user = await fixtureUser(unitsFor(actor, scope).village);
       return { params: { id: user.id } };
     },
   },
   'POST /api/admin/org-units': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'ORG_UNIT_CREATED',
+    scoped: true,
+    allowIn: ADMINS,
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'ORG_UNIT_CREATED',
     prepare: async (actor, scope) => {
       fixtureSeq += 1;
       return { payload: { name: `新村${fixtureSeq}`, parentId: unitsFor(actor, scope).township } };
@@ -175,7 +233,11 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
   },
   // Only an administrator at (or above) the county; a township administrator's scope stops below it.
   'PUT /api/admin/counties/{id}/settings': {
-    scoped: true, allowIn: ['admin'], allowOut: [], refusal: 'forbidden', audit: 'COUNTY_SETTINGS_CHANGED',
+    scoped: true,
+    allowIn: ['admin'],
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'COUNTY_SETTINGS_CHANGED',
     prepare: async (actor, scope) => {
       const countyId = scope === 'in' || LOCAL_ACTORS.has(actor) ? 'c-qingshan' : 'c-other';
       const row = await s.prisma.countySettings.findUnique({ where: { countyId } });
@@ -185,12 +247,20 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
     },
   },
   'POST /api/projects': {
-    scoped: true, allowIn: ['admin', 'hexiAdmin', 'village'], allowOut: [], refusal: 'forbidden', audit: 'PROJECT_PROPOSED',
+    scoped: true,
+    allowIn: ['admin', 'hexiAdmin', 'village'],
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'PROJECT_PROPOSED',
     prepare: async (actor, scope) => ({ payload: { ...sampleProposal({ orgUnitId: unitsFor(actor, scope).village }), requestId: newRequestId() } }),
   },
   // The deciding body (discipline inspection) opens a case in its own county only.
   'POST /api/reviews': {
-    scoped: true, allowIn: ['discipline'], allowOut: [], refusal: 'forbidden', audit: 'REVIEW_OPEN_BY_BODY',
+    scoped: true,
+    allowIn: ['discipline'],
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'REVIEW_OPEN_BY_BODY',
     prepare: async (actor, scope) => ({
       payload: {
         requestId: newRequestId(),
@@ -207,7 +277,11 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
   },
   // Honours for an official of a project inside the administrator's scope.
   'POST /api/officials/{userId}/honours': {
-    scoped: true, allowIn: ADMINS, allowOut: [], refusal: 'forbidden', audit: 'HONOUR_AWARDED',
+    scoped: true,
+    allowIn: ADMINS,
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'HONOUR_AWARDED',
     prepare: async (actor, scope) => {
       const { projectId, proposerId } = await projectAt(unitsFor(actor, scope).village);
       // Honours need the project graded 优 (tested in test/workflows/review-trigger.test.ts).
@@ -218,7 +292,11 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
   },
   // The township review task of a project in the target village; only its township's reviewer decides.
   'POST /api/tasks/{taskId}/decision': {
-    scoped: true, allowIn: ['township'], allowOut: [], refusal: 'forbidden', audit: 'TASK_APPROVE',
+    scoped: true,
+    allowIn: ['township'],
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'TASK_APPROVE',
     prepare: async (actor, scope, outcome) => {
       const taskId = await reviewTaskAt(unitsFor(actor, scope).village, outcome === 'allowed');
       return { params: { taskId }, payload: { action: 'approve', comment: '同意', checks: PASSED_CHECKS, requestId: newRequestId() } };
@@ -227,16 +305,28 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
   // The other actions on the same task (issue #14): the applicant, the task's signers and the
   // administrators whose unit covers the project; an administrator elsewhere is refused like anyone.
   'POST /api/tasks/{taskId}/decision · comment': {
-    scoped: true, allowIn: ['admin', 'hexiAdmin', 'village', 'township'], allowOut: [], refusal: 'forbidden', audit: 'TASK_COMMENT',
+    scoped: true,
+    allowIn: ['admin', 'hexiAdmin', 'village', 'township'],
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'TASK_COMMENT',
     prepare: async (actor, scope, outcome) => decisionOnReviewTask(actor, scope, outcome, { action: 'comment', comment: '请补充用地材料' }),
   },
   'POST /api/tasks/{taskId}/decision · urge': {
-    scoped: true, allowIn: ['admin', 'hexiAdmin', 'village'], allowOut: [], refusal: 'forbidden', audit: 'TASK_URGE',
+    scoped: true,
+    allowIn: ['admin', 'hexiAdmin', 'village'],
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'TASK_URGE',
     prepare: async (actor, scope, outcome) => decisionOnReviewTask(actor, scope, outcome, { action: 'urge', comment: '请尽快审核' }),
   },
   // Copied to a person of the project's county (the step refuses anyone else: src/domain/approval/named-people.ts).
   'POST /api/tasks/{taskId}/decision · cc': {
-    scoped: true, allowIn: ['admin', 'hexiAdmin', 'village', 'township'], allowOut: [], refusal: 'forbidden', audit: 'TASK_CC',
+    scoped: true,
+    allowIn: ['admin', 'hexiAdmin', 'village', 'township'],
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'TASK_CC',
     prepare: async (actor, scope, outcome) => {
       const { village } = unitsFor(actor, scope);
       return decisionOnReviewTask(actor, scope, outcome, { action: 'cc', recipientIds: [village === 'v-other' ? userIds.villageOther : userIds.monitor] });
@@ -244,9 +334,17 @@ const EXPECTATIONS: Record<string, TRouteExpectation> = {
   },
   // 加签 of a reviewer of the project's own township: only the task's signer may.
   'POST /api/tasks/{taskId}/decision · add_signer': {
-    scoped: true, allowIn: ['township'], allowOut: [], refusal: 'forbidden', audit: 'TASK_ADD_SIGNER',
+    scoped: true,
+    allowIn: ['township'],
+    allowOut: [],
+    refusal: 'forbidden',
+    audit: 'TASK_ADD_SIGNER',
     prepare: async (actor, scope, outcome) =>
-      decisionOnReviewTask(actor, scope, outcome, { action: 'add_signer', position: 'AFTER', signer: { role: 'TOWNSHIP_REVIEWER', orgUnitId: unitsFor(actor, scope).township } }),
+      decisionOnReviewTask(actor, scope, outcome, {
+        action: 'add_signer',
+        position: 'AFTER',
+        signer: { role: 'TOWNSHIP_REVIEWER', orgUnitId: unitsFor(actor, scope).township },
+      }),
   },
 };
 
@@ -324,7 +422,13 @@ beforeAll(async () => {
     ],
   });
   const villageOther = await s.prisma.user.create({
-    data: { username: 'village-other', displayName: '远山村两委', passwordHash: fixturePasswordHash, homeOrgUnitId: 'v-other', roles: { create: [{ role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-other' }] } },
+    data: {
+      username: 'village-other',
+      displayName: '远山村两委',
+      passwordHash: fixturePasswordHash,
+      homeOrgUnitId: 'v-other',
+      roles: { create: [{ role: 'VILLAGE_COMMITTEE', orgUnitId: 'v-other' }] },
+    },
   });
   userIds.villageOther = villageOther.id;
   tokens.villageOther = await issueToken(s.prisma, villageOther.id, 'test');
@@ -335,8 +439,16 @@ beforeAll(async () => {
   }
   // The township administrator is made the way a county administrator would make one.
   const created = await s.app.inject({
-    method: 'POST', url: '/api/admin/users', headers: authHeader(s.tokens.admin),
-    payload: { username: 'hexi-admin', displayName: '河西镇管理员', password: DEMO_PASSWORD, homeOrgUnitId: 't-hexi', roles: [{ role: 'ADMIN', orgUnitId: 't-hexi' }] },
+    method: 'POST',
+    url: '/api/admin/users',
+    headers: authHeader(s.tokens.admin),
+    payload: {
+      username: 'hexi-admin',
+      displayName: '河西镇管理员',
+      password: DEMO_PASSWORD,
+      homeOrgUnitId: 't-hexi',
+      roles: [{ role: 'ADMIN', orgUnitId: 't-hexi' }],
+    },
   });
   expect(created.statusCode, created.body).toBe(201);
   userIds.hexiAdmin = created.json().id;
@@ -348,7 +460,9 @@ afterAll(async () => {
 });
 
 const CELLS = Object.entries(EXPECTATIONS).flatMap(([key, e]) =>
-  ACTORS.flatMap((actor) => (e.scoped ? (['in', 'out'] as const) : (['in'] as const)).map((scope) => ({ key, actor, scope, outcome: expectedOutcome(e, actor, scope) }))),
+  ACTORS.flatMap((actor) =>
+    (e.scoped ? (['in', 'out'] as const) : (['in'] as const)).map((scope) => ({ key, actor, scope, outcome: expectedOutcome(e, actor, scope) })),
+  ),
 );
 
 describe('authorization matrix', () => {
@@ -377,7 +491,11 @@ describe('authorization matrix', () => {
       // Polled: a proposal, a review opening or a task decision is written by a workflow activity,
       // which may commit just after the API answers.
       await expect
-        .poll(() => auditActionsBy(userIds[actor], auditedUpTo), { timeout: 15_000, interval: 200, message: `${key} as ${actor} should leave a ${e.audit} audit event naming the caller` })
+        .poll(() => auditActionsBy(userIds[actor], auditedUpTo), {
+          timeout: 15_000,
+          interval: 200,
+          message: `${key} as ${actor} should leave a ${e.audit} audit event naming the caller`,
+        })
         .toContain(e.audit);
       await e.restore?.(actor);
     } else {
@@ -409,7 +527,8 @@ describe('authentication', () => {
       const before = await snapshot(s.prisma);
       for (const headers of [{}, authHeader('bf_not-a-real-token'), { cookie: 'bangfu_session=forged.value' }]) {
         const res = await s.app.inject({ method: route.method, url, headers, payload: payload as object });
-        if (res.statusCode !== 401 || errorCodeOf(res) !== 'UNAUTHENTICATED') wrong.push(`${route.key} ${JSON.stringify(headers)} → ${res.statusCode} ${errorCodeOf(res)}`);
+        if (res.statusCode !== 401 || errorCodeOf(res) !== 'UNAUTHENTICATED')
+          wrong.push(`${route.key} ${JSON.stringify(headers)} → ${res.statusCode} ${errorCodeOf(res)}`);
       }
       expect(changedTables(before, await snapshot(s.prisma)), route.key).toEqual([]);
     }

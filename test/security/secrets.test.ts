@@ -41,16 +41,31 @@ async function exerciseSecrets(app: FastifyInstance) {
   expect((await app.inject({ method: 'GET', url: '/api/me', headers: { cookie: `${SESSION_COOKIE}=${cookie.value}` } })).statusCode).toBe(200);
   const username = `secret-${Date.now()}`;
   const created = await app.inject({
-    method: 'POST', url: '/api/admin/users', headers: authHeader(s.tokens.admin),
+    method: 'POST',
+    url: '/api/admin/users',
+    headers: authHeader(s.tokens.admin),
     payload: { username, displayName: '密钥检查', password: NEW_USER_PASSWORD, homeOrgUnitId: 'v-taoyuan', roles: [] },
   });
   expect(created.statusCode, created.body).toBe(201);
-  const reset = await app.inject({ method: 'POST', url: `/api/admin/users/${created.json().id}/reset-password`, headers: authHeader(s.tokens.admin), payload: { newPassword: RESET_PASSWORD } });
+  const reset = await app.inject({
+    method: 'POST',
+    url: `/api/admin/users/${created.json().id}/reset-password`,
+    headers: authHeader(s.tokens.admin),
+    payload: { newPassword: RESET_PASSWORD },
+  });
   expect(reset.statusCode).toBe(200);
   const relogin = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: RESET_PASSWORD } });
-  const changed = await app.inject({ method: 'POST', url: '/api/auth/password', headers: authHeader(relogin.json().token), payload: { currentPassword: RESET_PASSWORD, newPassword: CHANGED_PASSWORD } });
+  const changed = await app.inject({
+    method: 'POST',
+    url: '/api/auth/password',
+    headers: authHeader(relogin.json().token),
+    payload: { currentPassword: RESET_PASSWORD, newPassword: CHANGED_PASSWORD },
+  });
   expect(changed.statusCode).toBe(200);
-  return { tokens: [bearer, session, personalToken, relogin.json().token as string], passwords: [DEMO_PASSWORD, NEW_USER_PASSWORD, RESET_PASSWORD, CHANGED_PASSWORD] };
+  return {
+    tokens: [bearer, session, personalToken, relogin.json().token as string],
+    passwords: [DEMO_PASSWORD, NEW_USER_PASSWORD, RESET_PASSWORD, CHANGED_PASSWORD],
+  };
 }
 
 /** Every row of every table, as text (the model list comes from the generated client). */
@@ -168,7 +183,12 @@ describe('session cookie', () => {
   it('is Secure when the request arrived over HTTPS', async () => {
     const app = await buildApp({ config: { ...s.config, accounts: { ...s.config.accounts, trustProxy: true } }, prisma: s.prisma, temporal: s.client });
     try {
-      const res = await app.inject({ method: 'POST', url: '/api/auth/login', headers: { 'x-forwarded-proto': 'https' }, payload: { username: 'leader', password: DEMO_PASSWORD } });
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        headers: { 'x-forwarded-proto': 'https' },
+        payload: { username: 'leader', password: DEMO_PASSWORD },
+      });
       expect(res.statusCode).toBe(200);
       const header = [res.headers['set-cookie']].flat().find((c) => c?.startsWith(`${SESSION_COOKIE}=`))!;
       expect(header.split(';').map((a) => a.trim().toLowerCase())).toContain('secure');

@@ -95,7 +95,9 @@ const stableJson = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'b
 export async function snapshot(prisma: TPrisma): Promise<Record<string, { rows: number; hash: string }>> {
   const out: Record<string, { rows: number; hash: string }> = {};
   for (const model of Object.values(Prisma.ModelName)) {
-    const delegate = (prisma as unknown as Record<string, { findMany(): Promise<Array<Record<string, unknown>>> }>)[model.charAt(0).toLowerCase() + model.slice(1)]!;
+    const delegate = (prisma as unknown as Record<string, { findMany(): Promise<Array<Record<string, unknown>>> }>)[
+      model.charAt(0).toLowerCase() + model.slice(1)
+    ]!;
     const rows = await delegate.findMany();
     const lines = rows
       .map((row) => {

@@ -26,10 +26,15 @@ export async function startCliStack(): Promise<TCliStack> {
     home,
     bangfu: (args, env = {}) =>
       new Promise((resolve) => {
-        execFile(process.execPath, [BIN, ...args], {
-          env: { PATH: process.env.PATH ?? '', HOME: home, BANGFU_CONFIG: path.join(home, 'config.json'), ...env },
-          timeout: 60_000,
-        }, (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }));
+        execFile(
+          process.execPath,
+          [BIN, ...args],
+          {
+            env: { PATH: process.env.PATH ?? '', HOME: home, BANGFU_CONFIG: path.join(home, 'config.json'), ...env },
+            timeout: 60_000,
+          },
+          (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        );
       }),
     async close() {
       await s.close();

@@ -8,7 +8,10 @@ export const COUNTY = '/c-qingshan/';
 export const TOWNSHIP = '/c-qingshan/t-hexi/';
 export const VILLAGE = '/c-qingshan/t-hexi/v-taoyuan/';
 
-export const actor = (userId: string, role: TActor['roles'][number]['role'], orgUnitId: string, orgPath: string): TActor => ({ userId, roles: [{ role, orgUnitId, orgPath }] });
+export const actor = (userId: string, role: TActor['roles'][number]['role'], orgUnitId: string, orgPath: string): TActor => ({
+  userId,
+  roles: [{ role, orgUnitId, orgPath }],
+});
 
 export const proposer = actor('u-village', 'VILLAGE_COMMITTEE', 'v-taoyuan', VILLAGE);
 export const villager = actor('u-villager', 'VILLAGE_COMMITTEE', 'v-taoyuan', VILLAGE);

@@ -15,7 +15,9 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
  * uses the schema global setup migrated, which is the only one a process started from
  * src/worker.ts or src/server.ts (a DATABASE_URL, no schema) can use; it is left in place afterwards.
  */
-export async function createTestDatabase(opts: { before?: { migration: string; sql: string }; public?: boolean } = {}): Promise<{ prisma: TPrisma; schema: string; url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(
+  opts: { before?: { migration: string; sql: string }; public?: boolean } = {},
+): Promise<{ prisma: TPrisma; schema: string; url: string; drop(): Promise<void> }> {
   const url = inject('databaseUrl');
   if (opts.public) {
     const prisma = createPrisma({ url, poolSize: 4 });
@@ -28,7 +30,10 @@ export async function createTestDatabase(opts: { before?: { migration: string; s
     await client.query(`CREATE SCHEMA "${schema}"`);
     await client.query(`SET search_path TO "${schema}"`);
     const dir = path.join(ROOT, 'prisma/migrations');
-    for (const m of fs.readdirSync(dir).filter((d) => fs.statSync(path.join(dir, d)).isDirectory()).sort()) {
+    for (const m of fs
+      .readdirSync(dir)
+      .filter((d) => fs.statSync(path.join(dir, d)).isDirectory())
+      .sort()) {
       if (opts.before?.migration === m) await client.query(opts.before.sql);
       const sql = fs.readFileSync(path.join(dir, m, 'migration.sql'), 'utf8').replace('CREATE SCHEMA IF NOT EXISTS "public";', '');
       await client.query(sql);

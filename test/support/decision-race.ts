@@ -20,7 +20,10 @@ export type TRaceAnswer = { requestId: string; userId: string; taskId: string; s
 /** Five township reviewers of 河西镇 and four agriculture officials of the county, with tokens. */
 export async function racePeople(s: TTestStack, prefix = 'race'): Promise<TRacePerson[]> {
   const people: TRacePerson[] = [];
-  for (const [slot, role, orgUnitId, n] of [['township', 'TOWNSHIP_REVIEWER', 't-hexi', 5], ['agri', 'COUNTY_AGRICULTURE', 'c-qingshan', 4]] as const) {
+  for (const [slot, role, orgUnitId, n] of [
+    ['township', 'TOWNSHIP_REVIEWER', 't-hexi', 5],
+    ['agri', 'COUNTY_AGRICULTURE', 'c-qingshan', 4],
+  ] as const) {
     for (let i = 0; i < n; i += 1) {
       const user = await s.prisma.user.create({ data: { username: `${prefix}-${slot}-${i}`, displayName: `竞态 ${slot} ${i}`, passwordHash: 'x' } });
       await s.prisma.roleAssignment.create({ data: { userId: user.id, role, orgUnitId } });
@@ -54,29 +57,47 @@ export async function acceptedUpdates(s: TTestStack, workflowId: string) {
  * One round: a fresh step, `callers` approvals sent at once (spread over the step's tasks and the
  * people who may sign each), `during` run while they are in flight; waits for the step to end.
  */
-export async function raceRound(s: TTestStack, people: TRacePerson[], opts: {
-  config: Partial<TApprovalStepConfigInput> & { candidates: TSignerSlot[] };
-  callers: number;
-  during?: () => Promise<void>;
-}) {
+export async function raceRound(
+  s: TTestStack,
+  people: TRacePerson[],
+  opts: {
+    config: Partial<TApprovalStepConfigInput> & { candidates: TSignerSlot[] };
+    callers: number;
+    during?: () => Promise<void>;
+  },
+) {
   const { config } = opts;
   const projectId = await createProject(s.prisma, s.userIds.village!);
-  const st = await startStep({ client: s.client, prisma: s.prisma, taskQueue: s.taskQueue, projectId, config: { stepId: 'race', mode: 'SEQUENTIAL', applicantId: s.userIds.village!, ...config } });
+  const st = await startStep({
+    client: s.client,
+    prisma: s.prisma,
+    taskQueue: s.taskQueue,
+    projectId,
+    config: { stepId: 'race', mode: 'SEQUENTIAL', applicantId: s.userIds.village!, ...config },
+  });
   const slotOf = (n: number): TRacePerson['slot'] => (config.candidates[n - 1] === AGRI_SLOT ? 'agri' : 'township');
   const calls = Array.from({ length: opts.callers }, (_, i) => {
     const n = (i % config.candidates.length) + 1;
     const eligible = people.filter((p) => p.slot === slotOf(n));
     return { person: eligible[i % eligible.length]!, taskId: st.taskId(n), requestId: newRequestId() };
   });
-  const answered = Promise.all(calls.map(async ({ person, taskId, requestId }): Promise<TRaceAnswer> => {
-    const res = await s.app.inject({
-      method: 'POST',
-      url: `/api/tasks/${encodeURIComponent(taskId)}/decision`,
-      headers: { authorization: `Bearer ${person.token}` },
-      payload: { action: 'approve', comment: '同意', requestId },
-    });
-    return { requestId, userId: person.id, taskId, status: res.statusCode, code: res.statusCode === 200 ? null : (res.json().error?.code ?? String(res.statusCode)) };
-  }));
+  const answered = Promise.all(
+    calls.map(async ({ person, taskId, requestId }): Promise<TRaceAnswer> => {
+      const res = await s.app.inject({
+        method: 'POST',
+        url: `/api/tasks/${encodeURIComponent(taskId)}/decision`,
+        headers: { authorization: `Bearer ${person.token}` },
+        payload: { action: 'approve', comment: '同意', requestId },
+      });
+      return {
+        requestId,
+        userId: person.id,
+        taskId,
+        status: res.statusCode,
+        code: res.statusCode === 200 ? null : (res.json().error?.code ?? String(res.statusCode)),
+      };
+    }),
+  );
   await opts.during?.();
   const answers = await answered;
   await st.handle.result();
@@ -99,7 +120,10 @@ export async function expectRecordsMatchHistory(s: TTestStack, round: Awaited<Re
     s.prisma.task.findMany({ where: { id: { in: taskIds } }, orderBy: { id: 'asc' } }),
   ]);
   const acceptedIds = accepted.map((a) => a.requestId).sort();
-  expect(accepted.every((a) => a.succeeded), 'every accepted Update completed').toBe(true);
+  expect(
+    accepted.every((a) => a.succeeded),
+    'every accepted Update completed',
+  ).toBe(true);
   expect(decisions.map((d) => d.requestId).sort(), 'Decision rows = accepted Updates').toEqual(acceptedIds);
   expect(audits.map((a) => a.requestId).sort(), 'TASK_* audit events = accepted Updates').toEqual(acceptedIds);
   for (const d of decisions) expect(accepted.find((a) => a.requestId === d.requestId)).toMatchObject({ userId: d.actorId, taskId: d.taskId });

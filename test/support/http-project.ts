@@ -15,10 +15,18 @@ export function httpProject(s: TTestStack) {
   async function fundedProject() {
     const started = await call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal(), requestId: newRequestId() });
     const { projectId, taskId } = started.json();
-    await call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, { action: 'approve', checks: PASSED_CHECKS, requestId: newRequestId() });
+    await call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, {
+      action: 'approve',
+      checks: PASSED_CHECKS,
+      requestId: newRequestId(),
+    });
     await approveThroughCounty(s, projectId);
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('IN_POOL');
-    const funded = await call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, { fiscalYear: 2027, amountFen: 40_000_000, requestId: newRequestId() });
+    const funded = await call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, {
+      fiscalYear: 2027,
+      amountFen: 40_000_000,
+      requestId: newRequestId(),
+    });
     expect(funded.json()).toMatchObject({ stageAfter: 'IMPLEMENTATION' });
     return projectId as string;
   }
@@ -26,11 +34,16 @@ export function httpProject(s: TTestStack) {
   /** The first pending task of a kind in someone's inbox, once it appears. */
   async function inboxTask(who: string, projectId: string, kind: string) {
     let found: { id: string } | undefined;
-    await expect.poll(async () => {
-      const inbox = await call('GET', '/api/tasks', s.tokens[who]!);
-      found = inbox.json().items.find((t: { projectId: string; kind: string }) => t.projectId === projectId && t.kind === kind);
-      return Boolean(found);
-    }, { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(
+        async () => {
+          const inbox = await call('GET', '/api/tasks', s.tokens[who]!);
+          found = inbox.json().items.find((t: { projectId: string; kind: string }) => t.projectId === projectId && t.kind === kind);
+          return Boolean(found);
+        },
+        { timeout: 10_000 },
+      )
+      .toBe(true);
     return found!.id;
   }
 
@@ -55,7 +68,14 @@ export function httpProject(s: TTestStack) {
     await act(projectId, 'village', FAVOURABLE_VOTE);
     for (const who of ['agri', 'finance', 'expert']) await approveTask(who, await inboxTask(who, projectId, 'COMPLETION_ACCEPTANCE'));
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('ASSET_HANDOVER');
-    await act(projectId, 'agri', { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });
+    await act(projectId, 'agri', {
+      type: 'REGISTER_ASSET',
+      name: '高山茶园 300 亩',
+      assetClass: 'OPERATING',
+      valueFen: 30_000_000,
+      owner: '桃源村股份经济合作社',
+      custodian: '桃源茶叶合作社',
+    });
     await act(projectId, 'village', { type: 'CONFIRM_HANDOVER' });
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('EVALUATION');
   }

@@ -16,7 +16,13 @@ import { proposer, township, agri, finance, leader, expert, TAOYUAN } from './co
  */
 export const DAY = 24 * 60 * 60 * 1000;
 
-export const BY_ROLE: Record<string, TActor> = { TOWNSHIP_REVIEWER: township, COUNTY_AGRICULTURE: agri, COUNTY_FINANCE: finance, COUNTY_LEADING_GROUP: leader, EXPERT: expert };
+export const BY_ROLE: Record<string, TActor> = {
+  TOWNSHIP_REVIEWER: township,
+  COUNTY_AGRICULTURE: agri,
+  COUNTY_FINANCE: finance,
+  COUNTY_LEADING_GROUP: leader,
+  EXPERT: expert,
+};
 
 export type THandle = WorkflowHandle<typeof projectLifecycle>;
 export type TDecision =
@@ -39,7 +45,8 @@ export async function waitFor<T>(read: () => Promise<T>, accept: (v: T) => boole
   for (;;) {
     const v = await read();
     if (accept(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x))})`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? String(x) : x))})`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -58,7 +65,11 @@ export function lifecycleDrivers(ctx: TLifecycleDriverContext) {
   const { client, prisma } = ctx;
 
   /** `extra`: proposal overrides (e.g. funding sources) and the county's settings overrides. */
-  async function startProject(name: string, fiscalYear = 2027, extra: { proposal?: Record<string, unknown>; settings?: TProjectLifecycleInput['settings'] } = {}) {
+  async function startProject(
+    name: string,
+    fiscalYear = 2027,
+    extra: { proposal?: Record<string, unknown>; settings?: TProjectLifecycleInput['settings'] } = {},
+  ) {
     const projectId = `op-${crypto.randomBytes(5).toString('hex')}`;
     const input: TProjectLifecycleInput = {
       projectId,
@@ -68,18 +79,32 @@ export function lifecycleDrivers(ctx: TLifecycleDriverContext) {
       ...TAOYUAN,
       ...(extra.settings ? { settings: extra.settings } : {}),
     };
-    const handle: THandle = await client.workflow.start<typeof projectLifecycle>('projectLifecycle', { workflowId: `project-${projectId}`, taskQueue: ctx.taskQueue, args: [input] });
+    const handle: THandle = await client.workflow.start<typeof projectLifecycle>('projectLifecycle', {
+      workflowId: `project-${projectId}`,
+      taskQueue: ctx.taskQueue,
+      args: [input],
+    });
     return { projectId, handle };
   }
 
   const project = (projectId: string) => prisma.project.findUniqueOrThrow({ where: { id: projectId } });
   const stageOf = async (projectId: string) => (await project(projectId)).stage;
-  const waitForStage = (projectId: string, stage: string) => waitFor(() => stageOf(projectId), (s) => s === stage, `project ${projectId} in ${stage}`);
-  const pending = (projectId: string, kind?: string) => prisma.task.findMany({ where: { projectId, status: 'PENDING', ...(kind ? { kind } : {}) }, orderBy: { id: 'asc' } });
+  const waitForStage = (projectId: string, stage: string) =>
+    waitFor(
+      () => stageOf(projectId),
+      (s) => s === stage,
+      `project ${projectId} in ${stage}`,
+    );
+  const pending = (projectId: string, kind?: string) =>
+    prisma.task.findMany({ where: { projectId, status: 'PENDING', ...(kind ? { kind } : {}) }, orderBy: { id: 'asc' } });
 
   /** Waits for the pending task of a kind (and role) to appear, then returns it. */
   async function taskOf(projectId: string, kind: string, role?: string) {
-    const tasks = await waitFor(() => pending(projectId, kind), (ts) => ts.some((t) => !role || t.candidateRole === role), `a pending ${kind}${role ? ` (${role})` : ''} task of ${projectId}`);
+    const tasks = await waitFor(
+      () => pending(projectId, kind),
+      (ts) => ts.some((t) => !role || t.candidateRole === role),
+      `a pending ${kind}${role ? ` (${role})` : ''} task of ${projectId}`,
+    );
     return tasks.find((t) => !role || t.candidateRole === role)!;
   }
 
@@ -116,9 +141,14 @@ export function lifecycleDrivers(ctx: TLifecycleDriverContext) {
     return decide(task.id, BY_ROLE[task.candidateRole!]!, action);
   }
 
-  const payment = (projectId: string, seq: number) => prisma.payment.findUniqueOrThrow({ where: { id: `${projectId}:pay:${seq}` }, include: { riskFlags: true } });
+  const payment = (projectId: string, seq: number) =>
+    prisma.payment.findUniqueOrThrow({ where: { id: `${projectId}:pay:${seq}` }, include: { riskFlags: true } });
   const paymentStatus = (projectId: string, seq: number, status: string) =>
-    waitFor(async () => (await payment(projectId, seq)).status, (s) => s === status, `payment ${seq} of ${projectId} ${status}`);
+    waitFor(
+      async () => (await payment(projectId, seq)).status,
+      (s) => s === status,
+      `payment ${seq} of ${projectId} ${status}`,
+    );
 
   return { startProject, project, stageOf, waitForStage, pending, taskOf, decide, command, throughPool, decidePaymentStep, payment, paymentStatus };
 }

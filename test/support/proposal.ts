@@ -31,4 +31,11 @@ export const PASSED_CHECKS = {
 } as const;
 
 /** The villagers' representatives' vote on a completion inspection, in favour and satisfied. */
-export const FAVOURABLE_VOTE = { type: 'RECORD_ACCEPTANCE_VOTE', representatives: 45, votesFor: 38, votesAgainst: 2, abstentions: 1, satisfactionPercent: 95 } as const;
+export const FAVOURABLE_VOTE = {
+  type: 'RECORD_ACCEPTANCE_VOTE',
+  representatives: 45,
+  votesFor: 38,
+  votesAgainst: 2,
+  abstentions: 1,
+  satisfactionPercent: 95,
+} as const;

@@ -11,6 +11,7 @@ import { connectClient } from '../../src/temporal/connection';
 import { DEMO_USERS, seedDemoCounty } from '../../src/seed/demo-county';
 import type { TPrisma } from '../../src/db/prisma';
 import { createTestDatabase } from './db';
+import type { Role } from '../../src/generated/prisma/client';
 
 export const DEMO_PASSWORD = 'test-password-123';
 
@@ -42,13 +43,15 @@ export interface TTestStack {
  * Fault tests may leave the worker out (they run their own process), use another Temporal server,
  * or connect the app and worker to the database through a proxy (`connect`; `prisma` stays direct).
  */
-export async function startTestStack(opts: {
-  app?: boolean;
-  worker?: boolean;
-  temporalAddress?: string;
-  connect?: (db: { url: string; schema: string }) => TPrisma;
-  database?: Parameters<typeof createTestDatabase>[0];
-} = {}): Promise<TTestStack> {
+export async function startTestStack(
+  opts: {
+    app?: boolean;
+    worker?: boolean;
+    temporalAddress?: string;
+    connect?: (db: { url: string; schema: string }) => TPrisma;
+    database?: Parameters<typeof createTestDatabase>[0];
+  } = {},
+): Promise<TTestStack> {
   quietRuntime();
   const db = await createTestDatabase(opts.database);
   const prisma = opts.connect?.(db) ?? db.prisma;
@@ -57,7 +60,13 @@ export async function startTestStack(opts: {
   const config = loadConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
   const nativeConnection = opts.worker === false ? null : await NativeConnection.connect({ address });
   const worker = nativeConnection
-    ? await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue, prisma, workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }) })
+    ? await createWorker({
+        connection: nativeConnection,
+        namespace: 'default',
+        taskQueue,
+        prisma,
+        workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+      })
     : (null as unknown as Worker);
   const running = worker?.run();
   const client = await connectClient(config);
@@ -70,7 +79,10 @@ export async function startTestStack(opts: {
     userIds[u.username] = user.id;
     tokens[u.username] = await issueToken(db.prisma, user.id, 'test');
   }
-  const app = opts.app === false ? (null as unknown as FastifyInstance) : await buildApp({ config, prisma, temporal: client, countySettings: { publicity: { villageDays: 0, townshipDays: 0, acceptanceDays: 0 } } });
+  const app =
+    opts.app === false
+      ? (null as unknown as FastifyInstance)
+      : await buildApp({ config, prisma, temporal: client, countySettings: { publicity: { villageDays: 0, townshipDays: 0, acceptanceDays: 0 } } });
   return {
     prisma: db.prisma,
     client,
@@ -104,13 +116,17 @@ export const newRequestId = () => `req-${crypto.randomUUID()}`;
 export async function approveThroughCounty(s: TTestStack, projectId: string): Promise<void> {
   const openTask = async (role: string) => {
     for (let i = 0; i < 100; i += 1) {
-      const task = await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as never } });
+      const task = await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as Role } });
       if (task) return task.id;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`no pending ${role} task for project ${projectId}`);
   };
-  for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['COUNTY_LEADING_GROUP', 'leader']] as const) {
+  for (const [role, who] of [
+    ['COUNTY_AGRICULTURE', 'agri'],
+    ['COUNTY_FINANCE', 'finance'],
+    ['COUNTY_LEADING_GROUP', 'leader'],
+  ] as const) {
     const taskId = await openTask(role);
     const res = await s.app.inject({
       method: 'POST',

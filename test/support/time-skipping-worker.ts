@@ -31,7 +31,9 @@ export async function startTimeSkippingWorker({ prisma, prefix }: { prisma: TPri
   try {
     await env.client.connection.operatorService.addSearchAttributes({
       namespace: 'default',
-      searchAttributes: Object.fromEntries(Object.values(SA).map((k) => [k.name, PROTO_TYPE[k.type as keyof typeof PROTO_TYPE] as temporal.api.enums.v1.IndexedValueType])),
+      searchAttributes: Object.fromEntries(
+        Object.values(SA).map((k) => [k.name, PROTO_TYPE[k.type as keyof typeof PROTO_TYPE] as temporal.api.enums.v1.IndexedValueType]),
+      ),
     });
     const taskQueue = `${prefix}-${crypto.randomBytes(4).toString('hex')}`;
     const worker = await Worker.create({

@@ -27,7 +27,16 @@ describe('approval step deadlines (time-skipping server)', () => {
     const handle = await env.client.workflow.start<typeof approvalStep>('approvalStep', {
       workflowId,
       taskQueue,
-      args: [stepInput(projectId, { stepId: 'review', mode: 'SEQUENTIAL', candidates: [TOWNSHIP_SLOT], applicantId: 'applicant', dueAfterMs: 72 * HOUR, remindBeforeMs: 24 * HOUR })],
+      args: [
+        stepInput(projectId, {
+          stepId: 'review',
+          mode: 'SEQUENTIAL',
+          candidates: [TOWNSHIP_SLOT],
+          applicantId: 'applicant',
+          dueAfterMs: 72 * HOUR,
+          remindBeforeMs: 24 * HOUR,
+        }),
+      ],
     });
     const first = `${workflowId}:review#1`;
     await expect.poll(() => db.prisma.task.count({ where: { id: first } }), { timeout: 15_000 }).toBe(1);
@@ -62,7 +71,16 @@ describe('approval step deadlines (time-skipping server)', () => {
     const handle = await env.client.workflow.start<typeof approvalStep>('approvalStep', {
       workflowId,
       taskQueue,
-      args: [stepInput(projectId, { stepId: 'review', mode: 'COUNTERSIGN', candidates: [{ kind: 'user', userId: 'u1' }, AGRI_SLOT], applicantId: 'applicant', dueAfterMs: 10 * HOUR, remindBeforeMs: 0 })],
+      args: [
+        stepInput(projectId, {
+          stepId: 'review',
+          mode: 'COUNTERSIGN',
+          candidates: [{ kind: 'user', userId: 'u1' }, AGRI_SLOT],
+          applicantId: 'applicant',
+          dueAfterMs: 10 * HOUR,
+          remindBeforeMs: 0,
+        }),
+      ],
     });
     await expect.poll(() => db.prisma.task.count({ where: { workflowId } }), { timeout: 15_000 }).toBe(2);
     await env.sleep(30 * HOUR);
@@ -80,7 +98,17 @@ describe('approval step deadlines (time-skipping server)', () => {
     const handle = await env.client.workflow.start<typeof approvalStep>('approvalStep', {
       workflowId,
       taskQueue,
-      args: [stepInput(projectId, { stepId: 'review', mode: 'SEQUENTIAL', candidates: [TOWNSHIP_SLOT], applicantId: 'applicant', dueAfterMs: 10 * HOUR, remindBeforeMs: 0, escalationTarget: target })],
+      args: [
+        stepInput(projectId, {
+          stepId: 'review',
+          mode: 'SEQUENTIAL',
+          candidates: [TOWNSHIP_SLOT],
+          applicantId: 'applicant',
+          dueAfterMs: 10 * HOUR,
+          remindBeforeMs: 0,
+          escalationTarget: target,
+        }),
+      ],
     });
     await expect.poll(() => db.prisma.task.count({ where: { workflowId } }), { timeout: 15_000 }).toBe(1);
     // Due at 10 h (escalated to the target, clock restarted), due again at 20 h and 30 h.
@@ -95,7 +123,10 @@ describe('approval step deadlines (time-skipping server)', () => {
       ['review#2', target, null],
     ]);
     await expect.poll(() => db.prisma.task.count({ where: { workflowId } }), { timeout: 10_000 }).toBe(2);
-    expect(await db.prisma.task.findUniqueOrThrow({ where: { id: `${workflowId}:review#2` } })).toMatchObject({ status: 'PENDING', candidateUserId: target.userId });
+    expect(await db.prisma.task.findUniqueOrThrow({ where: { id: `${workflowId}:review#2` } })).toMatchObject({
+      status: 'PENDING',
+      candidateUserId: target.userId,
+    });
     await handle.terminate('test done');
   });
 });

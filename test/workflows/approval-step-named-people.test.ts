@@ -43,20 +43,39 @@ const TOWNSHIP_REVIEW: Partial<TApprovalStepConfigInput> = { candidates: [TOWNSH
 
 async function step() {
   const projectId = await createProject(s.prisma, s.userIds.village!);
-  return startStep({ client: s.client, prisma: s.prisma, taskQueue: s.taskQueue, projectId, config: { stepId: 'review', mode: 'SEQUENTIAL', applicantId: s.userIds.village!, ...TOWNSHIP_REVIEW } as TApprovalStepConfigInput });
+  return startStep({
+    client: s.client,
+    prisma: s.prisma,
+    taskQueue: s.taskQueue,
+    projectId,
+    config: { stepId: 'review', mode: 'SEQUENTIAL', applicantId: s.userIds.village!, ...TOWNSHIP_REVIEW } as TApprovalStepConfigInput,
+  });
 }
 
-const townshipActor = (): TActor => ({ userId: s.userIds.township!, roles: [{ role: 'TOWNSHIP_REVIEWER' as const, orgUnitId: 't-hexi', orgPath: PATHS['t-hexi']! }] });
-const villageActor = (): TActor => ({ userId: s.userIds.village!, roles: [{ role: 'VILLAGE_COMMITTEE' as const, orgUnitId: 'v-taoyuan', orgPath: PATHS['v-taoyuan']! }] });
+const townshipActor = (): TActor => ({
+  userId: s.userIds.township!,
+  roles: [{ role: 'TOWNSHIP_REVIEWER' as const, orgUnitId: 't-hexi', orgPath: PATHS['t-hexi']! }],
+});
+const villageActor = (): TActor => ({
+  userId: s.userIds.village!,
+  roles: [{ role: 'VILLAGE_COMMITTEE' as const, orgUnitId: 'v-taoyuan', orgPath: PATHS['v-taoyuan']! }],
+});
 
 /** The Update sent straight to the step, past the route; `facts` as the accounts say (or none). */
 async function direct(st: Awaited<ReturnType<typeof step>>, actor: TActor, action: TApprovalAction, ids: string[] | null) {
   const named = ids ? await namedPeopleFacts(s.prisma, ids) : undefined;
-  return st.handle.executeUpdate(approvalActUpdate, { args: [{ requestId: newRequestId(), taskId: st.taskId(1), actor, action, ...(named ? { named } : {}) }] });
+  return st.handle.executeUpdate(approvalActUpdate, {
+    args: [{ requestId: newRequestId(), taskId: st.taskId(1), actor, action, ...(named ? { named } : {}) }],
+  });
 }
 
 const post = (who: string, taskId: string, body: Record<string, unknown>) =>
-  s.app.inject({ method: 'POST', url: `/api/tasks/${encodeURIComponent(taskId)}/decision`, payload: { requestId: newRequestId(), ...body }, headers: { authorization: `Bearer ${s.tokens[who]}` } });
+  s.app.inject({
+    method: 'POST',
+    url: `/api/tasks/${encodeURIComponent(taskId)}/decision`,
+    payload: { requestId: newRequestId(), ...body },
+    headers: { authorization: `Bearer ${s.tokens[who]}` },
+  });
 
 const addSigner = (userId: string): TApprovalAction => ({ type: 'ADD_SIGNER', position: 'AFTER', signer: { kind: 'user', userId } });
 
@@ -65,13 +84,20 @@ describe('a named person is checked by the step itself, not only by the route (i
     ['of another county', 'far', true],
     ['whose account is deactivated', 'inactive', true],
     ['given without facts', 'colleague', false],
-  ] as const)('an approvalAct sent directly, adding a signer %s, is refused on body.signer.userId with no task and no audit row', async (_label, who, withFacts) => {
-    const st = await step();
-    const before = await fingerprint(s.prisma, s.client, st.workflowId);
-    await expectUpdateRefused(direct(st, townshipActor(), addSigner(people[who]), withFacts ? [people[who]] : null), 'VALIDATION_FAILED', 'body.signer.userId');
-    expect(await fingerprint(s.prisma, s.client, st.workflowId)).toEqual(before);
-    expect(await s.prisma.task.count({ where: { workflowId: st.workflowId } })).toBe(1);
-  });
+  ] as const)(
+    'an approvalAct sent directly, adding a signer %s, is refused on body.signer.userId with no task and no audit row',
+    async (_label, who, withFacts) => {
+      const st = await step();
+      const before = await fingerprint(s.prisma, s.client, st.workflowId);
+      await expectUpdateRefused(
+        direct(st, townshipActor(), addSigner(people[who]), withFacts ? [people[who]] : null),
+        'VALIDATION_FAILED',
+        'body.signer.userId',
+      );
+      expect(await fingerprint(s.prisma, s.client, st.workflowId)).toEqual(before);
+      expect(await s.prisma.task.count({ where: { workflowId: st.workflowId } })).toBe(1);
+    },
+  );
 
   it('an approvalAct sent directly, copying a person of another county, is refused on body.recipientIds.N', async () => {
     const st = await step();
@@ -106,7 +132,12 @@ describe('a named person is checked by the step itself, not only by the route (i
   ] as const)('through HTTP, %s is refused 400 VALIDATION_FAILED on the same field, changing nothing', async (_label, who, body, path) => {
     const st = await step();
     const before = await fingerprint(s.prisma, s.client, st.workflowId);
-    const payload = JSON.parse(JSON.stringify(body).replace(/__far__/g, people.far).replace(/__inactive__/g, people.inactive).replace(/__monitor__/g, s.userIds.monitor!));
+    const payload = JSON.parse(
+      JSON.stringify(body)
+        .replace(/__far__/g, people.far)
+        .replace(/__inactive__/g, people.inactive)
+        .replace(/__monitor__/g, s.userIds.monitor!),
+    );
     const res = await post(who, st.taskId(1), payload);
     expect(res.statusCode, res.body).toBe(400);
     expect([res.json().error.code, res.json().error.details[0].path]).toEqual(['VALIDATION_FAILED', path]);

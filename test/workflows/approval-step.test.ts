@@ -22,7 +22,9 @@ beforeAll(async () => {
       { id: 't-far', name: '远山镇', level: 'TOWNSHIP', parentId: 'c-far', path: '/c-far/t-far/' },
     ],
   });
-  const admin = await s.prisma.user.create({ data: { username: 'dongling-admin', displayName: '东岭乡管理员', passwordHash: 'x', homeOrgUnitId: 't-dongling' } });
+  const admin = await s.prisma.user.create({
+    data: { username: 'dongling-admin', displayName: '东岭乡管理员', passwordHash: 'x', homeOrgUnitId: 't-dongling' },
+  });
   await s.prisma.roleAssignment.create({ data: { userId: admin.id, role: 'ADMIN', orgUnitId: 't-dongling' } });
   donglingAdminToken = await issueToken(s.prisma, admin.id, 'test');
 });
@@ -32,9 +34,17 @@ afterAll(async () => {
 
 const tokenOf = (who: string) => (who === 'township-b' ? reviewerB.token : who === 'dongling-admin' ? donglingAdminToken : s.tokens[who]!);
 const post = (who: string, taskId: string, body: Record<string, unknown>) =>
-  s.app.inject({ method: 'POST', url: `/api/tasks/${encodeURIComponent(taskId)}/decision`, payload: { requestId: newRequestId(), ...body }, headers: { authorization: `Bearer ${tokenOf(who)}` } });
+  s.app.inject({
+    method: 'POST',
+    url: `/api/tasks/${encodeURIComponent(taskId)}/decision`,
+    payload: { requestId: newRequestId(), ...body },
+    headers: { authorization: `Bearer ${tokenOf(who)}` },
+  });
 const inbox = async (who: string, query = '') =>
-  (await s.app.inject({ method: 'GET', url: `/api/tasks${query}`, headers: { authorization: `Bearer ${tokenOf(who)}` } })).json() as { items: Array<{ id: string; status: string; claimedBy: string | null }>; total: number };
+  (await s.app.inject({ method: 'GET', url: `/api/tasks${query}`, headers: { authorization: `Bearer ${tokenOf(who)}` } })).json() as {
+    items: Array<{ id: string; status: string; claimedBy: string | null }>;
+    total: number;
+  };
 
 async function step(config: Partial<TApprovalStepConfigInput> = {}) {
   const projectId = await createProject(s.prisma, s.userIds.village!);
@@ -87,7 +97,13 @@ describe('approval step modes (real dev server)', () => {
   });
 
   it('或签 ANY_ONE: two approvals at once, exactly one wins, the other gets 409 and records nothing', async () => {
-    const st = await step({ mode: 'ANY_ONE', candidates: [{ kind: 'user', userId: s.userIds.township! }, { kind: 'user', userId: reviewerB.id }] });
+    const st = await step({
+      mode: 'ANY_ONE',
+      candidates: [
+        { kind: 'user', userId: s.userIds.township! },
+        { kind: 'user', userId: reviewerB.id },
+      ],
+    });
     const [a, b] = await Promise.all([post('township', st.taskId(1), { action: 'approve' }), post('township-b', st.taskId(2), { action: 'approve' })]);
     const codes = [a.statusCode, b.statusCode].sort();
     expect(codes).toEqual([200, 409]);
@@ -143,7 +159,9 @@ describe('approval step actions (real dev server)', () => {
   it('add signer 加签 before and after oneself re-orders the chain', async () => {
     const st = await step({ candidates: [TOWNSHIP_SLOT] });
     // After oneself: a colleague of the township's review group reviews too.
-    const after = await expectOk(await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' } }));
+    const after = await expectOk(
+      await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { role: 'TOWNSHIP_REVIEWER', orgUnitId: 't-hexi' } }),
+    );
     expect(after.phaseAfter).toBe('pending');
     expect(await st.status(2)).toBe('WAITING');
     const before = await expectOk(await post('township', st.taskId(1), { action: 'add_signer', position: 'BEFORE', signer: { userId: s.userIds.finance } }));
@@ -221,7 +239,10 @@ describe('approval step actions (real dev server)', () => {
     // The workflow itself deduplicates too (a request that bypassed the API's record).
     const { approvalActUpdate } = await import('../../workflows/shared');
     const actor = { userId: s.userIds.township!, roles: [{ role: 'TOWNSHIP_REVIEWER' as const, orgUnitId: 't-hexi', orgPath: '/c-qingshan/t-hexi/' }] };
-    const direct = await st.handle.executeUpdate(approvalActUpdate, { args: [{ requestId, taskId: st.taskId(1), actor, action: { type: 'APPROVE' } }], updateId: `other-${requestId}` });
+    const direct = await st.handle.executeUpdate(approvalActUpdate, {
+      args: [{ requestId, taskId: st.taskId(1), actor, action: { type: 'APPROVE' } }],
+      updateId: `other-${requestId}`,
+    });
     expect(direct).toEqual(first);
     expect(await s.prisma.decision.count({ where: { projectId: st.projectId } })).toBe(1);
   });
@@ -235,8 +256,22 @@ describe('approval step actions (real dev server)', () => {
     ['a bystander withdrawing', 'township', 1, { action: 'withdraw' }, 403, 'FORBIDDEN'],
     ['a resubmission that nothing asked for', 'village', 1, { action: 'resubmit' }, 409, 'TRANSITION_NOT_ALLOWED'],
     ['a bystander commenting', 'finance', 1, { action: 'comment', comment: '路过' }, 403, 'FORBIDDEN'],
-    ['adding the applicant as a signer', 'township', 1, { action: 'add_signer', position: 'AFTER', signer: { userId: '__applicant__' } }, 403, 'SEPARATION_OF_DUTIES'],
-    ['adding a person who does not exist as a signer', 'township', 1, { action: 'add_signer', position: 'AFTER', signer: { userId: 'no-such-user' } }, 400, 'VALIDATION_FAILED'],
+    [
+      'adding the applicant as a signer',
+      'township',
+      1,
+      { action: 'add_signer', position: 'AFTER', signer: { userId: '__applicant__' } },
+      403,
+      'SEPARATION_OF_DUTIES',
+    ],
+    [
+      'adding a person who does not exist as a signer',
+      'township',
+      1,
+      { action: 'add_signer', position: 'AFTER', signer: { userId: 'no-such-user' } },
+      400,
+      'VALIDATION_FAILED',
+    ],
     ['copying a person who does not exist', 'village', 1, { action: 'cc', recipientIds: ['no-such-user'] }, 400, 'VALIDATION_FAILED'],
   ] as const)('refuses %s, changing nothing', async (_label, who, n, body, status, code) => {
     const st = await step();
@@ -274,10 +309,22 @@ describe('approval step refusals after a move (real dev server)', () => {
   });
 
   it('a transfer that would give a named signer of a 会签 a second task is refused (the step would stall)', async () => {
-    const st = await step({ mode: 'COUNTERSIGN', candidates: [{ kind: 'user', userId: s.userIds.township! }, { kind: 'user', userId: reviewerB.id }] });
+    const st = await step({
+      mode: 'COUNTERSIGN',
+      candidates: [
+        { kind: 'user', userId: s.userIds.township! },
+        { kind: 'user', userId: reviewerB.id },
+      ],
+    });
     const before = await fingerprint(s.prisma, s.client, st.workflowId);
     await refused(st, await post('township', st.taskId(1), { action: 'transfer', toUserId: reviewerB.id }), 409, 'ALREADY_SIGNED', before);
-    await refused(st, await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { userId: reviewerB.id } }), 409, 'ALREADY_SIGNED', before);
+    await refused(
+      st,
+      await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { userId: reviewerB.id } }),
+      409,
+      'ALREADY_SIGNED',
+      before,
+    );
   });
 
   it('someone who signed an earlier step of the chain (priorSignerIds) is refused', async () => {
@@ -342,8 +389,14 @@ describe('signers and copies only among people who could sign (real dev server)'
 
   it('accepts a candidate role at a unit covering the project (the county’s township reviewers)', async () => {
     const st = await step(TOWNSHIP_REVIEW);
-    await expectOk(await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { role: 'TOWNSHIP_REVIEWER', orgUnitId: 'c-qingshan' } }));
-    expect(await s.prisma.task.findUniqueOrThrow({ where: { id: st.taskId(2) } })).toMatchObject({ candidateRole: 'TOWNSHIP_REVIEWER', candidateOrgUnitId: 'c-qingshan', status: 'WAITING' });
+    await expectOk(
+      await post('township', st.taskId(1), { action: 'add_signer', position: 'AFTER', signer: { role: 'TOWNSHIP_REVIEWER', orgUnitId: 'c-qingshan' } }),
+    );
+    expect(await s.prisma.task.findUniqueOrThrow({ where: { id: st.taskId(2) } })).toMatchObject({
+      candidateRole: 'TOWNSHIP_REVIEWER',
+      candidateOrgUnitId: 'c-qingshan',
+      status: 'WAITING',
+    });
   });
 
   it.each([

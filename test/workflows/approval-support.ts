@@ -44,7 +44,13 @@ export function stepInput(projectId: string, config: TApprovalStepConfigInput): 
     projectId,
     kind: 'TOWNSHIP_REVIEW',
     title: '乡镇审核',
-    resubmitTask: { kind: 'REVISE_AND_RESUBMIT', title: '退回修改后重新提交', candidateRole: 'VILLAGE_COMMITTEE', candidateOrgUnitId: 'v-taoyuan', candidateOrgPath: PATHS['v-taoyuan']! },
+    resubmitTask: {
+      kind: 'REVISE_AND_RESUBMIT',
+      title: '退回修改后重新提交',
+      candidateRole: 'VILLAGE_COMMITTEE',
+      candidateOrgUnitId: 'v-taoyuan',
+      candidateOrgPath: PATHS['v-taoyuan']!,
+    },
   };
 }
 
@@ -62,7 +68,11 @@ export async function startStep(opts: { client: Client; prisma: TPrisma; taskQue
 
 /** Everything a refusal must leave untouched: records, task rows, and the workflow's own state. */
 export async function fingerprint(prisma: TPrisma, client: Client, workflowId: string) {
-  const tasks = await prisma.task.findMany({ where: { workflowId }, orderBy: { id: 'asc' }, select: { id: true, status: true, claimedBy: true, urgeCount: true, outcome: true } });
+  const tasks = await prisma.task.findMany({
+    where: { workflowId },
+    orderBy: { id: 'asc' },
+    select: { id: true, status: true, claimedBy: true, urgeCount: true, outcome: true },
+  });
   const ids = tasks.map((t) => t.id);
   const state = await client.workflow.getHandle(workflowId).query(approvalStateQuery);
   return {

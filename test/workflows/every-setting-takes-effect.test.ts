@@ -29,7 +29,10 @@ const MINUTE = 60 * 1000;
 
 /** Keys whose proof lives in another test file: file → the test's name, which must still be there. */
 const REFERENCED: Record<string, { file: string; test: string }> = {
-  'faultTolerance.appealWindowDays': { file: 'test/workflows/fault-tolerance-constitution.test.ts', test: 'county settings that do nothing: appealWindowDays 20, applicationWindowDays 40' },
+  'faultTolerance.appealWindowDays': {
+    file: 'test/workflows/fault-tolerance-constitution.test.ts',
+    test: 'county settings that do nothing: appealWindowDays 20, applicationWindowDays 40',
+  },
 };
 
 const proven = new Set<string>();
@@ -45,7 +48,10 @@ async function fundedTogether(names: Array<[string, TCountySettingsOverrides]>):
   const started: TStarted[] = [];
   for (const [name, settings] of names) started.push(await d.startProject(name, 2027, { settings }));
   await d.throughPool(started.map((p) => p.projectId));
-  for (const p of started) await p.handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${p.projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }] });
+  for (const p of started)
+    await p.handle.executeUpdate(allocateFundsUpdate, {
+      args: [{ requestId: `alloc-${p.projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }],
+    });
   return started;
 }
 
@@ -54,7 +60,10 @@ async function fundedTogether(names: Array<[string, TCountySettingsOverrides]>):
  * the whole allocation (a refusal changes nothing, so the probe leaves no trace).
  */
 async function releasableNow(handle: THandle, tranche: TTranche): Promise<number> {
-  const err = await d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche, amountFen: 40_000_001, payeeId: '桃源茶叶合作社' }).then(() => null, (e: unknown) => e);
+  const err = await d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche, amountFen: 40_000_001, payeeId: '桃源茶叶合作社' }).then(
+    () => null,
+    (e: unknown) => e,
+  );
   const cause = (err as { cause?: { type?: string; message?: string } } | null)?.cause;
   if (cause?.type === 'TRANCHE_NOT_RELEASABLE') return 0;
   if (cause?.type === 'AMOUNT_EXCEEDS_RELEASABLE') return Number(/at most (\d+) fen/.exec(cause.message!)![1]);
@@ -64,20 +73,34 @@ async function releasableNow(handle: THandle, tranche: TTranche): Promise<number
 /** The same facts asked of the disbursement policy with the default schedule. */
 const defaultReleasable = (tranche: TTranche, facts: { verifiedProgressPercent: number; acceptancePassed: boolean }) =>
   planDisbursement({
-    approvedBudgetFen: 40_000_000, schedule: DEFAULTS.disbursement, ownCapitalRequiredFen: 10_000_000, ownCapitalInvestedFen: 0,
-    handoverDate: null, openDefects: 0, asOfDate: '2027-06-01', ...facts,
+    approvedBudgetFen: 40_000_000,
+    schedule: DEFAULTS.disbursement,
+    ownCapitalRequiredFen: 10_000_000,
+    ownCapitalInvestedFen: 0,
+    handoverDate: null,
+    openDefects: 0,
+    asOfDate: '2027-06-01',
+    ...facts,
   }).tranches.find((t) => t.tranche === tranche)!.releasableFen;
 
 /** The joint team (agriculture, finance, the third party) passes the inspection. */
 const jointTeamPasses = async (projectId: string) => {
-  for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT']) await d.decide((await d.taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
+  for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT'])
+    await d.decide((await d.taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
   await d.waitForStage(projectId, 'ACCEPTANCE_PUBLICITY');
 };
 
 /** After the acceptance publicity: the operating asset registered and handed over, the first evaluation due. */
 const handedOver = async ({ projectId, handle }: TStarted) => {
   await d.waitForStage(projectId, 'ASSET_HANDOVER');
-  await d.command(handle, agri, { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });
+  await d.command(handle, agri, {
+    type: 'REGISTER_ASSET',
+    name: '高山茶园 300 亩',
+    assetClass: 'OPERATING',
+    valueFen: 30_000_000,
+    owner: '桃源村股份经济合作社',
+    custodian: '桃源茶叶合作社',
+  });
   await d.command(handle, proposer, { type: 'CONFIRM_HANDOVER' });
   await d.waitForStage(projectId, 'EVALUATION');
 };
@@ -158,15 +181,30 @@ describe('every county setting takes effect, through the project workflow (issue
 
   it('money, acceptance, evaluation and operation: disbursement.*, budget.*, acceptance.*, collectiveDecision.*, publicity.acceptanceDays, evaluation.*, income.*, faultTolerance.applicationWindowDays', async () => {
     const [county, strict, poor] = await fundedTogether([
-      ['桃源村县设拨付验收评价', {
-        budget: { overspendToleranceBp: 200 },
-        disbursement: { startShareBp: 3000, substantialCompletionShareBp: 4000, retentionBp: 1000, substantialCompletionProgressPercent: 50, retentionHoldMonths: 1, ownCapitalMatching: 'NONE' },
-        acceptance: { rectificationDays: 5, minSatisfactionPercent: 80 },
-        collectiveDecision: { majorityMoreThan: { numerator: 2, denominator: 3 } },
-        publicity: { acceptanceDays: 2 },
-        evaluation: { weights: COUNTY_WEIGHTS, gradeThresholds: { excellentMin: 95, goodMin: 85, fairMin: 70 }, satisfactionTargetPercent: 80, intervalMonths: 3 },
-        income: { minDividendRateBp: 1000 },
-      }],
+      [
+        '桃源村县设拨付验收评价',
+        {
+          budget: { overspendToleranceBp: 200 },
+          disbursement: {
+            startShareBp: 3000,
+            substantialCompletionShareBp: 4000,
+            retentionBp: 1000,
+            substantialCompletionProgressPercent: 50,
+            retentionHoldMonths: 1,
+            ownCapitalMatching: 'NONE',
+          },
+          acceptance: { rectificationDays: 5, minSatisfactionPercent: 80 },
+          collectiveDecision: { majorityMoreThan: { numerator: 2, denominator: 3 } },
+          publicity: { acceptanceDays: 2 },
+          evaluation: {
+            weights: COUNTY_WEIGHTS,
+            gradeThresholds: { excellentMin: 95, goodMin: 85, fairMin: 70 },
+            satisfactionTargetPercent: 80,
+            intervalMonths: 3,
+          },
+          income: { minDividendRateBp: 1000 },
+        },
+      ],
       ['桃源村县设复验法定人数', { acceptance: { maxReinspections: 0 }, collectiveDecision: { quorum: { numerator: 3, denominator: 4 } } }],
       ['桃源村县设申请窗口', { publicity: { acceptanceDays: 2 }, faultTolerance: { applicationWindowDays: 40 } }],
     ]);
@@ -179,7 +217,13 @@ describe('every county setting takes effect, through the project workflow (issue
     prove('disbursement.startShareBp', 'disbursement.ownCapitalMatching');
 
     // Total spend reported at 42,000,000: beyond 40,000,000 + 2 %, within the default's 10 %.
-    await d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 12_000_000, payeeId: '桃源茶叶合作社', reportedTotalSpendFen: 42_000_000 });
+    await d.command(handle, implementer, {
+      type: 'REQUEST_PAYMENT',
+      tranche: 'START',
+      amountFen: 12_000_000,
+      payeeId: '桃源茶叶合作社',
+      reportedTotalSpendFen: 42_000_000,
+    });
     await d.decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
     // An overspend goes to the leading group's 项目变更 approval, not the finance bureau's flag review.
     await d.paymentStatus(projectId, 1, 'CHANGE_APPROVAL');
@@ -214,7 +258,13 @@ describe('every county setting takes effect, through the project workflow (issue
     // the default 90 %, at or above the county's 80 %.
     const split = { type: 'RECORD_ACCEPTANCE_VOTE', representatives: 45, votesFor: 25, votesAgainst: 15, abstentions: 0, satisfactionPercent: 85 } as const;
     const before = await s.env.currentTimeMs();
-    expect((await d.command(handle, proposer, split)).details).toMatchObject({ quorumMet: true, majorityInFavour: false, satisfied: true, passed: false, stage: 'ACCEPTANCE_RECTIFICATION' });
+    expect((await d.command(handle, proposer, split)).details).toMatchObject({
+      quorumMet: true,
+      majorityInFavour: false,
+      satisfied: true,
+      passed: false,
+      stage: 'ACCEPTANCE_RECTIFICATION',
+    });
     expect(decideAcceptanceVote({ vote: split, settings: DEFAULTS })).toMatchObject({ majorityInFavour: true, satisfied: false });
     prove('collectiveDecision.majorityMoreThan', 'acceptance.minSatisfactionPercent');
 
@@ -235,7 +285,19 @@ describe('every county setting takes effect, through the project workflow (issue
     // 16,000,000 − 4,000,000 retention = 8,000,000 (the default schedule's is 2,000,000). It has no
     // share of its own: disbursement.acceptanceShareBp could only ever be that rest, and was removed.
     expect(await releasableNow(handle, 'ACCEPTANCE')).toBe(8_000_000);
-    expect(planDisbursement({ approvedBudgetFen: 40_000_000, schedule: DEFAULTS.disbursement, ownCapitalRequiredFen: 0, ownCapitalInvestedFen: 0, verifiedProgressPercent: 100, acceptancePassed: true, handoverDate: null, openDefects: 0, asOfDate: '2027-06-01' }).amounts.ACCEPTANCE).toBe(2_000_000);
+    expect(
+      planDisbursement({
+        approvedBudgetFen: 40_000_000,
+        schedule: DEFAULTS.disbursement,
+        ownCapitalRequiredFen: 0,
+        ownCapitalInvestedFen: 0,
+        verifiedProgressPercent: 100,
+        acceptancePassed: true,
+        handoverDate: null,
+        openDefects: 0,
+        asOfDate: '2027-06-01',
+      }).amounts.ACCEPTANCE,
+    ).toBe(2_000_000);
 
     // Two days of acceptance publicity, not seven.
     await s.env.sleep(2 * DAY + MINUTE);
@@ -247,7 +309,11 @@ describe('every county setting takes effect, through the project workflow (issue
     // A 差 grade approved: the officials concerned may apply for a 容错纠错 review within 40 days (default 30).
     await d.command(poor!.handle, agri, { type: 'SUBMIT_EVALUATION', indicators: level(30) });
     await d.decide((await d.taskOf(poor!.projectId, 'EVALUATION_APPROVAL')).id, leader, { type: 'APPROVE' });
-    const notices = await waitFor(() => s.db.prisma.reviewEligibility.findMany({ where: { projectId: poor!.projectId } }), (rows) => rows.length > 0, 'the eligibility notices');
+    const notices = await waitFor(
+      () => s.db.prisma.reviewEligibility.findMany({ where: { projectId: poor!.projectId } }),
+      (rows) => rows.length > 0,
+      'the eligibility notices',
+    );
     for (const notice of notices) {
       expect(notice.windowDays).toBe(40);
       expect((notice.closesAt.getTime() - notice.notifiedAt.getTime()) / DAY).toBeGreaterThanOrEqual(40);
@@ -257,7 +323,12 @@ describe('every county setting takes effect, through the project workflow (issue
     prove('faultTolerance.applicationWindowDays');
 
     // ---- income: 2,800,000 on a principal of 30,000,000 is 9.33 %: enough for 8 %, not for the county's 10 %.
-    const income = await d.command(handle, proposer, { type: 'RECORD_INCOME', period: { from: '2028-01-01', until: '2029-01-01' }, incomeFen: 2_800_000, households: [{ householdId: 'h-01' }] });
+    const income = await d.command(handle, proposer, {
+      type: 'RECORD_INCOME',
+      period: { from: '2028-01-01', until: '2029-01-01' },
+      incomeFen: 2_800_000,
+      households: [{ householdId: 'h-01' }],
+    });
     expect(income.details).toMatchObject({ dividendRateBp: 933, meetsMinimum: false });
     expect(933).toBeGreaterThanOrEqual(DEFAULTS.income.minDividendRateBp);
     prove('income.minDividendRateBp');
@@ -265,10 +336,18 @@ describe('every county setting takes effect, through the project workflow (issue
     // ---- evaluation grades, read from the workflow's refusal of an unexplained outcome class ---------
     // Level 90 scores 92.0 here and 91.0 by default: 优 (suggests UPGRADE) only by default. Level 80:
     // 84.0 / 82.0, 良 (CONSOLIDATE) only by default. Level 60: 68.0 / 64.0, 中 (REVITALISE) only by default.
-    const grades = [[90, 'UPGRADE', 'gradeThresholds.excellentMin'], [80, 'CONSOLIDATE', 'gradeThresholds.goodMin'], [60, 'REVITALISE', 'gradeThresholds.fairMin']] as const;
+    const grades = [
+      [90, 'UPGRADE', 'gradeThresholds.excellentMin'],
+      [80, 'CONSOLIDATE', 'gradeThresholds.goodMin'],
+      [60, 'REVITALISE', 'gradeThresholds.fairMin'],
+    ] as const;
     for (const [x, outcomeClass, key] of grades) {
       expect(scoreEvaluation({ indicators: level(x), settings: DEFAULTS.evaluation }).suggestedOutcome).toBe(outcomeClass);
-      await refused(d.command(handle, agri, { type: 'SUBMIT_EVALUATION', indicators: level(x), outcomeClass }), 'REASON_REQUIRED', 'body.command.outcomeReason');
+      await refused(
+        d.command(handle, agri, { type: 'SUBMIT_EVALUATION', indicators: level(x), outcomeClass }),
+        'REASON_REQUIRED',
+        'body.command.outcomeReason',
+      );
       prove(`evaluation.${key}`);
     }
 
@@ -302,9 +381,25 @@ describe('every county setting takes effect, through the project workflow (issue
 
     // ---- a month after handover the retention (10 %: 4,000,000) is released; by default it is 5 % after 12 months.
     await s.env.sleep(32 * DAY);
-    const retention = await waitFor(() => s.db.prisma.payment.findFirst({ where: { projectId, tranche: 'RETENTION' } }), (p) => p !== null, 'the retention payment');
+    const retention = await waitFor(
+      () => s.db.prisma.payment.findFirst({ where: { projectId, tranche: 'RETENTION' } }),
+      (p) => p !== null,
+      'the retention payment',
+    );
     expect(retention!.amountFen).toBe(4_000_000n);
-    expect(planDisbursement({ approvedBudgetFen: 40_000_000, schedule: DEFAULTS.disbursement, ownCapitalRequiredFen: 0, ownCapitalInvestedFen: 0, verifiedProgressPercent: 100, acceptancePassed: true, handoverDate: '2027-01-01', openDefects: 0, asOfDate: '2027-02-02' }).retentionReleasableOn).toBe('2028-01-01');
+    expect(
+      planDisbursement({
+        approvedBudgetFen: 40_000_000,
+        schedule: DEFAULTS.disbursement,
+        ownCapitalRequiredFen: 0,
+        ownCapitalInvestedFen: 0,
+        verifiedProgressPercent: 100,
+        acceptancePassed: true,
+        handoverDate: '2027-01-01',
+        openDefects: 0,
+        asOfDate: '2027-02-02',
+      }).retentionReleasableOn,
+    ).toBe('2028-01-01');
     expect(DEFAULTS.disbursement.retentionBp).toBe(500);
     prove('disbursement.retentionBp', 'disbursement.retentionHoldMonths');
 

@@ -21,7 +21,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => s?.close());
 
-const get = async (url: string, token = s.tokens.discipline!) => (await s.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })).json();
+const get = async (url: string, token = s.tokens.discipline!) =>
+  (await s.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })).json();
 
 describe('fault-tolerance case constitution', () => {
   it('the official under review chooses their judges: a body, quorum, window or approvers in the request are refused; the county draws the body', async () => {
@@ -44,9 +45,19 @@ describe('fault-tolerance case constitution', () => {
     expect(opened.status, JSON.stringify(opened.json)).toBe(201);
     const row = await s.prisma.reviewCase.findUniqueOrThrow({ where: { id: opened.json.caseId } });
     const context = row.context as { rounds: Array<{ body: object }>; settings: object };
-    expect(context.rounds[0]!.body).toEqual({ name: '青山县容错纠错认定组', level: 'COUNTY', orgUnitId: 'c-qingshan', memberIds: [s.userIds.discipline!, m.d3!.id, m.p1!.id] });
+    expect(context.rounds[0]!.body).toEqual({
+      name: '青山县容错纠错认定组',
+      level: 'COUNTY',
+      orgUnitId: 'c-qingshan',
+      memberIds: [s.userIds.discipline!, m.d3!.id, m.p1!.id],
+    });
     // The county has no settings of its own yet: the defaults.
-    expect(context.settings).toEqual({ applicationWindowDays: 30, appealWindowDays: 15, quorum: { numerator: 2, denominator: 3 }, majorityMoreThan: { numerator: 1, denominator: 2 } });
+    expect(context.settings).toEqual({
+      applicationWindowDays: 30,
+      appealWindowDays: 15,
+      quorum: { numerator: 2, denominator: 3 },
+      majorityMoreThan: { numerator: 1, denominator: 2 },
+    });
   });
 
   it('honours ignore adverse review outcomes: refused while a lenient outcome’s impact period runs (HONOURS_SUSPENDED), the record says adverse', async () => {
@@ -72,7 +83,12 @@ describe('fault-tolerance case constitution', () => {
     expect(appeal).toEqual([m.p1!.id, m.p2!.id, m.p3!.id]);
     expect(await decide(appeal)).toMatchObject({ stageAfter: 'resultApplied', outcome: 'LENIENT' });
 
-    const res = await s.app.inject({ method: 'POST', url: `/api/officials/${s.userIds.village}/honours`, headers: { authorization: `Bearer ${s.tokens.admin}` }, payload: { requestId: rid(), projectId: 'P-honour-lenient', title: '产业帮扶先进个人' } });
+    const res = await s.app.inject({
+      method: 'POST',
+      url: `/api/officials/${s.userIds.village}/honours`,
+      headers: { authorization: `Bearer ${s.tokens.admin}` },
+      payload: { requestId: rid(), projectId: 'P-honour-lenient', title: '产业帮扶先进个人' },
+    });
     expect(res.statusCode).toBe(422);
     expect(res.json().error).toMatchObject({ code: 'HONOURS_SUSPENDED', details: [{ path: 'params.userId' }] });
     expect(res.json().error.message).toContain(caseId);
@@ -86,7 +102,12 @@ describe('fault-tolerance case constitution', () => {
     const settings = structuredClone(current.settings);
     settings.faultTolerance = { applicationWindowDays: 40, appealWindowDays: 20 };
     settings.collectiveDecision = { quorum: { numerator: 1, denominator: 1 }, majorityMoreThan: { numerator: 2, denominator: 3 } };
-    const saved = await s.app.inject({ method: 'PUT', url: '/api/admin/counties/c-qingshan/settings', headers: { authorization: `Bearer ${s.tokens.admin}` }, payload: { expectedVersion: current.version, settings } });
+    const saved = await s.app.inject({
+      method: 'PUT',
+      url: '/api/admin/counties/c-qingshan/settings',
+      headers: { authorization: `Bearer ${s.tokens.admin}` },
+      payload: { expectedVersion: current.version, settings },
+    });
     expect(saved.statusCode, saved.body).toBe(200);
 
     // Notified 35 days ago: too late under the default 30 days, in time under the county's 40.

@@ -46,7 +46,9 @@ describe('eligibility notices expire with their application window', () => {
     expect(taskA.completedAt!.getTime()).toBeGreaterThanOrEqual(notifiedA.closesAt);
     expect(await db.prisma.task.findUniqueOrThrow({ where: { id: usedB.taskId } })).toMatchObject({ status: 'DONE', outcome: 'APPLIED' });
     const audit = await db.prisma.auditEvent.findMany({ where: { action: 'REVIEW_ELIGIBILITY_EXPIRED' } });
-    expect(audit).toEqual([expect.objectContaining({ entityId: a.projectId, details: expect.objectContaining({ userIds: [userIds.village], triggerRef: 'eval-a' }) })]);
+    expect(audit).toEqual([
+      expect.objectContaining({ entityId: a.projectId, details: expect.objectContaining({ userIds: [userIds.village], triggerRef: 'eval-a' }) }),
+    ]);
     // The eligibility row stays, closed: the official's list shows it, a late application is refused from it.
     expect(await db.prisma.reviewEligibility.count({ where: { projectId: a.projectId, caseId: null } })).toBe(1);
 

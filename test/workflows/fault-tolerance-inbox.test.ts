@@ -38,13 +38,17 @@ describe('fault-tolerance case steps in the inbox', () => {
     const inbox = async (token: string) => {
       const res = await s.app.inject({ method: 'GET', url: '/api/tasks?view=pending&pageSize=200', headers: { authorization: `Bearer ${token}` } });
       expect(res.statusCode).toBe(200);
-      return (res.json().items as Array<{ kind: string; workflowId: string }>).filter((t) => t.workflowId === workflowId).map((t) => t.kind).sort();
+      return (res.json().items as Array<{ kind: string; workflowId: string }>)
+        .filter((t) => t.workflowId === workflowId)
+        .map((t) => t.kind)
+        .sort();
     };
     const statuses = async (kind: string) =>
       Object.fromEntries((await s.prisma.task.findMany({ where: { workflowId, kind } })).map((t) => [t.candidateUserId, t.status]));
 
     /** What the case page offers `token`'s holder now (GET /api/reviews/:id → mayAct). */
-    const mayAct = async (token: string) => (await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}`, headers: { authorization: `Bearer ${token}` } })).json().mayAct;
+    const mayAct = async (token: string) =>
+      (await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}`, headers: { authorization: `Bearer ${token}` } })).json().mayAct;
 
     expect(await inbox(disc.token)).toEqual(['REVIEW_ADMISSION']);
     expect(await inbox(m.d3!.token)).toEqual(['REVIEW_ADMISSION']);
@@ -86,7 +90,9 @@ describe('fault-tolerance case steps in the inbox', () => {
     await d.ok(s.tokens.village!, caseId, { type: 'APPEAL', grounds: '霜冻属不可抗力' });
     expect(await inbox(m.p1!.token)).toEqual(['APPEAL_REVIEW']);
     expect(await inbox(disc.token)).toEqual([]);
-    const item = (await s.app.inject({ method: 'GET', url: '/api/tasks?view=pending&kind=APPEAL_REVIEW', headers: { authorization: `Bearer ${m.p1!.token}` } })).json().items[0];
+    const item = (
+      await s.app.inject({ method: 'GET', url: '/api/tasks?view=pending&kind=APPEAL_REVIEW', headers: { authorization: `Bearer ${m.p1!.token}` } })
+    ).json().items[0];
     expect(item).toMatchObject({ projectId: 'P-inbox', candidateUserId: m.p1!.id, project: { name: '桃源村高山茶园试点' } });
     expect(item.title).toContain(caseId);
 
@@ -105,7 +111,11 @@ describe('fault-tolerance case steps in the inbox', () => {
     const caseId = opened.json.caseId as string;
     await d.ok(m.d3!.token, caseId, { type: 'REFUSE', reasons: ['不属于容错纠错情形'] });
     const tasks = await s.prisma.task.findMany({ where: { workflowId: `review-${caseId}` } });
-    expect(Object.fromEntries(tasks.map((t) => [t.candidateUserId, t.status]))).toEqual({ [s.userIds.discipline!]: 'CANCELLED', [m.d2!.id]: 'CANCELLED', [m.d3!.id]: 'DONE' });
+    expect(Object.fromEntries(tasks.map((t) => [t.candidateUserId, t.status]))).toEqual({
+      [s.userIds.discipline!]: 'CANCELLED',
+      [m.d2!.id]: 'CANCELLED',
+      [m.d3!.id]: 'DONE',
+    });
 
     const old = await d.open(s.tokens.village!, { ...caseBody({ officialId: s.userIds.village! }), notifiedAt: Date.now() - 2 * DAY });
     expect(await s.prisma.task.count({ where: { workflowId: `review-${old.json.caseId}` } })).toBe(0);

@@ -25,7 +25,10 @@ afterAll(async () => s?.close());
 const disc = () => s.tokens.discipline!;
 
 async function openAccepted(extra: Partial<Parameters<typeof caseBody>[0]> = {}, projectId?: string) {
-  const opened = await d.open(s.tokens.village!, { ...caseBody({ officialId: s.userIds.village!, ...extra }), ...(projectId ? { projectIds: [projectId] } : {}) });
+  const opened = await d.open(s.tokens.village!, {
+    ...caseBody({ officialId: s.userIds.village!, ...extra }),
+    ...(projectId ? { projectIds: [projectId] } : {}),
+  });
   expect(opened.status, JSON.stringify(opened.json)).toBe(201);
   const caseId = opened.json.caseId as string;
   await d.ok(disc(), caseId, { type: 'ACCEPT' });
@@ -94,7 +97,11 @@ describe('fault-tolerance review on the dev server', () => {
     await voteAll(caseId, 'LENIENT');
     const noPeriod = await d.act(disc(), caseId, { type: 'DECIDE' });
     expect(noPeriod.json.error).toMatchObject({ code: 'VALIDATION_FAILED' });
-    await d.ok(disc(), caseId, { type: 'DECIDE', impactPeriodEndsAt: Date.now() + 180 * DAY, correctiveMeasures: [{ id: 'm1', description: '完善茶园防霜冻预案', dueAt: Date.now() + 60 * DAY }] });
+    await d.ok(disc(), caseId, {
+      type: 'DECIDE',
+      impactPeriodEndsAt: Date.now() + 180 * DAY,
+      correctiveMeasures: [{ id: 'm1', description: '完善茶园防霜冻预案', dueAt: Date.now() + 60 * DAY }],
+    });
     const notice = await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}/notice`, headers: { authorization: `Bearer ${disc()}` } });
     expect(notice.body).toContain('从轻/减轻处理，影响期至');
     expect(notice.body).toContain('完善茶园防霜冻预案');
@@ -108,7 +115,10 @@ describe('fault-tolerance review on the dev server', () => {
     expect(bodyAppeal.json.error).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
     await d.ok(s.tokens.village!, caseId, { type: 'APPEAL', grounds: '霜冻属不可抗力，已积极挽回损失' });
     // The appeal body is the county's: the holders new to the case (p1, p2, p3), never the sender's pick.
-    const named = await d.act(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW', body: { name: '复核组', level: 'COUNTY', memberIds: [members.d2!.id] } });
+    const named = await d.act(members.p1!.token, caseId, {
+      type: 'OPEN_APPEAL_REVIEW',
+      body: { name: '复核组', level: 'COUNTY', memberIds: [members.d2!.id] },
+    });
     expect(named.json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'body.event.body' }] });
     await d.ok(members.p1!.token, caseId, { type: 'OPEN_APPEAL_REVIEW' });
     expect(await bodyMembers(s.prisma, caseId, 1)).toEqual([members.p1!.id, members.p2!.id, members.p3!.id]);
@@ -126,7 +136,11 @@ describe('fault-tolerance review on the dev server', () => {
     const again = await d.act(s.tokens.village!, caseId, { type: 'APPEAL', grounds: '再次申诉' });
     expect(again.json.error).toMatchObject({ code: 'APPEAL_ALREADY_USED' });
 
-    const res = await s.app.inject({ method: 'GET', url: `/api/officials/${s.userIds.village}/record`, headers: { authorization: `Bearer ${s.tokens.village}` } });
+    const res = await s.app.inject({
+      method: 'GET',
+      url: `/api/officials/${s.userIds.village}/record`,
+      headers: { authorization: `Bearer ${s.tokens.village}` },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().reviews).toEqual([expect.objectContaining({ caseId, outcome: 'EXEMPT', adverseNow: false, summaryZh: expect.stringContaining('免责') })]);
     const notice2 = await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}/notice`, headers: { authorization: `Bearer ${s.tokens.village}` } });
@@ -173,7 +187,13 @@ describe('fault-tolerance review on the dev server', () => {
     expect(after).toEqual(before);
     expect(await s.prisma.reviewAction.count({ where: { caseId } })).toBe(2);
 
-    const spoofed = await d.act(members.d3!.token, caseId, { type: 'RECORD_FINDING', criterion: 'FORCE_MAJEURE', value: 'MET', evidence: EVIDENCE, investigatorId: s.userIds.discipline });
+    const spoofed = await d.act(members.d3!.token, caseId, {
+      type: 'RECORD_FINDING',
+      criterion: 'FORCE_MAJEURE',
+      value: 'MET',
+      evidence: EVIDENCE,
+      investigatorId: s.userIds.discipline,
+    });
     expect(spoofed.status).toBe(200);
     expect((await s.prisma.reviewAction.findFirstOrThrow({ where: { caseId, type: 'RECORD_FINDING' } })).actorId).toBe(members.d3!.id);
 
@@ -192,13 +212,19 @@ describe('fault-tolerance review on the dev server', () => {
   it("a requestId reused by another user is validated on its own (update ids name the actor), never answered with the first user's result", async () => {
     const caseId = await openAccepted();
     const handle = s.client.workflow.getHandle(`review-${caseId}`);
-    const actorOf = async (token: string) => (await s.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } })).json() as TActor;
+    const actorOf = async (token: string) =>
+      (await s.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` } })).json() as TActor;
     const [discipline, leader, d3] = await Promise.all([actorOf(disc()), actorOf(s.tokens.leader!), actorOf(members.d3!.token)]);
     const requestId = rid();
     const finding = { type: 'RECORD_FINDING', criterion: 'FORCE_MAJEURE', value: 'MET', evidence: EVIDENCE } as TReviewAction;
     // As the API sends it: the update id is `<userId>:<requestId>`.
-    const send = (actor: TActor) => handle.executeUpdate(reviewActUpdate, { args: [{ requestId, actor, action: finding }], updateId: `${actor.userId}:${requestId}` });
-    const failure = (p: Promise<unknown>) => p.then(() => null, (err: { cause?: { type?: string } }) => err.cause?.type);
+    const send = (actor: TActor) =>
+      handle.executeUpdate(reviewActUpdate, { args: [{ requestId, actor, action: finding }], updateId: `${actor.userId}:${requestId}` });
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => null,
+        (err: { cause?: { type?: string } }) => err.cause?.type,
+      );
 
     const first = await send(discipline);
     expect(first).toMatchObject({ type: 'RECORD_FINDING', stageAfter: 'investigation' });
@@ -212,7 +238,11 @@ describe('fault-tolerance review on the dev server', () => {
 
     // Through the API at once: one of two members applies, the other gets a refusal of their own.
     const shared = rid();
-    const both = await Promise.all([disc(), members.d3!.token].map((token) => d.act(token, caseId, { type: 'RECORD_FINDING', criterion: 'NO_IMPROPER_GAIN', value: 'MET', evidence: EVIDENCE }, shared)));
+    const both = await Promise.all(
+      [disc(), members.d3!.token].map((token) =>
+        d.act(token, caseId, { type: 'RECORD_FINDING', criterion: 'NO_IMPROPER_GAIN', value: 'MET', evidence: EVIDENCE }, shared),
+      ),
+    );
     expect(both.map((r) => r.status).sort()).toEqual([200, 409]);
     expect(both.find((r) => r.status === 409)!.json.error).toMatchObject({ code: 'DUPLICATE_REQUEST' });
     const applied = await s.prisma.reviewAction.findUniqueOrThrow({ where: { requestId: shared } });
@@ -222,15 +252,31 @@ describe('fault-tolerance review on the dev server', () => {
   it('honours: ADMIN only, for an official of a project graded 优; shown on the record', async () => {
     await s.prisma.project.create({
       data: {
-        id: 'P-honour', workflowId: 'project-P-honour', name: '桃源村高山茶园', industry: '茶叶', orgUnitId: 'v-taoyuan', countyId: 'c-qingshan',
-        townshipId: 't-hexi', villageId: 'v-taoyuan', orgPath: '/c-qingshan/t-hexi/v-taoyuan/', budgetFen: 50_000_000n, proposerId: s.userIds.village!, stage: 'FUNDED', proposal: {},
+        id: 'P-honour',
+        workflowId: 'project-P-honour',
+        name: '桃源村高山茶园',
+        industry: '茶叶',
+        orgUnitId: 'v-taoyuan',
+        countyId: 'c-qingshan',
+        townshipId: 't-hexi',
+        villageId: 'v-taoyuan',
+        orgPath: '/c-qingshan/t-hexi/v-taoyuan/',
+        budgetFen: 50_000_000n,
+        proposerId: s.userIds.village!,
+        stage: 'FUNDED',
+        proposal: {},
       },
     });
     const url = `/api/officials/${s.userIds.village}/honours`;
     const payload = { requestId: rid(), projectId: 'P-honour', title: '产业帮扶先进个人' };
     const denied = await s.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${disc()}` }, payload });
     expect(denied.json().error).toMatchObject({ code: 'ROLE_NOT_ALLOWED' });
-    const notInvolved = await s.app.inject({ method: 'POST', url: `/api/officials/${s.userIds.village2}/honours`, headers: { authorization: `Bearer ${s.tokens.admin}` }, payload: { ...payload, requestId: rid() } });
+    const notInvolved = await s.app.inject({
+      method: 'POST',
+      url: `/api/officials/${s.userIds.village2}/honours`,
+      headers: { authorization: `Bearer ${s.tokens.admin}` },
+      payload: { ...payload, requestId: rid() },
+    });
     expect(notInvolved.statusCode).toBe(400);
     const notExcellent = await s.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${s.tokens.admin}` }, payload });
     expect(notExcellent.json().error).toMatchObject({ code: 'GRADE_NOT_EXCELLENT', details: [{ path: 'body.projectId' }] });
@@ -239,9 +285,17 @@ describe('fault-tolerance review on the dev server', () => {
     expect(ok.statusCode).toBe(201);
     const replay = await s.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${s.tokens.admin}` }, payload });
     expect(replay.json()).toMatchObject({ replayed: true });
-    const record = await s.app.inject({ method: 'GET', url: `/api/officials/${s.userIds.village}/record`, headers: { authorization: `Bearer ${s.tokens.village}` } });
+    const record = await s.app.inject({
+      method: 'GET',
+      url: `/api/officials/${s.userIds.village}/record`,
+      headers: { authorization: `Bearer ${s.tokens.village}` },
+    });
     expect(record.json().honours).toEqual([expect.objectContaining({ projectId: 'P-honour', title: '产业帮扶先进个人', awardedBy: s.userIds.admin })]);
-    const other = await s.app.inject({ method: 'GET', url: `/api/officials/${s.userIds.village}/record`, headers: { authorization: `Bearer ${s.tokens.village2}` } });
+    const other = await s.app.inject({
+      method: 'GET',
+      url: `/api/officials/${s.userIds.village}/record`,
+      headers: { authorization: `Bearer ${s.tokens.village2}` },
+    });
     expect(other.statusCode).toBe(403);
   });
 });

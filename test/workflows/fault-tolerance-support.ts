@@ -19,8 +19,12 @@ export async function addDisciplineUsers(prisma: TPrisma, names: string[]): Prom
   const out: Record<string, { id: string; token: string }> = {};
   const base = Date.now() + 1_000;
   for (const [i, name] of names.entries()) {
-    const user = await prisma.user.create({ data: { username: `${name}-${crypto.randomBytes(3).toString('hex')}`, displayName: `纪委委员${name}`, passwordHash: 'x', homeOrgUnitId: 'c-qingshan' } });
-    await prisma.roleAssignment.create({ data: { userId: user.id, role: 'DISCIPLINE_INSPECTION', orgUnitId: 'c-qingshan', createdAt: new Date(base + i * 1_000) } });
+    const user = await prisma.user.create({
+      data: { username: `${name}-${crypto.randomBytes(3).toString('hex')}`, displayName: `纪委委员${name}`, passwordHash: 'x', homeOrgUnitId: 'c-qingshan' },
+    });
+    await prisma.roleAssignment.create({
+      data: { userId: user.id, role: 'DISCIPLINE_INSPECTION', orgUnitId: 'c-qingshan', createdAt: new Date(base + i * 1_000) },
+    });
     out[name] = { id: user.id, token: await issueToken(prisma, user.id, 'test') };
   }
   return out;
@@ -30,8 +34,19 @@ export async function addDisciplineUsers(prisma: TPrisma, names: string[]): Prom
 export async function addProject(prisma: TPrisma, o: { id: string; name: string; proposerId: string }) {
   await prisma.project.create({
     data: {
-      id: o.id, workflowId: `project-${o.id}`, name: o.name, industry: '茶叶', orgUnitId: 'v-taoyuan', countyId: 'c-qingshan', townshipId: 't-hexi',
-      villageId: 'v-taoyuan', orgPath: '/c-qingshan/t-hexi/v-taoyuan/', budgetFen: 50_000_000n, proposerId: o.proposerId, stage: 'EVALUATION', proposal: {},
+      id: o.id,
+      workflowId: `project-${o.id}`,
+      name: o.name,
+      industry: '茶叶',
+      orgUnitId: 'v-taoyuan',
+      countyId: 'c-qingshan',
+      townshipId: 't-hexi',
+      villageId: 'v-taoyuan',
+      orgPath: '/c-qingshan/t-hexi/v-taoyuan/',
+      budgetFen: 50_000_000n,
+      proposerId: o.proposerId,
+      stage: 'EVALUATION',
+      proposal: {},
     },
   });
 }
@@ -95,14 +110,17 @@ export async function investigate(d: TDriver, token: string, caseId: string) {
  * appeal body (p1 alone, the holder new to the case) decides again with the measure, and its filing makes the result final
  * at once (one appeal only), so the measure's task opens without waiting out an appeal window.
  */
-export async function caseWithFinalMeasure(d: TDriver, o: {
-  projectId: string;
-  official: { id: string; token: string };
-  discipline: { id: string; token: string };
-  d2: { id: string; token: string };
-  p1: { id: string; token: string };
-  measure: { description: string; responsibleOrgUnitId: string };
-}): Promise<string> {
+export async function caseWithFinalMeasure(
+  d: TDriver,
+  o: {
+    projectId: string;
+    official: { id: string; token: string };
+    discipline: { id: string; token: string };
+    d2: { id: string; token: string };
+    p1: { id: string; token: string };
+    measure: { description: string; responsibleOrgUnitId: string };
+  },
+): Promise<string> {
   const opened = await d.open(o.official.token, { ...caseBody({ officialId: o.official.id }), projectIds: [o.projectId] });
   expect(opened.status, JSON.stringify(opened.json)).toBe(201);
   const caseId = opened.json.caseId as string;

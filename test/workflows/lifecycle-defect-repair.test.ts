@@ -23,10 +23,18 @@ async function handedOver(name: string): Promise<{ projectId: string; handle: TH
   await t.d.command(handle, agri, { type: 'VERIFY_REPORT', reportId: built.recordId! });
   await t.d.command(handle, proposer, { type: 'REQUEST_ACCEPTANCE' });
   await t.d.command(handle, proposer, FAVOURABLE_VOTE);
-  for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT']) await t.d.decide((await t.d.taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
+  for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT'])
+    await t.d.decide((await t.d.taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
   await t.s.env.sleep(7 * DAY + 60_000);
   await t.d.waitForStage(projectId, 'ASSET_HANDOVER');
-  await t.d.command(handle, agri, { type: 'REGISTER_ASSET', name: '茶园机耕道 2 公里', assetClass: 'PUBLIC_WELFARE', valueFen: 8_000_000, owner: '桃源村村民委员会', custodian: '桃源村村民委员会' });
+  await t.d.command(handle, agri, {
+    type: 'REGISTER_ASSET',
+    name: '茶园机耕道 2 公里',
+    assetClass: 'PUBLIC_WELFARE',
+    valueFen: 8_000_000,
+    owner: '桃源村村民委员会',
+    custodian: '桃源村村民委员会',
+  });
   await t.d.command(handle, proposer, { type: 'CONFIRM_HANDOVER' });
   return { projectId, handle };
 }
@@ -40,7 +48,11 @@ it('a reported defect withheld the retention for ever: its repair reported and v
   expect(defect).toMatchObject({ recordId: `${projectId}:defect:1`, details: { openDefects: 1 } });
   const defectId = defect.recordId!;
   await refused(t.d.command(handle, agri, { type: 'VERIFY_DEFECT_REPAIR', defectId }), 'TRANSITION_NOT_ALLOWED', 'body.command.defectId');
-  await refused(t.d.command(handle, implementer, { type: 'REPORT_DEFECT_REPAIRED', defectId: `${projectId}:defect:9`, evidence: ['photos.zip'] }), 'DEFECT_NOT_FOUND', 'body.command.defectId');
+  await refused(
+    t.d.command(handle, implementer, { type: 'REPORT_DEFECT_REPAIRED', defectId: `${projectId}:defect:9`, evidence: ['photos.zip'] }),
+    'DEFECT_NOT_FOUND',
+    'body.command.defectId',
+  );
 
   // The guarantee year is over with the defect open: withheld, nothing requested.
   await t.s.env.sleep(366 * DAY);
@@ -48,7 +60,9 @@ it('a reported defect withheld the retention for ever: its repair reported and v
   expect(await retentionPayments(projectId)).toHaveLength(0);
 
   // Repaired, but not yet verified: still withheld; the repairer's own word is not the verification.
-  expect(await t.d.command(handle, implementer, { type: 'REPORT_DEFECT_REPAIRED', defectId, evidence: ['repair-photos.zip'], text: '已重新夯实并浇筑' })).toMatchObject({ details: { status: 'REPAIRED', openDefects: 1 } });
+  expect(
+    await t.d.command(handle, implementer, { type: 'REPORT_DEFECT_REPAIRED', defectId, evidence: ['repair-photos.zip'], text: '已重新夯实并浇筑' }),
+  ).toMatchObject({ details: { status: 'REPAIRED', openDefects: 1 } });
   await refused(t.d.command(handle, implementer, { type: 'VERIFY_DEFECT_REPAIR', defectId }), 'ROLE_NOT_ALLOWED', 'actor.roles');
   await refused(t.d.command(handle, agri, { type: 'VERIFY_DEFECT_REPAIR', defectId, result: 'REJECTED' }), 'VALIDATION_FAILED', 'body.command.comment');
   expect(await retentionPayments(projectId)).toHaveLength(0);
@@ -70,7 +84,9 @@ it('a defect repaired and verified within the guarantee year no longer withholds
   const { recordId: defectId } = await t.d.command(handle, proposer, { type: 'REPORT_DEFECT', text: '水渠渗漏' });
   await t.d.command(handle, implementer, { type: 'REPORT_DEFECT_REPAIRED', defectId: defectId!, evidence: ['repair.pdf'] });
   // Rejected with a comment: open again, to be repaired again.
-  expect(await t.d.command(handle, agri, { type: 'VERIFY_DEFECT_REPAIR', defectId: defectId!, result: 'REJECTED', comment: '仍有渗漏' })).toMatchObject({ details: { status: 'OPEN', openDefects: 1 } });
+  expect(await t.d.command(handle, agri, { type: 'VERIFY_DEFECT_REPAIR', defectId: defectId!, result: 'REJECTED', comment: '仍有渗漏' })).toMatchObject({
+    details: { status: 'OPEN', openDefects: 1 },
+  });
   await t.d.command(handle, implementer, { type: 'REPORT_DEFECT_REPAIRED', defectId: defectId!, evidence: ['repair-2.pdf'] });
   await t.d.command(handle, agri, { type: 'VERIFY_DEFECT_REPAIR', defectId: defectId! });
   await t.s.env.sleep(30 * DAY);

@@ -30,13 +30,21 @@ const refused = expectUpdateRefused;
 
 /** Issue #13: the rules that guard money and acceptance, each through the project's own workflow. */
 describe('rules that guard money and acceptance (issue #13)', () => {
-  const CENTRAL_AND_LOCAL = { fundingSources: [{ source: 'CENTRAL_LINKAGE', amountFen: 30_000_000 }, { source: 'LOCAL', amountFen: 10_000_000 }, { source: 'OWN_CAPITAL', amountFen: 10_000_000 }] };
+  const CENTRAL_AND_LOCAL = {
+    fundingSources: [
+      { source: 'CENTRAL_LINKAGE', amountFen: 30_000_000 },
+      { source: 'LOCAL', amountFen: 10_000_000 },
+      { source: 'OWN_CAPITAL', amountFen: 10_000_000 },
+    ],
+  };
 
   /** Proposed, through the pool, funded with 40,000,000 fen (the fiscal sources of the sample). */
   async function funded(name: string, extra: Parameters<typeof d.startProject>[2] = {}) {
     const started = await d.startProject(name, 2027, extra);
     await d.throughPool([started.projectId]);
-    await started.handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${started.projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }] });
+    await started.handle.executeUpdate(allocateFundsUpdate, {
+      args: [{ requestId: `alloc-${started.projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }],
+    });
     return started;
   }
 
@@ -51,7 +59,8 @@ describe('rules that guard money and acceptance (issue #13)', () => {
 
   /** The joint team (agriculture, finance, the third party) passes the inspection. */
   async function jointTeamApproves(projectId: string) {
-    for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT']) await d.decide((await d.taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
+    for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT'])
+      await d.decide((await d.taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
     await expect.poll(() => d.stageOf(projectId), { timeout: 20_000 }).toBe('ACCEPTANCE_PUBLICITY');
   }
 
@@ -61,8 +70,16 @@ describe('rules that guard money and acceptance (issue #13)', () => {
     await d.command(handle, proposer, FAVOURABLE_VOTE);
     await jointTeamApproves(projectId);
     // ACCEPTANCE 2,000,000 + RETENTION 2,000,000 in one request: the old check saw only "ACCEPTANCE has something releasable".
-    await refused(d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'ACCEPTANCE', amountFen: 4_000_000, payeeId: '桃源茶叶合作社' }), 'AMOUNT_EXCEEDS_RELEASABLE', 'body.command.amountFen');
-    await refused(d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'RETENTION', amountFen: 2_000_000, payeeId: '桃源茶叶合作社' }), 'TRANCHE_NOT_RELEASABLE', 'body.command.tranche');
+    await refused(
+      d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'ACCEPTANCE', amountFen: 4_000_000, payeeId: '桃源茶叶合作社' }),
+      'AMOUNT_EXCEEDS_RELEASABLE',
+      'body.command.amountFen',
+    );
+    await refused(
+      d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'RETENTION', amountFen: 2_000_000, payeeId: '桃源茶叶合作社' }),
+      'TRANCHE_NOT_RELEASABLE',
+      'body.command.tranche',
+    );
     expect(await s.db.prisma.payment.count({ where: { projectId } })).toBe(0);
     const ok = await d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'ACCEPTANCE', amountFen: 2_000_000, payeeId: '桃源茶叶合作社' });
     expect(ok.details).toMatchObject({ fiscalSource: 'CENTRAL_LINKAGE' });
@@ -77,7 +94,11 @@ describe('rules that guard money and acceptance (issue #13)', () => {
   it('fiscal allocation cannot exceed the fiscal sources: 45,000,000 of a project whose fiscal sources are 40,000,000 is refused', async () => {
     const { projectId, handle } = await d.startProject('桃源村超额下达');
     await d.throughPool([projectId]);
-    await refused(handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2027, amountFen: 45_000_000 }] }), 'FISCAL_SOURCES_EXCEEDED', 'body.amountFen');
+    await refused(
+      handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2027, amountFen: 45_000_000 }] }),
+      'FISCAL_SOURCES_EXCEEDED',
+      'body.amountFen',
+    );
     expect(await d.stageOf(projectId)).toBe('IN_POOL');
     await handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc2-${projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }] });
     expect(await d.stageOf(projectId)).toBe('IMPLEMENTATION');
@@ -89,7 +110,11 @@ describe('rules that guard money and acceptance (issue #13)', () => {
     const capital = await d.command(handle, implementer, { type: 'REPORT_CAPITAL', amountFen: 10_000_000, evidence: ['slip.pdf'] });
     await d.command(handle, finance, { type: 'VERIFY_REPORT', reportId: capital.recordId! });
     // Central 30,000,000 and local 10,000,000: local cannot pay the START tranche's 16,000,000.
-    await refused(d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社', fiscalSource: 'LOCAL' }), 'FISCAL_SOURCE_EXHAUSTED', 'body.command.fiscalSource');
+    await refused(
+      d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社', fiscalSource: 'LOCAL' }),
+      'FISCAL_SOURCE_EXHAUSTED',
+      'body.command.fiscalSource',
+    );
     await d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社' });
     await d.decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
     await d.decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
@@ -98,13 +123,26 @@ describe('rules that guard money and acceptance (issue #13)', () => {
     // The rest of central (14,000,000) is less than the SUBSTANTIAL tranche: the payer asks per source.
     const progress = await d.command(handle, implementer, { type: 'REPORT_PROGRESS', percent: 85, evidence: ['photos.zip'] });
     await d.command(handle, township, { type: 'VERIFY_REPORT', reportId: progress.recordId! });
-    await refused(d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 20_000_000, payeeId: '桃源茶叶合作社' }), 'FISCAL_SOURCE_EXHAUSTED', 'body.command.amountFen');
-    const local = await d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 6_000_000, payeeId: '桃源茶叶合作社', fiscalSource: 'LOCAL' });
+    await refused(
+      d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 20_000_000, payeeId: '桃源茶叶合作社' }),
+      'FISCAL_SOURCE_EXHAUSTED',
+      'body.command.amountFen',
+    );
+    const local = await d.command(handle, implementer, {
+      type: 'REQUEST_PAYMENT',
+      tranche: 'SUBSTANTIAL_COMPLETION',
+      amountFen: 6_000_000,
+      payeeId: '桃源茶叶合作社',
+      fiscalSource: 'LOCAL',
+    });
     expect(local.details).toMatchObject({ fiscalSource: 'LOCAL' });
     await d.decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
     await d.decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
     await d.paymentStatus(projectId, 2, 'PAID');
-    expect((await handle.query(projectStateQuery)).financial).toMatchObject({ disbursedFen: 22_000_000, paidBySource: { CENTRAL_LINKAGE: 16_000_000, LOCAL: 6_000_000 } });
+    expect((await handle.query(projectStateQuery)).financial).toMatchObject({
+      disbursedFen: 22_000_000,
+      paidBySource: { CENTRAL_LINKAGE: 16_000_000, LOCAL: 6_000_000 },
+    });
     await handle.terminate('test done');
   }, 90_000);
 
@@ -114,9 +152,20 @@ describe('rules that guard money and acceptance (issue #13)', () => {
     // No vote: the joint team's tasks do not open, so nobody can pass the inspection.
     await s.env.sleep(DAY);
     expect(await d.pending(projectId, 'COMPLETION_ACCEPTANCE')).toHaveLength(0);
-    await refused(d.command(handle, proposer, { type: 'RECORD_ACCEPTANCE_VOTE', votesFor: 38, votesAgainst: 2, abstentions: 1, satisfactionPercent: 95 }), 'VALIDATION_FAILED', 'body.command.representatives');
+    await refused(
+      d.command(handle, proposer, { type: 'RECORD_ACCEPTANCE_VOTE', votesFor: 38, votesAgainst: 2, abstentions: 1, satisfactionPercent: 95 }),
+      'VALIDATION_FAILED',
+      'body.command.representatives',
+    );
     // A vote against fails the round: rectify, then a new round with its own vote.
-    const against = await d.command(handle, proposer, { type: 'RECORD_ACCEPTANCE_VOTE', representatives: 45, votesFor: 12, votesAgainst: 28, abstentions: 0, satisfactionPercent: 95 });
+    const against = await d.command(handle, proposer, {
+      type: 'RECORD_ACCEPTANCE_VOTE',
+      representatives: 45,
+      votesFor: 12,
+      votesAgainst: 28,
+      abstentions: 0,
+      satisfactionPercent: 95,
+    });
     expect(against.details).toMatchObject({ passed: false, stage: 'ACCEPTANCE_RECTIFICATION' });
     await expect.poll(() => d.stageOf(projectId), { timeout: 20_000 }).toBe('ACCEPTANCE_RECTIFICATION');
     expect((await s.db.prisma.acceptance.findFirstOrThrow({ where: { projectId, round: 1 } })).result).toBe('FAILED');
@@ -146,7 +195,11 @@ describe('rules that guard money and acceptance (issue #13)', () => {
     await s.env.sleep(10 * DAY + 60_000);
     const task = await d.taskOf(projectId, 'TOWNSHIP_REVIEW');
     await refused(d.decide(task.id, township, { type: 'APPROVE' }), 'CHECKS_REQUIRED', 'body.checks.authenticity');
-    await refused(d.decide(task.id, township, { type: 'APPROVE', checks: { ...PASSED_CHECKS, feasibility: { result: 'FAIL', note: '无销路' } } }), 'CHECKS_REQUIRED', 'body.checks.feasibility.result');
+    await refused(
+      d.decide(task.id, township, { type: 'APPROVE', checks: { ...PASSED_CHECKS, feasibility: { result: 'FAIL', note: '无销路' } } }),
+      'CHECKS_REQUIRED',
+      'body.checks.feasibility.result',
+    );
     expect(await s.db.prisma.decision.count({ where: { taskId: task.id } })).toBe(0);
     await d.decide(task.id, township, { type: 'APPROVE', checks: PASSED_CHECKS });
     await expect.poll(() => d.stageOf(projectId), { timeout: 20_000 }).toBe('TOWNSHIP_PUBLICITY');
@@ -160,13 +213,29 @@ describe('rules that guard money and acceptance (issue #13)', () => {
     await jointTeamApproves(projectId);
     await s.env.sleep(7 * DAY + 60_000);
     await expect.poll(() => d.stageOf(projectId), { timeout: 20_000 }).toBe('ASSET_HANDOVER');
-    await d.command(handle, agri, { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });
+    await d.command(handle, agri, {
+      type: 'REGISTER_ASSET',
+      name: '高山茶园 300 亩',
+      assetClass: 'OPERATING',
+      valueFen: 30_000_000,
+      owner: '桃源村股份经济合作社',
+      custodian: '桃源茶叶合作社',
+    });
     await d.command(handle, proposer, { type: 'CONFIRM_HANDOVER' });
     await expect.poll(() => d.stageOf(projectId), { timeout: 20_000 }).toBe('EVALUATION');
     // 良 suggests 巩固 (CONSOLIDATE); 升级 (UPGRADE) instead needs the evaluator's reason.
-    await refused(d.command(handle, agri, { type: 'SUBMIT_EVALUATION', indicators: indicators(85), outcomeClass: 'UPGRADE' }), 'REASON_REQUIRED', 'body.command.outcomeReason');
+    await refused(
+      d.command(handle, agri, { type: 'SUBMIT_EVALUATION', indicators: indicators(85), outcomeClass: 'UPGRADE' }),
+      'REASON_REQUIRED',
+      'body.command.outcomeReason',
+    );
     const requestId = `req-${crypto.randomUUID()}`;
-    const ok = await d.command(handle, agri, { type: 'SUBMIT_EVALUATION', indicators: indicators(85), outcomeClass: 'UPGRADE', outcomeReason: '订单已签至 2030 年，扩建加工线' }, requestId);
+    const ok = await d.command(
+      handle,
+      agri,
+      { type: 'SUBMIT_EVALUATION', indicators: indicators(85), outcomeClass: 'UPGRADE', outcomeReason: '订单已签至 2030 年，扩建加工线' },
+      requestId,
+    );
     expect(ok.details).toMatchObject({ grade: 'GOOD', outcomeClass: 'UPGRADE' });
     const audit = await s.db.prisma.auditEvent.findFirstOrThrow({ where: { requestId, action: 'EVALUATION_SUBMITTED' } });
     expect(audit.details).toMatchObject({ outcomeClass: 'UPGRADE', suggestedOutcome: 'CONSOLIDATE', outcomeReason: '订单已签至 2030 年，扩建加工线' });

@@ -37,11 +37,16 @@ describe('project lifecycle after funding (time-skipping server, three simulated
 
     // ---- funding and implementation ----------------------------------------------------------
     // With the implementer's registered payee account: requests naming none are paid to it.
-    await handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000, payeeAccounts: [TEA_ACCOUNT] }] });
+    await handle.executeUpdate(allocateFundsUpdate, {
+      args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000, payeeAccounts: [TEA_ACCOUNT] }],
+    });
     expect(await stageOf(projectId)).toBe('IMPLEMENTATION');
     // Tranches of 40,000,000: START 16,000,000 · SUBSTANTIAL 20,000,000 · ACCEPTANCE 2,000,000 · RETENTION 2,000,000.
     // Own capital committed: 10,000,000; START needs 40% of it invested, SUBSTANTIAL 90%, the rest 100%.
-    await refused(command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社', invoices: [] }), 'TRANCHE_NOT_RELEASABLE');
+    await refused(
+      command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社', invoices: [] }),
+      'TRANCHE_NOT_RELEASABLE',
+    );
     await refused(command(handle, township, { type: 'REPORT_CAPITAL', amountFen: 1, evidence: ['x'] }), 'ROLE_NOT_ALLOWED');
     const capital = await command(handle, implementer, { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['bank-slip-1.pdf'] });
     await refused(command(handle, township, { type: 'VERIFY_REPORT', reportId: capital.recordId! }), 'ROLE_NOT_ALLOWED');
@@ -49,7 +54,13 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     await refused(command(handle, finance, { type: 'VERIFY_REPORT', reportId: capital.recordId! }), 'ALREADY_VERIFIED');
 
     // Payment 1 (START): verification → clean risk screen → finance approval → paid once.
-    const p1 = await command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社', invoices: [INVOICE_A] });
+    const p1 = await command(handle, implementer, {
+      type: 'REQUEST_PAYMENT',
+      tranche: 'START',
+      amountFen: 16_000_000,
+      payeeId: '桃源茶叶合作社',
+      invoices: [INVOICE_A],
+    });
     expect(p1).toMatchObject({ type: 'REQUEST_PAYMENT', recordId: `${projectId}:pay:1`, details: { status: 'VERIFYING' } });
     await refused(command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 1, payeeId: '桃源茶叶合作社' }), 'PAYMENT_IN_PROGRESS');
     await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
@@ -63,23 +74,44 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     await command(handle, township, { type: 'VERIFY_REPORT', reportId: progress.recordId! });
     const capital2 = await command(handle, implementer, { type: 'REPORT_CAPITAL', amountFen: 6_000_000, evidence: ['bank-slip-2.pdf'] });
     await command(handle, finance, { type: 'VERIFY_REPORT', reportId: capital2.recordId! });
-    await refused(command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'ACCEPTANCE', amountFen: 2_000_000, payeeId: '桃源茶叶合作社' }), 'TRANCHE_NOT_RELEASABLE');
+    await refused(
+      command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'ACCEPTANCE', amountFen: 2_000_000, payeeId: '桃源茶叶合作社' }),
+      'TRANCHE_NOT_RELEASABLE',
+    );
 
     // Payment 2: the invoice of payment 1 again, to another payee → two flags, confirmed → rejected.
-    await command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 20_000_000, payeeId: '青山某建材公司', invoices: [{ number: 'No. 330020240001', sha256: sha('a-rescan') }] });
+    await command(handle, implementer, {
+      type: 'REQUEST_PAYMENT',
+      tranche: 'SUBSTANTIAL_COMPLETION',
+      amountFen: 20_000_000,
+      payeeId: '青山某建材公司',
+      invoices: [{ number: 'No. 330020240001', sha256: sha('a-rescan') }],
+    });
     await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
     await expect.poll(async () => (await payment(projectId, 2)).status, { timeout: 20_000 }).toBe('FLAGGED');
     expect((await payment(projectId, 2)).riskFlags.map((f) => f.code).sort()).toEqual(['DUPLICATE_INVOICE', 'PAYEE_NOT_IMPLEMENTER']);
-    await expect.poll(async () => (await handle.describe()).searchAttributes.RiskFlags, { timeout: 20_000 }).toEqual(['DUPLICATE_INVOICE', 'PAYEE_NOT_IMPLEMENTER']);
+    await expect
+      .poll(async () => (await handle.describe()).searchAttributes.RiskFlags, { timeout: 20_000 })
+      .toEqual(['DUPLICATE_INVOICE', 'PAYEE_NOT_IMPLEMENTER']);
     await decidePaymentStep(projectId, 'RISK_FLAG_REVIEW', { type: 'REJECT', reason: '发票重复、收款方不符，确认违规' });
     await expect.poll(async () => (await payment(projectId, 2)).status, { timeout: 20_000 }).toBe('REJECTED');
     expect((await payment(projectId, 2)).riskFlags.every((f) => f.status === 'CONFIRMED' && f.resolvedBy === 'u-finance')).toBe(true);
 
     // More than the tranche may release (25M of a 20M tranche) is refused before it is a payment.
-    await refused(command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 25_000_000, payeeId: '桃源茶叶合作社' }), 'AMOUNT_EXCEEDS_RELEASABLE', 'body.command.amountFen');
+    await refused(
+      command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 25_000_000, payeeId: '桃源茶叶合作社' }),
+      'AMOUNT_EXCEEDS_RELEASABLE',
+      'body.command.amountFen',
+    );
 
     // Payment 3: total spend reported beyond budget + 10% → flag; the leading group's new 批复 (项目变更) → paid.
-    await command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'SUBSTANTIAL_COMPLETION', amountFen: 20_000_000, payeeId: '桃源茶叶合作社', reportedTotalSpendFen: 45_000_000 });
+    await command(handle, implementer, {
+      type: 'REQUEST_PAYMENT',
+      tranche: 'SUBSTANTIAL_COMPLETION',
+      amountFen: 20_000_000,
+      payeeId: '桃源茶叶合作社',
+      reportedTotalSpendFen: 45_000_000,
+    });
     await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
     await expect.poll(async () => (await payment(projectId, 3)).status, { timeout: 20_000 }).toBe('CHANGE_APPROVAL');
     expect((await payment(projectId, 3)).riskFlags.map((f) => f.code)).toEqual(['OVERSPEND_NEEDS_NEW_APPROVAL']);
@@ -105,13 +137,23 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     expect(rectifyTask.dueAt!.getTime() - rectifyTask.createdAt.getTime()).toBeGreaterThan(29 * DAY);
     await command(handle, implementer, { type: 'RECTIFIED', text: '排水沟已完工并经监理确认' });
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('ACCEPTANCE');
-    await command(handle, proposer, { type: 'RECORD_ACCEPTANCE_VOTE', representatives: 45, votesFor: 38, votesAgainst: 2, abstentions: 1, satisfactionPercent: 95 });
+    await command(handle, proposer, {
+      type: 'RECORD_ACCEPTANCE_VOTE',
+      representatives: 45,
+      votesFor: 38,
+      votesAgainst: 2,
+      abstentions: 1,
+      satisfactionPercent: 95,
+    });
     for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT']) {
       await decide((await taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
     }
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('ACCEPTANCE_PUBLICITY');
     const acceptances = await s.db.prisma.acceptance.findMany({ where: { projectId }, orderBy: { round: 'asc' } });
-    expect(acceptances.map((a) => [a.round, a.result])).toEqual([[1, 'FAILED'], [2, 'PASSED']]);
+    expect(acceptances.map((a) => [a.round, a.result])).toEqual([
+      [1, 'FAILED'],
+      [2, 'PASSED'],
+    ]);
     expect(acceptances[1]!.vote).toMatchObject({ votesFor: 38, satisfactionPercent: 95 });
 
     // 7-day acceptance publicity, then the final tranche and the handover.
@@ -122,24 +164,50 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     await decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
     await expect.poll(async () => (await payment(projectId, 4)).status, { timeout: 20_000 }).toBe('PAID');
     await refused(command(handle, proposer, { type: 'CONFIRM_HANDOVER' }), 'NO_ASSETS_REGISTERED');
-    await command(handle, agri, { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社', certificateNo: 'QS-2028-001' });
-    await command(handle, agri, { type: 'REGISTER_ASSET', name: '茶园机耕道 2 公里', assetClass: 'PUBLIC_WELFARE', valueFen: 8_000_000, owner: '桃源村村民委员会', custodian: '桃源村村民委员会' });
+    await command(handle, agri, {
+      type: 'REGISTER_ASSET',
+      name: '高山茶园 300 亩',
+      assetClass: 'OPERATING',
+      valueFen: 30_000_000,
+      owner: '桃源村股份经济合作社',
+      custodian: '桃源茶叶合作社',
+      certificateNo: 'QS-2028-001',
+    });
+    await command(handle, agri, {
+      type: 'REGISTER_ASSET',
+      name: '茶园机耕道 2 公里',
+      assetClass: 'PUBLIC_WELFARE',
+      valueFen: 8_000_000,
+      owner: '桃源村村民委员会',
+      custodian: '桃源村村民委员会',
+    });
     await command(handle, proposer, { type: 'CONFIRM_HANDOVER' });
     const assets = await s.db.prisma.asset.findMany({ where: { projectId } });
-    expect(assets.map((a) => [a.assetClass, a.valueFen, a.handedOverBy])).toEqual([['OPERATING', 30_000_000n, 'u-village'], ['PUBLIC_WELFARE', 8_000_000n, 'u-village']]);
+    expect(assets.map((a) => [a.assetClass, a.valueFen, a.handedOverBy])).toEqual([
+      ['OPERATING', 30_000_000n, 'u-village'],
+      ['PUBLIC_WELFARE', 8_000_000n, 'u-village'],
+    ]);
 
     // ---- operation: the first evaluation is due at once (at acceptance) ------------------------
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('EVALUATION');
     await taskOf(projectId, 'EVALUATION_SUBMIT');
     await refused(command(handle, proposer, { type: 'SUBMIT_EVALUATION', indicators: indicators(85) }), 'ROLE_NOT_ALLOWED');
-    expect(await command(handle, agri, { type: 'SUBMIT_EVALUATION', indicators: indicators(85) })).toMatchObject({ details: { grade: 'GOOD', outcomeClass: 'CONSOLIDATE' } });
+    expect(await command(handle, agri, { type: 'SUBMIT_EVALUATION', indicators: indicators(85) })).toMatchObject({
+      details: { grade: 'GOOD', outcomeClass: 'CONSOLIDATE' },
+    });
     const runBefore = (await handle.describe()).runId;
     await decide((await taskOf(projectId, 'EVALUATION_APPROVAL')).id, leader, { type: 'APPROVE' });
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('OPERATION');
     // Continue-as-new at the end of the evaluation cycle: a new run, the same project.
     await expect.poll(async () => (await handle.describe()).runId !== runBefore, { timeout: 20_000 }).toBe(true);
     const afterCycle = await handle.query(projectStateQuery);
-    expect(afterCycle).toMatchObject({ stage: 'OPERATION', latestGrade: 'GOOD', runs: 2, operation: { payeeAccounts: [TEA_ACCOUNT] }, financial: { approvedFen: 40_000_000, disbursedFen: 38_000_000, verifiedProgressPercent: 100, ownCapitalInvestedFen: 10_000_000 } });
+    expect(afterCycle).toMatchObject({
+      stage: 'OPERATION',
+      latestGrade: 'GOOD',
+      runs: 2,
+      operation: { payeeAccounts: [TEA_ACCOUNT] },
+      financial: { approvedFen: 40_000_000, disbursedFen: 38_000_000, verifiedProgressPercent: 100, ownCapitalInvestedFen: 10_000_000 },
+    });
     expect((await handle.describe()).searchAttributes).toMatchObject({ LatestGrade: ['GOOD'], ProjectStage: ['OPERATION'] });
 
     // Income of the operating asset (300 亩 tea garden, principal 30,000,000): 9.33% ≥ the 8% minimum.
@@ -147,12 +215,18 @@ describe('project lifecycle after funding (time-skipping server, three simulated
       type: 'RECORD_INCOME',
       period: { from: '2028-01-01', until: '2029-01-01' },
       incomeFen: 2_800_000,
-      households: [{ householdId: 'h-01', shares: 2 }, { householdId: 'h-02', shares: 1, monitoring: [{ from: '2028-01-01' }] }],
+      households: [
+        { householdId: 'h-01', shares: 2 },
+        { householdId: 'h-02', shares: 1, monitoring: [{ from: '2028-01-01' }] },
+      ],
       plan: { retainedBp: 2000, regularWeight: 1, monitoredWeight: 2 },
     });
     expect(income.details).toMatchObject({ distributedFen: 2_240_000, retainedFen: 560_000, dividendRateBp: 933, meetsMinimum: true });
     const ledger = await s.db.prisma.incomeRecord.findFirstOrThrow({ where: { projectId } });
-    expect((ledger.distribution as Array<{ householdId: string; amountFen: number }>).map((h) => [h.householdId, h.amountFen])).toEqual([['h-01', 1_120_000], ['h-02', 1_120_000]]);
+    expect((ledger.distribution as Array<{ householdId: string; amountFen: number }>).map((h) => [h.householdId, h.amountFen])).toEqual([
+      ['h-01', 1_120_000],
+      ['h-02', 1_120_000],
+    ]);
 
     // ---- a year later: retention released (no defect) and the second evaluation due -----------
     await s.env.sleep(366 * DAY);
@@ -160,7 +234,14 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     await decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
     await expect.poll(async () => (await payment(projectId, 5)).status, { timeout: 20_000 }).toBe('PAID');
     // Released in the run after continue-as-new, to the account registered at funding: screened clean.
-    expect(await payment(projectId, 5)).toMatchObject({ tranche: 'RETENTION', amountFen: 2_000_000n, requestedBy: 'system', fiscalSource: 'CENTRAL_LINKAGE', payeeAccount: TEA_ACCOUNT, riskFlags: [] });
+    expect(await payment(projectId, 5)).toMatchObject({
+      tranche: 'RETENTION',
+      amountFen: 2_000_000n,
+      requestedBy: 'system',
+      fiscalSource: 'CENTRAL_LINKAGE',
+      payeeAccount: TEA_ACCOUNT,
+      riskFlags: [],
+    });
     expect((await project(projectId)).disbursedFen).toBe(40_000_000n);
 
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('EVALUATION');
@@ -185,20 +266,47 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     expect(result.stage).toBe('CLOSED');
 
     // Linked both ways; the replacing project waits in the pool with the link in its history.
-    expect(await project(projectId)).toMatchObject({ stage: 'CLOSED', replacedByProjectId: replacement.projectId, latestGrade: 'POOR', disbursedFen: 40_000_000n });
+    expect(await project(projectId)).toMatchObject({
+      stage: 'CLOSED',
+      replacedByProjectId: replacement.projectId,
+      latestGrade: 'POOR',
+      disbursedFen: 40_000_000n,
+    });
     expect(await project(replacement.projectId)).toMatchObject({ stage: 'IN_POOL', replacesProjectId: projectId });
-    await expect.poll(async () => (await replacement.handle.query(projectStateQuery)).history.some((h) => h.action === 'replaces'), { timeout: 20_000 }).toBe(true);
+    await expect
+      .poll(async () => (await replacement.handle.query(projectStateQuery)).history.some((h) => h.action === 'replaces'), { timeout: 20_000 })
+      .toBe(true);
 
     // Money: every paid fen once; the evaluations; the audit trail names every step.
     const payments = await s.db.prisma.payment.findMany({ where: { projectId }, orderBy: { seq: 'asc' } });
     expect(payments.map((p) => [p.tranche, p.status])).toEqual([
-      ['START', 'PAID'], ['SUBSTANTIAL_COMPLETION', 'REJECTED'], ['SUBSTANTIAL_COMPLETION', 'PAID'], ['ACCEPTANCE', 'PAID'], ['RETENTION', 'PAID'],
+      ['START', 'PAID'],
+      ['SUBSTANTIAL_COMPLETION', 'REJECTED'],
+      ['SUBSTANTIAL_COMPLETION', 'PAID'],
+      ['ACCEPTANCE', 'PAID'],
+      ['RETENTION', 'PAID'],
     ]);
     expect(payments.filter((p) => p.status === 'PAID').reduce((sum, p) => sum + p.amountFen, 0n)).toBe(40_000_000n);
     const evaluations = await s.db.prisma.evaluation.findMany({ where: { projectId }, orderBy: { seq: 'asc' } });
-    expect(evaluations.map((e) => [e.grade, e.status])).toEqual([['GOOD', 'APPROVED'], ['POOR', 'APPROVED'], ['POOR', 'APPROVED']]);
+    expect(evaluations.map((e) => [e.grade, e.status])).toEqual([
+      ['GOOD', 'APPROVED'],
+      ['POOR', 'APPROVED'],
+      ['POOR', 'APPROVED'],
+    ]);
     const audit = (await s.db.prisma.auditEvent.findMany({ where: { entityType: 'Project', entityId: projectId } })).map((a) => a.action);
-    for (const action of ['FUNDS_ALLOCATED', 'PAYMENT_PAID', 'RISK_FLAGS_CONFIRMED', 'PROJECT_CHANGE_APPROVED', 'ACCEPTANCE_FAILED', 'ACCEPTANCE_PASSED', 'ASSETS_HANDED_OVER', 'INCOME_DISTRIBUTED', 'EVALUATION_APPROVED', 'RECTIFICATION_PLANNED', 'PROJECT_REPLACED']) {
+    for (const action of [
+      'FUNDS_ALLOCATED',
+      'PAYMENT_PAID',
+      'RISK_FLAGS_CONFIRMED',
+      'PROJECT_CHANGE_APPROVED',
+      'ACCEPTANCE_FAILED',
+      'ACCEPTANCE_PASSED',
+      'ASSETS_HANDED_OVER',
+      'INCOME_DISTRIBUTED',
+      'EVALUATION_APPROVED',
+      'RECTIFICATION_PLANNED',
+      'PROJECT_REPLACED',
+    ]) {
       expect(audit).toContain(action);
     }
     expect(audit.filter((a) => a === 'PAYMENT_PAID')).toHaveLength(4);

@@ -96,8 +96,12 @@ describe('project lifecycle to the pool (time-skipping server)', () => {
     expect(inPool.searchAttributes.PendingRoles).toEqual(['COUNTY_FINANCE']);
 
     // Refusals change nothing: the wrong role, more than the budget.
-    await expect(handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: 'alloc-bad-role', actor: agri, fiscalYear: 2027, amountFen: 1 }] })).rejects.toThrow(WorkflowUpdateFailedError);
-    await expect(handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: 'alloc-too-much', actor: finance, fiscalYear: 2027, amountFen: 50_000_001 }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(
+      handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: 'alloc-bad-role', actor: agri, fiscalYear: 2027, amountFen: 1 }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(
+      handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: 'alloc-too-much', actor: finance, fiscalYear: 2027, amountFen: 50_000_001 }] }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
     expect(await db.prisma.fundAllocation.count({ where: { projectId } })).toBe(0);
 
     // Not funded by the end of 2027: the project rolls over into the 2028 pool (项目库 rollover).
@@ -106,7 +110,9 @@ describe('project lifecycle to the pool (time-skipping server)', () => {
     await expect.poll(async () => (await handle.describe()).searchAttributes.FiscalYear, { timeout: 15_000 }).toEqual([2028]);
     expect(await stageOf(projectId)).toBe('IN_POOL');
 
-    const funded = await handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2028, amountFen: 40_000_000 }] });
+    const funded = await handle.executeUpdate(allocateFundsUpdate, {
+      args: [{ requestId: `alloc-${projectId}`, actor: finance, fiscalYear: 2028, amountFen: 40_000_000 }],
+    });
     expect(funded).toMatchObject({ stageBefore: 'IN_POOL', stageAfter: 'IMPLEMENTATION', fiscalYear: 2028, amountFen: 40_000_000 });
     expect(await stageOf(projectId)).toBe('IMPLEMENTATION');
     const allocation = await db.prisma.fundAllocation.findFirstOrThrow({ where: { projectId } });
@@ -132,7 +138,9 @@ describe('project lifecycle to the pool (time-skipping server)', () => {
     const { projectId, handle } = await startProject();
     await expect.poll(() => db.prisma.publicity.count({ where: { projectId } }), { timeout: 15_000 }).toBe(1);
     await env.sleep(3 * DAY);
-    const objected = await handle.executeUpdate(lodgeObjectionUpdate, { args: [{ requestId: `obj-${projectId}`, actor: villager, text: '占用了集体林地，未经村民同意' }] });
+    const objected = await handle.executeUpdate(lodgeObjectionUpdate, {
+      args: [{ requestId: `obj-${projectId}`, actor: villager, text: '占用了集体林地，未经村民同意' }],
+    });
     expect(objected).toMatchObject({ stageBefore: 'VILLAGE_PUBLICITY', stageAfter: 'RETURNED' });
     expect(await stageOf(projectId)).toBe('RETURNED');
     const objection = await db.prisma.objection.findUniqueOrThrow({ where: { requestId: `obj-${projectId}` } });
@@ -142,7 +150,9 @@ describe('project lifecycle to the pool (time-skipping server)', () => {
     expect(revise).toMatchObject({ id: objected.resubmitTaskId, kind: 'REVISE_AND_RESUBMIT', candidateOrgUnitId: 'v-taoyuan', candidateUserId: 'u-village' });
 
     // A second objection outside any period is refused; the timer of the closed period does not fire.
-    await expect(handle.executeUpdate(lodgeObjectionUpdate, { args: [{ requestId: `obj2-${projectId}`, actor: villager, text: '再次异议' }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    await expect(handle.executeUpdate(lodgeObjectionUpdate, { args: [{ requestId: `obj2-${projectId}`, actor: villager, text: '再次异议' }] })).rejects.toThrow(
+      WorkflowUpdateFailedError,
+    );
     await env.sleep(10 * DAY);
     expect(await stageOf(projectId)).toBe('RETURNED');
 

@@ -23,13 +23,27 @@ describe('a refused lifecycle transition is never silent (issue #13, item 12)', 
     // The township review has no earlier review step: a report returning the matter to the county
     // approval (a later one) is one the machine refuses.
     await handle.executeUpdate(stepReportUpdate, {
-      args: [{ seq: 1000, stepWorkflowId: approvalStepWorkflowId(handle.workflowId, REVIEW_STEP_IDS.TOWNSHIP_REVIEW, 1), phase: 'returned', actorId: township.userId, reason: '退回县审定', openTasks: [], returnTo: { stepId: REVIEW_STEP_IDS.COUNTY_APPROVAL } }],
+      args: [
+        {
+          seq: 1000,
+          stepWorkflowId: approvalStepWorkflowId(handle.workflowId, REVIEW_STEP_IDS.TOWNSHIP_REVIEW, 1),
+          phase: 'returned',
+          actorId: township.userId,
+          reason: '退回县审定',
+          openTasks: [],
+          returnTo: { stepId: REVIEW_STEP_IDS.COUNTY_APPROVAL },
+        },
+      ],
     });
     const state = await handle.query(projectStateQuery);
     expect(state.stage).toBe('TOWNSHIP_REVIEW');
     expect(state.history).toHaveLength(historyBefore);
     expect(await t.d.stageOf(projectId)).toBe('TOWNSHIP_REVIEW');
-    await expect.poll(async () => (await t.s.db.prisma.auditEvent.findMany({ where: { entityId: projectId, action: 'LIFECYCLE_EVENT_REFUSED' } })).map((a) => a.details), { timeout: 20_000 })
+    await expect
+      .poll(
+        async () => (await t.s.db.prisma.auditEvent.findMany({ where: { entityId: projectId, action: 'LIFECYCLE_EVENT_REFUSED' } })).map((a) => a.details),
+        { timeout: 20_000 },
+      )
       .toEqual([{ event: 'RETURN_TO_STEP', stage: 'TOWNSHIP_REVIEW', to: 'COUNTY_APPROVAL' }]);
     await expect.poll(async () => (await handle.describe()).searchAttributes.RefusedEvents, { timeout: 20_000 }).toEqual(['RETURN_TO_STEP']);
     // The project goes on as if nothing happened: the real approval still moves it.

@@ -43,7 +43,14 @@ async function approvedByTownship() {
   const started = await ok(await call('POST', '/api/projects', 'village', { ...sampleProposal(), requestId: newRequestId() }));
   const projectId = started.projectId as string;
   const townshipTask = await s.prisma.task.findUniqueOrThrow({ where: { id: started.taskId } });
-  const answer = await ok(await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, 'township', { requestId: newRequestId(), action: 'approve', comment: '同意', checks: PASSED_CHECKS }));
+  const answer = await ok(
+    await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision`, 'township', {
+      requestId: newRequestId(),
+      action: 'approve',
+      comment: '同意',
+      checks: PASSED_CHECKS,
+    }),
+  );
   // The answer came after the parent processed the report: the stage it reports is written.
   expect(answer.stageAfter).toBe('TOWNSHIP_PUBLICITY');
   expect(['TOWNSHIP_PUBLICITY', 'COUNTY_JOINT_REVIEW']).toContain((await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage);
@@ -57,7 +64,9 @@ describe('a step reports to its project by Update', { timeout: 120_000 }, () => 
     const { projectId, stepWorkflowId } = await approvedByTownship();
 
     const parent = await s.client.workflow.getHandle(projectWorkflowId(projectId)).fetchHistory();
-    const accepted = parent.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes).map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.protocolInstanceId);
+    const accepted = parent
+      .events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)
+      .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.protocolInstanceId);
     expect(accepted).toEqual(expect.arrayContaining([`${stepWorkflowId}:report:1`, `${stepWorkflowId}:report:2`]));
     expect(parent.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'stepReport')).toHaveLength(0);
     const step = await s.client.workflow.getHandle(stepWorkflowId).fetchHistory();
@@ -105,10 +114,12 @@ describe('a step reports to its project by Update', { timeout: 120_000 }, () => 
     const approved = await ok(await decide('township', started.taskId, { action: 'approve', comment: '同意', checks: PASSED_CHECKS }));
     expect([resubmitted.phaseAfter, approved.phaseAfter, approved.stageAfter]).toEqual(['pending', 'approved', 'TOWNSHIP_PUBLICITY']);
     // The stage follows within moments (0-day publicity: on to the county joint review).
-    await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 30_000 }).toBe('COUNTY_JOINT_REVIEW');
+    await expect
+      .poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 30_000 })
+      .toBe('COUNTY_JOINT_REVIEW');
     const handle = s.client.workflow.getHandle(projectWorkflowId(projectId));
-    const reports = (await handle.fetchHistory()).events!
-      .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId)
+    const reports = (await handle.fetchHistory())
+      .events!.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId)
       .filter((id): id is string => typeof id === 'string' && id.startsWith(`${stepWorkflowId}:report:`));
     expect(reports).toEqual([1, 2, 3, 4].map((seq) => `${stepWorkflowId}:report:${seq}`));
     const stages = (await handle.query(projectStateQuery)).history.map((h: { stage?: string }) => h.stage);
@@ -116,16 +127,29 @@ describe('a step reports to its project by Update', { timeout: 120_000 }, () => 
     expect(stages.indexOf('RETURNED')).toBeLessThan(stages.lastIndexOf('TOWNSHIP_REVIEW'));
     // The approval's Update completed before its report did (without the flag it completes after).
     const stepEvents = (await s.client.workflow.getHandle(stepWorkflowId).fetchHistory()).events!;
-    const updateDone = stepEvents.findIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === `${s.userIds.township}:${approved.requestId}`);
+    const updateDone = stepEvents.findIndex(
+      (e) => e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === `${s.userIds.township}:${approved.requestId}`,
+    );
     const lastReportDone = stepEvents.map((e) => Boolean(e.activityTaskCompletedEventAttributes)).lastIndexOf(true);
     expect(updateDone).toBeGreaterThan(-1);
     expect(updateDone).toBeLessThan(lastReportDone);
     // One decision and one audit event per request; a retry answers from the record.
     for (const a of [returned, resubmitted, approved]) expect(await s.prisma.decision.count({ where: { requestId: a.requestId } })).toBe(1);
-    const again = await ok(await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision?wait=record`, 'township', { requestId: approved.requestId, action: 'approve', comment: '同意', checks: PASSED_CHECKS }));
+    const again = await ok(
+      await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision?wait=record`, 'township', {
+        requestId: approved.requestId,
+        action: 'approve',
+        comment: '同意',
+        checks: PASSED_CHECKS,
+      }),
+    );
     expect(again).toMatchObject({ requestId: approved.requestId, phaseAfter: 'approved' });
     expect(await s.prisma.decision.count({ where: { projectId } })).toBe(3);
-    const bad = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision?wait=later`, 'township', { requestId: newRequestId(), action: 'comment', comment: 'x' });
+    const bad = await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision?wait=later`, 'township', {
+      requestId: newRequestId(),
+      action: 'comment',
+      comment: 'x',
+    });
     expect([bad.statusCode, bad.json().error.code, bad.json().error.details[0].path]).toEqual([400, 'VALIDATION_FAILED', 'querystring.wait']);
   });
 

@@ -10,6 +10,7 @@ import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '.
 import { apiAs } from '../support/api-as';
 import { approvalStateQuery, projectStateQuery, projectWorkflowId } from '../../workflows/shared';
 import { PASSED_CHECKS } from '../support/proposal';
+import type { Role } from '../../src/generated/prisma/client';
 
 let s: TTestStack;
 beforeAll(async () => {
@@ -26,10 +27,15 @@ const stageOf = async (projectId: string) => (await s.prisma.project.findUniqueO
 /** The one pending task of a role on the project, once it is there. */
 async function pendingTask(projectId: string, role: string) {
   let id: string | undefined;
-  await expect.poll(async () => {
-    id = (await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as never } }))?.id;
-    return id !== undefined;
-  }, { timeout: 15_000 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        id = (await s.prisma.task.findFirst({ where: { projectId, status: 'PENDING', candidateRole: role as Role } }))?.id;
+        return id !== undefined;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
   return id!;
 }
 
@@ -68,7 +74,9 @@ describe('return to an earlier lifecycle step (退回到之前的环节)', { tim
     expect(page.actions).toContain('return');
     expect(page.returnTargets.map((t: { stepId: string }) => t.stepId)).toEqual(['township-review']);
 
-    const returned = await ok(await decide('finance', financeTask, { action: 'return', comment: '资金来源需乡镇核实', returnTo: { to: 'STEP', stepId: 'township-review' } }));
+    const returned = await ok(
+      await decide('finance', financeTask, { action: 'return', comment: '资金来源需乡镇核实', returnTo: { to: 'STEP', stepId: 'township-review' } }),
+    );
     expect(returned).toMatchObject({ action: 'return', phaseAfter: 'returned', stageBefore: 'COUNTY_JOINT_REVIEW', stageAfter: 'TOWNSHIP_REVIEW' });
     expect(await stageOf(projectId)).toBe('TOWNSHIP_REVIEW');
     const decision = await s.prisma.decision.findUniqueOrThrow({ where: { requestId: returned.requestId } });
@@ -95,7 +103,9 @@ describe('return to an earlier lifecycle step (退回到之前的环节)', { tim
     const handle = s.client.workflow.getHandle(projectWorkflowId(projectId));
     await expect.poll(async () => (await handle.query(projectStateQuery)).openTasks.map((t) => t.id), { timeout: 15_000 }).toEqual([financeTask]);
     const state = await handle.query(projectStateQuery);
-    expect(state.history.map((h) => `${h.action}:${h.stage}`)).toEqual(expect.arrayContaining(['return_to_step:TOWNSHIP_REVIEW', 'approve:COUNTY_JOINT_REVIEW']));
+    expect(state.history.map((h) => `${h.action}:${h.stage}`)).toEqual(
+      expect.arrayContaining(['return_to_step:TOWNSHIP_REVIEW', 'approve:COUNTY_JOINT_REVIEW']),
+    );
 
     await ok(await decide('finance', financeTask, { action: 'approve', comment: '同意' }));
     await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('COUNTY_APPROVAL');
@@ -105,12 +115,15 @@ describe('return to an earlier lifecycle step (退回到之前的环节)', { tim
 
   it('the county approval returns to the township, which returns to the village; the resubmission comes back up to the county approval', async () => {
     const projectId = await atCountyJointReview();
-    for (const who of ['agri', 'finance'] as const) await ok(await decide(who, await pendingTask(projectId, who === 'agri' ? 'COUNTY_AGRICULTURE' : 'COUNTY_FINANCE'), { action: 'approve' }));
+    for (const who of ['agri', 'finance'] as const)
+      await ok(await decide(who, await pendingTask(projectId, who === 'agri' ? 'COUNTY_AGRICULTURE' : 'COUNTY_FINANCE'), { action: 'approve' }));
     await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('COUNTY_APPROVAL');
     const leaderTask = await pendingTask(projectId, 'COUNTY_LEADING_GROUP');
     const page = await ok(await call('GET', `/api/web/tasks/${encodeURIComponent(leaderTask)}`, 'leader'));
     expect(page.returnTargets.map((t: { stepId: string }) => t.stepId)).toEqual(['township-review', 'county-joint-review']);
-    const back = await ok(await decide('leader', leaderTask, { action: 'return', comment: '乡镇复核联农带农', returnTo: { to: 'STEP', stepId: 'township-review' } }));
+    const back = await ok(
+      await decide('leader', leaderTask, { action: 'return', comment: '乡镇复核联农带农', returnTo: { to: 'STEP', stepId: 'township-review' } }),
+    );
     expect(back.stageAfter).toBe('TOWNSHIP_REVIEW');
 
     // The township sends it further back, to the village (the applicant).

@@ -26,7 +26,9 @@ afterEach(async () => {
 async function fundedWithCapital(name: string) {
   const started = await d.startProject(name);
   await d.throughPool([started.projectId]);
-  await started.handle.executeUpdate(allocateFundsUpdate, { args: [{ requestId: `alloc-${started.projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }] });
+  await started.handle.executeUpdate(allocateFundsUpdate, {
+    args: [{ requestId: `alloc-${started.projectId}`, actor: finance, fiscalYear: 2027, amountFen: 40_000_000 }],
+  });
   const capital = await d.command(started.handle, implementer, { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['bank-slip.pdf'] });
   await d.command(started.handle, finance, { type: 'VERIFY_REPORT', reportId: capital.recordId! });
   return started;
@@ -35,7 +37,13 @@ async function fundedWithCapital(name: string) {
 describe('overspend beyond the tolerance needs the leading group (issue #13, item 10)', () => {
   it('the finance bureau can no longer dismiss an overspend flag alone; the leading group’s 项目变更 approval lets the payment go on to finance approval', async () => {
     const { projectId, handle } = await fundedWithCapital('桃源村批小建大');
-    await d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '桃源茶叶合作社', reportedTotalSpendFen: 45_000_000 });
+    await d.command(handle, implementer, {
+      type: 'REQUEST_PAYMENT',
+      tranche: 'START',
+      amountFen: 16_000_000,
+      payeeId: '桃源茶叶合作社',
+      reportedTotalSpendFen: 45_000_000,
+    });
     await d.decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
     await d.paymentStatus(projectId, 1, 'CHANGE_APPROVAL');
     expect((await d.payment(projectId, 1)).riskFlags.map((f) => [f.code, f.status])).toEqual([['OVERSPEND_NEEDS_NEW_APPROVAL', 'OPEN']]);
@@ -45,7 +53,10 @@ describe('overspend beyond the tolerance needs the leading group (issue #13, ite
     expect(await d.pending(projectId, 'RISK_FLAG_REVIEW')).toHaveLength(0);
     await expectUpdateRefused(d.decide(change.id, finance, { type: 'APPROVE' }), 'ROLE_NOT_ALLOWED', 'actor.roles');
     expect((await d.payment(projectId, 1)).status).toBe('CHANGE_APPROVAL');
-    expect((await handle.query(projectStateQuery)).operation?.payments[0]).toMatchObject({ status: 'CHANGE_APPROVAL', flags: ['OVERSPEND_NEEDS_NEW_APPROVAL'] });
+    expect((await handle.query(projectStateQuery)).operation?.payments[0]).toMatchObject({
+      status: 'CHANGE_APPROVAL',
+      flags: ['OVERSPEND_NEEDS_NEW_APPROVAL'],
+    });
 
     await d.decide(change.id, leader, { type: 'APPROVE' });
     await d.paymentStatus(projectId, 1, 'FINANCE_APPROVAL');
@@ -58,7 +69,13 @@ describe('overspend beyond the tolerance needs the leading group (issue #13, ite
 
   it('the leading group’s rejection of the change rejects the payment; other flags stay the finance bureau’s review', async () => {
     const { projectId, handle } = await fundedWithCapital('桃源村超概算且收款方不符');
-    await d.command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '青山某建材公司', reportedTotalSpendFen: 45_000_000 });
+    await d.command(handle, implementer, {
+      type: 'REQUEST_PAYMENT',
+      tranche: 'START',
+      amountFen: 16_000_000,
+      payeeId: '青山某建材公司',
+      reportedTotalSpendFen: 45_000_000,
+    });
     await d.decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');
     await d.paymentStatus(projectId, 1, 'FLAGGED');
     // The payee flag is the finance bureau's: dismissed (a 委托支付 on file); the overspend is not theirs.

@@ -77,7 +77,11 @@ async function startProject(name: string) {
     ...TAOYUAN,
     publicity: { villageDays: 0, townshipDays: 0, acceptanceDays: 0 },
   };
-  const handle = await s.env.client.workflow.start<typeof projectLifecycle>('projectLifecycle', { workflowId: `project-${projectId}`, taskQueue: s.taskQueue, args: [input] });
+  const handle = await s.env.client.workflow.start<typeof projectLifecycle>('projectLifecycle', {
+    workflowId: `project-${projectId}`,
+    taskQueue: s.taskQueue,
+    args: [input],
+  });
   return { projectId, handle };
 }
 
@@ -86,11 +90,19 @@ const stageOf = async (projectId: string) => (await project(projectId)).stage;
 const pending = (projectId: string, kind: string) => s.db.prisma.task.findMany({ where: { projectId, status: 'PENDING', kind }, orderBy: { id: 'asc' } });
 
 async function taskOf(projectId: string, kind: string, role?: string) {
-  await expect.poll(async () => (await pending(projectId, kind)).filter((t) => !role || t.candidateRole === role).length, { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(async () => (await pending(projectId, kind)).filter((t) => !role || t.candidateRole === role).length, { timeout: 20_000 })
+    .toBeGreaterThan(0);
   return (await pending(projectId, kind)).find((t) => !role || t.candidateRole === role)!;
 }
 
-async function decide(projectId: string, kind: string, who: string, action: { type: 'APPROVE'; checks?: typeof PASSED_CHECKS } | { type: 'REJECT'; reason: string } = { type: 'APPROVE' }, role?: string) {
+async function decide(
+  projectId: string,
+  kind: string,
+  who: string,
+  action: { type: 'APPROVE'; checks?: typeof PASSED_CHECKS } | { type: 'REJECT'; reason: string } = { type: 'APPROVE' },
+  role?: string,
+) {
   const task = await taskOf(projectId, kind, role);
   return s.env.client.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
     args: [{ requestId: rid(), taskId: task.id, actor: actors[who]!, action, comment: 'reason' in action ? action.reason : undefined }],
@@ -149,18 +161,31 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     await command(handle, 'implementer', { type: 'REQUEST_PAYMENT', tranche: 'START', amountFen: 16_000_000, payeeId: '青山某建材公司', invoices: [] });
     await decide(projectId, 'PAYMENT_VERIFICATION', 'agri');
     await decide(projectId, 'RISK_FLAG_REVIEW', 'finance', { type: 'REJECT', reason: '收款方非实施主体，确认违规' });
-    await expect.poll(async () => (await s.db.prisma.riskFlag.findMany({ where: { projectId } })).map((f) => [f.code, f.status]), { timeout: 20_000 }).toEqual([['PAYEE_NOT_IMPLEMENTER', 'CONFIRMED']]);
+    await expect
+      .poll(async () => (await s.db.prisma.riskFlag.findMany({ where: { projectId } })).map((f) => [f.code, f.status]), { timeout: 20_000 })
+      .toEqual([['PAYEE_NOT_IMPLEMENTER', 'CONFIRMED']]);
 
     // ---- acceptance, handover, and the first evaluation: 差 -------------------------------------
     const done = await command(handle, 'implementer', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['completion-report.pdf'] });
     await command(handle, 'agri', { type: 'VERIFY_REPORT', reportId: done.recordId! });
     await command(handle, 'village', { type: 'REQUEST_ACCEPTANCE' });
     await command(handle, 'village', FAVOURABLE_VOTE);
-    for (const [role, who] of [['COUNTY_AGRICULTURE', 'agri'], ['COUNTY_FINANCE', 'finance'], ['EXPERT', 'expert']] as const) {
+    for (const [role, who] of [
+      ['COUNTY_AGRICULTURE', 'agri'],
+      ['COUNTY_FINANCE', 'finance'],
+      ['EXPERT', 'expert'],
+    ] as const) {
       await decide(projectId, 'COMPLETION_ACCEPTANCE', who, undefined, role);
     }
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('ASSET_HANDOVER');
-    await command(handle, 'agri', { type: 'REGISTER_ASSET', name: '高山茶园 300 亩', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社' });
+    await command(handle, 'agri', {
+      type: 'REGISTER_ASSET',
+      name: '高山茶园 300 亩',
+      assetClass: 'OPERATING',
+      valueFen: 30_000_000,
+      owner: '桃源村股份经济合作社',
+      custodian: '桃源茶叶合作社',
+    });
     await command(handle, 'village', { type: 'CONFIRM_HANDOVER' });
     await evaluate(projectId, handle, 50);
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('RECTIFICATION');
@@ -191,7 +216,9 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     expect(notices[0]!.title).toMatch(/^可申请容错纠错（项目绩效评价等次为"差"；/);
     // In the official's own inbox (addressed to them alone), and in their list of eligibilities.
     const inbox = await get(tokens.village!, '/api/tasks?kind=REVIEW_ELIGIBLE');
-    expect(inbox.json.items.map((t: { id: string; overdue: boolean }) => [t.id, t.overdue])).toEqual([[`review-eligible:${projectId}:POOR_GRADE:${projectId}:evaluation:1:${id('village')}`, false]]);
+    expect(inbox.json.items.map((t: { id: string; overdue: boolean }) => [t.id, t.overdue])).toEqual([
+      [`review-eligible:${projectId}:POOR_GRADE:${projectId}:evaluation:1:${id('village')}`, false],
+    ]);
     expect((await get(tokens.village2!, '/api/tasks?kind=REVIEW_ELIGIBLE')).json.items).toEqual([]);
     const mine = await get(tokens.village!, '/api/review-eligibilities?open=true');
     expect(mine.json.items).toEqual([expect.objectContaining({ projectId, trigger: 'POOR_GRADE', open: true, caseId: null })]);
@@ -206,11 +233,22 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
 
     // ---- an application inside the window, with the eligibility: admitted ------------------------
     const villageElig = first.find((e) => e.userId === id('village'))!;
-    const applied = await d.open(tokens.village!, { opening: 'APPLY', eligibilityId: villageElig.id, matter: '高山茶园遭遇霜冻和茶价下跌，绩效评价为差', lossFen: 4_000_000 });
+    const applied = await d.open(tokens.village!, {
+      opening: 'APPLY',
+      eligibilityId: villageElig.id,
+      matter: '高山茶园遭遇霜冻和茶价下跌，绩效评价为差',
+      lossFen: 4_000_000,
+    });
     expect(applied.status, JSON.stringify(applied.json)).toBe(201);
     const caseId = applied.json.caseId as string;
     const opened = await s.db.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } });
-    expect(opened).toMatchObject({ stage: 'admissibility', projectIds: [projectId], concernedUserIds: [id('village')], triggerType: 'POOR_GRADE', openedById: id('village') });
+    expect(opened).toMatchObject({
+      stage: 'admissibility',
+      projectIds: [projectId],
+      concernedUserIds: [id('village')],
+      triggerType: 'POOR_GRADE',
+      openedById: id('village'),
+    });
     expect((opened.context as { case: { notifiedAt: number } }).case.notifiedAt).toBe(notifiedAt);
     expect(await s.db.prisma.reviewEligibility.findUniqueOrThrow({ where: { id: villageElig.id } })).toMatchObject({ caseId });
     expect(await s.db.prisma.task.findUniqueOrThrow({ where: { id: villageElig.taskId } })).toMatchObject({ status: 'DONE', outcome: 'APPLIED' });
@@ -221,18 +259,40 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     await d.ok(tokens.discipline!, caseId, { type: 'ACCEPT' });
 
     // ---- (b) the confirmed flag is against agriculture (it approved the verification): inadmissible
-    const agriApplied = await d.open(tokens.agri!, { opening: 'APPLY', projectIds: [projectId], concernedOfficials: [{ userId: id('agri') }], triggerType: 'POOR_GRADE', countyOrgUnitId: 'c-qingshan', matter: '联合论证通过的茶园项目评价为差', lossFen: 4_000_000 });
+    const agriApplied = await d.open(tokens.agri!, {
+      opening: 'APPLY',
+      projectIds: [projectId],
+      concernedOfficials: [{ userId: id('agri') }],
+      triggerType: 'POOR_GRADE',
+      countyOrgUnitId: 'c-qingshan',
+      matter: '联合论证通过的茶园项目评价为差',
+      lossFen: 4_000_000,
+    });
     expect(agriApplied.status, JSON.stringify(agriApplied.json)).toBe(201);
     const agriCase = agriApplied.json.caseId as string;
-    const agriContext = (await s.db.prisma.reviewCase.findUniqueOrThrow({ where: { id: agriCase } })).context as { fundViolationFlags: unknown[]; case: { notifiedAt: number } };
+    const agriContext = (await s.db.prisma.reviewCase.findUniqueOrThrow({ where: { id: agriCase } })).context as {
+      fundViolationFlags: unknown[];
+      case: { notifiedAt: number };
+    };
     expect(agriContext.case.notifiedAt).toBe(notifiedAt);
     expect(agriContext.fundViolationFlags).toEqual([
-      { flagId: `${projectId}:pay:1:PAYEE_NOT_IMPLEMENTER`, projectId, userId: id('agri'), kind: 'MISAPPROPRIATION', confirmed: true, paymentId: `${projectId}:pay:1`, riskCode: 'PAYEE_NOT_IMPLEMENTER', against: 'VERIFIER' },
+      {
+        flagId: `${projectId}:pay:1:PAYEE_NOT_IMPLEMENTER`,
+        projectId,
+        userId: id('agri'),
+        kind: 'MISAPPROPRIATION',
+        confirmed: true,
+        paymentId: `${projectId}:pay:1`,
+        riskCode: 'PAYEE_NOT_IMPLEMENTER',
+        against: 'VERIFIER',
+      },
     ]);
     const inadmissible = await d.act(tokens.discipline!, agriCase, { type: 'ACCEPT' });
     expect(inadmissible.status).toBe(422);
     expect(inadmissible.json.error.code).toBe('CASE_INADMISSIBLE');
-    expect(inadmissible.json.error.message).toContain(`项目 ${projectId} 的拨付 ${projectId}:pay:1 经确认存在"收款方非实施主体"（挪用），${id('agri')} 为该笔拨付的核验审批人`);
+    expect(inadmissible.json.error.message).toContain(
+      `项目 ${projectId} 的拨付 ${projectId}:pay:1 经确认存在"收款方非实施主体"（挪用），${id('agri')} 为该笔拨付的核验审批人`,
+    );
     await d.ok(tokens.discipline!, agriCase, { type: 'REFUSE', reasons: ['拨付核验中确认收款方非实施主体，属资金违规，不予受理'] });
     // The flag was against no one else of the project: the proposer's case stays admitted (above).
     expect((await s.db.prisma.reviewCase.findUniqueOrThrow({ where: { id: caseId } })).context).toMatchObject({ fundViolationFlags: [] });
@@ -240,9 +300,15 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     // ---- (c) the proposer's case decided with corrective measures ---------------------------------
     await investigate(d, tokens.discipline!, caseId);
     for (const t of memberTokens) await d.ok(t, caseId, { type: 'CAST_VOTE', choice: 'EXEMPT' });
-    const countyWithoutRole = await d.act(tokens.discipline!, caseId, { type: 'DECIDE', correctiveMeasures: [{ id: 'm2', description: '补齐拨付核验台账', dueAt: serverNow + 10 * DAY, responsibleOrgUnitId: 'c-qingshan' }] });
+    const countyWithoutRole = await d.act(tokens.discipline!, caseId, {
+      type: 'DECIDE',
+      correctiveMeasures: [{ id: 'm2', description: '补齐拨付核验台账', dueAt: serverNow + 10 * DAY, responsibleOrgUnitId: 'c-qingshan' }],
+    });
     expect(countyWithoutRole.json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'body.event.correctiveMeasures.0.responsibleRole' }] });
-    const outsideCounty = await d.act(tokens.discipline!, caseId, { type: 'DECIDE', correctiveMeasures: [{ id: 'm1', description: 'x', dueAt: serverNow + 10 * DAY, responsibleOrgUnitId: 'nowhere' }] });
+    const outsideCounty = await d.act(tokens.discipline!, caseId, {
+      type: 'DECIDE',
+      correctiveMeasures: [{ id: 'm1', description: 'x', dueAt: serverNow + 10 * DAY, responsibleOrgUnitId: 'nowhere' }],
+    });
     expect(outsideCounty.json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'body.event.correctiveMeasures.0.responsibleOrgUnitId' }] });
     await d.ok(tokens.discipline!, caseId, {
       type: 'DECIDE',
@@ -265,11 +331,18 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     // In each unit's inbox with its due date. m2 was due 10 days after the decision: overdue on the
     // server's clock (the inbox judges overdue on the process clock, which the skipped days do not move).
     const agriInbox = await get(tokens.agri!, '/api/tasks?kind=CORRECTIVE_MEASURE');
-    expect(agriInbox.json.items.map((t: { id: string; dueAt: string }) => [t.id, Date.parse(t.dueAt) < serverNow])).toEqual([[`review-${caseId}:measure:m2`, true]]);
+    expect(agriInbox.json.items.map((t: { id: string; dueAt: string }) => [t.id, Date.parse(t.dueAt) < serverNow])).toEqual([
+      [`review-${caseId}:measure:m2`, true],
+    ]);
     const villageInbox = await get(tokens.village!, '/api/tasks?kind=CORRECTIVE_MEASURE');
-    expect(villageInbox.json.items.map((t: { id: string; dueAt: string }) => [t.id, Date.parse(t.dueAt) < serverNow])).toEqual([[`review-${caseId}:measure:m1`, false]]);
+    expect(villageInbox.json.items.map((t: { id: string; dueAt: string }) => [t.id, Date.parse(t.dueAt) < serverNow])).toEqual([
+      [`review-${caseId}:measure:m1`, false],
+    ]);
     const view = await get(tokens.discipline!, `/api/reviews/${caseId}`);
-    expect(view.json.measures.map((m: { measureId: string; status: string; overdue: boolean }) => [m.measureId, m.status, m.overdue])).toEqual([['m2', 'PENDING', true], ['m1', 'PENDING', false]]);
+    expect(view.json.measures.map((m: { measureId: string; status: string; overdue: boolean }) => [m.measureId, m.status, m.overdue])).toEqual([
+      ['m2', 'PENDING', true],
+      ['m1', 'PENDING', false],
+    ]);
 
     // Completed by the responsible unit only, once.
     const url = (m: string) => `/api/reviews/${caseId}/measures/${m}/complete`;
@@ -280,13 +353,25 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     const m1 = await post(tokens.village!, url('m1'), { requestId: doneRid, note: '霜冻预警和应急管护制度已建立并公示', evidence: EVIDENCE });
     expect(m1.status, JSON.stringify(m1.json)).toBe(200);
     expect(m1.json).toMatchObject({ measureId: 'm1', status: 'DONE', completedBy: id('village'), overdue: false });
-    expect((await post(tokens.village!, url('m1'), { requestId: doneRid, note: '霜冻预警和应急管护制度已建立并公示', evidence: EVIDENCE })).json).toMatchObject({ replayed: true, status: 'DONE' });
+    expect((await post(tokens.village!, url('m1'), { requestId: doneRid, note: '霜冻预警和应急管护制度已建立并公示', evidence: EVIDENCE })).json).toMatchObject(
+      { replayed: true, status: 'DONE' },
+    );
     expect((await post(tokens.village!, url('m1'), { requestId: rid(), note: '再次' })).json.error).toMatchObject({ code: 'TASK_NOT_PENDING' });
     const m2 = await post(tokens.agri!, url('m2'), { requestId: rid(), note: '台账已补齐' });
     expect(m2.json).toMatchObject({ status: 'DONE', overdue: true });
     expect(await s.db.prisma.task.count({ where: { kind: 'CORRECTIVE_MEASURE', status: 'PENDING' } })).toBe(0);
-    expect((await s.db.prisma.auditEvent.findMany({ where: { entityType: 'ReviewCase', entityId: caseId, action: { in: ['CORRECTIVE_MEASURES_OPENED', 'CORRECTIVE_MEASURE_DONE'] } } })).map((a) => a.action).sort()).toEqual(['CORRECTIVE_MEASURES_OPENED', 'CORRECTIVE_MEASURE_DONE', 'CORRECTIVE_MEASURE_DONE']);
-    expect((await s.db.prisma.officialRecord.findUniqueOrThrow({ where: { caseId_officialId: { caseId, officialId: id('village') } } })).outcome).toBe('EXEMPT');
+    expect(
+      (
+        await s.db.prisma.auditEvent.findMany({
+          where: { entityType: 'ReviewCase', entityId: caseId, action: { in: ['CORRECTIVE_MEASURES_OPENED', 'CORRECTIVE_MEASURE_DONE'] } },
+        })
+      )
+        .map((a) => a.action)
+        .sort(),
+    ).toEqual(['CORRECTIVE_MEASURES_OPENED', 'CORRECTIVE_MEASURE_DONE', 'CORRECTIVE_MEASURE_DONE']);
+    expect((await s.db.prisma.officialRecord.findUniqueOrThrow({ where: { caseId_officialId: { caseId, officialId: id('village') } } })).outcome).toBe(
+      'EXEMPT',
+    );
 
     // ---- an application after the window: refused, however it is made ----------------------------
     await sleep(15 * DAY);
@@ -296,7 +381,16 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     expect(late.status).toBe(409);
     expect(late.json.error).toMatchObject({ code: 'APPLICATION_WINDOW_CLOSED', details: [{ path: 'body.eligibilityId' }] });
     // By project, claiming a fresh notification: the recorded one decides.
-    const claimed = await d.open(tokens.township!, { opening: 'APPLY', projectIds: [projectId], concernedOfficials: [{ userId: id('township') }], triggerType: 'POOR_GRADE', countyOrgUnitId: 'c-qingshan', notifiedAt: serverNow, matter: '乡镇审核通过的项目评价为差', lossFen: 0 });
+    const claimed = await d.open(tokens.township!, {
+      opening: 'APPLY',
+      projectIds: [projectId],
+      concernedOfficials: [{ userId: id('township') }],
+      triggerType: 'POOR_GRADE',
+      countyOrgUnitId: 'c-qingshan',
+      notifiedAt: serverNow,
+      matter: '乡镇审核通过的项目评价为差',
+      lossFen: 0,
+    });
     expect(claimed.json.error).toMatchObject({ code: 'APPLICATION_WINDOW_CLOSED', details: [{ path: 'body.projectIds' }] });
     expect(await s.db.prisma.reviewCase.count({ where: { concernedUserIds: { has: id('township') } } })).toBe(0);
     // The unused notice left the inbox when the window closed (reviewEligibilityWindow, started by the project's workflow).
@@ -312,7 +406,9 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     await expect.poll(async () => (await project(projectId)).latestGrade, { timeout: 20_000 }).toBe('EXCELLENT');
     const excellent = await post(tokens.admin!, honourUrl, { ...honour, requestId: rid() });
     expect(excellent.status, JSON.stringify(excellent.json)).toBe(201);
-    expect((await get(tokens.village!, `/api/officials/${id('village')}/record`)).json.honours).toEqual([expect.objectContaining({ projectId, title: '产业帮扶先进个人' })]);
+    expect((await get(tokens.village!, `/api/officials/${id('village')}/record`)).json.honours).toEqual([
+      expect.objectContaining({ projectId, title: '产业帮扶先进个人' }),
+    ]);
     expect((await eligibilities(projectId)).length).toBe(5);
 
     // ---- a year on: 差, 差 again, and the replacement: each notifies the same five officials ------
@@ -329,22 +425,42 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('CLOSED');
     await expect.poll(async () => (await eligibilities(projectId)).length, { timeout: 20_000 }).toBe(20);
     const all = await eligibilities(projectId);
-    const byTrigger = (trigger: string, ref: string) => all.filter((e) => e.trigger === trigger && e.triggerRef === ref).map((e) => e.userId).sort();
+    const byTrigger = (trigger: string, ref: string) =>
+      all
+        .filter((e) => e.trigger === trigger && e.triggerRef === ref)
+        .map((e) => e.userId)
+        .sort();
     const five = first.map((e) => e.userId).sort();
     expect(byTrigger('POOR_GRADE', `${projectId}:evaluation:3`)).toEqual(five);
     expect(byTrigger('POOR_GRADE', `${projectId}:evaluation:4`)).toEqual(five);
     expect(byTrigger('REPLACEMENT', replacement.projectId)).toEqual(five);
     expect(all).toHaveLength(20);
-    expect((await s.db.prisma.auditEvent.findMany({ where: { entityType: 'Project', entityId: projectId, action: 'REVIEW_ELIGIBILITY_NOTIFIED' } })).length).toBe(4);
+    expect(
+      (await s.db.prisma.auditEvent.findMany({ where: { entityType: 'Project', entityId: projectId, action: 'REVIEW_ELIGIBILITY_NOTIFIED' } })).length,
+    ).toBe(4);
     // The township official may apply on the replacement, within its own window.
     await syncClock();
-    const onReplacement = await d.open(tokens.township!, { opening: 'APPLY', projectIds: [projectId], concernedOfficials: [{ userId: id('township') }], triggerType: 'REPLACEMENT', countyOrgUnitId: 'c-qingshan', matter: '项目调换', lossFen: 1_000_000 });
+    const onReplacement = await d.open(tokens.township!, {
+      opening: 'APPLY',
+      projectIds: [projectId],
+      concernedOfficials: [{ userId: id('township') }],
+      triggerType: 'REPLACEMENT',
+      countyOrgUnitId: 'c-qingshan',
+      matter: '项目调换',
+      lossFen: 1_000_000,
+    });
     expect(onReplacement.status, JSON.stringify(onReplacement.json)).toBe(201);
     expect((await s.db.prisma.reviewCase.findUniqueOrThrow({ where: { id: onReplacement.json.caseId } })).triggerType).toBe('REPLACEMENT');
     expect((await handle.result()).stage).toBe('CLOSED');
     // A retried notification (the activity again, as after a worker crash) writes nothing new.
     const tasksBefore = await s.db.prisma.task.count({ where: { kind: 'REVIEW_ELIGIBLE' } });
-    const again = await createActivities({ prisma: s.db.prisma }).notifyReviewEligibility({ projectId, trigger: 'POOR_GRADE', triggerRef: `${projectId}:evaluation:1`, at: notifiedAt, windowDays: 30 });
+    const again = await createActivities({ prisma: s.db.prisma }).notifyReviewEligibility({
+      projectId,
+      trigger: 'POOR_GRADE',
+      triggerRef: `${projectId}:evaluation:1`,
+      at: notifiedAt,
+      windowDays: 30,
+    });
     expect(again).toEqual({ userIds: five, closesAt });
     expect(await eligibilities(projectId)).toHaveLength(20);
     expect(await s.db.prisma.task.count({ where: { kind: 'REVIEW_ELIGIBLE' } })).toBe(tasksBefore);

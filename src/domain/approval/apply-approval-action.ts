@@ -10,15 +10,10 @@ import { parentLevelSlot, sameSlot } from './org-scope';
  * event (the guards make sure) and returns the next context and the phase the step ends up in,
  * which the machine uses to pick its target, so the two cannot disagree.
  */
-export function applyApprovalEvent({
-  context,
-  phase,
-  event,
-}: {
+export function applyApprovalEvent({ context, phase, event }: { context: TApprovalContext; phase: TApprovalPhase; event: TApprovalEvent }): {
   context: TApprovalContext;
   phase: TApprovalPhase;
-  event: TApprovalEvent;
-}): { context: TApprovalContext; phase: TApprovalPhase } {
+} {
   const check = checkInPhase({ context, phase, event });
   if (check.status !== 'ok') return { context, phase };
   const draft = new Draft(context, check.taskKey);

@@ -66,7 +66,11 @@ export const ZApprovalStepConfig = z.object({
    * The workflow raises DEADLINE_REMINDER at `dueAfterMs - remindBeforeMs` and DEADLINE_EXPIRED at
    * `dueAfterMs`, counted from activation (and again after each escalation or resubmission).
    */
-  dueAfterMs: z.number().int().positive().default(3 * DAY_MS),
+  dueAfterMs: z
+    .number()
+    .int()
+    .positive()
+    .default(3 * DAY_MS),
   remindBeforeMs: z.number().int().nonnegative().default(DAY_MS),
   /**
    * Who takes over an overdue task. When absent, a role slot escalates to the same role one org

@@ -35,10 +35,7 @@ export const ZAttachment = z.object({
 });
 export type TAttachment = z.infer<typeof ZAttachment>;
 
-export const ZReturnTo = z.discriminatedUnion('to', [
-  z.object({ to: z.literal('APPLICANT') }),
-  z.object({ to: z.literal('STEP'), stepId: z.string().min(1) }),
-]);
+export const ZReturnTo = z.discriminatedUnion('to', [z.object({ to: z.literal('APPLICANT') }), z.object({ to: z.literal('STEP'), stepId: z.string().min(1) })]);
 export type TReturnTo = z.infer<typeof ZReturnTo>;
 
 // Reasons are plain strings here (not `.min(1)`) on purpose: an empty reason is a domain refusal

@@ -24,8 +24,7 @@ export const approvalMachine = setup({
   },
   guards: {
     allowed: ({ context, event }, params: TPhaseParams) => checkInPhase({ context, phase: params.phase, event }).status === 'ok',
-    approvalFinishesStep: ({ context, event }, params: TPhaseParams) =>
-      applyApprovalEvent({ context, phase: params.phase, event }).phase === 'approved',
+    approvalFinishesStep: ({ context, event }, params: TPhaseParams) => applyApprovalEvent({ context, phase: params.phase, event }).phase === 'approved',
   },
   actions: {
     apply: assign(({ context, event }, params: TPhaseParams) => applyApprovalEvent({ context, phase: params.phase, event }).context),
@@ -110,12 +109,4 @@ export type TApprovalMachine = typeof approvalMachine;
 export type TApprovalSnapshot = SnapshotFrom<typeof approvalMachine>;
 
 /** All leaf state ids, for coverage assertions and for the workflow's search attributes. */
-export const APPROVAL_STATE_VALUES = [
-  'pending.onTime',
-  'pending.reminded',
-  'pending.escalated',
-  'returned',
-  'approved',
-  'rejected',
-  'withdrawn',
-] as const;
+export const APPROVAL_STATE_VALUES = ['pending.onTime', 'pending.reminded', 'pending.escalated', 'returned', 'approved', 'rejected', 'withdrawn'] as const;

@@ -54,8 +54,19 @@ const ok = (taskKey: string | null = null): TApprovalCheck => ({ status: 'ok', t
 /** Which events each phase listens to at all; anything else is TASK_NOT_PENDING or out of order. */
 const PHASE_EVENTS: Record<TApprovalPhase, readonly TApprovalEvent['type'][]> = {
   pending: [
-    'APPROVE', 'REJECT', 'RETURN', 'TRANSFER', 'ADD_SIGNER', 'CLAIM', 'UNCLAIM', 'COMMENT',
-    'WITHDRAW', 'CC', 'URGE', 'DEADLINE_REMINDER', 'DEADLINE_EXPIRED',
+    'APPROVE',
+    'REJECT',
+    'RETURN',
+    'TRANSFER',
+    'ADD_SIGNER',
+    'CLAIM',
+    'UNCLAIM',
+    'COMMENT',
+    'WITHDRAW',
+    'CC',
+    'URGE',
+    'DEADLINE_REMINDER',
+    'DEADLINE_EXPIRED',
   ],
   returned: ['RESUBMIT', 'COMMENT', 'CC', 'WITHDRAW'],
   approved: [],
@@ -63,15 +74,7 @@ const PHASE_EVENTS: Record<TApprovalPhase, readonly TApprovalEvent['type'][]> = 
   withdrawn: [],
 };
 
-export function checkInPhase({
-  context,
-  phase,
-  event,
-}: {
-  context: TApprovalContext;
-  phase: TApprovalPhase;
-  event: TApprovalEvent;
-}): TApprovalCheck {
+export function checkInPhase({ context, phase, event }: { context: TApprovalContext; phase: TApprovalPhase; event: TApprovalEvent }): TApprovalCheck {
   const parsed = ZApprovalEvent.safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -110,9 +113,7 @@ export function checkInPhase({
       return checkUrge(context, event);
     case 'DEADLINE_REMINDER':
     case 'DEADLINE_EXPIRED':
-      return event.actor.userId === SYSTEM_USER_ID
-        ? ok()
-        : refuse('FORBIDDEN', 'deadline events are raised by the workflow only', 'actor');
+      return event.actor.userId === SYSTEM_USER_ID ? ok() : refuse('FORBIDDEN', 'deadline events are raised by the workflow only', 'actor');
   }
   return refuse('TRANSITION_NOT_ALLOWED', 'unknown event');
 }
@@ -154,10 +155,7 @@ function resolveTask(context: TApprovalContext, event: TSignerEvent): { task: TA
     return { task };
   }
   const mine = activeTasks(context).filter((task) => actorHoldsSlot(actor, task.slot));
-  const chosen =
-    mine.find((task) => task.claimedBy === actor.userId) ??
-    mine.find((task) => task.claimedBy === null) ??
-    mine[0];
+  const chosen = mine.find((task) => task.claimedBy === actor.userId) ?? mine.find((task) => task.claimedBy === null) ?? mine[0];
   if (chosen) return { task: chosen };
   if (context.tasks.some((task) => actorHoldsSlot(actor, task.slot))) {
     return { refusal: refuse('TASK_NOT_PENDING', 'none of your tasks in this step is pending') };
@@ -291,7 +289,9 @@ function checkWithdraw(context: TApprovalContext, event: TApprovalEventOf<'WITHD
   // Returned to an earlier step, the matter may end there (rejected, withdrawn): the workflow
   // then closes this step, as it would resubmit here had the earlier step approved.
   if (event.actor.userId === SYSTEM_USER_ID) {
-    return context.returned?.target.to === 'STEP' ? ok() : refuse('FORBIDDEN', 'the workflow closes a step only while it is returned to an earlier step', 'actor');
+    return context.returned?.target.to === 'STEP'
+      ? ok()
+      : refuse('FORBIDDEN', 'the workflow closes a step only while it is returned to an earlier step', 'actor');
   }
   if (event.actor.userId !== config.applicantId) return refuse('FORBIDDEN', 'only the applicant can withdraw', 'actor');
   if (!config.allowWithdraw) return refuse('WITHDRAW_NOT_ALLOWED', 'this step does not allow withdrawal');
@@ -316,9 +316,7 @@ function checkComment(context: TApprovalContext, event: TApprovalEventOf<'COMMEN
 function checkCc(context: TApprovalContext, event: TApprovalEventOf<'CC'>): TApprovalCheck {
   const { actor } = event;
   const mayCc =
-    actor.userId === context.config.applicantId ||
-    isAdminOf(context.config, actor) ||
-    activeTasks(context).some((task) => actorHoldsSlot(actor, task.slot));
+    actor.userId === context.config.applicantId || isAdminOf(context.config, actor) || activeTasks(context).some((task) => actorHoldsSlot(actor, task.slot));
   if (!mayCc) return notAllowed(actor, 'only the applicant, a current signer or an admin can copy others in');
   return ok();
 }
@@ -336,7 +334,5 @@ function checkUrge(context: TApprovalContext, event: TApprovalEventOf<'URGE'>): 
 
 /** Active tasks not urged within the interval; the rate limit is per task (一天一次/每个待办). */
 export function urgeableTasks(context: TApprovalContext, at: number): TApprovalTask[] {
-  return activeTasks(context).filter(
-    (task) => task.lastUrgedAt === null || at - task.lastUrgedAt >= context.config.urgeIntervalMs,
-  );
+  return activeTasks(context).filter((task) => task.lastUrgedAt === null || at - task.lastUrgedAt >= context.config.urgeIntervalMs);
 }

@@ -53,7 +53,7 @@ export function namedPeopleRefusal(
 ): TRefusal | null {
   // The facts cross a process boundary (the Update's payload): a malformed list is refused, not thrown on.
   if (named !== undefined && !ZNamedPerson.array().safeParse(named).success) {
-    return { code: 'VALIDATION_FAILED', message: 'the named people\'s facts are malformed', field: 'named' };
+    return { code: 'VALIDATION_FAILED', message: "the named people's facts are malformed", field: 'named' };
   }
   const subject = subjectOrgPath(config);
   const county = subject.length > 0 ? countyPathOf(orgPathOf(subject)) : null;

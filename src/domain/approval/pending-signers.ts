@@ -18,16 +18,7 @@ export function pendingSigners(snapshot: TApprovalSnapshotLike): TPendingSigner[
  * Task row status. PENDING is in someone's inbox; WAITING is a later signer of a chain;
  * SUSPENDED is an open task while the matter is returned; the rest are final.
  */
-export type TTaskRowStatus =
-  | 'PENDING'
-  | 'WAITING'
-  | 'SUSPENDED'
-  | 'APPROVED'
-  | 'REJECTED'
-  | 'NO_LONGER_NEEDED'
-  | 'TRANSFERRED'
-  | 'ESCALATED'
-  | 'CANCELLED';
+export type TTaskRowStatus = 'PENDING' | 'WAITING' | 'SUSPENDED' | 'APPROVED' | 'REJECTED' | 'NO_LONGER_NEEDED' | 'TRANSFERRED' | 'ESCALATED' | 'CANCELLED';
 
 export interface TTaskRow {
   taskKey: string;

@@ -8,11 +8,19 @@ import type { TRecordedChecks } from './approval-events';
 export function requiredChecksRefusal({ required, checks }: { required: readonly string[]; checks?: TRecordedChecks | undefined }) {
   const missing = required.filter((name) => !checks?.[name]);
   if (missing.length) {
-    return { code: 'CHECKS_REQUIRED' as const, message: `an approval needs every check recorded; missing: ${missing.join(', ')}`, field: `body.checks.${missing[0]}` };
+    return {
+      code: 'CHECKS_REQUIRED' as const,
+      message: `an approval needs every check recorded; missing: ${missing.join(', ')}`,
+      field: `body.checks.${missing[0]}`,
+    };
   }
   const failed = required.filter((name) => checks![name]!.result !== 'PASS');
   if (failed.length) {
-    return { code: 'CHECKS_REQUIRED' as const, message: `an approval needs every check passed; failed: ${failed.join(', ')} (return or reject instead)`, field: `body.checks.${failed[0]}.result` };
+    return {
+      code: 'CHECKS_REQUIRED' as const,
+      message: `an approval needs every check passed; failed: ${failed.join(', ')} (return or reject instead)`,
+      field: `body.checks.${failed[0]}.result`,
+    };
   }
   return null;
 }

@@ -50,7 +50,11 @@ export function addedRoleSignerRefusal(config: TApprovalStepConfig, slot: TRoleS
   if (!config.signersInScope) return null;
   const candidateRoles = new Set<TRole>(config.candidates.flatMap((c) => (c.kind === 'role' ? [c.role] : [])));
   if (NEVER_SIGNER_ROLES.includes(slot.role) || !candidateRoles.has(slot.role)) {
-    return { code: 'ROLE_NOT_ALLOWED', message: `${slot.role} cannot sign this step (its signer roles: ${[...candidateRoles].join(', ') || 'none, named people only'})`, field: 'signer.role' };
+    return {
+      code: 'ROLE_NOT_ALLOWED',
+      message: `${slot.role} cannot sign this step (its signer roles: ${[...candidateRoles].join(', ') || 'none, named people only'})`,
+      field: 'signer.role',
+    };
   }
   const path = subjectOrgPath(config);
   const at = path.indexOf(slot.orgUnitId);

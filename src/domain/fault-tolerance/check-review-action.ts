@@ -20,8 +20,7 @@ export function checkReviewAction(snapshot: TReviewSnapshot, rawEvent: unknown):
   if (invalid) return invalid;
   const event = ZReviewEvent.parse(rawEvent);
   const state = String(snapshot.value);
-  const accepted =
-    snapshot.status === 'active' && getNextTransitions(snapshot).some((transition) => transition.eventType === event.type);
+  const accepted = snapshot.status === 'active' && getNextTransitions(snapshot).some((transition) => transition.eventType === event.type);
   if (!accepted) return outOfStateRefusal({ context: snapshot.context, state, event });
   const refusal = refusalFor(snapshot.context, event);
   return refusal ?? { ...ALLOWED, event };

@@ -85,9 +85,16 @@ export function measureWithResponsibleRole<M extends { responsibleOrgUnitId?: st
 ): { measure: M } | { refusal: TRefusal; detail: string } {
   if (measure.responsibleOrgUnitId === undefined) return { measure };
   if (!unit || !covers({ orgPath: countyPath }, unit.path)) {
-    return { refusal: refusal('VALIDATION_FAILED', `${measure.responsibleOrgUnitId} is not an org unit of the case's county`, `${field}.responsibleOrgUnitId`), detail: 'not in the county' };
+    return {
+      refusal: refusal('VALIDATION_FAILED', `${measure.responsibleOrgUnitId} is not an org unit of the case's county`, `${field}.responsibleOrgUnitId`),
+      detail: 'not in the county',
+    };
   }
   const role = measure.responsibleRole ?? MEASURE_ROLE_BY_LEVEL[unit.level];
-  if (!role) return { refusal: refusal('VALIDATION_FAILED', `name the department (role) responsible at ${unit.name}`, `${field}.responsibleRole`), detail: 'required for a county unit' };
+  if (!role)
+    return {
+      refusal: refusal('VALIDATION_FAILED', `name the department (role) responsible at ${unit.name}`, `${field}.responsibleRole`),
+      detail: 'required for a county unit',
+    };
   return { measure: { ...measure, responsibleRole: role } };
 }

@@ -39,7 +39,11 @@ function eligibleInOrder(holders: readonly TDecidingRoleHolder[], excluded: Read
 }
 
 /** The first body: the larger half of the county's holders free of conflict (the officials, the proposers and approvers). */
-export function constituteFirstBody({ county, holders, context }: {
+export function constituteFirstBody({
+  county,
+  holders,
+  context,
+}: {
   county: TBodyCounty;
   holders: readonly TDecidingRoleHolder[];
   context: Pick<TReviewContext, 'case' | 'approverIds'>;
@@ -55,7 +59,11 @@ export function constituteFirstBody({ county, holders, context }: {
 }
 
 /** The appeal body: every holder now in office free of conflict and new to the case. */
-export function constituteAppealBody({ county, holders, context }: {
+export function constituteAppealBody({
+  county,
+  holders,
+  context,
+}: {
   county: TBodyCounty;
   holders: readonly TDecidingRoleHolder[];
   context: Pick<TReviewContext, 'case' | 'approverIds' | 'rounds'>;
@@ -63,7 +71,10 @@ export function constituteAppealBody({ county, holders, context }: {
   const excluded = new Set([...conflictedUserIds(context), ...peopleUsedSoFar(context)]);
   const eligible = eligibleInOrder(holders, excluded);
   if (eligible.length === 0) {
-    return refuse('DECIDING_BODY_UNAVAILABLE', `no holder of the deciding roles in county ${county.id} is new to the case and free of conflict; appoint one to hear the appeal`);
+    return refuse(
+      'DECIDING_BODY_UNAVAILABLE',
+      `no holder of the deciding roles in county ${county.id} is new to the case and free of conflict; appoint one to hear the appeal`,
+    );
   }
   return { ok: true, body: { name: `${county.name}容错纠错复核组`, level: 'COUNTY', orgUnitId: county.id, memberIds: eligible } };
 }

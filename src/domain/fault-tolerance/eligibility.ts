@@ -55,9 +55,7 @@ export function eligibleOfficials({
     bases.get(a.actorId)!.add(a.taskKind as TConcernedApprovalKind);
   }
   const order: TEligibilityBasis[] = ['PROPOSER', ...CONCERNED_APPROVAL_KINDS];
-  return [...bases.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([userId, set]) => ({ userId, bases: order.filter((b) => set.has(b)) }));
+  return [...bases.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([userId, set]) => ({ userId, bases: order.filter((b) => set.has(b)) }));
 }
 
 /** The row key: one eligibility per trigger (an evaluation, a replacement) and official. */

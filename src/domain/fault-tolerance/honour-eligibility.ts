@@ -34,7 +34,11 @@ export function isStoredOutcomeAdverseAt(r: TStoredReviewOutcome, at: number): b
  * not-exempt one with no end set here (its consequences are the accountability decision's). An
  * exempt outcome never stands in the way (尽职免责: no effect on appraisal, promotion, honours).
  */
-export function honourRefusal({ latestGrade, reviewOutcomes, at }: {
+export function honourRefusal({
+  latestGrade,
+  reviewOutcomes,
+  at,
+}: {
   latestGrade: string | null;
   reviewOutcomes: readonly TStoredReviewOutcome[];
   at: number;
@@ -46,5 +50,9 @@ export function honourRefusal({ latestGrade, reviewOutcomes, at }: {
   const blocking = reviewOutcomes.map(effectOfStoredOutcome).find((e) => e.affectsHonours && isAdverseAt(e, at));
   if (!blocking) return null;
   const until = blocking.impactPeriodEndsAt === undefined ? '' : ` until ${new Date(blocking.impactPeriodEndsAt).toISOString()}`;
-  return refuse('HONOURS_SUSPENDED', `review case ${blocking.caseId} (${blocking.outcome}) counts against ${blocking.officialId}${until}: no honours meanwhile`, 'params.userId');
+  return refuse(
+    'HONOURS_SUSPENDED',
+    `review case ${blocking.caseId} (${blocking.outcome}) counts against ${blocking.officialId}${until}: no honours meanwhile`,
+    'params.userId',
+  );
 }

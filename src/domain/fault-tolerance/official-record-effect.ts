@@ -83,9 +83,7 @@ export function officialRecordEffects(context: TReviewContext): TOfficialRecordE
       caseId: context.case.caseId,
       decidedAt: decision.at,
       impactPeriodEndsAt: decision.impactPeriodEndsAt,
-      correctiveMeasures: decision.correctiveMeasures.filter(
-        (m) => m.responsibleUserId === undefined || m.responsibleUserId === official.userId,
-      ),
+      correctiveMeasures: decision.correctiveMeasures.filter((m) => m.responsibleUserId === undefined || m.responsibleUserId === official.userId),
     }),
   );
 }

@@ -68,7 +68,13 @@ export function closedCaseRefusal(actor: TActor, row: TCaseForActions, action: {
  * host refuses a sent body first). A refusal about the body never hides that the action was not
  * the caller's or not due, as the body is formed only after this.
  */
-export function appealBodyRefusal(actor: TActor, sent: { type: string; [k: string]: unknown }, row: TCaseForActions, countyOrgPath: string, at: number): TRefusal | null {
+export function appealBodyRefusal(
+  actor: TActor,
+  sent: { type: string; [k: string]: unknown },
+  row: TCaseForActions,
+  countyOrgPath: string,
+  at: number,
+): TRefusal | null {
   const role = reviewRoleRefusal(actor, sent.type, { countyOrgPath, concernedUserIds: row.concernedUserIds });
   if (role) return role;
   if (row.stage === 'appeal') return null;

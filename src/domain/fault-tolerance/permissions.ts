@@ -8,10 +8,7 @@ import type { TReviewEventType } from './schemas';
  * - CONCERNED_OFFICIAL: an official named in the case, whatever their roles;
  * - WORKFLOW_TIMER: only the workflow's own timers, never a user.
  */
-export type TReviewActor =
-  | { kind: 'ROLE'; roles: readonly TRole[] }
-  | { kind: 'CONCERNED_OFFICIAL' }
-  | { kind: 'WORKFLOW_TIMER' };
+export type TReviewActor = { kind: 'ROLE'; roles: readonly TRole[] } | { kind: 'CONCERNED_OFFICIAL' } | { kind: 'WORKFLOW_TIMER' };
 
 /** The roles whose county holders form the deciding body (deciding-body.ts) and act for it. */
 export const DECIDING_BODY_ROLES = ['DISCIPLINE_INSPECTION'] as const satisfies readonly TRole[];

@@ -12,12 +12,7 @@ import { voteStatus } from './voting';
  * links, so a `javascript:` URL in the record cannot become clickable in an official document.
  */
 export function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;').replaceAll("'", '&#39;');
 }
 
 /** Integer fen to `1,234.56`, without floating point. */
@@ -52,9 +47,11 @@ export function renderWrittenNotice(context: TReviewContext): string {
 
   const findingRows = CRITERIA.map((criterion) => {
     const finding = round.findings[criterion];
-    return `<tr><td>${e(CRITERION_LABELS_ZH[criterion])}</td><td>${finding ? e(FINDING_VALUE_LABELS_ZH[finding.value]) : '—'}</td>` +
+    return (
+      `<tr><td>${e(CRITERION_LABELS_ZH[criterion])}</td><td>${finding ? e(FINDING_VALUE_LABELS_ZH[finding.value]) : '—'}</td>` +
       `<td>${finding ? finding.evidence.map((link) => `<div>${e(link)}</div>`).join('') + (finding.note ? `<div>${e(finding.note)}</div>` : '') : ''}</td>` +
-      `<td>${finding ? e(finding.investigatorId) : ''}</td></tr>`;
+      `<td>${finding ? e(finding.investigatorId) : ''}</td></tr>`
+    );
   }).join('\n');
 
   const outcomeText =

@@ -33,18 +33,12 @@ export function reviewEventFor(action: { type: string }, userId: string, at: num
  * official named in the case, or nobody (the workflow's own timers). Null when allowed; the machine
  * then checks the person (membership, conflict of interest, new people on appeal).
  */
-export function reviewRoleRefusal(
-  actor: TActor,
-  type: string,
-  scope: { countyOrgPath: string; concernedUserIds: readonly string[] },
-): TRefusal | null {
+export function reviewRoleRefusal(actor: TActor, type: string, scope: { countyOrgPath: string; concernedUserIds: readonly string[] }): TRefusal | null {
   const rule = REVIEW_EVENT_ACTORS[type as TReviewEventType];
   if (!rule) return null; // an unknown type is the schema's to refuse
   if (rule.kind === 'WORKFLOW_TIMER') return refusal('ROLE_NOT_ALLOWED', `${type} is raised by the case's own timer, never by a person`, 'event.type');
   if (rule.kind === 'CONCERNED_OFFICIAL') {
-    return scope.concernedUserIds.includes(actor.userId)
-      ? null
-      : refusal('ROLE_NOT_ALLOWED', `${type} is for the officials named in the case`, 'actor');
+    return scope.concernedUserIds.includes(actor.userId) ? null : refusal('ROLE_NOT_ALLOWED', `${type} is for the officials named in the case`, 'actor');
   }
   const withRole = actor.roles.filter((g) => rule.roles.includes(g.role));
   if (withRole.length === 0) return refusal('ROLE_NOT_ALLOWED', `${type} needs one of the roles ${rule.roles.join(', ')}`, 'actor.roles');

@@ -1,15 +1,7 @@
 import { assign, setup } from 'xstate';
 import { windowClosesAt } from './deadlines';
 import { currentRound, refusalFor } from './review-rules';
-import {
-  ZReviewInput,
-  type TDecidingBody,
-  type TReviewContext,
-  type TReviewEvent,
-  type TReviewEventOf,
-  type TReviewInput,
-  type TReviewRound,
-} from './schemas';
+import { ZReviewInput, type TDecidingBody, type TReviewContext, type TReviewEvent, type TReviewEventOf, type TReviewInput, type TReviewRound } from './schemas';
 import { voteStatus } from './voting';
 
 /**
@@ -108,14 +100,10 @@ export const reviewMachine = setup({
       return withCurrentRound(context, (round) => ({
         ...round,
         findings: { ...round.findings, [finding.criterion]: finding },
-        investigatorIds: round.investigatorIds.includes(finding.investigatorId)
-          ? round.investigatorIds
-          : [...round.investigatorIds, finding.investigatorId],
+        investigatorIds: round.investigatorIds.includes(finding.investigatorId) ? round.investigatorIds : [...round.investigatorIds, finding.investigatorId],
       }));
     }),
-    completeInvestigation: assign(({ context, event }) =>
-      withCurrentRound(context, (round) => ({ ...round, investigationCompletedAt: event.at })),
-    ),
+    completeInvestigation: assign(({ context, event }) => withCurrentRound(context, (round) => ({ ...round, investigationCompletedAt: event.at }))),
     recordBallot: assign(({ context, event }) => {
       const e = as(event, 'CAST_VOTE');
       return withCurrentRound(context, (round) => ({
@@ -150,9 +138,7 @@ export const reviewMachine = setup({
     // the full window after being told the decision.
     recordFiling: assign(({ context, event }) => ({
       ...withCurrentRound(context, (round) => ({ ...round, filedAt: event.at })),
-      ...(context.rounds.length === 1
-        ? { appealClosesAt: windowClosesAt({ openedAt: event.at, days: context.settings.appealWindowDays }) }
-        : {}),
+      ...(context.rounds.length === 1 ? { appealClosesAt: windowClosesAt({ openedAt: event.at, days: context.settings.appealWindowDays }) } : {}),
     })),
     recordAppeal: assign(({ event }) => {
       const e = as(event, 'APPEAL');

@@ -3,14 +3,7 @@ import { conflictedUserIds, earlierRoundPeople, peopleUsedSoFar } from './confli
 import { CRITERION_LABELS_ZH, exemptionBlockers, missingCriteria } from './criteria';
 import { isWithinWindow, windowClosesAt } from './deadlines';
 import { refuse, type TRefusedCheck } from './refusal';
-import {
-  REVIEW_LEVELS,
-  ZReviewEvent,
-  type TReviewContext,
-  type TReviewEvent,
-  type TReviewEventOf,
-  type TReviewRound,
-} from './schemas';
+import { REVIEW_LEVELS, ZReviewEvent, type TReviewContext, type TReviewEvent, type TReviewEventOf, type TReviewRound } from './schemas';
 import { currentBallots, voteStatus } from './voting';
 
 /**
@@ -43,9 +36,7 @@ function concernedOfficial(context: TReviewContext, userId: string, field: strin
 }
 
 function inadmissible(context: TReviewContext): TRefusedCheck | null {
-  return isInadmissible(context)
-    ? refuse('CASE_INADMISSIBLE', `inadmissible by rule, never exempt: ${describeInadmissibility(context)}`)
-    : null;
+  return isInadmissible(context) ? refuse('CASE_INADMISSIBLE', `inadmissible by rule, never exempt: ${describeInadmissibility(context)}`) : null;
 }
 
 /** Exemption needs an admissible case and findings that justify it (criteria.ts). */
@@ -69,13 +60,8 @@ export function exemptionRefusal(context: TReviewContext, field = 'choice'): TRe
 const rules: { [T in TReviewEvent['type']]: (context: TReviewContext, event: TReviewEventOf<T>) => TRefusedCheck | null } = {
   APPLY: (context, event) =>
     concernedOfficial(context, event.applicantId, 'applicantId') ??
-    (context.applicationLapsedAt !== undefined ||
-    !isWithinWindow({ at: event.at, closesAt: applicationClosesAt(context) })
-      ? refuse(
-          'APPLICATION_WINDOW_CLOSED',
-          `applications close ${context.settings.applicationWindowDays} days after notification`,
-          'at',
-        )
+    (context.applicationLapsedAt !== undefined || !isWithinWindow({ at: event.at, closesAt: applicationClosesAt(context) })
+      ? refuse('APPLICATION_WINDOW_CLOSED', `applications close ${context.settings.applicationWindowDays} days after notification`, 'at')
       : null),
 
   OPEN_BY_BODY: (context, event) => conflicted(context, event.actorId, 'actorId', 'open this case'),
@@ -127,9 +113,7 @@ const rules: { [T in TReviewEvent['type']]: (context: TReviewContext, event: TRe
         ? refuse('QUORUM_NOT_REACHED', `${status.present} of ${status.quorumRequired} needed members have voted; let the rest vote first`)
         : null) ??
       // A revote only breaks a deadlock; it must not be a way to discard an unwelcome majority.
-      (status.majority !== null
-        ? refuse('TRANSITION_NOT_ALLOWED', `the vote has a majority (${status.majority}); decide instead`)
-        : null)
+      (status.majority !== null ? refuse('TRANSITION_NOT_ALLOWED', `the vote has a majority (${status.majority}); decide instead`) : null)
     );
   },
 
@@ -209,9 +193,7 @@ const rules: { [T in TReviewEvent['type']]: (context: TReviewContext, event: TRe
       (conflictIndex >= 0
         ? refuse('CONFLICT_OF_INTEREST', `${event.body.memberIds[conflictIndex]} may not sit on the appeal body`, `body.memberIds.${conflictIndex}`)
         : null) ??
-      (usedIndex >= 0
-        ? refuse('NEW_PEOPLE_REQUIRED', `${event.body.memberIds[usedIndex]} took part in the first round`, `body.memberIds.${usedIndex}`)
-        : null)
+      (usedIndex >= 0 ? refuse('NEW_PEOPLE_REQUIRED', `${event.body.memberIds[usedIndex]} took part in the first round`, `body.memberIds.${usedIndex}`) : null)
     );
   },
 };

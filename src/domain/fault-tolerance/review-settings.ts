@@ -7,7 +7,13 @@ import { ZReviewSettings, type TReviewSettings } from './schemas';
  * them. An application resting on a recorded eligibility keeps the window that eligibility was
  * notified with (`applicationWindowDays`), so the case closes exactly when the notice said.
  */
-export function reviewSettingsFor({ county, applicationWindowDays }: { county: Pick<TCountySettings, 'faultTolerance' | 'collectiveDecision'>; applicationWindowDays?: number }): TReviewSettings {
+export function reviewSettingsFor({
+  county,
+  applicationWindowDays,
+}: {
+  county: Pick<TCountySettings, 'faultTolerance' | 'collectiveDecision'>;
+  applicationWindowDays?: number;
+}): TReviewSettings {
   return ZReviewSettings.parse({
     applicationWindowDays: applicationWindowDays ?? county.faultTolerance.applicationWindowDays,
     appealWindowDays: county.faultTolerance.appealWindowDays,

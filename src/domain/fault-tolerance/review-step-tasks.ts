@@ -86,7 +86,11 @@ export function reviewStepTasks({
     case 'collectiveDecision':
     case 'reDecision': {
       const voted = new Set(currentBallots(round).map((b) => b.memberId));
-      const votes = each('REVIEW_VOTE', `vote${round.ballotRound}`, round.body.memberIds.filter((id) => !voted.has(id)));
+      const votes = each(
+        'REVIEW_VOTE',
+        `vote${round.ballotRound}`,
+        round.body.memberIds.filter((id) => !voted.has(id)),
+      );
       const quorum = voteStatus({ round, settings: context.settings }).quorumReached;
       return quorum ? [...votes, ...each('REVIEW_DECISION', `decision${round.ballotRound}`, round.body.memberIds)] : votes;
     }
@@ -96,7 +100,11 @@ export function reviewStepTasks({
       return round.decision ? each('REVIEW_FILING', 'filing', [round.decision.decidedBy]) : [];
     case 'appeal': {
       const used = peopleUsedSoFar(context);
-      return each('APPEAL_REVIEW', 'appeal', appealCandidateIds.filter((id) => !used.has(id)));
+      return each(
+        'APPEAL_REVIEW',
+        'appeal',
+        appealCandidateIds.filter((id) => !used.has(id)),
+      );
     }
     default:
       return [];

@@ -23,13 +23,7 @@ export const TRIGGER_TYPES = ['POOR_GRADE', 'REPLACEMENT', 'LOSS', 'ACCOUNTABILI
 export const ZTriggerType = z.enum(TRIGGER_TYPES);
 export type TTriggerType = z.infer<typeof ZTriggerType>;
 
-export const CRITERIA = [
-  'NOT_PROHIBITED_AT_THE_TIME',
-  'PROCEDURE_FOLLOWED',
-  'NO_IMPROPER_GAIN',
-  'DILIGENCE_AND_LOSS_RECOVERY',
-  'FORCE_MAJEURE',
-] as const;
+export const CRITERIA = ['NOT_PROHIBITED_AT_THE_TIME', 'PROCEDURE_FOLLOWED', 'NO_IMPROPER_GAIN', 'DILIGENCE_AND_LOSS_RECOVERY', 'FORCE_MAJEURE'] as const;
 export const ZCriterion = z.enum(CRITERIA);
 export type TCriterion = z.infer<typeof ZCriterion>;
 
@@ -42,21 +36,11 @@ export const ZOutcome = z.enum(OUTCOMES);
 export type TOutcome = z.infer<typeof ZOutcome>;
 
 /** The exclusions of domain.md §3: cases that are never exempt, whatever anyone decides. */
-export const EXCLUSION_KINDS = [
-  'LAW_OR_DISCIPLINE_VIOLATION',
-  'FUND_MISUSE',
-  'SERIOUS_INCIDENT',
-  'REPEATED_MISTAKE',
-] as const;
+export const EXCLUSION_KINDS = ['LAW_OR_DISCIPLINE_VIOLATION', 'FUND_MISUSE', 'SERIOUS_INCIDENT', 'REPEATED_MISTAKE'] as const;
 export const ZExclusionKind = z.enum(EXCLUSION_KINDS);
 export type TExclusionKind = z.infer<typeof ZExclusionKind>;
 
-export const FUND_VIOLATION_KINDS = [
-  'MISAPPROPRIATION',
-  'WITHHOLDING',
-  'FRAUDULENT_CLAIM',
-  'FALSIFICATION',
-] as const;
+export const FUND_VIOLATION_KINDS = ['MISAPPROPRIATION', 'WITHHOLDING', 'FRAUDULENT_CLAIM', 'FALSIFICATION'] as const;
 export const ZFundViolationKind = z.enum(FUND_VIOLATION_KINDS);
 export type TFundViolationKind = z.infer<typeof ZFundViolationKind>;
 

@@ -17,10 +17,18 @@ export interface TAcceptanceVote {
  */
 export function acceptanceVoteRefusal(vote: TAcceptanceVote): TCommandRefusal | null {
   if (vote.representatives === undefined) {
-    return { code: 'VALIDATION_FAILED', message: 'the number of village representatives is required (the quorum is counted on it)', field: 'body.command.representatives' };
+    return {
+      code: 'VALIDATION_FAILED',
+      message: 'the number of village representatives is required (the quorum is counted on it)',
+      field: 'body.command.representatives',
+    };
   }
   if (vote.votesFor + vote.votesAgainst + vote.abstentions > vote.representatives) {
-    return { code: 'VALIDATION_FAILED', message: `more votes (${vote.votesFor + vote.votesAgainst + vote.abstentions}) than representatives (${vote.representatives})`, field: 'body.command.representatives' };
+    return {
+      code: 'VALIDATION_FAILED',
+      message: `more votes (${vote.votesFor + vote.votesAgainst + vote.abstentions}) than representatives (${vote.representatives})`,
+      field: 'body.command.representatives',
+    };
   }
   return null;
 }

@@ -34,11 +34,16 @@ export function defectCommandRefusal(defects: readonly TDefect[], command: TDefe
   const defect = defects.find((d) => d.id === command.defectId);
   if (!defect) return { code: 'DEFECT_NOT_FOUND', message: `no defect ${command.defectId} on this project`, field: 'body.command.defectId' };
   if (command.type === 'REPORT_DEFECT_REPAIRED') {
-    return defect.status === 'OPEN' ? null : { code: 'CONFLICT', message: `defect ${defect.id} is already ${defect.status.toLowerCase()}`, field: 'body.command.defectId' };
+    return defect.status === 'OPEN'
+      ? null
+      : { code: 'CONFLICT', message: `defect ${defect.id} is already ${defect.status.toLowerCase()}`, field: 'body.command.defectId' };
   }
-  if (defect.status === 'VERIFIED') return { code: 'ALREADY_VERIFIED', message: `the repair of defect ${defect.id} is already verified`, field: 'body.command.defectId' };
-  if (defect.status === 'OPEN') return { code: 'TRANSITION_NOT_ALLOWED', message: `defect ${defect.id} is not reported repaired yet`, field: 'body.command.defectId' };
+  if (defect.status === 'VERIFIED')
+    return { code: 'ALREADY_VERIFIED', message: `the repair of defect ${defect.id} is already verified`, field: 'body.command.defectId' };
+  if (defect.status === 'OPEN')
+    return { code: 'TRANSITION_NOT_ALLOWED', message: `defect ${defect.id} is not reported repaired yet`, field: 'body.command.defectId' };
   if (defect.repairedBy === actorId) return { code: 'SEPARATION_OF_DUTIES', message: 'whoever reported the repair does not verify it', field: 'actor' };
-  if (command.result === 'REJECTED' && !command.comment) return { code: 'VALIDATION_FAILED', message: 'a rejected repair needs a comment saying what is still wrong', field: 'body.command.comment' };
+  if (command.result === 'REJECTED' && !command.comment)
+    return { code: 'VALIDATION_FAILED', message: 'a rejected repair needs a comment saying what is still wrong', field: 'body.command.comment' };
   return null;
 }

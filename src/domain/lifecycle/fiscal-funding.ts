@@ -30,9 +30,14 @@ export const fiscalTotalFen = (fundingSources: readonly TFundingLine[]) => Objec
 /** 资金下达: at least a fen and at most the fiscal sources of the plan (never the own capital). */
 export function allocationRefusal({ amountFen, fundingSources }: { amountFen: number; fundingSources: readonly TFundingLine[] }): TCommandRefusal | null {
   const fiscal = fiscalTotalFen(fundingSources);
-  if (!Number.isSafeInteger(amountFen) || amountFen <= 0) return { code: 'VALIDATION_FAILED', message: 'the amount must be a positive number of fen', field: 'body.amountFen' };
+  if (!Number.isSafeInteger(amountFen) || amountFen <= 0)
+    return { code: 'VALIDATION_FAILED', message: 'the amount must be a positive number of fen', field: 'body.amountFen' };
   if (amountFen > fiscal) {
-    return { code: 'FISCAL_SOURCES_EXCEEDED', message: `the allocation (${amountFen} fen) exceeds the project's fiscal sources (${fiscal} fen; own capital and bank loans are not allocated)`, field: 'body.amountFen' };
+    return {
+      code: 'FISCAL_SOURCES_EXCEEDED',
+      message: `the allocation (${amountFen} fen) exceeds the project's fiscal sources (${fiscal} fen; own capital and bank loans are not allocated)`,
+      field: 'body.amountFen',
+    };
   }
   return null;
 }
@@ -57,7 +62,13 @@ export function allocationBySource({ allocatedFen, fundingSources }: { allocated
  * allocation's order) with enough left for the whole amount. A payment is never split over
  * sources, so a central-linkage figure is a plain sum of payments. `usedFen`: paid or in flight.
  */
-export function paymentSource({ amountFen, requested, allocatedFen, fundingSources, usedFen }: {
+export function paymentSource({
+  amountFen,
+  requested,
+  allocatedFen,
+  fundingSources,
+  usedFen,
+}: {
   amountFen: number;
   requested?: TFiscalSource | undefined;
   allocatedFen: number;
@@ -68,10 +79,22 @@ export function paymentSource({ amountFen, requested, allocatedFen, fundingSourc
   const left = (source: TFiscalSource) => allocated[source] - (usedFen[source] ?? 0);
   if (requested) {
     if (left(requested) >= amountFen) return { source: requested };
-    return { refusal: { code: 'FISCAL_SOURCE_EXHAUSTED', message: `${requested} has ${Math.max(0, left(requested))} fen left of its allocation; the payment is ${amountFen} fen`, field: 'body.command.fiscalSource' } };
+    return {
+      refusal: {
+        code: 'FISCAL_SOURCE_EXHAUSTED',
+        message: `${requested} has ${Math.max(0, left(requested))} fen left of its allocation; the payment is ${amountFen} fen`,
+        field: 'body.command.fiscalSource',
+      },
+    };
   }
   const source = FISCAL_SOURCES.find((s) => left(s) > 0 && left(s) >= amountFen);
   if (source) return { source };
   const room = FISCAL_SOURCES.map((s) => `${s} ${Math.max(0, left(s))}`).join(', ');
-  return { refusal: { code: 'FISCAL_SOURCE_EXHAUSTED', message: `no fiscal source has ${amountFen} fen left (${room} fen): request at most what one source has left`, field: 'body.command.amountFen' } };
+  return {
+    refusal: {
+      code: 'FISCAL_SOURCE_EXHAUSTED',
+      message: `no fiscal source has ${amountFen} fen left (${room} fen): request at most what one source has left`,
+      field: 'body.command.amountFen',
+    },
+  };
 }

@@ -119,7 +119,6 @@ export interface TLifecycleContext {
  * (Acceptance, evaluation and replacement have no earlier review of the same matter.)
  */
 export const RETURNABLE_REVIEW_STAGES = ['TOWNSHIP_REVIEW', 'COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL'] as const satisfies readonly TReviewStage[];
-type TReturnableStage = (typeof RETURNABLE_REVIEW_STAGES)[number];
 
 /** The review stages a stage may return the matter to: the returnable ones before it. */
 export function earlierReviewStages(stage: TLifecycleStage): TReviewStage[] {
@@ -198,8 +197,12 @@ export const lifecycleMachine = setup({
     returnedFrom: assign((_, params: { stage: TReviewStage | TPublicityStage }) => ({ returnedFrom: params.stage })),
     clearObjection: assign({ objection: () => null }),
     recordObjection: assign({ objection: ({ event }) => (event.type === 'OBJECTION' ? { actorId: event.actorId, text: event.text } : null) }),
-    recordProgress: assign({ verifiedProgressPercent: ({ context, event }) => (event.type === 'PROGRESS_VERIFIED' ? event.percent : context.verifiedProgressPercent) }),
-    recordCapital: assign({ ownCapitalInvestedFen: ({ context, event }) => context.ownCapitalInvestedFen + (event.type === 'CAPITAL_VERIFIED' ? event.amountFen : 0) }),
+    recordProgress: assign({
+      verifiedProgressPercent: ({ context, event }) => (event.type === 'PROGRESS_VERIFIED' ? event.percent : context.verifiedProgressPercent),
+    }),
+    recordCapital: assign({
+      ownCapitalInvestedFen: ({ context, event }) => context.ownCapitalInvestedFen + (event.type === 'CAPITAL_VERIFIED' ? event.amountFen : 0),
+    }),
     failedInspection: assign({ failedInspections: ({ context }) => context.failedInspections + 1 }),
     acceptancePassed: assign({ acceptancePassed: () => true }),
     recordHandover: assign({ handoverDate: ({ context, event }) => (event.type === 'HANDED_OVER' ? event.date : context.handoverDate) }),

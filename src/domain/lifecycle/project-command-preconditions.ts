@@ -20,12 +20,18 @@ export interface TReportFact {
  * machine would refuse is refused with TRANSITION_NOT_ALLOWED and never applied.
  * (The villagers' vote steps REJECT only when it fails; ACCEPTANCE always takes that.)
  */
-export function commandLifecycleEvent(command: TProjectCommand, actorId: string, facts: { reports: readonly TReportFact[]; today: string }): TLifecycleEvent | null {
+export function commandLifecycleEvent(
+  command: TProjectCommand,
+  actorId: string,
+  facts: { reports: readonly TReportFact[]; today: string },
+): TLifecycleEvent | null {
   switch (command.type) {
     case 'VERIFY_REPORT': {
       const report = facts.reports.find((r) => r.id === command.reportId);
       if (!report) return null;
-      return report.kind === 'PROGRESS' ? { type: 'PROGRESS_VERIFIED', actorId, percent: report.percent! } : { type: 'CAPITAL_VERIFIED', actorId, amountFen: report.amountFen! };
+      return report.kind === 'PROGRESS'
+        ? { type: 'PROGRESS_VERIFIED', actorId, percent: report.percent! }
+        : { type: 'CAPITAL_VERIFIED', actorId, amountFen: report.amountFen! };
     }
     case 'REQUEST_ACCEPTANCE':
       return { type: 'REQUEST_ACCEPTANCE', actorId };
@@ -76,18 +82,27 @@ export function projectCommandPreconditionRefusal(facts: TProjectFacts, command:
         return no('ROLE_NOT_ALLOWED', `a ${report.kind.toLowerCase()} report is verified by ${VERIFIER_ROLES[report.kind].join(' or ')}`, 'actor.roles');
       }
       if (report.kind === 'PROGRESS' && report.percent! < facts.verifiedProgressPercent) {
-        return no('TRANSITION_NOT_ALLOWED', `progress ${report.percent}% is below the ${facts.verifiedProgressPercent}% already verified`, 'body.command.reportId');
+        return no(
+          'TRANSITION_NOT_ALLOWED',
+          `progress ${report.percent}% is below the ${facts.verifiedProgressPercent}% already verified`,
+          'body.command.reportId',
+        );
       }
       return null;
     }
     case 'RECORD_ACCEPTANCE_VOTE':
       if (!facts.rules) return null;
-      if (facts.acceptanceVote?.round === facts.acceptanceRound) return no('CONFLICT', `the villagers' vote of inspection round ${facts.acceptanceRound} is already recorded`, 'body.command');
+      if (facts.acceptanceVote?.round === facts.acceptanceRound)
+        return no('CONFLICT', `the villagers' vote of inspection round ${facts.acceptanceRound} is already recorded`, 'body.command');
       return acceptanceVoteRefusal(command);
     case 'REQUEST_ACCEPTANCE':
-      return facts.verifiedProgressPercent < 100 ? no('PROGRESS_NOT_COMPLETE', `verified progress is ${facts.verifiedProgressPercent}%; acceptance needs 100%`, 'body.command') : null;
+      return facts.verifiedProgressPercent < 100
+        ? no('PROGRESS_NOT_COMPLETE', `verified progress is ${facts.verifiedProgressPercent}%; acceptance needs 100%`, 'body.command')
+        : null;
     case 'CONFIRM_HANDOVER':
-      return facts.assetCount === 0 ? no('NO_ASSETS_REGISTERED', 'register the assets the project formed before confirming the handover', 'body.command') : null;
+      return facts.assetCount === 0
+        ? no('NO_ASSETS_REGISTERED', 'register the assets the project formed before confirming the handover', 'body.command')
+        : null;
     case 'RECORD_INCOME': {
       const period = `${command.period.from}/${command.period.until}`;
       if (facts.incomePeriods.includes(period)) return no('CONFLICT', `income for ${period} is already recorded`, 'body.command.period');
@@ -104,7 +119,9 @@ export function projectCommandPreconditionRefusal(facts: TProjectFacts, command:
       return facts.rectificationDueAt !== null ? no('CONFLICT', 'the rectification plan is already submitted', 'body.command') : null;
     case 'PROPOSE_REPLACEMENT':
       if (facts.replacement) return no('CONFLICT', `replacement by ${facts.replacement.replacementProjectId} is already proposed`, 'body.command');
-      return command.replacementProjectId === facts.projectId ? no('VALIDATION_FAILED', 'a project cannot replace itself', 'body.command.replacementProjectId') : null;
+      return command.replacementProjectId === facts.projectId
+        ? no('VALIDATION_FAILED', 'a project cannot replace itself', 'body.command.replacementProjectId')
+        : null;
     case 'REPORT_DEFECT_REPAIRED':
     case 'VERIFY_DEFECT_REPAIR':
       return defectCommandRefusal(facts.defects, command, actor.userId);

@@ -30,84 +30,85 @@ interface TCommandBounds {
   assetName: z.ZodString;
 }
 
-const projectCommandSchema = ({ amount: ZFenAmount, amountOrZero, assetName }: TCommandBounds) => z.discriminatedUnion('type', [
-  /** 进度: percent complete, with evidence; counts once verified. */
-  z.strictObject({ type: z.literal('REPORT_PROGRESS'), percent: z.int().min(0).max(100), evidence: ZEvidence }),
-  /** 资本金到位: own capital that arrived, with the bank slip; counts once verified. */
-  z.strictObject({ type: z.literal('REPORT_CAPITAL'), amountFen: ZFenAmount, evidence: ZEvidence }),
-  /** The supervising department (progress) or the finance bureau (capital) verifies a report. */
-  z.strictObject({ type: z.literal('VERIFY_REPORT'), reportId: z.string().min(1).max(200) }),
-  /** 拨付申请: a tranche, the amount, the payee and the invoices it rests on. */
-  z.strictObject({
-    type: z.literal('REQUEST_PAYMENT'),
-    tranche: ZTranche,
-    amountFen: ZFenAmount,
-    payeeId: z.string().trim().min(1).max(100),
-    payeeAccount: z.string().trim().min(1).max(64).optional(),
-    invoices: z.array(ZInvoiceRef).max(50).default([]),
-    /** Total spending so far including this request (from the settlement), when known. */
-    reportedTotalSpendFen: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-    /** The fiscal source that pays (CENTRAL_LINKAGE, LOCAL, OTHER); derived when left out. */
-    fiscalSource: ZFiscalSource.optional(),
-  }),
-  z.strictObject({ type: z.literal('REQUEST_ACCEPTANCE') }),
-  /** Village representatives' vote on quality and satisfaction, recorded with the inspection. */
-  z.strictObject({
-    type: z.literal('RECORD_ACCEPTANCE_VOTE'),
-    /** The village's representatives (村民代表), the quorum's base; required since the vote decides. */
-    representatives: z.int().min(1).max(100_000).optional(),
-    votesFor: z.int().min(0).max(100_000),
-    votesAgainst: z.int().min(0).max(100_000),
-    abstentions: z.int().min(0).max(100_000).default(0),
-    satisfactionPercent: z.int().min(0).max(100),
-  }),
-  /** 整改完成: the failed inspection's findings are fixed; asks for re-inspection. */
-  z.strictObject({ type: z.literal('RECTIFIED'), text: ZText }),
-  /** 确权登记: one asset formed by the project. */
-  z.strictObject({
-    type: z.literal('REGISTER_ASSET'),
-    name: assetName,
-    assetClass: z.enum(['OPERATING', 'PUBLIC_WELFARE', 'HOUSEHOLD']),
-    valueFen: ZFenAmount,
-    owner: z.string().trim().min(1).max(200),
-    custodian: z.string().trim().min(1).max(200),
-    certificateNo: z.string().trim().min(1).max(100).optional(),
-  }),
-  /** 移交: the receiving party confirms it took over every registered asset. */
-  z.strictObject({ type: z.literal('CONFIRM_HANDOVER') }),
-  /** 收益分配: income of the operating assets for a period and the households it goes to. */
-  z.strictObject({
-    type: z.literal('RECORD_INCOME'),
-    period: z.strictObject({ from: ZCalendarDate, until: ZCalendarDate }),
-    incomeFen: amountOrZero,
-    households: z.array(ZBeneficiaryHousehold).min(1).max(5000),
-    plan: ZDistributionPlan.optional(),
-  }),
-  /** A defect found after handover: holds back the retention until its repair is verified. */
-  z.strictObject({ type: z.literal('REPORT_DEFECT'), text: ZText }),
-  /** 缺陷修复: the implementer reports a defect repaired, with evidence. */
-  z.strictObject({ type: z.literal('REPORT_DEFECT_REPAIRED'), defectId: z.string().min(1).max(200), evidence: ZEvidence, text: ZText.optional() }),
-  /** The supervising department verifies the repair (ACCEPTED closes the defect; REJECTED, with a comment, reopens it). */
-  z.strictObject({
-    type: z.literal('VERIFY_DEFECT_REPAIR'),
-    defectId: z.string().min(1).max(200),
-    result: z.enum(['ACCEPTED', 'REJECTED']).default('ACCEPTED'),
-    comment: ZText.optional(),
-  }),
-  /** 绩效评价: the indicators; the workflow scores them with the county's weights. */
-  z.strictObject({
-    type: z.literal('SUBMIT_EVALUATION'),
-    indicators: ZEvaluationIndicators,
-    outcomeClass: ZOutcomeClass.optional(),
-    /** Why the outcome class differs from the one the grade suggests (required then). */
-    outcomeReason: z.string().trim().min(1).max(2000).optional(),
-    comment: z.string().trim().max(2000).optional(),
-  }),
-  /** 整治方案: what will be done and by when (days from now). */
-  z.strictObject({ type: z.literal('SUBMIT_RECTIFICATION_PLAN'), plan: ZText, dueInDays: z.int().min(1).max(730) }),
-  /** 调换方案: the pool project that takes over the remaining funds and assets. */
-  z.strictObject({ type: z.literal('PROPOSE_REPLACEMENT'), replacementProjectId: z.string().min(1).max(100), reason: ZText }),
-]);
+const projectCommandSchema = ({ amount: ZFenAmount, amountOrZero, assetName }: TCommandBounds) =>
+  z.discriminatedUnion('type', [
+    /** 进度: percent complete, with evidence; counts once verified. */
+    z.strictObject({ type: z.literal('REPORT_PROGRESS'), percent: z.int().min(0).max(100), evidence: ZEvidence }),
+    /** 资本金到位: own capital that arrived, with the bank slip; counts once verified. */
+    z.strictObject({ type: z.literal('REPORT_CAPITAL'), amountFen: ZFenAmount, evidence: ZEvidence }),
+    /** The supervising department (progress) or the finance bureau (capital) verifies a report. */
+    z.strictObject({ type: z.literal('VERIFY_REPORT'), reportId: z.string().min(1).max(200) }),
+    /** 拨付申请: a tranche, the amount, the payee and the invoices it rests on. */
+    z.strictObject({
+      type: z.literal('REQUEST_PAYMENT'),
+      tranche: ZTranche,
+      amountFen: ZFenAmount,
+      payeeId: z.string().trim().min(1).max(100),
+      payeeAccount: z.string().trim().min(1).max(64).optional(),
+      invoices: z.array(ZInvoiceRef).max(50).default([]),
+      /** Total spending so far including this request (from the settlement), when known. */
+      reportedTotalSpendFen: z.int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+      /** The fiscal source that pays (CENTRAL_LINKAGE, LOCAL, OTHER); derived when left out. */
+      fiscalSource: ZFiscalSource.optional(),
+    }),
+    z.strictObject({ type: z.literal('REQUEST_ACCEPTANCE') }),
+    /** Village representatives' vote on quality and satisfaction, recorded with the inspection. */
+    z.strictObject({
+      type: z.literal('RECORD_ACCEPTANCE_VOTE'),
+      /** The village's representatives (村民代表), the quorum's base; required since the vote decides. */
+      representatives: z.int().min(1).max(100_000).optional(),
+      votesFor: z.int().min(0).max(100_000),
+      votesAgainst: z.int().min(0).max(100_000),
+      abstentions: z.int().min(0).max(100_000).default(0),
+      satisfactionPercent: z.int().min(0).max(100),
+    }),
+    /** 整改完成: the failed inspection's findings are fixed; asks for re-inspection. */
+    z.strictObject({ type: z.literal('RECTIFIED'), text: ZText }),
+    /** 确权登记: one asset formed by the project. */
+    z.strictObject({
+      type: z.literal('REGISTER_ASSET'),
+      name: assetName,
+      assetClass: z.enum(['OPERATING', 'PUBLIC_WELFARE', 'HOUSEHOLD']),
+      valueFen: ZFenAmount,
+      owner: z.string().trim().min(1).max(200),
+      custodian: z.string().trim().min(1).max(200),
+      certificateNo: z.string().trim().min(1).max(100).optional(),
+    }),
+    /** 移交: the receiving party confirms it took over every registered asset. */
+    z.strictObject({ type: z.literal('CONFIRM_HANDOVER') }),
+    /** 收益分配: income of the operating assets for a period and the households it goes to. */
+    z.strictObject({
+      type: z.literal('RECORD_INCOME'),
+      period: z.strictObject({ from: ZCalendarDate, until: ZCalendarDate }),
+      incomeFen: amountOrZero,
+      households: z.array(ZBeneficiaryHousehold).min(1).max(5000),
+      plan: ZDistributionPlan.optional(),
+    }),
+    /** A defect found after handover: holds back the retention until its repair is verified. */
+    z.strictObject({ type: z.literal('REPORT_DEFECT'), text: ZText }),
+    /** 缺陷修复: the implementer reports a defect repaired, with evidence. */
+    z.strictObject({ type: z.literal('REPORT_DEFECT_REPAIRED'), defectId: z.string().min(1).max(200), evidence: ZEvidence, text: ZText.optional() }),
+    /** The supervising department verifies the repair (ACCEPTED closes the defect; REJECTED, with a comment, reopens it). */
+    z.strictObject({
+      type: z.literal('VERIFY_DEFECT_REPAIR'),
+      defectId: z.string().min(1).max(200),
+      result: z.enum(['ACCEPTED', 'REJECTED']).default('ACCEPTED'),
+      comment: ZText.optional(),
+    }),
+    /** 绩效评价: the indicators; the workflow scores them with the county's weights. */
+    z.strictObject({
+      type: z.literal('SUBMIT_EVALUATION'),
+      indicators: ZEvaluationIndicators,
+      outcomeClass: ZOutcomeClass.optional(),
+      /** Why the outcome class differs from the one the grade suggests (required then). */
+      outcomeReason: z.string().trim().min(1).max(2000).optional(),
+      comment: z.string().trim().max(2000).optional(),
+    }),
+    /** 整治方案: what will be done and by when (days from now). */
+    z.strictObject({ type: z.literal('SUBMIT_RECTIFICATION_PLAN'), plan: ZText, dueInDays: z.int().min(1).max(730) }),
+    /** 调换方案: the pool project that takes over the remaining funds and assets. */
+    z.strictObject({ type: z.literal('PROPOSE_REPLACEMENT'), replacementProjectId: z.string().min(1).max(100), reason: ZText }),
+  ]);
 
 /** A command as the API and the workflow's update validator accept it now. */
 export const ZProjectCommand = projectCommandSchema({ amount: ZAmountFen, amountOrZero: ZAmountOrZeroFen, assetName: ZVisibleName({ max: 200 }) });
@@ -132,8 +133,15 @@ interface TCommandRule {
 }
 
 const AFTER_FUNDING: readonly TLifecycleStage[] = [
-  'IMPLEMENTATION', 'ACCEPTANCE', 'ACCEPTANCE_RECTIFICATION', 'ACCEPTANCE_PUBLICITY', 'ASSET_HANDOVER',
-  'OPERATION', 'EVALUATION', 'RECTIFICATION', 'REPLACEMENT_REVIEW',
+  'IMPLEMENTATION',
+  'ACCEPTANCE',
+  'ACCEPTANCE_RECTIFICATION',
+  'ACCEPTANCE_PUBLICITY',
+  'ASSET_HANDOVER',
+  'OPERATION',
+  'EVALUATION',
+  'RECTIFICATION',
+  'REPLACEMENT_REVIEW',
 ];
 const AFTER_HANDOVER: readonly TLifecycleStage[] = ['OPERATION', 'EVALUATION', 'RECTIFICATION', 'REPLACEMENT_REVIEW'];
 const BUILDING: readonly TLifecycleStage[] = ['IMPLEMENTATION', 'ACCEPTANCE', 'ACCEPTANCE_RECTIFICATION'];
@@ -186,7 +194,11 @@ export function projectCommandRefusal(actor: TActor, command: TProjectCommand, s
   const { refusal } = commandGrant(actor, rule.roles, projectOrgPath);
   if (refusal) return refusal;
   if (!rule.stages.includes(stage)) {
-    return { code: 'TRANSITION_NOT_ALLOWED', message: `${command.type} is not possible while the project is ${stage} (allowed in ${rule.stages.join(', ')})`, field: 'stage' };
+    return {
+      code: 'TRANSITION_NOT_ALLOWED',
+      message: `${command.type} is not possible while the project is ${stage} (allowed in ${rule.stages.join(', ')})`,
+      field: 'stage',
+    };
   }
   return null;
 }

@@ -95,10 +95,28 @@ export const STAGE_LABELS_ZH: Record<TLifecycleStage, string> = {
  * named in `command`, posted on the project (POST /api/projects/:id/actions).
  */
 export const OWN_TASKS = {
-  EVALUATION_SUBMIT: { kind: 'EVALUATION_SUBMIT', titleZh: '填报绩效评价指标', candidateRole: 'COUNTY_AGRICULTURE', scope: 'county', command: 'SUBMIT_EVALUATION' },
+  EVALUATION_SUBMIT: {
+    kind: 'EVALUATION_SUBMIT',
+    titleZh: '填报绩效评价指标',
+    candidateRole: 'COUNTY_AGRICULTURE',
+    scope: 'county',
+    command: 'SUBMIT_EVALUATION',
+  },
   ACCEPTANCE_RECTIFY: { kind: 'ACCEPTANCE_RECTIFY', titleZh: '验收整改后申请复验', candidateRole: 'VILLAGE_COMMITTEE', scope: 'village', command: 'RECTIFIED' },
-  RECTIFICATION_PLAN: { kind: 'RECTIFICATION_PLAN', titleZh: '提交整治方案', candidateRole: 'VILLAGE_COMMITTEE', scope: 'village', command: 'SUBMIT_RECTIFICATION_PLAN' },
+  RECTIFICATION_PLAN: {
+    kind: 'RECTIFICATION_PLAN',
+    titleZh: '提交整治方案',
+    candidateRole: 'VILLAGE_COMMITTEE',
+    scope: 'village',
+    command: 'SUBMIT_RECTIFICATION_PLAN',
+  },
   HANDOVER: { kind: 'ASSET_HANDOVER', titleZh: '资产确权登记与移交确认', candidateRole: 'VILLAGE_COMMITTEE', scope: 'village', command: 'CONFIRM_HANDOVER' },
-  REPLACEMENT_PROPOSAL: { kind: 'REPLACEMENT_PROPOSAL', titleZh: '提出调换方案（从项目库选定项目）', candidateRole: 'COUNTY_AGRICULTURE', scope: 'county', command: 'PROPOSE_REPLACEMENT' },
+  REPLACEMENT_PROPOSAL: {
+    kind: 'REPLACEMENT_PROPOSAL',
+    titleZh: '提出调换方案（从项目库选定项目）',
+    candidateRole: 'COUNTY_AGRICULTURE',
+    scope: 'county',
+    command: 'PROPOSE_REPLACEMENT',
+  },
 } as const satisfies Record<string, { kind: string; titleZh: string; candidateRole: TRole; scope: 'county' | 'township' | 'village'; command: string }>;
 export type TOwnTaskName = keyof typeof OWN_TASKS;

@@ -14,7 +14,17 @@ import type { TRole } from '../roles';
  * decided it, and the machine accepts it only from the role that state belongs to
  * (PAYMENT_DECIDING_ROLES): the finance bureau cannot clear an overspend flag.
  */
-export const PAYMENT_STATES = ['VERIFYING', 'RISK_CHECK', 'FLAGGED', 'CHANGE_APPROVAL', 'FINANCE_APPROVAL', 'APPROVED', 'PAID', 'REJECTED', 'WITHDRAWN'] as const;
+export const PAYMENT_STATES = [
+  'VERIFYING',
+  'RISK_CHECK',
+  'FLAGGED',
+  'CHANGE_APPROVAL',
+  'FINANCE_APPROVAL',
+  'APPROVED',
+  'PAID',
+  'REJECTED',
+  'WITHDRAWN',
+] as const;
 export type TPaymentState = (typeof PAYMENT_STATES)[number];
 export const FINAL_PAYMENT_STATES: readonly TPaymentState[] = ['PAID', 'REJECTED', 'WITHDRAWN'];
 
@@ -105,7 +115,11 @@ export const paymentMachine = setup({
     FLAGGED: {
       on: {
         FLAGS_DISMISSED: [
-          { target: 'CHANGE_APPROVAL', guard: and([{ type: 'decidedBy', params: { role: PAYMENT_DECIDING_ROLES.FLAGGED } }, 'overspendLeftForLeadingGroup']), actions: 'onlyOverspendOpen' },
+          {
+            target: 'CHANGE_APPROVAL',
+            guard: and([{ type: 'decidedBy', params: { role: PAYMENT_DECIDING_ROLES.FLAGGED } }, 'overspendLeftForLeadingGroup']),
+            actions: 'onlyOverspendOpen',
+          },
           { target: 'FINANCE_APPROVAL', guard: { type: 'decidedBy', params: { role: PAYMENT_DECIDING_ROLES.FLAGGED } }, actions: 'clearFlags' },
         ],
         FLAGS_CONFIRMED: { target: 'REJECTED', guard: { type: 'decidedBy', params: { role: PAYMENT_DECIDING_ROLES.FLAGGED } }, actions: 'clearFlags' },
@@ -113,7 +127,11 @@ export const paymentMachine = setup({
     },
     CHANGE_APPROVAL: {
       on: {
-        CHANGE_APPROVED: { target: 'FINANCE_APPROVAL', guard: { type: 'decidedBy', params: { role: PAYMENT_DECIDING_ROLES.CHANGE_APPROVAL } }, actions: 'clearFlags' },
+        CHANGE_APPROVED: {
+          target: 'FINANCE_APPROVAL',
+          guard: { type: 'decidedBy', params: { role: PAYMENT_DECIDING_ROLES.CHANGE_APPROVAL } },
+          actions: 'clearFlags',
+        },
         CHANGE_REJECTED: { target: 'REJECTED', guard: { type: 'decidedBy', params: { role: PAYMENT_DECIDING_ROLES.CHANGE_APPROVAL } }, actions: 'clearFlags' },
       },
     },

@@ -26,17 +26,10 @@ export const ZVoteTally = z
 
 export type TVoteTally = z.input<typeof ZVoteTally>;
 
-export function decideVote({
-  tally,
-  rules,
-}: {
-  tally: TVoteTally;
-  rules: TCountySettings['collectiveDecision'];
-}): { quorumMet: boolean; passed: boolean } {
+export function decideVote({ tally, rules }: { tally: TVoteTally; rules: TCountySettings['collectiveDecision'] }): { quorumMet: boolean; passed: boolean } {
   const t = parseOrThrow(ZVoteTally, tally, 'vote tally');
   const quorumMet = t.present * rules.quorum.denominator >= rules.quorum.numerator * t.members;
   const cast = t.yes + t.no;
-  const majority =
-    cast > 0 && t.yes * rules.majorityMoreThan.denominator > rules.majorityMoreThan.numerator * cast;
+  const majority = cast > 0 && t.yes * rules.majorityMoreThan.denominator > rules.majorityMoreThan.numerator * cast;
   return { quorumMet, passed: quorumMet && majority };
 }

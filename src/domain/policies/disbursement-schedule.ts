@@ -1,12 +1,7 @@
 import { z } from 'zod';
 import { addMonths, isOnOrAfter, ZCalendarDate } from './calendar-date';
 import { bpOfFen, bpOfFenCeil, ZFen } from './money';
-import {
-  disbursementSettingsProblems,
-  withoutRetiredFields,
-  ZDisbursementFields,
-  type TDisbursementSettings,
-} from './settings';
+import { disbursementSettingsProblems, withoutRetiredFields, ZDisbursementFields, type TDisbursementSettings } from './settings';
 import { parseOrThrow } from './validate';
 
 /**
@@ -47,13 +42,7 @@ export const ZDisbursementSchedule = z.preprocess(
  * accepted, so rounding never pays anything early. Retention is carved out of that tranche.
  * E.g. 1,000,001 fen at 40/50/10 with 5% retention → 400,000 / 500,000 / 50,001 / 50,000.
  */
-export function computeTrancheAmounts({
-  approvedBudgetFen,
-  schedule,
-}: {
-  approvedBudgetFen: number;
-  schedule: TDisbursementSettings;
-}): TTrancheAmounts {
+export function computeTrancheAmounts({ approvedBudgetFen, schedule }: { approvedBudgetFen: number; schedule: TDisbursementSettings }): TTrancheAmounts {
   const budget = parseOrThrow(ZFen, approvedBudgetFen, 'approved budget');
   const s = parseOrThrow(ZDisbursementSchedule, schedule, 'disbursement schedule');
   const start = bpOfFen({ fen: budget, bp: s.startShareBp });
@@ -144,17 +133,12 @@ export function planDisbursement(input: TDisbursementInput): TDisbursementPlan {
     approvedBudgetFen: facts.approvedBudgetFen,
     schedule,
   });
-  const retentionReleasableOn =
-    facts.handoverDate === null
-      ? null
-      : addMonths({ date: facts.handoverDate, months: schedule.retentionHoldMonths });
+  const retentionReleasableOn = facts.handoverDate === null ? null : addMonths({ date: facts.handoverDate, months: schedule.retentionHoldMonths });
 
   // Own capital must keep pace with the cumulative share of fiscal money released (配套).
   // Rounded up: a requirement rounded down could be missed by a fen.
   const ownCapitalNeededBefore = (cumulativeBp: number) =>
-    schedule.ownCapitalMatching === 'NONE'
-      ? 0
-      : bpOfFenCeil({ fen: facts.ownCapitalRequiredFen, bp: cumulativeBp });
+    schedule.ownCapitalMatching === 'NONE' ? 0 : bpOfFenCeil({ fen: facts.ownCapitalRequiredFen, bp: cumulativeBp });
 
   const progressBlock = (requiredPercent: number): TTrancheBlock[] =>
     facts.verifiedProgressPercent >= requiredPercent
@@ -181,17 +165,13 @@ export function planDisbursement(input: TDisbursementInput): TDisbursementPlan {
           },
         ];
 
-  const acceptanceBlock: TTrancheBlock[] = facts.acceptancePassed
-    ? []
-    : [{ code: 'ACCEPTANCE_NOT_PASSED', message: 'completion acceptance has not passed' }];
+  const acceptanceBlock: TTrancheBlock[] = facts.acceptancePassed ? [] : [{ code: 'ACCEPTANCE_NOT_PASSED', message: 'completion acceptance has not passed' }];
 
   const conditions: Record<TTranche, TTrancheBlock[]> = {
     START: [...capitalBlock(ownCapitalNeededBefore(schedule.startShareBp))],
     SUBSTANTIAL_COMPLETION: [
       ...progressBlock(schedule.substantialCompletionProgressPercent),
-      ...capitalBlock(
-        ownCapitalNeededBefore(schedule.startShareBp + schedule.substantialCompletionShareBp),
-      ),
+      ...capitalBlock(ownCapitalNeededBefore(schedule.startShareBp + schedule.substantialCompletionShareBp)),
     ],
     ACCEPTANCE: [...acceptanceBlock, ...capitalBlock(ownCapitalNeededBefore(10_000))],
     RETENTION: [
@@ -276,13 +256,29 @@ export interface TPaymentRequestRefusal {
  * ceiling of the risk checks is the whole budget, so nothing else stops it before the guarantee
  * year is over. The retention itself is releasable only after the hold, with no open defect.
  */
-export function paymentRequestRefusal({ plan, tranche, amountFen }: { plan: TDisbursementPlan; tranche: TTranche; amountFen: number }): TPaymentRequestRefusal | null {
+export function paymentRequestRefusal({
+  plan,
+  tranche,
+  amountFen,
+}: {
+  plan: TDisbursementPlan;
+  tranche: TTranche;
+  amountFen: number;
+}): TPaymentRequestRefusal | null {
   const status = plan.tranches.find((t) => t.tranche === tranche)!;
   if (status.releasableFen === 0) {
-    return { code: 'TRANCHE_NOT_RELEASABLE', message: `${tranche} cannot be paid now: ${status.blocks.map((b) => b.message).join('; ')}`, field: 'body.command.tranche' };
+    return {
+      code: 'TRANCHE_NOT_RELEASABLE',
+      message: `${tranche} cannot be paid now: ${status.blocks.map((b) => b.message).join('; ')}`,
+      field: 'body.command.tranche',
+    };
   }
   if (amountFen > status.releasableFen) {
-    return { code: 'AMOUNT_EXCEEDS_RELEASABLE', message: `${tranche} may release at most ${status.releasableFen} fen now; ${amountFen} fen requested`, field: 'body.command.amountFen' };
+    return {
+      code: 'AMOUNT_EXCEEDS_RELEASABLE',
+      message: `${tranche} may release at most ${status.releasableFen} fen now; ${amountFen} fen requested`,
+      field: 'body.command.amountFen',
+    };
   }
   return null;
 }

@@ -88,13 +88,7 @@ export const ZEvaluationConfig = ZEvaluationFields.superRefine((settings, ctx) =
 });
 
 /** Grade of a score given in tenths (899 = 89.9). Thresholds are inclusive lower bounds. */
-export function gradeForScoreTenths({
-  scoreTenths,
-  thresholds,
-}: {
-  scoreTenths: number;
-  thresholds: TEvaluationSettings['gradeThresholds'];
-}): TGrade {
+export function gradeForScoreTenths({ scoreTenths, thresholds }: { scoreTenths: number; thresholds: TEvaluationSettings['gradeThresholds'] }): TGrade {
   if (scoreTenths >= thresholds.excellentMin * 10) return 'EXCELLENT';
   if (scoreTenths >= thresholds.goodMin * 10) return 'GOOD';
   if (scoreTenths >= thresholds.fairMin * 10) return 'FAIR';
@@ -114,19 +108,17 @@ export interface TEvaluationScore {
 
 const tenthsToScore = (tenths: number) => tenths / 10;
 
-export function scoreEvaluation({
-  indicators,
-  settings,
-}: {
-  indicators: TEvaluationIndicators;
-  settings: TEvaluationSettings;
-}): TEvaluationScore {
+export function scoreEvaluation({ indicators, settings }: { indicators: TEvaluationIndicators; settings: TEvaluationSettings }): TEvaluationScore {
   const values = parseOrThrow(ZEvaluationIndicators, indicators, 'evaluation indicators');
   const config = parseOrThrow(ZEvaluationConfig, settings, 'evaluation settings');
   const weights = config.weights;
 
-  const outputSum = Object.values(values.output).map(toTenths).reduce((a, b) => a + b, 0);
-  const benefitSum = Object.values(values.benefit).map(toTenths).reduce((a, b) => a + b, 0);
+  const outputSum = Object.values(values.output)
+    .map(toTenths)
+    .reduce((a, b) => a + b, 0);
+  const benefitSum = Object.values(values.benefit)
+    .map(toTenths)
+    .reduce((a, b) => a + b, 0);
   const target = config.satisfactionTargetPercent * 10;
   const satisfaction = Math.min(toTenths(values.satisfactionPercent), target);
   const budget = toTenths(values.budgetExecutionPercent);
@@ -184,9 +176,21 @@ export function decideOutcome(decision: z.input<typeof ZOutcomeDecision>): {
  * An evaluator's choice of outcome class against the suggestion of the grade, checked before it
  * is recorded: a different class needs a reason (`outcomeReason`), kept with the evaluation.
  */
-export function outcomeOverrideRefusal({ suggested, chosen, reason }: { suggested: TOutcomeClass; chosen?: TOutcomeClass | undefined; reason?: string | undefined }) {
+export function outcomeOverrideRefusal({
+  suggested,
+  chosen,
+  reason,
+}: {
+  suggested: TOutcomeClass;
+  chosen?: TOutcomeClass | undefined;
+  reason?: string | undefined;
+}) {
   const overrides = chosen !== undefined && chosen !== suggested;
   const parsed = ZOutcomeDecision.safeParse({ suggested, ...(overrides ? { override: chosen } : {}), ...(reason?.trim() ? { overrideReason: reason } : {}) });
   if (parsed.success) return null;
-  return { code: 'REASON_REQUIRED' as const, message: `outcome ${chosen} differs from ${suggested}, the one the grade suggests: give the reason`, field: 'body.command.outcomeReason' };
+  return {
+    code: 'REASON_REQUIRED' as const,
+    message: `outcome ${chosen} differs from ${suggested}, the one the grade suggests: give the reason`,
+    field: 'body.command.outcomeReason',
+  };
 }

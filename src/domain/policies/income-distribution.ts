@@ -105,10 +105,7 @@ export interface TIncomeDistribution {
 }
 
 /** Intersection of two half-open day ranges, or null when they do not meet. */
-function overlapDays(
-  range: { from: number; until: number },
-  other: { from: number; until: number },
-): { from: number; until: number } | null {
+function overlapDays(range: { from: number; until: number }, other: { from: number; until: number }): { from: number; until: number } | null {
   const from = Math.max(range.from, other.from);
   const until = Math.min(range.until, other.until);
   return until > from ? { from, until } : null;
@@ -146,8 +143,7 @@ export function distributeIncome(input: TIncomeDistributionInput): TIncomeDistri
       }
       monitoredDays = monitoredDayNumbers.size;
     }
-    const weightedDays =
-      monitoredDays * plan.monitoredWeight + (linkedDays - monitoredDays) * plan.regularWeight;
+    const weightedDays = monitoredDays * plan.monitoredWeight + (linkedDays - monitoredDays) * plan.regularWeight;
     return {
       householdId: household.householdId,
       linkedDays,
@@ -171,10 +167,7 @@ export function distributeIncome(input: TIncomeDistributionInput): TIncomeDistri
     .sort((a, b) => (a.householdId < b.householdId ? -1 : a.householdId > b.householdId ? 1 : 0));
 
   const minimumIncomeFen = bpOfFenCeil({ fen: facts.investedPrincipalFen, bp: facts.minDividendRateBp });
-  const dividendRateBp =
-    facts.investedPrincipalFen === 0
-      ? null
-      : Number((BigInt(facts.incomeFen) * 10_000n) / BigInt(facts.investedPrincipalFen));
+  const dividendRateBp = facts.investedPrincipalFen === 0 ? null : Number((BigInt(facts.incomeFen) * 10_000n) / BigInt(facts.investedPrincipalFen));
 
   return {
     incomeFen: facts.incomeFen,

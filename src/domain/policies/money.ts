@@ -50,18 +50,14 @@ export function assertFen(value: number, path = 'fen'): number {
 
 function assertRatio(value: number, path: string): number {
   if (!Number.isSafeInteger(value)) {
-    throw new AppError('VALIDATION_FAILED', 'Ratios must be integers', [
-      { path, message: `${String(value)} is not an integer` },
-    ]);
+    throw new AppError('VALIDATION_FAILED', 'Ratios must be integers', [{ path, message: `${String(value)} is not an integer` }]);
   }
   return value;
 }
 
 function fromBigInt(value: bigint, path: string): number {
   if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
-    throw new AppError('VALIDATION_FAILED', 'Amount out of the safe range', [
-      { path, message: `${value.toString()} fen exceeds Number.MAX_SAFE_INTEGER` },
-    ]);
+    throw new AppError('VALIDATION_FAILED', 'Amount out of the safe range', [{ path, message: `${value.toString()} fen exceeds Number.MAX_SAFE_INTEGER` }]);
   }
   return Number(value);
 }
@@ -77,9 +73,7 @@ export function parseYuanToFen(input: string, path = 'amount'): number {
   const cleaned = input.trim().replace(/^(-?)\s*[¥￥]\s*/, '$1');
   const match = YUAN_PATTERN.exec(cleaned);
   if (!match) {
-    throw new AppError('VALIDATION_FAILED', 'Invalid yuan amount', [
-      { path, message: `"${input}" is not a yuan amount with at most two decimals` },
-    ]);
+    throw new AppError('VALIDATION_FAILED', 'Invalid yuan amount', [{ path, message: `"${input}" is not a yuan amount with at most two decimals` }]);
   }
   const negative = match[1] === '-';
   const wholePart = cleaned.replace(/^-/, '').split('.')[0].replace(/,/g, '');
@@ -189,20 +183,10 @@ export function fenToYuanDecimal(fen: number | bigint | string): string {
  * largest fractional remainders, ties broken by `keys` ascending, so the same input always gives
  * the same split whatever order the caller listed it in.
  */
-export function allocateFen({
-  totalFen,
-  weights,
-  keys,
-}: {
-  totalFen: number;
-  weights: readonly (number | bigint)[];
-  keys: readonly string[];
-}): number[] {
+export function allocateFen({ totalFen, weights, keys }: { totalFen: number; weights: readonly (number | bigint)[]; keys: readonly string[] }): number[] {
   assertFen(totalFen, 'totalFen');
   if (totalFen < 0) {
-    throw new AppError('VALIDATION_FAILED', 'Cannot allocate a negative amount', [
-      { path: 'totalFen', message: 'must be ≥ 0' },
-    ]);
+    throw new AppError('VALIDATION_FAILED', 'Cannot allocate a negative amount', [{ path: 'totalFen', message: 'must be ≥ 0' }]);
   }
   if (keys.length !== weights.length) {
     throw new AppError('VALIDATION_FAILED', 'keys and weights differ in length', [
@@ -212,18 +196,14 @@ export function allocateFen({
   const bigWeights = weights.map((weight, index) => {
     const big = BigInt(weight);
     if (big < 0n) {
-      throw new AppError('VALIDATION_FAILED', 'Negative allocation weight', [
-        { path: `weights.${index}`, message: 'must be ≥ 0' },
-      ]);
+      throw new AppError('VALIDATION_FAILED', 'Negative allocation weight', [{ path: `weights.${index}`, message: 'must be ≥ 0' }]);
     }
     return big;
   });
   const totalWeight = bigWeights.reduce((sum, weight) => sum + weight, 0n);
   if (totalWeight === 0n) {
     if (totalFen === 0) return weights.map(() => 0);
-    throw new AppError('VALIDATION_FAILED', 'Nothing to allocate to: all weights are zero', [
-      { path: 'weights', message: 'at least one weight must be > 0' },
-    ]);
+    throw new AppError('VALIDATION_FAILED', 'Nothing to allocate to: all weights are zero', [{ path: 'weights', message: 'at least one weight must be > 0' }]);
   }
   const total = BigInt(totalFen);
   const parts = bigWeights.map((weight) => (total * weight) / totalWeight);

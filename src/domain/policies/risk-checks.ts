@@ -10,12 +10,7 @@ import { normalisePayeeAccount } from '../payment/payee-accounts';
  * workflow blocks the payment and opens a finance-bureau task for each flag returned.
  */
 
-export const RISK_FLAG_CODES = [
-  'DUPLICATE_INVOICE',
-  'PAYEE_NOT_IMPLEMENTER',
-  'EXCEEDS_VERIFIED_PROGRESS',
-  'OVERSPEND_NEEDS_NEW_APPROVAL',
-] as const;
+export const RISK_FLAG_CODES = ['DUPLICATE_INVOICE', 'PAYEE_NOT_IMPLEMENTER', 'EXCEEDS_VERIFIED_PROGRESS', 'OVERSPEND_NEEDS_NEW_APPROVAL'] as const;
 export const ZRiskFlagCode = z.enum(RISK_FLAG_CODES);
 export type TRiskFlagCode = z.infer<typeof ZRiskFlagCode>;
 
@@ -85,7 +80,10 @@ type TFacts = z.output<typeof ZRiskCheckInput>;
 
 /** Normalise invoice numbers so "No. 0012 34" and "001234" are the same invoice. */
 function normaliseInvoiceNumber(number: string): string {
-  return number.replace(/[\s-]/g, '').replace(/^NO\.?/i, '').toUpperCase();
+  return number
+    .replace(/[\s-]/g, '')
+    .replace(/^NO\.?/i, '')
+    .toUpperCase();
 }
 
 /**
@@ -96,9 +94,7 @@ function normaliseInvoiceNumber(number: string): string {
  */
 export function checkDuplicateInvoices(facts: TFacts): TRiskFlag[] {
   const flags: TRiskFlag[] = [];
-  const others = facts.existingInvoices.filter(
-    (invoice) => invoice.paymentId !== facts.payment.paymentId,
-  );
+  const others = facts.existingInvoices.filter((invoice) => invoice.paymentId !== facts.payment.paymentId);
   facts.payment.invoices.forEach((invoice, index) => {
     const number = normaliseInvoiceNumber(invoice.number);
     const earlierInRequest = facts.payment.invoices
@@ -137,9 +133,7 @@ export function checkPayee(facts: TFacts): TRiskFlag[] {
   const { payment, implementer } = facts;
   const wrongParty = payment.payeeId !== implementer.implementerId;
   const registered = implementer.registeredAccounts.map(normalisePayeeAccount);
-  const wrongAccount =
-    registered.length > 0 &&
-    (payment.payeeAccount === undefined || !registered.includes(normalisePayeeAccount(payment.payeeAccount)));
+  const wrongAccount = registered.length > 0 && (payment.payeeAccount === undefined || !registered.includes(normalisePayeeAccount(payment.payeeAccount)));
   if (!wrongParty && !wrongAccount) return [];
   return [
     {
@@ -204,10 +198,7 @@ export function checkVerifiedProgress(facts: TFacts): TRiskFlag[] {
  */
 export function checkOverspend(facts: TFacts): TRiskFlag[] {
   const { project, payment } = facts;
-  const spendFen = Math.max(
-    project.reportedTotalSpendFen ?? 0,
-    project.paidToDateFen + payment.amountFen,
-  );
+  const spendFen = Math.max(project.reportedTotalSpendFen ?? 0, project.paidToDateFen + payment.amountFen);
   const toleranceFen = bpOfFen({ fen: project.approvedBudgetFen, bp: facts.overspendToleranceBp });
   const limitFen = project.approvedBudgetFen + toleranceFen;
   if (spendFen <= limitFen) return [];
@@ -229,10 +220,5 @@ export function checkOverspend(facts: TFacts): TRiskFlag[] {
 /** Run every check; an empty list means the payment may go on to finance approval. */
 export function runRiskChecks(input: TRiskCheckInput): TRiskFlag[] {
   const facts = parseOrThrow(ZRiskCheckInput, input, 'risk check input');
-  return [
-    ...checkDuplicateInvoices(facts),
-    ...checkPayee(facts),
-    ...checkVerifiedProgress(facts),
-    ...checkOverspend(facts),
-  ];
+  return [...checkDuplicateInvoices(facts), ...checkPayee(facts), ...checkVerifiedProgress(facts), ...checkOverspend(facts)];
 }

@@ -15,7 +15,12 @@ import { issuesToDetails } from './validate';
  */
 
 const days = (fallback: number, min = 0) => z.int().min(min).max(3650).default(fallback);
-const hours = (fallback: number) => z.int().min(1).max(24 * 365).default(fallback);
+const hours = (fallback: number) =>
+  z
+    .int()
+    .min(1)
+    .max(24 * 365)
+    .default(fallback);
 const bp = (fallback: number) => z.int().min(0).max(10_000).default(fallback);
 const percent = (fallback: number, min = 0) => z.int().min(min).max(100).default(fallback);
 
@@ -170,9 +175,7 @@ export const acceptanceTrancheShareBp = (d: Pick<z.output<typeof ZDisbursementFi
  * Cross-field rules of the disbursement schedule, shared by the settings schema and by the
  * disbursement policy (which may be handed a schedule that never went through `resolveSettings`).
  */
-export function disbursementSettingsProblems(
-  d: z.output<typeof ZDisbursementFields>,
-): TSettingsProblem[] {
+export function disbursementSettingsProblems(d: z.output<typeof ZDisbursementFields>): TSettingsProblem[] {
   const problems: TSettingsProblem[] = [];
   const restBp = acceptanceTrancheShareBp(d);
   if (restBp < 0) {
@@ -199,9 +202,7 @@ export function disbursementSettingsProblems(
 }
 
 /** Cross-field rules of the evaluation settings, shared with the scoring policy. */
-export function evaluationSettingsProblems(
-  e: z.output<typeof ZEvaluationFields>,
-): TSettingsProblem[] {
+export function evaluationSettingsProblems(e: z.output<typeof ZEvaluationFields>): TSettingsProblem[] {
   const problems: TSettingsProblem[] = [];
   const w = e.weights;
   const weightTotal = w.output + w.benefit + w.satisfaction + w.budgetExecution;
@@ -318,9 +319,7 @@ function withoutRetiredKeys(overrides: unknown): unknown {
   return out;
 }
 
-export type TResolveSettingsResult =
-  | { ok: true; settings: TCountySettings }
-  | { ok: false; error: AppError };
+export type TResolveSettingsResult = { ok: true; settings: TCountySettings } | { ok: false; error: AppError };
 
 /**
  * Merge a county's partial overrides over the defaults and validate the whole. Returns the error
@@ -332,11 +331,7 @@ export function resolveSettings(overrides: unknown = {}): TResolveSettingsResult
   if (result.success) return { ok: true, settings: result.data };
   return {
     ok: false,
-    error: new AppError(
-      'VALIDATION_FAILED',
-      'Invalid county settings',
-      issuesToDetails(result.error.issues),
-    ),
+    error: new AppError('VALIDATION_FAILED', 'Invalid county settings', issuesToDetails(result.error.issues)),
   };
 }
 

@@ -25,7 +25,10 @@ export function ZVisibleName({ min = 1, max }: { min?: number; max: number }) {
     .trim()
     .max(max)
     .refine((name) => [...visibleText(name)].length >= min, {
-      message: min === 1 ? 'must contain a visible character (not empty, not only spaces or invisible characters)' : `must contain at least ${min} visible characters (spaces and invisible characters do not count)`,
+      message:
+        min === 1
+          ? 'must contain a visible character (not empty, not only spaces or invisible characters)'
+          : `must contain at least ${min} visible characters (spaces and invisible characters do not count)`,
       params: { zh: min === 1 ? '不能为空，也不能只有空白或不可见字符' : `至少 ${min} 个可见字符（空白和不可见字符不算）` },
     });
 }

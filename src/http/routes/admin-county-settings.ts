@@ -33,7 +33,9 @@ const ZCountySettingsOut = z.object({
   version: z.int().describe('name it as expectedVersion in the next PUT'),
   settings: ZCountySettings,
   defaults: ZCountySettings.describe('what a county without its own settings uses (the configuration)'),
-  publicityOverride: ZPublicityDays.nullable().describe('publicity periods this deployment imposes on every county (PUBLICITY_DAYS), beating the saved ones; null in production'),
+  publicityOverride: ZPublicityDays.nullable().describe(
+    'publicity periods this deployment imposes on every county (PUBLICITY_DAYS), beating the saved ones; null in production',
+  ),
   updatedAt: ZNullableInstant,
   updatedBy: z.object({ id: z.string(), displayName: z.string() }).nullable(),
 });
@@ -43,7 +45,8 @@ const READ_ROLES = ['ADMIN', 'MONITOR'] as const;
 
 async function countyOrFail(prisma: TPrisma, id: string) {
   const unit = await prisma.orgUnit.findUnique({ where: { id } });
-  if (!unit || unit.level !== 'COUNTY') throw new AppError('NOT_FOUND', `no county ${id}`, [{ path: 'params.id', message: unit ? 'not a county' : 'unknown county' }]);
+  if (!unit || unit.level !== 'COUNTY')
+    throw new AppError('NOT_FOUND', `no county ${id}`, [{ path: 'params.id', message: unit ? 'not a county' : 'unknown county' }]);
   return unit;
 }
 
@@ -71,7 +74,9 @@ function leaves(value: unknown, prefix = ''): Map<string, TLeaf> {
 export function settingsChanges(before: TCountySettings, after: TCountySettings): Array<{ path: string; before: TLeaf; after: TLeaf }> {
   const a = leaves(before);
   const b = leaves(after);
-  return [...new Set([...a.keys(), ...b.keys()])].filter((p) => a.get(p) !== b.get(p)).map((p) => ({ path: p, before: a.get(p) ?? null, after: b.get(p) ?? null }));
+  return [...new Set([...a.keys(), ...b.keys()])]
+    .filter((p) => a.get(p) !== b.get(p))
+    .map((p) => ({ path: p, before: a.get(p) ?? null, after: b.get(p) ?? null }));
 }
 
 export async function adminCountySettingsRoutes(app: FastifyInstance, { prisma, countySettings }: TAppDeps) {
@@ -87,53 +92,85 @@ export async function adminCountySettingsRoutes(app: FastifyInstance, { prisma, 
     publicityOverride: publicityOverride as TPublicityOverride | null,
   });
 
-  r.get('/api/admin/counties/:id/settings', {
-    schema: { tags: ['admin'], summary: "A county's settings (公示天数、拨付比例、评价权重…) with their version and last editor", params: ZCountyParams, response: { 200: ZCountySettingsOut } },
-  }, async (req) => {
-    const actor = requireActor(req);
-    const county = await countyOrFail(prisma, req.params.id);
-    requireReader(actor, county.path);
-    return answer(county, await readCountySettings(prisma, { countyId: county.id, defaults }));
-  });
-
-  r.put('/api/admin/counties/:id/settings', {
-    schema: {
-      tags: ['admin'],
-      summary: "Replace a county's settings; applies to projects started afterwards (running ones keep theirs). 409 VERSION_CONFLICT when expectedVersion is stale",
-      params: ZCountyParams,
-      body: ZPutCountySettingsBody,
-      response: { 200: ZCountySettingsOut },
+  r.get(
+    '/api/admin/counties/:id/settings',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: "A county's settings (公示天数、拨付比例、评价权重…) with their version and last editor",
+        params: ZCountyParams,
+        response: { 200: ZCountySettingsOut },
+      },
     },
-  }, async (req) => {
-    const actor = requireActor(req);
-    // The role first: someone who may never change settings learns nothing about which counties exist.
-    requireAdminGrants(actor);
-    const county = await countyOrFail(prisma, req.params.id);
-    const grant = requireAdminScope(actor, county.path, 'params.id');
-    const { expectedVersion, settings } = req.body;
-    const conflict = () => new AppError('VERSION_CONFLICT', `the settings were changed by someone else since version ${expectedVersion}: reload them`, [{ path: 'body.expectedVersion', message: 'stale' }]);
-    const values = settings as unknown as Prisma.InputJsonValue;
+    async (req) => {
+      const actor = requireActor(req);
+      const county = await countyOrFail(prisma, req.params.id);
+      requireReader(actor, county.path);
+      return answer(county, await readCountySettings(prisma, { countyId: county.id, defaults }));
+    },
+  );
 
-    const record = await prisma.$transaction(async (tx) => {
-      const before = await readCountySettings(tx, { countyId: county.id, defaults });
-      if (before.version !== expectedVersion) throw conflict();
-      if (expectedVersion === 0) {
-        // The first save: a concurrent first save makes this insert fail on the key (below).
-        await tx.countySettings.create({ data: { countyId: county.id, values, version: 1, updatedById: actor.userId } });
-      } else {
-        // The version in the filter makes the write conditional on nobody having saved since the read.
-        const { count } = await tx.countySettings.updateMany({ where: { countyId: county.id, version: expectedVersion }, data: { values, version: { increment: 1 }, updatedById: actor.userId } });
-        if (count !== 1) throw conflict();
-      }
-      await recordAudit(tx, {
-        actorId: actor.userId, role: 'ADMIN', orgUnitId: grant.orgUnitId, action: 'COUNTY_SETTINGS_CHANGED', entityType: 'OrgUnit', entityId: county.id,
-        details: { fromVersion: expectedVersion, toVersion: expectedVersion + 1, sourceBefore: before.source, changes: settingsChanges(before.settings, settings) },
-      });
-      return readCountySettings(tx, { countyId: county.id, defaults });
-    }).catch((err: unknown) => {
-      if ((err as { code?: string })?.code === 'P2002') throw conflict();
-      throw err;
-    });
-    return answer(county, record);
-  });
+  r.put(
+    '/api/admin/counties/:id/settings',
+    {
+      schema: {
+        tags: ['admin'],
+        summary:
+          "Replace a county's settings; applies to projects started afterwards (running ones keep theirs). 409 VERSION_CONFLICT when expectedVersion is stale",
+        params: ZCountyParams,
+        body: ZPutCountySettingsBody,
+        response: { 200: ZCountySettingsOut },
+      },
+    },
+    async (req) => {
+      const actor = requireActor(req);
+      // The role first: someone who may never change settings learns nothing about which counties exist.
+      requireAdminGrants(actor);
+      const county = await countyOrFail(prisma, req.params.id);
+      const grant = requireAdminScope(actor, county.path, 'params.id');
+      const { expectedVersion, settings } = req.body;
+      const conflict = () =>
+        new AppError('VERSION_CONFLICT', `the settings were changed by someone else since version ${expectedVersion}: reload them`, [
+          { path: 'body.expectedVersion', message: 'stale' },
+        ]);
+      const values = settings as unknown as Prisma.InputJsonValue;
+
+      const record = await prisma
+        .$transaction(async (tx) => {
+          const before = await readCountySettings(tx, { countyId: county.id, defaults });
+          if (before.version !== expectedVersion) throw conflict();
+          if (expectedVersion === 0) {
+            // The first save: a concurrent first save makes this insert fail on the key (below).
+            await tx.countySettings.create({ data: { countyId: county.id, values, version: 1, updatedById: actor.userId } });
+          } else {
+            // The version in the filter makes the write conditional on nobody having saved since the read.
+            const { count } = await tx.countySettings.updateMany({
+              where: { countyId: county.id, version: expectedVersion },
+              data: { values, version: { increment: 1 }, updatedById: actor.userId },
+            });
+            if (count !== 1) throw conflict();
+          }
+          await recordAudit(tx, {
+            actorId: actor.userId,
+            role: 'ADMIN',
+            orgUnitId: grant.orgUnitId,
+            action: 'COUNTY_SETTINGS_CHANGED',
+            entityType: 'OrgUnit',
+            entityId: county.id,
+            details: {
+              fromVersion: expectedVersion,
+              toVersion: expectedVersion + 1,
+              sourceBefore: before.source,
+              changes: settingsChanges(before.settings, settings),
+            },
+          });
+          return readCountySettings(tx, { countyId: county.id, defaults });
+        })
+        .catch((err: unknown) => {
+          if ((err as { code?: string })?.code === 'P2002') throw conflict();
+          throw err;
+        });
+      return answer(county, record);
+    },
+  );
 }

@@ -9,7 +9,10 @@ import type { TAppDeps } from '../context';
 
 export const ZAuditVerifyQuery = z.object({
   /** `<seq>:<hash>` printed by an earlier verify and kept outside the database. */
-  anchor: z.string().regex(/^[1-9][0-9]{0,17}:[0-9a-f]{64}$/, 'expected <seq>:<64 hex digits>').optional(),
+  anchor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,17}:[0-9a-f]{64}$/, 'expected <seq>:<64 hex digits>')
+    .optional(),
 });
 
 /**
@@ -24,7 +27,12 @@ function requireChainAuditor(actor: TActor) {
   }
 }
 
-const ZChainBreak = z.object({ reason: z.enum(['EDITED', 'DELETED', 'INSERTED']), rowId: z.string().nullable(), seq: z.string().nullable(), message: z.string() });
+const ZChainBreak = z.object({
+  reason: z.enum(['EDITED', 'DELETED', 'INSERTED']),
+  rowId: z.string().nullable(),
+  seq: z.string().nullable(),
+  message: z.string(),
+});
 /** src/audit/verify-audit-chain.ts TChainReport. */
 const ZChainReport = z.object({
   ok: z.boolean(),
@@ -38,16 +46,20 @@ const ZChainReport = z.object({
 export async function auditRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/api/audit/verify', {
-    schema: {
-      tags: ['audit'],
-      summary: 'Recompute the audit log hash chain; report edited, deleted and inserted rows (ADMIN or MONITOR at the top of the org tree)',
-      querystring: ZAuditVerifyQuery,
-      response: { 200: ZChainReport },
+  r.get(
+    '/api/audit/verify',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Recompute the audit log hash chain; report edited, deleted and inserted rows (ADMIN or MONITOR at the top of the org tree)',
+        querystring: ZAuditVerifyQuery,
+        response: { 200: ZChainReport },
+      },
     },
-  }, async (req) => {
-    requireChainAuditor(requireActor(req));
-    const anchor = req.query.anchor?.split(':');
-    return verifyStoredAuditChain({ prisma, anchors: anchor ? [{ seq: BigInt(anchor[0]!), hash: anchor[1]! }] : [] });
-  });
+    async (req) => {
+      requireChainAuditor(requireActor(req));
+      const anchor = req.query.anchor?.split(':');
+      return verifyStoredAuditChain({ prisma, anchors: anchor ? [{ seq: BigInt(anchor[0]!), hash: anchor[1]! }] : [] });
+    },
+  );
 }

@@ -29,12 +29,7 @@ import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZPage, ZPageQuery } from '../pagination';
 import { ZCaseDetail, ZCaseRow, ZEligibility, ZHonourResult, ZMeasureDone, ZOfficialRecord, ZOpeningOptions, ZReviewActResult } from '../schemas/review-bodies';
-import {
-  reviewActUpdate,
-  reviewStateQuery,
-  reviewWorkflowId,
-  type TReviewAction,
-} from '../../../workflows/shared';
+import { reviewActUpdate, reviewStateQuery, reviewWorkflowId, type TReviewAction } from '../../../workflows/shared';
 import { valueWithin } from '../value-within';
 import { createReviewOpening } from '../../../activities/review-opening';
 import { completeCorrectiveMeasure } from '../../db/complete-corrective-measure';
@@ -84,7 +79,11 @@ const ZOpenBody = z
     eligibilityId: ZId.optional(),
     countyOrgUnitId: ZId.optional(),
     projectIds: z.array(ZId).min(1).max(50).optional(),
-    concernedOfficials: z.array(z.object({ userId: ZId, post: z.string().trim().max(200).optional() })).min(1).max(50).optional(),
+    concernedOfficials: z
+      .array(z.object({ userId: ZId, post: z.string().trim().max(200).optional() }))
+      .min(1)
+      .max(50)
+      .optional(),
     matter: z.string().trim().min(1).max(5000),
     // The documented maximum of every money input. The workflow's ZReviewCase keeps the wider
     // bound: it re-parses the recorded input of cases already open on every replay.
@@ -114,7 +113,10 @@ const ZCaseParams = z.object({ id: ZId });
 const ZUserParams = z.object({ userId: ZId });
 const ZListQuery = z.object({
   stage: z.string().max(60).optional(),
-  mine: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  mine: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -127,7 +129,10 @@ const ZMeasureDoneBody = z.object({
 });
 const ZEligibilityQuery = ZPageQuery.extend({
   projectId: ZId.optional(),
-  open: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  open: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 const ZOpeningOptionsQuery = z.object({ projectId: ZId.optional(), countyOrgUnitId: ZId.optional() });
 const ZHonourBody = z.object({
@@ -169,38 +174,49 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     throw refused ? refusalToAppError(refused) : new AppError('TRANSITION_NOT_ALLOWED', `the case is closed (${row.stage})`);
   };
 
-  r.post('/api/reviews', {
-    schema: { tags: ['reviews'], summary: 'Open a fault-tolerance review (容错纠错): an official applies (optionally with an eligibility), or the deciding body opens it. The deciding body, its rules and the approvers come from the county, never from the request', body: ZOpenBody, response: { 201: ZReviewActResult, 200: ZReviewActResult } },
-  }, async (req, reply) => {
-    const actor = requireActor(req);
-    const body = req.body;
-    const again = await replayedReviewAction(prisma, null, body.requestId, actor);
-    if (again) return again;
-    const action = { type: body.opening } as TReviewAction;
-    // The opening is checked before anything starts, with the same rules the workflow applies.
-    const authorise = (c: { countyOrgPath: string; concernedUserIds: string[] }) => {
-      const role = reviewRoleRefusal(actor, action.type, c);
-      if (role) throw refusalToAppError(role);
-    };
-    const { caseId, input } = await opening.reviewCaseInput({ openerId: actor.userId, body, now: now(), authorise });
-    const refused = openingRefusal(input.review, eventFromBody(action, actor, now()));
-    if (refused) throw refusalToAppError(refused);
-    const workflowId = reviewWorkflowId(caseId);
-    await temporal.workflow
-      .start('faultToleranceReview', { workflowId, taskQueue: config.temporal.taskQueue, args: [input] })
-      .catch((err) => {
+  r.post(
+    '/api/reviews',
+    {
+      schema: {
+        tags: ['reviews'],
+        summary:
+          'Open a fault-tolerance review (容错纠错): an official applies (optionally with an eligibility), or the deciding body opens it. The deciding body, its rules and the approvers come from the county, never from the request',
+        body: ZOpenBody,
+        response: { 201: ZReviewActResult, 200: ZReviewActResult },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireActor(req);
+      const body = req.body;
+      const again = await replayedReviewAction(prisma, null, body.requestId, actor);
+      if (again) return again;
+      const action = { type: body.opening } as TReviewAction;
+      // The opening is checked before anything starts, with the same rules the workflow applies.
+      const authorise = (c: { countyOrgPath: string; concernedUserIds: string[] }) => {
+        const role = reviewRoleRefusal(actor, action.type, c);
+        if (role) throw refusalToAppError(role);
+      };
+      const { caseId, input } = await opening.reviewCaseInput({ openerId: actor.userId, body, now: now(), authorise });
+      const refused = openingRefusal(input.review, eventFromBody(action, actor, now()));
+      if (refused) throw refusalToAppError(refused);
+      const workflowId = reviewWorkflowId(caseId);
+      await temporal.workflow.start('faultToleranceReview', { workflowId, taskQueue: config.temporal.taskQueue, args: [input] }).catch((err) => {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       });
-    const result = await temporal.workflow.getHandle(workflowId).executeUpdate(reviewActUpdate, {
-      args: [{ requestId: body.requestId, actor, action }],
-      updateId: reviewUpdateId(actor, body.requestId),
-    });
-    return reply.code(201).send({ ...result, workflowId });
-  });
+      const result = await temporal.workflow.getHandle(workflowId).executeUpdate(reviewActUpdate, {
+        args: [{ requestId: body.requestId, actor, action }],
+        updateId: reviewUpdateId(actor, body.requestId),
+      });
+      return reply.code(201).send({ ...result, workflowId });
+    },
+  );
 
   /** A decision's corrective measures with their inbox settled (`measureWithResponsibleRole`). */
   const withResponsibleUnits = async (measures: TCorrectiveMeasure[], countyPath: string): Promise<TCorrectiveMeasure[]> => {
-    const units = await orgUnitsByIds(prisma, measures.flatMap((m) => (m.responsibleOrgUnitId === undefined ? [] : [m.responsibleOrgUnitId])));
+    const units = await orgUnitsByIds(
+      prisma,
+      measures.flatMap((m) => (m.responsibleOrgUnitId === undefined ? [] : [m.responsibleOrgUnitId])),
+    );
     return measures.map((m, i) => {
       const settled = measureWithResponsibleRole(m, units.get(m.responsibleOrgUnitId ?? '') ?? null, countyPath, `body.event.correctiveMeasures.${i}`);
       if ('refusal' in settled) throw refusalToAppError(settled.refusal, settled.detail);
@@ -209,125 +225,185 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
   };
 
   /** OPEN_APPEAL_REVIEW with the appeal body the system constitutes (deciding-body.ts): the sender names nobody. */
-  const withAppealBody = async (actor: TActor, sent: { type: string; [k: string]: unknown }, row: TCaseForActions & { countyId: string }, countyPath: string) => {
-    if ('body' in sent) throw new AppError('VALIDATION_FAILED', `body may not be sent: ${SYSTEM_CHOSEN.decidingBody}`, [{ path: 'body.event.body', message: 'chosen by the system' }]);
+  const withAppealBody = async (
+    actor: TActor,
+    sent: { type: string; [k: string]: unknown },
+    row: TCaseForActions & { countyId: string },
+    countyPath: string,
+  ) => {
+    if ('body' in sent)
+      throw new AppError('VALIDATION_FAILED', `body may not be sent: ${SYSTEM_CHOSEN.decidingBody}`, [
+        { path: 'body.event.body', message: 'chosen by the system' },
+      ]);
     const refused = appealBodyRefusal(actor, sent, row, countyPath, now());
     if (refused) throw refusalToAppError(refused);
     return { ...sent, body: await opening.appealBody({ countyId: row.countyId, context: row.context as TReviewContext }) };
   };
 
-  r.post('/api/reviews/:id/actions', {
-    schema: {
-      tags: ['reviews'],
-      summary: 'Act on a review: ACCEPT, REFUSE, RECORD_FINDING, RECORD_EXCLUSION, COMPLETE_INVESTIGATION, CAST_VOTE, CALL_REVOTE, DECIDE, SERVE_NOTICE, PUBLICISE_AND_FILE, APPEAL, OPEN_APPEAL_REVIEW',
-      params: ZCaseParams,
-      body: ZActionBody,
-      response: { 200: ZReviewActResult },
+  r.post(
+    '/api/reviews/:id/actions',
+    {
+      schema: {
+        tags: ['reviews'],
+        summary:
+          'Act on a review: ACCEPT, REFUSE, RECORD_FINDING, RECORD_EXCLUSION, COMPLETE_INVESTIGATION, CAST_VOTE, CALL_REVOTE, DECIDE, SERVE_NOTICE, PUBLICISE_AND_FILE, APPEAL, OPEN_APPEAL_REVIEW',
+        params: ZCaseParams,
+        body: ZActionBody,
+        response: { 200: ZReviewActResult },
+      },
     },
-  }, async (req) => {
-    const actor = requireActor(req);
-    const { id } = req.params;
-    const again = await replayedReviewAction(prisma, id, req.body.requestId, actor);
-    if (again) return again;
-    const row = await readableCase(prisma, actor, id);
-    const countyPath = await countyPathOfCase(prisma, row);
-    const sent = req.body.event.type === 'OPEN_APPEAL_REVIEW' ? await withAppealBody(actor, req.body.event, row, countyPath) : req.body.event;
-    const event = eventFromBody(sent, actor, now());
-    const action = (
-      event.type === 'DECIDE' ? { ...sent, correctiveMeasures: await withResponsibleUnits(event.correctiveMeasures, countyPath) } : sent
-    ) as unknown as TReviewAction;
-    if (row.closedAt) refuseOnClosedCase(row, actor, action, countyPath);
-    try {
-      return await temporal.workflow.getHandle(row.workflowId).executeUpdate(reviewActUpdate, {
-        args: [{ requestId: req.body.requestId, actor, action }],
-        updateId: reviewUpdateId(actor, req.body.requestId),
-      });
-    } catch (err) {
-      if (!isClosedWorkflowError(err)) throw err;
-      // The case closed (a window's timer) between the read and the update: answer from the record.
-      const latest = await prisma.reviewCase.findUniqueOrThrow({ where: { id } });
-      return refuseOnClosedCase(latest, actor, action, countyPath);
-    }
-  });
-
-  r.get('/api/reviews/opening-options', {
-    schema: {
-      tags: ['reviews'],
-      summary: "What the form to open a case offers: the project's officials (proposer and approvers) and the county's deciding-body role holders",
-      querystring: ZOpeningOptionsQuery,
-      response: { 200: ZOpeningOptions },
+    async (req) => {
+      const actor = requireActor(req);
+      const { id } = req.params;
+      const again = await replayedReviewAction(prisma, id, req.body.requestId, actor);
+      if (again) return again;
+      const row = await readableCase(prisma, actor, id);
+      const countyPath = await countyPathOfCase(prisma, row);
+      const sent = req.body.event.type === 'OPEN_APPEAL_REVIEW' ? await withAppealBody(actor, req.body.event, row, countyPath) : req.body.event;
+      const event = eventFromBody(sent, actor, now());
+      const action = (event.type === 'DECIDE'
+        ? { ...sent, correctiveMeasures: await withResponsibleUnits(event.correctiveMeasures, countyPath) }
+        : sent) as unknown as TReviewAction;
+      if (row.closedAt) refuseOnClosedCase(row, actor, action, countyPath);
+      try {
+        return await temporal.workflow.getHandle(row.workflowId).executeUpdate(reviewActUpdate, {
+          args: [{ requestId: req.body.requestId, actor, action }],
+          updateId: reviewUpdateId(actor, req.body.requestId),
+        });
+      } catch (err) {
+        if (!isClosedWorkflowError(err)) throw err;
+        // The case closed (a window's timer) between the read and the update: answer from the record.
+        const latest = await prisma.reviewCase.findUniqueOrThrow({ where: { id } });
+        return refuseOnClosedCase(latest, actor, action, countyPath);
+      }
     },
-  }, async (req) => {
-    return reviewOpeningOptions(prisma, requireActor(req), req.query);
-  });
+  );
 
-  r.get('/api/reviews', {
-    schema: { tags: ['reviews'], summary: 'Review cases I may see: about me, or of a county I oversee', querystring: ZListQuery, response: { 200: ZPage(ZCaseRow) } },
-  }, async (req) => {
-    return listReviewCases(prisma, requireActor(req), req.query);
-  });
-
-  r.get('/api/reviews/:id', {
-    schema: { tags: ['reviews'], summary: 'A review case: the record, every applied action, and the live workflow state', params: ZCaseParams, response: { 200: ZCaseDetail } },
-  }, async (req) => {
-    const actor = requireActor(req);
-    const row = await readableCase(prisma, actor, req.params.id);
-    const { actions, measureTasks } = await caseActionsAndMeasures(prisma, row);
-    const at = now();
-    const measures = measureTasks.map((t) => ({
-      measureId: t.stepKey.replace(/^measure:/, ''),
-      taskId: t.id,
-      title: t.title,
-      candidateRole: t.candidateRole,
-      candidateOrgUnitId: t.candidateOrgUnitId,
-      status: t.status,
-      dueAt: t.dueAt,
-      completedAt: t.completedAt,
-      completedBy: t.assigneeId,
-      overdue: t.dueAt !== null && (t.completedAt ?? new Date(at)) > t.dueAt,
-      // The inbox the task is in (its role over its org unit): who may complete it.
-      mayComplete: t.status === 'PENDING' && measureGrant(actor, t) !== undefined,
-    }));
-    const mayAct = actionsOpenTo(actor, row, await countyPathOfCase(prisma, row), at);
-    const live = row.closedAt
-      ? null
-      : await valueWithin(
-          temporal.workflow.getHandle(row.workflowId).query(reviewStateQuery).then((s) => ({ stage: s.stage, seq: s.seq, outcome: s.outcome, applicationClosesAt: s.applicationClosesAt, appealClosesAt: s.appealClosesAt })),
-          3_000,
-          null,
-        );
-    return { case: row, actions, measures, live, mayAct };
-  });
-
-  r.get('/api/reviews/:id/notice', {
-    schema: { tags: ['reviews'], summary: 'The written notice (书面反馈) of the latest decision, printable Chinese HTML', params: ZCaseParams, response: { 200: { description: 'an HTML document', content: { 'text/html': { schema: z.string() } } } } },
-  }, async (req, reply) => {
-    const actor = requireActor(req);
-    const row = await readableCase(prisma, actor, req.params.id);
-    const html = renderWrittenNotice(row.context as TReviewContext);
-    return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(html);
-  });
-
-  r.post('/api/reviews/:id/measures/:measureId/complete', {
-    schema: {
-      tags: ['reviews'],
-      summary: 'Complete a corrective measure (纠错整改) of a final review outcome: its task, in the responsible org unit\'s inbox, is done',
-      params: ZMeasureParams,
-      body: ZMeasureDoneBody,
-      response: { 200: ZMeasureDone },
+  r.get(
+    '/api/reviews/opening-options',
+    {
+      schema: {
+        tags: ['reviews'],
+        summary: "What the form to open a case offers: the project's officials (proposer and approvers) and the county's deciding-body role holders",
+        querystring: ZOpeningOptionsQuery,
+        response: { 200: ZOpeningOptions },
+      },
     },
-  }, async (req) => {
-    const { id, measureId } = req.params;
-    const { requestId: rid, note, evidence } = req.body;
-    return completeCorrectiveMeasure(prisma, { actor: requireActor(req), caseId: id, measureId, requestId: rid, note, evidence, at: new Date(now()) });
-  });
+    async (req) => {
+      return reviewOpeningOptions(prisma, requireActor(req), req.query);
+    },
+  );
 
-  r.get('/api/review-eligibilities', {
-    schema: { tags: ['reviews'], summary: 'My eligibilities to apply for a review (可申请容错纠错): project, trigger, until when, and the case once applied', querystring: ZEligibilityQuery, response: { 200: ZPage(ZEligibility) } },
-  }, async (req) => {
-    const actor = requireActor(req);
-    return listReviewEligibilities(prisma, { userId: actor.userId, ...req.query, at: new Date(now()) });
-  });
+  r.get(
+    '/api/reviews',
+    {
+      schema: {
+        tags: ['reviews'],
+        summary: 'Review cases I may see: about me, or of a county I oversee',
+        querystring: ZListQuery,
+        response: { 200: ZPage(ZCaseRow) },
+      },
+    },
+    async (req) => {
+      return listReviewCases(prisma, requireActor(req), req.query);
+    },
+  );
+
+  r.get(
+    '/api/reviews/:id',
+    {
+      schema: {
+        tags: ['reviews'],
+        summary: 'A review case: the record, every applied action, and the live workflow state',
+        params: ZCaseParams,
+        response: { 200: ZCaseDetail },
+      },
+    },
+    async (req) => {
+      const actor = requireActor(req);
+      const row = await readableCase(prisma, actor, req.params.id);
+      const { actions, measureTasks } = await caseActionsAndMeasures(prisma, row);
+      const at = now();
+      const measures = measureTasks.map((t) => ({
+        measureId: t.stepKey.replace(/^measure:/, ''),
+        taskId: t.id,
+        title: t.title,
+        candidateRole: t.candidateRole,
+        candidateOrgUnitId: t.candidateOrgUnitId,
+        status: t.status,
+        dueAt: t.dueAt,
+        completedAt: t.completedAt,
+        completedBy: t.assigneeId,
+        overdue: t.dueAt !== null && (t.completedAt ?? new Date(at)) > t.dueAt,
+        // The inbox the task is in (its role over its org unit): who may complete it.
+        mayComplete: t.status === 'PENDING' && measureGrant(actor, t) !== undefined,
+      }));
+      const mayAct = actionsOpenTo(actor, row, await countyPathOfCase(prisma, row), at);
+      const live = row.closedAt
+        ? null
+        : await valueWithin(
+            temporal.workflow
+              .getHandle(row.workflowId)
+              .query(reviewStateQuery)
+              .then((s) => ({ stage: s.stage, seq: s.seq, outcome: s.outcome, applicationClosesAt: s.applicationClosesAt, appealClosesAt: s.appealClosesAt })),
+            3_000,
+            null,
+          );
+      return { case: row, actions, measures, live, mayAct };
+    },
+  );
+
+  r.get(
+    '/api/reviews/:id/notice',
+    {
+      schema: {
+        tags: ['reviews'],
+        summary: 'The written notice (书面反馈) of the latest decision, printable Chinese HTML',
+        params: ZCaseParams,
+        response: { 200: { description: 'an HTML document', content: { 'text/html': { schema: z.string() } } } },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireActor(req);
+      const row = await readableCase(prisma, actor, req.params.id);
+      const html = renderWrittenNotice(row.context as TReviewContext);
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(html);
+    },
+  );
+
+  r.post(
+    '/api/reviews/:id/measures/:measureId/complete',
+    {
+      schema: {
+        tags: ['reviews'],
+        summary: "Complete a corrective measure (纠错整改) of a final review outcome: its task, in the responsible org unit's inbox, is done",
+        params: ZMeasureParams,
+        body: ZMeasureDoneBody,
+        response: { 200: ZMeasureDone },
+      },
+    },
+    async (req) => {
+      const { id, measureId } = req.params;
+      const { requestId: rid, note, evidence } = req.body;
+      return completeCorrectiveMeasure(prisma, { actor: requireActor(req), caseId: id, measureId, requestId: rid, note, evidence, at: new Date(now()) });
+    },
+  );
+
+  r.get(
+    '/api/review-eligibilities',
+    {
+      schema: {
+        tags: ['reviews'],
+        summary: 'My eligibilities to apply for a review (可申请容错纠错): project, trigger, until when, and the case once applied',
+        querystring: ZEligibilityQuery,
+        response: { 200: ZPage(ZEligibility) },
+      },
+    },
+    async (req) => {
+      const actor = requireActor(req);
+      return listReviewEligibilities(prisma, { userId: actor.userId, ...req.query, at: new Date(now()) });
+    },
+  );
 
   const loadOfficial = async (actor: TActor, userId: string, forWrite: boolean) => {
     const refused = officialRecordRefusal(actor, userId, forWrite);
@@ -337,43 +413,70 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     return user;
   };
 
-  r.get('/api/officials/:userId/record', {
-    schema: { tags: ['reviews'], summary: "An official's record: final review outcomes (结果运用) and honours", params: ZUserParams, response: { 200: ZOfficialRecord } },
-  }, async (req) => {
-    const actor = requireActor(req);
-    const user = await loadOfficial(actor, req.params.userId, false);
-    const { reviews, honours } = await officialRecordOf(prisma, user.id);
-    const at = now();
-    return {
-      official: user,
-      reviews: reviews.map((rec) => ({
-        ...rec,
-        // Does the matter still count against the official today (appraisal, promotion, honours)?
-        adverseNow: isStoredOutcomeAdverseAt({ ...rec, decidedAt: rec.decidedAt.getTime(), impactPeriodEndsAt: rec.impactPeriodEndsAt?.getTime() ?? null }, at),
-      })),
-      honours,
-    };
-  });
-
-  r.post('/api/officials/:userId/honours', {
-    schema: {
-      tags: ['reviews'],
-      summary: 'Record an honour (表彰奖励) for an official of a project whose latest approved evaluation is 优, while no review outcome counts against them (ADMIN)',
-      params: ZUserParams,
-      body: ZHonourBody,
-      response: { 201: ZHonourResult, 200: ZHonourResult },
+  r.get(
+    '/api/officials/:userId/record',
+    {
+      schema: {
+        tags: ['reviews'],
+        summary: "An official's record: final review outcomes (结果运用) and honours",
+        params: ZUserParams,
+        response: { 200: ZOfficialRecord },
+      },
     },
-  }, async (req, reply) => {
-    const actor = requireActor(req);
-    const user = await loadOfficial(actor, req.params.userId, true);
-    const { projectId, title } = req.body;
-    const project = await prisma.project.findUnique({ where: { id: projectId }, select: { id: true, proposerId: true, orgPath: true, latestGrade: true } });
-    if (!project) throw new AppError('VALIDATION_FAILED', `unknown project ${projectId}`, [{ path: 'body.projectId', message: 'unknown project' }]);
-    const outOfScope = honourScopeRefusal(actor, project.orgPath);
-    if (outOfScope) throw refusalToAppError(outOfScope, 'out of scope');
-    if (!(await isOfficialOfProject(prisma, project, user.id))) throw new AppError('VALIDATION_FAILED', `${user.id} is not an official of project ${projectId}`, [{ path: 'params.userId', message: 'not involved in the project' }]);
-    const { honour, replayed } = await honours.recordHonour({ officialId: user.id, project, title, awardedBy: actor.userId, requestId: req.body.requestId, at: now() });
-    if (replayed) return { ...honour, replayed: true };
-    return reply.code(201).send(honour);
-  });
+    async (req) => {
+      const actor = requireActor(req);
+      const user = await loadOfficial(actor, req.params.userId, false);
+      const { reviews, honours } = await officialRecordOf(prisma, user.id);
+      const at = now();
+      return {
+        official: user,
+        reviews: reviews.map((rec) => ({
+          ...rec,
+          // Does the matter still count against the official today (appraisal, promotion, honours)?
+          adverseNow: isStoredOutcomeAdverseAt(
+            { ...rec, decidedAt: rec.decidedAt.getTime(), impactPeriodEndsAt: rec.impactPeriodEndsAt?.getTime() ?? null },
+            at,
+          ),
+        })),
+        honours,
+      };
+    },
+  );
+
+  r.post(
+    '/api/officials/:userId/honours',
+    {
+      schema: {
+        tags: ['reviews'],
+        summary:
+          'Record an honour (表彰奖励) for an official of a project whose latest approved evaluation is 优, while no review outcome counts against them (ADMIN)',
+        params: ZUserParams,
+        body: ZHonourBody,
+        response: { 201: ZHonourResult, 200: ZHonourResult },
+      },
+    },
+    async (req, reply) => {
+      const actor = requireActor(req);
+      const user = await loadOfficial(actor, req.params.userId, true);
+      const { projectId, title } = req.body;
+      const project = await prisma.project.findUnique({ where: { id: projectId }, select: { id: true, proposerId: true, orgPath: true, latestGrade: true } });
+      if (!project) throw new AppError('VALIDATION_FAILED', `unknown project ${projectId}`, [{ path: 'body.projectId', message: 'unknown project' }]);
+      const outOfScope = honourScopeRefusal(actor, project.orgPath);
+      if (outOfScope) throw refusalToAppError(outOfScope, 'out of scope');
+      if (!(await isOfficialOfProject(prisma, project, user.id)))
+        throw new AppError('VALIDATION_FAILED', `${user.id} is not an official of project ${projectId}`, [
+          { path: 'params.userId', message: 'not involved in the project' },
+        ]);
+      const { honour, replayed } = await honours.recordHonour({
+        officialId: user.id,
+        project,
+        title,
+        awardedBy: actor.userId,
+        requestId: req.body.requestId,
+        at: now(),
+      });
+      if (replayed) return { ...honour, replayed: true };
+      return reply.code(201).send(honour);
+    },
+  );
 }

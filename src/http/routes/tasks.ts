@@ -9,7 +9,7 @@ import { failedChecks, ZTownshipChecks } from '../../domain/lifecycle/township-r
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { approvalActUpdate, type TApprovalAction } from '../../../workflows/shared';
-import type { Decision, Prisma } from '../../generated/prisma/client';
+import type { Decision } from '../../generated/prisma/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { INBOX_VIEWS, queryInbox } from '../../db/inbox-query';
 import { ZPage } from '../pagination';
@@ -54,10 +54,7 @@ export const ZDecisionBody = z.discriminatedUnion('action', [
     requestId,
     comment,
     position: z.enum(['BEFORE', 'AFTER']),
-    signer: z.union([
-      z.object({ userId: z.string().min(1).max(100) }),
-      z.object({ role: ZRole, orgUnitId: z.string().min(1).max(100) }),
-    ]),
+    signer: z.union([z.object({ userId: z.string().min(1).max(100) }), z.object({ role: ZRole, orgUnitId: z.string().min(1).max(100) })]),
   }),
   z.object({ action: z.literal('claim'), requestId }),
   z.object({ action: z.literal('unclaim'), requestId }),
@@ -109,7 +106,8 @@ async function toStepAction({ prisma }: TDeps, body: TDecisionBody): Promise<TAp
         return { type: 'ADD_SIGNER', position: body.position, signer: { kind: 'user', userId: signer.userId }, comment: body.comment };
       }
       const unit = await prisma.orgUnit.findUnique({ where: { id: signer.orgUnitId } });
-      if (!unit) throw new AppError('VALIDATION_FAILED', `unknown org unit ${signer.orgUnitId}`, [{ path: 'body.signer.orgUnitId', message: 'unknown org unit' }]);
+      if (!unit)
+        throw new AppError('VALIDATION_FAILED', `unknown org unit ${signer.orgUnitId}`, [{ path: 'body.signer.orgUnitId', message: 'unknown org unit' }]);
       const orgPath = orgPathSegments(unit.path);
       return { type: 'ADD_SIGNER', position: body.position, signer: { kind: 'role', role: signer.role, orgUnitId: unit.id, orgPath }, comment: body.comment };
     }
@@ -133,7 +131,10 @@ const ZInboxQuery = z.object({
   kind: z.string().max(60).optional(),
   /** Tasks of projects in this org unit's subtree. */
   orgUnitId: z.string().max(100).optional(),
-  overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  overdue: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -161,74 +162,101 @@ function answeredBefore(earlier: Decision, request: { taskId: string; actorId: s
 export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/api/tasks', {
-    schema: {
-      tags: ['tasks'],
-      summary: 'My inbox: pending (待办), claimed by me, copied to me (抄送我的), done by me (已办)',
-      querystring: ZInboxQuery,
-      response: { 200: ZPage(ZInboxItem) },
+  r.get(
+    '/api/tasks',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'My inbox: pending (待办), claimed by me, copied to me (抄送我的), done by me (已办)',
+        querystring: ZInboxQuery,
+        response: { 200: ZPage(ZInboxItem) },
+      },
     },
-  }, async (req) => {
-    const actor = requireActor(req);
-    const { view, page, pageSize, kind, orgUnitId, overdue } = req.query;
-    const { items, total } = await queryInbox({ prisma, actor, filter: { view, page, pageSize, kind, orgUnitId, overdue, now: new Date() } });
-    return { items, total, page, pageSize };
-  });
+    async (req) => {
+      const actor = requireActor(req);
+      const { view, page, pageSize, kind, orgUnitId, overdue } = req.query;
+      const { items, total } = await queryInbox({ prisma, actor, filter: { view, page, pageSize, kind, orgUnitId, overdue, now: new Date() } });
+      return { items, total, page, pageSize };
+    },
+  );
 
-  r.post('/api/tasks/:taskId/decision', {
-    schema: {
-      tags: ['tasks'],
-      summary: 'Act on a task: approve, reject, return, resubmit, transfer, add_signer, claim, unclaim, comment, withdraw, cc, urge',
-      params: ZTaskParams,
-      querystring: ZDecisionQuery,
-      body: ZDecisionBody,
-      response: { 200: ZDecisionResult },
+  r.post(
+    '/api/tasks/:taskId/decision',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: 'Act on a task: approve, reject, return, resubmit, transfer, add_signer, claim, unclaim, comment, withdraw, cc, urge',
+        params: ZTaskParams,
+        querystring: ZDecisionQuery,
+        body: ZDecisionBody,
+        response: { 200: ZDecisionResult },
+      },
     },
-  }, async (req) => {
-    const actor = requireActor(req);
-    const { taskId } = req.params;
-    const body = req.body;
-    // A repeated request is answered from the record of its first application. Both lookups go
-    // out together: they are independent, and each is a round trip on the decision's path.
-    const [earlier, task] = await Promise.all([
-      prisma.decision.findUnique({ where: { requestId: body.requestId } }),
-      prisma.task.findUnique({ where: { id: taskId } }),
-    ]);
-    if (earlier) return answeredBefore(earlier, { taskId, actorId: actor.userId, action: body.action });
-    if (!task) throw new AppError('NOT_FOUND', `no task ${taskId}`, [{ path: 'params.taskId', message: 'not found' }]);
-    if (TASK_ACTIONS.has(body.action) && task.status !== 'PENDING') throw notPending(taskId, task.status);
-    if ('checks' in body && body.checks) {
-      if (task.kind !== 'TOWNSHIP_REVIEW') {
-        throw new AppError('VALIDATION_FAILED', 'the five checks belong to the township review', [{ path: 'body.checks', message: `not for a ${task.kind} task` }]);
-      }
-      const failed = body.action === 'approve' ? failedChecks(body.checks) : [];
-      if (failed.length) {
-        throw new AppError('VALIDATION_FAILED', `an approval needs every check passed; failed: ${failed.join(', ')} (return or reject instead)`, failed.map((c) => ({ path: `body.checks.${c}.result`, message: 'FAIL' })));
-      }
-    }
-    const action = await toStepAction({ prisma }, body);
-    // The step refuses anyone it names who is not an active person of the matter's county; it
-    // learns who they are from here, as it learns the actor's grants.
-    const named = await namedPeopleFacts(prisma, namedPeopleOf(action).map((p) => p.userId));
-    // The step's validator is the authority on candidates, scope and state; the update id makes
-    // Temporal itself deduplicate concurrent retries of the same request. It names the actor:
-    // Temporal answers a known update id without the validator, which must see a reuse by others.
-    try {
-      return await temporal.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
-        args: [{ taskId, requestId: body.requestId, actor, action, ...(named.length > 0 ? { named } : {}), comment: 'comment' in body ? body.comment : undefined, ...(req.query.wait === 'record' ? { answerWhen: 'recorded' as const } : {}) }],
-        updateId: `${actor.userId}:${body.requestId}`.slice(0, 255),
-      });
-    } catch (err) {
-      // The step decided and closed between the lookups above and the Update (another signer of an
-      // any-one step won the race, or this request's own first attempt did): answer from the record.
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      const [again, now] = await Promise.all([
+    async (req) => {
+      const actor = requireActor(req);
+      const { taskId } = req.params;
+      const body = req.body;
+      // A repeated request is answered from the record of its first application. Both lookups go
+      // out together: they are independent, and each is a round trip on the decision's path.
+      const [earlier, task] = await Promise.all([
         prisma.decision.findUnique({ where: { requestId: body.requestId } }),
         prisma.task.findUnique({ where: { id: taskId } }),
       ]);
-      if (again) return answeredBefore(again, { taskId, actorId: actor.userId, action: body.action });
-      if (now && TASK_ACTIONS.has(body.action) && now.status !== 'PENDING') throw notPending(taskId, now.status);
-      throw err;
-    }
-  });
+      if (earlier) return answeredBefore(earlier, { taskId, actorId: actor.userId, action: body.action });
+      if (!task) throw new AppError('NOT_FOUND', `no task ${taskId}`, [{ path: 'params.taskId', message: 'not found' }]);
+      if (TASK_ACTIONS.has(body.action) && task.status !== 'PENDING') throw notPending(taskId, task.status);
+      if ('checks' in body && body.checks) {
+        if (task.kind !== 'TOWNSHIP_REVIEW') {
+          throw new AppError('VALIDATION_FAILED', 'the five checks belong to the township review', [
+            { path: 'body.checks', message: `not for a ${task.kind} task` },
+          ]);
+        }
+        const failed = body.action === 'approve' ? failedChecks(body.checks) : [];
+        if (failed.length) {
+          throw new AppError(
+            'VALIDATION_FAILED',
+            `an approval needs every check passed; failed: ${failed.join(', ')} (return or reject instead)`,
+            failed.map((c) => ({ path: `body.checks.${c}.result`, message: 'FAIL' })),
+          );
+        }
+      }
+      const action = await toStepAction({ prisma }, body);
+      // The step refuses anyone it names who is not an active person of the matter's county; it
+      // learns who they are from here, as it learns the actor's grants.
+      const named = await namedPeopleFacts(
+        prisma,
+        namedPeopleOf(action).map((p) => p.userId),
+      );
+      // The step's validator is the authority on candidates, scope and state; the update id makes
+      // Temporal itself deduplicate concurrent retries of the same request. It names the actor:
+      // Temporal answers a known update id without the validator, which must see a reuse by others.
+      try {
+        return await temporal.workflow.getHandle(task.workflowId).executeUpdate(approvalActUpdate, {
+          args: [
+            {
+              taskId,
+              requestId: body.requestId,
+              actor,
+              action,
+              ...(named.length > 0 ? { named } : {}),
+              comment: 'comment' in body ? body.comment : undefined,
+              ...(req.query.wait === 'record' ? { answerWhen: 'recorded' as const } : {}),
+            },
+          ],
+          updateId: `${actor.userId}:${body.requestId}`.slice(0, 255),
+        });
+      } catch (err) {
+        // The step decided and closed between the lookups above and the Update (another signer of an
+        // any-one step won the race, or this request's own first attempt did): answer from the record.
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+        const [again, now] = await Promise.all([
+          prisma.decision.findUnique({ where: { requestId: body.requestId } }),
+          prisma.task.findUnique({ where: { id: taskId } }),
+        ]);
+        if (again) return answeredBefore(again, { taskId, actorId: actor.userId, action: body.action });
+        if (now && TASK_ACTIONS.has(body.action) && now.status !== 'PENDING') throw notPending(taskId, now.status);
+        throw err;
+      }
+    },
+  );
 }

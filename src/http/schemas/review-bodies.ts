@@ -58,7 +58,9 @@ const ZMeasure = z.looseObject({
 
 export const ZCaseDetail = z.object({
   case: z.looseObject({ ...ZCaseRow.shape, context: z.unknown().describe("the machine's context after the latest action") }),
-  actions: z.array(z.looseObject({ seq: z.int(), type: z.string(), actorId: z.string(), stageBefore: z.string(), stageAfter: z.string(), payload: z.unknown(), at: ZInstant })),
+  actions: z.array(
+    z.looseObject({ seq: z.int(), type: z.string(), actorId: z.string(), stageBefore: z.string(), stageAfter: z.string(), payload: z.unknown(), at: ZInstant }),
+  ),
   measures: z.array(ZMeasure),
   live: z
     .looseObject({ stage: z.string(), seq: z.int(), outcome, applicationClosesAt: z.unknown(), appealClosesAt: z.unknown() })
@@ -98,9 +100,16 @@ export const ZHonourResult = z.looseObject({ ...ZHonour.shape, replayed: z.boole
 
 export const ZOfficialRecord = z.object({
   official: z.object({ id: z.string(), displayName: z.string() }),
-  reviews: z.array(z.looseObject({
-    caseId: z.string(), outcome: z.string(), decidedAt: ZInstant, noNegativeEffect: z.boolean(), impactPeriodEndsAt: ZNullableInstant,
-    summaryZh: z.string(), adverseNow: z.boolean().describe('the outcome still counts against the official today'),
-  })),
+  reviews: z.array(
+    z.looseObject({
+      caseId: z.string(),
+      outcome: z.string(),
+      decidedAt: ZInstant,
+      noNegativeEffect: z.boolean(),
+      impactPeriodEndsAt: ZNullableInstant,
+      summaryZh: z.string(),
+      adverseNow: z.boolean().describe('the outcome still counts against the official today'),
+    }),
+  ),
   honours: z.array(ZHonour),
 });

@@ -8,7 +8,21 @@ import { ApiError } from './api.js';
  * fundingSources "SOURCE:fen;SOURCE:fen", performanceTargets "indicator=target;…". Money is integer fen
  * like the JSON body, so a row means exactly what the API receives.
  */
-export const CSV_COLUMNS = ['name', 'industry', 'orgUnitId', 'budgetFen', 'fundingSources', 'implementerName', 'implementerCreditCode', 'households', 'mechanism', 'performanceTargets', 'meetingRecord', 'fiscalYear', 'requestId'];
+export const CSV_COLUMNS = [
+  'name',
+  'industry',
+  'orgUnitId',
+  'budgetFen',
+  'fundingSources',
+  'implementerName',
+  'implementerCreditCode',
+  'households',
+  'mechanism',
+  'performanceTargets',
+  'meetingRecord',
+  'fiscalYear',
+  'requestId',
+];
 
 /** RFC 4180 cells: quoted cells may hold commas, quotes ("") and line breaks (a meeting record does). */
 export function parseCsv(text) {
@@ -20,21 +34,41 @@ export function parseCsv(text) {
   for (let i = 0; i < src.length; i++) {
     const c = src[i];
     if (quoted) {
-      if (c === '"' && src[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
+      if (c === '"' && src[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && src[i + 1] === '\n') i++;
-      row.push(cell); rows.push(row); row = []; cell = '';
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
     } else cell += c;
   }
-  if (cell !== '' || row.length) { row.push(cell); rows.push(row); }
+  if (cell !== '' || row.length) {
+    row.push(cell);
+    rows.push(row);
+  }
   return rows.filter((r) => r.some((x) => x.trim() !== ''));
 }
 
 // A cell that is not a number stays text, so the server names the field (never a silent 0).
 const num = (s) => (s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : s.trim());
-const list = (s) => s.split(';').map((x) => x.trim()).filter(Boolean);
-const pair = (s, sep) => { const i = s.indexOf(sep); return i < 0 ? [s, ''] : [s.slice(0, i).trim(), s.slice(i + 1).trim()]; };
+const list = (s) =>
+  s
+    .split(';')
+    .map((x) => x.trim())
+    .filter(Boolean);
+const pair = (s, sep) => {
+  const i = s.indexOf(sep);
+  return i < 0 ? [s, ''] : [s.slice(0, i).trim(), s.slice(i + 1).trim()];
+};
 
 /** One CSV row (by header name) → the API's proposal body; empty optional cells are left out. */
 export function csvRowToProposal(cells) {
@@ -44,10 +78,16 @@ export function csvRowToProposal(cells) {
     industry: get('industry'),
     orgUnitId: get('orgUnitId'),
     budgetFen: num(get('budgetFen')),
-    fundingSources: list(get('fundingSources')).map((x) => { const [source, amount] = pair(x, ':'); return { source, amountFen: num(amount) }; }),
+    fundingSources: list(get('fundingSources')).map((x) => {
+      const [source, amount] = pair(x, ':');
+      return { source, amountFen: num(amount) };
+    }),
     implementer: { name: get('implementerName'), ...(get('implementerCreditCode') ? { creditCode: get('implementerCreditCode') } : {}) },
     householdLinkage: { households: num(get('households')), mechanism: get('mechanism') },
-    performanceTargets: list(get('performanceTargets')).map((x) => { const [indicator, target] = pair(x, '='); return { indicator, target }; }),
+    performanceTargets: list(get('performanceTargets')).map((x) => {
+      const [indicator, target] = pair(x, '=');
+      return { indicator, target };
+    }),
     meetingRecord: get('meetingRecord'),
     ...(get('fiscalYear') ? { fiscalYear: num(get('fiscalYear')) } : {}),
     ...(get('requestId') ? { requestId: get('requestId') } : {}),
@@ -88,7 +128,12 @@ export async function startAll(fileName, entries, onProgress) {
   for (const [index, entry] of entries.entries()) {
     const requestId = await bulkRequestId(fileName, index, entry);
     let result;
-    const res = await fetch('/api/projects', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...entry, requestId }) });
+    const res = await fetch('/api/projects', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...entry, requestId }),
+    });
     const data = await res.json().catch(() => null);
     if (res.ok) {
       result = { index, requestId, status: res.status === 201 && !data.replayed ? 'started' : 'existing', projectId: data.projectId, stage: data.stage };

@@ -23,7 +23,11 @@ export function barChart({ id, title, rows, series = [''], format = (v) => Strin
     figure.append(h('p', { class: 'muted' }, t('dash.noData')));
     return figure;
   }
-  const W = 420, labelW = 100, valueW = 56, barH = 18, gap = 6;
+  const W = 420,
+    labelW = 100,
+    valueW = 56,
+    barH = 18,
+    gap = 6;
   const groupH = series.length * barH + (series.length - 1) * 2 + gap * 2;
   const H = rows.length * groupH + (series.length > 1 ? 24 : 0);
   const max = Math.max(1, ...rows.flatMap((r) => r.values.map(Number)));
@@ -42,14 +46,44 @@ export function barChart({ id, title, rows, series = [''], format = (v) => Strin
   });
   if (series.length > 1) {
     series.forEach((name, j) => {
-      const x = labelW + j * Math.min(110, Math.floor((W - labelW) / series.length)), y = H - 16;
+      const x = labelW + j * Math.min(110, Math.floor((W - labelW) / series.length)),
+        y = H - 16;
       svg.append(s('rect', { x, y, width: 12, height: 12, class: `bar series-${j}` }), s('text', { x: x + 18, y: y + 11, class: 'label' }, name));
     });
   }
   figure.append(svg);
-  figure.append(h('details', {}, h('summary', {}, t('dash.data')),
-    h('table', { class: 'data' },
-      h('thead', {}, h('tr', {}, h('th', {}, ''), series.map((n) => h('th', { scope: 'col' }, n || title)))),
-      h('tbody', {}, rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, r.label), r.values.map((v) => h('td', { class: 'num' }, format(v)))))))));
+  figure.append(
+    h(
+      'details',
+      {},
+      h('summary', {}, t('dash.data')),
+      h(
+        'table',
+        { class: 'data' },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', {}, ''),
+            series.map((n) => h('th', { scope: 'col' }, n || title)),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          rows.map((r) =>
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'row' }, r.label),
+              r.values.map((v) => h('td', { class: 'num' }, format(v))),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
   return figure;
 }

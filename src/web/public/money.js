@@ -11,7 +11,9 @@ const YUAN_PATTERN = /^(-)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/;
  * approved.
  */
 export function parseYuan(input) {
-  const cleaned = String(input).trim().replace(/^(-?)\s*[¥￥]\s*/, '$1');
+  const cleaned = String(input)
+    .trim()
+    .replace(/^(-?)\s*[¥￥]\s*/, '$1');
   const match = YUAN_PATTERN.exec(cleaned);
   if (!match) return { ok: false, reason: 'FORMAT' };
   const whole = cleaned.replace(/^-/, '').split('.')[0].replace(/,/g, '');

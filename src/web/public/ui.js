@@ -30,12 +30,23 @@ export function field(label, control, { path, hint } = {}) {
   const id = control.id || (control.id = uid());
   const err = h('p', { class: 'field-error', id: id + '-err', role: 'status', 'aria-live': 'polite' });
   control.setAttribute('aria-describedby', err.id);
-  const wrap = h('div', { class: 'field', dataset: path ? { path } : {} }, h('label', { for: id }, label), control, hint ? h('p', { class: 'muted' }, hint) : null, err);
+  const wrap = h(
+    'div',
+    { class: 'field', dataset: path ? { path } : {} },
+    h('label', { for: id }, label),
+    control,
+    hint ? h('p', { class: 'muted' }, hint) : null,
+    err,
+  );
   return wrap;
 }
 
 export function select(name, options, value) {
-  return h('select', { name, id: uid(name) }, options.map(([v, label]) => h('option', { value: v, selected: String(v) === String(value ?? '') }, label)));
+  return h(
+    'select',
+    { name, id: uid(name) },
+    options.map(([v, label]) => h('option', { value: v, selected: String(v) === String(value ?? '') }, label)),
+  );
 }
 
 /** Put each API error detail next to the field whose data-path is its path (or the nearest parent). */
@@ -117,9 +128,29 @@ export const badge = (text, cls = '') => h('span', { class: `badge ${cls}`.trim(
  */
 export function dataTable({ id, caption, columns, rows, empty }) {
   if (!rows.length) return h('p', { class: 'muted', id }, empty ?? t('ops.none'));
-  return h('table', { class: 'data responsive', id },
+  return h(
+    'table',
+    { class: 'data responsive', id },
     caption ? h('caption', {}, caption) : null,
-    h('thead', {}, h('tr', {}, columns.map(([label]) => h('th', { scope: 'col' }, label)))),
-    h('tbody', {}, rows.map((row) => h('tr', { dataset: row.id ? { id: row.id } : {} },
-      columns.map(([label, cell, opts = {}]) => h('td', { 'data-label': label, class: opts.num ? 'num' : null }, cell(row)))))));
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        columns.map(([label]) => h('th', { scope: 'col' }, label)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      rows.map((row) =>
+        h(
+          'tr',
+          { dataset: row.id ? { id: row.id } : {} },
+          columns.map(([label, cell, opts = {}]) => h('td', { 'data-label': label, class: opts.num ? 'num' : null }, cell(row))),
+        ),
+      ),
+    ),
+  );
 }

@@ -41,7 +41,12 @@ describe('RETURN and RESUBMIT (退回 / 重新提交)', () => {
     expect(taskRows(s).map((r) => r.status)).toEqual(['CANCELLED', 'CANCELLED']);
     // Only then: neither while pending nor after a return to the applicant.
     expectRefused(start(), ev('WITHDRAW', actors.system, {}), 'FORBIDDEN', 'actor');
-    expectRefused(act(start(), ev('RETURN', actors.tom, { reason: 'x', target: { to: 'APPLICANT' } })), ev('WITHDRAW', actors.system, {}), 'FORBIDDEN', 'actor');
+    expectRefused(
+      act(start(), ev('RETURN', actors.tom, { reason: 'x', target: { to: 'APPLICANT' } })),
+      ev('WITHDRAW', actors.system, {}),
+      'FORBIDDEN',
+      'actor',
+    );
   });
 
   it('returned to the applicant, the applicant may drop the matter instead of revising', () => {
@@ -56,7 +61,10 @@ describe('RETURN and RESUBMIT (退回 / 重新提交)', () => {
   it('returned to an earlier step, withdrawal follows the usual rule', () => {
     const s = act(start(), ev('RETURN', actors.tom, { reason: 'x', target: { to: 'STEP', stepId: 'village-publicity' } }));
     expectRefused(s, ev('WITHDRAW', actors.ann, {}), 'WITHDRAW_NOT_ALLOWED');
-    const lenient = act(start({ withdrawUntil: 'FINAL_DECISION' }), ev('RETURN', actors.tom, { reason: 'x', target: { to: 'STEP', stepId: 'village-publicity' } }));
+    const lenient = act(
+      start({ withdrawUntil: 'FINAL_DECISION' }),
+      ev('RETURN', actors.tom, { reason: 'x', target: { to: 'STEP', stepId: 'village-publicity' } }),
+    );
     expect(act(lenient, ev('WITHDRAW', actors.ann, {})).value).toBe('withdrawn');
   });
 });
@@ -105,7 +113,10 @@ describe('TRANSFER (转交)', () => {
       expectRefused(s, ev('ADD_SIGNER', actors.tom, { position: 'AFTER', signer: user('fay') }), 'ALREADY_SIGNED', 'signer.userId');
     }
     // A step that lets people sign twice has nothing to protect.
-    const done = act(start({ mode: 'COUNTERSIGN', candidates: [user('tom'), user('fay')], forbidDoubleSigning: false }), ev('TRANSFER', actors.tom, { toUserId: 'fay', toRoles: [] }));
+    const done = act(
+      start({ mode: 'COUNTERSIGN', candidates: [user('tom'), user('fay')], forbidDoubleSigning: false }),
+      ev('TRANSFER', actors.tom, { toUserId: 'fay', toRoles: [] }),
+    );
     expect(pendingSigners(done).map((p) => p.slot)).toEqual([user('fay'), user('fay')]);
     // Steps started before the rule (the workflow passes oneOpenTaskPerSigner: false) keep the old behaviour.
     const legacy = start({ mode: 'COUNTERSIGN', candidates: [user('tom'), user('fay')], oneOpenTaskPerSigner: false });

@@ -118,9 +118,21 @@ describe('refusals: typed code, nothing changes', () => {
 
   it('every approval refusal code exists with an HTTP status, and each is exercised above', () => {
     const approvalCodes: TErrorCode[] = [
-      'SEPARATION_OF_DUTIES', 'TASK_NOT_PENDING', 'NOT_A_CANDIDATE', 'TASK_CLAIMED', 'ALREADY_SIGNED',
-      'WITHDRAW_NOT_ALLOWED', 'REASON_REQUIRED', 'RETURN_TARGET_INVALID', 'TRANSFER_TARGET_INELIGIBLE',
-      'URGE_RATE_LIMITED', 'DUPLICATE_REQUEST', 'FORBIDDEN', 'TRANSITION_NOT_ALLOWED', 'NOT_FOUND', 'VALIDATION_FAILED',
+      'SEPARATION_OF_DUTIES',
+      'TASK_NOT_PENDING',
+      'NOT_A_CANDIDATE',
+      'TASK_CLAIMED',
+      'ALREADY_SIGNED',
+      'WITHDRAW_NOT_ALLOWED',
+      'REASON_REQUIRED',
+      'RETURN_TARGET_INVALID',
+      'TRANSFER_TARGET_INELIGIBLE',
+      'URGE_RATE_LIMITED',
+      'DUPLICATE_REQUEST',
+      'FORBIDDEN',
+      'TRANSITION_NOT_ALLOWED',
+      'NOT_FOUND',
+      'VALIDATION_FAILED',
     ];
     for (const code of approvalCodes) expect(ERROR_STATUS[code], code).toBeGreaterThanOrEqual(400);
     expect(new Set(cases.map((c) => c.code))).toEqual(new Set(approvalCodes));

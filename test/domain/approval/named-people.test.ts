@@ -27,7 +27,11 @@ describe('named people: each an active person of the matter’s county', () => {
   });
 
   it('names the first offending copy recipient by index and lists every offender', () => {
-    const refused = namedPeopleRefusal(config, { type: 'CC', recipientIds: ['ok', 'far', 'gone'] }, [person('ok', '/C/'), person('far', '/C2/'), person('gone', '/C/T2/', false)]);
+    const refused = namedPeopleRefusal(config, { type: 'CC', recipientIds: ['ok', 'far', 'gone'] }, [
+      person('ok', '/C/'),
+      person('far', '/C2/'),
+      person('gone', '/C/T2/', false),
+    ]);
     expect(refused).toMatchObject({ code: 'VALIDATION_FAILED', field: 'body.recipientIds.1' });
     expect(refused?.message).toContain('far, gone');
   });

@@ -6,7 +6,8 @@ import { act, actors, ev, expectRefused, start, township, agriculture } from './
 // nor against the step's signer roles. The step below is a township review of a project in V1
 // (township T1 of county C); T2 is another township of C, C2/T9 another county.
 const SUBJECT = ['C', 'T1', 'V1'];
-const role = (r: string, orgUnitId: string, orgPath?: string[]): TSignerSlot => ({ kind: 'role', role: r, orgUnitId, ...(orgPath ? { orgPath } : {}) }) as TSignerSlot;
+const role = (r: string, orgUnitId: string, orgPath?: string[]): TSignerSlot =>
+  ({ kind: 'role', role: r, orgUnitId, ...(orgPath ? { orgPath } : {}) }) as TSignerSlot;
 const addAfter = (signer: TSignerSlot) => ev('ADD_SIGNER', actors.tom, { position: 'AFTER', signer });
 
 describe('加签 by role: only roles that could sign, at units covering the matter', () => {
@@ -15,7 +16,7 @@ describe('加签 by role: only roles that could sign, at units covering the matt
   it.each([
     ["another township's reviewer", role('TOWNSHIP_REVIEWER', 'T2', ['C', 'T2']), 'OUT_OF_SCOPE', 'signer.orgUnitId'],
     ['a reviewer of another county', role('TOWNSHIP_REVIEWER', 'T9', ['C2', 'T9']), 'OUT_OF_SCOPE', 'signer.orgUnitId'],
-    ["the county agriculture bureau of another county", role('COUNTY_AGRICULTURE', 'C2', ['C2']), 'ROLE_NOT_ALLOWED', 'signer.role'],
+    ['the county agriculture bureau of another county', role('COUNTY_AGRICULTURE', 'C2', ['C2']), 'ROLE_NOT_ALLOWED', 'signer.role'],
     ['the implementer (it receives the money)', role('IMPLEMENTER', 'V1', SUBJECT), 'ROLE_NOT_ALLOWED', 'signer.role'],
     ["the proposer's side (village committee)", role('VILLAGE_COMMITTEE', 'V1', SUBJECT), 'ROLE_NOT_ALLOWED', 'signer.role'],
     ['MONITOR', role('MONITOR', 'C', ['C']), 'ROLE_NOT_ALLOWED', 'signer.role'],
@@ -27,7 +28,11 @@ describe('加签 by role: only roles that could sign, at units covering the matt
   });
 
   it('accepts a candidate role at the project’s township, county or village (each covers the project)', () => {
-    for (const [unit, path] of [['T1', ['C', 'T1']], ['C', ['C']], ['V1', SUBJECT]] as const) {
+    for (const [unit, path] of [
+      ['T1', ['C', 'T1']],
+      ['C', ['C']],
+      ['V1', SUBJECT],
+    ] as const) {
       const s = act(review(), addAfter(role('TOWNSHIP_REVIEWER', unit, [...path])));
       expect(taskRows(s).map((r) => r.slot)).toContainEqual(role('TOWNSHIP_REVIEWER', unit, [...path]));
     }
@@ -57,11 +62,7 @@ describe('administrators act only on matters in their scope', () => {
   const dongling: TActor = { userId: 'dong-adm', roles: [{ role: 'ADMIN', orgUnitId: 'T2' }] };
   const faraway: TActor = { userId: 'far-adm', roles: [{ role: 'ADMIN', orgUnitId: 'C2' }] };
   const review = (extra = {}) => start({ candidates: [township], subjectOrgPath: SUBJECT, ...extra });
-  const actions = (actor: TActor) => [
-    ev('COMMENT', actor, { text: '请补充材料' }),
-    ev('URGE', actor, {}),
-    ev('CC', actor, { recipientIds: ['mon'] }),
-  ];
+  const actions = (actor: TActor) => [ev('COMMENT', actor, { text: '请补充材料' }), ev('URGE', actor, {}), ev('CC', actor, { recipientIds: ['mon'] })];
 
   it.each([
     ['of another township', dongling],

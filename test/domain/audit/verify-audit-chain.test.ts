@@ -44,14 +44,39 @@ const rehash = (row: TChainRow) => ({ ...row, hash: auditEventDigest(row) });
 describe('audit event digest', () => {
   it('gives the hash PostgreSQL computes for the same row', () => {
     const row: TChainRow = {
-      id: 42n, seq: 7n, eventKey: 'decision:req-1', at: new Date('2026-11-20T08:30:00.123Z'), actorId: 'u-1', role: 'TOWNSHIP_REVIEWER',
-      orgUnitId: 't-hexi', action: 'TASK_APPROVE', entityType: 'Task', entityId: 'task-1', requestId: 'req-1',
-      comment: '同意|3:x\n"quoted" \\ back', details: '{"a": {"z": null}, "b": [1.0, "茶"]}', prevHash: 'ab'.repeat(32), hash: null,
+      id: 42n,
+      seq: 7n,
+      eventKey: 'decision:req-1',
+      at: new Date('2026-11-20T08:30:00.123Z'),
+      actorId: 'u-1',
+      role: 'TOWNSHIP_REVIEWER',
+      orgUnitId: 't-hexi',
+      action: 'TASK_APPROVE',
+      entityType: 'Task',
+      entityId: 'task-1',
+      requestId: 'req-1',
+      comment: '同意|3:x\n"quoted" \\ back',
+      details: '{"a": {"z": null}, "b": [1.0, "茶"]}',
+      prevHash: 'ab'.repeat(32),
+      hash: null,
     };
     expect(auditEventDigest(row)).toBe('62b3c4a0e1c606ccde6db4ffad353e1d66884548a5d7815248b07612b4a4e935');
     const bare: TChainRow = {
-      id: 1n, seq: 1n, eventKey: 'k', at: new Date(0), actorId: null, role: null, orgUnitId: null, action: 'A', entityType: 'T', entityId: 'e',
-      requestId: null, comment: null, details: null, prevHash: null, hash: null,
+      id: 1n,
+      seq: 1n,
+      eventKey: 'k',
+      at: new Date(0),
+      actorId: null,
+      role: null,
+      orgUnitId: null,
+      action: 'A',
+      entityType: 'T',
+      entityId: 'e',
+      requestId: null,
+      comment: null,
+      details: null,
+      prevHash: null,
+      hash: null,
     };
     expect(auditEventDigest(bare)).toBe('aed5417363b30d1a7e3baf4aa885591f07a53d65ab0d9a405b72c02f4ce3f7a9');
   });
@@ -60,9 +85,20 @@ describe('audit event digest', () => {
     const { rows } = chain(1);
     const base = rows[0]!;
     const changed: Array<Partial<TChainRow>> = [
-      { id: 99n }, { seq: 2n }, { eventKey: 'x' }, { at: new Date(base.at.getTime() + 1) }, { actorId: 'u-other' }, { role: 'ADMIN' },
-      { orgUnitId: 't-other' }, { action: 'TASK_REJECT' }, { entityType: 'Project' }, { entityId: 'task-9' }, { requestId: null },
-      { comment: '同意 1 ' }, { details: '{"n": 2}' }, { prevHash: 'f'.repeat(64) },
+      { id: 99n },
+      { seq: 2n },
+      { eventKey: 'x' },
+      { at: new Date(base.at.getTime() + 1) },
+      { actorId: 'u-other' },
+      { role: 'ADMIN' },
+      { orgUnitId: 't-other' },
+      { action: 'TASK_REJECT' },
+      { entityType: 'Project' },
+      { entityId: 'task-9' },
+      { requestId: null },
+      { comment: '同意 1 ' },
+      { details: '{"n": 2}' },
+      { prevHash: 'f'.repeat(64) },
     ];
     const digests = changed.map((c) => auditEventDigest({ ...base, ...c }));
     expect(new Set([auditEventDigest(base), ...digests]).size).toBe(changed.length + 1);
@@ -78,7 +114,13 @@ describe('verifyAuditChain', () => {
   it('accepts an intact chain, an empty one, and rows handed over in any order', () => {
     const { rows, head } = chain(12);
     const report = verifyAuditChain({ rows: [...rows].reverse(), head });
-    expect(report).toMatchObject({ ok: true, rows: 12, counts: { edited: 0, deleted: 0, inserted: 0 }, firstBreak: null, head: { seq: '12', hash: head.hash } });
+    expect(report).toMatchObject({
+      ok: true,
+      rows: 12,
+      counts: { edited: 0, deleted: 0, inserted: 0 },
+      firstBreak: null,
+      head: { seq: '12', hash: head.hash },
+    });
     expect(verifyAuditChain({ rows: [], head: { seq: 0n, hash: null } }).ok).toBe(true);
   });
 
@@ -156,8 +198,14 @@ describe('verifyAuditChain', () => {
     let h: TChainHead = { seq: 2n, hash: rows[1]!.hash };
     for (const row of rows.slice(2)) h = append(rewritten, h, row.id, { ...row, comment: '改写' });
     expect(verifyAuditChain({ rows: rewritten, head: h }).ok).toBe(true);
-    expect(verifyAuditChain({ rows: rewritten, head: h, anchors: [anchor] }).firstBreak).toMatchObject({ reason: 'EDITED', rowId: rows[2]!.id.toString(), seq: '3' });
-    expect(verifyAuditChain({ rows: rows.slice(0, 2), head: { seq: 2n, hash: rows[1]!.hash }, anchors: [anchor] }).firstBreak).toMatchObject({ reason: 'DELETED' });
+    expect(verifyAuditChain({ rows: rewritten, head: h, anchors: [anchor] }).firstBreak).toMatchObject({
+      reason: 'EDITED',
+      rowId: rows[2]!.id.toString(),
+      seq: '3',
+    });
+    expect(verifyAuditChain({ rows: rows.slice(0, 2), head: { seq: 2n, hash: rows[1]!.hash }, anchors: [anchor] }).firstBreak).toMatchObject({
+      reason: 'DELETED',
+    });
   });
 
   it('says so when the head record is gone, and caps the list of breaks but not the counts', () => {

@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ZCountySettings } from '../../../src/domain/policies/settings';
-import {
-  constituteAppealBody,
-  constituteFirstBody,
-  honourRefusal,
-  majorityOutcome,
-  reviewSettingsFor,
-  voteStatus,
-  type TReviewRound,
-} from './imports';
+import { constituteAppealBody, constituteFirstBody, honourRefusal, majorityOutcome, reviewSettingsFor, voteStatus, type TReviewRound } from './imports';
 import { APPROVER, DAY, makeInput, OFFICIAL, OTHER_OFFICIAL, start } from './fixtures';
 
 const county = { id: 'c-danfeng', name: '丹凤县' };
@@ -34,7 +26,10 @@ describe('the official under review chooses their judges: the body is drawn from
       ok: true,
       body: { name: '丹凤县容错纠错复核组', level: 'COUNTY', orgUnitId: 'c-danfeng', memberIds: ['d3', 'd4'] },
     });
-    expect(constituteAppealBody({ county, holders: holders.slice(0, 2), context: snapshot.context })).toMatchObject({ ok: false, code: 'DECIDING_BODY_UNAVAILABLE' });
+    expect(constituteAppealBody({ county, holders: holders.slice(0, 2), context: snapshot.context })).toMatchObject({
+      ok: false,
+      code: 'DECIDING_BODY_UNAVAILABLE',
+    });
   });
 });
 
@@ -64,7 +59,13 @@ describe('county settings that do nothing: the case takes faultTolerance.* and c
   });
 
   it('a quorum of 1/1 needs every member', () => {
-    const round: TReviewRound = { body: { name: 'x', level: 'COUNTY', memberIds: ['a', 'b', 'c'] }, findings: {}, investigatorIds: [], ballots: [], ballotRound: 1 };
+    const round: TReviewRound = {
+      body: { name: 'x', level: 'COUNTY', memberIds: ['a', 'b', 'c'] },
+      findings: {},
+      investigatorIds: [],
+      ballots: [],
+      ballotRound: 1,
+    };
     const settings = reviewSettingsFor({ county: ZCountySettings.parse({ collectiveDecision: { quorum: { numerator: 1, denominator: 1 } } }) });
     expect(voteStatus({ round, settings }).quorumRequired).toBe(3);
   });
@@ -72,10 +73,19 @@ describe('county settings that do nothing: the case takes faultTolerance.* and c
 
 describe('honours ignore adverse review outcomes: honourRefusal', () => {
   const at = Date.UTC(2026, 5, 1);
-  const outcome = (o: string, impactPeriodEndsAt: number | null = null) => ({ caseId: 'FT-1', officialId: OFFICIAL, outcome: o, decidedAt: at - 10 * DAY, impactPeriodEndsAt });
+  const outcome = (o: string, impactPeriodEndsAt: number | null = null) => ({
+    caseId: 'FT-1',
+    officialId: OFFICIAL,
+    outcome: o,
+    decidedAt: at - 10 * DAY,
+    impactPeriodEndsAt,
+  });
 
   it('refuses during a lenient outcome’s impact period and after a not-exempt one; allows once the period ends or when exempt', () => {
-    expect(honourRefusal({ latestGrade: 'EXCELLENT', reviewOutcomes: [outcome('LENIENT', at + DAY)], at })).toMatchObject({ code: 'HONOURS_SUSPENDED', field: 'params.userId' });
+    expect(honourRefusal({ latestGrade: 'EXCELLENT', reviewOutcomes: [outcome('LENIENT', at + DAY)], at })).toMatchObject({
+      code: 'HONOURS_SUSPENDED',
+      field: 'params.userId',
+    });
     expect(honourRefusal({ latestGrade: 'EXCELLENT', reviewOutcomes: [outcome('NOT_EXEMPT')], at })).toMatchObject({ code: 'HONOURS_SUSPENDED' });
     expect(honourRefusal({ latestGrade: 'EXCELLENT', reviewOutcomes: [outcome('LENIENT', at)], at })).toBeNull();
     expect(honourRefusal({ latestGrade: 'EXCELLENT', reviewOutcomes: [outcome('EXEMPT')], at })).toBeNull();

@@ -1,13 +1,6 @@
 import { expect } from 'vitest';
 import { initialTransition, transition } from 'xstate';
-import {
-  checkReviewAction,
-  reviewMachine,
-  type TErrorCodeLike,
-  type TReviewEvent,
-  type TReviewInput,
-  type TReviewSnapshot,
-} from './imports';
+import { checkReviewAction, reviewMachine, type TErrorCodeLike, type TReviewEvent, type TReviewInput, type TReviewSnapshot } from './imports';
 
 export const DAY = 86_400_000;
 /** 2026-01-10 10:00 in Asia/Shanghai. */
@@ -87,7 +80,10 @@ export function finding(
 }
 
 export type TFindingValues = Partial<
-  Record<'NOT_PROHIBITED_AT_THE_TIME' | 'PROCEDURE_FOLLOWED' | 'NO_IMPROPER_GAIN' | 'DILIGENCE_AND_LOSS_RECOVERY' | 'FORCE_MAJEURE', 'MET' | 'NOT_MET' | 'UNCLEAR'>
+  Record<
+    'NOT_PROHIBITED_AT_THE_TIME' | 'PROCEDURE_FOLLOWED' | 'NO_IMPROPER_GAIN' | 'DILIGENCE_AND_LOSS_RECOVERY' | 'FORCE_MAJEURE',
+    'MET' | 'NOT_MET' | 'UNCLEAR'
+  >
 >;
 
 export function allFindings(values: TFindingValues = {}, investigatorId = INVESTIGATOR, at = T0 + 2 * DAY): TReviewEvent[] {
@@ -99,9 +95,7 @@ export function allFindings(values: TFindingValues = {}, investigatorId = INVEST
     FORCE_MAJEURE: 'NOT_MET',
     ...values,
   } as const;
-  return (Object.keys(defaults) as (keyof typeof defaults)[]).map((criterion) =>
-    finding(criterion, defaults[criterion], at, investigatorId),
-  );
+  return (Object.keys(defaults) as (keyof typeof defaults)[]).map((criterion) => finding(criterion, defaults[criterion], at, investigatorId));
 }
 
 /** From a fresh case to the collective decision, with the given findings. */

@@ -120,7 +120,10 @@ export function graphEvents(snapshot: TReviewSnapshot): TReviewEvent[] {
     }
     // These steps have no rule beyond the event's shape, so a malformed one is the refusal.
     case 'writtenNotice':
-      return [{ type: 'SERVE_NOTICE', actorId: clerk, at: DECIDED_AT + DAY }, { type: 'SERVE_NOTICE', actorId: '', at: -1 }];
+      return [
+        { type: 'SERVE_NOTICE', actorId: clerk, at: DECIDED_AT + DAY },
+        { type: 'SERVE_NOTICE', actorId: '', at: -1 },
+      ];
     case 'publicity':
       return [
         { type: 'PUBLICISE_AND_FILE', actorId: clerk, at: DECIDED_AT + 2 * DAY },

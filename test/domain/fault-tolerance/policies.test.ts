@@ -66,7 +66,13 @@ describe('fault-tolerance policies', () => {
           Object.entries(values).map(([criterion, value]) => [criterion, { criterion, value, evidence: [], investigatorId: 'i', at: 0 }]),
         ),
       }) as Pick<TReviewRound, 'findings'>;
-    const allMet = { NOT_PROHIBITED_AT_THE_TIME: 'MET', PROCEDURE_FOLLOWED: 'MET', NO_IMPROPER_GAIN: 'MET', DILIGENCE_AND_LOSS_RECOVERY: 'MET', FORCE_MAJEURE: 'NOT_MET' } as const;
+    const allMet = {
+      NOT_PROHIBITED_AT_THE_TIME: 'MET',
+      PROCEDURE_FOLLOWED: 'MET',
+      NO_IMPROPER_GAIN: 'MET',
+      DILIGENCE_AND_LOSS_RECOVERY: 'MET',
+      FORCE_MAJEURE: 'NOT_MET',
+    } as const;
     expect(exemptionBlockers(round(allMet))).toEqual([]);
     expect(exemptionBlockers(round({ ...allMet, PROCEDURE_FOLLOWED: 'NOT_MET', DILIGENCE_AND_LOSS_RECOVERY: 'UNCLEAR', FORCE_MAJEURE: 'MET' }))).toEqual([]);
     expect(exemptionBlockers(round({ ...allMet, PROCEDURE_FOLLOWED: 'NOT_MET', DILIGENCE_AND_LOSS_RECOVERY: 'UNCLEAR' }))).toEqual([

@@ -5,7 +5,10 @@ import { escapeHtml, formatYuan, renderWrittenNotice, start } from './notice-imp
 describe('written notice 书面反馈', () => {
   const hostile = makeInput();
   hostile.case.matter = '<script>alert("x")</script>茶厂 & 冷库';
-  hostile.case.concernedOfficials = [{ userId: 'u-official-li', name: '李<b>明</b>' }, { userId: 'u-official-wang', name: '王芳' }];
+  hostile.case.concernedOfficials = [
+    { userId: 'u-official-li', name: '李<b>明</b>' },
+    { userId: 'u-official-wang', name: '王芳' },
+  ];
 
   const decided = () => {
     let s = toDecision({ DILIGENCE_AND_LOSS_RECOVERY: 'NOT_MET' }, hostile);

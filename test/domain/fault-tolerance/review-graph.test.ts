@@ -3,15 +3,7 @@ import { transition } from 'xstate';
 import { createTestModel, getAdjacencyMap, getShortestPaths, getSimplePaths } from 'xstate/graph';
 import { graphEvents, graphInput, serializeReviewState } from './graph-events';
 import { APPROVER, makeInput } from './fixtures';
-import {
-  REVIEW_STATES,
-  checkReviewAction,
-  exemptionJustified,
-  officialRecordEffects,
-  reviewMachine,
-  type TReviewEvent,
-  type TReviewSnapshot,
-} from './imports';
+import { REVIEW_STATES, checkReviewAction, exemptionJustified, officialRecordEffects, reviewMachine, type TReviewEvent, type TReviewSnapshot } from './imports';
 
 const options = { input: graphInput, events: graphEvents, serializeState: serializeReviewState };
 
@@ -61,9 +53,7 @@ describe('fault-tolerance review: model-based paths (xstate/graph)', () => {
       const node = reviewMachine.states[String(state.value) as keyof typeof reviewMachine.states];
       for (const { event, state: next } of Object.values(transitions) as { event: TReviewEvent; state: TReviewSnapshot }[]) {
         const candidates = node.transitions.get(event.type) ?? [];
-        const taken = moved(state, next)
-          ? candidates.findIndex((t) => (t.target?.[0]?.key ?? String(state.value)) === String(next.value))
-          : candidates.length;
+        const taken = moved(state, next) ? candidates.findIndex((t) => (t.target?.[0]?.key ?? String(state.value)) === String(next.value)) : candidates.length;
         candidates.forEach((t, i) => {
           if (i < taken) note(t.guard, false);
           if (i === taken) note(t.guard, true);

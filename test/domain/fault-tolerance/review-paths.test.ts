@@ -29,10 +29,7 @@ describe('fault-tolerance review: whole cases', () => {
     let s = toDecision();
     expect(s.value).toBe('collectiveDecision');
     s = steps(s, votes({ m1: 'EXEMPT', m2: 'EXEMPT', m3: 'LENIENT' }));
-    s = toAppealWindow(
-      s,
-      decide({ correctiveMeasures: [{ id: 'cm-1', description: '完善市场风险预警机制', dueAt: DECIDED_AT + 60 * DAY }] }),
-    );
+    s = toAppealWindow(s, decide({ correctiveMeasures: [{ id: 'cm-1', description: '完善市场风险预警机制', dueAt: DECIDED_AT + 60 * DAY }] }));
     expect(s.value).toBe('appealWindow');
     expect(s.context.appealClosesAt).toBe(windowClosesAt({ openedAt: FILED_AT, days: 15 }));
     s = step(s, { type: 'APPEAL_WINDOW_CLOSED', at: s.context.appealClosesAt as number });
@@ -167,10 +164,24 @@ describe('fault-tolerance review: whole cases', () => {
     expect(s.value).toBe('appeal');
 
     const body = { name: '商洛市纪委监委', level: 'CITY' as const, memberIds: APPEAL_MEMBERS };
-    expectRefused(s, { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { ...body, level: 'TOWNSHIP' } }, 'VALIDATION_FAILED', 'body.level');
-    expectRefused(s, { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { ...body, memberIds: ['p1', 'm2'] } }, 'NEW_PEOPLE_REQUIRED', 'body.memberIds.1');
+    expectRefused(
+      s,
+      { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { ...body, level: 'TOWNSHIP' } },
+      'VALIDATION_FAILED',
+      'body.level',
+    );
+    expectRefused(
+      s,
+      { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { ...body, memberIds: ['p1', 'm2'] } },
+      'NEW_PEOPLE_REQUIRED',
+      'body.memberIds.1',
+    );
     expectRefused(s, { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { ...body, memberIds: ['p1', 'inv-1'] } }, 'NEW_PEOPLE_REQUIRED');
-    expectRefused(s, { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { ...body, memberIds: ['p1', OTHER_OFFICIAL] } }, 'CONFLICT_OF_INTEREST');
+    expectRefused(
+      s,
+      { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body: { ...body, memberIds: ['p1', OTHER_OFFICIAL] } },
+      'CONFLICT_OF_INTEREST',
+    );
     s = step(s, { type: 'OPEN_APPEAL_REVIEW', actorId: APPEAL_CLERK, at: deadline, body });
     expect(s.value).toBe('reInvestigation');
     expect(s.context.rounds[1].findings).toEqual({});
@@ -178,10 +189,7 @@ describe('fault-tolerance review: whole cases', () => {
     // The first round's investigator may not investigate again.
     expectRefused(s, allFindings({}, 'inv-1', deadline + DAY)[0], 'NEW_PEOPLE_REQUIRED', 'investigatorId');
     expectRefused(s, { type: 'APPEAL', appellantId: OFFICIAL, grounds: '再次申诉', at: deadline }, 'APPEAL_ALREADY_USED');
-    s = steps(s, [
-      ...allFindings({}, APPEAL_INVESTIGATOR, deadline + DAY),
-      { type: 'COMPLETE_INVESTIGATION', actorId: APPEAL_CLERK, at: deadline + 2 * DAY },
-    ]);
+    s = steps(s, [...allFindings({}, APPEAL_INVESTIGATOR, deadline + DAY), { type: 'COMPLETE_INVESTIGATION', actorId: APPEAL_CLERK, at: deadline + 2 * DAY }]);
     expect(s.value).toBe('reDecision');
     // First-round members have no vote at the appeal level.
     expectRefused(s, votes({ m1: 'EXEMPT' }, deadline + 3 * DAY)[0], 'NOT_A_MEMBER', 'memberId');

@@ -33,7 +33,10 @@ describe('review route rules as domain functions', () => {
   });
 
   it('the opening is refused before anything starts when the machine would refuse it', () => {
-    expect(openingRefusal(makeInput(), { type: 'APPLY', applicantId: 'u-nobody', at: T0 })).toMatchObject({ code: 'NOT_A_CONCERNED_OFFICIAL', field: 'applicantId' });
+    expect(openingRefusal(makeInput(), { type: 'APPLY', applicantId: 'u-nobody', at: T0 })).toMatchObject({
+      code: 'NOT_A_CONCERNED_OFFICIAL',
+      field: 'applicantId',
+    });
     expect(openingRefusal(makeInput(), { type: 'APPLY', applicantId: OFFICIAL, at: T0 })).toBeNull();
   });
 
@@ -54,17 +57,27 @@ describe('review route rules as domain functions', () => {
 
   it('a corrective measure is completed only from its inbox (role over the unit)', () => {
     const task = { candidateRole: 'TOWNSHIP_REVIEWER', candidateOrgUnitId: 't-a', candidateOrgPath: '/c-dan/t-a/' };
-    expect(measureCompletionGrant({ userId: 'x', roles: [grant('TOWNSHIP_REVIEWER', '/c-dan/t-b/')] }, task)).toMatchObject({ refusal: { code: 'NOT_A_CANDIDATE', field: 'actor.roles' } });
+    expect(measureCompletionGrant({ userId: 'x', roles: [grant('TOWNSHIP_REVIEWER', '/c-dan/t-b/')] }, task)).toMatchObject({
+      refusal: { code: 'NOT_A_CANDIDATE', field: 'actor.roles' },
+    });
     expect(measureCompletionGrant({ userId: 'x', roles: [grant('TOWNSHIP_REVIEWER', '/c-dan/')] }, task)).toMatchObject({ grant: { orgPath: '/c-dan/' } });
-    expect(measureCompletionGrant({ userId: 'x', roles: [grant('TOWNSHIP_REVIEWER', '/c-dan/')] }, { ...task, candidateOrgPath: null })).toHaveProperty('refusal');
+    expect(measureCompletionGrant({ userId: 'x', roles: [grant('TOWNSHIP_REVIEWER', '/c-dan/')] }, { ...task, candidateOrgPath: null })).toHaveProperty(
+      'refusal',
+    );
   });
 
   it('a measure’s unit lies in the case’s county, and a county unit needs its department named', () => {
     const m = { responsibleOrgUnitId: 'd-x' };
-    expect(measureWithResponsibleRole(m, { path: '/c-other/d-x/', level: 'TOWNSHIP', name: 'x' }, county, 'f')).toMatchObject({ refusal: { code: 'VALIDATION_FAILED', field: 'f.responsibleOrgUnitId' } });
+    expect(measureWithResponsibleRole(m, { path: '/c-other/d-x/', level: 'TOWNSHIP', name: 'x' }, county, 'f')).toMatchObject({
+      refusal: { code: 'VALIDATION_FAILED', field: 'f.responsibleOrgUnitId' },
+    });
     expect(measureWithResponsibleRole(m, null, county, 'f')).toHaveProperty('refusal');
-    expect(measureWithResponsibleRole(m, { path: '/c-dan/', level: 'COUNTY', name: '县' }, county, 'f')).toMatchObject({ refusal: { field: 'f.responsibleRole' } });
-    expect(measureWithResponsibleRole(m, { path: '/c-dan/t-a/', level: 'TOWNSHIP', name: '乡' }, county, 'f')).toEqual({ measure: { ...m, responsibleRole: 'TOWNSHIP_REVIEWER' } });
+    expect(measureWithResponsibleRole(m, { path: '/c-dan/', level: 'COUNTY', name: '县' }, county, 'f')).toMatchObject({
+      refusal: { field: 'f.responsibleRole' },
+    });
+    expect(measureWithResponsibleRole(m, { path: '/c-dan/t-a/', level: 'TOWNSHIP', name: '乡' }, county, 'f')).toEqual({
+      measure: { ...m, responsibleRole: 'TOWNSHIP_REVIEWER' },
+    });
     expect(measureWithResponsibleRole({}, null, county, 'f')).toEqual({ measure: {} });
   });
 

@@ -72,7 +72,12 @@ describe('fault-tolerance review rules: each refusal has its code and changes no
   it('NOT_A_CONCERNED_OFFICIAL: only an official named in the case applies or appeals', () => {
     expectRefused(start(), { type: 'APPLY', applicantId: 'stranger', at: T0 }, 'NOT_A_CONCERNED_OFFICIAL', 'applicantId');
     const s = toAppealWindow(steps(toDecision(), votes({ m1: 'EXEMPT', m2: 'EXEMPT' })));
-    expectRefused(s, { type: 'APPEAL', appellantId: 'stranger', grounds: '代为申诉', at: s.context.appealClosesAt! - 1 }, 'NOT_A_CONCERNED_OFFICIAL', 'appellantId');
+    expectRefused(
+      s,
+      { type: 'APPEAL', appellantId: 'stranger', grounds: '代为申诉', at: s.context.appealClosesAt! - 1 },
+      'NOT_A_CONCERNED_OFFICIAL',
+      'appellantId',
+    );
   });
 
   it.each(EXCLUSION_KINDS)('CASE_INADMISSIBLE: a declared %s exclusion bars admission', (kind) => {
@@ -86,8 +91,7 @@ describe('fault-tolerance review rules: each refusal has its code and changes no
 
   it('CASE_INADMISSIBLE: a confirmed flag against any official named in the case, not against a stranger', () => {
     const flag = { flagId: 'F-1', projectId: 'P-tea-01', kind: 'FRAUDULENT_CLAIM', confirmed: true } as const;
-    const against = (userId: string) =>
-      step(start(makeInput({ fundViolationFlags: [{ ...flag, userId }] })), { type: 'APPLY', applicantId: OFFICIAL, at: T0 });
+    const against = (userId: string) => step(start(makeInput({ fundViolationFlags: [{ ...flag, userId }] })), { type: 'APPLY', applicantId: OFFICIAL, at: T0 });
     expectRefused(against(OTHER_OFFICIAL), { type: 'ACCEPT', actorId: CLERK, at: T0 + DAY }, 'CASE_INADMISSIBLE');
     expect(checkReviewAction(against('someone-else'), { type: 'ACCEPT', actorId: CLERK, at: T0 + DAY }).ok).toBe(true);
   });
@@ -200,7 +204,11 @@ describe('fault-tolerance review rules: each refusal has its code and changes no
   });
 
   it('VALIDATION_FAILED: a malformed or unknown event is refused by the checker with the field at fault', () => {
-    expect(checkReviewAction(start(), { type: 'APPLY', applicantId: '', at: T0 })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED', field: 'applicantId' });
+    expect(checkReviewAction(start(), { type: 'APPLY', applicantId: '', at: T0 })).toMatchObject({
+      ok: false,
+      code: 'VALIDATION_FAILED',
+      field: 'applicantId',
+    });
     expect(checkReviewAction(start(), { type: 'SELF_EXEMPT' })).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
     expect(checkReviewAction(start(), null)).toMatchObject({ ok: false, code: 'VALIDATION_FAILED' });
   });

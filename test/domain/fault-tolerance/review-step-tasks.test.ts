@@ -40,7 +40,9 @@ describe('the inbox of a case (review-step-tasks.ts)', () => {
     // Round-1 members and investigators, the officials and the approvers are left out.
     const candidates = [...MEMBERS, OFFICIAL, APPROVER, 'inv-1', ...APPEAL_MEMBERS];
     expect(tasksOf(appealed, candidates).map(([kind, user]) => `${kind}:${user}`)).toEqual(APPEAL_MEMBERS.map((p) => `APPEAL_REVIEW:${p}`));
-    const reopened = steps(appealed, [{ type: 'OPEN_APPEAL_REVIEW', actorId: 'p1', at: T0 + 9 * DAY, body: { name: '市纪委监委', level: 'CITY', memberIds: APPEAL_MEMBERS } }]);
+    const reopened = steps(appealed, [
+      { type: 'OPEN_APPEAL_REVIEW', actorId: 'p1', at: T0 + 9 * DAY, body: { name: '市纪委监委', level: 'CITY', memberIds: APPEAL_MEMBERS } },
+    ]);
     expect(tasksOf(reopened).map(([, , id]) => id)).toEqual(APPEAL_MEMBERS.map((p) => `${WF}:r2:investigation:${p}`));
   });
 

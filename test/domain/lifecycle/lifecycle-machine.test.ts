@@ -59,7 +59,15 @@ describe('lifecycle machine (pure)', () => {
     expect(s.value).toBe('RETURNED');
     [s] = transition(lifecycleMachine, s, { type: 'RESUBMIT', actorId: 'proposer' });
     expect(s.value).toBe('TOWNSHIP_REVIEW');
-    s = run({ type: 'SUBMIT' }, ENDED, APPROVE, ENDED, APPROVE, { type: 'RETURN', actorId: 'leader', reason: '用地' }, { type: 'RESUBMIT', actorId: 'proposer' });
+    s = run(
+      { type: 'SUBMIT' },
+      ENDED,
+      APPROVE,
+      ENDED,
+      APPROVE,
+      { type: 'RETURN', actorId: 'leader', reason: '用地' },
+      { type: 'RESUBMIT', actorId: 'proposer' },
+    );
     expect(s.value).toBe('COUNTY_APPROVAL');
   });
 
@@ -151,10 +159,27 @@ describe('lifecycle machine (pure)', () => {
     expect(s.can(ENDED)).toBe(false);
   });
 
-  const FUNDED: TLifecycleEvent[] = [{ type: 'SUBMIT' }, ENDED, APPROVE, ENDED, APPROVE, APPROVE, { type: 'ALLOCATE', actorId: 'finance', fiscalYear: 2027, amountFen: 1_000 }];
+  const FUNDED: TLifecycleEvent[] = [
+    { type: 'SUBMIT' },
+    ENDED,
+    APPROVE,
+    ENDED,
+    APPROVE,
+    APPROVE,
+    { type: 'ALLOCATE', actorId: 'finance', fiscalYear: 2027, amountFen: 1_000 },
+  ];
   const BUILT: TLifecycleEvent[] = [...FUNDED, { type: 'PROGRESS_VERIFIED', actorId: 'agri', percent: 100 }];
-  const OPERATING: TLifecycleEvent[] = [...BUILT, { type: 'REQUEST_ACCEPTANCE', actorId: 'proposer' }, { type: 'APPROVE', actorId: 'agri' }, ENDED, { type: 'HANDED_OVER', actorId: 'proposer', date: '2028-06-01' }];
-  const graded = (grade: 'EXCELLENT' | 'GOOD' | 'FAIR' | 'POOR'): TLifecycleEvent[] => [{ type: 'EVALUATION_DUE' }, { type: 'EVALUATED', actorId: 'leader', grade }];
+  const OPERATING: TLifecycleEvent[] = [
+    ...BUILT,
+    { type: 'REQUEST_ACCEPTANCE', actorId: 'proposer' },
+    { type: 'APPROVE', actorId: 'agri' },
+    ENDED,
+    { type: 'HANDED_OVER', actorId: 'proposer', date: '2028-06-01' },
+  ];
+  const graded = (grade: 'EXCELLENT' | 'GOOD' | 'FAIR' | 'POOR'): TLifecycleEvent[] => [
+    { type: 'EVALUATION_DUE' },
+    { type: 'EVALUATED', actorId: 'leader', grade },
+  ];
 
   it('after funding: implementation → acceptance → publicity → handover → operation, evaluations in between', () => {
     let s = run(...FUNDED);
@@ -218,7 +243,15 @@ describe('lifecycle machine (pure)', () => {
       input,
       // Rounds count up forever; states are told apart by value and where a return came from.
       serializeState: (state) =>
-        JSON.stringify([state.value, state.context.returnedFrom, state.context.resumeStack, state.context.verifiedProgressPercent, state.context.inRectification, state.context.failedInspections, state.context.allocation !== null]),
+        JSON.stringify([
+          state.value,
+          state.context.returnedFrom,
+          state.context.resumeStack,
+          state.context.verifiedProgressPercent,
+          state.context.inRectification,
+          state.context.failedInspections,
+          state.context.allocation !== null,
+        ]),
       events: [
         { type: 'SUBMIT' },
         ENDED,
@@ -247,7 +280,13 @@ describe('lifecycle machine (pure)', () => {
     // Every return to a step and every resumption is reachable: each review stage with each
     // stack of stages waiting above it.
     const stacks = new Set(paths.map((p) => `${String(p.state.value)}<${(p.state.context.resumeStack ?? []).join(',')}`));
-    for (const want of ['TOWNSHIP_REVIEW<COUNTY_JOINT_REVIEW', 'TOWNSHIP_REVIEW<COUNTY_APPROVAL', 'COUNTY_JOINT_REVIEW<COUNTY_APPROVAL', 'TOWNSHIP_REVIEW<COUNTY_APPROVAL,COUNTY_JOINT_REVIEW', 'RETURNED<COUNTY_JOINT_REVIEW']) {
+    for (const want of [
+      'TOWNSHIP_REVIEW<COUNTY_JOINT_REVIEW',
+      'TOWNSHIP_REVIEW<COUNTY_APPROVAL',
+      'COUNTY_JOINT_REVIEW<COUNTY_APPROVAL',
+      'TOWNSHIP_REVIEW<COUNTY_APPROVAL,COUNTY_JOINT_REVIEW',
+      'RETURNED<COUNTY_JOINT_REVIEW',
+    ]) {
       expect(stacks).toContain(want);
     }
   });

@@ -19,13 +19,26 @@ const SOURCES = [
 
 describe('payments are capped at what the tranche may release now', () => {
   const accepted = planDisbursement({
-    approvedBudgetFen: 40_000_000, schedule: DEFAULT_COUNTY_SETTINGS.disbursement, verifiedProgressPercent: 100, ownCapitalRequiredFen: 0, ownCapitalInvestedFen: 0,
-    acceptancePassed: true, handoverDate: null, openDefects: 0, asOfDate: '2028-01-10',
+    approvedBudgetFen: 40_000_000,
+    schedule: DEFAULT_COUNTY_SETTINGS.disbursement,
+    verifiedProgressPercent: 100,
+    ownCapitalRequiredFen: 0,
+    ownCapitalInvestedFen: 0,
+    acceptancePassed: true,
+    handoverDate: null,
+    openDefects: 0,
+    asOfDate: '2028-01-10',
   });
   it('an ACCEPTANCE request that carries the retention is refused on body.command.amountFen', () => {
-    expect(paymentRequestRefusal({ plan: accepted, tranche: 'ACCEPTANCE', amountFen: 4_000_000 })).toMatchObject({ code: 'AMOUNT_EXCEEDS_RELEASABLE', field: 'body.command.amountFen' });
+    expect(paymentRequestRefusal({ plan: accepted, tranche: 'ACCEPTANCE', amountFen: 4_000_000 })).toMatchObject({
+      code: 'AMOUNT_EXCEEDS_RELEASABLE',
+      field: 'body.command.amountFen',
+    });
     expect(paymentRequestRefusal({ plan: accepted, tranche: 'ACCEPTANCE', amountFen: 2_000_000 })).toBeNull();
-    expect(paymentRequestRefusal({ plan: accepted, tranche: 'RETENTION', amountFen: 1 })).toMatchObject({ code: 'TRANCHE_NOT_RELEASABLE', field: 'body.command.tranche' });
+    expect(paymentRequestRefusal({ plan: accepted, tranche: 'RETENTION', amountFen: 1 })).toMatchObject({
+      code: 'TRANCHE_NOT_RELEASABLE',
+      field: 'body.command.tranche',
+    });
   });
 });
 
@@ -44,9 +57,13 @@ describe('fiscal allocation and the source of each payment', () => {
     expect(allocationBySource({ allocatedFen: 35_000_000, fundingSources: SOURCES })).toEqual({ CENTRAL_LINKAGE: 30_000_000, LOCAL: 5_000_000, OTHER: 0 });
     const args = { allocatedFen: 40_000_000, fundingSources: SOURCES };
     expect(paymentSource({ ...args, amountFen: 16_000_000, usedFen: {} })).toEqual({ source: 'CENTRAL_LINKAGE' });
-    expect(paymentSource({ ...args, amountFen: 16_000_000, usedFen: { CENTRAL_LINKAGE: 16_000_000 } })).toMatchObject({ refusal: { code: 'FISCAL_SOURCE_EXHAUSTED', field: 'body.command.amountFen' } });
+    expect(paymentSource({ ...args, amountFen: 16_000_000, usedFen: { CENTRAL_LINKAGE: 16_000_000 } })).toMatchObject({
+      refusal: { code: 'FISCAL_SOURCE_EXHAUSTED', field: 'body.command.amountFen' },
+    });
     expect(paymentSource({ ...args, amountFen: 8_000_000, usedFen: { CENTRAL_LINKAGE: 25_000_000 } })).toEqual({ source: 'LOCAL' });
-    expect(paymentSource({ ...args, amountFen: 11_000_000, requested: 'LOCAL', usedFen: {} })).toMatchObject({ refusal: { field: 'body.command.fiscalSource' } });
+    expect(paymentSource({ ...args, amountFen: 11_000_000, requested: 'LOCAL', usedFen: {} })).toMatchObject({
+      refusal: { field: 'body.command.fiscalSource' },
+    });
   });
 });
 
@@ -55,34 +72,59 @@ describe("the villagers' vote decides the inspection", () => {
   it('a majority in favour with a quorum and satisfaction at the line passes; against, short of quorum or below the line fails', () => {
     expect(decideAcceptanceVote({ vote, settings: DEFAULT_COUNTY_SETTINGS }).passed).toBe(true);
     expect(decideAcceptanceVote({ vote: { ...vote, votesFor: 10, votesAgainst: 30 }, settings: DEFAULT_COUNTY_SETTINGS }).passed).toBe(false);
-    expect(decideAcceptanceVote({ vote: { ...vote, representatives: 90 }, settings: DEFAULT_COUNTY_SETTINGS })).toMatchObject({ passed: false, quorumMet: false });
-    expect(decideAcceptanceVote({ vote: { ...vote, satisfactionPercent: 89 }, settings: DEFAULT_COUNTY_SETTINGS })).toMatchObject({ passed: false, satisfied: false });
-    expect(decideAcceptanceVote({ vote: { ...vote, satisfactionPercent: 85 }, settings: resolveSettingsOrThrow({ acceptance: { minSatisfactionPercent: 80 } }) }).passed).toBe(true);
+    expect(decideAcceptanceVote({ vote: { ...vote, representatives: 90 }, settings: DEFAULT_COUNTY_SETTINGS })).toMatchObject({
+      passed: false,
+      quorumMet: false,
+    });
+    expect(decideAcceptanceVote({ vote: { ...vote, satisfactionPercent: 89 }, settings: DEFAULT_COUNTY_SETTINGS })).toMatchObject({
+      passed: false,
+      satisfied: false,
+    });
+    expect(
+      decideAcceptanceVote({ vote: { ...vote, satisfactionPercent: 85 }, settings: resolveSettingsOrThrow({ acceptance: { minSatisfactionPercent: 80 } }) })
+        .passed,
+    ).toBe(true);
   });
 });
 
 describe("the township's five checks in the step's guard", () => {
-  const step = reviewStep('TOWNSHIP_REVIEW', { proposerId: 'ann', township: { id: 'T1', path: '/C/T1/' }, village: { id: 'V1', path: '/C/T1/V1/' }, requireChecks: true });
+  const step = reviewStep('TOWNSHIP_REVIEW', {
+    proposerId: 'ann',
+    township: { id: 'T1', path: '/C/T1/' },
+    village: { id: 'V1', path: '/C/T1/V1/' },
+    requireChecks: true,
+  });
   const [snapshot] = initialTransition(approvalMachine, step.config);
   const tom = { userId: 'tom', roles: [{ role: 'TOWNSHIP_REVIEWER' as const, orgUnitId: 'T1' }] };
   const pass = { result: 'PASS' as const };
   const all = { authenticity: pass, necessity: pass, soundness: pass, completeness: pass, feasibility: pass };
   const approve = (checks?: TRecordedChecks) => ({ type: 'APPROVE' as const, actor: tom, requestId: 'r1', at: 1, ...(checks ? { checks } : {}) });
   it('an approval without them, or with one failed, is refused and changes nothing; with all five passed it approves', () => {
-    expect(checkApprovalAction({ snapshot, event: approve() })).toMatchObject({ status: 'refused', refusal: { code: 'CHECKS_REQUIRED', field: 'body.checks.authenticity' } });
-    expect(checkApprovalAction({ snapshot, event: approve({ ...all, soundness: { result: 'FAIL' } }) })).toMatchObject({ refusal: { code: 'CHECKS_REQUIRED', field: 'body.checks.soundness.result' } });
+    expect(checkApprovalAction({ snapshot, event: approve() })).toMatchObject({
+      status: 'refused',
+      refusal: { code: 'CHECKS_REQUIRED', field: 'body.checks.authenticity' },
+    });
+    expect(checkApprovalAction({ snapshot, event: approve({ ...all, soundness: { result: 'FAIL' } }) })).toMatchObject({
+      refusal: { code: 'CHECKS_REQUIRED', field: 'body.checks.soundness.result' },
+    });
     expect(transition(approvalMachine, snapshot, approve())[0].value).toEqual(snapshot.value);
     expect(transition(approvalMachine, snapshot, approve(all))[0].value).toBe('approved');
   });
   it('a step started before the rule (no requiredChecks) approves without them', () => {
-    const [old] = initialTransition(approvalMachine, reviewStep('TOWNSHIP_REVIEW', { proposerId: 'ann', township: { id: 'T1', path: '/C/T1/' }, village: { id: 'V1', path: '/C/T1/V1/' } }).config);
+    const [old] = initialTransition(
+      approvalMachine,
+      reviewStep('TOWNSHIP_REVIEW', { proposerId: 'ann', township: { id: 'T1', path: '/C/T1/' }, village: { id: 'V1', path: '/C/T1/V1/' } }).config,
+    );
     expect(transition(approvalMachine, old, approve())[0].value).toBe('approved');
   });
 });
 
 describe('an outcome override needs a reason', () => {
   it('another class than the suggestion without a reason is refused on body.command.outcomeReason', () => {
-    expect(outcomeOverrideRefusal({ suggested: 'CONSOLIDATE', chosen: 'UPGRADE' })).toMatchObject({ code: 'REASON_REQUIRED', field: 'body.command.outcomeReason' });
+    expect(outcomeOverrideRefusal({ suggested: 'CONSOLIDATE', chosen: 'UPGRADE' })).toMatchObject({
+      code: 'REASON_REQUIRED',
+      field: 'body.command.outcomeReason',
+    });
     expect(outcomeOverrideRefusal({ suggested: 'CONSOLIDATE', chosen: 'UPGRADE', reason: '   ' })).not.toBeNull();
     expect(outcomeOverrideRefusal({ suggested: 'CONSOLIDATE', chosen: 'UPGRADE', reason: '订单已签' })).toBeNull();
     expect(outcomeOverrideRefusal({ suggested: 'CONSOLIDATE', chosen: 'CONSOLIDATE' })).toBeNull();

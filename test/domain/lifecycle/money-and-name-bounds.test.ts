@@ -14,14 +14,21 @@ describe('a proposal budget near 2^53 − 1 (which broke the dashboard sums) is 
     const huge = Number.MAX_SAFE_INTEGER - 1;
     const result = ZProposal.safeParse(sampleProposal({ budgetFen: huge, fundingSources: [{ source: 'LOCAL', amountFen: huge }] }));
     expect(issuesOf(result)).toEqual(expect.arrayContaining(['budgetFen', 'fundingSources.0.amountFen']));
-    expect(issuesOf(ZProposal.safeParse(sampleProposal({ budgetFen: MAX_AMOUNT_FEN + 1, fundingSources: [{ source: 'LOCAL', amountFen: MAX_AMOUNT_FEN + 1 }] })))).toContain('budgetFen');
+    expect(
+      issuesOf(ZProposal.safeParse(sampleProposal({ budgetFen: MAX_AMOUNT_FEN + 1, fundingSources: [{ source: 'LOCAL', amountFen: MAX_AMOUNT_FEN + 1 }] }))),
+    ).toContain('budgetFen');
   });
 
   it('accepts a budget of exactly MAX_AMOUNT_FEN split over sources that add up exactly', () => {
-    const result = ZProposal.safeParse(sampleProposal({
-      budgetFen: MAX_AMOUNT_FEN,
-      fundingSources: [{ source: 'CENTRAL_LINKAGE', amountFen: MAX_AMOUNT_FEN - 1 }, { source: 'OWN_CAPITAL', amountFen: 1 }],
-    }));
+    const result = ZProposal.safeParse(
+      sampleProposal({
+        budgetFen: MAX_AMOUNT_FEN,
+        fundingSources: [
+          { source: 'CENTRAL_LINKAGE', amountFen: MAX_AMOUNT_FEN - 1 },
+          { source: 'OWN_CAPITAL', amountFen: 1 },
+        ],
+      }),
+    );
     expect(result.success).toBe(true);
     expect(MAX_AMOUNT_FEN).toBe(1_000_000_000_000);
   });
@@ -52,7 +59,10 @@ describe('a project name of only zero-width or invisible characters is refused',
   });
 
   it('refuses invisible-only industry and implementer names, and keeps real names', () => {
-    expect(issuesOf(ZProposal.safeParse(sampleProposal({ industry: '\u200b', implementer: { name: '\u2060\u2060' } })))).toEqual(['industry', 'implementer.name']);
+    expect(issuesOf(ZProposal.safeParse(sampleProposal({ industry: '\u200b', implementer: { name: '\u2060\u2060' } })))).toEqual([
+      'industry',
+      'implementer.name',
+    ]);
     expect(ZProposal.safeParse(sampleProposal({ name: '桃源村\u200d茶园' })).success).toBe(true);
     expect(ZProposal.safeParse(sampleProposal({ name: 'Tea 2' })).success).toBe(true);
   });
@@ -64,9 +74,21 @@ describe('project commands: money above the maximum is refused at the door, but 
   it.each([
     ['REQUEST_PAYMENT', payment(MAX_AMOUNT_FEN + 1), 'amountFen'],
     ['REPORT_CAPITAL', { type: 'REPORT_CAPITAL', amountFen: MAX_AMOUNT_FEN + 1, evidence: ['slip'] }, 'amountFen'],
-    ['REGISTER_ASSET', { type: 'REGISTER_ASSET', name: '茶厂', assetClass: 'OPERATING', valueFen: Number.MAX_SAFE_INTEGER, owner: '村集体', custodian: '合作社' }, 'valueFen'],
-    ['RECORD_INCOME', { type: 'RECORD_INCOME', period: { from: '2027-01-01', until: '2028-01-01' }, incomeFen: MAX_AMOUNT_FEN + 1, households: [{ householdId: 'h1' }] }, 'incomeFen'],
-    ['REGISTER_ASSET with an invisible name', { type: 'REGISTER_ASSET', name: '\u200b\u200b', assetClass: 'OPERATING', valueFen: 1, owner: '村集体', custodian: '合作社' }, 'name'],
+    [
+      'REGISTER_ASSET',
+      { type: 'REGISTER_ASSET', name: '茶厂', assetClass: 'OPERATING', valueFen: Number.MAX_SAFE_INTEGER, owner: '村集体', custodian: '合作社' },
+      'valueFen',
+    ],
+    [
+      'RECORD_INCOME',
+      { type: 'RECORD_INCOME', period: { from: '2027-01-01', until: '2028-01-01' }, incomeFen: MAX_AMOUNT_FEN + 1, households: [{ householdId: 'h1' }] },
+      'incomeFen',
+    ],
+    [
+      'REGISTER_ASSET with an invisible name',
+      { type: 'REGISTER_ASSET', name: '\u200b\u200b', assetClass: 'OPERATING', valueFen: 1, owner: '村集体', custodian: '合作社' },
+      'name',
+    ],
   ])('%s is refused by ZProjectCommand and still parses as an accepted command', (_label, command, field) => {
     expect(issuesOf(ZProjectCommand.safeParse(command))).toEqual([field]);
     expect(ZAcceptedProjectCommand.safeParse(command).success).toBe(true);

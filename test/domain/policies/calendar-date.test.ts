@@ -21,15 +21,7 @@ describe('calendar dates', () => {
   });
 
   it('the index re-exports every policy', () => {
-    for (const name of [
-      'resolveSettings',
-      'parseYuanToFen',
-      'planDisbursement',
-      'runRiskChecks',
-      'scoreEvaluation',
-      'distributeIncome',
-      'decideVote',
-    ]) {
+    for (const name of ['resolveSettings', 'parseYuanToFen', 'planDisbursement', 'runRiskChecks', 'scoreEvaluation', 'distributeIncome', 'decideVote']) {
       expect(typeof (policies as Record<string, unknown>)[name]).toBe('function');
     }
   });

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/domain/errors';
-import {
-  computeTrancheAmounts,
-  planDisbursement,
-  type TDisbursementInput,
-} from '../../../src/domain/policies/disbursement-schedule';
+import { computeTrancheAmounts, planDisbursement, type TDisbursementInput } from '../../../src/domain/policies/disbursement-schedule';
 import { DEFAULT_COUNTY_SETTINGS } from '../../../src/domain/policies/settings';
 
 const schedule = DEFAULT_COUNTY_SETTINGS.disbursement; // 40/50/10, 5% retention, 80%, 12 months
@@ -26,10 +22,8 @@ function facts(overrides: Partial<TDisbursementInput> = {}): TDisbursementInput 
   };
 }
 
-const byTranche = (plan: ReturnType<typeof planDisbursement>) =>
-  Object.fromEntries(plan.tranches.map((t) => [t.tranche, t]));
-const codes = (plan: ReturnType<typeof planDisbursement>, tranche: string) =>
-  byTranche(plan)[tranche].blocks.map((b) => b.code);
+const byTranche = (plan: ReturnType<typeof planDisbursement>) => Object.fromEntries(plan.tranches.map((t) => [t.tranche, t]));
+const codes = (plan: ReturnType<typeof planDisbursement>, tranche: string) => byTranche(plan)[tranche].blocks.map((b) => b.code);
 
 describe('computeTrancheAmounts', () => {
   it('1,000,000 fen at 40/50/10 with 5% retention', () => {
@@ -104,24 +98,18 @@ describe('planDisbursement', () => {
   });
 
   it('79% progress blocks tranche 2; 80% releases it once 90% of own capital is in', () => {
-    const at79 = planDisbursement(
-      facts({ verifiedProgressPercent: 79, ownCapitalInvestedFen: 180_000, paidFenByTranche: { START: 400_000 } }),
-    );
+    const at79 = planDisbursement(facts({ verifiedProgressPercent: 79, ownCapitalInvestedFen: 180_000, paidFenByTranche: { START: 400_000 } }));
     expect(byTranche(at79).SUBSTANTIAL_COMPLETION.blocks).toEqual([
       { code: 'PROGRESS_BELOW_THRESHOLD', message: expect.any(String), requiredPercent: 80, verifiedPercent: 79 },
     ]);
     expect(codes(at79, 'START')).toEqual(['ALREADY_PAID']);
 
-    const at80short = planDisbursement(
-      facts({ verifiedProgressPercent: 80, ownCapitalInvestedFen: 179_999, paidFenByTranche: { START: 400_000 } }),
-    );
+    const at80short = planDisbursement(facts({ verifiedProgressPercent: 80, ownCapitalInvestedFen: 179_999, paidFenByTranche: { START: 400_000 } }));
     expect(byTranche(at80short).SUBSTANTIAL_COMPLETION.blocks).toMatchObject([
       { code: 'OWN_CAPITAL_SHORT', requiredFen: 180_000, investedFen: 179_999, shortfallFen: 1 },
     ]);
 
-    const at80 = planDisbursement(
-      facts({ verifiedProgressPercent: 80, ownCapitalInvestedFen: 180_000, paidFenByTranche: { START: 400_000 } }),
-    );
+    const at80 = planDisbursement(facts({ verifiedProgressPercent: 80, ownCapitalInvestedFen: 180_000, paidFenByTranche: { START: 400_000 } }));
     expect(at80.releasable.map((t) => [t.tranche, t.releasableFen])).toEqual([['SUBSTANTIAL_COMPLETION', 500_000]]);
   });
 
@@ -150,9 +138,7 @@ describe('planDisbursement', () => {
   });
 
   it('acceptance tranche needs all own capital', () => {
-    const plan = planDisbursement(
-      facts({ verifiedProgressPercent: 100, ownCapitalInvestedFen: 199_999, acceptancePassed: true }),
-    );
+    const plan = planDisbursement(facts({ verifiedProgressPercent: 100, ownCapitalInvestedFen: 199_999, acceptancePassed: true }));
     expect(byTranche(plan).ACCEPTANCE.blocks).toMatchObject([{ code: 'OWN_CAPITAL_SHORT', requiredFen: 200_000, shortfallFen: 1 }]);
   });
 
@@ -172,9 +158,7 @@ describe('planDisbursement', () => {
   it('retention is held until one year after handover', () => {
     const plan = afterHandover('2026-06-29');
     expect(plan.retentionReleasableOn).toBe('2026-06-30');
-    expect(byTranche(plan).RETENTION.blocks).toEqual([
-      { code: 'RETENTION_HOLD_NOT_ELAPSED', message: expect.any(String), releasableOn: '2026-06-30' },
-    ]);
+    expect(byTranche(plan).RETENTION.blocks).toEqual([{ code: 'RETENTION_HOLD_NOT_ELAPSED', message: expect.any(String), releasableOn: '2026-06-30' }]);
     expect(plan.totalReleasableFen).toBe(0);
   });
 
@@ -208,12 +192,7 @@ describe('planDisbursement', () => {
         paidFenByTranche: { START: 400_000, SUBSTANTIAL_COMPLETION: 500_000, ACCEPTANCE: 50_000, RETENTION: 50_000 },
       }),
     );
-    expect(plan.tranches.map((t) => t.blocks.map((b) => b.code))).toEqual([
-      ['ALREADY_PAID'],
-      ['ALREADY_PAID'],
-      ['ALREADY_PAID'],
-      ['ALREADY_PAID'],
-    ]);
+    expect(plan.tranches.map((t) => t.blocks.map((b) => b.code))).toEqual([['ALREADY_PAID'], ['ALREADY_PAID'], ['ALREADY_PAID'], ['ALREADY_PAID']]);
   });
 
   it('a zero tranche is NOTHING_DUE, not releasable', () => {
@@ -242,11 +221,7 @@ describe('planDisbursement', () => {
       throw new Error('expected failure');
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
-      expect((error as AppError).details.map((d) => d.path).sort()).toEqual([
-        'approvedBudgetFen',
-        'asOfDate',
-        'verifiedProgressPercent',
-      ]);
+      expect((error as AppError).details.map((d) => d.path).sort()).toEqual(['approvedBudgetFen', 'asOfDate', 'verifiedProgressPercent']);
     }
   });
 });

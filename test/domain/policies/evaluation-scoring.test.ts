@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/domain/errors';
-import {
-  decideOutcome,
-  gradeForScoreTenths,
-  scoreEvaluation,
-  type TEvaluationIndicators,
-} from '../../../src/domain/policies/evaluation-scoring';
+import { decideOutcome, gradeForScoreTenths, scoreEvaluation, type TEvaluationIndicators } from '../../../src/domain/policies/evaluation-scoring';
 import { DEFAULT_COUNTY_SETTINGS } from '../../../src/domain/policies/settings';
 
 const settings = DEFAULT_COUNTY_SETTINGS.evaluation;
@@ -101,8 +96,7 @@ describe('scoreEvaluation', () => {
   });
 
   it('scores satisfaction against the target', () => {
-    const at = (satisfactionPercent: number) =>
-      scoreEvaluation({ indicators: uniform(100, satisfactionPercent), settings });
+    const at = (satisfactionPercent: number) => scoreEvaluation({ indicators: uniform(100, satisfactionPercent), settings });
     expect(at(90).scoreTenths).toBe(1000);
     expect(at(90).satisfactionTargetMet).toBe(true);
     expect(at(45).scoreTenths).toBe(950); // 45/90 → 50 points × 0.1 = 5 lost
@@ -147,11 +141,9 @@ describe('scoreEvaluation', () => {
         }),
       ).sort(),
     ).toEqual(['budgetExecutionPercent', 'satisfactionPercent']);
-    expect(
-      paths(() =>
-        scoreEvaluation({ indicators: uniform(80), settings: { ...settings, weights: { ...settings.weights, output: 60 } } }),
-      ),
-    ).toEqual(['weights']);
+    expect(paths(() => scoreEvaluation({ indicators: uniform(80), settings: { ...settings, weights: { ...settings.weights, output: 60 } } }))).toEqual([
+      'weights',
+    ]);
   });
 });
 

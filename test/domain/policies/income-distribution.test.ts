@@ -16,10 +16,8 @@ function input(overrides: Partial<TIncomeDistributionInput> = {}): TIncomeDistri
   };
 }
 
-const amounts = (result: ReturnType<typeof distributeIncome>) =>
-  Object.fromEntries(result.allocations.map((a) => [a.householdId, a.amountFen]));
-const total = (result: ReturnType<typeof distributeIncome>) =>
-  result.retainedFen + result.allocations.reduce((sum, a) => sum + a.amountFen, 0);
+const amounts = (result: ReturnType<typeof distributeIncome>) => Object.fromEntries(result.allocations.map((a) => [a.householdId, a.amountFen]));
+const total = (result: ReturnType<typeof distributeIncome>) => result.retainedFen + result.allocations.reduce((sum, a) => sum + a.amountFen, 0);
 
 describe('distributeIncome', () => {
   it('equal households split evenly; odd fen go by household id; sums exactly', () => {
@@ -32,9 +30,7 @@ describe('distributeIncome', () => {
 
   it('is independent of the order households are listed in', () => {
     const a = distributeIncome(input({ incomeFen: 1_000_001 }));
-    const b = distributeIncome(
-      input({ incomeFen: 1_000_001, households: [{ householdId: 'h3' }, { householdId: 'h1' }, { householdId: 'h2' }] }),
-    );
+    const b = distributeIncome(input({ incomeFen: 1_000_001, households: [{ householdId: 'h3' }, { householdId: 'h1' }, { householdId: 'h2' }] }));
     expect(amounts(a)).toEqual(amounts(b));
     expect(amounts(a)).toEqual({ h1: 333_334, h2: 333_334, h3: 333_333 });
   });

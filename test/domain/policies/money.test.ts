@@ -69,12 +69,9 @@ describe('parseYuanToFen', () => {
     expect(parseYuanToFen(text)).toBe(fen);
   });
 
-  it.each(['', 'abc', '1.234', '1,23.00', '12,3456', '1e5', '.5', '1.', '--1', 'NaN'])(
-    'refuses %j',
-    (text) => {
-      expect(validationPath(() => parseYuanToFen(text, 'body.budget'))).toBe('body.budget');
-    },
-  );
+  it.each(['', 'abc', '1.234', '1,23.00', '12,3456', '1e5', '.5', '1.', '--1', 'NaN'])('refuses %j', (text) => {
+    expect(validationPath(() => parseYuanToFen(text, 'body.budget'))).toBe('body.budget');
+  });
 
   it('refuses amounts beyond the safe-integer range', () => {
     expect(validationPath(() => parseYuanToFen('900000000000000000'))).toBe('amount');

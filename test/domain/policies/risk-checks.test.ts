@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/domain/errors';
-import {
-  runRiskChecks,
-  verifiedProgressCeilingFen,
-  type TRiskCheckInput,
-} from '../../../src/domain/policies/risk-checks';
+import { runRiskChecks, verifiedProgressCeilingFen, type TRiskCheckInput } from '../../../src/domain/policies/risk-checks';
 import { DEFAULT_COUNTY_SETTINGS } from '../../../src/domain/policies/settings';
 
 const HASH_A = 'a'.repeat(64);
@@ -12,12 +8,14 @@ const HASH_B = 'b'.repeat(64);
 const HASH_C = 'c'.repeat(64);
 
 /** A clean request: START tranche of a 1,000,000 fen project, nothing paid yet. */
-function input(overrides: {
-  payment?: Partial<TRiskCheckInput['payment']>;
-  implementer?: Partial<TRiskCheckInput['implementer']>;
-  project?: Partial<TRiskCheckInput['project']>;
-  existingInvoices?: TRiskCheckInput['existingInvoices'];
-} = {}): TRiskCheckInput {
+function input(
+  overrides: {
+    payment?: Partial<TRiskCheckInput['payment']>;
+    implementer?: Partial<TRiskCheckInput['implementer']>;
+    project?: Partial<TRiskCheckInput['project']>;
+    existingInvoices?: TRiskCheckInput['existingInvoices'];
+  } = {},
+): TRiskCheckInput {
   return {
     payment: {
       paymentId: 'pay-1',
@@ -86,9 +84,7 @@ describe('runRiskChecks', () => {
     });
 
     it('the request’s own stored invoices are not duplicates (re-running the checks is idempotent)', () => {
-      const flags = runRiskChecks(
-        input({ existingInvoices: [{ paymentId: 'pay-1', projectId: 'proj-1', number: '25440000000012345678', sha256: HASH_A }] }),
-      );
+      const flags = runRiskChecks(input({ existingInvoices: [{ paymentId: 'pay-1', projectId: 'proj-1', number: '25440000000012345678', sha256: HASH_A }] }));
       expect(flags).toEqual([]);
     });
 
@@ -109,9 +105,7 @@ describe('runRiskChecks', () => {
     });
 
     it('different invoices pass', () => {
-      const flags = runRiskChecks(
-        input({ existingInvoices: [{ paymentId: 'pay-2', projectId: 'proj-1', number: 'OTHER', sha256: HASH_B }] }),
-      );
+      const flags = runRiskChecks(input({ existingInvoices: [{ paymentId: 'pay-2', projectId: 'proj-1', number: 'OTHER', sha256: HASH_B }] }));
       expect(flags).toEqual([]);
     });
   });
@@ -167,9 +161,7 @@ describe('runRiskChecks', () => {
     });
 
     it('counts earlier payments', () => {
-      const flags = runRiskChecks(
-        input({ payment: { amountFen: 500_000 }, project: { verifiedProgressPercent: 70, paidToDateFen: 400_000 } }),
-      );
+      const flags = runRiskChecks(input({ payment: { amountFen: 500_000 }, project: { verifiedProgressPercent: 70, paidToDateFen: 400_000 } }));
       expect(flags).toMatchObject([{ code: 'EXCEEDS_VERIFIED_PROGRESS', details: { cumulativeFen: 900_000, ceilingFen: 700_000 } }]);
     });
   });
@@ -228,12 +220,7 @@ describe('runRiskChecks', () => {
         existingInvoices: [{ paymentId: 'pay-0', projectId: 'proj-0', number: '25440000000012345678', sha256: HASH_A }],
       }),
     );
-    expect(codesOf(flags)).toEqual([
-      'DUPLICATE_INVOICE',
-      'PAYEE_NOT_IMPLEMENTER',
-      'EXCEEDS_VERIFIED_PROGRESS',
-      'OVERSPEND_NEEDS_NEW_APPROVAL',
-    ]);
+    expect(codesOf(flags)).toEqual(['DUPLICATE_INVOICE', 'PAYEE_NOT_IMPLEMENTER', 'EXCEEDS_VERIFIED_PROGRESS', 'OVERSPEND_NEEDS_NEW_APPROVAL']);
   });
 
   it('refuses malformed input with paths', () => {
@@ -242,10 +229,7 @@ describe('runRiskChecks', () => {
       throw new Error('expected failure');
     } catch (error) {
       expect(error).toBeInstanceOf(AppError);
-      expect((error as AppError).details.map((d) => d.path).sort()).toEqual([
-        'payment.amountFen',
-        'payment.invoices.0.sha256',
-      ]);
+      expect((error as AppError).details.map((d) => d.path).sort()).toEqual(['payment.amountFen', 'payment.invoices.0.sha256']);
     }
   });
 });

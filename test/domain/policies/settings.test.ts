@@ -84,9 +84,7 @@ describe('resolveSettings', () => {
   });
 
   it('refuses retention above the acceptance tranche or above 10%', () => {
-    expect(
-      errorPaths({ disbursement: { startShareBp: 4000, substantialCompletionShareBp: 5500, retentionBp: 800 } }),
-    ).toEqual(['disbursement.retentionBp']);
+    expect(errorPaths({ disbursement: { startShareBp: 4000, substantialCompletionShareBp: 5500, retentionBp: 800 } })).toEqual(['disbursement.retentionBp']);
     expect(errorPaths({ disbursement: { retentionBp: 1500 } })).toContain('disbursement.retentionBp');
   });
 
@@ -104,18 +102,12 @@ describe('resolveSettings', () => {
   });
 
   it('refuses a quorum above 1 and a majority of 1 or more', () => {
-    expect(errorPaths({ collectiveDecision: { quorum: { numerator: 4, denominator: 3 } } })).toEqual([
-      'collectiveDecision.quorum',
-    ]);
-    expect(errorPaths({ collectiveDecision: { majorityMoreThan: { numerator: 1, denominator: 1 } } })).toEqual([
-      'collectiveDecision.majorityMoreThan',
-    ]);
+    expect(errorPaths({ collectiveDecision: { quorum: { numerator: 4, denominator: 3 } } })).toEqual(['collectiveDecision.quorum']);
+    expect(errorPaths({ collectiveDecision: { majorityMoreThan: { numerator: 1, denominator: 1 } } })).toEqual(['collectiveDecision.majorityMoreThan']);
   });
 
   it('refuses substantial completion at 0% progress', () => {
-    expect(errorPaths({ disbursement: { substantialCompletionProgressPercent: 0 } })).toEqual([
-      'disbursement.substantialCompletionProgressPercent',
-    ]);
+    expect(errorPaths({ disbursement: { substantialCompletionProgressPercent: 0 } })).toEqual(['disbursement.substantialCompletionProgressPercent']);
   });
 
   it('names misspelt keys, wrong types and out-of-range values by path', () => {
@@ -128,9 +120,10 @@ describe('resolveSettings', () => {
   });
 
   it('reports every offending field at once', () => {
-    expect(
-      errorPaths({ publicity: { townshipDays: 0 }, evaluation: { weights: { output: 10 } } }).sort(),
-    ).toEqual(['evaluation.weights', 'publicity.townshipDays']);
+    expect(errorPaths({ publicity: { townshipDays: 0 }, evaluation: { weights: { output: 10 } } }).sort()).toEqual([
+      'evaluation.weights',
+      'publicity.townshipDays',
+    ]);
   });
 
   it('throws the same AppError from resolveSettingsOrThrow', () => {

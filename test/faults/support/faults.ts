@@ -37,10 +37,19 @@ export async function agreement(s: Pick<TTestStack, 'client'>, prisma: TPrisma, 
       database: { stage: project.stage, openTaskIds: pending.map((t) => t.id) },
     };
   };
-  await expect.poll(async () => {
-    const seen = await look();
-    return seen.workflow.stage === stage && seen.workflow.openTaskIds.length === OPEN_TASKS[stage] && JSON.stringify(seen.workflow) === JSON.stringify(seen.database);
-  }, { timeout, interval: 200 }).toBe(true);
+  await expect
+    .poll(
+      async () => {
+        const seen = await look();
+        return (
+          seen.workflow.stage === stage &&
+          seen.workflow.openTaskIds.length === OPEN_TASKS[stage] &&
+          JSON.stringify(seen.workflow) === JSON.stringify(seen.database)
+        );
+      },
+      { timeout, interval: 200 },
+    )
+    .toBe(true);
   return (await look()).database;
 }
 

@@ -11,7 +11,8 @@ export async function startKillStack() {
   const s: TTestStack = await startTestStack({ worker: false, database: { public: true } });
   const target = new URL(s.database.url);
   const proxy: TTcpProxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 5432) });
-  const start = () => startWorkerProcess({ TEMPORAL_ADDRESS: s.config.temporal.address!, TEMPORAL_TASK_QUEUE: s.taskQueue, DATABASE_URL: proxy.via(s.database.url) });
+  const start = () =>
+    startWorkerProcess({ TEMPORAL_ADDRESS: s.config.temporal.address!, TEMPORAL_TASK_QUEUE: s.taskQueue, DATABASE_URL: proxy.via(s.database.url) });
   let worker: TWorkerProcess | undefined = await start();
   return {
     s,

@@ -7,7 +7,13 @@ const CHOICES = { 'disbursement.ownCapitalMatching': ['PROPORTIONAL', 'NONE'] };
 
 /** A fieldset per settings group (and per nested group), with a slot for errors about the group as a whole. */
 function group(path, legend, children) {
-  return h('fieldset', { dataset: { path: 'body.settings.' + path } }, h('legend', {}, legend), h('div', { class: 'settings-grid' }, children), h('p', { class: 'field-error', role: 'status', 'aria-live': 'polite' }));
+  return h(
+    'fieldset',
+    { dataset: { path: 'body.settings.' + path } },
+    h('legend', {}, legend),
+    h('div', { class: 'settings-grid' }, children),
+    h('p', { class: 'field-error', role: 'status', 'aria-live': 'polite' }),
+  );
 }
 
 /** One labelled control per leaf, built from the settings object itself, so a new setting shows up by adding its label. */
@@ -18,7 +24,11 @@ function controls(value, path) {
     const label = t('cs.label.' + p.replaceAll('.', '_'));
     if (v && typeof v === 'object') return group(p, label, controls(v, p));
     const control = CHOICES[p]
-      ? h('select', { name: p, dataset: { setting: p } }, CHOICES[p].map((c) => h('option', { value: c, selected: c === v }, t('cs.choice.' + c))))
+      ? h(
+          'select',
+          { name: p, dataset: { setting: p } },
+          CHOICES[p].map((c) => h('option', { value: c, selected: c === v }, t('cs.choice.' + c))),
+        )
       : h('input', { name: p, type: 'number', inputmode: 'numeric', step: 1, value: v, dataset: { setting: p, kind: 'int' } });
     return field(label, control, { path: 'body.settings.' + p });
   });
@@ -56,7 +66,10 @@ function countyForm(countyId) {
       clearErrors(form);
       save.disabled = true;
       try {
-        const saved = await api(`/api/admin/counties/${encodeURIComponent(countyId)}/settings`, { method: 'PUT', body: { expectedVersion: s.version, settings: read(form) } });
+        const saved = await api(`/api/admin/counties/${encodeURIComponent(countyId)}/settings`, {
+          method: 'PUT',
+          body: { expectedVersion: s.version, settings: read(form) },
+        });
         await render(t('cs.saved', { v: saved.version }));
         root.querySelector('h3')?.focus();
       } catch (err) {
@@ -73,7 +86,8 @@ function countyForm(countyId) {
       h('p', { class: 'muted settings-meta' }, describe(s)),
       s.publicityOverride ? h('p', { class: 'muted' }, t('cs.override', { days: Object.values(s.publicityOverride).join('/') })) : '',
       status,
-      form);
+      form,
+    );
   };
   return { root, ready: render() };
 }
@@ -84,5 +98,9 @@ export async function countySettingsSection(units) {
   if (!counties.length) return '';
   const forms = counties.map((c) => countyForm(c.id));
   await Promise.all(forms.map((f) => f.ready));
-  return card(t('cs.title'), h('p', { class: 'muted' }, t('cs.hint')), forms.map((f) => f.root));
+  return card(
+    t('cs.title'),
+    h('p', { class: 'muted' }, t('cs.hint')),
+    forms.map((f) => f.root),
+  );
 }

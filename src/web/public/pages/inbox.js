@@ -5,17 +5,42 @@ import { dueBadge, field, fmtFen, fmtTime, h, select, stageBadge } from '../ui.j
 
 const VIEWS = ['pending', 'claimed', 'copied', 'done'];
 const KINDS = [
-  'TOWNSHIP_REVIEW', 'COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL', 'REVISE_AND_RESUBMIT', 'PAYMENT_VERIFICATION', 'RISK_FLAG_REVIEW',
-  'PROJECT_CHANGE_APPROVAL', 'PAYMENT_APPROVAL', 'PAYMENT_REVISE', 'COMPLETION_ACCEPTANCE', 'ACCEPTANCE_RECTIFY', 'ASSET_HANDOVER', 'EVALUATION_SUBMIT',
-  'EVALUATION_APPROVAL', 'RECTIFICATION_PLAN', 'REPLACEMENT_PROPOSAL', 'REPLACEMENT_DECISION',
+  'TOWNSHIP_REVIEW',
+  'COUNTY_JOINT_REVIEW',
+  'COUNTY_APPROVAL',
+  'REVISE_AND_RESUBMIT',
+  'PAYMENT_VERIFICATION',
+  'RISK_FLAG_REVIEW',
+  'PROJECT_CHANGE_APPROVAL',
+  'PAYMENT_APPROVAL',
+  'PAYMENT_REVISE',
+  'COMPLETION_ACCEPTANCE',
+  'ACCEPTANCE_RECTIFY',
+  'ASSET_HANDOVER',
+  'EVALUATION_SUBMIT',
+  'EVALUATION_APPROVAL',
+  'RECTIFICATION_PLAN',
+  'REPLACEMENT_PROPOSAL',
+  'REPLACEMENT_DECISION',
 ];
 const PAGE_SIZE = 20;
 
 // 容错纠错 tasks open their case (or, for an eligibility notice, the application form), not the approval task page.
-const REVIEW_CASE_KINDS = new Set(['REVIEW_ADMISSION', 'REVIEW_INVESTIGATION', 'REVIEW_VOTE', 'REVIEW_DECISION', 'REVIEW_NOTICE', 'REVIEW_FILING', 'APPEAL_REVIEW', 'CORRECTIVE_MEASURE']);
+const REVIEW_CASE_KINDS = new Set([
+  'REVIEW_ADMISSION',
+  'REVIEW_INVESTIGATION',
+  'REVIEW_VOTE',
+  'REVIEW_DECISION',
+  'REVIEW_NOTICE',
+  'REVIEW_FILING',
+  'APPEAL_REVIEW',
+  'CORRECTIVE_MEASURE',
+]);
 const taskHref = (task) =>
-  REVIEW_CASE_KINDS.has(task.kind) ? '#/reviews/' + encodeURIComponent(task.workflowId.replace(/^review-/, ''))
-    : task.kind === 'REVIEW_ELIGIBLE' ? '#/reviews/new?eligibility=' + encodeURIComponent(task.id.replace(/^review-eligible:/, ''))
+  REVIEW_CASE_KINDS.has(task.kind)
+    ? '#/reviews/' + encodeURIComponent(task.workflowId.replace(/^review-/, ''))
+    : task.kind === 'REVIEW_ELIGIBLE'
+      ? '#/reviews/new?eligibility=' + encodeURIComponent(task.id.replace(/^review-eligible:/, ''))
       : '#/tasks/' + encodeURIComponent(task.id);
 
 const href = (q) => '#/inbox?' + new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined && v !== ''));
@@ -26,43 +51,103 @@ export default async function inboxPage({ query }) {
   const page = Math.max(1, Number(query.page) || 1);
   const filters = { kind: query.kind || undefined, orgUnitId: query.orgUnitId || undefined, overdue: query.overdue || undefined };
   const [counts, list, units] = await Promise.all([
-    Promise.all(VIEWS.map((v) => api('/api/tasks', { query: { view: v, pageSize: 1 } }).then((r) => r.total, () => null))),
+    Promise.all(
+      VIEWS.map((v) =>
+        api('/api/tasks', { query: { view: v, pageSize: 1 } }).then(
+          (r) => r.total,
+          () => null,
+        ),
+      ),
+    ),
     api('/api/tasks', { query: { view, page, pageSize: PAGE_SIZE, ...filters } }),
-    api('/api/dashboard/org-units').then((r) => r.items, () => []),
+    api('/api/dashboard/org-units').then(
+      (r) => r.items,
+      () => [],
+    ),
   ]);
 
-  const tabs = h('nav', { class: 'tabs', 'aria-label': t('inbox.title') }, VIEWS.map((v, i) =>
-    h('a', { href: href({ view: v }), 'aria-current': v === view ? 'page' : null, dataset: { view: v } },
-      t('inbox.' + v), ' ', h('span', { class: 'count' }, counts[i] ?? '–'))));
+  const tabs = h(
+    'nav',
+    { class: 'tabs', 'aria-label': t('inbox.title') },
+    VIEWS.map((v, i) =>
+      h(
+        'a',
+        { href: href({ view: v }), 'aria-current': v === view ? 'page' : null, dataset: { view: v } },
+        t('inbox.' + v),
+        ' ',
+        h('span', { class: 'count' }, counts[i] ?? '–'),
+      ),
+    ),
+  );
 
   const kind = select('kind', [['', t('inbox.all')], ...KINDS.map((k) => [k, t('kind.' + k)])], filters.kind);
   const org = select('orgUnitId', [['', t('inbox.all')], ...units.filter((u) => u.level !== 'COUNTY').map((u) => [u.id, u.name])], filters.orgUnitId);
-  const overdue = select('overdue', [['', t('inbox.all')], ['true', t('inbox.overdueOnly')], ['false', t('inbox.notOverdue')]], filters.overdue);
-  const filterForm = h('form', { class: 'filters', role: 'search' },
-    field(t('inbox.kind'), kind), field(t('inbox.org'), org), field(t('inbox.due'), overdue),
-    h('button', { type: 'submit', class: 'secondary' }, t('inbox.filter')));
+  const overdue = select(
+    'overdue',
+    [
+      ['', t('inbox.all')],
+      ['true', t('inbox.overdueOnly')],
+      ['false', t('inbox.notOverdue')],
+    ],
+    filters.overdue,
+  );
+  const filterForm = h(
+    'form',
+    { class: 'filters', role: 'search' },
+    field(t('inbox.kind'), kind),
+    field(t('inbox.org'), org),
+    field(t('inbox.due'), overdue),
+    h('button', { type: 'submit', class: 'secondary' }, t('inbox.filter')),
+  );
   filterForm.addEventListener('submit', (e) => {
     e.preventDefault();
     go(href({ view, kind: kind.value, orgUnitId: org.value, overdue: overdue.value }).slice(1));
   });
 
-  const items = list.items.map((task) => h('li', { class: 'task card', dataset: { taskId: task.id, projectId: task.projectId } },
-    h('div', { class: 'task-head' },
-      h('a', { href: taskHref(task), class: 'task-link' }, `${t('kind.' + task.kind)} · ${task.project.name}`),
-      dueBadge(task.dueAt, task.overdue)),
-    h('p', { class: 'muted' }, stageBadge(task.project.stage), ' ', task.project.industry, ' · ', fmtFen(task.project.budgetFen), ' · ', fmtTime(task.createdAt),
-      task.claimedBy ? ' · ' + t('inbox.claimed') : ''),
-  ));
+  const items = list.items.map((task) =>
+    h(
+      'li',
+      { class: 'task card', dataset: { taskId: task.id, projectId: task.projectId } },
+      h(
+        'div',
+        { class: 'task-head' },
+        h('a', { href: taskHref(task), class: 'task-link' }, `${t('kind.' + task.kind)} · ${task.project.name}`),
+        dueBadge(task.dueAt, task.overdue),
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        stageBadge(task.project.stage),
+        ' ',
+        task.project.industry,
+        ' · ',
+        fmtFen(task.project.budgetFen),
+        ' · ',
+        fmtTime(task.createdAt),
+        task.claimedBy ? ' · ' + t('inbox.claimed') : '',
+      ),
+    ),
+  );
 
   const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
-  const pager = pages > 1 ? h('nav', { class: 'pager', 'aria-label': 'pages' },
-    page > 1 ? h('a', { href: href({ view, ...filters, page: page - 1 }) }, t('common.prev')) : '',
-    h('span', {}, t('common.page', { p: `${page}/${pages}` })),
-    page < pages ? h('a', { href: href({ view, ...filters, page: page + 1 }) }, t('common.next')) : '') : '';
+  const pager =
+    pages > 1
+      ? h(
+          'nav',
+          { class: 'pager', 'aria-label': 'pages' },
+          page > 1 ? h('a', { href: href({ view, ...filters, page: page - 1 }) }, t('common.prev')) : '',
+          h('span', {}, t('common.page', { p: `${page}/${pages}` })),
+          page < pages ? h('a', { href: href({ view, ...filters, page: page + 1 }) }, t('common.next')) : '',
+        )
+      : '';
 
-  return h('div', {},
+  return h(
+    'div',
+    {},
     h('h1', {}, t('inbox.title'), ' ', h('span', { class: 'muted', id: 'inbox-total' }, `(${list.total})`)),
-    tabs, filterForm,
+    tabs,
+    filterForm,
     items.length ? h('ul', { class: 'plain', id: 'tasks' }, items) : h('p', { class: 'card muted', id: 'tasks' }, t('inbox.empty')),
-    pager);
+    pager,
+  );
 }

@@ -7,7 +7,9 @@ export default function loginPage() {
   const username = h('input', { name: 'username', autocomplete: 'username', required: true, autocapitalize: 'off', autofocus: true });
   const password = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const submit = h('button', { type: 'submit' }, t('login.submit'));
-  const form = h('form', { class: 'card narrow', novalidate: true },
+  const form = h(
+    'form',
+    { class: 'card narrow', novalidate: true },
     h('h1', {}, t('login.title')),
     field(t('login.username'), username, { path: 'body.username' }),
     field(t('login.password'), password, { path: 'body.password' }),

@@ -9,17 +9,30 @@ const SOURCES = ['CENTRAL_LINKAGE', 'LOCAL', 'OWN_CAPITAL', 'BANK_LOAN', 'OTHER'
 /** A list of rows (funding sources, targets) whose inputs report under body.<list>.<i>.<field>. */
 function rowList(listPath, makeRow, addLabel) {
   const body = h('div', { class: 'rows' });
-  const renumber = () => [...body.children].forEach((row, i) => row.querySelectorAll('[data-sub]').forEach((f) => (f.dataset.path = `${listPath}.${i}.${f.dataset.sub}`)));
+  const renumber = () =>
+    [...body.children].forEach((row, i) => row.querySelectorAll('[data-sub]').forEach((f) => (f.dataset.path = `${listPath}.${i}.${f.dataset.sub}`)));
   const add = () => {
     const remove = h('button', { type: 'button', class: 'link' }, t('np.remove'));
     const row = h('div', { class: 'row' }, makeRow(), remove);
-    remove.addEventListener('click', () => { if (body.children.length > 1) { row.remove(); renumber(); } });
+    remove.addEventListener('click', () => {
+      if (body.children.length > 1) {
+        row.remove();
+        renumber();
+      }
+    });
     body.append(row);
     renumber();
     return row;
   };
   add();
-  const wrap = h('fieldset', { 'data-path': listPath }, h('legend', {}, ''), body, h('button', { type: 'button', class: 'secondary', onclick: () => add().querySelector('input,select')?.focus() }, addLabel), h('p', { class: 'field-error', role: 'status' }));
+  const wrap = h(
+    'fieldset',
+    { 'data-path': listPath },
+    h('legend', {}, ''),
+    body,
+    h('button', { type: 'button', class: 'secondary', onclick: () => add().querySelector('input,select')?.focus() }, addLabel),
+    h('p', { class: 'field-error', role: 'status' }),
+  );
   return { wrap, rows: () => [...body.children] };
 }
 
@@ -35,7 +48,10 @@ export default async function newProjectPage() {
   const inputs = {
     name: h('input', { name: 'name', required: true, maxlength: 100 }),
     industry: h('input', { name: 'industry', required: true, maxlength: 50 }),
-    orgUnitId: select('orgUnitId', villages.map((v) => [v.id, v.name])),
+    orgUnitId: select(
+      'orgUnitId',
+      villages.map((v) => [v.id, v.name]),
+    ),
     budget: h('input', { name: 'budget', inputmode: 'decimal', required: true }),
     implementer: h('input', { name: 'implementer', required: true, maxlength: 100 }),
     creditCode: h('input', { name: 'creditCode', maxlength: 30 }),
@@ -44,19 +60,36 @@ export default async function newProjectPage() {
     meeting: h('textarea', { name: 'meeting', rows: 3, required: true, maxlength: 2000 }),
     year: h('input', { name: 'fiscalYear', type: 'number', min: 2000, max: 2100 }),
   };
-  const sources = rowList('body.fundingSources', () => [
-    subField(t('np.source'), select('source', SOURCES.map((s) => [s, t('source.' + s)])), 'source'),
-    subField(t('np.amount'), h('input', { name: 'amount', inputmode: 'decimal' }), 'amountFen'),
-  ], t('np.addSource'));
+  const sources = rowList(
+    'body.fundingSources',
+    () => [
+      subField(
+        t('np.source'),
+        select(
+          'source',
+          SOURCES.map((s) => [s, t('source.' + s)]),
+        ),
+        'source',
+      ),
+      subField(t('np.amount'), h('input', { name: 'amount', inputmode: 'decimal' }), 'amountFen'),
+    ],
+    t('np.addSource'),
+  );
   sources.wrap.querySelector('legend').textContent = t('np.sources');
-  const targets = rowList('body.performanceTargets', () => [
-    subField(t('np.indicator'), h('input', { name: 'indicator', maxlength: 200 }), 'indicator'),
-    subField(t('np.target'), h('input', { name: 'target', maxlength: 200 }), 'target'),
-  ], t('np.addTarget'));
+  const targets = rowList(
+    'body.performanceTargets',
+    () => [
+      subField(t('np.indicator'), h('input', { name: 'indicator', maxlength: 200 }), 'indicator'),
+      subField(t('np.target'), h('input', { name: 'target', maxlength: 200 }), 'target'),
+    ],
+    t('np.addTarget'),
+  );
   targets.wrap.querySelector('legend').textContent = t('np.targets');
 
   const submit = h('button', { type: 'submit' }, t('np.submit'));
-  const form = h('form', { id: 'new-project', novalidate: true },
+  const form = h(
+    'form',
+    { id: 'new-project', novalidate: true },
     field(t('np.name'), inputs.name, { path: 'body.name' }),
     field(t('np.industry'), inputs.industry, { path: 'body.industry' }),
     field(t('np.village'), inputs.orgUnitId, { path: 'body.orgUnitId' }),
@@ -69,7 +102,9 @@ export default async function newProjectPage() {
     targets.wrap,
     field(t('np.meeting'), inputs.meeting, { path: 'body.meetingRecord' }),
     field(t('np.year'), inputs.year, { path: 'body.fiscalYear' }),
-    formError(), h('p', {}, submit));
+    formError(),
+    h('p', {}, submit),
+  );
 
   // One request id per form: a double click or a retry after a network error proposes once.
   let requestId = newRequestId();
@@ -85,10 +120,15 @@ export default async function newProjectPage() {
       industry: inputs.industry.value.trim(),
       orgUnitId: inputs.orgUnitId.value,
       budgetFen: yuanToFen(inputs.budget.value),
-      fundingSources: sources.rows().map((r) => ({ source: r.querySelector('[name=source]').value, amountFen: yuanToFen(r.querySelector('[name=amount]').value) })),
+      fundingSources: sources
+        .rows()
+        .map((r) => ({ source: r.querySelector('[name=source]').value, amountFen: yuanToFen(r.querySelector('[name=amount]').value) })),
       implementer: { name: inputs.implementer.value.trim(), ...(inputs.creditCode.value.trim() ? { creditCode: inputs.creditCode.value.trim() } : {}) },
       householdLinkage: { households: num(inputs.households), mechanism: inputs.mechanism.value.trim() },
-      performanceTargets: targets.rows().map((r) => ({ indicator: r.querySelector('[name=indicator]').value.trim(), target: r.querySelector('[name=target]').value.trim() })).filter((x) => x.indicator || x.target),
+      performanceTargets: targets
+        .rows()
+        .map((r) => ({ indicator: r.querySelector('[name=indicator]').value.trim(), target: r.querySelector('[name=target]').value.trim() }))
+        .filter((x) => x.indicator || x.target),
       meetingRecord: inputs.meeting.value.trim(),
       ...(inputs.year.value ? { fiscalYear: num(inputs.year) } : {}),
     };
@@ -131,12 +171,17 @@ function bulkStartCard() {
   const progress = h('p', { id: 'bulk-progress', role: 'status' });
   const out = h('div', { id: 'bulk-results' });
   const statusText = (r) => (r.status === 'refused' ? `${t('bulk.refused')}: ${r.code}` : t('bulk.' + r.status));
-  const table = (results) => dataTable({ id: 'bulk-table', columns: [
-    [t('bulk.row'), (r) => String(r.index + 1), { num: true }],
-    [t('bulk.status'), statusText],
-    [t('bulk.project'), (r) => (r.projectId ? h('a', { href: '#/projects/' + encodeURIComponent(r.projectId) }, r.projectId) : '')],
-    [t('bulk.detail'), (r) => (r.status === 'refused' ? [r.field, r.message].filter(Boolean).join(' — ') : t('stage.' + r.stage))],
-  ], rows: results.map((r) => ({ ...r, id: String(r.index + 1) })) });
+  const table = (results) =>
+    dataTable({
+      id: 'bulk-table',
+      columns: [
+        [t('bulk.row'), (r) => String(r.index + 1), { num: true }],
+        [t('bulk.status'), statusText],
+        [t('bulk.project'), (r) => (r.projectId ? h('a', { href: '#/projects/' + encodeURIComponent(r.projectId) }, r.projectId) : '')],
+        [t('bulk.detail'), (r) => (r.status === 'refused' ? [r.field, r.message].filter(Boolean).join(' — ') : t('stage.' + r.stage))],
+      ],
+      rows: results.map((r) => ({ ...r, id: String(r.index + 1) })),
+    });
 
   start.addEventListener('click', async () => {
     const chosen = file.files?.[0];

@@ -18,14 +18,20 @@ const yuan = (raw) => {
   const p = parseYuan(raw);
   return p.ok && p.fen >= 0 ? { value: p.fen } : { error: t('cmd.badYuan') };
 };
-const int = (min, max) => (raw) => (/^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max ? { value: Number(raw) } : { error: `${t('cmd.badInt')} (${min}–${max})` });
+const int = (min, max) => (raw) =>
+  /^\d+$/.test(raw) && Number(raw) >= min && Number(raw) <= max ? { value: Number(raw) } : { error: `${t('cmd.badInt')} (${min}–${max})` };
 const score = (raw) => (/^\d{1,3}(\.\d)?$/.test(raw) && Number(raw) <= 100 ? { value: Number(raw) } : { error: t('cmd.badScore') });
 /** A percent with up to two decimals as basis points: the same exact hundredths as yuan → fen. */
 const percentBp = (raw) => {
   const p = parseYuan(raw);
   return p.ok && p.fen >= 0 && p.fen <= 10_000 ? { value: p.fen } : { error: t('cmd.badScore') };
 };
-const lines = (raw) => ({ value: raw.split('\n').map((l) => l.trim()).filter(Boolean) });
+const lines = (raw) => ({
+  value: raw
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean),
+});
 const households = (raw) => {
   const out = [];
   for (const [i, line] of raw.split('\n').entries()) {
@@ -75,16 +81,24 @@ function invoicesControl(prefix) {
     const i = rows.length;
     const number = h('input', { name: `invoices.${i}.number`, autocomplete: 'off' });
     const file = h('input', { name: `invoices.${i}.file`, type: 'file' });
-    const row = h('div', { class: 'row' },
+    const row = h(
+      'div',
+      { class: 'row' },
       field(t('cmd.invoiceNumber'), number, { path: `${prefix}.invoices.${i}.number` }),
-      field(t('cmd.invoiceFile'), file, { path: `${prefix}.invoices.${i}.sha256` }));
+      field(t('cmd.invoiceFile'), file, { path: `${prefix}.invoices.${i}.sha256` }),
+    );
     rows.push({ number, file });
     list.append(row);
   };
   return {
-    node: h('fieldset', { 'data-path': `${prefix}.invoices` }, h('legend', {}, t('cmd.invoices')), list,
+    node: h(
+      'fieldset',
+      { 'data-path': `${prefix}.invoices` },
+      h('legend', {}, t('cmd.invoices')),
+      list,
       h('button', { type: 'button', class: 'secondary', onclick: addRow }, t('cmd.addInvoice')),
-      h('p', { class: 'field-error', role: 'status' })),
+      h('p', { class: 'field-error', role: 'status' }),
+    ),
     async read(problems) {
       const invoices = [];
       for (const [i, r] of rows.entries()) {
@@ -101,7 +115,12 @@ function invoicesControl(prefix) {
 }
 
 const group = (legend, controls) => ({
-  node: h('fieldset', {}, h('legend', {}, legend), controls.map((c) => c.node)),
+  node: h(
+    'fieldset',
+    {},
+    h('legend', {}, legend),
+    controls.map((c) => c.node),
+  ),
   async read(problems) {
     return (await Promise.all(controls.map((c) => c.read(problems)))).flat();
   },
@@ -130,7 +149,10 @@ const FORMS = {
     return [
       control(C, 'tranche', t('cmd.tranche'), { options: opts(TRANCHES, 'tranche') }),
       control(C, 'amountFen', t('cmd.amountYuan'), { parse: yuan, inputmode: 'decimal' }),
-      control(C, 'payeeId', t('cmd.payeeId'), { value: implementer.creditCode ?? implementer.name, hint: implementer.creditCode ? implementer.name : undefined }),
+      control(C, 'payeeId', t('cmd.payeeId'), {
+        value: implementer.creditCode ?? implementer.name,
+        hint: implementer.creditCode ? implementer.name : undefined,
+      }),
       control(C, 'payeeAccount', t('cmd.payeeAccount'), { required: false }),
       invoicesControl(C),
       control(C, 'reportedTotalSpendFen', t('cmd.totalSpend'), { parse: yuan, required: false, inputmode: 'decimal' }),
@@ -173,7 +195,12 @@ const FORMS = {
   ],
   VERIFY_DEFECT_REPAIR: () => [
     control(C, 'defectId', t('cmd.defectId')),
-    control(C, 'result', t('cmd.repairResult'), { options: [['ACCEPTED', t('cmd.repairAccepted')], ['REJECTED', t('cmd.repairRejected')]] }),
+    control(C, 'result', t('cmd.repairResult'), {
+      options: [
+        ['ACCEPTED', t('cmd.repairAccepted')],
+        ['REJECTED', t('cmd.repairRejected')],
+      ],
+    }),
     control(C, 'comment', t('cmd.comment'), { multiline: true, required: false }),
   ],
   SUBMIT_EVALUATION: () => [
@@ -230,9 +257,16 @@ export async function commandPanel({ project, allowed, stage, preselect }) {
   const types = openCommands(allowed, stage);
   if (!types.length) return card(t('cmd.title'), h('p', { class: 'muted', id: 'no-commands' }, t('cmd.noneNow')));
   const pool = types.includes('PROPOSE_REPLACEMENT')
-    ? await api('/api/projects', { query: { stage: 'IN_POOL', pageSize: 200 } }).then((r) => r.items.filter((p) => p.id !== project.id), () => [])
+    ? await api('/api/projects', { query: { stage: 'IN_POOL', pageSize: 200 } }).then(
+        (r) => r.items.filter((p) => p.id !== project.id),
+        () => [],
+      )
     : [];
-  const choice = select('command', types.map((c) => [c, t('cmd.' + c)]), types.includes(preselect) ? preselect : types[0]);
+  const choice = select(
+    'command',
+    types.map((c) => [c, t('cmd.' + c)]),
+    types.includes(preselect) ? preselect : types[0],
+  );
   choice.id = uid('command');
   const fields = h('div', { class: 'command-fields' });
   const submit = h('button', { type: 'submit' }, t('cmd.submit'));
@@ -266,7 +300,11 @@ export async function commandPanel({ project, allowed, stage, preselect }) {
     if (problems.length) return showErrors(form, { message: t('common.error'), details: problems });
     submit.disabled = true;
     try {
-      await send(project, type, entries.reduce((o, [path, value]) => setPath(o, path, value), {}));
+      await send(
+        project,
+        type,
+        entries.reduce((o, [path, value]) => setPath(o, path, value), {}),
+      );
       sessionStorage.setItem('bangfu-flash', t('cmd.done', { what: t('cmd.' + type) }));
       render();
     } catch (err) {

@@ -7,11 +7,14 @@ import { moneyTable, projectSummary } from './project-summary.js';
 import { personNameMap, stageTrail, timeline, unitNameMap } from './timeline.js';
 
 /** Every user id the records name, so the page can show people by name. */
-const peopleIn = (records) => records ? [
-  ...records.reports.flatMap((r) => [r.reportedBy, r.verifiedBy]),
-  ...records.payments.map((p) => p.requestedBy),
-  ...records.acceptances.map((a) => a.decidedBy),
-] : [];
+const peopleIn = (records) =>
+  records
+    ? [
+        ...records.reports.flatMap((r) => [r.reportedBy, r.verifiedBy]),
+        ...records.payments.map((p) => p.requestedBy),
+        ...records.acceptances.map((a) => a.decidedBy),
+      ]
+    : [];
 
 export default async function projectPage({ params: [id], query }) {
   const base = `/api/projects/${encodeURIComponent(id)}`;
@@ -28,18 +31,33 @@ export default async function projectPage({ params: [id], query }) {
   sessionStorage.removeItem('bangfu-flash');
   const open = project.tasks.filter((x) => x.status === 'PENDING');
   const funded = Boolean(records && records.money.allocatedFen > 0);
-  return h('div', { class: 'project-page', dataset: { stage: project.stage } },
+  return h(
+    'div',
+    { class: 'project-page', dataset: { stage: project.stage } },
     flash ? h('p', { class: 'flash', role: 'status' }, flash) : '',
     h('h1', {}, project.name, ' ', stageBadge(project.stage)),
     card(t('project.stages'), stageTrail(project)),
     await commandPanel({ project, allowed, stage, preselect: query.command }),
-    h('div', { class: 'two-col' },
-      card(t('task.summary'), projectSummary(project, units)),
-      card(t('project.money'), moneyTable(project, records))),
-    card(t('project.openTasks'), open.length
-      ? h('ul', {}, open.map((x) => h('li', {}, h('a', { href: '#/tasks/' + encodeURIComponent(x.id) }, `${t('kind.' + x.kind)} — ${x.title}`), x.candidateRole ? ` (${t('role.' + x.candidateRole)})` : '')))
-      : h('p', { class: 'muted' }, t('project.none'))),
+    h('div', { class: 'two-col' }, card(t('task.summary'), projectSummary(project, units)), card(t('project.money'), moneyTable(project, records))),
+    card(
+      t('project.openTasks'),
+      open.length
+        ? h(
+            'ul',
+            {},
+            open.map((x) =>
+              h(
+                'li',
+                {},
+                h('a', { href: '#/tasks/' + encodeURIComponent(x.id) }, `${t('kind.' + x.kind)} — ${x.title}`),
+                x.candidateRole ? ` (${t('role.' + x.candidateRole)})` : '',
+              ),
+            ),
+          )
+        : h('p', { class: 'muted' }, t('project.none')),
+    ),
     funded ? recordSections({ project, records, allowed, stage, person }) : '',
     card(t('project.timeline'), timeline(project, units)),
-    h('p', {}, h('a', { href: project.temporalUiUrl, target: '_blank', rel: 'noopener', id: 'temporal-link' }, t('project.temporal'), ' ↗')));
+    h('p', {}, h('a', { href: project.temporalUiUrl, target: '_blank', rel: 'noopener', id: 'temporal-link' }, t('project.temporal'), ' ↗')),
+  );
 }

@@ -15,8 +15,13 @@ export default async function projectsPage({ query }) {
   const filters = Object.fromEntries(FILTERS.map((k) => [k, (query[k] ?? '').trim() || undefined]));
   const page = Math.max(1, Number(query.page) || 1);
   const [list, units] = await Promise.all([
-    api('/api/projects', { query: { ...filters, page, pageSize: PAGE_SIZE } }).catch((err) => (err.status === 400 ? { refused: err, items: [], total: 0 } : Promise.reject(err))),
-    api('/api/dashboard/org-units').then((r) => r.items, () => []),
+    api('/api/projects', { query: { ...filters, page, pageSize: PAGE_SIZE } }).catch((err) =>
+      err.status === 400 ? { refused: err, items: [], total: 0 } : Promise.reject(err),
+    ),
+    api('/api/dashboard/org-units').then(
+      (r) => r.items,
+      () => [],
+    ),
   ]);
   const names = new Map(units.map((u) => [u.id, u.name]));
   const all = ['', t('projects.all')];
@@ -24,42 +29,95 @@ export default async function projectsPage({ query }) {
   const controls = {
     q: h('input', { name: 'q', type: 'search', value: filters.q ?? '', maxlength: 100 }),
     stage: select('stage', [all, ...STAGES.map((s) => [s, t('stage.' + s)])], filters.stage),
-    orgUnitId: select('orgUnitId', [all, ...units.filter((u) => u.level !== 'COUNTY').map((u) => [u.id, u.level === 'VILLAGE' ? `　${u.name}` : u.name])], filters.orgUnitId),
+    orgUnitId: select(
+      'orgUnitId',
+      [all, ...units.filter((u) => u.level !== 'COUNTY').map((u) => [u.id, u.level === 'VILLAGE' ? `　${u.name}` : u.name])],
+      filters.orgUnitId,
+    ),
     industry: h('input', { name: 'industry', value: filters.industry ?? '', maxlength: 60 }),
     year: h('input', { name: 'year', type: 'number', min: 2000, max: 2100, step: 1, value: filters.year ?? '' }),
     grade: select('grade', [all, ...GRADES.map((g) => [g, t('grade.' + g)])], filters.grade),
     riskFlag: select('riskFlag', [all, ['OPEN', t('pf.openFlags')], ...RISK_FLAG_CODES.map((c) => [c, t('risk.' + c)])], filters.riskFlag),
   };
-  const labels = { q: t('projects.search'), stage: t('projects.stage'), orgUnitId: t('pf.orgUnit'), industry: t('projects.industry'), year: t('dash.year'), grade: t('pf.grade'), riskFlag: t('pf.riskFlag') };
-  const form = h('form', { class: 'filters', role: 'search', id: 'project-filters' },
+  const labels = {
+    q: t('projects.search'),
+    stage: t('projects.stage'),
+    orgUnitId: t('pf.orgUnit'),
+    industry: t('projects.industry'),
+    year: t('dash.year'),
+    grade: t('pf.grade'),
+    riskFlag: t('pf.riskFlag'),
+  };
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search', id: 'project-filters' },
     FILTERS.map((k) => field(labels[k], controls[k], { path: 'querystring.' + k })),
-    h('button', { type: 'submit', class: 'secondary' }, t('common.apply')), formError());
+    h('button', { type: 'submit', class: 'secondary' }, t('common.apply')),
+    formError(),
+  );
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     go(href(Object.fromEntries(FILTERS.map((k) => [k, controls[k].value.trim()]))).slice(1));
   });
   if (list.refused) queueMicrotask(() => showErrors(form, list.refused));
 
-  const table = h('table', { class: 'data responsive', id: 'projects' },
-    h('thead', {}, h('tr', {}, [t('np.name'), t('projects.stage'), t('projects.industry'), t('projects.township') + ' / ' + t('project.village'), t('project.budget'), t('pf.grade'), t('project.created')].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, list.items.map((p) => h('tr', { dataset: { projectId: p.id } },
-      h('td', { 'data-label': t('np.name') }, h('a', { href: '#/projects/' + encodeURIComponent(p.id) }, p.name)),
-      h('td', { 'data-label': t('projects.stage') }, stageBadge(p.stage)),
-      h('td', { 'data-label': t('projects.industry') }, p.industry),
-      h('td', { 'data-label': t('projects.township') }, `${names.get(p.townshipId) ?? p.townshipId} / ${names.get(p.villageId) ?? p.villageId}`),
-      h('td', { 'data-label': t('project.budget'), class: 'num' }, fmtFen(p.budgetFen)),
-      h('td', { 'data-label': t('pf.grade') }, p.latestGrade ? t('grade.' + p.latestGrade) : '—'),
-      h('td', { 'data-label': t('project.created') }, fmtTime(p.createdAt))))));
+  const table = h(
+    'table',
+    { class: 'data responsive', id: 'projects' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        [
+          t('np.name'),
+          t('projects.stage'),
+          t('projects.industry'),
+          t('projects.township') + ' / ' + t('project.village'),
+          t('project.budget'),
+          t('pf.grade'),
+          t('project.created'),
+        ].map((c) => h('th', { scope: 'col' }, c)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      list.items.map((p) =>
+        h(
+          'tr',
+          { dataset: { projectId: p.id } },
+          h('td', { 'data-label': t('np.name') }, h('a', { href: '#/projects/' + encodeURIComponent(p.id) }, p.name)),
+          h('td', { 'data-label': t('projects.stage') }, stageBadge(p.stage)),
+          h('td', { 'data-label': t('projects.industry') }, p.industry),
+          h('td', { 'data-label': t('projects.township') }, `${names.get(p.townshipId) ?? p.townshipId} / ${names.get(p.villageId) ?? p.villageId}`),
+          h('td', { 'data-label': t('project.budget'), class: 'num' }, fmtFen(p.budgetFen)),
+          h('td', { 'data-label': t('pf.grade') }, p.latestGrade ? t('grade.' + p.latestGrade) : '—'),
+          h('td', { 'data-label': t('project.created') }, fmtTime(p.createdAt)),
+        ),
+      ),
+    ),
+  );
 
   const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
-  const pager = pages > 1 ? h('nav', { class: 'pager', 'aria-label': 'pages' },
-    page > 1 ? h('a', { href: href({ ...filters, page: page - 1 }) }, t('common.prev')) : '',
-    h('span', {}, t('common.page', { p: `${page}/${pages}` })),
-    page < pages ? h('a', { href: href({ ...filters, page: page + 1 }) }, t('common.next')) : '') : '';
+  const pager =
+    pages > 1
+      ? h(
+          'nav',
+          { class: 'pager', 'aria-label': 'pages' },
+          page > 1 ? h('a', { href: href({ ...filters, page: page - 1 }) }, t('common.prev')) : '',
+          h('span', {}, t('common.page', { p: `${page}/${pages}` })),
+          page < pages ? h('a', { href: href({ ...filters, page: page + 1 }) }, t('common.next')) : '',
+        )
+      : '';
 
-  return h('div', {},
+  return h(
+    'div',
+    {},
     h('h1', {}, t('projects.title'), ' ', h('span', { class: 'muted', id: 'projects-total' }, t('projects.count', { n: list.total }))),
     form,
     list.items.length ? table : h('p', { class: 'card muted', id: 'projects' }, t('projects.empty')),
-    pager);
+    pager,
+  );
 }

@@ -17,16 +17,27 @@ const FINDINGS = ['MET', 'NOT_MET', 'UNCLEAR'];
 const OUTCOMES = ['EXEMPT', 'LENIENT', 'NOT_EXEMPT'];
 const EXCLUSIONS = ['LAW_OR_DISCIPLINE_VIOLATION', 'FUND_MISUSE', 'SERIOUS_INCIDENT', 'REPEATED_MISTAKE'];
 
-const lines = (el) => el.value.split('\n').map((l) => l.trim()).filter(Boolean);
-const eventPaths = (err) => ({ ...err, message: err.message, details: (err.details || []).map((d) => ({ ...d, path: String(d.path || '').replace(/^body\.event\./, '') })) });
+const lines = (el) =>
+  el.value
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+const eventPaths = (err) => ({
+  ...err,
+  message: err.message,
+  details: (err.details || []).map((d) => ({ ...d, path: String(d.path || '').replace(/^body\.event\./, '') })),
+});
 
 /** One action's form: `controls` are field nodes, `read(problems)` builds the event (without who and when). */
 function actionForm(caseId, type, { controls = [], read = () => ({}), submit }) {
-  const form = h('form', { class: 'review-action', dataset: { action: type }, novalidate: true },
+  const form = h(
+    'form',
+    { class: 'review-action', dataset: { action: type }, novalidate: true },
     h('h3', {}, t('rv.action.' + type)),
     controls,
     formError(),
-    h('button', { type: 'submit' }, submit ?? t('rv.action.' + type)));
+    h('button', { type: 'submit' }, submit ?? t('rv.action.' + type)),
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form);
@@ -61,14 +72,24 @@ function measuresControl() {
     const description = h('input', { name: `correctiveMeasures.${i}.description`, autocomplete: 'off' });
     const dueAt = h('input', { name: `correctiveMeasures.${i}.dueAt`, type: 'date' });
     rows.push({ description, dueAt });
-    list.append(h('div', { class: 'row', dataset: { path: `correctiveMeasures.${i}` } },
-      field(t('rvf.measure'), description, { path: `correctiveMeasures.${i}.description` }),
-      field(t('ops.dueAt'), dueAt, { path: `correctiveMeasures.${i}.dueAt` })));
+    list.append(
+      h(
+        'div',
+        { class: 'row', dataset: { path: `correctiveMeasures.${i}` } },
+        field(t('rvf.measure'), description, { path: `correctiveMeasures.${i}.description` }),
+        field(t('ops.dueAt'), dueAt, { path: `correctiveMeasures.${i}.dueAt` }),
+      ),
+    );
   };
   return {
-    node: h('fieldset', { dataset: { path: 'correctiveMeasures' } }, h('legend', {}, t('rv.measures')), list,
+    node: h(
+      'fieldset',
+      { dataset: { path: 'correctiveMeasures' } },
+      h('legend', {}, t('rv.measures')),
+      list,
       h('button', { type: 'button', class: 'secondary', onclick: add }, t('rvf.addMeasure')),
-      h('p', { class: 'field-error', role: 'status' })),
+      h('p', { class: 'field-error', role: 'status' }),
+    ),
     read(problems) {
       return rows.flatMap((r, i) => {
         const description = r.description.value.trim();
@@ -85,32 +106,56 @@ const FORMS = {
   ACCEPT: () => ({ submit: t('rvf.accept') }),
   REFUSE: () => {
     const reasons = textarea('reasons');
-    return { controls: [field(t('rvf.reasons'), reasons, { path: 'reasons', hint: t('rvf.onePerLine') })], read: (p) => ({ reasons: required(p, 'reasons', lines(reasons)) }) };
+    return {
+      controls: [field(t('rvf.reasons'), reasons, { path: 'reasons', hint: t('rvf.onePerLine') })],
+      read: (p) => ({ reasons: required(p, 'reasons', lines(reasons)) }),
+    };
   },
   RECORD_FINDING: () => {
-    const criterion = select('criterion', CRITERIA.map((c) => [c, t('review.criterion.' + c)]));
-    const value = select('value', FINDINGS.map((v) => [v, t('review.finding.' + v)]));
+    const criterion = select(
+      'criterion',
+      CRITERIA.map((c) => [c, t('review.criterion.' + c)]),
+    );
+    const value = select(
+      'value',
+      FINDINGS.map((v) => [v, t('review.finding.' + v)]),
+    );
     const evidence = textarea('evidence');
     const note = textarea('note');
     return {
-      controls: [field(t('rv.criterion'), criterion, { path: 'criterion' }), field(t('rv.finding'), value, { path: 'value' }),
-        field(t('rvf.evidenceLinks'), evidence, { path: 'evidence', hint: t('rvf.onePerLine') }), field(t('rv.note'), note, { path: 'note' })],
+      controls: [
+        field(t('rv.criterion'), criterion, { path: 'criterion' }),
+        field(t('rv.finding'), value, { path: 'value' }),
+        field(t('rvf.evidenceLinks'), evidence, { path: 'evidence', hint: t('rvf.onePerLine') }),
+        field(t('rv.note'), note, { path: 'note' }),
+      ],
       read: () => ({ criterion: criterion.value, value: value.value, evidence: lines(evidence), ...(note.value.trim() ? { note: note.value.trim() } : {}) }),
     };
   },
   RECORD_EXCLUSION: () => {
-    const kind = select('kind', EXCLUSIONS.map((k) => [k, t('review.exclusion.' + k)]));
+    const kind = select(
+      'kind',
+      EXCLUSIONS.map((k) => [k, t('review.exclusion.' + k)]),
+    );
     const description = textarea('description');
     const evidence = textarea('evidence');
     return {
-      controls: [field(t('rvf.exclusionKind'), kind, { path: 'exclusion.kind' }), field(t('rvf.description'), description, { path: 'exclusion.description' }),
-        field(t('rvf.evidenceLinks'), evidence, { path: 'exclusion.evidence', hint: t('rvf.onePerLine') })],
-      read: (p) => ({ exclusion: { kind: kind.value, description: required(p, 'exclusion.description', description.value.trim()), evidence: lines(evidence) } }),
+      controls: [
+        field(t('rvf.exclusionKind'), kind, { path: 'exclusion.kind' }),
+        field(t('rvf.description'), description, { path: 'exclusion.description' }),
+        field(t('rvf.evidenceLinks'), evidence, { path: 'exclusion.evidence', hint: t('rvf.onePerLine') }),
+      ],
+      read: (p) => ({
+        exclusion: { kind: kind.value, description: required(p, 'exclusion.description', description.value.trim()), evidence: lines(evidence) },
+      }),
     };
   },
   COMPLETE_INVESTIGATION: () => ({}),
   CAST_VOTE: () => {
-    const choice = select('choice', OUTCOMES.map((o) => [o, t('review.outcome.' + o)]));
+    const choice = select(
+      'choice',
+      OUTCOMES.map((o) => [o, t('review.outcome.' + o)]),
+    );
     return { controls: [field(t('rv.choice'), choice, { path: 'choice' })], read: () => ({ choice: choice.value }) };
   },
   CALL_REVOTE: () => ({}),
@@ -136,19 +181,23 @@ const FORMS = {
 function measureForm(caseId, m) {
   const note = textarea('note');
   const evidence = textarea('evidence');
-  const form = h('form', { class: 'review-measure', dataset: { measure: m.measureId }, novalidate: true },
+  const form = h(
+    'form',
+    { class: 'review-measure', dataset: { measure: m.measureId }, novalidate: true },
     h('h3', {}, t('rvf.completeMeasure'), '：', m.title),
     field(t('rvf.measureNote'), note, { path: 'body.note' }),
     field(t('rvf.evidenceLinks'), evidence, { path: 'body.evidence', hint: t('rvf.onePerLine') }),
     formError(),
-    h('button', { type: 'submit' }, t('rvf.completeMeasure')));
+    h('button', { type: 'submit' }, t('rvf.completeMeasure')),
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form);
     if (!note.value.trim()) return fail(form, [{ path: 'body.note', message: t('cmd.required') }]);
     try {
       await api(`/api/reviews/${encodeURIComponent(caseId)}/measures/${encodeURIComponent(m.measureId)}/complete`, {
-        method: 'POST', body: { requestId: newRequestId(), note: note.value.trim(), evidence: lines(evidence) },
+        method: 'POST',
+        body: { requestId: newRequestId(), note: note.value.trim(), evidence: lines(evidence) },
       });
       render();
     } catch (err) {

@@ -20,10 +20,13 @@ export const shanghaiDay = (value, time = '23:59:59') => (value ? Date.parse(`${
 /** Checkboxes for people (`[{ userId, displayName }]`) under one field path; `read()` gives the checked ids. */
 export function peopleChecks(name, people, path, checked = []) {
   const boxes = people.map((p) => h('input', { type: 'checkbox', name, value: p.userId, id: `${name}-${p.userId}`, checked: checked.includes(p.userId) }));
-  const node = h('fieldset', { class: 'field', dataset: { path } },
+  const node = h(
+    'fieldset',
+    { class: 'field', dataset: { path } },
     h('legend', {}, t('rvf.' + name)),
     people.length ? boxes.map((b, i) => h('div', { class: 'check' }, b, h('label', { for: b.id }, people[i].displayName))) : h('p', { class: 'muted' }, '—'),
-    h('p', { class: 'field-error', role: 'status' }));
+    h('p', { class: 'field-error', role: 'status' }),
+  );
   return { node, read: () => boxes.filter((b) => b.checked).map((b) => b.value) };
 }
 
@@ -32,31 +35,58 @@ export const fail = (form, problems) => showErrors(form, { message: t('rvf.fix')
 
 export default async function reviewNewPage({ query }) {
   const [eligibilities, options] = await Promise.all([
-    api('/api/review-eligibilities', { query: { open: 'true' } }).then((r) => r.items, () => []),
+    api('/api/review-eligibilities', { query: { open: 'true' } }).then(
+      (r) => r.items,
+      () => [],
+    ),
     api('/api/reviews/opening-options', { query: { projectId: query.project } }),
   ]);
   const me = session.me?.userId;
   const mayOpen = hasRole('DISCIPLINE_INSPECTION');
-  const opening = select('opening', [['APPLY', t('rvf.apply')], ...(mayOpen ? [['OPEN_BY_BODY', t('rvf.openByBody')]] : [])], query.eligibility || !mayOpen ? 'APPLY' : 'OPEN_BY_BODY');
-  const eligibility = select('eligibilityId', [['', t('rvf.noEligibility')], ...eligibilities.map((e) => [e.id, `${e.projectId} · ${t('review.trigger.' + e.trigger)} · ${t('rvf.until')} ${new Date(e.closesAt).toLocaleDateString('zh-CN')}`])], query.eligibility);
+  const opening = select(
+    'opening',
+    [['APPLY', t('rvf.apply')], ...(mayOpen ? [['OPEN_BY_BODY', t('rvf.openByBody')]] : [])],
+    query.eligibility || !mayOpen ? 'APPLY' : 'OPEN_BY_BODY',
+  );
+  const eligibility = select(
+    'eligibilityId',
+    [
+      ['', t('rvf.noEligibility')],
+      ...eligibilities.map((e) => [
+        e.id,
+        `${e.projectId} · ${t('review.trigger.' + e.trigger)} · ${t('rvf.until')} ${new Date(e.closesAt).toLocaleDateString('zh-CN')}`,
+      ]),
+    ],
+    query.eligibility,
+  );
   const projectIds = h('input', { name: 'projectIds', value: options.project?.id ?? query.project ?? '', autocomplete: 'off' });
-  const trigger = select('triggerType', TRIGGERS.map((k) => [k, t('review.trigger.' + k)]), 'POOR_GRADE');
+  const trigger = select(
+    'triggerType',
+    TRIGGERS.map((k) => [k, t('review.trigger.' + k)]),
+    'POOR_GRADE',
+  );
   const notifiedAt = h('input', { name: 'notifiedAt', type: 'date' });
   const matter = h('textarea', { name: 'matter', rows: 3, maxlength: 5000 });
   const loss = h('input', { name: 'lossFen', inputmode: 'decimal', autocomplete: 'off' });
   const officials = peopleChecks('officials', options.officials, 'body.concernedOfficials', []);
 
-  const withoutEligibility = h('fieldset', { id: 'review-new-facts' }, h('legend', {}, t('rvf.facts')),
+  const withoutEligibility = h(
+    'fieldset',
+    { id: 'review-new-facts' },
+    h('legend', {}, t('rvf.facts')),
     field(t('rvf.projectIds'), projectIds, { path: 'body.projectIds', hint: t('rvf.projectIdsHint') }),
     officials.node,
     field(t('rv.trigger'), trigger, { path: 'body.triggerType' }),
-    field(t('rvf.notifiedAt'), notifiedAt, { path: 'body.notifiedAt' }));
+    field(t('rvf.notifiedAt'), notifiedAt, { path: 'body.notifiedAt' }),
+  );
   const sync = () => {
     eligibility.closest('.field').hidden = opening.value !== 'APPLY';
     withoutEligibility.hidden = opening.value === 'APPLY' && Boolean(eligibility.value);
   };
 
-  const form = h('form', { id: 'review-new', novalidate: true },
+  const form = h(
+    'form',
+    { id: 'review-new', novalidate: true },
     field(t('rv.opening'), opening, { path: 'body.opening' }),
     field(t('rvf.eligibility'), eligibility, { path: 'body.eligibilityId' }),
     withoutEligibility,
@@ -64,7 +94,8 @@ export default async function reviewNewPage({ query }) {
     field(t('rvf.lossYuan'), loss, { path: 'body.lossFen' }),
     h('p', { class: 'muted', id: 'review-new-body' }, t('rvf.bodyBySystem')),
     formError(),
-    h('button', { type: 'submit' }, t('rvf.submitOpen')));
+    h('button', { type: 'submit' }, t('rvf.submitOpen')),
+  );
   opening.addEventListener('change', sync);
   eligibility.addEventListener('change', sync);
 

@@ -13,17 +13,21 @@ import { reviewOutcomeBadge } from './review.js';
 function honourForm(userId) {
   const projectId = h('input', { name: 'projectId', autocomplete: 'off' });
   const title = h('input', { name: 'title', autocomplete: 'off' });
-  const form = h('form', { id: 'honour-form', novalidate: true },
+  const form = h(
+    'form',
+    { id: 'honour-form', novalidate: true },
     field(t('rvf.honourProject'), projectId, { path: 'body.projectId' }),
     field(t('rvf.honourTitle'), title, { path: 'body.title' }),
     formError(),
-    h('button', { type: 'submit' }, t('rvf.recordHonour')));
+    h('button', { type: 'submit' }, t('rvf.recordHonour')),
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     clearErrors(form);
     try {
       await api(`/api/officials/${encodeURIComponent(userId)}/honours`, {
-        method: 'POST', body: { requestId: newRequestId(), projectId: projectId.value.trim(), title: title.value.trim() },
+        method: 'POST',
+        body: { requestId: newRequestId(), projectId: projectId.value.trim(), title: title.value.trim() },
       });
       render();
     } catch (err) {
@@ -35,22 +39,28 @@ function honourForm(userId) {
 
 export default async function officialRecordPage({ params: [userId] }) {
   const rec = await api(`/api/officials/${encodeURIComponent(userId)}/record`);
-  return h('div', { class: 'official-record' },
+  return h(
+    'div',
+    { class: 'official-record' },
     h('h1', {}, t('rvf.recordTitle', { name: rec.official.displayName })),
-    card(t('rvf.reviewOutcomes'), dataTable({
-      id: 'official-reviews',
-      empty: t('rv.empty'),
-      rows: rec.reviews,
-      columns: [
-        [t('rv.matter'), (r) => h('a', { href: '#/reviews/' + encodeURIComponent(r.caseId) }, r.case.matter)],
-        [t('rv.outcome'), (r) => reviewOutcomeBadge(r.outcome)],
-        [t('rv.decided'), (r) => fmtTime(r.decidedAt)],
-        [t('rv.impactUntil'), (r) => (r.impactPeriodEndsAt ? fmtTime(r.impactPeriodEndsAt) : '—')],
-        [t('rvf.adverseNow'), (r) => t(r.adverseNow ? 'rvf.yes' : 'rvf.no')],
-        [t('rv.note'), (r) => r.summaryZh],
-      ],
-    })),
-    card(t('rvf.honours'),
+    card(
+      t('rvf.reviewOutcomes'),
+      dataTable({
+        id: 'official-reviews',
+        empty: t('rv.empty'),
+        rows: rec.reviews,
+        columns: [
+          [t('rv.matter'), (r) => h('a', { href: '#/reviews/' + encodeURIComponent(r.caseId) }, r.case.matter)],
+          [t('rv.outcome'), (r) => reviewOutcomeBadge(r.outcome)],
+          [t('rv.decided'), (r) => fmtTime(r.decidedAt)],
+          [t('rv.impactUntil'), (r) => (r.impactPeriodEndsAt ? fmtTime(r.impactPeriodEndsAt) : '—')],
+          [t('rvf.adverseNow'), (r) => t(r.adverseNow ? 'rvf.yes' : 'rvf.no')],
+          [t('rv.note'), (r) => r.summaryZh],
+        ],
+      }),
+    ),
+    card(
+      t('rvf.honours'),
       dataTable({
         id: 'official-honours',
         empty: t('rvf.noHonours'),
@@ -61,5 +71,7 @@ export default async function officialRecordPage({ params: [userId] }) {
           [t('common.time'), (x) => fmtTime(x.awardedAt)],
         ],
       }),
-      hasRole('ADMIN') ? honourForm(userId) : ''));
+      hasRole('ADMIN') ? honourForm(userId) : '',
+    ),
+  );
 }
