@@ -50,7 +50,7 @@ const recordActs = wf.proxyActivities<Activities>({ ...ACTIVITY_RETRY, startToCl
 const localActs = wf.proxyLocalActivities<Activities>(ACTIVITY_RETRY);
 
 /**
- * Upgrade patch (README, "Upgrading running workflows"): the step's record is written by a local
+ * Upgrade patch (docs/upgrading.md): the step's record is written by a local
  * activity. As a regular activity every action paid a schedule → poll → complete round trip and
  * one more workflow task before the Update could answer; a local activity runs inside the workflow
  * task that took the action and is recorded as a marker. It is the same idempotent transaction

@@ -40,7 +40,7 @@ function fail(refused: TRefusal): never {
 const SYSTEM = 'system';
 
 /**
- * Upgrade patch (README, "Upgrading running workflows"): search attributes are upserted only when
+ * Upgrade patch (docs/upgrading.md): search attributes are upserted only when
  * they change. Lifecycle: patched (now) → deprecatePatch once no case started before it is open →
  * removed once no case started before the deprecation is open.
  */

@@ -50,7 +50,7 @@ const acts = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);
 const localActs = wf.proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
 
 /**
- * Upgrade patches (README, "Upgrading running workflows"), both on the path of an approval's
+ * Upgrade patches (docs/upgrading.md), both on the path of an approval's
  * answer (the step waits for this workflow's acknowledgement of its report):
  * - the stage a step's report moves the project to is written by a local activity, in the same
  *   workflow task as the report and the acknowledgement, instead of a scheduled activity and one

@@ -131,7 +131,7 @@ export const PAYEE_ACCOUNTS_PATCH = 'payment-registered-payee-accounts';
  */
 export const OVERSPEND_CHANGE_PATCH = 'payment-overspend-leading-group';
 
-/** Upgrade patch (README, "Upgrading running workflows"): eligibility notices expire with their window. */
+/** Upgrade patch (docs/upgrading.md): eligibility notices expire with their window. */
 const REVIEW_ELIGIBILITY_EXPIRY_PATCH = 'review-eligibility-expiry';
 /**
  * Upgrade patch (issue #13, item 11): a reported defect gets an id and can be repaired and the
@@ -180,7 +180,7 @@ export function createOperation(deps: TOperationDeps) {
    * 可申请容错纠错: the officials concerned are notified, and (patch REVIEW_ELIGIBILITY_EXPIRY_PATCH)
    * a child workflow of its own waits out the application window and closes the notices nobody
    * used. The child is abandoned: it outlives a continue-as-new or the project's end. Projects
-   * notified before the patch keep their notices pending (README, fault-tolerance review).
+   * notified before the patch keep their notices pending (docs/domain.md, fault-tolerance review).
    */
   const notifyEligibility = async ({ trigger, triggerRef, at }: { trigger: 'POOR_GRADE' | 'REPLACEMENT'; triggerRef: string; at: number }) => {
     const { closesAt } = await acts.notifyReviewEligibility({ projectId, trigger, triggerRef, at, windowDays: settings.faultTolerance.applicationWindowDays });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The one pagination convention of every list route (README, API section): `?page=` (from 1) and
+ * The one pagination convention of every list route (docs/api.md, "Pagination"): `?page=` (from 1) and
  * `?pageSize=` (1–200, default 50) in the query; `{ items, total, page, pageSize }` in the answer.
  * Out-of-range values are refused (400 VALIDATION_FAILED on `querystring.page` / `querystring.pageSize`),
  * never clamped, so a script learns at once that it asked for something the API will not give.
