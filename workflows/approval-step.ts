@@ -1,4 +1,5 @@
 import * as wf from '@temporalio/workflow';
+import { PATCHES } from './patches';
 import { initialTransition, transition } from 'xstate';
 import {
   approvalMachine,
@@ -58,7 +59,7 @@ const localActs = wf.proxyLocalActivities<Activities>(ACTIVITY_RETRY);
  * and the next worker running it again, still writes each change once. Steps started before the
  * patch replay their scheduled activities.
  */
-export const STEP_RECORD_LOCAL_PATCH = 'approval-step-record-local-activity';
+export const STEP_RECORD_LOCAL_PATCH = PATCHES.stepRecordLocal;
 
 /**
  * Upgrade patch (issue #14, phantom approvals): the step's record is written by a regular activity
@@ -72,7 +73,7 @@ export const STEP_RECORD_LOCAL_PATCH = 'approval-step-record-local-activity';
  * project, one activity writes the record and then sends the report: the answer waits for the same
  * number of workflow tasks as before (test/api/decision-race.test.ts).
  */
-export const STEP_RECORD_AFTER_ACCEPTANCE_PATCH = 'approval-step-record-after-acceptance';
+export const STEP_RECORD_AFTER_ACCEPTANCE_PATCH = PATCHES.stepRecordAfterAcceptance;
 
 /**
  * Upgrade patch: with nobody signing twice, a transfer or added signer that gives a named person a
@@ -90,16 +91,16 @@ export const STEP_RECORD_AFTER_ACCEPTANCE_PATCH = 'approval-step-record-after-ac
  * approvals as the worker has slots would wait on parents that cannot get one. Steps that
  * reported by signal before the patch replay their signals and acknowledgements.
  */
-export const STEP_REPORT_BY_UPDATE_PATCH = 'step-report-by-update';
+export const STEP_REPORT_BY_UPDATE_PATCH = PATCHES.stepReportByUpdate;
 
-export const ONE_OPEN_TASK_PATCH = 'approval-step-one-open-task-per-signer';
+export const ONE_OPEN_TASK_PATCH = PATCHES.oneOpenTaskPerSigner;
 
 /**
  * Upgrade patch: an added role signer must be a role that could sign the step at a unit covering
  * the matter, and administrators comment, urge and cc only within their scope (`signersInScope`).
  * Steps started before the rule run on without it, so what their histories accepted replays as accepted.
  */
-export const SIGNERS_IN_SCOPE_PATCH = 'approval-step-signers-in-scope';
+export const SIGNERS_IN_SCOPE_PATCH = PATCHES.signersInScope;
 
 function fail(refusal: TApprovalRefusal): never {
   throw wf.ApplicationFailure.create({

@@ -1,4 +1,5 @@
 import * as wf from '@temporalio/workflow';
+import { PATCHES } from './patches';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { initialTransition, transition } from 'xstate';
 import {
@@ -44,7 +45,7 @@ const SYSTEM = 'system';
  * they change. Lifecycle: patched (now) → deprecatePatch once no case started before it is open →
  * removed once no case started before the deprecation is open.
  */
-const UPSERT_ON_CHANGE_PATCH = 'review-upsert-search-attributes-on-change';
+const UPSERT_ON_CHANGE_PATCH = PATCHES.reviewUpsertOnChange;
 
 /**
  * One fault-tolerance review case (容错纠错, domain.md §3), workflow id `review-<caseId>`. Hosts

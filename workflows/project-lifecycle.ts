@@ -1,4 +1,5 @@
 import * as wf from '@temporalio/workflow';
+import { PATCHES } from './patches';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { TErrorCode } from '../src/domain/errors';
 import { holdsRoleOver } from '../src/domain/actor';
@@ -59,14 +60,14 @@ const localActs = wf.proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
  *   of them, a history event and a Temporal action each time).
  * Projects started before them replay their recorded commands.
  */
-const REPORT_LOCAL_PATCH = 'lifecycle-report-local-activity';
-const UPSERT_ON_CHANGE_PATCH = 'lifecycle-upsert-search-attributes-on-change';
+const REPORT_LOCAL_PATCH = PATCHES.lifecycleReportLocal;
+const UPSERT_ON_CHANGE_PATCH = PATCHES.lifecycleUpsertOnChange;
 /**
  * Upgrade patch (issue #13, item 8): each step of the approval chain is told who signed its other
  * stages (`priorSignerIds`), so nobody signs two of them. Projects started before it run their
  * steps without (their children's recorded inputs have none).
  */
-export const PRIOR_SIGNERS_PATCH = 'lifecycle-prior-signers-across-stages';
+export const PRIOR_SIGNERS_PATCH = PATCHES.priorSignersAcrossStages;
 /**
  * Upgrade patch: the rules that guard money and acceptance (allocation within the fiscal sources,
  * the township's five checks, and in project-operation.ts payments capped and bound to a fiscal
@@ -74,7 +75,7 @@ export const PRIOR_SIGNERS_PATCH = 'lifecycle-prior-signers-across-stages';
  * first run starts, and carried over continue-as-new (`ops.rules`): a project started before them
  * keeps, on replay and after, what its history accepted.
  */
-export const MONEY_ACCEPTANCE_RULES_PATCH = 'money-and-acceptance-rules';
+export const MONEY_ACCEPTANCE_RULES_PATCH = PATCHES.moneyAndAcceptanceRules;
 /**
  * Upgrade patch (issue #13, item 12): an event the lifecycle machine refuses is never silent. A
  * person's command is refused by its Update validator before anything changes; a system event (a
@@ -82,7 +83,7 @@ export const MONEY_ACCEPTANCE_RULES_PATCH = 'money-and-acceptance-rules';
  * stage it would have entered, and is recorded as an anomaly: a LIFECYCLE_EVENT_REFUSED audit
  * event and the `RefusedEvents` search attribute. Histories from before it keep their entries.
  */
-export const REFUSED_EVENT_PATCH = 'lifecycle-refused-event-never-silent';
+export const REFUSED_EVENT_PATCH = PATCHES.refusedEventNeverSilent;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -476,7 +477,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     } else {
       const round = (rounds[stepId] = (rounds[stepId] ?? 0) + 1);
       // Patched: steps started before returns to earlier steps existed keep the config they had.
-      const returnToEarlierSteps = wf.patched('return-to-earlier-step');
+      const returnToEarlierSteps = wf.patched(PATCHES.returnToEarlierStep);
       const priorSignerIds = wf.patched(PRIOR_SIGNERS_PATCH) ? priorSignersFor(s, stageSigners) : [];
       const config = reviewStep(s, {
         proposerId: input.proposer.userId,
@@ -611,7 +612,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         // 项目库 rollover: a project not funded by the end of its fiscal year moves into the next
         // year's pool. Patched: histories recorded before this timer existed (waiting in the pool
         // without one) must replay unchanged; new runs take the branch.
-        if (wf.patched('pool-rollover')) {
+        if (wf.patched(PATCHES.poolRollover)) {
           publishStage();
           const yearEnd = Date.parse(`${(fiscalYear ?? new Date(Date.now()).getUTCFullYear()) + 1}-01-01T00:00:00+08:00`);
           const funded = await wf.condition(() => stage() !== s, Math.max(1, yearEnd - Date.now()), { summary: `项目库年度结转（${fiscalYear} → 下一年）` });

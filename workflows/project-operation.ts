@@ -1,4 +1,5 @@
 import * as wf from '@temporalio/workflow';
+import { PATCHES } from './patches';
 import type { TErrorCode } from '../src/domain/errors';
 import { orgPathSegments } from '../src/domain/actor';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
@@ -121,7 +122,7 @@ interface TOperationDeps {
  * kept (`ops.payeeAccounts`) and screened against each payment's account. Projects funded before it
  * have none recorded, and their payments screen as before (no registered accounts).
  */
-export const PAYEE_ACCOUNTS_PATCH = 'payment-registered-payee-accounts';
+export const PAYEE_ACCOUNTS_PATCH = PATCHES.payeeAccounts;
 
 /**
  * Upgrade patch (issue #13, item 10): a payment flagged OVERSPEND_NEEDS_NEW_APPROVAL (批小建大) goes
@@ -129,16 +130,16 @@ export const PAYEE_ACCOUNTS_PATCH = 'payment-registered-payee-accounts';
  * the finance bureau's flag review; other flags keep the finance review. Decided when the flag is
  * raised: payments flagged before it keep the finance review their history recorded.
  */
-export const OVERSPEND_CHANGE_PATCH = 'payment-overspend-leading-group';
+export const OVERSPEND_CHANGE_PATCH = PATCHES.overspendLeadingGroup;
 
 /** Upgrade patch (docs/upgrading.md): eligibility notices expire with their window. */
-const REVIEW_ELIGIBILITY_EXPIRY_PATCH = 'review-eligibility-expiry';
+const REVIEW_ELIGIBILITY_EXPIRY_PATCH = PATCHES.reviewEligibilityExpiry;
 /**
  * Upgrade patch (issue #13, item 11): a reported defect gets an id and can be repaired and the
  * repair verified; the retention withheld for open defects waits for their verified repair and is
  * released then. Defects reported before it have no id and hold the retention as they did.
  */
-export const DEFECT_REPAIR_PATCH = 'defect-repair-releases-retention';
+export const DEFECT_REPAIR_PATCH = PATCHES.defectRepairReleasesRetention;
 
 /**
  * The funded project (domain.md §2.7–2.14), hosted inside `projectLifecycle`: the `projectAct`

@@ -14,6 +14,7 @@ import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from 
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { temporal } from '@temporalio/proto';
 import { WORKFLOWS_PATH } from '../../src/worker';
+import { PATCH_IDS } from '../../workflows/patches';
 import { listVintages, loadHistories, replayAll, type TLoadedHistory } from './history-files';
 
 const { EventType } = temporal.api.enums.v1;
@@ -114,27 +115,8 @@ describe('recorded histories replay on the current workflows', { timeout: REPLAY
           .map((e) => JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString('utf8')).id as string),
       ),
     );
-    // docs/upgrading.md, "Patches in force".
-    for (const id of [
-      'review-upsert-search-attributes-on-change',
-      'pool-rollover',
-      'approval-step-record-local-activity',
-      'lifecycle-report-local-activity',
-      'lifecycle-upsert-search-attributes-on-change',
-      'approval-step-one-open-task-per-signer',
-      'return-to-earlier-step',
-      'step-report-by-update',
-      'review-eligibility-expiry',
-      'approval-step-record-after-acceptance',
-      'approval-step-signers-in-scope',
-      'lifecycle-prior-signers-across-stages',
-      'money-and-acceptance-rules',
-      'payment-registered-payee-accounts',
-      'payment-overspend-leading-group',
-      'lifecycle-refused-event-never-silent',
-      'defect-repair-releases-retention',
-    ])
-      expect(patches, id).toContain(id);
+    // workflows/patches.ts: the registry the workflows take their ids from.
+    for (const id of PATCH_IDS) expect(patches, id).toContain(id);
   });
 
   it('every history replays without a determinism violation', async () => {
