@@ -15,6 +15,7 @@
  * and fail once the call is removed altogether (the last step of the procedure).
  */
 import path from 'node:path';
+import { PATCHES } from '../../workflows/patches';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
@@ -105,7 +106,9 @@ describe('patched(): a change to running fault-tolerance reviews', () => {
     const source = await import('node:fs').then((fs) =>
       fs.readFileSync(path.resolve(import.meta.dirname, '../../workflows/fault-tolerance-review.ts'), 'utf8'),
     );
-    expect(source).toContain(`'${PATCH_ID}'`);
+    // The id comes from the registry (workflows/patches.ts), under the workflow's own constant.
+    expect(PATCHES.reviewUpsertOnChange).toBe(PATCH_ID);
+    expect(source).toContain('const UPSERT_ON_CHANGE_PATCH = PATCHES.reviewUpsertOnChange;');
     expect(source).toContain('wf.patched(UPSERT_ON_CHANGE_PATCH)');
   });
 });
