@@ -315,6 +315,7 @@ export function toMarkdown(r: TBenchReport): string {
         `| ${l.concurrency} | ${l.decisions} | ${ms(l.ours.p50)} / ${ms(l.ours.p95)} / ${ms(l.ours.p99)} | ${ms(l.baseline.p50)} / ${ms(l.baseline.p95)} / ${ms(l.baseline.p99)} | ${x(l.p50Ratio)} | ${l.ours.perSecond} | ${l.baseline.perSecond} | ${x(l.throughputRatio)} | ${ms(l.floor.p50)} / ${ms(l.floor.p95)} / ${ms(l.floor.p99)} | ${l.floor.perSecond} | ${x(l.floorP50Ratio)} | ${x(l.oursToFloorP50Ratio)} | ${l.httpFloor ? `${ms(l.httpFloor.p50)} / ${ms(l.httpFloor.p95)} / ${ms(l.httpFloor.p99)}` : '—'} | ${l.httpFloorP50Ratio !== undefined ? x(l.httpFloorP50Ratio) : '—'} | ${l.oursRecorded ? `${ms(l.oursRecorded.p50)} / ${ms(l.oursRecorded.p95)} / ${ms(l.oursRecorded.p99)} | ${l.oursRecorded.perSecond} | ${x(l.oursRecordedP50Ratio ?? 0)}` : '— | — | —'} |`,
       );
     }
+    out.push('', ...decisionBreakdown(a));
     if (a.errorSamples.length) out.push('', `Errors (first ${a.errorSamples.length}): ${a.errorSamples.map((e) => `\`${e.slice(0, 200)}\``).join('; ')}`);
     out.push('');
   }
@@ -466,4 +467,45 @@ export function writeReport(r: TBenchReport, dir: string): { json: string; md: s
   fs.writeFileSync(json, `${JSON.stringify(r, null, 2)}\n`);
   fs.writeFileSync(md, `${toMarkdown(r)}\n`);
   return { json, md };
+}
+
+/** Section 1's breakdown per decision, from the bench's own counters (bench/lib/decision-breakdown.ts). */
+function decisionBreakdown(a: TApprovalResult): string[] {
+  const out: string[] = [];
+  const costed = a.levels.filter((l) => l.cost);
+  if (costed.length) {
+    out.push(
+      "Per decision, from the bench's counters over each side's timed decisions: SQL statements sent by any `pg` client of the bench process (API and worker pools), and CPU from /proc of the bench process (API, worker, SDK core), the Temporal server and the database processes.",
+      '',
+      '| approvers | side | SQL statements | writes / reads / transaction control | CPU ms total | bench process / Temporal server / database |',
+      '|---|---|---|---|---|---|',
+    );
+    for (const l of costed) {
+      for (const [side, c] of Object.entries(l.cost!)) {
+        out.push(
+          `| ${l.concurrency} | ${side} | ${c.sql.statements} | ${c.sql.writes} / ${c.sql.reads} / ${c.sql.transactionControl} | ${c.cpuMs.total} | ${c.cpuMs.benchProcess} / ${c.cpuMs.temporalServer} / ${c.cpuMs.database} |`,
+        );
+      }
+    }
+    out.push('');
+  }
+  const t = a.temporal;
+  if (t) {
+    out.push(
+      `Temporal operations per decision (${t.sampled} decisions of the first level; the histories of each project workflow and of every workflow it started, events split at the decision's answer):`,
+      '',
+      '| when | workflows | workflow tasks | Updates accepted | activities | local activities | child workflows | search-attribute upserts | signals | timers | events |',
+      '|---|---|---|---|---|---|---|---|---|---|---|',
+    );
+    for (const [when, c] of [
+      ['before the answer', t.beforeAnswer],
+      ['after the answer (cascade)', t.afterAnswer],
+    ] as const) {
+      out.push(
+        `| ${when} | ${c.workflows} | ${c.workflowTasks} | ${c.updatesAccepted} | ${c.activities} | ${c.localActivities} | ${c.childWorkflows} | ${c.searchAttributeUpserts} | ${c.signals} | ${c.timers} | ${c.events} |`,
+      );
+    }
+    out.push('');
+  }
+  return out;
 }

@@ -33,6 +33,8 @@ export interface TDatabase {
   kind: 'pglite' | 'postgresql';
   /** The URL without its password, for the report. */
   display: string;
+  /** The embedded database's process (PGlite child), for the CPU breakdown; absent for a PostgreSQL server. */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ async function startPgliteChild(): Promise<TDatabase> {
   return {
     url,
     kind: 'pglite',
+    pid: child.pid,
     display: `embedded PGlite (child process) ${hidePassword(url)}`,
     stop: () => stopChild(child),
   };

@@ -21,6 +21,15 @@ import { startFloorHttp } from '../lib/floor-http';
 import { decisionsFor, type TBenchSettings } from '../lib/settings';
 import type { TStack } from '../lib/services';
 import { drive, pool, ratio, summarize, type TLatency } from '../lib/stats';
+import {
+  installSqlCounter,
+  measureSide,
+  temporalCost,
+  type TDecisionWindow,
+  type TProcessIds,
+  type TSideCost,
+  type TTemporalCost,
+} from '../lib/decision-breakdown';
 
 type TSide = TLatency & { perSecond: number; errors: number };
 
@@ -35,6 +44,8 @@ export interface TApprovalLevel {
   /** ours decisions/s ÷ baseline decisions/s (1 = as fast; below 1 = slower). */
   throughputRatio: number;
   p50WithinTarget: boolean;
+  /** SQL and CPU per decision of each side, from the bench's counters (scenario 1). */
+  cost?: { ours: TSideCost; baseline: TSideCost; floor?: TSideCost };
 }
 
 /** Scenario 1's projection floor at one level (`bareApprovalWithRecord`, same decisions and approvers). */
@@ -70,6 +81,8 @@ export interface TApprovalResult {
   target: string;
   setup: { projects: number; projectsPerSecond: number; approvers: number; concurrency: number; retries: number; retrySamples: string[] };
   levels: TApprovalLevelWithFloor[];
+  /** Temporal operations per decision of the first level, from the sampled projects' histories. */
+  temporal?: TTemporalCost;
   errorSamples: string[];
   /** Workflow ids used by the history scenario. */
   projectWorkflowIds: string[];
@@ -101,6 +114,8 @@ export interface TExtraSides {
   httpFloor?: TTimedSide;
   /** Ours with `?wait=record`: the answer once the step's record is committed, before the project's stage. */
   oursRecorded?: TTimedSide;
+  /** When given, ours, the baseline and the floor are each measured for SQL and CPU per decision. */
+  measure?: TProcessIds;
 }
 
 /**
@@ -137,12 +152,19 @@ export async function timedLevel(
   log: (line: string) => void,
   extra: TExtraSides = {},
 ): Promise<TApprovalLevel | TApprovalLevelWithFloor> {
-  const run = (side: TTimedSide | undefined) => (side ? drive(side.items, c, side.decide) : Promise.resolve(null));
-  const b = await drive(bareItems, c, baseline);
-  const f = await run(extra.floor);
+  const costs: Partial<Record<'ours' | 'baseline' | 'floor', TSideCost>> = {};
+  const timed = async (name: keyof typeof costs | null, items: string[], decide: TTimedSide['decide']) => {
+    if (!extra.measure || !name) return drive(items, c, decide);
+    const { result, cost } = await measureSide(extra.measure, items.length, () => drive(items, c, decide));
+    costs[name] = cost;
+    return result;
+  };
+  const run = (side: TTimedSide | undefined, name: keyof typeof costs | null = null) => (side ? timed(name, side.items, side.decide) : Promise.resolve(null));
+  const b = await timed('baseline', bareItems, baseline);
+  const f = await run(extra.floor, 'floor');
   const hf = await run(extra.httpFloor);
   const or = await run(extra.oursRecorded);
-  const o = await drive(ourItems, c, ours);
+  const o = await timed('ours', ourItems, ours);
   for (const d of [o, b, f, hf, or]) errorSamples.push(...(d?.errors.slice(0, 3) ?? []));
   const oS = sideOf(o);
   const bS = sideOf(b);
@@ -156,7 +178,14 @@ export async function timedLevel(
     p99Ratio: ratio(oS.p99, bS.p99),
     throughputRatio: ratio(oS.perSecond, bS.perSecond),
     p50WithinTarget: ratio(oS.p50, bS.p50) <= TARGET_P50_RATIO,
+    ...(costs.ours && costs.baseline ? { cost: { ours: costs.ours, baseline: costs.baseline, ...(costs.floor ? { floor: costs.floor } : {}) } } : {}),
   };
+  if (level.cost) {
+    const { ours: oc, floor: fc } = level.cost;
+    log(
+      `  c=${c}: per decision ours ${oc.sql.statements} SQL statements (${oc.sql.writes} writes, ${oc.sql.transactionControl} transaction control), CPU ${oc.cpuMs.total} ms (bench ${oc.cpuMs.benchProcess}, Temporal ${oc.cpuMs.temporalServer}, database ${oc.cpuMs.database})${fc ? ` · floor ${fc.sql.statements} statements, CPU ${fc.cpuMs.total} ms` : ''} · baseline CPU ${level.cost.baseline.cpuMs.total} ms`,
+    );
+  }
   log(
     `  c=${c}: ours p50 ${oS.p50} ms, ${oS.perSecond}/s · baseline p50 ${bS.p50} ms, ${bS.perSecond}/s · p50 ratio ${level.p50Ratio}× · throughput ratio ${level.throughputRatio}${o.errors.length + b.errors.length ? ` · errors ${o.errors.length}/${b.errors.length}` : ''}`,
   );
@@ -235,6 +264,7 @@ export const bareDecision = (stack: TStack, actors: TActor[]) => (workflowId: st
 };
 
 export async function runApproval(stack: TStack, settings: TBenchSettings, log: (line: string) => void): Promise<TApprovalResult> {
+  installSqlCounter();
   const levels = settings.concurrency;
   const perLevel = levels.map((c) => decisionsFor(settings, c));
   const total = settings.warmup + perLevel.reduce((a, b) => a + b, 0);
@@ -286,16 +316,27 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
     await drive(take(httpFloorQueue, settings.warmup), 1, httpFloor);
   }
 
+  // The first level's decisions (one approver by default: no overlap) are the sample whose
+  // histories the Temporal breakdown reads.
+  const windows: TDecisionWindow[] = [];
+  const oursSampled = async (taskId: string, approver: number) => {
+    const sentAt = Date.now();
+    await ours(taskId, approver);
+    if (windows.length < settings.historySample) windows.push({ projectWorkflowId: taskId.split(':step:')[0]!, sentAt, answeredAt: Date.now() });
+  };
+  const measure = { temporalPid: stack.temporal.process.pid, databasePid: stack.db.pid };
+
   const results: TApprovalLevelWithFloor[] = [];
   const errorSamples: string[] = [];
   for (let i = 0; i < levels.length; i++) {
     const c = levels[i];
     const n = perLevel[i];
     results.push(
-      await timedLevel(c, take(ourQueue, n), ours, take(bareQueue, n), baseline, errorSamples, log, {
+      await timedLevel(c, take(ourQueue, n), i === 0 ? oursSampled : ours, take(bareQueue, n), baseline, errorSamples, log, {
         floor: { items: take(floorQueue, n), decide: baseline },
         httpFloor: { items: take(httpFloorQueue, n), decide: httpFloor },
         oursRecorded: { items: take(recordQueue, n), decide: oursRecorded },
+        measure,
       }),
     );
   }
@@ -310,6 +351,15 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
     await new Promise((r) => setTimeout(r, 200));
   }
   log(`  ?wait=record: all ${recordedProjects.length} projects past the township review ${Math.round(performance.now() - settled)} ms after the last answer`);
+  // By now the sampled decisions' cascades (the next step's activation) have long settled.
+  const temporal = windows.length ? await temporalCost(stack.client, windows) : undefined;
+  if (temporal) {
+    const b = temporal.beforeAnswer;
+    const a = temporal.afterAnswer;
+    log(
+      `  per decision (${temporal.sampled} sampled), before the answer: ${b.workflowTasks} workflow tasks in ${b.workflows} workflows, ${b.updatesAccepted} Updates, ${b.activities} activities, ${b.localActivities} local activities, ${b.searchAttributeUpserts} search-attribute upserts, ${b.events} events; after it: ${a.workflowTasks} workflow tasks, ${a.activities} activities, ${a.localActivities} local activities, ${a.childWorkflows} child workflows, ${a.events} events`,
+    );
+  }
 
   return {
     target: `ours p50 ≤ ${TARGET_P50_RATIO}× baseline p50`,
@@ -322,6 +372,7 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
       retrySamples: setupRetries.slice(0, 5),
     },
     levels: results,
+    ...(temporal ? { temporal } : {}),
     errorSamples: errorSamples.slice(0, 10),
     projectWorkflowIds: created.map((p) => p.workflowId),
     baselineWorkflowIds: bareIds,
