@@ -483,7 +483,7 @@ function decisionBreakdown(a: TApprovalResult): string[] {
     for (const l of costed) {
       for (const [side, c] of Object.entries(l.cost!)) {
         out.push(
-          `| ${l.concurrency} | ${side} | ${c.sql.statements} | ${c.sql.writes} / ${c.sql.reads} / ${c.sql.transactionControl} | ${c.cpuMs.total} | ${c.cpuMs.benchProcess} / ${c.cpuMs.temporalServer} / ${c.cpuMs.database} |`,
+          `| ${l.concurrency} | ${side} | ${c.sql.statements} | ${c.sql.writes} / ${c.sql.reads} / ${c.sql.transactionControl} | ${c.cpuMs.total} | ${c.cpuMs.benchProcess} / ${c.cpuMs.temporalServer} / ${Number.isNaN(c.cpuMs.database) ? 'n/a' : c.cpuMs.database} |`,
         );
       }
     }

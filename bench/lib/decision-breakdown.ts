@@ -110,7 +110,9 @@ export async function measureSide<T>(ids: TProcessIds, decisions: number, fn: ()
   const cpu = {
     benchProcess: per(b.benchCpuMs - a.benchCpuMs, decisions),
     temporalServer: per(b.temporalCpuMs - a.temporalCpuMs, decisions),
-    database: per(b.databaseCpuMs - a.databaseCpuMs, decisions),
+    // A PostgreSQL backend that exited between the samples takes its CPU with it: a negative
+    // difference is not a figure (NaN, "n/a" in the report); PGlite is one process and never is.
+    database: b.databaseCpuMs >= a.databaseCpuMs ? per(b.databaseCpuMs - a.databaseCpuMs, decisions) : NaN,
   };
   return {
     result,
@@ -122,7 +124,7 @@ export async function measureSide<T>(ids: TProcessIds, decisions: number, fn: ()
         reads: per(b.sql.reads - a.sql.reads, decisions),
         transactionControl: per(b.sql.transactionControl - a.sql.transactionControl, decisions),
       },
-      cpuMs: { ...cpu, total: Math.round((cpu.benchProcess + cpu.temporalServer + cpu.database) * 10) / 10 },
+      cpuMs: { ...cpu, total: Math.round((cpu.benchProcess + cpu.temporalServer + (Number.isNaN(cpu.database) ? 0 : cpu.database)) * 10) / 10 },
     },
   };
 }
