@@ -43,6 +43,12 @@ export const ZEnv = z.object({
    * of memory at ~2,300 open projects; evicted workflows are replayed from history when needed.
    */
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_MAX_CACHED_WORKFLOWS),
+  /**
+   * `npm start` only: how many worker and API server processes it runs (one of each by default).
+   * Several API servers sit behind one TCP balancer on PORT (src/infra/tcp-balancer.ts).
+   */
+  WORKERS: z.coerce.number().int().min(1).max(16).default(1),
+  SERVERS: z.coerce.number().int().min(1).max(16).default(1),
   /** Seed the demo county and demo accounts. Refused in production. */
   DEMO_SEED: ZEnvBoolean.optional(),
   DEMO_PASSWORD: z.string().min(8).default('bangfu-demo-2026'),
@@ -87,6 +93,8 @@ export interface TConfig {
     maxCachedWorkflows: number;
   };
   demo: { seed: boolean; password: string; projects: boolean };
+  /** `npm start`'s process counts (WORKERS, SERVERS). */
+  processes: { workers: number; servers: number };
   /** Per-deployment overrides of the county settings' defaults. */
   publicityDays: number | undefined;
   accounts: { cookieSecret?: string; loginLimit: { maxFailures: number; windowMs: number; maxFailuresPerAddress: number }; trustProxy: boolean };
@@ -137,6 +145,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       maxCachedWorkflows: e.TEMPORAL_MAX_CACHED_WORKFLOWS,
     },
     demo: { seed: e.DEMO_SEED ?? e.NODE_ENV !== 'production', password: e.DEMO_PASSWORD, projects: e.DEMO_PROJECTS ?? true },
+    processes: { workers: e.WORKERS, servers: e.SERVERS },
     publicityDays: e.PUBLICITY_DAYS,
     accounts: {
       cookieSecret: e.SESSION_COOKIE_SECRET,

@@ -4,7 +4,8 @@
  *      migrations applied; the demo county seeded (never in production).
  *   2. Temporal: TEMPORAL_ADDRESS if set, else `temporal server start-dev` on .data/temporal.db.
  *   3. The worker and the HTTP server as child processes, exactly as deployed (src/worker.ts,
- *      src/server.ts), pointed at the services above. One that dies (a crash, a kill -9) is
+ *      src/server.ts), pointed at the services above; WORKERS=N and SERVERS=M run several of each
+ *      (the servers behind one TCP balancer on PORT). One that dies (a crash, a kill -9) is
  *      started again after a backoff (src/infra/restart-policy.ts); after too many failures in a
  *      row the stack gives up: it stops everything and exits 1.
  * Ctrl-C stops everything it started, children first, whatever state they are in; data stays
@@ -18,7 +19,8 @@ import { createPrisma } from './db/prisma';
 import { migrateDeploy } from './db/migrate';
 import { issueToken } from './auth/tokens';
 import { startEmbeddedPostgres } from './infra/embedded-postgres';
-import { describeExit } from './infra/processes';
+import { describeExit, freePort } from './infra/processes';
+import { startTcpBalancer } from './infra/tcp-balancer';
 import { superviseProcess } from './infra/supervise-process';
 import { PROJECT_ROOT, startTemporalDevServer, waitForPort } from './infra/temporal-dev-server';
 import { DEMO_USERS, seedDemoCounty } from './seed/demo-county';
@@ -156,12 +158,26 @@ async function main() {
     DEMO_SEED: 'false',
     ...(publicityDays === undefined ? {} : { PUBLICITY_DAYS: String(publicityDays) }),
   };
-  const children = (['worker', 'server'] as const).map((file) =>
+  // WORKERS worker processes on the one task queue; SERVERS API servers, each on a port of its own
+  // behind one balancer on PORT when there are several (one server listens on PORT itself).
+  const { workers, servers } = config.processes;
+  const loopback = config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host;
+  const serverPorts = servers === 1 ? [config.http.port] : await Promise.all(Array.from({ length: servers }, () => freePort()));
+  const numbered = (name: string, i: number, of: number) => (of === 1 ? name : `${name} ${i + 1}`);
+  const planned = [
+    ...Array.from({ length: workers }, (_, i) => ({ file: 'worker', name: numbered('worker', i, workers), env: {} })),
+    ...serverPorts.map((port, i) => ({
+      file: 'server',
+      name: numbered('API server', i, servers),
+      env: servers === 1 ? {} : { PORT: String(port), HOST: '127.0.0.1' },
+    })),
+  ];
+  const children = planned.map(({ file, name, env }) =>
     superviseProcess({
-      name: file === 'server' ? 'API server' : 'worker',
+      name,
       spawn: () =>
         spawn(process.execPath, ['--import', TSX_LOADER, path.join(PROJECT_ROOT, `src/${file}.ts`)], {
-          env: childEnv,
+          env: { ...childEnv, ...env },
           stdio: 'inherit',
           // Own process group: Ctrl-C reaches the orchestrator, which stops children in order.
           detached: true,
@@ -170,8 +186,21 @@ async function main() {
       onGiveUp: (message) => void stopAll(1, message),
     }),
   );
-  stoppers.push({ name: 'worker and API server', stop: async () => void (await Promise.all(children.map((c) => c.stop(CHILD_GRACE_MS)))) });
-  await step(waitForPort(config.http.port, config.http.host === '0.0.0.0' ? '127.0.0.1' : config.http.host, 120_000));
+  stoppers.push({
+    name: workers + servers > 2 ? 'workers and API servers' : 'worker and API server',
+    stop: async () => void (await Promise.all(children.map((c) => c.stop(CHILD_GRACE_MS)))),
+  });
+  for (const port of serverPorts) await step(waitForPort(port, servers === 1 ? loopback : '127.0.0.1', 120_000));
+  if (servers > 1) {
+    await step(
+      startTcpBalancer({ host: config.http.host, port: config.http.port, backends: serverPorts.map((port) => ({ host: '127.0.0.1', port })) }),
+      (b) => ({
+        name: 'balancer',
+        stop: () => b.close(),
+      }),
+    );
+    log(`${servers} API servers (ports ${serverPorts.join(', ')}) behind the balancer on port ${config.http.port}; ${workers} worker${workers > 1 ? 's' : ''}`);
+  } else if (workers > 1) log(`${workers} workers on task queue "${config.temporal.taskQueue}"`);
 
   const url = `http://localhost:${config.http.port}`;
   console.log(`
@@ -189,6 +218,7 @@ ${
 }
  Publicity periods: ${publicityDays === undefined ? 'county defaults (10 days)' : `${publicityDays} days (PUBLICITY_DAYS)`}
  Try:  curl -H "Authorization: Bearer <township token>" ${url}/api/tasks
+ Processes: ${workers} worker${workers > 1 ? 's' : ''}, ${servers} API server${servers > 1 ? `s behind one port` : ''} (WORKERS, SERVERS)
  A worker or API server that dies is restarted (1 s, doubling to 30 s; gives up after 8 in a row)
  Ctrl-C stops everything; data stays in ${config.dataDir}
 ────────────────────────────────────────────────────────────────────────`);
