@@ -5,11 +5,11 @@ import { initialTransition, transition } from 'xstate';
 import {
   applicationClosesAt,
   checkReviewAction,
-  officialRecordEffects,
   OUTCOME_LABELS_ZH,
   reviewMachine,
   type TReviewEvent,
   type TReviewSnapshot,
+  type TWriteOfficialRecordsParams,
 } from '../src/domain/fault-tolerance';
 import { covers, type TActor } from '../src/domain/actor';
 import { refusalFailureOptions, type TRefusal } from '../src/domain/errors';
@@ -132,7 +132,8 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
   /** Steps the machine (synchronously, before any await) and records the change in order. */
   const apply = (event: TReviewEvent, requestId: string, actor: TActor | null): { result: TReviewActResult; recorded: Promise<unknown> } => {
     const stageBefore = stage();
-    snapshot = transition(reviewMachine, snapshot, event)[0] as TReviewSnapshot;
+    const [next, effects] = transition(reviewMachine, snapshot, event);
+    snapshot = next as TReviewSnapshot;
     seq += 1;
     if (event.type === 'APPLY' || event.type === 'OPEN_BY_BODY') {
       openedById = actor?.userId ?? null;
@@ -154,7 +155,8 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
         stageAfter: stage(),
         payload: event,
       },
-      officialRecords: stage() === 'resultApplied' && stageBefore !== 'resultApplied' ? officialRecordEffects(snapshot.context) : [],
+      // The machine's named effect, executed here as part of the same record.
+      officialRecords: effects.flatMap((effect) => (effect.type === 'writeOfficialRecords' ? (effect.params as TWriteOfficialRecordsParams).records : [])),
     };
     return { result, recorded: serial(() => acts.recordReviewChange(change)) };
   };

@@ -1,14 +1,15 @@
 import type { TSignerSlot } from './approval-config';
 import { createTask, type TApprovalContext, type TApprovalPhase, type TApprovalTask, type TTaskOutcome } from './approval-context';
-import type { TApprovalEvent } from './approval-events';
+import type { TApprovalEvent, TApprovalEventOf, TApprovalEventType } from './approval-events';
 import { checkInPhase, urgeableTasks } from './check-approval-action';
 import { activeTasks, dependentKeys, isOpen } from './approval-tasks';
 import { parentLevelSlot, sameSlot } from './org-scope';
 
 /**
- * The pure reducer behind the machine's single `assign`. It assumes `checkInPhase` accepted the
- * event (the guards make sure) and returns the next context and the phase the step ends up in,
- * which the machine uses to pick its target, so the two cannot disagree.
+ * The pure reducer of the approval step. It assumes `checkInPhase` accepted the event (the guards
+ * make sure) and returns the next context and the phase the step ends up in, which the machine
+ * uses to pick its target, so the two cannot disagree. Each event has its own reducer
+ * (APPROVAL_REDUCERS); the machine's named action for an event runs that one (approval-machine.ts).
  */
 export function applyApprovalEvent({ context, phase, event }: { context: TApprovalContext; phase: TApprovalPhase; event: TApprovalEvent }): {
   context: TApprovalContext;
@@ -17,7 +18,7 @@ export function applyApprovalEvent({ context, phase, event }: { context: TApprov
   const check = checkInPhase({ context, phase, event });
   if (check.status !== 'ok') return { context, phase };
   const draft = new Draft(context, check.taskKey);
-  const next = reduce(draft, phase, event);
+  const next = (APPROVAL_REDUCERS[event.type] as TReducer<TApprovalEventType>)(draft, phase, event);
   return { context: draft.finish(event, next), phase: next };
 }
 
@@ -104,88 +105,95 @@ class Draft {
   }
 }
 
-function reduce(draft: Draft, phase: TApprovalPhase, event: TApprovalEvent): TApprovalPhase {
-  const { config } = draft.base;
-  switch (event.type) {
-    case 'APPROVE': {
-      const task = draft.current;
-      task.outcome = 'APPROVED';
-      task.decidedBy = event.actor.userId;
-      if (config.mode === 'ANY_ONE') {
-        // 或签: the first approval decides for the group; only signers this approver added after
-        // themselves (加签) still have to sign.
-        const keep = dependentKeys(draft.context, task.taskKey);
-        draft.closeOpen('NO_LONGER_NEEDED', (open) => keep.has(open.taskKey));
-      }
-      return draft.tasks.some(isOpen) ? 'pending' : 'approved';
+type TReducer<T extends TApprovalEventType> = (draft: Draft, phase: TApprovalPhase, event: TApprovalEventOf<T>) => TApprovalPhase;
+
+/** What each event changes in the step (on a copy), and the phase the step is in afterwards. */
+const APPROVAL_REDUCERS: { readonly [T in TApprovalEventType]: TReducer<T> } = {
+  APPROVE: (draft, _phase, event) => {
+    const task = draft.current;
+    task.outcome = 'APPROVED';
+    task.decidedBy = event.actor.userId;
+    if (draft.base.config.mode === 'ANY_ONE') {
+      // 或签: the first approval decides for the group; only signers this approver added after
+      // themselves (加签) still have to sign.
+      const keep = dependentKeys(draft.context, task.taskKey);
+      draft.closeOpen('NO_LONGER_NEEDED', (open) => keep.has(open.taskKey));
     }
-    case 'REJECT': {
-      const task = draft.current;
-      task.outcome = 'REJECTED';
-      task.decidedBy = event.actor.userId;
-      draft.closeOpen('NO_LONGER_NEEDED');
-      return 'rejected';
+    return draft.tasks.some(isOpen) ? 'pending' : 'approved';
+  },
+  REJECT: (draft, _phase, event) => {
+    const task = draft.current;
+    task.outcome = 'REJECTED';
+    task.decidedBy = event.actor.userId;
+    draft.closeOpen('NO_LONGER_NEEDED');
+    return 'rejected';
+  },
+  RETURN: (draft, _phase, event) => {
+    // The returner's task stays open, so after resubmission the chain resumes right there.
+    draft.returned = { target: event.target, byTaskKey: draft.current.taskKey, reason: event.reason };
+    return 'returned';
+  },
+  RESUBMIT: (draft) => {
+    draft.returned = null;
+    return 'pending';
+  },
+  TRANSFER: (draft, phase, event) => {
+    const old = draft.current;
+    draft.replace(old.taskKey, { kind: 'user', userId: event.toUserId }, old.origin, 'TRANSFERRED');
+    return phase;
+  },
+  ADD_SIGNER: (draft, phase, event) => {
+    const me = draft.current;
+    if (event.position === 'BEFORE') {
+      const added = draft.newTask(event.signer, event.signer, me.after);
+      me.after = added.taskKey;
+      draft.insertAt(draft.indexOf(me.taskKey), added);
+    } else {
+      const added = draft.newTask(event.signer, event.signer, me.taskKey);
+      for (const task of draft.tasks) if (task.after === me.taskKey) task.after = added.taskKey;
+      draft.insertAt(draft.indexOf(me.taskKey) + 1, added);
     }
-    case 'RETURN':
-      // The returner's task stays open, so after resubmission the chain resumes right there.
-      draft.returned = { target: event.target, byTaskKey: draft.current.taskKey, reason: event.reason };
-      return 'returned';
-    case 'RESUBMIT':
-      draft.returned = null;
-      return 'pending';
-    case 'TRANSFER': {
-      const old = draft.current;
-      draft.replace(old.taskKey, { kind: 'user', userId: event.toUserId }, old.origin, 'TRANSFERRED');
-      return phase;
+    return phase;
+  },
+  CLAIM: (draft, phase, event) => {
+    draft.current.claimedBy = event.actor.userId;
+    return phase;
+  },
+  UNCLAIM: (draft, phase) => {
+    draft.current.claimedBy = null;
+    return phase;
+  },
+  COMMENT: (_draft, phase) => phase,
+  CC: (draft, phase, event) => {
+    for (const id of event.recipientIds) if (!draft.ccRecipientIds.includes(id)) draft.ccRecipientIds.push(id);
+    return phase;
+  },
+  URGE: (draft, phase, event) => {
+    for (const task of urgeableTasks(draft.context, event.at)) {
+      draft.task(task.taskKey).lastUrgedAt = event.at;
+      draft.affected.push(task.taskKey);
     }
-    case 'ADD_SIGNER': {
-      const me = draft.current;
-      if (event.position === 'BEFORE') {
-        const added = draft.newTask(event.signer, event.signer, me.after);
-        me.after = added.taskKey;
-        draft.insertAt(draft.indexOf(me.taskKey), added);
-      } else {
-        const added = draft.newTask(event.signer, event.signer, me.taskKey);
-        for (const task of draft.tasks) if (task.after === me.taskKey) task.after = added.taskKey;
-        draft.insertAt(draft.indexOf(me.taskKey) + 1, added);
-      }
-      return phase;
+    return phase;
+  },
+  WITHDRAW: (draft) => {
+    draft.closeOpen('CANCELLED');
+    draft.returned = null;
+    return 'withdrawn';
+  },
+  DEADLINE_REMINDER: (draft, phase) => {
+    draft.affected.push(...activeTasks(draft.context).map((task) => task.taskKey));
+    return phase;
+  },
+  DEADLINE_EXPIRED: (draft, phase, event) => {
+    for (const task of activeTasks(draft.context)) {
+      const target = event.escalateTo ?? draft.base.config.escalationTarget ?? parentLevelSlot(task.slot);
+      // Nowhere to escalate (named user, or already at county level), or the task already sits
+      // with the target (a configured target's task expiring again): the expiry is recorded and
+      // the task stays with its signer, instead of being replaced by an identical one each period.
+      if (!target || sameSlot(target, task.slot)) continue;
+      draft.replace(task.taskKey, target, target, 'ESCALATED');
+      draft.affected.push(task.taskKey);
     }
-    case 'CLAIM':
-      draft.current.claimedBy = event.actor.userId;
-      return phase;
-    case 'UNCLAIM':
-      draft.current.claimedBy = null;
-      return phase;
-    case 'COMMENT':
-      return phase;
-    case 'CC':
-      for (const id of event.recipientIds) if (!draft.ccRecipientIds.includes(id)) draft.ccRecipientIds.push(id);
-      return phase;
-    case 'URGE':
-      for (const task of urgeableTasks(draft.context, event.at)) {
-        draft.task(task.taskKey).lastUrgedAt = event.at;
-        draft.affected.push(task.taskKey);
-      }
-      return phase;
-    case 'WITHDRAW':
-      draft.closeOpen('CANCELLED');
-      draft.returned = null;
-      return 'withdrawn';
-    case 'DEADLINE_REMINDER':
-      draft.affected.push(...activeTasks(draft.context).map((task) => task.taskKey));
-      return phase;
-    case 'DEADLINE_EXPIRED': {
-      for (const task of activeTasks(draft.context)) {
-        const target = event.escalateTo ?? config.escalationTarget ?? parentLevelSlot(task.slot);
-        // Nowhere to escalate (named user, or already at county level), or the task already sits
-        // with the target (a configured target's task expiring again): the expiry is recorded and
-        // the task stays with its signer, instead of being replaced by an identical one each period.
-        if (!target || sameSlot(target, task.slot)) continue;
-        draft.replace(task.taskKey, target, target, 'ESCALATED');
-        draft.affected.push(task.taskKey);
-      }
-      return phase;
-    }
-  }
-}
+    return phase;
+  },
+};

@@ -1,20 +1,41 @@
 import { and, assign, setup, type SnapshotFrom } from 'xstate';
 import { ZApprovalStepConfig, type TApprovalStepConfigInput } from './approval-config';
 import { createInitialContext, type TApprovalContext, type TApprovalPhase } from './approval-context';
-import type { TApprovalEvent } from './approval-events';
+import type { TApprovalEvent, TApprovalEventOf, TApprovalEventType } from './approval-events';
 import { applyApprovalEvent } from './apply-approval-action';
-import { checkInPhase } from './check-approval-action';
+import { APPROVAL_RULES, preconditionCheck } from './check-approval-action';
 
+/** The phase (top-level state) a transition leaves from: the rules and the reducer depend on it. */
 type TPhaseParams = { phase: TApprovalPhase };
+type TArgs = { context: TApprovalContext; event: TApprovalEvent };
+
+/**
+ * The guard of one event: the event passes what every event must (shape, request id, phase;
+ * `preconditionCheck`) and then its own rule (APPROVAL_RULES). Together exactly `checkInPhase`,
+ * which the Update validator runs.
+ */
+function passes<T extends TApprovalEventType>(type: T) {
+  return ({ context, event }: TArgs, { phase }: TPhaseParams): boolean => {
+    if (event.type !== type) return false;
+    const check = preconditionCheck({ context, phase, event }) ?? APPROVAL_RULES[type](context, event as TApprovalEventOf<T>);
+    return check.status === 'ok';
+  };
+}
+
+/** The context after the event's own reducer (apply-approval-action.ts), with its history entry. */
+function applied<T extends TApprovalEventType>(type: T, { context, event }: TArgs, { phase }: TPhaseParams): TApprovalContext {
+  return event.type === type ? applyApprovalEvent({ context, phase, event }).context : context;
+}
 
 /**
  * One approval step (审批环节). Pure: no invoke, no delays, no side effects; only `assign`. The
  * hosting workflow owns time (raises DEADLINE_* events) and effects (Task rows, notifications),
  * reading what to do from the snapshot (see pending-signers.ts) after each `transition()`.
  *
- * Every guard is `checkInPhase`, the same function the Update validator calls through
- * `checkApprovalAction`, and the only action is `applyApprovalEvent`, which also decides where
- * an approval lands; so "validator says ok" and "machine transitions" are the same statement.
+ * Each event has a named guard that runs its rule and a named action that runs its reducer, with
+ * the phase it leaves from as params. The guards run what the Update validator runs
+ * (`checkApprovalAction`), and the reducer also decides where an approval lands
+ * (`approvalFinishesStep`); so "validator says ok" and "machine transitions" are the same statement.
  */
 export const approvalMachine = setup({
   types: {
@@ -23,11 +44,38 @@ export const approvalMachine = setup({
     input: {} as TApprovalStepConfigInput,
   },
   guards: {
-    allowed: ({ context, event }, params: TPhaseParams) => checkInPhase({ context, phase: params.phase, event }).status === 'ok',
+    canApprove: passes('APPROVE'),
+    /** The approval closes the last open task: the step is approved. */
     approvalFinishesStep: ({ context, event }, params: TPhaseParams) => applyApprovalEvent({ context, phase: params.phase, event }).phase === 'approved',
+    canReject: passes('REJECT'),
+    canReturn: passes('RETURN'),
+    canResubmit: passes('RESUBMIT'),
+    canWithdraw: passes('WITHDRAW'),
+    canTransfer: passes('TRANSFER'),
+    canAddSigner: passes('ADD_SIGNER'),
+    canClaim: passes('CLAIM'),
+    canUnclaim: passes('UNCLAIM'),
+    canComment: passes('COMMENT'),
+    canCc: passes('CC'),
+    canUrge: passes('URGE'),
+    reminderIsDue: passes('DEADLINE_REMINDER'),
+    deadlineHasExpired: passes('DEADLINE_EXPIRED'),
   },
   actions: {
-    apply: assign(({ context, event }, params: TPhaseParams) => applyApprovalEvent({ context, phase: params.phase, event }).context),
+    recordApproval: assign((args, params: TPhaseParams) => applied('APPROVE', args, params)),
+    recordRejection: assign((args, params: TPhaseParams) => applied('REJECT', args, params)),
+    recordReturn: assign((args, params: TPhaseParams) => applied('RETURN', args, params)),
+    recordResubmission: assign((args, params: TPhaseParams) => applied('RESUBMIT', args, params)),
+    recordWithdrawal: assign((args, params: TPhaseParams) => applied('WITHDRAW', args, params)),
+    transferTask: assign((args, params: TPhaseParams) => applied('TRANSFER', args, params)),
+    addSigner: assign((args, params: TPhaseParams) => applied('ADD_SIGNER', args, params)),
+    claimTask: assign((args, params: TPhaseParams) => applied('CLAIM', args, params)),
+    unclaimTask: assign((args, params: TPhaseParams) => applied('UNCLAIM', args, params)),
+    recordComment: assign((args, params: TPhaseParams) => applied('COMMENT', args, params)),
+    copyIn: assign((args, params: TPhaseParams) => applied('CC', args, params)),
+    urgeSigners: assign((args, params: TPhaseParams) => applied('URGE', args, params)),
+    remindSigners: assign((args, params: TPhaseParams) => applied('DEADLINE_REMINDER', args, params)),
+    escalateTasks: assign((args, params: TPhaseParams) => applied('DEADLINE_EXPIRED', args, params)),
   },
 }).createMachine({
   id: 'approvalStep',
@@ -47,34 +95,34 @@ export const approvalMachine = setup({
         APPROVE: [
           {
             guard: and([
-              { type: 'allowed', params: { phase: 'pending' as const } },
+              { type: 'canApprove', params: { phase: 'pending' as const } },
               { type: 'approvalFinishesStep', params: { phase: 'pending' as const } },
             ]),
             target: 'approved',
-            actions: { type: 'apply', params: { phase: 'pending' } },
+            actions: { type: 'recordApproval', params: { phase: 'pending' } },
           },
-          { guard: { type: 'allowed', params: { phase: 'pending' } }, actions: { type: 'apply', params: { phase: 'pending' } } },
+          step('pending', 'canApprove', 'recordApproval'),
         ],
-        REJECT: pendingTo('rejected'),
-        RETURN: pendingTo('returned'),
-        WITHDRAW: pendingTo('withdrawn'),
-        TRANSFER: pendingStay(),
-        ADD_SIGNER: pendingStay(),
-        CLAIM: pendingStay(),
-        UNCLAIM: pendingStay(),
-        COMMENT: pendingStay(),
-        CC: pendingStay(),
-        URGE: pendingStay(),
-        DEADLINE_REMINDER: pendingTo('.reminded'),
-        DEADLINE_EXPIRED: pendingTo('.escalated'),
+        REJECT: step('pending', 'canReject', 'recordRejection', 'rejected'),
+        RETURN: step('pending', 'canReturn', 'recordReturn', 'returned'),
+        WITHDRAW: step('pending', 'canWithdraw', 'recordWithdrawal', 'withdrawn'),
+        TRANSFER: step('pending', 'canTransfer', 'transferTask'),
+        ADD_SIGNER: step('pending', 'canAddSigner', 'addSigner'),
+        CLAIM: step('pending', 'canClaim', 'claimTask'),
+        UNCLAIM: step('pending', 'canUnclaim', 'unclaimTask'),
+        COMMENT: step('pending', 'canComment', 'recordComment'),
+        CC: step('pending', 'canCc', 'copyIn'),
+        URGE: step('pending', 'canUrge', 'urgeSigners'),
+        DEADLINE_REMINDER: step('pending', 'reminderIsDue', 'remindSigners', '.reminded'),
+        DEADLINE_EXPIRED: step('pending', 'deadlineHasExpired', 'escalateTasks', '.escalated'),
       },
     },
     returned: {
       on: {
-        RESUBMIT: returnedTo('pending'),
-        WITHDRAW: returnedTo('withdrawn'),
-        COMMENT: returnedStay(),
-        CC: returnedStay(),
+        RESUBMIT: step('returned', 'canResubmit', 'recordResubmission', 'pending'),
+        WITHDRAW: step('returned', 'canWithdraw', 'recordWithdrawal', 'withdrawn'),
+        COMMENT: step('returned', 'canComment', 'recordComment'),
+        CC: step('returned', 'canCc', 'copyIn'),
       },
     },
     approved: { type: 'final' },
@@ -84,25 +132,9 @@ export const approvalMachine = setup({
   output: ({ context }) => ({ history: context.history }),
 });
 
-function pendingTo(target: string) {
-  return {
-    guard: { type: 'allowed', params: { phase: 'pending' } },
-    target,
-    actions: { type: 'apply', params: { phase: 'pending' } },
-  } as const;
-}
-function pendingStay() {
-  return { guard: { type: 'allowed', params: { phase: 'pending' } }, actions: { type: 'apply', params: { phase: 'pending' } } } as const;
-}
-function returnedTo(target: string) {
-  return {
-    guard: { type: 'allowed', params: { phase: 'returned' } },
-    target,
-    actions: { type: 'apply', params: { phase: 'returned' } },
-  } as const;
-}
-function returnedStay() {
-  return { guard: { type: 'allowed', params: { phase: 'returned' } }, actions: { type: 'apply', params: { phase: 'returned' } } } as const;
+/** A transition from `phase`: the event's named guard and action, both told the phase; staying put without a target. */
+function step<G extends string, A extends string>(phase: TApprovalPhase, guard: G, action: A, target?: string) {
+  return { guard: { type: guard, params: { phase } }, ...(target === undefined ? {} : { target }), actions: { type: action, params: { phase } } } as const;
 }
 
 export type TApprovalMachine = typeof approvalMachine;

@@ -4,10 +4,10 @@ import {
   DECISION_EVENT_TYPES,
   SYSTEM_USER_ID,
   ZApprovalEvent,
-  isSignerEvent,
   type TActor,
   type TApprovalEvent,
   type TApprovalEventOf,
+  type TApprovalEventType,
   type TSignerEvent,
 } from './approval-events';
 import { activeTasks, findTask, isActive, isOpen, signerIds } from './approval-tasks';
@@ -75,6 +75,22 @@ const PHASE_EVENTS: Record<TApprovalPhase, readonly TApprovalEvent['type'][]> = 
 };
 
 export function checkInPhase({ context, phase, event }: { context: TApprovalContext; phase: TApprovalPhase; event: TApprovalEvent }): TApprovalCheck {
+  return preconditionCheck({ context, phase, event }) ?? ruleCheck(context, event);
+}
+
+/**
+ * What every event must pass before its own rule: a valid shape, a request id not used before
+ * (a retry gets `duplicate`), and a phase that listens to the event at all. Null: passed.
+ */
+export function preconditionCheck({
+  context,
+  phase,
+  event,
+}: {
+  context: TApprovalContext;
+  phase: TApprovalPhase;
+  event: TApprovalEvent;
+}): TApprovalCheck | null {
   const parsed = ZApprovalEvent.safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -97,25 +113,37 @@ export function checkInPhase({ context, phase, event }: { context: TApprovalCont
     }
     return refuse('TASK_NOT_PENDING', `the step is already ${phase}`);
   }
+  return null;
+}
 
-  if (isSignerEvent(event)) return checkSignerEvent(context, event);
+/** Deadline events come from the workflow's timers, never from a person. */
+function checkDeadline(_context: TApprovalContext, event: TApprovalEventOf<'DEADLINE_REMINDER' | 'DEADLINE_EXPIRED'>): TApprovalCheck {
+  return event.actor.userId === SYSTEM_USER_ID ? ok() : refuse('FORBIDDEN', 'deadline events are raised by the workflow only', 'actor');
+}
 
-  switch (event.type) {
-    case 'RESUBMIT':
-      return checkResubmit(context, event);
-    case 'WITHDRAW':
-      return checkWithdraw(context, event);
-    case 'COMMENT':
-      return checkComment(context, event);
-    case 'CC':
-      return checkCc(context, event);
-    case 'URGE':
-      return checkUrge(context, event);
-    case 'DEADLINE_REMINDER':
-    case 'DEADLINE_EXPIRED':
-      return event.actor.userId === SYSTEM_USER_ID ? ok() : refuse('FORBIDDEN', 'deadline events are raised by the workflow only', 'actor');
-  }
-  return refuse('TRANSITION_NOT_ALLOWED', 'unknown event');
+/**
+ * The rule of each event, once its preconditions passed; the machine's guard for an event calls
+ * that event's rule by name (approval-machine.ts). Signer actions share one: who holds the task.
+ */
+export const APPROVAL_RULES: { readonly [T in TApprovalEventType]: (context: TApprovalContext, event: TApprovalEventOf<T>) => TApprovalCheck } = {
+  APPROVE: checkSignerEvent,
+  REJECT: checkSignerEvent,
+  RETURN: checkSignerEvent,
+  TRANSFER: checkSignerEvent,
+  ADD_SIGNER: checkSignerEvent,
+  CLAIM: checkSignerEvent,
+  UNCLAIM: checkSignerEvent,
+  RESUBMIT: checkResubmit,
+  WITHDRAW: checkWithdraw,
+  COMMENT: checkComment,
+  CC: checkCc,
+  URGE: checkUrge,
+  DEADLINE_REMINDER: checkDeadline,
+  DEADLINE_EXPIRED: checkDeadline,
+};
+
+function ruleCheck(context: TApprovalContext, event: TApprovalEvent): TApprovalCheck {
+  return (APPROVAL_RULES[event.type] as (context: TApprovalContext, event: TApprovalEvent) => TApprovalCheck)(context, event);
 }
 
 /** FORBIDDEN; for an administrator whose grant does not cover the matter, OUT_OF_SCOPE (why they may not). */

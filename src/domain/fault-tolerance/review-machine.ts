@@ -1,6 +1,7 @@
 import { assign, setup } from 'xstate';
 import { windowClosesAt } from './deadlines';
-import { currentRound, refusalFor } from './review-rules';
+import { officialRecordEffects, type TOfficialRecordEffect } from './official-record-effect';
+import { currentRound, REVIEW_RULES, validationRefusal } from './review-rules';
 import { ZReviewInput, type TDecidingBody, type TReviewContext, type TReviewEvent, type TReviewEventOf, type TReviewInput, type TReviewRound } from './schemas';
 import { voteStatus } from './voting';
 
@@ -8,16 +9,24 @@ import { voteStatus } from './voting';
  * The fault-tolerance review (容错纠错), domain.md §3, as a pure XState machine. The workflow
  * `faultToleranceReview` keeps the snapshot and steps it with `transition()`; every deadline
  * arrives as an event (APPLICATION_WINDOW_CLOSED, APPEAL_WINDOW_CLOSED) from the workflow's timers,
- * and every event carries its own time `at`. No invoke, no delays, and actions only assign, so the
- * machine runs unchanged under Temporal replay and under `xstate/graph`.
+ * and every event carries its own time `at`. No invoke, no delays, and no action with a body of
+ * its own: context changes are `assign`s, and the one effect (`writeOfficialRecords`) is a named
+ * action that `transition()` returns for the workflow to execute. So the machine runs unchanged
+ * under Temporal replay and under `xstate/graph`.
  *
- * Every transition is guarded by the same rule function `checkReviewAction` uses (review-rules.ts):
- * a refused event leaves the snapshot as it was.
+ * Each guard runs its event's rule (REVIEW_RULES, review-rules.ts) after the event's shape, as
+ * `checkReviewAction` does: a refused event leaves the snapshot as it was.
  */
 
 type TArgs = { context: TReviewContext; event: TReviewEvent };
-/** The rule for the event at hand; guard names say which transition it protects. */
-const rulesAllow = ({ context, event }: TArgs) => refusalFor(context, event) === null;
+
+/** The event is well formed and its rule in review-rules.ts refuses nothing. */
+function passes<T extends TReviewEvent['type']>(type: T, { context, event }: TArgs): boolean {
+  return event.type === type && validationRefusal(event) === null && REVIEW_RULES[type](context, event as TReviewEventOf<T>) === null;
+}
+
+/** The effect the workflow executes when the result becomes final (see `writeOfficialRecords`). */
+export type TWriteOfficialRecordsParams = { records: TOfficialRecordEffect[] };
 
 function newRound(body: TDecidingBody): TReviewRound {
   return { body, findings: {}, investigatorIds: [], ballots: [], ballotRound: 1 };
@@ -57,24 +66,24 @@ export const reviewMachine = setup({
     input: {} as TReviewInput,
   },
   guards: {
-    canApply: rulesAllow,
-    canOpenByBody: rulesAllow,
-    applicationWindowHasClosed: rulesAllow,
-    canAccept: rulesAllow,
-    canRefuse: rulesAllow,
-    canRecordFinding: rulesAllow,
-    canRecordExclusion: rulesAllow,
-    canCompleteInvestigation: rulesAllow,
-    canCastVote: rulesAllow,
-    canCallRevote: rulesAllow,
-    canDecide: rulesAllow,
-    canServeNotice: rulesAllow,
-    canPubliciseAndFile: rulesAllow,
-    canAppeal: rulesAllow,
-    appealWindowHasClosed: rulesAllow,
-    canOpenAppealReview: rulesAllow,
+    canApply: (args) => passes('APPLY', args),
+    canOpenByBody: (args) => passes('OPEN_BY_BODY', args),
+    applicationWindowHasClosed: (args) => passes('APPLICATION_WINDOW_CLOSED', args),
+    canAccept: (args) => passes('ACCEPT', args),
+    canRefuse: (args) => passes('REFUSE', args),
+    canRecordFinding: (args) => passes('RECORD_FINDING', args),
+    canRecordExclusion: (args) => passes('RECORD_EXCLUSION', args),
+    canCompleteInvestigation: (args) => passes('COMPLETE_INVESTIGATION', args),
+    canCastVote: (args) => passes('CAST_VOTE', args),
+    canCallRevote: (args) => passes('CALL_REVOTE', args),
+    canDecide: (args) => passes('DECIDE', args),
+    canServeNotice: (args) => passes('SERVE_NOTICE', args),
+    canPubliciseAndFile: (args) => passes('PUBLICISE_AND_FILE', args),
+    canAppeal: (args) => passes('APPEAL', args),
+    appealWindowHasClosed: (args) => passes('APPEAL_WINDOW_CLOSED', args),
+    canOpenAppealReview: (args) => passes('OPEN_APPEAL_REVIEW', args),
     /** Filing opens the appeal window only in the first round: after the appeal the decision is final. */
-    canPubliciseWithAppealOpen: (args) => rulesAllow(args) && args.context.rounds.length === 1,
+    canPubliciseWithAppealOpen: (args) => passes('PUBLICISE_AND_FILE', args) && args.context.rounds.length === 1,
   },
   actions: {
     recordOpening: assign(({ event }) =>
@@ -149,6 +158,11 @@ export const reviewMachine = setup({
       rounds: [...context.rounds, newRound(as(event, 'OPEN_APPEAL_REVIEW').body)],
     })),
     recordResultApplied: assign(({ event }) => ({ resultAppliedAt: event.at })),
+    /**
+     * An effect, not a change of context: the workflow writes these entries (结果运用) when the
+     * result becomes final. It has no body here; `transition()` returns it with its params.
+     */
+    writeOfficialRecords: (_, _params: TWriteOfficialRecordsParams) => undefined,
   },
 }).createMachine({
   id: 'faultToleranceReview',
@@ -247,7 +261,10 @@ export const reviewMachine = setup({
       },
     },
     /** 结果运用: final; the workflow writes officialRecordEffect() for each official and tracks 纠错. */
-    resultApplied: { type: 'final' },
+    resultApplied: {
+      type: 'final',
+      entry: { type: 'writeOfficialRecords', params: ({ context }) => ({ records: officialRecordEffects(context) }) },
+    },
   },
 });
 

@@ -8,7 +8,8 @@ import { currentBallots, voteStatus } from './voting';
 
 /**
  * The rules of the procedure, one function per event, each returning the refusal or null. The
- * machine's guards and `checkReviewAction` both call `refusalFor`, so a Temporal Update validator
+ * machine's guard for an event calls that event's rule after `validationRefusal`, exactly what
+ * `checkReviewAction` runs through `refusalFor`, so a Temporal Update validator
  * refuses exactly what the machine would refuse, with the reason, before anything enters history.
  *
  * These rules assume the event is one the current state accepts; which state accepts what is the
@@ -57,7 +58,8 @@ export function exemptionRefusal(context: TReviewContext, field = 'choice'): TRe
     : null;
 }
 
-const rules: { [T in TReviewEvent['type']]: (context: TReviewContext, event: TReviewEventOf<T>) => TRefusedCheck | null } = {
+/** One rule per event type; the machine's guard for that event calls it by name (review-machine.ts). */
+export const REVIEW_RULES: { readonly [T in TReviewEvent['type']]: (context: TReviewContext, event: TReviewEventOf<T>) => TRefusedCheck | null } = {
   APPLY: (context, event) =>
     concernedOfficial(context, event.applicantId, 'applicantId') ??
     (context.applicationLapsedAt !== undefined || !isWithinWindow({ at: event.at, closesAt: applicationClosesAt(context) })
@@ -207,7 +209,7 @@ export function validationRefusal(event: unknown): TRefusedCheck | null {
 }
 
 export function refusalFor(context: TReviewContext, event: TReviewEvent): TRefusedCheck | null {
-  return validationRefusal(event) ?? (rules[event.type] as (c: TReviewContext, e: TReviewEvent) => TRefusedCheck | null)(context, event);
+  return validationRefusal(event) ?? (REVIEW_RULES[event.type] as (c: TReviewContext, e: TReviewEvent) => TRefusedCheck | null)(context, event);
 }
 
 /**
