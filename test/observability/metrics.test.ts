@@ -1,10 +1,10 @@
 /**
  * Observability through the real system: one township approval over HTTP, then the API's
  * /metrics counts it (decision by action and outcome, the route's latency histogram by pattern),
- * the worker's Prometheus endpoint counts the audit row its activity wrote, and the worker's log
- * lines (the workflow's `log` and the SDK's activity lines) are JSON naming the workflow, run and
- * project. The worker's runtime is installed as src/worker.ts installs it, its pino logger
- * writing into memory instead of stdout.
+ * the worker's Prometheus endpoint counts the audit row its activity wrote (and, for a funded
+ * project, a paid payment and its amount), and the worker's log lines (the workflow's `log` and
+ * the SDK's activity lines) are JSON naming the workflow, run and project. The worker's runtime is
+ * installed as src/worker.ts installs it, its pino logger writing into memory instead of stdout.
  */
 import net from 'node:net';
 import { Writable } from 'node:stream';
@@ -13,6 +13,7 @@ import { createLogger } from '../../src/observability/logger';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { PASSED_CHECKS } from '../support/proposal';
 import { apiAs } from '../support/api-as';
+import { httpProject } from '../support/http-project';
 
 let s: TTestStack;
 const { call, decide } = apiAs(() => s);
@@ -101,6 +102,15 @@ describe('observability', () => {
       )
       .toBe(1);
     expect(text).toMatch(/^temporal_\w+/m);
+  });
+
+  it("the worker's Prometheus endpoint counts a paid payment once, with its amount in fen", async () => {
+    const project = httpProject(s);
+    await project.paidStartPayment(await project.fundedProject());
+    const workerSample = async (name: string) =>
+      sample(await (await fetch(`http://${workerMetricsAddress}/metrics`)).text(), name, { activityType: 'payPayment', taskQueue: s.taskQueue });
+    await expect.poll(() => workerSample('bangfu_payments_paid'), { timeout: 15_000 }).toBe(1);
+    expect(await workerSample('bangfu_payments_paid_fen')).toBe(16_000_000);
   });
 
   it("the worker's log lines are JSON naming the workflow, the run and the project", async () => {
