@@ -1,6 +1,7 @@
 import type { TPrisma } from '../src/db/prisma';
 import type { Prisma, Role } from '../src/generated/prisma/client';
 import { writeStage } from './operation-records';
+import { countApprovalAuditEvent } from './metrics';
 
 /** One Task row of an approval step, as the workflow computed it after a transition. */
 export interface TStepTaskRow {
@@ -76,7 +77,7 @@ const FINAL = new Set(['DONE', 'CANCELLED']);
  */
 export async function recordStepChange(prisma: TPrisma, change: TRecordStepChange): Promise<{ firstTime: boolean }> {
   const at = new Date(change.at);
-  return prisma.$transaction(async (tx) => {
+  const written = await prisma.$transaction(async (tx) => {
     for (const row of change.rows) {
       const state = {
         status: row.status,
@@ -169,6 +170,9 @@ export async function recordStepChange(prisma: TPrisma, change: TRecordStepChang
     }
     return { firstTime };
   });
+  // Counted once committed, and only the first time: a retry finds its audit row and counts nothing.
+  if (written.firstTime) countApprovalAuditEvent(change.audit.action);
+  return written;
 }
 
 export function createApprovalActivities({ prisma }: { prisma: TPrisma }) {

@@ -2,6 +2,7 @@ import type { TPrisma } from '../src/db/prisma';
 import type { Prisma, Role } from '../src/generated/prisma/client';
 import { runRiskChecks, type TRiskCheckInput, type TRiskFlag } from '../src/domain/policies/risk-checks';
 import type { TTaskToOpen as TSharedTaskToOpen } from './project-records';
+import { countPaymentPaid } from './metrics';
 
 type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
 
@@ -384,7 +385,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
      * together or not at all; a retry after a crash finds PAID and only reads the total.
      */
     async payPayment(args: { paymentId: string; projectId: string; amountFen: number; at: number }) {
-      return write(
+      const paid = await write(
         args.projectId,
         { stage: null },
         {
@@ -404,6 +405,8 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
           return { disbursedFen: Number(project.disbursedFen), newlyPaid: paid.count === 1 };
         },
       );
+      if (paid.newlyPaid) countPaymentPaid(args.amountFen);
+      return paid;
     },
 
     async recordAcceptance(args: {

@@ -70,6 +70,8 @@ export const ZEnv = z.object({
   /** Behind a reverse proxy: trust X-Forwarded-* so rate limits see the user's address. */
   TRUST_PROXY: ZEnvBoolean.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The worker serves Temporal's Prometheus metrics on HOST:this port; unset, it serves none. */
+  WORKER_METRICS_PORT: ZPort.optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -99,6 +101,8 @@ export interface TConfig {
   publicityDays: number | undefined;
   accounts: { cookieSecret?: string; loginLimit: { maxFailures: number; windowMs: number; maxFailuresPerAddress: number }; trustProxy: boolean };
   logLevel: TEnv['LOG_LEVEL'];
+  /** `host:port` the worker's Prometheus exporter binds, or undefined (no worker metrics). */
+  workerMetricsAddress: string | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -153,6 +157,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       trustProxy: e.TRUST_PROXY,
     },
     logLevel: e.LOG_LEVEL,
+    workerMetricsAddress: e.WORKER_METRICS_PORT === undefined ? undefined : `${e.HOST}:${e.WORKER_METRICS_PORT}`,
   };
 }
 

@@ -7,6 +7,8 @@ import { createPrisma, type TPrisma } from './db/prisma';
 import { connectClient, connectWorker } from './temporal/connection';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 import { createActivities } from '../activities';
+import { createLogger, type TPino } from './observability/logger';
+import { installWorkerRuntime } from './observability/worker-runtime';
 
 export const WORKFLOWS_PATH = createRequire(import.meta.url).resolve('../workflows/index.ts');
 
@@ -39,14 +41,15 @@ export async function createWorker(opts: {
   });
 }
 
-export async function main(config: TConfig = loadConfig()) {
+export async function main(config: TConfig = loadConfig(), logger: TPino = createLogger({ level: config.logLevel, name: 'worker' })) {
+  installWorkerRuntime({ logger, metricsAddress: config.workerMetricsAddress });
   const prisma = createPrisma({ url: databaseUrl(config) });
   const client = await connectClient(config);
   try {
     const added = await ensureSearchAttributes(client, config.temporal.namespace);
-    if (added.length) console.log(`[worker] registered search attributes: ${added.join(', ')}`);
+    if (added.length) logger.info({ added }, `[worker] registered search attributes: ${added.join(', ')}`);
   } catch (err) {
-    console.warn(`[worker] could not register search attributes (add them on the cluster yourself): ${(err as Error).message}`);
+    logger.warn({ err }, `[worker] could not register search attributes (add them on the cluster yourself): ${(err as Error).message}`);
   }
   const connection = await connectWorker(config);
   const worker = await createWorker({
@@ -57,7 +60,9 @@ export async function main(config: TConfig = loadConfig()) {
     temporal: client,
     tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
   });
-  console.log(
+  // Tests and the dev stack wait for this line's text: keep "[worker] polling task queue".
+  logger.info(
+    { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, metrics: config.workerMetricsAddress ?? null },
     `[worker] polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" (workflow cache ${config.temporal.maxCachedWorkflows})`,
   );
   await worker.run();
@@ -68,7 +73,8 @@ export async function main(config: TConfig = loadConfig()) {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err) => {
-    console.error(`[worker] ${err instanceof Error ? err.message : err}`);
+    // The configuration may be what failed: this line does not depend on it.
+    createLogger({ level: 'info', name: 'worker' }).fatal({ err }, `[worker] ${err instanceof Error ? err.message : err}`);
     process.exit(1);
   });
 }

@@ -358,6 +358,17 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
         nextTaskId: nextTaskId(),
         openTaskIds: openTasks().map((t) => t.id),
       };
+      // Logging adds no command to history; the SDK drops these lines while a workflow replays.
+      wf.log.info('decision applied', {
+        projectId: input.projectId,
+        stepId: config.stepId,
+        taskId,
+        action,
+        actorId: cmd.actor.userId,
+        requestId: cmd.requestId,
+        phaseBefore: change.phaseBefore,
+        phaseAfter: change.phaseAfter,
+      });
       const comment = cmd.comment ?? ('text' in cmd.action ? cmd.action.text : undefined) ?? null;
       const details = {
         stepId: config.stepId,

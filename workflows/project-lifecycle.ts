@@ -205,6 +205,8 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     wf.upsertSearchAttributes([{ key: SA.RefusedEvents, value: refused.types }]);
     anomaliesRecording += 1;
     const details = { event: event.type, stage: at, ...('to' in event ? { to: event.to } : {}) };
+    // Logging adds no command to history; the SDK drops these lines while a workflow replays.
+    wf.log.warn('lifecycle event refused', { projectId, ...details });
     void acts
       .noteProjectEvent({
         projectId,
@@ -228,6 +230,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     if (stage() !== before) {
       since = Date.now();
       stageVersion += 1;
+      wf.log.info('stage changed', { projectId, from: before, to: stage(), event: event.type, actorId: actorId ?? null });
     }
     history.push({ at: Date.now(), stage: stage(), action: event.type.toLowerCase(), actorId, comment });
     return before;

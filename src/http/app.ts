@@ -26,12 +26,14 @@ import { documentResponses, withoutNoContentBodies, ZErrorBody } from './openapi
 import { valueWithin } from './value-within';
 import { localizedValidationError } from './localized-validation';
 import { answerClientError, answerHeaders, sendUnmatched, trackRouteMethods } from './protocol';
+import { loggerOptions } from '../observability/logger';
+import { registerApiMetrics } from '../observability/api-metrics';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
 export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string; loginLimit?: TLoginLimit } = {}): Promise<FastifyInstance> {
   const app = Fastify({
     trustProxy: deps.config.accounts?.trustProxy ?? false,
-    logger: deps.config.logLevel === 'silent' ? false : { level: deps.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: deps.config.logLevel === 'silent' ? false : loggerOptions(deps.config.logLevel),
     bodyLimit: 1024 * 1024,
     // Malformed URLs (bad percent-encoding, over-long parameters) are refused before routing; without
     // this they would leave in Fastify's own shape instead of the `{ error: { code } }` envelope.
@@ -42,6 +44,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
     clientErrorHandler: answerClientError,
   });
   const methodsOf = trackRouteMethods(app);
+  registerApiMetrics(app);
   answerHeaders(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -11,15 +11,19 @@ import { connectClient } from '../../src/temporal/connection';
 import { DEMO_USERS, seedDemoCounty } from '../../src/seed/demo-county';
 import type { TPrisma } from '../../src/db/prisma';
 import { createTestDatabase } from './db';
+import { installWorkerRuntime } from '../../src/observability/worker-runtime';
+import type { TPino } from '../../src/observability/logger';
 import type { Role } from '../../src/generated/prisma/client';
 
 export const DEMO_PASSWORD = 'test-password-123';
 
 let runtimeInstalled = false;
-function quietRuntime() {
+/** The process's one Temporal Runtime: quiet, unless a test asks for the worker's own logger and metrics. */
+function installRuntime(observed?: { logger: TPino; metricsAddress?: string }) {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  if (observed) installWorkerRuntime(observed);
+  else Runtime.install({ logger: new DefaultLogger('WARN') });
 }
 
 export interface TTestStack {
@@ -50,9 +54,11 @@ export async function startTestStack(
     temporalAddress?: string;
     connect?: (db: { url: string; schema: string }) => TPrisma;
     database?: Parameters<typeof createTestDatabase>[0];
+    /** Install the worker's runtime as src/worker.ts does (first stack of the file only). */
+    observed?: { logger: TPino; metricsAddress?: string };
   } = {},
 ): Promise<TTestStack> {
-  quietRuntime();
+  installRuntime(opts.observed);
   const db = await createTestDatabase(opts.database);
   const prisma = opts.connect?.(db) ?? db.prisma;
   const address = opts.temporalAddress ?? inject('temporalAddress');

@@ -15,6 +15,7 @@ import { INBOX_VIEWS, queryInbox } from '../../db/inbox-query';
 import { ZPage } from '../pagination';
 import { ZDecisionResult, ZInboxItem, type TDecisionResult } from '../schemas/task-bodies';
 import { namedPeopleFacts } from '../../db/county-people';
+import { countDecision } from '../../observability/api-metrics';
 
 const ZTaskParams = z.object({ taskId: z.string().min(1).max(300) });
 
@@ -69,6 +70,7 @@ export const ZDecisionBody = z.discriminatedUnion('action', [
   z.object({ action: z.literal('urge'), requestId, comment }),
 ]);
 export type TDecisionBody = z.infer<typeof ZDecisionBody>;
+const DECISION_ACTIONS: ReadonlySet<string> = new Set(ZDecisionBody.options.map((o) => o.shape.action.value));
 
 const ZDecisionQuery = z.object({
   wait: z
@@ -191,6 +193,7 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
         body: ZDecisionBody,
         response: { 200: ZDecisionResult },
       },
+      preSerialization: countDecision(app.metrics, DECISION_ACTIONS),
     },
     async (req) => {
       const actor = requireActor(req);
