@@ -103,6 +103,8 @@ export interface TConfig {
   logLevel: TEnv['LOG_LEVEL'];
   /** `host:port` the worker's Prometheus exporter binds, or undefined (no worker metrics). */
   workerMetricsAddress: string | undefined;
+  /** WORKER_METRICS_PORT itself: `npm start` gives its Nth worker this port + N - 1. */
+  workerMetricsPort: number | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -158,6 +160,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     logLevel: e.LOG_LEVEL,
     workerMetricsAddress: e.WORKER_METRICS_PORT === undefined ? undefined : `${e.HOST}:${e.WORKER_METRICS_PORT}`,
+    workerMetricsPort: e.WORKER_METRICS_PORT,
   };
 }
 

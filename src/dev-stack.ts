@@ -165,7 +165,12 @@ async function main() {
   const serverPorts = servers === 1 ? [config.http.port] : await Promise.all(Array.from({ length: servers }, () => freePort()));
   const numbered = (name: string, i: number, of: number) => (of === 1 ? name : `${name} ${i + 1}`);
   const planned = [
-    ...Array.from({ length: workers }, (_, i) => ({ file: 'worker', name: numbered('worker', i, workers), env: {} })),
+    // Each worker's metrics endpoint (WORKER_METRICS_PORT) on a port of its own: the given one, then the next ones.
+    ...Array.from({ length: workers }, (_, i) => ({
+      file: 'worker',
+      name: numbered('worker', i, workers),
+      env: config.workerMetricsPort !== undefined && workers > 1 ? { WORKER_METRICS_PORT: String(config.workerMetricsPort + i) } : {},
+    })),
     ...serverPorts.map((port, i) => ({
       file: 'server',
       name: numbered('API server', i, servers),
