@@ -70,6 +70,12 @@ export const ZEnv = z.object({
   /** Behind a reverse proxy: trust X-Forwarded-* so rate limits see the user's address. */
   TRUST_PROXY: ZEnvBoolean.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** OpenTelemetry traces (docs/operations.md#tracing): off unless set; `console` prints spans, `otlp` sends them. */
+  OTEL_TRACES_EXPORTER: z.enum(['none', 'console', 'otlp']).default('none'),
+  /** The OTLP/HTTP collector's base URL; traces go to `<url>/v1/traces`. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().default('http://localhost:4318'),
+  /** Each process adds its part (`bangfu-api`, `bangfu-worker`) unless this is set. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -99,6 +105,8 @@ export interface TConfig {
   publicityDays: number | undefined;
   accounts: { cookieSecret?: string; loginLimit: { maxFailures: number; windowMs: number; maxFailuresPerAddress: number }; trustProxy: boolean };
   logLevel: TEnv['LOG_LEVEL'];
+  /** OpenTelemetry tracing; `exporter: 'none'` leaves it off. */
+  tracing: { exporter: TEnv['OTEL_TRACES_EXPORTER']; otlpEndpoint: string; serviceName: string | undefined };
 }
 
 export class ConfigError extends Error {}
@@ -153,6 +161,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       trustProxy: e.TRUST_PROXY,
     },
     logLevel: e.LOG_LEVEL,
+    tracing: { exporter: e.OTEL_TRACES_EXPORTER, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   };
 }
 

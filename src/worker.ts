@@ -7,6 +7,8 @@ import { createPrisma, type TPrisma } from './db/prisma';
 import { connectClient, connectWorker } from './temporal/connection';
 import { ensureSearchAttributes } from './temporal/search-attributes';
 import { createActivities } from '../activities';
+import { tracingWorkerOptions } from './observability/temporal-tracing';
+import { startTracing, type TTracing } from './observability/tracing';
 
 export const WORKFLOWS_PATH = createRequire(import.meta.url).resolve('../workflows/index.ts');
 
@@ -26,6 +28,8 @@ export async function createWorker(opts: {
   identity?: string;
   /** Worker tuning; `maxCachedWorkflows` defaults to DEFAULT_MAX_CACHED_WORKFLOWS (src/config.ts). */
   tuning?: TWorkerTuning;
+  /** Tracing is on: spans for workflows, activities and their SQL (a given bundle must include TRACING_WORKFLOW_INTERCEPTORS). */
+  tracing?: TTracing;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -36,12 +40,14 @@ export async function createWorker(opts: {
     ...(opts.identity ? { identity: opts.identity } : {}),
     maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
     ...opts.tuning,
+    ...(opts.tracing ? tracingWorkerOptions(opts.tracing, { bundlesItself: !opts.workflowBundle }) : {}),
   });
 }
 
 export async function main(config: TConfig = loadConfig()) {
+  const tracing = await startTracing(config.tracing, 'worker');
   const prisma = createPrisma({ url: databaseUrl(config) });
-  const client = await connectClient(config);
+  const client = await connectClient(config, { tracing });
   try {
     const added = await ensureSearchAttributes(client, config.temporal.namespace);
     if (added.length) console.log(`[worker] registered search attributes: ${added.join(', ')}`);
@@ -56,6 +62,7 @@ export async function main(config: TConfig = loadConfig()) {
     prisma,
     temporal: client,
     tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
+    tracing,
   });
   console.log(
     `[worker] polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" (workflow cache ${config.temporal.maxCachedWorkflows})`,
@@ -64,6 +71,7 @@ export async function main(config: TConfig = loadConfig()) {
   await connection.close();
   await client.connection.close();
   await prisma.$disconnect();
+  await tracing?.shutdown();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
