@@ -9,8 +9,8 @@ const requests = new WeakMap<FastifyRequest, { span: Span; ctx: Context }>();
  * handler runs, so the Temporal client's span (and through its headers the workflow, activities
  * and SQL) joins the request's trace. A `traceparent` header from the caller is continued.
  *
- * The span is started at onRequest (for the timing) but made active only at preHandler: body
- * parsing runs on stream events between the two, where an async context set earlier is not
+ * The span is made active at onRequest (so the token lookup's SQL is in it) and again at
+ * preHandler: body parsing runs on stream events between the two, where the async context is not
  * reliably kept. Register this before the app's own hooks so they run inside the span too.
  */
 export function traceRequests(app: FastifyInstance): void {
@@ -25,8 +25,9 @@ export function traceRequests(app: FastifyInstance): void {
       },
       parent,
     );
-    requests.set(req, { span, ctx: trace.setSpan(parent, span) });
-    done();
+    const ctx = trace.setSpan(parent, span);
+    requests.set(req, { span, ctx });
+    context.with(ctx, done);
   });
   app.addHook('preHandler', (req, _reply, done) => {
     const traced = requests.get(req);

@@ -50,6 +50,10 @@ describe('tracing', () => {
     expect(httpSpan.parentSpanId).toBeUndefined();
     expect(httpSpan.attributes).toMatchObject({ 'http.request.method': 'POST', 'http.route': '/api/tasks/:taskId/decision', 'http.response.status_code': 200 });
 
+    // The route's own reads (the bearer token, the task) are SQL spans of the API, children of the request.
+    const routeSql = spans().filter((sp) => sp.parentSpanId === httpSpan.spanContext().spanId && sp.name === 'sql SELECT');
+    expect(routeSql.length).toBeGreaterThanOrEqual(2);
+
     const [update] = named('StartWorkflowUpdate:approvalAct', httpSpan);
     expect(update, 'the client span is a child of the HTTP span').toBeDefined();
     expect(update!.attributes).toMatchObject({ temporalWorkflowId: task.workflowId });
