@@ -73,7 +73,7 @@ export const ZEnv = z.object({
   /** OpenTelemetry traces (docs/operations.md#tracing): off unless set; `console` prints spans, `otlp` sends them. */
   OTEL_TRACES_EXPORTER: z.enum(['none', 'console', 'otlp']).default('none'),
   /** The OTLP/HTTP collector's base URL; traces go to `<url>/v1/traces`. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().default('http://localhost:4318'),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).default('http://localhost:4318'),
   /** Each process adds its part (`bangfu-api`, `bangfu-worker`) unless this is set. */
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
