@@ -48,7 +48,15 @@ function getTracer() {
  */
 function traced<T>(name: string, parent: Context, attributes: Record<string, string>, run: () => Promise<T>, ok = (_err: unknown) => false): Promise<T> {
   const span = getTracer().startSpan(name, { attributes }, parent);
-  const promise = otelContext.with(trace.setSpan(parent, span), run);
+  let promise: Promise<T>;
+  try {
+    promise = otelContext.with(trace.setSpan(parent, span), run);
+  } catch (err) {
+    // `next` refused synchronously (bad options): no command was made, the span ends here.
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+    span.end();
+    throw err;
+  }
   promise.then(
     () => span.end(),
     (err: unknown) => {
