@@ -72,6 +72,12 @@ export const ZEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The worker serves Temporal's Prometheus metrics on HOST:this port; unset, it serves none. */
   WORKER_METRICS_PORT: ZPort.optional(),
+  /** OpenTelemetry traces (docs/operations.md#tracing): off unless set; `console` prints spans, `otlp` sends them. */
+  OTEL_TRACES_EXPORTER: z.enum(['none', 'console', 'otlp']).default('none'),
+  /** The OTLP/HTTP collector's base URL; traces go to `<url>/v1/traces`. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).default('http://localhost:4318'),
+  /** Each process adds its part (`bangfu-api`, `bangfu-worker`) unless this is set. */
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -105,6 +111,8 @@ export interface TConfig {
   workerMetricsAddress: string | undefined;
   /** WORKER_METRICS_PORT itself: `npm start` gives its Nth worker this port + N - 1. */
   workerMetricsPort: number | undefined;
+  /** OpenTelemetry tracing; `exporter: 'none'` leaves it off. */
+  tracing: { exporter: TEnv['OTEL_TRACES_EXPORTER']; otlpEndpoint: string; serviceName: string | undefined };
 }
 
 export class ConfigError extends Error {}
@@ -161,6 +169,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     workerMetricsAddress: e.WORKER_METRICS_PORT === undefined ? undefined : `${e.HOST}:${e.WORKER_METRICS_PORT}`,
     workerMetricsPort: e.WORKER_METRICS_PORT,
+    tracing: { exporter: e.OTEL_TRACES_EXPORTER, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   };
 }
 

@@ -3,17 +3,19 @@ import { loadConfig, databaseUrl, type TConfig } from './config';
 import { createPrisma } from './db/prisma';
 import { buildApp } from './http/app';
 import { connectClient } from './temporal/connection';
+import { startTracing } from './observability/tracing';
 
 /** The HTTP API and web app. Stateless: run as many as you like behind a load balancer. */
 export async function main(config: TConfig = loadConfig()) {
+  const tracing = await startTracing(config.tracing, 'api');
   const prisma = createPrisma({ url: databaseUrl(config) });
-  const temporal = await connectClient(config);
+  const temporal = await connectClient(config, { tracing });
   const countySettings =
     config.publicityDays === undefined
       ? undefined
       : { publicity: { villageDays: config.publicityDays, townshipDays: config.publicityDays, acceptanceDays: config.publicityDays } };
   const app = await buildApp(
-    { config, prisma, temporal, countySettings },
+    { config, prisma, temporal, countySettings, tracing },
     { cookieSecret: config.accounts.cookieSecret, loginLimit: config.accounts.loginLimit },
   );
   await app.listen({ host: config.http.host, port: config.http.port });
@@ -21,6 +23,7 @@ export async function main(config: TConfig = loadConfig()) {
     await app.close();
     await temporal.connection.close();
     await prisma.$disconnect();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -9,6 +9,8 @@ import { ensureSearchAttributes } from './temporal/search-attributes';
 import { createActivities } from '../activities';
 import { createLogger, type TPino } from './observability/logger';
 import { installWorkerRuntime } from './observability/worker-runtime';
+import { tracingWorkerOptions } from './observability/temporal-tracing';
+import { startTracing, type TTracing } from './observability/tracing';
 
 export const WORKFLOWS_PATH = createRequire(import.meta.url).resolve('../workflows/index.ts');
 
@@ -28,6 +30,8 @@ export async function createWorker(opts: {
   identity?: string;
   /** Worker tuning; `maxCachedWorkflows` defaults to DEFAULT_MAX_CACHED_WORKFLOWS (src/config.ts). */
   tuning?: TWorkerTuning;
+  /** Tracing is on: spans for workflows, activities and their SQL (a given bundle must include TRACING_WORKFLOW_INTERCEPTORS). */
+  tracing?: TTracing;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -38,13 +42,15 @@ export async function createWorker(opts: {
     ...(opts.identity ? { identity: opts.identity } : {}),
     maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,
     ...opts.tuning,
+    ...(opts.tracing ? tracingWorkerOptions(opts.tracing, { bundlesItself: !opts.workflowBundle }) : {}),
   });
 }
 
 export async function main(config: TConfig = loadConfig(), logger: TPino = createLogger({ level: config.logLevel, name: 'worker' })) {
   installWorkerRuntime({ logger, metricsAddress: config.workerMetricsAddress });
+  const tracing = await startTracing(config.tracing, 'worker');
   const prisma = createPrisma({ url: databaseUrl(config) });
-  const client = await connectClient(config);
+  const client = await connectClient(config, { tracing });
   try {
     const added = await ensureSearchAttributes(client, config.temporal.namespace);
     if (added.length) logger.info({ added }, `[worker] registered search attributes: ${added.join(', ')}`);
@@ -59,6 +65,7 @@ export async function main(config: TConfig = loadConfig(), logger: TPino = creat
     prisma,
     temporal: client,
     tuning: { maxCachedWorkflows: config.temporal.maxCachedWorkflows },
+    tracing,
   });
   // Tests and the dev stack wait for this line's text: keep "[worker] polling task queue".
   logger.info(
@@ -69,6 +76,7 @@ export async function main(config: TConfig = loadConfig(), logger: TPino = creat
   await connection.close();
   await client.connection.close();
   await prisma.$disconnect();
+  await tracing?.shutdown();
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,5 +1,6 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
+import { traceSql } from '../observability/sql-tracing';
 
 export type TPrisma = PrismaClient;
 
@@ -12,7 +13,7 @@ const schemas = new WeakMap<PrismaClient, string>();
  */
 export function createPrisma(opts: { url: string; schema?: string; poolSize?: number }): PrismaClient {
   const adapter = new PrismaPg({ connectionString: opts.url, max: opts.poolSize ?? 10 }, opts.schema ? { schema: opts.schema } : undefined);
-  const client = new PrismaClient({ adapter: releaseLostTransactions(adapter) });
+  const client = new PrismaClient({ adapter: traceSql(releaseLostTransactions(adapter)) });
   schemas.set(client, opts.schema ?? 'public');
   return client;
 }

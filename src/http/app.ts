@@ -25,6 +25,7 @@ import { webRoutes } from './web';
 import { documentResponses, withoutNoContentBodies, ZErrorBody } from './openapi';
 import { valueWithin } from './value-within';
 import { localizedValidationError } from './localized-validation';
+import { traceRequests } from '../observability/http-tracing';
 import { answerClientError, answerHeaders, sendUnmatched, trackRouteMethods } from './protocol';
 import { loggerOptions } from '../observability/logger';
 import { registerApiMetrics } from '../observability/api-metrics';
@@ -43,6 +44,8 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
     },
     clientErrorHandler: answerClientError,
   });
+  // First, so the app's own hooks and the handler run inside the request's span.
+  if (deps.tracing) traceRequests(app);
   const methodsOf = trackRouteMethods(app);
   registerApiMetrics(app);
   answerHeaders(app);

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { TConfig } from '../config';
 import type { TPrisma } from '../db/prisma';
 import type { TActor } from '../domain/actor';
+import type { TTracing } from '../observability/tracing';
 import type { TCountySettingsOverrides } from '../domain/policies/settings';
 
 export interface TAppDeps {
@@ -20,6 +21,8 @@ export interface TAppDeps {
    * clock, which runs ahead of the process's.
    */
   clock?: () => number;
+  /** Tracing is on (src/observability/tracing.ts): each request gets a server span. */
+  tracing?: TTracing;
 }
 
 declare module 'fastify' {

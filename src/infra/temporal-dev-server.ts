@@ -77,7 +77,10 @@ export async function startTemporalDevServer(opts: {
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   if (opts.headless) args.push('--headless');
   args.push(...searchAttributeCliFlags());
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false });
+  // The Temporal server reads the same OTEL_* variables as Bangfu's tracing and refuses to start on
+  // OTEL_TRACES_EXPORTER=console; switching Bangfu's tracing on must not reconfigure the dev server.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: opts.detached ?? false, env });
   const forward = (chunk: Buffer) => opts.log?.(chunk.toString().trimEnd());
   child.stdout?.on('data', forward);
   child.stderr?.on('data', forward);

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { TConfig } from '../config';
+import { tracingClientInterceptors } from '../observability/temporal-tracing';
+import type { TTracing } from '../observability/tracing';
 
 /** TLS/API-key options shared by the client and the worker connection (Temporal Cloud, mTLS clusters). */
 function connectionOptions(config: TConfig, address: string) {
@@ -27,9 +29,10 @@ export function temporalAddress(config: TConfig): string {
  */
 const RECONNECT = { 'grpc.initial_reconnect_backoff_ms': 500, 'grpc.max_reconnect_backoff_ms': 2_000 };
 
-export async function connectClient(config: TConfig): Promise<Client> {
+/** With `tracing`, every workflow call opens a span whose context travels to the workflow in headers. */
+export async function connectClient(config: TConfig, opts: { tracing?: TTracing } = {}): Promise<Client> {
   const connection = await Connection.connect({ ...connectionOptions(config, temporalAddress(config)), channelArgs: RECONNECT });
-  return new Client({ connection, namespace: config.temporal.namespace });
+  return new Client({ connection, namespace: config.temporal.namespace, ...(opts.tracing ? { interceptors: tracingClientInterceptors() } : {}) });
 }
 
 export async function connectWorker(config: TConfig): Promise<NativeConnection> {

@@ -44,6 +44,14 @@ describe('config', () => {
     }
   });
 
+  it('leaves tracing off unless OTEL_TRACES_EXPORTER asks for console or otlp', () => {
+    expect(loadConfig({}).tracing).toEqual({ exporter: 'none', otlpEndpoint: 'http://localhost:4318', serviceName: undefined });
+    const otlp = loadConfig({ OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318', OTEL_SERVICE_NAME: 'bangfu-a' });
+    expect(otlp.tracing).toEqual({ exporter: 'otlp', otlpEndpoint: 'http://collector:4318', serviceName: 'bangfu-a' });
+    expect(() => loadConfig({ OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow(/OTEL_TRACES_EXPORTER/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).database.embedded).toBe(true);
   });

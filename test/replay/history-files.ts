@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON, type History } from '@temporalio/common/lib/proto-utils';
-import { Worker, type WorkflowBundle } from '@temporalio/worker';
+import { Worker, type ReplayWorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 
 export const HISTORIES_DIR = path.resolve(import.meta.dirname, 'histories');
 
@@ -65,11 +65,15 @@ export function loadHistories(vintages = listVintages(), dir = HISTORIES_DIR): T
   );
 }
 
-/** Replays every history on `workflowBundle`: one result per history, in order (error set on failure). */
-export async function replayAll(workflowBundle: WorkflowBundle, list: TLoadedHistory[]): Promise<Array<{ workflowId: string; error?: Error }>> {
+/** Replays every history on `workflowBundle` (with `sinks`, if its interceptors call any): one result per history, in order (error set on failure). */
+export async function replayAll(
+  workflowBundle: WorkflowBundle,
+  list: TLoadedHistory[],
+  sinks?: ReplayWorkerOptions['sinks'],
+): Promise<Array<{ workflowId: string; error?: Error }>> {
   const results: Array<{ workflowId: string; error?: Error }> = [];
   const replay = Worker.runReplayHistories(
-    { workflowBundle, replayName: 'replay-histories' },
+    { workflowBundle, replayName: 'replay-histories', ...(sinks ? { sinks } : {}) },
     list.map(({ workflowId, history }) => ({ workflowId, history })),
   );
   for await (const result of replay) results.push(result);

@@ -8,6 +8,8 @@ import { buildApp } from '../../src/http/app';
 import { issueToken } from '../../src/auth/tokens';
 import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
 import { connectClient } from '../../src/temporal/connection';
+import { TRACING_WORKFLOW_INTERCEPTORS } from '../../src/observability/temporal-tracing';
+import type { TTracing } from '../../src/observability/tracing';
 import { DEMO_USERS, seedDemoCounty } from '../../src/seed/demo-county';
 import type { TPrisma } from '../../src/db/prisma';
 import { createTestDatabase } from './db';
@@ -56,6 +58,8 @@ export async function startTestStack(
     database?: Parameters<typeof createTestDatabase>[0];
     /** Install the worker's runtime as src/worker.ts does (first stack of the file only). */
     observed?: { logger: TPino; metricsAddress?: string };
+    /** Tracing installed by the test (src/observability/tracing.ts): the app, client and worker trace. */
+    tracing?: TTracing;
   } = {},
 ): Promise<TTestStack> {
   installRuntime(opts.observed);
@@ -71,11 +75,16 @@ export async function startTestStack(
         namespace: 'default',
         taskQueue,
         prisma,
-        workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+        workflowBundle: await bundleWorkflowCode({
+          workflowsPath: WORKFLOWS_PATH,
+          ...(opts.tracing ? { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] } : {}),
+          logger: new DefaultLogger('WARN'),
+        }),
+        tracing: opts.tracing,
       })
     : (null as unknown as Worker);
   const running = worker?.run();
-  const client = await connectClient(config);
+  const client = await connectClient(config, { tracing: opts.tracing });
   const connection = client.connection;
   await seedDemoCounty(db.prisma, DEMO_PASSWORD);
   const tokens: Record<string, string> = {};
@@ -88,7 +97,13 @@ export async function startTestStack(
   const app =
     opts.app === false
       ? (null as unknown as FastifyInstance)
-      : await buildApp({ config, prisma, temporal: client, countySettings: { publicity: { villageDays: 0, townshipDays: 0, acceptanceDays: 0 } } });
+      : await buildApp({
+          config,
+          prisma,
+          temporal: client,
+          countySettings: { publicity: { villageDays: 0, townshipDays: 0, acceptanceDays: 0 } },
+          tracing: opts.tracing,
+        });
   return {
     prisma: db.prisma,
     client,
