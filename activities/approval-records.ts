@@ -1,5 +1,8 @@
 import type { TPrisma } from '../src/db/prisma';
 import type { Prisma, Role } from '../src/generated/prisma/client';
+import type { TApprovalEventType } from '../src/domain/approval/approval-events';
+import { checkAuditPayload } from '../src/domain/audit/audit-events';
+import { writeAuditEvent } from '../src/audit/write-audit-event';
 import { writeStage } from './operation-records';
 import { countApprovalAuditEvent } from './metrics';
 
@@ -47,7 +50,8 @@ export interface TStepAudit {
   actorId: string | null;
   role: string | null;
   orgUnitId: string | null;
-  action: string;
+  /** `TASK_<event>` for the approval machine's events (the audit catalogue lists each). */
+  action: `TASK_${TApprovalEventType}` | 'STEP_ACTIVATED';
   taskId: string;
   requestId: string;
   comment: string | null;
@@ -109,25 +113,19 @@ export async function recordStepChange(prisma: TPrisma, change: TRecordStepChang
       });
     }
     const { audit } = change;
-    const inserted = await tx.auditEvent.createMany({
-      data: [
-        {
-          eventKey: audit.eventKey,
-          at,
-          actorId: audit.actorId,
-          role: audit.role as Role,
-          orgUnitId: audit.orgUnitId,
-          action: audit.action,
-          entityType: audit.entityType ?? 'Task',
-          entityId: audit.entityType === 'ApprovalStep' ? audit.requestId : audit.taskId,
-          requestId: audit.requestId,
-          comment: audit.comment,
-          details: audit.details as Prisma.InputJsonValue,
-        },
-      ],
-      skipDuplicates: true,
+    const { written: firstTime } = await writeAuditEvent(tx, {
+      eventKey: audit.eventKey,
+      at,
+      actorId: audit.actorId,
+      role: audit.role,
+      orgUnitId: audit.orgUnitId,
+      // The details carry the action's own fields, so they are typed only as an object: checked here.
+      ...checkAuditPayload({ action: audit.action, details: audit.details }),
+      entityType: audit.entityType ?? 'Task',
+      entityId: audit.entityType === 'ApprovalStep' ? audit.requestId : audit.taskId,
+      requestId: audit.requestId,
+      comment: audit.comment,
     });
-    const firstTime = inserted.count === 1;
     if (change.decision) {
       const d = change.decision;
       await tx.decision.createMany({

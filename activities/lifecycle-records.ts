@@ -1,26 +1,14 @@
 import type { TPrisma } from '../src/db/prisma';
-import type { Prisma, Role } from '../src/generated/prisma/client';
+import type { Role } from '../src/generated/prisma/client';
+import type { TOmitEach } from '../src/domain/audit/audit-events';
+import { writeAuditEvent, type TAuditEntry } from '../src/audit/write-audit-event';
 import { writeStage } from './operation-records';
 
 type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
 
 /** Audit events are keyed by the fact they record, so a retry cannot write a second copy. */
-async function audit(
-  tx: TTx,
-  event: {
-    eventKey: string;
-    actorId?: string | null;
-    action: string;
-    entityId: string;
-    requestId?: string | null;
-    comment?: string | null;
-    details?: object;
-  },
-) {
-  await tx.auditEvent.createMany({
-    data: [{ ...event, entityType: 'Project', details: event.details as Prisma.InputJsonValue }],
-    skipDuplicates: true,
-  });
+async function audit(tx: TTx, event: TOmitEach<TAuditEntry, 'entityType'>) {
+  await writeAuditEvent(tx, { ...event, entityType: 'Project' });
 }
 
 /**

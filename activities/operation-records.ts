@@ -1,19 +1,15 @@
 import type { TPrisma } from '../src/db/prisma';
 import type { Prisma, Role } from '../src/generated/prisma/client';
+import { checkAuditPayload, type TOmitEach } from '../src/domain/audit/audit-events';
+import { writeAuditEvent, type TAuditEntry } from '../src/audit/write-audit-event';
 import { runRiskChecks, type TRiskCheckInput, type TRiskFlag } from '../src/domain/policies/risk-checks';
 import type { TTaskToOpen as TSharedTaskToOpen } from './project-records';
 import { countPaymentPaid } from './metrics';
 
 type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
 
-interface TAudit {
-  eventKey: string;
-  actorId?: string | null;
-  action: string;
-  requestId?: string | null;
-  comment?: string | null;
-  details?: object;
-}
+/** A project's audit event: the activity adds the project as its entity. */
+type TAudit = TOmitEach<TAuditEntry, 'entityType' | 'entityId' | 'at' | 'role' | 'orgUnitId'>;
 
 /** A lifecycle-owned task: the shared task shape without the project (the activity knows it), with a due date. */
 type TTaskToOpen = Omit<TSharedTaskToOpen, 'projectId'> & { dueAt?: number | null };
@@ -57,10 +53,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
     prisma.$transaction(async (tx) => {
       const result = await fn(tx);
       if (staged.stage) await writeStage(tx, projectId, staged);
-      await tx.auditEvent.createMany({
-        data: [{ ...audit, entityType: 'Project', entityId: projectId, details: audit.details as Prisma.InputJsonValue }],
-        skipDuplicates: true,
-      });
+      await writeAuditEvent(tx, { ...audit, entityType: 'Project', entityId: projectId });
       return result;
     });
 
@@ -132,13 +125,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       projectId: string;
       stage: string | null;
       stageVersion?: number;
-      eventKey: string;
-      action: string;
-      actorId?: string | null;
-      requestId?: string | null;
-      comment?: string | null;
-      details?: object;
-    }) {
+    } & TAudit) {
       await write(projectId, { stage, stageVersion }, audit, async () => undefined);
     },
 
@@ -369,8 +356,8 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
         {
           eventKey: `payment-${args.status.toLowerCase()}:${args.paymentId}`,
           actorId: args.actorId ?? null,
-          action: `PAYMENT_${args.status}`,
-          details: { paymentId: args.paymentId },
+          // Checked here already: the status comes as a string from the payment machine's state.
+          ...checkAuditPayload({ action: `PAYMENT_${args.status}`, details: { paymentId: args.paymentId } }),
         },
         (tx) =>
           tx.payment.updateMany({
@@ -426,8 +413,10 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
         {
           eventKey: `acceptance-${args.result.toLowerCase()}:${id}${args.vote ? ':vote' : ''}`,
           actorId: args.decidedBy,
-          action: args.vote ? 'ACCEPTANCE_VOTE_RECORDED' : `ACCEPTANCE_${args.result}`,
-          details: { round: args.round, vote: args.vote },
+          ...checkAuditPayload({
+            action: args.vote ? 'ACCEPTANCE_VOTE_RECORDED' : `ACCEPTANCE_${args.result}`,
+            details: { round: args.round, vote: args.vote },
+          }),
         },
         async (tx) => {
           await tx.acceptance.upsert({
@@ -748,18 +737,13 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
         async (tx) => {
           await tx.project.update({ where: { id: args.fromProjectId }, data: { replacedByProjectId: args.toProjectId } });
           await tx.project.update({ where: { id: args.toProjectId }, data: { replacesProjectId: args.fromProjectId } });
-          await tx.auditEvent.createMany({
-            data: [
-              {
-                eventKey: `replaces:${args.toProjectId}:${args.fromProjectId}`,
-                actorId: args.actorId,
-                action: 'PROJECT_REPLACES',
-                entityType: 'Project',
-                entityId: args.toProjectId,
-                details: { replacedProjectId: args.fromProjectId, redirectedFen: args.redirectedFen },
-              },
-            ],
-            skipDuplicates: true,
+          await writeAuditEvent(tx, {
+            eventKey: `replaces:${args.toProjectId}:${args.fromProjectId}`,
+            actorId: args.actorId,
+            action: 'PROJECT_REPLACES',
+            entityType: 'Project',
+            entityId: args.toProjectId,
+            details: { replacedProjectId: args.fromProjectId, redirectedFen: args.redirectedFen },
           });
         },
       );

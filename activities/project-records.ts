@@ -1,5 +1,6 @@
 import type { TPrisma } from '../src/db/prisma';
 import type { Prisma, Role } from '../src/generated/prisma/client';
+import { writeAuditEvent } from '../src/audit/write-audit-event';
 import type { TProjectLifecycleInput } from '../workflows/shared';
 
 export interface TTaskToOpen {
@@ -35,25 +36,6 @@ async function openTask(tx: TTx, task: TTaskToOpen) {
   });
 }
 
-/** Audit events are keyed by the fact they record, so a retry cannot write a second copy. */
-async function appendAudit(
-  tx: TTx,
-  event: {
-    eventKey: string;
-    actorId?: string | null;
-    role?: string | null;
-    orgUnitId?: string | null;
-    action: string;
-    entityType: string;
-    entityId: string;
-    requestId?: string | null;
-    comment?: string | null;
-    details?: object;
-  },
-) {
-  await tx.auditEvent.createMany({ data: [{ ...event, role: event.role as Role, details: event.details as Prisma.InputJsonValue }], skipDuplicates: true });
-}
-
 export function createProjectActivities({ prisma }: { prisma: TPrisma }) {
   return {
     async registerProject(args: { input: TProjectLifecycleInput; workflowId: string; stage: string; firstTask: TTaskToOpen | null }) {
@@ -82,7 +64,7 @@ export function createProjectActivities({ prisma }: { prisma: TPrisma }) {
         });
         if (args.firstTask) await openTask(tx, args.firstTask);
         const grant = input.proposer.roles.find((g) => g.role === 'VILLAGE_COMMITTEE') ?? input.proposer.roles[0];
-        await appendAudit(tx, {
+        await writeAuditEvent(tx, {
           eventKey: `project-proposed:${input.projectId}`,
           actorId: input.proposer.userId,
           role: grant?.role,

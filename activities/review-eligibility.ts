@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import { writeAuditEvent } from '../src/audit/write-audit-event';
 import {
   CONCERNED_APPROVAL_KINDS,
   ELIGIBILITY_BASIS_LABELS_ZH,
@@ -75,24 +76,19 @@ async function notifyReviewEligibility(prisma: TPrisma, args: TNotifyReviewEligi
       })),
       skipDuplicates: true,
     });
-    await tx.auditEvent.createMany({
-      data: [
-        {
-          eventKey: `review-eligible:${project.id}:${args.trigger}:${args.triggerRef}`,
-          at: new Date(args.at),
-          action: 'REVIEW_ELIGIBILITY_NOTIFIED',
-          entityType: 'Project',
-          entityId: project.id,
-          details: {
-            trigger: args.trigger,
-            triggerRef: args.triggerRef,
-            windowDays: args.windowDays,
-            closesAt: new Date(closesAt).toISOString(),
-            officials: rows.map((r) => ({ userId: r.userId, bases: r.bases })),
-          },
-        },
-      ],
-      skipDuplicates: true,
+    await writeAuditEvent(tx, {
+      eventKey: `review-eligible:${project.id}:${args.trigger}:${args.triggerRef}`,
+      at: new Date(args.at),
+      action: 'REVIEW_ELIGIBILITY_NOTIFIED',
+      entityType: 'Project',
+      entityId: project.id,
+      details: {
+        trigger: args.trigger,
+        triggerRef: args.triggerRef,
+        windowDays: args.windowDays,
+        closesAt: new Date(closesAt).toISOString(),
+        officials: rows.map((r) => ({ userId: r.userId, bases: r.bases })),
+      },
     });
   });
   return { userIds: rows.map((r) => r.userId), closesAt };
@@ -126,18 +122,13 @@ async function expireReviewEligibility(prisma: TPrisma, args: TExpireReviewEligi
       data: { status: 'CANCELLED', outcome: 'EXPIRED', completedAt: at, updatedAt: at },
     });
     if (lapsed.length > 0) {
-      await tx.auditEvent.createMany({
-        data: [
-          {
-            eventKey: `review-eligible-expired:${args.projectId}:${args.trigger}:${args.triggerRef}`,
-            at,
-            action: 'REVIEW_ELIGIBILITY_EXPIRED',
-            entityType: 'Project',
-            entityId: args.projectId,
-            details: { trigger: args.trigger, triggerRef: args.triggerRef, closesAt: lapsed[0]!.closesAt.toISOString(), userIds: lapsed.map((e) => e.userId) },
-          },
-        ],
-        skipDuplicates: true,
+      await writeAuditEvent(tx, {
+        eventKey: `review-eligible-expired:${args.projectId}:${args.trigger}:${args.triggerRef}`,
+        at,
+        action: 'REVIEW_ELIGIBILITY_EXPIRED',
+        entityType: 'Project',
+        entityId: args.projectId,
+        details: { trigger: args.trigger, triggerRef: args.triggerRef, closesAt: lapsed[0]!.closesAt.toISOString(), userIds: lapsed.map((e) => e.userId) },
       });
     }
     return { expired: closed.count };

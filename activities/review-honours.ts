@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import { writeAuditEvent } from '../src/audit/write-audit-event';
 import { AppError } from '../src/domain/errors';
 import { honourRefusal, refusalToAppError } from '../src/domain/fault-tolerance';
 
@@ -44,8 +45,9 @@ export function createHonourRecording({ prisma }: { prisma: TPrisma }) {
         const existing = await tx.honour.findUnique({ where: { officialId_projectId_title: { officialId, projectId: project.id, title } } });
         if (existing) throw new AppError('CONFLICT', 'this honour is already recorded', [{ path: 'body.title', message: 'duplicate' }]);
         const created = await tx.honour.create({ data: { officialId, projectId: project.id, title, awardedBy, requestId } });
-        await tx.auditEvent.create({
-          data: {
+        await writeAuditEvent(
+          tx,
+          {
             eventKey: `honour:${requestId}`,
             actorId: awardedBy,
             role: 'ADMIN',
@@ -55,7 +57,8 @@ export function createHonourRecording({ prisma }: { prisma: TPrisma }) {
             requestId,
             details: { officialId, projectId: project.id, title },
           },
-        });
+          { ifNew: false },
+        );
         return created;
       });
       return { honour, replayed: false };

@@ -1,4 +1,6 @@
 import type { TPrisma } from '../src/db/prisma';
+import { writeAuditEvent } from '../src/audit/write-audit-event';
+import { checkAuditPayload } from '../src/domain/audit/audit-events';
 import type { Prisma, Role } from '../src/generated/prisma/client';
 import { decidingRoleHolders } from './review-opening';
 import {
@@ -101,23 +103,18 @@ async function openMeasureTasks(tx: TTx, row: TReviewCaseRow, at: Date) {
     })),
     skipDuplicates: true,
   });
-  await tx.auditEvent.createMany({
-    data: [
-      {
-        eventKey: `review-measures:${row.id}`,
-        at,
-        action: 'CORRECTIVE_MEASURES_OPENED',
-        entityType: 'ReviewCase',
-        entityId: row.id,
-        details: {
-          tasks: tracked.map((m) => ({ taskId: m.taskId, measureId: m.measureId, orgUnitId: m.unit.id, role: m.role, dueAt: new Date(m.dueAt).toISOString() })),
-          untracked: specs
-            .filter((m) => !tracked.some((t) => t.taskId === m.taskId))
-            .map((m) => ({ measureId: m.measureId, projectId: m.projectId, orgUnitId: m.orgUnitId })),
-        },
-      },
-    ],
-    skipDuplicates: true,
+  await writeAuditEvent(tx, {
+    eventKey: `review-measures:${row.id}`,
+    at,
+    action: 'CORRECTIVE_MEASURES_OPENED',
+    entityType: 'ReviewCase',
+    entityId: row.id,
+    details: {
+      tasks: tracked.map((m) => ({ taskId: m.taskId, measureId: m.measureId, orgUnitId: m.unit.id, role: m.role, dueAt: new Date(m.dueAt).toISOString() })),
+      untracked: specs
+        .filter((m) => !tracked.some((t) => t.taskId === m.taskId))
+        .map((m) => ({ measureId: m.measureId, projectId: m.projectId, orgUnitId: m.orgUnitId })),
+    },
   });
 }
 
@@ -149,18 +146,13 @@ async function syncStepTasks(tx: TTx, row: TReviewCaseRow, actorId: string, at: 
   if (wanted.length === 0) return;
   const project = await tx.project.findFirst({ where: { id: { in: row.projectIds } }, select: { id: true }, orderBy: { id: 'asc' } });
   if (!project) {
-    await tx.auditEvent.createMany({
-      data: [
-        {
-          eventKey: `review-inbox-untracked:${row.id}`,
-          at,
-          action: 'INBOX_TASKS_UNTRACKED',
-          entityType: 'ReviewCase',
-          entityId: row.id,
-          details: { projectIds: row.projectIds, reason: 'no project of the case in this database' },
-        },
-      ],
-      skipDuplicates: true,
+    await writeAuditEvent(tx, {
+      eventKey: `review-inbox-untracked:${row.id}`,
+      at,
+      action: 'INBOX_TASKS_UNTRACKED',
+      entityType: 'ReviewCase',
+      entityId: row.id,
+      details: { projectIds: row.projectIds, reason: 'no project of the case in this database' },
     });
     return;
   }
@@ -244,21 +236,16 @@ async function recordReviewChange(prisma: TPrisma, change: TRecordReviewChange):
       ],
       skipDuplicates: true,
     });
-    await tx.auditEvent.createMany({
-      data: [
-        {
-          eventKey: `review:${row.id}:${a.requestId}`,
-          at,
-          actorId: a.actorId,
-          role: a.role as Role,
-          action: `REVIEW_${a.type}`,
-          entityType: 'ReviewCase',
-          entityId: row.id,
-          requestId: a.requestId,
-          details: { seq: a.seq, stageBefore: a.stageBefore, stageAfter: a.stageAfter, outcome: row.outcome } as Prisma.InputJsonValue,
-        },
-      ],
-      skipDuplicates: true,
+    await writeAuditEvent(tx, {
+      eventKey: `review:${row.id}:${a.requestId}`,
+      at,
+      actorId: a.actorId,
+      role: a.role,
+      entityType: 'ReviewCase',
+      entityId: row.id,
+      requestId: a.requestId,
+      // The type comes from the review machine as a string: checked against the catalogue here.
+      ...checkAuditPayload({ action: `REVIEW_${a.type}`, details: { seq: a.seq, stageBefore: a.stageBefore, stageAfter: a.stageAfter, outcome: row.outcome } }),
     });
     if (a.type === 'APPLY' && inserted.count === 1)
       await useEligibility(tx, { caseId: row.id, applicantId: a.actorId, projectIds: row.projectIds, trigger: row.triggerType, at });

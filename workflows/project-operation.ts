@@ -521,7 +521,7 @@ export function createOperation(deps: TOperationDeps) {
         projectId,
         stage: null,
         eventKey: `retention-withheld:${projectId}`,
-        action: 'RETENTION_WITHHELD',
+        action: 'RETENTION_WITHHELD' as const,
         details: { blocks: retention.blocks.map((b) => b.code) },
       };
       if (retention.releasableFen === 0 && retention.blocks.some((b) => b.code === 'DEFECTS_OPEN') && wf.patched(DEFECT_REPAIR_PATCH)) {

@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
-import type { Prisma } from '../generated/prisma/client';
 import type { TRole } from '../domain/roles';
-
-type TAuditWriter = { auditEvent: { create(args: { data: Prisma.AuditEventUncheckedCreateInput }): Promise<unknown> } };
+import type { TOmitEach } from '../domain/audit/audit-events';
+import { writeAuditEvent, type TAuditEntry, type TAuditWriter } from '../audit/write-audit-event';
 
 /**
  * One audit event for one account or administration change. These calls carry no client request
@@ -11,26 +10,16 @@ type TAuditWriter = { auditEvent: { create(args: { data: Prisma.AuditEventUnchec
  */
 export async function recordAudit(
   tx: TAuditWriter,
-  event: {
-    actorId: string | null;
-    role?: TRole | null;
-    orgUnitId?: string | null;
-    action: string;
-    entityType: string;
-    entityId: string;
-    details?: Record<string, unknown>;
-  },
+  event: TOmitEach<TAuditEntry, 'eventKey' | 'role' | 'at' | 'requestId' | 'comment'> & { actorId: string | null; role?: TRole | null },
 ) {
-  await tx.auditEvent.create({
-    data: {
+  await writeAuditEvent(
+    tx,
+    {
+      ...event,
       eventKey: `${event.action.toLowerCase()}:${event.entityId}:${crypto.randomUUID()}`,
-      actorId: event.actorId,
       role: event.role ?? null,
       orgUnitId: event.orgUnitId ?? null,
-      action: event.action,
-      entityType: event.entityType,
-      entityId: event.entityId,
-      details: (event.details ?? undefined) as Prisma.InputJsonValue | undefined,
     },
-  });
+    { ifNew: false },
+  );
 }

@@ -1,4 +1,5 @@
 import type { TPrisma } from './prisma';
+import { writeAuditEvent } from '../audit/write-audit-event';
 import type { TActor } from '../domain/actor';
 import { AppError, refusalToAppError } from '../domain/errors';
 import { CORRECTIVE_MEASURE_TASK_KIND, measureCompletionGrant, measureTaskId } from '../domain/fault-tolerance';
@@ -55,8 +56,9 @@ export async function completeCorrectiveMeasure(
     });
     if (changed.count === 0)
       throw new AppError('TASK_NOT_PENDING', `measure ${measureId} is ${task.status.toLowerCase()}`, [{ path: 'params.measureId', message: task.status }]);
-    await tx.auditEvent.create({
-      data: {
+    await writeAuditEvent(
+      tx,
+      {
         eventKey,
         at,
         actorId: actor.userId,
@@ -69,7 +71,8 @@ export async function completeCorrectiveMeasure(
         comment: note,
         details: { measureId, taskId: task.id, evidence, dueAt: task.dueAt?.toISOString() ?? null, overdue: task.dueAt !== null && at > task.dueAt },
       },
-    });
+      { ifNew: false },
+    );
     return tx.task.findUniqueOrThrow({ where: { id: task.id } });
   });
   return answer(done);

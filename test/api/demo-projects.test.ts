@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PROJECTS, seedDemoProjects, type TDemoCall } from '../../src/seed/demo-projects';
+import { demoCall } from '../support/demo-call';
 import { startTestStack, type TTestStack } from '../support/stack';
 
 /**
@@ -11,10 +12,7 @@ let call: TDemoCall;
 
 beforeAll(async () => {
   s = await startTestStack();
-  call = async (method, url, username, body) => {
-    const res = await s.app.inject({ method, url, payload: body as object, headers: { authorization: `Bearer ${s.tokens[username]}` } });
-    return { status: res.statusCode, body: res.json() };
-  };
+  call = demoCall(s);
 });
 afterAll(async () => {
   await s?.close();
