@@ -1,6 +1,6 @@
 import type { TPrisma } from '../src/db/prisma';
 import type { Prisma, Role } from '../src/generated/prisma/client';
-import type { TProjectLifecycleInput } from '../workflows/shared';
+import type { TProjectLifecycleInput } from '../workflows/messages/project';
 
 export interface TTaskToOpen {
   id: string;

@@ -34,7 +34,7 @@ import {
   type TApprovalStepOutcome,
   type TStepOpenTask,
   type TStepReport,
-} from './shared';
+} from './messages/approval-step';
 
 const ACTIVITY_RETRY = {
   startToCloseTimeout: '30 seconds',

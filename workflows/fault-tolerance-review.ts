@@ -15,18 +15,17 @@ import { covers, type TActor } from '../src/domain/actor';
 import { refusalFailureOptions, type TRefusal } from '../src/domain/errors';
 import type { Activities } from '../activities';
 import type { TReviewCaseRow } from '../activities/review-records';
+import { reviewEventFor, reviewRoleRefusal } from '../src/domain/fault-tolerance/review-actions';
 import {
   reviewActUpdate,
-  reviewEventFor,
-  reviewRoleRefusal,
   reviewStateQuery,
-  SA,
   type TReviewActCommand,
   type TReviewActResult,
   type TReviewOutcome,
   type TReviewStateView,
   type TReviewWorkflowInput,
-} from './shared';
+} from './messages/review';
+import { SA } from './messages/search-attributes';
 
 const acts = wf.proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -37,11 +37,8 @@ import type { TApprovalPhase, TSignerSlot } from '../src/domain/approval';
 import { approvalStep } from './approval-step';
 import { reviewEligibilityWindow, reviewEligibilityWindowId } from './review-eligibility-window';
 import {
-  ACTIVITY_OPTIONS,
-  approvalStepWorkflowId,
   projectActUpdate,
   replacementLinkSignal,
-  type TApprovalStepOutcome,
   type TOpenTask,
   type TOperationState,
   type TPaymentView,
@@ -49,7 +46,9 @@ import {
   type TProjectActResult,
   type TProjectLifecycleInput,
   type TProjectState,
-} from './shared';
+} from './messages/project';
+import { approvalStepWorkflowId, type TApprovalStepOutcome } from './messages/approval-step';
+import { ACTIVITY_OPTIONS } from './activity-options';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;

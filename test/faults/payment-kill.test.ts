@@ -7,7 +7,7 @@
  * registered once, and the workflow agrees with the database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectStateQuery } from '../../workflows/shared';
+import { projectStateQuery } from '../../workflows/messages/project';
 import { httpProject } from '../support/http-project';
 import type { TTestStack } from '../support/stack';
 import { activityAttempts } from './support/faults';

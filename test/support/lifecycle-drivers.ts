@@ -5,7 +5,8 @@ import type { TPrisma } from '../../src/db/prisma';
 import type { TProjectCommand, TProjectCommandInput } from '../../src/domain/lifecycle/project-commands';
 import type { TEvaluationIndicators } from '../../src/domain/policies/evaluation-scoring';
 import type { projectLifecycle } from '../../workflows/project-lifecycle';
-import { approvalActUpdate, projectActUpdate, type TProjectLifecycleInput } from '../../workflows/shared';
+import { approvalActUpdate } from '../../workflows/messages/approval-step';
+import { projectActUpdate, type TProjectLifecycleInput } from '../../workflows/messages/project';
 import { PASSED_CHECKS, sampleProposal } from './proposal';
 import { proposer, township, agri, finance, leader, expert, TAOYUAN } from './county-actors';
 

@@ -6,7 +6,7 @@ import { planDisbursement, type TTranche } from '../../src/domain/policies/disbu
 import { scoreEvaluation, type TEvaluationIndicators } from '../../src/domain/policies/evaluation-scoring';
 import { acceptanceTrancheShareBp, DEFAULT_COUNTY_SETTINGS as DEFAULTS, type TCountySettingsOverrides } from '../../src/domain/policies/settings';
 import { readCountySettings } from '../../src/db/county-settings';
-import { allocateFundsUpdate } from '../../workflows/shared';
+import { allocateFundsUpdate } from '../../workflows/messages/project';
 import { agri, finance, implementer, leader, proposer, township } from '../support/county-actors';
 import { BY_ROLE, DAY, lifecycleDrivers, waitFor, type THandle } from '../support/lifecycle-drivers';
 import { createTestDatabase } from '../support/db';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { allocateFundsUpdate, projectStateQuery } from '../../workflows/shared';
+import { allocateFundsUpdate, projectStateQuery } from '../../workflows/messages/project';
 import { proposer, implementer, township, agri, finance, leader } from '../support/county-actors';
 import { BY_ROLE, DAY, indicators, lifecycleDrivers, type THandle } from '../support/lifecycle-drivers';
 import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../support/proposal';

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allocateFundsUpdate, projectStateQuery } from '../../workflows/shared';
+import { allocateFundsUpdate, projectStateQuery } from '../../workflows/messages/project';
 import { proposer, implementer, township, agri, finance, leader, expert } from '../support/county-actors';
 import { BY_ROLE, DAY, indicators, lifecycleDrivers } from '../support/lifecycle-drivers';
 import { FAVOURABLE_VOTE } from '../support/proposal';

@@ -11,7 +11,8 @@ import type { TEvaluationIndicators } from '../../src/domain/policies/evaluation
 import { buildApp } from '../../src/http/app';
 import { DEMO_USERS, seedDemoCounty } from '../../src/seed/demo-county';
 import type { projectLifecycle } from '../../workflows/project-lifecycle';
-import { allocateFundsUpdate, approvalActUpdate, projectActUpdate, type TProjectLifecycleInput } from '../../workflows/shared';
+import { allocateFundsUpdate, projectActUpdate, type TProjectLifecycleInput } from '../../workflows/messages/project';
+import { approvalActUpdate } from '../../workflows/messages/approval-step';
 import { TAOYUAN } from '../support/county-actors';
 import { sampleProposal } from '../support/stack';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
