@@ -26,12 +26,11 @@ import {
   type TReviewWorkflowInput,
 } from './messages/review';
 import { SA } from './messages/search-attributes';
+import { ACTIVITY_OPTIONS } from './activity-options';
+import { createSerial } from './serial';
 
-const acts = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // Database outages are waited out: the case keeps its place and retries with backoff.
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+// Database outages are waited out: the case keeps its place and retries with backoff.
+const acts = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);
 
 function fail(refused: TRefusal): never {
   throw wf.ApplicationFailure.create(refusalFailureOptions(refused));
@@ -102,12 +101,7 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
   };
 
   // Persistence runs strictly in the order of the transitions, whatever the interleaving of handlers.
-  let tail: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = tail.then(fn);
-    tail = run.catch(() => undefined);
-    return run;
-  };
+  const serial = createSerial();
 
   const caseRow = (at: number): TReviewCaseRow => ({
     id: reviewCase.caseId,
@@ -231,6 +225,6 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
   }
 
   await wf.condition(wf.allHandlersFinished);
-  await tail;
+  await serial.settled();
   return { caseId: reviewCase.caseId, stage: stage(), outcome: outcome(), actions: seq };
 }
