@@ -69,7 +69,7 @@ export function lifecycleDrivers(ctx: TLifecycleDriverContext) {
   async function startProject(
     name: string,
     fiscalYear = 2027,
-    extra: { proposal?: Record<string, unknown>; settings?: TProjectLifecycleInput['settings'] } = {},
+    extra: { proposal?: Record<string, unknown>; settings?: TProjectLifecycleInput['settings']; testContinueAsNew?: boolean } = {},
   ) {
     const projectId = `op-${crypto.randomBytes(5).toString('hex')}`;
     const input: TProjectLifecycleInput = {
@@ -79,6 +79,7 @@ export function lifecycleDrivers(ctx: TLifecycleDriverContext) {
       proposer,
       ...TAOYUAN,
       ...(extra.settings ? { settings: extra.settings } : {}),
+      ...(extra.testContinueAsNew ? { testContinueAsNew: true } : {}),
     };
     const handle: THandle = await client.workflow.start<typeof projectLifecycle>('projectLifecycle', {
       workflowId: `project-${projectId}`,

@@ -44,6 +44,13 @@ export interface TProjectLifecycleInput {
   settings?: TCountySettingsOverrides;
   /** Set by continue-as-new: where the previous run stopped (absent on a project's first run). */
   carried?: TCarriedLifecycle;
+  /**
+   * Tests only (like the Temporal samples' `testContinueAsNew`): each run continues-as-new at its
+   * next chance once its history passes a few dozen events (workflows/continue-as-new.ts), instead
+   * of when the SDK suggests it. Kept across runs. Absent (every real project, every recorded
+   * history): false.
+   */
+  testContinueAsNew?: boolean;
 }
 
 /** Everything a project run hands to the next one at continue-as-new. */
