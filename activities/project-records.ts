@@ -1,7 +1,7 @@
 import type { TPrisma } from '../src/db/prisma';
 import type { Prisma, Role } from '../src/generated/prisma/client';
 import { writeAuditEvent } from '../src/audit/write-audit-event';
-import type { TProjectLifecycleInput } from '../workflows/shared';
+import type { TProjectLifecycleInput } from '../workflows/messages/project';
 
 export interface TTaskToOpen {
   id: string;

@@ -21,7 +21,7 @@ import {
 } from '../src/domain/fault-tolerance';
 import type { TCountySettings } from '../src/domain/policies/settings';
 import { ZRiskFlagCode } from '../src/domain/policies/risk-checks';
-import type { TReviewWorkflowInput } from '../workflows/shared';
+import type { TReviewWorkflowInput } from '../workflows/messages/review';
 
 type TDb = Pick<TPrisma, 'roleAssignment' | 'orgUnit'>;
 

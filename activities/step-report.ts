@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { TPrisma } from '../src/db/prisma';
-import { stepReportUpdate, stepReportUpdateId, type TStepReport } from '../workflows/shared';
+import { stepReportUpdate, stepReportUpdateId, type TStepReport } from '../workflows/messages/approval-step';
 import { recordStepChange, type TRecordStepChange } from './approval-records';
 
 export interface TReportStepToParent {

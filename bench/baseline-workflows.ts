@@ -7,7 +7,7 @@
  * written by a local activity before the Update answers.
  */
 import * as wf from '@temporalio/workflow';
-import type { TApprovalActCommand } from '../workflows/shared';
+import type { TApprovalActCommand } from '../workflows/messages/approval-step';
 import type { TFloorActivities } from './floor-activities';
 
 export interface TBareResult {

@@ -34,21 +34,14 @@ import {
   type TApprovalStepOutcome,
   type TStepOpenTask,
   type TStepReport,
-} from './shared';
+} from './messages/approval-step';
+import { ACTIVITY_OPTIONS, RECORD_ACTIVITY_OPTIONS } from './activity-options';
+import { createSerial } from './serial';
 
-const ACTIVITY_RETRY = {
-  startToCloseTimeout: '30 seconds',
-  // Database outages are waited out: the step keeps its place and retries with backoff.
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-} as const;
-const acts = wf.proxyActivities<Activities>(ACTIVITY_RETRY);
-/**
- * The step's record after acceptance: an attempt lost with its worker is retried after this
- * timeout, so it is as short as the record and the project's answer allow (a local activity was
- * retried after the 10 s workflow-task timeout).
- */
-const recordActs = wf.proxyActivities<Activities>({ ...ACTIVITY_RETRY, startToCloseTimeout: '10 seconds' });
-const localActs = wf.proxyLocalActivities<Activities>(ACTIVITY_RETRY);
+// Database outages are waited out: the step keeps its place and retries with backoff.
+const acts = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);
+const recordActs = wf.proxyActivities<Activities>(RECORD_ACTIVITY_OPTIONS);
+const localActs = wf.proxyLocalActivities<Activities>(ACTIVITY_OPTIONS);
 
 /**
  * Upgrade patch (docs/upgrading.md): the step's record is written by a local
@@ -241,12 +234,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   };
 
   // Persistence runs strictly in order of the transitions, whatever the interleaving of handlers.
-  let tail: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = tail.then(fn);
-    tail = run.catch(() => undefined);
-    return run;
-  };
+  const serial = createSerial();
 
   let reportSeq = 0;
   let ackedSeq = 0;
@@ -578,7 +566,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   }
 
   await wf.condition(wf.allHandlersFinished);
-  await tail;
+  await serial.settled();
   const final = phase() as TApprovalStepOutcome['outcome'];
   const decisive = [...snapshot.context.history].reverse().find((e) => ['APPROVE', 'REJECT', 'WITHDRAW'].includes(e.event.type));
   return {

@@ -15,24 +15,22 @@ import { covers, type TActor } from '../src/domain/actor';
 import { refusalFailureOptions, type TRefusal } from '../src/domain/errors';
 import type { Activities } from '../activities';
 import type { TReviewCaseRow } from '../activities/review-records';
+import { reviewEventFor, reviewRoleRefusal } from '../src/domain/fault-tolerance/review-actions';
 import {
   reviewActUpdate,
-  reviewEventFor,
-  reviewRoleRefusal,
   reviewStateQuery,
-  SA,
   type TReviewActCommand,
   type TReviewActResult,
   type TReviewOutcome,
   type TReviewStateView,
   type TReviewWorkflowInput,
-} from './shared';
+} from './messages/review';
+import { SA } from './messages/search-attributes';
+import { ACTIVITY_OPTIONS } from './activity-options';
+import { createSerial } from './serial';
 
-const acts = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // Database outages are waited out: the case keeps its place and retries with backoff.
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+// Database outages are waited out: the case keeps its place and retries with backoff.
+const acts = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);
 
 function fail(refused: TRefusal): never {
   throw wf.ApplicationFailure.create(refusalFailureOptions(refused));
@@ -103,12 +101,7 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
   };
 
   // Persistence runs strictly in the order of the transitions, whatever the interleaving of handlers.
-  let tail: Promise<unknown> = Promise.resolve();
-  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = tail.then(fn);
-    tail = run.catch(() => undefined);
-    return run;
-  };
+  const serial = createSerial();
 
   const caseRow = (at: number): TReviewCaseRow => ({
     id: reviewCase.caseId,
@@ -234,6 +227,6 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
   }
 
   await wf.condition(wf.allHandlersFinished);
-  await tail;
+  await serial.settled();
   return { caseId: reviewCase.caseId, stage: stage(), outcome: outcome(), actions: seq };
 }

@@ -21,30 +21,32 @@ import { createOperation, emptyOperationState, PAYEE_ACCOUNTS_PATCH } from './pr
 import type { Activities } from '../activities';
 import { approvalStep } from './approval-step';
 import {
-  ACTIVITY_OPTIONS,
   allocateFundsUpdate,
-  approvalActUpdate,
-  approvalStepWorkflowId,
   lodgeObjectionUpdate,
   projectStateQuery,
   registerProjectUpdate,
   type TCarriedLifecycle,
-  SA,
+  type TAllocateFundsCommand,
+  type TAllocateFundsResult,
+  type TObjectionCommand,
+  type TOpenTask,
+  type TProjectLifecycleInput,
+  type TProjectState,
+} from './messages/project';
+import {
+  approvalActUpdate,
+  approvalStepWorkflowId,
   stepAckSignal,
   stepReportSignal,
   stepReportUpdate,
   stepReportUpdateId,
   stepResumeSignal,
-  type TAllocateFundsCommand,
-  type TAllocateFundsResult,
   type TApprovalActCommand,
-  type TObjectionCommand,
   type TApprovalActResult,
-  type TOpenTask,
-  type TProjectLifecycleInput,
-  type TProjectState,
   type TStepReport,
-} from './shared';
+} from './messages/approval-step';
+import { SA } from './messages/search-attributes';
+import { ACTIVITY_OPTIONS } from './activity-options';
 
 // Database outages are waited out: the workflow keeps its place and retries with backoff.
 const acts = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);

@@ -37,11 +37,8 @@ import type { TApprovalPhase, TSignerSlot } from '../src/domain/approval';
 import { approvalStep } from './approval-step';
 import { reviewEligibilityWindow, reviewEligibilityWindowId } from './review-eligibility-window';
 import {
-  ACTIVITY_OPTIONS,
-  approvalStepWorkflowId,
   projectActUpdate,
   replacementLinkSignal,
-  type TApprovalStepOutcome,
   type TOpenTask,
   type TOperationState,
   type TPaymentView,
@@ -49,7 +46,10 @@ import {
   type TProjectActResult,
   type TProjectLifecycleInput,
   type TProjectState,
-} from './shared';
+} from './messages/project';
+import { approvalStepWorkflowId, type TApprovalStepOutcome } from './messages/approval-step';
+import { ACTIVITY_OPTIONS } from './activity-options';
+import { continueAsNewSuggested } from './continue-as-new';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
@@ -1153,11 +1153,12 @@ export function createOperation(deps: TOperationDeps) {
     /**
      * Wait in a stage moved on by updates, running its timers: evaluation due in operation, the
      * plan's deadline in rectification. True when the SDK suggests
-     * continue-as-new and nothing is in flight (post-funding only).
+     * continue-as-new (or the input's test flag forces it: continue-as-new.ts) and nothing is in
+     * flight (post-funding only).
      */
     wait: async (s: TLifecycleStage, moved: () => boolean): Promise<boolean> => {
       const funded = ctx().allocation !== null;
-      const suggested = () => funded && wf.workflowInfo().continueAsNewSuggested && paymentsRunning === 0 && activitiesRunning === 0;
+      const suggested = () => funded && continueAsNewSuggested(input) && paymentsRunning === 0 && activitiesRunning === 0;
       const due = () => (s === 'OPERATION' ? (ops.nextEvaluationAt ?? Infinity) : s === 'RECTIFICATION' ? (ops.rectificationDueAt ?? Infinity) : Infinity);
       const dueAt = due();
       // A new due date (a plan submitted, an evaluation scheduled) wakes the wait to set its timer.

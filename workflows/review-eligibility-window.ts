@@ -1,11 +1,9 @@
 import * as wf from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { TExpireReviewEligibility } from '../activities/review-eligibility';
+import { ACTIVITY_OPTIONS } from './activity-options';
 
-const acts = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
+const acts = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);
 
 export const reviewEligibilityWindowId = (k: { projectId: string; trigger: string; triggerRef: string }) =>
   `review-eligibility-${k.projectId}:${k.trigger}:${k.triggerRef}`;

@@ -9,7 +9,8 @@ import { actorForToken, issueToken } from '../../src/auth/tokens';
 import { DEFAULT_COUNTY_SETTINGS } from '../../src/domain/policies/settings';
 import type { TProposal } from '../../src/domain/lifecycle/proposal';
 import type { projectLifecycle } from '../../workflows/project-lifecycle';
-import { approvalActUpdate, projectWorkflowId, registerProjectUpdate, type TProjectLifecycleInput } from '../../workflows/shared';
+import { approvalActUpdate } from '../../workflows/messages/approval-step';
+import { projectWorkflowId, registerProjectUpdate, type TProjectLifecycleInput } from '../../workflows/messages/project';
 import { PASSED_CHECKS, sampleProposal } from '../../test/support/proposal';
 import type { TStack } from './services';
 

@@ -7,7 +7,7 @@
  */
 import Fastify from 'fastify';
 import { actorForToken } from '../../src/auth/tokens';
-import type { TApprovalActCommand } from '../../workflows/shared';
+import type { TApprovalActCommand } from '../../workflows/messages/approval-step';
 import { bareApproveUpdate } from '../baseline-workflows';
 import { benchRequestId } from './api';
 import type { TStack } from './services';

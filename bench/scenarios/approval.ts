@@ -13,7 +13,7 @@
  * with the same approvers and number of decisions, each decision on a distinct task or workflow.
  */
 import crypto from 'node:crypto';
-import type { TApprovalActCommand } from '../../workflows/shared';
+import type { TApprovalActCommand } from '../../workflows/messages/approval-step';
 import type { TActor } from '../../src/domain/actor';
 import { bareApproval, bareApprovalWithRecord, bareApproveUpdate } from '../baseline-workflows';
 import { approveOverHttp, benchRequestId, createProjectOverHttp, http, townshipApprovers } from '../lib/api';

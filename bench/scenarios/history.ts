@@ -6,7 +6,7 @@
  * The multi-year figure (events per simulated project-year on the time-skipping server) is
  * project-years.ts; scenario 2 counts the path to the pool.
  */
-import { approvalStepWorkflowId } from '../../workflows/shared';
+import { approvalStepWorkflowId } from '../../workflows/messages/approval-step';
 import { TOWNSHIP_REVIEW_STEP_ID } from '../../src/domain/lifecycle/township-review';
 import type { TBenchSettings } from '../lib/settings';
 import type { TStack } from '../lib/services';

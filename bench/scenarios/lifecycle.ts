@@ -18,7 +18,8 @@ import proto from '@temporalio/proto';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { REVIEW_STEP_IDS } from '../../src/domain/lifecycle/township-review';
 import type { TActor } from '../../src/domain/actor';
-import { approvalStepWorkflowId, projectStateQuery, type TOpenTask } from '../../workflows/shared';
+import { approvalStepWorkflowId } from '../../workflows/messages/approval-step';
+import { projectStateQuery, type TOpenTask } from '../../workflows/messages/project';
 import {
   approveOnTemporal,
   approveOverHttp,

@@ -24,7 +24,7 @@ import { Worker, bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 import { createPrisma } from '../../src/db/prisma';
-import { allocateFundsUpdate, lodgeObjectionUpdate } from '../../workflows/shared';
+import { allocateFundsUpdate, lodgeObjectionUpdate } from '../../workflows/messages/project';
 import { startTimeSkippingWorker } from '../../test/support/time-skipping-worker';
 import { BY_ROLE, DAY, indicators, lifecycleDrivers, waitFor, type THandle } from '../../test/support/lifecycle-drivers';
 import { proposer, implementer, township, agri, finance, leader, expert, villager } from '../../test/support/county-actors';

@@ -3,7 +3,7 @@ import type { Prisma } from '../generated/prisma/client';
 import type { TActor } from '../domain/actor';
 import { AppError } from '../domain/errors';
 import { canReadCase, CORRECTIVE_MEASURE_TASK_KIND, oversightCountyIds, type TOutcome } from '../domain/fault-tolerance';
-import type { TReviewActResult } from '../../workflows/shared';
+import type { TReviewActResult } from '../../workflows/messages/review';
 
 /** The cases the actor may see, as a query: about them, or of a county they oversee. */
 export function visibleCasesWhere(actor: TActor): Prisma.ReviewCaseWhereInput {

@@ -25,7 +25,7 @@ import {
 } from '../domain/fault-tolerance';
 import { allowedActions, eligiblePeople, transferRoles } from '../web/task-actions';
 import { activePeopleOfCounty } from '../db/county-people';
-import { approvalStateQuery, type TApprovalStepState } from '../../workflows/shared';
+import { approvalStateQuery, type TApprovalStepState } from '../../workflows/messages/approval-step';
 import { requireActor } from './auth-guard';
 import type { TAppDeps } from './context';
 import { ZNullableInstant } from './openapi';

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
 const { temporal } = proto;
-import { SA } from '../../workflows/shared';
+import { SA } from '../../workflows/messages/search-attributes';
 
 const CLI_TYPE: Record<string, string> = {
   KEYWORD: 'Keyword',

@@ -4,7 +4,7 @@ import { createActivities } from '../../activities';
 import { seedDemoCounty } from '../../src/seed/demo-county';
 import { createTestDatabase } from '../support/db';
 import { sampleProposal } from '../support/stack';
-import type { TProjectLifecycleInput } from '../../workflows/shared';
+import type { TProjectLifecycleInput } from '../../workflows/messages/project';
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
 let acts: ReturnType<typeof createActivities>;

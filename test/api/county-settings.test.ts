@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password';
 import { issueToken } from '../../src/auth/tokens';
 import { DEFAULT_COUNTY_SETTINGS, type TCountySettings } from '../../src/domain/policies/settings';
-import type { TProjectLifecycleInput } from '../../workflows/shared';
+import type { TProjectLifecycleInput } from '../../workflows/messages/project';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 
 /**

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectStateQuery, projectWorkflowId } from '../../workflows/shared';
+import { projectStateQuery, projectWorkflowId } from '../../workflows/messages/project';
 import { httpProject } from '../support/http-project';
 import { PASSED_CHECKS } from '../support/proposal';
 import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bulkRequestId } from '../../src/cli/projects-command';
 import { sampleProposal } from '../support/proposal';
-import { projectWorkflowId } from '../../workflows/shared';
+import { projectWorkflowId } from '../../workflows/messages/project';
 import type { TTestStack } from '../support/stack';
 import { screenshot, useBrowserStack } from './browser';
 

@@ -7,13 +7,13 @@
  * registered once, and the workflow agrees with the database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { projectStateQuery } from '../../workflows/shared';
+import { projectStateQuery } from '../../workflows/messages/project';
 import { httpProject } from '../support/http-project';
 import type { TTestStack } from '../support/stack';
 import { activityAttempts } from './support/faults';
 import type { TTcpProxy } from './support/tcp-proxy';
 import { startKillStack } from './support/kill-stack';
-import { FAVOURABLE_VOTE } from '../support/proposal';
+import { FAVOURABLE_VOTE, TEA_GARDEN_ASSET } from '../support/proposal';
 
 let k: Awaited<ReturnType<typeof startKillStack>>;
 let s: TTestStack;
@@ -93,14 +93,7 @@ describe('kill -9 of the worker during asset registration', () => {
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 30_000 }).toBe('ASSET_HANDOVER');
 
     const beforeCommit = proxy.trap({ when: new RegExp(`INSERT INTO "[^"]+"\\."Asset"[\\s\\S]*${escape(projectId)}`), then: /COMMIT/, hold: 'request' });
-    const answer = h.act(projectId, 'agri', {
-      type: 'REGISTER_ASSET',
-      name: '高山茶园 300 亩',
-      assetClass: 'OPERATING',
-      valueFen: 30_000_000,
-      owner: '桃源村股份经济合作社',
-      custodian: '桃源茶叶合作社',
-    });
+    const answer = h.act(projectId, 'agri', TEA_GARDEN_ASSET);
     await beforeCommit;
     await k.kill();
     expect(await s.prisma.asset.count({ where: { projectId } })).toBe(0);

@@ -30,14 +30,16 @@ import type { FastifyInstance } from 'fastify';
 import { issueToken } from '../../src/auth/tokens';
 import { buildApp } from '../../src/http/app';
 import type { TApprovalStepConfigInput } from '../../src/domain/approval';
-import { approvalStateQuery, approvalStepWorkflowId, projectWorkflowId, reviewWorkflowId, stepReportUpdate } from '../../workflows/shared';
+import { approvalStateQuery, approvalStepWorkflowId, stepReportUpdate } from '../../workflows/messages/approval-step';
+import { projectWorkflowId } from '../../workflows/messages/project';
+import { reviewWorkflowId } from '../../workflows/messages/review';
 import { REVIEW_STEP_IDS } from '../../src/domain/lifecycle/township-review';
 import type { approvalStep } from '../../workflows/approval-step';
 import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { AGRI_SLOT, createProject, startStep, stepInput, TOWNSHIP_SLOT } from '../workflows/approval-support';
 import { addDisciplineUsers, caseBody, driver, investigate, type TDriver } from '../workflows/fault-tolerance-support';
 import { HISTORIES_DIR, type THistoryEntry, type TManifest } from './history-files';
-import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../support/proposal';
+import { FAVOURABLE_VOTE, PASSED_CHECKS, TEA_GARDEN_ASSET } from '../support/proposal';
 import type { Role } from '../../src/generated/prisma/client';
 
 const { EventType } = temporal.api.enums.v1;
@@ -754,15 +756,7 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     }
     // The acceptance publicity (0 days here) ends at once: the handover.
     await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
-    await act(id, 'agri', {
-      type: 'REGISTER_ASSET',
-      name: '高山茶园 300 亩',
-      assetClass: 'OPERATING',
-      valueFen: 30_000_000,
-      owner: '桃源村股份经济合作社',
-      custodian: '桃源茶叶合作社',
-      certificateNo: 'QS-2028-001',
-    });
+    await act(id, 'agri', { ...TEA_GARDEN_ASSET, certificateNo: 'QS-2028-001' });
     await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
 
     // The first evaluation is due at once; approved, the cycle ends with continue-as-new.
@@ -833,14 +827,7 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
       await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve' });
     }
     await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
-    await act(id, 'agri', {
-      type: 'REGISTER_ASSET',
-      name: '高山茶园 300 亩',
-      assetClass: 'OPERATING',
-      valueFen: 30_000_000,
-      owner: '桃源村股份经济合作社',
-      custodian: '桃源茶叶合作社',
-    });
+    await act(id, 'agri', TEA_GARDEN_ASSET);
     await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
     await until(() => stageOf(id), 'EVALUATION', 'stage');
     await taskOfKind(id, 'EVALUATION_SUBMIT');

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { expect } from 'vitest';
 import { approveThroughCounty, newRequestId, sampleProposal, type TTestStack } from './stack';
-import { FAVOURABLE_VOTE, PASSED_CHECKS } from './proposal';
+import { FAVOURABLE_VOTE, PASSED_CHECKS, TEA_GARDEN_ASSET } from './proposal';
 
 /** HTTP helpers for a funded project, driven as the web app and the CLI do it. */
 export function httpProject(s: TTestStack) {
@@ -68,14 +68,7 @@ export function httpProject(s: TTestStack) {
     await act(projectId, 'village', FAVOURABLE_VOTE);
     for (const who of ['agri', 'finance', 'expert']) await approveTask(who, await inboxTask(who, projectId, 'COMPLETION_ACCEPTANCE'));
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('ASSET_HANDOVER');
-    await act(projectId, 'agri', {
-      type: 'REGISTER_ASSET',
-      name: '高山茶园 300 亩',
-      assetClass: 'OPERATING',
-      valueFen: 30_000_000,
-      owner: '桃源村股份经济合作社',
-      custodian: '桃源茶叶合作社',
-    });
+    await act(projectId, 'agri', TEA_GARDEN_ASSET);
     await act(projectId, 'village', { type: 'CONFIRM_HANDOVER' });
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('EVALUATION');
   }

@@ -5,7 +5,8 @@ import type { TPrisma } from '../../src/db/prisma';
 import type { TProjectCommand, TProjectCommandInput } from '../../src/domain/lifecycle/project-commands';
 import type { TEvaluationIndicators } from '../../src/domain/policies/evaluation-scoring';
 import type { projectLifecycle } from '../../workflows/project-lifecycle';
-import { approvalActUpdate, projectActUpdate, type TProjectLifecycleInput } from '../../workflows/shared';
+import { approvalActUpdate } from '../../workflows/messages/approval-step';
+import { projectActUpdate, type TProjectLifecycleInput } from '../../workflows/messages/project';
 import { PASSED_CHECKS, sampleProposal } from './proposal';
 import { proposer, township, agri, finance, leader, expert, TAOYUAN } from './county-actors';
 
@@ -68,7 +69,7 @@ export function lifecycleDrivers(ctx: TLifecycleDriverContext) {
   async function startProject(
     name: string,
     fiscalYear = 2027,
-    extra: { proposal?: Record<string, unknown>; settings?: TProjectLifecycleInput['settings'] } = {},
+    extra: { proposal?: Record<string, unknown>; settings?: TProjectLifecycleInput['settings']; testContinueAsNew?: boolean } = {},
   ) {
     const projectId = `op-${crypto.randomBytes(5).toString('hex')}`;
     const input: TProjectLifecycleInput = {
@@ -78,6 +79,7 @@ export function lifecycleDrivers(ctx: TLifecycleDriverContext) {
       proposer,
       ...TAOYUAN,
       ...(extra.settings ? { settings: extra.settings } : {}),
+      ...(extra.testContinueAsNew ? { testContinueAsNew: true } : {}),
     };
     const handle: THandle = await client.workflow.start<typeof projectLifecycle>('projectLifecycle', {
       workflowId: `project-${projectId}`,

@@ -39,3 +39,13 @@ export const FAVOURABLE_VOTE = {
   abstentions: 1,
   satisfactionPercent: 95,
 } as const;
+
+/** The operating asset the sample project registers at handover (the 300 亩 tea garden). */
+export const TEA_GARDEN_ASSET = {
+  type: 'REGISTER_ASSET',
+  name: '高山茶园 300 亩',
+  assetClass: 'OPERATING',
+  valueFen: 30_000_000,
+  owner: '桃源村股份经济合作社',
+  custodian: '桃源茶叶合作社',
+} as const;

@@ -6,7 +6,7 @@ import { createActivities } from '../../activities';
 import type { TPrisma } from '../../src/db/prisma';
 import { resolveTimeSkippingServer } from '../../src/infra/temporal-dev-server';
 import { WORKFLOWS_PATH } from '../../src/worker';
-import { SA } from '../../workflows/shared';
+import { SA } from '../../workflows/messages/search-attributes';
 
 /**
  * Without test-runner imports, so the benchmark (bench/scenarios/project-years.ts) starts the same

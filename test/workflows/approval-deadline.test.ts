@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvalStateQuery } from '../../workflows/shared';
+import { approvalStateQuery } from '../../workflows/messages/approval-step';
 import type { approvalStep } from '../../workflows/approval-step';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 import { AGRI_SLOT, createProject, stepInput, TOWNSHIP_SLOT } from './approval-support';

@@ -16,7 +16,7 @@ import {
   type TApprovalSnapshot,
   type TApprovalStepConfigInput,
 } from '../../src/domain/approval';
-import { approvalActUpdate, approvalStateQuery, type TApprovalAction, type TApprovalActResult } from '../../workflows/shared';
+import { approvalActUpdate, approvalStateQuery, type TApprovalAction, type TApprovalActResult } from '../../workflows/messages/approval-step';
 import { namedPeopleFacts } from '../../src/db/county-people';
 import { startTestStack, type TTestStack } from '../support/stack';
 import { AGRI_SLOT, createProject, PATHS, startStep, TOWNSHIP_SLOT } from './approval-support';

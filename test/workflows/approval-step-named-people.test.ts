@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { namedPeopleFacts } from '../../src/db/county-people';
 import type { TActor } from '../../src/domain/actor';
 import type { TApprovalStepConfigInput } from '../../src/domain/approval';
-import { approvalActUpdate, type TApprovalAction } from '../../workflows/shared';
+import { approvalActUpdate, type TApprovalAction } from '../../workflows/messages/approval-step';
 import { newRequestId, startTestStack, type TTestStack } from '../support/stack';
 import { expectUpdateRefused } from '../support/update-refused';
 import { createProject, fingerprint, PATHS, startStep, TOWNSHIP_SLOT } from './approval-support';

@@ -237,7 +237,7 @@ describe('approval step actions (real dev server)', () => {
     expect(reused.statusCode).toBe(409);
     expect(reused.json().error.code).toBe('DUPLICATE_REQUEST');
     // The workflow itself deduplicates too (a request that bypassed the API's record).
-    const { approvalActUpdate } = await import('../../workflows/shared');
+    const { approvalActUpdate } = await import('../../workflows/messages/approval-step');
     const actor = { userId: s.userIds.township!, roles: [{ role: 'TOWNSHIP_REVIEWER' as const, orgUnitId: 't-hexi', orgPath: '/c-qingshan/t-hexi/' }] };
     const direct = await st.handle.executeUpdate(approvalActUpdate, {
       args: [{ requestId, taskId: st.taskId(1), actor, action: { type: 'APPROVE' } }],

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { Client } from '@temporalio/client';
 import type { TApprovalStepConfigInput, TSignerSlot } from '../../src/domain/approval';
 import type { TPrisma } from '../../src/db/prisma';
-import { approvalStateQuery, type TApprovalStepInput } from '../../workflows/shared';
+import { approvalStateQuery, type TApprovalStepInput } from '../../workflows/messages/approval-step';
 import type { approvalStep } from '../../workflows/approval-step';
 
 export const PATHS: Record<string, string> = {

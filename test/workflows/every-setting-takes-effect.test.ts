@@ -6,11 +6,11 @@ import { planDisbursement, type TTranche } from '../../src/domain/policies/disbu
 import { scoreEvaluation, type TEvaluationIndicators } from '../../src/domain/policies/evaluation-scoring';
 import { acceptanceTrancheShareBp, DEFAULT_COUNTY_SETTINGS as DEFAULTS, type TCountySettingsOverrides } from '../../src/domain/policies/settings';
 import { readCountySettings } from '../../src/db/county-settings';
-import { allocateFundsUpdate } from '../../workflows/shared';
+import { allocateFundsUpdate } from '../../workflows/messages/project';
 import { agri, finance, implementer, leader, proposer, township } from '../support/county-actors';
 import { BY_ROLE, DAY, lifecycleDrivers, waitFor, type THandle } from '../support/lifecycle-drivers';
 import { createTestDatabase } from '../support/db';
-import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../support/proposal';
+import { FAVOURABLE_VOTE, PASSED_CHECKS, TEA_GARDEN_ASSET } from '../support/proposal';
 import { countySettingKeys } from '../support/settings-keys';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 import { expectUpdateRefused as refused } from '../support/update-refused';
@@ -93,14 +93,7 @@ const jointTeamPasses = async (projectId: string) => {
 /** After the acceptance publicity: the operating asset registered and handed over, the first evaluation due. */
 const handedOver = async ({ projectId, handle }: TStarted) => {
   await d.waitForStage(projectId, 'ASSET_HANDOVER');
-  await d.command(handle, agri, {
-    type: 'REGISTER_ASSET',
-    name: '高山茶园 300 亩',
-    assetClass: 'OPERATING',
-    valueFen: 30_000_000,
-    owner: '桃源村股份经济合作社',
-    custodian: '桃源茶叶合作社',
-  });
+  await d.command(handle, agri, TEA_GARDEN_ASSET);
   await d.command(handle, proposer, { type: 'CONFIRM_HANDOVER' });
   await d.waitForStage(projectId, 'EVALUATION');
 };

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { actorForToken } from '../../src/auth/tokens';
 import { loadConfig } from '../../src/config';
 import { buildApp } from '../../src/http/app';
-import { reviewActUpdate, reviewWorkflowId, type TReviewWorkflowInput } from '../../workflows/shared';
+import { reviewActUpdate, reviewWorkflowId, type TReviewWorkflowInput } from '../../workflows/messages/review';
 import { addDisciplineUsers, DAY, driver, investigate, rid, type TDriver } from './fault-tolerance-support';
 import { startTimeSkippingWorker, type TTimeSkippingWorker } from './fault-tolerance-time-skipping';
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../../src/worker';
-import { reviewActUpdate, SA, type TReviewAction } from '../../workflows/shared';
+import { reviewActUpdate } from '../../workflows/messages/review';
+import { SA } from '../../workflows/messages/search-attributes';
+import type { TReviewAction } from '../../src/domain/fault-tolerance/review-actions';
 import type { TActor } from '../../src/domain/actor';
 import { startTestStack, type TTestStack } from '../support/stack';
 import { addDisciplineUsers, addProject, bodyMembers, caseBody, DAY, driver, EVIDENCE, investigate, rid, type TDriver } from './fault-tolerance-support';

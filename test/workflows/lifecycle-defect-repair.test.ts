@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { allocateFundsUpdate } from '../../workflows/shared';
+import { allocateFundsUpdate } from '../../workflows/messages/project';
 import { proposer, implementer, agri, finance } from '../support/county-actors';
 import { BY_ROLE, DAY, type THandle } from '../support/lifecycle-drivers';
 import { FAVOURABLE_VOTE } from '../support/proposal';

@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { allocateFundsUpdate, projectStateQuery } from '../../workflows/shared';
+import { allocateFundsUpdate, projectStateQuery } from '../../workflows/messages/project';
 import { proposer, implementer, township, agri, finance, leader } from '../support/county-actors';
 import { BY_ROLE, DAY, indicators, lifecycleDrivers, type THandle } from '../support/lifecycle-drivers';
-import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../support/proposal';
+import { FAVOURABLE_VOTE, PASSED_CHECKS, TEA_GARDEN_ASSET } from '../support/proposal';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 import { expectUpdateRefused } from '../support/update-refused';
 
@@ -213,14 +213,7 @@ describe('rules that guard money and acceptance (issue #13)', () => {
     await jointTeamApproves(projectId);
     await s.env.sleep(7 * DAY + 60_000);
     await expect.poll(() => d.stageOf(projectId), { timeout: 20_000 }).toBe('ASSET_HANDOVER');
-    await d.command(handle, agri, {
-      type: 'REGISTER_ASSET',
-      name: '高山茶园 300 亩',
-      assetClass: 'OPERATING',
-      valueFen: 30_000_000,
-      owner: '桃源村股份经济合作社',
-      custodian: '桃源茶叶合作社',
-    });
+    await d.command(handle, agri, TEA_GARDEN_ASSET);
     await d.command(handle, proposer, { type: 'CONFIRM_HANDOVER' });
     await expect.poll(() => d.stageOf(projectId), { timeout: 20_000 }).toBe('EVALUATION');
     // 良 suggests 巩固 (CONSOLIDATE); 升级 (UPGRADE) instead needs the evaluator's reason.

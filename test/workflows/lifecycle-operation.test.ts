@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { allocateFundsUpdate, projectStateQuery } from '../../workflows/shared';
+import { allocateFundsUpdate, projectStateQuery } from '../../workflows/messages/project';
 import { proposer, implementer, township, agri, finance, leader, expert } from '../support/county-actors';
 import { BY_ROLE, DAY, indicators, lifecycleDrivers } from '../support/lifecycle-drivers';
-import { FAVOURABLE_VOTE } from '../support/proposal';
+import { FAVOURABLE_VOTE, TEA_GARDEN_ASSET } from '../support/proposal';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 import { expectUpdateRefused } from '../support/update-refused';
 
@@ -164,15 +164,7 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     await decidePaymentStep(projectId, 'PAYMENT_APPROVAL');
     await expect.poll(async () => (await payment(projectId, 4)).status, { timeout: 20_000 }).toBe('PAID');
     await refused(command(handle, proposer, { type: 'CONFIRM_HANDOVER' }), 'NO_ASSETS_REGISTERED');
-    await command(handle, agri, {
-      type: 'REGISTER_ASSET',
-      name: '高山茶园 300 亩',
-      assetClass: 'OPERATING',
-      valueFen: 30_000_000,
-      owner: '桃源村股份经济合作社',
-      custodian: '桃源茶叶合作社',
-      certificateNo: 'QS-2028-001',
-    });
+    await command(handle, agri, { ...TEA_GARDEN_ASSET, certificateNo: 'QS-2028-001' });
     await command(handle, agri, {
       type: 'REGISTER_ASSET',
       name: '茶园机耕道 2 公里',

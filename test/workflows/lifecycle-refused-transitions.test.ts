@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REVIEW_STEP_IDS } from '../../src/domain/lifecycle/township-review';
-import { allocateFundsUpdate, approvalStepWorkflowId, projectStateQuery, stepReportUpdate } from '../../workflows/shared';
+import { allocateFundsUpdate, projectStateQuery } from '../../workflows/messages/project';
+import { approvalStepWorkflowId, stepReportUpdate } from '../../workflows/messages/approval-step';
 import { proposer, implementer, township, agri, finance } from '../support/county-actors';
 import { DAY } from '../support/lifecycle-drivers';
 import { PASSED_CHECKS } from '../support/proposal';

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { apiAs } from '../support/api-as';
 import { createStepReportActivities } from '../../activities/step-report';
-import { projectStateQuery, projectWorkflowId, stepReportUpdate, stepReportUpdateId, type TStepReport } from '../../workflows/shared';
+import { projectStateQuery, projectWorkflowId } from '../../workflows/messages/project';
+import { stepReportUpdate, stepReportUpdateId, type TStepReport } from '../../workflows/messages/approval-step';
 import { PASSED_CHECKS } from '../support/proposal';
 
 let s: TTestStack;

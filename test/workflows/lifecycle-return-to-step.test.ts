@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { apiAs } from '../support/api-as';
-import { approvalStateQuery, projectStateQuery, projectWorkflowId } from '../../workflows/shared';
+import { approvalStateQuery } from '../../workflows/messages/approval-step';
+import { projectStateQuery, projectWorkflowId } from '../../workflows/messages/project';
 import { PASSED_CHECKS } from '../support/proposal';
 import type { Role } from '../../src/generated/prisma/client';
 

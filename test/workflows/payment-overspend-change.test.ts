@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { allocateFundsUpdate, projectStateQuery } from '../../workflows/shared';
+import { allocateFundsUpdate, projectStateQuery } from '../../workflows/messages/project';
 import { finance, implementer, leader } from '../support/county-actors';
 import { lifecycleDrivers } from '../support/lifecycle-drivers';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import { sampleProposal, startTestStack, newRequestId, type TTestStack } from '../support/stack';
-import { projectStateQuery, registerProjectUpdate, SA, type TProjectLifecycleInput } from '../../workflows/shared';
+import { projectStateQuery, registerProjectUpdate, type TProjectLifecycleInput } from '../../workflows/messages/project';
+import { SA } from '../../workflows/messages/search-attributes';
 import type { projectLifecycle } from '../../workflows/project-lifecycle';
 
 let s: TTestStack;

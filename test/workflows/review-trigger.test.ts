@@ -11,12 +11,13 @@ import type { TEvaluationIndicators } from '../../src/domain/policies/evaluation
 import { buildApp } from '../../src/http/app';
 import { DEMO_USERS, seedDemoCounty } from '../../src/seed/demo-county';
 import type { projectLifecycle } from '../../workflows/project-lifecycle';
-import { allocateFundsUpdate, approvalActUpdate, projectActUpdate, type TProjectLifecycleInput } from '../../workflows/shared';
+import { allocateFundsUpdate, projectActUpdate, type TProjectLifecycleInput } from '../../workflows/messages/project';
+import { approvalActUpdate } from '../../workflows/messages/approval-step';
 import { TAOYUAN } from '../support/county-actors';
 import { sampleProposal } from '../support/stack';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 import { addDisciplineUsers, DAY, driver, EVIDENCE, investigate, rid, type TDriver } from './fault-tolerance-support';
-import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../support/proposal';
+import { FAVOURABLE_VOTE, PASSED_CHECKS, TEA_GARDEN_ASSET } from '../support/proposal';
 
 /**
  * The fault-tolerance review as the lifecycle triggers it (issue 5), on the time-skipping server:
@@ -178,14 +179,7 @@ describe('fault-tolerance review triggered by the lifecycle (time-skipping serve
       await decide(projectId, 'COMPLETION_ACCEPTANCE', who, undefined, role);
     }
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('ASSET_HANDOVER');
-    await command(handle, 'agri', {
-      type: 'REGISTER_ASSET',
-      name: '高山茶园 300 亩',
-      assetClass: 'OPERATING',
-      valueFen: 30_000_000,
-      owner: '桃源村股份经济合作社',
-      custodian: '桃源茶叶合作社',
-    });
+    await command(handle, 'agri', TEA_GARDEN_ASSET);
     await command(handle, 'village', { type: 'CONFIRM_HANDOVER' });
     await evaluate(projectId, handle, 50);
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('RECTIFICATION');

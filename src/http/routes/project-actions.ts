@@ -8,12 +8,12 @@ import { FISCAL_SOURCES, ZFiscalSource } from '../../domain/lifecycle/fiscal-fun
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZNullableInstant } from '../openapi';
-import { projectActUpdate } from '../../../workflows/shared';
+import { projectActUpdate } from '../../../workflows/messages/project';
 import { canSee, ZProjectParams, ZRequestId } from './projects';
 
 export const ZProjectActionBody = z.object({ requestId: ZRequestId, command: ZProjectCommand });
 
-/** What a command made (workflows/shared.ts TProjectActResult), declared whole: the serializer drops undeclared keys. */
+/** What a command made (workflows/messages/project.ts TProjectActResult), declared whole: the serializer drops undeclared keys. */
 const ZProjectActResult = z.object({
   requestId: z.string(),
   projectId: z.string(),

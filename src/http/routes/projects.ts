@@ -23,7 +23,7 @@ import {
   projectWorkflowId,
   registerProjectUpdate,
   type TProjectLifecycleInput,
-} from '../../../workflows/shared';
+} from '../../../workflows/messages/project';
 import { valueWithin } from '../value-within';
 
 export const ZCreateProjectBody = z.intersection(ZProposal, z.object({ requestId: z.string().trim().min(8).max(100) }));

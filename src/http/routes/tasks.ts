@@ -8,7 +8,7 @@ import { orgPathSegments } from '../../domain/actor';
 import { failedChecks, ZTownshipChecks } from '../../domain/lifecycle/township-review';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
-import { approvalActUpdate, type TApprovalAction } from '../../../workflows/shared';
+import { approvalActUpdate, type TApprovalAction } from '../../../workflows/messages/approval-step';
 import type { Decision } from '../../generated/prisma/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { INBOX_VIEWS, queryInbox } from '../../db/inbox-query';

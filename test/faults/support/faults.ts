@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import type { TPrisma } from '../../../src/db/prisma';
-import { projectStateQuery } from '../../../workflows/shared';
+import { projectStateQuery } from '../../../workflows/messages/project';
 import { newRequestId, sampleProposal, type TTestStack } from '../../support/stack';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
