@@ -6,6 +6,7 @@ import { holdsRoleOver } from '../src/domain/actor';
 import { initialTransition, transition } from 'xstate';
 import {
   lifecycleMachine,
+  stagesFrom,
   type TLifecycleEvent,
   type TLifecycleStage,
   type TPublicityStage,
@@ -95,17 +96,7 @@ function refuse(code: TErrorCode, message: string, path: string): never {
 }
 
 /** Stages before the 批复: nothing approved yet. */
-const STAGES_BEFORE_APPROVAL: readonly TLifecycleStage[] = [
-  'PROPOSED',
-  'VILLAGE_PUBLICITY',
-  'TOWNSHIP_REVIEW',
-  'TOWNSHIP_PUBLICITY',
-  'COUNTY_JOINT_REVIEW',
-  'COUNTY_APPROVAL',
-  'RETURNED',
-  'REJECTED',
-  'WITHDRAWN',
-];
+const STAGES_BEFORE_APPROVAL: readonly TLifecycleStage[] = [...stagesFrom('PROPOSED', 'COUNTY_APPROVAL'), 'RETURNED', 'REJECTED', 'WITHDRAWN'];
 const TERMINAL_PHASES = ['approved', 'rejected', 'withdrawn'];
 
 /**

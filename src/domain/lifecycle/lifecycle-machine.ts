@@ -71,6 +71,11 @@ export const LIFECYCLE_STAGES = [
 ] as const;
 export type TLifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 
+/** The stages from `first` to `last` in the lifecycle's order (LIFECYCLE_STAGES), both included. */
+export function stagesFrom(first: TLifecycleStage, last: TLifecycleStage): readonly TLifecycleStage[] {
+  return LIFECYCLE_STAGES.slice(LIFECYCLE_STAGES.indexOf(first), LIFECYCLE_STAGES.indexOf(last) + 1);
+}
+
 /** The stages that run an approval step, and the publicity stages (timers). */
 export const REVIEW_STAGES = ['TOWNSHIP_REVIEW', 'COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL', 'ACCEPTANCE', 'EVALUATION', 'REPLACEMENT_REVIEW'] as const;
 export type TReviewStage = (typeof REVIEW_STAGES)[number];

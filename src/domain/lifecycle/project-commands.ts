@@ -9,7 +9,7 @@ import { ZCalendarDate } from '../policies/calendar-date';
 import { ZAmountFen, ZAmountOrZeroFen } from '../policies/money';
 import { ZVisibleName } from '../policies/visible-name';
 import type { TRole } from '../roles';
-import type { TLifecycleStage } from './lifecycle-machine';
+import { stagesFrom, type TLifecycleStage } from './lifecycle-machine';
 import { ZFiscalSource } from './fiscal-funding';
 
 /**
@@ -132,18 +132,8 @@ interface TCommandRule {
   stages: readonly TLifecycleStage[];
 }
 
-const AFTER_FUNDING: readonly TLifecycleStage[] = [
-  'IMPLEMENTATION',
-  'ACCEPTANCE',
-  'ACCEPTANCE_RECTIFICATION',
-  'ACCEPTANCE_PUBLICITY',
-  'ASSET_HANDOVER',
-  'OPERATION',
-  'EVALUATION',
-  'RECTIFICATION',
-  'REPLACEMENT_REVIEW',
-];
-const AFTER_HANDOVER: readonly TLifecycleStage[] = ['OPERATION', 'EVALUATION', 'RECTIFICATION', 'REPLACEMENT_REVIEW'];
+const AFTER_FUNDING = stagesFrom('IMPLEMENTATION', 'REPLACEMENT_REVIEW');
+const AFTER_HANDOVER = stagesFrom('OPERATION', 'REPLACEMENT_REVIEW');
 const BUILDING: readonly TLifecycleStage[] = ['IMPLEMENTATION', 'ACCEPTANCE', 'ACCEPTANCE_RECTIFICATION'];
 
 /** Who may send each command, and in which stages. Scope: the grant must cover the project's village. */
