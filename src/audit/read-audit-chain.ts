@@ -57,3 +57,12 @@ export async function verifyStoredAuditChain({
   }
   return verifier.finish();
 }
+
+/**
+ * How many rows the audit chain holds: the head's seq (the trigger moves it with every chained
+ * row, whichever process wrote it), 0 before the first. One row read, whatever the log's size.
+ */
+export async function auditChainLength(prisma: TPrisma): Promise<number> {
+  const rows = await prisma.$queryRaw<Array<{ seq: bigint | null }>>(Prisma.sql`SELECT seq FROM ${rawTable(prisma, 'AuditChainHead')} WHERE id = 1`);
+  return Number(rows[0]?.seq ?? 0);
+}

@@ -28,7 +28,8 @@ import { localizedValidationError } from './localized-validation';
 import { traceRequests } from '../observability/http-tracing';
 import { answerClientError, answerHeaders, sendUnmatched, trackRouteMethods } from './protocol';
 import { loggerOptions } from '../observability/logger';
-import { registerApiMetrics } from '../observability/api-metrics';
+import { createApiMetrics, registerApiMetrics } from '../observability/api-metrics';
+import { auditChainLength } from '../audit/read-audit-chain';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
 export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string; loginLimit?: TLoginLimit } = {}): Promise<FastifyInstance> {
@@ -47,7 +48,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   // First, so the app's own hooks and the handler run inside the request's span.
   if (deps.tracing) traceRequests(app);
   const methodsOf = trackRouteMethods(app);
-  registerApiMetrics(app);
+  registerApiMetrics(app, createApiMetrics({ auditChainLength: () => auditChainLength(deps.prisma) }));
   answerHeaders(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

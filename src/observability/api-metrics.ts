@@ -1,14 +1,28 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
  * The API process's Prometheus metrics, one registry per app (so two apps in one process, as in
  * tests, count apart). Labels carry route patterns, methods, statuses, actions and outcomes only:
  * never a user, a project or a URL with ids in it, so /metrics can be scraped without a credential.
  */
-export function createApiMetrics() {
+export function createApiMetrics(opts: { auditChainLength?: () => Promise<number> } = {}) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'bangfu_api_' });
+  const { auditChainLength } = opts;
+  if (auditChainLength) {
+    // Read from the chain's head at scrape time, so it counts every audit row of every process
+    // (API, workers) exactly once; a database that does not answer leaves the last value.
+    new Gauge({
+      name: 'bangfu_audit_chain_length',
+      help: 'audit rows in the tamper-evident chain (the head seq), all processes',
+      registers: [registry],
+      async collect() {
+        const length = await auditChainLength().catch(() => undefined);
+        if (length !== undefined) this.set(length);
+      },
+    });
+  }
   return {
     registry,
     httpDuration: new Histogram({

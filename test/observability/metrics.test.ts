@@ -6,10 +6,10 @@
  * the SDK's activity lines) are JSON naming the workflow, run and project. The worker's runtime is
  * installed as src/worker.ts installs it, its pino logger writing into memory instead of stdout.
  */
-import net from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/observability/logger';
+import { freePort } from '../../src/infra/processes';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { PASSED_CHECKS } from '../support/proposal';
 import { apiAs } from '../support/api-as';
@@ -23,14 +23,6 @@ let projectId: string;
 let taskId: string;
 
 const DECISION_ROUTE = '/api/tasks/:taskId/decision';
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** The value of one series in a Prometheus text exposition (labels in any order), or undefined. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -111,6 +103,21 @@ describe('observability', () => {
       sample(await (await fetch(`http://${workerMetricsAddress}/metrics`)).text(), name, { activityType: 'payPayment', taskQueue: s.taskQueue });
     await expect.poll(() => workerSample('bangfu_payments_paid'), { timeout: 15_000 }).toBe(1);
     expect(await workerSample('bangfu_payments_paid_fen')).toBe(16_000_000);
+  });
+
+  it('GET /metrics reports the audit chain length: every audit row of the API and the worker, once', async () => {
+    const chained = () => s.prisma.auditEvent.count({ where: { seq: { not: null } } });
+    // The approvals and the payment above wrote rows in both processes; wait for the cascade to settle.
+    await expect
+      .poll(
+        async () => {
+          const reported = sample(await apiMetrics(), 'bangfu_audit_chain_length', {});
+          return reported !== undefined && reported === (await chained());
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(true);
+    expect(await chained()).toBeGreaterThan(5);
   });
 
   it("the worker's log lines are JSON naming the workflow, the run and the project", async () => {
