@@ -1,10 +1,8 @@
 import type { TPrisma } from '../src/db/prisma';
-import type { Role } from '../src/generated/prisma/client';
 import type { TOmitEach } from '../src/domain/audit/audit-events';
 import { writeAuditEvent, type TAuditEntry } from '../src/audit/write-audit-event';
 import { writeStage } from './operation-records';
-
-type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
+import { openTask, type TTx } from './project-records';
 
 /** Audit events are keyed by the fact they record, so a retry cannot write a second copy. */
 async function audit(tx: TTx, event: TOmitEach<TAuditEntry, 'entityType'>) {
@@ -107,23 +105,7 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
         });
         await tx.publicity.updateMany({ where: { id: args.publicityId, outcome: null }, data: { outcome: 'OBJECTED', closedAt: new Date(args.at) } });
         const t = args.resubmitTask;
-        await tx.task.createMany({
-          data: [
-            {
-              id: t.id,
-              projectId: args.projectId,
-              workflowId: args.workflowId,
-              stepKey: t.kind,
-              kind: t.kind,
-              title: t.title,
-              candidateRole: t.candidateRole as Role,
-              candidateOrgUnitId: t.candidateOrgUnitId,
-              candidateOrgPath: t.candidateOrgPath,
-              candidateUserId: t.candidateUserId,
-            },
-          ],
-          skipDuplicates: true,
-        });
+        await openTask(tx, { ...t, projectId: args.projectId, workflowId: args.workflowId });
         await tx.project.update({ where: { id: args.projectId }, data: { stage: args.stage } });
         await audit(tx, {
           eventKey: `objection:${args.requestId}`,

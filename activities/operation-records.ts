@@ -1,12 +1,10 @@
 import type { TPrisma } from '../src/db/prisma';
-import type { Prisma, Role } from '../src/generated/prisma/client';
+import type { Prisma } from '../src/generated/prisma/client';
 import { checkAuditPayload, type TOmitEach } from '../src/domain/audit/audit-events';
 import { writeAuditEvent, type TAuditEntry } from '../src/audit/write-audit-event';
 import { runRiskChecks, type TRiskCheckInput, type TRiskFlag } from '../src/domain/policies/risk-checks';
-import type { TTaskToOpen as TSharedTaskToOpen } from './project-records';
+import { openTask as openProjectTask, type TTaskToOpen as TSharedTaskToOpen, type TTx } from './project-records';
 import { countPaymentPaid } from './metrics';
-
-type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
 
 /** A project's audit event: the activity adds the project as its entity. */
 type TAudit = TOmitEach<TAuditEntry, 'entityType' | 'entityId' | 'at' | 'role' | 'orgUnitId'>;
@@ -57,24 +55,7 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       return result;
     });
 
-  const openTask = (tx: TTx, projectId: string, t: TTaskToOpen) =>
-    tx.task.createMany({
-      data: [
-        {
-          id: t.id,
-          projectId,
-          workflowId: t.workflowId,
-          stepKey: t.kind,
-          kind: t.kind,
-          title: t.title,
-          candidateRole: t.candidateRole as Role,
-          candidateOrgUnitId: t.candidateOrgUnitId,
-          candidateOrgPath: t.candidateOrgPath,
-          dueAt: t.dueAt ? new Date(t.dueAt) : null,
-        },
-      ],
-      skipDuplicates: true,
-    });
+  const openTask = (tx: TTx, projectId: string, t: TTaskToOpen) => openProjectTask(tx, { ...t, projectId });
 
   return {
     /** A lifecycle-owned task (evaluation form, rectification plan, handover…) and the stage. */

@@ -14,10 +14,13 @@ export interface TTaskToOpen {
   candidateOrgPath: string;
 }
 
-type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
+export type TTx = Parameters<Parameters<TPrisma['$transaction']>[0]>[0];
 
-/** Upserts by the task's deterministic id: a retried activity finds the row and leaves it. */
-async function openTask(tx: TTx, task: TTaskToOpen) {
+/**
+ * Opens one of a project's Task rows (its step key is its kind), keyed by its deterministic id: a
+ * retried activity finds the row and leaves it as it is.
+ */
+export async function openTask(tx: TTx, task: TTaskToOpen & { candidateUserId?: string | null; dueAt?: number | null }) {
   await tx.task.createMany({
     data: [
       {
@@ -30,6 +33,8 @@ async function openTask(tx: TTx, task: TTaskToOpen) {
         candidateRole: task.candidateRole as Role,
         candidateOrgUnitId: task.candidateOrgUnitId,
         candidateOrgPath: task.candidateOrgPath,
+        candidateUserId: task.candidateUserId ?? null,
+        dueAt: task.dueAt ? new Date(task.dueAt) : null,
       },
     ],
     skipDuplicates: true,
