@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TTestStack } from '../support/stack';
+import { taoyuanProjectRow } from '../support/project-row';
 
 /**
  * One pagination convention on every list route (docs/api.md, "Pagination"): `?page=&pageSize=` with
@@ -16,22 +17,7 @@ beforeAll(async () => {
   for (let i = 0; i < 7; i += 1) {
     const id = `pg-${i}`;
     await s.prisma.project.create({
-      data: {
-        id,
-        workflowId: `project-${id}`,
-        name: `分页项目 ${i}`,
-        industry: '茶叶',
-        orgUnitId: 'v-taoyuan',
-        countyId: 'c-qingshan',
-        townshipId: 't-hexi',
-        villageId: 'v-taoyuan',
-        orgPath: '/c-qingshan/t-hexi/v-taoyuan/',
-        budgetFen: 1_000_000n,
-        proposerId: village,
-        stage: 'TOWNSHIP_REVIEW',
-        proposal: {},
-        createdAt: SAME_INSTANT,
-      },
+      data: taoyuanProjectRow({ id, name: `分页项目 ${i}`, proposerId: village, createdAt: SAME_INSTANT }),
     });
     await s.prisma.task.create({
       data: {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TTestStack } from '../support/stack';
+import { taoyuanProjectRow } from '../support/project-row';
 
 /**
  * The read routes by the issue's classes: success, validation error (a malformed param or
@@ -14,21 +15,7 @@ beforeAll(async () => {
   s = await startTestStack({ worker: false });
   // A Hexi (河西镇) project with a pending township review, written as a fixture: reads need no workflow.
   await s.prisma.project.create({
-    data: {
-      id: 'rr-tea',
-      workflowId: 'project-rr-tea',
-      name: '桃源村茶园',
-      industry: '茶叶',
-      orgUnitId: 'v-taoyuan',
-      countyId: 'c-qingshan',
-      townshipId: 't-hexi',
-      villageId: 'v-taoyuan',
-      orgPath: '/c-qingshan/t-hexi/v-taoyuan/',
-      budgetFen: 1_000_000n,
-      proposerId: s.userIds.village!,
-      stage: 'TOWNSHIP_REVIEW',
-      proposal: {},
-    },
+    data: taoyuanProjectRow({ id: 'rr-tea', proposerId: s.userIds.village! }),
   });
   await s.prisma.task.create({
     data: {

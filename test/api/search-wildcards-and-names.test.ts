@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { taoyuanProjectRow } from '../support/project-row';
 
 /**
  * Issue #14 item 10: `q=%` listed every project (LIKE wildcards went into the pattern unescaped),
@@ -19,23 +20,7 @@ const call = (method: 'GET' | 'POST', url: string, token: string, payload?: obje
 
 async function projectRow(id: string, name: string) {
   await s.prisma.project.create({
-    data: {
-      id,
-      workflowId: `project-${id}`,
-      name,
-      industry: '茶叶',
-      orgUnitId: 'v-taoyuan',
-      countyId: 'c-qingshan',
-      townshipId: 't-hexi',
-      villageId: 'v-taoyuan',
-      orgPath: '/c-qingshan/t-hexi/v-taoyuan/',
-      budgetFen: 1_000_000n,
-      disbursedFen: 0n,
-      proposerId: s.userIds.village!,
-      stage: 'TOWNSHIP_REVIEW',
-      proposal: {},
-      createdAt: new Date('2034-03-01T00:00:00Z'),
-    },
+    data: taoyuanProjectRow({ id, name, proposerId: s.userIds.village!, disbursedFen: 0n, createdAt: new Date('2034-03-01T00:00:00Z') }),
   });
 }
 

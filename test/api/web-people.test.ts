@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TTestStack } from '../support/stack';
+import { taoyuanProjectRow } from '../support/project-row';
 
 /**
  * GET /api/web/people names only people the caller may know of: their own org units, and the
@@ -38,21 +39,7 @@ describe('GET /api/web/people', () => {
 
   it('names the people who appear in a project record the caller may read', async () => {
     await s.prisma.project.create({
-      data: {
-        id: 'pp-tea',
-        workflowId: 'project-pp-tea',
-        name: '桃源村茶园',
-        industry: '茶叶',
-        orgUnitId: 'v-taoyuan',
-        countyId: 'c-qingshan',
-        townshipId: 't-hexi',
-        villageId: 'v-taoyuan',
-        orgPath: '/c-qingshan/t-hexi/v-taoyuan/',
-        budgetFen: 1_000_000n,
-        proposerId: s.userIds.village!,
-        stage: 'IMPLEMENTATION',
-        proposal: {},
-      },
+      data: taoyuanProjectRow({ id: 'pp-tea', proposerId: s.userIds.village!, stage: 'IMPLEMENTATION' }),
     });
     await s.prisma.task.create({
       data: { id: 'pp-tea:t', projectId: 'pp-tea', workflowId: 'project-pp-tea', stepKey: 't', kind: 'TOWNSHIP_REVIEW', title: '乡镇审核', status: 'DONE' },

@@ -4,10 +4,8 @@
  * still answered (the balancer skips it until it is restarted); a proposal and its approval go
  * through the workflows on the two workers; Ctrl-C ends every process and frees every port.
  */
-import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSED_CHECKS, sampleProposal } from '../support/proposal';
-import { isRunning, portIsFree, processTree, startNpmStack, type TNpmStack } from '../support/npm-start';
+import { isRunning, portIsFree, processTree, proposeAndApprove, startNpmStack, type TNpmStack } from '../support/npm-start';
 
 let n: TNpmStack;
 
@@ -32,21 +30,7 @@ describe('npm start with WORKERS=2 SERVERS=2', () => {
     const answers = await Promise.all(Array.from({ length: 6 }, () => n.api('GET', '/api/tasks', 'township')));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200, 200]);
 
-    const proposed = await n.api('POST', '/api/projects', 'village', {
-      ...sampleProposal({ name: '双进程申报项目' }),
-      requestId: `req-${crypto.randomUUID()}`,
-    });
-    expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
-    const decided = await n.api('POST', `/api/tasks/${encodeURIComponent(proposed.body.taskId)}/decision`, 'township', {
-      action: 'approve',
-      comment: '同意',
-      checks: PASSED_CHECKS,
-      requestId: `req-${crypto.randomUUID()}`,
-    });
-    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
-    await expect
-      .poll(async () => (await n.api('GET', `/api/projects/${proposed.body.projectId}`, 'village')).body.stage, { timeout: 30_000 })
-      .toBe('COUNTY_JOINT_REVIEW');
+    await proposeAndApprove(n, '双进程申报项目');
 
     await n.until('the stack restarts API server 1', () => /\[bangfu\] API server 1 restarted \(pid \d+\)/.test(n.output()), 15_000);
     const tree = processTree(n.npm.pid!);

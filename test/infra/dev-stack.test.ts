@@ -7,10 +7,8 @@
  * 2. the API server killed with kill -9, then Ctrl-C before its restart: every process ends and
  *    every port is free, within a bound (before, the stack hung with Temporal and PGlite running).
  */
-import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSED_CHECKS, sampleProposal } from '../support/proposal';
-import { isRunning, portIsFree, processTree, startNpmStack, type TNpmStack } from '../support/npm-start';
+import { isRunning, portIsFree, processTree, proposeAndApprove, startNpmStack, type TNpmStack } from '../support/npm-start';
 
 const STOP_BOUND_MS = 40_000;
 
@@ -44,22 +42,7 @@ describe('npm start heals and stops', () => {
     n.seen.add(restarted);
     await n.until('the new worker polls', () => n.count('[worker] polling task queue') === 2, 180_000);
 
-    const proposed = await n.api('POST', '/api/projects', 'village', {
-      ...sampleProposal({ name: '重启后申报项目' }),
-      requestId: `req-${crypto.randomUUID()}`,
-    });
-    expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
-    expect(proposed.body.stage).toBe('TOWNSHIP_REVIEW');
-    const decided = await n.api('POST', `/api/tasks/${encodeURIComponent(proposed.body.taskId)}/decision`, 'township', {
-      action: 'approve',
-      comment: '同意',
-      checks: PASSED_CHECKS,
-      requestId: `req-${crypto.randomUUID()}`,
-    });
-    expect(decided.status, JSON.stringify(decided.body)).toBe(200);
-    await expect
-      .poll(async () => (await n.api('GET', `/api/projects/${proposed.body.projectId}`, 'village')).body.stage, { timeout: 30_000 })
-      .toBe('COUNTY_JOINT_REVIEW');
+    await proposeAndApprove(n, '重启后申报项目');
   }, 300_000);
 
   it('Ctrl-C right after the API server died by kill -9 stops every process and frees every port', async () => {

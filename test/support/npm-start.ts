@@ -8,9 +8,11 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import crypto from 'node:crypto';
 import { expect } from 'vitest';
 import { freePort } from '../../src/infra/processes';
 import { PROJECT_ROOT } from '../../src/infra/temporal-dev-server';
+import { PASSED_CHECKS, sampleProposal } from './proposal';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -131,4 +133,21 @@ export async function startNpmStack(env: Record<string, string> = {}, workers = 
   await until(`${workers} worker(s) poll`, () => count('[worker] polling task queue') === workers, 120_000);
   for (const pid of processTree(npm.pid!)) seen.add(pid);
   return stack;
+}
+
+/** The village proposes a project on the running stack and the township approves it; it reaches the county joint review. */
+export async function proposeAndApprove(n: TNpmStack, name: string): Promise<void> {
+  const proposed = await n.api('POST', '/api/projects', 'village', { ...sampleProposal({ name }), requestId: `req-${crypto.randomUUID()}` });
+  expect(proposed.status, JSON.stringify(proposed.body)).toBe(201);
+  expect(proposed.body.stage).toBe('TOWNSHIP_REVIEW');
+  const decided = await n.api('POST', `/api/tasks/${encodeURIComponent(proposed.body.taskId!)}/decision`, 'township', {
+    action: 'approve',
+    comment: '同意',
+    checks: PASSED_CHECKS,
+    requestId: `req-${crypto.randomUUID()}`,
+  });
+  expect(decided.status, JSON.stringify(decided.body)).toBe(200);
+  await expect
+    .poll(async () => (await n.api('GET', `/api/projects/${proposed.body.projectId}`, 'village')).body.stage, { timeout: 30_000 })
+    .toBe('COUNTY_JOINT_REVIEW');
 }

@@ -5,6 +5,7 @@ import type { TApprovalStepConfigInput, TSignerSlot } from '../../src/domain/app
 import type { TPrisma } from '../../src/db/prisma';
 import { approvalStateQuery, type TApprovalStepInput } from '../../workflows/messages/approval-step';
 import type { approvalStep } from '../../workflows/approval-step';
+import { taoyuanProjectRow } from '../support/project-row';
 
 export const PATHS: Record<string, string> = {
   'c-qingshan': '/c-qingshan/',
@@ -19,21 +20,7 @@ export const AGRI_SLOT: TSignerSlot = { kind: 'role', role: 'COUNTY_AGRICULTURE'
 export async function createProject(prisma: TPrisma, proposerId: string): Promise<string> {
   const id = `as-${crypto.randomBytes(5).toString('hex')}`;
   await prisma.project.create({
-    data: {
-      id,
-      workflowId: `project-${id}`,
-      name: `审批环节测试 ${id}`,
-      industry: '茶叶',
-      orgUnitId: 'v-taoyuan',
-      countyId: 'c-qingshan',
-      townshipId: 't-hexi',
-      villageId: 'v-taoyuan',
-      orgPath: PATHS['v-taoyuan']!,
-      budgetFen: 1_000_000n,
-      proposerId,
-      stage: 'TOWNSHIP_REVIEW',
-      proposal: {},
-    },
+    data: taoyuanProjectRow({ id, name: `审批环节测试 ${id}`, proposerId, orgPath: PATHS['v-taoyuan']! }),
   });
   return id;
 }
