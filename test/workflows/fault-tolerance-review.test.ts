@@ -7,6 +7,7 @@ import type { TReviewAction } from '../../src/domain/fault-tolerance/review-acti
 import type { TActor } from '../../src/domain/actor';
 import { startTestStack, type TTestStack } from '../support/stack';
 import { addDisciplineUsers, addProject, bodyMembers, caseBody, DAY, driver, EVIDENCE, investigate, rid, type TDriver } from './fault-tolerance-support';
+import { taoyuanProjectRow } from '../support/project-row';
 
 /**
  * The fault-tolerance review (容错纠错) on the real dev server, driven through the HTTP API. The
@@ -253,21 +254,7 @@ describe('fault-tolerance review on the dev server', () => {
 
   it('honours: ADMIN only, for an official of a project graded 优; shown on the record', async () => {
     await s.prisma.project.create({
-      data: {
-        id: 'P-honour',
-        workflowId: 'project-P-honour',
-        name: '桃源村高山茶园',
-        industry: '茶叶',
-        orgUnitId: 'v-taoyuan',
-        countyId: 'c-qingshan',
-        townshipId: 't-hexi',
-        villageId: 'v-taoyuan',
-        orgPath: '/c-qingshan/t-hexi/v-taoyuan/',
-        budgetFen: 50_000_000n,
-        proposerId: s.userIds.village!,
-        stage: 'FUNDED',
-        proposal: {},
-      },
+      data: taoyuanProjectRow({ id: 'P-honour', name: '桃源村高山茶园', budgetFen: 50_000_000n, proposerId: s.userIds.village!, stage: 'FUNDED' }),
     });
     const url = `/api/officials/${s.userIds.village}/honours`;
     const payload = { requestId: rid(), projectId: 'P-honour', title: '产业帮扶先进个人' };

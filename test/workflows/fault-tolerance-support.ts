@@ -4,6 +4,7 @@ import { expect } from 'vitest';
 import { issueToken } from '../../src/auth/tokens';
 import type { TPrisma } from '../../src/db/prisma';
 import { CRITERIA } from '../../src/domain/fault-tolerance';
+import { taoyuanProjectRow } from '../support/project-row';
 
 export const DAY = 86_400_000;
 export const EVIDENCE = ['https://records.example/qingshan/meeting-2026-03.pdf'];
@@ -33,21 +34,7 @@ export async function addDisciplineUsers(prisma: TPrisma, names: string[]): Prom
 /** A project row of the demo county (Taoyuan village), proposed by `proposerId`, for cases that need one in the database. */
 export async function addProject(prisma: TPrisma, o: { id: string; name: string; proposerId: string }) {
   await prisma.project.create({
-    data: {
-      id: o.id,
-      workflowId: `project-${o.id}`,
-      name: o.name,
-      industry: '茶叶',
-      orgUnitId: 'v-taoyuan',
-      countyId: 'c-qingshan',
-      townshipId: 't-hexi',
-      villageId: 'v-taoyuan',
-      orgPath: '/c-qingshan/t-hexi/v-taoyuan/',
-      budgetFen: 50_000_000n,
-      proposerId: o.proposerId,
-      stage: 'EVALUATION',
-      proposal: {},
-    },
+    data: taoyuanProjectRow({ id: o.id, name: o.name, budgetFen: 50_000_000n, proposerId: o.proposerId, stage: 'EVALUATION' }),
   });
 }
 
