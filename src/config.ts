@@ -107,9 +107,7 @@ export interface TConfig {
   publicityDays: number | undefined;
   accounts: { cookieSecret?: string; loginLimit: { maxFailures: number; windowMs: number; maxFailuresPerAddress: number }; trustProxy: boolean };
   logLevel: TEnv['LOG_LEVEL'];
-  /** `host:port` the worker's Prometheus exporter binds, or undefined (no worker metrics). */
-  workerMetricsAddress: string | undefined;
-  /** WORKER_METRICS_PORT itself: `npm start` gives its Nth worker this port + N - 1. */
+  /** WORKER_METRICS_PORT: the worker's Prometheus exporter binds HOST:this port (none when unset); `npm start` gives its Nth worker this port + N - 1. */
   workerMetricsPort: number | undefined;
   /** OpenTelemetry tracing; `exporter: 'none'` leaves it off. */
   tracing: { exporter: TEnv['OTEL_TRACES_EXPORTER']; otlpEndpoint: string; serviceName: string | undefined };
@@ -167,7 +165,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       trustProxy: e.TRUST_PROXY,
     },
     logLevel: e.LOG_LEVEL,
-    workerMetricsAddress: e.WORKER_METRICS_PORT === undefined ? undefined : `${e.HOST}:${e.WORKER_METRICS_PORT}`,
     workerMetricsPort: e.WORKER_METRICS_PORT,
     tracing: { exporter: e.OTEL_TRACES_EXPORTER, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
   };

@@ -47,7 +47,8 @@ export async function createWorker(opts: {
 }
 
 export async function main(config: TConfig = loadConfig(), logger: TPino = createLogger({ level: config.logLevel, name: 'worker' })) {
-  installWorkerRuntime({ logger, metricsAddress: config.workerMetricsAddress });
+  const metricsAddress = config.workerMetricsPort === undefined ? undefined : `${config.http.host}:${config.workerMetricsPort}`;
+  installWorkerRuntime({ logger, metricsAddress });
   const tracing = await startTracing(config.tracing, 'worker');
   const prisma = createPrisma({ url: databaseUrl(config) });
   const client = await connectClient(config, { tracing });
@@ -69,7 +70,7 @@ export async function main(config: TConfig = loadConfig(), logger: TPino = creat
   });
   // Tests and the dev stack wait for this line's text: keep "[worker] polling task queue".
   logger.info(
-    { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, metrics: config.workerMetricsAddress ?? null },
+    { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, metrics: metricsAddress ?? null },
     `[worker] polling task queue "${config.temporal.taskQueue}" in namespace "${config.temporal.namespace}" (workflow cache ${config.temporal.maxCachedWorkflows})`,
   );
   await worker.run();
