@@ -2,13 +2,15 @@
  * Two workers on one task queue, as a deployment with WORKERS=2 runs them, and kill -9 of one in
  * the middle of a burst of approvals: every decision completes on the other worker, nothing is
  * lost or doubled. Each request leaves exactly one Decision and one audit event, each caller gets
- * its answer, the workflow and the database agree on every project, each project's record equals
+ * its answer, each step's history accepted exactly that request's Update (by the Decision's actor,
+ * on its task), the workflow and the database agree on every project, each project's record equals
  * that of a project that saw no fault, and the histories show the surviving worker finishing the
  * work the killed one had started.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRequestId, startTestStack, type TTestStack } from '../support/stack';
 import { PASSED_CHECKS } from '../support/proposal';
+import { acceptedUpdates } from '../support/decision-race';
 import { agreement, call, decisionUrl, propose, recordOf, rowsOfRequest } from './support/faults';
 import { startWorkerProcess, type TWorkerProcess } from './support/worker-process';
 
@@ -68,6 +70,13 @@ describe('two workers, one killed mid-burst', () => {
       expect(answer.taskId).toBe(p.taskId);
       await agreement(s, s.prisma, p.projectId, 'COUNTY_JOINT_REVIEW', 60_000);
       expect(await rowsOfRequest(s.prisma, p.requestId)).toEqual({ decisions: 1, auditEvents: 1 });
+      // The records = the step's history: one accepted approval Update, this request, completed,
+      // by the person and on the task the Decision row names.
+      const step = await s.prisma.task.findUniqueOrThrow({ where: { id: p.taskId } });
+      const accepted = await acceptedUpdates(s, step.workflowId);
+      expect(accepted.map((a) => [a.requestId, a.succeeded])).toEqual([[p.requestId, true]]);
+      const decision = await s.prisma.decision.findFirstOrThrow({ where: { requestId: p.requestId } });
+      expect(accepted[0]).toMatchObject({ userId: decision.actorId, taskId: decision.taskId });
       expect(await recordOf(s.prisma, p.projectId)).toEqual(await recordOf(s.prisma, control.projectId));
     }
     // A retry of any request after the fault is answered from its record, the same answer.
