@@ -32,8 +32,10 @@ import {
   type TApprovalActResult,
   type TApprovalStepInput,
   type TApprovalStepOutcome,
+  type TApprovalStepState,
   type TStepOpenTask,
   type TStepReport,
+  type TStepResume,
 } from './messages/approval-step';
 import { ACTIVITY_OPTIONS, RECORD_ACTIVITY_OPTIONS } from './activity-options';
 import { createSerial } from './serial';
@@ -130,24 +132,59 @@ function refineRefusal(refusal: TApprovalRefusal, snapshot: TApprovalSnapshot, e
 }
 
 /**
- * One approval step (审批环节), usually a child of the lifecycle. Hosts the pure approval machine:
- * every action is the `approvalAct` Update, checked in its validator with `checkApprovalAction`
- * and stepped synchronously before any await (so of two simultaneous any-one approvals exactly
- * one is accepted); deadlines are timers that raise DEADLINE_* events as the system actor; Task
- * rows, Decisions and audit events are written by one idempotent activity per change, in order.
+ * Where a step runs and how it talks to its host. A step runs either as a workflow of its own
+ * (`approvalStep`, a child of the lifecycle; every project started before `approval-steps-hosted`)
+ * or inside its project's workflow (`createApprovalStep` called by the lifecycle): the same
+ * machine, records and deadlines, but one workflow takes the Update and the host learns of a
+ * phase change by a function call instead of a second Update (ADR 0010, issue #20).
  */
-export async function approvalStep(input: TApprovalStepInput): Promise<TApprovalStepOutcome> {
-  const info = wf.workflowInfo();
-  const workflowId = info.workflowId;
-  const parentId = input.reportToParent ? info.parent?.workflowId : undefined;
+export interface TStepEnv {
+  /** The step's own id: its workflow id, or `<project>:step:<stepId>:<round>` when hosted. Task ids derive from it. */
+  stepWorkflowId: string;
+  /** The workflow that takes the step's Updates: written on its Task rows, where the API sends actions. */
+  hostWorkflowId: string;
+  /** `wf.patched` for a step of its own; a hosted step is new code throughout (every rule in force). */
+  patched(id: string): boolean;
+  /** Tells the host of a phase change and resolves once the host has processed it; null: nobody listens. */
+  report: ((report: TStepReport) => Promise<void>) | null;
+  /** A step of its own: the record and the report in one activity (the answer waits for both anyway). */
+  recordAndReport: ((change: TRecordStepChange, report: TStepReport) => Promise<void>) | null;
+  /** The step's own workflow shows where it waits in the Temporal UI; a hosted step leaves that to its project. */
+  publishDetails(markdown: string): void;
+  /** Before the outcome: a step of its own lets its Update handlers finish. */
+  settle(): Promise<void>;
+}
+
+/** What a host calls: the Update's validator and handler, the resume of a returned step, the state query. */
+export interface TApprovalStepHandlers {
+  stepWorkflowId: string;
+  /** Whether a task id is one of this step's (its machine's tasks, or a resubmission task it handed out). */
+  owns: (taskId: string) => boolean;
+  validate: (cmd: TApprovalActCommand) => void;
+  act: (cmd: TApprovalActCommand) => Promise<TApprovalActResult>;
+  resume: (resume: TStepResume) => Promise<void>;
+  state: () => TApprovalStepState;
+}
+
+/**
+ * One approval step (审批环节). Hosts the pure approval machine: every action is the `approvalAct`
+ * Update, checked in its validator with `checkApprovalAction` and stepped synchronously before any
+ * await (so of two simultaneous any-one approvals exactly one is accepted); deadlines are timers
+ * that raise DEADLINE_* events as the system actor; Task rows, Decisions and audit events are
+ * written by one idempotent activity per change, in order. `run()` activates the step and resolves
+ * with its outcome; the handlers are usable from the moment this returns.
+ */
+export function createApprovalStep(input: TApprovalStepInput, env: TStepEnv): { handlers: TApprovalStepHandlers; run(): Promise<TApprovalStepOutcome> } {
+  const workflowId = env.stepWorkflowId;
+  const hostWorkflowId = env.hostWorkflowId;
   // Decided once, before anything is written: which way this run records its changes.
-  const recordAfterAcceptance = wf.patched(STEP_RECORD_AFTER_ACCEPTANCE_PATCH);
+  const recordAfterAcceptance = env.patched(STEP_RECORD_AFTER_ACCEPTANCE_PATCH);
   const recordStepChange = (change: TRecordStepChange) =>
-    (recordAfterAcceptance ? recordActs : wf.patched(STEP_RECORD_LOCAL_PATCH) ? localActs : acts).recordStepChange(change);
+    (recordAfterAcceptance ? recordActs : env.patched(STEP_RECORD_LOCAL_PATCH) ? localActs : acts).recordStepChange(change);
   let [snapshot] = initialTransition(approvalMachine, {
     ...input.config,
-    oneOpenTaskPerSigner: wf.patched(ONE_OPEN_TASK_PATCH) && input.config.oneOpenTaskPerSigner !== false,
-    signersInScope: wf.patched(SIGNERS_IN_SCOPE_PATCH) && input.config.signersInScope !== false,
+    oneOpenTaskPerSigner: env.patched(ONE_OPEN_TASK_PATCH) && input.config.oneOpenTaskPerSigner !== false,
+    signersInScope: env.patched(SIGNERS_IN_SCOPE_PATCH) && input.config.signersInScope !== false,
   });
   const { config } = snapshot.context;
   const phase = () => phaseOf(snapshot.value);
@@ -173,7 +210,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
     return {
       id: taskIdOf(row.taskKey),
       projectId: input.projectId,
-      workflowId,
+      workflowId: hostWorkflowId,
       stepId: config.stepId,
       mode: config.mode,
       kind: input.kind,
@@ -193,7 +230,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   const resubmitRow = (id: string, status: TStepTaskRow['status'], outcome: string | null): TStepTaskRow => ({
     id,
     projectId: input.projectId,
-    workflowId,
+    workflowId: hostWorkflowId,
     stepId: config.stepId,
     mode: config.mode,
     kind: input.resubmitTask.kind,
@@ -228,7 +265,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
     const open = openTasks();
     const waiting = open.map((t) => t.candidateUserId ?? `${t.candidateRole} @ ${t.candidateOrgUnitId}`).join(', ') || '无';
     const due = phase() === 'pending' ? new Date(clockStartedAt + config.dueAfterMs).toISOString() : '—';
-    wf.setCurrentDetails(
+    env.publishDetails(
       `**环节** ${input.title} (${config.mode})  \n**状态** ${String(phase())} · ${JSON.stringify(snapshot.value)}  \n**等待** ${waiting}  \n**到期** ${due}`,
     );
   };
@@ -237,10 +274,6 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
   const serial = createSerial();
 
   let reportSeq = 0;
-  let ackedSeq = 0;
-  wf.setHandler(stepAckSignal, (seq) => {
-    ackedSeq = Math.max(ackedSeq, seq);
-  });
   /**
    * What the parent is told about a change, taken synchronously when the change is stepped. The
    * report goes out later, in `serial` order, and by then a following action may have moved the
@@ -261,18 +294,10 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
     };
   };
   /** The next numbered report, or null for a step that reports to nobody. */
-  const numbered = (body: TReportBody): TStepReport | null => (parentId ? { seq: ++reportSeq, stepWorkflowId: workflowId, ...body } : null);
+  const numbered = (body: TReportBody): TStepReport | null => (env.report ? { seq: ++reportSeq, stepWorkflowId: workflowId, ...body } : null);
   const reportToParent = async (body: TReportBody) => {
     const report = numbered(body);
-    if (!parentId || !report) return;
-    const { seq } = report;
-    if (wf.patched(STEP_REPORT_BY_UPDATE_PATCH)) {
-      // Answered once the parent processed it; a parent that has closed has nothing to wait for.
-      await acts.reportStepToParent({ parentWorkflowId: parentId, report });
-      return;
-    }
-    await wf.getExternalWorkflowHandle(parentId).signal(stepReportSignal, report);
-    await wf.condition(() => ackedSeq >= seq);
+    if (report && env.report) await env.report(report);
   };
 
   /** Steps the machine (synchronously) and returns what changed, for the record. */
@@ -309,9 +334,11 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
     return isSignerEvent(event) && known ? { ...event, taskKey: key } : event;
   };
 
+  const owns = (taskId: string) => issuedTaskIds.has(taskId) || snapshot.context.tasks.some((task) => taskIdOf(task.taskKey) === taskId);
+
   const check = (cmd: TApprovalActCommand) => {
     // Every action is posted on one of this step's Task rows; the record hangs on that row.
-    if (!issuedTaskIds.has(cmd.taskId) && !snapshot.context.tasks.some((task) => taskIdOf(task.taskKey) === cmd.taskId)) {
+    if (!owns(cmd.taskId)) {
       fail({ code: 'NOT_FOUND', message: `no task ${cmd.taskId} in this step`, field: 'taskId' });
     }
     const event = toEvent(cmd);
@@ -320,130 +347,124 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
     return { event, result };
   };
 
-  wf.setHandler(
-    approvalActUpdate,
-    async (cmd) => {
-      const { event, result } = check(cmd);
-      if (result.status === 'duplicate') {
-        await wf.condition(() => results.has(cmd.requestId));
-        return results.get(cmd.requestId)!;
+  const act = async (cmd: TApprovalActCommand): Promise<TApprovalActResult> => {
+    const { event, result } = check(cmd);
+    if (result.status === 'duplicate') {
+      await wf.condition(() => results.has(cmd.requestId));
+      return results.get(cmd.requestId)!;
+    }
+    const change = step(event);
+    const appliedTo = change.entry.taskKey;
+    const taskId = appliedTo ? taskIdOf(appliedTo) : cmd.taskId;
+    const slot = appliedTo ? change.before.context.tasks.find((task) => task.taskKey === appliedTo)?.slot : undefined;
+    const grant = grantFor(cmd.actor, slot);
+    const action = event.type.toLowerCase();
+    const answer: TApprovalActResult = {
+      requestId: cmd.requestId,
+      taskId,
+      action,
+      stepWorkflowId: workflowId,
+      phaseBefore: change.phaseBefore,
+      phaseAfter: change.phaseAfter,
+      stageBefore: stageOf(change.phaseBefore),
+      stageAfter: stageOf(change.phaseAfter),
+      nextTaskId: nextTaskId(),
+      openTaskIds: openTasks().map((t) => t.id),
+    };
+    // Logging adds no command to history; the SDK drops these lines while a workflow replays.
+    wf.log.info('decision applied', {
+      projectId: input.projectId,
+      stepId: config.stepId,
+      taskId,
+      action,
+      actorId: cmd.actor.userId,
+      requestId: cmd.requestId,
+      phaseBefore: change.phaseBefore,
+      phaseAfter: change.phaseAfter,
+    });
+    const comment = cmd.comment ?? ('text' in cmd.action ? cmd.action.text : undefined) ?? null;
+    const details = {
+      stepId: config.stepId,
+      ...cmd.action,
+      createdTaskIds: change.entry.createdTaskKeys.map(taskIdOf),
+      affectedTaskIds: change.entry.affectedTaskKeys.map(taskIdOf),
+      phaseAfter: change.phaseAfter,
+    };
+    const audit: TStepAudit = {
+      eventKey: `approval:${workflowId}:${cmd.requestId}`,
+      actorId: cmd.actor.userId,
+      role: grant?.role ?? null,
+      orgUnitId: grant?.orgUnitId ?? null,
+      action: `TASK_${event.type}`,
+      taskId,
+      requestId: cmd.requestId,
+      comment,
+      details,
+    };
+    const decision: TStepDecision = {
+      requestId: cmd.requestId,
+      taskId,
+      projectId: input.projectId,
+      actorId: cmd.actor.userId,
+      role: grant?.role ?? null,
+      orgUnitId: grant?.orgUnitId ?? null,
+      action,
+      comment,
+      attachments: event.type === 'COMMENT' ? (event.attachments ?? null) : null,
+      stageBefore: answer.stageBefore,
+      stageAfter: answer.stageAfter,
+      nextTaskId: answer.nextTaskId,
+      result: answer,
+    };
+    const report =
+      change.phaseBefore !== change.phaseAfter
+        ? reportOf(cmd.actor.userId, event.type === 'RETURN' || event.type === 'REJECT' ? event.reason : (cmd.comment ?? null))
+        : null;
+    // Answered once recorded (if asked): the report still goes out within this same serial
+    // run, so it keeps its place before any later action's record; the workflow ends only
+    // after `tail`, so it is never dropped. Without the flag the commands are as they were.
+    let markRecorded = () => {};
+    const recorded = new Promise<void>((resolve) => (markRecorded = resolve));
+    const record: TRecordStepChange = {
+      at: event.at,
+      rows: change.rows,
+      audit,
+      decision,
+      cc:
+        event.type === 'CC'
+          ? { taskId, projectId: input.projectId, workflowId, stepId: config.stepId, userIds: event.recipientIds, requestId: cmd.requestId }
+          : null,
+      urgedTaskIds: event.type === 'URGE' ? change.entry.affectedTaskKeys.map(taskIdOf) : [],
+      remindedTaskIds: [],
+      escalatedTaskIds: [],
+    };
+    const whole = serial(async () => {
+      if (recordAfterAcceptance && report && env.recordAndReport && cmd.answerWhen !== 'recorded') {
+        await env.recordAndReport(record, numbered(report)!);
+        return;
       }
-      const change = step(event);
-      const appliedTo = change.entry.taskKey;
-      const taskId = appliedTo ? taskIdOf(appliedTo) : cmd.taskId;
-      const slot = appliedTo ? change.before.context.tasks.find((task) => task.taskKey === appliedTo)?.slot : undefined;
-      const grant = grantFor(cmd.actor, slot);
-      const action = event.type.toLowerCase();
-      const answer: TApprovalActResult = {
-        requestId: cmd.requestId,
-        taskId,
-        action,
-        stepWorkflowId: workflowId,
-        phaseBefore: change.phaseBefore,
-        phaseAfter: change.phaseAfter,
-        stageBefore: stageOf(change.phaseBefore),
-        stageAfter: stageOf(change.phaseAfter),
-        nextTaskId: nextTaskId(),
-        openTaskIds: openTasks().map((t) => t.id),
-      };
-      // Logging adds no command to history; the SDK drops these lines while a workflow replays.
-      wf.log.info('decision applied', {
-        projectId: input.projectId,
-        stepId: config.stepId,
-        taskId,
-        action,
-        actorId: cmd.actor.userId,
-        requestId: cmd.requestId,
-        phaseBefore: change.phaseBefore,
-        phaseAfter: change.phaseAfter,
-      });
-      const comment = cmd.comment ?? ('text' in cmd.action ? cmd.action.text : undefined) ?? null;
-      const details = {
-        stepId: config.stepId,
-        ...cmd.action,
-        createdTaskIds: change.entry.createdTaskKeys.map(taskIdOf),
-        affectedTaskIds: change.entry.affectedTaskKeys.map(taskIdOf),
-        phaseAfter: change.phaseAfter,
-      };
-      const audit: TStepAudit = {
-        eventKey: `approval:${workflowId}:${cmd.requestId}`,
-        actorId: cmd.actor.userId,
-        role: grant?.role ?? null,
-        orgUnitId: grant?.orgUnitId ?? null,
-        action: `TASK_${event.type}`,
-        taskId,
-        requestId: cmd.requestId,
-        comment,
-        details,
-      };
-      const decision: TStepDecision = {
-        requestId: cmd.requestId,
-        taskId,
-        projectId: input.projectId,
-        actorId: cmd.actor.userId,
-        role: grant?.role ?? null,
-        orgUnitId: grant?.orgUnitId ?? null,
-        action,
-        comment,
-        attachments: event.type === 'COMMENT' ? (event.attachments ?? null) : null,
-        stageBefore: answer.stageBefore,
-        stageAfter: answer.stageAfter,
-        nextTaskId: answer.nextTaskId,
-        result: answer,
-      };
-      const report =
-        change.phaseBefore !== change.phaseAfter
-          ? reportOf(cmd.actor.userId, event.type === 'RETURN' || event.type === 'REJECT' ? event.reason : (cmd.comment ?? null))
-          : null;
-      // Answered once recorded (if asked): the report still goes out within this same serial
-      // run, so it keeps its place before any later action's record; the workflow ends only
-      // after `tail`, so it is never dropped. Without the flag the commands are as they were.
-      let markRecorded = () => {};
-      const recorded = new Promise<void>((resolve) => (markRecorded = resolve));
-      const record: TRecordStepChange = {
-        at: event.at,
-        rows: change.rows,
-        audit,
-        decision,
-        cc:
-          event.type === 'CC'
-            ? { taskId, projectId: input.projectId, workflowId, stepId: config.stepId, userIds: event.recipientIds, requestId: cmd.requestId }
-            : null,
-        urgedTaskIds: event.type === 'URGE' ? change.entry.affectedTaskKeys.map(taskIdOf) : [],
-        remindedTaskIds: [],
-        escalatedTaskIds: [],
-      };
-      const whole = serial(async () => {
-        if (recordAfterAcceptance && report && parentId && cmd.answerWhen !== 'recorded') {
-          // One activity: the record, then the report (the answer waits for both anyway).
-          await recordActs.recordStepChangeAndReport({ change: record, parentWorkflowId: parentId, report: numbered(report)! });
-          return;
-        }
-        await recordStepChange(record);
-        markRecorded();
-        if (report) await reportToParent(report);
-      });
-      await (cmd.answerWhen === 'recorded' ? Promise.race([recorded, whole]) : whole);
-      results.set(cmd.requestId, answer);
-      return answer;
-    },
-    {
-      // The people an action names are checked here only: validators do not run on replay, so
-      // recorded actions that came without their facts replay as accepted (no patch needed). A
-      // repeat of an applied request is answered from its record, not checked again.
-      validator: (cmd: TApprovalActCommand) => {
-        const { result } = check(cmd);
-        if (result.status !== 'ok') return;
-        const refusal = namedPeopleRefusal(config, cmd.action, cmd.named);
-        if (refusal) fail(refusal);
-      },
-    },
-  );
+      await recordStepChange(record);
+      markRecorded();
+      if (report) await reportToParent(report);
+    });
+    await (cmd.answerWhen === 'recorded' ? Promise.race([recorded, whole]) : whole);
+    results.set(cmd.requestId, answer);
+    return answer;
+  };
+  // The people an action names are checked here only: validators do not run on replay, so
+  // recorded actions that came without their facts replay as accepted (no patch needed). A
+  // repeat of an applied request is answered from its record, not checked again.
+  const validate = (cmd: TApprovalActCommand) => {
+    const { result } = check(cmd);
+    if (result.status !== 'ok') return;
+    const refusal = namedPeopleRefusal(config, cmd.action, cmd.named);
+    if (refusal) fail(refusal);
+  };
 
   // Returned to an earlier step, the step waits for its host: the earlier step approved (resubmit:
   // the chain resumes at the returner's task, on a fresh deadline) or ended the matter (close).
   // Both are the system actor's, checked like any action; a repeated signal finds nothing to do.
-  wf.setHandler(stepResumeSignal, async ({ requestId, action }) => {
+  const resume = async ({ requestId, action }: TStepResume) => {
     const event: TApprovalEvent =
       action === 'resubmit'
         ? { type: 'RESUBMIT', actor: SYSTEM_ACTOR, requestId, at: Date.now() }
@@ -474,15 +495,16 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
       });
       await reportToParent(report);
     });
-  });
+  };
 
-  wf.setHandler(approvalStateQuery, () => ({
+  const state = (): TApprovalStepState => ({
     phase: phase(),
     value: snapshot.value,
     snapshotContext: snapshot.context,
     openTaskIds: openTasks().map((t) => t.id),
     dueAt: phase() === 'pending' ? clockStartedAt + config.dueAfterMs : null,
-  }));
+    stepWorkflowId: workflowId,
+  });
 
   /** A deadline event from the workflow itself; false when there was nothing to do. */
   const raise = async (type: 'DEADLINE_REMINDER' | 'DEADLINE_EXPIRED', requestId: string): Promise<boolean> => {
@@ -515,64 +537,113 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
     return change.entry.createdTaskKeys.length > 0 || type === 'DEADLINE_REMINDER';
   };
 
-  // Activation: write the first rows, tell the parent where the matter waits.
-  publish();
-  const initialRows = taskRows(snapshot).map(toRow);
-  const activationReport = reportOf(null, null);
-  await serial(async () => {
-    await recordStepChange({
-      at: clockStartedAt,
-      rows: initialRows,
-      audit: {
-        eventKey: `approval:${workflowId}:activated`,
-        entityType: 'ApprovalStep',
-        actorId: SYSTEM_ACTOR.userId,
-        role: null,
-        orgUnitId: null,
-        action: 'STEP_ACTIVATED',
-        taskId: initialRows[0]!.id,
-        requestId: workflowId,
-        comment: null,
-        details: { stepId: config.stepId, mode: config.mode, candidates: config.candidates },
-      },
-      decision: null,
-      cc: null,
-      urgedTaskIds: [],
-      remindedTaskIds: [],
-      escalatedTaskIds: [],
+  const run = async (): Promise<TApprovalStepOutcome> => {
+    // Activation: write the first rows, tell the parent where the matter waits.
+    publish();
+    const initialRows = taskRows(snapshot).map(toRow);
+    const activationReport = reportOf(null, null);
+    await serial(async () => {
+      await recordStepChange({
+        at: clockStartedAt,
+        rows: initialRows,
+        audit: {
+          eventKey: `approval:${workflowId}:activated`,
+          entityType: 'ApprovalStep',
+          actorId: SYSTEM_ACTOR.userId,
+          role: null,
+          orgUnitId: null,
+          action: 'STEP_ACTIVATED',
+          taskId: initialRows[0]!.id,
+          requestId: workflowId,
+          comment: null,
+          details: { stepId: config.stepId, mode: config.mode, candidates: config.candidates },
+        },
+        decision: null,
+        cc: null,
+        urgedTaskIds: [],
+        remindedTaskIds: [],
+        escalatedTaskIds: [],
+      });
+      await reportToParent(activationReport);
     });
-    await reportToParent(activationReport);
-  });
 
-  const done = () => snapshot.status === 'done';
-  let remindedEpoch = -1;
-  while (!done()) {
-    if (phase() !== 'pending') {
-      await wf.condition(() => done() || phase() === 'pending');
-      continue;
+    const done = () => snapshot.status === 'done';
+    let remindedEpoch = -1;
+    while (!done()) {
+      if (phase() !== 'pending') {
+        await wf.condition(() => done() || phase() === 'pending');
+        continue;
+      }
+      const epoch = clockEpoch;
+      const wantReminder = config.remindBeforeMs > 0 && config.remindBeforeMs < config.dueAfterMs && remindedEpoch !== epoch;
+      const at = clockStartedAt + config.dueAfterMs - (wantReminder ? config.remindBeforeMs : 0);
+      const interrupted = await wf.condition(() => done() || clockEpoch !== epoch || phase() !== 'pending', Math.max(at - Date.now(), 1));
+      if (interrupted) continue;
+      if (wantReminder) {
+        remindedEpoch = epoch;
+        await raise('DEADLINE_REMINDER', `deadline-reminder-${epoch}`);
+      } else if (!(await raise('DEADLINE_EXPIRED', `deadline-expired-${epoch}`))) {
+        // Nowhere to escalate to: the expiry is recorded once; wait for the matter to move on.
+        await wf.condition(() => done() || clockEpoch !== epoch || phase() !== 'pending');
+      }
     }
-    const epoch = clockEpoch;
-    const wantReminder = config.remindBeforeMs > 0 && config.remindBeforeMs < config.dueAfterMs && remindedEpoch !== epoch;
-    const at = clockStartedAt + config.dueAfterMs - (wantReminder ? config.remindBeforeMs : 0);
-    const interrupted = await wf.condition(() => done() || clockEpoch !== epoch || phase() !== 'pending', Math.max(at - Date.now(), 1));
-    if (interrupted) continue;
-    if (wantReminder) {
-      remindedEpoch = epoch;
-      await raise('DEADLINE_REMINDER', `deadline-reminder-${epoch}`);
-    } else if (!(await raise('DEADLINE_EXPIRED', `deadline-expired-${epoch}`))) {
-      // Nowhere to escalate to: the expiry is recorded once; wait for the matter to move on.
-      await wf.condition(() => done() || clockEpoch !== epoch || phase() !== 'pending');
-    }
-  }
 
-  await wf.condition(wf.allHandlersFinished);
-  await serial.settled();
-  const final = phase() as TApprovalStepOutcome['outcome'];
-  const decisive = [...snapshot.context.history].reverse().find((e) => ['APPROVE', 'REJECT', 'WITHDRAW'].includes(e.event.type));
-  return {
-    stepId: config.stepId,
-    outcome: final,
-    decidedBy: decisive?.event.actor.userId ?? null,
-    history: snapshot.context.history.map((e) => ({ seq: e.seq, requestId: e.requestId, type: e.event.type, actorId: e.event.actor.userId, result: e.result })),
+    await env.settle();
+    await serial.settled();
+    const final = phase() as TApprovalStepOutcome['outcome'];
+    const decisive = [...snapshot.context.history].reverse().find((e) => ['APPROVE', 'REJECT', 'WITHDRAW'].includes(e.event.type));
+    return {
+      stepId: config.stepId,
+      outcome: final,
+      decidedBy: decisive?.event.actor.userId ?? null,
+      history: snapshot.context.history.map((e) => ({
+        seq: e.seq,
+        requestId: e.requestId,
+        type: e.event.type,
+        actorId: e.event.actor.userId,
+        result: e.result,
+      })),
+    };
   };
+  return { handlers: { stepWorkflowId: workflowId, owns, validate, act, resume, state }, run };
+}
+
+/**
+ * An approval step as a workflow of its own: a child of a project started before
+ * `approval-steps-hosted` (reporting each phase change to it), or a step run on its own.
+ */
+export async function approvalStep(input: TApprovalStepInput): Promise<TApprovalStepOutcome> {
+  const info = wf.workflowInfo();
+  const parentId = input.reportToParent ? info.parent?.workflowId : undefined;
+  let ackedSeq = 0;
+  wf.setHandler(stepAckSignal, (seq) => {
+    ackedSeq = Math.max(ackedSeq, seq);
+  });
+  const step = createApprovalStep(input, {
+    stepWorkflowId: info.workflowId,
+    hostWorkflowId: info.workflowId,
+    patched: (id) => wf.patched(id),
+    report: parentId
+      ? async (report) => {
+          if (wf.patched(STEP_REPORT_BY_UPDATE_PATCH)) {
+            // Answered once the parent processed it; a parent that has closed has nothing to wait for.
+            await acts.reportStepToParent({ parentWorkflowId: parentId, report });
+            return;
+          }
+          await wf.getExternalWorkflowHandle(parentId).signal(stepReportSignal, report);
+          await wf.condition(() => ackedSeq >= report.seq);
+        }
+      : null,
+    recordAndReport: parentId
+      ? async (change, report) => {
+          await recordActs.recordStepChangeAndReport({ change, parentWorkflowId: parentId, report });
+        }
+      : null,
+    publishDetails: (markdown) => wf.setCurrentDetails(markdown),
+    settle: () => wf.condition(wf.allHandlersFinished),
+  });
+  wf.setHandler(approvalActUpdate, step.handlers.act, { validator: step.handlers.validate });
+  wf.setHandler(stepResumeSignal, step.handlers.resume);
+  wf.setHandler(approvalStateQuery, step.handlers.state);
+  return step.run();
 }

@@ -22,6 +22,7 @@ export const PATCHES = {
   overspendLeadingGroup: 'payment-overspend-leading-group',
   refusedEventNeverSilent: 'lifecycle-refused-event-never-silent',
   defectRepairReleasesRetention: 'defect-repair-releases-retention',
+  approvalStepsHosted: 'approval-steps-hosted',
 } as const;
 
 export const PATCH_IDS: readonly string[] = Object.values(PATCHES);

@@ -20,7 +20,7 @@ import { allocationRefusal, fiscalTotalFen } from '../src/domain/lifecycle/fisca
 import { payeeAccountsRefusal, registeredPayeeAccounts } from '../src/domain/payment/payee-accounts';
 import { createOperation, emptyOperationState, PAYEE_ACCOUNTS_PATCH } from './project-operation';
 import type { Activities } from '../activities';
-import { approvalStep } from './approval-step';
+import { createStepHost, type TStepRun } from './step-host';
 import {
   allocateFundsUpdate,
   lodgeObjectionUpdate,
@@ -36,12 +36,11 @@ import {
 } from './messages/project';
 import {
   approvalActUpdate,
+  approvalStateQuery,
   approvalStepWorkflowId,
-  stepAckSignal,
   stepReportSignal,
   stepReportUpdate,
   stepReportUpdateId,
-  stepResumeSignal,
   type TApprovalActCommand,
   type TApprovalActResult,
   type TStepReport,
@@ -87,6 +86,13 @@ export const MONEY_ACCEPTANCE_RULES_PATCH = PATCHES.moneyAndAcceptanceRules;
  * event and the `RefusedEvents` search attribute. Histories from before it keep their entries.
  */
 export const REFUSED_EVENT_PATCH = PATCHES.refusedEventNeverSilent;
+/**
+ * Upgrade patch (issue #20, ADR 0010): the run hosts its approval steps itself (workflows/step-host.ts)
+ * instead of starting a child workflow per step. Decided at the start of each run, before any
+ * command; runs started before it keep their children to the end of the run. A continue-as-new
+ * never carries an open step, so the next run decides afresh.
+ */
+export const STEPS_HOSTED_PATCH = PATCHES.approvalStepsHosted;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -116,6 +122,7 @@ const TERMINAL_PHASES = ['approved', 'rejected', 'withdrawn'];
 export async function projectLifecycle(input: TProjectLifecycleInput): Promise<TProjectState> {
   const { projectId } = input;
   const workflowId = wf.workflowInfo().workflowId;
+  const hostSteps = wf.patched(STEPS_HOSTED_PATCH);
   const settings = resolveSettingsOrThrow(input.settings ?? {});
   const publicityDays = { ...DEFAULT_COUNTY_SETTINGS.publicity, ...settings.publicity, ...input.publicity };
   const carried = input.carried;
@@ -229,7 +236,24 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     return before;
   };
 
+  /**
+   * A step's report queued for the loop below, done once the loop processed it (stage written). It
+   * waits only for this workflow's own loop, never for the step, which waits for it. A second
+   * delivery of one report (the server deduplicates a retried update id; this covers any other
+   * repeat) is not queued again.
+   */
+  const takeReport = async (report: TStepReport) => {
+    const id = stepReportUpdateId(report);
+    if (!receivedByUpdate.has(id)) {
+      receivedByUpdate.add(id);
+      reports.push({ ...report, byUpdate: true });
+    }
+    await wf.condition(() => processedByUpdate.has(id));
+  };
+  const steps = createStepHost({ hostWorkflowId: workflowId, hosted: hostSteps, takeReport });
+
   const operation = createOperation({
+    steps,
     input,
     workflowId,
     settings,
@@ -262,26 +286,27 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   wf.setHandler(stepReportSignal, (report) => {
     reports.push(report);
   });
-  // The same queue, answered once the loop below processed the report (stage written). The
-  // handler waits only for this workflow's own loop, never for the step, which waits for it. A
-  // second delivery of one report (the server deduplicates a retried update id; this covers any
-  // other repeat) is not queued again.
-  wf.setHandler(stepReportUpdate, async (report) => {
-    const id = stepReportUpdateId(report);
-    if (!receivedByUpdate.has(id)) {
-      receivedByUpdate.add(id);
-      reports.push({ ...report, byUpdate: true });
-    }
-    await wf.condition(() => processedByUpdate.has(id));
-    return { seq: report.seq };
-  });
+  // The same queue, from a step of its own: answered once the loop below processed the report. A
+  // run hosting its steps has no child to report: an Update from outside would move the project.
+  wf.setHandler(
+    stepReportUpdate,
+    async (report: TStepReport) => {
+      await takeReport(report);
+      return { seq: report.seq };
+    },
+    {
+      validator: (_report: TStepReport) => {
+        if (hostSteps) refuse('TRANSITION_NOT_ALLOWED', 'this project hosts its approval steps: no step reports to it from outside', 'report');
+      },
+    },
+  );
   /**
    * Done with a report: one that came by Update is answered; one that came by signal (from a step
    * started before `step-report-by-update`) is acknowledged by signal, as its history expects.
    */
-  const acknowledge = async (child: wf.ChildWorkflowHandle<typeof approvalStep>, report: (typeof reports)[number]) => {
+  const acknowledge = async (child: TStepRun, report: (typeof reports)[number]) => {
     if (report.byUpdate) processedByUpdate.add(stepReportUpdateId(report));
-    else await child.signal(stepAckSignal, report.seq);
+    else await child.ack(report.seq);
   };
 
   // 异议: only while a publicity period runs. Stepped before any await, so the timer cannot end the
@@ -337,10 +362,13 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     },
   );
 
-  // The village's resubmission after an objection arrives on its task like any other task action.
+  // A task action: on a hosted step's task, that step's; the village's resubmission after an
+  // objection arrives on its task like any other task action.
   wf.setHandler(
     approvalActUpdate,
     async (cmd): Promise<TApprovalActResult> => {
+      const hosted = steps.stepFor(cmd.taskId);
+      if (hosted) return hosted.act(cmd);
       const taskId = objectionTaskId!;
       const stageBefore = step({ type: 'RESUBMIT', actorId: cmd.actor.userId }, cmd.actor.userId, cmd.comment);
       objectionTaskId = null;
@@ -362,6 +390,8 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     },
     {
       validator: (cmd: TApprovalActCommand) => {
+        const hosted = steps.stepFor(cmd.taskId);
+        if (hosted) return hosted.validate(cmd);
         if (!objectionTaskId || cmd.taskId !== objectionTaskId) refuse('NOT_FOUND', `no open task ${cmd.taskId} on this project`, 'taskId');
         if (cmd.action.type !== 'RESUBMIT') refuse('TRANSITION_NOT_ALLOWED', 'a project returned after an objection is revised and resubmitted', 'body.action');
         if (cmd.actor.userId !== input.proposer.userId) refuse('NOT_A_CANDIDATE', 'only the proposer resubmits the project', 'actor');
@@ -370,6 +400,13 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       },
     },
   );
+
+  // A hosted step's state, for the task page (which actions, whom a transfer may name, the deadline).
+  wf.setHandler(approvalStateQuery, (taskId) => {
+    const hosted = taskId === undefined ? undefined : steps.stepFor(taskId);
+    if (!hosted) throw new Error(`no approval step of this project has the task ${taskId}`);
+    return hosted.state();
+  });
 
   // 资金下达: the finance bureau at the county, only in the pool, at most the approved budget.
   wf.setHandler(
@@ -459,7 +496,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
    * `returned` phase, to be resumed when the lifecycle comes back to their stage. Never carried
    * over a continue-as-new: that happens only after funding, when no such return is possible.
    */
-  const suspended = new Map<TReviewStage, wf.ChildWorkflowHandle<typeof approvalStep>>();
+  const suspended = new Map<TReviewStage, TStepRun>();
 
   /** A review stage as an approval step: follow its reports until it leaves the stage for good. */
   const runReview = async (s: TReviewStage) => {
@@ -469,7 +506,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     let resuming = child !== undefined;
     if (child) {
       suspended.delete(s);
-      await child.signal(stepResumeSignal, { requestId: `resume-${stageVersion}`, action: 'resubmit' });
+      await child.resume({ requestId: `resume-${stageVersion}`, action: 'resubmit' });
     } else {
       const round = (rounds[stepId] = (rounds[stepId] ?? 0) + 1);
       // Patched: steps started before returns to earlier steps existed keep the config they had.
@@ -488,10 +525,10 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       });
       const signers = config.config.candidates.map((c) => (c.kind === 'role' ? c.role : c.kind)).join(' + ');
       const resumeAt = snapshot.context.resumeStack?.at(-1);
-      child = await wf.startChild(approvalStep, {
+      // Run again for a later stage that returned the matter here: approving goes back up there.
+      const args = { ...config, ...(resumeAt ? { stageByPhase: { ...config.stageByPhase, approved: resumeAt } } : {}), projectId, reportToParent: true };
+      child = await steps.start(args, {
         workflowId: approvalStepWorkflowId(workflowId, stepId, round),
-        // Run again for a later stage that returned the matter here: approving goes back up there.
-        args: [{ ...config, ...(resumeAt ? { stageByPhase: { ...config.stageByPhase, approved: resumeAt } } : {}), projectId, reportToParent: true }],
         staticSummary: `${config.title} · ${input.proposal.name} · ${input.village.name}`,
         staticDetails: `**项目** ${input.proposal.name}  \n**环节** ${config.title} (${config.config.mode})  \n**审核** ${signers}`,
       });
@@ -544,7 +581,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   const closeSuspended = async () => {
     const waiting = [...suspended.values()];
     suspended.clear();
-    for (const child of waiting) await child.signal(stepResumeSignal, { requestId: `close-${stageVersion}`, action: 'close' });
+    for (const child of waiting) await child.resume({ requestId: `close-${stageVersion}`, action: 'close' });
     let closed = 0;
     while (closed < waiting.length) {
       await wf.condition(() => reports.length > 0);

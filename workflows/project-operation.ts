@@ -34,7 +34,7 @@ import { formatFen, paymentCeilingRefusal } from '../src/domain/policies/money';
 import type { TCountySettings } from '../src/domain/policies/settings';
 import type { TRole } from '../src/domain/roles';
 import type { TApprovalPhase, TSignerSlot } from '../src/domain/approval';
-import { approvalStep } from './approval-step';
+import type { TStepHost } from './step-host';
 import { reviewEligibilityWindow, reviewEligibilityWindowId } from './review-eligibility-window';
 import {
   projectActUpdate,
@@ -103,6 +103,8 @@ const today = () => new Date(Date.now() + SHANGHAI_OFFSET_MS).toISOString().slic
 const startOf = (date: string) => Date.parse(`${date}T00:00:00+08:00`);
 
 interface TOperationDeps {
+  /** Where the payment steps run: hosted in the project, or child workflows (older runs). */
+  steps: TStepHost;
   input: TProjectLifecycleInput;
   workflowId: string;
   settings: TCountySettings;
@@ -275,35 +277,32 @@ export function createOperation(deps: TOperationDeps) {
             ? '项目变更审批（超概算重新批复）'
             : '财政审批拨付';
     const stepId = `payment-${p.seq}-${part}`;
-    return wf.executeChild(approvalStep, {
-      workflowId: approvalStepWorkflowId(workflowId, stepId, 1),
-      args: [
-        {
-          config: {
-            stepId,
-            mode: 'SEQUENTIAL',
-            candidates: [slot(role, 'county')],
-            applicantId: p.requestedBy,
-            subjectOrgPath: orgPathSegments(input.village.path),
-            dueAfterMs: settings.approvalTiming.escalateAfterHours * 60 * 60 * 1000,
-            remindBeforeMs: (settings.approvalTiming.escalateAfterHours - settings.approvalTiming.reminderAfterHours) * 60 * 60 * 1000,
-            urgeIntervalMs: settings.approvalTiming.urgeIntervalHours * 60 * 60 * 1000,
-            allowWithdraw: part === 'verify',
-          },
-          projectId,
-          kind: PAYMENT_STEP_KINDS[part],
-          title: `${title} · ${TRANCHE_LABELS_ZH[p.tranche]} ${formatFen(p.amountFen)} · ${input.proposal.name}`,
-          resubmitTask: {
-            kind: 'PAYMENT_REVISE',
-            title: '拨付申请退回修改',
-            candidateRole: 'VILLAGE_COMMITTEE',
-            candidateOrgUnitId: input.village.id,
-            candidateOrgPath: input.village.path,
-          },
+    return deps.steps.run(
+      {
+        config: {
+          stepId,
+          mode: 'SEQUENTIAL',
+          candidates: [slot(role, 'county')],
+          applicantId: p.requestedBy,
+          subjectOrgPath: orgPathSegments(input.village.path),
+          dueAfterMs: settings.approvalTiming.escalateAfterHours * 60 * 60 * 1000,
+          remindBeforeMs: (settings.approvalTiming.escalateAfterHours - settings.approvalTiming.reminderAfterHours) * 60 * 60 * 1000,
+          urgeIntervalMs: settings.approvalTiming.urgeIntervalHours * 60 * 60 * 1000,
+          allowWithdraw: part === 'verify',
         },
-      ],
-      staticSummary: `${title} · ${input.proposal.name} · ${formatFen(p.amountFen)}`,
-    });
+        projectId,
+        kind: PAYMENT_STEP_KINDS[part],
+        title: `${title} · ${TRANCHE_LABELS_ZH[p.tranche]} ${formatFen(p.amountFen)} · ${input.proposal.name}`,
+        resubmitTask: {
+          kind: 'PAYMENT_REVISE',
+          title: '拨付申请退回修改',
+          candidateRole: 'VILLAGE_COMMITTEE',
+          candidateOrgUnitId: input.village.id,
+          candidateOrgPath: input.village.path,
+        },
+      },
+      { workflowId: approvalStepWorkflowId(workflowId, stepId, 1), staticSummary: `${title} · ${input.proposal.name} · ${formatFen(p.amountFen)}` },
+    );
   };
 
   /**

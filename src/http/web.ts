@@ -181,10 +181,12 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
       /** Whom a transfer (转交), an added signer (加签) or a copy (抄送) may name, for the form's choice of person. */
       const people: Record<'transfer' | 'add_signer' | 'cc', Array<{ userId: string; displayName: string }>> = { transfer: [], add_signer: [], cc: [] };
       // Within 3 s or no actions: with the Temporal server down the page still shows the task.
-      const state = await valueWithin<TApprovalStepState | null>(temporal.workflow.getHandle(task.workflowId).query(approvalStateQuery), 3_000, null);
+      // The task id names its step: a project hosting its steps answers for the step owning it.
+      const state = await valueWithin<TApprovalStepState | null>(temporal.workflow.getHandle(task.workflowId).query(approvalStateQuery, task.id), 3_000, null);
       try {
         if (state) {
-          const taskKey = task.id.startsWith(`${task.workflowId}:`) ? task.id.slice(task.workflowId.length + 1) : undefined;
+          const stepId = state.stepWorkflowId ?? task.workflowId;
+          const taskKey = task.id.startsWith(`${stepId}:`) ? task.id.slice(stepId.length + 1) : undefined;
           const known = taskKey !== undefined && state.snapshotContext.tasks.some((t) => t.taskKey === taskKey);
           actions = allowedActions({
             actor,

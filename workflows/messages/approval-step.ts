@@ -127,10 +127,16 @@ export interface TApprovalStepState {
   snapshotContext: TApprovalContext;
   openTaskIds: string[];
   dueAt: number | null;
+  /** The step's id, the prefix of its task ids (a hosted step's is not the workflow's id). */
+  stepWorkflowId?: string;
 }
 
 export const approvalActUpdate = defineUpdate<TApprovalActResult, [TApprovalActCommand]>('approvalAct');
-export const approvalStateQuery = defineQuery<TApprovalStepState>('approvalState');
+/**
+ * A step's state. A step of its own ignores the argument; a project hosting its steps answers for
+ * the step that owns the task id (and fails the query when none does).
+ */
+export const approvalStateQuery = defineQuery<TApprovalStepState, [taskId?: string]>('approvalState');
 export const stepReportSignal = defineSignal<[TStepReport]>('stepReport');
 export const stepAckSignal = defineSignal<[number]>('stepAck');
 export const stepResumeSignal = defineSignal<[TStepResume]>('stepResume');

@@ -1,10 +1,14 @@
 /**
- * A review step reports each phase change to its project workflow as an Update
- * (`stepReportUpdate`, id `<step>:report:<seq>`) sent by its `reportStepToParent` activity. A
- * retried activity sends the same update id again: the report must be applied once. Also: the
- * activity's answer when the parent no longer runs.
+ * A project started with `approval-steps-hosted` (ADR 0010, issue #20) hosts its approval steps:
+ * a decision is one Update on the project's own workflow, no child workflow is started for a step,
+ * and the stage is written before the answer. The report protocol of steps that are workflows of
+ * their own (`stepReportUpdate`, sent by `reportStepToParent`) is kept for projects started before
+ * it; their recorded histories replay (test/replay), and the activity's answer for a parent that
+ * no longer runs is tested here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { apiAs } from '../support/api-as';
 import { createStepReportActivities } from '../../activities/step-report';
@@ -60,50 +64,56 @@ async function approvedByTownship() {
   return { projectId, stepWorkflowId: townshipTask.workflowId! };
 }
 
-describe('a step reports to its project by Update', { timeout: 120_000 }, () => {
-  it('answers after the stage is written, with the reports as Updates and no report or ack signals', async () => {
+describe('approval steps hosted in the project workflow', { timeout: 120_000 }, () => {
+  it('a decision is one Update on the project workflow, answered after the stage is written; no child workflow, no report', async () => {
     const { projectId, stepWorkflowId } = await approvedByTownship();
-
-    const parent = await s.client.workflow.getHandle(projectWorkflowId(projectId)).fetchHistory();
-    const accepted = parent
-      .events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes)
-      .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes!.protocolInstanceId);
-    expect(accepted).toEqual(expect.arrayContaining([`${stepWorkflowId}:report:1`, `${stepWorkflowId}:report:2`]));
-    expect(parent.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'stepReport')).toHaveLength(0);
-    const step = await s.client.workflow.getHandle(stepWorkflowId).fetchHistory();
-    expect(step.events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'stepAck')).toHaveLength(0);
-    // The activation's report alone; the approval's record and report are one activity.
-    const scheduled = step.events!.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
-    expect(scheduled).toEqual(['recordStepChange', 'reportStepToParent', 'recordStepChangeAndReport']);
+    // The Task rows name the project's workflow: that is where the API sent the decision.
+    expect(stepWorkflowId).toBe(projectWorkflowId(projectId));
+    const events = (await s.client.workflow.getHandle(projectWorkflowId(projectId)).fetchHistory()).events!;
+    expect(events.filter((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name === 'approvalStep')).toHaveLength(0);
+    expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes)).toHaveLength(0);
+    const accepted = events
+      .map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId)
+      .filter((id): id is string => typeof id === 'string');
+    // The proposal's registration and the township's decision; no step report.
+    expect(accepted).toHaveLength(2);
+    expect(accepted.filter((id) => id.includes(':report:'))).toEqual([]);
+    const decision = await s.prisma.decision.findFirstOrThrow({ where: { projectId } });
+    expect(accepted).toContain(`${decision.actorId}:${decision.requestId}`);
+    // The township step's activation and the approval's record, each one regular activity.
+    const scheduled = events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
+    expect(scheduled.filter((name) => name === 'recordStepChange')).toHaveLength(3); // + the county step's activation
+    expect(scheduled).not.toContain('reportStepToParent');
+    expect(scheduled).not.toContain('recordStepChangeAndReport');
   });
 
-  it('a report sent again with the same update id (a retried activity) is applied once', async () => {
-    const { projectId, stepWorkflowId } = await approvedByTownship();
+  it('refuses a step report sent from outside, changing nothing', async () => {
+    const { projectId } = await approvedByTownship();
     const before = await fingerprint(projectId);
     expect(before.stage).toBe('COUNTY_JOINT_REVIEW');
     const handle = s.client.workflow.getHandle(projectWorkflowId(projectId));
-    // The township's approval, as its step reported it (seq 2). Applied again it would move the
-    // county joint review on as if that step had approved.
-    const report: TStepReport = { seq: 2, stepWorkflowId, phase: 'approved', actorId: s.userIds.township!, reason: null, openTasks: [] };
-    const id = stepReportUpdateId(report);
-    const answers = await Promise.all([1, 2].map(() => handle.executeUpdate(stepReportUpdate, { args: [report], updateId: id })));
-    expect(answers).toEqual([{ seq: 2 }, { seq: 2 }]);
-    // Another update id for the same report is not queued again either.
-    expect(await handle.executeUpdate(stepReportUpdate, { args: [report], updateId: `${id}:again` })).toEqual({ seq: 2 });
+    // Accepted, this would move the county joint review on as if its step had approved.
+    const report: TStepReport = {
+      seq: 2,
+      stepWorkflowId: `${projectWorkflowId(projectId)}:step:county-joint-review:1`,
+      phase: 'approved',
+      actorId: s.userIds.finance!,
+      reason: null,
+      openTasks: [],
+    };
+    const refused = await handle.executeUpdate(stepReportUpdate, { args: [report], updateId: stepReportUpdateId(report) }).catch((err: Error) => err);
+    expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(((refused as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe('TRANSITION_NOT_ALLOWED');
     expect(await fingerprint(projectId)).toEqual(before);
-    const history = await handle.fetchHistory();
-    const applied = history.events!.filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId === id);
-    expect(applied).toHaveLength(1);
   });
 
-  it('with ?wait=record answers once the decision is recorded; the reports still reach the project in order, once', async () => {
+  it('with ?wait=record answers once the decision is recorded; the stages still follow in order, once', async () => {
     const started = await ok(await call('POST', '/api/projects', 'village', { ...sampleProposal(), requestId: newRequestId() }));
     const projectId = started.projectId as string;
     const decide = (who: string, taskId: string, body: object, wait = 'record') =>
       call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision?wait=${wait}`, who, { requestId: newRequestId(), ...body });
-    const stepWorkflowId = (await s.prisma.task.findUniqueOrThrow({ where: { id: started.taskId } })).workflowId!;
     // Return to the village, its resubmission and the approval, each as soon as the last answered:
-    // three phase changes whose reports must reach the project in the order they happened.
+    // three phase changes the project must take in the order they happened.
     const returned = await ok(await decide('township', started.taskId, { action: 'return', comment: '补充村民代表会议记录', returnTo: { to: 'APPLICANT' } }));
     expect(returned).toMatchObject({ phaseAfter: 'returned', stageAfter: 'RETURNED' });
     // The village's revision task, in the database when the answer came.
@@ -119,23 +129,15 @@ describe('a step reports to its project by Update', { timeout: 120_000 }, () => 
       .poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 30_000 })
       .toBe('COUNTY_JOINT_REVIEW');
     const handle = s.client.workflow.getHandle(projectWorkflowId(projectId));
-    const reports = (await handle.fetchHistory())
-      .events!.map((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.protocolInstanceId)
-      .filter((id): id is string => typeof id === 'string' && id.startsWith(`${stepWorkflowId}:report:`));
-    expect(reports).toEqual([1, 2, 3, 4].map((seq) => `${stepWorkflowId}:report:${seq}`));
     const stages = (await handle.query(projectStateQuery)).history.map((h: { stage?: string }) => h.stage);
     expect(stages.indexOf('RETURNED')).toBeGreaterThan(-1);
     expect(stages.indexOf('RETURNED')).toBeLessThan(stages.lastIndexOf('TOWNSHIP_REVIEW'));
-    // The approval's Update completed before its report did (without the flag it completes after).
-    const stepEvents = (await s.client.workflow.getHandle(stepWorkflowId).fetchHistory()).events!;
-    const updateDone = stepEvents.findIndex(
-      (e) => e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === `${s.userIds.township}:${approved.requestId}`,
-    );
-    const lastReportDone = stepEvents.map((e) => Boolean(e.activityTaskCompletedEventAttributes)).lastIndexOf(true);
-    expect(updateDone).toBeGreaterThan(-1);
-    expect(updateDone).toBeLessThan(lastReportDone);
+    expect(stages.filter((stage) => stage === 'RETURNED')).toHaveLength(1);
     // One decision and one audit event per request; a retry answers from the record.
-    for (const a of [returned, resubmitted, approved]) expect(await s.prisma.decision.count({ where: { requestId: a.requestId } })).toBe(1);
+    for (const a of [returned, resubmitted, approved]) {
+      expect(await s.prisma.decision.count({ where: { requestId: a.requestId } })).toBe(1);
+      expect(await s.prisma.auditEvent.count({ where: { requestId: a.requestId } })).toBe(1);
+    }
     const again = await ok(
       await call('POST', `/api/tasks/${encodeURIComponent(started.taskId)}/decision?wait=record`, 'township', {
         requestId: approved.requestId,
