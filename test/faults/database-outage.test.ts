@@ -51,7 +51,7 @@ describe('database unreachable for 30 s during an activity', () => {
     await inserting;
     proxy.cut();
     const cutAt = Date.now();
-    const stepWorkflowId = (await s.prisma.task.findUniqueOrThrow({ where: { id: project.taskId } })).workflowId;
+    const taskWorkflowId = (await s.prisma.task.findUniqueOrThrow({ where: { id: project.taskId } })).workflowId;
 
     // During the outage: the API, the health check and the workflows, about once a second.
     const answers: Array<{ route: string; status: number; code?: string; retryAfter?: unknown }> = [];
@@ -71,7 +71,7 @@ describe('database unreachable for 30 s during an activity', () => {
       }
       const h = await s.app.inject({ method: 'GET', url: '/api/health' });
       health.push({ status: h.statusCode, body: h.json() });
-      const step = await s.client.workflow.getHandle(stepWorkflowId).describe();
+      const step = await s.client.workflow.getHandle(taskWorkflowId).describe();
       const lifecycle = await s.client.workflow.getHandle(project.workflowId).describe();
       statuses = new Set([...statuses, step.status.name, lifecycle.status.name]);
       await sleep(1_000);
@@ -91,9 +91,9 @@ describe('database unreachable for 30 s during an activity', () => {
     expect(health[0]!.body).toEqual({ ok: false, checks: { database: false, temporal: true } });
     expect([...statuses]).toEqual(['RUNNING']);
     // The activity retried with backoff (0.5 s doubling, at most 30 s): several attempts, not hundreds.
-    // The record and report of the approval are one regular activity (workflows/approval-step.ts):
-    // its started event carries the attempt that succeeded.
-    const maxAttempt = Math.max(...(await activityAttempts(s, stepWorkflowId, 'recordStepChangeAndReport')));
+    // The approval's record is one regular activity in the project's workflow, which hosts the step
+    // (workflows/step-host.ts): its started event carries the attempt that succeeded.
+    const maxAttempt = Math.max(...(await activityAttempts(s, taskWorkflowId, 'recordStepChange')));
     expect(maxAttempt).toBeGreaterThanOrEqual(4);
     expect(maxAttempt).toBeLessThanOrEqual(10);
 
@@ -105,7 +105,7 @@ describe('database unreachable for 30 s during an activity', () => {
 
     console.log(
       `[faults] database outage: cut ${OUTAGE_MS / 1000} s at the Decision INSERT; ${answers.length} API answers meanwhile, all 503 DATABASE_UNAVAILABLE; ` +
-        `${health.length} health checks 503; recordStepChangeAndReport succeeded at attempt ${maxAttempt}; ` +
+        `${health.length} health checks 503; recordStepChange succeeded at attempt ${maxAttempt}; ` +
         `connections reset while cut ${proxy.stats.resetWhileCut}, destroyed by the cut ${proxy.stats.destroyedByCut}; approval answered ${recoveredMs} ms after the database came back`,
     );
   });

@@ -123,8 +123,9 @@ describe('observability', () => {
   it("the worker's log lines are JSON naming the workflow, the run and the project", async () => {
     await expect.poll(() => logged().some((l) => l.msg === 'decision applied'), { timeout: 15_000 }).toBe(true);
     const decision = logged().find((l) => l.msg === 'decision applied')!;
-    expect(decision).toMatchObject({ level: 30, action: 'approve', projectId, workflowType: 'approvalStep' });
-    expect(String(decision.workflowId)).toMatch(new RegExp(`^project-${projectId}:step:`));
+    // The step is hosted in the project's workflow (ADR 0010): the line names that workflow and the step.
+    expect(decision).toMatchObject({ level: 30, action: 'approve', projectId, workflowType: 'projectLifecycle', stepId: 'township-review' });
+    expect(decision.workflowId).toBe(`project-${projectId}`);
     expect(decision.runId).toEqual(expect.any(String));
 
     const stage = logged().find((l) => l.msg === 'stage changed' && l.workflowId === `project-${projectId}`);

@@ -135,6 +135,21 @@ async function save(
   expectStatus: 'open' | 'WORKFLOW_EXECUTION_COMPLETED' | 'WORKFLOW_EXECUTION_CONTINUED_AS_NEW',
   runId?: string,
 ) {
+  // A project started with `approval-steps-hosted` runs its steps inside its own workflow: a
+  // step's history is part of the project's, and there is no child workflow to save.
+  if (
+    workflowId.includes(':step:') &&
+    !(await s.client.workflow
+      .getHandle(workflowId)
+      .describe()
+      .then(
+        () => true,
+        () => false,
+      ))
+  ) {
+    console.log(`[record] ${name}: the step is hosted in its project (no workflow ${workflowId})`);
+    return;
+  }
   const history = await settledHistory(workflowId, runId);
   const events = history.events ?? [];
   const lastType = events.at(-1)!.eventType!;
@@ -960,7 +975,9 @@ describe('projectLifecycle: payee accounts, overspend to the leading group, defe
     // The township review has no earlier step to return to: a report returning the matter to the
     // county approval (a later one) is an event the machine refuses.
     const handle = s.client.workflow.getHandle(p.workflowId);
-    await handle.executeUpdate(stepReportUpdate, {
+    // A project hosting its steps refuses every report from outside in the Update's validator
+    // (nothing in history); one running its steps as children takes it and records the refusal.
+    const forged = handle.executeUpdate(stepReportUpdate, {
       args: [
         {
           seq: 1000,
@@ -973,9 +990,13 @@ describe('projectLifecycle: payee accounts, overspend to the leading group, defe
         },
       ],
     });
+    const refusedOutright = await forged.then(
+      () => false,
+      () => true,
+    );
     expect(await stageOf(p.projectId)).toBe('TOWNSHIP_REVIEW');
     await until(
-      async () => (await s.prisma.auditEvent.count({ where: { entityId: p.projectId, action: 'LIFECYCLE_EVENT_REFUSED' } })) === 1,
+      async () => (await s.prisma.auditEvent.count({ where: { entityId: p.projectId, action: 'LIFECYCLE_EVENT_REFUSED' } })) === (refusedOutright ? 0 : 1),
       true,
       'the refusal recorded',
     );
