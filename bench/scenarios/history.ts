@@ -42,10 +42,17 @@ export async function runHistory(stack: TStack, settings: TBenchSettings, baseli
   const statuses = new Set<string>();
   for (const { workflowId } of approved) {
     const p = await stack.client.workflow.getHandle(workflowId).describe();
-    const s = await stack.client.workflow.getHandle(approvalStepWorkflowId(workflowId, TOWNSHIP_REVIEW_STEP_ID, 1)).describe();
+    // A project that hosts its steps (patch approval-steps-hosted) has no step workflow: 0 events there.
+    const stepLength = await stack.client.workflow
+      .getHandle(approvalStepWorkflowId(workflowId, TOWNSHIP_REVIEW_STEP_ID, 1))
+      .describe()
+      .then(
+        (d) => d.historyLength,
+        () => 0,
+      );
     projectLens.push(p.historyLength);
-    stepLens.push(s.historyLength);
-    totals.push(p.historyLength + s.historyLength);
+    stepLens.push(stepLength);
+    totals.push(p.historyLength + stepLength);
     statuses.add(p.status.name);
   }
   // Baseline: the decided bare workflows (the first ones were used by the warm-up and level 1).

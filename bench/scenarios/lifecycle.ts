@@ -150,7 +150,8 @@ async function openTasksIn(stack: TStack, workflowId: string, stage: string, tas
 /** One project from proposal to the pool. */
 async function toPool(stack: TStack, side: TSide, i: number): Promise<string> {
   const p = await side.create(i);
-  const step = (stepId: string) => approvalStepWorkflowId(p.workflowId, stepId, 1);
+  // Every step is hosted in the project's workflow (patch approval-steps-hosted): its Updates go there.
+  const step = (_stepId: string) => p.workflowId;
   if (!p.taskId) throw new Error(`project ${p.projectId} answered without a township task`);
   await side.approve(step(STEPS[0]), p.taskId, 'township');
   for (const [stepId, stage, n] of [
@@ -173,7 +174,12 @@ async function countActions(stack: TStack, workflowIds: string[]): Promise<TActi
     let cmd = 0;
     let act = 0;
     for (const [name, id] of [['project', workflowId], ...STEPS.map((s) => [s, approvalStepWorkflowId(workflowId, s, 1)])] as const) {
-      const history = await stack.client.workflow.getHandle(id).fetchHistory();
+      const history = await stack.client.workflow
+        .getHandle(id)
+        .fetchHistory()
+        .catch(() => null);
+      // A hosted step has no workflow of its own: its events are the project's.
+      if (!history) continue;
       const list = history.events ?? [];
       ev += list.length;
       cmd += list.filter((e) => COMMAND_EVENTS.has(e.eventType ?? 0)).length;

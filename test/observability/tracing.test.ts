@@ -26,7 +26,7 @@ afterAll(async () => {
 const call = (url: string, token: string, payload: object) => s.app.inject({ method: 'POST', url, payload, headers: { authorization: `Bearer ${token}` } });
 
 describe('tracing', () => {
-  it('one township approval over HTTP is one trace: HTTP span → client update → workflow handler → activity → SQL', async () => {
+  it('one township approval over HTTP is one trace: HTTP span → client update → project workflow handler → activity → SQL', async () => {
     const started = await call('/api/projects', s.tokens.village!, { ...sampleProposal(), requestId: newRequestId() });
     expect(started.statusCode).toBe(201);
     const { taskId } = started.json() as { taskId: string };
@@ -56,28 +56,27 @@ describe('tracing', () => {
 
     const [update] = named('StartWorkflowUpdate:approvalAct', httpSpan);
     expect(update, 'the client span is a child of the HTTP span').toBeDefined();
-    expect(update!.attributes).toMatchObject({ temporalWorkflowId: task.workflowId });
+    // The step is hosted in the project's workflow (ADR 0010): the Update goes there.
+    expect(update!.attributes).toMatchObject({ temporalWorkflowId: `project-${task.projectId}` });
+    expect(task.workflowId).toBe(`project-${task.projectId}`);
 
     // Workflow spans leave the sandbox through the sink after the workflow task completes.
     await expect.poll(() => named('HandleUpdate:approvalAct', update).length, { timeout: 15_000 }).toBe(1);
     const [handler] = named('HandleUpdate:approvalAct', update);
-    const [scheduled] = named('StartActivity:recordStepChangeAndReport', handler);
+    const [scheduled] = named('StartActivity:recordStepChange', handler);
     expect(scheduled, 'the handler schedules the record activity').toBeDefined();
-    await expect.poll(() => named('RunActivity:recordStepChangeAndReport', scheduled).length, { timeout: 15_000 }).toBe(1);
-    const [activity] = named('RunActivity:recordStepChangeAndReport', scheduled);
+    await expect.poll(() => named('RunActivity:recordStepChange', scheduled).length, { timeout: 15_000 }).toBe(1);
+    const [activity] = named('RunActivity:recordStepChange', scheduled);
     const sql = spans().filter((sp) => sp.parentSpanId === activity!.spanContext().spanId && sp.name.startsWith('sql '));
     expect(sql.length, 'the activity sends its SQL inside its span').toBeGreaterThan(0);
     expect(sql.map((sp) => sp.attributes['db.system'])).toEqual(sql.map(() => 'postgresql'));
     expect(sql.map((sp) => sp.attributes['db.statement'])).toContainEqual(expect.stringMatching(/"Task"/));
     expect(sql.map((sp) => sp.name)).toContain('sql COMMIT');
 
-    // The step reports to its project through the worker's own client: the project's handler joins the same trace.
-    const [report] = named('StartWorkflowUpdate:stepReportUpdate', activity);
-    expect(report!.attributes).toMatchObject({ temporalWorkflowId: `project-${task.projectId}` });
-    await expect.poll(() => named('HandleUpdate:stepReportUpdate', report).length, { timeout: 15_000 }).toBe(1);
-    const [projectHandler] = named('HandleUpdate:stepReportUpdate', report);
+    // No second Update: the step's phase change reaches the lifecycle inside the same workflow.
+    expect(named('StartWorkflowUpdate:stepReportUpdate', activity)).toEqual([]);
 
-    const traceIds = new Set([httpSpan, update!, handler!, scheduled!, activity!, ...sql, report!, projectHandler!].map((sp) => sp.spanContext().traceId));
+    const traceIds = new Set([httpSpan, update!, handler!, scheduled!, activity!, ...sql].map((sp) => sp.spanContext().traceId));
     expect(traceIds.size).toBe(1);
   });
 
