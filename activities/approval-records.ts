@@ -58,9 +58,18 @@ export interface TStepAudit {
   details: object;
 }
 
+/** The project's stage, written with a hosted step's record when the decision moves it (stageVersion-guarded). */
+export interface TStageWrite {
+  projectId: string;
+  stage: string;
+  stageVersion: number;
+}
+
 export interface TRecordStepChange {
   /** Epoch ms of the change (the workflow's clock). */
   at: number;
+  /** Set by a project hosting its steps: the stage the decision moved it to, in the same transaction. */
+  stage?: TStageWrite | null;
   rows: TStepTaskRow[];
   audit: TStepAudit;
   decision: TStepDecision | null;
@@ -166,6 +175,7 @@ export async function recordStepChange(prisma: TPrisma, change: TRecordStepChang
     if (change.escalatedTaskIds.length > 0) {
       await tx.task.updateMany({ where: { id: { in: change.escalatedTaskIds } }, data: { escalatedAt: at } });
     }
+    if (change.stage) await writeStage(tx, change.stage.projectId, change.stage);
     return { firstTime };
   });
   // Counted once committed, and only the first time: a retry finds its audit row and counts nothing.

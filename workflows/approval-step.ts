@@ -21,7 +21,7 @@ import {
 } from '../src/domain/approval';
 import { covers, orgPathOf, type TActor } from '../src/domain/actor';
 import type { Activities } from '../activities';
-import type { TRecordStepChange, TStepAudit, TStepDecision, TStepTaskRow } from '../activities/approval-records';
+import type { TRecordStepChange, TStageWrite, TStepAudit, TStepDecision, TStepTaskRow } from '../activities/approval-records';
 import {
   approvalActUpdate,
   approvalStateQuery,
@@ -149,10 +149,25 @@ export interface TStepEnv {
   report: ((report: TStepReport) => Promise<void>) | null;
   /** A step of its own: the record and the report in one activity (the answer waits for both anyway). */
   recordAndReport: ((change: TRecordStepChange, report: TStepReport) => Promise<void>) | null;
+  /**
+   * A hosted step: a decision's report is handed to the host before the record, so the stage it
+   * moves the project to is written in the record's own transaction (one activity on the answer's path).
+   */
+  handOff: ((report: TStepReport) => TReportHandoff) | null;
   /** The step's own workflow shows where it waits in the Temporal UI; a hosted step leaves that to its project. */
   publishDetails(markdown: string): void;
   /** Before the outcome: a step of its own lets its Update handlers finish. */
   settle(): Promise<void>;
+}
+
+/** A decision's report handed to the host that runs the step (`TStepEnv.handOff`). */
+export interface TReportHandoff {
+  /** The stage write folded into the step's record, or null; settled by the host in the same workflow task. */
+  stageWrite: Promise<TStageWrite | null>;
+  /** Tells the host the record (and the stage with it) is committed. */
+  recorded(): void;
+  /** Settles once the host has done what the report asks beside the stage. */
+  processed: Promise<void>;
 }
 
 /** What a host calls: the Update's validator and handler, the resume of a returned step, the state query. */
@@ -439,6 +454,15 @@ export function createApprovalStep(input: TApprovalStepInput, env: TStepEnv): { 
       escalatedTaskIds: [],
     };
     const whole = serial(async () => {
+      if (report && env.handOff) {
+        const handoff = env.handOff(numbered(report)!);
+        const stage = await handoff.stageWrite;
+        await recordStepChange(stage ? { ...record, stage } : record);
+        markRecorded();
+        handoff.recorded();
+        await handoff.processed;
+        return;
+      }
       if (recordAfterAcceptance && report && env.recordAndReport && cmd.answerWhen !== 'recorded') {
         await env.recordAndReport(record, numbered(report)!);
         return;
@@ -634,6 +658,7 @@ export async function approvalStep(input: TApprovalStepInput): Promise<TApproval
           await wf.condition(() => ackedSeq >= report.seq);
         }
       : null,
+    handOff: null,
     recordAndReport: parentId
       ? async (change, report) => {
           await recordActs.recordStepChangeAndReport({ change, parentWorkflowId: parentId, report });

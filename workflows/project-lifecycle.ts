@@ -21,6 +21,8 @@ import { payeeAccountsRefusal, registeredPayeeAccounts } from '../src/domain/pay
 import { createOperation, emptyOperationState, PAYEE_ACCOUNTS_PATCH } from './project-operation';
 import type { Activities } from '../activities';
 import { createStepHost, type TStepRun } from './step-host';
+import type { TReportHandoff } from './approval-step';
+import type { TStageWrite } from '../activities/approval-records';
 import {
   allocateFundsUpdate,
   lodgeObjectionUpdate,
@@ -143,8 +145,12 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   let fiscalYear: number | null = carried?.fiscalYear ?? null;
   let stageVersion = carried?.stageVersion ?? 0;
   const history: TProjectState['history'] = carried?.history ?? [];
-  /** Step reports in arrival order; `byUpdate`: came as `stepReportUpdate`, answered, not acked by signal. */
-  const reports: Array<TStepReport & { byUpdate?: true }> = [];
+  /**
+   * Step reports in arrival order; `byUpdate`: came as `stepReportUpdate` (or from a hosted step),
+   * answered, not acked by signal; `handoff`: a hosted step's decision, whose record waits for the
+   * stage this loop gives it and tells when it is committed.
+   */
+  const reports: Array<TStepReport & { byUpdate?: true; handoff?: { give: (write: TStageWrite | null) => void; recorded: Promise<void> } }> = [];
   /** Reports received by Update in this run, and those the loop has processed (by update id). */
   const receivedByUpdate = new Set<string>();
   const processedByUpdate = new Set<string>();
@@ -250,7 +256,18 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     }
     await wf.condition(() => processedByUpdate.has(id));
   };
-  const steps = createStepHost({ hostWorkflowId: workflowId, hosted: hostSteps, takeReport });
+  /** A hosted step's decision: queued like a report, with the promises its record and this loop settle for each other. */
+  const handOff = (report: TStepReport): TReportHandoff => {
+    const id = stepReportUpdateId(report);
+    let give: (write: TStageWrite | null) => void = () => undefined;
+    const stageWrite = new Promise<TStageWrite | null>((resolve) => (give = resolve));
+    let recorded: () => void = () => undefined;
+    const committed = new Promise<void>((resolve) => (recorded = resolve));
+    receivedByUpdate.add(id);
+    reports.push({ ...report, byUpdate: true, handoff: { give, recorded: committed } });
+    return { stageWrite, recorded, processed: wf.condition(() => processedByUpdate.has(id)) };
+  };
+  const steps = createStepHost({ hostWorkflowId: workflowId, hosted: hostSteps, takeReport, handOff });
 
   const operation = createOperation({
     steps,
@@ -546,6 +563,9 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       }));
       const terminal = TERMINAL_PHASES.includes(report.phase);
       const backTo = report.returnTo ? reviewStageOfStep(report.returnTo.stepId) : undefined;
+      /** What this report writes besides the step's record, run after it; and the stage folded into that record. */
+      let project: (() => Promise<void>) | null = null;
+      let stageWrite: TStageWrite | null = null;
       if (report.seq > 1 && !(resuming && report.phase === 'pending')) {
         const before = stage();
         const event: TLifecycleEvent = backTo
@@ -556,11 +576,20 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         if (!lastRefused) {
           if (stage() === 'IN_POOL') fiscalYear = input.proposal.fiscalYear ?? new Date(Date.now()).getUTCFullYear();
           const projection = () => (wf.patched(REPORT_LOCAL_PATCH) ? localActs : acts);
-          if (stage() === 'IN_POOL') await projection().enterPool({ projectId, fiscalYear: fiscalYear!, stage: stage() });
-          else if (terminal && operation.handlesReview(s)) await operation.afterReview(s, report.phase, report.actorId);
-          else if (stage() !== before) await projection().setProjectStage({ projectId, stage: stage(), stageVersion });
+          const pool = { projectId, fiscalYear: fiscalYear!, stage: stage() };
+          const staged = { projectId, stage: stage(), stageVersion };
+          if (stage() === 'IN_POOL') project = () => projection().enterPool(pool);
+          else if (terminal && operation.handlesReview(s)) project = () => operation.afterReview(s, report.phase, report.actorId);
+          // A hosted step's decision writes the stage in its own record's transaction.
+          else if (stage() !== before && report.handoff) stageWrite = staged;
+          else if (stage() !== before) project = () => projection().setProjectStage(staged);
         }
       }
+      if (report.handoff) {
+        report.handoff.give(stageWrite);
+        await report.handoff.recorded;
+      }
+      if (project) await project();
       resuming = false;
       // Returned to an earlier step: the earlier stage's own step shows where the matter waits.
       if (terminal || (backTo && stage() !== s)) openTasks = [];
@@ -586,6 +615,11 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     while (closed < waiting.length) {
       await wf.condition(() => reports.length > 0);
       const report = reports.shift()!;
+      // A hosted step's decision (a withdrawal while it waited) is recorded before it is acknowledged.
+      if (report.handoff) {
+        report.handoff.give(null);
+        await report.handoff.recorded;
+      }
       const child = waiting.find((c) => c.workflowId === report.stepWorkflowId);
       if (!child) {
         // Not one of these steps: nothing to do, but an Update must not be left waiting.

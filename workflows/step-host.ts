@@ -1,5 +1,5 @@
 import * as wf from '@temporalio/workflow';
-import { approvalStep, createApprovalStep, type TApprovalStepHandlers } from './approval-step';
+import { approvalStep, createApprovalStep, type TApprovalStepHandlers, type TReportHandoff } from './approval-step';
 import {
   stepAckSignal,
   stepResumeSignal,
@@ -36,10 +36,12 @@ export function createStepHost({
   hostWorkflowId,
   hosted,
   takeReport,
+  handOff,
 }: {
   hostWorkflowId: string;
   hosted: boolean;
   takeReport: (report: TStepReport) => Promise<void>;
+  handOff: (report: TStepReport) => TReportHandoff;
 }) {
   /** Hosted steps in start order. Finished ones stay (until continue-as-new), so a late repeat of a request is answered from the step. */
   const steps: TApprovalStepHandlers[] = [];
@@ -52,6 +54,7 @@ export function createStepHost({
       patched: () => true,
       report: args.reportToParent ? takeReport : null,
       recordAndReport: null,
+      handOff: args.reportToParent ? handOff : null,
       publishDetails: () => undefined,
       settle: async () => undefined,
     });

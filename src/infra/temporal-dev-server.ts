@@ -76,6 +76,10 @@ export async function startTemporalDevServer(opts: {
   }
   if (opts.namespace && opts.namespace !== 'default') args.push('--namespace', opts.namespace);
   if (opts.headless) args.push('--headless');
+  // Eager activity dispatch: the server hands an activity scheduled by a workflow task straight
+  // back to the worker that completed it, instead of queueing it for the next poll. An approval's
+  // record is such an activity, on the approver's path (bench/REFERENCE.md); a cluster sets the same key.
+  args.push('--dynamic-config-value', 'system.enableActivityEagerExecution=true');
   args.push(...searchAttributeCliFlags());
   // The Temporal server reads the same OTEL_* variables as Bangfu's tracing and refuses to start on
   // OTEL_TRACES_EXPORTER=console; switching Bangfu's tracing on must not reconfigure the dev server.

@@ -84,6 +84,14 @@ describe('approval steps hosted in the project workflow', { timeout: 120_000 }, 
     const scheduled = events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
     expect(scheduled.filter((name) => name === 'recordStepChange')).toHaveLength(3); // + the county step's activation
     expect(scheduled).not.toContain('reportStepToParent');
+    // On the answer's path: the record, which writes the stage in its own transaction; no local activity.
+    const updateId = `${decision.actorId}:${decision.requestId}`;
+    const acceptedAt = events.findIndex((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId === updateId);
+    const completedAt = events.findIndex((e) => e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === updateId);
+    const onPath = events.slice(acceptedAt, completedAt);
+    expect(onPath.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean)[0]).toBe('recordStepChange');
+    expect(onPath.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')).toEqual([]);
+    expect(onPath.filter((e) => e.workflowTaskCompletedEventAttributes)).toHaveLength(1);
     expect(scheduled).not.toContain('recordStepChangeAndReport');
   });
 
