@@ -5,7 +5,7 @@
  * taking the same Update payload straight from the Temporal client. Projection floor: the same bare
  * workflow whose handler first runs one local activity writing one AuditEvent row in a Prisma
  * transaction through the real hash-chain trigger (`bareApprovalWithRecord`,
- * bench/floor-activities.ts), and nothing else: floor ÷ baseline is the part of the 1.5× budget a
+ * bench/floor-activities.ts), and nothing else: floor ÷ baseline is the part of the 2× budget a
  * durable record alone takes, ours ÷ floor what our path costs above it. HTTP floor: that floor
  * workflow behind a bare Fastify route with the bearer-token lookup (bench/lib/floor-http.ts), the
  * least the issue's path (HTTP → Update → projection → answer) can cost. The four sides run at each
@@ -51,11 +51,11 @@ export interface TApprovalLevel {
 /** Scenario 1's projection floor at one level (`bareApprovalWithRecord`, same decisions and approvers). */
 export interface TFloorFigures {
   floor: TSide;
-  /** floor p50 ÷ baseline p50: how much of the 1.5× budget one durable audit record alone takes. */
+  /** floor p50 ÷ baseline p50: how much of the 2× budget one durable audit record alone takes. */
   floorP50Ratio: number;
   /** ours p50 ÷ floor p50: what our path costs above that one record. */
   oursToFloorP50Ratio: number;
-  /** floor p50 ≤ 1.5× baseline p50: whether the record alone fits the target. */
+  /** floor p50 ≤ TARGET_P50_RATIO × baseline p50: whether the record alone fits the target. */
   floorWithinTarget: boolean;
   /** The HTTP floor (bench/lib/floor-http.ts): the projection floor behind a bare route with the bearer-token lookup. */
   httpFloor?: TSide;
@@ -89,7 +89,9 @@ export interface TApprovalResult {
   baselineWorkflowIds: string[];
 }
 
-export const TARGET_P50_RATIO = 1.5;
+/** Issue #20's targets: p50 ≤ 2× the bare Update at 1 approver; throughput ≥ 0.5× at 8 and 32. */
+export const TARGET_P50_RATIO = 2;
+export const TARGET_THROUGHPUT_RATIO = 0.5;
 
 /** Every pending township-review task the reviewer sees, through GET /api/tasks. */
 async function pendingTaskIds(stack: TStack, token: string): Promise<string[]> {
