@@ -509,6 +509,15 @@ function decisionBreakdown(a: TApprovalResult): string[] {
         `| ${when} | ${c.workflows} | ${c.workflowTasks} | ${c.updatesAccepted} | ${c.activities} | ${c.localActivities} | ${c.childWorkflows} | ${c.searchAttributeUpserts} | ${c.signals} | ${c.timers} | ${c.events} |`,
       );
     }
+    const m = t.pathMs;
+    out.push(
+      '',
+      "Time on the answer's path, ms per decision (the same decisions; history event times and the bench's send/answer times; activities may overlap workflow tasks):",
+      '',
+      '| request → first workflow task (route, client, admission) | workflow tasks (scheduled → completed) | activities (scheduled → completed) | last event → answer received | total |',
+      '|---|---|---|---|---|',
+      `| ${m.toFirstWorkflowTask} | ${m.workflowTasks} | ${m.activities} | ${m.afterLastEvent} | ${m.total} |`,
+    );
     out.push('');
   }
   return out;

@@ -160,6 +160,8 @@ interface THistoryEvent {
   eventTime?: { seconds?: unknown; nanos?: unknown } | null;
   markerRecordedEventAttributes?: { markerName?: string | null } | null;
   startChildWorkflowExecutionInitiatedEventAttributes?: { workflowId?: string | null } | null;
+  eventId?: unknown;
+  activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown } | null;
 }
 
 /** The event type's enum name (the client decodes histories with numeric enums). */
@@ -181,8 +183,27 @@ export interface TDecisionWindow {
   answeredAt: number;
 }
 
+/**
+ * Where an answer's time goes, per decision (ms, means over the sample), from the histories' event
+ * times and the bench's own send/answer times (one clock: everything runs on this machine).
+ */
+export interface TPathTimes {
+  /** Request sent → the first workflow task scheduled for it: the HTTP route, its reads, the client, the server's admission. */
+  toFirstWorkflowTask: number;
+  /** Workflow tasks scheduled → completed (queue wait + the worker's activation), summed over the path. */
+  workflowTasks: number;
+  /** Activities scheduled → completed (dispatch + run), summed over the path; they may overlap workflow tasks. */
+  activities: number;
+  /** The last event before the answer → the answer received: delivering the Update's result and the HTTP response. */
+  afterLastEvent: number;
+  /** Request sent → answer received. */
+  total: number;
+}
+
 export interface TTemporalCost {
   sampled: number;
+  /** Time on the answer's path, per decision. */
+  pathMs: TPathTimes;
   /** Per decision, events between the request and its answer (the approver waits for these). */
   beforeAnswer: TTemporalCounts;
   /** Per decision, events after the answer, until the histories were read (the cascade). */
@@ -214,7 +235,11 @@ export async function temporalCost(client: Client, windows: TDecisionWindow[]): 
   const nameOf = await eventTypeNames();
   const before = emptyCounts();
   const after = emptyCounts();
+  const path: TPathTimes = { toFirstWorkflowTask: 0, workflowTasks: 0, activities: 0, afterLastEvent: 0, total: 0 };
   for (const w of windows) {
+    let firstTaskAt = Infinity;
+    let lastBeforeAnswer = w.sentAt;
+    const opened = new Map<string, number>();
     const seen = new Set<string>();
     const queue = [w.projectWorkflowId];
     while (queue.length) {
@@ -229,6 +254,23 @@ export async function temporalCost(client: Client, windows: TDecisionWindow[]): 
         const at = millisOf(e);
         if (at < w.sentAt) continue;
         const bucket = at <= w.answeredAt ? before : after;
+        if (bucket === before) {
+          const name = nameOf(e.eventType);
+          lastBeforeAnswer = Math.max(lastBeforeAnswer, at);
+          // A task's or activity's span on the path: from its scheduling to its completion (keyed per history).
+          if (name === 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED') {
+            firstTaskAt = Math.min(firstTaskAt, at);
+            opened.set(`${id}:wft`, at);
+          } else if (name === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED' && opened.has(`${id}:wft`)) {
+            path.workflowTasks += at - opened.get(`${id}:wft`)!;
+            opened.delete(`${id}:wft`);
+          } else if (name === 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED') opened.set(`${id}:act:${String(e.eventId)}`, at);
+          else if (name === 'EVENT_TYPE_ACTIVITY_TASK_COMPLETED') {
+            const key = `${id}:act:${String(e.activityTaskCompletedEventAttributes?.scheduledEventId)}`;
+            if (opened.has(key)) path.activities += at - opened.get(key)!;
+            opened.delete(key);
+          }
+        }
         if (!counted.has(bucket)) {
           bucket.workflows += 1;
           counted.add(bucket);
@@ -239,7 +281,11 @@ export async function temporalCost(client: Client, windows: TDecisionWindow[]): 
         if (name === 'EVENT_TYPE_MARKER_RECORDED' && e.markerRecordedEventAttributes?.markerName === 'core_local_activity') bucket.localActivities += 1;
       }
     }
+    if (Number.isFinite(firstTaskAt)) path.toFirstWorkflowTask += firstTaskAt - w.sentAt;
+    path.afterLastEvent += w.answeredAt - lastBeforeAnswer;
+    path.total += w.answeredAt - w.sentAt;
   }
   const perDecision = (c: TTemporalCounts) => Object.fromEntries(Object.entries(c).map(([k, v]) => [k, per(v, windows.length)])) as TTemporalCounts;
-  return { sampled: windows.length, beforeAnswer: perDecision(before), afterAnswer: perDecision(after) };
+  const pathMs = Object.fromEntries(Object.entries(path).map(([k, v]) => [k, per(v, windows.length)])) as unknown as TPathTimes;
+  return { sampled: windows.length, pathMs, beforeAnswer: perDecision(before), afterAnswer: perDecision(after) };
 }

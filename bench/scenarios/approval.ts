@@ -361,6 +361,10 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
     log(
       `  per decision (${temporal.sampled} sampled), before the answer: ${b.workflowTasks} workflow tasks in ${b.workflows} workflows, ${b.updatesAccepted} Updates, ${b.activities} activities, ${b.localActivities} local activities, ${b.searchAttributeUpserts} search-attribute upserts, ${b.events} events; after it: ${a.workflowTasks} workflow tasks, ${a.activities} activities, ${a.localActivities} local activities, ${a.childWorkflows} child workflows, ${a.events} events`,
     );
+    const m = temporal.pathMs;
+    log(
+      `  time on the answer's path (ms per decision): to the first workflow task ${m.toFirstWorkflowTask}, workflow tasks ${m.workflowTasks}, activities ${m.activities}, after the last event ${m.afterLastEvent}, total ${m.total}`,
+    );
   }
 
   return {
