@@ -10,7 +10,7 @@ import type { TAppDeps } from '../context';
 import { approvalActUpdate, type TApprovalAction } from '../../../workflows/messages/approval-step';
 import type { Decision } from '../../generated/prisma/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { INBOX_VIEWS, queryInbox } from '../../db/inbox-query';
+import { INBOX_SORTS, INBOX_VIEWS, queryInbox } from '../../db/inbox-query';
 import { ZPage } from '../pagination';
 import { ZDecisionResult, ZInboxItem, type TDecisionResult } from '../schemas/task-bodies';
 import { ZDecisionBody, type TDecisionBody } from '../schemas/decision-body';
@@ -86,6 +86,7 @@ const ZInboxQuery = z.object({
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional(),
+  sort: z.enum(INBOX_SORTS).optional().describe("dueAt or createdAt, `-` for descending; default: the view's own order"),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -125,8 +126,8 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
     },
     async (req) => {
       const actor = requireActor(req);
-      const { view, page, pageSize, kind, orgUnitId, overdue } = req.query;
-      const { items, total } = await queryInbox({ prisma, actor, filter: { view, page, pageSize, kind, orgUnitId, overdue, now: new Date() } });
+      const { view, page, pageSize, kind, orgUnitId, overdue, sort } = req.query;
+      const { items, total } = await queryInbox({ prisma, actor, filter: { view, page, pageSize, kind, orgUnitId, overdue, sort, now: new Date() } });
       return { items, total, page, pageSize };
     },
   );
