@@ -41,7 +41,7 @@ const PUBLIC_DIR = fileURLToPath(new URL('../web/public/', import.meta.url));
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 
 /** No inline script or style anywhere: the page may run only its own files. */
-const CSP =
+export const CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** Every file under src/web/public, read once at start-up: a fixed set, so no path ever reaches the disk. */

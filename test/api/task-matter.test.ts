@@ -53,20 +53,8 @@ describe('the matter on the task page (GET /api/web/tasks/:taskId)', () => {
   it('a payment verification (拨付核验) and a finance approval (财政审批拨付) carry the payment and the facts of its tranche', async () => {
     const h = httpProject(s);
     const projectId = await h.fundedProject();
-    const capital = await h.act(projectId, 'implementer', { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['slip.pdf'] });
-    await h.act(projectId, 'finance', { type: 'VERIFY_REPORT', reportId: capital.json().recordId });
-    const progress = await h.act(projectId, 'implementer', { type: 'REPORT_PROGRESS', percent: 30, evidence: ['进度照片.jpg'] });
-    await h.act(projectId, 'agri', { type: 'VERIFY_REPORT', reportId: progress.json().recordId });
     const invoice = { number: 'No.044001900211', sha256: h.sha('发票扫描件') };
-    const requested = await h.act(projectId, 'implementer', {
-      type: 'REQUEST_PAYMENT',
-      tranche: 'START',
-      amountFen: 16_000_000,
-      payeeId: '桃源茶叶合作社',
-      payeeAccount: '6222 0201 0001 1234',
-      invoices: [invoice],
-    });
-    expect(requested.statusCode, requested.body).toBe(201);
+    await h.requestedStartPayment(projectId, { payeeAccount: '6222 0201 0001 1234', invoices: [invoice] });
 
     const verification = await h.inboxTask('agri', projectId, 'PAYMENT_VERIFICATION');
     const page = await taskPage('agri', verification);

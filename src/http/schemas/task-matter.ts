@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZInstant, ZNullableInstant } from '../openapi';
+import { ZInstant, ZNullableInstant } from './instant';
 
 /**
  * What a task is about, for the task page: the approver sees the matter they decide (issue #18),
