@@ -18,17 +18,6 @@ const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000,
 const INVOICE = '044001900211';
 const ACCOUNT = '6222 0201 0001 1234';
 
-/** A funded project with verified own capital and progress, and a START payment of ¥160,000 verified by agriculture: finance's to approve. */
-async function paymentAwaitingFinance(name: string) {
-  const h = httpProject(s);
-  const projectId = await h.fundedProject();
-  await s.prisma.project.update({ where: { id: projectId }, data: { name } });
-  await h.requestedStartPayment(projectId, { payeeAccount: ACCOUNT, invoices: [{ number: INVOICE, sha256: h.sha('发票扫描件') }] });
-  expect((await h.approveTask('agri', await h.inboxTask('agri', projectId, 'PAYMENT_VERIFICATION'))).statusCode).toBe(200);
-  const taskId = await h.inboxTask('finance', projectId, 'PAYMENT_APPROVAL');
-  return { projectId, taskId };
-}
-
 /** Opens a task from the inbox table by its row, as a person would. */
 async function openFromInbox(page: Page, projectName: string) {
   await page.goto('/app/');
@@ -41,7 +30,10 @@ async function openFromInbox(page: Page, projectName: string) {
 describe('the new web app (/app/): a payment approved by the finance officer', () => {
   it('shows the amount and payee, asks for a reason to refuse, confirms the approval, and records the Decision', async () => {
     const name = '林下生态鸡养殖（新版界面）';
-    const { projectId, taskId } = await paymentAwaitingFinance(name);
+    const { projectId, taskId } = await httpProject(s).paymentAwaitingFinance(name, {
+      payeeAccount: ACCOUNT,
+      invoices: [{ number: INVOICE, sha256: 'a'.repeat(64) }],
+    });
     const finance = await web.asApp('finance');
     const { page } = finance;
 

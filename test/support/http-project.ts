@@ -83,6 +83,15 @@ export function httpProject(s: TTestStack) {
     expect(requested.statusCode, requested.body).toBe(201);
   }
 
+  /** A funded project named `name` whose START payment agriculture has verified: the finance bureau's PAYMENT_APPROVAL task is open. */
+  async function paymentAwaitingFinance(name: string, payment: Parameters<typeof requestedStartPayment>[1]) {
+    const projectId = await fundedProject();
+    await s.prisma.project.update({ where: { id: projectId }, data: { name } });
+    await requestedStartPayment(projectId, payment);
+    expect((await approveTask('agri', await inboxTask('agri', projectId, 'PAYMENT_VERIFICATION'))).statusCode).toBe(200);
+    return { projectId, taskId: await inboxTask('finance', projectId, 'PAYMENT_APPROVAL') };
+  }
+
   /** From implementation to the first evaluation (publicity 0 days in the test stack). */
   async function throughHandover(projectId: string) {
     const done = await act(projectId, 'implementer', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['完工报告.pdf'] });
@@ -96,5 +105,5 @@ export function httpProject(s: TTestStack) {
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('EVALUATION');
   }
 
-  return { call, act, sha, fundedProject, inboxTask, approveTask, paidStartPayment, requestedStartPayment, throughHandover };
+  return { call, act, sha, fundedProject, inboxTask, approveTask, paidStartPayment, requestedStartPayment, paymentAwaitingFinance, throughHandover };
 }

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
-import zhCN from 'antd/locale/zh_CN';
-import enUS from 'antd/locale/en_US';
+// The ES module build: the CommonJS one (antd/locale/…) reaches the bundle wrapped, and antd then misses its texts.
+import zhCN from 'antd/es/locale/zh_CN';
+import enUS from 'antd/es/locale/en_US';
 import { api, setApiLanguage, setUnauthenticatedHandler, type TMe } from './api';
 import { I18nContext, i18nFor, storedLang, storeLang, type TLang } from './i18n';
 import { navigate, usePath } from './router';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { Alert, Table, Tabs, Tag, Typography } from 'antd';
+import { Alert, Flex, Table, Tabs, Tag, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { api } from '../api';
 import { errorText } from '../errors';
@@ -63,7 +63,13 @@ export function InboxPage() {
       title: t.inbox.matter,
       dataIndex: 'title',
       key: 'title',
-      render: (_: unknown, row) => <a {...linkTo(`/tasks/${encodeURIComponent(row.id)}`)}>{row.title}</a>,
+      // The project under the task's own title: a lifecycle step's title ("县级联合论证（会签）") does not name it.
+      render: (_: unknown, row) => (
+        <Flex vertical>
+          <a {...linkTo(`/tasks/${encodeURIComponent(row.id)}`)}>{row.title}</a>
+          {!row.title.includes(row.project.name) && <Typography.Text type="secondary">{row.project.name}</Typography.Text>}
+        </Flex>
+      ),
     },
     {
       title: t.inbox.kind,
@@ -75,7 +81,6 @@ export function InboxPage() {
       filteredValue: query.kind ? [query.kind] : null,
       responsive: ['md'],
     },
-    { title: t.inbox.project, key: 'project', render: (_: unknown, row) => row.project.name, responsive: ['lg'] },
     { title: t.inbox.stage, key: 'stage', render: (_: unknown, row) => nameOf(labels.stage, row.project.stage), responsive: ['lg'] },
     {
       title: t.inbox.due,
