@@ -55,10 +55,7 @@ describe('the inbox table of the new app', () => {
     // Filtered by type: the five payment verifications, still latest due first.
     await page.getByRole('columnheader', { name: /类型/ }).getByRole('button').click();
     await page.getByRole('menuitem', { name: '拨付核验' }).click();
-    await page
-      .getByRole('button', { name: '确 定' })
-      .or(page.getByRole('button', { name: '确定' }))
-      .click();
+    await page.getByRole('button', { name: '确定' }).click();
     await poll(titles).toEqual(['第1号事项', '第6号事项', '第11号事项', '第16号事项', '第21号事项']);
     await poll(() => page.getByText('共 5 项').count()).toBe(1);
   });
