@@ -12,10 +12,10 @@ import { LoginPage } from './pages/LoginPage';
 import { InboxPage } from './pages/InboxPage';
 import { TaskPage } from './pages/TaskPage';
 
-/** The pages: the inbox, a task, and the sign-in page for anyone not signed in. */
-function Page({ path, me }: { path: string; me: TMe }) {
+/** The signed-in pages: the inbox and a task. */
+function Page({ path }: { path: string }) {
   const task = /^\/tasks\/([^/]+)$/.exec(path);
-  if (task) return <TaskPage taskId={decodeURIComponent(task[1])} me={me} />;
+  if (task) return <TaskPage taskId={decodeURIComponent(task[1])} />;
   return <InboxPage />;
 }
 
@@ -55,7 +55,7 @@ export function App() {
   else
     body = (
       <Shell me={me} onSignedOut={() => setMe(null)}>
-        {path === '/' || path.startsWith('/tasks/') ? <Page path={path} me={me} /> : <Result status="404" title="404" />}
+        {path === '/' || path.startsWith('/tasks/') ? <Page path={path} /> : <Result status="404" title="404" />}
       </Shell>
     );
 

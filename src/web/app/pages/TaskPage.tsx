@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Flex, Result, Spin, Tag, Typography } from 'antd';
 import { formatFen } from '../../../domain/policies/money';
 import { OWN_TASKS } from '../../../domain/lifecycle/stage-tasks';
-import { api, ApiError, type TMe } from '../api';
+import { api, ApiError } from '../api';
 import { errorText } from '../errors';
 import { nameOf, useI18n } from '../i18n';
 import { formatInstant } from '../format';
@@ -21,7 +21,7 @@ const OWN_TASK_KINDS = new Set<string>(Object.values(OWN_TASKS).map((task) => ta
 const inClassicApp = (kind: string) => kind === 'TOWNSHIP_REVIEW' || OWN_TASK_KINDS.has(kind) || kind.startsWith('REVIEW_');
 
 /** A task: the matter it decides (the project, a payment, who has signed) and the decision bar. */
-export function TaskPage({ taskId }: { taskId: string; me: TMe }) {
+export function TaskPage({ taskId }: { taskId: string }) {
   const i18n = useI18n();
   const { t, lang, labels } = i18n;
   const [task, setTask] = useState<TWebTask | null>();
