@@ -68,7 +68,7 @@ async function foreignText(page: Page): Promise<string[]> {
 const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
 
 async function signedOutPage(viewport: { width: number; height: number }) {
-  const context = await web.browser.newContext({ baseURL: web.baseUrl, viewport, locale: 'zh-CN' });
+  const context = await web.browser.newContext({ baseURL: web.baseUrl, viewport, locale: 'zh-CN', reducedMotion: 'reduce' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -61,15 +61,25 @@ describe('the new web app (/app/): a payment approved by the finance officer', (
     await poll(() => dialog.isVisible()).toBe(false);
     expect(await s.prisma.decision.count({ where: { taskId } })).toBe(0);
 
-    // Approving the funds asks for a confirmation naming the amount and the payee.
-    await bar.getByRole('button', { name: '同意' }).click();
+    // Approving the funds, by keyboard alone, asks for a confirmation naming the amount and the payee.
+    await bar.getByRole('button', { name: '同意' }).focus();
+    await page.keyboard.press('Enter');
     const approve = page.getByRole('dialog', { name: '同意' });
-    await approve.getByLabel('审批意见').fill('票据齐全，同意拨付');
-    await approve.getByRole('button', { name: '提交' }).click();
+    const comment = approve.getByLabel('审批意见');
+    await comment.waitFor();
+    await comment.focus();
+    await page.keyboard.type('票据齐全，同意拨付');
+    await page.keyboard.press('Tab');
+    await poll(() => page.evaluate<string>('document.activeElement.textContent')).toBe('取消');
+    await page.keyboard.press('Tab');
+    await poll(() => page.evaluate<string>('document.activeElement.textContent')).toBe('提交');
+    await page.keyboard.press('Enter');
     const confirm = page.getByRole('dialog').filter({ hasText: '请确认' });
     await poll(() => confirm.innerText()).toContain('确认同意拨付 ¥160,000.00 给 桃源茶叶合作社？');
     await screenshot(page, 'app-confirm-approve-zh-desktop');
-    await confirm.getByRole('button', { name: '确认' }).click();
+    // The confirmation takes the focus; Enter confirms.
+    await poll(() => page.evaluate<string>('document.activeElement.textContent')).toBe('确认');
+    await page.keyboard.press('Enter');
 
     // The page shows the task done, and the records hold the approval by the finance officer.
     await poll(() => page.locator('#task-status').textContent()).toBe('已办');

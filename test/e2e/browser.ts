@@ -37,7 +37,8 @@ export interface TBrowserUser {
 
 /** A fresh browser profile (its own cookie jar) that records page errors and console errors. */
 async function newProfile(browser: Browser, baseUrl: string, viewport: { width: number; height: number }): Promise<TBrowserUser> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'zh-CN' });
+  // Reduced motion: the React app then opens its dialogs without animation, so a screenshot shows them whole.
+  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'zh-CN', reducedMotion: 'reduce' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
