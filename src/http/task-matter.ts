@@ -45,12 +45,29 @@ export async function paymentOfTask(prisma: TPrisma, task: { projectId: string; 
 }
 
 /**
- * The tasks of the task's step round (one workflow), oldest first, each with the person or group
- * it waits for and the decision that closed it: for 会签 and 依次, who has signed and who has not.
+ * The id of the step round a task belongs to: its task ids are `<step round>:<task key>`, the
+ * round being `<workflow>:step:<stepId>:<round>` (approvalStepWorkflowId). A step of its own runs
+ * as that workflow; a step hosted by its project (ADR 0010) writes the project's workflow id on its
+ * rows, so the round is read from the task id, not from the row's workflow.
  */
-export async function signersOfTask(prisma: TPrisma, task: { workflowId: string }): Promise<TTaskSigner[]> {
+function stepRoundOf(task: { id: string; stepId: string | null }): string | null {
+  if (!task.stepId) return null;
+  const marker = `:step:${task.stepId}:`;
+  const at = task.id.lastIndexOf(marker);
+  if (at < 0) return null;
+  const round = /^\d+/.exec(task.id.slice(at + marker.length))?.[0];
+  return round ? task.id.slice(0, at + marker.length + round.length) : null;
+}
+
+/**
+ * The tasks of the task's step round of the same kind (its resubmission task aside), oldest
+ * first, each with the person or group it waits for and the decision that closed it: for 会签 and
+ * 依次, who has signed and who has not. A task of no approval step stands alone.
+ */
+export async function signersOfTask(prisma: TPrisma, task: { id: string; projectId: string; stepId: string | null; kind: string }): Promise<TTaskSigner[]> {
+  const round = stepRoundOf(task);
   const tasks = await prisma.task.findMany({
-    where: { workflowId: task.workflowId },
+    where: round ? { projectId: task.projectId, kind: task.kind, id: { startsWith: `${round}:` } } : { id: task.id },
     orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
     include: { decisions: { where: { action: { in: CLOSING_ACTIONS } }, orderBy: { createdAt: 'asc' }, take: 1 } },
   });
