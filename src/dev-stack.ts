@@ -212,6 +212,7 @@ async function main() {
 ────────────────────────────────────────────────────────────────────────
  帮扶 Bangfu is running
    Web app:          ${url}/
+   New web app:      ${url}/app/     (React + Ant Design; the inbox and task pages so far)
    API docs:         ${url}/api/docs     (OpenAPI: ${url}/api/openapi.json)
    Temporal Web UI:  ${temporalUi}
    Database:         ${embedded ? `${dbUrl}  (psql "${dbUrl}")` : 'DATABASE_URL'}

@@ -2,8 +2,10 @@
  * Starts the real services once for the integration project: a Temporal dev server from the
  * project-local CLI (in memory, search attributes registered) and PostgreSQL: TEST_DATABASE_URL
  * if given, else embedded PGlite on a free loopback port. Migrations are applied once with the
- * real `prisma migrate deploy`; each test file then gets its own schema (test/support/db.ts).
+ * real `prisma migrate deploy`; each test file then gets its own schema (test/support/db.ts). The
+ * React app is built first when its sources changed (scripts/build-web.mjs).
  */
+import { spawnSync } from 'node:child_process';
 import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
 import { startTemporalDevServer } from '../src/infra/temporal-dev-server';
@@ -19,6 +21,9 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  // The browser tests drive the React app's build: rebuilt here when a source is newer, as `npm start` does.
+  const built = spawnSync(process.execPath, ['scripts/build-web.mjs', '--if-stale'], { stdio: 'inherit' });
+  if (built.status !== 0) throw new Error('building the web app (scripts/build-web.mjs) failed');
   const stops: Array<() => Promise<void>> = [];
   const temporal = await startTemporalDevServer({
     cliPath: process.env.TEMPORAL_CLI_PATH,

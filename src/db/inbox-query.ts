@@ -5,6 +5,9 @@ import { likeLiteral } from './like-pattern';
 
 export const INBOX_VIEWS = ['pending', 'claimed', 'copied', 'done'] as const;
 export type TInboxView = (typeof INBOX_VIEWS)[number];
+/** Orders a person may ask for (the web app's sortable columns); `-` is descending. */
+export const INBOX_SORTS = ['dueAt', '-dueAt', 'createdAt', '-createdAt'] as const;
+export type TInboxSort = (typeof INBOX_SORTS)[number];
 
 export interface TInboxFilter {
   view: TInboxView;
@@ -13,6 +16,8 @@ export interface TInboxFilter {
   orgUnitId?: string;
   /** true: pending and past due; false: no due date or not yet due. */
   overdue?: boolean;
+  /** Unset: the view's own order (pending by due time, the others most recently changed first). */
+  sort?: TInboxSort;
   page: number;
   pageSize: number;
   now: Date;
@@ -46,7 +51,7 @@ export async function queryInbox({
   filter: TInboxFilter;
 }): Promise<{ items: TInboxItem[]; total: number }> {
   const task = rawTable(prisma, 'Task');
-  const { view, kind, orgUnitId, overdue, page, pageSize, now } = filter;
+  const { view, kind, orgUnitId, overdue, sort, page, pageSize, now } = filter;
 
   const common: Prisma.Sql[] = [];
   if (kind) common.push(Prisma.sql`t.kind = ${kind}`);
@@ -87,15 +92,24 @@ export async function queryInbox({
   }
   const where = (branch: Prisma.Sql) => Prisma.join([branch, ...common], ' AND ');
   // Only the sort keys leave the branches, so the role branch needs nothing outside its index.
-  const keys = Prisma.raw(view === 'pending' ? 't.id, t."dueAt", t."createdAt"' : 't.id, t."updatedAt", t."createdAt"');
+  const keys = Prisma.raw(view === 'pending' && !sort ? 't.id, t."dueAt", t."createdAt"' : 't.id, t."dueAt", t."updatedAt", t."createdAt"');
   const matches = Prisma.join(
     branches.map((b) => Prisma.sql`SELECT ${keys} FROM ${task} t WHERE ${where(b)}`),
     ' UNION ALL ',
   );
   // The order the route always had (NULLs of dueAt last, of updatedAt first, PostgreSQL's
   // defaults), with the id last so that pages never overlap or skip rows of equal keys.
-  const order = (a: string) =>
-    Prisma.raw(view === 'pending' ? `${a}."dueAt" ASC, ${a}."createdAt" ASC, ${a}.id ASC` : `${a}."updatedAt" DESC, ${a}."createdAt" DESC, ${a}.id DESC`);
+  // A chosen order names one of INBOX_SORTS (the route's enum), never the caller's text; tasks
+  // without a due time come last either way.
+  const order = (a: string) => {
+    if (sort) {
+      const dir = sort.startsWith('-') ? 'DESC' : 'ASC';
+      return Prisma.raw(`${a}."${sort.replace('-', '')}" ${dir} NULLS LAST, ${a}.id ${dir}`);
+    }
+    return Prisma.raw(
+      view === 'pending' ? `${a}."dueAt" ASC, ${a}."createdAt" ASC, ${a}.id ASC` : `${a}."updatedAt" DESC, ${a}."createdAt" DESC, ${a}.id DESC`,
+    );
+  };
 
   const rows = await prisma.$queryRaw<
     Array<TTaskRow & { total: number; projectName: string; projectStage: string; projectIndustry: string; projectBudgetFen: bigint }>

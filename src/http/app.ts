@@ -22,6 +22,7 @@ import { dashboardRoutes } from './routes/dashboard';
 import { reviewRoutes } from './routes/reviews';
 import { auditRoutes } from './routes/audit';
 import { webRoutes } from './web';
+import { webAppRoutes } from './web-app';
 import { documentResponses, withoutNoContentBodies, ZErrorBody } from './openapi';
 import { valueWithin } from './value-within';
 import { localizedValidationError } from './localized-validation';
@@ -150,5 +151,6 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await reviewRoutes(app, deps);
   await auditRoutes(app, deps);
   await webRoutes(app, deps);
+  await webAppRoutes(app);
   return app;
 }

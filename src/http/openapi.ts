@@ -20,9 +20,7 @@ export const ZErrorBody = z
   })
   .describe('Every refusal and failure: { error: { code, message, details[{ path, message }] } }');
 
-/** An instant as the API writes it (a Date serialized by JSON.stringify: ISO 8601, UTC). */
-export const ZInstant = z.any().meta({ type: 'string', format: 'date-time' });
-export const ZNullableInstant = z.any().meta({ type: ['string', 'null'], format: 'date-time' });
+export { ZInstant, ZNullableInstant } from './schemas/instant';
 
 /** A route whose success body is described in its summary only (documented later, route by route). */
 const ZDescribedBody = z.any().describe('JSON; its content is described in the summary');

@@ -34,12 +34,14 @@ import { canSee, ZProjectParams } from './routes/projects';
 import { INDEX_HTML } from './web-page';
 import { visiblePeople } from './visible-people';
 import { valueWithin } from './value-within';
+import { paymentOfTask, signersOfTask } from './task-matter';
+import { ZTaskPayment, ZTaskSigner } from './schemas/task-matter';
 
 const PUBLIC_DIR = fileURLToPath(new URL('../web/public/', import.meta.url));
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
 
 /** No inline script or style anywhere: the page may run only its own files. */
-const CSP =
+export const CSP =
   "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** Every file under src/web/public, read once at start-up: a fixed set, so no path ever reaches the disk. */
@@ -153,6 +155,8 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
               .array(ZPerson)
               .describe("the people of the project's county the step would accept as an added signer (加签) now; empty when add_signer is not open"),
             ccTargets: z.array(ZPerson).describe("the people of the project's county the caller may copy (抄送) now; empty when cc is not open"),
+            payment: ZTaskPayment.nullable().describe('the payment a payment step (拨付核验, 风险核查, 财政审批拨付 …) decides; null for other tasks'),
+            signers: z.array(ZTaskSigner).describe('the tasks of this step round, oldest first: for 会签 and 依次 who has decided and who is pending'),
           }),
         },
       },
@@ -215,6 +219,7 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
         actions = [];
       }
       const { ccs: _ccs, project, ...rest } = task;
+      const [payment, signers] = await Promise.all([paymentOfTask(prisma, task), signersOfTask(prisma, task)]);
       const now = new Date();
       return {
         ...rest,
@@ -226,6 +231,8 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
         signerTargets: people.add_signer,
         ccTargets: people.cc,
         stepDueAt: dueAt,
+        payment,
+        signers,
       };
     },
   );

@@ -89,7 +89,18 @@ const byView = {
 };
 const cmpAsc = (a: number | null, b: number | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a - b);
 const t = (d: Date | null) => (d ? d.getTime() : null);
-function expected(user: TUser, view: keyof typeof byView, filters: { kind?: string; orgUnitId?: string; overdue?: boolean } = {}) {
+type TFilters = { kind?: string; orgUnitId?: string; overdue?: boolean; sort?: 'dueAt' | '-dueAt' | 'createdAt' | '-createdAt' };
+/** A chosen order: that key (no due time last, either way), then the id, both in its direction. */
+function bySort(sort: NonNullable<TFilters['sort']>) {
+  const dir = sort.startsWith('-') ? -1 : 1;
+  const key = (r: TRow) => t(sort.endsWith('dueAt') ? r.dueAt : r.createdAt);
+  return (a: TRow, b: TRow) => {
+    const [ka, kb] = [key(a), key(b)];
+    if (ka !== kb) return ka === null ? 1 : kb === null ? -1 : dir * (ka - kb);
+    return dir * (a.id < b.id ? -1 : 1);
+  };
+}
+function expected(user: TUser, view: keyof typeof byView, filters: TFilters = {}) {
   const now = Date.now();
   return rows
     .filter(byView[view](user.id))
@@ -101,10 +112,12 @@ function expected(user: TUser, view: keyof typeof byView, filters: { kind?: stri
         (filters.overdue ? r.status === 'PENDING' && r.dueAt !== null && r.dueAt.getTime() < now : r.dueAt === null || r.dueAt.getTime() >= now),
     )
     .sort((a, b) =>
-      view === 'pending'
-        ? cmpAsc(t(a.dueAt), t(b.dueAt)) || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1)
-        : // Newest change first; a task never updated (null) before all others, as PostgreSQL sorts NULLs in DESC.
-          -cmpAsc(t(a.updatedAt), t(b.updatedAt)) || b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1),
+      filters.sort
+        ? bySort(filters.sort)(a, b)
+        : view === 'pending'
+          ? cmpAsc(t(a.dueAt), t(b.dueAt)) || a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : 1)
+          : // Newest change first; a task never updated (null) before all others, as PostgreSQL sorts NULLs in DESC.
+            -cmpAsc(t(a.updatedAt), t(b.updatedAt)) || b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1),
     )
     .map((r) => r.id);
 }
@@ -271,7 +284,7 @@ afterAll(async () => {
 });
 
 describe('GET /api/tasks lists exactly what the rules say, in order, page by page', () => {
-  const cases: Array<[string, keyof typeof users, keyof typeof byView, { kind?: string; orgUnitId?: string; overdue?: boolean }]> = [
+  const cases: Array<[string, keyof typeof users, keyof typeof byView, TFilters]> = [
     ['pending (待办): own role in scope and own named tasks', 'township', 'pending', {}],
     ['pending of another township', 'township2', 'pending', {}],
     ['pending of a county role', 'agri', 'pending', {}],
@@ -293,6 +306,11 @@ describe('GET /api/tasks lists exactly what the rules say, in order, page by pag
     ['done, not overdue, by type and org unit', 'township', 'done', { overdue: false, kind: 'TOWNSHIP_REVIEW', orgUnitId: 't-hexi' }],
     ['copied, by org unit', 'township', 'copied', { orgUnitId: 'v-shiqiao' }],
     ['claimed, by type', 'township', 'claimed', { kind: 'TOWNSHIP_REVIEW' }],
+    // The orders the web app's inbox table sorts by (?sort=).
+    ['pending, latest due first', 'multi', 'pending', { sort: '-dueAt' }],
+    ['pending, oldest first, overdue only', 'multi', 'pending', { sort: 'createdAt', overdue: true }],
+    ['done, newest first', 'township', 'done', { sort: '-createdAt' }],
+    ['copied, earliest due first', 'monitor', 'copied', { sort: 'dueAt' }],
   ];
   for (const [name, who, view, filters] of cases) {
     it(name, async () => {
@@ -302,6 +320,7 @@ describe('GET /api/tasks lists exactly what the rules say, in order, page by pag
         ...(filters.kind ? { kind: filters.kind } : {}),
         ...(filters.orgUnitId ? { orgUnitId: filters.orgUnitId } : {}),
         ...(filters.overdue !== undefined ? { overdue: String(filters.overdue) } : {}),
+        ...(filters.sort ? { sort: filters.sort } : {}),
       });
       // Pages of 7 cross many ties of the sort keys; one page of 200 checks the whole list at once.
       const paged = await allPages(users[who], q.toString(), 7);

@@ -35,15 +35,10 @@ export interface TBrowserUser {
   errors: string[];
 }
 
-/** A fresh browser profile (its own cookie jar) signed in through the login page. */
-export async function signIn(
-  browser: Browser,
-  baseUrl: string,
-  username: string,
-  password: string,
-  viewport = { width: 1280, height: 900 },
-): Promise<TBrowserUser> {
-  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'zh-CN' });
+/** A fresh browser profile (its own cookie jar) that records page errors and console errors. */
+async function newProfile(browser: Browser, baseUrl: string, viewport: { width: number; height: number }): Promise<TBrowserUser> {
+  // Reduced motion: the React app then opens its dialogs without animation, so a screenshot shows them whole.
+  const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'zh-CN', reducedMotion: 'reduce' });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -51,7 +46,23 @@ export async function signIn(
     // A 4xx answer the page shows inline is logged by Chromium as a failed resource; that is expected.
     if (m.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) errors.push(`console: ${m.text()}`);
   });
-  await page.goto('/');
+  return { context, page, errors };
+}
+
+/**
+ * A fresh browser profile (its own cookie jar) signed in through a sign-in page: the classic
+ * app's at /, or the React app's at /app/ (which shows its sign-in page to anyone not signed in).
+ */
+export async function signIn(
+  browser: Browser,
+  baseUrl: string,
+  username: string,
+  password: string,
+  viewport = { width: 1280, height: 900 },
+  appPath: '/' | '/app/' = '/',
+): Promise<TBrowserUser> {
+  const { context, page, errors } = await newProfile(browser, baseUrl, viewport);
+  await page.goto(appPath);
   await page.getByLabel('用户名').fill(username);
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: '登录' }).click();
@@ -70,6 +81,8 @@ export interface TBrowserStack {
   baseUrl: string;
   /** Sign a demo user in (a fresh profile each call); the profile is closed after the file. */
   as(username: string, viewport?: { width: number; height: number }): Promise<TBrowserUser>;
+  /** The same through the React app at /app/. */
+  asApp(username: string, viewport?: { width: number; height: number }): Promise<TBrowserUser>;
 }
 
 /**
@@ -82,6 +95,11 @@ export function useBrowserStack({ setup, timeout }: { setup?: (s: TTestStack) =>
   const stack = {
     async as(username: string, viewport?: { width: number; height: number }) {
       const u = await signIn(stack.browser, stack.baseUrl, username, DEMO_PASSWORD, viewport);
+      users.push(u);
+      return u;
+    },
+    async asApp(username: string, viewport?: { width: number; height: number }) {
+      const u = await signIn(stack.browser, stack.baseUrl, username, DEMO_PASSWORD, viewport, '/app/');
       users.push(u);
       return u;
     },

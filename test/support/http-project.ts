@@ -60,6 +60,38 @@ export function httpProject(s: TTestStack) {
     await expect.poll(async () => (await s.prisma.payment.findFirst({ where: { projectId } }))?.status, { timeout: 10_000 }).toBe('PAID');
   }
 
+  /**
+   * Own capital (40,000 yuan) and progress (30%) reported and verified, then a START payment of
+   * 160,000 yuan to the cooperative requested with `invoices`: agriculture's to verify.
+   */
+  async function requestedStartPayment(
+    projectId: string,
+    { payeeAccount, invoices }: { payeeAccount: string; invoices: Array<{ number: string; sha256: string }> },
+  ) {
+    const capital = await act(projectId, 'implementer', { type: 'REPORT_CAPITAL', amountFen: 4_000_000, evidence: ['slip.pdf'] });
+    await act(projectId, 'finance', { type: 'VERIFY_REPORT', reportId: capital.json().recordId });
+    const progress = await act(projectId, 'implementer', { type: 'REPORT_PROGRESS', percent: 30, evidence: ['进度照片.jpg'] });
+    await act(projectId, 'agri', { type: 'VERIFY_REPORT', reportId: progress.json().recordId });
+    const requested = await act(projectId, 'implementer', {
+      type: 'REQUEST_PAYMENT',
+      tranche: 'START',
+      amountFen: 16_000_000,
+      payeeId: '桃源茶叶合作社',
+      payeeAccount,
+      invoices,
+    });
+    expect(requested.statusCode, requested.body).toBe(201);
+  }
+
+  /** A funded project named `name` whose START payment agriculture has verified: the finance bureau's PAYMENT_APPROVAL task is open. */
+  async function paymentAwaitingFinance(name: string, payment: Parameters<typeof requestedStartPayment>[1]) {
+    const projectId = await fundedProject();
+    await s.prisma.project.update({ where: { id: projectId }, data: { name } });
+    await requestedStartPayment(projectId, payment);
+    expect((await approveTask('agri', await inboxTask('agri', projectId, 'PAYMENT_VERIFICATION'))).statusCode).toBe(200);
+    return { projectId, taskId: await inboxTask('finance', projectId, 'PAYMENT_APPROVAL') };
+  }
+
   /** From implementation to the first evaluation (publicity 0 days in the test stack). */
   async function throughHandover(projectId: string) {
     const done = await act(projectId, 'implementer', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['完工报告.pdf'] });
@@ -73,5 +105,5 @@ export function httpProject(s: TTestStack) {
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('EVALUATION');
   }
 
-  return { call, act, sha, fundedProject, inboxTask, approveTask, paidStartPayment, throughHandover };
+  return { call, act, sha, fundedProject, inboxTask, approveTask, paidStartPayment, requestedStartPayment, paymentAwaitingFinance, throughHandover };
 }

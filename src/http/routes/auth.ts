@@ -10,11 +10,7 @@ import { AppError } from '../../domain/errors';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZInstant } from '../openapi';
-
-export const ZLoginBody = z.object({
-  username: z.string().trim().min(1).max(64),
-  password: z.string().min(1).max(256),
-});
+import { ZLoginBody } from '../schemas/auth-bodies';
 
 /** The one password rule, shared by self-service change, admin reset and account creation. */
 export const ZNewPassword = z.string().min(10, 'at least 10 characters').max(256);

@@ -2,74 +2,23 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
-import { namedPeopleOf, ZAttachment } from '../../domain/approval';
-import { ZRole } from '../../domain/roles';
+import { namedPeopleOf } from '../../domain/approval';
 import { orgPathSegments } from '../../domain/actor';
-import { failedChecks, ZTownshipChecks } from '../../domain/lifecycle/township-review';
+import { failedChecks } from '../../domain/lifecycle/township-review';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { approvalActUpdate, type TApprovalAction } from '../../../workflows/messages/approval-step';
 import type { Decision } from '../../generated/prisma/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { INBOX_VIEWS, queryInbox } from '../../db/inbox-query';
+import { INBOX_SORTS, INBOX_VIEWS, queryInbox } from '../../db/inbox-query';
 import { ZPage } from '../pagination';
 import { ZDecisionResult, ZInboxItem, type TDecisionResult } from '../schemas/task-bodies';
+import { ZDecisionBody, type TDecisionBody } from '../schemas/decision-body';
 import { namedPeopleFacts } from '../../db/county-people';
 import { countDecision } from '../../observability/api-metrics';
 
 const ZTaskParams = z.object({ taskId: z.string().min(1).max(300) });
 
-const requestId = z.string().trim().min(8).max(100);
-const comment = z.string().trim().max(2000).optional();
-/** Reject and return must say why; the reason travels as `comment`, as it always has. */
-const reason = z.string().trim().min(1, 'a reason (comment) is required').max(2000);
-
-/** The body of POST /api/tasks/:taskId/decision: one shape per action, validated by Zod. */
-export const ZDecisionBody = z.discriminatedUnion('action', [
-  z.object({ action: z.literal('approve'), requestId, comment, checks: ZTownshipChecks.optional() }),
-  z.object({ action: z.literal('reject'), requestId, comment: reason, checks: ZTownshipChecks.optional() }),
-  z.object({
-    action: z.literal('return'),
-    requestId,
-    comment: reason,
-    checks: ZTownshipChecks.optional(),
-    /**
-     * 退回: to the applicant (default) or to an earlier step. For the lifecycle's county reviews the
-     * earlier steps are the earlier review stages (`township-review`, and for the county approval
-     * also `county-joint-review`); the step's validator refuses any other id (RETURN_TARGET_INVALID).
-     */
-    returnTo: z
-      .discriminatedUnion('to', [
-        z.object({ to: z.literal('APPLICANT') }),
-        z.object({
-          to: z.literal('STEP'),
-          stepId: z.string().trim().min(1).max(100).describe('an earlier step of this matter, e.g. township-review or county-joint-review'),
-        }),
-      ])
-      .default({ to: 'APPLICANT' }),
-  }),
-  z.object({ action: z.literal('resubmit'), requestId, comment }),
-  z.object({ action: z.literal('transfer'), requestId, comment, toUserId: z.string().min(1).max(100) }),
-  z.object({
-    action: z.literal('add_signer'),
-    requestId,
-    comment,
-    position: z.enum(['BEFORE', 'AFTER']),
-    signer: z.union([z.object({ userId: z.string().min(1).max(100) }), z.object({ role: ZRole, orgUnitId: z.string().min(1).max(100) })]),
-  }),
-  z.object({ action: z.literal('claim'), requestId }),
-  z.object({ action: z.literal('unclaim'), requestId }),
-  z.object({
-    action: z.literal('comment'),
-    requestId,
-    comment: z.string().trim().max(2000).default(''),
-    attachments: z.array(ZAttachment).max(20).optional(),
-  }),
-  z.object({ action: z.literal('withdraw'), requestId, comment }),
-  z.object({ action: z.literal('cc'), requestId, comment, recipientIds: z.array(z.string().min(1).max(100)).min(1).max(50) }),
-  z.object({ action: z.literal('urge'), requestId, comment }),
-]);
-export type TDecisionBody = z.infer<typeof ZDecisionBody>;
 const DECISION_ACTIONS: ReadonlySet<string> = new Set(ZDecisionBody.options.map((o) => o.shape.action.value));
 
 const ZDecisionQuery = z.object({
@@ -137,6 +86,7 @@ const ZInboxQuery = z.object({
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
     .optional(),
+  sort: z.enum(INBOX_SORTS).optional().describe("dueAt or createdAt, `-` for descending; default: the view's own order"),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(50),
 });
@@ -176,8 +126,8 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
     },
     async (req) => {
       const actor = requireActor(req);
-      const { view, page, pageSize, kind, orgUnitId, overdue } = req.query;
-      const { items, total } = await queryInbox({ prisma, actor, filter: { view, page, pageSize, kind, orgUnitId, overdue, now: new Date() } });
+      const { view, page, pageSize, kind, orgUnitId, overdue, sort } = req.query;
+      const { items, total } = await queryInbox({ prisma, actor, filter: { view, page, pageSize, kind, orgUnitId, overdue, sort, now: new Date() } });
       return { items, total, page, pageSize };
     },
   );

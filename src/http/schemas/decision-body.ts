@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { ZAttachment } from '../../domain/approval/approval-events';
+import { ZRole } from '../../domain/roles';
+import { ZTownshipChecks } from '../../domain/lifecycle/township-review';
+
+/**
+ * The decision body on its own module, with no server imports: the API route
+ * (routes/tasks.ts) validates with it and the React app (src/web/app) validates its decision
+ * dialog with the very same schema before anything is sent.
+ */
+
+const requestId = z.string().trim().min(8).max(100);
+const comment = z.string().trim().max(2000).optional();
+/** Reject and return must say why; the reason travels as `comment`, as it always has. */
+const reason = z.string().trim().min(1, 'a reason (comment) is required').max(2000);
+
+/** The body of POST /api/tasks/:taskId/decision: one shape per action, validated by Zod. */
+export const ZDecisionBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('approve'), requestId, comment, checks: ZTownshipChecks.optional() }),
+  z.object({ action: z.literal('reject'), requestId, comment: reason, checks: ZTownshipChecks.optional() }),
+  z.object({
+    action: z.literal('return'),
+    requestId,
+    comment: reason,
+    checks: ZTownshipChecks.optional(),
+    /**
+     * 退回: to the applicant (default) or to an earlier step. For the lifecycle's county reviews the
+     * earlier steps are the earlier review stages (`township-review`, and for the county approval
+     * also `county-joint-review`); the step's validator refuses any other id (RETURN_TARGET_INVALID).
+     */
+    returnTo: z
+      .discriminatedUnion('to', [
+        z.object({ to: z.literal('APPLICANT') }),
+        z.object({
+          to: z.literal('STEP'),
+          stepId: z.string().trim().min(1).max(100).describe('an earlier step of this matter, e.g. township-review or county-joint-review'),
+        }),
+      ])
+      .default({ to: 'APPLICANT' }),
+  }),
+  z.object({ action: z.literal('resubmit'), requestId, comment }),
+  z.object({ action: z.literal('transfer'), requestId, comment, toUserId: z.string().min(1).max(100) }),
+  z.object({
+    action: z.literal('add_signer'),
+    requestId,
+    comment,
+    position: z.enum(['BEFORE', 'AFTER']),
+    signer: z.union([z.object({ userId: z.string().min(1).max(100) }), z.object({ role: ZRole, orgUnitId: z.string().min(1).max(100) })]),
+  }),
+  z.object({ action: z.literal('claim'), requestId }),
+  z.object({ action: z.literal('unclaim'), requestId }),
+  z.object({
+    action: z.literal('comment'),
+    requestId,
+    comment: z.string().trim().max(2000).default(''),
+    attachments: z.array(ZAttachment).max(20).optional(),
+  }),
+  z.object({ action: z.literal('withdraw'), requestId, comment }),
+  z.object({ action: z.literal('cc'), requestId, comment, recipientIds: z.array(z.string().min(1).max(100)).min(1).max(50) }),
+  z.object({ action: z.literal('urge'), requestId, comment }),
+]);
+export type TDecisionBody = z.infer<typeof ZDecisionBody>;

@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
+// The ES module build: the CommonJS one (antd/locale/…) reaches the bundle wrapped, and antd then misses its texts.
+import zhCN from 'antd/es/locale/zh_CN';
+import enUS from 'antd/es/locale/en_US';
+import { api, setApiLanguage, setUnauthenticatedHandler, type TMe } from './api';
+import { I18nContext, i18nFor, storedLang, storeLang, type TLang } from './i18n';
+import { navigate, usePath } from './router';
+import { Shell } from './Shell';
+import { CSP_NONCE } from './csp';
+import { LoginPage } from './pages/LoginPage';
+import { InboxPage } from './pages/InboxPage';
+import { TaskPage } from './pages/TaskPage';
+
+/** Whoever asked their system for less motion gets antd's dialogs and menus without animation. */
+const REDUCED_MOTION = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+/** The signed-in pages: the inbox and a task. */
+function Page({ path }: { path: string }) {
+  const task = /^\/tasks\/([^/]+)$/.exec(path);
+  if (task) return <TaskPage taskId={decodeURIComponent(task[1])} />;
+  return <InboxPage />;
+}
+
+export function App() {
+  const [lang, setLangState] = useState<TLang>(storedLang);
+  const [me, setMe] = useState<TMe | null | undefined>(undefined);
+  const path = usePath();
+
+  const setLang = useCallback((next: TLang) => {
+    storeLang(next);
+    setLangState(next);
+  }, []);
+  const i18n = useMemo(() => i18nFor(lang, setLang), [lang, setLang]);
+  useEffect(() => {
+    setApiLanguage(lang);
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = i18n.t.appTitle;
+  }, [lang, i18n]);
+
+  useEffect(() => {
+    setUnauthenticatedHandler(() => setMe(null));
+    api<TMe>('/api/me').then(setMe, () => setMe(null));
+  }, []);
+  // Signed out (or the session ended): the sign-in page in place, so that signing in shows the
+  // page the address names. /app/login itself leads to the inbox afterwards.
+  let body;
+  if (me === undefined) body = <Spin fullscreen />;
+  else if (me === null || path === '/login')
+    body = (
+      <LoginPage
+        onSignedIn={(user) => {
+          setMe(user);
+          if (path === '/login') navigate('/', { replace: true });
+        }}
+      />
+    );
+  else
+    body = (
+      <Shell me={me} onSignedOut={() => setMe(null)}>
+        {path === '/' || path.startsWith('/tasks/') ? <Page path={path} /> : <Result status="404" title="404" />}
+      </Shell>
+    );
+
+  return (
+    // autoInsertSpace off: antd would write 同意 as "同 意", which is neither the word officials read nor the button's accessible name.
+    <ConfigProvider
+      locale={lang === 'zh' ? zhCN : enUS}
+      csp={{ nonce: CSP_NONCE }}
+      button={{ autoInsertSpace: false }}
+      theme={{ token: { colorPrimary: '#1677ff', borderRadius: 6, motion: !REDUCED_MOTION } }}
+    >
+      <AntApp>
+        <I18nContext.Provider value={i18n}>{body}</I18nContext.Provider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,61 @@
+import type { ReactNode } from 'react';
+import { Button, Flex, Layout, Menu, Typography } from 'antd';
+import { InboxOutlined, LogoutOutlined, RollbackOutlined, TranslationOutlined } from '@ant-design/icons';
+import { api, type TMe } from './api';
+import { useI18n } from './i18n';
+import { linkTo, navigate, usePath } from './router';
+
+/** The menu item a path belongs to: exactly one is highlighted (a task is opened from the inbox). */
+const sectionOf = (path: string) => (path === '/' || path.startsWith('/tasks/') ? 'inbox' : '');
+
+/** The page frame: the brand, the main menu, the language switch and who is signed in. */
+export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () => void; children: ReactNode }) {
+  const { t, lang, setLang } = useI18n();
+  const path = usePath();
+  const signOut = async () => {
+    await api('/api/auth/logout', { method: 'POST', body: {} }).catch(() => undefined);
+    onSignedOut();
+    // The next person to sign in on this browser starts at the inbox, not on the last task.
+    navigate('/', { replace: true });
+  };
+  return (
+    <Layout className="shell">
+      <Layout.Header className="shell-header">
+        <a className="brand" {...linkTo('/')}>
+          <img src="/app/favicon.svg" alt="" width={28} height={28} />
+          <span className="brand-title">{t.appTitle}</span>
+          <span className="brand-short">{t.appShort}</span>
+        </a>
+        <nav aria-label={t.nav.menu} className="shell-nav">
+          <Menu
+            mode="horizontal"
+            theme="dark"
+            selectedKeys={[sectionOf(path)]}
+            items={[
+              { key: 'inbox', icon: <InboxOutlined />, label: <a {...linkTo('/')}>{t.nav.inbox}</a> },
+              { key: 'old', icon: <RollbackOutlined />, label: <a href="/">{t.nav.oldApp}</a> },
+            ]}
+          />
+        </nav>
+        <Flex gap={8} align="center" className="shell-who">
+          <Button
+            type="text"
+            className="on-dark"
+            icon={<TranslationOutlined />}
+            lang={lang === 'zh' ? 'en' : 'zh-CN'}
+            onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+          >
+            {t.switchTo}
+          </Button>
+          <Typography.Text className="on-dark who-name">{me.displayName}</Typography.Text>
+          <Button type="text" className="on-dark" icon={<LogoutOutlined />} onClick={() => void signOut()}>
+            {t.who.signOut}
+          </Button>
+        </Flex>
+      </Layout.Header>
+      <Layout.Content className="shell-content" id="main">
+        {children}
+      </Layout.Content>
+    </Layout>
+  );
+}
