@@ -7,6 +7,7 @@ import type { THistoryResult } from './scenarios/history';
 import type { TLifecycleResult } from './scenarios/lifecycle';
 import type { TOpenResult } from './scenarios/open-workflows';
 import type { TProjectYearsResult } from './scenarios/project-years';
+import { workflowMemoryMarkdown, type TWorkflowMemoryResult } from './scenarios/workflow-memory';
 import { TARGET_EVENTS_PER_PROJECT_YEAR } from './scenarios/project-years';
 import { CONTINUE_AS_NEW_SUGGESTED_AT } from './scenarios/history';
 import type { TMachine, TVersions } from './lib/machine';
@@ -36,6 +37,8 @@ export interface TBenchReport {
   projectYearsHard: TOutcome<TProjectYearsResult>;
   lifecycle: TOutcome<TLifecycleResult>;
   open: TOutcome<TOpenResult>;
+  /** Scenario 6: RSS per cached workflow, the bare bundle against the project's. */
+  workflowMemory: TOutcome<TWorkflowMemoryResult>;
   notRun: TNotRun[];
 }
 
@@ -268,6 +271,29 @@ export function summaryTable(r: TBenchReport): string {
       ]);
     }
   }
+  const wm = r.workflowMemory;
+  if (isError(wm)) rows.push(['6 memory per cached workflow', failedOr(wm), why(wm), '', '', '', '']);
+  else {
+    const [bare, project] = wm.sides;
+    rows.push([
+      `6 memory per cached workflow (${wm.count} bare workflows per side)`,
+      "RSS per cached workflow: project's bundle vs its own file only",
+      `${project!.kibPerWorkflow.toLocaleString('en')} KiB`,
+      `${bare!.kibPerWorkflow.toLocaleString('en')} KiB`,
+      x(wm.projectOverBare),
+      '≤ 1 MiB',
+      ok(wm.withinTarget),
+    ]);
+    rows.push([
+      '6 memory per cached workflow',
+      'bundle size (modules of zod)',
+      `${project!.bundleKiB.toLocaleString('en')} KiB (${project!.zodModules})`,
+      `${bare!.bundleKiB.toLocaleString('en')} KiB`,
+      '',
+      '—',
+      'reported',
+    ]);
+  }
   for (const n of r.notRun) rows.push([n.scenario, 'not run', n.reason, '', '', '', '']);
   const head = ['scenario', 'measure', 'ours', 'baseline', 'ratio', 'target', 'verdict'];
   return [
@@ -455,6 +481,8 @@ export function toMarkdown(r: TBenchReport): string {
     if (o.errorSamples.length) out.push('', `Errors (first ${o.errorSamples.length}): ${o.errorSamples.map((e) => `\`${e.slice(0, 200)}\``).join('; ')}`);
     out.push('');
   }
+  const wm = r.workflowMemory;
+  if (!isError(wm)) out.push('## 6. Memory per cached workflow', '', workflowMemoryMarkdown(wm), '');
   if (r.notRun.length) {
     out.push('## Not run', '');
     for (const n of r.notRun) out.push(`- **${n.scenario}**: ${n.reason}`);

@@ -17,7 +17,8 @@
  *   BENCH_OPEN_MAX_SECONDS           scenario 4: stop opening after this long, measure with what is open (default: no limit)
  *   BENCH_PROJECT_YEARS_PROJECTS=3, BENCH_PROJECT_YEARS=4   scenario 5's projects on the time-skipping server, simulated years each
  *   BENCH_PROJECT_YEARS_PROFILE=both            scenario 5's profiles: happy (every evaluation 良), hard (objection, return, flagged payments, failed acceptance, 差 and rectification each year), or both
- *   BENCH_SCENARIOS=1,2,3,4,5        which scenarios run (default all; 5's thin path reads scenario 1's projects)
+ *   BENCH_WORKFLOW_MEMORY_COUNT=300, BENCH_WORKFLOW_MEMORY_WARMUP=30   scenario 6's bare workflows per side (also alone, without a database: npm run bench:workflow-memory)
+ *   BENCH_SCENARIOS=1,2,3,4,5,6      which scenarios run (default all; 5's thin path reads scenario 1's projects)
  *   BENCH_DATABASE_URL               PostgreSQL server to use instead of PGlite (needs CREATEDB)
  *   BENCH_MAX_CACHED_WORKFLOWS       the project worker's workflow cache (default 1000, as TEMPORAL_MAX_CACHED_WORKFLOWS)
  *   BENCH_WORKFLOW_THREADS           the project worker's workflow threads (default the SDK's)
@@ -35,6 +36,7 @@ import { runHistory } from './scenarios/history';
 import { runLifecycle } from './scenarios/lifecycle';
 import { runOpenWorkflows } from './scenarios/open-workflows';
 import { PROJECT_YEARS_PROFILES, runProjectYears } from './scenarios/project-years';
+import { runWorkflowMemory, workflowMemorySettings } from './scenarios/workflow-memory';
 import { machineLine, writeReport, type TBenchReport, type TNotRun } from './report';
 
 const NOT_RUN: TNotRun[] = [];
@@ -89,7 +91,7 @@ async function main() {
     };
     const ok = <T extends object>(r: T | { error: string } | { skipped: string }): r is T => !('error' in r) && !('skipped' in r);
     const pending = { skipped: 'not reached yet (a partial report, written after an earlier scenario)' };
-    const results: Pick<TBenchReport, 'approval' | 'history' | 'projectYears' | 'projectYearsHard' | 'inbox' | 'lifecycle' | 'open'> = {
+    const results: Pick<TBenchReport, 'approval' | 'history' | 'projectYears' | 'projectYearsHard' | 'inbox' | 'lifecycle' | 'open' | 'workflowMemory'> = {
       approval: pending,
       history: pending,
       projectYears: pending,
@@ -97,6 +99,7 @@ async function main() {
       inbox: pending,
       lifecycle: pending,
       open: pending,
+      workflowMemory: pending,
     };
     /** The report so far, rewritten after each scenario so a run cut short keeps what it measured. */
     const write = () => {
@@ -152,6 +155,10 @@ async function main() {
       4,
       `Scenario 4: ${settings.openWorkflows.toLocaleString('en')} open project workflows, worker memory, approvals while open`,
       () => runOpenWorkflows(stack!, settings, ok(approval) ? approval.levels : [], log),
+    );
+    write();
+    results.workflowMemory = await attempt(6, "Scenario 6: memory per cached workflow (the same bare workflow on its own bundle and on the project's)", () =>
+      runWorkflowMemory({ temporalAddress: stack!.temporal.address, settings: workflowMemorySettings(), log }),
     );
     const files = write();
     log(`Wrote ${path.relative(PROJECT_ROOT, files.json)} and ${path.relative(PROJECT_ROOT, files.md)}`);

@@ -39,7 +39,7 @@ export interface TBenchSettings {
   projectYears: number;
   /** Scenario 5's profiles (BENCH_PROJECT_YEARS_PROFILE=happy|hard|both; default both): every evaluation 良, or every path that goes wrong. */
   projectYearsProfiles: TProjectYearsProfile[];
-  /** Which scenarios run (BENCH_SCENARIOS=1,2,3,4,5; default all). */
+  /** Which scenarios run (BENCH_SCENARIOS=1,2,3,4,5,6; default all). */
   scenarios: number[];
   databaseUrl: string | undefined;
   temporalCli: string | undefined;
@@ -108,7 +108,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TBenchSettin
     projectYearsProjects: int(env, 'BENCH_PROJECT_YEARS_PROJECTS', 3),
     projectYears: int(env, 'BENCH_PROJECT_YEARS', 4),
     projectYearsProfiles: profiles(env),
-    scenarios: intList(env, 'BENCH_SCENARIOS', '1,2,3,4,5'),
+    scenarios: intList(env, 'BENCH_SCENARIOS', '1,2,3,4,5,6'),
     databaseUrl: env.BENCH_DATABASE_URL || undefined,
     temporalCli: env.TEMPORAL_CLI_PATH || undefined,
     maxCachedWorkflows: int(env, 'BENCH_MAX_CACHED_WORKFLOWS', DEFAULT_MAX_CACHED_WORKFLOWS, 0),

@@ -1,0 +1,69 @@
+/**
+ * A workflow bundle built exactly as the worker builds it (`bundleWorkflowCode`), plus the list of
+ * the modules webpack put in it, with their sizes. With `reuseV8Context` every cached workflow
+ * evaluates its own instance of each of these modules, so this list is what a cached workflow
+ * costs (bench/REFERENCE.md, "What a cached workflow's 3 MiB is"); the workflow-memory bench and
+ * test/workflows/workflow-bundle-modules.test.ts read it.
+ */
+import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Compiler, Configuration } from 'webpack';
+
+export interface TBundledModule {
+  /** The module's resource path, relative to the project where it is inside it (node_modules/zod/…). */
+  name: string;
+  /** Its source size after the loaders (TypeScript compiled), bytes: what the workflow context evaluates. */
+  bytes: number;
+}
+
+export interface TBundleWithModules {
+  bundle: WorkflowBundleWithSourceMap;
+  /** The bundle's code, inline source map included (the worker refuses a bundle without it). */
+  bytes: number;
+  /** Every module in the bundle, largest first. */
+  modules: TBundledModule[];
+}
+
+/** `…/node_modules/zod/v4/core/schemas.js` → `zod`, `src/domain/approval/index.ts` → `src/domain`, `workflows/messages/project.ts` → `workflows`. */
+export function packageOf(name: string): string {
+  const m = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(name);
+  if (m) return m[1]!;
+  const parts = name.split('/');
+  // src/domain, src/http …; elsewhere the top folder (workflows, bench).
+  return parts[0] === 'src' && parts.length > 2 ? `src/${parts[1]}` : parts[0]!;
+}
+
+export async function bundleWithModules(opts: { workflowsPath: string; projectRoot: string }): Promise<TBundleWithModules> {
+  const modules: TBundledModule[] = [];
+  const relative = (p: string) => (p.startsWith(opts.projectRoot + '/') ? p.slice(opts.projectRoot.length + 1) : p);
+  const collect = {
+    apply(compiler: Compiler) {
+      compiler.hooks.done.tap('bangfu-bundle-modules', (stats) => {
+        for (const m of stats.compilation.modules) {
+          const resource = m.nameForCondition();
+          // The SDK's generated entry and webpack's runtime modules have no resource of their own.
+          modules.push({ name: resource ? relative(resource) : m.identifier(), bytes: m.size() });
+        }
+      });
+    },
+  };
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: opts.workflowsPath,
+    logger: new DefaultLogger('WARN'),
+    webpackConfigHook: (config: Configuration) => ({ ...config, plugins: [...(config.plugins ?? []), collect] }),
+  });
+  modules.sort((a, b) => b.bytes - a.bytes);
+  return { bundle, bytes: Buffer.byteLength(bundle.code), modules };
+}
+
+/** Bytes per package (or per top-level project folder), largest first. */
+export function bytesByPackage(modules: TBundledModule[]): Array<{ name: string; modules: number; bytes: number }> {
+  const by = new Map<string, { modules: number; bytes: number }>();
+  for (const m of modules) {
+    const key = packageOf(m.name);
+    const e = by.get(key) ?? { modules: 0, bytes: 0 };
+    e.modules++;
+    e.bytes += m.bytes;
+    by.set(key, e);
+  }
+  return [...by].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.bytes - a.bytes);
+}
