@@ -10,8 +10,6 @@ import {
   fundViolationFlagsFor,
   refusalToAppError,
   reviewSettingsFor,
-  ZEligibilityTrigger,
-  ZReviewInput,
   type TConfirmedRiskFlag,
   type TDecidingBody,
   type TDecidingRoleHolder,
@@ -20,7 +18,7 @@ import {
   type TTriggerType,
 } from '../src/domain/fault-tolerance';
 import type { TCountySettings } from '../src/domain/policies/settings';
-import { ZRiskFlagCode } from '../src/domain/policies/risk-checks';
+import { ZEligibilityTrigger, ZReviewInput, ZRiskFlagCode } from '../src/domain/zod-schemas';
 import type { TReviewWorkflowInput } from '../workflows/messages/review';
 
 type TDb = Pick<TPrisma, 'roleAssignment' | 'orgUnit'>;

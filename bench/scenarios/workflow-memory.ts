@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/infra/temporal-dev-server';
-import { bundleWithModules, bytesByPackage, type TBundledModule } from '../lib/workflow-bundle';
+import { bundleWithModules, bytesByPackage, type TBundledModule } from '../../test/support/workflow-bundle';
 import type { TChildInput, TChildResult } from '../workflow-memory-child';
 import { BASELINE_WORKFLOWS_PATH } from '../lib/services';
 
@@ -88,7 +88,6 @@ export interface TWorkflowMemoryResult {
 const KiB = 1024;
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const kib = (bytes: number) => r1(bytes / KiB);
-const shortName = (name: string) => name.replace(/^.*\/node_modules\//, 'node_modules/');
 
 /** Runs one side in its own process and returns what it measured. */
 function runChild(input: TChildInput): Promise<TChildResult> {
@@ -150,7 +149,7 @@ async function measureSide(opts: {
     largestPackages: bytesByPackage(modules)
       .slice(0, 12)
       .map((p) => ({ name: p.name, modules: p.modules, kib: kib(p.bytes) })),
-    largestModules: modules.slice(0, 15).map((m) => ({ name: shortName(m.name), kib: kib(m.bytes) })),
+    largestModules: modules.slice(0, 15).map((m) => ({ name: m.name, kib: kib(m.bytes) })),
     zodModules,
     ...r,
     kibPerWorkflow,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './shape';
 import { ZRole, type TRole } from './roles';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from './shape';
 
 /** The roles of domain.md §1. A user holds roles, each scoped to one org unit and its subtree. */
 export const ROLES = [

@@ -3,7 +3,7 @@ import type { TActor } from '../domain/actor';
 import { AppError } from '../domain/errors';
 import { SHANGHAI_OFFSET_MS } from '../domain/fault-tolerance/deadlines';
 import { LIFECYCLE_STAGES } from '../domain/lifecycle/lifecycle-machine';
-import { ZGrade } from '../domain/policies/evaluation-scoring';
+import { ZGrade } from '../domain/zod-schemas';
 import { RISK_FLAG_CODES } from '../domain/policies/risk-checks';
 import type { Prisma } from '../generated/prisma/client';
 import { likeLiteral } from '../db/like-pattern';

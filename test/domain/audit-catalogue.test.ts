@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { writeAuditEvent, type TAuditWriter } from '../../src/audit/write-audit-event';
-import { ZApprovalEvent } from '../../src/domain/approval/approval-events';
 import { AUDIT_ACTIONS, AUDIT_DETAILS, AuditCatalogueError, checkAuditPayload, ZAuditAction } from '../../src/domain/audit/audit-events';
-import { ZReviewEvent } from '../../src/domain/fault-tolerance/schemas';
+import { ZApprovalEvent, ZReviewEvent } from '../../src/domain/zod-schemas';
 import { PAYMENT_STATES } from '../../src/domain/payment/payment-machine';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shape';
 import { ZActorRef, ZGrantRef, type TActorRef, type TGrantRef } from '../actor';
 import { ZSignerSlot } from './approval-config';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shape';
 import { countyPathOf, covers, orgPathOf, ZRoleGrant } from '../actor';
 import type { TRefusal } from '../errors';
 import type { TApprovalStepConfig } from './approval-config';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shape';
 import { findGrant, type TActor } from '../actor';
 import type { TRefusal } from '../errors';
 import { ZEvaluationIndicators, ZOutcomeClass } from '../policies/evaluation-scoring';
@@ -25,9 +25,9 @@ const ZText = z.string().trim().min(1).max(2000);
 
 /** The checks that tightened over time: money up to MAX_AMOUNT_FEN, asset names with a visible character. */
 interface TCommandBounds {
-  amount: z.ZodNumber;
-  amountOrZero: z.ZodNumber;
-  assetName: z.ZodString;
+  amount: z.Shape<z.ZodOf<typeof ZAmountFen>>;
+  amountOrZero: z.Shape<z.ZodOf<typeof ZAmountOrZeroFen>>;
+  assetName: z.Shape<z.ZodOf<ReturnType<typeof ZVisibleName>>>;
 }
 
 const projectCommandSchema = ({ amount: ZFenAmount, amountOrZero, assetName }: TCommandBounds) =>

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shape';
 import { sumFenExact, ZAmountFen } from '../policies/money';
 import { ZVisibleName } from '../policies/visible-name';
 

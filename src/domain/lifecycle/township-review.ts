@@ -1,5 +1,5 @@
 import { countyIdOf, orgPathOf, orgPathSegments } from '../actor';
-import { z } from 'zod';
+import * as z from '../shape';
 import type { TApprovalPhase, TApprovalStepConfigInput, TSignerSlot } from '../approval';
 import { DEFAULT_COUNTY_SETTINGS, type TCountySettings } from '../policies/settings';
 import type { TRole } from '../roles';

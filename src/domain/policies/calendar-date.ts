@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shape';
 
 /**
  * Calendar dates as 'YYYY-MM-DD' strings, meaning the date in Asia/Shanghai. Deadlines in the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shape';
 import { addMonths, isOnOrAfter, ZCalendarDate } from './calendar-date';
 import { bpOfFen, bpOfFenCeil, ZFen } from './money';
 import { disbursementSettingsProblems, withoutRetiredFields, ZDisbursementFields, type TDisbursementSettings } from './settings';

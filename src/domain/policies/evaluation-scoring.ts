@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shape';
 import { evaluationSettingsProblems, ZEvaluationFields, type TEvaluationSettings } from './settings';
 import { parseOrThrow } from './validate';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shape';
 import { toDayNumber, ZCalendarDate } from './calendar-date';
 import { allocateFen, bpOfFen, bpOfFenCeil, ZBasisPoints, ZFen } from './money';
 import { parseOrThrow } from './validate';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shape';
 import { computeTrancheAmounts, ZDisbursementSchedule } from './disbursement-schedule';
 import { bpOfFen, formatFen, ZBasisPoints, ZFen } from './money';
 import { parseOrThrow } from './validate';

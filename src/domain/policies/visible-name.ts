@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '../shape';
 
 /**
  * Characters that show nothing on a page: whitespace of every script (incl. the ideographic

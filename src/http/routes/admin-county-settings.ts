@@ -7,7 +7,8 @@ import { readCountySettings, type TCountySettingsRecord } from '../../db/county-
 import type { TPrisma } from '../../db/prisma';
 import { findGrant, type TActor } from '../../domain/actor';
 import { AppError } from '../../domain/errors';
-import { deploymentSettings, ZCountySettings, type TCountySettings, type TPublicityOverride } from '../../domain/policies/settings';
+import { deploymentSettings, type TCountySettings, type TPublicityOverride } from '../../domain/policies/settings';
+import { ZCountySettings } from '../../domain/zod-schemas';
 import type { Prisma } from '../../generated/prisma/client';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { requireAdminGrants, requireAdminScope, scopeRoots } from '../../auth/admin-scope';
 import { recordAudit } from '../../auth/record-audit';
 import { AppError } from '../../domain/errors';
-import { ZVisibleName } from '../../domain/policies/visible-name';
+import { ZVisibleName } from '../../domain/zod-schemas';
 import type { TOrgLevel } from '../../domain/roles';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';

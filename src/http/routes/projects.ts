@@ -5,8 +5,8 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from
 import { z } from 'zod';
 import { covers, findGrant, type TActor } from '../../domain/actor';
 import { AppError } from '../../domain/errors';
-import { ZProposal } from '../../domain/lifecycle/proposal';
-import { formatFen, ZAmountFen } from '../../domain/policies/money';
+import { formatFen } from '../../domain/policies/money';
+import { ZAmountFen, ZPayeeAccounts, ZProposal } from '../../domain/zod-schemas';
 import { deploymentSettings } from '../../domain/policies/settings';
 import { readCountySettings } from '../../db/county-settings';
 import { requireActor } from '../auth-guard';
@@ -15,7 +15,6 @@ import { ZInstant, ZNullableInstant } from '../openapi';
 import { pageArgs } from '../pagination';
 import { projectListWhere, ZProjectList, ZProjectListQuery } from '../project-filters';
 import type { projectLifecycle } from '../../../workflows/project-lifecycle';
-import { ZPayeeAccounts } from '../../domain/payment/payee-accounts';
 import {
   allocateFundsUpdate,
   lodgeObjectionUpdate,

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { z } from 'zod';
 import { AppError, refusalToAppError } from '../../domain/errors';
-import { ZAmountOrZeroFen } from '../../domain/policies/money';
+import { ZAmountOrZeroFen, ZExclusion, ZReviewEvent, ZTriggerType } from '../../domain/zod-schemas';
 import type { TActor } from '../../domain/actor';
 import {
   actionsOpenTo,
@@ -18,9 +18,6 @@ import {
   renderWrittenNotice,
   reviewRoleRefusal,
   reviewEventFor,
-  ZExclusion,
-  ZReviewEvent,
-  ZTriggerType,
   type TCaseForActions,
   type TCorrectiveMeasure,
   type TReviewContext,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { recordAudit } from '../../auth/record-audit';
 import { issueTokenRecord } from '../../auth/tokens';
 import { AppError } from '../../domain/errors';
-import { ZVisibleName } from '../../domain/policies/visible-name';
+import { ZVisibleName } from '../../domain/zod-schemas';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZInstant, ZNullableInstant } from '../openapi';

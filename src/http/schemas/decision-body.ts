@@ -1,7 +1,14 @@
 import { z } from 'zod';
-import { ZAttachment } from '../../domain/approval/approval-events';
-import { ZRole } from '../../domain/roles';
-import { ZTownshipChecks } from '../../domain/lifecycle/township-review';
+import { ZAttachment as attachment } from '../../domain/approval/approval-events';
+import { ZRole as role } from '../../domain/roles';
+import { ZTownshipChecks as townshipChecks } from '../../domain/lifecycle/township-review';
+import { toZod } from '../../domain/shape/to-zod';
+
+// The domain's shapes as Zod schemas (the same ones src/domain/zod-schemas.ts lists), taken one by
+// one so that the React app's bundle gets only these.
+const ZAttachment = toZod(attachment);
+const ZRole = toZod(role);
+const ZTownshipChecks = toZod(townshipChecks);
 
 /**
  * The decision body on its own module, with no server imports: the API route

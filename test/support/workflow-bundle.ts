@@ -2,17 +2,19 @@
  * A workflow bundle built exactly as the worker builds it (`bundleWorkflowCode`), plus the list of
  * the modules webpack put in it, with their sizes. With `reuseV8Context` every cached workflow
  * evaluates its own instance of each of these modules, so this list is what a cached workflow
- * costs (bench/REFERENCE.md, "What a cached workflow's 3 MiB is"); the workflow-memory bench and
- * test/workflows/workflow-bundle-modules.test.ts read it.
+ * costs (bench/REFERENCE.md, "What a cached workflow's 3 MiB is"); bench scenario 6
+ * (bench/scenarios/workflow-memory.ts) and test/workflows/workflow-bundle-modules.test.ts read it.
  */
 import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Compiler, Configuration } from 'webpack';
+import type { Compiler, Configuration, Module } from 'webpack';
 
 export interface TBundledModule {
   /** The module's resource path, relative to the project where it is inside it (node_modules/zod/…). */
   name: string;
   /** Its source size after the loaders (TypeScript compiled), bytes: what the workflow context evaluates. */
   bytes: number;
+  /** The module that first imported it (its issuer), named the same way; absent for the entry. */
+  importedBy?: string;
 }
 
 export interface TBundleWithModules {
@@ -34,14 +36,20 @@ export function packageOf(name: string): string {
 
 export async function bundleWithModules(opts: { workflowsPath: string; projectRoot: string }): Promise<TBundleWithModules> {
   const modules: TBundledModule[] = [];
-  const relative = (p: string) => (p.startsWith(opts.projectRoot + '/') ? p.slice(opts.projectRoot.length + 1) : p);
+  // node_modules is a link to the main checkout's in a worktree: name packages from node_modules/ on.
+  const relative = (p: string) =>
+    p.startsWith(opts.projectRoot + '/') ? p.slice(opts.projectRoot.length + 1) : p.replace(/^.*\/node_modules\//, 'node_modules/');
   const collect = {
     apply(compiler: Compiler) {
       compiler.hooks.done.tap('bangfu-bundle-modules', (stats) => {
-        for (const m of stats.compilation.modules) {
+        const nameOf = (m: Module) => {
           const resource = m.nameForCondition();
           // The SDK's generated entry and webpack's runtime modules have no resource of their own.
-          modules.push({ name: resource ? relative(resource) : m.identifier(), bytes: m.size() });
+          return resource ? relative(resource) : m.identifier();
+        };
+        for (const m of stats.compilation.modules) {
+          const issuer = stats.compilation.moduleGraph.getIssuer(m);
+          modules.push({ name: nameOf(m), bytes: m.size(), ...(issuer ? { importedBy: nameOf(issuer) } : {}) });
         }
       });
     },
