@@ -142,7 +142,8 @@ function runCheck(ch: TCheck, p: TPayload): void {
       }
       return;
     case 'regex':
-      ch.re.lastIndex = 0;
+      // Only a global or sticky pattern keeps a position (and a shared shape's pattern may be frozen).
+      if (ch.re.global || ch.re.sticky) ch.re.lastIndex = 0;
       if (!ch.re.test(v))
         p.issues.push({ code: 'invalid_format', origin: 'string', format: 'regex', pattern: ch.re.toString(), input: v, own, continue: true });
       return;

@@ -58,10 +58,6 @@ export interface TTransform {
   readonly fn: (value: never, ctx: never) => unknown;
 }
 
-/** How a shape was made, for `toZod` to replay: `z[fn](...args)` or `from[method](...args)`. */
-export type TMade =
-  { readonly fn: string; readonly args: readonly unknown[] } | { readonly from: Shape; readonly method: string; readonly args: readonly unknown[] };
-
 export type TShapes = { readonly [key: string]: Shape };
 
 /** The Zod type a shape stands for (types only). */
@@ -80,17 +76,33 @@ export interface TRefinementCtx<T = unknown> {
   addIssue(issue: { code?: 'custom'; message?: string; path?: PropertyKey[]; params?: Record<string, unknown>; input?: unknown; continue?: boolean }): void;
 }
 
+const NO_ARGS: readonly unknown[] = Object.freeze([]);
+const argsOf = (...args: unknown[]) => (args.length === 0 ? NO_ARGS : args);
+/** The arguments of a call with an optional last `params`: left out when not given, as the caller wrote it. */
+const withParams = (p: TParams | undefined, ...args: unknown[]) => (p === undefined ? argsOf(...args) : [...args, p]);
+
+/**
+ * A schema, as the calls that made it: a builder (`from` absent, `method` 'strictObject', …) or a
+ * method called on another shape. That is all a shape holds, so the domain's ~1,700 calls cost a
+ * cached workflow little; what reading needs (`node`) is worked out from them on first use.
+ */
 export class Shape<Z extends TZod = TZod> {
   /** The Zod type this shape stands for; never set (types only). */
   declare readonly '~zod'?: Z;
-  /** What `read.ts` interprets. */
-  readonly node: TNode;
-  /** What `toZod` replays. */
-  readonly made: TMade;
+  /** What `toZod` replays: `z[method](...args)`, or `toZod(from)[method](...args)`. */
+  readonly from: Shape | undefined;
+  readonly method: string;
+  readonly args: readonly unknown[];
 
-  constructor(node: TNode, made: TMade) {
-    this.node = node;
-    this.made = made;
+  constructor(from: Shape | undefined, method: string, args: readonly unknown[]) {
+    this.from = from;
+    this.method = method;
+    this.args = args;
+  }
+
+  /** What `read.ts` interprets. */
+  get node(): TNode {
+    return nodeOf(this);
   }
 
   safeParse(input: unknown): TReadResult<z.output<Z>> {
@@ -104,76 +116,73 @@ export class Shape<Z extends TZod = TZod> {
     throw result.error;
   }
 
-  protected derive<T extends Shape>(this: T, check: TCheck, method: string, args: readonly unknown[]): T {
-    const Ctor = this.constructor as new (node: TNode, made: TMade) => T;
-    return new Ctor({ ...this.node, checks: [...this.node.checks, check] } as TNode, { from: this, method, args });
+  /** The same kind of shape (an object stays an object), one call further. */
+  protected then(method: string, args: readonly unknown[]): this {
+    const Ctor = this.constructor as new (from: Shape, method: string, args: readonly unknown[]) => this;
+    return new Ctor(this, method, args);
   }
 
-  private wrap<W extends TZod>(node: TNode, method: string, args: readonly unknown[]): Shape<W> {
-    return new Shape<W>(node, { from: this, method, args });
+  private wrap<W extends TZod>(method: string, args: readonly unknown[] = NO_ARGS): Shape<W> {
+    return new Shape<W>(this, method, args);
   }
 
   // ---- checks (a string's length, an array's length, a number's bounds) ----
   min(n: number, p?: TParams): this {
-    return this.derive({ c: this.node.t === 'number' ? 'gte' : 'min_length', n, ...(p === undefined ? {} : { p }) }, 'min', p === undefined ? [n] : [n, p]);
+    return this.then('min', withParams(p, n));
   }
   max(n: number, p?: TParams): this {
-    return this.derive({ c: this.node.t === 'number' ? 'lte' : 'max_length', n, ...(p === undefined ? {} : { p }) }, 'max', p === undefined ? [n] : [n, p]);
+    return this.then('max', withParams(p, n));
   }
   positive(p?: TParams): this {
-    return this.derive({ c: 'gt', n: 0, ...(p === undefined ? {} : { p }) }, 'positive', p === undefined ? [] : [p]);
+    return this.then('positive', withParams(p));
   }
   nonnegative(p?: TParams): this {
-    return this.derive({ c: 'gte', n: 0, ...(p === undefined ? {} : { p }) }, 'nonnegative', p === undefined ? [] : [p]);
+    return this.then('nonnegative', withParams(p));
   }
   int(p?: TParams): this {
-    return this.derive({ c: 'safeint', ...(p === undefined ? {} : { p }) }, 'int', p === undefined ? [] : [p]);
+    return this.then('int', withParams(p));
   }
   trim(): this {
-    return this.derive({ c: 'trim' }, 'trim', []);
+    return this.then('trim', NO_ARGS);
   }
   regex(re: RegExp, p?: TParams): this {
-    return this.derive({ c: 'regex', re, ...(p === undefined ? {} : { p }) }, 'regex', p === undefined ? [re] : [re, p]);
+    return this.then('regex', withParams(p, re));
   }
   startsWith(prefix: string, p?: TParams): this {
-    return this.derive({ c: 'starts_with', prefix, ...(p === undefined ? {} : { p }) }, 'startsWith', p === undefined ? [prefix] : [prefix, p]);
+    return this.then('startsWith', withParams(p, prefix));
   }
   refine(check: (value: z.output<Z>) => unknown, p?: TParams): this {
-    return this.derive({ c: 'refine', fn: check, ...(p === undefined ? {} : { p }) }, 'refine', p === undefined ? [check] : [check, p]);
+    return this.then('refine', withParams(p, check));
   }
   superRefine(fn: (value: z.output<Z>, ctx: TRefinementCtx<z.output<Z>>) => void): this {
-    return this.derive({ c: 'super', fn }, 'superRefine', [fn]);
+    return this.then('superRefine', argsOf(fn));
   }
   /** Documentation only (the OpenAPI document); reading ignores it. */
   describe(description: string): this {
-    return this.note('describe', [description]);
+    return this.then('describe', argsOf(description));
   }
   meta(data: Record<string, unknown>): this {
-    return this.note('meta', [data]);
-  }
-  private note(method: string, args: readonly unknown[]): this {
-    const Ctor = this.constructor as new (node: TNode, made: TMade) => this;
-    return new Ctor(this.node, { from: this, method, args });
+    return this.then('meta', argsOf(data));
   }
 
   // ---- wrappers ----
   optional(): Shape<z.ZodOptional<Z>> {
-    return this.wrap({ t: 'optional', inner: this, checks: [] }, 'optional', []);
+    return this.wrap('optional');
   }
   nullable(): Shape<z.ZodNullable<Z>> {
-    return this.wrap({ t: 'nullable', inner: this, checks: [] }, 'nullable', []);
+    return this.wrap('nullable');
   }
   default(value: z.core.util.NoUndefined<z.output<Z>>): Shape<z.ZodDefault<Z>> {
-    return this.wrap({ t: 'default', inner: this, value, checks: [] }, 'default', [value]);
+    return this.wrap('default', argsOf(value));
   }
   prefault(value: z.input<Z>): Shape<z.ZodPrefault<Z>> {
-    return this.wrap({ t: 'prefault', inner: this, value, checks: [] }, 'prefault', [value]);
+    return this.wrap('prefault', argsOf(value));
   }
   array(): Shape<z.ZodArray<Z>> {
-    return this.wrap({ t: 'array', element: this, checks: [] }, 'array', []);
+    return this.wrap('array');
   }
   transform<O>(fn: (value: z.output<Z>, ctx: TRefinementCtx<z.output<Z>>) => O): Shape<z.ZodPipe<Z, z.ZodTransform<O, z.output<Z>>>> {
-    return this.wrap({ t: 'pipe', in: this, out: { t: 'transform', fn }, checks: [] }, 'transform', [fn]);
+    return this.wrap('transform', argsOf(fn));
   }
 }
 
@@ -183,56 +192,148 @@ export class ObjectShape<S extends TShapes = TShapes, C extends z.core.$ZodObjec
     return (this.node as unknown as { shape: S }).shape;
   }
   pick<M extends z.core.util.Mask<keyof S>>(mask: M): ObjectShape<z.core.util.Flatten<Pick<S, Extract<keyof S, keyof M>>>, C> {
-    const node = this.node as Extract<TNode, { t: 'object' }>;
-    const shape = Object.fromEntries(Object.keys(mask).map((k) => [k, node.shape[k]!]));
-    return new ObjectShape({ t: 'object', mode: node.mode, shape, checks: [] }, { from: this, method: 'pick', args: [mask] });
+    return new ObjectShape(this, 'pick', argsOf(mask));
   }
   extend<U extends TShapes>(fields: U): ObjectShape<z.core.util.Extend<S, U>, C> {
-    const node = this.node as Extract<TNode, { t: 'object' }>;
-    return new ObjectShape({ t: 'object', mode: node.mode, shape: { ...node.shape, ...fields }, checks: [] }, { from: this, method: 'extend', args: [fields] });
+    return new ObjectShape(this, 'extend', argsOf(fields));
   }
 }
 
-const base = <Z extends TZod>(t: 'string' | 'number' | 'boolean' | 'unknown' | 'undefined', fn: string, checks: readonly TCheck[] = []) =>
-  new Shape<Z>({ t, checks }, { fn, args: [] });
+const nodes = new WeakMap<Shape, TNode>();
 
-export const string = (): Shape<z.ZodString> => base('string', 'string');
-export const number = (): Shape<z.ZodNumber> => base('number', 'number');
-/** `z.int()`: a number that is a safe integer, checked before anything chained after it. */
-export const int = (): Shape<z.ZodInt> => base('number', 'int', [{ c: 'safeint' }]);
-export const boolean = (): Shape<z.ZodBoolean> => base('boolean', 'boolean');
-export const unknown = (): Shape<z.ZodUnknown> => base('unknown', 'unknown');
-const undefined_ = (): Shape<z.ZodUndefined> => base('undefined', 'undefined');
+/** A shape's node, worked out from its calls once and kept (outside the shape, which may be frozen). */
+function nodeOf(shape: Shape): TNode {
+  let node = nodes.get(shape);
+  if (!node) {
+    node = shape.from ? chained(shape.from, shape.method, shape.args) : built(shape.method, shape.args);
+    nodes.set(shape, node);
+  }
+  return node;
+}
+
+const NO_CHECKS: readonly TCheck[] = Object.freeze([]);
+
+function built(method: string, args: readonly unknown[]): TNode {
+  const checks = NO_CHECKS;
+  switch (method) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'unknown':
+    case 'undefined':
+      return { t: method, checks };
+    case 'int':
+      // `z.int()`: a number that is a safe integer, checked before anything chained after it.
+      return { t: 'number', checks: [{ c: 'safeint' }] };
+    case 'literal':
+      return { t: 'literal', values: [args[0]], checks };
+    case 'enum':
+      return { t: 'enum', values: [...(args[0] as readonly string[])], checks };
+    case 'object':
+    case 'strictObject':
+    case 'looseObject':
+      return { t: 'object', shape: args[0] as TShapes, mode: method === 'object' ? 'strip' : method === 'strictObject' ? 'strict' : 'loose', checks };
+    case 'array':
+      return { t: 'array', element: args[0] as Shape, checks };
+    case 'record':
+    case 'partialRecord':
+      return { t: 'record', key: args[0] as Shape, value: args[1] as Shape, partial: method === 'partialRecord', checks };
+    case 'discriminatedUnion':
+      return { t: 'union', discriminator: args[0] as string, options: args[1] as readonly Shape[], checks };
+    case 'preprocess':
+      return { t: 'pipe', in: { t: 'transform', fn: args[0] as TTransform['fn'] }, out: args[1] as Shape, checks };
+  }
+  throw new Error(`shape: no builder ${method}`);
+}
+
+function chained(from: Shape, method: string, args: readonly unknown[]): TNode {
+  const base = from.node;
+  const p = args[args.length - 1] as TParams | undefined;
+  const check = (c: TCheck): TNode => ({ ...base, checks: [...base.checks, c] }) as TNode;
+  const own = (given: number) => (args.length > given ? { p } : {});
+  switch (method) {
+    case 'min':
+      return check({ c: base.t === 'number' ? 'gte' : 'min_length', n: args[0] as number, ...own(1) });
+    case 'max':
+      return check({ c: base.t === 'number' ? 'lte' : 'max_length', n: args[0] as number, ...own(1) });
+    case 'positive':
+      return check({ c: 'gt', n: 0, ...own(0) });
+    case 'nonnegative':
+      return check({ c: 'gte', n: 0, ...own(0) });
+    case 'int':
+      return check({ c: 'safeint', ...own(0) });
+    case 'trim':
+      return check({ c: 'trim' });
+    case 'regex':
+      return check({ c: 'regex', re: args[0] as RegExp, ...own(1) });
+    case 'startsWith':
+      return check({ c: 'starts_with', prefix: args[0] as string, ...own(1) });
+    case 'refine':
+      return check({ c: 'refine', fn: args[0] as (value: never) => unknown, ...own(1) });
+    case 'superRefine':
+      return check({ c: 'super', fn: args[0] as (value: never, ctx: never) => unknown });
+    case 'describe':
+    case 'meta':
+      return base;
+    case 'optional':
+    case 'nullable':
+      return { t: method, inner: from, checks: NO_CHECKS };
+    case 'default':
+    case 'prefault':
+      return { t: method, inner: from, value: args[0], checks: NO_CHECKS };
+    case 'array':
+      return { t: 'array', element: from, checks: NO_CHECKS };
+    case 'transform':
+      return { t: 'pipe', in: from, out: { t: 'transform', fn: args[0] as TTransform['fn'] }, checks: NO_CHECKS };
+    case 'pick':
+    case 'extend': {
+      const o = base as Extract<TNode, { t: 'object' }>;
+      const shape =
+        method === 'pick' ? Object.fromEntries(Object.keys(args[0] as object).map((k) => [k, o.shape[k]!])) : { ...o.shape, ...(args[0] as TShapes) };
+      return { t: 'object', mode: o.mode, shape, checks: NO_CHECKS };
+    }
+  }
+  throw new Error(`shape: no method ${method}`);
+}
+
+const base = <Z extends TZod>(method: 'string' | 'number' | 'int' | 'boolean' | 'unknown' | 'undefined') => new Shape<Z>(undefined, method, NO_ARGS);
+
+export const string = (): Shape<z.ZodString> => base('string');
+export const number = (): Shape<z.ZodNumber> => base('number');
+export const int = (): Shape<z.ZodInt> => base('int');
+export const boolean = (): Shape<z.ZodBoolean> => base('boolean');
+export const unknown = (): Shape<z.ZodUnknown> => base('unknown');
+const undefined_ = (): Shape<z.ZodUndefined> => base('undefined');
 
 export function literal<const T extends z.core.util.Literal>(value: T): Shape<z.ZodLiteral<T>> {
-  return new Shape({ t: 'literal', values: [value], checks: [] }, { fn: 'literal', args: [value] });
+  return new Shape(undefined, 'literal', argsOf(value));
 }
 function enum_<const T extends readonly string[]>(values: T): Shape<z.ZodEnum<z.core.util.ToEnum<T[number]>>> {
-  return new Shape({ t: 'enum', values: [...values], checks: [] }, { fn: 'enum', args: [values] });
+  return new Shape(undefined, 'enum', argsOf(values));
 }
 export { enum_ as enum, undefined_ as undefined };
 
 const objectOf =
-  <C extends z.core.$ZodObjectConfig>(mode: 'strip' | 'strict' | 'loose', fn: string) =>
+  <C extends z.core.$ZodObjectConfig>(method: 'object' | 'strictObject' | 'looseObject') =>
   <S extends TShapes>(shape: S): ObjectShape<S, C> =>
-    new ObjectShape<S, C>({ t: 'object', shape, mode, checks: [] }, { fn, args: [shape] });
-export const object = objectOf<z.core.$strip>('strip', 'object');
-export const strictObject = objectOf<z.core.$strict>('strict', 'strictObject');
-export const looseObject = objectOf<z.core.$loose>('loose', 'looseObject');
+    new ObjectShape<S, C>(undefined, method, argsOf(shape));
+export const object = objectOf<z.core.$strip>('object');
+export const strictObject = objectOf<z.core.$strict>('strictObject');
+export const looseObject = objectOf<z.core.$loose>('looseObject');
 
 export function array<T extends Shape>(element: T): Shape<z.ZodArray<ZodOf<T>>> {
-  return new Shape({ t: 'array', element, checks: [] }, { fn: 'array', args: [element] });
+  return new Shape(undefined, 'array', argsOf(element));
 }
 
 type TKey = Shape<z.core.$ZodRecordKey & TZod>;
 export function record<K extends TKey, V extends Shape>(key: K, value: V): Shape<z.ZodRecord<ZodOf<K> & z.core.$ZodRecordKey, ZodOf<V>>> {
-  return new Shape({ t: 'record', key, value, partial: false, checks: [] }, { fn: 'record', args: [key, value] });
+  return new Shape(undefined, 'record', argsOf(key, value));
 }
 export function partialRecord<K extends TKey, V extends Shape>(
   key: K,
   value: V,
 ): Shape<z.ZodRecord<ZodOf<K> & z.core.$ZodRecordKey & z.core.$partial, ZodOf<V>>> {
-  return new Shape({ t: 'record', key, value, partial: true, checks: [] }, { fn: 'partialRecord', args: [key, value] });
+  return new Shape(undefined, 'partialRecord', argsOf(key, value));
 }
 
 type TDiscriminable = readonly [z.core.$ZodTypeDiscriminable, ...z.core.$ZodTypeDiscriminable[]];
@@ -240,10 +341,10 @@ export function discriminatedUnion<D extends string, const T extends readonly [S
   discriminator: D,
   options: T,
 ): Shape<ZodTuple<T> extends TDiscriminable ? z.ZodDiscriminatedUnion<ZodTuple<T>, D> : never> {
-  return new Shape({ t: 'union', discriminator, options, checks: [] }, { fn: 'discriminatedUnion', args: [discriminator, options] }) as never;
+  return new Shape(undefined, 'discriminatedUnion', argsOf(discriminator, options)) as never;
 }
 
 /** `z.preprocess(fn, schema)`: `fn` rewrites the input before `schema` reads it. */
 export function preprocess<A, U extends Shape, B = unknown>(fn: (value: B, ctx: TRefinementCtx) => A, schema: U): Shape<z.ZodPreprocess<ZodOf<U>, B>> {
-  return new Shape({ t: 'pipe', in: { t: 'transform', fn }, out: schema, checks: [] }, { fn: 'preprocess', args: [fn, schema] });
+  return new Shape(undefined, 'preprocess', argsOf(fn, schema));
 }

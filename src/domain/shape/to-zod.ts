@@ -25,10 +25,8 @@ type TCallable = Record<string, (...args: unknown[]) => z.ZodType>;
 export function toZod<S extends Shape>(shape: S): ZodOf<S> {
   let out = zods.get(shape);
   if (!out) {
-    const made = shape.made;
-    const target = ('fn' in made ? z : toZod(made.from)) as unknown as TCallable;
-    const name = 'fn' in made ? made.fn : made.method;
-    out = target[name]!.apply(target, made.args.map(convert));
+    const target = (shape.from ? toZod(shape.from) : z) as unknown as TCallable;
+    out = target[shape.method]!.apply(target, shape.args.map(convert));
     zods.set(shape, out);
   }
   return out as ZodOf<S>;
