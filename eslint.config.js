@@ -15,6 +15,52 @@ const nodeBuiltins = builtinModules.filter((m) => !ALLOWED_NODE_BUILTINS.has(m))
 // Code that runs inside the workflow sandbox: the workflows and the pure domain they host.
 const WORKFLOW_FILES = ['workflows/**/*.ts', 'src/domain/**/*.ts'];
 
+// What workflow code may not import (workflows and the domain they host).
+const WORKFLOW_IMPORT_RULES = {
+  paths: [
+    ...nodeBuiltins.map((name) => ({ name, message: 'Workflow code is deterministic: no Node built-ins (do it in an activity).' })),
+    ...['@prisma/client', 'pg', '@electric-sql/pglite', '@temporalio/activity', '@temporalio/client', '@temporalio/worker', 'fastify'].map((name) => ({
+      name,
+      message: 'Workflow code is deterministic: no I/O, database, client or worker modules (do it in an activity).',
+    })),
+  ],
+  patterns: [
+    {
+      group: ['**/activities', '**/activities/**', '**/src/db/**', '**/src/infra/**', '**/src/generated/**'],
+      allowTypeImports: true,
+      message: 'Workflows import activities only as types (proxyActivities<typeof …>); side effects run in activities.',
+    },
+  ],
+};
+
+// The domain is shared by every cached workflow (src/temporal/workflow-bundle.ts): no SDK (its state is
+// per workflow), and no Zod at run time (~0.7 MiB per workflow): schemas are shapes (src/domain/shape),
+// whose Zod twins live in the files below, which workflows never import.
+const DOMAIN_ZOD_FILES = ['src/domain/shape/to-zod.ts', 'src/domain/zod-schemas.ts', 'src/domain/audit/audit-events.ts'];
+const DOMAIN_IMPORT_RULES = {
+  paths: [
+    ...WORKFLOW_IMPORT_RULES.paths,
+    {
+      name: 'zod',
+      allowTypeImports: true,
+      message: 'Domain schemas are shapes (import * as z from …/shape); the Zod twin is toZod(shape) in src/domain/zod-schemas.ts.',
+    },
+  ],
+  patterns: [
+    ...WORKFLOW_IMPORT_RULES.patterns,
+    {
+      group: ['@temporalio/*'],
+      allowTypeImports: true,
+      message: 'The domain is shared by every workflow: no Temporal SDK in it (pass what it needs as arguments).',
+    },
+    {
+      group: ['**/zod-schemas', '**/shape/to-zod'],
+      allowTypeImports: true,
+      message: 'Zod twins are for the API and the activities, not for the shared domain.',
+    },
+  ],
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.tools/**', 'src/generated/**', 'bench/results/**', 'test-results/**', '.data/**', 'scratch/**'] },
 
@@ -52,25 +98,7 @@ export default tseslint.config(
   {
     files: WORKFLOW_FILES,
     rules: {
-      '@typescript-eslint/no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            ...nodeBuiltins.map((name) => ({ name, message: 'Workflow code is deterministic: no Node built-ins (do it in an activity).' })),
-            ...['@prisma/client', 'pg', '@electric-sql/pglite', '@temporalio/activity', '@temporalio/client', '@temporalio/worker', 'fastify'].map((name) => ({
-              name,
-              message: 'Workflow code is deterministic: no I/O, database, client or worker modules (do it in an activity).',
-            })),
-          ],
-          patterns: [
-            {
-              group: ['**/activities', '**/activities/**', '**/src/db/**', '**/src/infra/**', '**/src/generated/**'],
-              allowTypeImports: true,
-              message: 'Workflows import activities only as types (proxyActivities<typeof …>); side effects run in activities.',
-            },
-          ],
-        },
-      ],
+      '@typescript-eslint/no-restricted-imports': ['error', WORKFLOW_IMPORT_RULES],
       // The SDK replaces Math.random in the sandbox with a seeded one, but a random value in workflow code
       // is still a smell: use uuid4() from @temporalio/workflow. Date/Date.now() stay allowed: the SDK makes
       // them return the deterministic workflow time (the house rules allow the workflow Date).
@@ -82,6 +110,12 @@ export default tseslint.config(
         { name: 'require', message: 'Workflow code is bundled as ES modules.' },
       ],
     },
+  },
+
+  {
+    files: ['src/domain/**/*.ts'],
+    ignores: DOMAIN_ZOD_FILES,
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', DOMAIN_IMPORT_RULES] },
   },
 
   {

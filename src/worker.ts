@@ -1,5 +1,4 @@
 import { pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { loadConfig, databaseUrl, DEFAULT_MAX_CACHED_WORKFLOWS, type TConfig } from './config';
@@ -11,8 +10,9 @@ import { createLogger, type TPino } from './observability/logger';
 import { installWorkerRuntime } from './observability/worker-runtime';
 import { tracingWorkerOptions } from './observability/temporal-tracing';
 import { startTracing, type TTracing } from './observability/tracing';
+import { WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from './temporal/workflow-bundle';
 
-export const WORKFLOWS_PATH = createRequire(import.meta.url).resolve('../workflows/index.ts');
+export { WORKFLOWS_PATH } from './temporal/workflow-bundle';
 
 export type TWorkerTuning = Partial<
   Pick<WorkerOptions, 'maxCachedWorkflows' | 'workflowThreadPoolSize' | 'maxConcurrentWorkflowTaskPolls' | 'nonStickyToStickyPollRatio'>
@@ -37,7 +37,7 @@ export async function createWorker(opts: {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
     activities: createActivities({ prisma: opts.prisma, ...(opts.temporal ? { temporal: opts.temporal } : {}) }),
     ...(opts.identity ? { identity: opts.identity } : {}),
     maxCachedWorkflows: DEFAULT_MAX_CACHED_WORKFLOWS,

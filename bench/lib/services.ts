@@ -18,7 +18,8 @@ import { migrateDeploy } from '../../src/db/migrate';
 import { startTemporalDevServer, PROJECT_ROOT, type TDevServer } from '../../src/infra/temporal-dev-server';
 import { freePort, stopChild } from '../../src/infra/processes';
 import { buildApp } from '../../src/http/app';
-import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
+import { createWorker } from '../../src/worker';
+import { bundleWorkflows } from '../../src/temporal/workflow-bundle';
 import { createActivities } from '../../activities';
 import { createFloorActivities } from '../floor-activities';
 import { seedDemoCounty, DEMO_USERS } from '../../src/seed/demo-county';
@@ -185,7 +186,7 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
     }
 
     const [bundle, baselineBundle] = await Promise.all([
-      bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+      bundleWorkflows(),
       bundleWorkflowCode({ workflowsPath: BASELINE_WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
     ]);
     const nativeConnection = await NativeConnection.connect({ address: temporal.address });

@@ -5,9 +5,11 @@
  * build, whatever the workflow keeps (bench/REFERENCE.md, "What a cached workflow's 3 MiB is").
  *
  * The same bare workflow (`bareApproval`, bench/baseline-workflows.ts: one Update handler, almost no
- * state) runs on two workers side by side in one run, each in a process of its own
- * (bench/workflow-memory-child.ts): one on a bundle of its own file only, one on the project's
- * bundle (workflows/index.ts plus that file, bench/workflow-memory-entry.ts). Each starts
+ * state) runs on three workers side by side in one run, each in a process of its own
+ * (bench/workflow-memory-child.ts): on a bundle of its own file only; on the project's bundle
+ * (workflows/index.ts plus that file, bench/workflow-memory-entry.ts) built as the worker builds it
+ * (src/temporal/workflow-bundle.ts: the domain preloaded, shared by all workflows); and on the
+ * same bundle with every module evaluated per workflow (no module shared). Each starts
  * `warmup` executions, reads RSS, starts `count` more (all left open, all cached), reads RSS
  * again: (RSS after − RSS after the warm-up) / count is the cost of one cached workflow. Also
  * reported: each bundle's size and its largest modules and packages (webpack's own module list).
@@ -15,15 +17,17 @@
  * Needs only a Temporal server: `npm run bench:workflow-memory` starts its own (about a minute on
  * 2 cores at the default 300); `BENCH_SCENARIOS=6 npm run bench` runs it in the full benchmark.
  *   BENCH_WORKFLOW_MEMORY_COUNT=300, BENCH_WORKFLOW_MEMORY_WARMUP=30
- *   BENCH_WORKFLOW_MEMORY_EXTRA=path.ts[,…]   more bundles to measure beside the two (each must export `bareApproval`)
+ *   BENCH_WORKFLOW_MEMORY_EXTRA=path.ts[,…]   more bundles to measure beside the three (each must export `bareApproval`; nothing shared)
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { BundleOptions } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../../src/infra/temporal-dev-server';
-import { bundleWithModules, bytesByPackage, type TBundledModule } from '../../test/support/workflow-bundle';
+import { WORKFLOW_BUNDLER_OPTIONS } from '../../src/temporal/workflow-bundle';
+import { bundleWithModules, bytesByPackage, importClosure, type TBundledModule } from '../../test/support/workflow-bundle';
 import type { TChildInput, TChildResult } from '../workflow-memory-child';
 import { BASELINE_WORKFLOWS_PATH } from '../lib/services';
 
@@ -35,7 +39,7 @@ export interface TWorkflowMemorySettings {
   count: number;
   warmup: number;
   startConcurrency: number;
-  /** Entry files measured after the two standard sides. */
+  /** Entry files measured after the three standard sides. */
   extraEntries: string[];
 }
 
@@ -62,9 +66,11 @@ export function workflowMemorySettings(env: NodeJS.ProcessEnv = process.env): TW
 export interface TWorkflowMemorySide extends TChildResult {
   label: string;
   entry: string;
+  /** Modules preloaded into the worker's V8 context with what they import (shared by every workflow): 0 when none. */
+  sharedModules: number;
   bundleKiB: number;
   modules: number;
-  /** The largest packages (node_modules) and project folders in the bundle, KiB of module source. */
+  /** The largest packages (node_modules) and project folders each workflow evaluates (the shared ones left out), KiB of module source. */
   largestPackages: Array<{ name: string; modules: number; kib: number }>;
   largestModules: Array<{ name: string; kib: number }>;
   /** Modules of zod in the bundle (0 is what test/workflows/workflow-bundle-modules.test.ts holds the project's bundle to). */
@@ -77,7 +83,7 @@ export interface TWorkflowMemoryResult {
   count: number;
   warmup: number;
   sides: TWorkflowMemorySide[];
-  /** The project bundle's KiB per cached workflow over the bare bundle's. */
+  /** The project bundle's (as the worker builds it) KiB per cached workflow over the bare bundle's. */
   projectOverBare: number;
   projectMiBPerWorkflow: number;
   withinTarget: boolean;
@@ -116,16 +122,26 @@ function runChild(input: TChildInput): Promise<TChildResult> {
 
 async function measureSide(opts: {
   label: string;
+  options?: Partial<BundleOptions>;
   entry: string;
   address: string;
   settings: TWorkflowMemorySettings;
   dir: string;
   log: (line: string) => void;
 }): Promise<TWorkflowMemorySide> {
-  const { bundle, bytes, modules } = await bundleWithModules({ workflowsPath: opts.entry, projectRoot: PROJECT_ROOT });
+  const { bundle, bytes, modules } = await bundleWithModules({
+    workflowsPath: opts.entry,
+    projectRoot: PROJECT_ROOT,
+    ...(opts.options ? { options: opts.options } : {}),
+  });
   const bundlePath = path.join(opts.dir, `${crypto.randomBytes(4).toString('hex')}.js`);
   fs.writeFileSync(bundlePath, bundle.code);
   const zodModules = modules.filter((m: TBundledModule) => /(?:^|\/)node_modules\/zod\//.test(m.name)).length;
+  const shared = importClosure(
+    modules,
+    (opts.options?.preloadModules ?? []).map((file) => path.relative(PROJECT_ROOT, file)),
+  );
+  const perWorkflow = modules.filter((m) => !shared.has(m.name));
   opts.log(
     `    ${opts.label}: bundle ${kib(bytes).toLocaleString('en')} KiB, ${modules.length} modules (${zodModules} of zod); starting ${opts.settings.count} workflows`,
   );
@@ -143,13 +159,14 @@ async function measureSide(opts: {
   );
   return {
     label: opts.label,
+    sharedModules: shared.size,
     entry: path.relative(PROJECT_ROOT, opts.entry),
     bundleKiB: kib(bytes),
     modules: modules.length,
-    largestPackages: bytesByPackage(modules)
+    largestPackages: bytesByPackage(perWorkflow)
       .slice(0, 12)
       .map((p) => ({ name: p.name, modules: p.modules, kib: kib(p.bytes) })),
-    largestModules: modules.slice(0, 15).map((m) => ({ name: m.name, kib: kib(m.bytes) })),
+    largestModules: perWorkflow.slice(0, 15).map((m) => ({ name: m.name, kib: kib(m.bytes) })),
     zodModules,
     ...r,
     kibPerWorkflow,
@@ -166,7 +183,12 @@ export async function runWorkflowMemory(opts: {
   try {
     const entries = [
       { label: 'bare file only', entry: BASELINE_WORKFLOWS_PATH },
-      { label: "project's workflows/index.ts", entry: WORKFLOW_MEMORY_PROJECT_ENTRY },
+      {
+        label: "project's workflows/index.ts, as the worker bundles it (domain shared)",
+        entry: WORKFLOW_MEMORY_PROJECT_ENTRY,
+        options: WORKFLOW_BUNDLER_OPTIONS,
+      },
+      { label: "project's workflows/index.ts, every module per workflow", entry: WORKFLOW_MEMORY_PROJECT_ENTRY },
       ...settings.extraEntries.map((entry) => ({ label: path.relative(PROJECT_ROOT, entry), entry })),
     ];
     const sides: TWorkflowMemorySide[] = [];
@@ -194,11 +216,11 @@ export function workflowMemoryMarkdown(r: TWorkflowMemoryResult): string {
   const lines = [
     `The same bare workflow, ${r.count} executions left open and cached after ${r.warmup} warm-up ones, each side on a worker of its own process (SDK defaults: \`reuseV8Context\`, one workflow thread). Target: ${r.target}.`,
     '',
-    '| bundle the bare workflow ran in | bundle size (inline source map) | modules (of zod) | RSS after warm-up → with all cached | main-thread heap | RSS per cached workflow |',
+    '| bundle the bare workflow ran in | bundle size (inline source map) | modules (of zod; shared) | RSS after warm-up → with all cached | main-thread heap | RSS per cached workflow |',
     '|---|---|---|---|---|---|',
     ...r.sides.map(
       (s) =>
-        `| ${s.label} (\`${s.entry}\`) | ${s.bundleKiB.toLocaleString('en')} KiB | ${s.modules} (${s.zodModules}) | ${s.rssAfterWarmupMiB} → ${s.rssAfterAllMiB} MiB | ${s.heapAfterWarmupMiB} → ${s.heapAfterAllMiB} MiB | **${s.kibPerWorkflow.toLocaleString('en')} KiB** |`,
+        `| ${s.label} (\`${s.entry}\`) | ${s.bundleKiB.toLocaleString('en')} KiB | ${s.modules} (${s.zodModules}; ${s.sharedModules}) | ${s.rssAfterWarmupMiB} → ${s.rssAfterAllMiB} MiB | ${s.heapAfterWarmupMiB} → ${s.heapAfterAllMiB} MiB | **${s.kibPerWorkflow.toLocaleString('en')} KiB** |`,
     ),
     '',
     `Project over bare: **${r.projectOverBare}×**; ${r.projectMiBPerWorkflow} MiB per cached project workflow (${r.withinTarget ? 'within' : '**over**'} the target), ~${r.projectMiBFor10000.toLocaleString('en')} MiB if 10,000 were cached at once.`,
@@ -206,7 +228,7 @@ export function workflowMemoryMarkdown(r: TWorkflowMemoryResult): string {
   for (const s of r.sides) {
     lines.push(
       '',
-      `Largest in ${s.label}: packages ${s.largestPackages.map((p) => `${p.name} ${p.kib} KiB (${p.modules})`).join(', ')}.`,
+      `Evaluated per workflow in ${s.label}, largest first: packages ${s.largestPackages.map((p) => `${p.name} ${p.kib} KiB (${p.modules})`).join(', ')}.`,
       `Modules: ${s.largestModules.map((m) => `\`${m.name}\` ${m.kib} KiB`).join(', ')}.`,
     );
   }

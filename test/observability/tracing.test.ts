@@ -5,9 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { installTracing, type TTracing } from '../../src/observability/tracing';
-import { WORKFLOWS_PATH } from '../../src/worker';
+import { bundleWorkflows } from '../../src/temporal/workflow-bundle';
 import { PASSED_CHECKS } from '../support/proposal';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 
@@ -90,7 +90,7 @@ describe('tracing', () => {
     });
     expect(decided.statusCode).toBe(200);
     const task = await s.prisma.task.findUniqueOrThrow({ where: { id: taskId } });
-    const plain = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+    const plain = await bundleWorkflows();
     for (const id of [workflowId, task.workflowId]) {
       const history = await s.client.workflow.getHandle(id).fetchHistory();
       // Switching tracing off must not break workflows that ran with it: their headers are ignored.

@@ -10,10 +10,10 @@
  */
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { temporal } from '@temporalio/proto';
-import { WORKFLOWS_PATH } from '../../src/worker';
+import { bundleWorkflows } from '../../src/temporal/workflow-bundle';
 import { PATCH_IDS } from '../../workflows/patches';
 import { listVintages, loadHistories, replayAll, type TLoadedHistory } from './history-files';
 
@@ -29,7 +29,7 @@ beforeAll(async () => {
   // The altered bundles below fail on purpose: core's per-task WARN lines would only be noise.
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
   histories = loadHistories();
-  current = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') });
+  current = await bundleWorkflows();
 });
 
 /** The first argument the workflow was started with (decoded from its JSON payload). */
@@ -132,7 +132,7 @@ describe('the harness detects breaking changes', { timeout: REPLAY_TIMEOUT }, ()
     ['a timer inserted before the first activity', 'insert-timer.ts'],
     ['activities renamed', 'rename-activity.ts'],
   ])('%s: every recorded history fails with a DeterminismViolationError', async (_label, file) => {
-    const altered = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [fixture(file)], logger: new DefaultLogger('WARN') });
+    const altered = await bundleWorkflows({ workflowInterceptorModules: [fixture(file)] });
     const results = await replayAll(altered, histories);
     expect(results).toHaveLength(histories.length);
     for (const r of results) expect(r.error, r.workflowId).toBeInstanceOf(DeterminismViolationError);

@@ -8,10 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Resource } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { makeWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { TRACING_WORKFLOW_INTERCEPTORS } from '../../src/observability/temporal-tracing';
-import { WORKFLOWS_PATH } from '../../src/worker';
+import { bundleWorkflows } from '../../src/temporal/workflow-bundle';
 import { loadHistories, replayAll, type TLoadedHistory } from './history-files';
 
 // Every vintage in full, as in replay-histories.test.ts.
@@ -24,11 +24,7 @@ beforeAll(async () => {
   // The SDK-interceptor case fails on purpose: core's WARN line for it would only be noise.
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
   histories = loadHistories();
-  traced = await bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS],
-    logger: new DefaultLogger('WARN'),
-  });
+  traced = await bundleWorkflows({ workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] });
 });
 
 describe('recorded histories replay with the tracing interceptors', { timeout: REPLAY_TIMEOUT }, () => {
@@ -44,7 +40,7 @@ describe('recorded histories replay with the tracing interceptors', { timeout: R
 
   it("the harness can fail: the SDK's own OpenTelemetry workflow interceptors break a recorded project history (why workflows/tracing-interceptors.ts exists)", async () => {
     const sdkInterceptors = createRequire(import.meta.url).resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors');
-    const sdk = await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: [sdkInterceptors], logger: new DefaultLogger('ERROR') });
+    const sdk = await bundleWorkflows({ workflowInterceptorModules: [sdkInterceptors], logger: new DefaultLogger('ERROR') });
     // A lifecycle whose update handler and main routine resume in one activation: the SDK's extra awaits reorder their commands.
     const victim = histories.filter((h) => h.workflowId === 'project-670226f3e09a79b55e8a');
     expect(victim.length).toBeGreaterThan(0);

@@ -17,10 +17,10 @@
 import path from 'node:path';
 import { PATCHES } from '../../workflows/patches';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { temporal } from '@temporalio/proto';
-import { WORKFLOWS_PATH } from '../../src/worker';
+import { bundleWorkflows } from '../../src/temporal/workflow-bundle';
 import { loadHistories, replayAll, type TLoadedHistory } from './history-files';
 
 const { EventType } = temporal.api.enums.v1;
@@ -31,9 +31,7 @@ const PATCH_ID = 'review-upsert-search-attributes-on-change';
 
 /** The workflows with `@temporalio/workflow` replaced by a fixture that redefines `patched`. */
 const bundleWith = (fixture: string) =>
-  bundleWorkflowCode({
-    workflowsPath: WORKFLOWS_PATH,
-    logger: new DefaultLogger('WARN'),
+  bundleWorkflows({
     webpackConfigHook: (config) => ({
       ...config,
       resolve: { ...config.resolve, alias: { ...config.resolve?.alias, '@temporalio/workflow$': path.resolve(import.meta.dirname, 'fixtures', fixture) } },
@@ -55,7 +53,7 @@ beforeAll(async () => {
   prePatch = loadHistories([PRE_PATCH_VINTAGE]).filter((h) => h.workflowType === 'faultToleranceReview');
   postPatch = loadHistories([POST_PATCH_VINTAGE]);
   [patchedCode, unguarded, deprecated] = await Promise.all([
-    bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+    bundleWorkflows(),
     bundleWith('patches-unguarded.ts'),
     bundleWith('patches-deprecated.ts'),
   ]);

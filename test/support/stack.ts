@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { inject } from 'vitest';
 import { loadConfig, type TConfig } from '../../src/config';
 import { buildApp } from '../../src/http/app';
 import { issueToken } from '../../src/auth/tokens';
-import { createWorker, WORKFLOWS_PATH } from '../../src/worker';
+import { createWorker } from '../../src/worker';
+import { bundleWorkflows } from '../../src/temporal/workflow-bundle';
 import { connectClient } from '../../src/temporal/connection';
 import { TRACING_WORKFLOW_INTERCEPTORS } from '../../src/observability/temporal-tracing';
 import type { TTracing } from '../../src/observability/tracing';
@@ -75,11 +76,7 @@ export async function startTestStack(
         namespace: 'default',
         taskQueue,
         prisma,
-        workflowBundle: await bundleWorkflowCode({
-          workflowsPath: WORKFLOWS_PATH,
-          ...(opts.tracing ? { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] } : {}),
-          logger: new DefaultLogger('WARN'),
-        }),
+        workflowBundle: await bundleWorkflows(opts.tracing ? { workflowInterceptorModules: [TRACING_WORKFLOW_INTERCEPTORS] } : {}),
         tracing: opts.tracing,
       })
     : (null as unknown as Worker);

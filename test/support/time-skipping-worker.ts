@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import { createActivities } from '../../activities';
 import type { TPrisma } from '../../src/db/prisma';
 import { resolveTimeSkippingServer } from '../../src/infra/temporal-dev-server';
-import { WORKFLOWS_PATH } from '../../src/worker';
+import { bundleWorkflows } from '../../src/temporal/workflow-bundle';
 import { SA } from '../../workflows/messages/search-attributes';
 
 /**
@@ -39,7 +39,7 @@ export async function startTimeSkippingWorker({ prisma, prefix }: { prisma: TPri
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowBundle: await bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: new DefaultLogger('WARN') }),
+      workflowBundle: await bundleWorkflows(),
       activities: createActivities({ prisma }),
     });
     const running = worker.run();

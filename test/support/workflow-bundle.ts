@@ -1,11 +1,12 @@
 /**
- * A workflow bundle built exactly as the worker builds it (`bundleWorkflowCode`), plus the list of
- * the modules webpack put in it, with their sizes. With `reuseV8Context` every cached workflow
- * evaluates its own instance of each of these modules, so this list is what a cached workflow
+ * A workflow bundle built as the worker builds it (`bundleWorkflowCode`, with the options given:
+ * the worker's are src/temporal/workflow-bundle.ts), plus the list of the modules webpack put in
+ * it, with their sizes and imports. With `reuseV8Context` every cached workflow evaluates its own
+ * instance of each module that is not preloaded (shared), so this list is what a cached workflow
  * costs (bench/REFERENCE.md, "What a cached workflow's 3 MiB is"); bench scenario 6
  * (bench/scenarios/workflow-memory.ts) and test/workflows/workflow-bundle-modules.test.ts read it.
  */
-import { bundleWorkflowCode, DefaultLogger, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, type BundleOptions, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Compiler, Configuration, Module } from 'webpack';
 
 export interface TBundledModule {
@@ -15,6 +16,8 @@ export interface TBundledModule {
   bytes: number;
   /** The module that first imported it (its issuer), named the same way; absent for the entry. */
   importedBy?: string;
+  /** The modules it imports (type-only imports are gone by then). */
+  imports: string[];
 }
 
 export interface TBundleWithModules {
@@ -34,7 +37,12 @@ export function packageOf(name: string): string {
   return parts[0] === 'src' && parts.length > 2 ? `src/${parts[1]}` : parts[0]!;
 }
 
-export async function bundleWithModules(opts: { workflowsPath: string; projectRoot: string }): Promise<TBundleWithModules> {
+export async function bundleWithModules(opts: {
+  workflowsPath: string;
+  projectRoot: string;
+  /** More bundler options (the worker's `preloadModules`). */
+  options?: Partial<BundleOptions>;
+}): Promise<TBundleWithModules> {
   const modules: TBundledModule[] = [];
   // node_modules is a link to the main checkout's in a worktree: name packages from node_modules/ on.
   const relative = (p: string) =>
@@ -47,9 +55,12 @@ export async function bundleWithModules(opts: { workflowsPath: string; projectRo
           // The SDK's generated entry and webpack's runtime modules have no resource of their own.
           return resource ? relative(resource) : m.identifier();
         };
+        const graph = stats.compilation.moduleGraph;
         for (const m of stats.compilation.modules) {
-          const issuer = stats.compilation.moduleGraph.getIssuer(m);
-          modules.push({ name: nameOf(m), bytes: m.size(), ...(issuer ? { importedBy: nameOf(issuer) } : {}) });
+          const issuer = graph.getIssuer(m);
+          const imports = new Set<string>();
+          for (const c of graph.getOutgoingConnections(m)) if (c.module && c.module !== m) imports.add(nameOf(c.module));
+          modules.push({ name: nameOf(m), bytes: m.size(), ...(issuer ? { importedBy: nameOf(issuer) } : {}), imports: [...imports] });
         }
       });
     },
@@ -57,6 +68,7 @@ export async function bundleWithModules(opts: { workflowsPath: string; projectRo
   const bundle = await bundleWorkflowCode({
     workflowsPath: opts.workflowsPath,
     logger: new DefaultLogger('WARN'),
+    ...opts.options,
     webpackConfigHook: (config: Configuration) => ({ ...config, plugins: [...(config.plugins ?? []), collect] }),
   });
   modules.sort((a, b) => b.bytes - a.bytes);
@@ -74,4 +86,17 @@ export function bytesByPackage(modules: TBundledModule[]): Array<{ name: string;
     by.set(key, e);
   }
   return [...by].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.bytes - a.bytes);
+}
+
+/** `from` and every module it imports, directly or not (by name). */
+export function importClosure(modules: TBundledModule[], from: readonly string[]): Set<string> {
+  const byName = new Map(modules.map((m) => [m.name, m]));
+  const seen = new Set<string>();
+  const queue = [...from];
+  for (let name = queue.pop(); name !== undefined; name = queue.pop()) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    queue.push(...(byName.get(name)?.imports ?? []));
+  }
+  return seen;
 }

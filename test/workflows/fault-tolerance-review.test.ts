@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Worker } from '@temporalio/worker';
-import { WORKFLOWS_PATH } from '../../src/worker';
+import { WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from '../../src/temporal/workflow-bundle';
 import { reviewActUpdate } from '../../workflows/messages/review';
 import { SA } from '../../workflows/messages/search-attributes';
 import type { TReviewAction } from '../../src/domain/fault-tolerance/review-actions';
@@ -86,7 +86,7 @@ describe('fault-tolerance review on the dev server', () => {
 
     // The hosted machine replays deterministically from its own history.
     const history = await s.client.workflow.getHandle(`review-${caseId}`).fetchHistory();
-    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, replayName: 'faultToleranceReview' }, history);
+    await Worker.runReplayHistory({ workflowsPath: WORKFLOWS_PATH, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS, replayName: 'faultToleranceReview' }, history);
 
     const list = await s.app.inject({ method: 'GET', url: '/api/reviews?mine=true', headers: { authorization: `Bearer ${s.tokens.village}` } });
     expect(list.json().items.map((i: { id: string }) => i.id)).toContain(caseId);
