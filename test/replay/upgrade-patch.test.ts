@@ -52,11 +52,7 @@ beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('WARN'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' } } } });
   prePatch = loadHistories([PRE_PATCH_VINTAGE]).filter((h) => h.workflowType === 'faultToleranceReview');
   postPatch = loadHistories([POST_PATCH_VINTAGE]);
-  [patchedCode, unguarded, deprecated] = await Promise.all([
-    bundleWorkflows(),
-    bundleWith('patches-unguarded.ts'),
-    bundleWith('patches-deprecated.ts'),
-  ]);
+  [patchedCode, unguarded, deprecated] = await Promise.all([bundleWorkflows(), bundleWith('patches-unguarded.ts'), bundleWith('patches-deprecated.ts')]);
 });
 
 /** Cases in which some action left every search attribute as it was (findings, votes). */
