@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 const ZEnvBoolean = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-/** ~3.3 GiB of cached project workflows: fits a 4 GiB heap with room for the rest. */
+/** ~0.35 GiB of cached project workflows (~0.35 MiB each: docs/operations.md, Sizing). */
 export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
 
 const ZPort = z.coerce.number().int().min(1).max(65535);
@@ -39,8 +39,7 @@ export const ZEnv = z.object({
   TEMPORAL_UI_URL: z.url().optional(),
   /**
    * Workflows the worker keeps in memory (its sticky cache). A cached project workflow holds about
-   * 3.3 MiB, so the SDK's default (a share of the heap: ~2,300 on a 4 GiB heap) runs a worker out
-   * of memory at ~2,300 open projects; evicted workflows are replayed from history when needed.
+   * 0.35 MiB (docs/operations.md, Sizing); evicted workflows are replayed from history when needed.
    */
   TEMPORAL_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_MAX_CACHED_WORKFLOWS),
   /**

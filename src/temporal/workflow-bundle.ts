@@ -7,7 +7,7 @@
  * workflows share. The domain (src/domain) is shared: it is pure by design (no I/O, no clock, no
  * state kept between calls; its schemas are Zod-free shapes), so one instance serves every
  * workflow, and the SDK freezes it, so no workflow can change it for another. That is most of what
- * a cached workflow cost: 807 KiB each with a copy of the domain, 380 KiB shared (bench scenario 6).
+ * a cached workflow cost: 766 KiB each with a copy of the domain, 398 KiB shared (bench scenario 6).
  * Workflow code itself (workflows/) and the SDK stay per workflow. Not shared: the Zod edge of the
  * domain, which workflows never import (test/workflows/workflow-bundle-modules.test.ts).
  */
