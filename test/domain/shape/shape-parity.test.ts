@@ -5,13 +5,15 @@
  * is what keeps "a rule lives once" true of the schemas. Every shape the domain exports is read
  * with generated inputs, most of them accepted, many refused at some depth.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from '../../../src/domain/shape';
 import { Shape, type TIssue } from '../../../src/domain/shape';
 import { toZod } from '../../../src/domain/shape/to-zod';
 import { arbitraryFor } from '../../support/shape-arbitrary';
-import { DOMAIN_SHAPES } from '../../support/domain-shapes';
+import { DOMAIN_SHAPES, SHAPE_MODULES } from '../../support/domain-shapes';
 
 /** What both engines said, comparable with toStrictEqual (an absent key and an undefined one differ). */
 function answer(result: { success: boolean; data?: unknown; error?: { issues: readonly object[] } }) {
@@ -89,5 +91,14 @@ describe('shape ≡ Zod on made-up schemas (each kind and check)', () => {
 });
 
 describe('shape ≡ Zod on every shape the domain exports', () => {
+  it('reads every domain module that writes shapes', () => {
+    const root = path.resolve(import.meta.dirname, '../../../src/domain');
+    const writers = fs
+      .readdirSync(root, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && /^import \* as z from '[./]+shape';$/m.test(fs.readFileSync(path.join(root, file), 'utf8')))
+      .map((file) => file.split(path.sep).join('/'));
+    expect(Object.keys(SHAPE_MODULES).sort()).toEqual(writers.sort());
+  });
+
   it.each(DOMAIN_SHAPES())('%s', (_name, shape) => expectSameAnswers(shape, 150));
 });
