@@ -22,6 +22,8 @@
  *   BENCH_DATABASE_URL               PostgreSQL server to use instead of PGlite (needs CREATEDB)
  *   BENCH_MAX_CACHED_WORKFLOWS       the project worker's workflow cache (default 1000, as TEMPORAL_MAX_CACHED_WORKFLOWS)
  *   BENCH_WORKFLOW_THREADS           the project worker's workflow threads (default the SDK's)
+ *   BENCH_TEMPORAL_DB=file           the dev server on a SQLite file, as `npm start` runs it (default in memory)
+ *   BENCH_WORKERS                    project workers: this process's and N − 1 `src/worker.ts` processes (default 1)
  *   TEMPORAL_CLI_PATH                Temporal CLI binary (default .tools/py/bin/temporal)
  */
 import os from 'node:os';

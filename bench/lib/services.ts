@@ -7,7 +7,10 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -150,9 +153,12 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
     }
   };
   try {
-    const temporal = await startTemporalDevServer({ cliPath: settings.temporalCli, port: await freePort(), uiPort: await freePort(), headless: true });
+    // In memory by default; BENCH_TEMPORAL_DB=file persists to SQLite as `npm start`'s dev server does.
+    const dbFile = settings.temporalDbFile ? path.join(os.tmpdir(), `bench-temporal-${crypto.randomBytes(4).toString('hex')}.db`) : undefined;
+    const temporal = await startTemporalDevServer({ cliPath: settings.temporalCli, port: await freePort(), uiPort: await freePort(), headless: true, dbFile });
     stops.push(() => temporal.stop());
-    log(`Temporal dev server (in memory) at ${temporal.address}`);
+    if (dbFile) stops.push(async () => fs.rmSync(dbFile, { force: true }));
+    log(`Temporal dev server (${dbFile ? `SQLite file ${dbFile}` : 'in memory'}) at ${temporal.address}`);
 
     const db = settings.databaseUrl ? await freshDatabaseOn(settings.databaseUrl) : await startPgliteChild();
     stops.push(() => db.stop());
@@ -223,12 +229,18 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
       });
     }
     log(
-      `Workers polling "${taskQueue}" (project), "${baselineTaskQueue}" (bare baseline and projection floor) and "${noopTaskQueue}" (project workflows, no-op activities)`,
+      `Workers polling "${taskQueue}" (project${settings.workers > 1 ? `, ${settings.workers} workers: this process and ${settings.workers - 1} more` : ''}), "${baselineTaskQueue}" (bare baseline and projection floor) and "${noopTaskQueue}" (project workflows, no-op activities)`,
     );
 
     const connection = await Connection.connect({ address: temporal.address });
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
+    // BENCH_WORKERS=N: N − 1 more project workers, each its own process as in a deployment.
+    for (let i = 1; i < settings.workers; i++) {
+      const child = startWorkerProcess({ TEMPORAL_ADDRESS: temporal.address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url });
+      stops.push(() => stopChild(child, 20_000));
+      await pollingWorkers(client, taskQueue, i + 1, child);
+    }
 
     // Publicity periods skipped: the benchmark measures decisions, not 10-day timers.
     const publicity = { villageDays: 0, townshipDays: 0, acceptanceDays: 0 };
@@ -260,4 +272,26 @@ export async function startStack(settings: TBenchSettings, log: (line: string) =
     await closeAll();
     throw err;
   }
+}
+
+/** A project worker process (`src/worker.ts`) on the bench's services; quiet but for warnings. */
+function startWorkerProcess(env: Record<string, string>): ChildProcess {
+  const loader = pathToFileURL(path.join(PROJECT_ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
+  return spawn(process.execPath, ['--import', loader, path.join(PROJECT_ROOT, 'src/worker.ts')], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...env, LOG_LEVEL: 'warn', NODE_ENV: 'test' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** Waits (120 s at most) until `count` distinct workers poll the queue's workflow tasks. */
+async function pollingWorkers(client: Client, taskQueue: string, count: number, child: ChildProcess): Promise<void> {
+  const until = Date.now() + 120_000;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`a worker process exited (${child.exitCode}) before it polled`);
+    const { pollers } = await client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 });
+    if (new Set((pollers ?? []).map((p) => p.identity)).size >= count) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${count} workers did not poll "${taskQueue}" within 120 s`);
 }

@@ -47,6 +47,10 @@ export interface TBenchSettings {
   maxCachedWorkflows: number;
   /** The project worker's workflow threads (BENCH_WORKFLOW_THREADS; default the SDK's). */
   workflowThreads: number | undefined;
+  /** The dev server persists to a SQLite file, as `npm start` runs it (BENCH_TEMPORAL_DB=file; default in memory). */
+  temporalDbFile: boolean;
+  /** Project workers: the bench process's own plus N − 1 worker processes (`src/worker.ts`) on the same queue (BENCH_WORKERS; default 1). */
+  workers: number;
 }
 
 const PRESETS: Record<TScale, Pick<TBenchSettings, 'minDecisions' | 'roundsPerApprover' | 'warmup' | 'inboxRuns'>> = {
@@ -113,6 +117,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): TBenchSettin
     temporalCli: env.TEMPORAL_CLI_PATH || undefined,
     maxCachedWorkflows: int(env, 'BENCH_MAX_CACHED_WORKFLOWS', DEFAULT_MAX_CACHED_WORKFLOWS, 0),
     workflowThreads: env.BENCH_WORKFLOW_THREADS ? int(env, 'BENCH_WORKFLOW_THREADS', 1) : undefined,
+    temporalDbFile: env.BENCH_TEMPORAL_DB === 'file',
+    workers: int(env, 'BENCH_WORKERS', 1),
   };
 }
 
