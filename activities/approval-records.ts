@@ -4,7 +4,6 @@ import type { TApprovalEventType } from '../src/domain/approval/approval-events'
 import { checkAuditPayload } from '../src/domain/audit/audit-events';
 import { writeAuditEvent } from '../src/audit/write-audit-event';
 import { writeStage } from './operation-records';
-import { countApprovalAuditEvent } from './metrics';
 
 /** One Task row of an approval step, as the workflow computed it after a transition. */
 export interface TStepTaskRow {
@@ -90,7 +89,7 @@ const FINAL = new Set(['DONE', 'CANCELLED']);
  */
 export async function recordStepChange(prisma: TPrisma, change: TRecordStepChange): Promise<{ firstTime: boolean }> {
   const at = new Date(change.at);
-  const written = await prisma.$transaction(async (tx) => {
+  return prisma.$transaction(async (tx) => {
     for (const row of change.rows) {
       const state = {
         status: row.status,
@@ -178,9 +177,6 @@ export async function recordStepChange(prisma: TPrisma, change: TRecordStepChang
     if (change.stage) await writeStage(tx, change.stage.projectId, change.stage);
     return { firstTime };
   });
-  // Counted once committed, and only the first time: a retry finds its audit row and counts nothing.
-  if (written.firstTime) countApprovalAuditEvent(change.audit.action);
-  return written;
 }
 
 export function createApprovalActivities({ prisma }: { prisma: TPrisma }) {

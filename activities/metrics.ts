@@ -1,7 +1,8 @@
 import { asyncLocalStorage } from '@temporalio/activity';
 
 /**
- * Counters of what the worker's activities actually wrote, sent through the activity's metric
+ * Counters of what the worker's activities actually wrote (audit rows are counted by
+ * src/observability/audit-row-counter.ts, for every activity), sent through the activity's metric
  * meter, so they appear on the worker's Prometheus endpoint (WORKER_METRICS_PORT) beside the SDK's
  * own metrics, tagged with the activity and task queue. Counted only after the transaction
  * committed and only when the row was new: a retried activity that finds its rows counts nothing.
@@ -16,9 +17,4 @@ function count(name: string, description: string, value: number, tags: Record<st
 export function countPaymentPaid(amountFen: number) {
   count('bangfu_payments_paid', 'payments paid out (marked PAID)', 1);
   count('bangfu_payments_paid_fen', 'money paid out, in fen', amountFen);
-}
-
-/** A new audit row written by an approval step (a decision, a claim, a comment…), by its action. */
-export function countApprovalAuditEvent(action: string) {
-  count('bangfu_approval_audit_events', "audit rows written by approval steps' decisions", 1, { action });
 }

@@ -2,15 +2,16 @@ import * as wf from '@temporalio/workflow';
 import { PATCHES } from './patches';
 import { initialTransition, transition } from 'xstate';
 import {
+  approvalEffectsIn,
   approvalMachine,
   checkApprovalAction,
-  changedTaskRows,
   isSignerEvent,
   namedPeopleRefusal,
   phaseOf,
   slotOrgPath,
   SYSTEM_ACTOR,
   taskRows,
+  type TApprovalEffect,
   type TApprovalEvent,
   type TApprovalHistoryEntry,
   type TApprovalPhase,
@@ -38,6 +39,7 @@ import {
   type TStepResume,
 } from './messages/approval-step';
 import { ACTIVITY_OPTIONS, RECORD_ACTIVITY_OPTIONS } from './activity-options';
+import { fail } from './refusal';
 import { createSerial } from './serial';
 
 // Database outages are waited out: the step keeps its place and retries with backoff.
@@ -96,15 +98,6 @@ export const ONE_OPEN_TASK_PATCH = PATCHES.oneOpenTaskPerSigner;
  * Steps started before the rule run on without it, so what their histories accepted replays as accepted.
  */
 export const SIGNERS_IN_SCOPE_PATCH = PATCHES.signersInScope;
-
-function fail(refusal: TApprovalRefusal): never {
-  throw wf.ApplicationFailure.create({
-    type: refusal.code,
-    message: refusal.message,
-    nonRetryable: true,
-    details: [{ path: refusal.field, message: refusal.message }],
-  });
-}
 
 /** The grant an actor acts under on a role slot (or their first grant otherwise), for the record. */
 function grantFor(actor: TActor, slot: TSignerSlot | undefined): { role: string; orgUnitId: string } | null {
@@ -315,28 +308,42 @@ export function createApprovalStep(input: TApprovalStepInput, env: TStepEnv): { 
     if (report && env.report) await env.report(report);
   };
 
-  /** Steps the machine (synchronously) and returns what changed, for the record. */
+  /**
+   * Runs one effect the machine named (approval-effects.ts) and adds the Task rows it writes to
+   * `rows`. Effects come in the machine's order: the clock before the rows whose due date it sets.
+   */
+  const runEffect = (effect: TApprovalEffect, rows: TStepTaskRow[]) => {
+    switch (effect.type) {
+      case 'restartDeadlineClock':
+        clockEpoch += 1;
+        clockStartedAt = effect.params.at;
+        return;
+      case 'writeTaskRows':
+        rows.push(...effect.params.rows.map(toRow));
+        return;
+      case 'openResubmitTask':
+        resubmitTaskId = `${workflowId}:resubmit:${effect.params.seq}`;
+        issuedTaskIds.add(resubmitTaskId);
+        rows.push(resubmitRow(resubmitTaskId, 'PENDING', null));
+        return;
+      case 'closeResubmitTask':
+        if (resubmitTaskId) rows.push(resubmitRow(resubmitTaskId, effect.params.status, effect.params.outcome));
+        resubmitTaskId = null;
+        return;
+    }
+  };
+
+  /** Steps the machine (synchronously), runs the effects it names, and returns what changed, for the record. */
   const step = (event: TApprovalEvent) => {
     const before = snapshot;
     const phaseBefore = phase();
-    snapshot = transition(approvalMachine, snapshot, event)[0];
+    const [next, effects] = transition(approvalMachine, snapshot, event);
+    snapshot = next;
     const entry = snapshot.context.history[snapshot.context.history.length - 1] as TApprovalHistoryEntry;
-    const phaseAfter = phase();
-    if (event.type === 'RESUBMIT' || (event.type === 'DEADLINE_EXPIRED' && entry.createdTaskKeys.length > 0)) {
-      clockEpoch += 1;
-      clockStartedAt = event.at;
-    }
-    const rows = changedTaskRows(before, snapshot).map(toRow);
-    if (phaseAfter === 'returned' && phaseBefore !== 'returned' && snapshot.context.returned?.target.to === 'APPLICANT') {
-      resubmitTaskId = `${workflowId}:resubmit:${entry.seq}`;
-      issuedTaskIds.add(resubmitTaskId);
-      rows.push(resubmitRow(resubmitTaskId, 'PENDING', null));
-    } else if (phaseBefore === 'returned' && phaseAfter !== 'returned' && resubmitTaskId) {
-      rows.push(resubmitRow(resubmitTaskId, phaseAfter === 'withdrawn' ? 'CANCELLED' : 'DONE', event.type === 'RESUBMIT' ? 'RESUBMITTED' : 'WITHDRAWN'));
-      resubmitTaskId = null;
-    }
+    const rows: TStepTaskRow[] = [];
+    for (const effect of approvalEffectsIn(effects)) runEffect(effect, rows);
     publish();
-    return { before, entry, phaseBefore, phaseAfter, rows };
+    return { before, entry, phaseBefore, phaseAfter: phase(), rows };
   };
 
   const nextTaskId = () => resubmitTaskId ?? openTasks()[0]?.id ?? null;

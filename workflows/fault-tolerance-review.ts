@@ -12,7 +12,6 @@ import {
   type TWriteOfficialRecordsParams,
 } from '../src/domain/fault-tolerance';
 import { covers, type TActor } from '../src/domain/actor';
-import { refusalFailureOptions, type TRefusal } from '../src/domain/errors';
 import type { Activities } from '../activities';
 import type { TReviewCaseRow } from '../activities/review-records';
 import { reviewEventFor, reviewRoleRefusal } from '../src/domain/fault-tolerance/review-actions';
@@ -27,14 +26,11 @@ import {
 } from './messages/review';
 import { SA } from './messages/search-attributes';
 import { ACTIVITY_OPTIONS } from './activity-options';
+import { fail } from './refusal';
 import { createSerial } from './serial';
 
 // Database outages are waited out: the case keeps its place and retries with backoff.
 const acts = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);
-
-function fail(refused: TRefusal): never {
-  throw wf.ApplicationFailure.create(refusalFailureOptions(refused));
-}
 
 const SYSTEM = 'system';
 

@@ -1,7 +1,6 @@
 import * as wf from '@temporalio/workflow';
 import { PATCHES } from './patches';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { TErrorCode } from '../src/domain/errors';
 import { holdsRoleOver } from '../src/domain/actor';
 import { initialTransition, transition } from 'xstate';
 import {
@@ -49,6 +48,7 @@ import {
 } from './messages/approval-step';
 import { SA } from './messages/search-attributes';
 import { ACTIVITY_OPTIONS } from './activity-options';
+import { refuse } from './refusal';
 
 // Database outages are waited out: the workflow keeps its place and retries with backoff.
 const acts = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);
@@ -97,11 +97,6 @@ export const REFUSED_EVENT_PATCH = PATCHES.refusedEventNeverSilent;
 export const STEPS_HOSTED_PATCH = PATCHES.approvalStepsHosted;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** A typed code: one missing from `ERROR_STATUS` would answer a bare 409, so it does not compile. */
-function refuse(code: TErrorCode, message: string, path: string): never {
-  throw wf.ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ path, message }] });
-}
 
 /** Stages before the 批复: nothing approved yet. */
 const STAGES_BEFORE_APPROVAL: readonly TLifecycleStage[] = [...stagesFrom('PROPOSED', 'COUNTY_APPROVAL'), 'RETURNED', 'REJECTED', 'WITHDRAWN'];
@@ -232,8 +227,11 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       noteRefused(event, before, actorId);
       return before;
     }
-    snapshot = transition(lifecycleMachine, snapshot, event)[0];
-    if (stage() !== before) {
+    const [next, actions] = transition(lifecycleMachine, snapshot, event);
+    snapshot = next;
+    // The machine's named effect: a stage entered (a transition that stays in its stage names none).
+    for (const action of actions) {
+      if (action.type !== 'enterStage') continue;
       since = Date.now();
       stageVersion += 1;
       wf.log.info('stage changed', { projectId, from: before, to: stage(), event: event.type, actorId: actorId ?? null });
@@ -243,28 +241,30 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   };
 
   /**
-   * A step's report queued for the loop below, done once the loop processed it (stage written). It
-   * waits only for this workflow's own loop, never for the step, which waits for it. A second
-   * delivery of one report (the server deduplicates a retried update id; this covers any other
-   * repeat) is not queued again.
+   * Queues a step's report (by Update, or handed off by a hosted step) for the loop below, once:
+   * a second delivery of one report (the server deduplicates a retried update id; this covers any
+   * other repeat) is not queued again. Returns the id the loop marks processed.
    */
-  const takeReport = async (report: TStepReport) => {
+  const enqueue = (report: TStepReport, handoff?: (typeof reports)[number]['handoff']) => {
     const id = stepReportUpdateId(report);
     if (!receivedByUpdate.has(id)) {
       receivedByUpdate.add(id);
-      reports.push({ ...report, byUpdate: true });
+      reports.push({ ...report, byUpdate: true, ...(handoff ? { handoff } : {}) });
     }
+    return id;
+  };
+  /** A step's report, done once the loop processed it (stage written). It waits only for this workflow's own loop, never for the step, which waits for it. */
+  const takeReport = async (report: TStepReport) => {
+    const id = enqueue(report);
     await wf.condition(() => processedByUpdate.has(id));
   };
   /** A hosted step's decision: queued like a report, with the promises its record and this loop settle for each other. */
   const handOff = (report: TStepReport): TReportHandoff => {
-    const id = stepReportUpdateId(report);
     let give: (write: TStageWrite | null) => void = () => undefined;
     const stageWrite = new Promise<TStageWrite | null>((resolve) => (give = resolve));
     let recorded: () => void = () => undefined;
     const committed = new Promise<void>((resolve) => (recorded = resolve));
-    receivedByUpdate.add(id);
-    reports.push({ ...report, byUpdate: true, handoff: { give, recorded: committed } });
+    const id = enqueue(report, { give, recorded: committed });
     return { stageWrite, recorded, processed: wf.condition(() => processedByUpdate.has(id)) };
   };
   const steps = createStepHost({ hostWorkflowId: workflowId, hosted: hostSteps, takeReport, handOff });
@@ -421,7 +421,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   // A hosted step's state, for the task page (which actions, whom a transfer may name, the deadline).
   wf.setHandler(approvalStateQuery, (taskId) => {
     const hosted = taskId === undefined ? undefined : steps.stepFor(taskId);
-    if (!hosted) throw new Error(`no approval step of this project has the task ${taskId}`);
+    if (!hosted) refuse('NOT_FOUND', `no approval step of this project has the task ${taskId}`, 'taskId');
     return hosted.state();
   });
 

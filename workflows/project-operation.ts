@@ -1,6 +1,5 @@
 import * as wf from '@temporalio/workflow';
 import { PATCHES } from './patches';
-import type { TErrorCode } from '../src/domain/errors';
 import { orgPathSegments } from '../src/domain/actor';
 import { initialTransition, transition, type SnapshotFrom } from 'xstate';
 import type { Activities } from '../activities';
@@ -49,6 +48,7 @@ import {
 } from './messages/project';
 import { approvalStepWorkflowId, type TApprovalStepOutcome } from './messages/approval-step';
 import { ACTIVITY_OPTIONS } from './activity-options';
+import { refuse } from './refusal';
 import { continueAsNewSuggested } from './continue-as-new';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -90,11 +90,6 @@ export function emptyOperationState(): TOperationState {
     disbursedFen: 0,
     cycleDone: false,
   };
-}
-
-/** A typed code: one missing from `ERROR_STATUS` would answer a bare 409, so it does not compile. */
-function refuse(code: TErrorCode, message: string, path: string): never {
-  throw wf.ApplicationFailure.create({ type: code, message, nonRetryable: true, details: [{ path, message }] });
 }
 
 /** Today's calendar date in Asia/Shanghai, on the workflow's (deterministic) clock. */

@@ -1,5 +1,6 @@
 import type { Prisma, Role } from '../generated/prisma/client';
 import { checkAuditPayload, type TAuditPayload } from '../domain/audit/audit-events';
+import { auditRowWritten } from '../observability/audit-row-counter';
 
 /** Anything with the audit table: the client or a transaction. */
 export type TAuditWriter = {
@@ -38,8 +39,10 @@ export async function writeAuditEvent(tx: TAuditWriter, entry: TAuditEntry, { if
   const data = { ...entry, role: entry.role as Role | null | undefined, details: entry.details as Prisma.InputJsonValue | undefined };
   if (!ifNew) {
     await tx.auditEvent.create({ data });
+    auditRowWritten(entry.action);
     return { written: true };
   }
   const inserted = await tx.auditEvent.createMany({ data: [data], skipDuplicates: true });
+  if (inserted.count === 1) auditRowWritten(entry.action);
   return { written: inserted.count === 1 };
 }

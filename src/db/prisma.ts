@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Prisma, PrismaClient } from '../generated/prisma/client';
 import { traceSql } from '../observability/sql-tracing';
+import { countingCommittedAuditRows } from '../observability/audit-row-counter';
 
 export type TPrisma = PrismaClient;
 
@@ -15,7 +16,20 @@ export function createPrisma(opts: { url: string; schema?: string; poolSize?: nu
   const adapter = new PrismaPg({ connectionString: opts.url, max: opts.poolSize ?? 10 }, opts.schema ? { schema: opts.schema } : undefined);
   const client = new PrismaClient({ adapter: traceSql(releaseLostTransactions(adapter)) });
   schemas.set(client, opts.schema ?? 'public');
+  countAuditRowsOnCommit(client);
   return client;
+}
+
+/**
+ * An interactive transaction's audit rows are counted for the worker's metrics once it committed
+ * (src/observability/audit-row-counter.ts); a batch `$transaction([...])` writes none through
+ * `writeAuditEvent` and is passed through as it is.
+ */
+function countAuditRowsOnCommit(client: PrismaClient): void {
+  const transaction = client.$transaction.bind(client) as (arg: unknown, options?: unknown) => Promise<unknown>;
+  const counted = (arg: unknown, options?: unknown) =>
+    typeof arg === 'function' ? countingCommittedAuditRows(() => transaction(arg, options)) : transaction(arg, options);
+  client.$transaction = counted as PrismaClient['$transaction'];
 }
 
 /** The PostgreSQL schema this client's tables live in. */

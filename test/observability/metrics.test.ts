@@ -88,7 +88,7 @@ describe('observability', () => {
       .poll(
         async () => {
           text = await (await fetch(`http://${workerMetricsAddress}/metrics`)).text();
-          return sample(text, 'bangfu_approval_audit_events', { action: 'TASK_APPROVE', taskQueue: s.taskQueue });
+          return sample(text, 'bangfu_audit_events', { action: 'TASK_APPROVE', activityType: 'recordStepChange', taskQueue: s.taskQueue });
         },
         { timeout: 15_000 },
       )
@@ -103,6 +103,11 @@ describe('observability', () => {
       sample(await (await fetch(`http://${workerMetricsAddress}/metrics`)).text(), name, { activityType: 'payPayment', taskQueue: s.taskQueue });
     await expect.poll(() => workerSample('bangfu_payments_paid'), { timeout: 15_000 }).toBe(1);
     expect(await workerSample('bangfu_payments_paid_fen')).toBe(16_000_000);
+    // Every activity's audit rows are counted, not only the approval steps': the payment's own row.
+    const paidRows = await s.prisma.auditEvent.count({ where: { action: 'PAYMENT_PAID' } });
+    expect(paidRows).toBe(1);
+    const metrics = await (await fetch(`http://${workerMetricsAddress}/metrics`)).text();
+    expect(sample(metrics, 'bangfu_audit_events', { action: 'PAYMENT_PAID', activityType: 'payPayment', taskQueue: s.taskQueue })).toBe(paidRows);
   });
 
   it('GET /metrics reports the audit chain length: every audit row of the API and the worker, once', async () => {

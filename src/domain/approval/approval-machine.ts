@@ -1,8 +1,9 @@
-import { and, assign, setup, type SnapshotFrom } from 'xstate';
+import { and, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { ZApprovalStepConfig, type TApprovalStepConfigInput } from './approval-config';
 import { createInitialContext, type TApprovalContext, type TApprovalPhase } from './approval-context';
 import type { TApprovalEvent, TApprovalEventOf, TApprovalEventType } from './approval-events';
 import { applyApprovalEvent } from './apply-approval-action';
+import { approvalEffects, type TApprovalEffect } from './approval-effects';
 import { APPROVAL_RULES, preconditionCheck } from './check-approval-action';
 
 /** The phase (top-level state) a transition leaves from: the rules and the reducer depend on it. */
@@ -22,15 +23,58 @@ function passes<T extends TApprovalEventType>(type: T) {
   };
 }
 
-/** The context after the event's own reducer (apply-approval-action.ts), with its history entry. */
-function applied<T extends TApprovalEventType>(type: T, { context, event }: TArgs, { phase }: TPhaseParams): TApprovalContext {
-  return event.type === type ? applyApprovalEvent({ context, phase, event }).context : context;
+/** The named guards, one per event (plus where an approval lands). */
+const APPROVAL_GUARDS = {
+  canApprove: passes('APPROVE'),
+  /** The approval closes the last open task: the step is approved. */
+  approvalFinishesStep: ({ context, event }: TArgs, params: TPhaseParams) => applyApprovalEvent({ context, phase: params.phase, event }).phase === 'approved',
+  canReject: passes('REJECT'),
+  canReturn: passes('RETURN'),
+  canResubmit: passes('RESUBMIT'),
+  canWithdraw: passes('WITHDRAW'),
+  canTransfer: passes('TRANSFER'),
+  canAddSigner: passes('ADD_SIGNER'),
+  canClaim: passes('CLAIM'),
+  canUnclaim: passes('UNCLAIM'),
+  canComment: passes('COMMENT'),
+  canCc: passes('CC'),
+  canUrge: passes('URGE'),
+  reminderIsDue: passes('DEADLINE_REMINDER'),
+  deadlineHasExpired: passes('DEADLINE_EXPIRED'),
+};
+
+type TEffectParams<T extends TApprovalEffect['type']> = Extract<TApprovalEffect, { type: T }>['params'];
+/** The part of XState's `enqueue` an action uses: assign and named effects. */
+interface TEnqueue {
+  (effect: TApprovalEffect): void;
+  assign(assignment: () => TApprovalContext): void;
+}
+
+type TGuardName = keyof typeof APPROVAL_GUARDS;
+
+/**
+ * The named action of one event: its reducer (apply-approval-action.ts) gives the next context and
+ * phase; the action assigns the context and enqueues the effects of the change (approval-effects.ts),
+ * which `transition()` hands to the host with their params.
+ */
+function reduce<T extends TApprovalEventType>(type: T, { context, event, enqueue }: TArgs & { enqueue: TEnqueue }, { phase }: TPhaseParams): void {
+  if (event.type !== type) return;
+  const after = applyApprovalEvent({ context, phase, event });
+  enqueue.assign(() => after.context);
+  for (const effect of approvalEffects({ context, phase }, after, event)) enqueue(effect);
+}
+/** `reduce` as a named action; its enqueue takes the effects (TApprovalEffect) as named actions with params. */
+function reducing<T extends TApprovalEventType>(type: T) {
+  return enqueueActions<TApprovalContext, TApprovalEvent, TPhaseParams, TApprovalEvent, never, TApprovalEffect, { type: TGuardName; params: TPhaseParams }>(
+    (args, params) => reduce(type, args, params),
+  );
 }
 
 /**
- * One approval step (审批环节). Pure: no invoke, no delays, no side effects; only `assign`. The
- * hosting workflow owns time (raises DEADLINE_* events) and effects (Task rows, notifications),
- * reading what to do from the snapshot (see pending-signers.ts) after each `transition()`.
+ * One approval step (审批环节). Pure: no invoke, no delays; context changes are `assign`s and every
+ * effect is a named action without a body (`writeTaskRows`, `restartDeadlineClock`, the
+ * resubmission task's open and close) that `transition()` returns with its params for the hosting
+ * workflow to run (workflows/approval-step.ts). The host owns time (raises DEADLINE_* events).
  *
  * Each event has a named guard that runs its rule and a named action that runs its reducer, with
  * the phase it leaves from as params. The guards run what the Update validator runs
@@ -43,39 +87,27 @@ export const approvalMachine = setup({
     events: {} as TApprovalEvent,
     input: {} as TApprovalStepConfigInput,
   },
-  guards: {
-    canApprove: passes('APPROVE'),
-    /** The approval closes the last open task: the step is approved. */
-    approvalFinishesStep: ({ context, event }, params: TPhaseParams) => applyApprovalEvent({ context, phase: params.phase, event }).phase === 'approved',
-    canReject: passes('REJECT'),
-    canReturn: passes('RETURN'),
-    canResubmit: passes('RESUBMIT'),
-    canWithdraw: passes('WITHDRAW'),
-    canTransfer: passes('TRANSFER'),
-    canAddSigner: passes('ADD_SIGNER'),
-    canClaim: passes('CLAIM'),
-    canUnclaim: passes('UNCLAIM'),
-    canComment: passes('COMMENT'),
-    canCc: passes('CC'),
-    canUrge: passes('URGE'),
-    reminderIsDue: passes('DEADLINE_REMINDER'),
-    deadlineHasExpired: passes('DEADLINE_EXPIRED'),
-  },
+  guards: APPROVAL_GUARDS,
   actions: {
-    recordApproval: assign((args, params: TPhaseParams) => applied('APPROVE', args, params)),
-    recordRejection: assign((args, params: TPhaseParams) => applied('REJECT', args, params)),
-    recordReturn: assign((args, params: TPhaseParams) => applied('RETURN', args, params)),
-    recordResubmission: assign((args, params: TPhaseParams) => applied('RESUBMIT', args, params)),
-    recordWithdrawal: assign((args, params: TPhaseParams) => applied('WITHDRAW', args, params)),
-    transferTask: assign((args, params: TPhaseParams) => applied('TRANSFER', args, params)),
-    addSigner: assign((args, params: TPhaseParams) => applied('ADD_SIGNER', args, params)),
-    claimTask: assign((args, params: TPhaseParams) => applied('CLAIM', args, params)),
-    unclaimTask: assign((args, params: TPhaseParams) => applied('UNCLAIM', args, params)),
-    recordComment: assign((args, params: TPhaseParams) => applied('COMMENT', args, params)),
-    copyIn: assign((args, params: TPhaseParams) => applied('CC', args, params)),
-    urgeSigners: assign((args, params: TPhaseParams) => applied('URGE', args, params)),
-    remindSigners: assign((args, params: TPhaseParams) => applied('DEADLINE_REMINDER', args, params)),
-    escalateTasks: assign((args, params: TPhaseParams) => applied('DEADLINE_EXPIRED', args, params)),
+    recordApproval: reducing('APPROVE'),
+    recordRejection: reducing('REJECT'),
+    recordReturn: reducing('RETURN'),
+    recordResubmission: reducing('RESUBMIT'),
+    recordWithdrawal: reducing('WITHDRAW'),
+    transferTask: reducing('TRANSFER'),
+    addSigner: reducing('ADD_SIGNER'),
+    claimTask: reducing('CLAIM'),
+    unclaimTask: reducing('UNCLAIM'),
+    recordComment: reducing('COMMENT'),
+    copyIn: reducing('CC'),
+    urgeSigners: reducing('URGE'),
+    remindSigners: reducing('DEADLINE_REMINDER'),
+    escalateTasks: reducing('DEADLINE_EXPIRED'),
+    // Effects: no body here; the host runs them from `transition()`'s actions.
+    restartDeadlineClock: (_, _params: TEffectParams<'restartDeadlineClock'>) => undefined,
+    writeTaskRows: (_, _params: TEffectParams<'writeTaskRows'>) => undefined,
+    openResubmitTask: (_, _params: TEffectParams<'openResubmitTask'>) => undefined,
+    closeResubmitTask: (_, _params: TEffectParams<'closeResubmitTask'>) => undefined,
   },
 }).createMachine({
   id: 'approvalStep',

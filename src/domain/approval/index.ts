@@ -16,4 +16,5 @@ export * from './check-approval-action';
 export { applyApprovalEvent } from './apply-approval-action';
 export * from './approval-machine';
 export * from './pending-signers';
+export * from './approval-effects';
 export * from './find-applied-request';

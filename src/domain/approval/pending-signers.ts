@@ -1,4 +1,5 @@
 import type { TSignerSlot } from './approval-config';
+import type { TApprovalContext, TApprovalPhase } from './approval-context';
 import { phaseOf, type TApprovalSnapshotLike } from './check-approval-action';
 import { activeTasks, isActive } from './approval-tasks';
 
@@ -30,13 +31,17 @@ export interface TTaskRow {
   replaces: string | null;
 }
 
-/**
- * Every task of the step with its current status, for the workflow to upsert Task rows by
- * `taskKey` after each transition (diff against the previous snapshot's rows to write only changes).
- */
+/** Every task of the step with its current status: the Task rows as they stand. */
 export function taskRows(snapshot: TApprovalSnapshotLike): TTaskRow[] {
-  const { context } = snapshot;
-  const phase = phaseOf(snapshot.value);
+  return taskRowsOf(snapshot.context, phaseOf(snapshot.value));
+}
+
+/**
+ * The Task rows of a context in a phase. The machine's actions call it on both sides of a
+ * transition (approval-effects.ts): a row's status depends on the phase, which an action knows
+ * for the target only through the reducer.
+ */
+export function taskRowsOf(context: TApprovalContext, phase: TApprovalPhase): TTaskRow[] {
   return context.tasks.map((task) => {
     let status: TTaskRowStatus;
     if (task.outcome !== null) status = task.outcome;
@@ -57,13 +62,4 @@ export function taskRows(snapshot: TApprovalSnapshotLike): TTaskRow[] {
 /** Task rows currently in someone's inbox. */
 export function openTasks(snapshot: TApprovalSnapshotLike): TTaskRow[] {
   return taskRows(snapshot).filter((row) => row.status === 'PENDING');
-}
-
-/** Rows whose status differs between two snapshots (new tasks included): what to write. */
-export function changedTaskRows(before: TApprovalSnapshotLike, after: TApprovalSnapshotLike): TTaskRow[] {
-  const previous = new Map(taskRows(before).map((row) => [row.taskKey, row]));
-  return taskRows(after).filter((row) => {
-    const old = previous.get(row.taskKey);
-    return !old || old.status !== row.status || old.claimedBy !== row.claimedBy;
-  });
 }

@@ -131,6 +131,9 @@ export function earlierReviewStages(stage: TLifecycleStage): TReviewStage[] {
   return at <= 0 ? [] : RETURNABLE_REVIEW_STAGES.slice(0, at);
 }
 
+/** The entry effect of a stage (see `enterStage`). */
+const enterStage = <S extends TLifecycleStage>(stage: S) => ({ type: 'enterStage' as const, params: { stage } });
+
 const stackOf = (context: TLifecycleContext) => context.resumeStack ?? [];
 
 /**
@@ -139,6 +142,7 @@ const stackOf = (context: TLifecycleContext) => context.resumeStack ?? [];
  */
 const reviewStage = <S extends TReviewStage, N extends TLifecycleStage>(stage: S, next: N) =>
   ({
+    entry: enterStage(stage),
     on: {
       APPROVE: [
         ...RETURNABLE_REVIEW_STAGES.filter((later) => earlierReviewStages(later).includes(stage)).map((later) => ({
@@ -216,6 +220,12 @@ export const lifecycleMachine = setup({
     ),
     replaced: assign({ closedReason: () => 'REPLACED' as const }),
     stillRectifying: assign({ inRectification: () => true }),
+    /**
+     * An effect, not a change of context: the stage is entered (never on a transition that stays
+     * in its stage). The workflow runs it from `transition()`'s actions: it restarts the stage's
+     * clock and version and logs the change (workflows/project-lifecycle.ts).
+     */
+    enterStage: (_, _params: { stage: TLifecycleStage }) => undefined,
     recordAllocation: assign({
       allocation: ({ event }) => (event.type === 'ALLOCATE' ? { actorId: event.actorId, fiscalYear: event.fiscalYear, amountFen: event.amountFen } : null),
     }),
@@ -245,9 +255,9 @@ export const lifecycleMachine = setup({
   }),
   initial: 'PROPOSED',
   states: {
-    PROPOSED: { on: { SUBMIT: { target: 'VILLAGE_PUBLICITY' } } },
+    PROPOSED: { entry: enterStage('PROPOSED'), on: { SUBMIT: { target: 'VILLAGE_PUBLICITY' } } },
     VILLAGE_PUBLICITY: {
-      entry: 'clearObjection',
+      entry: [enterStage('VILLAGE_PUBLICITY'), 'clearObjection'],
       on: {
         PUBLICITY_ENDED: { target: 'TOWNSHIP_REVIEW', actions: 'nextRound' },
         OBJECTION: { target: 'RETURNED', actions: [{ type: 'returnedFrom', params: { stage: 'VILLAGE_PUBLICITY' } }, 'recordObjection'] },
@@ -255,7 +265,7 @@ export const lifecycleMachine = setup({
     },
     TOWNSHIP_REVIEW: reviewStage('TOWNSHIP_REVIEW', 'TOWNSHIP_PUBLICITY'),
     TOWNSHIP_PUBLICITY: {
-      entry: 'clearObjection',
+      entry: [enterStage('TOWNSHIP_PUBLICITY'), 'clearObjection'],
       on: {
         PUBLICITY_ENDED: { target: 'COUNTY_JOINT_REVIEW' },
         OBJECTION: { target: 'RETURNED', actions: [{ type: 'returnedFrom', params: { stage: 'TOWNSHIP_PUBLICITY' } }, 'recordObjection'] },
@@ -264,6 +274,7 @@ export const lifecycleMachine = setup({
     COUNTY_JOINT_REVIEW: reviewStage('COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL'),
     COUNTY_APPROVAL: reviewStage('COUNTY_APPROVAL', 'IN_POOL'),
     IN_POOL: {
+      entry: enterStage('IN_POOL'),
       on: {
         ALLOCATE: {
           target: 'IMPLEMENTATION',
@@ -275,6 +286,7 @@ export const lifecycleMachine = setup({
     // 实施: progress and own capital accumulate (payments run beside the stage, in the workflow);
     // acceptance may be requested once the supervising department verified 100%.
     IMPLEMENTATION: {
+      entry: enterStage('IMPLEMENTATION'),
       on: {
         PROGRESS_VERIFIED: { guard: 'validProgress', actions: 'recordProgress' },
         CAPITAL_VERIFIED: { guard: 'positiveCapital', actions: 'recordCapital' },
@@ -285,6 +297,7 @@ export const lifecycleMachine = setup({
     // resubmits to the same inspection. Failed: rectify and re-inspect, at most maxReinspections
     // times; after that the leading group decides (escalation), which may replace the project.
     ACCEPTANCE: {
+      entry: enterStage('ACCEPTANCE'),
       on: {
         APPROVE: { target: 'ACCEPTANCE_PUBLICITY', actions: 'acceptancePassed' },
         RETURN: { target: 'RETURNED', actions: { type: 'returnedFrom', params: { stage: 'ACCEPTANCE' } } },
@@ -294,13 +307,14 @@ export const lifecycleMachine = setup({
         ],
       },
     },
-    ACCEPTANCE_RECTIFICATION: { on: { RECTIFIED: { target: 'ACCEPTANCE' } } },
-    ACCEPTANCE_PUBLICITY: { on: { PUBLICITY_ENDED: { target: 'ASSET_HANDOVER' } } },
-    ASSET_HANDOVER: { on: { HANDED_OVER: { target: 'OPERATION', actions: 'recordHandover' } } },
-    OPERATION: { on: { EVALUATION_DUE: { target: 'EVALUATION' } } },
+    ACCEPTANCE_RECTIFICATION: { entry: enterStage('ACCEPTANCE_RECTIFICATION'), on: { RECTIFIED: { target: 'ACCEPTANCE' } } },
+    ACCEPTANCE_PUBLICITY: { entry: enterStage('ACCEPTANCE_PUBLICITY'), on: { PUBLICITY_ENDED: { target: 'ASSET_HANDOVER' } } },
+    ASSET_HANDOVER: { entry: enterStage('ASSET_HANDOVER'), on: { HANDED_OVER: { target: 'OPERATION', actions: 'recordHandover' } } },
+    OPERATION: { entry: enterStage('OPERATION'), on: { EVALUATION_DUE: { target: 'EVALUATION' } } },
     // 绩效评价: the evaluator's scored indicators go through an approval step; the approved grade
     // decides. A rejected evaluation is redone (the evaluator submits again, a new step round).
     EVALUATION: {
+      entry: enterStage('EVALUATION'),
       on: {
         EVALUATED: [
           { target: 'REPLACEMENT_REVIEW', guard: 'poorAgain', actions: 'recordGrade' },
@@ -314,10 +328,11 @@ export const lifecycleMachine = setup({
       },
     },
     // 整治: a plan with a deadline; at the deadline the project is evaluated again.
-    RECTIFICATION: { on: { RECTIFICATION_DUE: { target: 'EVALUATION' } } },
+    RECTIFICATION: { entry: enterStage('RECTIFICATION'), on: { RECTIFICATION_DUE: { target: 'EVALUATION' } } },
     // 调换: the leading group replaces the project (remaining funds and assets go to a pool
     // project) or, rejecting the replacement, grants another rectification round.
     REPLACEMENT_REVIEW: {
+      entry: enterStage('REPLACEMENT_REVIEW'),
       on: {
         APPROVE: { target: 'CLOSED', guard: 'notTheProposer', actions: 'replaced' },
         REJECT: { target: 'RECTIFICATION', actions: 'stillRectifying' },
@@ -325,6 +340,7 @@ export const lifecycleMachine = setup({
       },
     },
     RETURNED: {
+      entry: enterStage('RETURNED'),
       on: {
         RESUBMIT: [
           // A review step resumes where it returned the matter.
@@ -342,9 +358,9 @@ export const lifecycleMachine = setup({
         WITHDRAW: { target: 'WITHDRAWN', guard: and(['isTheProposer', 'beforeFunding']) },
       },
     },
-    CLOSED: { type: 'final' },
-    REJECTED: { type: 'final' },
-    WITHDRAWN: { type: 'final' },
+    CLOSED: { entry: enterStage('CLOSED'), type: 'final' },
+    REJECTED: { entry: enterStage('REJECTED'), type: 'final' },
+    WITHDRAWN: { entry: enterStage('WITHDRAWN'), type: 'final' },
   },
 });
 

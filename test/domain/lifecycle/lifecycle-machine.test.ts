@@ -6,12 +6,51 @@ import { earlierReviewStages, lifecycleMachine, type TLifecycleEvent } from '../
 const input = { projectId: 'p', proposerId: 'proposer', budgetFen: 1_000 };
 const APPROVE: TLifecycleEvent = { type: 'APPROVE', actorId: 'reviewer' };
 const ENDED: TLifecycleEvent = { type: 'PUBLICITY_ENDED' };
+const APPROVE_REJECT: TLifecycleEvent = { type: 'REJECT', actorId: 'reviewer', reason: 'r' };
 
 function run(...events: TLifecycleEvent[]) {
   let [s] = initialTransition(lifecycleMachine, input);
   for (const e of events) [s] = transition(lifecycleMachine, s, e);
   return s;
 }
+
+/** Every state reachable from the events a project meets, told apart by what its transitions depend on. */
+const EXPLORATION: Parameters<typeof getShortestPaths<typeof lifecycleMachine>>[1] = {
+  input,
+  // Rounds count up forever; states are told apart by value and where a return came from.
+  serializeState: (state) =>
+    JSON.stringify([
+      state.value,
+      state.context.returnedFrom,
+      state.context.resumeStack,
+      state.context.verifiedProgressPercent,
+      state.context.inRectification,
+      state.context.failedInspections,
+      state.context.allocation !== null,
+    ]),
+  events: [
+    { type: 'SUBMIT' },
+    ENDED,
+    APPROVE,
+    { type: 'OBJECTION', actorId: 'villager', text: 't' },
+    { type: 'RETURN', actorId: 'reviewer', reason: 'r' },
+    { type: 'RETURN_TO_STEP', actorId: 'reviewer', reason: 'r', to: 'TOWNSHIP_REVIEW' },
+    { type: 'RETURN_TO_STEP', actorId: 'reviewer', reason: 'r', to: 'COUNTY_JOINT_REVIEW' },
+    { type: 'RESUBMIT', actorId: 'proposer' },
+    { type: 'REJECT', actorId: 'reviewer', reason: 'r' },
+    { type: 'WITHDRAW', actorId: 'proposer' },
+    { type: 'ALLOCATE', actorId: 'finance', fiscalYear: 2027, amountFen: 500 },
+    { type: 'PROGRESS_VERIFIED', actorId: 'agri', percent: 100 },
+    { type: 'CAPITAL_VERIFIED', actorId: 'finance', amountFen: 100 },
+    { type: 'REQUEST_ACCEPTANCE', actorId: 'proposer' },
+    { type: 'RECTIFIED', actorId: 'proposer' },
+    { type: 'HANDED_OVER', actorId: 'proposer', date: '2028-06-01' },
+    { type: 'EVALUATION_DUE' },
+    { type: 'EVALUATED', actorId: 'leader', grade: 'GOOD' },
+    { type: 'EVALUATED', actorId: 'leader', grade: 'POOR' },
+    { type: 'RECTIFICATION_DUE' },
+  ],
+};
 
 describe('lifecycle machine (pure)', () => {
   it('moves proposal → village publicity → township review → township publicity → county review → approval → pool → implementation', () => {
@@ -239,42 +278,7 @@ describe('lifecycle machine (pure)', () => {
   });
 
   it('xstate/graph reaches every state', () => {
-    const paths = getShortestPaths(lifecycleMachine, {
-      input,
-      // Rounds count up forever; states are told apart by value and where a return came from.
-      serializeState: (state) =>
-        JSON.stringify([
-          state.value,
-          state.context.returnedFrom,
-          state.context.resumeStack,
-          state.context.verifiedProgressPercent,
-          state.context.inRectification,
-          state.context.failedInspections,
-          state.context.allocation !== null,
-        ]),
-      events: [
-        { type: 'SUBMIT' },
-        ENDED,
-        APPROVE,
-        { type: 'OBJECTION', actorId: 'villager', text: 't' },
-        { type: 'RETURN', actorId: 'reviewer', reason: 'r' },
-        { type: 'RETURN_TO_STEP', actorId: 'reviewer', reason: 'r', to: 'TOWNSHIP_REVIEW' },
-        { type: 'RETURN_TO_STEP', actorId: 'reviewer', reason: 'r', to: 'COUNTY_JOINT_REVIEW' },
-        { type: 'RESUBMIT', actorId: 'proposer' },
-        { type: 'REJECT', actorId: 'reviewer', reason: 'r' },
-        { type: 'WITHDRAW', actorId: 'proposer' },
-        { type: 'ALLOCATE', actorId: 'finance', fiscalYear: 2027, amountFen: 500 },
-        { type: 'PROGRESS_VERIFIED', actorId: 'agri', percent: 100 },
-        { type: 'CAPITAL_VERIFIED', actorId: 'finance', amountFen: 100 },
-        { type: 'REQUEST_ACCEPTANCE', actorId: 'proposer' },
-        { type: 'RECTIFIED', actorId: 'proposer' },
-        { type: 'HANDED_OVER', actorId: 'proposer', date: '2028-06-01' },
-        { type: 'EVALUATION_DUE' },
-        { type: 'EVALUATED', actorId: 'leader', grade: 'GOOD' },
-        { type: 'EVALUATED', actorId: 'leader', grade: 'POOR' },
-        { type: 'RECTIFICATION_DUE' },
-      ],
-    });
+    const paths = getShortestPaths(lifecycleMachine, EXPLORATION);
     const reached = new Set(paths.map((p) => String(p.state.value)));
     expect(reached).toEqual(new Set(Object.keys(lifecycleMachine.config.states!)));
     // Every return to a step and every resumption is reachable: each review stage with each
@@ -289,5 +293,23 @@ describe('lifecycle machine (pure)', () => {
     ]) {
       expect(stacks).toContain(want);
     }
+  });
+
+  it('names the effect `enterStage` on every change of stage, with the stage entered, and none when the stage stays', () => {
+    let transitions = 0;
+    for (const path of getShortestPaths(lifecycleMachine, EXPLORATION)) {
+      let [s] = initialTransition(lifecycleMachine, input);
+      for (const { event } of path.steps) {
+        const [next, actions] = transition(lifecycleMachine, s, event);
+        const entered = actions.filter((a) => a.type === 'enterStage').map((a) => a.params);
+        expect(entered).toEqual(next.value === s.value ? [] : [{ stage: next.value }]);
+        transitions += 1;
+        s = next;
+      }
+    }
+    expect(transitions).toBeGreaterThan(100);
+    // A rejected evaluation is an explicit transition that stays in EVALUATION: no stage entered.
+    const [, actions] = transition(lifecycleMachine, lifecycleMachine.resolveState({ value: 'EVALUATION', context: run().context }), APPROVE_REJECT);
+    expect(actions.filter((a) => a.type === 'enterStage')).toEqual([]);
   });
 });
