@@ -235,6 +235,22 @@ export function createApprovalStep(input: TApprovalStepInput, env: TStepEnv): { 
     };
   };
 
+  /** A change by the system actor (activation, resumption, deadlines): no Decision, no cc, no urge. */
+  const systemChange = (
+    at: number,
+    rows: TStepTaskRow[],
+    audit: Pick<TStepAudit, 'eventKey' | 'entityType' | 'action' | 'taskId' | 'requestId' | 'details'>,
+    touched: Pick<TRecordStepChange, 'remindedTaskIds' | 'escalatedTaskIds'> = { remindedTaskIds: [], escalatedTaskIds: [] },
+  ): TRecordStepChange => ({
+    at,
+    rows,
+    audit: { actorId: SYSTEM_ACTOR.userId, role: null, orgUnitId: null, comment: null, ...audit },
+    decision: null,
+    cc: null,
+    urgedTaskIds: [],
+    ...touched,
+  });
+
   const resubmitRow = (id: string, status: TStepTaskRow['status'], outcome: string | null): TStepTaskRow => ({
     id,
     projectId: input.projectId,
@@ -504,26 +520,15 @@ export function createApprovalStep(input: TApprovalStepInput, env: TStepEnv): { 
     const change = step(event);
     const report = reportOf(null, null);
     await serial(async () => {
-      await acts.recordStepChange({
-        at: event.at,
-        rows: change.rows,
-        audit: {
+      await acts.recordStepChange(
+        systemChange(event.at, change.rows, {
           eventKey: `approval:${workflowId}:${requestId}`,
-          actorId: SYSTEM_ACTOR.userId,
-          role: null,
-          orgUnitId: null,
           action: `TASK_${event.type}`,
           taskId: taskIdOf(change.before.context.returned?.byTaskKey ?? snapshot.context.tasks[0]!.taskKey),
           requestId: `${workflowId}:${requestId}`,
-          comment: null,
           details: { stepId: config.stepId, phaseAfter: change.phaseAfter },
-        },
-        decision: null,
-        cc: null,
-        urgedTaskIds: [],
-        remindedTaskIds: [],
-        escalatedTaskIds: [],
-      });
+        }),
+      );
       await reportToParent(report);
     });
   };
@@ -544,26 +549,20 @@ export function createApprovalStep(input: TApprovalStepInput, env: TStepEnv): { 
     const change = step(event);
     const affected = change.entry.affectedTaskKeys.map(taskIdOf);
     await serial(() =>
-      recordStepChange({
-        at: event.at,
-        rows: change.rows,
-        audit: {
-          eventKey: `approval:${workflowId}:${requestId}`,
-          actorId: SYSTEM_ACTOR.userId,
-          role: null,
-          orgUnitId: null,
-          action: `TASK_${type}`,
-          taskId: affected[0] ?? taskIdOf(snapshot.context.tasks[0]!.taskKey),
-          requestId: `${workflowId}:${requestId}`,
-          comment: null,
-          details: { stepId: config.stepId, affectedTaskIds: affected, createdTaskIds: change.entry.createdTaskKeys.map(taskIdOf) },
-        },
-        decision: null,
-        cc: null,
-        urgedTaskIds: [],
-        remindedTaskIds: type === 'DEADLINE_REMINDER' ? affected : [],
-        escalatedTaskIds: type === 'DEADLINE_EXPIRED' ? affected : [],
-      }),
+      recordStepChange(
+        systemChange(
+          event.at,
+          change.rows,
+          {
+            eventKey: `approval:${workflowId}:${requestId}`,
+            action: `TASK_${type}`,
+            taskId: affected[0] ?? taskIdOf(snapshot.context.tasks[0]!.taskKey),
+            requestId: `${workflowId}:${requestId}`,
+            details: { stepId: config.stepId, affectedTaskIds: affected, createdTaskIds: change.entry.createdTaskKeys.map(taskIdOf) },
+          },
+          { remindedTaskIds: type === 'DEADLINE_REMINDER' ? affected : [], escalatedTaskIds: type === 'DEADLINE_EXPIRED' ? affected : [] },
+        ),
+      ),
     );
     return change.entry.createdTaskKeys.length > 0 || type === 'DEADLINE_REMINDER';
   };
@@ -574,27 +573,16 @@ export function createApprovalStep(input: TApprovalStepInput, env: TStepEnv): { 
     const initialRows = taskRows(snapshot).map(toRow);
     const activationReport = reportOf(null, null);
     await serial(async () => {
-      await recordStepChange({
-        at: clockStartedAt,
-        rows: initialRows,
-        audit: {
+      await recordStepChange(
+        systemChange(clockStartedAt, initialRows, {
           eventKey: `approval:${workflowId}:activated`,
           entityType: 'ApprovalStep',
-          actorId: SYSTEM_ACTOR.userId,
-          role: null,
-          orgUnitId: null,
           action: 'STEP_ACTIVATED',
           taskId: initialRows[0]!.id,
           requestId: workflowId,
-          comment: null,
           details: { stepId: config.stepId, mode: config.mode, candidates: config.candidates },
-        },
-        decision: null,
-        cc: null,
-        urgedTaskIds: [],
-        remindedTaskIds: [],
-        escalatedTaskIds: [],
-      });
+        }),
+      );
       await reportToParent(activationReport);
     });
 

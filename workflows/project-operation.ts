@@ -806,8 +806,8 @@ export function createOperation(deps: TOperationDeps) {
       }
       case 'REPORT_DEFECT': {
         ops.defects += 1;
-        if (!wf.patched(DEFECT_REPAIR_PATCH)) {
-          await acts.noteProjectEvent({
+        const noteDefect = (details?: { defectId: string }) =>
+          acts.noteProjectEvent({
             projectId,
             stage: null,
             eventKey: `defect:${requestId}`,
@@ -815,21 +815,16 @@ export function createOperation(deps: TOperationDeps) {
             actorId,
             requestId,
             comment: command.text,
+            ...(details ? { details } : {}),
           });
+        if (!wf.patched(DEFECT_REPAIR_PATCH)) {
+          // Before defects had ids: the report is on record, nothing tracks its repair.
+          await noteDefect();
           return { recordId: null, details: { defects: ops.defects } };
         }
         const defectId = `${projectId}:defect:${ops.defects}`;
         ops.defectList = [...(ops.defectList ?? []), { id: defectId, status: 'OPEN', reportedBy: actorId }];
-        await acts.noteProjectEvent({
-          projectId,
-          stage: null,
-          eventKey: `defect:${requestId}`,
-          action: 'DEFECT_REPORTED',
-          actorId,
-          requestId,
-          comment: command.text,
-          details: { defectId },
-        });
+        await noteDefect({ defectId });
         return { recordId: defectId, details: { defects: ops.defects, openDefects: openDefects() } };
       }
       case 'REPORT_DEFECT_REPAIRED': {
