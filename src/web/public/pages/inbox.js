@@ -1,43 +1,18 @@
 import { api } from '../api.js';
 import { go } from '../app.js';
+import { CODE_LABELS, REVIEW_CASE_KINDS } from '../domain.js';
 import { t } from '../i18n.js';
 import { dueBadge, field, fmtFen, fmtTime, h, select, stageBadge } from '../ui.js';
 
 const VIEWS = ['pending', 'claimed', 'copied', 'done'];
-const KINDS = [
-  'TOWNSHIP_REVIEW',
-  'COUNTY_JOINT_REVIEW',
-  'COUNTY_APPROVAL',
-  'REVISE_AND_RESUBMIT',
-  'PAYMENT_VERIFICATION',
-  'RISK_FLAG_REVIEW',
-  'PROJECT_CHANGE_APPROVAL',
-  'PAYMENT_APPROVAL',
-  'PAYMENT_REVISE',
-  'COMPLETION_ACCEPTANCE',
-  'ACCEPTANCE_RECTIFY',
-  'ASSET_HANDOVER',
-  'EVALUATION_SUBMIT',
-  'EVALUATION_APPROVAL',
-  'RECTIFICATION_PLAN',
-  'REPLACEMENT_PROPOSAL',
-  'REPLACEMENT_DECISION',
-];
+// Every kind the dictionary names (code-labels.ts), as the React app's inbox offers them.
+const KINDS = Object.keys(CODE_LABELS.zh.kind);
 const PAGE_SIZE = 20;
 
 // 容错纠错 tasks open their case (or, for an eligibility notice, the application form), not the approval task page.
-const REVIEW_CASE_KINDS = new Set([
-  'REVIEW_ADMISSION',
-  'REVIEW_INVESTIGATION',
-  'REVIEW_VOTE',
-  'REVIEW_DECISION',
-  'REVIEW_NOTICE',
-  'REVIEW_FILING',
-  'APPEAL_REVIEW',
-  'CORRECTIVE_MEASURE',
-]);
+const CASE_KINDS = new Set(REVIEW_CASE_KINDS);
 const taskHref = (task) =>
-  REVIEW_CASE_KINDS.has(task.kind)
+  CASE_KINDS.has(task.kind)
     ? '#/reviews/' + encodeURIComponent(task.workflowId.replace(/^review-/, ''))
     : task.kind === 'REVIEW_ELIGIBLE'
       ? '#/reviews/new?eligibility=' + encodeURIComponent(task.id.replace(/^review-eligible:/, ''))
