@@ -39,7 +39,7 @@ import { requireActor } from './auth-guard';
 import type { TAppDeps } from './context';
 import { ZNullableInstant } from './openapi';
 import { APPROVED_STAGES } from './routes/dashboard';
-import { canSee, ZProjectParams } from './routes/projects';
+import { visibleProject, ZProjectParams } from './routes/projects';
 import { INDEX_HTML } from './web-page';
 import { visiblePeople } from './visible-people';
 import { valueWithin } from './value-within';
@@ -276,9 +276,7 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
     },
     async (req) => {
       const actor = requireActor(req);
-      const project = await prisma.project.findUnique({ where: { id: req.params.id }, select: { id: true, orgPath: true, stage: true } });
-      if (!project || !canSee(actor, project.orgPath))
-        throw new AppError('NOT_FOUND', `no project ${req.params.id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
+      const project = await visibleProject(prisma, actor, req.params.id);
       const rules = Object.entries(PROJECT_COMMAND_RULES) as Array<[TProjectCommandType, (typeof PROJECT_COMMAND_RULES)[TProjectCommandType]]>;
       return {
         projectId: project.id,

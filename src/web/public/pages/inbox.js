@@ -2,7 +2,7 @@ import { api } from '../api.js';
 import { go } from '../app.js';
 import { CODE_LABELS, REVIEW_CASE_KINDS } from '../domain.js';
 import { t } from '../i18n.js';
-import { dueBadge, field, fmtFen, fmtTime, h, select, stageBadge } from '../ui.js';
+import { dueBadge, field, fmtFen, fmtTime, h, pager, select, stageBadge } from '../ui.js';
 
 const VIEWS = ['pending', 'claimed', 'copied', 'done'];
 // Every kind the dictionary names (code-labels.ts), as the React app's inbox offers them.
@@ -104,17 +104,7 @@ export default async function inboxPage({ query }) {
     ),
   );
 
-  const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
-  const pager =
-    pages > 1
-      ? h(
-          'nav',
-          { class: 'pager', 'aria-label': 'pages' },
-          page > 1 ? h('a', { href: href({ view, ...filters, page: page - 1 }) }, t('common.prev')) : '',
-          h('span', {}, t('common.page', { p: `${page}/${pages}` })),
-          page < pages ? h('a', { href: href({ view, ...filters, page: page + 1 }) }, t('common.next')) : '',
-        )
-      : '';
+  const pageLinks = pager({ page, total: list.total, pageSize: PAGE_SIZE, href: (p) => href({ view, ...filters, page: p }) });
 
   return h(
     'div',
@@ -123,6 +113,6 @@ export default async function inboxPage({ query }) {
     tabs,
     filterForm,
     items.length ? h('ul', { class: 'plain', id: 'tasks' }, items) : h('p', { class: 'card muted', id: 'tasks' }, t('inbox.empty')),
-    pager,
+    pageLinks,
   );
 }
