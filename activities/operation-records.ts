@@ -18,6 +18,17 @@ export interface TStaged {
   stageVersion?: number;
 }
 
+/** What the record of a person's project command carries: the project, who sent it, by which request, when. */
+interface TCommandRecord {
+  projectId: string;
+  requestId: string;
+  actorId: string;
+  at: number;
+}
+
+/** A command's record that moves the project's stage (the stage after the command). */
+type TStagedCommandRecord = TCommandRecord & TStaged & { stage: string };
+
 /** Writes the stage unless a newer one (by version) is already there; unversioned writes always apply. */
 export async function writeStage(tx: Pick<TTx, 'project'>, projectId: string, { stage, stageVersion }: TStaged) {
   if (!stage) return;
@@ -54,6 +65,15 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       await writeAuditEvent(tx, { ...audit, entityType: 'Project', entityId: projectId });
       return result;
     });
+
+  /** The write of a command's record: its audit event names the sender and the request; the stage, when the command moved it. */
+  const writeCommand = <T>(command: TCommandRecord & Partial<TStaged>, audit: TOmitEach<TAudit, 'actorId' | 'requestId'>, fn: (tx: TTx) => Promise<T>) =>
+    write(
+      command.projectId,
+      { stage: command.stage ?? null, stageVersion: command.stageVersion },
+      { ...audit, actorId: command.actorId, requestId: command.requestId },
+      fn,
+    );
 
   const openTask = (tx: TTx, projectId: string, t: TTaskToOpen) => openProjectTask(tx, { ...t, projectId });
 
@@ -110,26 +130,19 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       await write(projectId, { stage, stageVersion }, audit, async () => undefined);
     },
 
-    async recordReport(args: {
-      reportId: string;
-      requestId: string;
-      projectId: string;
-      kind: 'PROGRESS' | 'CAPITAL';
-      percent: number | null;
-      amountFen: number | null;
-      evidence: string[];
-      actorId: string;
-      at: number;
-      stage: string;
-      stageVersion?: number;
-    }) {
-      await write(
-        args.projectId,
+    async recordReport(
+      args: TStagedCommandRecord & {
+        reportId: string;
+        kind: 'PROGRESS' | 'CAPITAL';
+        percent: number | null;
+        amountFen: number | null;
+        evidence: string[];
+      },
+    ) {
+      await writeCommand(
         args,
         {
           eventKey: `report:${args.requestId}`,
-          actorId: args.actorId,
-          requestId: args.requestId,
           action: args.kind === 'PROGRESS' ? 'PROGRESS_REPORTED' : 'CAPITAL_REPORTED',
           details: { reportId: args.reportId, percent: args.percent, amountFen: args.amountFen, evidence: args.evidence },
         },
@@ -153,14 +166,11 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       );
     },
 
-    async verifyReport(args: { reportId: string; requestId: string; projectId: string; actorId: string; at: number; stage: string; stageVersion?: number }) {
-      await write(
-        args.projectId,
+    async verifyReport(args: TStagedCommandRecord & { reportId: string }) {
+      await writeCommand(
         args,
         {
           eventKey: `report-verified:${args.reportId}`,
-          actorId: args.actorId,
-          requestId: args.requestId,
           action: 'REPORT_VERIFIED',
           details: { reportId: args.reportId },
         },
@@ -170,30 +180,23 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
     },
 
     /** 拨付申请: the Payment row (VERIFYING) and its invoices. */
-    async recordPaymentRequest(args: {
-      paymentId: string;
-      requestId: string;
-      projectId: string;
-      seq: number;
-      tranche: string;
-      amountFen: number;
-      payeeId: string;
-      payeeAccount: string | null;
-      invoices: Array<{ number: string; sha256: string }>;
-      actorId: string;
-      at: number;
-      stage: string;
-      stageVersion?: number;
-      /** The fiscal source that pays (CENTRAL_LINKAGE, LOCAL, OTHER); absent for payments from before the rule. */
-      fiscalSource?: string;
-    }) {
-      await write(
-        args.projectId,
+    async recordPaymentRequest(
+      args: TStagedCommandRecord & {
+        paymentId: string;
+        seq: number;
+        tranche: string;
+        amountFen: number;
+        payeeId: string;
+        payeeAccount: string | null;
+        invoices: Array<{ number: string; sha256: string }>;
+        /** The fiscal source that pays (CENTRAL_LINKAGE, LOCAL, OTHER); absent for payments from before the rule. */
+        fiscalSource?: string;
+      },
+    ) {
+      await writeCommand(
         args,
         {
           eventKey: `payment-requested:${args.paymentId}`,
-          actorId: args.actorId,
-          requestId: args.requestId,
           action: 'PAYMENT_REQUESTED',
           details: {
             paymentId: args.paymentId,
@@ -417,28 +420,21 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       );
     },
 
-    async registerAsset(args: {
-      assetId: string;
-      requestId: string;
-      projectId: string;
-      name: string;
-      assetClass: string;
-      valueFen: number;
-      owner: string;
-      custodian: string;
-      certificateNo: string | null;
-      actorId: string;
-      at: number;
-      stage: string;
-      stageVersion?: number;
-    }) {
-      await write(
-        args.projectId,
+    async registerAsset(
+      args: TStagedCommandRecord & {
+        assetId: string;
+        name: string;
+        assetClass: string;
+        valueFen: number;
+        owner: string;
+        custodian: string;
+        certificateNo: string | null;
+      },
+    ) {
+      await writeCommand(
         args,
         {
           eventKey: `asset-registered:${args.assetId}`,
-          actorId: args.actorId,
-          requestId: args.requestId,
           action: 'ASSET_REGISTERED',
           details: { assetId: args.assetId, name: args.name, assetClass: args.assetClass, valueFen: args.valueFen },
         },
@@ -464,22 +460,15 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       );
     },
 
-    async confirmHandover(args: {
-      projectId: string;
-      requestId: string;
-      actorId: string;
-      assetIds: string[];
-      at: number;
-      stage: string;
-      stageVersion?: number;
-    }) {
-      await write(
-        args.projectId,
+    async confirmHandover(
+      args: TStagedCommandRecord & {
+        assetIds: string[];
+      },
+    ) {
+      await writeCommand(
         args,
         {
           eventKey: `handover:${args.requestId}`,
-          actorId: args.actorId,
-          requestId: args.requestId,
           action: 'ASSETS_HANDED_OVER',
           details: { assetIds: args.assetIds },
         },
@@ -491,27 +480,22 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       );
     },
 
-    async recordIncome(args: {
-      recordId: string;
-      requestId: string;
-      projectId: string;
-      period: string;
-      incomeFen: number;
-      distributedFen: number;
-      retainedFen: number;
-      dividendRateBp: number;
-      meetsMinimum: boolean;
-      distribution: object[];
-      actorId: string;
-      at: number;
-    }) {
-      await write(
-        args.projectId,
-        { stage: null },
+    async recordIncome(
+      args: TCommandRecord & {
+        recordId: string;
+        period: string;
+        incomeFen: number;
+        distributedFen: number;
+        retainedFen: number;
+        dividendRateBp: number;
+        meetsMinimum: boolean;
+        distribution: object[];
+      },
+    ) {
+      await writeCommand(
+        args,
         {
           eventKey: `income:${args.recordId}`,
-          actorId: args.actorId,
-          requestId: args.requestId,
           action: 'INCOME_DISTRIBUTED',
           details: { period: args.period, incomeFen: args.incomeFen, distributedFen: args.distributedFen, dividendRateBp: args.dividendRateBp },
         },
@@ -538,31 +522,24 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
       );
     },
 
-    async recordEvaluation(args: {
-      evaluationId: string;
-      projectId: string;
-      seq: number;
-      indicators: object;
-      scoreTenths: number;
-      grade: string;
-      outcomeClass: string;
-      actorId: string;
-      requestId: string;
-      at: number;
-      stage: string;
-      stageVersion?: number;
-      /** With an outcome class other than the grade's suggestion: the suggestion and the evaluator's reason (audit details). */
-      suggestedOutcome?: string;
-      outcomeReason?: string | null;
-    }) {
+    async recordEvaluation(
+      args: TStagedCommandRecord & {
+        evaluationId: string;
+        seq: number;
+        indicators: object;
+        scoreTenths: number;
+        grade: string;
+        outcomeClass: string;
+        /** With an outcome class other than the grade's suggestion: the suggestion and the evaluator's reason (audit details). */
+        suggestedOutcome?: string;
+        outcomeReason?: string | null;
+      },
+    ) {
       const override = args.suggestedOutcome ? { suggestedOutcome: args.suggestedOutcome, outcomeReason: args.outcomeReason ?? null } : {};
-      await write(
-        args.projectId,
+      await writeCommand(
         args,
         {
           eventKey: `evaluation-submitted:${args.evaluationId}`,
-          actorId: args.actorId,
-          requestId: args.requestId,
           action: 'EVALUATION_SUBMITTED',
           details: { evaluationId: args.evaluationId, scoreTenths: args.scoreTenths, grade: args.grade, outcomeClass: args.outcomeClass, ...override },
         },
@@ -645,26 +622,19 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
     },
 
     /** The plan and its deadline (evaluation rectification), or the work done (acceptance). */
-    async updateRectification(args: {
-      rectificationId: string;
-      projectId: string;
-      plan: string | null;
-      dueAt: number | null;
-      done: boolean;
-      taskId: string;
-      actorId: string;
-      requestId: string;
-      at: number;
-      stage: string;
-      stageVersion?: number;
-    }) {
-      await write(
-        args.projectId,
+    async updateRectification(
+      args: TStagedCommandRecord & {
+        rectificationId: string;
+        plan: string | null;
+        dueAt: number | null;
+        done: boolean;
+        taskId: string;
+      },
+    ) {
+      await writeCommand(
         args,
         {
           eventKey: `rectification-${args.done ? 'done' : 'planned'}:${args.rectificationId}`,
-          actorId: args.actorId,
-          requestId: args.requestId,
           action: args.done ? 'RECTIFICATION_DONE' : 'RECTIFICATION_PLANNED',
           comment: args.plan,
           details: { rectificationId: args.rectificationId, dueAt: args.dueAt ? new Date(args.dueAt).toISOString() : null },

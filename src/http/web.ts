@@ -7,22 +7,31 @@ import { z } from 'zod';
 import { AppError } from '../domain/errors';
 import { covers, findGrant } from '../domain/actor';
 import { LIFECYCLE_STAGES } from '../domain/lifecycle/lifecycle-machine';
+import { FISCAL_SOURCES } from '../domain/lifecycle/fiscal-funding';
+import { FUNDING_SOURCES } from '../domain/lifecycle/proposal';
 import { commandGrant, PROJECT_COMMAND_RULES, VERIFIER_ROLES, type TProjectCommandType } from '../domain/lifecycle/project-commands';
-import { OWN_TASKS, STAGE_LABELS_ZH } from '../domain/lifecycle/stage-tasks';
+import { OWN_TASKS } from '../domain/lifecycle/stage-tasks';
 import { TOWNSHIP_CHECK_LABELS_ZH, TOWNSHIP_CHECKS } from '../domain/lifecycle/township-review';
-import { TRANCHE_LABELS_ZH, TRANCHES } from '../domain/policies/disbursement-schedule';
+import { TRANCHES } from '../domain/policies/disbursement-schedule';
 import { GRADE_LABELS_ZH, GRADES, OUTCOME_CLASSES, OUTCOME_LABELS_ZH } from '../domain/policies/evaluation-scoring';
-import { RISK_FLAG_CODES, RISK_FLAG_LABELS_ZH } from '../domain/policies/risk-checks';
+import { RISK_FLAG_CODES } from '../domain/policies/risk-checks';
+import { ROLES } from '../domain/roles';
 import {
+  CORRECTIVE_MEASURE_TASK_KIND,
   CRITERIA,
   CRITERION_LABELS_ZH,
+  EXCLUSION_KINDS,
   EXCLUSION_LABELS_ZH,
   FINDING_VALUE_LABELS_ZH,
   OUTCOME_LABELS_ZH as REVIEW_OUTCOME_LABELS_ZH,
+  OUTCOMES as REVIEW_OUTCOMES,
   REVIEW_STATES,
+  REVIEW_STEP_TASK_KINDS,
   STATE_LABELS_ZH,
   TRIGGER_LABELS_ZH,
+  TRIGGER_TYPES,
 } from '../domain/fault-tolerance';
+import { CODE_LABELS } from '../web/app/code-labels';
 import { allowedActions, eligiblePeople, transferRoles } from '../web/task-actions';
 import { activePeopleOfCounty } from '../db/county-people';
 import { approvalStateQuery, type TApprovalStepState } from '../../workflows/messages/approval-step';
@@ -30,7 +39,7 @@ import { requireActor } from './auth-guard';
 import type { TAppDeps } from './context';
 import { ZNullableInstant } from './openapi';
 import { APPROVED_STAGES } from './routes/dashboard';
-import { canSee, ZProjectParams } from './routes/projects';
+import { visibleProject, ZProjectParams } from './routes/projects';
 import { INDEX_HTML } from './web-page';
 import { visiblePeople } from './visible-people';
 import { valueWithin } from './value-within';
@@ -60,7 +69,8 @@ async function loadAssets(): Promise<Map<string, { type: string; body: Buffer }>
 /**
  * /web/domain.js: the domain's code lists and Chinese labels as an ES module, so the pages name
  * stages, tranches, grades, risk flags and review states exactly as the domain does (one source;
- * i18n.js adds the English).
+ * i18n.js adds the English), and the names of codes both web apps show (CODE_LABELS, the React
+ * app's own dictionary of them).
  */
 export function domainModule(): string {
   const domain = {
@@ -72,16 +82,24 @@ export function domainModule(): string {
     RISK_FLAG_CODES,
     REVIEW_STATES,
     CRITERIA,
+    REVIEW_OUTCOMES,
+    EXCLUSION_KINDS,
+    TRIGGER_TYPES,
+    FUNDING_SOURCES,
+    /** The sources a payment may be paid from (own capital and loans are not). */
+    FISCAL_SOURCES,
+    /** The roles an administrator may grant (domain.md §1). */
+    ROLES,
+    /** The 容错纠错 task kinds whose task opens the case page, not the approval task page. */
+    REVIEW_CASE_KINDS: [...REVIEW_STEP_TASK_KINDS, CORRECTIVE_MEASURE_TASK_KIND],
     /** The township review's five on-site checks (ZTownshipChecks), in the order the form shows them. */
     TOWNSHIP_CHECKS,
     /** A lifecycle-owned task kind → the project command that closes it. */
     OWN_TASK_COMMANDS: Object.fromEntries(Object.values(OWN_TASKS).map((task) => [task.kind, task.command])),
+    CODE_LABELS,
     LABELS_ZH: {
-      stage: STAGE_LABELS_ZH,
-      tranche: TRANCHE_LABELS_ZH,
       grade: GRADE_LABELS_ZH,
       outcomeClass: OUTCOME_LABELS_ZH,
-      risk: RISK_FLAG_LABELS_ZH,
       check: TOWNSHIP_CHECK_LABELS_ZH,
       review: {
         state: STATE_LABELS_ZH,
@@ -258,9 +276,7 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
     },
     async (req) => {
       const actor = requireActor(req);
-      const project = await prisma.project.findUnique({ where: { id: req.params.id }, select: { id: true, orgPath: true, stage: true } });
-      if (!project || !canSee(actor, project.orgPath))
-        throw new AppError('NOT_FOUND', `no project ${req.params.id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
+      const project = await visibleProject(prisma, actor, req.params.id);
       const rules = Object.entries(PROJECT_COMMAND_RULES) as Array<[TProjectCommandType, (typeof PROJECT_COMMAND_RULES)[TProjectCommandType]]>;
       return {
         projectId: project.id,

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/http/app';
-import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { newRequestId, sampleProposal, startTestStack, tenDayPublicityApp, type TTestStack } from '../support/stack';
 
 /**
  * POST /api/projects/:id/objections and its requestId (issue #6): a requestId names one objection
@@ -15,12 +14,7 @@ let app: FastifyInstance;
 
 beforeAll(async () => {
   s = await startTestStack();
-  app = await buildApp({
-    config: s.config,
-    prisma: s.prisma,
-    temporal: s.client,
-    countySettings: { publicity: { villageDays: 10, townshipDays: 0, acceptanceDays: 0 } },
-  });
+  app = await tenDayPublicityApp(s);
 });
 afterAll(async () => {
   await app?.close();

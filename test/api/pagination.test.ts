@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TTestStack } from '../support/stack';
-import { taoyuanProjectRow } from '../support/project-row';
+import { taoyuanProjectRow, townshipReviewTaskRow } from '../support/project-row';
 
 /**
  * One pagination convention on every list route (docs/api.md, "Pagination"): `?page=&pageSize=` with
@@ -20,19 +20,7 @@ beforeAll(async () => {
       data: taoyuanProjectRow({ id, name: `分页项目 ${i}`, proposerId: village, createdAt: SAME_INSTANT }),
     });
     await s.prisma.task.create({
-      data: {
-        id: `project-${id}:t`,
-        projectId: id,
-        workflowId: `project-${id}`,
-        stepKey: 't',
-        kind: 'TOWNSHIP_REVIEW',
-        title: '乡镇审核',
-        candidateRole: 'TOWNSHIP_REVIEWER',
-        candidateOrgUnitId: 't-hexi',
-        candidateOrgPath: '/c-qingshan/t-hexi/',
-        dueAt: SAME_INSTANT,
-        createdAt: SAME_INSTANT,
-      },
+      data: townshipReviewTaskRow({ id: `project-${id}:t`, projectId: id, dueAt: SAME_INSTANT, createdAt: SAME_INSTANT }),
     });
     await s.prisma.reviewEligibility.create({
       data: {

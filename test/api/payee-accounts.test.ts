@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectStateQuery, projectWorkflowId } from '../../workflows/messages/project';
 import { httpProject } from '../support/http-project';
-import { PASSED_CHECKS } from '../support/proposal';
-import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { newRequestId, startTestStack, type TTestStack } from '../support/stack';
 
 /**
  * Issue #13, item 5: the payee-account check of risk screening never fired, because the workflow
@@ -23,15 +22,7 @@ const REGISTERED = '6222 0201 0001 1234';
 describe('registered payee accounts (issue #13, item 5)', () => {
   it('a payment to an account the implementer never registered is flagged PAYEE_NOT_IMPLEMENTER (the dead payee-account check)', async () => {
     const h = httpProject(s);
-    const started = await h.call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal({ name: '桃源村收款账户核查' }), requestId: newRequestId() });
-    const { projectId, taskId } = started.json();
-    await h.call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, {
-      action: 'approve',
-      checks: PASSED_CHECKS,
-      requestId: newRequestId(),
-    });
-    await approveThroughCounty(s, projectId);
-    await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('IN_POOL');
+    const projectId = await h.projectInPool({ name: '桃源村收款账户核查' });
 
     // The same account twice (once grouped with spaces): refused on the second, nothing funded.
     const twice = await h.call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, {

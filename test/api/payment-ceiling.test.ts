@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_AMOUNT_FEN } from '../../src/domain/policies/money';
 import { httpProject } from '../support/http-project';
-import { PASSED_CHECKS } from '../support/proposal';
-import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { newRequestId, startTestStack, type TTestStack } from '../support/stack';
 
 /**
  * Issue #14 item 5: a project's own money figures (disbursed, paid per tranche) stay exact JSON
@@ -23,26 +22,15 @@ describe('payment requests of one project stay within what it may release, at th
   it('after 1 fen paid, a request of the maximum is refused on body.command.amountFen and nothing is recorded', async () => {
     const h = httpProject(s);
     const ownCapital = 100_000_000_000;
-    const started = await h.call('POST', '/api/projects', s.tokens.village!, {
-      ...sampleProposal({
-        name: '县域最大预算项目',
-        budgetFen: MAX_AMOUNT_FEN,
-        fundingSources: [
-          { source: 'CENTRAL_LINKAGE', amountFen: MAX_AMOUNT_FEN - ownCapital },
-          { source: 'OWN_CAPITAL', amountFen: ownCapital },
-        ],
-      }),
-      requestId: newRequestId(),
+    // projectInPool holds the proposal to 201 Created.
+    const projectId = await h.projectInPool({
+      name: '县域最大预算项目',
+      budgetFen: MAX_AMOUNT_FEN,
+      fundingSources: [
+        { source: 'CENTRAL_LINKAGE', amountFen: MAX_AMOUNT_FEN - ownCapital },
+        { source: 'OWN_CAPITAL', amountFen: ownCapital },
+      ],
     });
-    expect(started.statusCode, started.body).toBe(201);
-    const { projectId, taskId } = started.json();
-    await h.call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, {
-      action: 'approve',
-      checks: PASSED_CHECKS,
-      requestId: newRequestId(),
-    });
-    await approveThroughCounty(s, projectId);
-    await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('IN_POOL');
     const fiscal = MAX_AMOUNT_FEN - ownCapital;
     const funded = await h.call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, {
       fiscalYear: 2027,

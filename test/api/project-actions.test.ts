@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpProject } from '../support/http-project';
-import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { PASSED_CHECKS } from '../support/proposal';
 
 /**
@@ -181,15 +181,7 @@ describe('rules that guard money and acceptance over HTTP (issue #13)', () => {
   });
 
   it('fiscal allocation cannot exceed the fiscal sources: funding 45,000,000 of 40,000,000 fiscal (own capital 10,000,000) is refused 409 FISCAL_SOURCES_EXCEEDED', async () => {
-    const started = await call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal(), requestId: newRequestId() });
-    const { projectId, taskId } = started.json();
-    await call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, {
-      action: 'approve',
-      checks: PASSED_CHECKS,
-      requestId: newRequestId(),
-    });
-    await approveThroughCounty(s, projectId);
-    await expect.poll(() => stageOf(projectId), { timeout: 10_000 }).toBe('IN_POOL');
+    const projectId = await h().projectInPool();
     const over = await call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, {
       fiscalYear: 2027,
       amountFen: 45_000_000,

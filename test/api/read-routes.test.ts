@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TTestStack } from '../support/stack';
-import { taoyuanProjectRow } from '../support/project-row';
+import { taoyuanProjectRow, townshipReviewTaskRow } from '../support/project-row';
 
 /**
  * The read routes by the issue's classes: success, validation error (a malformed param or
@@ -17,19 +17,7 @@ beforeAll(async () => {
   await s.prisma.project.create({
     data: taoyuanProjectRow({ id: 'rr-tea', proposerId: s.userIds.village! }),
   });
-  await s.prisma.task.create({
-    data: {
-      id: 'rr-tea:t',
-      projectId: 'rr-tea',
-      workflowId: 'project-rr-tea',
-      stepKey: 't',
-      kind: 'TOWNSHIP_REVIEW',
-      title: '乡镇审核',
-      candidateRole: 'TOWNSHIP_REVIEWER',
-      candidateOrgUnitId: 't-hexi',
-      candidateOrgPath: '/c-qingshan/t-hexi/',
-    },
-  });
+  await s.prisma.task.create({ data: townshipReviewTaskRow({ id: 'rr-tea:t', projectId: 'rr-tea' }) });
 });
 afterAll(async () => {
   await s?.close();

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpProject } from '../support/http-project';
-import { PASSED_CHECKS } from '../support/proposal';
-import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { startTestStack, type TTestStack } from '../support/stack';
 
 /**
  * GET /api/web/tasks/:taskId shows the matter a task decides (issue #18): a payment step's task
@@ -25,13 +24,7 @@ const taskPage = async (who: string, taskId: string) => {
 describe('the matter on the task page (GET /api/web/tasks/:taskId)', () => {
   it('a countersign (会签) task lists who has signed and who is pending; it has no payment', async () => {
     const h = httpProject(s);
-    const started = await h.call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal({ name: '茶岭村会签展示' }), requestId: newRequestId() });
-    const { projectId, taskId } = started.json();
-    await h.call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, {
-      action: 'approve',
-      checks: PASSED_CHECKS,
-      requestId: newRequestId(),
-    });
+    const projectId = await h.reviewedProject({ name: '茶岭村会签展示' });
     const agriTask = await h.inboxTask('agri', projectId, 'COUNTY_JOINT_REVIEW');
     expect((await h.approveTask('agri', agriTask)).statusCode).toBe(200);
     const financeTask = await h.inboxTask('finance', projectId, 'COUNTY_JOINT_REVIEW');
@@ -52,11 +45,8 @@ describe('the matter on the task page (GET /api/web/tasks/:taskId)', () => {
 
   it('a payment verification (拨付核验) and a finance approval (财政审批拨付) carry the payment and the facts of its tranche', async () => {
     const h = httpProject(s);
-    const projectId = await h.fundedProject();
     const invoice = { number: 'No.044001900211', sha256: h.sha('发票扫描件') };
-    await h.requestedStartPayment(projectId, { payeeAccount: '6222 0201 0001 1234', invoices: [invoice] });
-
-    const verification = await h.inboxTask('agri', projectId, 'PAYMENT_VERIFICATION');
+    const { projectId, taskId: verification } = await h.paymentAtVerification({ payeeAccount: '6222 0201 0001 1234', invoices: [invoice] });
     const page = await taskPage('agri', verification);
     expect(page.payment).toMatchObject({
       id: `${projectId}:pay:1`,

@@ -39,7 +39,7 @@ import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, typ
 import { AGRI_SLOT, createProject, startStep, stepInput, TOWNSHIP_SLOT } from '../workflows/approval-support';
 import { addDisciplineUsers, caseBody, driver, investigate, type TDriver } from '../workflows/fault-tolerance-support';
 import { HISTORIES_DIR, type THistoryEntry, type TManifest } from './history-files';
-import { FAVOURABLE_VOTE, PASSED_CHECKS, TEA_GARDEN_ASSET } from '../support/proposal';
+import { FAVOURABLE_VOTE, PASSED_CHECKS, TEA_GARDEN_ASSET, TEA_GARDEN_INCOME, TEA_ROAD_ASSET } from '../support/proposal';
 import type { Role } from '../../src/generated/prisma/client';
 
 const { EventType } = temporal.api.enums.v1;
@@ -784,16 +784,7 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     await until(() => stageOf(id), 'OPERATION', 'stage');
     await until(async () => (await handle.describe()).runId !== firstRunId, true, 'a second run');
     // The new run takes commands as the old one did: the year's income of the operating asset.
-    const income = await act(id, 'village', {
-      type: 'RECORD_INCOME',
-      period: { from: '2028-01-01', until: '2029-01-01' },
-      incomeFen: 2_800_000,
-      households: [
-        { householdId: 'h-01', shares: 2 },
-        { householdId: 'h-02', shares: 1, monitoring: [{ from: '2028-01-01' }] },
-      ],
-      plan: { retainedBp: 2000, regularWeight: 1, monitoredWeight: 2 },
-    });
+    const income = await act(id, 'village', TEA_GARDEN_INCOME);
     expect(income.details).toMatchObject({ meetsMinimum: true });
 
     const scenario =
@@ -935,14 +926,7 @@ describe('projectLifecycle: payee accounts, overspend to the leading group, defe
       await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve', comment: '验收合格' });
     }
     await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
-    await act(id, 'agri', {
-      type: 'REGISTER_ASSET',
-      name: '茶园机耕道 2 公里',
-      assetClass: 'PUBLIC_WELFARE',
-      valueFen: 8_000_000,
-      owner: '桃源村村民委员会',
-      custodian: '桃源村村民委员会',
-    });
+    await act(id, 'agri', TEA_ROAD_ASSET);
     await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
     await until(() => stageOf(id), 'EVALUATION', 'stage');
 

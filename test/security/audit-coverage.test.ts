@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/http/app';
-import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
+import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, tenDayPublicityApp, type TTestStack } from '../support/stack';
 import { addDisciplineUsers, addProject, caseBody, caseWithFinalMeasure, driver, type TDriver } from '../workflows/fault-tolerance-support';
 import { PASSED_CHECKS } from '../support/proposal';
 
@@ -20,12 +19,7 @@ let members: Record<string, { id: string; token: string }>;
 
 beforeAll(async () => {
   s = await startTestStack();
-  publicityApp = await buildApp({
-    config: s.config,
-    prisma: s.prisma,
-    temporal: s.client,
-    countySettings: { publicity: { villageDays: 10, townshipDays: 0, acceptanceDays: 0 } },
-  });
+  publicityApp = await tenDayPublicityApp(s);
   d = driver(s.app);
   members = await addDisciplineUsers(s.prisma, ['d2', 'p1']);
   await addProject(s.prisma, { id: 'P-audit-case', name: '桃源村茶园（审计·容错）', proposerId: s.userIds.village! });

@@ -78,10 +78,8 @@ async function fixtureUser(village: string, role?: 'MONITOR') {
 /** The village committee that proposes projects for each target village. */
 const PROPOSER: Record<string, 'village' | 'village2' | 'villageOther'> = { 'v-taoyuan': 'village', 'v-chaling': 'village2', 'v-other': 'villageOther' };
 
-/** Refusals change nothing, so cells expecting one share a project per village; allowed cells get their own. */
-const sharedTasks = new Map<string, string>();
-async function reviewTaskAt(village: string, fresh: boolean): Promise<string> {
-  if (!fresh && sharedTasks.has(village)) return sharedTasks.get(village)!;
+/** A project proposed in the village by its village committee: its id and its township review task. */
+async function proposeAt(village: string): Promise<{ projectId: string; taskId: string }> {
   const proposer = PROPOSER[village]!;
   const token = proposer === 'village2' ? s.tokens.village2! : tokens[proposer];
   const res = await s.app.inject({
@@ -91,7 +89,14 @@ async function reviewTaskAt(village: string, fresh: boolean): Promise<string> {
     payload: { ...sampleProposal({ orgUnitId: village }), requestId: newRequestId() },
   });
   expect(res.statusCode, res.body).toBe(201);
-  const { taskId } = res.json() as { taskId: string };
+  return res.json() as { projectId: string; taskId: string };
+}
+
+/** Refusals change nothing, so cells expecting one share a project per village; allowed cells get their own. */
+const sharedTasks = new Map<string, string>();
+async function reviewTaskAt(village: string, fresh: boolean): Promise<string> {
+  if (!fresh && sharedTasks.has(village)) return sharedTasks.get(village)!;
+  const { taskId } = await proposeAt(village);
   if (!fresh) sharedTasks.set(village, taskId);
   return taskId;
 }
@@ -100,16 +105,7 @@ const NEW_PASSWORD = 'matrix-new-password-1';
 
 /** A fresh project proposed in the target village; returns its id and its proposer's user id. */
 async function projectAt(village: string): Promise<{ projectId: string; proposerId: string }> {
-  const proposer = PROPOSER[village]!;
-  const token = proposer === 'village2' ? s.tokens.village2! : tokens[proposer];
-  const res = await s.app.inject({
-    method: 'POST',
-    url: '/api/projects',
-    headers: authHeader(token),
-    payload: { ...sampleProposal({ orgUnitId: village }), requestId: newRequestId() },
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  const { projectId } = res.json() as { projectId: string };
+  const { projectId } = await proposeAt(village);
   const row = await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } });
   return { projectId, proposerId: row.proposerId };
 }

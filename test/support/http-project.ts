@@ -11,24 +11,37 @@ export function httpProject(s: TTestStack) {
     call('POST', `/api/projects/${projectId}/actions`, s.tokens[who]!, { requestId, command });
   const sha = (text: string) => crypto.createHash('sha256').update(text).digest('hex');
 
-  /** Proposed, approved through the county, funded with 40,000,000 fen for 2027. */
-  async function fundedProject() {
-    const started = await call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal(), requestId: newRequestId() });
+  /** Proposed (the sample proposal with `proposal`'s changes) and approved by the township: the county's joint review (会签) is open. */
+  async function reviewedProject(proposal: Parameters<typeof sampleProposal>[0] = {}) {
+    const started = await call('POST', '/api/projects', s.tokens.village!, { ...sampleProposal(proposal), requestId: newRequestId() });
+    expect(started.statusCode, started.body).toBe(201);
     const { projectId, taskId } = started.json();
     await call('POST', `/api/tasks/${encodeURIComponent(taskId)}/decision`, s.tokens.township!, {
       action: 'approve',
       checks: PASSED_CHECKS,
       requestId: newRequestId(),
     });
+    return projectId as string;
+  }
+
+  /** Then approved through the county: in the pool (入库), waiting for its funds. */
+  async function projectInPool(proposal: Parameters<typeof sampleProposal>[0] = {}) {
+    const projectId = await reviewedProject(proposal);
     await approveThroughCounty(s, projectId);
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('IN_POOL');
+    return projectId;
+  }
+
+  /** Proposed, approved through the county, funded with 40,000,000 fen for 2027. */
+  async function fundedProject() {
+    const projectId = await projectInPool();
     const funded = await call('POST', `/api/projects/${projectId}/funding`, s.tokens.finance!, {
       fiscalYear: 2027,
       amountFen: 40_000_000,
       requestId: newRequestId(),
     });
     expect(funded.json()).toMatchObject({ stageAfter: 'IMPLEMENTATION' });
-    return projectId as string;
+    return projectId;
   }
 
   /** The first pending task of a kind in someone's inbox, once it appears. */
@@ -83,12 +96,18 @@ export function httpProject(s: TTestStack) {
     expect(requested.statusCode, requested.body).toBe(201);
   }
 
+  /** A funded project with a payment at verification: its START payment requested (as requestedStartPayment), agriculture's PAYMENT_VERIFICATION task open. */
+  async function paymentAtVerification(payment: Parameters<typeof requestedStartPayment>[1]) {
+    const projectId = await fundedProject();
+    await requestedStartPayment(projectId, payment);
+    return { projectId, taskId: await inboxTask('agri', projectId, 'PAYMENT_VERIFICATION') };
+  }
+
   /** A funded project named `name` whose START payment agriculture has verified: the finance bureau's PAYMENT_APPROVAL task is open. */
   async function paymentAwaitingFinance(name: string, payment: Parameters<typeof requestedStartPayment>[1]) {
-    const projectId = await fundedProject();
+    const { projectId, taskId } = await paymentAtVerification(payment);
     await s.prisma.project.update({ where: { id: projectId }, data: { name } });
-    await requestedStartPayment(projectId, payment);
-    expect((await approveTask('agri', await inboxTask('agri', projectId, 'PAYMENT_VERIFICATION'))).statusCode).toBe(200);
+    expect((await approveTask('agri', taskId)).statusCode).toBe(200);
     return { projectId, taskId: await inboxTask('finance', projectId, 'PAYMENT_APPROVAL') };
   }
 
@@ -105,5 +124,19 @@ export function httpProject(s: TTestStack) {
     await expect.poll(async () => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage, { timeout: 10_000 }).toBe('EVALUATION');
   }
 
-  return { call, act, sha, fundedProject, inboxTask, approveTask, paidStartPayment, requestedStartPayment, paymentAwaitingFinance, throughHandover };
+  return {
+    call,
+    act,
+    sha,
+    reviewedProject,
+    projectInPool,
+    fundedProject,
+    paymentAtVerification,
+    inboxTask,
+    approveTask,
+    paidStartPayment,
+    requestedStartPayment,
+    paymentAwaitingFinance,
+    throughHandover,
+  };
 }

@@ -21,3 +21,17 @@ export function taoyuanProjectRow(row: { id: string; proposerId: string } & Part
     ...row,
   };
 }
+
+/** The data of the pending township review (乡镇审核) task of such a project, open to 河西镇's reviewers. */
+export function townshipReviewTaskRow(row: { id: string; projectId: string } & Partial<Prisma.TaskUncheckedCreateInput>): Prisma.TaskUncheckedCreateInput {
+  return {
+    workflowId: `project-${row.projectId}`,
+    stepKey: 't',
+    kind: 'TOWNSHIP_REVIEW',
+    title: '乡镇审核',
+    candidateRole: 'TOWNSHIP_REVIEWER',
+    candidateOrgUnitId: 't-hexi',
+    candidateOrgPath: '/c-qingshan/t-hexi/',
+    ...row,
+  };
+}

@@ -49,3 +49,25 @@ export const TEA_GARDEN_ASSET = {
   owner: '桃源村股份经济合作社',
   custodian: '桃源茶叶合作社',
 } as const;
+
+/** The public-welfare asset registered beside it (the 2 km farm road through the garden). */
+export const TEA_ROAD_ASSET = {
+  type: 'REGISTER_ASSET',
+  name: '茶园机耕道 2 公里',
+  assetClass: 'PUBLIC_WELFARE',
+  valueFen: 8_000_000,
+  owner: '桃源村村民委员会',
+  custodian: '桃源村村民委员会',
+} as const;
+
+/** A year's income of the tea garden shared by two households, one monitored: 9.33% ≥ the 8% minimum. */
+export const TEA_GARDEN_INCOME = {
+  type: 'RECORD_INCOME' as const,
+  period: { from: '2028-01-01', until: '2029-01-01' },
+  incomeFen: 2_800_000,
+  households: [
+    { householdId: 'h-01', shares: 2 },
+    { householdId: 'h-02', shares: 1, monitoring: [{ from: '2028-01-01' }] },
+  ],
+  plan: { retainedBp: 2000, regularWeight: 1, monitoredWeight: 2 },
+};

@@ -125,6 +125,20 @@ export async function startTestStack(
 
 export { sampleProposal } from './proposal';
 
+/**
+ * A second app on the same system whose county posts the village publicity for 10 days (the test
+ * stack posts every publicity for 0 days), so a project stays in its publicity and objections find
+ * it open. The caller closes it.
+ */
+export function tenDayPublicityApp(s: TTestStack): Promise<FastifyInstance> {
+  return buildApp({
+    config: s.config,
+    prisma: s.prisma,
+    temporal: s.client,
+    countySettings: { publicity: { villageDays: 10, townshipDays: 0, acceptanceDays: 0 } },
+  });
+}
+
 export const newRequestId = () => `req-${crypto.randomUUID()}`;
 
 /**

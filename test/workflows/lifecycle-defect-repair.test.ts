@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { allocateFundsUpdate } from '../../workflows/messages/project';
 import { proposer, implementer, agri, finance } from '../support/county-actors';
 import { BY_ROLE, DAY, type THandle } from '../support/lifecycle-drivers';
-import { FAVOURABLE_VOTE } from '../support/proposal';
+import { FAVOURABLE_VOTE, TEA_ROAD_ASSET } from '../support/proposal';
 import { timeSkippingLifecycle } from '../support/time-skipping-lifecycle';
 import { expectUpdateRefused as refused } from '../support/update-refused';
 
@@ -27,14 +27,7 @@ async function handedOver(name: string): Promise<{ projectId: string; handle: TH
     await t.d.decide((await t.d.taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
   await t.s.env.sleep(7 * DAY + 60_000);
   await t.d.waitForStage(projectId, 'ASSET_HANDOVER');
-  await t.d.command(handle, agri, {
-    type: 'REGISTER_ASSET',
-    name: '茶园机耕道 2 公里',
-    assetClass: 'PUBLIC_WELFARE',
-    valueFen: 8_000_000,
-    owner: '桃源村村民委员会',
-    custodian: '桃源村村民委员会',
-  });
+  await t.d.command(handle, agri, TEA_ROAD_ASSET);
   await t.d.command(handle, proposer, { type: 'CONFIRM_HANDOVER' });
   return { projectId, handle };
 }

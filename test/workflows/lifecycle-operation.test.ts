@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocateFundsUpdate, projectStateQuery } from '../../workflows/messages/project';
 import { proposer, implementer, township, agri, finance, leader, expert } from '../support/county-actors';
 import { BY_ROLE, DAY, indicators, lifecycleDrivers } from '../support/lifecycle-drivers';
-import { FAVOURABLE_VOTE, TEA_GARDEN_ASSET } from '../support/proposal';
+import { FAVOURABLE_VOTE, TEA_GARDEN_ASSET, TEA_GARDEN_INCOME, TEA_ROAD_ASSET } from '../support/proposal';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 import { expectUpdateRefused } from '../support/update-refused';
 
@@ -137,14 +137,7 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     expect(rectifyTask.dueAt!.getTime() - rectifyTask.createdAt.getTime()).toBeGreaterThan(29 * DAY);
     await command(handle, implementer, { type: 'RECTIFIED', text: '排水沟已完工并经监理确认' });
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('ACCEPTANCE');
-    await command(handle, proposer, {
-      type: 'RECORD_ACCEPTANCE_VOTE',
-      representatives: 45,
-      votesFor: 38,
-      votesAgainst: 2,
-      abstentions: 1,
-      satisfactionPercent: 95,
-    });
+    await command(handle, proposer, FAVOURABLE_VOTE);
     for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT']) {
       await decide((await taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
     }
@@ -165,14 +158,7 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     await expect.poll(async () => (await payment(projectId, 4)).status, { timeout: 20_000 }).toBe('PAID');
     await refused(command(handle, proposer, { type: 'CONFIRM_HANDOVER' }), 'NO_ASSETS_REGISTERED');
     await command(handle, agri, { ...TEA_GARDEN_ASSET, certificateNo: 'QS-2028-001' });
-    await command(handle, agri, {
-      type: 'REGISTER_ASSET',
-      name: '茶园机耕道 2 公里',
-      assetClass: 'PUBLIC_WELFARE',
-      valueFen: 8_000_000,
-      owner: '桃源村村民委员会',
-      custodian: '桃源村村民委员会',
-    });
+    await command(handle, agri, TEA_ROAD_ASSET);
     await command(handle, proposer, { type: 'CONFIRM_HANDOVER' });
     const assets = await s.db.prisma.asset.findMany({ where: { projectId } });
     expect(assets.map((a) => [a.assetClass, a.valueFen, a.handedOverBy])).toEqual([
@@ -203,16 +189,7 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     expect((await handle.describe()).searchAttributes).toMatchObject({ LatestGrade: ['GOOD'], ProjectStage: ['OPERATION'] });
 
     // Income of the operating asset (300 亩 tea garden, principal 30,000,000): 9.33% ≥ the 8% minimum.
-    const income = await command(handle, proposer, {
-      type: 'RECORD_INCOME',
-      period: { from: '2028-01-01', until: '2029-01-01' },
-      incomeFen: 2_800_000,
-      households: [
-        { householdId: 'h-01', shares: 2 },
-        { householdId: 'h-02', shares: 1, monitoring: [{ from: '2028-01-01' }] },
-      ],
-      plan: { retainedBp: 2000, regularWeight: 1, monitoredWeight: 2 },
-    });
+    const income = await command(handle, proposer, TEA_GARDEN_INCOME);
     expect(income.details).toMatchObject({ distributedFen: 2_240_000, retainedFen: 560_000, dividendRateBp: 933, meetsMinimum: true });
     const ledger = await s.db.prisma.incomeRecord.findFirstOrThrow({ where: { projectId } });
     expect((ledger.distribution as Array<{ householdId: string; amountFen: number }>).map((h) => [h.householdId, h.amountFen])).toEqual([

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../domain/errors';
 import { sumFenExact } from '../../domain/policies/money';
 import { FISCAL_SOURCES } from '../../domain/lifecycle/fiscal-funding';
 import { ZFiscalSource, ZProjectCommand } from '../../domain/zod-schemas';
@@ -9,7 +8,7 @@ import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZNullableInstant } from '../openapi';
 import { projectActUpdate } from '../../../workflows/messages/project';
-import { canSee, ZProjectParams, ZRequestId } from './projects';
+import { visibleProject, ZProjectParams, ZRequestId } from './projects';
 
 export const ZProjectActionBody = z.object({ requestId: ZRequestId, command: ZProjectCommand });
 
@@ -73,13 +72,6 @@ const plain = <T extends object>(row: T) =>
 export async function projectActionRoutes(app: FastifyInstance, { prisma, temporal }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  const visibleProject = async (actorRoles: Parameters<typeof canSee>[0], id: string) => {
-    const project = await prisma.project.findUnique({ where: { id } });
-    if (!project || !canSee(actorRoles, project.orgPath))
-      throw new AppError('NOT_FOUND', `no project ${id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
-    return project;
-  };
-
   r.post(
     '/api/projects/:id/actions',
     {
@@ -94,7 +86,7 @@ export async function projectActionRoutes(app: FastifyInstance, { prisma, tempor
     },
     async (req, reply) => {
       const actor = requireActor(req);
-      const project = await visibleProject(actor, req.params.id);
+      const project = await visibleProject(prisma, actor, req.params.id);
       const result = await temporal.workflow.getHandle(project.workflowId).executeUpdate(projectActUpdate, {
         args: [{ requestId: req.body.requestId, actor, command: req.body.command }],
         // The actor is part of the update id: Temporal answers a repeated update id from its record
@@ -117,7 +109,7 @@ export async function projectActionRoutes(app: FastifyInstance, { prisma, tempor
     },
     async (req) => {
       const actor = requireActor(req);
-      const project = await visibleProject(actor, req.params.id);
+      const project = await visibleProject(prisma, actor, req.params.id);
       const where = { projectId: project.id };
       const [reports, payments, acceptances, assets, income, evaluations, rectifications, allocations] = await Promise.all([
         prisma.progressReport.findMany({ where, orderBy: { reportedAt: 'asc' } }),

@@ -49,6 +49,14 @@ export function canSee(actor: TActor, orgPath: string): boolean {
   return actor.roles.some((g) => covers(g, orgPath));
 }
 
+/** A project the actor can see, or 404 (the same answer for "absent" and "not yours"). */
+export async function visibleProject(prisma: TAppDeps['prisma'], actor: TActor, id: string) {
+  const project = await prisma.project.findUnique({ where: { id } });
+  if (!project || !canSee(actor, project.orgPath))
+    throw new AppError('NOT_FOUND', `no project ${id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
+  return project;
+}
+
 /** Money columns are BigInt fen in the database; JSON carries them as numbers (safe integers). */
 /**
  * Success bodies, for the OpenAPI document. The serializer checks every answer against them and
@@ -248,15 +256,7 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
     },
   );
 
-  /** A project the actor can see, or 404 (the same answer for "absent" and "not yours"). */
   const duplicateRequest = () => new AppError('DUPLICATE_REQUEST', 'this requestId was already used', [{ path: 'body.requestId', message: 'reused' }]);
-
-  const visibleProject = async (actor: TActor, id: string) => {
-    const project = await prisma.project.findUnique({ where: { id } });
-    if (!project || !canSee(actor, project.orgPath))
-      throw new AppError('NOT_FOUND', `no project ${id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
-    return project;
-  };
 
   r.post(
     '/api/projects/:id/objections',
@@ -271,7 +271,7 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
     },
     async (req, reply) => {
       const actor = requireActor(req);
-      const project = await visibleProject(actor, req.params.id);
+      const project = await visibleProject(prisma, actor, req.params.id);
       const earlier = await prisma.objection.findUnique({ where: { requestId: req.body.requestId } });
       if (earlier) {
         if (earlier.projectId !== project.id || earlier.actorId !== actor.userId) throw duplicateRequest();
@@ -305,7 +305,7 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
     },
     async (req, reply) => {
       const actor = requireActor(req);
-      const project = await visibleProject(actor, req.params.id);
+      const project = await visibleProject(prisma, actor, req.params.id);
       if (!findGrant(actor, 'COUNTY_FINANCE', project.orgPath)) {
         throw new AppError('ROLE_NOT_ALLOWED', 'only the county finance bureau allocates funds', [{ path: 'actor.roles', message: 'COUNTY_FINANCE required' }]);
       }

@@ -1,17 +1,12 @@
 import { createContext, useContext } from 'react';
-import { STAGE_LABELS_ZH } from '../../domain/lifecycle/stage-tasks';
-import type { TLifecycleStage } from '../../domain/lifecycle/lifecycle-machine';
-import { TRANCHE_LABELS_ZH, type TTranche } from '../../domain/policies/disbursement-schedule';
-import { RISK_FLAG_LABELS_ZH, type TRiskFlagCode } from '../../domain/policies/risk-checks';
-import { ROLE_LABELS_ZH, type TRole } from '../../domain/roles';
+import { CODE_LABELS, type TLang } from './code-labels';
 
 /**
  * The app's words, Chinese by default and English on request (remembered in localStorage). The
- * Chinese names of stages, tranches, risk flags and roles are the domain's own (src/domain); the
- * English ones are here, typed against the domain's code lists so that a new code without a name
- * fails the typecheck instead of reaching a page as a raw code.
+ * names of codes (stages, task kinds, tranches, risk flags, roles, statuses, fund sources) are
+ * `labels`, from code-labels.ts, which the classic app reads too.
  */
-export type TLang = 'zh' | 'en';
+export type { TLang };
 
 const zh = {
   appTitle: '帮扶产业项目 · 审批工作台',
@@ -121,7 +116,6 @@ const zh = {
     withdraw: '撤回',
     more: '更多',
   },
-  status: { PENDING: '待办', DONE: '已办', CANCELLED: '已取消', WAITING: '等待中', SUSPENDED: '已暂停', EXPIRED: '已过期' },
   outcome: { APPROVED: '已同意', REJECTED: '已拒绝', RETURNED: '已退回', TRANSFERRED: '已转交', WITHDRAWN: '已撤回' },
   paymentStatus: {
     VERIFYING: '核验中',
@@ -133,33 +127,6 @@ const zh = {
     PAID: '已支付',
     REJECTED: '已拒绝',
     WITHDRAWN: '已撤回',
-  },
-  flagStatus: { OPEN: '待核查', DISMISSED: '已排除', CONFIRMED: '已确认' },
-  source: { CENTRAL_LINKAGE: '中央衔接资金', LOCAL: '地方财政资金', OTHER: '其他资金', OWN_CAPITAL: '自筹资金', BANK_LOAN: '银行贷款' },
-  kind: {
-    TOWNSHIP_REVIEW: '乡镇审核',
-    REVISE_AND_RESUBMIT: '退回修改',
-    COUNTY_JOINT_REVIEW: '县级联合论证',
-    COUNTY_APPROVAL: '县领导小组审定',
-    PAYMENT_VERIFICATION: '拨付核验',
-    RISK_FLAG_REVIEW: '风险疑点复核',
-    PROJECT_CHANGE_APPROVAL: '项目变更审批（超概算重新批复）',
-    PAYMENT_APPROVAL: '财政审批拨付',
-    PAYMENT_REVISE: '拨付申请退回修改',
-    COMPLETION_ACCEPTANCE: '竣工验收',
-    EVALUATION_APPROVAL: '绩效评价审定',
-    REPLACEMENT_DECISION: '项目调换审定',
-    EVALUATION_SUBMIT: '填报绩效评价',
-    ACCEPTANCE_RECTIFY: '验收整改',
-    RECTIFICATION_PLAN: '提交整治方案',
-    ASSET_HANDOVER: '资产确权移交',
-    REPLACEMENT_PROPOSAL: '提出调换方案',
-    REVIEW_ELIGIBLE: '可申请容错纠错',
-    REVIEW_ADMISSION: '容错纠错受理审查',
-    REVIEW_INVESTIGATION: '容错纠错调查核实',
-    REVIEW_VOTE: '容错纠错集体表决',
-    REVIEW_DECISION: '容错纠错集体认定',
-    REVIEW_NOTICE: '容错纠错书面反馈送达',
   },
   errors: {
     INVALID_CREDENTIALS: '用户名或密码错误',
@@ -297,7 +264,6 @@ const en: TDict = {
     withdraw: 'Withdraw',
     more: 'More',
   },
-  status: { PENDING: 'Pending', DONE: 'Done', CANCELLED: 'Cancelled', WAITING: 'Waiting', SUSPENDED: 'Suspended', EXPIRED: 'Expired' },
   outcome: { APPROVED: 'Approved', REJECTED: 'Rejected', RETURNED: 'Returned', TRANSFERRED: 'Transferred', WITHDRAWN: 'Withdrawn' },
   paymentStatus: {
     VERIFYING: 'In verification',
@@ -309,33 +275,6 @@ const en: TDict = {
     PAID: 'Paid',
     REJECTED: 'Rejected',
     WITHDRAWN: 'Withdrawn',
-  },
-  flagStatus: { OPEN: 'Open', DISMISSED: 'Dismissed', CONFIRMED: 'Confirmed' },
-  source: { CENTRAL_LINKAGE: 'Central linkage funds', LOCAL: 'Local budget', OTHER: 'Other funds', OWN_CAPITAL: 'Own capital', BANK_LOAN: 'Bank loan' },
-  kind: {
-    TOWNSHIP_REVIEW: 'Township review',
-    REVISE_AND_RESUBMIT: 'Revise and resubmit',
-    COUNTY_JOINT_REVIEW: 'County joint review',
-    COUNTY_APPROVAL: 'County approval',
-    PAYMENT_VERIFICATION: 'Payment verification',
-    RISK_FLAG_REVIEW: 'Risk flag review',
-    PROJECT_CHANGE_APPROVAL: 'Project change approval (overspend)',
-    PAYMENT_APPROVAL: 'Payment approval',
-    PAYMENT_REVISE: 'Revise a payment request',
-    COMPLETION_ACCEPTANCE: 'Completion acceptance',
-    EVALUATION_APPROVAL: 'Evaluation approval',
-    REPLACEMENT_DECISION: 'Replacement decision',
-    EVALUATION_SUBMIT: 'Submit an evaluation',
-    ACCEPTANCE_RECTIFY: 'Rectify after acceptance',
-    RECTIFICATION_PLAN: 'Rectification plan',
-    ASSET_HANDOVER: 'Asset handover',
-    REPLACEMENT_PROPOSAL: 'Propose a replacement',
-    REVIEW_ELIGIBLE: 'Fault-tolerance review open to you',
-    REVIEW_ADMISSION: 'Fault-tolerance admission',
-    REVIEW_INVESTIGATION: 'Fault-tolerance investigation',
-    REVIEW_VOTE: 'Fault-tolerance vote',
-    REVIEW_DECISION: 'Fault-tolerance decision',
-    REVIEW_NOTICE: 'Fault-tolerance written notice',
   },
   errors: {
     INVALID_CREDENTIALS: 'Wrong username or password',
@@ -359,58 +298,6 @@ const en: TDict = {
   common: { loading: 'Loading…', yuan: 'yuan', none: '—' },
 };
 
-const STAGE_EN: Record<TLifecycleStage, string> = {
-  PROPOSED: 'Proposed',
-  VILLAGE_PUBLICITY: 'Village publicity',
-  TOWNSHIP_REVIEW: 'Township review',
-  TOWNSHIP_PUBLICITY: 'Township publicity',
-  COUNTY_JOINT_REVIEW: 'County joint review',
-  COUNTY_APPROVAL: 'County approval',
-  IN_POOL: 'In the pool',
-  IMPLEMENTATION: 'Implementation',
-  ACCEPTANCE: 'Completion acceptance',
-  ACCEPTANCE_RECTIFICATION: 'Acceptance rectification',
-  ACCEPTANCE_PUBLICITY: 'Acceptance publicity',
-  ASSET_HANDOVER: 'Asset registration and handover',
-  OPERATION: 'Operation',
-  EVALUATION: 'Performance evaluation',
-  RECTIFICATION: 'Rectification',
-  REPLACEMENT_REVIEW: 'Replacement review',
-  CLOSED: 'Closed',
-  RETURNED: 'Returned',
-  REJECTED: 'Rejected',
-  WITHDRAWN: 'Withdrawn',
-};
-const TRANCHE_EN: Record<TTranche, string> = {
-  START: 'Start',
-  SUBSTANTIAL_COMPLETION: 'Substantial completion',
-  ACCEPTANCE: 'After acceptance',
-  RETENTION: 'Retention',
-};
-const RISK_EN: Record<TRiskFlagCode, string> = {
-  DUPLICATE_INVOICE: 'Invoice used twice',
-  PAYEE_NOT_IMPLEMENTER: 'Payee is not the implementer',
-  EXCEEDS_VERIFIED_PROGRESS: 'Beyond verified progress',
-  OVERSPEND_NEEDS_NEW_APPROVAL: 'Overspend needs a new approval',
-};
-const ROLE_EN: Record<TRole, string> = {
-  VILLAGE_COMMITTEE: 'Village committee',
-  TOWNSHIP_REVIEWER: 'Township reviewer',
-  COUNTY_AGRICULTURE: 'Agriculture bureau',
-  COUNTY_FINANCE: 'Finance bureau',
-  COUNTY_LEADING_GROUP: 'Leading group',
-  EXPERT: 'Expert',
-  DISCIPLINE_INSPECTION: 'Discipline inspection',
-  IMPLEMENTER: 'Implementer',
-  MONITOR: 'Monitor',
-  ADMIN: 'Administrator',
-};
-
-const DOMAIN_LABELS = {
-  zh: { stage: STAGE_LABELS_ZH, tranche: TRANCHE_LABELS_ZH, risk: RISK_FLAG_LABELS_ZH, role: ROLE_LABELS_ZH },
-  en: { stage: STAGE_EN, tranche: TRANCHE_EN, risk: RISK_EN, role: ROLE_EN },
-} satisfies Record<TLang, Record<string, Record<string, string>>>;
-
 export const DICTS: Record<TLang, TDict> = { zh, en };
 
 /** A code's name in a label list; a code the list lacks shows as itself, so it is noticed (and the language scan test fails). */
@@ -422,11 +309,11 @@ export const fill = (template: string, vars: Record<string, string | number>) =>
 export interface TI18n {
   lang: TLang;
   t: TDict;
-  labels: (typeof DOMAIN_LABELS)['zh'] | (typeof DOMAIN_LABELS)['en'];
+  labels: (typeof CODE_LABELS)[TLang];
   setLang: (lang: TLang) => void;
 }
 
-export const i18nFor = (lang: TLang, setLang: (lang: TLang) => void): TI18n => ({ lang, t: DICTS[lang], labels: DOMAIN_LABELS[lang], setLang });
+export const i18nFor = (lang: TLang, setLang: (lang: TLang) => void): TI18n => ({ lang, t: DICTS[lang], labels: CODE_LABELS[lang], setLang });
 
 export const I18nContext = createContext<TI18n>(i18nFor('zh', () => undefined));
 export const useI18n = () => useContext(I18nContext);

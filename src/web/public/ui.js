@@ -120,6 +120,19 @@ export function yuanToFen(text) {
   return parsed.ok ? parsed.fen : NaN;
 }
 
+/** Previous / page n of m / next links for a paged list; `href(page)` is the link to a page. Nothing for one page. */
+export function pager({ page, total, pageSize, href }) {
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  if (pages <= 1) return '';
+  return h(
+    'nav',
+    { class: 'pager', 'aria-label': 'pages' },
+    page > 1 ? h('a', { href: href(page - 1) }, t('common.prev')) : '',
+    h('span', {}, t('common.page', { p: `${page}/${pages}` })),
+    page < pages ? h('a', { href: href(page + 1) }, t('common.next')) : '',
+  );
+}
+
 export const badge = (text, cls = '') => h('span', { class: `badge ${cls}`.trim() }, text);
 
 /**

@@ -25,7 +25,7 @@ export function PaymentMatter({ payment }: { payment: TTaskPayment }) {
         <Descriptions.Item label={t.task.account}>
           {payment.payeeAccount ?? <Typography.Text type="secondary">{t.task.noAccount}</Typography.Text>}
         </Descriptions.Item>
-        <Descriptions.Item label={t.task.fiscalSource}>{payment.fiscalSource ? nameOf(t.source, payment.fiscalSource) : t.common.none}</Descriptions.Item>
+        <Descriptions.Item label={t.task.fiscalSource}>{payment.fiscalSource ? nameOf(labels.source, payment.fiscalSource) : t.common.none}</Descriptions.Item>
         <Descriptions.Item label={t.task.paymentStatus}>{nameOf(t.paymentStatus, payment.status)}</Descriptions.Item>
         <Descriptions.Item label={t.task.requestedBy}>{payment.requestedBy.displayName ?? t.common.none}</Descriptions.Item>
         <Descriptions.Item label={t.task.requestedAt}>{formatInstant(payment.requestedAt as string, lang)}</Descriptions.Item>
@@ -83,7 +83,7 @@ export function PaymentMatter({ payment }: { payment: TTaskPayment }) {
               key={flag.code}
               type={flag.status === 'DISMISSED' ? 'info' : 'warning'}
               showIcon
-              message={`${nameOf(labels.risk, flag.code)} · ${nameOf(t.flagStatus, flag.status)}`}
+              message={`${nameOf(labels.risk, flag.code)} · ${nameOf(labels.flagStatus, flag.status)}`}
             />
           ))}
         </Flex>

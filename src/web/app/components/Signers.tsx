@@ -27,7 +27,7 @@ export function Signers({ mode, signers }: { mode: string | null; signers: TTask
             ? `${nameOf(t.action, s.decision.action)} · ${s.decision.actorName ?? ''} · ${formatInstant(s.decision.at as string, lang)}`
             : s.status === 'PENDING'
               ? t.task.waiting
-              : nameOf(t.status, s.status),
+              : nameOf(labels.status, s.status),
         }))}
       />
     </Card>

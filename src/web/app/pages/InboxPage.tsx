@@ -75,8 +75,8 @@ export function InboxPage() {
       title: t.inbox.kind,
       dataIndex: 'kind',
       key: 'kind',
-      render: (kind: string) => nameOf(t.kind, kind),
-      filters: Object.entries(t.kind).map(([value, text]) => ({ value, text })),
+      render: (kind: string) => nameOf(labels.kind, kind),
+      filters: Object.entries(labels.kind).map(([value, text]) => ({ value, text })),
       filterMultiple: false,
       filteredValue: query.kind ? [query.kind] : null,
       responsive: ['md'],
@@ -110,7 +110,7 @@ export function InboxPage() {
       render: (at: string) => formatInstant(at, lang),
       responsive: ['sm'],
     },
-    { title: t.inbox.status, dataIndex: 'status', key: 'status', render: (status: string) => nameOf(t.status, status) },
+    { title: t.inbox.status, dataIndex: 'status', key: 'status', render: (status: string) => nameOf(labels.status, status) },
   ];
 
   const onChange: TableProps<TInboxItem>['onChange'] = (pagination, filters, sorter) => {

@@ -54,11 +54,11 @@ export function TaskPage({ taskId }: { taskId: string }) {
   return (
     <div data-task-status={task.status}>
       <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>
-        {nameOf(t.kind, task.kind)} · {task.project.name}
+        {nameOf(labels.kind, task.kind)} · {task.project.name}
       </Typography.Title>
       <Flex gap={8} wrap style={{ marginBottom: 16 }}>
         <Tag color={pending ? 'processing' : 'default'} id="task-status">
-          {nameOf(t.status, task.status)}
+          {nameOf(labels.status, task.status)}
         </Tag>
         {task.overdue && <Tag color="red">{t.inbox.overdue}</Tag>}
       </Flex>

@@ -1,19 +1,7 @@
 import { api } from '../api.js';
+import { ROLES } from '../domain.js';
 import { inPageLanguage, t } from '../i18n.js';
 import { card, clearErrors, field, formError, h, select, showErrors } from '../ui.js';
-
-const ROLES = [
-  'VILLAGE_COMMITTEE',
-  'TOWNSHIP_REVIEWER',
-  'COUNTY_AGRICULTURE',
-  'COUNTY_FINANCE',
-  'COUNTY_LEADING_GROUP',
-  'EXPERT',
-  'DISCIPLINE_INSPECTION',
-  'IMPLEMENTER',
-  'MONITOR',
-  'ADMIN',
-];
 
 const unitOptions = (units) => units.map((u) => [u.id, '\u3000'.repeat(u.depth) + u.name]);
 const roleOptions = () => ROLES.map((r) => [r, t('role.' + r)]);

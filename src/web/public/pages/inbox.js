@@ -1,43 +1,18 @@
 import { api } from '../api.js';
 import { go } from '../app.js';
+import { CODE_LABELS, REVIEW_CASE_KINDS } from '../domain.js';
 import { t } from '../i18n.js';
-import { dueBadge, field, fmtFen, fmtTime, h, select, stageBadge } from '../ui.js';
+import { dueBadge, field, fmtFen, fmtTime, h, pager, select, stageBadge } from '../ui.js';
 
 const VIEWS = ['pending', 'claimed', 'copied', 'done'];
-const KINDS = [
-  'TOWNSHIP_REVIEW',
-  'COUNTY_JOINT_REVIEW',
-  'COUNTY_APPROVAL',
-  'REVISE_AND_RESUBMIT',
-  'PAYMENT_VERIFICATION',
-  'RISK_FLAG_REVIEW',
-  'PROJECT_CHANGE_APPROVAL',
-  'PAYMENT_APPROVAL',
-  'PAYMENT_REVISE',
-  'COMPLETION_ACCEPTANCE',
-  'ACCEPTANCE_RECTIFY',
-  'ASSET_HANDOVER',
-  'EVALUATION_SUBMIT',
-  'EVALUATION_APPROVAL',
-  'RECTIFICATION_PLAN',
-  'REPLACEMENT_PROPOSAL',
-  'REPLACEMENT_DECISION',
-];
+// Every kind the dictionary names (code-labels.ts), as the React app's inbox offers them.
+const KINDS = Object.keys(CODE_LABELS.zh.kind);
 const PAGE_SIZE = 20;
 
 // 容错纠错 tasks open their case (or, for an eligibility notice, the application form), not the approval task page.
-const REVIEW_CASE_KINDS = new Set([
-  'REVIEW_ADMISSION',
-  'REVIEW_INVESTIGATION',
-  'REVIEW_VOTE',
-  'REVIEW_DECISION',
-  'REVIEW_NOTICE',
-  'REVIEW_FILING',
-  'APPEAL_REVIEW',
-  'CORRECTIVE_MEASURE',
-]);
+const CASE_KINDS = new Set(REVIEW_CASE_KINDS);
 const taskHref = (task) =>
-  REVIEW_CASE_KINDS.has(task.kind)
+  CASE_KINDS.has(task.kind)
     ? '#/reviews/' + encodeURIComponent(task.workflowId.replace(/^review-/, ''))
     : task.kind === 'REVIEW_ELIGIBLE'
       ? '#/reviews/new?eligibility=' + encodeURIComponent(task.id.replace(/^review-eligible:/, ''))
@@ -129,17 +104,7 @@ export default async function inboxPage({ query }) {
     ),
   );
 
-  const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
-  const pager =
-    pages > 1
-      ? h(
-          'nav',
-          { class: 'pager', 'aria-label': 'pages' },
-          page > 1 ? h('a', { href: href({ view, ...filters, page: page - 1 }) }, t('common.prev')) : '',
-          h('span', {}, t('common.page', { p: `${page}/${pages}` })),
-          page < pages ? h('a', { href: href({ view, ...filters, page: page + 1 }) }, t('common.next')) : '',
-        )
-      : '';
+  const pageLinks = pager({ page, total: list.total, pageSize: PAGE_SIZE, href: (p) => href({ view, ...filters, page: p }) });
 
   return h(
     'div',
@@ -148,6 +113,6 @@ export default async function inboxPage({ query }) {
     tabs,
     filterForm,
     items.length ? h('ul', { class: 'plain', id: 'tasks' }, items) : h('p', { class: 'card muted', id: 'tasks' }, t('inbox.empty')),
-    pager,
+    pageLinks,
   );
 }

@@ -1,10 +1,9 @@
 import { api, newRequestId } from '../api.js';
 import { go, hasRole } from '../app.js';
+import { FUNDING_SOURCES } from '../domain.js';
 import { parseProposals, startAll } from '../bulk-start.js';
 import { inPageLanguage, t } from '../i18n.js';
 import { card, clearErrors, dataTable, field, formError, h, select, showErrors, yuanToFen } from '../ui.js';
-
-const SOURCES = ['CENTRAL_LINKAGE', 'LOCAL', 'OWN_CAPITAL', 'BANK_LOAN', 'OTHER'];
 
 /** A list of rows (funding sources, targets) whose inputs report under body.<list>.<i>.<field>. */
 function rowList(listPath, makeRow, addLabel) {
@@ -67,7 +66,7 @@ export default async function newProjectPage() {
         t('np.source'),
         select(
           'source',
-          SOURCES.map((s) => [s, t('source.' + s)]),
+          FUNDING_SOURCES.map((s) => [s, t('source.' + s)]),
         ),
         'source',
       ),

@@ -1,6 +1,6 @@
 import { api, newRequestId } from '../api.js';
 import { render } from '../app.js';
-import { OUTCOME_CLASSES, TRANCHES } from '../domain.js';
+import { FISCAL_SOURCES, OUTCOME_CLASSES, TRANCHES } from '../domain.js';
 import { t } from '../i18n.js';
 import { formatFen, parseYuan } from '../money.js';
 import { card, clearErrors, field, formError, h, select, showErrors, uid } from '../ui.js';
@@ -130,7 +130,6 @@ const group = (legend, controls) => ({
 
 const C = 'body.command';
 /** The fiscal sources a payment may name (src/domain/lifecycle/fiscal-funding.ts); own capital and loans are not paid out. */
-const FISCAL_SOURCES = ['CENTRAL_LINKAGE', 'LOCAL', 'OTHER'];
 const opts = (codes, prefix) => codes.map((c) => [c, t(`${prefix}.${c}`)]);
 const score4 = (base, keys) => keys.map((k) => control(C, `indicators.${base}.${k}`, t('cmd.' + k), { parse: score, inputmode: 'decimal' }));
 

@@ -2,7 +2,7 @@ import { api } from '../api.js';
 import { go } from '../app.js';
 import { GRADES, RISK_FLAG_CODES, STAGES } from '../domain.js';
 import { t } from '../i18n.js';
-import { field, fmtFen, fmtTime, formError, h, select, showErrors, stageBadge } from '../ui.js';
+import { field, fmtFen, fmtTime, formError, h, pager, select, showErrors, stageBadge } from '../ui.js';
 
 const PAGE_SIZE = 50;
 /** The list API's filters (ZProjectListQuery), kept in the page's URL so a filtered list can be shared. */
@@ -100,17 +100,7 @@ export default async function projectsPage({ query }) {
     ),
   );
 
-  const pages = Math.max(1, Math.ceil(list.total / PAGE_SIZE));
-  const pager =
-    pages > 1
-      ? h(
-          'nav',
-          { class: 'pager', 'aria-label': 'pages' },
-          page > 1 ? h('a', { href: href({ ...filters, page: page - 1 }) }, t('common.prev')) : '',
-          h('span', {}, t('common.page', { p: `${page}/${pages}` })),
-          page < pages ? h('a', { href: href({ ...filters, page: page + 1 }) }, t('common.next')) : '',
-        )
-      : '';
+  const pageLinks = pager({ page, total: list.total, pageSize: PAGE_SIZE, href: (p) => href({ ...filters, page: p }) });
 
   return h(
     'div',
@@ -118,6 +108,6 @@ export default async function projectsPage({ query }) {
     h('h1', {}, t('projects.title'), ' ', h('span', { class: 'muted', id: 'projects-total' }, t('projects.count', { n: list.total }))),
     form,
     list.items.length ? table : h('p', { class: 'card muted', id: 'projects' }, t('projects.empty')),
-    pager,
+    pageLinks,
   );
 }

@@ -1,6 +1,6 @@
 import { api, newRequestId } from '../api.js';
 import { render } from '../app.js';
-import { CRITERIA } from '../domain.js';
+import { CRITERIA, EXCLUSION_KINDS, REVIEW_OUTCOMES } from '../domain.js';
 import { t } from '../i18n.js';
 import { card, clearErrors, field, formError, h, select, showErrors } from '../ui.js';
 import { fail, shanghaiDay } from './review-new.js';
@@ -14,8 +14,6 @@ import { fail, shanghaiDay } from './review-new.js';
  */
 
 const FINDINGS = ['MET', 'NOT_MET', 'UNCLEAR'];
-const OUTCOMES = ['EXEMPT', 'LENIENT', 'NOT_EXEMPT'];
-const EXCLUSIONS = ['LAW_OR_DISCIPLINE_VIOLATION', 'FUND_MISUSE', 'SERIOUS_INCIDENT', 'REPEATED_MISTAKE'];
 
 const lines = (el) =>
   el.value
@@ -135,7 +133,7 @@ const FORMS = {
   RECORD_EXCLUSION: () => {
     const kind = select(
       'kind',
-      EXCLUSIONS.map((k) => [k, t('review.exclusion.' + k)]),
+      EXCLUSION_KINDS.map((k) => [k, t('review.exclusion.' + k)]),
     );
     const description = textarea('description');
     const evidence = textarea('evidence');
@@ -154,7 +152,7 @@ const FORMS = {
   CAST_VOTE: () => {
     const choice = select(
       'choice',
-      OUTCOMES.map((o) => [o, t('review.outcome.' + o)]),
+      REVIEW_OUTCOMES.map((o) => [o, t('review.outcome.' + o)]),
     );
     return { controls: [field(t('rv.choice'), choice, { path: 'choice' })], read: () => ({ choice: choice.value }) };
   },

@@ -1,5 +1,6 @@
 import { api, newRequestId } from '../api.js';
 import { go, hasRole, session } from '../app.js';
+import { TRIGGER_TYPES } from '../domain.js';
 import { t } from '../i18n.js';
 import { parseYuan } from '../money.js';
 import { card, clearErrors, field, formError, h, select, showErrors } from '../ui.js';
@@ -12,7 +13,6 @@ import { card, clearErrors, field, formError, h, select, showErrors } from '../u
  * offers no deciding body, level, quorum or window: the server draws the body from the county's
  * holders of the deciding role and takes the rules from the county's settings (the API refuses them).
  */
-const TRIGGERS = ['POOR_GRADE', 'REPLACEMENT', 'LOSS', 'ACCOUNTABILITY'];
 
 /** A date input's day as epoch ms at the given time in Asia/Shanghai (deadlines count whole days there). */
 export const shanghaiDay = (value, time = '23:59:59') => (value ? Date.parse(`${value}T${time}+08:00`) : undefined);
@@ -62,7 +62,7 @@ export default async function reviewNewPage({ query }) {
   const projectIds = h('input', { name: 'projectIds', value: options.project?.id ?? query.project ?? '', autocomplete: 'off' });
   const trigger = select(
     'triggerType',
-    TRIGGERS.map((k) => [k, t('review.trigger.' + k)]),
+    TRIGGER_TYPES.map((k) => [k, t('review.trigger.' + k)]),
     'POOR_GRADE',
   );
   const notifiedAt = h('input', { name: 'notifiedAt', type: 'date' });
