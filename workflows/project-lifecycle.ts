@@ -3,7 +3,8 @@ import { PATCHES } from './patches';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { TErrorCode } from '../src/domain/errors';
 import { holdsRoleOver } from '../src/domain/actor';
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
+import { transition } from './machine-transition';
 import {
   lifecycleMachine,
   stagesFrom,
