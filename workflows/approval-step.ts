@@ -1,6 +1,7 @@
 import * as wf from '@temporalio/workflow';
 import { PATCHES } from './patches';
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
+import { transition } from './machine-transition';
 import {
   approvalEffectsIn,
   approvalMachine,

@@ -1,7 +1,8 @@
 import * as wf from '@temporalio/workflow';
 import { PATCHES } from './patches';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
+import { transition } from './machine-transition';
 import {
   applicationClosesAt,
   checkReviewAction,

@@ -2,7 +2,8 @@ import * as wf from '@temporalio/workflow';
 import { PATCHES } from './patches';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { holdsRoleOver } from '../src/domain/actor';
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
+import { transition } from './machine-transition';
 import {
   lifecycleMachine,
   stagesFrom,

@@ -1,7 +1,8 @@
 import * as wf from '@temporalio/workflow';
 import { PATCHES } from './patches';
 import { orgPathSegments } from '../src/domain/actor';
-import { initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { initialTransition, type SnapshotFrom } from 'xstate';
+import { transition } from './machine-transition';
 import type { Activities } from '../activities';
 import type { TLifecycleEvent, TLifecycleMachine, TLifecycleStage, TReviewStage } from '../src/domain/lifecycle/lifecycle-machine';
 import {
