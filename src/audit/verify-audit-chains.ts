@@ -44,7 +44,7 @@ export const auditChainKey = (projectId: string | null) => (projectId === null ?
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 
 /** Must match audit_anchor_digest / audit_anchor_heads_text in prisma/sql/audit-chain.sql. */
-export function auditAnchorDigest(anchor: Omit<TAnchorRow, 'heads'> & { heads: THeadsRecord }): string {
+export function auditAnchorDigest(anchor: Omit<TAnchorRow, 'heads' | 'hash'> & { heads: THeadsRecord }): string {
   const heads = Object.keys(anchor.heads)
     .sort(byteOrder)
     .map((chain) => field(chain) + field(anchor.heads[chain]![0]) + field(anchor.heads[chain]![1]))
