@@ -26,7 +26,8 @@
 --    row, so locking or creating the head fails with a serialization error instead (retryable).
 --  * A transaction that writes to two chains locks two heads; two such transactions in opposite
 --    orders deadlock, and PostgreSQL aborts one (retried like any failed activity). The app's
---    writers write one chain per transaction.
+--    writers write one chain per transaction, except a project replacement (the replaced project's
+--    chain, then its replacement's), which no writer does in the other order.
 -- Above the chains, the anchor chain (AuditAnchor, audit_anchor_write below) records the heads
 -- that moved since the last anchor, so a chain cut at its end with its head wound back, or a chain
 -- removed with its head, still shows against the anchor.
