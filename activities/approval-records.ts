@@ -131,6 +131,8 @@ export async function recordStepChange(prisma: TPrisma, change: TRecordStepChang
       ...checkAuditPayload({ action: audit.action, details: audit.details }),
       entityType: audit.entityType ?? 'Task',
       entityId: audit.entityType === 'ApprovalStep' ? audit.requestId : audit.taskId,
+      // The project's own audit chain, so approvals of different projects do not wait on one another.
+      projectId: change.rows[0]?.projectId ?? change.decision?.projectId ?? change.stage?.projectId ?? change.cc?.projectId ?? null,
       requestId: audit.requestId,
       comment: audit.comment,
     });

@@ -65,7 +65,9 @@ export const MAX_BREAKS = 100;
 
 // Must match audit_chain_field / audit_event_digest in prisma/sql/audit-chain.sql.
 const FORMAT = 'bangfu-audit-v1';
-const field = (v: string | null) => (v === null ? '|-' : `|${Buffer.byteLength(v, 'utf8')}:${v}`);
+/** One field of the canonical form (audit_chain_field): the UTF-8 length prefix keeps fields apart. */
+export const canonicalField = (v: string | null) => (v === null ? '|-' : `|${Buffer.byteLength(v, 'utf8')}:${v}`);
+const field = canonicalField;
 
 /** The hash the trigger stored for this row if nothing about it changed since. */
 export function auditEventDigest(row: TChainRow): string {
@@ -97,15 +99,17 @@ interface TLink {
 }
 
 /**
- * Checks rows one at a time, so a long log is verified in pages. Chained rows must come in
- * ascending seq; rows without a seq may come at any time. What each reason means:
+ * Checks the rows of one chain one at a time, so a long log is verified in pages (the chains
+ * together: verify-audit-chains.ts). Chained rows must come in ascending seq; rows without a seq
+ * may come at any time. `label` names the chain in the messages. What each reason means:
  * - EDITED: a row's fields no longer give its stored hash, or they do but the next row's prevHash
  *   (or the head, or an anchor) names another hash: the row was changed and re-hashed.
  * - DELETED: seqs are missing, at the start, between two rows or after the last (the head is further).
  * - INSERTED: a row the trigger did not chain: no seq, a seq taken twice, or beyond the head.
  */
-export function createAuditChainVerifier({ head, anchors = [] }: { head: TChainHead | null; anchors?: TChainAnchor[] }) {
+export function createAuditChainVerifier({ head, anchors = [], label }: { head: TChainHead | null; anchors?: TChainAnchor[]; label?: string }) {
   const chained: TChainBreak[] = [];
+  const editedRows = new Set<string>();
   const outside: TChainBreak[] = [];
   const counts = { edited: 0, deleted: 0, inserted: 0 };
   const anchorAt = new Map(anchors.map((a) => [a.seq, a.hash]));
@@ -113,6 +117,13 @@ export function createAuditChainVerifier({ head, anchors = [] }: { head: TChainH
   let prev: TLink | null = null;
 
   const note = (list: TChainBreak[], reason: TChainBreakReason, row: { id: bigint; seq: bigint | null } | null, message: string, weight = 1) => {
+    // One row is one edit, however many of its links, the head and the anchors show it.
+    if (reason === 'EDITED' && row) {
+      const key = `${row.id}:${row.seq}`;
+      if (editedRows.has(key)) return;
+      editedRows.add(key);
+    }
+    if (label !== undefined) message = `chain ${label}: ${message}`;
     counts[reason === 'EDITED' ? 'edited' : reason === 'DELETED' ? 'deleted' : 'inserted'] += weight;
     if (chained.length + outside.length < MAX_BREAKS) {
       list.push({ reason, rowId: row ? row.id.toString() : null, seq: row?.seq == null ? null : row.seq.toString(), message });
@@ -177,18 +188,32 @@ export function createAuditChainVerifier({ head, anchors = [] }: { head: TChainH
       if (a.seq > (head?.seq ?? lastSeq))
         note(chained, 'DELETED', null, `the anchor's seq ${a.seq} is beyond the chain's end: the chain was cut and rewritten`);
     }
-    const breaks = [...chained, ...outside];
-    return {
-      ok: breaks.length === 0,
-      rows,
-      counts,
-      firstBreak: breaks[0] ?? null,
-      breaks,
-      head: head ? { seq: head.seq.toString(), hash: head.hash } : null,
-    };
+    return chainReport({ rows, counts, breaks: [...chained, ...outside], head });
   }
 
   return { add, finish };
+}
+
+/** The report of what was found; `head` is what to record elsewhere as an anchor. */
+export function chainReport({
+  rows,
+  counts,
+  breaks,
+  head,
+}: {
+  rows: number;
+  counts: TChainReport['counts'];
+  breaks: TChainBreak[];
+  head: { seq: bigint; hash: string | null } | null;
+}): TChainReport {
+  return {
+    ok: breaks.length === 0,
+    rows,
+    counts,
+    firstBreak: breaks[0] ?? null,
+    breaks,
+    head: head ? { seq: head.seq.toString(), hash: head.hash } : null,
+  };
 }
 
 /** The whole check over rows in any order (tests, small logs); the reader pages instead. */

@@ -10,11 +10,17 @@ export type TAuditWriter = {
   };
 };
 
-/** The row around the action and its details. The database adds seq and the hash chain (prisma/sql/audit-chain.sql). */
+/** The row around the action and its details. The database adds the chain, seq and hashes (prisma/sql/audit-chain.sql). */
 export type TAuditEntry = TAuditPayload & {
   eventKey: string;
   entityType: string;
   entityId: string;
+  /**
+   * The project the row is about: the row joins that project's chain, whose writers are the only
+   * ones it waits for. Filled in by the database for entityType Project; without it the row goes
+   * to the `system` chain (ADR 0013).
+   */
+  projectId?: string | null;
   /** Defaults to the insert's time (the column default). */
   at?: Date;
   actorId?: string | null;

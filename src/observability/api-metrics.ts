@@ -11,11 +11,11 @@ export function createApiMetrics(opts: { auditChainLength?: () => Promise<number
   collectDefaultMetrics({ register: registry, prefix: 'bangfu_api_' });
   const { auditChainLength } = opts;
   if (auditChainLength) {
-    // Read from the chain's head at scrape time, so it counts every audit row of every process
+    // Read from the chains' heads at scrape time, so it counts every audit row of every process
     // (API, workers) exactly once; a database that does not answer leaves the last value.
     new Gauge({
       name: 'bangfu_audit_chain_length',
-      help: 'audit rows in the tamper-evident chain (the head seq), all processes',
+      help: 'audit rows in the tamper-evident chains (the sum of the heads seqs), all processes',
       registers: [registry],
       async collect() {
         const length = await auditChainLength().catch(() => undefined);

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens';
 import { verifyStoredAuditChain } from '../../src/audit/read-audit-chain';
@@ -60,8 +62,11 @@ async function settledAuditCount(): Promise<number> {
 
 const asOwner = (triggers: string[], ...statements: Prisma.Sql[]) => asDatabaseOwner(s.prisma, triggers, ...statements);
 
-/** Rows in chain order, as stored. */
-const chainRows = () => s.prisma.auditEvent.findMany({ orderBy: { seq: 'asc' } });
+/** Rows in chain order, as stored: chain by chain, or of one chain. */
+const chainRows = (chain?: string) => s.prisma.auditEvent.findMany({ where: chain ? { chain } : {}, orderBy: [{ chain: 'asc' }, { seq: 'asc' }] });
+
+/** The last anchor: what verify reports as its head since per-project chains (ADR 0013). */
+const lastAnchor = () => s.prisma.auditAnchor.findFirstOrThrow({ orderBy: { seq: 'desc' } });
 
 describe('the audit hash chain', () => {
   it('chains every audit row the app writes, and the verify route finds the chain intact', async () => {
@@ -72,7 +77,7 @@ describe('the audit hash chain', () => {
       payload: { ...sampleProposal(), requestId: newRequestId() },
     });
     expect(started.statusCode, started.body).toBe(201);
-    const { taskId } = started.json() as { taskId: string };
+    const { taskId, projectId } = started.json() as { taskId: string; projectId: string };
     const decided = await s.app.inject({
       method: 'POST',
       url: `/api/tasks/${encodeURIComponent(taskId)}/decision`,
@@ -90,22 +95,35 @@ describe('the audit hash chain', () => {
     const count = await settledAuditCount();
     expect(count).toBeGreaterThanOrEqual(5);
 
-    // As the database stored it: seq 1..n without gaps, each prevHash the hash before it, head at the end.
-    const rows = await chainRows();
-    expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => BigInt(i + 1)));
-    expect(rows.every((r, i) => r.hash?.length === 64 && r.prevHash === (i === 0 ? null : rows[i - 1]!.hash))).toBe(true);
-    const head = await s.prisma.auditChainHead.findUniqueOrThrow({ where: { id: 1 } });
-    expect(head).toMatchObject({ seq: BigInt(count), hash: rows.at(-1)!.hash });
-    expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['PROJECT_PROPOSED', 'TOKEN_CREATED']));
+    // As the database stored it, chain by chain: seq 1..n without gaps, each prevHash the hash
+    // before it in the chain, the chain's head at its end; the project's rows in its own chain.
+    const byChain = new Map<string, Awaited<ReturnType<typeof chainRows>>>();
+    for (const r of await chainRows()) byChain.set(r.chain!, [...(byChain.get(r.chain!) ?? []), r]);
+    expect([...byChain.values()].flat()).toHaveLength(count);
+    expect(byChain.get(`project:${projectId}`)!.map((r) => r.action)).toEqual(expect.arrayContaining(['PROJECT_PROPOSED', 'TASK_APPROVE']));
+    expect(byChain.get('system')!.map((r) => r.action)).toEqual(['TOKEN_CREATED']);
+    for (const [chain, rows] of byChain) {
+      expect(rows.map((r) => r.seq)).toEqual(rows.map((_, i) => BigInt(i + 1)));
+      expect(rows.every((r, i) => r.hash?.length === 64 && r.prevHash === (i === 0 ? null : rows[i - 1]!.hash))).toBe(true);
+      const head = await s.prisma.auditChainHead.findUniqueOrThrow({ where: { chain } });
+      expect(head).toMatchObject({ seq: BigInt(rows.length), hash: rows.at(-1)!.hash });
+    }
+    expect((await s.prisma.auditChainHead.findUniqueOrThrow({ where: { id: 1 } })).chain).toBe('system');
 
     const { status, report } = await verify();
     expect(status).toBe(200);
+    // The head to record elsewhere is the anchor this verify wrote over every chain's head.
+    const anchor = await lastAnchor();
     expect(report).toMatchObject({
       ok: true,
       rows: count,
       firstBreak: null,
       counts: { edited: 0, deleted: 0, inserted: 0 },
-      head: { seq: String(count), hash: head.hash },
+      head: { seq: String(anchor.seq), hash: anchor.hash },
+    });
+    expect(anchor.heads).toMatchObject({
+      system: ['1', byChain.get('system')![0]!.hash],
+      [`project:${projectId}`]: [String(byChain.get(`project:${projectId}`)!.length), expect.any(String)],
     });
   });
 
@@ -191,7 +209,7 @@ describe('the audit hash chain', () => {
 
   it('reports a deleted middle row as DELETED at the row after it', async () => {
     await settledAuditCount();
-    const rows = await chainRows();
+    const rows = await chainRows('system');
     const i = Math.floor(rows.length / 3);
     const [gone, next] = [rows[i]!, rows[i + 1]!];
     const saved = await saveRow(gone.id);
@@ -207,7 +225,7 @@ describe('the audit hash chain', () => {
 
   it('reports a deleted last row by the head, and keeps the gap visible once new rows follow', async () => {
     await settledAuditCount();
-    const last = (await chainRows()).at(-1)!;
+    const last = (await chainRows('system')).at(-1)!;
     const saved = await saveRow(last.id);
     await asOwner([APPEND_ONLY], Prisma.sql`DELETE FROM ${events} WHERE id = ${last.id}`);
     let { report } = await verify();
@@ -347,6 +365,106 @@ describe('the audit hash chain', () => {
   });
 });
 
+describe('the anchor chain over every chain head', () => {
+  const heads = () => rawTable(s.prisma, 'AuditChainHead');
+  const anchorTable = () => rawTable(s.prisma, 'AuditAnchor');
+  /** A project chain of its own, three rows long, anchored by a verify. */
+  async function anchoredProjectChain() {
+    await settledAuditCount();
+    const projectId = `anchor-${newRequestId()}`;
+    for (const step of ['a', 'b', 'c']) {
+      await s.prisma.auditEvent.create({ data: { eventKey: `probe:${projectId}:${step}`, action: 'PROBE', entityType: 'Project', entityId: projectId } });
+    }
+    const rows = await chainRows(`project:${projectId}`);
+    expect(rows.map((r) => [r.projectId, r.seq])).toEqual([1n, 2n, 3n].map((n) => [projectId, n]));
+    expect((await verify()).report.ok).toBe(true);
+    return { chain: `project:${projectId}`, rows };
+  }
+  const headOff = () => Prisma.sql`ALTER TABLE ${heads()} DISABLE TRIGGER audit_chain_head_forward_only`;
+  const headOn = () => Prisma.sql`ALTER TABLE ${heads()} ENABLE TRIGGER audit_chain_head_forward_only`;
+
+  it("reports a chain's deleted last row as DELETED by the anchor, when its head was wound back too", async () => {
+    const { chain, rows } = await anchoredProjectChain();
+    const saved = await saveRow(rows[2]!.id);
+    await asOwner(
+      [APPEND_ONLY],
+      Prisma.sql`DELETE FROM ${events} WHERE id = ${rows[2]!.id}`,
+      headOff(),
+      Prisma.sql`UPDATE ${heads()} SET seq = 2, hash = ${rows[1]!.hash} WHERE chain = ${chain}`,
+      headOn(),
+    );
+    const { report } = await verify();
+    expect(report.firstBreak).toMatchObject({ reason: 'DELETED', rowId: null });
+    expect(report.firstBreak!.message).toContain(`chain ${chain}: the anchor's seq 3 is beyond the chain's end`);
+    expect(report.counts).toEqual({ edited: 0, deleted: 1, inserted: 0 });
+
+    await s.prisma.$executeRaw`UPDATE ${heads()} SET seq = 3, hash = ${rows[2]!.hash} WHERE chain = ${chain}`;
+    await restore(saved);
+    expect((await verify()).report.ok).toBe(true);
+  });
+
+  it('reports a whole chain deleted with its head as DELETED by the anchor', async () => {
+    const { chain, rows } = await anchoredProjectChain();
+    const saved = await Promise.all(rows.map((r) => saveRow(r.id)));
+    await asOwner(
+      [APPEND_ONLY],
+      Prisma.sql`DELETE FROM ${events} WHERE chain = ${chain}`,
+      headOff(),
+      Prisma.sql`DELETE FROM ${heads()} WHERE chain = ${chain}`,
+      headOn(),
+    );
+    const { report } = await verify();
+    expect(report.firstBreak).toMatchObject({ reason: 'DELETED', rowId: null });
+    expect(report.firstBreak!.message).toContain(`chain ${chain}`);
+    expect(report.counts.deleted).toBeGreaterThanOrEqual(1);
+    expect(report.counts).toMatchObject({ edited: 0, inserted: 0 });
+
+    await s.prisma.$executeRaw`INSERT INTO ${heads()} (chain) VALUES (${chain})`;
+    await s.prisma.$executeRaw`UPDATE ${heads()} SET seq = 3, hash = ${rows[2]!.hash} WHERE chain = ${chain}`;
+    for (const row of saved) await restore(row);
+    expect((await verify()).report.ok).toBe(true);
+  });
+
+  it('reports a row moved to another chain, and an edited anchor, as EDITED', async () => {
+    const { rows } = await anchoredProjectChain();
+    await asOwner([APPEND_ONLY], Prisma.sql`UPDATE ${events} SET "projectId" = 'elsewhere' WHERE id = ${rows[1]!.id}`);
+    let { report } = await verify();
+    expect(report.firstBreak).toMatchObject({ reason: 'EDITED', rowId: rows[1]!.id.toString() });
+    expect(report.counts).toEqual({ edited: 1, deleted: 0, inserted: 0 });
+    await asOwner([APPEND_ONLY], Prisma.sql`UPDATE ${events} SET "projectId" = ${rows[1]!.projectId} WHERE id = ${rows[1]!.id}`);
+
+    const anchor = await lastAnchor();
+    const off = Prisma.sql`ALTER TABLE ${anchorTable()} DISABLE TRIGGER audit_anchor_append_only`;
+    const on = Prisma.sql`ALTER TABLE ${anchorTable()} ENABLE TRIGGER audit_anchor_append_only`;
+    await s.prisma.$transaction(
+      [off, Prisma.sql`UPDATE ${anchorTable()} SET heads = heads || '{"project:forged": ["1", "ab"]}' WHERE seq = ${anchor.seq}`, on].map((q) =>
+        s.prisma.$executeRaw(q),
+      ),
+    );
+    ({ report } = await verify());
+    expect(report.firstBreak).toMatchObject({ reason: 'EDITED', rowId: null, seq: anchor.seq.toString() });
+    expect(report.firstBreak!.message).toContain(`anchor ${anchor.seq} no longer matches its hash`);
+    await s.prisma.$transaction(
+      [off, Prisma.sql`UPDATE ${anchorTable()} SET heads = ${JSON.stringify(anchor.heads)}::jsonb WHERE seq = ${anchor.seq}`, on].map((q) =>
+        s.prisma.$executeRaw(q),
+      ),
+    );
+    expect((await verify()).report.ok).toBe(true);
+  });
+
+  it('checks an anchor kept outside the database against the anchor chain (verify --anchor)', async () => {
+    const { report } = await verify();
+    const kept = `${report.head!.seq}:${report.head!.hash}`;
+    expect((await verify(s.tokens.admin, `?anchor=${kept}`)).report.ok).toBe(true);
+    const other = await verify(s.tokens.admin, `?anchor=${report.head!.seq}:${'0'.repeat(64)}`);
+    expect(other.report.firstBreak).toMatchObject({ reason: 'EDITED', rowId: null, seq: report.head!.seq });
+    const beyond = await verify(s.tokens.admin, `?anchor=${BigInt(report.head!.seq) + 1000n}:${report.head!.hash}`);
+    expect(beyond.report.firstBreak).toMatchObject({ reason: 'DELETED', rowId: null });
+    await expect(s.prisma.$executeRaw`DELETE FROM ${anchorTable()}`).rejects.toThrow(/AuditAnchor is append-only/);
+    await expect(s.prisma.$executeRaw`TRUNCATE ${anchorTable()}`).rejects.toThrow(/append-only/);
+  });
+});
+
 describe('rows written before the chain existed', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   afterAll(async () => {
@@ -362,17 +480,89 @@ describe('rows written before the chain existed', () => {
       },
     });
     const rows = await db.prisma.auditEvent.findMany({ orderBy: { id: 'asc' } });
-    expect(rows.map((r) => [r.eventKey, r.seq])).toEqual([
-      ['old:1', 1n],
-      ['old:2', 2n],
-      ['old:3', 3n],
+    // Each in its chain since issue 20: the project's row in the project's, the others in `system`.
+    expect(rows.map((r) => [r.eventKey, r.chain, r.seq])).toEqual([
+      ['old:1', 'project:p1', 1n],
+      ['old:2', 'system', 1n],
+      ['old:3', 'system', 2n],
     ]);
-    expect(await verifyStoredAuditChain({ prisma: db.prisma })).toMatchObject({ ok: true, rows: 3, head: { seq: '3', hash: rows[2]!.hash } });
-    // Installing again (every deploy does) leaves the chain as it is, and new rows follow it.
+    const anchor = await db.prisma.auditAnchor.findFirstOrThrow({ orderBy: { seq: 'desc' } });
+    expect(anchor.heads).toEqual({ 'project:p1': ['1', rows[0]!.hash], system: ['2', rows[2]!.hash] });
+    const report = await verifyStoredAuditChain({ prisma: db.prisma });
+    expect(report).toMatchObject({ ok: true, rows: 3 });
+    // Installing again (every deploy does) leaves the chains as they are, and new rows follow them.
     await applyPostMigrationSql(db.url, db.schema);
     const next = await db.prisma.auditEvent.create({ data: { eventKey: 'new:1', action: 'A', entityType: 'T', entityId: 'e' } });
-    expect([next.seq, next.prevHash]).toEqual([4n, rows[2]!.hash]);
+    expect([next.chain, next.seq, next.prevHash]).toEqual(['system', 3n, rows[2]!.hash]);
     expect((await verifyStoredAuditChain({ prisma: db.prisma })).ok).toBe(true);
+  });
+});
+
+describe('rows of the one global chain (0007 to 0020), at the upgrade to per-project chains', () => {
+  const dbs: Array<Awaited<ReturnType<typeof createTestDatabase>>> = [];
+  afterAll(async () => {
+    for (const db of dbs) await db.drop();
+  });
+
+  /**
+   * The log as releases 0007 to 0020 left it: rows chained in one chain by the same digest
+   * (audit_chain_field and audit_event_digest, taken from the file, are unchanged since 0007) and
+   * the one head row; `tamper` runs after the chaining.
+   */
+  const legacyLog = (tamper = '') => {
+    const file = fs.readFileSync(path.join(import.meta.dirname, '../../prisma/sql/audit-chain.sql'), 'utf8');
+    const digestFunctions = ['audit_chain_field', 'audit_event_digest'].map(
+      (name) => new RegExp(`CREATE OR REPLACE FUNCTION ${name}\\([\\s\\S]*?\\$\\$ LANGUAGE sql STABLE[^;]*;`).exec(file)![0],
+    );
+    return `${digestFunctions.join('\n')}
+      INSERT INTO "AuditEvent" ("eventKey", action, "entityType", "entityId", comment, details) VALUES
+        ('l:1', 'PROJECT_PROPOSED', 'Project', 'p1', '旧', '{"n": 1.0}'), ('l:2', 'LOGIN', 'User', 'u1', NULL, NULL),
+        ('l:3', 'PROJECT_PROPOSED', 'Project', 'p2', NULL, NULL), ('l:4', 'PUBLICITY_PASSED', 'Project', 'p1', NULL, '[]'),
+        ('l:5', 'TOKEN_CREATED', 'ApiToken', 'k1', NULL, NULL);
+      DO $$
+      DECLARE r "AuditEvent"; n bigint := 0; prev text := NULL;
+      BEGIN
+        FOR r IN SELECT * FROM "AuditEvent" ORDER BY id LOOP
+          n := n + 1; r.seq := n; r."prevHash" := prev; r.hash := audit_event_digest(r);
+          UPDATE "AuditEvent" SET seq = r.seq, "prevHash" = r."prevHash", hash = r.hash WHERE id = r.id;
+          prev := r.hash;
+        END LOOP;
+        UPDATE "AuditChainHead" SET seq = n, hash = prev WHERE id = 1;
+      END $$;
+      ${tamper}`;
+  };
+
+  it("go to their projects' chains or `system`, re-hashed in their old order, and the first anchor records every head", async () => {
+    const db = await createTestDatabase({ before: { migration: '0021_audit_chains', sql: legacyLog() } });
+    dbs.push(db);
+    const rows = await db.prisma.auditEvent.findMany({ orderBy: { id: 'asc' } });
+    expect(rows.map((r) => [r.eventKey, r.projectId, r.chain, r.seq])).toEqual([
+      ['l:1', 'p1', 'project:p1', 1n],
+      ['l:2', null, 'system', 1n],
+      ['l:3', 'p2', 'project:p2', 1n],
+      ['l:4', 'p1', 'project:p1', 2n],
+      ['l:5', null, 'system', 2n],
+    ]);
+    expect(rows[3]!.prevHash).toBe(rows[0]!.hash);
+    expect(rows[4]!.prevHash).toBe(rows[1]!.hash);
+    const heads = await db.prisma.auditChainHead.findMany({ orderBy: { chain: 'asc' } });
+    expect(heads.map((h) => [h.chain, h.seq, h.hash])).toEqual([
+      ['project:p1', 2n, rows[3]!.hash],
+      ['project:p2', 1n, rows[2]!.hash],
+      ['system', 2n, rows[4]!.hash],
+    ]);
+    const anchors = await db.prisma.auditAnchor.findMany();
+    expect(anchors).toHaveLength(1);
+    expect(anchors[0]!.heads).toEqual(Object.fromEntries(heads.map((h) => [h.chain, [String(h.seq), h.hash]])));
+    expect(await verifyStoredAuditChain({ prisma: db.prisma })).toMatchObject({ ok: true, rows: 5 });
+    // The next row of p1 follows its chain, whichever process writes it.
+    const next = await db.prisma.auditEvent.create({ data: { eventKey: 'new:p1', action: 'A', entityType: 'Project', entityId: 'p1' } });
+    expect([next.chain, next.seq, next.prevHash]).toEqual(['project:p1', 3n, rows[3]!.hash]);
+  });
+
+  it('stop the upgrade when the old chain is broken, rather than re-hash (and so launder) an edited row', async () => {
+    const tampered = legacyLog(`UPDATE "AuditEvent" SET comment = '改' WHERE "eventKey" = 'l:3';`);
+    await expect(createTestDatabase({ before: { migration: '0021_audit_chains', sql: tampered } })).rejects.toThrow(/audit chain is broken at row/);
   });
 });
 
