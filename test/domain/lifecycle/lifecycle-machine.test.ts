@@ -2,10 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { earlierReviewStages, lifecycleMachine, type TLifecycleEvent } from '../../../src/domain/lifecycle/lifecycle-machine';
+import { APPROVE, ENDED, EXPLORATION, input } from './exploration';
 
-const input = { projectId: 'p', proposerId: 'proposer', budgetFen: 1_000 };
-const APPROVE: TLifecycleEvent = { type: 'APPROVE', actorId: 'reviewer' };
-const ENDED: TLifecycleEvent = { type: 'PUBLICITY_ENDED' };
 const APPROVE_REJECT: TLifecycleEvent = { type: 'REJECT', actorId: 'reviewer', reason: 'r' };
 
 function run(...events: TLifecycleEvent[]) {
@@ -13,44 +11,6 @@ function run(...events: TLifecycleEvent[]) {
   for (const e of events) [s] = transition(lifecycleMachine, s, e);
   return s;
 }
-
-/** Every state reachable from the events a project meets, told apart by what its transitions depend on. */
-const EXPLORATION: Parameters<typeof getShortestPaths<typeof lifecycleMachine>>[1] = {
-  input,
-  // Rounds count up forever; states are told apart by value and where a return came from.
-  serializeState: (state) =>
-    JSON.stringify([
-      state.value,
-      state.context.returnedFrom,
-      state.context.resumeStack,
-      state.context.verifiedProgressPercent,
-      state.context.inRectification,
-      state.context.failedInspections,
-      state.context.allocation !== null,
-    ]),
-  events: [
-    { type: 'SUBMIT' },
-    ENDED,
-    APPROVE,
-    { type: 'OBJECTION', actorId: 'villager', text: 't' },
-    { type: 'RETURN', actorId: 'reviewer', reason: 'r' },
-    { type: 'RETURN_TO_STEP', actorId: 'reviewer', reason: 'r', to: 'TOWNSHIP_REVIEW' },
-    { type: 'RETURN_TO_STEP', actorId: 'reviewer', reason: 'r', to: 'COUNTY_JOINT_REVIEW' },
-    { type: 'RESUBMIT', actorId: 'proposer' },
-    { type: 'REJECT', actorId: 'reviewer', reason: 'r' },
-    { type: 'WITHDRAW', actorId: 'proposer' },
-    { type: 'ALLOCATE', actorId: 'finance', fiscalYear: 2027, amountFen: 500 },
-    { type: 'PROGRESS_VERIFIED', actorId: 'agri', percent: 100 },
-    { type: 'CAPITAL_VERIFIED', actorId: 'finance', amountFen: 100 },
-    { type: 'REQUEST_ACCEPTANCE', actorId: 'proposer' },
-    { type: 'RECTIFIED', actorId: 'proposer' },
-    { type: 'HANDED_OVER', actorId: 'proposer', date: '2028-06-01' },
-    { type: 'EVALUATION_DUE' },
-    { type: 'EVALUATED', actorId: 'leader', grade: 'GOOD' },
-    { type: 'EVALUATED', actorId: 'leader', grade: 'POOR' },
-    { type: 'RECTIFICATION_DUE' },
-  ],
-};
 
 describe('lifecycle machine (pure)', () => {
   it('moves proposal → village publicity → township review → township publicity → county review → approval → pool → implementation', () => {
