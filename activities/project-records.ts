@@ -2,7 +2,7 @@ import type { TPrisma } from '../src/db/prisma';
 import type { Prisma, Role } from '../src/generated/prisma/client';
 import { writeAuditEvent } from '../src/audit/write-audit-event';
 import type { TProjectLifecycleInput } from '../workflows/messages/project';
-import { notifyTaskOpened } from '../src/notifications/notify-task-opened';
+import { notifyTasksOpened } from '../src/notifications/notify-task-opened';
 
 export interface TTaskToOpen {
   id: string;
@@ -41,7 +41,7 @@ export async function openTask(tx: TTx, task: TTaskToOpen & { candidateUserId?: 
     skipDuplicates: true,
   });
   // The outbox: its candidates are told in the transaction that opens it (src/notifications).
-  await notifyTaskOpened(tx, task);
+  await notifyTasksOpened(tx, [task]);
 }
 
 export function createProjectActivities({ prisma }: { prisma: TPrisma }) {
