@@ -4,6 +4,7 @@ import type { TApprovalEventType } from '../src/domain/approval/approval-events'
 import { checkAuditPayload } from '../src/domain/audit/audit-events';
 import { writeAuditEvent } from '../src/audit/write-audit-event';
 import { writeStage } from './operation-records';
+import { notifyStepChange, readTaskStatuses } from '../src/notifications/notify-step-change';
 
 /** One Task row of an approval step, as the workflow computed it after a transition. */
 export interface TStepTaskRow {
@@ -90,6 +91,10 @@ const FINAL = new Set(['DONE', 'CANCELLED']);
 export async function recordStepChange(prisma: TPrisma, change: TRecordStepChange): Promise<{ firstTime: boolean }> {
   const at = new Date(change.at);
   return prisma.$transaction(async (tx) => {
+    const statusesBefore = await readTaskStatuses(
+      tx,
+      change.rows.map((r) => r.id),
+    );
     for (const row of change.rows) {
       const state = {
         status: row.status,
@@ -177,6 +182,8 @@ export async function recordStepChange(prisma: TPrisma, change: TRecordStepChang
       await tx.task.updateMany({ where: { id: { in: change.escalatedTaskIds } }, data: { escalatedAt: at } });
     }
     if (change.stage) await writeStage(tx, change.stage.projectId, change.stage);
+    // The outbox: the people concerned are told in this same transaction (src/notifications).
+    await notifyStepChange(tx, change, statusesBefore);
     return { firstTime };
   });
 }

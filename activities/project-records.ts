@@ -2,6 +2,7 @@ import type { TPrisma } from '../src/db/prisma';
 import type { Prisma, Role } from '../src/generated/prisma/client';
 import { writeAuditEvent } from '../src/audit/write-audit-event';
 import type { TProjectLifecycleInput } from '../workflows/messages/project';
+import { notifyTasksOpened } from '../src/notifications/notify-task-opened';
 
 export interface TTaskToOpen {
   id: string;
@@ -39,6 +40,8 @@ export async function openTask(tx: TTx, task: TTaskToOpen & { candidateUserId?: 
     ],
     skipDuplicates: true,
   });
+  // The outbox: its candidates are told in the transaction that opens it (src/notifications).
+  await notifyTasksOpened(tx, [task]);
 }
 
 export function createProjectActivities({ prisma }: { prisma: TPrisma }) {

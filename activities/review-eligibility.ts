@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import { notifyTasksOpened } from '../src/notifications/notify-task-opened';
 import { writeAuditEvent } from '../src/audit/write-audit-event';
 import {
   CONCERNED_APPROVAL_KINDS,
@@ -62,6 +63,8 @@ async function notifyReviewEligibility(prisma: TPrisma, args: TNotifyReviewEligi
       })),
       skipDuplicates: true,
     });
+    const titleOf = (r: (typeof rows)[number]) =>
+      `可申请容错纠错（${TRIGGER_LABELS_ZH[args.trigger]}；${r.bases.map((b) => ELIGIBILITY_BASIS_LABELS_ZH[b]).join('、')}） · ${project.name}`;
     await tx.task.createMany({
       data: rows.map((r) => ({
         id: r.taskId,
@@ -69,13 +72,24 @@ async function notifyReviewEligibility(prisma: TPrisma, args: TNotifyReviewEligi
         workflowId: project.workflowId,
         stepKey: REVIEW_ELIGIBLE_TASK_KIND,
         kind: REVIEW_ELIGIBLE_TASK_KIND,
-        title: `可申请容错纠错（${TRIGGER_LABELS_ZH[args.trigger]}；${r.bases.map((b) => ELIGIBILITY_BASIS_LABELS_ZH[b]).join('、')}） · ${project.name}`,
+        title: titleOf(r),
         candidateUserId: r.userId,
         dueAt: new Date(closesAt),
         createdAt: new Date(args.at),
       })),
       skipDuplicates: true,
     });
+    // The outbox: each official is told in this transaction (src/notifications).
+    await notifyTasksOpened(
+      tx,
+      rows.map((r) => ({
+        id: r.taskId,
+        projectId: project.id,
+        title: titleOf(r),
+        candidateUserId: r.userId,
+      })),
+      new Date(args.at),
+    );
     await writeAuditEvent(tx, {
       eventKey: `review-eligible:${project.id}:${args.trigger}:${args.triggerRef}`,
       at: new Date(args.at),

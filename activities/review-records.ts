@@ -1,4 +1,5 @@
 import type { TPrisma } from '../src/db/prisma';
+import { notifyTasksOpened } from '../src/notifications/notify-task-opened';
 import { writeAuditEvent } from '../src/audit/write-audit-event';
 import { checkAuditPayload } from '../src/domain/audit/audit-events';
 import type { Prisma, Role } from '../src/generated/prisma/client';
@@ -103,6 +104,12 @@ async function openMeasureTasks(tx: TTx, row: TReviewCaseRow, at: Date) {
     })),
     skipDuplicates: true,
   });
+  // The outbox: the responsible units are told in this transaction (src/notifications).
+  await notifyTasksOpened(
+    tx,
+    tracked.map((m) => ({ id: m.taskId, projectId: m.projectId, title: m.title, candidateRole: m.role, candidateOrgPath: m.unit.path })),
+    at,
+  );
   await writeAuditEvent(tx, {
     eventKey: `review-measures:${row.id}`,
     at,
@@ -169,6 +176,11 @@ async function syncStepTasks(tx: TTx, row: TReviewCaseRow, actorId: string, at: 
     })),
     skipDuplicates: true,
   });
+  await notifyTasksOpened(
+    tx,
+    wanted.map((w) => ({ id: w.taskId, projectId: project.id, title: w.title, candidateUserId: w.userId })),
+    at,
+  );
 }
 
 /** Users holding the deciding body's role over the county (at the county or above it). */

@@ -77,6 +77,23 @@ export const ZEnv = z.object({
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).default('http://localhost:4318'),
   /** Each process adds its part (`bangfu-api`, `bangfu-worker`) unless this is set. */
   OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  /**
+   * Notifications (docs/operations.md#notifications): each API server runs the outbox's delivery
+   * loop unless this is false (off by default under NODE_ENV=test, whose tests run it themselves).
+   */
+  NOTIFY_DELIVERY: ZEnvBoolean.optional(),
+  /** How often the loop looks for due deliveries. */
+  NOTIFY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2000),
+  /** Attempts before a delivery is given up (FAILED, kept in the delivery log). */
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** The first retry's delay; each further one doubles, up to NOTIFY_BACKOFF_MAX_MS. */
+  NOTIFY_BACKOFF_BASE_MS: z.coerce.number().int().min(0).max(86_400_000).default(30_000),
+  NOTIFY_BACKOFF_MAX_MS: z.coerce.number().int().min(0).max(86_400_000).default(3_600_000),
+  /** A claimed delivery is the claimer's this long; after a crash another process takes it over. */
+  NOTIFY_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  NOTIFY_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  /** The address people open the app at (https://bangfu.example.gov.cn): messages link to the task. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
@@ -110,6 +127,21 @@ export interface TConfig {
   workerMetricsPort: number | undefined;
   /** OpenTelemetry tracing; `exporter: 'none'` leaves it off. */
   tracing: { exporter: TEnv['OTEL_TRACES_EXPORTER']; otlpEndpoint: string; serviceName: string | undefined };
+  /** The notification outbox's delivery loop (src/notifications/delivery-loop.ts). */
+  notifications: TNotificationConfig;
+}
+
+export interface TNotificationConfig {
+  /** This process runs the delivery loop. */
+  deliver: boolean;
+  pollMs: number;
+  maxAttempts: number;
+  baseMs: number;
+  maxMs: number;
+  leaseMs: number;
+  batch: number;
+  sendTimeoutMs: number;
+  publicBaseUrl: string | null;
 }
 
 export class ConfigError extends Error {}
@@ -166,6 +198,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     workerMetricsPort: e.WORKER_METRICS_PORT,
     tracing: { exporter: e.OTEL_TRACES_EXPORTER, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
+    notifications: {
+      deliver: e.NOTIFY_DELIVERY ?? e.NODE_ENV !== 'test',
+      pollMs: e.NOTIFY_POLL_MS,
+      maxAttempts: e.NOTIFY_MAX_ATTEMPTS,
+      baseMs: e.NOTIFY_BACKOFF_BASE_MS,
+      maxMs: e.NOTIFY_BACKOFF_MAX_MS,
+      leaseMs: e.NOTIFY_LEASE_MS,
+      batch: 20,
+      sendTimeoutMs: e.NOTIFY_SEND_TIMEOUT_MS,
+      publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null,
+    },
   };
 }
 

@@ -31,6 +31,9 @@ import { answerClientError, answerHeaders, sendUnmatched, trackRouteMethods } fr
 import { loggerOptions } from '../observability/logger';
 import { createApiMetrics, registerApiMetrics } from '../observability/api-metrics';
 import { auditChainLength } from '../audit/read-audit-chain';
+import { notificationRoutes } from './routes/notifications';
+import { notificationChannelRoutes } from './routes/notification-channels';
+import { runDeliveryLoop } from './notification-delivery';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
 export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string; loginLimit?: TLoginLimit } = {}): Promise<FastifyInstance> {
@@ -150,7 +153,10 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await dashboardRoutes(app, deps);
   await reviewRoutes(app, deps);
   await auditRoutes(app, deps);
+  await notificationRoutes(app, deps);
+  await notificationChannelRoutes(app, deps);
   await webRoutes(app, deps);
   await webAppRoutes(app);
+  if (deps.config.notifications?.deliver) runDeliveryLoop(app, deps);
   return app;
 }

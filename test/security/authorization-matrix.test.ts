@@ -368,6 +368,11 @@ const TESTED_ELSEWHERE = new Map([
   // Needs a funded project; roles per command (403), other villages (404), refusals changing
   // nothing: test/api/project-actions.test.ts and test/workflows/lifecycle-operation.test.ts.
   ['POST /api/projects/{id}/actions', 'test/api/project-actions.test.ts'],
+  // Notifications (issue #18): a person's own rows, and a county's channels (its administrators only).
+  ['POST /api/notifications/read', 'test/notifications/outbox.test.ts'],
+  ['PUT /api/notifications/email', 'test/notifications/outbox.test.ts'],
+  ['POST /api/counties/{id}/notification-channels', 'test/notifications/outbox.test.ts'],
+  ['PATCH /api/notification-channels/{id}', 'test/notifications/outbox.test.ts'],
 ]);
 
 /**

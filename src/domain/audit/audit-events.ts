@@ -207,6 +207,14 @@ export const AUDIT_DETAILS = {
     sourceBefore: z.string(),
     changes: z.array(z.strictObject({ path: z.string(), before: z.unknown(), after: z.unknown() })),
   }),
+
+  // Notifications (src/http/routes/notifications.ts): never a secret, only whether one was given
+  NOTIFICATIONS_READ: z.strictObject({ count: z.number().int() }),
+  NOTIFICATION_ADDRESS_SET: z.strictObject({ emailSet: z.boolean() }),
+  ...each(
+    ['NOTIFICATION_CHANNEL_CREATED', 'NOTIFICATION_CHANNEL_CHANGED'] as const,
+    z.strictObject({ countyId: id, kind: z.string(), name: text, enabled: z.boolean(), configReplaced: z.boolean() }),
+  ),
 };
 
 type TCatalogue = typeof AUDIT_DETAILS;

@@ -11,12 +11,14 @@ import { CSP_NONCE } from './csp';
 import { LoginPage } from './pages/LoginPage';
 import { InboxPage } from './pages/InboxPage';
 import { TaskPage } from './pages/TaskPage';
+import { NotificationsPage } from './pages/NotificationsPage';
 
 /** Whoever asked their system for less motion gets antd's dialogs and menus without animation. */
 const REDUCED_MOTION = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-/** The signed-in pages: the inbox and a task. */
+/** The signed-in pages: the inbox, a task and the notifications. */
 function Page({ path }: { path: string }) {
+  if (path === '/notifications') return <NotificationsPage />;
   const task = /^\/tasks\/([^/]+)$/.exec(path);
   if (task) return <TaskPage taskId={decodeURIComponent(task[1])} />;
   return <InboxPage />;
@@ -58,7 +60,7 @@ export function App() {
   else
     body = (
       <Shell me={me} onSignedOut={() => setMe(null)}>
-        {path === '/' || path.startsWith('/tasks/') ? <Page path={path} /> : <Result status="404" title="404" />}
+        {path === '/' || path.startsWith('/tasks/') || path === '/notifications' ? <Page path={path} /> : <Result status="404" title="404" />}
       </Shell>
     );
 

@@ -1,17 +1,19 @@
 import type { ReactNode } from 'react';
-import { Button, Flex, Layout, Menu, Typography } from 'antd';
-import { InboxOutlined, LogoutOutlined, RollbackOutlined, TranslationOutlined } from '@ant-design/icons';
+import { Badge, Button, Flex, Layout, Menu, Typography } from 'antd';
+import { BellOutlined, InboxOutlined, LogoutOutlined, RollbackOutlined, TranslationOutlined } from '@ant-design/icons';
 import { api, type TMe } from './api';
-import { useI18n } from './i18n';
+import { fill, useI18n } from './i18n';
+import { useUnreadCount } from './notifications';
 import { linkTo, navigate, usePath } from './router';
 
 /** The menu item a path belongs to: exactly one is highlighted (a task is opened from the inbox). */
-const sectionOf = (path: string) => (path === '/' || path.startsWith('/tasks/') ? 'inbox' : '');
+const sectionOf = (path: string) => (path === '/' || path.startsWith('/tasks/') ? 'inbox' : path === '/notifications' ? 'notifications' : '');
 
 /** The page frame: the brand, the main menu, the language switch and who is signed in. */
 export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () => void; children: ReactNode }) {
   const { t, lang, setLang } = useI18n();
   const path = usePath();
+  const unread = useUnreadCount();
   const signOut = async () => {
     await api('/api/auth/logout', { method: 'POST', body: {} }).catch(() => undefined);
     onSignedOut();
@@ -47,6 +49,15 @@ export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () 
           >
             {t.switchTo}
           </Button>
+          <Badge count={unread} size="small" overflowCount={99} offset={[-6, 6]}>
+            <Button
+              type="text"
+              className="on-dark notification-bell"
+              icon={<BellOutlined />}
+              aria-label={fill(t.notifications.bell, { n: unread })}
+              {...linkTo('/notifications')}
+            />
+          </Badge>
           <Typography.Text className="on-dark who-name">{me.displayName}</Typography.Text>
           <Button type="text" className="on-dark" icon={<LogoutOutlined />} onClick={() => void signOut()}>
             {t.who.signOut}

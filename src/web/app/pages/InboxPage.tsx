@@ -1,8 +1,7 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, Flex, Table, Tabs, Tag, Typography } from 'antd';
 import type { TableProps } from 'antd';
-import { api } from '../api';
-import { errorText } from '../errors';
+import { useApiGet } from '../use-api-get';
 import { fill, nameOf, useI18n } from '../i18n';
 import { formatInstant } from '../format';
 import { linkTo } from '../router';
@@ -39,23 +38,7 @@ export function InboxPage() {
   const i18n = useI18n();
   const { t, lang, labels } = i18n;
   const [query, setQuery] = useState<TQuery>({ view: 'pending', page: 1, pageSize: 20 });
-  const [data, setData] = useState<{ items: TInboxItem[]; total: number }>();
-  const [error, setError] = useState<string>();
-  const [loading, setLoading] = useState(true);
-
-  useEffect(() => {
-    let current = true;
-    setLoading(true);
-    api<{ items: TInboxItem[]; total: number }>('/api/tasks', { query: { ...query } })
-      .then(
-        (res) => current && (setData(res), setError(undefined)),
-        (err: unknown) => current && setError(errorText(err, i18n)),
-      )
-      .finally(() => current && setLoading(false));
-    return () => {
-      current = false;
-    };
-  }, [query, i18n]);
+  const { data, error, loading } = useApiGet<{ items: TInboxItem[]; total: number }>('/api/tasks', { ...query }, i18n);
 
   const sortOrder = (key: string) => (query.sort === key ? 'ascend' : query.sort === `-${key}` ? 'descend' : null);
   const columns: TableProps<TInboxItem>['columns'] = [

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { startDeliveryLoop } from '../notifications/delivery-loop';
+import type { TAppDeps } from './context';
+
+/**
+ * The notification outbox is sent from the API processes (docs/operations.md#notifications): they
+ * already hold the database and are restarted by whatever runs them, and a send is not a workflow
+ * step, so it needs no history in Temporal and takes no activity slot from the worker. Every
+ * server runs the loop; the rows' leases keep two servers from sending the same one.
+ */
+export function runDeliveryLoop(app: FastifyInstance, { prisma, config }: TAppDeps) {
+  let loop: { stop(): Promise<void> } | null = null;
+  app.addHook('onReady', async () => {
+    loop = startDeliveryLoop({
+      prisma,
+      options: config.notifications,
+      pollMs: config.notifications.pollMs,
+      onError: (err) => app.log.warn({ err }, 'notification delivery round failed'),
+    });
+  });
+  app.addHook('onClose', async () => {
+    await loop?.stop();
+  });
+}

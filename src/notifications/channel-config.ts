@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * A county's channels and what each needs. The secrets (SMTP password, the robot's webhook URL,
+ * whose query holds its access token, and DingTalk's signing secret) are stored, never answered:
+ * `publicChannelConfig` is all the API shows.
+ */
+const ZWebhookUrl = z.url({ protocol: /^https?$/ }).max(2000);
+
+export const ZEmailChannelConfig = z.strictObject({
+  host: z.string().trim().min(1).max(255),
+  port: z.int().min(1).max(65535),
+  /** true: TLS from the first byte (port 465); false: STARTTLS when the server offers it. */
+  secure: z.boolean().default(false),
+  user: z.string().max(255).optional(),
+  password: z.string().max(1000).optional(),
+  from: z.email().max(320),
+});
+export const ZRobotChannelConfig = z.strictObject({
+  webhookUrl: ZWebhookUrl,
+  /** DingTalk's 加签 secret (SEC…): each message is signed with it. */
+  secret: z.string().max(200).optional(),
+});
+
+export const ZChannelInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('EMAIL'), name: z.string().trim().min(1).max(100), enabled: z.boolean().default(true), config: ZEmailChannelConfig }),
+  z.object({ kind: z.literal('DINGTALK'), name: z.string().trim().min(1).max(100), enabled: z.boolean().default(true), config: ZRobotChannelConfig }),
+  z.object({
+    kind: z.literal('WECOM'),
+    name: z.string().trim().min(1).max(100),
+    enabled: z.boolean().default(true),
+    config: ZRobotChannelConfig.omit({ secret: true }),
+  }),
+]);
+export type TChannelInput = z.infer<typeof ZChannelInput>;
+export type TChannelKind = TChannelInput['kind'];
+export type TEmailChannelConfig = z.infer<typeof ZEmailChannelConfig>;
+export type TRobotChannelConfig = z.infer<typeof ZRobotChannelConfig>;
+
+export const ZPublicChannelConfig = z.object({
+  host: z.string().optional(),
+  port: z.int().optional(),
+  secure: z.boolean().optional(),
+  user: z.string().optional(),
+  from: z.string().optional(),
+  passwordSet: z.boolean().optional(),
+  webhook: z.string().optional().describe("the webhook's scheme, host and path; its query (the access token) is never shown"),
+  secretSet: z.boolean().optional(),
+});
+
+/** What the API may show of a channel's config. */
+export function publicChannelConfig(kind: string, config: unknown): z.infer<typeof ZPublicChannelConfig> {
+  if (kind === 'EMAIL') {
+    const c = config as TEmailChannelConfig;
+    return { host: c.host, port: c.port, secure: c.secure, user: c.user, from: c.from, passwordSet: Boolean(c.password) };
+  }
+  const c = config as TRobotChannelConfig;
+  const url = new URL(c.webhookUrl);
+  return { webhook: `${url.origin}${url.pathname}`, secretSet: Boolean(c.secret) };
+}
