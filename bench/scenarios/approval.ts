@@ -125,35 +125,28 @@ export interface TExtraSides {
  * given), then ours with `?wait=record` (when given), then ours, at the same concurrency on the
  * same warm services.
  */
-export async function timedLevel(
-  c: number,
-  ourItems: string[],
-  ours: TTimedSide['decide'],
-  bareItems: string[],
-  baseline: TTimedSide['decide'],
-  errorSamples: string[],
-  log: (line: string) => void,
-): Promise<TApprovalLevel>;
-export async function timedLevel(
-  c: number,
-  ourItems: string[],
-  ours: TTimedSide['decide'],
-  bareItems: string[],
-  baseline: TTimedSide['decide'],
-  errorSamples: string[],
-  log: (line: string) => void,
-  extra: TExtraSides & { floor: TTimedSide },
-): Promise<TApprovalLevelWithFloor>;
-export async function timedLevel(
-  c: number,
-  ourItems: string[],
-  ours: TTimedSide['decide'],
-  bareItems: string[],
-  baseline: TTimedSide['decide'],
-  errorSamples: string[],
-  log: (line: string) => void,
-  extra: TExtraSides = {},
-): Promise<TApprovalLevel | TApprovalLevelWithFloor> {
+/** One level's decisions: `ours` and the `baseline` over their items, at concurrency `c`. */
+export interface TLevelSides {
+  c: number;
+  ourItems: string[];
+  ours: TTimedSide['decide'];
+  bareItems: string[];
+  baseline: TTimedSide['decide'];
+  errorSamples: string[];
+  log: (line: string) => void;
+}
+export async function timedLevel(sides: TLevelSides): Promise<TApprovalLevel>;
+export async function timedLevel(sides: TLevelSides & { extra: TExtraSides & { floor: TTimedSide } }): Promise<TApprovalLevelWithFloor>;
+export async function timedLevel({
+  c,
+  ourItems,
+  ours,
+  bareItems,
+  baseline,
+  errorSamples,
+  log,
+  extra = {},
+}: TLevelSides & { extra?: TExtraSides }): Promise<TApprovalLevel | TApprovalLevelWithFloor> {
   const costs: Partial<Record<'ours' | 'baseline' | 'floor', TSideCost>> = {};
   const timed = async (name: keyof typeof costs | null, items: string[], decide: TTimedSide['decide']) => {
     if (!extra.measure || !name) return drive(items, c, decide);
@@ -334,11 +327,20 @@ export async function runApproval(stack: TStack, settings: TBenchSettings, log: 
     const c = levels[i];
     const n = perLevel[i];
     results.push(
-      await timedLevel(c, take(ourQueue, n), i === 0 ? oursSampled : ours, take(bareQueue, n), baseline, errorSamples, log, {
-        floor: { items: take(floorQueue, n), decide: baseline },
-        httpFloor: { items: take(httpFloorQueue, n), decide: httpFloor },
-        oursRecorded: { items: take(recordQueue, n), decide: oursRecorded },
-        measure,
+      await timedLevel({
+        c,
+        ourItems: take(ourQueue, n),
+        ours: i === 0 ? oursSampled : ours,
+        bareItems: take(bareQueue, n),
+        baseline,
+        errorSamples,
+        log,
+        extra: {
+          floor: { items: take(floorQueue, n), decide: baseline },
+          httpFloor: { items: take(httpFloorQueue, n), decide: httpFloor },
+          oursRecorded: { items: take(recordQueue, n), decide: oursRecorded },
+          measure,
+        },
       }),
     );
   }

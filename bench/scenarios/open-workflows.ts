@@ -180,7 +180,15 @@ export async function runOpenWorkflows(
     const results: TOpenResult['levels'] = [];
     for (let i = 0; i < levels.length; i++) {
       const c = levels[i]!;
-      const level = await timedLevel(c, picked.splice(0, perLevel[i]!), ours, bareIds.splice(0, perLevel[i]!), baseline, errorSamples, log);
+      const level = await timedLevel({
+        c,
+        ourItems: picked.splice(0, perLevel[i]!),
+        ours,
+        bareItems: bareIds.splice(0, perLevel[i]!),
+        baseline,
+        errorSamples,
+        log,
+      });
       const s1 = scenario1.find((l) => l.concurrency === c)?.ours.p50 ?? null;
       results.push({ ...level, scenario1OursP50: s1, vsScenario1P50: s1 ? ratio(level.ours.p50, s1) : null });
     }

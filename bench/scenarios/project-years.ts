@@ -28,7 +28,7 @@ import { allocateFundsUpdate, lodgeObjectionUpdate } from '../../workflows/messa
 import { startTimeSkippingWorker } from '../../test/support/time-skipping-worker';
 import { BY_ROLE, DAY, indicators, lifecycleDrivers, waitFor, type THandle } from '../../test/support/lifecycle-drivers';
 import { proposer, implementer, township, agri, finance, leader, expert, villager } from '../../test/support/county-actors';
-import { FAVOURABLE_VOTE, PASSED_CHECKS } from '../../test/support/proposal';
+import { FAVOURABLE_VOTE, PASSED_CHECKS, TEA_GARDEN_ASSET, TEA_ROAD_ASSET } from '../../test/support/proposal';
 import { BASELINE_WORKFLOWS_PATH, type TStack } from '../lib/services';
 import type { TBenchSettings } from '../lib/settings';
 import { ratio } from '../lib/stats';
@@ -297,24 +297,8 @@ export async function runProjectYears(
     for (const p of started) {
       await d.waitForStage(p.projectId, 'ASSET_HANDOVER');
       await pay(p, acceptanceSeq, 'ACCEPTANCE', 2_000_000);
-      await d.command(p.handle, agri, {
-        type: 'REGISTER_ASSET',
-        name: '高山茶园 300 亩',
-        assetClass: 'OPERATING',
-        valueFen: 30_000_000,
-        owner: '桃源村股份经济合作社',
-        custodian: payee,
-        certificateNo: `QS-${p.projectId}`,
-      });
-      if (profile === 'hard')
-        await d.command(p.handle, agri, {
-          type: 'REGISTER_ASSET',
-          name: '茶园机耕道 2 公里',
-          assetClass: 'PUBLIC_WELFARE',
-          valueFen: 8_000_000,
-          owner: '桃源村村民委员会',
-          custodian: '桃源村村民委员会',
-        });
+      await d.command(p.handle, agri, { ...TEA_GARDEN_ASSET, custodian: payee, certificateNo: `QS-${p.projectId}` });
+      if (profile === 'hard') await d.command(p.handle, agri, TEA_ROAD_ASSET);
       await d.command(p.handle, proposer, { type: 'CONFIRM_HANDOVER' });
     }
     await evaluationCycle(0);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TTestStack } from '../support/stack';
-import { addDisciplineUsers, addProject, caseBody, driver, type TDriver } from '../workflows/fault-tolerance-support';
+import type { TTestStack } from '../support/stack';
+import { caseBody, startCaseStack, type TDriver } from '../workflows/fault-tolerance-support';
 
 /**
  * "Done by me" (已办) lists a fault-tolerance case's steps for whoever did them: the case closes
@@ -12,11 +12,8 @@ let d: TDriver;
 let m: Record<string, { id: string; token: string }>;
 
 beforeAll(async () => {
-  s = await startTestStack();
-  d = driver(s.app);
   // Five deciding-role holders in the county: the first body is the longest-serving three (discipline, d2, d3).
-  m = await addDisciplineUsers(s.prisma, ['d2', 'd3', 'p1', 'p2']);
-  await addProject(s.prisma, { id: 'P-done', name: '桃源村高山茶园（已办）', proposerId: s.userIds.village! });
+  ({ s, d, m } = await startCaseStack(['d2', 'd3', 'p1', 'p2'], { id: 'P-done', name: '桃源村高山茶园（已办）' }));
 });
 afterAll(async () => s?.close());
 

@@ -118,35 +118,11 @@ describe('bangfu CLI', () => {
 
     // --wait record: the county joint review's task, answered once recorded; a bad value exits 1 with the field.
     const county = await s.prisma.task.findFirstOrThrow({ where: { projectId: projects[0]!.id, status: 'PENDING', kind: 'COUNTY_JOINT_REVIEW' } });
-    const badWait = await bangfu([
-      'tasks',
-      'act',
-      county.id,
-      '--action',
-      'comment',
-      '--comment',
-      '请补充材料',
-      '--wait',
-      'later',
-      '--token',
-      s.tokens.agri,
-      '--json',
-    ]);
+    const commentOnCounty = (wait: string) =>
+      bangfu(['tasks', 'act', county.id, '--action', 'comment', '--comment', '请补充材料', '--wait', wait, '--token', s.tokens.agri, '--json']);
+    const badWait = await commentOnCounty('later');
     expect([badWait.code, JSON.parse(badWait.stdout).error.details[0].path]).toEqual([1, 'querystring.wait']);
-    const quick = await bangfu([
-      'tasks',
-      'act',
-      county.id,
-      '--action',
-      'comment',
-      '--comment',
-      '请补充材料',
-      '--wait',
-      'record',
-      '--token',
-      s.tokens.agri,
-      '--json',
-    ]);
+    const quick = await commentOnCounty('record');
     expect(quick.code, quick.stderr).toBe(0);
     expect(await s.prisma.decision.count({ where: { taskId: county.id, action: 'comment' } })).toBe(1);
   });

@@ -36,7 +36,7 @@ import { reviewWorkflowId } from '../../workflows/messages/review';
 import { REVIEW_STEP_IDS } from '../../src/domain/lifecycle/township-review';
 import type { approvalStep } from '../../workflows/approval-step';
 import { approveThroughCounty, newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
-import { AGRI_SLOT, createProject, startStep, stepInput, TOWNSHIP_SLOT } from '../workflows/approval-support';
+import { AGRI_SLOT, createProject, startStepOnNewProject, stepInput, TOWNSHIP_SLOT } from '../workflows/approval-support';
 import { addDisciplineUsers, caseBody, driver, investigate, type TDriver } from '../workflows/fault-tolerance-support';
 import { HISTORIES_DIR, type THistoryEntry, type TManifest } from './history-files';
 import { FAVOURABLE_VOTE, PASSED_CHECKS, TEA_GARDEN_ASSET, TEA_GARDEN_INCOME, TEA_ROAD_ASSET } from '../support/proposal';
@@ -177,12 +177,10 @@ async function decide(who: string, taskId: string, body: Record<string, unknown>
 }
 
 async function step(config: Partial<TApprovalStepConfigInput> = {}) {
-  const projectId = await createProject(s.prisma, s.userIds.village!);
-  return startStep({
+  return startStepOnNewProject({
     client: s.client,
     prisma: s.prisma,
     taskQueue: s.taskQueue,
-    projectId,
     config: { stepId: 'review', mode: 'SEQUENTIAL', candidates: [TOWNSHIP_SLOT, AGRI_SLOT], applicantId: s.userIds.village!, ...config },
   });
 }
@@ -210,6 +208,35 @@ async function propose(app = s.app): Promise<{ projectId: string; workflowId: st
 
 const stageOf = async (projectId: string) => (await s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage;
 const childId = (projectId: string, stepId: string, round: number) => approvalStepWorkflowId(projectWorkflowId(projectId), stepId, round);
+
+type TStepHistory = readonly [stepId: string, round: number, what: string, status?: 'open' | 'WORKFLOW_EXECUTION_COMPLETED'];
+/**
+ * Saves each step's history as `<name>.step-<stepId>-<round>` (without `-<round>` when `withRound`
+ * is false, as the first vintages named them), described as `<scenario>: <what>`.
+ */
+async function saveSteps({
+  name,
+  scenario,
+  projectId,
+  steps,
+  withRound = true,
+}: {
+  name: string;
+  scenario: string;
+  projectId: string;
+  steps: readonly TStepHistory[];
+  withRound?: boolean;
+}) {
+  for (const [stepId, round, what, status = 'WORKFLOW_EXECUTION_COMPLETED'] of steps) {
+    await save(`${name}.step-${stepId}${withRound ? `-${round}` : ''}`, `${scenario}: ${what}`, childId(projectId, stepId, round), status);
+  }
+}
+/** The three review steps of a project approved into the pool, as the scenarios describe them. */
+const THROUGH_THE_COUNTY: readonly TStepHistory[] = [
+  ['township-review', 1, 'the township step'],
+  ['county-joint-review', 1, 'the county joint review'],
+  ['county-approval', 1, 'the leading group'],
+];
 
 // ---------------------------------------------------------------------------------------------
 
@@ -517,18 +544,16 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     await pendingTask(p.projectId, 'COUNTY_FINANCE');
     expect(await stageOf(p.projectId)).toBe('COUNTY_JOINT_REVIEW');
     const scenario = 'projectLifecycle: township returns, village resubmits, township approves (open in COUNTY_JOINT_REVIEW)';
-    await save(
-      'lifecycle-returned-resubmitted.step-township-review',
-      `${scenario}: the township step`,
-      childId(p.projectId, 'township-review', 1),
-      'WORKFLOW_EXECUTION_COMPLETED',
-    );
-    await save(
-      'lifecycle-returned-resubmitted.step-county-joint-review',
-      `${scenario}: the county step, open`,
-      childId(p.projectId, 'county-joint-review', 1),
-      'open',
-    );
+    await saveSteps({
+      name: 'lifecycle-returned-resubmitted',
+      scenario,
+      projectId: p.projectId,
+      withRound: false,
+      steps: [
+        ['township-review', 1, 'the township step'],
+        ['county-joint-review', 1, 'the county step, open', 'open'],
+      ],
+    });
     await save('lifecycle-returned-resubmitted', scenario, p.workflowId, 'open');
   });
 
@@ -537,12 +562,7 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     const rej = await decide('township', p.taskId!, { action: 'reject', comment: '不符合产业规划' });
     expect(rej.stageAfter).toBe('REJECTED');
     const scenario = 'projectLifecycle: township rejects (completed)';
-    await save(
-      'lifecycle-rejected.step-township-review',
-      `${scenario}: the township step`,
-      childId(p.projectId, 'township-review', 1),
-      'WORKFLOW_EXECUTION_COMPLETED',
-    );
+    await saveSteps({ name: 'lifecycle-rejected', scenario, projectId: p.projectId, withRound: false, steps: [['township-review', 1, 'the township step']] });
     await save('lifecycle-rejected', scenario, p.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
   });
 
@@ -551,12 +571,7 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     const w = await decide('village', p.taskId!, { action: 'withdraw', comment: '重新规划' });
     expect(w.stageAfter).toBe('WITHDRAWN');
     const scenario = 'projectLifecycle: the village withdraws in the township review (completed)';
-    await save(
-      'lifecycle-withdrawn.step-township-review',
-      `${scenario}: the township step`,
-      childId(p.projectId, 'township-review', 1),
-      'WORKFLOW_EXECUTION_COMPLETED',
-    );
+    await saveSteps({ name: 'lifecycle-withdrawn', scenario, projectId: p.projectId, withRound: false, steps: [['township-review', 1, 'the township step']] });
     await save('lifecycle-withdrawn', scenario, p.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
   });
 
@@ -567,24 +582,7 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     await approveThroughCounty(s, p.projectId);
     expect(await stageOf(p.projectId)).toBe('IN_POOL');
     const scenario = 'projectLifecycle: township, county joint review (countersign), leading group (open in IN_POOL)';
-    await save(
-      'lifecycle-to-pool.step-township-review',
-      `${scenario}: the township step`,
-      childId(p.projectId, 'township-review', 1),
-      'WORKFLOW_EXECUTION_COMPLETED',
-    );
-    await save(
-      'lifecycle-to-pool.step-county-joint-review',
-      `${scenario}: the county joint review`,
-      childId(p.projectId, 'county-joint-review', 1),
-      'WORKFLOW_EXECUTION_COMPLETED',
-    );
-    await save(
-      'lifecycle-to-pool.step-county-approval',
-      `${scenario}: the leading group`,
-      childId(p.projectId, 'county-approval', 1),
-      'WORKFLOW_EXECUTION_COMPLETED',
-    );
+    await saveSteps({ name: 'lifecycle-to-pool', scenario, projectId: p.projectId, withRound: false, steps: THROUGH_THE_COUNTY });
     await save('lifecycle-to-pool', scenario, p.workflowId, 'open');
   });
 
@@ -603,19 +601,18 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     await until(() => stageOf(p.projectId), 'IN_POOL', 'stage');
     const scenario =
       'projectLifecycle: county joint review returns to the township (return-to-earlier-step), township re-approves, the county step resumes and approves, leading group (open in IN_POOL)';
-    for (const [stepId, round] of [
+    const rounds = [
       ['township-review', 1],
       ['township-review', 2],
       ['county-joint-review', 1],
       ['county-approval', 1],
-    ] as const) {
-      await save(
-        `lifecycle-return-to-step.step-${stepId}-${round}`,
-        `${scenario}: ${stepId} round ${round}`,
-        childId(p.projectId, stepId, round),
-        'WORKFLOW_EXECUTION_COMPLETED',
-      );
-    }
+    ] as const;
+    await saveSteps({
+      name: 'lifecycle-return-to-step',
+      scenario,
+      projectId: p.projectId,
+      steps: rounds.map(([stepId, round]) => [stepId, round, `${stepId} round ${round}`]),
+    });
     await save('lifecycle-return-to-step', scenario, p.workflowId, 'open');
   });
 
@@ -630,17 +627,16 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     });
     await decide('township', await pendingTask(p.projectId, 'TOWNSHIP_REVIEWER'), { action: 'reject', comment: '复核后不符合条件' });
     const scenario = 'projectLifecycle: county returns to the township, township rejects, the suspended county step is closed (completed)';
-    for (const [stepId, round] of [
+    const rounds = [
       ['township-review', 2],
       ['county-joint-review', 1],
-    ] as const) {
-      await save(
-        `lifecycle-return-closed.step-${stepId}-${round}`,
-        `${scenario}: ${stepId} round ${round}`,
-        childId(p.projectId, stepId, round),
-        'WORKFLOW_EXECUTION_COMPLETED',
-      );
-    }
+    ] as const;
+    await saveSteps({
+      name: 'lifecycle-return-closed',
+      scenario,
+      projectId: p.projectId,
+      steps: rounds.map(([stepId, round]) => [stepId, round, `${stepId} round ${round}`]),
+    });
     await save('lifecycle-return-closed', scenario, p.workflowId, 'WORKFLOW_EXECUTION_COMPLETED');
   });
 });
@@ -717,6 +713,22 @@ async function fundedProject(funding: Record<string, unknown> = {}) {
   return p;
 }
 
+/**
+ * The villagers' representatives vote in favour and the three inspectors approve (with `comment`);
+ * the acceptance publicity (0 days here) ends at once: the handover.
+ */
+async function acceptedAndPublicised(projectId: string, comment?: string) {
+  await act(projectId, 'village', FAVOURABLE_VOTE);
+  for (const [role, who] of [
+    ['COUNTY_AGRICULTURE', 'agri'],
+    ['COUNTY_FINANCE', 'finance'],
+    ['EXPERT', 'expert'],
+  ] as const) {
+    await decide(who, await taskOfKind(projectId, 'COMPLETION_ACCEPTANCE', role), { action: 'approve', ...(comment ? { comment } : {}) });
+  }
+  await until(() => stageOf(projectId), 'ASSET_HANDOVER', 'stage');
+}
+
 /** A report by the implementer, verified by `verifier`. */
 async function verifiedReport(projectId: string, verifier: string, command: Record<string, unknown>) {
   const report = await act(projectId, 'implementer', command);
@@ -761,16 +773,7 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     await taskOfKind(id, 'ACCEPTANCE_RECTIFY');
     await act(id, 'implementer', { type: 'RECTIFIED', text: '排水沟已完工并经监理确认' });
     await until(() => stageOf(id), 'ACCEPTANCE', 'stage');
-    await act(id, 'village', FAVOURABLE_VOTE);
-    for (const [role, who] of [
-      ['COUNTY_AGRICULTURE', 'agri'],
-      ['COUNTY_FINANCE', 'finance'],
-      ['EXPERT', 'expert'],
-    ] as const) {
-      await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve', comment: '验收合格' });
-    }
-    // The acceptance publicity (0 days here) ends at once: the handover.
-    await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
+    await acceptedAndPublicised(id, '验收合格');
     await act(id, 'agri', { ...TEA_GARDEN_ASSET, certificateNo: 'QS-2028-001' });
     await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
 
@@ -789,21 +792,21 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
 
     const scenario =
       'projectLifecycle funded: START paid, flagged payment confirmed, acceptance failed/rectified/passed, handover, first evaluation, continue-as-new';
-    const steps: Array<[string, string, number, 'open' | 'WORKFLOW_EXECUTION_COMPLETED']> = [
-      ['township-review', 'the township step', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
-      ['county-joint-review', 'the county joint review', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
-      ['county-approval', 'the leading group', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
-      ['payment-1-verify', 'payment 1 (START) verification', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
-      ['payment-1-finance', 'payment 1 finance approval', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
-      ['payment-2-verify', 'payment 2 (SUBSTANTIAL_COMPLETION) verification', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
-      ['payment-2-flags', 'payment 2 risk flags confirmed (rejected)', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
-      ['acceptance', 'acceptance round 1 (failed)', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
-      ['acceptance', 'acceptance round 2 (passed)', 2, 'WORKFLOW_EXECUTION_COMPLETED'],
-      ['evaluation', 'the first evaluation (approved)', 1, 'WORKFLOW_EXECUTION_COMPLETED'],
-    ];
-    for (const [stepId, what, round, status] of steps) {
-      await save(`lifecycle-funded.step-${stepId}-${round}`, `${scenario}: ${what}`, childId(id, stepId, round), status);
-    }
+    await saveSteps({
+      name: 'lifecycle-funded',
+      scenario,
+      projectId: id,
+      steps: [
+        ...THROUGH_THE_COUNTY,
+        ['payment-1-verify', 1, 'payment 1 (START) verification'],
+        ['payment-1-finance', 1, 'payment 1 finance approval'],
+        ['payment-2-verify', 1, 'payment 2 (SUBSTANTIAL_COMPLETION) verification'],
+        ['payment-2-flags', 1, 'payment 2 risk flags confirmed (rejected)'],
+        ['acceptance', 1, 'acceptance round 1 (failed)'],
+        ['acceptance', 2, 'acceptance round 2 (passed)'],
+        ['evaluation', 1, 'the first evaluation (approved)'],
+      ],
+    });
     await save(
       'lifecycle-funded.run-1',
       `${scenario}: the first run, ending in continue-as-new`,
@@ -824,15 +827,7 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     const id = p.projectId;
     await verifiedReport(id, 'agri', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['竣工报告.pdf'] });
     await act(id, 'village', { type: 'REQUEST_ACCEPTANCE' });
-    await act(id, 'village', FAVOURABLE_VOTE);
-    for (const [role, who] of [
-      ['COUNTY_AGRICULTURE', 'agri'],
-      ['COUNTY_FINANCE', 'finance'],
-      ['EXPERT', 'expert'],
-    ] as const) {
-      await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve' });
-    }
-    await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
+    await acceptedAndPublicised(id);
     await act(id, 'agri', TEA_GARDEN_ASSET);
     await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
     await until(() => stageOf(id), 'EVALUATION', 'stage');
@@ -842,15 +837,8 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     await until(() => stageOf(id), 'RECTIFICATION', 'stage');
     const scenario =
       'projectLifecycle funded: acceptance, handover, a POOR evaluation approved, officials notified and their window started (review-eligibility-expiry), open in RECTIFICATION';
-    for (const [stepId, round] of [
-      ['township-review', 1],
-      ['county-joint-review', 1],
-      ['county-approval', 1],
-      ['acceptance', 1],
-      ['evaluation', 1],
-    ] as const) {
-      await save(`lifecycle-poor-evaluation.step-${stepId}-${round}`, `${scenario}: ${stepId}`, childId(id, stepId, round), 'WORKFLOW_EXECUTION_COMPLETED');
-    }
+    const stepIds = ['township-review', 'county-joint-review', 'county-approval', 'acceptance', 'evaluation'];
+    await saveSteps({ name: 'lifecycle-poor-evaluation', scenario, projectId: id, steps: stepIds.map((stepId) => [stepId, 1, stepId]) });
     // Not the window child itself: open on its 30-day timer with no activity yet, it cannot fail on
     // the harness's altered bundles (a timer before the first activity, activities renamed).
     await save('lifecycle-poor-evaluation', scenario, p.workflowId, 'open');
@@ -874,14 +862,14 @@ describe('projectLifecycle: funded (implementation, payments, acceptance, handov
     await decide('finance', await taskOfKind(id, 'PAYMENT_APPROVAL'), { action: 'approve' });
     await until(() => paymentStatus(id, 1), 'PAID', 'payment 1');
     const scenario = 'projectLifecycle funded: a payment flagged, the flag dismissed, approved and paid (open in IMPLEMENTATION)';
-    for (const part of ['verify', 'flags', 'finance']) {
-      await save(
-        `lifecycle-flag-dismissed.step-payment-1-${part}`,
-        `${scenario}: payment 1 ${part}`,
-        childId(id, `payment-1-${part}`, 1),
-        'WORKFLOW_EXECUTION_COMPLETED',
-      );
-    }
+    const parts = ['verify', 'flags', 'finance'];
+    await saveSteps({
+      name: 'lifecycle-flag-dismissed',
+      scenario,
+      projectId: id,
+      withRound: false,
+      steps: parts.map((part) => [`payment-1-${part}`, 1, `payment 1 ${part}`]),
+    });
     await save('lifecycle-flag-dismissed', scenario, p.workflowId, 'open');
   });
 });
@@ -917,15 +905,7 @@ describe('projectLifecycle: payee accounts, overspend to the leading group, defe
 
     await verifiedReport(id, 'agri', { type: 'REPORT_PROGRESS', percent: 100, evidence: ['竣工报告.pdf'] });
     await act(id, 'village', { type: 'REQUEST_ACCEPTANCE' });
-    await act(id, 'village', FAVOURABLE_VOTE);
-    for (const [role, who] of [
-      ['COUNTY_AGRICULTURE', 'agri'],
-      ['COUNTY_FINANCE', 'finance'],
-      ['EXPERT', 'expert'],
-    ] as const) {
-      await decide(who, await taskOfKind(id, 'COMPLETION_ACCEPTANCE', role), { action: 'approve', comment: '验收合格' });
-    }
-    await until(() => stageOf(id), 'ASSET_HANDOVER', 'stage');
+    await acceptedAndPublicised(id, '验收合格');
     await act(id, 'agri', TEA_ROAD_ASSET);
     await act(id, 'village', { type: 'CONFIRM_HANDOVER' });
     await until(() => stageOf(id), 'EVALUATION', 'stage');
@@ -938,18 +918,18 @@ describe('projectLifecycle: payee accounts, overspend to the leading group, defe
 
     const scenario =
       'projectLifecycle funded with registered payee accounts: an overspent payment approved by the leading group (项目变更) and paid, acceptance, handover, a defect reported, repaired and verified (open in EVALUATION)';
-    const steps: Array<[string, string]> = [
-      ['township-review', 'the township step'],
-      ['county-joint-review', 'the county joint review'],
-      ['county-approval', 'the leading group'],
-      ['payment-1-verify', 'payment 1 verification'],
-      ['payment-1-change', 'payment 1 项目变更 approval by the leading group'],
-      ['payment-1-finance', 'payment 1 finance approval'],
-      ['acceptance', 'the acceptance'],
-    ];
-    for (const [stepId, what] of steps) {
-      await save(`lifecycle-overspend-defect.step-${stepId}-1`, `${scenario}: ${what}`, childId(id, stepId, 1), 'WORKFLOW_EXECUTION_COMPLETED');
-    }
+    await saveSteps({
+      name: 'lifecycle-overspend-defect',
+      scenario,
+      projectId: id,
+      steps: [
+        ...THROUGH_THE_COUNTY,
+        ['payment-1-verify', 1, 'payment 1 verification'],
+        ['payment-1-change', 1, 'payment 1 项目变更 approval by the leading group'],
+        ['payment-1-finance', 1, 'payment 1 finance approval'],
+        ['acceptance', 1, 'the acceptance'],
+      ],
+    });
     await save('lifecycle-overspend-defect', scenario, p.workflowId, 'open');
   });
 
@@ -989,9 +969,8 @@ describe('projectLifecycle: payee accounts, overspend to the leading group, defe
     await until(() => stageOf(p.projectId), 'IN_POOL', 'stage');
     const scenario =
       'projectLifecycle: a forged step report refused in the township review (LIFECYCLE_EVENT_REFUSED), then approved into the pool (open in IN_POOL)';
-    for (const stepId of ['township-review', 'county-joint-review', 'county-approval']) {
-      await save(`lifecycle-refused-event.step-${stepId}-1`, `${scenario}: ${stepId}`, childId(p.projectId, stepId, 1), 'WORKFLOW_EXECUTION_COMPLETED');
-    }
+    const stepIds = ['township-review', 'county-joint-review', 'county-approval'];
+    await saveSteps({ name: 'lifecycle-refused-event', scenario, projectId: p.projectId, steps: stepIds.map((stepId) => [stepId, 1, stepId]) });
     await save('lifecycle-refused-event', scenario, p.workflowId, 'open');
   });
 });

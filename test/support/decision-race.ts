@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import { issueToken } from '../../src/auth/tokens';
 import type { TApprovalStepConfigInput, TSignerSlot } from '../../src/domain/approval';
-import { AGRI_SLOT, createProject, startStep } from '../workflows/approval-support';
+import { AGRI_SLOT, startStepOnNewProject } from '../workflows/approval-support';
 import { newRequestId, type TTestStack } from './stack';
 
 const { EventType } = temporal.api.enums.v1;
@@ -67,12 +67,10 @@ export async function raceRound(
   },
 ) {
   const { config } = opts;
-  const projectId = await createProject(s.prisma, s.userIds.village!);
-  const st = await startStep({
+  const st = await startStepOnNewProject({
     client: s.client,
     prisma: s.prisma,
     taskQueue: s.taskQueue,
-    projectId,
     config: { stepId: 'race', mode: 'SEQUENTIAL', applicantId: s.userIds.village!, ...config },
   });
   const slotOf = (n: number): TRacePerson['slot'] => (config.candidates[n - 1] === AGRI_SLOT ? 'agri' : 'township');
@@ -101,7 +99,7 @@ export async function raceRound(
   await opts.during?.();
   const answers = await answered;
   await st.handle.result();
-  return { ...st, projectId, answers, slots: config.candidates.length };
+  return { ...st, answers, slots: config.candidates.length };
 }
 
 /**

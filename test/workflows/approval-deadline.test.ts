@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalStateQuery } from '../../workflows/messages/approval-step';
 import type { approvalStep } from '../../workflows/approval-step';
+import type { TApprovalStepConfigInput } from '../../src/domain/approval';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 import { AGRI_SLOT, createProject, stepInput, TOWNSHIP_SLOT } from './approval-support';
 
@@ -20,26 +21,23 @@ afterAll(async () => {
   await s?.close();
 });
 
+/** A step on a fresh project (one township signer unless `config` says otherwise), once it has written `tasks` task rows. */
+async function deadlineStep(config: Partial<TApprovalStepConfigInput>, tasks: number) {
+  const projectId = await createProject(db.prisma, 'applicant');
+  const workflowId = `deadline-${crypto.randomUUID()}`;
+  const handle = await env.client.workflow.start<typeof approvalStep>('approvalStep', {
+    workflowId,
+    taskQueue,
+    args: [stepInput(projectId, { stepId: 'review', mode: 'SEQUENTIAL', candidates: [TOWNSHIP_SLOT], applicantId: 'applicant', ...config })],
+  });
+  await expect.poll(() => db.prisma.task.count({ where: { workflowId } }), { timeout: 15_000 }).toBe(tasks);
+  return { workflowId, handle };
+}
+
 describe('approval step deadlines (time-skipping server)', () => {
   it('reminds before the due date, then escalates to the same role one level up, both recorded', async () => {
-    const projectId = await createProject(db.prisma, 'applicant');
-    const workflowId = `deadline-${crypto.randomUUID()}`;
-    const handle = await env.client.workflow.start<typeof approvalStep>('approvalStep', {
-      workflowId,
-      taskQueue,
-      args: [
-        stepInput(projectId, {
-          stepId: 'review',
-          mode: 'SEQUENTIAL',
-          candidates: [TOWNSHIP_SLOT],
-          applicantId: 'applicant',
-          dueAfterMs: 72 * HOUR,
-          remindBeforeMs: 24 * HOUR,
-        }),
-      ],
-    });
+    const { workflowId, handle } = await deadlineStep({ dueAfterMs: 72 * HOUR, remindBeforeMs: 24 * HOUR }, 1);
     const first = `${workflowId}:review#1`;
-    await expect.poll(() => db.prisma.task.count({ where: { id: first } }), { timeout: 15_000 }).toBe(1);
     const created = await db.prisma.task.findUniqueOrThrow({ where: { id: first } });
     expect(created.dueAt!.getTime() - created.createdAt.getTime()).toBeGreaterThan(71 * HOUR);
 
@@ -66,23 +64,10 @@ describe('approval step deadlines (time-skipping server)', () => {
   });
 
   it('a user slot has nowhere to escalate: the expiry is recorded once and the task stays', async () => {
-    const projectId = await createProject(db.prisma, 'applicant');
-    const workflowId = `deadline-${crypto.randomUUID()}`;
-    const handle = await env.client.workflow.start<typeof approvalStep>('approvalStep', {
-      workflowId,
-      taskQueue,
-      args: [
-        stepInput(projectId, {
-          stepId: 'review',
-          mode: 'COUNTERSIGN',
-          candidates: [{ kind: 'user', userId: 'u1' }, AGRI_SLOT],
-          applicantId: 'applicant',
-          dueAfterMs: 10 * HOUR,
-          remindBeforeMs: 0,
-        }),
-      ],
-    });
-    await expect.poll(() => db.prisma.task.count({ where: { workflowId } }), { timeout: 15_000 }).toBe(2);
+    const { handle } = await deadlineStep(
+      { mode: 'COUNTERSIGN', candidates: [{ kind: 'user', userId: 'u1' }, AGRI_SLOT], dueAfterMs: 10 * HOUR, remindBeforeMs: 0 },
+      2,
+    );
     await env.sleep(30 * HOUR);
     const state = await handle.query(approvalStateQuery);
     expect(state.snapshotContext.history.map((h) => h.event.type)).toEqual(['DEADLINE_EXPIRED']);
@@ -92,25 +77,8 @@ describe('approval step deadlines (time-skipping server)', () => {
   });
 
   it('a configured escalation target takes the task once; its own expiry is recorded and the task stays', async () => {
-    const projectId = await createProject(db.prisma, 'applicant');
-    const workflowId = `deadline-${crypto.randomUUID()}`;
     const target = { kind: 'user' as const, userId: 'county-duty-officer' };
-    const handle = await env.client.workflow.start<typeof approvalStep>('approvalStep', {
-      workflowId,
-      taskQueue,
-      args: [
-        stepInput(projectId, {
-          stepId: 'review',
-          mode: 'SEQUENTIAL',
-          candidates: [TOWNSHIP_SLOT],
-          applicantId: 'applicant',
-          dueAfterMs: 10 * HOUR,
-          remindBeforeMs: 0,
-          escalationTarget: target,
-        }),
-      ],
-    });
-    await expect.poll(() => db.prisma.task.count({ where: { workflowId } }), { timeout: 15_000 }).toBe(1);
+    const { workflowId, handle } = await deadlineStep({ dueAfterMs: 10 * HOUR, remindBeforeMs: 0, escalationTarget: target }, 1);
     // Due at 10 h (escalated to the target, clock restarted), due again at 20 h and 30 h.
     await env.sleep(35 * HOUR);
     const state = await handle.query(approvalStateQuery);

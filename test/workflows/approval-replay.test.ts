@@ -20,6 +20,7 @@ import { approvalActUpdate, approvalStateQuery, type TApprovalAction, type TAppr
 import { namedPeopleFacts } from '../../src/db/county-people';
 import { startTestStack, type TTestStack } from '../support/stack';
 import { AGRI_SLOT, createProject, PATHS, startStep, TOWNSHIP_SLOT } from './approval-support';
+import { approvalStateKey } from '../domain/approval/fixtures';
 
 /**
  * Model-based replay (issue #3): every shortest path of the pure approval machine (xstate/graph),
@@ -37,14 +38,7 @@ afterAll(async () => {
 });
 
 /** The serialisation the graph dedupes on: state value plus what decides what can happen next. */
-function serialize(snapshot: TApprovalSnapshot): string {
-  const { context } = snapshot;
-  return JSON.stringify({
-    value: snapshot.value,
-    tasks: context.tasks.map((t) => [t.slot, t.after, t.outcome, t.claimedBy]),
-    returned: context.returned?.target ?? null,
-  });
-}
+const serialize = (snapshot: TApprovalSnapshot): string => approvalStateKey(snapshot);
 
 /**
  * The context as both sides must hold it. Only what the host adds to an event differs: the clock

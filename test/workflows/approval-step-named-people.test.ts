@@ -5,7 +5,7 @@ import type { TApprovalStepConfigInput } from '../../src/domain/approval';
 import { approvalActUpdate, type TApprovalAction } from '../../workflows/messages/approval-step';
 import { newRequestId, startTestStack, type TTestStack } from '../support/stack';
 import { expectUpdateRefused } from '../support/update-refused';
-import { createProject, fingerprint, PATHS, startStep, TOWNSHIP_SLOT } from './approval-support';
+import { fingerprint, PATHS, startStepOnNewProject, TOWNSHIP_SLOT } from './approval-support';
 
 /**
  * Issue #13: "a named signer or copy recipient is an active user of the project's county" was a
@@ -42,12 +42,10 @@ afterAll(async () => {
 const TOWNSHIP_REVIEW: Partial<TApprovalStepConfigInput> = { candidates: [TOWNSHIP_SLOT], subjectOrgPath: ['c-qingshan', 't-hexi', 'v-taoyuan'] };
 
 async function step() {
-  const projectId = await createProject(s.prisma, s.userIds.village!);
-  return startStep({
+  return startStepOnNewProject({
     client: s.client,
     prisma: s.prisma,
     taskQueue: s.taskQueue,
-    projectId,
     config: { stepId: 'review', mode: 'SEQUENTIAL', applicantId: s.userIds.village!, ...TOWNSHIP_REVIEW } as TApprovalStepConfigInput,
   });
 }

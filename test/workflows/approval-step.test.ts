@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens';
 import type { TApprovalStepConfigInput } from '../../src/domain/approval';
 import { newRequestId, startTestStack, type TTestStack } from '../support/stack';
-import { AGRI_SLOT, createProject, fingerprint, startStep, TOWNSHIP_SLOT } from './approval-support';
+import { AGRI_SLOT, fingerprint, startStepOnNewProject, TOWNSHIP_SLOT } from './approval-support';
 
 let s: TTestStack;
 /** A second township reviewer of 河西镇, so candidate groups have two people. */
@@ -47,17 +47,15 @@ const inbox = async (who: string, query = '') =>
   };
 
 async function step(config: Partial<TApprovalStepConfigInput> = {}) {
-  const projectId = await createProject(s.prisma, s.userIds.village!);
-  const started = await startStep({
+  const started = await startStepOnNewProject({
     client: s.client,
     prisma: s.prisma,
     taskQueue: s.taskQueue,
-    projectId,
     config: { stepId: 'review', mode: 'SEQUENTIAL', candidates: [TOWNSHIP_SLOT, AGRI_SLOT], applicantId: s.userIds.village!, ...config },
   });
   const status = async (n: number) => (await s.prisma.task.findUniqueOrThrow({ where: { id: started.taskId(n) } })).status;
   const outcome = async (n: number) => (await s.prisma.task.findUniqueOrThrow({ where: { id: started.taskId(n) } })).outcome;
-  return { ...started, projectId, status, outcome };
+  return { ...started, status, outcome };
 }
 
 async function expectOk(res: Awaited<ReturnType<typeof post>>) {

@@ -53,6 +53,12 @@ export async function startStep(opts: { client: Client; prisma: TPrisma; taskQue
   return { workflowId, handle, taskId: (n: number) => `${workflowId}:${opts.config.stepId}#${n}` };
 }
 
+/** A fresh Project row proposed by the step's applicant, and a step started on it. */
+export async function startStepOnNewProject(opts: { client: Client; prisma: TPrisma; taskQueue: string; config: TApprovalStepConfigInput }) {
+  const projectId = await createProject(opts.prisma, opts.config.applicantId);
+  return { ...(await startStep({ ...opts, projectId })), projectId };
+}
+
 /** Everything a refusal must leave untouched: records, task rows, and the workflow's own state. */
 export async function fingerprint(prisma: TPrisma, client: Client, workflowId: string) {
   const tasks = await prisma.task.findMany({

@@ -83,6 +83,19 @@ const defaultReleasable = (tranche: TTranche, facts: { verifiedProgressPercent: 
     ...facts,
   }).tranches.find((t) => t.tranche === tranche)!.releasableFen;
 
+/** The default schedule's plan for a project built, accepted and its own capital not required, as of `asOfDate`. */
+const planAcceptedByDefault = (dates: { handoverDate: string | null; asOfDate: string }) =>
+  planDisbursement({
+    approvedBudgetFen: 40_000_000,
+    schedule: DEFAULTS.disbursement,
+    ownCapitalRequiredFen: 0,
+    ownCapitalInvestedFen: 0,
+    verifiedProgressPercent: 100,
+    acceptancePassed: true,
+    openDefects: 0,
+    ...dates,
+  });
+
 /** The joint team (agriculture, finance, the third party) passes the inspection. */
 const jointTeamPasses = async (projectId: string) => {
   for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT'])
@@ -278,19 +291,7 @@ describe('every county setting takes effect, through the project workflow (issue
     // 16,000,000 − 4,000,000 retention = 8,000,000 (the default schedule's is 2,000,000). It has no
     // share of its own: disbursement.acceptanceShareBp could only ever be that rest, and was removed.
     expect(await releasableNow(handle, 'ACCEPTANCE')).toBe(8_000_000);
-    expect(
-      planDisbursement({
-        approvedBudgetFen: 40_000_000,
-        schedule: DEFAULTS.disbursement,
-        ownCapitalRequiredFen: 0,
-        ownCapitalInvestedFen: 0,
-        verifiedProgressPercent: 100,
-        acceptancePassed: true,
-        handoverDate: null,
-        openDefects: 0,
-        asOfDate: '2027-06-01',
-      }).amounts.ACCEPTANCE,
-    ).toBe(2_000_000);
+    expect(planAcceptedByDefault({ handoverDate: null, asOfDate: '2027-06-01' }).amounts.ACCEPTANCE).toBe(2_000_000);
 
     // Two days of acceptance publicity, not seven.
     await s.env.sleep(2 * DAY + MINUTE);
@@ -380,19 +381,7 @@ describe('every county setting takes effect, through the project workflow (issue
       'the retention payment',
     );
     expect(retention!.amountFen).toBe(4_000_000n);
-    expect(
-      planDisbursement({
-        approvedBudgetFen: 40_000_000,
-        schedule: DEFAULTS.disbursement,
-        ownCapitalRequiredFen: 0,
-        ownCapitalInvestedFen: 0,
-        verifiedProgressPercent: 100,
-        acceptancePassed: true,
-        handoverDate: '2027-01-01',
-        openDefects: 0,
-        asOfDate: '2027-02-02',
-      }).retentionReleasableOn,
-    ).toBe('2028-01-01');
+    expect(planAcceptedByDefault({ handoverDate: '2027-01-01', asOfDate: '2027-02-02' }).retentionReleasableOn).toBe('2028-01-01');
     expect(DEFAULTS.disbursement.retentionBp).toBe(500);
     prove('disbursement.retentionBp', 'disbursement.retentionHoldMonths');
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { windowClosesAt } from '../../src/domain/fault-tolerance';
-import { startTestStack, type TTestStack } from '../support/stack';
-import { addDisciplineUsers, addProject, bodyMembers, caseBody, DAY, driver, investigate, rid, type TDriver } from './fault-tolerance-support';
+import type { TTestStack } from '../support/stack';
+import { addProject, bodyMembers, caseBody, DAY, investigate, rid, startCaseStack, type TDriver } from './fault-tolerance-support';
 
 /**
  * Issue #13 items 2, 3 and 11 (first half), on the real dev server over HTTP: who judges a case and
@@ -15,9 +15,7 @@ let m: Record<string, { id: string; token: string }>;
 const tokenOf = (userId: string) => (userId === s.userIds.discipline ? s.tokens.discipline! : Object.values(m).find((u) => u.id === userId)!.token);
 
 beforeAll(async () => {
-  s = await startTestStack();
-  d = driver(s.app);
-  m = await addDisciplineUsers(s.prisma, ['d2', 'd3', 'p1', 'p2', 'p3']);
+  ({ s, d, m } = await startCaseStack(['d2', 'd3', 'p1', 'p2', 'p3']));
 }, 120_000);
 afterAll(async () => s?.close());
 

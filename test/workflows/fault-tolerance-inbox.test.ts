@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TTestStack } from '../support/stack';
-import { addDisciplineUsers, addProject, bodyMembers, caseBody, DAY, driver, investigate, type TDriver } from './fault-tolerance-support';
+import type { TTestStack } from '../support/stack';
+import { bodyMembers, caseBody, DAY, investigate, startCaseStack, type TDriver } from './fault-tolerance-support';
 
 /**
  * A case's steps in the inbox (review-step-tasks.ts): while the case waits on someone, GET
@@ -13,10 +13,7 @@ let d: TDriver;
 let m: Record<string, { id: string; token: string }>;
 
 beforeAll(async () => {
-  s = await startTestStack();
-  d = driver(s.app);
-  m = await addDisciplineUsers(s.prisma, ['d2', 'd3', 'd4', 'p1', 'p2']);
-  await addProject(s.prisma, { id: 'P-inbox', name: '桃源村高山茶园试点', proposerId: s.userIds.village! });
+  ({ s, d, m } = await startCaseStack(['d2', 'd3', 'd4', 'p1', 'p2'], { id: 'P-inbox', name: '桃源村高山茶园试点' }));
 }, 120_000);
 afterAll(async () => s?.close());
 

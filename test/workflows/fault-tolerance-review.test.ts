@@ -5,8 +5,8 @@ import { reviewActUpdate } from '../../workflows/messages/review';
 import { SA } from '../../workflows/messages/search-attributes';
 import type { TReviewAction } from '../../src/domain/fault-tolerance/review-actions';
 import type { TActor } from '../../src/domain/actor';
-import { startTestStack, type TTestStack } from '../support/stack';
-import { addDisciplineUsers, addProject, bodyMembers, caseBody, DAY, driver, EVIDENCE, investigate, rid, type TDriver } from './fault-tolerance-support';
+import type { TTestStack } from '../support/stack';
+import { addProject, bodyMembers, caseBody, DAY, EVIDENCE, investigate, rid, startCaseStack, type TDriver } from './fault-tolerance-support';
 import { taoyuanProjectRow } from '../support/project-row';
 
 /**
@@ -19,9 +19,7 @@ let d: TDriver;
 let members: Record<string, { id: string; token: string }>;
 
 beforeAll(async () => {
-  s = await startTestStack();
-  d = driver(s.app);
-  members = await addDisciplineUsers(s.prisma, ['d2', 'd3', 'p1', 'p2', 'p3']);
+  ({ s, d, m: members } = await startCaseStack(['d2', 'd3', 'p1', 'p2', 'p3']));
 }, 120_000);
 afterAll(async () => s?.close());
 

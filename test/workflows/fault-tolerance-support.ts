@@ -5,6 +5,7 @@ import { issueToken } from '../../src/auth/tokens';
 import type { TPrisma } from '../../src/db/prisma';
 import { CRITERIA } from '../../src/domain/fault-tolerance';
 import { taoyuanProjectRow } from '../support/project-row';
+import { startTestStack } from '../support/stack';
 
 export const DAY = 86_400_000;
 export const EVIDENCE = ['https://records.example/qingshan/meeting-2026-03.pdf'];
@@ -36,6 +37,15 @@ export async function addProject(prisma: TPrisma, o: { id: string; name: string;
   await prisma.project.create({
     data: taoyuanProjectRow({ id: o.id, name: o.name, budgetFen: 50_000_000n, proposerId: o.proposerId, stage: 'EVALUATION' }),
   });
+}
+
+/** A test stack, its HTTP driver, the extra deciding-role holders `names` and, when given, a project proposed by the village. */
+export async function startCaseStack(names: string[], project?: { id: string; name: string }) {
+  const s = await startTestStack();
+  const d = driver(s.app);
+  const m = await addDisciplineUsers(s.prisma, names);
+  if (project) await addProject(s.prisma, { ...project, proposerId: s.userIds.village! });
+  return { s, d, m };
 }
 
 export interface TDriver {

@@ -91,3 +91,17 @@ export function expectRefused(snapshot: TApprovalSnapshot, event: TApprovalEvent
 }
 
 export const SHA = 'a'.repeat(64);
+
+/**
+ * What a graph walk dedupes approval snapshots on: the state value and what decides what can happen
+ * next (not the ever-growing history), with `extra` where a walk needs more.
+ */
+export function approvalStateKey(snapshot: TApprovalSnapshot, extra: Record<string, unknown> = {}): string {
+  const { context } = snapshot;
+  return JSON.stringify({
+    value: snapshot.value,
+    tasks: context.tasks.map((t) => [t.slot, t.after, t.outcome, t.claimedBy]),
+    returned: context.returned?.target ?? null,
+    ...extra,
+  });
+}
