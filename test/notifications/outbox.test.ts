@@ -107,6 +107,17 @@ describe('county channels', () => {
   });
 });
 
+describe("a person's e-mail address", () => {
+  it('refuses an address a mail server would refuse (a label ending in a hyphen, IDNA\'s "--", a label of 64), naming the field, and keeps the one on record', async () => {
+    for (const email of ['agri@h-.qingshan.cn', 'agri@ab--cd.cn', `agri@${'a'.repeat(64)}.cn`, 'agri@qingshan']) {
+      const res = await call('PUT', '/api/notifications/email', 'agri', { email });
+      expect(res.statusCode, email).toBe(400);
+      expect(res.json().error.details[0].path).toBe('body.email');
+    }
+    expect((await call('GET', '/api/notifications/email', 'agri')).json()).toEqual({ email: 'agri@qingshan.gov.cn' });
+  });
+});
+
 describe('an approval', () => {
   it("puts the next task in the next approvers' notification centre, and the decision in the proposer's", async () => {
     const started = await call('POST', '/api/projects', 'village', { ...sampleProposal({ name: '通知测试茶园' }), requestId: newRequestId() });

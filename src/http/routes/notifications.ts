@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { recordAudit } from '../../auth/record-audit';
 import { NOTIFICATION_KINDS } from '../../notifications/kinds';
+import { ZEmailAddress } from '../../notifications/channel-config';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZInstant, ZNullableInstant } from '../openapi';
@@ -25,7 +26,7 @@ const ZListQuery = ZPageQuery.extend({
 
 const ZReadBody = z.union([z.strictObject({ ids: z.array(z.string().min(1).max(600)).min(1).max(200) }), z.strictObject({ all: z.literal(true) })]);
 
-const ZEmailBody = z.object({ email: z.email().max(320).nullable().describe('null: no e-mail') });
+const ZEmailBody = z.object({ email: ZEmailAddress.nullable().describe('null: no e-mail') });
 
 /** The notification centre: a person's own notifications, and where they want e-mail. */
 export async function notificationRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
