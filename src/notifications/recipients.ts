@@ -1,5 +1,5 @@
 import type { Role } from '../generated/prisma/client';
-import { orgPathSegments } from '../domain/actor';
+import { coveringPathsOf } from '../domain/actor';
 import type { TNoticeTx } from './enqueue-notices';
 
 /** The Task fields that say who may act on it. */
@@ -19,8 +19,7 @@ export async function taskRecipients(tx: TNoticeTx, task: TTaskAddress): Promise
   if (task.candidateUserId) return [task.candidateUserId];
   if (task.claimedBy) return [task.claimedBy];
   if (!task.candidateRole || !task.candidateOrgPath) return [];
-  const segments = orgPathSegments(task.candidateOrgPath);
-  const paths = segments.map((_, i) => `/${segments.slice(0, i + 1).join('/')}/`);
+  const paths = coveringPathsOf(task.candidateOrgPath);
   const grants = await tx.roleAssignment.findMany({
     where: { role: task.candidateRole as Role, orgUnit: { path: { in: paths } }, user: { active: true } },
     select: { userId: true },
