@@ -17,7 +17,8 @@ afterAll(async () => {
 
 const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
 const htmlSchemaOf = (op: { responses?: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> }, status: string) =>
-  op.responses?.[status]?.content?.['text/html']?.schema;
+  op.responses?.[status]?.content?.['text/html']?.schema ??
+  op.responses?.[status]?.content?.['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']?.schema;
 const schemaOf = (op: { responses?: Record<string, { content?: { 'application/json'?: { schema?: Record<string, unknown> } } }> }, status: string) =>
   op.responses?.[status]?.content?.['application/json']?.schema;
 
@@ -62,7 +63,7 @@ describe('/api/openapi.json', () => {
       ['post', '/api/auth/login', '200', ['token', 'expiresAt', 'user']],
       ['post', '/api/auth/logout', '200', ['revoked']],
       ['post', '/api/auth/password', '200', ['ok', 'otherSignInsRevoked']],
-      ['get', '/api/me', '200', ['userId', 'roles']],
+      ['get', '/api/me', '200', ['userId', 'roles', 'temporalUiUrl']],
       ['post', '/api/projects', '201', ['projectId', 'workflowId', 'stage', 'taskId']],
       ['get', '/api/projects/{id}', '200', ['id', 'stage', 'budgetFen', 'tasks', 'decisions', 'temporalUiUrl', 'history']],
       ['post', '/api/projects/{id}/objections', '201', ['objectionId', 'publicityId']],

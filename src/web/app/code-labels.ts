@@ -5,6 +5,8 @@ import type { CORRECTIVE_MEASURE_TASK_KIND, TReviewStepTaskKind } from '../../do
 import { TRANCHE_LABELS_ZH, type TTranche } from '../../domain/policies/disbursement-schedule';
 import { RISK_FLAG_LABELS_ZH, type TRiskFlagCode } from '../../domain/policies/risk-checks';
 import { ROLE_LABELS_ZH, type TRole } from '../../domain/roles';
+import type { TPaymentState } from '../../domain/payment/payment-machine';
+import { GRADE_LABELS_ZH, type TGrade } from '../../domain/policies/evaluation-scoring';
 
 /**
  * The names of the codes both web apps show (stages, task kinds, tranches, risk flags, roles, task
@@ -54,6 +56,8 @@ interface TCodeLabels {
   status: Record<TTaskStatus, string>;
   flagStatus: Record<TFlagStatus, string>;
   source: Record<(typeof FUNDING_SOURCES)[number], string>;
+  paymentStatus: Record<TPaymentState, string>;
+  grade: Record<TGrade, string>;
 }
 
 const zh: TCodeLabels = {
@@ -92,6 +96,18 @@ const zh: TCodeLabels = {
   status: { PENDING: '待办', DONE: '已办', CANCELLED: '已取消', WAITING: '等待中', SUSPENDED: '已暂停', EXPIRED: '已过期' },
   flagStatus: { OPEN: '待复核', DISMISSED: '已排除', CONFIRMED: '已确认' },
   source: { CENTRAL_LINKAGE: '中央衔接资金', LOCAL: '地方财政资金', OWN_CAPITAL: '自筹资金', BANK_LOAN: '银行贷款', OTHER: '其他资金' },
+  paymentStatus: {
+    VERIFYING: '核验中',
+    RISK_CHECK: '风险筛查中',
+    FLAGGED: '风险疑点复核中',
+    CHANGE_APPROVAL: '项目变更审批中',
+    FINANCE_APPROVAL: '待财政审批',
+    APPROVED: '已批准，待支付',
+    PAID: '已支付',
+    REJECTED: '已拒绝',
+    WITHDRAWN: '已撤回',
+  },
+  grade: GRADE_LABELS_ZH,
 };
 
 const en: TCodeLabels = {
@@ -167,6 +183,18 @@ const en: TCodeLabels = {
   status: { PENDING: 'Pending', DONE: 'Done', CANCELLED: 'Cancelled', WAITING: 'Waiting', SUSPENDED: 'Suspended', EXPIRED: 'Expired' },
   flagStatus: { OPEN: 'Open', DISMISSED: 'Dismissed', CONFIRMED: 'Confirmed' },
   source: { CENTRAL_LINKAGE: 'Central linkage funds', LOCAL: 'Local budget', OWN_CAPITAL: 'Own capital', BANK_LOAN: 'Bank loan', OTHER: 'Other funds' },
+  paymentStatus: {
+    VERIFYING: 'In verification',
+    RISK_CHECK: 'Risk screening',
+    FLAGGED: 'Risk flags in review',
+    CHANGE_APPROVAL: 'Project change in approval',
+    FINANCE_APPROVAL: 'Awaiting finance approval',
+    APPROVED: 'Approved, to be paid',
+    PAID: 'Paid',
+    REJECTED: 'Rejected',
+    WITHDRAWN: 'Withdrawn',
+  },
+  grade: { EXCELLENT: 'Excellent', GOOD: 'Good', FAIR: 'Fair', POOR: 'Poor' },
 };
 
 export const CODE_LABELS: Record<TLang, TCodeLabels> = { zh, en };

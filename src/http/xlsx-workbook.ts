@@ -1,0 +1,97 @@
+import ExcelJS from 'exceljs';
+import { SHANGHAI_OFFSET_MS } from '../domain/fault-tolerance/deadlines';
+
+/**
+ * One .xlsx writer for every ledger (台账) the API exports: typed cells, not text, so a county
+ * office can sum, sort and filter them in Excel or WPS. Money arrives in integer fen and leaves as
+ * yuan with two decimals and a number format; instants leave as Asia/Shanghai wall-clock dates
+ * (a spreadsheet date has no time zone, so the one the officials read is the one written).
+ */
+export type TCellKind = 'text' | 'yuan' | 'date' | 'dateTime' | 'integer';
+
+export interface TLedgerColumn<Row> {
+  header: { zh: string; en: string };
+  kind: TCellKind;
+  /** Width in characters (a CJK character counts about two). */
+  width: number;
+  /** Fen (number or bigint) for 'yuan'; a Date for 'date'/'dateTime'; null leaves the cell empty. */
+  value: (row: Row) => string | number | bigint | Date | null | undefined;
+}
+
+export interface TLedgerSheet<Row> {
+  name: { zh: string; en: string };
+  columns: ReadonlyArray<TLedgerColumn<Row>>;
+  rows: readonly Row[];
+}
+
+export type TLedgerLang = 'zh' | 'en';
+
+/** A sheet of any row type (its columns read the rows they were defined for). */
+export type TAnyLedgerSheet = TLedgerSheet<unknown>;
+export const ledgerSheet = <Row>(sheet: TLedgerSheet<Row>): TAnyLedgerSheet => sheet as unknown as TAnyLedgerSheet;
+
+const NUMBER_FORMATS: Record<TCellKind, string | undefined> = {
+  text: undefined,
+  yuan: '#,##0.00',
+  date: 'yyyy-mm-dd',
+  dateTime: 'yyyy-mm-dd hh:mm',
+  integer: '0',
+};
+
+/** Integer fen as yuan: exact to the fen for every amount the domain allows (at most 10^12 fen). */
+export const fenToYuan = (fen: number | bigint): number => Number(fen) / 100;
+
+/** The instant as the Asia/Shanghai wall clock, in the UTC fields a spreadsheet date is read from. */
+export const shanghaiWallClock = (at: Date): Date => new Date(at.getTime() + SHANGHAI_OFFSET_MS);
+
+function cellValue<Row>(column: TLedgerColumn<Row>, row: Row): ExcelJS.CellValue {
+  const v = column.value(row);
+  if (v === null || v === undefined) return null;
+  switch (column.kind) {
+    case 'yuan':
+      return fenToYuan(typeof v === 'bigint' || typeof v === 'number' ? v : Number(v));
+    case 'date': {
+      if (!(v instanceof Date)) return String(v);
+      // The Shanghai calendar day alone, so that a filter on the date column matches whole days.
+      const local = shanghaiWallClock(v);
+      return new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate()));
+    }
+    case 'dateTime':
+      return v instanceof Date ? shanghaiWallClock(v) : String(v);
+    case 'integer':
+      return typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Number(v);
+    default:
+      return v instanceof Date ? v.toISOString() : String(v);
+  }
+}
+
+/** A workbook of the given sheets: bold frozen header row, auto-filter, column widths and formats. */
+export async function ledgerWorkbook(sheets: readonly TAnyLedgerSheet[], lang: TLedgerLang): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'Bangfu';
+  // Fixed, so the same ledger exported twice is the same file apart from its rows.
+  wb.created = new Date(0);
+  wb.modified = new Date(0);
+  for (const sheet of sheets) {
+    const ws = wb.addWorksheet(sheet.name[lang], { views: [{ state: 'frozen', xSplit: 0, ySplit: 1 }] });
+    ws.columns = sheet.columns.map((c) => ({
+      header: c.header[lang],
+      width: c.width,
+      style: NUMBER_FORMATS[c.kind] ? { numFmt: NUMBER_FORMATS[c.kind] } : {},
+    }));
+    const header = ws.getRow(1);
+    header.font = { bold: true };
+    header.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+    header.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8EEF7' } };
+    for (const row of sheet.rows) ws.addRow(sheet.columns.map((c) => cellValue(c, row)));
+    ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: sheet.columns.length } };
+  }
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A Content-Disposition naming the download in UTF-8 (RFC 6266/5987) with an ASCII fallback. */
+export function attachmentHeader(asciiName: string, name: string): string {
+  return `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
