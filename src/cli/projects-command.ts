@@ -50,7 +50,7 @@ export async function showProject({ api, io, id }: { api: TApi; io: TIo; id: str
     TProjectRow & {
       tasks: Array<{ id: string; kind: string; status: string }>;
       history: Array<{ at: string; action: string; actorId: string | null }>;
-      temporalUiUrl: string;
+      temporalUiUrl: string | null;
     }
   >(`/api/projects/${encodeURIComponent(id)}`);
   emit(io, p, () =>
@@ -60,7 +60,7 @@ export async function showProject({ api, io, id }: { api: TApi; io: TIo; id: str
       `industry  ${p.industry}`,
       `budget    ${formatYuan(p.budgetFen)}`,
       `village   ${p.orgUnitId}`,
-      `workflow  ${p.temporalUiUrl}`,
+      `workflow  ${p.temporalUiUrl ?? '—'}`,
       '',
       'Tasks',
       renderTable(

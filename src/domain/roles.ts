@@ -33,3 +33,15 @@ export const ROLE_LABELS_ZH: Record<TRole, string> = {
 export const ORG_LEVELS = ['COUNTY', 'TOWNSHIP', 'VILLAGE'] as const;
 export const ZOrgLevel = z.enum(ORG_LEVELS);
 export type TOrgLevel = z.infer<typeof ZOrgLevel>;
+
+/**
+ * Who is shown the Temporal Web UI: monitors (监测/审计) and administrators. The UI has no sign-in
+ * of its own and shows every workflow of the namespace, inputs included, with Cancel, Terminate
+ * and Signal buttons, outside the app's org-unit scope and audit; so the app links it only for
+ * the roles whose work is watching the engine, and production puts it behind sign-in
+ * (docs/operations.md).
+ */
+export const TEMPORAL_UI_ROLES = ['MONITOR', 'ADMIN'] as const satisfies readonly TRole[];
+
+export const mayOpenTemporalUi = (roles: ReadonlyArray<{ role: string }>): boolean =>
+  roles.some((g) => (TEMPORAL_UI_ROLES as readonly string[]).includes(g.role));

@@ -80,7 +80,10 @@ describe('the thin path over HTTP', () => {
       'PUBLICITY_STARTED',
       'PUBLICITY_PASSED',
     ]);
-    expect(body.temporalUiUrl).toContain(`/workflows/project-${started.projectId}`);
+    // The Temporal UI is linked for monitors and administrators only (src/domain/roles.ts).
+    expect(body.temporalUiUrl).toBeNull();
+    const monitorView = (await call('GET', `/api/projects/${started.projectId}`, s.tokens.monitor)).json();
+    expect(monitorView.temporalUiUrl).toContain(`/workflows/project-${started.projectId}`);
 
     const desc = await s.client.workflow.getHandle(started.workflowId).describe();
     expect(desc.searchAttributes.ProjectStage).toEqual(['COUNTY_JOINT_REVIEW']);

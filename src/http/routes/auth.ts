@@ -7,6 +7,7 @@ import { recordAudit } from '../../auth/record-audit';
 import { clearSessionCookie, presentedTokenHashes, setSessionCookie } from '../../auth/session-cookie';
 import { actorFromUser, issueTokenRecord, revokeCredentials, SESSION_TTL_MS } from '../../auth/tokens';
 import { AppError } from '../../domain/errors';
+import { mayOpenTemporalUi } from '../../domain/roles';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZInstant } from '../openapi';
@@ -25,6 +26,13 @@ const ZActorOut = z.looseObject({
   displayName: z.string().optional(),
   roles: z.array(z.looseObject({ role: z.string(), orgUnitId: z.string(), orgPath: z.string() })),
 });
+/** GET /api/me adds what the web apps may offer this user, decided here from the roles (src/domain/roles.ts). */
+const ZMeOut = ZActorOut.extend({
+  temporalUiUrl: z
+    .string()
+    .nullable()
+    .describe('the Temporal Web UI, for a monitor (MONITOR) or an administrator (ADMIN); null for everyone else, whose pages show no link to it'),
+});
 
 export interface TAuthOptions {
   loginLimit?: TLoginLimit;
@@ -35,7 +43,7 @@ export interface TAuthOptions {
 let dummyHash: Promise<string> | undefined;
 const timingDecoy = () => (dummyHash ??= hashPassword('not-a-password-of-anyone'));
 
-export async function authRoutes(app: FastifyInstance, { prisma }: TAppDeps, { loginLimit = DEFAULT_LOGIN_LIMIT }: TAuthOptions = {}) {
+export async function authRoutes(app: FastifyInstance, { prisma, config }: TAppDeps, { loginLimit = DEFAULT_LOGIN_LIMIT }: TAuthOptions = {}) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   /** Counts the attempt before its password is checked (see login-rate-limit.ts), or refuses 429. */
@@ -169,7 +177,8 @@ export async function authRoutes(app: FastifyInstance, { prisma }: TAppDeps, { l
     },
   );
 
-  r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user and their roles', response: { 200: ZActorOut } } }, async (req) =>
-    requireActor(req),
-  );
+  r.get('/api/me', { schema: { tags: ['auth'], summary: 'The signed-in user and their roles', response: { 200: ZMeOut } } }, async (req) => {
+    const actor = requireActor(req);
+    return { ...actor, temporalUiUrl: mayOpenTemporalUi(actor.roles) ? config.temporal.uiUrl : null };
+  });
 }

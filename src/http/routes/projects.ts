@@ -5,6 +5,7 @@ import { WithStartWorkflowOperation, WorkflowExecutionAlreadyStartedError } from
 import { z } from 'zod';
 import { covers, findGrant, type TActor } from '../../domain/actor';
 import { AppError } from '../../domain/errors';
+import { mayOpenTemporalUi } from '../../domain/roles';
 import { formatFen } from '../../domain/policies/money';
 import { ZAmountFen, ZPayeeAccounts, ZProposal } from '../../domain/zod-schemas';
 import { deploymentSettings } from '../../domain/policies/settings';
@@ -82,7 +83,7 @@ const ZProjectDetail = z.looseObject({
   createdAt: ZInstant,
   tasks: z.array(z.looseObject({ id: z.string(), kind: z.string(), status: z.string(), dueAt: ZNullableInstant })),
   decisions: z.array(z.looseObject({ taskId: z.string(), actorId: z.string(), action: z.string(), createdAt: ZInstant })),
-  temporalUiUrl: z.string().describe('the project workflow in the Temporal Web UI'),
+  temporalUiUrl: z.string().nullable().describe('the project workflow in the Temporal Web UI, for a monitor or an administrator; null for everyone else'),
   live: z.unknown().describe("the workflow's own state (projectState query); null while it cannot be asked"),
   history: z
     .array(z.looseObject({ id: z.string(), seq: z.string().nullable(), action: z.string(), actorId: z.string().nullable(), at: ZInstant }))
@@ -248,7 +249,9 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
       // The row's own fields, loosely typed by serializeProject; the serializer checks them against ZProjectDetail.
       return {
         ...(serializeProject(project) as z.infer<typeof ZProjectDetail>),
-        temporalUiUrl: `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${project.workflowId}`,
+        temporalUiUrl: mayOpenTemporalUi(actor.roles)
+          ? `${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows/${project.workflowId}`
+          : null,
         live,
         // bigint columns as strings: JSON has no 64-bit integers.
         history: audit.map((a) => ({ ...a, id: String(a.id), seq: a.seq === null ? null : String(a.seq) })),

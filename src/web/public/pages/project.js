@@ -58,6 +58,9 @@ export default async function projectPage({ params: [id], query }) {
     ),
     funded ? recordSections({ project, records, allowed, stage, person }) : '',
     card(t('project.timeline'), timeline(project, units)),
-    h('p', {}, h('a', { href: project.temporalUiUrl, target: '_blank', rel: 'noopener', id: 'temporal-link' }, t('project.temporal'), ' ↗')),
+    // The server gives the link to monitors and administrators only (null for everyone else).
+    project.temporalUiUrl
+      ? h('p', {}, h('a', { href: project.temporalUiUrl, target: '_blank', rel: 'noopener', id: 'temporal-link' }, t('project.temporal'), ' ↗'))
+      : '',
   );
 }
