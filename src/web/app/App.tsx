@@ -12,13 +12,15 @@ import { LoginPage } from './pages/LoginPage';
 import { InboxPage } from './pages/InboxPage';
 import { TaskPage } from './pages/TaskPage';
 import { NotificationsPage } from './pages/NotificationsPage';
+import { ProjectsPage } from './pages/ProjectsPage';
 
 /** Whoever asked their system for less motion gets antd's dialogs and menus without animation. */
 const REDUCED_MOTION = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-/** The signed-in pages: the inbox, a task and the notifications. */
+/** The signed-in pages: the inbox, a task, the project ledger and the notifications. */
 function Page({ path }: { path: string }) {
   if (path === '/notifications') return <NotificationsPage />;
+  if (path === '/projects') return <ProjectsPage />;
   const task = /^\/tasks\/([^/]+)$/.exec(path);
   if (task) return <TaskPage taskId={decodeURIComponent(task[1])} />;
   return <InboxPage />;
@@ -53,6 +55,8 @@ export function App() {
       <LoginPage
         onSignedIn={(user) => {
           setMe(user);
+          // What the server offers this user (the Temporal UI link) comes with GET /api/me, not the sign-in answer.
+          api<TMe>('/api/me').then(setMe, () => undefined);
           if (path === '/login') navigate('/', { replace: true });
         }}
       />
@@ -60,7 +64,11 @@ export function App() {
   else
     body = (
       <Shell me={me} onSignedOut={() => setMe(null)}>
-        {path === '/' || path.startsWith('/tasks/') || path === '/notifications' ? <Page path={path} /> : <Result status="404" title="404" />}
+        {path === '/' || path.startsWith('/tasks/') || path === '/notifications' || path === '/projects' ? (
+          <Page path={path} />
+        ) : (
+          <Result status="404" title="404" />
+        )}
       </Shell>
     );
 

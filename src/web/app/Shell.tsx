@@ -1,13 +1,14 @@
 import type { ReactNode } from 'react';
 import { Badge, Button, Flex, Layout, Menu, Typography } from 'antd';
-import { BellOutlined, InboxOutlined, LogoutOutlined, RollbackOutlined, TranslationOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, BellOutlined, InboxOutlined, LogoutOutlined, RollbackOutlined, TableOutlined, TranslationOutlined } from '@ant-design/icons';
 import { api, type TMe } from './api';
 import { fill, useI18n } from './i18n';
 import { useUnreadCount } from './notifications';
 import { linkTo, navigate, usePath } from './router';
 
 /** The menu item a path belongs to: exactly one is highlighted (a task is opened from the inbox). */
-const sectionOf = (path: string) => (path === '/' || path.startsWith('/tasks/') ? 'inbox' : path === '/notifications' ? 'notifications' : '');
+const sectionOf = (path: string) =>
+  path === '/' || path.startsWith('/tasks/') ? 'inbox' : path === '/projects' ? 'projects' : path === '/notifications' ? 'notifications' : '';
 
 /** The page frame: the brand, the main menu, the language switch and who is signed in. */
 export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () => void; children: ReactNode }) {
@@ -35,6 +36,21 @@ export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () 
             selectedKeys={[sectionOf(path)]}
             items={[
               { key: 'inbox', icon: <InboxOutlined />, label: <a {...linkTo('/')}>{t.nav.inbox}</a> },
+              { key: 'projects', icon: <TableOutlined />, label: <a {...linkTo('/projects')}>{t.nav.projects}</a> },
+              // The server names the Temporal UI for monitors and administrators only (GET /api/me).
+              ...(me.temporalUiUrl
+                ? [
+                    {
+                      key: 'temporal',
+                      icon: <ApartmentOutlined />,
+                      label: (
+                        <a href={me.temporalUiUrl} target="_blank" rel="noopener noreferrer" id="temporal-ui-link">
+                          {t.nav.temporal}
+                        </a>
+                      ),
+                    },
+                  ]
+                : []),
               { key: 'old', icon: <RollbackOutlined />, label: <a href="/">{t.nav.oldApp}</a> },
             ]}
           />

@@ -56,4 +56,6 @@ export interface TMe {
   userId: string;
   displayName?: string;
   roles: Array<{ role: string; orgUnitId: string; orgPath: string }>;
+  /** The Temporal Web UI, given by the server to monitors and administrators only (null otherwise). */
+  temporalUiUrl?: string | null;
 }

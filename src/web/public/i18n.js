@@ -97,6 +97,8 @@ const DICT = {
       all: '全部',
       count: '共 {n} 个',
       empty: '没有符合条件的项目',
+      exportXlsx: '导出 Excel',
+      exportHint: '按当前筛选条件导出项目台账和资金拨付台账（.xlsx）',
     },
     np: {
       title: '申报项目',
@@ -647,6 +649,8 @@ const DICT = {
       all: 'All',
       count: '{n} projects',
       empty: 'No matching projects',
+      exportXlsx: 'Export to Excel',
+      exportHint: 'The project and payment ledgers under the current filters (.xlsx)',
     },
     np: {
       title: 'Propose a project',

@@ -5,6 +5,7 @@ import { useApiGet } from '../use-api-get';
 import { fill, nameOf, useI18n } from '../i18n';
 import { formatInstant } from '../format';
 import { linkTo } from '../router';
+import { serverPagination, useColumnChooser } from '../components/ColumnChooser';
 
 const VIEWS = ['pending', 'claimed', 'copied', 'done'] as const;
 type TView = (typeof VIEWS)[number];
@@ -41,7 +42,7 @@ export function InboxPage() {
   const { data, error, loading } = useApiGet<{ items: TInboxItem[]; total: number }>('/api/tasks', { ...query }, i18n);
 
   const sortOrder = (key: string) => (query.sort === key ? 'ascend' : query.sort === `-${key}` ? 'descend' : null);
-  const columns: TableProps<TInboxItem>['columns'] = [
+  const columns: NonNullable<TableProps<TInboxItem>['columns']> = [
     {
       title: t.inbox.matter,
       dataIndex: 'title',
@@ -96,6 +97,8 @@ export function InboxPage() {
     { title: t.inbox.status, dataIndex: 'status', key: 'status', render: (status: string) => nameOf(labels.status, status) },
   ];
 
+  const { visible, chooser } = useColumnChooser('inbox', columns);
+
   const onChange: TableProps<TInboxItem>['onChange'] = (pagination, filters, sorter) => {
     const one = Array.isArray(sorter) ? sorter[0] : sorter;
     const key = one?.order ? String(one.columnKey) : undefined;
@@ -118,23 +121,17 @@ export function InboxPage() {
         activeKey={query.view}
         onChange={(view) => setQuery((q) => ({ ...q, view: view as TView, page: 1 }))}
         items={VIEWS.map((v) => ({ key: v, label: t.inbox.views[v] }))}
+        tabBarExtraContent={chooser}
       />
       {error && <Alert type="error" message={error} showIcon style={{ marginBottom: 16 }} />}
       <Table<TInboxItem>
         rowKey="id"
-        columns={columns}
+        columns={visible}
         dataSource={data?.items ?? []}
         loading={loading}
         onChange={onChange}
         locale={{ emptyText: t.inbox.empty }}
-        pagination={{
-          current: query.page,
-          pageSize: query.pageSize,
-          total: data?.total ?? 0,
-          showSizeChanger: true,
-          pageSizeOptions: [10, 20, 50, 100],
-          showTotal: (n) => fill(t.inbox.total, { n }),
-        }}
+        pagination={serverPagination({ page: query.page, pageSize: query.pageSize, total: data?.total ?? 0, totalText: (n) => fill(t.inbox.total, { n }) })}
         scroll={{ x: 'max-content' }}
       />
     </>

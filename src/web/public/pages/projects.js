@@ -1,7 +1,7 @@
 import { api } from '../api.js';
 import { go } from '../app.js';
 import { GRADES, RISK_FLAG_CODES, STAGES } from '../domain.js';
-import { t } from '../i18n.js';
+import { lang, t } from '../i18n.js';
 import { field, fmtFen, fmtTime, formError, h, pager, select, showErrors, stageBadge } from '../ui.js';
 
 const PAGE_SIZE = 50;
@@ -100,6 +100,14 @@ export default async function projectsPage({ query }) {
     ),
   );
 
+  // The ledgers of the filters applied (not of the page shown), downloaded with the session cookie.
+  const exportQuery = new URLSearchParams(Object.entries({ ...filters, lang }).filter(([, v]) => v !== undefined && v !== ''));
+  const exportLink = h(
+    'a',
+    { href: '/api/projects/export.xlsx?' + exportQuery, class: 'button secondary', id: 'export-xlsx', download: '', title: t('projects.exportHint') },
+    t('projects.exportXlsx'),
+  );
+
   const pageLinks = pager({ page, total: list.total, pageSize: PAGE_SIZE, href: (p) => href({ ...filters, page: p }) });
 
   return h(
@@ -107,6 +115,7 @@ export default async function projectsPage({ query }) {
     {},
     h('h1', {}, t('projects.title'), ' ', h('span', { class: 'muted', id: 'projects-total' }, t('projects.count', { n: list.total }))),
     form,
+    h('p', {}, exportLink),
     list.items.length ? table : h('p', { class: 'card muted', id: 'projects' }, t('projects.empty')),
     pageLinks,
   );
