@@ -88,6 +88,26 @@ describe('项目台账 in the new app', () => {
   });
 });
 
+describe('the classic app', () => {
+  it("exports the projects page's filters, and links the Temporal UI on a project page for the monitor only", async () => {
+    const { page } = await web.as('township');
+    await page.goto('/#/projects?stage=OPERATION');
+    await poll(() => page.locator('#projects tbody tr').count()).toBe(1);
+    const exportLink = page.locator('#export-xlsx');
+    expect(await exportLink.innerText()).toBe('导出 Excel');
+    const [download] = await Promise.all([page.waitForEvent('download'), exportLink.click()]);
+    const [projects] = readWorkbook((await download.path())!);
+    expect(projects!.rows.slice(1).map((r) => r[0]?.v)).toEqual(['xl-tea']);
+
+    const monitor = await web.as('monitor');
+    await monitor.page.goto('/#/projects/xl-tea');
+    await poll(() => monitor.page.locator('#temporal-link').getAttribute('href')).toMatch(/\/workflows\/project-xl-tea$/);
+    await page.goto('/#/projects/xl-tea');
+    await page.locator('#timeline').waitFor();
+    expect(await page.locator('#temporal-link').count()).toBe(0);
+  });
+});
+
 describe('the Temporal UI link', () => {
   it('shows for the monitor, who the server says may open it; not for a village official', async () => {
     const monitor = await web.asApp('monitor');

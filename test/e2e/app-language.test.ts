@@ -99,6 +99,14 @@ describe('the new web app in Chinese and English, desktop and phone', () => {
         expect(await fitsWidth(page)).toBe(true);
         await screenshot(page, `app-inbox-zh-${width}`);
 
+        // 项目台账 with its 导出 Excel button (the product name marked as English).
+        await page.goto('/app/projects');
+        await page.getByRole('heading', { level: 1, name: '项目台账' }).waitFor();
+        await poll(() => page.getByRole('row').filter({ hasText: PAYMENT_PROJECT }).count()).toBe(1);
+        expect(await foreignText(page)).toEqual([]);
+        expect(await fitsWidth(page)).toBe(true);
+        await screenshot(page, `app-projects-zh-${width}`);
+
         // The payment task, its decision dialog, and the countersign task.
         await page.goto(`/app/tasks/${encodeURIComponent(paymentTask)}`);
         await page.locator('#payment-amount').waitFor();
