@@ -77,6 +77,10 @@ describe('county channels', () => {
     for (const secret of [DT_TOKEN, DT_SECRET, SMTP_PASSWORD, 'wecom-key-secret']) expect(res.body).not.toContain(secret);
     expect(res.json().items[0].config).toMatchObject({ passwordSet: true, host: '127.0.0.1' });
     expect(res.json().items[1].config).toEqual({ webhook: `${dingtalk.url}/robot/send`, secretSet: true });
+    // Stored sealed (CHANNEL_SECRETS_KEY): the rows themselves hold no secret either.
+    const stored = JSON.stringify(await s.prisma.notificationChannel.findMany({ select: { config: true } }));
+    for (const secret of [DT_TOKEN, DT_SECRET, SMTP_PASSWORD, 'wecom-key-secret']) expect(stored).not.toContain(secret);
+    expect(stored.match(/sealed:v1:/g)).toHaveLength(4);
 
     const before = await s.prisma.notificationChannel.count();
     const refused = await call('POST', '/api/counties/c-qingshan/notification-channels', 'finance', {
