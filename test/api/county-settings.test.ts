@@ -209,6 +209,19 @@ describe('PUT /api/admin/counties/:id/settings', () => {
         'body.settings.disbursement.substantialCompletionShareBp',
       ],
       [{ ...base, publicity: { ...base.publicity, villageDay: 12 } }, 'body.settings.publicity'],
+      // 2025-10-01 both a holiday (国庆) and an adjusted workday; a 2026 date filed under 2025.
+      [
+        edited(base, (x) => {
+          x.workingDays.calendar['2025']!.adjustedWorkdays = ['2025-10-01'];
+        }),
+        'body.settings.workingDays.calendar.2025.adjustedWorkdays.0',
+      ],
+      [
+        edited(base, (x) => {
+          x.workingDays.calendar['2025']!.holidays = ['2026-01-01'];
+        }),
+        'body.settings.workingDays.calendar.2025.holidays.0',
+      ],
     ];
     const version = (await current()).version;
     const was = await state();
