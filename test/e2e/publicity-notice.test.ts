@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDateZh } from '../../src/domain/fault-tolerance';
+import { STATE_COUNCIL_CALENDAR, workingDaysClosesAt } from '../../src/domain/policies/working-days';
 import { launchChromium, screenshot } from './browser';
 import { newRequestId, sampleProposal, startTestStack, tenDayPublicityApp, type TTestStack } from '../support/stack';
 
@@ -50,8 +51,9 @@ describe('the publicity notice (公示)', () => {
     const html = res.body;
     expect(html).toContain('关于桃源村&lt;茶园&gt;扩建的村级公示');
     expect(html).not.toContain('<茶园>');
-    expect(html).toContain(`公示期：${formatDateZh(row.startsAt.getTime())}至${formatDateZh(row.endsAt.getTime())}`);
-    expect(row.endsAt.getTime() - row.startsAt.getTime()).toBe(10 * 86_400_000);
+    // Ten working days: the row's end is midnight after the last one, which the notice prints.
+    expect(row.endsAt.getTime()).toBe(workingDaysClosesAt({ openedAt: row.startsAt.getTime(), workingDays: 10, calendar: STATE_COUNCIL_CALENDAR }));
+    expect(html).toContain(`公示期：${formatDateZh(row.startsAt.getTime())}至${formatDateZh(row.endsAt.getTime() - 1)}（含当日）`);
     expect(html).toContain('中央衔接资金');
     expect(html).toContain(`带动${proposal.householdLinkage.households}户`);
     expect(html).toMatch(/向桃源村村民委员会反映/);

@@ -6,6 +6,7 @@ import { CODE_LABELS } from '../../web/app/code-labels';
 export interface TPublicityNoticeFacts {
   kind: string;
   startsAt: number;
+  /** The instant the period is over (a working-day period: midnight after its last day), so the last day is the one before it. */
   endsAt: number;
   proposal: Pick<TProposal, 'name' | 'industry' | 'budgetFen' | 'fundingSources' | 'implementer' | 'householdLinkage' | 'performanceTargets'>;
   place: { county: string; township: string; village: string };
@@ -62,7 +63,7 @@ export function renderPublicityNotice(f: TPublicityNoticeFacts): string {
 <tr><th>绩效目标</th><td>${targets}</td></tr>
 </tbody>
 </table>
-<p>公示期：${formatDateZh(f.startsAt)}至${formatDateZh(f.endsAt)}。</p>
+<p>公示期：${formatDateZh(f.startsAt)}至${formatDateZh(f.endsAt - 1)}（含当日）。</p>
 <p>公示期间，如对上述项目有异议，请以书面或口头形式向${e(publisher)}反映${online}。反映问题须实事求是，署真实姓名和联系方式。</p>
 <p class="sign">${e(publisher)}<br>${formatDateZh(f.startsAt)}</p>
 </body>
