@@ -17,6 +17,7 @@ import { authRoutes } from './routes/auth';
 import { tokenRoutes } from './routes/tokens';
 import { projectRoutes } from './routes/projects';
 import { exportRoutes } from './routes/exports';
+import { documentRoutes } from './routes/documents';
 import { projectActionRoutes } from './routes/project-actions';
 import { taskRoutes } from './routes/tasks';
 import { dashboardRoutes } from './routes/dashboard';
@@ -150,6 +151,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await adminCountySettingsRoutes(app, deps);
   await projectRoutes(app, deps);
   await exportRoutes(app, deps);
+  await documentRoutes(app, deps);
   await projectActionRoutes(app, deps);
   await taskRoutes(app, deps);
   await dashboardRoutes(app, deps);
