@@ -20,7 +20,7 @@ export const isPublicActor = (actor: Pick<TActor, 'userId'>): boolean => actor.u
 export const ZMainlandMobile = z
   .string()
   .trim()
-  .regex(/^1[3-9]\d{9}$/, { message: 'a mainland mobile number: 11 digits starting with 13–19', params: { zh: '请填写 11 位大陆手机号码' } });
+  .regex(/^1[3-9]\d{9}$/, 'a mainland mobile number: 11 digits starting with 13–19');
 
 /** Who lodged a public objection: what the officials need to reach them, nothing more. */
 const ZLodgerName = ZVisibleName({ min: 2, max: 30 });
