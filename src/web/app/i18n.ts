@@ -196,7 +196,6 @@ const zh = {
     back: '返回公示栏',
     closed: '该项目已不在公示期内，不能再提出异议',
     tooMany: '提交过于频繁，请稍后再试',
-    notFound: '没有找到这个县的公示栏',
   },
   common: { loading: '加载中…', yuan: '元', none: '—' },
 };
@@ -397,7 +396,6 @@ const en: TDict = {
     back: 'Back to the board',
     closed: 'This project is no longer on public notice; objections are closed',
     tooMany: 'Too many submissions; please try again later',
-    notFound: 'There is no notice board for this county',
   },
   common: { loading: 'Loading…', yuan: 'yuan', none: '—' },
 };
