@@ -104,7 +104,9 @@ describe('public 公示 board', () => {
 
     // Officials see who objected on the project page.
     const detail = await app.inject({ method: 'GET', url: `/api/projects/${projectId}`, headers: { authorization: `Bearer ${s.tokens.township}` } });
-    expect(detail.json().objections).toEqual([expect.objectContaining({ lodgerName: '王秀英', lodgerPhone: '13812345678', actorId: 'public' })]);
+    expect(detail.json().objections).toEqual([
+      expect.objectContaining({ requestId: body.requestId, lodgerName: '王秀英', lodgerPhone: '13812345678', actorId: 'public' }),
+    ]);
 
     // The same requestId again: answered, not recorded twice.
     const before = await written(projectId);

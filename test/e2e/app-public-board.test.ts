@@ -86,6 +86,12 @@ describe('the public 公示 board, without signing in', () => {
         // The objection reached the workflow: the project is back with the village, the lodger on record.
         await poll(async () => (await web.s.prisma.project.findUniqueOrThrow({ where: { id: projectId } })).stage).toBe('RETURNED');
         expect(await web.s.prisma.objection.findFirstOrThrow({ where: { projectId } })).toMatchObject({ lodgerName: '王秀英', lodgerPhone: '13812345678' });
+        if (width === 'desktop') {
+          // The township official sees who objected, and how to reach them, on the project's timeline.
+          const { page: official } = await web.as('township');
+          await official.goto(`/#/projects/${projectId}`);
+          await poll(() => official.locator('#timeline .objection-lodger').textContent()).toBe('异议人（公示栏）：王秀英 13812345678');
+        }
 
         // Back on the board the project is gone; the other one is still there.
         await page.getByRole('button', { name: '返回公示栏' }).click();

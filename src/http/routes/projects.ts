@@ -86,6 +86,7 @@ const ZProjectDetail = z.looseObject({
     .array(
       z.object({
         id: z.string(),
+        requestId: z.string(),
         actorId: z.string(),
         text: z.string(),
         lodgerName: z.string().nullable(),
@@ -244,7 +245,10 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
         include: {
           tasks: { orderBy: { createdAt: 'asc' } },
           decisions: { orderBy: { createdAt: 'asc' } },
-          objections: { orderBy: { createdAt: 'asc' }, select: { id: true, actorId: true, text: true, lodgerName: true, lodgerPhone: true, createdAt: true } },
+          objections: {
+            orderBy: { createdAt: 'asc' },
+            select: { id: true, requestId: true, actorId: true, text: true, lodgerName: true, lodgerPhone: true, createdAt: true },
+          },
         },
       });
       if (!project || !canSee(actor, project.orgPath))

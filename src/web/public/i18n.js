@@ -87,6 +87,7 @@ const DICT = {
       created: '申报时间',
       none: '无',
       notYet: '尚未拨付',
+      objector: '异议人（公示栏）',
     },
     projects: {
       title: '项目',
@@ -637,6 +638,7 @@ const DICT = {
       created: 'Proposed',
       none: 'None',
       notYet: 'Nothing disbursed yet',
+      objector: 'Objector (public board)',
     },
     projects: {
       title: 'Projects',
