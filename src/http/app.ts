@@ -17,6 +17,7 @@ import { authRoutes } from './routes/auth';
 import { tokenRoutes } from './routes/tokens';
 import { projectRoutes } from './routes/projects';
 import { publicBoardRoutes, type TPublicObjectionLimit } from './routes/public-board';
+import { documentRoutes } from './routes/documents';
 import { projectActionRoutes } from './routes/project-actions';
 import { taskRoutes } from './routes/tasks';
 import { dashboardRoutes } from './routes/dashboard';
@@ -154,6 +155,7 @@ export async function buildApp(
   await adminCountySettingsRoutes(app, deps);
   await projectRoutes(app, deps);
   await publicBoardRoutes(app, deps, { limit: accounts.publicObjectionLimit });
+  await documentRoutes(app, deps);
   await projectActionRoutes(app, deps);
   await taskRoutes(app, deps);
   await dashboardRoutes(app, deps);

@@ -69,8 +69,10 @@ describe('public 公示 board', () => {
       fiscalYuan: '400000.00',
       publicity: { kind: 'VILLAGE' },
     });
-    const { startsAt, endsAt } = item!.publicity as { startsAt: string; endsAt: string };
-    expect(Date.parse(endsAt) - Date.parse(startsAt)).toBe(10 * 24 * 3600 * 1000);
+    // The period as the workflow posted it (10 working days: at least 10 calendar days).
+    const posted = await s.prisma.publicity.findFirstOrThrow({ where: { projectId, outcome: null } });
+    expect(item!.publicity).toEqual({ kind: 'VILLAGE', startsAt: posted.startsAt.toISOString(), endsAt: posted.endsAt.toISOString() });
+    expect(posted.endsAt.getTime() - posted.startsAt.getTime()).toBeGreaterThanOrEqual(10 * 24 * 3600 * 1000);
     expect(Object.keys(item!).sort()).toEqual(['budgetYuan', 'fiscalYuan', 'implementer', 'industry', 'name', 'projectId', 'publicity', 'township', 'village']);
     // Nothing that names a person or an internal record: no user ids, no phone numbers, no org paths or workflow ids.
     for (const id of Object.values(s.userIds)) expect(res.body).not.toContain(id);
