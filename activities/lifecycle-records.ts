@@ -1,5 +1,6 @@
 import type { TPrisma } from '../src/db/prisma';
 import type { TOmitEach } from '../src/domain/audit/audit-events';
+import { maskPhone, type TObjectionLodger } from '../src/domain/lifecycle/public-objection';
 import { writeAuditEvent, type TAuditEntry } from '../src/audit/write-audit-event';
 import { writeStage } from './operation-records';
 import { openTask, type TTx } from './project-records';
@@ -77,6 +78,8 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
       publicityId: string;
       actorId: string;
       text: string;
+      /** A public objection's lodger (the board's form); absent for an official's own. */
+      lodger?: TObjectionLodger;
       at: number;
       stage: string;
       resubmitTask: {
@@ -98,6 +101,8 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
               publicityId: args.publicityId,
               actorId: args.actorId,
               text: args.text,
+              lodgerName: args.lodger?.name ?? null,
+              lodgerPhone: args.lodger?.phone ?? null,
               createdAt: new Date(args.at),
             },
           ],
@@ -114,7 +119,12 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
           entityId: args.projectId,
           requestId: args.requestId,
           comment: args.text,
-          details: { publicityId: args.publicityId, resubmitTaskId: t.id },
+          details: {
+            publicityId: args.publicityId,
+            resubmitTaskId: t.id,
+            // The log is read by every auditor: the phone masked; the Objection row keeps it whole.
+            ...(args.lodger ? { lodger: { name: args.lodger.name, phone: maskPhone(args.lodger.phone) } } : {}),
+          },
         });
         const row = await tx.objection.findUniqueOrThrow({ where: { requestId: args.requestId } });
         return { objectionId: row.id };

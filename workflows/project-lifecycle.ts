@@ -50,7 +50,8 @@ import {
 } from './messages/approval-step';
 import { SA } from './messages/search-attributes';
 import { ACTIVITY_OPTIONS } from './activity-options';
-import { refuse } from './refusal';
+import { fail, refuse } from './refusal';
+import { objectionLodgerRefusal } from '../src/domain/lifecycle/public-objection';
 
 // Database outages are waited out: the workflow keeps its place and retries with backoff.
 const acts = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);
@@ -364,6 +365,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
         publicityId: current.id,
         actorId: cmd.actor.userId,
         text: cmd.text,
+        ...(cmd.lodger ? { lodger: cmd.lodger } : {}),
         at: Date.now(),
         stage: stage(),
         resubmitTask: {
@@ -384,6 +386,8 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
           refuse('TRANSITION_NOT_ALLOWED', `objections are taken only during a publicity period; the project is ${stage()}`, 'stage');
         }
         if (!cmd.text.trim()) refuse('VALIDATION_FAILED', 'an objection needs its text', 'body.text');
+        const lodgerRefused = objectionLodgerRefusal(cmd);
+        if (lodgerRefused) fail(lodgerRefused);
       },
     },
   );

@@ -17,6 +17,7 @@ import { authRoutes } from './routes/auth';
 import { tokenRoutes } from './routes/tokens';
 import { projectRoutes } from './routes/projects';
 import { exportRoutes } from './routes/exports';
+import { publicBoardRoutes, type TPublicObjectionLimit } from './routes/public-board';
 import { documentRoutes } from './routes/documents';
 import { projectActionRoutes } from './routes/project-actions';
 import { taskRoutes } from './routes/tasks';
@@ -38,7 +39,10 @@ import { notificationChannelRoutes } from './routes/notification-channels';
 import { runDeliveryLoop } from './notification-delivery';
 
 /** cookieSecret: SESSION_COOKIE_SECRET from the config; without it each process makes its own. */
-export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string; loginLimit?: TLoginLimit } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: TAppDeps,
+  accounts: { cookieSecret?: string; loginLimit?: TLoginLimit; publicObjectionLimit?: TPublicObjectionLimit } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     trustProxy: deps.config.accounts?.trustProxy ?? false,
     logger: deps.config.logLevel === 'silent' ? false : loggerOptions(deps.config.logLevel),
@@ -97,7 +101,8 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   const PUBLIC_API_ROUTES = new Set(['/api/auth/login', '/api/health', '/api/openapi.json']);
   app.addHook('preValidation', async (req) => {
     const route = req.routeOptions.url ?? '';
-    const guarded = route.startsWith('/api/') && !PUBLIC_API_ROUTES.has(route) && !route.startsWith('/api/docs');
+    // /api/public/: the 公示 board and its objections, open to villagers without an account.
+    const guarded = route.startsWith('/api/') && !PUBLIC_API_ROUTES.has(route) && !route.startsWith('/api/docs') && !route.startsWith('/api/public/');
     if (guarded && !req.actor) throw new AppError('UNAUTHENTICATED', 'sign in first: send Authorization: Bearer <token> or the session cookie');
     for (const [part, value] of [
       ['params', req.params],
@@ -151,6 +156,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await adminCountySettingsRoutes(app, deps);
   await projectRoutes(app, deps);
   await exportRoutes(app, deps);
+  await publicBoardRoutes(app, deps, { limit: accounts.publicObjectionLimit });
   await documentRoutes(app, deps);
   await projectActionRoutes(app, deps);
   await taskRoutes(app, deps);

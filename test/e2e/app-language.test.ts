@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { httpProject } from '../support/http-project';
 import { PASSED_CHECKS } from '../support/proposal';
 import { DEMO_PASSWORD, newRequestId, sampleProposal } from '../support/stack';
-import { screenshot, useBrowserStack } from './browser';
+import { fitsWidth, foreignText, screenshot, useBrowserStack } from './browser';
 
 /**
  * The React app's pages as a Chinese-speaking official sees them: no English word, no code and
@@ -41,31 +40,6 @@ async function makeTasks() {
   expect((await h.approveTask('agri', await h.inboxTask('agri', projectId, 'COUNTY_JOINT_REVIEW'))).statusCode).toBe(200);
   return { paymentTask, jointTask: await h.inboxTask('finance', projectId, 'COUNTY_JOINT_REVIEW') };
 }
-
-/**
- * What a Chinese reader would find foreign on the page: runs of Latin letters (English words,
- * codes such as PAYMENT_APPROVAL) and raw ids (UUIDs, long hex strings). Elements marked as
- * another language (the "English" switch, lang="en") are that language on purpose.
- */
-// Run in the page (the tests compile without the DOM's types): the body's visible text without
-// the elements marked as another language; innerText needs layout, so the copy is measured in place, off screen.
-const VISIBLE_CHINESE_TEXT = `(() => {
-  const copy = document.body.cloneNode(true);
-  for (const el of copy.querySelectorAll('[lang]:not([lang^="zh"])')) el.remove();
-  copy.style.position = 'absolute';
-  copy.style.left = '-99999px';
-  document.documentElement.appendChild(copy);
-  const visible = copy.innerText;
-  copy.remove();
-  return visible;
-})()`;
-async function foreignText(page: Page): Promise<string[]> {
-  const text = await page.evaluate<string>(VISIBLE_CHINESE_TEXT);
-  return [...(text.match(/[A-Za-z]{2,}/g) ?? []), ...(text.match(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}\b|\b[0-9a-f]{16,}\b/gi) ?? [])];
-}
-
-/** The page is no wider than the window: nothing to scroll sideways on a phone. */
-const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
 
 async function signedOutPage(viewport: { width: number; height: number }) {
   const context = await web.browser.newContext({ baseURL: web.baseUrl, viewport, locale: 'zh-CN', reducedMotion: 'reduce' });

@@ -36,7 +36,7 @@ export interface TBrowserUser {
 }
 
 /** A fresh browser profile (its own cookie jar) that records page errors and console errors. */
-async function newProfile(browser: Browser, baseUrl: string, viewport: { width: number; height: number }): Promise<TBrowserUser> {
+export async function newProfile(browser: Browser, baseUrl: string, viewport: { width: number; height: number }): Promise<TBrowserUser> {
   // Reduced motion: the React app then opens its dialogs without animation, so a screenshot shows them whole.
   const context = await browser.newContext({ baseURL: baseUrl, viewport, locale: 'zh-CN', reducedMotion: 'reduce' });
   const page = await context.newPage();
@@ -69,6 +69,31 @@ export async function signIn(
   await page.getByRole('heading', { level: 1, name: /我的待办/ }).waitFor();
   return { context, page, errors };
 }
+
+/**
+ * What a Chinese reader would find foreign on the page: runs of Latin letters (English words,
+ * codes such as PAYMENT_APPROVAL) and raw ids (UUIDs, long hex strings). Elements marked as
+ * another language (the "English" switch, lang="en") are that language on purpose.
+ */
+// Run in the page (the tests compile without the DOM's types): the body's visible text without
+// the elements marked as another language; innerText needs layout, so the copy is measured in place, off screen.
+const VISIBLE_CHINESE_TEXT = `(() => {
+  const copy = document.body.cloneNode(true);
+  for (const el of copy.querySelectorAll('[lang]:not([lang^="zh"])')) el.remove();
+  copy.style.position = 'absolute';
+  copy.style.left = '-99999px';
+  document.documentElement.appendChild(copy);
+  const visible = copy.innerText;
+  copy.remove();
+  return visible;
+})()`;
+export async function foreignText(page: Page): Promise<string[]> {
+  const text = await page.evaluate<string>(VISIBLE_CHINESE_TEXT);
+  return [...(text.match(/[A-Za-z]{2,}/g) ?? []), ...(text.match(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}\b|\b[0-9a-f]{16,}\b/gi) ?? [])];
+}
+
+/** The page is no wider than the window: nothing to scroll sideways on a phone. */
+export const fitsWidth = (page: Page) => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
 
 export async function screenshot(page: Page, name: string) {
   await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });

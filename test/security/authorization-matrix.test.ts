@@ -390,8 +390,13 @@ async function settledSnapshot() {
   return previous;
 }
 
-/** Routes anyone may call without signing in. */
-const PUBLIC_ROUTES = new Set(['POST /api/auth/login', 'GET /api/health']);
+/** Routes anyone may call without signing in (the 公示 board's: test/api/public-board.test.ts). */
+const PUBLIC_ROUTES = new Set([
+  'POST /api/auth/login',
+  'GET /api/health',
+  'GET /api/public/counties/{countyCode}/publicity',
+  'POST /api/public/projects/{id}/objections',
+]);
 
 /** The highest AuditEvent id so far: rows a call writes come after it (ids only grow). */
 async function lastAuditId(): Promise<bigint> {

@@ -13,6 +13,7 @@ import type { TCountySettingsOverrides } from '../../src/domain/policies/setting
 import type { TGrade } from '../../src/domain/policies/evaluation-scoring';
 import type { TDefect } from '../../src/domain/lifecycle/defect-repair';
 import type { TTranche } from '../../src/domain/policies/disbursement-schedule';
+import type { TObjectionLodger } from '../../src/domain/lifecycle/public-objection';
 import type { TProposal } from '../../src/domain/lifecycle/proposal';
 import type { TFiscalSource } from '../../src/domain/lifecycle/fiscal-funding';
 import type { TPaymentState } from '../../src/domain/payment/payment-machine';
@@ -177,6 +178,8 @@ export interface TObjectionCommand {
   requestId: string;
   actor: TActor;
   text: string;
+  /** Who lodged it from the public board (the public actor only: src/domain/lifecycle/public-objection.ts). */
+  lodger?: TObjectionLodger;
 }
 export interface TObjectionResult {
   requestId: string;

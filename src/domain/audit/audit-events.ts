@@ -106,7 +106,12 @@ export const AUDIT_DETAILS = {
   PROJECT_PROPOSED: z.strictObject({ name: text, budgetFen: fen, stage: z.string() }),
   PUBLICITY_STARTED: z.strictObject({ publicityId: id, kind: z.string(), startsAt: isoInstant, endsAt: isoInstant }),
   PUBLICITY_PASSED: z.strictObject({ publicityId: id }),
-  OBJECTION_LODGED: z.strictObject({ publicityId: id, resubmitTaskId: id }),
+  OBJECTION_LODGED: z.strictObject({
+    publicityId: id,
+    resubmitTaskId: id,
+    /** Lodged from the public board: the villager's name and phone, masked (138****5678). */
+    lodger: z.strictObject({ name: z.string(), phone: z.string().regex(/^1\d{2}\*{4}\d{4}$/) }).optional(),
+  }),
   PROJECT_RESUBMITTED: z.strictObject({ taskId: id }),
   PROJECT_IN_POOL: ZFiscalYear,
   POOL_ROLLED_OVER: ZFiscalYear,

@@ -83,6 +83,19 @@ const ZProjectDetail = z.looseObject({
   createdAt: ZInstant,
   tasks: z.array(z.looseObject({ id: z.string(), kind: z.string(), status: z.string(), dueAt: ZNullableInstant })),
   decisions: z.array(z.looseObject({ taskId: z.string(), actorId: z.string(), action: z.string(), createdAt: ZInstant })),
+  objections: z
+    .array(
+      z.object({
+        id: z.string(),
+        requestId: z.string(),
+        actorId: z.string(),
+        text: z.string(),
+        lodgerName: z.string().nullable(),
+        lodgerPhone: z.string().nullable(),
+        createdAt: ZInstant,
+      }),
+    )
+    .describe('objections (异议), oldest first; lodgerName and lodgerPhone: who objected from the public board (actorId "public")'),
   temporalUiUrl: z.string().nullable().describe('the project workflow in the Temporal Web UI, for a monitor or an administrator; null for everyone else'),
   live: z.unknown().describe("the workflow's own state (projectState query); null while it cannot be asked"),
   history: z
@@ -230,7 +243,14 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
       const actor = requireActor(req);
       const project = await prisma.project.findUnique({
         where: { id: req.params.id },
-        include: { tasks: { orderBy: { createdAt: 'asc' } }, decisions: { orderBy: { createdAt: 'asc' } } },
+        include: {
+          tasks: { orderBy: { createdAt: 'asc' } },
+          decisions: { orderBy: { createdAt: 'asc' } },
+          objections: {
+            orderBy: { createdAt: 'asc' },
+            select: { id: true, requestId: true, actorId: true, text: true, lodgerName: true, lodgerPhone: true, createdAt: true },
+          },
+        },
       });
       if (!project || !canSee(actor, project.orgPath))
         throw new AppError('NOT_FOUND', `no project ${req.params.id} in your org units`, [{ path: 'params.id', message: 'not found' }]);

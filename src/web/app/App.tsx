@@ -13,6 +13,10 @@ import { InboxPage } from './pages/InboxPage';
 import { TaskPage } from './pages/TaskPage';
 import { NotificationsPage } from './pages/NotificationsPage';
 import { ProjectsPage } from './pages/ProjectsPage';
+import { PublicBoardPage } from './pages/PublicBoardPage';
+
+/** /public/<countyCode>: the 公示 board, the one page anyone may open without signing in. */
+const publicBoardCounty = (path: string) => /^\/public\/([^/]+)\/?$/.exec(path)?.[1];
 
 /** Whoever asked their system for less motion gets antd's dialogs and menus without animation. */
 const REDUCED_MOTION = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -42,14 +46,18 @@ export function App() {
     document.title = i18n.t.appTitle;
   }, [lang, i18n]);
 
+  const boardCounty = publicBoardCounty(path);
+  const onBoard = boardCounty !== undefined;
   useEffect(() => {
+    if (onBoard || me !== undefined) return;
     setUnauthenticatedHandler(() => setMe(null));
     api<TMe>('/api/me').then(setMe, () => setMe(null));
-  }, []);
+  }, [onBoard, me]);
   // Signed out (or the session ended): the sign-in page in place, so that signing in shows the
   // page the address names. /app/login itself leads to the inbox afterwards.
   let body;
-  if (me === undefined) body = <Spin fullscreen />;
+  if (boardCounty !== undefined) body = <PublicBoardPage countyCode={decodeURIComponent(boardCounty)} />;
+  else if (me === undefined) body = <Spin fullscreen />;
   else if (me === null || path === '/login')
     body = (
       <LoginPage

@@ -87,6 +87,7 @@ const DICT = {
       created: '申报时间',
       none: '无',
       notYet: '尚未拨付',
+      objector: '异议人（公示栏）',
       publicityUntil: '公示至 {date}（含当日）',
     },
     projects: {
@@ -640,6 +641,7 @@ const DICT = {
       created: 'Proposed',
       none: 'None',
       notYet: 'Nothing disbursed yet',
+      objector: 'Objector (public board)',
       publicityUntil: 'On show until {date} (inclusive)',
     },
     projects: {

@@ -12,6 +12,8 @@ export function timeline(project, unitNames = new Map()) {
     const d = ev.requestId ? byRequest.get(ev.requestId) : undefined;
     const who = [ev.role ? t('role.' + ev.role) : '', ev.orgUnitId ? (unitNames.get(ev.orgUnitId) ?? ev.orgUnitId) : ''].filter(Boolean).join(' · ');
     const attachments = Array.isArray(d?.attachments) ? d.attachments : [];
+    // An objection from the public board: who lodged it and how to reach them (the audit row masks the phone).
+    const lodged = ev.action === 'OBJECTION_LODGED' ? project.objections?.find((o) => o.requestId === ev.requestId && o.lodgerName) : undefined;
     return h(
       'li',
       { class: 'tl-item', dataset: { action: ev.action } },
@@ -26,6 +28,7 @@ export function timeline(project, unitNames = new Map()) {
           ? h('span', { class: 'muted' }, ` (${t('stage.' + d.stageBefore)} → ${t('stage.' + d.stageAfter)})`)
           : '',
         ev.comment ? h('blockquote', {}, ev.comment) : '',
+        lodged ? h('p', { class: 'objection-lodger' }, `${t('project.objector')}：${lodged.lodgerName} ${lodged.lodgerPhone}`) : '',
         ev.action === 'PUBLICITY_STARTED' && ev.details?.endsAt
           ? h('p', { class: 'publicity-end', dataset: { endsAt: ev.details.endsAt } }, t('project.publicityUntil', { date: fmtLastDay(ev.details.endsAt) }))
           : '',
