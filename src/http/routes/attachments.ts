@@ -1,21 +1,19 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import multipart from '@fastify/multipart';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { writeAuditEvent } from '../../audit/write-audit-event';
 import { AppError } from '../../domain/errors';
 import { diskFileStore, sha256Of, type TFileStore } from '../../files/file-store';
-import { PREVIEWABLE_CONTENT_TYPES, sniffFileType } from '../../files/sniff-file-type';
+import { ACCEPTED_FILE_TYPES, PREVIEWABLE_CONTENT_TYPES, sniffFileType } from '../../files/sniff-file-type';
 import { Prisma } from '../../generated/prisma/client';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
-import { ZInstant } from '../openapi';
+import { ZAttachment, ZAttachmentKind } from '../schemas/attachment';
 import { canSee, visibleProject } from './projects';
 
-export const ATTACHMENT_KINDS = ['PROPOSAL', 'MINUTES', 'PUBLICITY_PHOTO', 'INVOICE', 'ACCEPTANCE_REPORT', 'TITLE_CERTIFICATE', 'OTHER'] as const;
-export const ZAttachmentKind = z.enum(ATTACHMENT_KINDS);
 export const DEFAULT_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024;
 
 /** The form fields of an upload besides the file itself (each a multipart field, in any order). */
@@ -25,20 +23,7 @@ export const ZUploadFields = z.object({
   requestId: z.string().trim().min(8).max(100),
 });
 
-export const ZAttachment = z.object({
-  id: z.string(),
-  projectId: z.string(),
-  kind: ZAttachmentKind,
-  fileName: z.string(),
-  contentType: z.string().describe('decided from the file’s first bytes, not from what the client sent'),
-  sizeBytes: z.int(),
-  sha256: z.string().describe('SHA-256 of the content, lower-case hex'),
-  uploader: z.object({ userId: z.string(), displayName: z.string().nullable() }),
-  note: z.string().nullable(),
-  createdAt: ZInstant,
-  url: z.string().describe('GET it for the file (inline); add ?download=1 to save it'),
-  replayed: z.boolean().optional().describe('true: this requestId was uploaded before; this is its record'),
-});
+const ZFileBytes = z.any().meta({ type: 'string', format: 'binary' });
 
 type TAttachmentRow = Prisma.AttachmentGetPayload<object>;
 const attachmentOut = (a: TAttachmentRow, uploaderName: string | null) => ({
@@ -158,7 +143,9 @@ export async function attachmentRoutes(app: FastifyInstance, deps: TAppDeps & { 
         const earlier = await prisma.attachment.findUnique({ where: { uploaderId_requestId: { uploaderId: actor.userId, requestId } } });
         if (earlier) {
           if (earlier.projectId !== project.id)
-            throw new AppError('DUPLICATE_REQUEST', 'this requestId was used for an upload to another project', [{ path: 'body.requestId', message: 'already used' }]);
+            throw new AppError('DUPLICATE_REQUEST', 'this requestId was used for an upload to another project', [
+              { path: 'body.requestId', message: 'already used' },
+            ]);
           return reply.code(200).send({ ...attachmentOut(earlier, actor.displayName ?? null), replayed: true });
         }
         if (!file || file.bytes.length === 0) throw new AppError('VALIDATION_FAILED', 'no file in the upload', [{ path: 'body.file', message: 'required' }]);
@@ -240,6 +227,32 @@ export async function attachmentRoutes(app: FastifyInstance, deps: TAppDeps & { 
     },
   );
 
+  const fileResponse = {
+    200: {
+      description: 'the file’s bytes, as stored',
+      content: Object.fromEntries(Object.values(ACCEPTED_FILE_TYPES).map((type) => [type, { schema: ZFileBytes }])),
+    },
+  };
+  const ZDownloadQuery = z.object({ download: z.enum(['0', '1']).optional() });
+  const sendFile = async (req: FastifyRequest, reply: FastifyReply, id: string, download: boolean) => {
+    const actor = requireActor(req);
+    const row = await prisma.attachment.findUnique({ where: { id }, include: { project: { select: { orgPath: true } } } });
+    if (!row || !canSee(actor, row.project.orgPath))
+      throw new AppError('NOT_FOUND', `no attachment ${id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
+    const bytes = await store.get(row.sha256);
+    if (!bytes) throw new AppError('SERVICE_UNAVAILABLE', 'the file is missing from the file store', [{ path: 'params.id', message: 'file missing' }]);
+    const inline = !download && PREVIEWABLE_CONTENT_TYPES.has(row.contentType);
+    return reply
+      .type(row.contentType)
+      .header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', row.fileName))
+      .header('content-security-policy', fileCsp(row.contentType, inline))
+      .header('x-content-type-options', 'nosniff')
+      .header('cross-origin-resource-policy', 'same-origin')
+      .header('cache-control', 'private, no-store')
+      .header('etag', `"${row.sha256}"`)
+      .send(bytes);
+  };
+
   r.get(
     '/api/attachments/:id',
     {
@@ -247,26 +260,26 @@ export async function attachmentRoutes(app: FastifyInstance, deps: TAppDeps & { 
         tags: ['attachments'],
         summary: 'An attachment’s bytes, with its stored content type (inline for images and PDF; ?download=1 to save)',
         params: z.object({ id: z.string().min(1).max(64) }),
-        querystring: z.object({ download: z.enum(['0', '1']).optional() }),
+        querystring: ZDownloadQuery,
+        response: fileResponse,
       },
     },
-    async (req, reply) => {
-      const actor = requireActor(req);
-      const row = await prisma.attachment.findUnique({ where: { id: req.params.id }, include: { project: { select: { orgPath: true } } } });
-      if (!row || !canSee(actor, row.project.orgPath))
-        throw new AppError('NOT_FOUND', `no attachment ${req.params.id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
-      const bytes = await store.get(row.sha256);
-      if (!bytes) throw new AppError('SERVICE_UNAVAILABLE', 'the file is missing from the file store', [{ path: 'params.id', message: 'file missing' }]);
-      const inline = req.query.download !== '1' && PREVIEWABLE_CONTENT_TYPES.has(row.contentType);
-      return reply
-        .type(row.contentType)
-        .header('content-disposition', contentDisposition(inline ? 'inline' : 'attachment', row.fileName))
-        .header('content-security-policy', fileCsp(row.contentType, inline))
-        .header('x-content-type-options', 'nosniff')
-        .header('cross-origin-resource-policy', 'same-origin')
-        .header('cache-control', 'private, no-store')
-        .header('etag', `"${row.sha256}"`)
-        .send(bytes);
+    async (req, reply) => sendFile(req, reply, req.params.id, req.query.download === '1'),
+  );
+
+  // The same file under its name: a browser's PDF viewer titles the document by the last path
+  // segment, which then reads as the file's name rather than its id.
+  r.get(
+    '/api/attachments/:id/:name',
+    {
+      schema: {
+        tags: ['attachments'],
+        summary: 'The same as GET /api/attachments/:id; the trailing name (any) is only for the browser’s title',
+        params: z.object({ id: z.string().min(1).max(64), name: z.string().max(300) }),
+        querystring: ZDownloadQuery,
+        response: fileResponse,
+      },
     },
+    async (req, reply) => sendFile(req, reply, req.params.id, req.query.download === '1'),
   );
 }

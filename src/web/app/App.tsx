@@ -12,6 +12,7 @@ import { LoginPage } from './pages/LoginPage';
 import { InboxPage } from './pages/InboxPage';
 import { TaskPage } from './pages/TaskPage';
 import { NotificationsPage } from './pages/NotificationsPage';
+import { ArchivePage } from './pages/ArchivePage';
 
 /** Whoever asked their system for less motion gets antd's dialogs and menus without animation. */
 const REDUCED_MOTION = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -21,6 +22,8 @@ function Page({ path }: { path: string }) {
   if (path === '/notifications') return <NotificationsPage />;
   const task = /^\/tasks\/([^/]+)$/.exec(path);
   if (task) return <TaskPage taskId={decodeURIComponent(task[1])} />;
+  const archive = /^\/projects\/([^/]+)\/archive$/.exec(path);
+  if (archive) return <ArchivePage projectId={decodeURIComponent(archive[1])} />;
   return <InboxPage />;
 }
 
@@ -60,7 +63,11 @@ export function App() {
   else
     body = (
       <Shell me={me} onSignedOut={() => setMe(null)}>
-        {path === '/' || path.startsWith('/tasks/') || path === '/notifications' ? <Page path={path} /> : <Result status="404" title="404" />}
+        {path === '/' || path.startsWith('/tasks/') || path === '/notifications' || /^\/projects\/[^/]+\/archive$/.test(path) ? (
+          <Page path={path} />
+        ) : (
+          <Result status="404" title="404" />
+        )}
       </Shell>
     );
 
