@@ -163,7 +163,15 @@ export function ArchivePage({ projectId }: { projectId: string }) {
             style={{ marginBottom: 16 }}
             data-kind={k}
           >
-            <Table size="small" rowKey="id" pagination={false} dataSource={items.filter((a) => a.kind === k)} columns={columns} scroll={{ x: 720 }} />
+            <Table
+              size="small"
+              tableLayout="fixed"
+              rowKey="id"
+              pagination={false}
+              dataSource={items.filter((a) => a.kind === k)}
+              columns={columns}
+              scroll={{ x: 720 }}
+            />
           </Card>
         ))
       )}
