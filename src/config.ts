@@ -57,6 +57,15 @@ export const ZEnv = z.object({
   PUBLICITY_DAYS: z.coerce.number().int().min(0).max(365).optional(),
   /** Signs the session cookie. Required in production; elsewhere a per-process random one is used. */
   SESSION_COOKIE_SECRET: z.string().min(32, 'use at least 32 characters').optional(),
+  /**
+   * Seals the notification channels' secrets in the database (src/notifications/channel-secrets.ts):
+   * 32 random bytes, base64 (`openssl rand -base64 32`). Required in production; elsewhere a fixed
+   * development key is used, which protects nothing.
+   */
+  CHANNEL_SECRETS_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, 'use 32 random bytes, base64-encoded (openssl rand -base64 32)')
+    .optional(),
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_MINUTES: z.coerce
     .number()
@@ -146,6 +155,8 @@ export interface TNotificationConfig {
   batch: number;
   sendTimeoutMs: number;
   publicBaseUrl: string | null;
+  /** CHANNEL_SECRETS_KEY, base64. */
+  channelKey: string;
 }
 
 export class ConfigError extends Error {}
@@ -161,6 +172,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const e = parsed.data;
   if (e.NODE_ENV === 'production' && e.DEMO_SEED) {
     throw new ConfigError('Invalid configuration:\n  DEMO_SEED: demo accounts are never created when NODE_ENV=production');
+  }
+  if (e.NODE_ENV === 'production' && !e.CHANNEL_SECRETS_KEY) {
+    throw new ConfigError('Invalid configuration:\n  CHANNEL_SECRETS_KEY: required when NODE_ENV=production (openssl rand -base64 32)');
   }
   if (e.NODE_ENV === 'production' && !e.SESSION_COOKIE_SECRET) {
     throw new ConfigError('Invalid configuration:\n  SESSION_COOKIE_SECRET: required when NODE_ENV=production (at least 32 characters)');
@@ -213,9 +227,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       batch: 20,
       sendTimeoutMs: e.NOTIFY_SEND_TIMEOUT_MS,
       publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, '') ?? null,
+      channelKey: e.CHANNEL_SECRETS_KEY ?? DEVELOPMENT_CHANNEL_KEY,
     },
   };
 }
+
+/** Outside production only: a key anyone can read here, so the sealing code runs the same everywhere. */
+const DEVELOPMENT_CHANNEL_KEY = 'YmFuZ2Z1LWRldmVsb3BtZW50LWNoYW5uZWwta2V5ISE=';
 
 /** The embedded database's URL, used when DATABASE_URL is unset. */
 export function embeddedDatabaseUrl(port: number): string {

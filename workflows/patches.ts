@@ -23,6 +23,7 @@ export const PATCHES = {
   refusedEventNeverSilent: 'lifecycle-refused-event-never-silent',
   defectRepairReleasesRetention: 'defect-repair-releases-retention',
   approvalStepsHosted: 'approval-steps-hosted',
+  publicityWorkingDays: 'publicity-working-days',
 } as const;
 
 export const PATCH_IDS: readonly string[] = Object.values(PATCHES);

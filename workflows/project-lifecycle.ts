@@ -16,6 +16,7 @@ import { STAGE_LABELS_ZH, STAGE_TASKS } from '../src/domain/lifecycle/stage-task
 import { REVIEW_STEP_IDS, reviewStageOfStep, reviewStep, stepPhaseToLifecycleEvent } from '../src/domain/lifecycle/township-review';
 import { priorSignersFor, withStepSigners, type TStageSigners } from '../src/domain/lifecycle/stage-signers';
 import { DEFAULT_COUNTY_SETTINGS, resolveSettingsOrThrow } from '../src/domain/policies/settings';
+import { workingDaysClosesAt } from '../src/domain/policies/working-days';
 import { allocationRefusal, fiscalTotalFen } from '../src/domain/lifecycle/fiscal-funding';
 import { payeeAccountsRefusal, registeredPayeeAccounts } from '../src/domain/payment/payee-accounts';
 import { createOperation, emptyOperationState, PAYEE_ACCOUNTS_PATCH } from './project-operation';
@@ -96,6 +97,13 @@ export const REFUSED_EVENT_PATCH = PATCHES.refusedEventNeverSilent;
  * never carries an open step, so the next run decides afresh.
  */
 export const STEPS_HOSTED_PATCH = PATCHES.approvalStepsHosted;
+/**
+ * Upgrade patch (issue #18): a publicity period counts working days on the county's calendar
+ * (settings.workingDays.calendar) and ends at midnight Asia/Shanghai after its last working day;
+ * the Publicity row's `endsAt` is that instant. Decided when each period opens: a period opened
+ * before it runs its calendar days to the end.
+ */
+export const PUBLICITY_WORKING_DAYS_PATCH = PATCHES.publicityWorkingDays;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -493,14 +501,19 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     const round = (publicityRounds[kind] = (publicityRounds[kind] ?? 0) + 1);
     const id = `${projectId}:${kind}:${round}`;
     const startsAt = Date.now();
-    const endsAt = startsAt + days * DAY_MS;
+    const workingDays = wf.patched(PUBLICITY_WORKING_DAYS_PATCH);
+    const endsAt = workingDays
+      ? workingDaysClosesAt({ openedAt: startsAt, workingDays: days, calendar: settings.workingDays.calendar })
+      : startsAt + days * DAY_MS;
     openTasks = [];
     await acts.startPublicity({ publicityId: id, projectId, kind, round, startsAt, endsAt, stage: s, stageVersion });
     if (days > 0) {
       publicity = { id, stage: s };
       publishStage();
       registered = true;
-      const objected = await wf.condition(() => stage() !== s, days * DAY_MS, { summary: `${STAGE_LABELS_ZH[s]} ${days} 天期满` });
+      const objected = await wf.condition(() => stage() !== s, endsAt - startsAt, {
+        summary: `${STAGE_LABELS_ZH[s]} ${days} ${workingDays ? '个工作日' : '天'}期满`,
+      });
       if (objected) return;
       publicity = null;
     }

@@ -16,6 +16,7 @@ import { adminUserRoutes } from './routes/admin-users';
 import { authRoutes } from './routes/auth';
 import { tokenRoutes } from './routes/tokens';
 import { projectRoutes } from './routes/projects';
+import { documentRoutes } from './routes/documents';
 import { projectActionRoutes } from './routes/project-actions';
 import { taskRoutes } from './routes/tasks';
 import { dashboardRoutes } from './routes/dashboard';
@@ -149,6 +150,7 @@ export async function buildApp(deps: TAppDeps, accounts: { cookieSecret?: string
   await adminOrgUnitRoutes(app, deps);
   await adminCountySettingsRoutes(app, deps);
   await projectRoutes(app, deps);
+  await documentRoutes(app, deps);
   await projectActionRoutes(app, deps);
   await taskRoutes(app, deps);
   await dashboardRoutes(app, deps);

@@ -64,7 +64,9 @@ export function publicChannelConfig(kind: string, config: unknown): z.infer<type
     const c = config as TEmailChannelConfig;
     return { host: c.host, port: c.port, secure: c.secure, user: c.user, from: c.from, passwordSet: Boolean(c.password) };
   }
-  const c = config as TRobotChannelConfig;
+  // Stored rows keep the webhook's shown part in the clear (channel-secrets.ts); older rows only the URL.
+  const c = config as TRobotChannelConfig & { webhook?: string };
+  if (c.webhook !== undefined) return { webhook: c.webhook, secretSet: Boolean(c.secret) };
   const url = new URL(c.webhookUrl);
   return { webhook: `${url.origin}${url.pathname}`, secretSet: Boolean(c.secret) };
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { Prisma } from '../generated/prisma/client';
 import { rawTable, type TPrisma } from '../db/prisma';
 import { retryDelayMs, type TRetryPolicy } from './backoff';
+import { channelKey, openChannelConfig } from './channel-secrets';
 import { sendDelivery } from './send-delivery';
 
 export interface TDeliveryOptions extends TRetryPolicy {
@@ -12,6 +13,8 @@ export interface TDeliveryOptions extends TRetryPolicy {
   sendTimeoutMs: number;
   /** The web address links in messages start with; null: no links. */
   publicBaseUrl: string | null;
+  /** CHANNEL_SECRETS_KEY (base64): opens the channels' sealed secrets. */
+  channelKey: string;
 }
 
 /**
@@ -47,7 +50,7 @@ async function deliverOne(prisma: TPrisma, opts: TDeliveryOptions, token: string
     const link = opts.publicBaseUrl && notification?.taskId ? `${opts.publicBaseUrl}/app/tasks/${encodeURIComponent(notification.taskId)}` : null;
     await sendDelivery({
       kind: delivery.kind,
-      config: channel.config,
+      config: openChannelConfig(channel.kind, channel.config, channelKey(opts.channelKey)),
       outgoing: { id: delivery.id, kind: delivery.kind, recipient: delivery.recipient, subject: delivery.subject, body: delivery.body, link },
       timeoutMs: opts.sendTimeoutMs,
     });

@@ -1,27 +1,20 @@
 import type { Role } from '../generated/prisma/client';
-import { coveringPathsOf } from '../domain/actor';
+import { taskAudience, type TTaskAddress } from '../domain/task-audience';
 import type { TNoticeTx } from './enqueue-notices';
 
-/** The Task fields that say who may act on it. */
-export interface TTaskAddress {
-  candidateRole: string | null;
-  candidateOrgPath: string | null;
-  candidateUserId: string | null;
-  claimedBy?: string | null;
-}
+export type { TTaskAddress };
 
 /**
- * The people a task is addressed to, as the inbox shows it: the named user, else whoever claimed
- * it, else every active holder of the candidate role at its org unit or an ancestor (a role scoped
- * at the county sees a township's task).
+ * The people a task is addressed to (`taskAudience`, src/domain), found in the database: for a
+ * candidate group, every active holder of the role at one of the units covering the task's unit.
+ * test/api/inbox.test.ts checks the answer against `isAddressedTo` and the inbox's pending view.
  */
 export async function taskRecipients(tx: TNoticeTx, task: TTaskAddress): Promise<string[]> {
-  if (task.candidateUserId) return [task.candidateUserId];
-  if (task.claimedBy) return [task.claimedBy];
-  if (!task.candidateRole || !task.candidateOrgPath) return [];
-  const paths = coveringPathsOf(task.candidateOrgPath);
+  const audience = taskAudience(task);
+  if (audience.kind === 'user') return [audience.userId];
+  if (audience.kind === 'nobody') return [];
   const grants = await tx.roleAssignment.findMany({
-    where: { role: task.candidateRole as Role, orgUnit: { path: { in: paths } }, user: { active: true } },
+    where: { role: audience.role as Role, orgUnit: { path: { in: audience.coveringPaths } }, user: { active: true } },
     select: { userId: true },
     orderBy: { userId: 'asc' },
   });

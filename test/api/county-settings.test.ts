@@ -166,6 +166,21 @@ describe('PUT /api/admin/counties/:id/settings', () => {
     });
   });
 
+  it('audits a date taken out of the working-day calendar as one change of that list', async () => {
+    const before = await current();
+    const auditFrom = (await s.prisma.auditEvent.aggregate({ _max: { id: true } }))._max.id ?? 0n;
+    const holidays2025 = before.settings.workingDays.calendar['2025']!.holidays;
+    const settings = edited(before.settings, (x) => {
+      x.workingDays.calendar['2025']!.holidays = holidays2025.filter((d) => d !== '2025-01-01');
+    });
+    const res = await call('PUT', URL('c-qingshan'), s.tokens.admin, { expectedVersion: before.version, settings });
+    expect(res.statusCode, res.body).toBe(200);
+    const [event] = await s.prisma.auditEvent.findMany({ where: { id: { gt: auditFrom } } });
+    expect((event!.details as { changes: unknown }).changes).toEqual([
+      { path: 'workingDays.calendar.2025.holidays', before: holidays2025, after: holidays2025.slice(1) },
+    ]);
+  });
+
   it('refuses out-of-range, cross-field and misspelt values with 400 VALIDATION_FAILED naming each field, changing nothing', async () => {
     const base = (await current()).settings;
     const cases: Array<[TCountySettings | Record<string, unknown>, string]> = [
@@ -194,6 +209,19 @@ describe('PUT /api/admin/counties/:id/settings', () => {
         'body.settings.disbursement.substantialCompletionShareBp',
       ],
       [{ ...base, publicity: { ...base.publicity, villageDay: 12 } }, 'body.settings.publicity'],
+      // 2025-10-01 both a holiday (国庆) and an adjusted workday; a 2026 date filed under 2025.
+      [
+        edited(base, (x) => {
+          x.workingDays.calendar['2025']!.adjustedWorkdays = ['2025-10-01'];
+        }),
+        'body.settings.workingDays.calendar.2025.adjustedWorkdays.0',
+      ],
+      [
+        edited(base, (x) => {
+          x.workingDays.calendar['2025']!.holidays = ['2026-01-01'];
+        }),
+        'body.settings.workingDays.calendar.2025.holidays.0',
+      ],
     ];
     const version = (await current()).version;
     const was = await state();

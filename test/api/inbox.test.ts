@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueToken } from '../../src/auth/tokens';
 import { startTestStack, type TTestStack } from '../support/stack';
 import type { Role } from '../../src/generated/prisma/client';
+import { isAddressedTo } from '../../src/domain/task-audience';
+import { taskRecipients } from '../../src/notifications/recipients';
+import type { TActor } from '../../src/domain/actor';
 
 let s: TTestStack;
 const NOW = Date.now();
@@ -388,5 +391,32 @@ describe('GET /api/tasks lists exactly what the rules say, in order, page by pag
       expect(res.json().error.code).toBe('VALIDATION_FAILED');
     }
     expect((await s.app.inject({ method: 'GET', url: '/api/tasks' })).statusCode).toBe(401);
+  });
+
+  it("a pending task's notification recipients are the people isAddressedTo names, and the unclaimed ones are exactly those whose pending inbox lists it", async () => {
+    // Every active user of the database as an actor (the demo seed's people included), built from
+    // their stored grants: the recipients query must name exactly those the domain predicate does.
+    const people = await s.prisma.user.findMany({ where: { active: true }, include: { roles: { include: { orgUnit: true } } } });
+    const actors: TActor[] = people.map((u) => ({
+      userId: u.id,
+      roles: u.roles.map((g) => ({ role: g.role, orgUnitId: g.orgUnitId, orgPath: g.orgUnit.path })),
+    }));
+    const inboxes = new Map<string, Set<string>>();
+    for (const u of Object.values(users)) inboxes.set(u.id, new Set((await allPages(u, 'view=pending', 200)).ids));
+    let groupTasks = 0;
+    for (const r of rows.filter((row) => row.status === 'PENDING')) {
+      const recipients = await taskRecipients(s.prisma, r);
+      expect(recipients.sort(), r.id).toEqual(
+        actors
+          .filter((a) => isAddressedTo(r, a))
+          .map((a) => a.userId)
+          .sort(),
+      );
+      if (r.claimedBy !== null) continue;
+      const listing = [...inboxes].filter(([, ids]) => ids.has(r.id)).map(([id]) => id);
+      expect(recipients.filter((id) => inboxes.has(id)).sort(), r.id).toEqual(listing.sort());
+      if (r.candidateUserId === null && recipients.length > 1) groupTasks++;
+    }
+    expect(groupTasks).toBeGreaterThan(5);
   });
 });

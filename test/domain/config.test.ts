@@ -19,10 +19,20 @@ describe('config', () => {
   });
 
   it('refuses demo accounts in production and turns them off there by default', () => {
-    const secret = { SESSION_COOKIE_SECRET: 'x'.repeat(32) };
+    const secret = { SESSION_COOKIE_SECRET: 'x'.repeat(32), CHANNEL_SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') };
     expect(() => loadConfig({ ...secret, NODE_ENV: 'production', DEMO_SEED: 'true' })).toThrow(/DEMO_SEED/);
     expect(loadConfig({ ...secret, NODE_ENV: 'production' }).demo.seed).toBe(false);
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_COOKIE_SECRET/);
+    expect(() => loadConfig({ CHANNEL_SECRETS_KEY: secret.CHANNEL_SECRETS_KEY, NODE_ENV: 'production' })).toThrow(/SESSION_COOKIE_SECRET/);
+  });
+
+  it('needs its own key for the channel secrets in production, 32 bytes in base64', () => {
+    const session = { SESSION_COOKIE_SECRET: 'x'.repeat(32) };
+    expect(() => loadConfig({ ...session, NODE_ENV: 'production' })).toThrow(/CHANNEL_SECRETS_KEY: required/);
+    expect(() => loadConfig({ CHANNEL_SECRETS_KEY: Buffer.alloc(16).toString('base64') })).toThrow(/CHANNEL_SECRETS_KEY/);
+    const key = Buffer.alloc(32, 9).toString('base64');
+    expect(loadConfig({ ...session, NODE_ENV: 'production', CHANNEL_SECRETS_KEY: key }).notifications.channelKey).toBe(key);
+    // Elsewhere the development key, so sealing runs the same way in every environment.
+    expect(Buffer.from(loadConfig({}).notifications.channelKey, 'base64')).toHaveLength(32);
   });
 
   it('uses a real cluster with TLS when an API key is given', () => {

@@ -33,7 +33,7 @@ describe('county settings in the browser (administrator)', () => {
     };
     await open();
     const form = p.locator('.county-settings[data-county="c-qingshan"] form');
-    const village = form.getByLabel('村公示（天）');
+    const village = form.getByLabel('村公示（工作日）');
     await poll(() => village.inputValue()).toBe('10');
     await expect(p.locator('.settings-meta').textContent()).resolves.toContain('版本 1');
 
@@ -47,25 +47,36 @@ describe('county settings in the browser (administrator)', () => {
 
     await p.reload();
     await p.getByRole('heading', { level: 2, name: '县级参数设置' }).waitFor();
-    await poll(() => form.getByLabel('村公示（天）').inputValue()).toBe('12');
+    await poll(() => form.getByLabel('村公示（工作日）').inputValue()).toBe('12');
     await expect(p.locator('.settings-meta').textContent()).resolves.toMatch(/版本 2 · 最近修改：系统管理员，/);
 
     // Out of range: the API's field path puts the message next to the field, which gets the focus.
-    await form.getByLabel('村公示（天）').fill('0');
+    await form.getByLabel('村公示（工作日）').fill('0');
     await form.getByRole('button', { name: '保存参数' }).click();
     const slot = form.locator('[data-path="body.settings.publicity.villageDays"] > .field-error');
     await poll(() => slot.textContent()).toBe('不能小于 1');
-    await expect(form.getByLabel('村公示（天）').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(form.getByLabel('村公示（工作日）').getAttribute('aria-invalid')).resolves.toBe('true');
     await expect(p.evaluate('document.activeElement && document.activeElement.name')).resolves.toBe('publicity.villageDays');
     // A rule across fields lands on its group.
-    await form.getByLabel('村公示（天）').fill('12');
+    await form.getByLabel('村公示（工作日）').fill('12');
     await form.getByLabel('产出', { exact: true }).fill('60');
     await form.getByRole('button', { name: '保存参数' }).click();
     await poll(() => form.locator('[data-path="body.settings.evaluation.weights"] > .field-error').textContent()).toMatch(
       /^绩效评价权重之和须为 100，现为 \d+$/,
     );
+    // The working-day calendar, a list of dates per year: a weekday as an adjusted workday (调休) is refused on its list.
+    await form.getByLabel('产出', { exact: true }).fill('50');
+    const adjusted2025 = form.locator('textarea[name="workingDays.calendar.2025.adjustedWorkdays"]');
+    await poll(() => adjusted2025.inputValue()).toContain('2025-09-28');
+    const adjustedAsSaved = await adjusted2025.inputValue();
+    await adjusted2025.fill('2025-09-28\n2025-09-29');
+    await form.getByRole('button', { name: '保存参数' }).click();
+    await poll(() => form.locator('[data-path="body.settings.workingDays.calendar.2025.adjustedWorkdays"] > .field-error').textContent()).toBe(
+      '2025-09-29 不是周末：调休上班日只能是周六或周日',
+    );
     await screenshot(p, 'county-settings-errors');
     expect((await row()).version).toBe(2);
+    await adjusted2025.fill(adjustedAsSaved);
 
     // Another administrator saves meanwhile: this form's version is stale, and it says so.
     const current = await row();

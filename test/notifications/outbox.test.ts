@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApprovalActivities, type TRecordStepChange } from '../../activities/approval-records';
 import { deliverDue, startDeliveryLoop, type TDeliveryOptions } from '../../src/notifications/delivery-loop';
+import { loadConfig } from '../../src/config';
 import { PASSED_CHECKS } from '../support/proposal';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
 import { startRobotReceiver, startSmtpServer } from './receivers';
@@ -18,15 +19,18 @@ let wecom: Awaited<ReturnType<typeof startRobotReceiver>>;
 const DT_TOKEN = 'dt-access-token-secret';
 const DT_SECRET = 'SEC-dingtalk-signing-secret';
 const SMTP_PASSWORD = 'smtp-password-secret';
-const OPTIONS: TDeliveryOptions = {
-  maxAttempts: 5,
-  baseMs: 150,
-  maxMs: 600,
-  leaseMs: 5_000,
-  batch: 20,
-  sendTimeoutMs: 5_000,
-  publicBaseUrl: 'https://bangfu.example.gov.cn',
-};
+/**
+ * The delivery options as a server builds them from its environment (NOTIFY_*, PUBLIC_BASE_URL),
+ * so the retries, give-up, lease and timeout these tests observe are the variables' effect.
+ */
+const optionsFrom = (env: Record<string, string>): TDeliveryOptions => loadConfig({ PUBLIC_BASE_URL: 'https://bangfu.example.gov.cn/', ...env }).notifications;
+const OPTIONS = optionsFrom({
+  NOTIFY_MAX_ATTEMPTS: '5',
+  NOTIFY_BACKOFF_BASE_MS: '150',
+  NOTIFY_BACKOFF_MAX_MS: '600',
+  NOTIFY_LEASE_MS: '5000',
+  NOTIFY_SEND_TIMEOUT_MS: '5000',
+});
 const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 20_000, interval: 150 });
 
 const call = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, who: string, payload?: object) =>
@@ -73,6 +77,10 @@ describe('county channels', () => {
     for (const secret of [DT_TOKEN, DT_SECRET, SMTP_PASSWORD, 'wecom-key-secret']) expect(res.body).not.toContain(secret);
     expect(res.json().items[0].config).toMatchObject({ passwordSet: true, host: '127.0.0.1' });
     expect(res.json().items[1].config).toEqual({ webhook: `${dingtalk.url}/robot/send`, secretSet: true });
+    // Stored sealed (CHANNEL_SECRETS_KEY): the rows themselves hold no secret either.
+    const stored = JSON.stringify(await s.prisma.notificationChannel.findMany({ select: { config: true } }));
+    for (const secret of [DT_TOKEN, DT_SECRET, SMTP_PASSWORD, 'wecom-key-secret']) expect(stored).not.toContain(secret);
+    expect(stored.match(/sealed:v1:/g)).toHaveLength(4);
 
     const before = await s.prisma.notificationChannel.count();
     const refused = await call('POST', '/api/counties/c-qingshan/notification-channels', 'finance', {
@@ -172,7 +180,7 @@ describe('an approval', () => {
   });
 
   it('reaches the SMTP server as a mail to the approver and the DingTalk group as a signed markdown message', async () => {
-    const loop = startDeliveryLoop({ prisma: s.prisma, options: OPTIONS, pollMs: 100 });
+    const loop = startDeliveryLoop({ prisma: s.prisma, options: OPTIONS, pollMs: loadConfig({ NOTIFY_POLL_MS: '100' }).notifications.pollMs });
     try {
       const subject = `【帮扶】新待办：${jointTitle}`;
       await poll(() => Promise.resolve(smtp.mails.filter((m) => m.subject === subject).map((m) => m.to))).toEqual([['agri@qingshan.gov.cn']]);
@@ -240,7 +248,7 @@ describe('an approval', () => {
     const channelId = (created.json() as { id: string }).id;
     try {
       await createApprovalActivities({ prisma: s.prisma }).recordStepChange(stepOpening('give-up', '领导小组审批（放弃）'));
-      const options = { ...OPTIONS, maxAttempts: 3, baseMs: 0, maxMs: 0 };
+      const options = optionsFrom({ NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_BACKOFF_BASE_MS: '0', NOTIFY_BACKOFF_MAX_MS: '0' });
       await poll(async () => {
         await deliverDue(s.prisma, options);
         return s.prisma.notificationDelivery.findMany({ where: { channelId }, select: { status: true, attempts: true, lastError: true } });
@@ -249,6 +257,35 @@ describe('an approval', () => {
     } finally {
       await call('PATCH', `/api/notification-channels/${channelId}`, 'admin', { enabled: false });
       await down.close();
+    }
+  });
+
+  it('gives up on a receiver that never answers after NOTIFY_SEND_TIMEOUT_MS, and retries it', async () => {
+    const silent = await startRobotReceiver({ silent: true });
+    const created = await call('POST', '/api/counties/c-qingshan/notification-channels', 'admin', {
+      kind: 'WECOM',
+      name: '不回话的群',
+      config: { webhookUrl: `${silent.url}/x` },
+    });
+    const channelId = (created.json() as { id: string }).id;
+    try {
+      await createApprovalActivities({ prisma: s.prisma }).recordStepChange(stepOpening('silent', '领导小组审批（无应答）'));
+      const options = optionsFrom({ NOTIFY_SEND_TIMEOUT_MS: '300', NOTIFY_BACKOFF_BASE_MS: '0', NOTIFY_BACKOFF_MAX_MS: '0', NOTIFY_MAX_ATTEMPTS: '2' });
+      const started = Date.now();
+      await poll(async () => {
+        await deliverDue(s.prisma, options);
+        return s.prisma.notificationDelivery.findMany({ where: { channelId }, select: { status: true, attempts: true } });
+      }).toEqual([{ status: 'FAILED', attempts: 2 }]);
+      // Two attempts cut at 0.3 s each, not the 10 s default.
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(silent.requests).toHaveLength(2);
+      const deliveries = await s.prisma.notificationDelivery.findMany({ where: { channelId }, select: { id: true } });
+      const attempts = await s.prisma.notificationAttempt.findMany({ where: { deliveryId: { in: deliveries.map((d) => d.id) } }, select: { error: true } });
+      expect(attempts).toHaveLength(2);
+      for (const a of attempts) expect(a.error).toMatch(/tim(e|ed) ?out|abort/i);
+    } finally {
+      await call('PATCH', `/api/notification-channels/${channelId}`, 'admin', { enabled: false });
+      await silent.close();
     }
   });
 });

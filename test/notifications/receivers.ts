@@ -70,9 +70,10 @@ export interface TRobotRequest {
 
 /**
  * A real HTTP receiver (node:http) standing in for a group robot: it keeps each request and answers
- * as DingTalk and WeCom do (`{"errcode":0}`), or, for the first `failFirst` requests, a 500.
+ * as DingTalk and WeCom do (`{"errcode":0}`), or, for the first `failFirst` requests, a 500;
+ * `silent` keeps each request and never answers (a receiver that hangs).
  */
-export async function startRobotReceiver({ failFirst = 0 } = {}): Promise<{ url: string; requests: TRobotRequest[]; close(): Promise<void> }> {
+export async function startRobotReceiver({ failFirst = 0, silent = false } = {}): Promise<{ url: string; requests: TRobotRequest[]; close(): Promise<void> }> {
   const requests: TRobotRequest[] = [];
   let failures = failFirst;
   const server = http.createServer((req, res) => {
@@ -81,6 +82,7 @@ export async function startRobotReceiver({ failFirst = 0 } = {}): Promise<{ url:
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://receiver');
       requests.push({ path: url.pathname, query: url.searchParams, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as TRobotRequest['body'] });
+      if (silent) return;
       if (failures > 0) {
         failures -= 1;
         res.writeHead(500, { 'content-type': 'text/plain' }).end('receiver down');

@@ -123,12 +123,30 @@ export function lifecycleDrivers(ctx: TLifecycleDriverContext) {
     return handle.executeUpdate(projectActUpdate, { args: [{ requestId, actor: who, command: cmd as TProjectCommand }] });
   };
 
-  /** Publicity (10 + 10 days) and every approval up to the pool, for projects started together. */
+  /**
+   * Sleeps through the latest publicity period of a kind of each project, to a minute past the
+   * longest: its length is the Publicity row's, which is the timer's. Periods count working days
+   * (policies/working-days.ts), so how long they last depends on the date the server starts at.
+   */
+  async function throughPublicity(projectIds: string[], kind: 'VILLAGE' | 'TOWNSHIP' | 'ACCEPTANCE') {
+    const rows = await Promise.all(
+      projectIds.map((projectId) =>
+        waitFor(
+          () => prisma.publicity.findFirst({ where: { projectId, kind }, orderBy: { round: 'desc' } }),
+          (row) => row !== null,
+          `the ${kind} publicity of ${projectId}`,
+        ),
+      ),
+    );
+    await ctx.sleep(Math.max(...rows.map((row) => row!.endsAt.getTime() - row!.startsAt.getTime())) + 60_000);
+  }
+
+  /** Publicity (10 + 10 working days) and every approval up to the pool, for projects started together. */
   async function throughPool(projectIds: string[]) {
-    await ctx.sleep(10 * DAY + 60_000);
+    await throughPublicity(projectIds, 'VILLAGE');
     for (const id of projectIds) await decide((await taskOf(id, 'TOWNSHIP_REVIEW')).id, township, { type: 'APPROVE', checks: PASSED_CHECKS });
     for (const id of projectIds) await waitForStage(id, 'TOWNSHIP_PUBLICITY');
-    await ctx.sleep(10 * DAY + 60_000);
+    await throughPublicity(projectIds, 'TOWNSHIP');
     for (const id of projectIds) {
       await decide((await taskOf(id, 'COUNTY_JOINT_REVIEW', 'COUNTY_AGRICULTURE')).id, agri, { type: 'APPROVE' });
       await decide((await taskOf(id, 'COUNTY_JOINT_REVIEW', 'COUNTY_FINANCE')).id, finance, { type: 'APPROVE' });
@@ -152,5 +170,19 @@ export function lifecycleDrivers(ctx: TLifecycleDriverContext) {
       `payment ${seq} of ${projectId} ${status}`,
     );
 
-  return { startProject, project, stageOf, waitForStage, pending, taskOf, decide, command, throughPool, decidePaymentStep, payment, paymentStatus };
+  return {
+    startProject,
+    project,
+    stageOf,
+    waitForStage,
+    pending,
+    taskOf,
+    decide,
+    command,
+    throughPublicity,
+    throughPool,
+    decidePaymentStep,
+    payment,
+    paymentStatus,
+  };
 }

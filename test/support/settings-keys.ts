@@ -6,8 +6,11 @@ const isFraction = (value: object) => {
   return keys.length === 2 && keys[0] === 'denominator' && keys[1] === 'numerator';
 };
 
+/** The working-day calendar is one setting too: a county saves its years, each a list of dates. */
+const WHOLE_VALUES = new Set(['workingDays.calendar']);
+
 function leafKeys(value: unknown, prefix: string): string[] {
-  if (value === null || typeof value !== 'object' || isFraction(value)) return [prefix];
+  if (value === null || typeof value !== 'object' || isFraction(value) || WHOLE_VALUES.has(prefix)) return [prefix];
   return Object.entries(value).flatMap(([k, v]) => leafKeys(v, prefix ? `${prefix}.${k}` : k));
 }
 

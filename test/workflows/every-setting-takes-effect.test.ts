@@ -29,6 +29,10 @@ const MINUTE = 60 * 1000;
 
 /** Keys whose proof lives in another test file: file → the test's name, which must still be there. */
 const REFERENCED: Record<string, { file: string; test: string }> = {
+  'workingDays.calendar': {
+    file: 'test/workflows/publicity-working-days.test.ts',
+    test: 'a county that takes the holiday out of its calendar gets the shorter period',
+  },
   'faultTolerance.appealWindowDays': {
     file: 'test/workflows/fault-tolerance-constitution.test.ts',
     test: 'county settings that do nothing: appealWindowDays 20, applicationWindowDays 40',
@@ -149,8 +153,8 @@ describe('every county setting takes effect, through the project workflow (issue
     });
     const plain = await d.startProject('桃源村公示时限默认');
 
-    // Two days of village publicity, not ten: the township review opens while the default project is still on show.
-    await s.env.sleep(2 * DAY + MINUTE);
+    // Two working days of village publicity, not ten: the township review opens while the default project is still on show.
+    await d.throughPublicity([county.projectId], 'VILLAGE');
     const task = await d.taskOf(county.projectId, 'TOWNSHIP_REVIEW');
     expect(await d.stageOf(county.projectId)).toBe('TOWNSHIP_REVIEW');
     expect(await d.stageOf(plain.projectId)).toBe('VILLAGE_PUBLICITY');
@@ -175,10 +179,10 @@ describe('every county setting takes effect, through the project workflow (issue
     await expect.poll(async () => (await s.db.prisma.task.findUniqueOrThrow({ where: { id: task.id } })).remindedAt, { timeout: 10_000 }).not.toBeNull();
     prove('approvalTiming.reminderAfterHours');
 
-    // Two days of township publicity, not ten: the county joint review opens.
+    // Two working days of township publicity, not ten: the county joint review opens.
     await d.decide(task.id, township, { type: 'APPROVE', checks: PASSED_CHECKS });
     await d.waitForStage(county.projectId, 'TOWNSHIP_PUBLICITY');
-    await s.env.sleep(2 * DAY + MINUTE);
+    await d.throughPublicity([county.projectId], 'TOWNSHIP');
     await d.waitForStage(county.projectId, 'COUNTY_JOINT_REVIEW');
     expect(await d.stageOf(plain.projectId)).toBe('VILLAGE_PUBLICITY');
     prove('publicity.townshipDays');
@@ -293,8 +297,8 @@ describe('every county setting takes effect, through the project workflow (issue
     expect(await releasableNow(handle, 'ACCEPTANCE')).toBe(8_000_000);
     expect(planAcceptedByDefault({ handoverDate: null, asOfDate: '2027-06-01' }).amounts.ACCEPTANCE).toBe(2_000_000);
 
-    // Two days of acceptance publicity, not seven.
-    await s.env.sleep(2 * DAY + MINUTE);
+    // Two working days of acceptance publicity, not seven.
+    await d.throughPublicity([projectId], 'ACCEPTANCE');
     await d.waitForStage(projectId, 'ASSET_HANDOVER');
     prove('publicity.acceptanceDays');
 

@@ -71,6 +71,10 @@ describe('fault-tolerance review on the dev server', () => {
     expect(notice.body).toContain('容错纠错认定结果书面反馈');
     expect(notice.body).toContain('予以免责');
     expect(notice.body).toContain('15日内');
+    // People by name (and unit), never by id: the investigator is the discipline officer.
+    const investigator = await s.prisma.user.findUniqueOrThrow({ where: { id: s.userIds.discipline! }, include: { homeOrgUnit: true } });
+    expect(notice.body).toContain(investigator.homeOrgUnit ? `${investigator.displayName}（${investigator.homeOrgUnit.name}）` : investigator.displayName);
+    expect(notice.body).not.toContain(s.userIds.discipline!);
 
     const got = await s.app.inject({ method: 'GET', url: `/api/reviews/${caseId}`, headers: { authorization: `Bearer ${disc()}` } });
     expect(got.json()).toMatchObject({ case: { id: caseId, stage: 'appealWindow' }, live: { stage: 'appealWindow', outcome: 'EXEMPT' } });

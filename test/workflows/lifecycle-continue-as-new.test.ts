@@ -97,7 +97,7 @@ describe('project workflow across forced continue-as-new (testContinueAsNew, tim
     }
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('ACCEPTANCE_PUBLICITY');
     const run3 = await runId();
-    await s.env.sleep(7 * DAY + 60_000);
+    await d.throughPublicity([projectId], 'ACCEPTANCE');
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('ASSET_HANDOVER');
     const handover = await taskOf(projectId, 'ASSET_HANDOVER');
     expect((await handedOver(handle, run3)).openTasks.map((t) => t.id)).toEqual([handover.id]);

@@ -25,7 +25,7 @@ async function handedOver(name: string): Promise<{ projectId: string; handle: TH
   await t.d.command(handle, proposer, FAVOURABLE_VOTE);
   for (const role of ['COUNTY_AGRICULTURE', 'COUNTY_FINANCE', 'EXPERT'])
     await t.d.decide((await t.d.taskOf(projectId, 'COMPLETION_ACCEPTANCE', role)).id, BY_ROLE[role]!, { type: 'APPROVE' });
-  await t.s.env.sleep(7 * DAY + 60_000);
+  await t.d.throughPublicity([projectId], 'ACCEPTANCE');
   await t.d.waitForStage(projectId, 'ASSET_HANDOVER');
   await t.d.command(handle, agri, TEA_ROAD_ASSET);
   await t.d.command(handle, proposer, { type: 'CONFIRM_HANDOVER' });

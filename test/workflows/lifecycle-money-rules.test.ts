@@ -192,7 +192,7 @@ describe('rules that guard money and acceptance (issue #13)', () => {
 
   it("the township's five checks cannot be skipped by any caller of the step's Update", async () => {
     const { projectId, handle } = await d.startProject('桃源村五项审核');
-    await s.env.sleep(10 * DAY + 60_000);
+    await d.throughPublicity([projectId], 'VILLAGE');
     const task = await d.taskOf(projectId, 'TOWNSHIP_REVIEW');
     await refused(d.decide(task.id, township, { type: 'APPROVE' }), 'CHECKS_REQUIRED', 'body.checks.authenticity');
     await refused(
@@ -211,7 +211,7 @@ describe('rules that guard money and acceptance (issue #13)', () => {
     await inspectionOpen(handle);
     await d.command(handle, proposer, FAVOURABLE_VOTE);
     await jointTeamApproves(projectId);
-    await s.env.sleep(7 * DAY + 60_000);
+    await d.throughPublicity([projectId], 'ACCEPTANCE');
     await expect.poll(() => d.stageOf(projectId), { timeout: 20_000 }).toBe('ASSET_HANDOVER');
     await d.command(handle, agri, TEA_GARDEN_ASSET);
     await d.command(handle, proposer, { type: 'CONFIRM_HANDOVER' });

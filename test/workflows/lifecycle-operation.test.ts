@@ -149,8 +149,8 @@ describe('project lifecycle after funding (time-skipping server, three simulated
     ]);
     expect(acceptances[1]!.vote).toMatchObject({ votesFor: 38, satisfactionPercent: 95 });
 
-    // 7-day acceptance publicity, then the final tranche and the handover.
-    await s.env.sleep(7 * DAY + 60_000);
+    // 7-working-day acceptance publicity, then the final tranche and the handover.
+    await d.throughPublicity([projectId], 'ACCEPTANCE');
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('ASSET_HANDOVER');
     await command(handle, implementer, { type: 'REQUEST_PAYMENT', tranche: 'ACCEPTANCE', amountFen: 2_000_000, payeeId: '桃源茶叶合作社' });
     await decidePaymentStep(projectId, 'PAYMENT_VERIFICATION');

@@ -9,8 +9,10 @@ import { sampleProposal } from '../support/stack';
 import { proposer, township, agri, finance, leader, villager, TAOYUAN } from '../support/county-actors';
 import { startTimeSkippingStack, type TTimeSkippingStack } from '../support/time-skipping';
 import { PASSED_CHECKS } from '../support/proposal';
+import { STATE_COUNCIL_CALENDAR, workingDaysClosesAt } from '../../src/domain/policies/working-days';
 
 const DAY = 24 * 60 * 60 * 1000;
+const MINUTE = 60_000;
 let s: TTimeSkippingStack;
 let env: TTimeSkippingStack['env'];
 let db: TTimeSkippingStack['db'];
@@ -33,7 +35,7 @@ async function startProject() {
     proposal: sampleProposal({ fiscalYear: 2027 }) as TProjectLifecycleInput['proposal'],
     proposer,
     ...TAOYUAN,
-    // No override: the county defaults, 10 days each.
+    // No override: the county defaults, 10 working days each on the State Council's calendar.
   };
   const handle = await env.client.workflow.start<typeof projectLifecycle>('projectLifecycle', { workflowId: `project-${projectId}`, taskQueue, args: [input] });
   return { projectId, handle };
@@ -56,13 +58,16 @@ describe('project lifecycle to the pool (time-skipping server)', () => {
     await expect.poll(() => db.prisma.publicity.count({ where: { projectId } }), { timeout: 15_000 }).toBe(1);
     expect(await stageOf(projectId)).toBe('VILLAGE_PUBLICITY');
     const villagePub = await db.prisma.publicity.findFirstOrThrow({ where: { projectId, kind: 'VILLAGE' } });
-    expect(villagePub.endsAt.getTime() - villagePub.startsAt.getTime()).toBe(10 * DAY);
+    // Ten working days: the row's end is the timer's, midnight in Shanghai after the tenth working day.
+    const villageEnd = workingDaysClosesAt({ openedAt: villagePub.startsAt.getTime(), workingDays: 10, calendar: STATE_COUNCIL_CALENDAR });
+    expect(villagePub.endsAt.getTime()).toBe(villageEnd);
+    expect(villageEnd - villagePub.startsAt.getTime()).toBeGreaterThanOrEqual(12 * DAY);
     expect(await pendingTasks(projectId)).toHaveLength(0);
 
-    // Nine days in, still in publicity; the tenth day ends it.
-    await env.sleep(9 * DAY);
+    // A minute before that end, still in publicity; the end itself closes it.
+    await env.sleep(villageEnd - (await env.currentTimeMs()) - MINUTE);
     expect((await handle.query(projectStateQuery)).stage).toBe('VILLAGE_PUBLICITY');
-    await env.sleep(1 * DAY + 60_000);
+    await env.sleep(2 * MINUTE);
     await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('TOWNSHIP_REVIEW');
     expect((await db.prisma.publicity.findUniqueOrThrow({ where: { id: villagePub.id } })).outcome).toBe('PASSED');
 
@@ -73,7 +78,8 @@ describe('project lifecycle to the pool (time-skipping server)', () => {
     await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('TOWNSHIP_PUBLICITY');
     await expect.poll(() => db.prisma.publicity.count({ where: { projectId, kind: 'TOWNSHIP' } }), { timeout: 10_000 }).toBe(1);
 
-    await env.sleep(10 * DAY + 60_000);
+    const townshipPub = await db.prisma.publicity.findFirstOrThrow({ where: { projectId, kind: 'TOWNSHIP' } });
+    await env.sleep(townshipPub.endsAt.getTime() - (await env.currentTimeMs()) + MINUTE);
     await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('COUNTY_JOINT_REVIEW');
     // 会签: agriculture and finance both hold a task at the county.
     await expect.poll(async () => (await pendingTasks(projectId)).length, { timeout: 10_000 }).toBe(2);
@@ -154,7 +160,8 @@ describe('project lifecycle to the pool (time-skipping server)', () => {
     await expect(handle.executeUpdate(lodgeObjectionUpdate, { args: [{ requestId: `obj2-${projectId}`, actor: villager, text: '再次异议' }] })).rejects.toThrow(
       WorkflowUpdateFailedError,
     );
-    await env.sleep(10 * DAY);
+    const firstPeriod = await db.prisma.publicity.findUniqueOrThrow({ where: { id: objection.publicityId } });
+    await env.sleep(firstPeriod.endsAt.getTime() - (await env.currentTimeMs()) + MINUTE);
     expect(await stageOf(projectId)).toBe('RETURNED');
 
     // Only the proposer resubmits; the revised proposal is posted for a new period.
@@ -162,7 +169,8 @@ describe('project lifecycle to the pool (time-skipping server)', () => {
     expect(await act(revise!.id, proposer, { type: 'RESUBMIT' })).toMatchObject({ stageBefore: 'RETURNED', stageAfter: 'VILLAGE_PUBLICITY' });
     await expect.poll(() => db.prisma.publicity.count({ where: { projectId, kind: 'VILLAGE' } }), { timeout: 10_000 }).toBe(2);
     expect(await db.prisma.task.findUniqueOrThrow({ where: { id: revise!.id } })).toMatchObject({ status: 'DONE', outcome: 'RESUBMITTED' });
-    await env.sleep(10 * DAY + 60_000);
+    const secondPeriod = await db.prisma.publicity.findFirstOrThrow({ where: { projectId, kind: 'VILLAGE', round: 2 } });
+    await env.sleep(secondPeriod.endsAt.getTime() - (await env.currentTimeMs()) + MINUTE);
     await expect.poll(() => stageOf(projectId), { timeout: 15_000 }).toBe('TOWNSHIP_REVIEW');
     await handle.terminate('test done');
   });

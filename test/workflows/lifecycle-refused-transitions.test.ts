@@ -3,7 +3,6 @@ import { REVIEW_STEP_IDS } from '../../src/domain/lifecycle/township-review';
 import { allocateFundsUpdate, projectStateQuery } from '../../workflows/messages/project';
 import { approvalStepWorkflowId, stepReportUpdate } from '../../workflows/messages/approval-step';
 import { proposer, implementer, township, agri, finance } from '../support/county-actors';
-import { DAY } from '../support/lifecycle-drivers';
 import { PASSED_CHECKS } from '../support/proposal';
 import { timeSkippingLifecycle } from '../support/time-skipping-lifecycle';
 import { expectUpdateRefused } from '../support/update-refused';
@@ -18,7 +17,7 @@ const t = timeSkippingLifecycle('refused-transitions');
 describe('a refused lifecycle transition is never silent (issue #13, item 12)', () => {
   it('a forged step report is refused before it reaches the machine: the stage, the history and the records stay, the project goes on', async () => {
     const { projectId, handle } = await t.d.startProject('桃源村拒绝事件');
-    await t.s.env.sleep(10 * DAY + 60_000);
+    await t.d.throughPublicity([projectId], 'VILLAGE');
     const task = await t.d.taskOf(projectId, 'TOWNSHIP_REVIEW');
     const historyBefore = (await handle.query(projectStateQuery)).history.length;
     // A project hosting its approval steps has no child to report to it: a report from outside

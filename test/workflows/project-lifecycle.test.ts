@@ -4,6 +4,7 @@ import { sampleProposal, startTestStack, newRequestId, type TTestStack } from '.
 import { projectStateQuery, registerProjectUpdate, type TProjectLifecycleInput } from '../../workflows/messages/project';
 import { SA } from '../../workflows/messages/search-attributes';
 import type { projectLifecycle } from '../../workflows/project-lifecycle';
+import { STATE_COUNCIL_CALENDAR, workingDaysClosesAt } from '../../src/domain/policies/working-days';
 
 let s: TTestStack;
 beforeAll(async () => {
@@ -54,13 +55,15 @@ describe('projectLifecycle workflow (real dev server)', () => {
     expect(desc.typedSearchAttributes.get(SA.Village)).toBe('桃源村');
   });
 
-  it('with the county defaults the project waits out a 10-day village publicity before any review', async () => {
+  it('with the county defaults the project waits out a 10-working-day village publicity before any review', async () => {
     const projectId = `wf-pub-${Date.now()}`;
     const { registered, handle } = await startProject(projectId, null);
     expect(registered).toMatchObject({ stage: 'VILLAGE_PUBLICITY', taskId: null });
     const publicity = await s.prisma.publicity.findFirstOrThrow({ where: { projectId } });
     expect(publicity).toMatchObject({ kind: 'VILLAGE', round: 1, outcome: null });
-    expect(publicity.endsAt.getTime() - publicity.startsAt.getTime()).toBe(10 * 24 * 60 * 60 * 1000);
+    // Ten working days on the State Council's calendar: at least two weekends, so 12 calendar days or more.
+    expect(publicity.endsAt.getTime()).toBe(workingDaysClosesAt({ openedAt: publicity.startsAt.getTime(), workingDays: 10, calendar: STATE_COUNCIL_CALENDAR }));
+    expect(publicity.endsAt.getTime() - publicity.startsAt.getTime()).toBeGreaterThanOrEqual(12 * 24 * 60 * 60 * 1000);
     expect(await s.prisma.task.count({ where: { projectId } })).toBe(0);
     expect((await handle.describe()).typedSearchAttributes.get(SA.ProjectStage)).toBe('VILLAGE_PUBLICITY');
     await handle.terminate('test done');

@@ -32,7 +32,19 @@ const STYLE = `
   @media print { body { margin: 0; } }
 `;
 
-export function renderWrittenNotice(context: TReviewContext): string {
+/**
+ * Who and what the notice names, looked up by the caller (the record holds ids): people by their
+ * name and post, projects by name. An id never reaches the printed page; one nobody could name is
+ * printed as 未登记 (unregistered), which a reader can question.
+ */
+export interface TNoticeNames {
+  people?: Readonly<Record<string, string>>;
+  projects?: Readonly<Record<string, string>>;
+}
+
+export function renderWrittenNotice(context: TReviewContext, named: TNoticeNames = {}): string {
+  const person = (id: string) => named.people?.[id] ?? '（人员未登记）';
+  const project = (id: string) => named.projects?.[id] ?? '（项目未登记）';
   const roundIndex = context.rounds.length - 1;
   const round = context.rounds[roundIndex];
   const decision = round.decision;
@@ -50,7 +62,7 @@ export function renderWrittenNotice(context: TReviewContext): string {
     return (
       `<tr><td>${e(CRITERION_LABELS_ZH[criterion])}</td><td>${finding ? e(FINDING_VALUE_LABELS_ZH[finding.value]) : '—'}</td>` +
       `<td>${finding ? finding.evidence.map((link) => `<div>${e(link)}</div>`).join('') + (finding.note ? `<div>${e(finding.note)}</div>` : '') : ''}</td>` +
-      `<td>${finding ? e(finding.investigatorId) : ''}</td></tr>`
+      `<td>${finding ? e(person(finding.investigatorId)) : ''}</td></tr>`
     );
   }).join('\n');
 
@@ -65,7 +77,10 @@ export function renderWrittenNotice(context: TReviewContext): string {
     decision.correctiveMeasures.length === 0
       ? '<p>无。</p>'
       : `<ol>${decision.correctiveMeasures
-          .map((m) => `<li>${e(m.description)}${m.responsibleUserId ? `（责任人：${e(m.responsibleUserId)}）` : ''}，完成期限：${formatDateZh(m.dueAt)}</li>`)
+          .map(
+            (m) =>
+              `<li>${e(m.description)}${m.responsibleUserId ? `（责任人：${e(person(m.responsibleUserId))}）` : ''}，完成期限：${formatDateZh(m.dueAt)}</li>`,
+          )
           .join('')}</ol>`;
 
   const appealText = isAppeal
@@ -79,7 +94,7 @@ export function renderWrittenNotice(context: TReviewContext): string {
 <h1>容错纠错${isAppeal ? '复核' : ''}认定结果书面反馈</h1>
 <p class="ref">案件编号：${e(c.caseId)}</p>
 <p>${names}：</p>
-<p>关于${e(c.matter)}一事（涉及项目：${c.projectIds.map(e).join('、')}；启动情形：${e(TRIGGER_LABELS_ZH[c.triggerType])}；损失金额：${formatYuan(c.lossFen)}元），经${e(round.body.name)}调查核实、集体研究认定，现将结果书面反馈如下。</p>
+<p>关于${e(c.matter)}一事（涉及项目：${c.projectIds.map((id) => e(project(id))).join('、')}；启动情形：${e(TRIGGER_LABELS_ZH[c.triggerType])}；损失金额：${formatYuan(c.lossFen)}元），经${e(round.body.name)}调查核实、集体研究认定，现将结果书面反馈如下。</p>
 <h2>一、调查核实情况</h2>
 <table>
 <thead><tr><th>认定要件</th><th>核实结论</th><th>依据</th><th>调查人</th></tr></thead>

@@ -1,6 +1,8 @@
 import * as z from '../shape';
 import { AppError } from '../errors';
 import { issuesToDetails } from './validate';
+import { ZCalendarDate } from './calendar-date';
+import { isWeekend, STATE_COUNCIL_CALENDAR } from './working-days';
 
 /**
  * Every number domain.md marks *(setting)*, with its default. Counties differ, so workflows read
@@ -24,17 +26,74 @@ const hours = (fallback: number) =>
 const bp = (fallback: number) => z.int().min(0).max(10_000).default(fallback);
 const percent = (fallback: number, min = 0) => z.int().min(min).max(100).default(fallback);
 
-/** Publicity periods (公示), domain.md §2.2, §2.3, §2.9 and §4. */
+/**
+ * Publicity periods (公示), domain.md §2.2, §2.3, §2.9 and §4, in WORKING days (工作日, counted by
+ * `workingDays.calendar`): county notices state 公示期 in working days, so that a period posted
+ * before 春节 or 国庆 is not over before anyone is back to read it. Every other `…Days` setting
+ * counts calendar days (the rules and notices behind them say 日, e.g. "自收到之日起15日内").
+ * Projects started before the `publicity-working-days` patch keep calendar days.
+ */
 export const ZPublicitySettings = z
   .strictObject({
-    /** 村公示: village publicity of a proposal. */
+    /** 村公示: village publicity of a proposal, in working days. */
     villageDays: days(10, 1),
-    /** 乡镇公示: township publicity after township review. */
+    /** 乡镇公示: township publicity after township review, in working days. */
     townshipDays: days(10, 1),
-    /** 验收公示: publicity after completion acceptance passes. */
+    /** 验收公示: publicity after completion acceptance passes, in working days. */
     acceptanceDays: days(7, 1),
   })
   .prefault({});
+
+const ZCalendarYear = z.strictObject({
+  /** 法定节假日: days off by the notice. */
+  holidays: z.array(ZCalendarDate).max(366),
+  /** 调休上班: weekend days that are working days. */
+  adjustedWorkdays: z.array(ZCalendarDate).max(366),
+});
+
+/**
+ * The working-day calendar (policies/working-days.ts) by year ('2025'): the State Council's
+ * arrangement by default; a county corrects a year, or adds the next one, by saving its lists. The
+ * calendar is one value: a county that saves it saves every year it wants counted.
+ */
+export const ZWorkingDaysSettings = z
+  .strictObject({
+    calendar: z
+      .record(z.string().regex(/^\d{4}$/, 'must be a year YYYY'), ZCalendarYear)
+      .default(STATE_COUNCIL_CALENDAR as Record<string, { holidays: string[]; adjustedWorkdays: string[] }>),
+  })
+  .prefault({});
+
+/** Cross-field rules of a working-day calendar: every date in the year it is filed under, no date both off and on. */
+export function workingDaysCalendarProblems(
+  calendar: Record<string, { holidays: readonly string[]; adjustedWorkdays: readonly string[] }>,
+): TSettingsProblem[] {
+  const problems: TSettingsProblem[] = [];
+  for (const [year, lists] of Object.entries(calendar)) {
+    for (const list of ['holidays', 'adjustedWorkdays'] as const) {
+      lists[list].forEach((date, i) => {
+        if (!date.startsWith(`${year}-`))
+          problems.push({ path: [year, list, String(i)], message: `${date} is not in ${year}`, zh: `${date} 不在 ${year} 年内` });
+      });
+    }
+    const holidays = new Set(lists.holidays);
+    lists.adjustedWorkdays.forEach((date, i) => {
+      if (holidays.has(date))
+        problems.push({
+          path: [year, 'adjustedWorkdays', String(i)],
+          message: `${date} cannot be both a holiday and an adjusted workday`,
+          zh: `${date} 不能既是法定节假日又是调休上班日`,
+        });
+      else if (!isWeekend(date))
+        problems.push({
+          path: [year, 'adjustedWorkdays', String(i)],
+          message: `${date} is a weekday: only a Saturday or Sunday can be an adjusted workday`,
+          zh: `${date} 不是周末：调休上班日只能是周六或周日`,
+        });
+    });
+  }
+  return problems;
+}
 
 /** Budget guard (no 批小建大), domain.md §2.8. */
 export const ZBudgetSettings = z
@@ -243,8 +302,13 @@ export const ZCountySettings = z
     faultTolerance: ZFaultToleranceSettings,
     collectiveDecision: ZCollectiveDecisionSettings,
     approvalTiming: ZApprovalTimingSettings,
+    workingDays: ZWorkingDaysSettings,
   })
   .superRefine((settings, ctx) => {
+    for (const problem of workingDaysCalendarProblems(settings.workingDays.calendar)) {
+      ctx.addIssue({ code: 'custom', path: ['workingDays', 'calendar', ...problem.path], message: problem.message, params: { zh: problem.zh } });
+    }
+
     for (const problem of disbursementSettingsProblems(settings.disbursement)) {
       ctx.addIssue({ code: 'custom', path: ['disbursement', ...problem.path], message: problem.message, params: { zh: problem.zh } });
     }

@@ -60,12 +60,17 @@ function requireReader(actor: TActor, countyPath: string) {
   }
 }
 
-type TLeaf = string | number | boolean | null;
+type TLeaf = string | number | boolean | null | readonly unknown[];
 
-/** Every leaf of a settings object by its dotted path (`publicity.villageDays`). */
+/**
+ * Every leaf of a settings object by its dotted path (`publicity.villageDays`). A list (a year's
+ * holidays in the working-day calendar) is one leaf: a date taken out is one change, not every
+ * later date moving up an index.
+ */
 function leaves(value: unknown, prefix = ''): Map<string, TLeaf> {
   const out = new Map<string, TLeaf>();
-  if (value !== null && typeof value === 'object') {
+  if (Array.isArray(value)) out.set(prefix, value);
+  else if (value !== null && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) for (const [p, leaf] of leaves(v, prefix ? `${prefix}.${k}` : k)) out.set(p, leaf);
   } else out.set(prefix, value as TLeaf);
   return out;
@@ -76,7 +81,7 @@ export function settingsChanges(before: TCountySettings, after: TCountySettings)
   const a = leaves(before);
   const b = leaves(after);
   return [...new Set([...a.keys(), ...b.keys()])]
-    .filter((p) => a.get(p) !== b.get(p))
+    .filter((p) => JSON.stringify(a.get(p) ?? null) !== JSON.stringify(b.get(p) ?? null))
     .map((p) => ({ path: p, before: a.get(p) ?? null, after: b.get(p) ?? null }));
 }
 

@@ -7,6 +7,7 @@ import type { TPrisma } from '../../db/prisma';
 import { findGrant, type TActor } from '../../domain/actor';
 import { AppError } from '../../domain/errors';
 import type { Prisma } from '../../generated/prisma/client';
+import { channelKey, sealChannelConfig } from '../../notifications/channel-secrets';
 import { publicChannelConfig, ZChannelInput, ZEmailChannelConfig, ZPublicChannelConfig, ZRobotChannelConfig } from '../../notifications/channel-config';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
@@ -91,8 +92,9 @@ function parseConfig(kind: string, config: unknown) {
 }
 
 /** A county's delivery channels (its administrators) and the outbox's delivery log (also its monitors). */
-export async function notificationChannelRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
+export async function notificationChannelRoutes(app: FastifyInstance, { prisma, config: appConfig }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const key = channelKey(appConfig.notifications.channelKey);
 
   r.get(
     '/api/counties/:id/notification-channels',
@@ -131,7 +133,13 @@ export async function notificationChannelRoutes(app: FastifyInstance, { prisma }
       const b = req.body;
       const row = await prisma.$transaction(async (tx) => {
         const created = await tx.notificationChannel.create({
-          data: { countyId: req.params.id, kind: b.kind, name: b.name, enabled: b.enabled, config: b.config as Prisma.InputJsonValue },
+          data: {
+            countyId: req.params.id,
+            kind: b.kind,
+            name: b.name,
+            enabled: b.enabled,
+            config: sealChannelConfig(b.kind, b.config, key) as Prisma.InputJsonValue,
+          },
         });
         await recordAudit(tx, {
           actorId: actor.userId,
@@ -167,7 +175,11 @@ export async function notificationChannelRoutes(app: FastifyInstance, { prisma }
       const row = await prisma.$transaction(async (tx) => {
         const updated = await tx.notificationChannel.update({
           where: { id: existing.id },
-          data: { name: req.body.name, enabled: req.body.enabled, config: config as Prisma.InputJsonValue | undefined },
+          data: {
+            name: req.body.name,
+            enabled: req.body.enabled,
+            config: config === undefined ? undefined : (sealChannelConfig(existing.kind, config, key) as Prisma.InputJsonValue),
+          },
         });
         await recordAudit(tx, {
           actorId: actor.userId,

@@ -16,6 +16,7 @@ import {
   officialRecordRefusal,
   openingRefusal,
   renderWrittenNotice,
+  type TNoticeNames,
   reviewRoleRefusal,
   reviewEventFor,
   type TCaseForActions,
@@ -24,6 +25,7 @@ import {
 } from '../../domain/fault-tolerance';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
+import type { TPrisma } from '../../db/prisma';
 import { ZPage, ZPageQuery } from '../pagination';
 import { ZCaseDetail, ZCaseRow, ZEligibility, ZHonourResult, ZMeasureDone, ZOfficialRecord, ZOpeningOptions, ZReviewActResult } from '../schemas/review-bodies';
 import { reviewActUpdate, reviewStateQuery, reviewWorkflowId } from '../../../workflows/messages/review';
@@ -364,7 +366,8 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
     async (req, reply) => {
       const actor = requireActor(req);
       const row = await readableCase(prisma, actor, req.params.id);
-      const html = renderWrittenNotice(row.context as TReviewContext);
+      const context = row.context as TReviewContext;
+      const html = renderWrittenNotice(context, await noticeNames(prisma, context));
       return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(html);
     },
   );
@@ -477,4 +480,25 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
       return reply.code(201).send(honour);
     },
   );
+}
+
+/**
+ * The names the written notice prints instead of ids: each investigator and responsible person as
+ * 姓名（单位）, each project by its name. Whoever may read the case may read its notice, so everyone
+ * the record names is named.
+ */
+async function noticeNames(prisma: TPrisma, context: TReviewContext): Promise<TNoticeNames> {
+  const personIds = new Set<string>();
+  for (const round of context.rounds) {
+    for (const finding of Object.values(round.findings)) if (finding) personIds.add(finding.investigatorId);
+    for (const m of round.decision?.correctiveMeasures ?? []) if (m.responsibleUserId) personIds.add(m.responsibleUserId);
+  }
+  const [users, projects] = await Promise.all([
+    prisma.user.findMany({ where: { id: { in: [...personIds] } }, select: { id: true, displayName: true, homeOrgUnit: { select: { name: true } } } }),
+    prisma.project.findMany({ where: { id: { in: context.case.projectIds } }, select: { id: true, name: true } }),
+  ]);
+  return {
+    people: Object.fromEntries(users.map((u) => [u.id, u.homeOrgUnit ? `${u.displayName}（${u.homeOrgUnit.name}）` : u.displayName])),
+    projects: Object.fromEntries(projects.map((p) => [p.id, p.name])),
+  };
 }

@@ -91,6 +91,15 @@ export function fmtTime(v) {
   return d.toLocaleString(document.documentElement.lang, { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
 }
 
+/**
+ * The last day of a period that closes at `closesAt` (the first instant it is over, midnight in
+ * Shanghai after its last working day), as a date in Asia/Shanghai whatever the browser's zone.
+ */
+export function fmtLastDay(closesAt) {
+  const d = new Date(new Date(closesAt).getTime() - 1);
+  return d.toLocaleDateString(document.documentElement.lang, { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
+}
+
 /** A badge for a due time: overdue, due within a day, or the date. */
 export function dueBadge(dueAt, overdue) {
   if (!dueAt) return null;

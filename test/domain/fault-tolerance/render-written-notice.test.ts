@@ -38,6 +38,23 @@ describe('written notice 书面反馈', () => {
     expect(html).toContain('@media print');
   });
 
+  it('names people and projects as the caller looked them up, and prints no id even when a name is missing', () => {
+    const context = decided().context;
+    const investigators = Object.values(context.rounds[0]!.findings).map((f) => f!.investigatorId);
+    const named = renderWrittenNotice(context, {
+      people: Object.fromEntries(investigators.map((id) => [id, '赵调查（县纪委）'])),
+      projects: Object.fromEntries(context.case.projectIds.map((id) => [id, '桃源村茶园'])),
+    });
+    expect(named).toContain('赵调查（县纪委）');
+    expect(named).toContain('涉及项目：桃源村茶园');
+    expect(named).toContain('责任人：（人员未登记）');
+    const bare = renderWrittenNotice(context);
+    for (const id of [...investigators, 'u-official-li', ...context.case.projectIds]) {
+      expect(named).not.toContain(id);
+      expect(bare).not.toContain(id);
+    }
+  });
+
   it('escapes every piece of user text', () => {
     const html = renderWrittenNotice(decided().context);
     expect(html).not.toContain('<script>');

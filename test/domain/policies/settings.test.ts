@@ -7,6 +7,7 @@ import {
   resolveSettingsOrThrow,
   ZCountySettings,
 } from '../../../src/domain/policies/settings';
+import { STATE_COUNCIL_CALENDAR } from '../../../src/domain/policies/working-days';
 
 function errorPaths(overrides: unknown): string[] {
   const result = resolveSettings(overrides);
@@ -43,6 +44,7 @@ describe('county settings defaults', () => {
         majorityMoreThan: { numerator: 1, denominator: 2 },
       },
       approvalTiming: { reminderAfterHours: 72, escalateAfterHours: 168, urgeIntervalHours: 24 },
+      workingDays: { calendar: STATE_COUNCIL_CALENDAR },
     });
   });
 
@@ -128,5 +130,43 @@ describe('resolveSettings', () => {
 
   it('throws the same AppError from resolveSettingsOrThrow', () => {
     expect(() => resolveSettingsOrThrow({ income: { minDividendRateBp: 20_000 } })).toThrow(AppError);
+  });
+});
+
+describe('the working-day calendar setting', () => {
+  const year2025 = STATE_COUNCIL_CALENDAR['2025']!;
+
+  it("takes a county's corrected year and a year it adds", () => {
+    const settings = resolveSettingsOrThrow({
+      workingDays: {
+        calendar: {
+          '2025': { holidays: year2025.holidays.filter((d) => !d.startsWith('2025-10')), adjustedWorkdays: ['2025-01-26'] },
+          '2027': { holidays: ['2027-01-01'], adjustedWorkdays: [] },
+        },
+      },
+    });
+    expect(Object.keys(settings.workingDays.calendar).sort()).toEqual(['2025', '2027']);
+    expect(settings.workingDays.calendar['2025']!.holidays).not.toContain('2025-10-01');
+  });
+
+  it('refuses a date both a holiday and an adjusted workday, with its path', () => {
+    expect(errorPaths({ workingDays: { calendar: { '2025': { holidays: ['2025-09-28'], adjustedWorkdays: ['2025-09-28'] } } } })).toEqual([
+      'workingDays.calendar.2025.adjustedWorkdays.0',
+    ]);
+  });
+
+  it('refuses a date filed under another year and a weekday as an adjusted workday', () => {
+    expect(errorPaths({ workingDays: { calendar: { '2025': { holidays: ['2025-10-01', '2026-01-01'], adjustedWorkdays: ['2025-09-29'] } } } })).toEqual([
+      'workingDays.calendar.2025.holidays.1',
+      'workingDays.calendar.2025.adjustedWorkdays.0',
+    ]);
+  });
+
+  it('refuses a date that does not exist and a year that is not YYYY', () => {
+    expect(
+      errorPaths({
+        workingDays: { calendar: { '2026': { holidays: ['2026-02-30'], adjustedWorkdays: [] }, '26': { holidays: [], adjustedWorkdays: [] } } },
+      }).sort(),
+    ).toEqual(['workingDays.calendar.2026.holidays.0', 'workingDays.calendar.26'].sort());
   });
 });

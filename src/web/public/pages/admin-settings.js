@@ -16,12 +16,26 @@ function group(path, legend, children) {
   );
 }
 
+/** A year of the working-day calendar ('2025') is a key of its own, labelled by itself. */
+const YEAR = /^\d{4}$/;
+
 /** One labelled control per leaf, built from the settings object itself, so a new setting shows up by adding its label. */
 function controls(value, path) {
   return Object.entries(value).map(([key, v]) => {
     const p = path ? `${path}.${key}` : key;
     // Labels are keyed by the path with '_' for '.', since a group's own label sits beside its fields'.
-    const label = t('cs.label.' + p.replaceAll('.', '_'));
+    const label = YEAR.test(key)
+      ? t('cs.year', { year: key })
+      : t(
+          'cs.label.' +
+            p
+              .split('.')
+              .filter((k) => !YEAR.test(k))
+              .join('_'),
+        );
+    // A list of dates (the calendar's holidays, adjusted workdays): one text area, a date per line.
+    if (Array.isArray(v))
+      return field(label, h('textarea', { name: p, rows: 4, dataset: { setting: p, kind: 'dates' } }, v.join('\n')), { path: 'body.settings.' + p });
     if (v && typeof v === 'object') return group(p, label, controls(v, p));
     const control = CHOICES[p]
       ? h(
@@ -41,7 +55,9 @@ function read(form) {
     const keys = el.dataset.setting.split('.');
     const last = keys.pop();
     const into = keys.reduce((o, k) => (o[k] ??= {}), out);
-    into[last] = el.dataset.kind === 'int' ? (el.value.trim() === '' ? null : Number(el.value)) : el.value;
+    const kind = el.dataset.kind;
+    into[last] =
+      kind === 'int' ? (el.value.trim() === '' ? null : Number(el.value)) : kind === 'dates' ? el.value.split(/[\s,，、]+/).filter(Boolean) : el.value;
   }
   return out;
 }

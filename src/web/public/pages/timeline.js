@@ -1,6 +1,6 @@
 import { TOWNSHIP_CHECKS } from '../domain.js';
 import { has, t } from '../i18n.js';
-import { fmtTime, h } from '../ui.js';
+import { fmtLastDay, fmtTime, h } from '../ui.js';
 
 /**
  * Every recorded step of a project, oldest first: the audit events (proposal, every decision,
@@ -26,6 +26,9 @@ export function timeline(project, unitNames = new Map()) {
           ? h('span', { class: 'muted' }, ` (${t('stage.' + d.stageBefore)} → ${t('stage.' + d.stageAfter)})`)
           : '',
         ev.comment ? h('blockquote', {}, ev.comment) : '',
+        ev.action === 'PUBLICITY_STARTED' && ev.details?.endsAt
+          ? h('p', { class: 'publicity-end', dataset: { endsAt: ev.details.endsAt } }, t('project.publicityUntil', { date: fmtLastDay(ev.details.endsAt) }))
+          : '',
         ev.details?.checks ? checksList(ev.details.checks) : '',
         attachments.length
           ? h(
