@@ -102,6 +102,8 @@ export const ZEnv = z.object({
   NOTIFY_LEASE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   NOTIFY_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
   /** The address people open the app at (https://bangfu.example.gov.cn): messages link to the task. */
+  /** The largest attachment an upload may carry, in MiB (over it: 413 FILE_TOO_LARGE). */
+  ATTACHMENT_MAX_MB: z.coerce.number().min(0.001).max(1024).default(20),
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
@@ -138,6 +140,8 @@ export interface TConfig {
   tracing: { exporter: TEnv['OTEL_TRACES_EXPORTER']; otlpEndpoint: string; serviceName: string | undefined };
   /** The notification outbox's delivery loop (src/notifications/delivery-loop.ts). */
   notifications: TNotificationConfig;
+  /** Attachments (src/files): stored under `<dataDir>/files`; absent in hand-built configs (20 MiB applies). */
+  files?: { maxBytes: number };
 }
 
 export interface TNotificationConfig {
@@ -212,6 +216,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     workerMetricsPort: e.WORKER_METRICS_PORT,
     tracing: { exporter: e.OTEL_TRACES_EXPORTER, otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME },
+    files: { maxBytes: Math.floor(e.ATTACHMENT_MAX_MB * 1024 * 1024) },
     notifications: {
       deliver: e.NOTIFY_DELIVERY ?? e.NODE_ENV !== 'test',
       pollMs: e.NOTIFY_POLL_MS,

@@ -23,6 +23,10 @@ export const ERROR_STATUS = {
   DUPLICATE_REQUEST: 409,
   /** An edit named the version it read, and someone else has saved a newer one since: reload. */
   VERSION_CONFLICT: 409,
+  /** An upload above the attachment size limit (ATTACHMENT_MAX_MB); nothing is stored. */
+  FILE_TOO_LARGE: 413,
+  /** An upload whose first bytes are none of the accepted types (PDF, PNG, JPEG, DOCX, XLSX); nothing is stored. */
+  UNSUPPORTED_FILE_TYPE: 415,
   RATE_LIMITED: 429,
   /** The request's headers exceed Node's limit (16 KiB). */
   HEADERS_TOO_LARGE: 431,
@@ -80,7 +84,7 @@ export const ERROR_STATUS = {
   FISCAL_SOURCE_EXHAUSTED: 409,
   /** A township approval without its five checks, each passed (`checks.<name>`). */
   CHECKS_REQUIRED: 400,
-} as const satisfies Record<string, 400 | 401 | 403 | 404 | 405 | 408 | 409 | 422 | 429 | 431 | 500 | 503>;
+} as const satisfies Record<string, 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 415 | 422 | 429 | 431 | 500 | 503>;
 
 /**
  * The codes a refusal may carry. The table above is the only list: a workflow or activity that

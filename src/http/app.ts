@@ -24,6 +24,7 @@ import { taskRoutes } from './routes/tasks';
 import { dashboardRoutes } from './routes/dashboard';
 import { reviewRoutes } from './routes/reviews';
 import { auditRoutes } from './routes/audit';
+import { attachmentRoutes } from './routes/attachments';
 import { webRoutes } from './web';
 import { webAppRoutes } from './web-app';
 import { documentResponses, withoutNoContentBodies, ZErrorBody } from './openapi';
@@ -163,6 +164,7 @@ export async function buildApp(
   await dashboardRoutes(app, deps);
   await reviewRoutes(app, deps);
   await auditRoutes(app, deps);
+  await attachmentRoutes(app, deps);
   await notificationRoutes(app, deps);
   await notificationChannelRoutes(app, deps);
   await webRoutes(app, deps);

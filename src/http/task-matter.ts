@@ -14,12 +14,20 @@ export async function paymentOfTask(prisma: TPrisma, task: { projectId: string; 
     include: { invoices: { orderBy: { id: 'asc' } }, riskFlags: { orderBy: { id: 'asc' } }, project: { select: { proposal: true, disbursedFen: true } } },
   });
   if (!payment) return null;
-  const [requester, allocated, progress, capital] = await Promise.all([
+  const [requester, allocated, progress, capital, files] = await Promise.all([
     prisma.user.findUnique({ where: { id: payment.requestedBy }, select: { displayName: true } }),
     prisma.fundAllocation.aggregate({ where: { projectId: task.projectId }, _sum: { amountFen: true } }),
     prisma.progressReport.aggregate({ where: { projectId: task.projectId, kind: 'PROGRESS', verifiedAt: { not: null } }, _max: { percent: true } }),
     prisma.progressReport.aggregate({ where: { projectId: task.projectId, kind: 'CAPITAL', verifiedAt: { not: null } }, _sum: { amountFen: true } }),
+    // An invoice is recorded by its number and the sha256 of its scan; the project's archive may hold that file.
+    prisma.attachment.findMany({
+      where: { projectId: task.projectId, sha256: { in: payment.invoices.map((i) => i.sha256.toLowerCase()) } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+      select: { id: true, sha256: true, contentType: true },
+    }),
   ]);
+  const fileOf = new Map<string, { id: string; contentType: string }>();
+  for (const f of files) if (!fileOf.has(f.sha256)) fileOf.set(f.sha256, f);
   const sources = (payment.project.proposal as { fundingSources?: Array<{ source: string; amountFen: number }> }).fundingSources ?? [];
   return {
     id: payment.id,
@@ -32,7 +40,10 @@ export async function paymentOfTask(prisma: TPrisma, task: { projectId: string; 
     status: payment.status,
     requestedBy: { userId: payment.requestedBy, displayName: requester?.displayName ?? null },
     requestedAt: payment.requestedAt,
-    invoices: payment.invoices.map(({ number, sha256 }) => ({ number, sha256 })),
+    invoices: payment.invoices.map(({ number, sha256 }) => {
+      const file = fileOf.get(sha256.toLowerCase());
+      return { number, sha256, file: file ? { attachmentId: file.id, contentType: file.contentType, url: `/api/attachments/${file.id}` } : null };
+    }),
     riskFlags: payment.riskFlags.map(({ code, status }) => ({ code, status })),
     facts: {
       allocatedFen: Number(allocated._sum.amountFen ?? 0n),

@@ -19,6 +19,9 @@ const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Obje
 const htmlSchemaOf = (op: { responses?: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> }, status: string) =>
   op.responses?.[status]?.content?.['text/html']?.schema ??
   op.responses?.[status]?.content?.['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']?.schema;
+/** A file route (GET /api/attachments/:id) documents its bytes under each type it serves, as binary strings. */
+const binarySchemaOf = (op: { responses?: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> }, status: string) =>
+  Object.values(op.responses?.[status]?.content ?? {}).find((c) => c.schema?.format === 'binary')?.schema;
 const schemaOf = (op: { responses?: Record<string, { content?: { 'application/json'?: { schema?: Record<string, unknown> } } }> }, status: string) =>
   op.responses?.[status]?.content?.['application/json']?.schema;
 
@@ -33,7 +36,7 @@ describe('/api/openapi.json', () => {
       // A 204 has no body to describe; every other success documents its body.
       if (!success.every((st) => st === '204'))
         expect(
-          success.some((st) => schemaOf(op, st) ?? htmlSchemaOf(op, st)),
+          success.some((st) => schemaOf(op, st) ?? htmlSchemaOf(op, st) ?? binarySchemaOf(op, st)),
           `${method} ${path}: 2xx without a schema`,
         ).toBe(true);
       else expect(op.responses?.['204']?.content, `${method} ${path}: 204 with a body`).toBeUndefined();

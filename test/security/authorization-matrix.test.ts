@@ -373,6 +373,8 @@ const TESTED_ELSEWHERE = new Map([
   ['PUT /api/notifications/email', 'test/notifications/outbox.test.ts'],
   ['POST /api/counties/{id}/notification-channels', 'test/notifications/outbox.test.ts'],
   ['PATCH /api/notification-channels/{id}', 'test/notifications/outbox.test.ts'],
+  // A multipart upload (this table sends JSON): in scope 201, another township 404 with nothing stored.
+  ['POST /api/projects/{id}/attachments', 'test/api/attachments.test.ts'],
 ]);
 
 /**

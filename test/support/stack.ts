@@ -1,4 +1,7 @@
 import crypto from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -68,7 +71,16 @@ export async function startTestStack(
   const prisma = opts.connect?.(db) ?? db.prisma;
   const address = opts.temporalAddress ?? inject('temporalAddress');
   const taskQueue = `test-${crypto.randomBytes(4).toString('hex')}`;
-  const config = loadConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, DATABASE_URL: db.url, LOG_LEVEL: 'silent', NODE_ENV: 'test' });
+  // Its own data dir (the attachments' file store), so no test writes into the checkout's .data.
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bangfu-test-data-'));
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    DATABASE_URL: db.url,
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+  });
   const nativeConnection = opts.worker === false ? null : await NativeConnection.connect({ address });
   const worker = nativeConnection
     ? await createWorker({
@@ -119,6 +131,7 @@ export async function startTestStack(
       await connection.close();
       if (prisma !== db.prisma) await prisma.$disconnect();
       await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

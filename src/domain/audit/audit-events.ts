@@ -220,6 +220,16 @@ export const AUDIT_DETAILS = {
     ['NOTIFICATION_CHANNEL_CREATED', 'NOTIFICATION_CHANNEL_CHANGED'] as const,
     z.strictObject({ countyId: id, kind: z.string(), name: text, enabled: z.boolean(), configReplaced: z.boolean() }),
   ),
+
+  // Attachments, the project's archive (src/http/routes/attachments.ts): the sha256 names the stored bytes
+  ATTACHMENT_UPLOADED: z.strictObject({
+    attachmentId: id,
+    kind: z.string(),
+    fileName: text,
+    contentType: z.string(),
+    sizeBytes: z.number().int(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  }),
 };
 
 type TCatalogue = typeof AUDIT_DETAILS;

@@ -18,7 +18,16 @@ export const ZTaskPayment = z.object({
   status: z.string(),
   requestedBy: z.object({ userId: z.string(), displayName: z.string().nullable() }),
   requestedAt: ZInstant,
-  invoices: z.array(z.object({ number: z.string(), sha256: z.string() })),
+  invoices: z.array(
+    z.object({
+      number: z.string(),
+      sha256: z.string(),
+      file: z
+        .object({ attachmentId: z.string(), contentType: z.string(), url: z.string() })
+        .nullable()
+        .describe("the project archive's file with this sha256, for preview; null when none was uploaded"),
+    }),
+  ),
   riskFlags: z.array(z.object({ code: z.string(), status: z.string().describe('OPEN, DISMISSED or CONFIRMED') })),
   facts: z
     .object({

@@ -17,6 +17,7 @@ import { PublicBoardPage } from './pages/PublicBoardPage';
 
 /** /public/<countyCode>: the 公示 board, the one page anyone may open without signing in. */
 const publicBoardCounty = (path: string) => /^\/public\/([^/]+)\/?$/.exec(path)?.[1];
+import { ArchivePage } from './pages/ArchivePage';
 
 /** Whoever asked their system for less motion gets antd's dialogs and menus without animation. */
 const REDUCED_MOTION = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -27,6 +28,8 @@ function Page({ path }: { path: string }) {
   if (path === '/projects') return <ProjectsPage />;
   const task = /^\/tasks\/([^/]+)$/.exec(path);
   if (task) return <TaskPage taskId={decodeURIComponent(task[1])} />;
+  const archive = /^\/projects\/([^/]+)\/archive$/.exec(path);
+  if (archive) return <ArchivePage projectId={decodeURIComponent(archive[1])} />;
   return <InboxPage />;
 }
 
@@ -72,7 +75,7 @@ export function App() {
   else
     body = (
       <Shell me={me} onSignedOut={() => setMe(null)}>
-        {path === '/' || path.startsWith('/tasks/') || path === '/notifications' || path === '/projects' ? (
+        {path === '/' || path.startsWith('/tasks/') || path === '/notifications' || path === '/projects' || /^\/projects\/[^/]+\/archive$/.test(path) ? (
           <Page path={path} />
         ) : (
           <Result status="404" title="404" />

@@ -3,6 +3,7 @@ import { formatFen } from '../../../domain/policies/money';
 import type { TTaskPayment } from '../../../http/schemas/task-matter';
 import { fill, nameOf, useI18n } from '../i18n';
 import { formatInstant } from '../format';
+import { ARCHIVE_WORDS } from '../pages/archive-words';
 
 const percentOf = (part: number, whole: number) => (whole > 0 ? Math.min(100, Math.floor((part * 100) / whole)) : 100);
 
@@ -46,8 +47,15 @@ export function PaymentMatter({ payment }: { payment: TTaskPayment }) {
             title: t.task.invoiceFile,
             dataIndex: 'sha256',
             key: 'file',
-            // The fingerprint is what the record holds today (no file store yet): named, shown on hover.
-            render: (sha256: string) => <Tag title={sha256}>{t.task.fileRegistered}</Tag>,
+            // The record holds the scan's fingerprint; when the project's archive has that file, it opens for preview.
+            render: (sha256: string, invoice: TTaskPayment['invoices'][number]) =>
+              invoice.file ? (
+                <a href={invoice.file.url} target="_blank" rel="noopener" className="invoice-file" title={sha256}>
+                  {ARCHIVE_WORDS[lang].invoicePreview}
+                </a>
+              ) : (
+                <Tag title={sha256}>{t.task.fileRegistered}</Tag>
+              ),
           },
         ]}
       />

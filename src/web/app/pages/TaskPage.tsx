@@ -11,6 +11,7 @@ import type { TWebTask } from '../task-types';
 import { PaymentMatter } from '../components/PaymentMatter';
 import { Signers } from '../components/Signers';
 import { DecisionBar } from '../components/DecisionBar';
+import { ARCHIVE_WORDS } from './archive-words';
 
 /**
  * Tasks whose forms this app does not have yet: the township review's five checks, the
@@ -74,6 +75,11 @@ export function TaskPage({ taskId }: { taskId: string }) {
           <Descriptions.Item label={t.task.budget}>{formatFen(task.project.budgetFen)}</Descriptions.Item>
           <Descriptions.Item label={t.task.stage}>{nameOf(labels.stage, task.project.stage)}</Descriptions.Item>
           <Descriptions.Item label={t.task.due}>{task.dueAt ? formatInstant(task.dueAt, lang) : t.inbox.noDue}</Descriptions.Item>
+          <Descriptions.Item label={ARCHIVE_WORDS[lang].title}>
+            <a {...linkTo(`/projects/${encodeURIComponent(task.project.id)}/archive`)} id="task-archive-link">
+              {ARCHIVE_WORDS[lang].openArchive}
+            </a>
+          </Descriptions.Item>
         </Descriptions>
       </Card>
 
