@@ -80,7 +80,7 @@ describe('HTTP protocol answers', () => {
     expect([shell.headers['cache-control'], shell.headers['x-content-type-options']]).toEqual(['no-cache', 'nosniff']);
   });
 
-  it('the OpenAPI document says which operations need no credential (health and login: security: []) and that bearer or the session cookie signs in', async () => {
+  it('the OpenAPI document says which operations need no credential (health, login and the public board: security: []) and that bearer or the session cookie signs in', async () => {
     const doc = (await s.app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as {
       security: unknown;
       paths: Record<string, Record<string, { security?: unknown[] }>>;
@@ -91,9 +91,16 @@ describe('HTTP protocol answers', () => {
         .filter(([, op]) => Array.isArray(op.security) && op.security.length === 0)
         .map(([m]) => `${m} ${path}`),
     );
-    expect(open.sort()).toEqual(['get /api/health', 'post /api/auth/login']);
+    // The public 公示 board and its objection form are for villagers without an account.
+    expect(open.sort()).toEqual([
+      'get /api/health',
+      'get /api/public/counties/{countyCode}/publicity',
+      'post /api/auth/login',
+      'post /api/public/projects/{id}/objections',
+    ]);
     // And they are what they say: public without a credential, the rest refuse one.
     expect((await s.app.inject({ method: 'GET', url: '/api/health' })).statusCode).not.toBe(401);
+    expect((await s.app.inject({ method: 'GET', url: '/api/public/counties/c-qingshan/publicity' })).statusCode).toBe(200);
     expect((await s.app.inject({ method: 'GET', url: '/api/me' })).json().error.code).toBe('UNAUTHENTICATED');
   });
 });

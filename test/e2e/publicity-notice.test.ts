@@ -3,6 +3,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDateZh } from '../../src/domain/fault-tolerance';
 import { STATE_COUNCIL_CALENDAR, workingDaysClosesAt } from '../../src/domain/policies/working-days';
+import { buildApp } from '../../src/http/app';
 import { launchChromium, screenshot } from './browser';
 import { newRequestId, sampleProposal, startTestStack, tenDayPublicityApp, type TTestStack } from '../support/stack';
 
@@ -58,6 +59,24 @@ describe('the publicity notice (公示)', () => {
     expect(html).toContain(`带动${proposal.householdLinkage.households}户`);
     expect(html).toMatch(/向桃源村村民委员会反映/);
     expect(html).not.toContain(projectId);
+    expect(html).not.toContain('公示栏网页');
+
+    // With its public address configured, the notice also names the county's online board.
+    const addressed = await buildApp({
+      config: { ...s.config, notifications: { ...s.config.notifications, publicBaseUrl: 'https://bangfu.qingshan.gov.cn' } },
+      prisma: s.prisma,
+      temporal: s.client,
+    });
+    try {
+      const res2 = await addressed.inject({
+        method: 'GET',
+        url: `/api/projects/${projectId}/publicities/${encodeURIComponent(publicityId)}/notice`,
+        headers: { authorization: `Bearer ${s.tokens.village}` },
+      });
+      expect(res2.body).toContain('公示栏网页（https://bangfu.qingshan.gov.cn/app/public/c-qingshan）');
+    } finally {
+      await addressed.close();
+    }
   });
 
   it('answers 404 to an official outside the project and for a publicity of another project', async () => {

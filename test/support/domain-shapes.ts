@@ -13,6 +13,7 @@ import * as review from '../../src/domain/fault-tolerance/schemas';
 import * as fiscalFunding from '../../src/domain/lifecycle/fiscal-funding';
 import * as projectCommands from '../../src/domain/lifecycle/project-commands';
 import * as proposal from '../../src/domain/lifecycle/proposal';
+import * as publicObjection from '../../src/domain/lifecycle/public-objection';
 import * as townshipReview from '../../src/domain/lifecycle/township-review';
 import * as payeeAccounts from '../../src/domain/payment/payee-accounts';
 import * as calendarDate from '../../src/domain/policies/calendar-date';
@@ -37,6 +38,7 @@ export const SHAPE_MODULES: Record<string, Record<string, unknown>> = {
   'lifecycle/fiscal-funding.ts': fiscalFunding,
   'lifecycle/project-commands.ts': projectCommands,
   'lifecycle/proposal.ts': proposal,
+  'lifecycle/public-objection.ts': publicObjection,
   'lifecycle/township-review.ts': townshipReview,
   'payment/payee-accounts.ts': payeeAccounts,
   'policies/calendar-date.ts': calendarDate,

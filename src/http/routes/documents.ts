@@ -11,7 +11,7 @@ import { visibleProject } from './projects';
 const ZNoticeParams = z.object({ id: z.string().min(1).max(64), publicityId: z.string().min(1).max(200) });
 
 /** Printable documents an official puts on a notice board or in the file (issue #18). */
-export async function documentRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
+export async function documentRoutes(app: FastifyInstance, { prisma, config }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.get(
@@ -41,7 +41,8 @@ export async function documentRoutes(app: FastifyInstance, { prisma }: TAppDeps)
         endsAt: publicity.endsAt.getTime(),
         proposal: project.proposal as unknown as TProposal,
         place: { county: nameOf(project.countyId), township: nameOf(project.townshipId), village: nameOf(project.villageId) },
-        boardUrl: null,
+        // The county's public board (/app/public/<county>), where the notice says one may also object online.
+        boardUrl: config.notifications.publicBaseUrl ? `${config.notifications.publicBaseUrl}/app/public/${encodeURIComponent(project.countyId)}` : null,
       });
       // A document, not the app: nothing runs in it and it loads nothing.
       return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(html);
