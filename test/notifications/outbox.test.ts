@@ -240,13 +240,7 @@ describe('an approval', () => {
 
   it('gives a delivery up after the last attempt, keeping its error', async () => {
     const down = await startRobotReceiver({ failFirst: 1_000 });
-    const created = await call('POST', '/api/counties/c-qingshan/notification-channels', 'admin', {
-      kind: 'WECOM',
-      name: '坏掉的群',
-      config: { webhookUrl: `${down.url}/x` },
-    });
-    const channelId = (created.json() as { id: string }).id;
-    try {
+    await withWecomChannel('坏掉的群', down, async (channelId) => {
       await createApprovalActivities({ prisma: s.prisma }).recordStepChange(stepOpening('give-up', '领导小组审批（放弃）'));
       const options = optionsFrom({ NOTIFY_MAX_ATTEMPTS: '3', NOTIFY_BACKOFF_BASE_MS: '0', NOTIFY_BACKOFF_MAX_MS: '0' });
       await poll(async () => {
@@ -254,21 +248,12 @@ describe('an approval', () => {
         return s.prisma.notificationDelivery.findMany({ where: { channelId }, select: { status: true, attempts: true, lastError: true } });
       }).toEqual([{ status: 'FAILED', attempts: 3, lastError: 'HTTP 500: receiver down' }]);
       expect(down.requests).toHaveLength(3);
-    } finally {
-      await call('PATCH', `/api/notification-channels/${channelId}`, 'admin', { enabled: false });
-      await down.close();
-    }
+    });
   });
 
   it('gives up on a receiver that never answers after NOTIFY_SEND_TIMEOUT_MS, and retries it', async () => {
     const silent = await startRobotReceiver({ silent: true });
-    const created = await call('POST', '/api/counties/c-qingshan/notification-channels', 'admin', {
-      kind: 'WECOM',
-      name: '不回话的群',
-      config: { webhookUrl: `${silent.url}/x` },
-    });
-    const channelId = (created.json() as { id: string }).id;
-    try {
+    await withWecomChannel('不回话的群', silent, async (channelId) => {
       await createApprovalActivities({ prisma: s.prisma }).recordStepChange(stepOpening('silent', '领导小组审批（无应答）'));
       const options = optionsFrom({ NOTIFY_SEND_TIMEOUT_MS: '300', NOTIFY_BACKOFF_BASE_MS: '0', NOTIFY_BACKOFF_MAX_MS: '0', NOTIFY_MAX_ATTEMPTS: '2' });
       const started = Date.now();
@@ -283,12 +268,25 @@ describe('an approval', () => {
       const attempts = await s.prisma.notificationAttempt.findMany({ where: { deliveryId: { in: deliveries.map((d) => d.id) } }, select: { error: true } });
       expect(attempts).toHaveLength(2);
       for (const a of attempts) expect(a.error).toMatch(/tim(e|ed) ?out|abort/i);
-    } finally {
-      await call('PATCH', `/api/notification-channels/${channelId}`, 'admin', { enabled: false });
-      await silent.close();
-    }
+    });
   });
 });
+
+/** Runs `body` with a county WeCom channel posting to `receiver`, then switches the channel off and closes the receiver. */
+async function withWecomChannel(name: string, receiver: { url: string; close(): Promise<void> }, body: (channelId: string) => Promise<void>) {
+  const created = await call('POST', '/api/counties/c-qingshan/notification-channels', 'admin', {
+    kind: 'WECOM',
+    name,
+    config: { webhookUrl: `${receiver.url}/x` },
+  });
+  const channelId = (created.json() as { id: string }).id;
+  try {
+    await body(channelId);
+  } finally {
+    await call('PATCH', `/api/notification-channels/${channelId}`, 'admin', { enabled: false });
+    await receiver.close();
+  }
+}
 
 /** A change of an approval step opening one task for the leading group (as the workflow records it). */
 function stepOpening(key: string, title: string): TRecordStepChange {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../domain/errors';
 import type { TProposal } from '../../domain/lifecycle/proposal';
+import { sendPrintable, HTML_DOCUMENT_RESPONSE } from '../documents/printable';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { renderPublicityNotice } from '../documents/publicity-notice';
@@ -21,7 +22,7 @@ export async function documentRoutes(app: FastifyInstance, { prisma, config }: T
         tags: ['projects'],
         summary: "The publicity notice (公示) of one of the project's publicity periods, printable Chinese HTML (print to PDF from the browser)",
         params: ZNoticeParams,
-        response: { 200: { description: 'an HTML document', content: { 'text/html': { schema: z.string() } } } },
+        response: HTML_DOCUMENT_RESPONSE,
       },
     },
     async (req, reply) => {
@@ -44,8 +45,7 @@ export async function documentRoutes(app: FastifyInstance, { prisma, config }: T
         // The county's public board (/app/public/<county>), where the notice says one may also object online.
         boardUrl: config.notifications.publicBaseUrl ? `${config.notifications.publicBaseUrl}/app/public/${encodeURIComponent(project.countyId)}` : null,
       });
-      // A document, not the app: nothing runs in it and it loads nothing.
-      return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(html);
+      return sendPrintable(reply, html);
     },
   );
 }

@@ -23,6 +23,7 @@ import {
   type TCorrectiveMeasure,
   type TReviewContext,
 } from '../../domain/fault-tolerance';
+import { sendPrintable, HTML_DOCUMENT_RESPONSE } from '../documents/printable';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import type { TPrisma } from '../../db/prisma';
@@ -360,7 +361,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
         tags: ['reviews'],
         summary: 'The written notice (书面反馈) of the latest decision, printable Chinese HTML',
         params: ZCaseParams,
-        response: { 200: { description: 'an HTML document', content: { 'text/html': { schema: z.string() } } } },
+        response: HTML_DOCUMENT_RESPONSE,
       },
     },
     async (req, reply) => {
@@ -368,7 +369,7 @@ export async function reviewRoutes(app: FastifyInstance, { prisma, temporal, con
       const row = await readableCase(prisma, actor, req.params.id);
       const context = row.context as TReviewContext;
       const html = renderWrittenNotice(context, await noticeNames(prisma, context));
-      return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(html);
+      return sendPrintable(reply, html);
     },
   );
 
