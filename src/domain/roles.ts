@@ -30,7 +30,7 @@ export const ROLE_LABELS_ZH: Record<TRole, string> = {
   ADMIN: '管理员',
 };
 
-export const ORG_LEVELS = ['COUNTY', 'TOWNSHIP', 'VILLAGE'] as const;
+export const ORG_LEVELS = ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP', 'VILLAGE'] as const;
 export const ZOrgLevel = z.enum(ORG_LEVELS);
 export type TOrgLevel = z.infer<typeof ZOrgLevel>;
 

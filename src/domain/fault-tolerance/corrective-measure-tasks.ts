@@ -15,8 +15,10 @@ export const CORRECTIVE_MEASURE_TASK_KIND = 'CORRECTIVE_MEASURE';
 export const MEASURE_ROLE_BY_LEVEL: Record<TOrgLevel, TRole | null> = {
   VILLAGE: 'VILLAGE_COMMITTEE',
   TOWNSHIP: 'TOWNSHIP_REVIEWER',
-  // A county has many departments: the decision must say which one.
+  // A county (or a city, a province) has many departments: the decision must say which one.
   COUNTY: null,
+  CITY: null,
+  PROVINCE: null,
 };
 
 /** Tracks a measure that names no unit: the deciding body that imposed it. */

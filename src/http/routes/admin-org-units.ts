@@ -6,7 +6,7 @@ import { requireAdminGrants, requireAdminScope, scopeRoots } from '../../auth/ad
 import { recordAudit } from '../../auth/record-audit';
 import { AppError } from '../../domain/errors';
 import { ZVisibleName } from '../../domain/zod-schemas';
-import type { TOrgLevel } from '../../domain/roles';
+import { ZOrgLevel, type TOrgLevel } from '../../domain/roles';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 
@@ -22,13 +22,13 @@ export const ZCreateOrgUnitBody = z.object({
 });
 
 /** A county has townships (乡镇), a township has villages (村); a village has no sub-units. */
-const CHILD_LEVEL: Record<TOrgLevel, TOrgLevel | null> = { COUNTY: 'TOWNSHIP', TOWNSHIP: 'VILLAGE', VILLAGE: null };
-const ID_PREFIX: Record<TOrgLevel, string> = { COUNTY: 'c', TOWNSHIP: 't', VILLAGE: 'v' };
+const CHILD_LEVEL: Record<TOrgLevel, TOrgLevel | null> = { PROVINCE: 'CITY', CITY: 'COUNTY', COUNTY: 'TOWNSHIP', TOWNSHIP: 'VILLAGE', VILLAGE: null };
+const ID_PREFIX: Record<TOrgLevel, string> = { PROVINCE: 'p', CITY: 'm', COUNTY: 'c', TOWNSHIP: 't', VILLAGE: 'v' };
 
 const ZOrgUnitOut = z.object({
   id: z.string(),
   name: z.string(),
-  level: z.enum(['COUNTY', 'TOWNSHIP', 'VILLAGE']),
+  level: ZOrgLevel,
   parentId: z.string().nullable(),
   path: z.string(),
 });
