@@ -4,7 +4,7 @@ import type { TApprovalEventType } from '../src/domain/approval/approval-events'
 import { checkAuditPayload } from '../src/domain/audit/audit-events';
 import { writeAuditEvent } from '../src/audit/write-audit-event';
 import { writeStage } from './operation-records';
-import { notifyStepChange, readTaskStatuses } from '../src/notifications/notify-step-change';
+import { readTaskStatuses, stepNoticeCause, storeStepNoticeCause } from '../src/notifications/notify-step-change';
 
 /** One Task row of an approval step, as the workflow computed it after a transition. */
 export interface TStepTaskRow {
@@ -182,8 +182,10 @@ export async function recordStepChange(prisma: TPrisma, change: TRecordStepChang
       await tx.task.updateMany({ where: { id: { in: change.escalatedTaskIds } }, data: { escalatedAt: at } });
     }
     if (change.stage) await writeStage(tx, change.stage.projectId, change.stage);
-    // The outbox: the people concerned are told in this same transaction (src/notifications).
-    await notifyStepChange(tx, change, statusesBefore);
+    // The outbox: the cause of the notices is stored in this same transaction, and the delivery
+    // loop works out who is told (src/notifications/notify-step-change.ts), off the approver's path.
+    const cause = firstTime ? stepNoticeCause(change, statusesBefore) : null;
+    if (cause) await storeStepNoticeCause(tx, cause);
     return { firstTime };
   });
 }

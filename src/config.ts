@@ -145,7 +145,7 @@ export interface TConfig {
 }
 
 export interface TNotificationConfig {
-  /** This process runs the delivery loop. */
+  /** This process sends the outbox (every API process turns stored causes into notifications). */
   deliver: boolean;
   pollMs: number;
   maxAttempts: number;

@@ -169,6 +169,6 @@ export async function buildApp(
   await notificationChannelRoutes(app, deps);
   await webRoutes(app, deps);
   await webAppRoutes(app);
-  if (deps.config.notifications?.deliver) runDeliveryLoop(app, deps);
+  if (deps.config.notifications) runDeliveryLoop(app, deps);
   return app;
 }

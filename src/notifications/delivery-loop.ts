@@ -3,6 +3,7 @@ import { Prisma } from '../generated/prisma/client';
 import { rawTable, type TPrisma } from '../db/prisma';
 import { retryDelayMs, type TRetryPolicy } from './backoff';
 import { channelKey, openChannelConfig } from './channel-secrets';
+import { fanOutNoticeCauses } from './notify-step-change';
 import { sendDelivery } from './send-delivery';
 
 export interface TDeliveryOptions extends TRetryPolicy {
@@ -81,12 +82,16 @@ async function deliverOne(prisma: TPrisma, opts: TDeliveryOptions, token: string
   ]);
 }
 
-/** One round: claim what is due and send it. Returns how many rows it handled. */
+/**
+ * One round: turn the stored causes into notifications and deliveries, then claim what is due and
+ * send it. Returns how many causes and rows it handled.
+ */
 export async function deliverDue(prisma: TPrisma, opts: TDeliveryOptions): Promise<number> {
+  const causes = await fanOutNoticeCauses(prisma, opts.batch);
   const token = crypto.randomUUID();
   const claimed = await claimDue(prisma, opts, token);
   await Promise.all(claimed.map((c) => deliverOne(prisma, opts, token, c)));
-  return claimed.length;
+  return causes + claimed.length;
 }
 
 /**
@@ -98,11 +103,14 @@ export function startDeliveryLoop({
   options,
   pollMs,
   onError,
+  send = true,
 }: {
   prisma: TPrisma;
   options: TDeliveryOptions;
   pollMs: number;
   onError?: (err: unknown) => void;
+  /** False: only turn the stored causes into notifications (the in-app centre), send nothing out. */
+  send?: boolean;
 }): { stop(): Promise<void> } {
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
@@ -110,7 +118,7 @@ export function startDeliveryLoop({
   const round = async () => {
     let handled = 0;
     try {
-      handled = await deliverDue(prisma, options);
+      handled = send ? await deliverDue(prisma, options) : await fanOutNoticeCauses(prisma, options.batch);
     } catch (err) {
       onError?.(err);
     }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApprovalActivities, type TRecordStepChange } from '../../activities/approval-records';
 import { deliverDue, startDeliveryLoop, type TDeliveryOptions } from '../../src/notifications/delivery-loop';
+import { fanOutNoticeCauses } from '../../src/notifications/notify-step-change';
 import { loadConfig } from '../../src/config';
 import { PASSED_CHECKS } from '../support/proposal';
 import { newRequestId, sampleProposal, startTestStack, type TTestStack } from '../support/stack';
@@ -339,6 +340,13 @@ describe('once only', () => {
     const change = stepOpening('retry', '领导小组审批（重试）');
     await record(change);
     await record(change);
+    // The record stores one cause however often it is retried; the fan-out (the app's loop may get
+    // there first) turns it into the notifications once and deletes it.
+    await fanOutNoticeCauses(s.prisma, 1000);
+    expect(await s.prisma.notificationCause.count({ where: { id: change.audit.eventKey } })).toBe(0);
+    // A retry after the fan-out (the audit event exists) stores no cause again.
+    await record(change);
+    expect(await s.prisma.notificationCause.count({ where: { id: change.audit.eventKey } })).toBe(0);
     const eventKey = `step-activated:${projectId}:retry:opened:${projectId}:retry`;
     expect(await s.prisma.notification.findMany({ where: { eventKey }, select: { userId: true } })).toEqual([{ userId: s.userIds.leader }]);
     const deliveries = await s.prisma.notificationDelivery.findMany({ where: { eventKey, status: 'PENDING' }, select: { kind: true } });
@@ -365,6 +373,7 @@ describe('once only', () => {
 
   it('a row leased by a process that died is sent by another once the lease runs out, and once', async () => {
     await createApprovalActivities({ prisma: s.prisma }).recordStepChange(stepOpening('crash', '领导小组审批（接管）'));
+    await fanOutNoticeCauses(s.prisma, 1000);
     const eventKey = `step-activated:${projectId}:crash:opened:${projectId}:crash`;
     // The dead process claimed them (its attempt counted) and never came back.
     await s.prisma.notificationDelivery.updateMany({
