@@ -6,7 +6,7 @@ import { requireAdminGrants, requireAdminScope, scopeRoots } from '../../auth/ad
 import { recordAudit } from '../../auth/record-audit';
 import { AppError } from '../../domain/errors';
 import { ZVisibleName } from '../../domain/zod-schemas';
-import { ZOrgLevel, type TOrgLevel } from '../../domain/roles';
+import { ORG_LEVELS, type TOrgLevel } from '../../domain/roles';
 import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 
@@ -28,7 +28,7 @@ const ID_PREFIX: Record<TOrgLevel, string> = { PROVINCE: 'p', CITY: 'm', COUNTY:
 const ZOrgUnitOut = z.object({
   id: z.string(),
   name: z.string(),
-  level: ZOrgLevel,
+  level: z.enum(ORG_LEVELS),
   parentId: z.string().nullable(),
   path: z.string(),
 });
