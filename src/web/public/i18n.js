@@ -1421,6 +1421,7 @@ const COUNTY_SETTINGS = {
       conflict: '参数已被他人修改，请重新加载后再改。',
       sourceCounty: '本县设置 · 版本 {v}',
       sourceDefault: '尚未保存本县设置，使用默认值',
+      sourceInherited: '本单位未单独设置，沿用上级“{unit}”的设置',
       lastChange: '最近修改：{who}，{when}',
       seeded: '初始化于 {when}（默认值）',
       override: '注意：本部署统一覆盖公示天数（PUBLICITY_DAYS，村/乡镇/验收：{days} 天），下列公示天数在取消覆盖后才生效。',
@@ -1489,6 +1490,7 @@ const COUNTY_SETTINGS = {
       conflict: 'Someone else changed these settings: reload them, then make your change again.',
       sourceCounty: 'Saved for this county · version {v}',
       sourceDefault: 'Not saved for this county yet: the defaults apply',
+      sourceInherited: 'Not saved for this unit: the settings of {unit} above it apply',
       lastChange: 'Last changed by {who}, {when}',
       seeded: 'Initialised {when} (defaults)',
       override:
