@@ -1425,7 +1425,13 @@ const COUNTY_SETTINGS = {
       lastChange: '最近修改：{who}，{when}',
       seeded: '初始化于 {when}（默认值）',
       override: '注意：本部署统一覆盖公示天数（PUBLICITY_DAYS，村/乡镇/验收：{days} 天），下列公示天数在取消覆盖后才生效。',
-      choice: { PROPORTIONAL: '按比例配套（自筹资金同比例到位）', NONE: '不核验自筹资金' },
+      choice: {
+        PROPORTIONAL: '按比例配套（自筹资金同比例到位）',
+        NONE: '不核验自筹资金',
+        CITY: '市级复核',
+        PROVINCE: '省级复核',
+        COUNTY: '本县复核（其他委员）',
+      },
       label: {
         publicity: '公示期',
         publicity_villageDays: '村公示（工作日）',
@@ -1461,6 +1467,7 @@ const COUNTY_SETTINGS = {
         faultTolerance: '容错纠错',
         faultTolerance_applicationWindowDays: '申请期限（天）',
         faultTolerance_appealWindowDays: '申诉期限（天）',
+        faultTolerance_appealLevel: '复核层级',
         collectiveDecision: '集体研究认定',
         collectiveDecision_quorum: '到会比例（不低于）',
         collectiveDecision_quorum_numerator: '分子',
@@ -1495,7 +1502,13 @@ const COUNTY_SETTINGS = {
       seeded: 'Initialised {when} (defaults)',
       override:
         'Note: this deployment overrides every publicity period (PUBLICITY_DAYS, village/township/acceptance: {days} days); the periods below apply once the override is removed.',
-      choice: { PROPORTIONAL: 'Proportional (own capital matched)', NONE: 'No own-capital check' },
+      choice: {
+        PROPORTIONAL: 'Proportional (own capital matched)',
+        NONE: 'No own-capital check',
+        CITY: 'Appeal heard by the city',
+        PROVINCE: 'Appeal heard by the province',
+        COUNTY: "Appeal heard by the county's other members",
+      },
       label: {
         publicity: 'Publicity periods',
         publicity_villageDays: 'Village publicity (working days)',
@@ -1531,6 +1544,7 @@ const COUNTY_SETTINGS = {
         faultTolerance: 'Fault tolerance',
         faultTolerance_applicationWindowDays: 'Application window (days)',
         faultTolerance_appealWindowDays: 'Appeal window (days)',
+        faultTolerance_appealLevel: 'Appeal level (复核)',
         collectiveDecision: 'Collective decisions',
         collectiveDecision_quorum: 'Quorum (at least)',
         collectiveDecision_quorum_numerator: 'Numerator',

@@ -3,7 +3,7 @@ import { t } from '../i18n.js';
 import { card, clearErrors, field, fmtTime, formError, h, showErrors } from '../ui.js';
 
 /** The one text-valued setting; every other leaf of the settings is an integer. */
-const CHOICES = { 'disbursement.ownCapitalMatching': ['PROPORTIONAL', 'NONE'] };
+const CHOICES = { 'disbursement.ownCapitalMatching': ['PROPORTIONAL', 'NONE'], 'faultTolerance.appealLevel': ['CITY', 'PROVINCE', 'COUNTY'] };
 
 /** A fieldset per settings group (and per nested group), with a slot for errors about the group as a whole. */
 function group(path, legend, children) {
