@@ -43,7 +43,7 @@ const ZCountySettingsOut = z.object({
   publicityOverride: ZPublicityDays.nullable().describe(
     'publicity periods this deployment imposes on every county (PUBLICITY_DAYS), beating the saved ones; null in production',
   ),
-  updatedAt: ZNullableInstant.describe('when the applying row (own or inherited) was last saved'),
+  updatedAt: ZNullableInstant,
   updatedBy: z.object({ id: z.string(), displayName: z.string() }).nullable(),
 });
 
