@@ -1,9 +1,10 @@
 import crypto from 'node:crypto';
 import { readCountySettings } from '../src/db/county-settings';
 import type { TPrisma } from '../src/db/prisma';
-import { coveringPathsOf } from '../src/domain/actor';
+import { coveringPathsOf, orgPathSegments } from '../src/domain/actor';
 import { AppError } from '../src/domain/errors';
 import {
+  appealUnitFor,
   constituteAppealBody,
   constituteFirstBody,
   DECIDING_BODY_ROLES,
@@ -22,6 +23,18 @@ import { ZEligibilityTrigger, ZReviewInput, ZRiskFlagCode } from '../src/domain/
 import type { TReviewWorkflowInput } from '../workflows/messages/review';
 
 type TDb = Pick<TPrisma, 'roleAssignment' | 'orgUnit'>;
+
+/**
+ * The holders of the deciding roles granted at one unit itself (a county for its first body, the
+ * county's city or province for an appeal: deciding-body.ts), active accounts only.
+ */
+export async function decidingRoleHoldersAt(db: Pick<TPrisma, 'roleAssignment'>, orgUnitId: string): Promise<TDecidingRoleHolder[]> {
+  const grants = await db.roleAssignment.findMany({
+    where: { role: { in: [...DECIDING_BODY_ROLES] }, user: { active: true }, orgUnitId },
+    select: { userId: true, createdAt: true },
+  });
+  return grants.map((g) => ({ userId: g.userId, grantedAt: g.createdAt.getTime() }));
+}
 
 /**
  * The holders of the deciding roles over a county (granted at the county or at a unit above it,
@@ -190,7 +203,7 @@ export function createReviewOpening({ prisma, countyDefaults }: { prisma: TPrism
       const [{ settings: countySettings }, approverIds, holders, flags] = await Promise.all([
         readCountySettings(prisma, { countyId: county.id, defaults: countyDefaults }),
         proposersAndApprovers(facts.projectIds),
-        decidingRoleHolders(prisma, county.path),
+        decidingRoleHoldersAt(prisma, county.id),
         confirmedFlags(facts.projectIds),
       ]);
       const caseId = `FT-${crypto.createHash('sha256').update(`${openerId}:${body.requestId}`).digest('hex').slice(0, 16)}`;
@@ -228,10 +241,22 @@ export function createReviewOpening({ prisma, countyDefaults }: { prisma: TPrism
       return { caseId, input: { review: parsed.data, countyId: county.id, countyOrgPath: county.path } };
     },
 
-    /** The appeal body (复核) of a case, formed now from the county's holders new to the case. */
+    /**
+     * The appeal body (复核) of a case, formed now: from the holders at the county's city or
+     * province (its settings' `faultTolerance.appealLevel`, as in force now), or the county's own
+     * holders new to the case when it has no unit of that level above it or is set to COUNTY.
+     */
     async appealBody({ countyId, context }: { countyId: string; context: TReviewContext }): Promise<TDecidingBody> {
       const county = await prisma.orgUnit.findUniqueOrThrow({ where: { id: countyId } });
-      const constituted = constituteAppealBody({ county, holders: await decidingRoleHolders(prisma, county.path), context });
+      const ancestorIds = orgPathSegments(county.path).filter((id) => id !== county.id);
+      const [ancestors, { settings }] = await Promise.all([
+        prisma.orgUnit.findMany({ where: { id: { in: ancestorIds } } }),
+        readCountySettings(prisma, { countyId, defaults: countyDefaults }),
+      ]);
+      const inPathOrder = ancestorIds.flatMap((id) => ancestors.filter((a) => a.id === id));
+      const hearing = appealUnitFor({ county, ancestors: inPathOrder, appealLevel: settings.faultTolerance.appealLevel });
+      const holders = await decidingRoleHoldersAt(prisma, hearing.unit.id);
+      const constituted = constituteAppealBody({ county, hearing, holders, context });
       if (!constituted.ok) throw refusalToAppError(constituted);
       return constituted.body;
     },

@@ -152,7 +152,7 @@ export async function faultToleranceReview(input: TReviewWorkflowInput): Promise
   };
 
   const check = (cmd: TReviewActCommand): TReviewEvent => {
-    const role = reviewRoleRefusal(cmd.actor, cmd.action?.type, { countyOrgPath: input.countyOrgPath, concernedUserIds });
+    const role = reviewRoleRefusal(cmd.actor, cmd.action?.type, { countyOrgPath: input.countyOrgPath, concernedUserIds, rounds: snapshot.context.rounds });
     if (role) fail(role);
     const checked = checkReviewAction(snapshot, reviewEventFor(cmd.action, cmd.actor.userId, Date.now()));
     if (!checked.ok) fail(checked);

@@ -13,7 +13,9 @@ export function visibleCasesWhere(actor: TActor): Prisma.ReviewCaseWhereInput {
 /** A case the actor may read (`canReadCase`), else NOT_FOUND: an unreadable case is not shown to exist. */
 export async function readableCase(prisma: TPrisma, actor: TActor, id: string) {
   const row = await prisma.reviewCase.findUnique({ where: { id } });
-  if (!row || !canReadCase(actor, row)) throw new AppError('NOT_FOUND', `no review case ${id}`, [{ path: 'params.id', message: 'not found' }]);
+  const county = row && (await prisma.orgUnit.findUnique({ where: { id: row.countyId }, select: { path: true } }));
+  if (!row || !canReadCase(actor, { ...row, countyOrgPath: county?.path }))
+    throw new AppError('NOT_FOUND', `no review case ${id}`, [{ path: 'params.id', message: 'not found' }]);
   return row;
 }
 

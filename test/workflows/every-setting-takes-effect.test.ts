@@ -33,6 +33,10 @@ const REFERENCED: Record<string, { file: string; test: string }> = {
     file: 'test/workflows/publicity-working-days.test.ts',
     test: 'a county that takes the holiday out of its calendar gets the shorter period',
   },
+  'faultTolerance.appealLevel': {
+    file: 'test/workflows/fault-tolerance-appeal-level.test.ts',
+    test: 'appealLevel PROVINCE (inherited from the province) draws the province’s holders; COUNTY keeps the county’s other holders',
+  },
   'faultTolerance.appealWindowDays': {
     file: 'test/workflows/fault-tolerance-constitution.test.ts',
     test: 'county settings that do nothing: appealWindowDays 20, applicationWindowDays 40',

@@ -18,6 +18,8 @@ export function bodyMembers(context: TReviewContext): string[] {
 
 export interface TCaseReaders {
   countyId: string;
+  /** The county's path, when known: an oversight grant above the county (its city, its province) covers it by prefix. */
+  countyOrgPath?: string;
   concernedUserIds: string[];
   context: unknown;
 }
@@ -27,6 +29,7 @@ export function canReadCase(actor: TActor, row: TCaseReaders): boolean {
   return (
     row.concernedUserIds.includes(actor.userId) ||
     oversightCountyIds(actor).includes(row.countyId) ||
+    (row.countyOrgPath !== undefined && actor.roles.some((g) => OVERSIGHT_ROLES.includes(g.role) && covers(g, row.countyOrgPath!))) ||
     bodyMembers(row.context as TReviewContext).includes(actor.userId)
   );
 }

@@ -1,19 +1,23 @@
 import { conflictedUserIds, peopleUsedSoFar } from './conflict-of-interest';
 import { refuse, type TRefusedCheck } from './refusal';
-import type { TDecidingBody, TReviewContext } from './schemas';
+import type { TAppealLevel } from '../policies/settings';
+import type { TDecidingBody, TReviewContext, TReviewLevel } from './schemas';
 
 /**
- * Who judges a case (集体研究认定): drawn by the system from the county's holders of the deciding
- * roles (permissions.ts DECIDING_BODY_ROLES, granted at the county or above), never named by the
- * opener, so an official cannot pick their judges, their number or their level.
+ * Who judges a case (集体研究认定): drawn by the system from holders of the deciding roles
+ * (permissions.ts DECIDING_BODY_ROLES), never named by the opener, so an official cannot pick
+ * their judges, their number or their level.
  *
- * The org tree has no level above the county yet, so the appeal (复核) cannot go "to the next
- * level": it goes to the county's other holders instead. Hence the split: the holders free of
- * conflict, longest-serving first (grant date, then id, so the draw is reproducible), give the first
- * body its larger half, ⌈n/2⌉; the rest stay free for the appeal body, which is formed when the
- * appeal is opened from every holder then in office who is neither in conflict nor already used in
- * the case (member or investigator). A county with one free holder has no appeal body until
- * another is appointed: the appeal review is refused, DECIDING_BODY_UNAVAILABLE, until then.
+ * The first body sits at the county: the holders granted at the county itself free of conflict,
+ * longest-serving first (grant date, then id, so the draw is reproducible), give it their larger
+ * half, ⌈n/2⌉. The appeal (复核) goes "to the next level" (`faultTolerance.appealLevel`, CITY by
+ * default, or PROVINCE): its body is every holder granted at the county's nearest ancestor of that
+ * level (`appealUnitFor`) then in office who is neither in conflict nor already used in the case
+ * (member or investigator), named after that unit (东川市容错纠错复核组). A county with no unit of
+ * that level above it (a root county), or a county set to COUNTY, keeps the rule from before the
+ * tree had levels above the county: the appeal is heard by the county's other holders, which is why
+ * the first body takes only the larger half. With no eligible holder the appeal review is refused,
+ * DECIDING_BODY_UNAVAILABLE, until one is appointed.
  */
 export interface TDecidingRoleHolder {
   userId: string;
@@ -38,7 +42,7 @@ function eligibleInOrder(holders: readonly TDecidingRoleHolder[], excluded: Read
   return [...earliest.entries()].sort(([a, at], [b, bt]) => at - bt || (a < b ? -1 : a > b ? 1 : 0)).map(([id]) => id);
 }
 
-/** The first body: the larger half of the county's holders free of conflict (the officials, the proposers and approvers). */
+/** The first body: the larger half of the county's holders (granted at the county itself) free of conflict (the officials, the proposers and approvers). */
 export function constituteFirstBody({
   county,
   holders,
@@ -58,23 +62,57 @@ export function constituteFirstBody({
   };
 }
 
-/** The appeal body: every holder now in office free of conflict and new to the case. */
+/** A unit of the org tree as the draw names it. */
+export interface TBodyUnit extends TBodyCounty {
+  level: string;
+}
+
+/**
+ * The unit that hears a county's appeal: its nearest ancestor of `appealLevel` (`ancestors` root
+ * first, as the county's path lists them), or the county itself when set to COUNTY or when no
+ * ancestor has that level (a root county).
+ */
+export function appealUnitFor<U extends TBodyUnit>({
+  county,
+  ancestors,
+  appealLevel,
+}: {
+  county: U;
+  ancestors: readonly U[];
+  appealLevel: TAppealLevel;
+}): { unit: U; level: TReviewLevel; fallback: boolean } {
+  if (appealLevel !== 'COUNTY') {
+    const above = [...ancestors].reverse().find((a) => a.level === appealLevel);
+    if (above) return { unit: above, level: appealLevel, fallback: false };
+  }
+  return { unit: county, level: 'COUNTY', fallback: appealLevel !== 'COUNTY' };
+}
+
+/**
+ * The appeal body: every holder now in office at the appeal's unit (`appealUnitFor`: the county's
+ * city or province, or the county itself) free of conflict and new to the case.
+ */
 export function constituteAppealBody({
   county,
+  hearing = { unit: county, level: 'COUNTY' },
   holders,
   context,
 }: {
   county: TBodyCounty;
+  /** The unit hearing the appeal and its level (`appealUnitFor`); the county itself when absent. */
+  hearing?: { unit: TBodyCounty; level: TReviewLevel };
+  /** The holders granted at `hearing.unit`. */
   holders: readonly TDecidingRoleHolder[];
   context: Pick<TReviewContext, 'case' | 'approverIds' | 'rounds'>;
 }): TBodyResult {
+  const { unit, level } = hearing;
   const excluded = new Set([...conflictedUserIds(context), ...peopleUsedSoFar(context)]);
   const eligible = eligibleInOrder(holders, excluded);
   if (eligible.length === 0) {
     return refuse(
       'DECIDING_BODY_UNAVAILABLE',
-      `no holder of the deciding roles in county ${county.id} is new to the case and free of conflict; appoint one to hear the appeal`,
+      `no holder of the deciding roles at ${unit.id} is new to the case and free of conflict; appoint one to hear the appeal`,
     );
   }
-  return { ok: true, body: { name: `${county.name}容错纠错复核组`, level: 'COUNTY', orgUnitId: county.id, memberIds: eligible } };
+  return { ok: true, body: { name: `${unit.name}容错纠错复核组`, level, orgUnitId: unit.id, memberIds: eligible } };
 }

@@ -3,7 +3,7 @@ import type { TActor } from '../actor';
 import { refusal, type TErrorCode, type TRefusal } from '../errors';
 import { checkReviewAction, type TReviewSnapshot } from './check-review-action';
 import { reviewMachine } from './review-machine';
-import { reviewEventFor, reviewRoleRefusal } from './review-actions';
+import { reviewEventFor, reviewRoleRefusal, type TReviewScope } from './review-actions';
 import type { TReviewContext, TReviewInput } from './schemas';
 
 /** The machine's snapshot of a case as its row stores it (stage and context). */
@@ -38,12 +38,17 @@ export interface TCaseForActions {
   concernedUserIds: string[];
 }
 
+/** The scope of the role checks on a stored case: its county, its officials and its rounds so far. */
+function scopeOfCase(row: TCaseForActions, countyOrgPath: string): TReviewScope {
+  return { countyOrgPath, concernedUserIds: row.concernedUserIds, rounds: (row.context as Partial<TReviewContext> | null)?.rounds };
+}
+
 /** The actions the caller may take on the case now: role, state and person, as the workflow would check them. */
 export function actionsOpenTo(actor: TActor, row: TCaseForActions, countyOrgPath: string, at: number): string[] {
   const snapshot = snapshotOfCase(row);
   return Object.entries(ACTION_PROBES)
     .filter(([type, probe]) => {
-      if (reviewRoleRefusal(actor, type, { countyOrgPath, concernedUserIds: row.concernedUserIds })) return false;
+      if (reviewRoleRefusal(actor, type, scopeOfCase(row, countyOrgPath))) return false;
       const checked = checkReviewAction(snapshot, reviewEventFor({ type, ...probe }, actor.userId, at));
       return checked.ok || CONTENT_REFUSALS.has(checked.code);
     })
@@ -56,7 +61,7 @@ export function actionsOpenTo(actor: TActor, row: TCaseForActions, countyOrgPath
  * being closed does (the host says so).
  */
 export function closedCaseRefusal(actor: TActor, row: TCaseForActions, action: { type: string }, countyOrgPath: string, at: number): TRefusal | null {
-  const role = reviewRoleRefusal(actor, action.type, { countyOrgPath, concernedUserIds: row.concernedUserIds });
+  const role = reviewRoleRefusal(actor, action.type, scopeOfCase(row, countyOrgPath));
   if (role) return role;
   const checked = checkReviewAction(snapshotOfCase(row), reviewEventFor(action, actor.userId, at));
   return checked.ok ? null : checked;
@@ -75,7 +80,7 @@ export function appealBodyRefusal(
   countyOrgPath: string,
   at: number,
 ): TRefusal | null {
-  const role = reviewRoleRefusal(actor, sent.type, { countyOrgPath, concernedUserIds: row.concernedUserIds });
+  const role = reviewRoleRefusal(actor, sent.type, scopeOfCase(row, countyOrgPath));
   if (role) return role;
   if (row.stage === 'appeal') return null;
   const checked = checkReviewAction(snapshotOfCase(row), reviewEventFor({ ...sent, ...ACTION_PROBES.OPEN_APPEAL_REVIEW }, actor.userId, at));

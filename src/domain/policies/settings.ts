@@ -183,12 +183,23 @@ export const ZIncomeSettings = z
  * Fault-tolerance review (容错纠错), domain.md §3. Both windows are copied into a case when it opens
  * (fault-tolerance/review-settings.ts); the application window also into each eligibility notice.
  */
+/** The levels an appeal (复核) may be heard at: see `faultTolerance.appealLevel`. */
+export const APPEAL_LEVELS = ['CITY', 'PROVINCE', 'COUNTY'] as const;
+export type TAppealLevel = (typeof APPEAL_LEVELS)[number];
+
 export const ZFaultToleranceSettings = z
   .strictObject({
     /** Days after the trigger (差 grade, replacement…) within which an official may apply. */
     applicationWindowDays: days(30, 1),
     /** 申诉/复核: days after publicity and filing (公示报备) within which an appeal may be lodged. */
     appealWindowDays: days(15, 1),
+    /**
+     * 复核: where an appeal is heard (fault-tolerance/deciding-body.ts): the county's city (default)
+     * or province, from the holders of the deciding roles granted there; COUNTY keeps it with the
+     * county's other holders. A county with no unit of that level above it falls back to COUNTY.
+     * Read when the appeal is opened, as the body is.
+     */
+    appealLevel: z.enum(APPEAL_LEVELS).default('CITY'),
   })
   .prefault({});
 

@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAdminGrants, requireAdminScope } from '../../auth/admin-scope';
 import { recordAudit } from '../../auth/record-audit';
-import { readCountySettings, type TCountySettingsRecord } from '../../db/county-settings';
+import { readCountySettings, SETTINGS_LEVELS, SETTINGS_SOURCES, type TCountySettingsRecord } from '../../db/county-settings';
 import type { TPrisma } from '../../db/prisma';
 import { findGrant, type TActor } from '../../domain/actor';
 import { AppError } from '../../domain/errors';
@@ -28,10 +28,16 @@ export const ZPutCountySettingsBody = z.object({
 const ZPublicityDays = z.object({ villageDays: z.int().optional(), townshipDays: z.int().optional(), acceptanceDays: z.int().optional() });
 
 const ZCountySettingsOut = z.object({
-  countyId: z.string(),
+  countyId: z.string().describe('the unit asked about: a county, or a city or province whose settings its counties inherit'),
   countyName: z.string(),
-  source: z.enum(['DEFAULT', 'COUNTY']).describe('COUNTY: the county saved its own; DEFAULT: none saved, the configured defaults apply'),
-  version: z.int().describe('name it as expectedVersion in the next PUT'),
+  level: z.enum(SETTINGS_LEVELS).describe('the level of the unit asked about'),
+  source: z
+    .enum(SETTINGS_SOURCES)
+    .describe(
+      "whose saved settings apply: the unit's own row, else the nearest ancestor's (COUNTY, CITY, PROVINCE: the level of the unit that saved them); DEFAULT: nobody on the way to the root saved any, the configured defaults apply",
+    ),
+  sourceUnit: z.object({ id: z.string(), name: z.string() }).nullable().describe('the unit whose row applies (this one or an ancestor); null with DEFAULT'),
+  version: z.int().describe("the version of this unit's own row (0 while it has none and inherits): name it as expectedVersion in the next PUT"),
   settings: ZCountySettings,
   defaults: ZCountySettings.describe('what a county without its own settings uses (the configuration)'),
   publicityOverride: ZPublicityDays.nullable().describe(
@@ -41,14 +47,17 @@ const ZCountySettingsOut = z.object({
   updatedBy: z.object({ id: z.string(), displayName: z.string() }).nullable(),
 });
 
-/** Roles that may read a county's settings: its administrators, and monitors/auditors (read-only). */
+/** Roles that may read a unit's settings: administrators and monitors/auditors (read-only) whose grant covers it. */
 const READ_ROLES = ['ADMIN', 'MONITOR'] as const;
 
+/** A unit that may hold settings: a county, or a city or province above counties (a township may not). */
 async function countyOrFail(prisma: TPrisma, id: string) {
   const unit = await prisma.orgUnit.findUnique({ where: { id } });
-  if (!unit || unit.level !== 'COUNTY')
-    throw new AppError('NOT_FOUND', `no county ${id}`, [{ path: 'params.id', message: unit ? 'not a county' : 'unknown county' }]);
-  return unit;
+  if (!unit || !(SETTINGS_LEVELS as readonly string[]).includes(unit.level))
+    throw new AppError('NOT_FOUND', `no county, city or province ${id}`, [
+      { path: 'params.id', message: unit ? 'not a county, city or province' : 'unknown org unit' },
+    ]);
+  return { ...unit, level: unit.level as (typeof SETTINGS_LEVELS)[number] };
 }
 
 function requireReader(actor: TActor, countyPath: string) {
@@ -90,9 +99,10 @@ export async function adminCountySettingsRoutes(app: FastifyInstance, { prisma, 
   // Computed once: an invalid deployment default stops the server at start, not a request later.
   const { defaults, publicityOverride } = deploymentSettings(countySettings);
 
-  const answer = (county: { id: string; name: string }, record: TCountySettingsRecord) => ({
+  const answer = (county: { id: string; name: string; level: (typeof SETTINGS_LEVELS)[number] }, record: TCountySettingsRecord) => ({
     countyId: county.id,
     countyName: county.name,
+    level: county.level,
     ...record,
     defaults,
     publicityOverride: publicityOverride as TPublicityOverride | null,
@@ -103,7 +113,8 @@ export async function adminCountySettingsRoutes(app: FastifyInstance, { prisma, 
     {
       schema: {
         tags: ['admin'],
-        summary: "A county's settings (公示天数、拨付比例、评价权重…) with their version and last editor",
+        summary:
+          "A county's settings (公示天数、拨付比例、评价权重…) with their version, last editor and source: its own, inherited from its city or province, or the defaults. A city or province id answers that unit's settings, which its counties inherit",
         params: ZCountyParams,
         response: { 200: ZCountySettingsOut },
       },
@@ -122,7 +133,7 @@ export async function adminCountySettingsRoutes(app: FastifyInstance, { prisma, 
       schema: {
         tags: ['admin'],
         summary:
-          "Replace a county's settings; applies to projects started afterwards (running ones keep theirs). 409 VERSION_CONFLICT when expectedVersion is stale",
+          "Replace a county's (or a city's or province's) settings; applies to projects started afterwards (running ones keep theirs), and a city's or province's to its counties without settings of their own. 409 VERSION_CONFLICT when expectedVersion is stale",
         params: ZCountyParams,
         body: ZPutCountySettingsBody,
         response: { 200: ZCountySettingsOut },

@@ -38,7 +38,7 @@ describe('county settings defaults', () => {
         intervalMonths: 12,
       },
       income: { minDividendRateBp: 800 },
-      faultTolerance: { applicationWindowDays: 30, appealWindowDays: 15 },
+      faultTolerance: { applicationWindowDays: 30, appealWindowDays: 15, appealLevel: 'CITY' },
       collectiveDecision: {
         quorum: { numerator: 2, denominator: 3 },
         majorityMoreThan: { numerator: 1, denominator: 2 },

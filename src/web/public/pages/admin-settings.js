@@ -3,7 +3,7 @@ import { t } from '../i18n.js';
 import { card, clearErrors, field, fmtTime, formError, h, showErrors } from '../ui.js';
 
 /** The one text-valued setting; every other leaf of the settings is an integer. */
-const CHOICES = { 'disbursement.ownCapitalMatching': ['PROPORTIONAL', 'NONE'] };
+const CHOICES = { 'disbursement.ownCapitalMatching': ['PROPORTIONAL', 'NONE'], 'faultTolerance.appealLevel': ['CITY', 'PROVINCE', 'COUNTY'] };
 
 /** A fieldset per settings group (and per nested group), with a slot for errors about the group as a whole. */
 function group(path, legend, children) {
@@ -63,9 +63,11 @@ function read(form) {
 }
 
 function describe(s) {
-  const parts = [s.source === 'COUNTY' ? t('cs.sourceCounty', { v: s.version }) : t('cs.sourceDefault')];
+  // The unit's own row (version > 0), an ancestor's (a city's or province's), or the defaults.
+  const own = s.version > 0;
+  const parts = [own ? t('cs.sourceCounty', { v: s.version }) : s.sourceUnit ? t('cs.sourceInherited', { unit: s.sourceUnit.name }) : t('cs.sourceDefault')];
   if (s.updatedBy) parts.push(t('cs.lastChange', { who: s.updatedBy.displayName, when: fmtTime(s.updatedAt) }));
-  else if (s.source === 'COUNTY') parts.push(t('cs.seeded', { when: fmtTime(s.updatedAt) }));
+  else if (s.sourceUnit) parts.push(t('cs.seeded', { when: fmtTime(s.updatedAt) }));
   return parts.join(' · ');
 }
 
