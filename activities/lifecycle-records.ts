@@ -1,4 +1,6 @@
 import type { TPrisma } from '../src/db/prisma';
+import type { Prisma } from '../src/generated/prisma/client';
+import type { TProposal } from '../src/domain/lifecycle/proposal';
 import type { TOmitEach } from '../src/domain/audit/audit-events';
 import { maskPhone, type TObjectionLodger } from '../src/domain/lifecycle/public-objection';
 import { writeAuditEvent, type TAuditEntry } from '../src/audit/write-audit-event';
@@ -146,6 +148,66 @@ export function createLifecycleActivities({ prisma }: { prisma: TPrisma }) {
           entityId: args.projectId,
           requestId: args.requestId,
           details: { taskId: args.taskId },
+        });
+      });
+    },
+
+    /**
+     * 退回修改: the proposer's revised proposal, as version `version` (the one before it kept as
+     * `version - 1` if a project registered before versions were kept lacks it); the Project row
+     * takes the new name, industry, budget and proposal. Keyed by (project, version): a retry finds
+     * its row and writes nothing twice.
+     */
+    async recordProposalVersion(args: {
+      projectId: string;
+      version: number;
+      values: TProposal;
+      previous: TProposal;
+      authorId: string;
+      proposerId: string;
+      taskId: string;
+      requestId: string;
+      changedFields: string[];
+      at: number;
+    }) {
+      await prisma.$transaction(async (tx) => {
+        const created = await tx.proposalVersion.createMany({
+          data: [
+            {
+              projectId: args.projectId,
+              version: args.version - 1,
+              values: args.previous as Prisma.InputJsonValue,
+              authorId: args.proposerId,
+              createdAt: new Date(args.at),
+            },
+            {
+              projectId: args.projectId,
+              version: args.version,
+              values: args.values as Prisma.InputJsonValue,
+              authorId: args.authorId,
+              taskId: args.taskId,
+              createdAt: new Date(args.at),
+            },
+          ],
+          skipDuplicates: true,
+        });
+        if (created.count === 0) return;
+        await tx.project.update({
+          where: { id: args.projectId },
+          data: {
+            name: args.values.name,
+            industry: args.values.industry,
+            budgetFen: BigInt(args.values.budgetFen),
+            proposal: args.values as Prisma.InputJsonValue,
+          },
+        });
+        await audit(tx, {
+          eventKey: `proposal-revised:${args.projectId}:${args.version}`,
+          actorId: args.authorId,
+          action: 'PROPOSAL_REVISED',
+          entityId: args.projectId,
+          requestId: args.requestId,
+          details: { version: args.version, taskId: args.taskId, changedFields: args.changedFields },
         });
       });
     },

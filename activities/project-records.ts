@@ -70,6 +70,11 @@ export function createProjectActivities({ prisma }: { prisma: TPrisma }) {
           ],
           skipDuplicates: true,
         });
+        // Version 1 of the proposal (申报书), kept beside the revisions made while returned.
+        await tx.proposalVersion.createMany({
+          data: [{ projectId: input.projectId, version: 1, values: p as Prisma.InputJsonValue, authorId: input.proposer.userId }],
+          skipDuplicates: true,
+        });
         if (args.firstTask) await openTask(tx, args.firstTask);
         const grant = input.proposer.roles.find((g) => g.role === 'VILLAGE_COMMITTEE') ?? input.proposer.roles[0];
         await writeAuditEvent(tx, {

@@ -24,6 +24,7 @@ export const PATCHES = {
   defectRepairReleasesRetention: 'defect-repair-releases-retention',
   approvalStepsHosted: 'approval-steps-hosted',
   publicityWorkingDays: 'publicity-working-days',
+  proposalRevision: 'proposal-revision',
 } as const;
 
 export const PATCH_IDS: readonly string[] = Object.values(PATCHES);

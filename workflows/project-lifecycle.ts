@@ -52,6 +52,8 @@ import { SA } from './messages/search-attributes';
 import { ACTIVITY_OPTIONS } from './activity-options';
 import { fail, refuse } from './refusal';
 import { objectionLodgerRefusal } from '../src/domain/lifecycle/public-objection';
+import { proposalDiff, proposalRevisionRefusal, revisedProposal } from '../src/domain/lifecycle/proposal-revision';
+import type { TProposal } from '../src/domain/lifecycle/proposal';
 
 // Database outages are waited out: the workflow keeps its place and retries with backoff.
 const acts = wf.proxyActivities<Activities>(ACTIVITY_OPTIONS);
@@ -105,6 +107,13 @@ export const STEPS_HOSTED_PATCH = PATCHES.approvalStepsHosted;
  * before it runs its calendar days to the end.
  */
 export const PUBLICITY_WORKING_DAYS_PATCH = PATCHES.publicityWorkingDays;
+
+/**
+ * Upgrade patch (issue #18): a resubmission may carry the proposer's revised proposal, which
+ * becomes the proposal's next version (the REVISE_PROPOSAL event, `recordProposalVersion`). Taken
+ * only by a resubmission that carries one, which no history before it has.
+ */
+export const PROPOSAL_REVISION_PATCH = PATCHES.proposalRevision;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -161,6 +170,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
   const processedByUpdate = new Set<string>();
   const rounds: Record<string, number> = carried?.rounds ?? {};
   let stageSigners: TStageSigners = carried?.stageSigners ?? {};
+  let proposalVersion = carried?.proposalVersion ?? 1;
   const publicityRounds: Record<string, number> = carried?.publicityRounds ?? {};
   /** The running publicity period, for objections. */
   let publicity: { id: string; stage: TPublicityStage } | null = null;
@@ -392,13 +402,62 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     },
   );
 
+  /** The revision's lifecycle event: the budget and fiscal cap the revised proposal binds. */
+  const reviseEvent = (cmd: TApprovalActCommand, revised: TProposal) =>
+    ({ type: 'REVISE_PROPOSAL', actorId: cmd.actor.userId, budgetFen: revised.budgetFen, fiscalCapFen: fiscalTotalFen(revised.fundingSources) }) as const;
+  /** 退回修改: only with a resubmission, by the proposer, while returned before the 批复, by the proposal's rules. */
+  const revisionValidate = (cmd: TApprovalActCommand, proposal: TProposal) => {
+    if (cmd.action.type !== 'RESUBMIT') refuse('VALIDATION_FAILED', 'a revised proposal travels with a resubmission', 'body.proposal');
+    const refused = proposalRevisionRefusal({
+      current: input.proposal,
+      revised: proposal,
+      returnedFrom: stage() === 'RETURNED' ? snapshot.context.returnedFrom : null,
+      actorId: cmd.actor.userId,
+      proposerId: input.proposer.userId,
+    });
+    if (refused) fail(refused);
+    if (!snapshot.can(reviseEvent(cmd, revisedProposal(proposal))))
+      refuse('TRANSITION_NOT_ALLOWED', `the lifecycle takes no revision while the project is ${stage()}`, 'stage');
+  };
+  /** Takes the revised proposal as the next version (when anything changed) and records it; returns the record's promise. */
+  const reviseProposal = (cmd: TApprovalActCommand, proposal: TProposal): Promise<void> | null => {
+    const revised = revisedProposal(proposal);
+    const previous = input.proposal;
+    const changes = proposalDiff(previous, revised);
+    if (changes.length === 0) return null;
+    step(reviseEvent(cmd, revised), cmd.actor.userId);
+    input.proposal = revised;
+    proposalVersion += 1;
+    return acts.recordProposalVersion({
+      projectId,
+      version: proposalVersion,
+      values: revised,
+      previous,
+      authorId: cmd.actor.userId,
+      proposerId: input.proposer.userId,
+      taskId: cmd.taskId,
+      requestId: cmd.requestId,
+      changedFields: changes.map((c) => c.field),
+      at: Date.now(),
+    });
+  };
+
   // A task action: on a hosted step's task, that step's; the village's resubmission after an
   // objection arrives on its task like any other task action.
   wf.setHandler(
     approvalActUpdate,
     async (cmd): Promise<TApprovalActResult> => {
+      // Stepped before the resubmission, in the same workflow task: the step resumes on the revision.
+      const revision = cmd.proposal !== undefined && wf.patched(PROPOSAL_REVISION_PATCH) ? reviseProposal(cmd, cmd.proposal) : null;
       const hosted = steps.stepFor(cmd.taskId);
-      if (hosted) return hosted.act(cmd);
+      // Without a revision exactly the path recorded histories took (no extra await before the answer).
+      if (hosted && !revision) return hosted.act(cmd);
+      if (hosted) {
+        const result = await hosted.act(cmd);
+        await revision;
+        return result;
+      }
+      if (revision) await revision;
       const taskId = objectionTaskId!;
       const stageBefore = step({ type: 'RESUBMIT', actorId: cmd.actor.userId }, cmd.actor.userId, cmd.comment);
       objectionTaskId = null;
@@ -420,6 +479,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
     },
     {
       validator: (cmd: TApprovalActCommand) => {
+        if (cmd.proposal !== undefined) revisionValidate(cmd, cmd.proposal);
         const hosted = steps.stepFor(cmd.taskId);
         if (hosted) return hosted.validate(cmd);
         if (!objectionTaskId || cmd.taskId !== objectionTaskId) refuse('NOT_FOUND', `no open task ${cmd.taskId} on this project`, 'taskId');
@@ -664,6 +724,7 @@ export async function projectLifecycle(input: TProjectLifecycleInput): Promise<T
       publicityRounds,
       ops,
       ...(Object.keys(stageSigners).length > 0 ? { stageSigners } : {}),
+      ...(proposalVersion > 1 ? { proposalVersion } : {}),
     };
     return wf.continueAsNew<typeof projectLifecycle>({ ...input, carried: next });
   };

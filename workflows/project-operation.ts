@@ -158,8 +158,9 @@ export function createOperation(deps: TOperationDeps) {
     org === 'county'
       ? { kind: 'role', role, orgUnitId: county.id, orgPath: countyPath }
       : { kind: 'role', role, orgUnitId: input.village.id, orgPath: orgPathSegments(input.village.path) };
-  const implementerId = input.proposal.implementer.creditCode ?? input.proposal.implementer.name;
-  const ownCapitalRequiredFen = input.proposal.fundingSources.filter((f) => f.source === 'OWN_CAPITAL').reduce((s, f) => s + f.amountFen, 0);
+  // Read when needed, not once: a returned proposal may be revised (input.proposal replaced) before funding.
+  const implementerId = () => input.proposal.implementer.creditCode ?? input.proposal.implementer.name;
+  const ownCapitalRequiredFen = () => input.proposal.fundingSources.filter((f) => f.source === 'OWN_CAPITAL').reduce((s, f) => s + f.amountFen, 0);
   let paymentsRunning = 0;
   let activitiesRunning = 0;
   /** Issue #13's rules, fixed for the project when its first run started (MONEY_ACCEPTANCE_RULES_PATCH). */
@@ -228,7 +229,7 @@ export function createOperation(deps: TOperationDeps) {
       approvedBudgetFen: ctx().allocation?.amountFen ?? 0,
       schedule: settings.disbursement,
       verifiedProgressPercent: ctx().verifiedProgressPercent,
-      ownCapitalRequiredFen,
+      ownCapitalRequiredFen: ownCapitalRequiredFen(),
       ownCapitalInvestedFen: ctx().ownCapitalInvestedFen,
       acceptancePassed: ctx().acceptancePassed,
       handoverDate: ops.handoverDate,
@@ -359,7 +360,7 @@ export function createOperation(deps: TOperationDeps) {
               ...(p.payeeAccount ? { payeeAccount: p.payeeAccount } : {}),
               invoices: p.invoices,
             },
-            implementer: { implementerId, registeredAccounts: ops.payeeAccounts ?? [] },
+            implementer: { implementerId: implementerId(), registeredAccounts: ops.payeeAccounts ?? [] },
             project: {
               approvedBudgetFen: ctx().allocation?.amountFen ?? 0,
               verifiedProgressPercent: ctx().verifiedProgressPercent,
@@ -537,7 +538,7 @@ export function createOperation(deps: TOperationDeps) {
         actorId: 'system',
         tranche: 'RETENTION',
         amountFen: retention.releasableFen,
-        payeeId: implementerId,
+        payeeId: implementerId(),
         payeeAccount: null,
         invoices: [],
         reportedTotalSpendFen: null,

@@ -25,6 +25,8 @@ export const ZProjectListQuery = ZPageQuery.extend({
   riskFlag: z.enum(['OPEN', ...RISK_FLAG_CODES]).optional(),
   /** Part of the name (case-insensitive, `%` and `_` taken literally), or the project id. */
   q: z.string().trim().min(1).max(100).optional(),
+  /** 我发起的: `proposed`, only the projects the caller proposed (each row then says whom it waits for). */
+  mine: z.enum(['proposed']).optional().describe('`proposed`: only the projects I proposed (我发起的), each with whom it waits for'),
 });
 export type TProjectListQuery = z.infer<typeof ZProjectListQuery>;
 
@@ -58,6 +60,7 @@ export async function projectListWhere(prisma: TPrisma, actor: TActor, q: TProje
   if (q.grade) and.push({ latestGrade: q.grade });
   if (q.riskFlag === 'OPEN') and.push({ riskFlags: { some: { status: 'OPEN' } } });
   else if (q.riskFlag) and.push({ riskFlags: { some: { code: q.riskFlag, status: { in: ['OPEN', 'CONFIRMED'] } } } });
+  if (q.mine === 'proposed') and.push({ proposerId: actor.userId });
   if (q.q) and.push({ OR: [{ name: { contains: likeLiteral(q.q), mode: 'insensitive' } }, { id: q.q }] });
   return { AND: and };
 }
@@ -76,5 +79,17 @@ export const ZProjectRow = z.looseObject({
   disbursedFen: z.number().int(),
   latestGrade: z.string().nullable(),
   createdAt: ZInstant,
+  updatedAt: ZInstant.optional().describe('when the project last moved (its row last written: a stage, a task, a revision)'),
+  waitingFor: z
+    .array(
+      z.object({
+        taskId: z.string(),
+        kind: z.string(),
+        title: z.string(),
+        people: z.array(z.object({ userId: z.string(), displayName: z.string() })).describe('whom the task is addressed to, by name'),
+      }),
+    )
+    .optional()
+    .describe('with `mine=proposed`: the pending tasks the project waits for and their people'),
 });
 export const ZProjectList = ZPage(ZProjectRow);

@@ -10,7 +10,7 @@ import { LIFECYCLE_STAGES } from '../domain/lifecycle/lifecycle-machine';
 import { FISCAL_SOURCES } from '../domain/lifecycle/fiscal-funding';
 import { FUNDING_SOURCES } from '../domain/lifecycle/proposal';
 import { commandGrant, PROJECT_COMMAND_RULES, VERIFIER_ROLES, type TProjectCommandType } from '../domain/lifecycle/project-commands';
-import { OWN_TASKS } from '../domain/lifecycle/stage-tasks';
+import { OWN_TASKS, STAGE_TASKS } from '../domain/lifecycle/stage-tasks';
 import { TOWNSHIP_CHECK_LABELS_ZH, TOWNSHIP_CHECKS } from '../domain/lifecycle/township-review';
 import { TRANCHES } from '../domain/policies/disbursement-schedule';
 import { GRADE_LABELS_ZH, GRADES, OUTCOME_CLASSES, OUTCOME_LABELS_ZH } from '../domain/policies/evaluation-scoring';
@@ -44,7 +44,13 @@ import { INDEX_HTML } from './web-page';
 import { visiblePeople } from './visible-people';
 import { valueWithin } from './value-within';
 import { paymentOfTask, signersOfTask } from './task-matter';
-import { ZTaskPayment, ZTaskSigner } from './schemas/task-matter';
+import { ZProposalChange, ZTaskPayment, ZTaskSigner, ZUrgeMark } from './schemas/task-matter';
+import { ZInstant } from './schemas/instant';
+import { lastUrgers } from '../db/task-urges';
+import { latestProposalRevision } from '../db/proposal-versions';
+
+/** The reviews of the proposal itself: their task page shows what the latest revision changed (本次修改). */
+const REVIEWS_OF_THE_PROPOSAL: ReadonlySet<string> = new Set(['TOWNSHIP_REVIEW', 'COUNTY_JOINT_REVIEW', 'COUNTY_APPROVAL']);
 
 const PUBLIC_DIR = fileURLToPath(new URL('../web/public/', import.meta.url));
 const TYPES: Record<string, string> = { '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
@@ -175,6 +181,22 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
             ccTargets: z.array(ZPerson).describe("the people of the project's county the caller may copy (抄送) now; empty when cc is not open"),
             payment: ZTaskPayment.nullable().describe('the payment a payment step (拨付核验, 风险核查, 财政审批拨付 …) decides; null for other tasks'),
             signers: z.array(ZTaskSigner).describe('the tasks of this step round, oldest first: for 会签 and 依次 who has decided and who is pending'),
+            urge: ZUrgeMark.nullable().describe('催办: how often the task was urged, when last and by whom; null if never'),
+            proposalRevision: z
+              .object({
+                version: z.int(),
+                revisedAt: ZInstant,
+                author: z.object({ userId: z.string(), displayName: z.string().nullable() }),
+                changes: z.array(ZProposalChange),
+              })
+              .nullable()
+              .describe(
+                "本次修改: for a review task of a project whose proposal was revised, the latest version's changes against the one before; null otherwise",
+              ),
+            proposal: z
+              .record(z.string(), z.unknown())
+              .nullable()
+              .describe("for the proposer's 退回修改 task: the proposal as it stands (the body of POST /api/projects), to revise and resubmit; null otherwise"),
           }),
         },
       },
@@ -184,7 +206,7 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
       const task = await prisma.task.findUnique({
         where: { id: req.params.taskId },
         include: {
-          project: { select: { id: true, name: true, stage: true, industry: true, budgetFen: true, orgPath: true } },
+          project: { select: { id: true, name: true, stage: true, industry: true, budgetFen: true, orgPath: true, proposal: true } },
           ccs: { where: { userId: actor.userId }, select: { id: true } },
         },
       });
@@ -237,7 +259,12 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
         actions = [];
       }
       const { ccs: _ccs, project, ...rest } = task;
-      const [payment, signers] = await Promise.all([paymentOfTask(prisma, task), signersOfTask(prisma, task)]);
+      const [payment, signers, urgers, proposalRevision] = await Promise.all([
+        paymentOfTask(prisma, task),
+        signersOfTask(prisma, task),
+        lastUrgers(prisma, [task]),
+        REVIEWS_OF_THE_PROPOSAL.has(task.kind) ? latestProposalRevision(prisma, task.projectId) : null,
+      ]);
       const now = new Date();
       return {
         ...rest,
@@ -251,6 +278,10 @@ export async function webRoutes(app: FastifyInstance, { prisma, temporal }: TApp
         stepDueAt: dueAt,
         payment,
         signers,
+        urge: task.urgeCount > 0 && task.lastUrgedAt ? { count: task.urgeCount, lastAt: task.lastUrgedAt, lastBy: urgers.get(task.id) ?? null } : null,
+        proposalRevision,
+        // 退回修改: the proposal as it stands, for the proposer's revision form.
+        proposal: task.kind === STAGE_TASKS.RETURNED!.kind ? (project.proposal as Record<string, unknown>) : null,
       };
     },
   );

@@ -557,6 +557,27 @@ describe('projectLifecycle: the paths to the pool (never funding)', () => {
     await save('lifecycle-returned-resubmitted', scenario, p.workflowId, 'open');
   });
 
+  it('returned by the township, revised as version 2 and resubmitted (open in TOWNSHIP_REVIEW)', async () => {
+    const p = await propose();
+    const ret = await decide('township', p.taskId!, { action: 'return', comment: '预算明细不全', checks: PASSED_CHECKS });
+    expect(ret.stageAfter).toBe('RETURNED');
+    const revised = sampleProposal({
+      budgetFen: 55_000_000,
+      fundingSources: [
+        { source: 'CENTRAL_LINKAGE', amountFen: 45_000_000 },
+        { source: 'OWN_CAPITAL', amountFen: 10_000_000 },
+      ],
+    });
+    const resub = await decide('village', ret.nextTaskId!, { action: 'resubmit', comment: '已补预算明细', proposal: revised });
+    expect(resub.stageAfter).toBe('TOWNSHIP_REVIEW');
+    await save(
+      'lifecycle-proposal-revised',
+      'projectLifecycle: township returns, village revises the proposal (version 2) and resubmits (open)',
+      p.workflowId,
+      'open',
+    );
+  });
+
   it('rejected by the township', async () => {
     const p = await propose();
     const rej = await decide('township', p.taskId!, { action: 'reject', comment: '不符合产业规划' });

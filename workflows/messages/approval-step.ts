@@ -6,6 +6,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TActor } from '../../src/domain/actor';
 import type { TRole } from '../../src/domain/roles';
+import type { TProposal } from '../../src/domain/lifecycle/proposal';
 import type { TApprovalContext, TApprovalEvent, TApprovalPhase, TApprovalStepConfigInput, TNamedPerson } from '../../src/domain/approval';
 
 /** A task kind and title for the rows the step writes, plus the candidate group in string-path form. */
@@ -59,6 +60,12 @@ export interface TApprovalActCommand {
   named?: TNamedPerson[];
   /** Free text kept on the Decision row (the reason for reject/return). */
   comment?: string;
+  /**
+   * 退回修改: with a RESUBMIT on a project's returned task, the proposer's revised proposal (the
+   * schema of a new proposal), kept as the proposal's next version (patch `proposal-revision`).
+   * The project workflow's validator refuses a bad one, and nothing changes.
+   */
+  proposal?: TProposal;
   /**
    * When the Update answers. By default once the project has taken the step's report (its
    * `Project.stage` written); `'recorded'` once the step's own record (Task rows, Decision, audit

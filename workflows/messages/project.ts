@@ -67,6 +67,8 @@ export interface TCarriedLifecycle {
   ops: TOperationState;
   /** Who signed each stage of the approval chain (absent in runs carried before it was kept). */
   stageSigners?: TStageSigners;
+  /** The proposal's version (1 unless revised while returned; absent: 1). */
+  proposalVersion?: number;
 }
 
 /** The post-funding facts the workflow keeps (its own projection; the database has the rest). */

@@ -113,6 +113,7 @@ export const AUDIT_DETAILS = {
     lodger: z.strictObject({ name: z.string(), phone: z.string().regex(/^1\d{2}\*{4}\d{4}$/) }).optional(),
   }),
   PROJECT_RESUBMITTED: z.strictObject({ taskId: id }),
+  PROPOSAL_REVISED: z.strictObject({ version: z.number().int().min(2), taskId: id, changedFields: z.array(z.string()).min(1) }),
   PROJECT_IN_POOL: ZFiscalYear,
   POOL_ROLLED_OVER: ZFiscalYear,
   FUNDS_ALLOCATED: z.strictObject({ fiscalYear: z.number().int(), amountFen: fen, payeeAccounts: z.array(z.string()).optional() }),

@@ -35,6 +35,8 @@ export type TLifecycleEvent =
   | { type: 'RETURN'; actorId: string; reason: string }
   | { type: 'RETURN_TO_STEP'; actorId: string; reason: string; to: TReviewStage }
   | { type: 'RESUBMIT'; actorId: string }
+  /** The proposer's revised proposal (proposal-revision.ts), taken while returned, before the resubmission. */
+  | { type: 'REVISE_PROPOSAL'; actorId: string; budgetFen: number; fiscalCapFen?: number }
   | { type: 'REJECT'; actorId: string; reason: string }
   | { type: 'WITHDRAW'; actorId: string }
   | { type: 'ALLOCATE'; actorId: string; fiscalYear: number; amountFen: number }
@@ -119,6 +121,15 @@ export interface TLifecycleContext {
   closedReason: 'REPLACED' | null;
 }
 
+/** Stages a returned project may have come from for its proposal to be revised: all before the 批复. */
+export const REVISABLE_FROM: readonly TLifecycleStage[] = [
+  'VILLAGE_PUBLICITY',
+  'TOWNSHIP_REVIEW',
+  'TOWNSHIP_PUBLICITY',
+  'COUNTY_JOINT_REVIEW',
+  'COUNTY_APPROVAL',
+];
+
 /**
  * The review stages before the 批复, in order: each may return the matter to any one before it.
  * (Acceptance, evaluation and replacement have no earlier review of the same matter.)
@@ -191,6 +202,13 @@ export const lifecycleMachine = setup({
     /** The innermost stage waiting to resume is this one. */
     resumes: ({ context }, params: { stage: TReviewStage }) => stackOf(context).at(-1) === params.stage,
     beforeFunding: ({ context }) => context.allocation === null,
+    /** A revision of the proposal: only before the 批复 (REVISABLE_FROM), a whole budget in fen. */
+    revisable: ({ context, event }) =>
+      event.type === 'REVISE_PROPOSAL' &&
+      context.returnedFrom !== null &&
+      REVISABLE_FROM.includes(context.returnedFrom) &&
+      Number.isSafeInteger(event.budgetFen) &&
+      event.budgetFen > 0,
     fullyBuilt: ({ context }) => context.verifiedProgressPercent === 100,
     reinspectionLeft: ({ context }) => context.failedInspections < context.maxReinspections,
     poorAgain: ({ context, event }) => event.type === 'EVALUATED' && event.grade === 'POOR' && context.inRectification,
@@ -219,6 +237,15 @@ export const lifecycleMachine = setup({
       event.type === 'EVALUATED' ? { latestGrade: event.grade, evaluations: context.evaluations + 1, inRectification: event.grade === 'POOR' } : {},
     ),
     replaced: assign({ closedReason: () => 'REPLACED' as const }),
+    /** The revised budget (and fiscal cap, where allocations are capped by it) bind from now on. */
+    recordRevision: assign(({ context, event }) =>
+      event.type === 'REVISE_PROPOSAL'
+        ? {
+            budgetFen: event.budgetFen,
+            ...(context.fiscalCapFen !== undefined && event.fiscalCapFen !== undefined ? { fiscalCapFen: event.fiscalCapFen } : {}),
+          }
+        : {},
+    ),
     stillRectifying: assign({ inRectification: () => true }),
     /**
      * An effect, not a change of context: the stage is entered (never on a transition that stays
@@ -354,6 +381,8 @@ export const lifecycleMachine = setup({
           { target: 'VILLAGE_PUBLICITY', guard: { type: 'from', params: { stage: 'VILLAGE_PUBLICITY' } } },
           { target: 'TOWNSHIP_REVIEW', guard: { type: 'from', params: { stage: 'TOWNSHIP_PUBLICITY' } }, actions: 'nextRound' },
         ],
+        // 退回修改: the proposal revised in place (stays returned); the resubmission follows.
+        REVISE_PROPOSAL: { guard: and(['isTheProposer', 'revisable']), actions: 'recordRevision' },
         // A funded project cannot be withdrawn: the money is committed.
         WITHDRAW: { target: 'WITHDRAWN', guard: and(['isTheProposer', 'beforeFunding']) },
       },

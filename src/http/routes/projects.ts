@@ -14,6 +14,7 @@ import { requireActor } from '../auth-guard';
 import type { TAppDeps } from '../context';
 import { ZInstant, ZNullableInstant } from '../openapi';
 import { pageArgs } from '../pagination';
+import { waitingFor } from '../../db/waiting-for';
 import { projectListWhere, ZProjectList, ZProjectListQuery } from '../project-filters';
 import type { projectLifecycle } from '../../../workflows/project-lifecycle';
 import {
@@ -227,8 +228,21 @@ export async function projectRoutes(app: FastifyInstance, { prisma, temporal, co
         prisma.project.findMany({ where, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], ...pageArgs(req.query) }),
         prisma.project.count({ where }),
       ]);
+      // 我发起的: the proposer wants to know whom each project waits for.
+      const waiting =
+        req.query.mine === 'proposed'
+          ? await waitingFor(
+              prisma,
+              items.map((p) => p.id),
+            )
+          : null;
       return {
-        items: items.map((p) => ({ ...p, budgetFen: Number(p.budgetFen), disbursedFen: Number(p.disbursedFen) })),
+        items: items.map((p) => ({
+          ...p,
+          budgetFen: Number(p.budgetFen),
+          disbursedFen: Number(p.disbursedFen),
+          ...(waiting ? { waitingFor: waiting.get(p.id) ?? [] } : {}),
+        })),
         total,
         page: req.query.page,
         pageSize: req.query.pageSize,

@@ -16,6 +16,7 @@ import { ZDecisionResult, ZInboxItem, type TDecisionResult } from '../schemas/ta
 import { ZDecisionBody, type TDecisionBody } from '../schemas/decision-body';
 import { namedPeopleFacts } from '../../db/county-people';
 import { countDecision } from '../../observability/api-metrics';
+import { lastUrgers } from '../../db/task-urges';
 
 const ZTaskParams = z.object({ taskId: z.string().min(1).max(300) });
 
@@ -128,7 +129,12 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
       const actor = requireActor(req);
       const { view, page, pageSize, kind, orgUnitId, overdue, sort } = req.query;
       const { items, total } = await queryInbox({ prisma, actor, filter: { view, page, pageSize, kind, orgUnitId, overdue, sort, now: new Date() } });
-      return { items, total, page, pageSize };
+      const urgers = await lastUrgers(prisma, items);
+      const marked = items.map((t) => ({
+        ...t,
+        urge: t.urgeCount > 0 && t.lastUrgedAt ? { count: t.urgeCount, lastAt: t.lastUrgedAt, lastBy: urgers.get(t.id) ?? null } : null,
+      }));
+      return { items: marked, total, page, pageSize };
     },
   );
 
@@ -193,6 +199,7 @@ export async function taskRoutes(app: FastifyInstance, { prisma, temporal }: TAp
               action,
               ...(named.length > 0 ? { named } : {}),
               comment: 'comment' in body ? body.comment : undefined,
+              ...(body.action === 'resubmit' && body.proposal ? { proposal: body.proposal } : {}),
               ...(req.query.wait === 'record' ? { answerWhen: 'recorded' as const } : {}),
             },
           ],

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ZAttachment as attachment } from '../../domain/approval/approval-events';
 import { ZRole as role } from '../../domain/roles';
 import { ZTownshipChecks as townshipChecks } from '../../domain/lifecycle/township-review';
+import { ZProposal as proposal } from '../../domain/lifecycle/proposal';
 import { toZod } from '../../domain/shape/to-zod';
 
 // The domain's shapes as Zod schemas (the same ones src/domain/zod-schemas.ts lists), taken one by
@@ -9,6 +10,7 @@ import { toZod } from '../../domain/shape/to-zod';
 const ZAttachment = toZod(attachment);
 const ZRole = toZod(role);
 const ZTownshipChecks = toZod(townshipChecks);
+const ZProposal = toZod(proposal);
 
 /**
  * The decision body on its own module, with no server imports: the API route
@@ -45,7 +47,17 @@ export const ZDecisionBody = z.discriminatedUnion('action', [
       ])
       .default({ to: 'APPLICANT' }),
   }),
-  z.object({ action: z.literal('resubmit'), requestId, comment }),
+  z.object({
+    action: z.literal('resubmit'),
+    requestId,
+    comment,
+    /**
+     * 退回修改: the revised proposal (the body of POST /api/projects without its requestId), kept
+     * as the proposal's next version; only the proposer's, on a project returned before its 批复,
+     * in the same village.
+     */
+    proposal: ZProposal.optional().describe("the revised proposal, the project's next version (the schema of POST /api/projects)"),
+  }),
   z.object({ action: z.literal('transfer'), requestId, comment, toUserId: z.string().min(1).max(100) }),
   z.object({
     action: z.literal('add_signer'),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ZInstant, ZNullableInstant } from '../openapi';
+import { ZUrgeMark } from './task-matter';
 
 /**
  * Success bodies of the task routes, for the OpenAPI document. The serializer checks every answer
@@ -25,6 +26,8 @@ export const ZInboxItem = z.looseObject({
   createdAt: ZInstant,
   completedAt: ZNullableInstant,
   overdue: z.boolean().describe('pending and past its due time'),
+  urgeCount: z.int().optional(),
+  urge: ZUrgeMark.nullable().optional().describe('催办: how often the task was urged, when last and by whom; null if never'),
   project: z.looseObject({ name: z.string(), stage: z.string(), industry: z.string(), budgetFen: z.number().describe('integer fen') }),
 });
 

@@ -59,3 +59,19 @@ export const ZTaskSigner = z.object({
   completedAt: ZNullableInstant,
 });
 export type TTaskSigner = z.infer<typeof ZTaskSigner>;
+
+/** 催办 on a task: how often, when last and by whom (the inbox and the task page show it). */
+export const ZUrgeMark = z.object({
+  count: z.int().min(1),
+  lastAt: ZInstant,
+  lastBy: z.object({ userId: z.string(), displayName: z.string().nullable() }).nullable().describe('who urged last; null if the urge cannot be traced'),
+});
+export type TUrgeMark = z.infer<typeof ZUrgeMark>;
+
+/** One changed field of a revised proposal (本次修改); money fields (`money: true`) are integer fen. */
+export const ZProposalChange = z.object({
+  field: z.string().describe('dotted path in the proposal, e.g. budgetFen, fundingSources.0.amountFen, householdLinkage.mechanism'),
+  before: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  after: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  money: z.boolean().describe('integer fen: shown in yuan'),
+});

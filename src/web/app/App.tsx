@@ -13,6 +13,7 @@ import { InboxPage } from './pages/InboxPage';
 import { TaskPage } from './pages/TaskPage';
 import { NotificationsPage } from './pages/NotificationsPage';
 import { ProjectsPage } from './pages/ProjectsPage';
+import { MyProposalsPage } from './pages/MyProposalsPage';
 import { PublicBoardPage } from './pages/PublicBoardPage';
 
 /** /public/<countyCode>: the 公示 board, the one page anyone may open without signing in. */
@@ -26,6 +27,7 @@ const REDUCED_MOTION = window.matchMedia('(prefers-reduced-motion: reduce)').mat
 function Page({ path }: { path: string }) {
   if (path === '/notifications') return <NotificationsPage />;
   if (path === '/projects') return <ProjectsPage />;
+  if (path === '/mine') return <MyProposalsPage />;
   const task = /^\/tasks\/([^/]+)$/.exec(path);
   if (task) return <TaskPage taskId={decodeURIComponent(task[1])} />;
   const archive = /^\/projects\/([^/]+)\/archive$/.exec(path);
@@ -75,7 +77,12 @@ export function App() {
   else
     body = (
       <Shell me={me} onSignedOut={() => setMe(null)}>
-        {path === '/' || path.startsWith('/tasks/') || path === '/notifications' || path === '/projects' || /^\/projects\/[^/]+\/archive$/.test(path) ? (
+        {path === '/' ||
+        path.startsWith('/tasks/') ||
+        path === '/notifications' ||
+        path === '/projects' ||
+        path === '/mine' ||
+        /^\/projects\/[^/]+\/archive$/.test(path) ? (
           <Page path={path} />
         ) : (
           <Result status="404" title="404" />

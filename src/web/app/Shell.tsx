@@ -1,6 +1,15 @@
 import type { ReactNode } from 'react';
 import { Badge, Button, Flex, Layout, Menu, Typography } from 'antd';
-import { ApartmentOutlined, BellOutlined, InboxOutlined, LogoutOutlined, RollbackOutlined, TableOutlined, TranslationOutlined } from '@ant-design/icons';
+import {
+  ApartmentOutlined,
+  BellOutlined,
+  InboxOutlined,
+  LogoutOutlined,
+  RollbackOutlined,
+  SendOutlined,
+  TableOutlined,
+  TranslationOutlined,
+} from '@ant-design/icons';
 import { api, type TMe } from './api';
 import { fill, useI18n } from './i18n';
 import { useUnreadCount } from './notifications';
@@ -8,7 +17,15 @@ import { linkTo, navigate, usePath } from './router';
 
 /** The menu item a path belongs to: exactly one is highlighted (a task is opened from the inbox). */
 const sectionOf = (path: string) =>
-  path === '/' || path.startsWith('/tasks/') ? 'inbox' : path === '/projects' ? 'projects' : path === '/notifications' ? 'notifications' : '';
+  path === '/' || path.startsWith('/tasks/')
+    ? 'inbox'
+    : path === '/projects'
+      ? 'projects'
+      : path === '/mine'
+        ? 'mine'
+        : path === '/notifications'
+          ? 'notifications'
+          : '';
 
 /** The page frame: the brand, the main menu, the language switch and who is signed in. */
 export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () => void; children: ReactNode }) {
@@ -36,6 +53,15 @@ export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () 
             selectedKeys={[sectionOf(path)]}
             items={[
               { key: 'inbox', icon: <InboxOutlined />, label: <a {...linkTo('/')}>{t.nav.inbox}</a> },
+              {
+                key: 'mine',
+                icon: <SendOutlined />,
+                label: (
+                  <a {...linkTo('/mine')} id="nav-mine">
+                    {t.mine.nav}
+                  </a>
+                ),
+              },
               { key: 'projects', icon: <TableOutlined />, label: <a {...linkTo('/projects')}>{t.nav.projects}</a> },
               // The server names the Temporal UI for monitors and administrators only (GET /api/me).
               ...(me.temporalUiUrl

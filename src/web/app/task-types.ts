@@ -1,4 +1,5 @@
-import type { TTaskPayment, TTaskSigner } from '../../http/schemas/task-matter';
+import type { z } from 'zod';
+import type { TTaskPayment, TTaskSigner, TUrgeMark, ZProposalChange } from '../../http/schemas/task-matter';
 
 /** GET /api/web/tasks/:taskId: the task, what the signed-in user may do on it now, and its matter. */
 export interface TWebTask {
@@ -18,6 +19,15 @@ export interface TWebTask {
   ccTargets: TPerson[];
   payment: TTaskPayment | null;
   signers: TTaskSigner[];
+  urge: TUrgeMark | null;
+  proposalRevision: {
+    version: number;
+    revisedAt: string;
+    author: { userId: string; displayName: string | null };
+    changes: Array<z.infer<typeof ZProposalChange>>;
+  } | null;
+  /** 退回修改: the proposal as it stands, for the revision form. */
+  proposal: Record<string, unknown> | null;
 }
 export interface TPerson {
   userId: string;

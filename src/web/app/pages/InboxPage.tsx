@@ -6,6 +6,8 @@ import { fill, nameOf, useI18n } from '../i18n';
 import { formatInstant } from '../format';
 import { linkTo } from '../router';
 import { serverPagination, useColumnChooser } from '../components/ColumnChooser';
+import { UrgeMark } from '../components/ProposalRevision';
+import type { TWebTask } from '../task-types';
 
 const VIEWS = ['pending', 'claimed', 'copied', 'done'] as const;
 type TView = (typeof VIEWS)[number];
@@ -21,6 +23,7 @@ interface TInboxItem {
   createdAt: string;
   overdue: boolean;
   project: { name: string; stage: string };
+  urge?: TWebTask['urge'];
 }
 interface TQuery {
   view: TView;
@@ -52,6 +55,11 @@ export function InboxPage() {
         <Flex vertical>
           <a {...linkTo(`/tasks/${encodeURIComponent(row.id)}`)}>{row.title}</a>
           {!row.title.includes(row.project.name) && <Typography.Text type="secondary">{row.project.name}</Typography.Text>}
+          {row.urge && (
+            <span>
+              <UrgeMark urge={row.urge} />
+            </span>
+          )}
         </Flex>
       ),
     },

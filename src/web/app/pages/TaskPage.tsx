@@ -11,6 +11,7 @@ import type { TWebTask } from '../task-types';
 import { PaymentMatter } from '../components/PaymentMatter';
 import { Signers } from '../components/Signers';
 import { DecisionBar } from '../components/DecisionBar';
+import { ProposalChanges, ReviseProposal, UrgeMark } from '../components/ProposalRevision';
 import { ARCHIVE_WORDS } from './archive-words';
 
 /**
@@ -62,7 +63,11 @@ export function TaskPage({ taskId }: { taskId: string }) {
           {nameOf(labels.status, task.status)}
         </Tag>
         {task.overdue && <Tag color="red">{t.inbox.overdue}</Tag>}
+        {task.urge && <UrgeMark urge={task.urge} />}
       </Flex>
+
+      {task.proposalRevision && <ProposalChanges revision={task.proposalRevision} />}
+      {pending && task.proposal && <ReviseProposal task={task} onDone={load} />}
 
       {task.payment && <PaymentMatter payment={task.payment} />}
 
