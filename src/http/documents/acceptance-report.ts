@@ -1,5 +1,5 @@
 import { escapeHtml as e, formatDateZh, formatYuan } from '../../domain/fault-tolerance';
-import { PRINT_STYLE, type TPlaceNames } from './printable';
+import { PRINT_STYLE, type TPlaceNames } from './project-facts';
 
 /** One inspection round (验收轮次) and the villagers' representatives' vote on it. */
 export interface TAcceptanceRound {

@@ -1,7 +1,7 @@
 import { escapeHtml as e, formatDateZh } from '../../domain/fault-tolerance';
 import { STAGE_LABELS_ZH } from '../../domain/lifecycle/stage-tasks';
 import type { TLifecycleStage } from '../../domain/lifecycle/lifecycle-machine';
-import { PRINT_STYLE, proposalFactRows, type TPlaceNames, type TProposalFacts } from './printable';
+import { PRINT_STYLE, proposalFactRows, type TPlaceNames, type TProposalFacts } from './project-facts';
 import { PUBLICITY_TITLES } from './publicity-notice';
 
 /** One signature on the way to the 批复: the person by name and post, never by id. */

@@ -1,5 +1,5 @@
 import { escapeHtml as e, formatDateZh } from '../../domain/fault-tolerance';
-import { PRINT_STYLE, proposalFactRows, type TPlaceNames, type TProposalFacts } from './printable';
+import { PRINT_STYLE, proposalFactRows, type TPlaceNames, type TProposalFacts } from './project-facts';
 
 /** What a 公示 notice states: the project's facts as proposed, the period, and who answers objections. */
 export interface TPublicityNoticeFacts {
