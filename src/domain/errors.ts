@@ -84,6 +84,13 @@ export const ERROR_STATUS = {
   FISCAL_SOURCE_EXHAUSTED: 409,
   /** A township approval without its five checks, each passed (`checks.<name>`). */
   CHECKS_REQUIRED: 400,
+  // Printable documents (src/domain/documents): a document that states a decision before it exists.
+  /** The 立项批复 before the county's approval (县领导小组审定) is recorded. */
+  APPROVAL_NOT_RECORDED: 409,
+  /** The printable 批复 before a county official has issued it (POST …/approval-document), so it has no number yet. */
+  DOCUMENT_NOT_ISSUED: 409,
+  /** The acceptance report (验收报告) before an inspection round is decided. */
+  ACCEPTANCE_NOT_RECORDED: 409,
 } as const satisfies Record<string, 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 415 | 422 | 429 | 431 | 500 | 503>;
 
 /**

@@ -231,6 +231,9 @@ export const AUDIT_DETAILS = {
     sizeBytes: z.number().int(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
   }),
+
+  // Printable documents (src/db/document-numbers.ts): the number a county official issued a 批复 under
+  DOCUMENT_NUMBER_ISSUED: z.strictObject({ kind: z.string(), number: text, countyId: id, year: z.number().int(), seq: z.number().int() }),
 };
 
 type TCatalogue = typeof AUDIT_DETAILS;

@@ -157,6 +157,9 @@ const zh = {
   paymentStatus: CODE_LABELS.zh.paymentStatus,
   errors: {
     INVALID_CREDENTIALS: '用户名或密码错误',
+    APPROVAL_NOT_RECORDED: '县级审定尚未通过，尚无立项批复',
+    DOCUMENT_NOT_ISSUED: '批复尚未印发（尚无文号），请县领导小组或县农业农村局先印发',
+    ACCEPTANCE_NOT_RECORDED: '尚无验收结论，暂不能打印验收报告',
     RATE_LIMITED: '尝试次数过多，请稍后再试',
     UNAUTHENTICATED: '请先登录',
     NOT_FOUND: '没有找到，或不在您的管辖范围内',
@@ -418,6 +421,9 @@ const en: TDict = {
   paymentStatus: CODE_LABELS.en.paymentStatus,
   errors: {
     INVALID_CREDENTIALS: 'Wrong username or password',
+    APPROVAL_NOT_RECORDED: 'The county approval is not recorded yet: there is no approval document',
+    DOCUMENT_NOT_ISSUED: 'The approval document is not issued yet (no number): the leading group or the agriculture bureau issues it first',
+    ACCEPTANCE_NOT_RECORDED: 'No acceptance inspection is decided yet: there is no report to print',
     RATE_LIMITED: 'Too many attempts; try again later',
     UNAUTHENTICATED: 'Please sign in',
     NOT_FOUND: 'Not found, or not in your org units',

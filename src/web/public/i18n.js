@@ -1327,6 +1327,9 @@ const ERROR_TEXTS = {
       FISCAL_SOURCES_EXCEEDED: '下达金额超过项目财政资金来源（自筹、贷款不计）',
       FISCAL_SOURCE_EXHAUSTED: '该财政资金来源余额不足',
       CHECKS_REQUIRED: '乡镇审核须逐项填写五项审核且全部通过',
+      APPROVAL_NOT_RECORDED: '县级审定尚未通过，尚无立项批复',
+      DOCUMENT_NOT_ISSUED: '批复尚未印发（尚无文号）',
+      ACCEPTANCE_NOT_RECORDED: '尚无验收结论',
     },
   },
   en: {
@@ -1391,6 +1394,9 @@ const ERROR_TEXTS = {
       FISCAL_SOURCES_EXCEEDED: 'The allocation exceeds the fiscal sources of the project (own capital and loans excluded)',
       FISCAL_SOURCE_EXHAUSTED: 'Not enough left in this fiscal source',
       CHECKS_REQUIRED: 'A township approval needs all five checks, each passed',
+      APPROVAL_NOT_RECORDED: 'The county approval is not recorded yet: there is no approval document',
+      DOCUMENT_NOT_ISSUED: 'The approval document is not issued yet (it has no number)',
+      ACCEPTANCE_NOT_RECORDED: 'No acceptance inspection is decided yet',
     },
   },
 };

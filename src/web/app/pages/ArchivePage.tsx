@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Alert, App as AntApp, Button, Card, Empty, Flex, Form, Image, Input, Modal, Select, Space, Spin, Table, Tag, Typography, Upload } from 'antd';
-import { DownloadOutlined, EyeOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, EyeOutlined, PrinterOutlined, UploadOutlined } from '@ant-design/icons';
 import type { z } from 'zod';
 import { ATTACHMENT_KINDS, type ZAttachment } from '../../../http/schemas/attachment';
-import { ApiError, newRequestId } from '../api';
+import { api, ApiError, newRequestId } from '../api';
 import { errorText } from '../errors';
 import { fill, useI18n } from '../i18n';
 import { formatInstant } from '../format';
@@ -75,6 +75,25 @@ export function ArchivePage({ projectId }: { projectId: string }) {
     }
   };
 
+  const documentUrl = (doc: 'approval-document' | 'acceptance-report') => `/api/projects/${encodeURIComponent(projectId)}/${doc}`;
+  /**
+   * The 批复 is numbered when first issued: a county official of the issuing roles issues it on the
+   * way (a repeat answers the same number); anyone else prints it once issued. The server decides.
+   */
+  const printApproval = async () => {
+    const tab = window.open('', '_blank');
+    try {
+      await api(documentUrl('approval-document'), { method: 'POST', body: { requestId: newRequestId() } });
+    } catch (err) {
+      if (!(err instanceof ApiError && err.code === 'FORBIDDEN')) {
+        tab?.close();
+        message.error(errorText(err, i18n));
+        return;
+      }
+    }
+    if (tab) tab.location.href = documentUrl('approval-document');
+  };
+
   if (project.error || list.error) return <Alert type="error" showIcon message={project.error ?? list.error} />;
   if (!project.data || !list.data) return <Spin />;
   const items = list.data.items;
@@ -120,6 +139,20 @@ export function ArchivePage({ projectId }: { projectId: string }) {
       <Typography.Title level={1} style={{ fontSize: 22, marginTop: 0 }}>
         {w.title} · {project.data.name}
       </Typography.Title>
+
+      <Card title={w.documents} style={{ marginBottom: 16 }} id="archive-documents">
+        <Space wrap>
+          <Button icon={<PrinterOutlined />} onClick={() => void printApproval()}>
+            {w.printApproval}
+          </Button>
+          <Button icon={<PrinterOutlined />} href={documentUrl('acceptance-report')} target="_blank" rel="noopener">
+            {w.printAcceptance}
+          </Button>
+        </Space>
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+          {w.documentsHint}
+        </Typography.Paragraph>
+      </Card>
 
       <Card title={w.upload} style={{ marginBottom: 16 }}>
         <Form form={form} name="archiveUpload" layout="vertical" requiredMark>

@@ -24,6 +24,10 @@ const zh = {
   close: '关闭',
   openArchive: '项目档案',
   invoicePreview: '查看票据',
+  documents: '打印文书',
+  printApproval: '打印批复',
+  printAcceptance: '打印验收报告',
+  documentsHint: '在新窗口打开，可用浏览器打印或另存为 PDF（A4）。县领导小组或县农业农村局首次打印批复时为其编号。',
   kinds: {
     PROPOSAL: '申报书',
     MINUTES: '会议纪要',
@@ -65,6 +69,11 @@ const en: TArchiveWords = {
   close: 'Close',
   openArchive: 'Project archive',
   invoicePreview: 'View the invoice',
+  documents: 'Printable documents',
+  printApproval: 'Print the approval (批复)',
+  printAcceptance: 'Print the acceptance report',
+  documentsHint:
+    'Opens in a new window; print it or save it as PDF (A4) from the browser. The first print by the leading group or the agriculture bureau numbers the approval.',
   kinds: {
     PROPOSAL: 'Proposal',
     MINUTES: 'Meeting minutes',
