@@ -1,6 +1,6 @@
-import { countyPathOf } from '../domain/actor';
 import type { TNamedPerson } from '../domain/approval/named-people';
 import type { TRole } from '../domain/roles';
+import { countyOnPath } from './org-levels';
 import type { TPrisma } from './prisma';
 
 /** A person of a county who might be named on a task: their id, name and role grants. */
@@ -19,12 +19,14 @@ export async function activePeopleOfCounty(
   orgPath: string,
   only: { roles?: readonly string[]; userIds?: readonly string[] } = {},
 ): Promise<TCountyPerson[]> {
+  const county = await countyOnPath(prisma, orgPath);
+  if (!county) return [];
   const grants = await prisma.roleAssignment.findMany({
     where: {
       ...(only.roles ? { role: { in: only.roles as TRole[] } } : {}),
       ...(only.userIds ? { userId: { in: [...only.userIds] } } : {}),
       user: { active: true },
-      orgUnit: { path: { startsWith: countyPathOf(orgPath) } },
+      orgUnit: { path: { startsWith: county.path } },
     },
     select: { role: true, orgUnitId: true, user: { select: { id: true, displayName: true } } },
     orderBy: [{ userId: 'asc' }],

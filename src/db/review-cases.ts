@@ -2,19 +2,34 @@ import type { TPrisma } from './prisma';
 import type { Prisma } from '../generated/prisma/client';
 import type { TActor } from '../domain/actor';
 import { AppError } from '../domain/errors';
-import { canReadCase, CORRECTIVE_MEASURE_TASK_KIND, oversightCountyIds, type TOutcome } from '../domain/fault-tolerance';
+import { orgPathSegments } from '../domain/actor';
+import { canReadCase, CORRECTIVE_MEASURE_TASK_KIND, oversightGrants, type TOutcome } from '../domain/fault-tolerance';
 import type { TReviewActResult } from '../../workflows/messages/review';
 
+/**
+ * The counties whose cases the actor oversees (`overseesCounty`): each oversight grant's own path
+ * names its county when it sits at or below one (ids that are no county match no case); a grant at
+ * a city or a province oversees every county under it, looked up.
+ */
+export async function overseenCountyIds(prisma: TPrisma, actor: TActor): Promise<string[]> {
+  const grants = oversightGrants(actor);
+  if (grants.length === 0) return [];
+  const below = await prisma.orgUnit.findMany({
+    where: { level: 'COUNTY', OR: grants.map((g) => ({ path: { startsWith: g.orgPath } })) },
+    select: { id: true },
+  });
+  return [...new Set([...grants.flatMap((g) => orgPathSegments(g.orgPath)), ...below.map((u) => u.id)])];
+}
+
 /** The cases the actor may see, as a query: about them, or of a county they oversee. */
-export function visibleCasesWhere(actor: TActor): Prisma.ReviewCaseWhereInput {
-  return { OR: [{ concernedUserIds: { has: actor.userId } }, { countyId: { in: oversightCountyIds(actor) } }] };
+export async function visibleCasesWhere(prisma: TPrisma, actor: TActor): Promise<Prisma.ReviewCaseWhereInput> {
+  return { OR: [{ concernedUserIds: { has: actor.userId } }, { countyId: { in: await overseenCountyIds(prisma, actor) } }] };
 }
 
 /** A case the actor may read (`canReadCase`), else NOT_FOUND: an unreadable case is not shown to exist. */
 export async function readableCase(prisma: TPrisma, actor: TActor, id: string) {
   const row = await prisma.reviewCase.findUnique({ where: { id } });
-  const county = row && (await prisma.orgUnit.findUnique({ where: { id: row.countyId }, select: { path: true } }));
-  if (!row || !canReadCase(actor, { ...row, countyOrgPath: county?.path }))
+  if (!row || !canReadCase(actor, { ...row, countyPath: await countyPathOfCase(prisma, row) }))
     throw new AppError('NOT_FOUND', `no review case ${id}`, [{ path: 'params.id', message: 'not found' }]);
   return row;
 }
@@ -62,7 +77,7 @@ export async function listReviewCases(
   { stage, mine, page, pageSize }: { stage?: string; mine?: boolean; page: number; pageSize: number },
 ) {
   const where: Prisma.ReviewCaseWhereInput = {
-    AND: [visibleCasesWhere(actor), ...(stage ? [{ stage }] : []), ...(mine ? [{ concernedUserIds: { has: actor.userId } }] : [])],
+    AND: [await visibleCasesWhere(prisma, actor), ...(stage ? [{ stage }] : []), ...(mine ? [{ concernedUserIds: { has: actor.userId } }] : [])],
   };
   const [items, total] = await Promise.all([
     prisma.reviewCase.findMany({

@@ -1,5 +1,6 @@
 import type { TPrisma } from './prisma';
-import { countyIdOf, covers, type TActor } from '../domain/actor';
+import { covers, type TActor } from '../domain/actor';
+import { countyOnPath } from './org-levels';
 import { AppError } from '../domain/errors';
 import { decidingRoleHolders } from '../../activities/review-opening';
 
@@ -15,7 +16,8 @@ export async function reviewOpeningOptions(prisma: TPrisma, actor: TActor, { pro
   if (projectId && (!project || !actor.roles.some((g) => covers(g, project.orgPath)))) {
     throw new AppError('NOT_FOUND', `no project ${projectId} in your org units`, [{ path: 'querystring.projectId', message: 'not found' }]);
   }
-  const countyId = project?.countyId ?? countyOrgUnitId ?? actor.roles.map((g) => countyIdOf(g.orgPath)!)[0];
+  const firstGrant = actor.roles[0];
+  const countyId = project?.countyId ?? countyOrgUnitId ?? (firstGrant ? (await countyOnPath(prisma, firstGrant.orgPath))?.id : undefined);
   const county = countyId ? await prisma.orgUnit.findUnique({ where: { id: countyId }, select: { id: true, name: true, path: true, level: true } }) : null;
   if (!county || county.level !== 'COUNTY') return { project: null, county: null, officials: [], bodyCandidates: [] };
   const approvals = project ? await prisma.decision.findMany({ where: { projectId: project.id, action: 'approve' }, select: { actorId: true } }) : [];

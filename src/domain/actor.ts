@@ -2,8 +2,9 @@ import * as z from './shape';
 import { ZRole, type TRole } from './roles';
 
 /**
- * The one encoding of a place in the org tree: the ids of the units from the county down, each
- * between slashes (`/c-qingshan/t-hexi/v-dongcun/`). It is what the database stores (OrgUnit.path,
+ * The one encoding of a place in the org tree: the ids of the units from the tree's root down, each
+ * between slashes (`/c-qingshan/t-hexi/v-dongcun/` under a root county, `/p-demo/m-dongchuan/c-baishui/`
+ * under a province and a city). It is what the database stores (OrgUnit.path,
  * Project.orgPath, Task.candidateOrgPath) and what scope checks compare. The approval steps' config
  * carries paths as id arrays (`ZOrgPath`, recorded in running steps' inputs): convert at that edge
  * with `orgPathOf` / `orgPathSegments`, and compare only encoded paths.
@@ -15,7 +16,7 @@ export function orgPathOf(segments: readonly string[]): string {
   return `/${segments.join('/')}/`;
 }
 
-/** The ids of an encoded path, county first. */
+/** The ids of an encoded path, root first. */
 export function orgPathSegments(orgPath: string): string[] {
   return orgPath.split('/').filter(Boolean);
 }
@@ -67,14 +68,19 @@ export function covers(grant: { orgUnitId?: string; orgPath?: string }, orgPath:
 /** @deprecated use `covers`. */
 export const grantCovers = (grant: Pick<TRoleGrant, 'orgPath'>, targetOrgPath: string): boolean => covers(grant, targetOrgPath);
 
-/** The id of the county an org path lies in (its first unit): `/c-qingshan/t-hexi/` → `c-qingshan`. */
-export function countyIdOf(orgPath: string): string | undefined {
-  return orgPathSegments(orgPath)[0];
+/**
+ * The path of the unit `levelsUp` levels above the end of an encoded path (`/p/m/c/t/`, 1 → `/p/m/c/`).
+ * Paths start at the tree's root, which may be a province, a city or a county, so a level is found
+ * by its distance from a unit whose level is known, never by counting from the root.
+ */
+export function ancestorPathOf(orgPath: string, levelsUp: number): string {
+  const segments = orgPathSegments(orgPath);
+  return orgPathOf(segments.slice(0, Math.max(0, segments.length - levelsUp)));
 }
 
-/** The path of the county an org path lies in: `/c-qingshan/t-hexi/` → `/c-qingshan/`. */
-export function countyPathOf(orgPath: string): string {
-  return `/${countyIdOf(orgPath) ?? ''}/`;
+/** Whether two encoded paths lie on one line of the tree (one is the other's ancestor or itself). */
+export function onOneLine(a: string, b: string): boolean {
+  return a.startsWith(b) || b.startsWith(a);
 }
 
 /** The paths of the units whose grants cover `orgPath`: the unit itself and each unit above it. */

@@ -1,6 +1,7 @@
 import type { TActor } from '../domain/actor';
 import type { TReviewContext } from '../domain/fault-tolerance';
 import type { TPrisma } from '../db/prisma';
+import { orgUnitPaths } from '../db/org-levels';
 import { scopeWhere } from './project-filters';
 import { canReadCase } from '../domain/fault-tolerance';
 
@@ -76,8 +77,12 @@ async function reviewPeople(prisma: TPrisma, actor: TActor, wanted: string[]): P
       actions: { where: { actorId: { in: wanted } }, select: { actorId: true } },
     },
   });
+  const countyPaths = await orgUnitPaths(
+    prisma,
+    cases.map((c) => c.countyId),
+  );
   return cases
-    .filter((c) => canReadCase(actor, c))
+    .filter((c) => canReadCase(actor, { ...c, countyPath: countyPaths.get(c.countyId) }))
     .flatMap((c) => [
       ...c.concernedUserIds,
       c.openedById,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countyIdOf, covers, coveringPathsOf, holdsRoleOver, orgPathOf, orgPathSegments, type TActor } from '../../src/domain/actor';
+import { ancestorPathOf, covers, coveringPathsOf, holdsRoleOver, orgPathOf, orgPathSegments, type TActor } from '../../src/domain/actor';
 import { roleCoversSlot } from '../../src/domain/approval/org-scope';
 import { coversSubject } from '../../src/domain/approval/signer-scope';
 import { refusal, refusalToAppError, ERROR_STATUS, type TRefusal } from '../../src/domain/errors';
@@ -13,7 +13,9 @@ describe('one org-path encoding and one covers (issue #13: role-covers-org-unit 
   it('converts the approval config’s id arrays to the one encoding and back', () => {
     expect(orgPathOf(['c-qingshan', 't-hexi', 'v-dongcun'])).toBe(village);
     expect(orgPathSegments(village)).toEqual(['c-qingshan', 't-hexi', 'v-dongcun']);
-    expect(countyIdOf(village)).toBe('c-qingshan');
+    // The county of a village is two levels up, whether the tree's root is the county or a province above it.
+    expect(ancestorPathOf(village, 2)).toBe(county);
+    expect(ancestorPathOf('/p-demo/m-dongchuan/c-baishui/t-a/v-b/', 2)).toBe('/p-demo/m-dongchuan/c-baishui/');
     expect(coveringPathsOf(village)).toEqual([county, township, village]);
   });
 

@@ -4,7 +4,7 @@ import { ZRole } from '../roles';
 /**
  * Org scope without a database: a role held at an org unit covers that unit and its subtree, so
  * "does this role cover the slot?" needs the slot's ancestry. The workflow that builds the step
- * config knows the org tree, so it writes each role slot's `orgPath` (ancestor ids, county first,
+ * config knows the org tree, so it writes each role slot's `orgPath` (ancestor ids, root first,
  * ending with the slot's own org unit id). Without `orgPath` only an exact org unit match counts.
  */
 export const ZOrgPath = z.array(z.string().min(1)).min(1);
@@ -50,7 +50,7 @@ export const ZApprovalStepConfig = z.object({
   candidates: z.array(ZSignerSlot).min(1),
   applicantId: z.string().min(1),
   /**
-   * The org units the matter belongs to (the project's ancestry, county first, ending with its own
+   * The org units the matter belongs to (the project's ancestry, root first, ending with its own
    * unit). Added role signers and administrators act only within it; absent, the deepest candidate
    * unit stands for it (see `subjectOrgPath`).
    */

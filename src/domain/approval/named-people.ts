@@ -1,5 +1,5 @@
 import * as z from '../shape';
-import { countyPathOf, covers, orgPathOf, ZRoleGrant } from '../actor';
+import { ancestorPathOf, covers, orgPathOf, ZRoleGrant } from '../actor';
 import type { TRefusal } from '../errors';
 import type { TApprovalStepConfig } from './approval-config';
 import type { TApprovalEvent, TApprovalEventOf } from './approval-events';
@@ -40,6 +40,17 @@ export function namedPeopleOf(event: TNamingAction): Array<{ userId: string; fie
 }
 
 /**
+ * The county of the matter. Both hosts give the project's village as the subject
+ * (township-review.ts, project-operation.ts), whose county is two levels up wherever the tree's root
+ * is. A host that gives none scopes the matter by its deepest candidate unit, of unknown level:
+ * there the root unit stands for the county, as it did before the levels above the county.
+ */
+function countyPathOfSubject(config: Pick<TApprovalStepConfig, 'subjectOrgPath'>, subject: readonly string[]): string {
+  if (config.subjectOrgPath && subject.length >= 3) return ancestorPathOf(orgPathOf(subject), 2);
+  return orgPathOf(subject.slice(0, 1));
+}
+
+/**
  * Why the people an action names may not be named, or null: each must come with their facts, be
  * active, and hold a role in the county of the matter (`subjectOrgPath`). A signer added by a typo
  * would leave the step waiting on someone who cannot sign, and a copy would go to nobody. A step
@@ -56,7 +67,7 @@ export function namedPeopleRefusal(
     return { code: 'VALIDATION_FAILED', message: "the named people's facts are malformed", field: 'named' };
   }
   const subject = subjectOrgPath(config);
-  const county = subject.length > 0 ? countyPathOf(orgPathOf(subject)) : null;
+  const county = subject.length > 0 ? countyPathOfSubject(config, subject) : null;
   const facts = new Map((named ?? []).map((p) => [p.userId, p]));
   const offenders = namedPeopleOf(action).filter(({ userId }) => {
     const person = facts.get(userId);

@@ -2,7 +2,7 @@ import { covers, orgPathOf } from '../actor';
 import type { TActor, TActorRole } from './approval-events';
 import type { TRoleSlot, TSignerSlot } from './approval-config';
 
-/** Ancestors of the slot's org unit, county first, ending with the unit itself. */
+/** Ancestors of the slot's org unit, root first, ending with the unit itself. */
 export function slotOrgPath(slot: TRoleSlot): string[] {
   return slot.orgPath ?? [slot.orgUnitId];
 }

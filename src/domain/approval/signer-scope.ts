@@ -13,7 +13,7 @@ import { slotOrgPath } from './org-scope';
 export const NEVER_SIGNER_ROLES: readonly TRole[] = ['VILLAGE_COMMITTEE', 'IMPLEMENTER', 'MONITOR', 'ADMIN'];
 
 /**
- * The org units the matter belongs to, county first, ending with its own unit (the project's
+ * The org units the matter belongs to, root first, ending with its own unit (the project's
  * village). A host that gives none: the deepest candidate unit stands for it, which is never wider
  * than the matter (candidates sit at or above the project); with no role candidate at all the
  * scope is empty, so nothing is in scope.

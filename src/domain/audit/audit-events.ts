@@ -206,7 +206,7 @@ export const AUDIT_DETAILS = {
   USER_DEACTIVATED: none,
   ROLE_ASSIGNED: ZAdminRole,
   ROLE_WITHDRAWN: ZAdminRole,
-  ORG_UNIT_CREATED: z.strictObject({ name: text, level: z.string(), parentId: id }),
+  ORG_UNIT_CREATED: z.strictObject({ name: text, level: z.string(), parentId: id.nullable() }),
   COUNTY_SETTINGS_CHANGED: z.strictObject({
     fromVersion: z.number().int(),
     toVersion: z.number().int(),

@@ -1,4 +1,4 @@
-import { countyIdOf, covers, type TActor, type TRoleGrant } from '../actor';
+import { covers, onOneLine, orgPathSegments, type TActor, type TRoleGrant } from '../actor';
 import { refusal, type TRefusal } from '../errors';
 import type { TRole } from '../roles';
 import type { TReviewContext } from './schemas';
@@ -6,9 +6,20 @@ import type { TReviewContext } from './schemas';
 /** Roles that see every case of their county: the deciding body, the leading group, administrators. */
 export const OVERSIGHT_ROLES: readonly TRole[] = ['DISCIPLINE_INSPECTION', 'COUNTY_LEADING_GROUP', 'ADMIN'];
 
-/** The counties whose cases the actor oversees (the county of each oversight grant). */
-export function oversightCountyIds(actor: TActor): string[] {
-  return actor.roles.filter((g) => OVERSIGHT_ROLES.includes(g.role)).map((g) => countyIdOf(g.orgPath)!);
+/** The actor's oversight grants (the deciding body, the leading group, administrators). */
+export function oversightGrants(actor: Pick<TActor, 'roles'>): TRoleGrant[] {
+  return actor.roles.filter((g) => OVERSIGHT_ROLES.includes(g.role));
+}
+
+/**
+ * Whether the actor oversees the cases of a county: an oversight grant at the county or inside it
+ * (its path names the county), or above it, at its city or province (it covers `countyPath`, when
+ * the caller knows it).
+ */
+export function overseesCounty(actor: Pick<TActor, 'roles'>, county: { countyId: string; countyPath?: string }): boolean {
+  return oversightGrants(actor).some(
+    (g) => orgPathSegments(g.orgPath).includes(county.countyId) || (county.countyPath !== undefined && onOneLine(g.orgPath, county.countyPath)),
+  );
 }
 
 /** The members of every deciding body the case has had (first review and appeal). */
@@ -18,20 +29,15 @@ export function bodyMembers(context: TReviewContext): string[] {
 
 export interface TCaseReaders {
   countyId: string;
-  /** The county's path, when known: an oversight grant above the county (its city, its province) covers it by prefix. */
-  countyOrgPath?: string;
+  /** The county's path; without it only grants at or below the county oversee the case. */
+  countyPath?: string;
   concernedUserIds: string[];
   context: unknown;
 }
 
 /** Who may read a case: its concerned officials, the county's oversight roles, its bodies' members. */
 export function canReadCase(actor: TActor, row: TCaseReaders): boolean {
-  return (
-    row.concernedUserIds.includes(actor.userId) ||
-    oversightCountyIds(actor).includes(row.countyId) ||
-    (row.countyOrgPath !== undefined && actor.roles.some((g) => OVERSIGHT_ROLES.includes(g.role) && covers(g, row.countyOrgPath!))) ||
-    bodyMembers(row.context as TReviewContext).includes(actor.userId)
-  );
+  return row.concernedUserIds.includes(actor.userId) || overseesCounty(actor, row) || bodyMembers(row.context as TReviewContext).includes(actor.userId);
 }
 
 /** The inbox a corrective measure's task sits in: its role over its org unit. */
@@ -60,7 +66,7 @@ export function measureCompletionGrant(actor: TActor, task: TMeasureInbox): { gr
  */
 export function officialRecordRefusal(actor: TActor, userId: string, forWrite: boolean): TRefusal | null {
   if (forWrite) return actor.roles.some((g) => g.role === 'ADMIN') ? null : refusal('ROLE_NOT_ALLOWED', 'recording honours needs the ADMIN role');
-  return actor.userId === userId || oversightCountyIds(actor).length > 0 ? null : refusal('FORBIDDEN', 'only the official and oversight roles see this record');
+  return actor.userId === userId || oversightGrants(actor).length > 0 ? null : refusal('FORBIDDEN', 'only the official and oversight roles see this record');
 }
 
 /** An honour is recorded by an administrator whose scope covers the project. */

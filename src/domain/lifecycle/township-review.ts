@@ -1,4 +1,4 @@
-import { countyIdOf, orgPathOf, orgPathSegments } from '../actor';
+import { ancestorPathOf, orgPathSegments } from '../actor';
 import * as z from '../shape';
 import type { TApprovalPhase, TApprovalStepConfigInput, TSignerSlot } from '../approval';
 import { DEFAULT_COUNTY_SETTINGS, type TCountySettings } from '../policies/settings';
@@ -115,7 +115,9 @@ export function reviewStep(
     requireChecks?: boolean;
   },
 ) {
-  const countyRef = county ?? { id: countyIdOf(township.path)!, path: orgPathOf([countyIdOf(township.path)!]) };
+  // Without a county given, the township's parent (its path one level up; the tree may start above the county).
+  const countyPath = ancestorPathOf(township.path, 1);
+  const countyRef = county ?? { id: orgPathSegments(countyPath).at(-1)!, path: countyPath };
   const review = STAGE_TASKS[stage]!;
   const revise = STAGE_TASKS.RETURNED!;
   const candidates: TSignerSlot[] =
