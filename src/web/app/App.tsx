@@ -18,6 +18,10 @@ import { PublicBoardPage } from './pages/PublicBoardPage';
 /** /public/<countyCode>: the 公示 board, the one page anyone may open without signing in. */
 const publicBoardCounty = (path: string) => /^\/public\/([^/]+)\/?$/.exec(path)?.[1];
 import { ArchivePage } from './pages/ArchivePage';
+import { RollupPage } from './pages/RollupPage';
+
+/** /rollup or /rollup/<unitId>: the roll-up of a province, city, county or township. */
+const rollupUnit = (path: string) => /^\/rollup(?:\/([^/]+))?$/.exec(path);
 
 /** Whoever asked their system for less motion gets antd's dialogs and menus without animation. */
 const REDUCED_MOTION = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -26,6 +30,8 @@ const REDUCED_MOTION = window.matchMedia('(prefers-reduced-motion: reduce)').mat
 function Page({ path }: { path: string }) {
   if (path === '/notifications') return <NotificationsPage />;
   if (path === '/projects') return <ProjectsPage />;
+  const rollup = rollupUnit(path);
+  if (rollup) return <RollupPage key={path} unitId={rollup[1] ? decodeURIComponent(rollup[1]) : undefined} />;
   const task = /^\/tasks\/([^/]+)$/.exec(path);
   if (task) return <TaskPage taskId={decodeURIComponent(task[1])} />;
   const archive = /^\/projects\/([^/]+)\/archive$/.exec(path);
@@ -75,7 +81,12 @@ export function App() {
   else
     body = (
       <Shell me={me} onSignedOut={() => setMe(null)}>
-        {path === '/' || path.startsWith('/tasks/') || path === '/notifications' || path === '/projects' || /^\/projects\/[^/]+\/archive$/.test(path) ? (
+        {path === '/' ||
+        path.startsWith('/tasks/') ||
+        path === '/notifications' ||
+        path === '/projects' ||
+        /^\/projects\/[^/]+\/archive$/.test(path) ||
+        rollupUnit(path) ? (
           <Page path={path} />
         ) : (
           <Result status="404" title="404" />
