@@ -22,6 +22,7 @@ import { documentRoutes } from './routes/documents';
 import { projectActionRoutes } from './routes/project-actions';
 import { taskRoutes } from './routes/tasks';
 import { dashboardRoutes } from './routes/dashboard';
+import { rollupRoutes } from './routes/rollups';
 import { reviewRoutes } from './routes/reviews';
 import { auditRoutes } from './routes/audit';
 import { attachmentRoutes } from './routes/attachments';
@@ -162,6 +163,7 @@ export async function buildApp(
   await projectActionRoutes(app, deps);
   await taskRoutes(app, deps);
   await dashboardRoutes(app, deps);
+  await rollupRoutes(app, deps);
   await reviewRoutes(app, deps);
   await auditRoutes(app, deps);
   await attachmentRoutes(app, deps);

@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
 import { SHANGHAI_OFFSET_MS } from '../domain/fault-tolerance/deadlines';
+import { fenToYuanDecimal } from '../domain/policies/money';
 
 /**
  * One .xlsx writer for every ledger (台账) the API exports: typed cells, not text, so a county
@@ -94,4 +95,39 @@ export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.
 /** A Content-Disposition naming the download in UTF-8 (RFC 6266/5987) with an ASCII fallback. */
 export function attachmentHeader(asciiName: string, name: string): string {
   return `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}
+
+export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
+
+/** A text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is kept as text. */
+const defused = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+const quoted = (text: string) => (/[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
+
+function csvCell<Row>(column: TLedgerColumn<Row>, row: Row): string {
+  const v = column.value(row);
+  if (v === null || v === undefined) return '';
+  switch (column.kind) {
+    case 'yuan':
+      // Exact from integer fen, not through a float: a CSV is read as text.
+      return fenToYuanDecimal(typeof v === 'bigint' || typeof v === 'number' ? v : String(v));
+    case 'date':
+      return v instanceof Date ? shanghaiWallClock(v).toISOString().slice(0, 10) : quoted(String(v));
+    case 'dateTime':
+      return v instanceof Date ? shanghaiWallClock(v).toISOString().slice(0, 16).replace('T', ' ') : quoted(String(v));
+    case 'integer':
+      return String(v);
+    default:
+      return quoted(defused(v instanceof Date ? v.toISOString() : String(v)));
+  }
+}
+
+/**
+ * One sheet as CSV (RFC 4180, CRLF lines) with the same columns and headers as its .xlsx: money
+ * as yuan with two decimals, dates as Asia/Shanghai days. Starts with a UTF-8 byte order mark,
+ * without which Excel reads the Chinese headers as another code page.
+ */
+export function ledgerCsv(sheet: TAnyLedgerSheet, lang: TLedgerLang): string {
+  const lines = [sheet.columns.map((c) => quoted(c.header[lang])).join(',')];
+  for (const row of sheet.rows) lines.push(sheet.columns.map((c) => csvCell(c, row)).join(','));
+  return `\uFEFF${lines.join('\r\n')}\r\n`;
 }

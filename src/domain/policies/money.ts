@@ -85,11 +85,16 @@ export function parseYuanToFen(input: string, path = 'amount'): number {
 /** Display fen as yuan: 123456 → "¥1,234.56", -5 → "-¥0.05". */
 export function formatFen(fen: number): string {
   assertFen(fen);
-  const negative = fen < 0;
-  const abs = BigInt(Math.abs(fen));
+  return formatFenTotal(fen);
+}
+
+/** A sum of fen of any size (a roll-up's decimal string, a bigint) as "¥1,234.56", exactly. */
+export function formatFenTotal(total: number | bigint | string): string {
+  const big = BigInt(total);
+  const abs = big < 0n ? -big : big;
   const whole = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   const cents = (abs % 100n).toString().padStart(2, '0');
-  return `${negative ? '-' : ''}¥${whole}.${cents}`;
+  return `${big < 0n ? '-' : ''}¥${whole}.${cents}`;
 }
 
 /**

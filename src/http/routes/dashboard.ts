@@ -55,7 +55,7 @@ const ZOverdue = z.object({
   byTownship: ZTownshipCount,
   oldest: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), dueAt: ZNullableInstant, project: ZProjectRef })),
 });
-const ZGradeCounts = z.object(Object.fromEntries(GRADES.map((g) => [g, z.number().int()])) as Record<(typeof GRADES)[number], z.ZodNumber>);
+export const ZGradeCounts = z.object(Object.fromEntries(GRADES.map((g) => [g, z.number().int()])) as Record<(typeof GRADES)[number], z.ZodNumber>);
 const ZGradesByYear = z.object({
   items: z
     .array(z.object({ year: z.number().int(), counts: ZGradeCounts, total: z.number().int() }))

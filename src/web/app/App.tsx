@@ -19,6 +19,10 @@ import { PublicBoardPage } from './pages/PublicBoardPage';
 /** /public/<countyCode>: the 公示 board, the one page anyone may open without signing in. */
 const publicBoardCounty = (path: string) => /^\/public\/([^/]+)\/?$/.exec(path)?.[1];
 import { ArchivePage } from './pages/ArchivePage';
+import { RollupPage } from './pages/RollupPage';
+
+/** /rollup or /rollup/<unitId>: the roll-up of a province, city, county or township. */
+const rollupUnit = (path: string) => /^\/rollup(?:\/([^/]+))?$/.exec(path);
 
 /** Whoever asked their system for less motion gets antd's dialogs and menus without animation. */
 const REDUCED_MOTION = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -28,6 +32,8 @@ function Page({ path }: { path: string }) {
   if (path === '/notifications') return <NotificationsPage />;
   if (path === '/projects') return <ProjectsPage />;
   if (path === '/mine') return <MyProposalsPage />;
+  const rollup = rollupUnit(path);
+  if (rollup) return <RollupPage key={path} unitId={rollup[1] ? decodeURIComponent(rollup[1]) : undefined} />;
   const task = /^\/tasks\/([^/]+)$/.exec(path);
   if (task) return <TaskPage taskId={decodeURIComponent(task[1])} />;
   const archive = /^\/projects\/([^/]+)\/archive$/.exec(path);
@@ -82,7 +88,8 @@ export function App() {
         path === '/notifications' ||
         path === '/projects' ||
         path === '/mine' ||
-        /^\/projects\/[^/]+\/archive$/.test(path) ? (
+        /^\/projects\/[^/]+\/archive$/.test(path) ||
+        rollupUnit(path) ? (
           <Page path={path} />
         ) : (
           <Result status="404" title="404" />

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Badge, Button, Flex, Layout, Menu, Typography } from 'antd';
 import {
   ApartmentOutlined,
+  BarChartOutlined,
   BellOutlined,
   InboxOutlined,
   LogoutOutlined,
@@ -14,6 +15,7 @@ import { api, type TMe } from './api';
 import { fill, useI18n } from './i18n';
 import { useUnreadCount } from './notifications';
 import { linkTo, navigate, usePath } from './router';
+import { useApiGet } from './use-api-get';
 
 /** The menu item a path belongs to: exactly one is highlighted (a task is opened from the inbox). */
 const sectionOf = (path: string) =>
@@ -23,15 +25,20 @@ const sectionOf = (path: string) =>
       ? 'projects'
       : path === '/mine'
         ? 'mine'
-        : path === '/notifications'
-          ? 'notifications'
-          : '';
+        : path.startsWith('/rollup')
+          ? 'rollup'
+          : path === '/notifications'
+            ? 'notifications'
+            : '';
 
 /** The page frame: the brand, the main menu, the language switch and who is signed in. */
 export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () => void; children: ReactNode }) {
-  const { t, lang, setLang } = useI18n();
+  const i18n = useI18n();
+  const { t, lang, setLang } = i18n;
   const path = usePath();
   const unread = useUnreadCount();
+  // The roll-up is offered to officials above the county and to monitors and administrators.
+  const rollupUnits = useApiGet<{ aboveCounty: boolean }>('/api/rollups/units', {}, i18n);
   const signOut = async () => {
     await api('/api/auth/logout', { method: 'POST', body: {} }).catch(() => undefined);
     onSignedOut();
@@ -63,6 +70,7 @@ export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () 
                 ),
               },
               { key: 'projects', icon: <TableOutlined />, label: <a {...linkTo('/projects')}>{t.nav.projects}</a> },
+              ...(rollupUnits.data?.aboveCounty ? [{ key: 'rollup', icon: <BarChartOutlined />, label: <a {...linkTo('/rollup')}>{t.nav.rollup}</a> }] : []),
               // The server names the Temporal UI for monitors and administrators only (GET /api/me).
               ...(me.temporalUiUrl
                 ? [
