@@ -18,7 +18,8 @@ afterAll(async () => {
 const operations = () => Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ path, method, op })));
 const htmlSchemaOf = (op: { responses?: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> }, status: string) =>
   op.responses?.[status]?.content?.['text/html']?.schema ??
-  op.responses?.[status]?.content?.['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']?.schema;
+  op.responses?.[status]?.content?.['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet']?.schema ??
+  op.responses?.[status]?.content?.['text/csv']?.schema;
 /** A file route (GET /api/attachments/:id) documents its bytes under each type it serves, as binary strings. */
 const binarySchemaOf = (op: { responses?: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> }, status: string) =>
   Object.values(op.responses?.[status]?.content ?? {}).find((c) => c.schema?.format === 'binary')?.schema;
