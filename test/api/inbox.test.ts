@@ -379,7 +379,9 @@ describe('GET /api/tasks lists exactly what the rules say, in order, page by pag
       const { overdue, urge, ...rest } = item as typeof item & { urge: unknown };
       expect(rest).toEqual(want);
       // The urge mark: how often and when, from the row (who urged comes from the audit trail).
-      expect(urge).toEqual(row.urgeCount > 0 && row.lastUrgedAt ? expect.objectContaining({ count: row.urgeCount, lastAt: row.lastUrgedAt.toISOString() }) : null);
+      expect(urge).toEqual(
+        row.urgeCount > 0 && row.lastUrgedAt ? expect.objectContaining({ count: row.urgeCount, lastAt: row.lastUrgedAt.toISOString() }) : null,
+      );
       expect(overdue).toBe(row.status === 'PENDING' && row.dueAt !== null && row.dueAt.getTime() < now);
     }
     expect(res.items.some((i) => i.overdue === true)).toBe(true);
