@@ -324,8 +324,6 @@ async function assertRefusedProperty<T>(
   run: (input: T) => Promise<LightMyRequestResponse>,
   label: (input: T) => string,
 ) {
-  // Earlier accepted requests' background (cascades, the notification fan-out) is not this property's doing.
-  await settledRowCounts();
   const before = await snapshot(s.prisma);
   const counts = await rowCounts();
   await fc.assert(
@@ -403,6 +401,8 @@ beforeAll(async () => {
       },
     );
   }
+  // The fixtures' background (their cascades, the notification fan-out of their tasks) settles before any property measures.
+  await settledRowCounts();
 });
 
 afterAll(async () => {
@@ -424,7 +424,8 @@ describe('bad input to every route', () => {
         (m) => `${route.key} [${m.label}]`,
       );
     }
-  });
+    // Every route, one after the other: longer than the default 60 s on a loaded machine.
+  }, 240_000);
 
   it('refuses unparseable bodies on routes without a body schema with a 4xx, changing nothing', async () => {
     for (const route of routes.filter((r) => !r.body && r.method !== 'GET')) {
@@ -454,7 +455,8 @@ describe('bad input to every route', () => {
         ([[part, field], v]) => `${route.key} ${part}.${field} = ${JSON.stringify(v)}`,
       );
     }
-  });
+    // Every route, one after the other: longer than the default 60 s on a loaded machine.
+  }, 240_000);
 
   it('refuses unknown, injection-shaped, unicode and oversized path parameters with a 4xx, changing nothing', async () => {
     const param = fc.oneof(
