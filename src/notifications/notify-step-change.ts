@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { TPrisma } from '../db/prisma';
+import { Prisma } from '../generated/prisma/client';
+import { rawTable, type TPrisma } from '../db/prisma';
 import { enqueueNotices, type TNotice, type TNoticeTx } from './enqueue-notices';
 import { taskRecipients } from './recipients';
 
@@ -78,9 +79,12 @@ export async function storeStepNoticeCause(tx: TNoticeTx, cause: TStepNoticeCaus
  * so nothing is written twice either way. Returns how many causes it handled.
  */
 export async function fanOutNoticeCauses(prisma: TPrisma, batch: number): Promise<number> {
+  // Schema-qualified: the database's schema (tests run one per file) is not on every connection's search_path.
+  const table = rawTable(prisma, 'NotificationCause');
   return prisma.$transaction(async (tx) => {
-    const claimed = await tx.$queryRaw<Array<{ id: string; payload: unknown }>>`
-      SELECT "id", "payload" FROM "NotificationCause" ORDER BY "createdAt", "id" LIMIT ${batch} FOR UPDATE SKIP LOCKED`;
+    const claimed = await tx.$queryRaw<Array<{ id: string; payload: unknown }>>(
+      Prisma.sql`SELECT "id", "payload" FROM ${table} ORDER BY "createdAt", "id" LIMIT ${batch} FOR UPDATE SKIP LOCKED`,
+    );
     for (const row of claimed) await notifyStepCause(tx, ZStepNoticeCause.parse(row.payload));
     if (claimed.length > 0) await tx.notificationCause.deleteMany({ where: { id: { in: claimed.map((c) => c.id) } } });
     return claimed.length;
