@@ -537,17 +537,27 @@ describe('authentication', () => {
     const wrong: string[] = [];
     // What the earlier tests' projects still do in the background is not these requests' doing.
     await settledSnapshot();
+    const changed: string[] = [];
     for (const route of guarded) {
       const { url, payload } = await validShapedRequest(route);
-      const before = await snapshot(s.prisma);
-      for (const headers of [{}, authHeader('bf_not-a-real-token'), { cookie: 'bangfu_session=forged.value' }]) {
-        const res = await s.app.inject({ method: route.method, url, headers, payload: payload as object });
-        if (res.statusCode !== 401 || errorCodeOf(res) !== 'UNAUTHENTICATED')
-          wrong.push(`${route.key} ${JSON.stringify(headers)} → ${res.statusCode} ${errorCodeOf(res)}`);
+      const attempt = async (before: Awaited<ReturnType<typeof snapshot>>) => {
+        for (const headers of [{}, authHeader('bf_not-a-real-token'), { cookie: 'bangfu_session=forged.value' }]) {
+          const res = await s.app.inject({ method: route.method, url, headers, payload: payload as object });
+          if (res.statusCode !== 401 || errorCodeOf(res) !== 'UNAUTHENTICATED')
+            wrong.push(`${route.key} ${JSON.stringify(headers)} → ${res.statusCode} ${errorCodeOf(res)}`);
+        }
+        return changedTables(before, await snapshot(s.prisma));
+      };
+      // A workflow timer of an earlier test (a reminder, a deadline) can fire during the loop and
+      // write its audit event and notifications. A write the refused requests made would come back
+      // when they are repeated after the background settles; a timer's would not.
+      if ((await attempt(await snapshot(s.prisma))).length > 0) {
+        const again = await attempt(await settledSnapshot());
+        if (again.length > 0) changed.push(`${route.key}: ${again.join(', ')}`);
       }
-      expect(changedTables(before, await snapshot(s.prisma)), route.key).toEqual([]);
     }
     expect(wrong).toEqual([]);
+    expect(changed, 'a refused request must change nothing').toEqual([]);
   });
 
   // Authentication precedes validation: an anonymous caller with a malformed body learns nothing
