@@ -4,9 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password';
 import { DEFAULT_COUNTY_SETTINGS } from '../../src/domain/policies/settings';
 import { issueTokenRecord } from '../../src/auth/tokens';
-import { Prisma } from '../../src/generated/prisma/client';
 import { newRequestId, sampleProposal, startTestStack, DEMO_PASSWORD, type TTestStack } from '../support/stack';
-import { authHeader, changedTables, errorCodeOf, listRoutes, snapshot, type TJsonSchema, type TRoute } from './support';
+import { authHeader, changedTables, errorCodeOf, listRoutes, rowCounts as rowCountsOf, snapshot, type TJsonSchema, type TRoute } from './support';
 import { PASSED_CHECKS } from '../support/proposal';
 
 /**
@@ -265,13 +264,7 @@ async function send(route: TRoute, sample: TSample, input: { params?: Record<str
   return s.app.inject({ method: route.method, url, headers, payload: payload as string | object | undefined });
 }
 
-async function rowCounts(): Promise<Record<string, number>> {
-  const models = Object.values(Prisma.ModelName);
-  const counts = await Promise.all(
-    models.map((m) => (s.prisma as unknown as Record<string, { count(): Promise<number> }>)[m.charAt(0).toLowerCase() + m.slice(1)]!.count()),
-  );
-  return Object.fromEntries(models.map((m, i) => [m, counts[i]!]));
-}
+const rowCounts = () => rowCountsOf(s.prisma);
 
 /**
  * Row counts once background writes have stopped: a project accepted by an earlier run keeps

@@ -1,7 +1,6 @@
-import crypto from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { expect } from 'vitest';
-import type { TPrisma } from '../../src/db/prisma';
+import { rawTable, type TPrisma } from '../../src/db/prisma';
 import { Prisma } from '../../src/generated/prisma/client';
 
 /** One operation of the OpenAPI document, with the Fastify-style URL template it is served at. */
@@ -85,30 +84,30 @@ export function fillPath(path: string, params: Record<string, string>): string {
 /** Columns the system updates on its own, outside any request's effect (best-effort bookkeeping). */
 const VOLATILE: Record<string, string[]> = { ApiToken: ['lastUsedAt'] };
 
-const stableJson = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
-
 /**
  * Row count and content hash of every table Prisma knows (the list comes from the generated
  * client, so new models are included): equal snapshots mean nothing was created, changed or
- * deleted, which row counts alone cannot show (a password reset changes no count).
+ * deleted, which row counts alone cannot show (a password reset changes no count). One statement
+ * that hashes in the database: reading every row into the test (thousands of audit rows by the end
+ * of the matrix) made each snapshot cost more than the request it watched.
  */
 export async function snapshot(prisma: TPrisma): Promise<Record<string, { rows: number; hash: string }>> {
-  const out: Record<string, { rows: number; hash: string }> = {};
-  for (const model of Object.values(Prisma.ModelName)) {
-    const delegate = (prisma as unknown as Record<string, { findMany(): Promise<Array<Record<string, unknown>>> }>)[
-      model.charAt(0).toLowerCase() + model.slice(1)
-    ]!;
-    const rows = await delegate.findMany();
-    const lines = rows
-      .map((row) => {
-        const copy = { ...row };
-        for (const col of VOLATILE[model] ?? []) delete copy[col];
-        return stableJson(copy);
-      })
-      .sort();
-    out[model] = { rows: rows.length, hash: crypto.createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16) };
-  }
-  return out;
+  const perTable = Object.values(Prisma.ModelName).map((model) => {
+    const volatile = (VOLATILE[model] ?? []).map((column) => ` - '${column}'`).join('');
+    return Prisma.sql`SELECT ${model}::text AS "table", count(*)::int AS "rows", coalesce(md5(string_agg(r.h, ',' ORDER BY r.h)), '') AS "hash"
+      FROM (SELECT md5((to_jsonb(x)${Prisma.raw(volatile)})::text) AS h FROM ${rawTable(prisma, model)} x) r`;
+  });
+  const rows = await prisma.$queryRaw<Array<{ table: string; rows: number; hash: string }>>(Prisma.join(perTable, ' UNION ALL '));
+  return Object.fromEntries(rows.map((r) => [r.table, { rows: r.rows, hash: r.hash }]));
+}
+
+/** Row count of every table Prisma knows, in one statement (a property run checks after every input). */
+export async function rowCounts(prisma: TPrisma): Promise<Record<string, number>> {
+  const perTable = Object.values(Prisma.ModelName).map(
+    (model) => Prisma.sql`SELECT ${model}::text AS "table", count(*)::int AS "rows" FROM ${rawTable(prisma, model)}`,
+  );
+  const rows = await prisma.$queryRaw<Array<{ table: string; rows: number }>>(Prisma.join(perTable, ' UNION ALL '));
+  return Object.fromEntries(Object.values(Prisma.ModelName).map((m) => [m, rows.find((r) => r.table === m)!.rows]));
 }
 
 /** Which tables differ between two snapshots (empty: nothing changed). */
