@@ -264,7 +264,9 @@ export function validateLedger({
       else seen.set(key, rowNo);
     }
     if (rowErrors.length > 0 || !village || !assetClass || !fundingSource || valueFen === undefined) {
-      errors.push(...rowErrors);
+      // In the ledger's column order, so a report reads left to right like the row.
+      const order = (e: TLedgerRowError) => LEDGER_COLUMNS.findIndex((c) => c.header === e.column);
+      errors.push(...rowErrors.sort((x, y) => order(x) - order(y)));
       continue;
     }
     const asset: TLedgerAsset = {
