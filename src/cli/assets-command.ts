@@ -4,7 +4,12 @@ import type { TApi } from './api-client';
 import { CliError, EXIT, type TExitCode } from './cli-error';
 import { emit, renderTable, type TIo } from './output';
 
-type TImportAnswer = { created: number; unchanged: number; dryRun: boolean; rows: Array<{ row: number; ledgerCode: string; outcome: string; assetId: string | null }> };
+type TImportAnswer = {
+  created: number;
+  unchanged: number;
+  dryRun: boolean;
+  rows: Array<{ row: number; ledgerCode: string; outcome: string; assetId: string | null }>;
+};
 type TRowDetail = { row?: number; column?: string; code?: string; message: string };
 
 /**
@@ -28,16 +33,24 @@ export async function importAssets({ api, io, file, dryRun }: { api: TApi; io: T
   } catch (err) {
     const details = (err instanceof CliError ? err.apiError?.details : undefined) as TRowDetail[] | undefined;
     if (err instanceof CliError && err.apiError?.code === 'LEDGER_ROWS_INVALID' && details && !io.json) {
-      io.stderr.write(renderTable(['row', 'column', 'code', 'problem'], details.map((d) => [d.row, d.column, d.code, d.message])));
+      io.stderr.write(
+        renderTable(
+          ['row', 'column', 'code', 'problem'],
+          details.map((d) => [d.row, d.column, d.code, d.message]),
+        ),
+      );
     }
     throw err;
   }
-  emit(io, answer, () =>
-    `${answer.dryRun ? 'dry run: would import' : 'imported'} ${answer.created} asset(s), ${answer.unchanged} unchanged\n` +
-    renderTable(
-      ['row', '资产编号', 'outcome', 'assetId'],
-      answer.rows.map((r) => [r.row, r.ledgerCode, r.outcome, r.assetId]),
-    ),
+  emit(
+    io,
+    answer,
+    () =>
+      `${answer.dryRun ? 'dry run: would import' : 'imported'} ${answer.created} asset(s), ${answer.unchanged} unchanged\n` +
+      renderTable(
+        ['row', '资产编号', 'outcome', 'assetId'],
+        answer.rows.map((r) => [r.row, r.ledgerCode, r.outcome, r.assetId]),
+      ),
   );
   return EXIT.OK;
 }

@@ -35,7 +35,15 @@ const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
 
 const GOOD = [
   asset({}),
-  asset({ 资产编号: 'QS-ZC-002', 资产名称: '石桥村村道', 资产类别: '公益性', 资金来源: '财政衔接资金', 所属村: '石桥村', '价值(元)': '800,000.1', 产权证号: '' }),
+  asset({
+    资产编号: 'QS-ZC-002',
+    资产名称: '石桥村村道',
+    资产类别: '公益性',
+    资金来源: '财政衔接资金',
+    所属村: '石桥村',
+    '价值(元)': '800,000.1',
+    产权证号: '',
+  }),
   asset({ 资产编号: 'QS-ZC-003', 资产名称: '茶岭村光伏电站', 资金来源: '对口支援', 所属村: '茶岭村', '价值(元)': '0.07' }),
   asset({ 资产编号: 'QS-ZC-004', 资产名称: '到户牛羊', 资产类别: '到户类', 资金来源: '易地扶贫搬迁', 所属村: 'v-yunshui', '价值(元)': '9999999999.99' }),
 ];
@@ -43,7 +51,8 @@ const GOOD_FEN = [123_456_789n, 80_000_010n, 7n, 999_999_999_999n];
 
 const call = (method: 'GET' | 'POST', url: string, who: string, payload?: object) =>
   s.app.inject({ method, url, payload, headers: { authorization: `Bearer ${s.tokens[who]}` } });
-const importCsv = (who: string, rows: string[][], extra: object = {}) => call('POST', '/api/assets/imports', who, { format: 'csv', content: b64(csv(rows)), ...extra });
+const importCsv = (who: string, rows: string[][], extra: object = {}) =>
+  call('POST', '/api/assets/imports', who, { format: 'csv', content: b64(csv(rows)), ...extra });
 const counts = async () => ({
   assets: await s.prisma.asset.count(),
   imported: await s.prisma.auditEvent.count({ where: { action: 'ASSET_IMPORTED' } }),
@@ -107,7 +116,11 @@ describe('asset ledger import (POST /api/assets/imports)', () => {
 
   it('a repeat with one row changed is a conflict on that row, and the new rows beside it are not written either', async () => {
     const before = await counts();
-    const res = await importCsv('agri', [...GOOD.slice(0, 3), asset({ 资产编号: 'QS-ZC-004', 资产类别: '到户类', 资金来源: '易地扶贫搬迁', 所属村: 'v-yunshui', '价值(元)': '1' }), asset({ 资产编号: 'QS-ZC-005' })]);
+    const res = await importCsv('agri', [
+      ...GOOD.slice(0, 3),
+      asset({ 资产编号: 'QS-ZC-004', 资产类别: '到户类', 资金来源: '易地扶贫搬迁', 所属村: 'v-yunshui', '价值(元)': '1' }),
+      asset({ 资产编号: 'QS-ZC-005' }),
+    ]);
     expect(res.statusCode, res.body).toBe(422);
     expect(res.json().error.details).toEqual([expect.objectContaining({ row: 5, column: '资产编号', code: 'CONFLICT' })]);
     expect(await counts()).toEqual(before);
@@ -124,7 +137,14 @@ describe('asset ledger import (POST /api/assets/imports)', () => {
     const before = await counts();
     const dry = await call('POST', '/api/assets/imports', 'agri', { format: 'xlsx', content, dryRun: true });
     expect(dry.statusCode, dry.body).toBe(200);
-    expect(dry.json()).toMatchObject({ created: 2, dryRun: true, rows: [{ row: 2, assetId: null }, { row: 4, assetId: null }] });
+    expect(dry.json()).toMatchObject({
+      created: 2,
+      dryRun: true,
+      rows: [
+        { row: 2, assetId: null },
+        { row: 4, assetId: null },
+      ],
+    });
     expect(await counts()).toEqual(before);
     const res = await call('POST', '/api/assets/imports', 'agri', { format: 'xlsx', content });
     expect(res.statusCode, res.body).toBe(201);
@@ -156,7 +176,11 @@ describe('asset ledger import (POST /api/assets/imports)', () => {
 type TList = {
   items: Array<{ id: string; valueFen: number; assetClass: string; fundingSource: string | null; orgUnitId: string; projectId: string | null }>;
   total: number;
-  totals: { all: { count: number; valueFen: string }; byClass: Array<{ assetClass: string; count: number; valueFen: string }>; bySource: Array<{ fundingSource: string | null; count: number; valueFen: string }> };
+  totals: {
+    all: { count: number; valueFen: string };
+    byClass: Array<{ assetClass: string; count: number; valueFen: string }>;
+    bySource: Array<{ fundingSource: string | null; count: number; valueFen: string }>;
+  };
 };
 
 describe('the register (GET /api/assets, GET /api/assets/:id)', () => {
@@ -209,7 +233,11 @@ describe('the register (GET /api/assets, GET /api/assets/:id)', () => {
     const one = (await list('leader', '&fundingSource=PAIRING')).items[0]!;
     const res = await call('GET', `/api/assets/${one.id}`, 'village2');
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toMatchObject({ id: one.id, valueFen: 7, history: [{ action: 'ASSET_IMPORTED', actorId: s.userIds.agri, details: { ledgerCode: 'QS-ZC-003' } }] });
+    expect(res.json()).toMatchObject({
+      id: one.id,
+      valueFen: 7,
+      history: [{ action: 'ASSET_IMPORTED', actorId: s.userIds.agri, details: { ledgerCode: 'QS-ZC-003' } }],
+    });
   });
 
   it('an asset a project registers appears in the register with its village and funding source', async () => {
@@ -224,11 +252,21 @@ describe('the register (GET /api/assets, GET /api/assets/:id)', () => {
     // The activity the lifecycle workflow runs at 确权登记 (REGISTER_ASSET), on the real database.
     const activities = createOperationActivities({ prisma: s.prisma });
     const record = { projectId, requestId: newRequestId(), actorId: s.userIds.agri!, at: Date.now(), stage: '', assetId: `${projectId}:asset:1` };
-    const registered = { ...record, name: '高山茶园', assetClass: 'OPERATING', valueFen: 30_000_000, owner: '桃源村股份经济合作社', custodian: '桃源茶叶合作社', certificateNo: null };
+    const registered = {
+      ...record,
+      name: '高山茶园',
+      assetClass: 'OPERATING',
+      valueFen: 30_000_000,
+      owner: '桃源村股份经济合作社',
+      custodian: '桃源茶叶合作社',
+      certificateNo: null,
+    };
     await activities.registerAsset(registered);
     await activities.registerAsset(registered);
     const mine = await list('village', `&projectId=${projectId}`);
-    expect(mine.items.map((i) => [i.id, i.orgUnitId, i.fundingSource, i.valueFen])).toEqual([[`${projectId}:asset:1`, 'v-taoyuan', 'FISCAL_LINKAGE', 30_000_000]]);
+    expect(mine.items.map((i) => [i.id, i.orgUnitId, i.fundingSource, i.valueFen])).toEqual([
+      [`${projectId}:asset:1`, 'v-taoyuan', 'FISCAL_LINKAGE', 30_000_000],
+    ]);
     const page = await call('GET', `/api/assets/${encodeURIComponent(`${projectId}:asset:1`)}`, 'agri');
     expect(page.statusCode, page.body).toBe(200);
     expect(page.json().history.map((e: { action: string }) => e.action)).toEqual(['ASSET_REGISTERED']);

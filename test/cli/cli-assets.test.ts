@@ -26,7 +26,10 @@ describe('bangfu assets import', () => {
     expect(await cli.s.prisma.asset.count()).toBe(0);
 
     const good = path.join(cli.home, 'good.csv');
-    fs.writeFileSync(good, `\uFEFF${[HEADER, 'CLI-1,冷库,经营性,自筹,桃源村,100.5,合作社,王,,', 'CLI-2,水渠,公益性,自筹,桃源村,"1,234.00",合作社,王,,'].join('\r\n')}\r\n`);
+    fs.writeFileSync(
+      good,
+      `\uFEFF${[HEADER, 'CLI-1,冷库,经营性,自筹,桃源村,100.5,合作社,王,,', 'CLI-2,水渠,公益性,自筹,桃源村,"1,234.00",合作社,王,,'].join('\r\n')}\r\n`,
+    );
     const first = await bangfu('agri', ['assets', 'import', '--file', good, '--json']);
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ created: 2, unchanged: 0 });

@@ -144,8 +144,7 @@ export interface TLedgerAsset {
 export type TStoredLedgerAsset = Pick<TLedgerAsset, 'ledgerCode' | 'countyId'> & Partial<TLedgerAsset> & { id: string };
 
 export type TLedgerRowPlan =
-  | { row: number; outcome: 'created'; asset: TLedgerAsset }
-  | { row: number; outcome: 'unchanged'; asset: TLedgerAsset; assetId: string };
+  { row: number; outcome: 'created'; asset: TLedgerAsset } | { row: number; outcome: 'unchanged'; asset: TLedgerAsset; assetId: string };
 
 export type TLedgerValidation = { ok: true; rows: TLedgerRowPlan[] } | { ok: false; errors: TLedgerRowError[] };
 
@@ -235,7 +234,9 @@ export function validateLedger({
     const assetClass = raw.assetClass ? codeOf(raw.assetClass, ASSET_CLASS_LABELS_ZH) : undefined;
     if (raw.assetClass && !assetClass)
       fail('assetClass', 'UNKNOWN_CLASS', `"${raw.assetClass}" is none of ${Object.values(ASSET_CLASS_LABELS_ZH).join(' / ')}`);
-    const fundingSource = raw.fundingSource ? (codeOf(raw.fundingSource, ASSET_FUNDING_SOURCE_LABELS_ZH) ?? FUNDING_SOURCE_ALIASES[raw.fundingSource]) : undefined;
+    const fundingSource = raw.fundingSource
+      ? (codeOf(raw.fundingSource, ASSET_FUNDING_SOURCE_LABELS_ZH) ?? FUNDING_SOURCE_ALIASES[raw.fundingSource])
+      : undefined;
     if (raw.fundingSource && !fundingSource)
       fail('fundingSource', 'UNKNOWN_FUNDING_SOURCE', `"${raw.fundingSource}" is none of ${Object.values(ASSET_FUNDING_SOURCE_LABELS_ZH).join(' / ')}`);
     let village: TImportVillage | undefined;
@@ -305,5 +306,12 @@ export function validateLedger({
 export function ledgerCodesOf(table: readonly TLedgerTableRow[]): string[] {
   const at = (table[0]?.cells ?? []).map((h) => h.trim()).indexOf('资产编号');
   if (at < 0) return [];
-  return [...new Set(table.slice(1).map((r) => String(r.cells[at] ?? '').trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      table
+        .slice(1)
+        .map((r) => String(r.cells[at] ?? '').trim())
+        .filter(Boolean),
+    ),
+  ];
 }

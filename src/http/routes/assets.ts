@@ -196,7 +196,13 @@ export async function assetRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
         throw new AppError(
           'LEDGER_ROWS_INVALID',
           `${new Set(checked.errors.map((e) => e.row)).size} row(s) of the ledger are invalid: nothing was imported`,
-          checked.errors.map((e) => ({ path: `row.${e.row}${e.column ? `.${e.column}` : ''}`, message: e.message, row: e.row, column: e.column, code: e.code })),
+          checked.errors.map((e) => ({
+            path: `row.${e.row}${e.column ? `.${e.column}` : ''}`,
+            message: e.message,
+            row: e.row,
+            column: e.column,
+            code: e.code,
+          })),
         );
       const fresh = checked.rows.filter((p) => p.outcome === 'created');
       const ids = new Map(fresh.map((p) => [p.row, `asset-${crypto.randomUUID()}`]));

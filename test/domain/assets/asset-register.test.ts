@@ -33,11 +33,26 @@ const table = (...rows: string[][]) => numberedRows([HEADER, ...rows]);
 
 describe('validateLedger (the county ledger import, pure)', () => {
   it('a good row: codes from the Chinese labels, yuan to exact fen, the village by name', () => {
-    const out = validateLedger({ table: table(row(), row({ 资产编号: 'QS-002', '价值(元)': '0.1', 资产类别: 'PUBLIC_WELFARE', 资金来源: '自筹' })), villages: VILLAGES, stored: [] });
+    const out = validateLedger({
+      table: table(row(), row({ 资产编号: 'QS-002', '价值(元)': '0.1', 资产类别: 'PUBLIC_WELFARE', 资金来源: '自筹' })),
+      villages: VILLAGES,
+      stored: [],
+    });
     expect(out).toMatchObject({
       ok: true,
       rows: [
-        { row: 2, outcome: 'created', asset: { ledgerCode: 'QS-001', assetClass: 'OPERATING', fundingSource: 'FISCAL_LINKAGE', orgUnitId: 'v-a', valueFen: 123_456_789, certificateNo: null } },
+        {
+          row: 2,
+          outcome: 'created',
+          asset: {
+            ledgerCode: 'QS-001',
+            assetClass: 'OPERATING',
+            fundingSource: 'FISCAL_LINKAGE',
+            orgUnitId: 'v-a',
+            valueFen: 123_456_789,
+            certificateNo: null,
+          },
+        },
         { row: 3, outcome: 'created', asset: { assetClass: 'PUBLIC_WELFARE', fundingSource: 'SELF', valueFen: 10 } },
       ],
     });
@@ -93,8 +108,18 @@ describe('validateLedger (the county ledger import, pure)', () => {
   });
 
   it('a project-formed asset takes its source from the largest funding line', () => {
-    expect(assetFundingSourceOfProject([{ source: 'CENTRAL_LINKAGE', amountFen: 40 }, { source: 'OWN_CAPITAL', amountFen: 10 }])).toBe('FISCAL_LINKAGE');
-    expect(assetFundingSourceOfProject([{ source: 'LOCAL', amountFen: 1 }, { source: 'BANK_LOAN', amountFen: 2 }])).toBe('SELF');
+    expect(
+      assetFundingSourceOfProject([
+        { source: 'CENTRAL_LINKAGE', amountFen: 40 },
+        { source: 'OWN_CAPITAL', amountFen: 10 },
+      ]),
+    ).toBe('FISCAL_LINKAGE');
+    expect(
+      assetFundingSourceOfProject([
+        { source: 'LOCAL', amountFen: 1 },
+        { source: 'BANK_LOAN', amountFen: 2 },
+      ]),
+    ).toBe('SELF');
     expect(assetFundingSourceOfProject([{ source: 'OTHER', amountFen: 5 }])).toBe('SOCIAL');
   });
 });
