@@ -10,6 +10,7 @@ import {
   ASSET_STATUSES,
 } from '../../../domain/assets/asset-register';
 import { formatFen, formatFenTotal } from '../../../domain/policies/money';
+import { ROLE_LABELS_ZH, type TRole } from '../../../domain/roles';
 import { useApiGet } from '../use-api-get';
 import { fill, useI18n, type TLang } from '../i18n';
 import { formatInstant } from '../format';
@@ -66,6 +67,11 @@ const assetLabels = (lang: TLang) => ({
   source: lang === 'zh' ? (ASSET_FUNDING_SOURCE_LABELS_ZH as Record<string, string>) : EN.source,
   status: lang === 'zh' ? (ASSET_STATUS_LABELS_ZH as Record<string, string>) : EN.status,
 });
+/** The history's audit actions and roles in words. */
+const EVENT_WORDS: Record<TLang, Record<string, string>> = {
+  zh: { ASSET_IMPORTED: '台账导入', ASSET_REGISTERED: '确权登记', ASSETS_HANDED_OVER: '资产移交' },
+  en: { ASSET_IMPORTED: 'Imported from the ledger', ASSET_REGISTERED: 'Registered', ASSETS_HANDED_OVER: 'Handed over' },
+};
 const label = (labels: Record<string, string>, code: string | null) => (code ? (labels[code] ?? code) : '—');
 
 /** 资产台账: every asset in my org units, filtered by class, source, village and status, with totals over all pages. */
@@ -213,7 +219,11 @@ export function AssetPage({ assetId }: { assetId: string }) {
         {t.assets.history}
       </Typography.Title>
       <div id="asset-history">
-        <Timeline items={data.history.map((e) => ({ children: `${formatInstant(e.at, lang)} · ${e.action}${e.role ? ` · ${e.role}` : ''}` }))} />
+        <Timeline
+          items={data.history.map((e) => ({
+            children: `${formatInstant(e.at, lang)} · ${EVENT_WORDS[lang][e.action] ?? e.action}${e.role ? ` · ${lang === 'zh' ? (ROLE_LABELS_ZH[e.role as TRole] ?? e.role) : e.role}` : ''}`,
+          }))}
+        />
       </div>
     </>
   );
