@@ -9,9 +9,16 @@ ALTER TABLE "Asset" ADD COLUMN "location" TEXT;
 ALTER TABLE "Asset" ADD COLUMN "status" TEXT NOT NULL DEFAULT 'IN_USE';
 ALTER TABLE "Asset" ADD COLUMN "ledgerCode" TEXT;
 
--- Assets registered by projects before this migration take the village and county of their project.
--- Their funding source stays empty (the project proposal alone tells it, read by the application).
-UPDATE "Asset" AS a SET "orgUnitId" = p."villageId", "orgPath" = p."orgPath", "countyId" = p."countyId"
+-- Assets registered by projects before this migration take the village and county of their project,
+-- and the funding source of its largest funding line, the first of equals (the same mapping as
+-- assetFundingSourceOfProject in src/domain/assets/asset-register.ts, which registers new ones).
+UPDATE "Asset" AS a SET "orgUnitId" = p."villageId", "orgPath" = p."orgPath", "countyId" = p."countyId",
+  "fundingSource" = CASE (
+      SELECT x.f->>'source' FROM jsonb_array_elements(p."proposal"->'fundingSources') WITH ORDINALITY AS x(f, i)
+      ORDER BY (x.f->>'amountFen')::bigint DESC, x.i LIMIT 1
+    )
+    WHEN 'CENTRAL_LINKAGE' THEN 'FISCAL_LINKAGE' WHEN 'LOCAL' THEN 'FISCAL_LINKAGE'
+    WHEN 'OWN_CAPITAL' THEN 'SELF' WHEN 'BANK_LOAN' THEN 'SELF' ELSE 'SOCIAL' END
 FROM "Project" AS p WHERE p."id" = a."projectId";
 
 CREATE UNIQUE INDEX "Asset_countyId_ledgerCode_key" ON "Asset"("countyId", "ledgerCode");
