@@ -15,6 +15,7 @@ import {
   numberedRows,
   validateLedger,
   type TImportVillage,
+  type TLedgerAsset,
 } from '../../domain/assets/asset-register';
 import { AppError } from '../../domain/errors';
 import { fenTotal } from '../../domain/policies/money';
@@ -190,7 +191,22 @@ export async function assetRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
       const checked = validateLedger({
         table,
         villages,
-        stored: stored.map((s) => ({ ...s, ledgerCode: s.ledgerCode!, countyId: s.countyId!, valueFen: Number(s.valueFen) }) as never),
+        stored: stored.flatMap((a) =>
+          a.ledgerCode && a.countyId
+            ? [
+                {
+                  ...a,
+                  ledgerCode: a.ledgerCode,
+                  countyId: a.countyId,
+                  orgUnitId: a.orgUnitId ?? undefined,
+                  orgPath: a.orgPath ?? undefined,
+                  assetClass: a.assetClass as TLedgerAsset['assetClass'],
+                  fundingSource: (a.fundingSource ?? undefined) as TLedgerAsset['fundingSource'] | undefined,
+                  valueFen: Number(a.valueFen),
+                },
+              ]
+            : [],
+        ),
       });
       if (!checked.ok)
         throw new AppError(
