@@ -1,3 +1,4 @@
+import { assetFundingSourceOfProject } from '../src/domain/assets/asset-register';
 import type { TPrisma } from '../src/db/prisma';
 import type { Prisma } from '../src/generated/prisma/client';
 import { checkAuditPayload, type TOmitEach } from '../src/domain/audit/audit-events';
@@ -438,8 +439,14 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
           action: 'ASSET_REGISTERED',
           details: { assetId: args.assetId, name: args.name, assetClass: args.assetClass, valueFen: args.valueFen },
         },
-        (tx) =>
-          tx.asset.createMany({
+        async (tx) => {
+          // The register's village, county and funding source come from the project that formed the asset.
+          const project = await tx.project.findUniqueOrThrow({
+            where: { id: args.projectId },
+            select: { villageId: true, orgPath: true, countyId: true, proposal: true },
+          });
+          const lines = (project.proposal as { fundingSources?: Array<{ source: string; amountFen: number }> } | null)?.fundingSources ?? [];
+          return tx.asset.createMany({
             data: [
               {
                 id: args.assetId,
@@ -453,10 +460,15 @@ export function createOperationActivities({ prisma }: { prisma: TPrisma }) {
                 certificateNo: args.certificateNo,
                 registeredBy: args.actorId,
                 registeredAt: new Date(args.at),
+                orgUnitId: project.villageId,
+                orgPath: project.orgPath,
+                countyId: project.countyId,
+                fundingSource: assetFundingSourceOfProject(lines),
               },
             ],
             skipDuplicates: true,
-          }),
+          });
+        },
       );
     },
 

@@ -2,7 +2,7 @@
  * CSV as spreadsheets write it (RFC 4180: quoted fields, doubled quotes, CRLF or LF). Exports start
  * with a UTF-8 byte-order mark so Excel on a county office PC shows the Chinese text correctly.
  */
-export function parseCsv(text: string): string[][] {
+export function parseCsv(text: string, { keepBlankRows = false }: { keepBlankRows?: boolean } = {}): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = '';
@@ -23,7 +23,7 @@ export function parseCsv(text: string): string[][] {
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && input[i + 1] === '\n') i += 1;
       row.push(field);
-      if (row.some((c) => c !== '')) rows.push(row);
+      if (keepBlankRows || row.some((c) => c !== '')) rows.push(row);
       row = [];
       field = '';
     } else field += ch;

@@ -8,6 +8,7 @@ import { listProjects, showProject, startProjectsFromFile } from './projects-com
 import { actOnTask, listTasks } from './tasks-command';
 import { verifyAudit } from './audit-command';
 import { exportLedger, importEvaluations } from './ledger-commands';
+import { importAssets } from './assets-command';
 
 export const USAGE = `Usage: bangfu <command> [options]
 
@@ -26,6 +27,10 @@ export const USAGE = `Usage: bangfu <command> [options]
   evaluations import --file indicators.csv  submit 绩效评价 indicators, one row per project (safe to re-run);
         columns: projectId quantity quality timeliness cost economic social ecological
         sustainability satisfactionPercent budgetExecutionPercent [outcomeClass] [outcomeReason]
+  assets import --file ledger.csv|ledger.xlsx [--dry-run]
+        the county's 资产台账 of assets formed before the system (columns 资产编号 资产名称 资产类别
+        资金来源 所属村 价值(元) 所有权人 管护人 坐落位置 产权证号): all rows or none; bad rows listed
+        with row, column and code; a row already imported unchanged is skipped (safe to re-run)
   export <payments|assets|distributions> [--project id] [--out file.csv]
         a ledger (台账) as CSV (UTF-8 with BOM, opens in Excel): one project or all you can see
   audit verify [--anchor seq:hash]        recompute the audit log's hash chain (ADMIN or MONITOR);
@@ -66,6 +71,7 @@ const OPTIONS = {
   anchor: { type: 'string' },
   project: { type: 'string' },
   out: { type: 'string' },
+  'dry-run': { type: 'boolean' },
 } as const;
 
 export interface TMainOptions {
@@ -168,6 +174,8 @@ async function run(positionals: string[], flags: TFlags, env: Record<string, str
       });
     case 'evaluations import':
       return importEvaluations({ api: await api(), io, file: need(flags.file, '--file') });
+    case 'assets import':
+      return importAssets({ api: await api(), io, file: need(flags.file, '--file'), dryRun: flags['dry-run'] ?? false });
     case 'export payments':
     case 'export assets':
     case 'export distributions':

@@ -91,6 +91,9 @@ export const ERROR_STATUS = {
   DOCUMENT_NOT_ISSUED: 409,
   /** The acceptance report (验收报告) before an inspection round is decided. */
   ACCEPTANCE_NOT_RECORDED: 409,
+  // Asset register (src/domain/assets/asset-register.ts).
+  /** A ledger import with bad rows: nothing is written; every bad row is a detail (row, column, code). */
+  LEDGER_ROWS_INVALID: 422,
 } as const satisfies Record<string, 400 | 401 | 403 | 404 | 405 | 408 | 409 | 413 | 415 | 422 | 429 | 431 | 500 | 503>;
 
 /**

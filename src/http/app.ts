@@ -26,6 +26,7 @@ import { rollupRoutes } from './routes/rollups';
 import { reviewRoutes } from './routes/reviews';
 import { auditRoutes } from './routes/audit';
 import { attachmentRoutes } from './routes/attachments';
+import { assetRoutes } from './routes/assets';
 import { webRoutes } from './web';
 import { webAppRoutes } from './web-app';
 import { documentResponses, withoutNoContentBodies, ZErrorBody } from './openapi';
@@ -167,6 +168,7 @@ export async function buildApp(
   await reviewRoutes(app, deps);
   await auditRoutes(app, deps);
   await attachmentRoutes(app, deps);
+  await assetRoutes(app, deps);
   await notificationRoutes(app, deps);
   await notificationChannelRoutes(app, deps);
   await webRoutes(app, deps);

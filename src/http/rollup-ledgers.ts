@@ -105,7 +105,7 @@ export const ASSET_SHEET_NAME = { zh: '资产台账', en: 'Asset ledger' };
 /** Every asset registered for the unit's projects (optionally in one year), county by county. */
 export async function assetLedgerSheet({ prisma, actor, orgUnitId, year, lang }: TLedgerRequest): Promise<TAnyLedgerSheet> {
   const scope = await rollupScope({ prisma, actor, orgUnitId });
-  const assets = await prisma.asset.findMany({
+  const found = await prisma.asset.findMany({
     where: {
       project: { countyId: { in: scope.countyIds }, ...(scope.unit.level === 'TOWNSHIP' ? { townshipId: scope.unit.id } : {}) },
       ...(year ? { registeredAt: shanghaiYear(year) } : {}),
@@ -124,6 +124,8 @@ export async function assetLedgerSheet({ prisma, actor, orgUnitId, year, lang }:
       project: { select: { name: true, countyId: true, townshipId: true, villageId: true, orgPath: true } },
     },
   });
+  // The where names the project, so every row has one (imported legacy assets are not in this ledger yet).
+  const assets = found.flatMap((a) => (a.project ? [{ ...a, project: a.project }] : []));
   if (assets.length > MAX_EXPORT_ASSETS) {
     throw new AppError('VALIDATION_FAILED', `more than ${MAX_EXPORT_ASSETS} assets match: ask for a smaller unit or one year`, [
       { path: 'querystring', message: 'too many rows' },

@@ -131,3 +131,36 @@ export function ledgerCsv(sheet: TAnyLedgerSheet, lang: TLedgerLang): string {
   for (const row of sheet.rows) lines.push(sheet.columns.map((c) => csvCell(c, row)).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
+
+/** A cell as the text a person sees typed in it: numbers as JavaScript writes them, formulas by their result. */
+function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('result' in value) return cellText((value.result ?? null) as ExcelJS.CellValue);
+    if ('error' in value) return String(value.error);
+    return '';
+  }
+  return String(value);
+}
+
+/**
+ * The first worksheet of an .xlsx as rows of text, row 1 first (blank rows kept, so an index is a
+ * row number minus one). A number cell reads as JavaScript writes the number (12345.6), so a
+ * parser of yuan sees the digits the file holds, never a float's rounding.
+ */
+export async function readFirstSheet(bytes: Buffer): Promise<string[][]> {
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load(bytes as unknown as ArrayBuffer);
+  const ws = wb.worksheets[0];
+  if (!ws) return [];
+  const rows: string[][] = [];
+  ws.eachRow({ includeEmpty: true }, (row, rowNumber) => {
+    const cells: string[] = [];
+    for (let c = 1; c <= row.cellCount; c += 1) cells.push(cellText(row.getCell(c).value));
+    rows[rowNumber - 1] = cells;
+  });
+  return Array.from(rows, (r) => r ?? []);
+}

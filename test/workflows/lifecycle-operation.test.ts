@@ -165,6 +165,11 @@ describe('project lifecycle after funding (time-skipping server, three simulated
       ['OPERATING', 30_000_000n, 'u-village'],
       ['PUBLIC_WELFARE', 8_000_000n, 'u-village'],
     ]);
+    // In the register (issue #15): the project's village and county, its largest funding line's source.
+    expect(assets.map((a) => [a.orgUnitId, a.countyId, a.fundingSource, a.status])).toEqual([
+      ['v-taoyuan', 'c-qingshan', 'FISCAL_LINKAGE', 'IN_USE'],
+      ['v-taoyuan', 'c-qingshan', 'FISCAL_LINKAGE', 'IN_USE'],
+    ]);
 
     // ---- operation: the first evaluation is due at once (at acceptance) ------------------------
     await expect.poll(() => stageOf(projectId), { timeout: 20_000 }).toBe('EVALUATION');

@@ -157,6 +157,8 @@ export const AUDIT_DETAILS = {
   ...each(['DEFECT_REPAIR_VERIFIED', 'DEFECT_REPAIR_REJECTED'] as const, z.strictObject({ defectId: id })),
   ASSET_REGISTERED: z.strictObject({ assetId: id, name: text, assetClass: z.string(), valueFen: fen }),
   ASSETS_HANDED_OVER: z.strictObject({ assetIds: ids }),
+  /** A row of a county's legacy asset ledger entered into the register (POST /api/assets/imports). */
+  ASSET_IMPORTED: z.strictObject({ assetId: id, ledgerCode: text, name: text, assetClass: z.string(), fundingSource: z.string(), valueFen: fen }),
   INCOME_DISTRIBUTED: z.strictObject({ period: z.string(), incomeFen: fen, distributedFen: fen, dividendRateBp: z.number().int() }),
   EVALUATION_SUBMITTED: z.strictObject({
     evaluationId: id,

@@ -20,6 +20,7 @@ import { PublicBoardPage } from './pages/PublicBoardPage';
 const publicBoardCounty = (path: string) => /^\/public\/([^/]+)\/?$/.exec(path)?.[1];
 import { ArchivePage } from './pages/ArchivePage';
 import { RollupPage } from './pages/RollupPage';
+import { AssetPage, AssetsPage } from './pages/AssetsPage';
 
 /** /rollup or /rollup/<unitId>: the roll-up of a province, city, county or township. */
 const rollupUnit = (path: string) => /^\/rollup(?:\/([^/]+))?$/.exec(path);
@@ -32,6 +33,9 @@ function Page({ path }: { path: string }) {
   if (path === '/notifications') return <NotificationsPage />;
   if (path === '/projects') return <ProjectsPage />;
   if (path === '/mine') return <MyProposalsPage />;
+  if (path === '/assets') return <AssetsPage />;
+  const assetPage = /^\/assets\/([^/]+)$/.exec(path);
+  if (assetPage) return <AssetPage key={path} assetId={decodeURIComponent(assetPage[1])} />;
   const rollup = rollupUnit(path);
   if (rollup) return <RollupPage key={path} unitId={rollup[1] ? decodeURIComponent(rollup[1]) : undefined} />;
   const task = /^\/tasks\/([^/]+)$/.exec(path);
@@ -88,6 +92,8 @@ export function App() {
         path === '/notifications' ||
         path === '/projects' ||
         path === '/mine' ||
+        path === '/assets' ||
+        /^\/assets\/[^/]+$/.test(path) ||
         /^\/projects\/[^/]+\/archive$/.test(path) ||
         rollupUnit(path) ? (
           <Page path={path} />

@@ -9,6 +9,7 @@ import {
   RollbackOutlined,
   SendOutlined,
   TableOutlined,
+  DatabaseOutlined,
   TranslationOutlined,
 } from '@ant-design/icons';
 import { api, type TMe } from './api';
@@ -23,13 +24,15 @@ const sectionOf = (path: string) =>
     ? 'inbox'
     : path === '/projects'
       ? 'projects'
-      : path === '/mine'
-        ? 'mine'
-        : path.startsWith('/rollup')
-          ? 'rollup'
-          : path === '/notifications'
-            ? 'notifications'
-            : '';
+      : path === '/assets' || path.startsWith('/assets/')
+        ? 'assets'
+        : path === '/mine'
+          ? 'mine'
+          : path.startsWith('/rollup')
+            ? 'rollup'
+            : path === '/notifications'
+              ? 'notifications'
+              : '';
 
 /** The page frame: the brand, the main menu, the language switch and who is signed in. */
 export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () => void; children: ReactNode }) {
@@ -70,6 +73,15 @@ export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () 
                 ),
               },
               { key: 'projects', icon: <TableOutlined />, label: <a {...linkTo('/projects')}>{t.nav.projects}</a> },
+              {
+                key: 'assets',
+                icon: <DatabaseOutlined />,
+                label: (
+                  <a {...linkTo('/assets')} id="nav-assets">
+                    {t.nav.assets}
+                  </a>
+                ),
+              },
               ...(rollupUnits.data?.aboveCounty ? [{ key: 'rollup', icon: <BarChartOutlined />, label: <a {...linkTo('/rollup')}>{t.nav.rollup}</a> }] : []),
               // The server names the Temporal UI for monitors and administrators only (GET /api/me).
               ...(me.temporalUiUrl
