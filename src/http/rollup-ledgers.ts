@@ -1,3 +1,4 @@
+import { ASSET_FUNDING_SOURCE_LABELS_ZH, type TAssetFundingSource } from '../domain/assets/asset-register';
 import type { TActor } from '../domain/actor';
 import { AppError } from '../domain/errors';
 import type { TPrisma } from '../db/prisma';
@@ -85,13 +86,27 @@ const ASSET_CLASS = {
   en: { OPERATING: 'Operating', PUBLIC_WELFARE: 'Public welfare', HOUSEHOLD: 'Household' },
 } as const satisfies Record<TLedgerLang, Record<string, string>>;
 
+const FUNDING_SOURCE = {
+  zh: ASSET_FUNDING_SOURCE_LABELS_ZH,
+  en: {
+    FISCAL_LINKAGE: 'Fiscal linkage funds',
+    FISCAL_POVERTY: 'Fiscal poverty-alleviation funds',
+    RELOCATION: 'Relocation funds',
+    PAIRING: 'Paired assistance',
+    SOCIAL: 'Social assistance',
+    SELF: 'Self-raised',
+  },
+} as const satisfies Record<TLedgerLang, Record<TAssetFundingSource, string>>;
+
 interface TAssetRow {
   county: string;
   township: string;
   village: string;
+  ledgerCode: string | null;
   project: string;
   name: string;
   assetClass: string;
+  fundingSource: string | null;
   valueFen: bigint;
   owner: string;
   custodian: string;
@@ -102,18 +117,28 @@ interface TAssetRow {
 
 export const ASSET_SHEET_NAME = { zh: '资产台账', en: 'Asset ledger' };
 
-/** Every asset registered for the unit's projects (optionally in one year), county by county. */
+/**
+ * Every asset of the register under the unit (optionally registered in one year), county by
+ * county: those a project registered and those imported from the county's legacy ledger, which
+ * have no project. Rows from before the register had places of their own are placed by their project.
+ */
 export async function assetLedgerSheet({ prisma, actor, orgUnitId, year, lang }: TLedgerRequest): Promise<TAnyLedgerSheet> {
   const scope = await rollupScope({ prisma, actor, orgUnitId });
+  const township = scope.unit.level === 'TOWNSHIP';
   const found = await prisma.asset.findMany({
     where: {
-      project: { countyId: { in: scope.countyIds }, ...(scope.unit.level === 'TOWNSHIP' ? { townshipId: scope.unit.id } : {}) },
+      OR: [
+        { countyId: { in: scope.countyIds }, ...(township ? { orgPath: { startsWith: scope.unit.path } } : {}) },
+        { countyId: null, project: { countyId: { in: scope.countyIds }, ...(township ? { townshipId: scope.unit.id } : {}) } },
+      ],
       ...(year ? { registeredAt: shanghaiYear(year) } : {}),
     },
     take: MAX_EXPORT_ASSETS + 1,
     select: {
       name: true,
       assetClass: true,
+      fundingSource: true,
+      ledgerCode: true,
       valueFen: true,
       owner: true,
       custodian: true,
@@ -121,31 +146,50 @@ export async function assetLedgerSheet({ prisma, actor, orgUnitId, year, lang }:
       registeredAt: true,
       handedOverAt: true,
       id: true,
+      countyId: true,
+      orgUnitId: true,
+      orgPath: true,
       project: { select: { name: true, countyId: true, townshipId: true, villageId: true, orgPath: true } },
     },
   });
-  // The where names the project, so every row has one (imported legacy assets are not in this ledger yet).
-  const assets = found.flatMap((a) => (a.project ? [{ ...a, project: a.project }] : []));
-  if (assets.length > MAX_EXPORT_ASSETS) {
+  if (found.length > MAX_EXPORT_ASSETS) {
     throw new AppError('VALIDATION_FAILED', `more than ${MAX_EXPORT_ASSETS} assets match: ask for a smaller unit or one year`, [
       { path: 'querystring', message: 'too many rows' },
     ]);
   }
-  const unitIds = [...new Set(assets.flatMap((a) => [a.project.countyId, a.project.townshipId, a.project.villageId]))];
+  // Where each asset sits: its own village and path, else its project's (the village's parent is its township).
+  const assets = found.map((a) => {
+    const ids = (a.orgPath ?? '').split('/').filter(Boolean);
+    return {
+      ...a,
+      place: a.orgPath
+        ? { countyId: a.countyId ?? '', townshipId: ids.at(-2) ?? '', villageId: a.orgUnitId ?? '', path: a.orgPath }
+        : {
+            countyId: a.project?.countyId ?? '',
+            townshipId: a.project?.townshipId ?? '',
+            villageId: a.project?.villageId ?? '',
+            path: a.project?.orgPath ?? '',
+          },
+    };
+  });
+  const unitIds = [...new Set(assets.flatMap((a) => [a.place.countyId, a.place.townshipId, a.place.villageId]))];
   const names = new Map((await prisma.orgUnit.findMany({ where: { id: { in: unitIds } }, select: { id: true, name: true } })).map((u) => [u.id, u.name]));
   const nameOf = (id: string) => names.get(id) ?? '';
   // County by county (the tree's order), then by registration.
-  assets.sort((a, b) => a.project.orgPath.localeCompare(b.project.orgPath) || a.registeredAt.getTime() - b.registeredAt.getTime() || a.id.localeCompare(b.id));
+  assets.sort((a, b) => a.place.path.localeCompare(b.place.path) || a.registeredAt.getTime() - b.registeredAt.getTime() || a.id.localeCompare(b.id));
   const classes: Record<string, string> = ASSET_CLASS[lang];
+  const sources: Record<string, string> = FUNDING_SOURCE[lang];
   return ledgerSheet<TAssetRow>({
     name: ASSET_SHEET_NAME,
     rows: assets.map((a) => ({
-      county: nameOf(a.project.countyId),
-      township: nameOf(a.project.townshipId),
-      village: nameOf(a.project.villageId),
-      project: a.project.name,
+      county: nameOf(a.place.countyId),
+      township: nameOf(a.place.townshipId),
+      village: nameOf(a.place.villageId),
+      ledgerCode: a.ledgerCode,
+      project: a.project?.name ?? '',
       name: a.name,
       assetClass: classes[a.assetClass] ?? a.assetClass,
+      fundingSource: a.fundingSource ? (sources[a.fundingSource] ?? a.fundingSource) : null,
       valueFen: a.valueFen,
       owner: a.owner,
       custodian: a.custodian,
@@ -157,9 +201,11 @@ export async function assetLedgerSheet({ prisma, actor, orgUnitId, year, lang }:
       { header: { zh: '县(区)', en: 'County' }, kind: 'text', width: 12, value: (r) => r.county },
       { header: { zh: '乡镇', en: 'Township' }, kind: 'text', width: 12, value: (r) => r.township },
       { header: { zh: '村', en: 'Village' }, kind: 'text', width: 12, value: (r) => r.village },
+      { header: { zh: '资产编号', en: 'Ledger code' }, kind: 'text', width: 16, value: (r) => r.ledgerCode },
       { header: { zh: '项目名称', en: 'Project' }, kind: 'text', width: 28, value: (r) => r.project },
       { header: { zh: '资产名称', en: 'Asset' }, kind: 'text', width: 24, value: (r) => r.name },
       { header: { zh: '资产类别', en: 'Class' }, kind: 'text', width: 12, value: (r) => r.assetClass },
+      { header: { zh: '资金来源', en: 'Funding source' }, kind: 'text', width: 16, value: (r) => r.fundingSource },
       { header: { zh: '资产价值(元)', en: 'Value (yuan)' }, kind: 'yuan', width: 16, value: (r) => r.valueFen },
       { header: { zh: '所有权人', en: 'Owner' }, kind: 'text', width: 20, value: (r) => r.owner },
       { header: { zh: '管护主体', en: 'Custodian' }, kind: 'text', width: 20, value: (r) => r.custodian },

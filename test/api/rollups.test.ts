@@ -242,6 +242,25 @@ beforeAll(async () => {
   await asset('tea', 'c-ja1-p2', 123_456_789n, { certificateNo: 'ZS-001', handedOverAt: new Date('2025-08-31T17:00:00Z'), handedOverBy: 'x' });
   await asset('road', 'c-ja2-p1', 1n, { assetClass: 'PUBLIC_WELFARE', owner: '=1+1' });
   await asset('herd', 'c-yi1-p2', 500_000_000_07n, { assetClass: 'HOUSEHOLD' });
+  // Imported from 甲二县's legacy ledger: no project, placed by its own village.
+  await s.prisma.asset.create({
+    data: {
+      id: 'well',
+      requestId: 'a-well',
+      name: '机井',
+      assetClass: 'PUBLIC_WELFARE',
+      fundingSource: 'RELOCATION',
+      ledgerCode: 'JE-0007',
+      countyId: 'c-ja2',
+      orgUnitId: villageOf('c-ja2').id,
+      orgPath: villageOf('c-ja2').path,
+      valueFen: 8_800_003n,
+      owner: '村集体经济组织',
+      custodian: '村委会',
+      registeredBy: 'x',
+      registeredAt: new Date('2019-05-01T03:00:00Z'),
+    },
+  });
 
   await user('rt-province', 'MONITOR', 'p-rt');
   await user('rt-city', 'MONITOR', 'm-jia');
@@ -424,9 +443,11 @@ const ASSET_HEADERS = [
   '县(区)',
   '乡镇',
   '村',
+  '资产编号',
   '项目名称',
   '资产名称',
   '资产类别',
+  '资金来源',
   '资产价值(元)',
   '所有权人',
   '管护主体',
@@ -479,15 +500,31 @@ describe('上报 exports', () => {
     expect((await get('rt-county', `/api/rollups/funds-by-source.xlsx?orgUnitId=m-jia&year=${YEAR}`)).statusCode).toBe(403);
   });
 
-  it('the asset ledger as CSV and XLSX: names not ids, class in words, value in yuan, dates in Shanghai, a formula kept as text', async () => {
+  it('the asset ledger as CSV and XLSX, imported assets included: names not ids, class in words, value in yuan, dates in Shanghai, a formula kept as text', async () => {
     const csv = await get('rt-province', '/api/rollups/asset-ledger.csv?orgUnitId=p-rt');
     expect(csv.statusCode, csv.body).toBe(200);
     const [header, ...rows] = parseCsv(csv.body.slice(1));
     expect(header).toEqual(ASSET_HEADERS);
     expect(rows).toEqual([
-      ['甲一县', 'c-ja1镇', 'c-ja1村', 'c-ja1项目2', 'tea资产', '经营性资产', '1234567.89', '村集体经济组织', '村委会', 'ZS-001', '2025-08-01', '2025-09-01'],
-      ['甲二县', 'c-ja2镇', 'c-ja2村', 'c-ja2项目1', 'road资产', '公益性资产', '0.01', "'=1+1", '村委会', '', '2025-08-01', ''],
-      ['乙一县', 'c-yi1镇', 'c-yi1村', 'c-yi1项目2', 'herd资产', '到户类资产', '500000000.07', '村集体经济组织', '村委会', '', '2025-08-01', ''],
+      [
+        '甲一县',
+        'c-ja1镇',
+        'c-ja1村',
+        '',
+        'c-ja1项目2',
+        'tea资产',
+        '经营性资产',
+        '',
+        '1234567.89',
+        '村集体经济组织',
+        '村委会',
+        'ZS-001',
+        '2025-08-01',
+        '2025-09-01',
+      ],
+      ['甲二县', 'c-ja2镇', 'c-ja2村', 'JE-0007', '', '机井', '公益性资产', '易地扶贫搬迁', '88000.03', '村集体经济组织', '村委会', '', '2019-05-01', ''],
+      ['甲二县', 'c-ja2镇', 'c-ja2村', '', 'c-ja2项目1', 'road资产', '公益性资产', '', '0.01', "'=1+1", '村委会', '', '2025-08-01', ''],
+      ['乙一县', 'c-yi1镇', 'c-yi1村', '', 'c-yi1项目2', 'herd资产', '到户类资产', '', '500000000.07', '村集体经济组织', '村委会', '', '2025-08-01', ''],
     ]);
     const xlsx = await get('rt-city', '/api/rollups/asset-ledger.xlsx?orgUnitId=m-jia&lang=en');
     expect(xlsx.statusCode, xlsx.body).toBe(200);
@@ -497,9 +534,11 @@ describe('上报 exports', () => {
       'County',
       'Township',
       'Village',
+      'Ledger code',
       'Project',
       'Asset',
       'Class',
+      'Funding source',
       'Value (yuan)',
       'Owner',
       'Custodian',
@@ -507,9 +546,13 @@ describe('上报 exports', () => {
       'Registered on',
       'Handed over on',
     ]);
-    expect(sheet!.rows.slice(1).map((r) => [r[0]?.v, r[5]?.v, r[6]?.v])).toEqual([
-      ['甲一县', 'Operating', 1_234_567.89],
-      ['甲二县', 'Public welfare', 0.01],
+    expect(sheet!.rows.slice(1).map((r) => [r[0]?.v, r[3]?.v, r[6]?.v, r[7]?.v, r[8]?.v])).toEqual([
+      ['甲一县', undefined, 'Operating', undefined, 1_234_567.89],
+      ['甲二县', 'JE-0007', 'Public welfare', 'Relocation funds', 88_000.03],
+      ['甲二县', undefined, 'Public welfare', undefined, 0.01],
     ]);
+    // A year narrows to the assets registered in it: the imported well (2019) drops out.
+    const y2025 = parseCsv((await get('rt-province', '/api/rollups/asset-ledger.csv?orgUnitId=p-rt&year=2025')).body.slice(1));
+    expect(y2025.slice(1).map((r) => r[5])).toEqual(['tea资产', 'road资产', 'herd资产']);
   });
 });
