@@ -1,4 +1,5 @@
 import type { TPrisma } from '../db/prisma';
+import { roleTitleZh, type TRole } from '../domain/roles';
 import type { TTaskPayment, TTaskSigner } from './schemas/task-matter';
 
 /** A payment step's id is `payment-<seq>-<part>` (workflows/project-operation.ts, paymentStep). */
@@ -91,10 +92,11 @@ export async function signersOfTask(prisma: TPrisma, task: { id: string; project
   }
   const [users, units] = await Promise.all([
     prisma.user.findMany({ where: { id: { in: [...userIds] } }, select: { id: true, displayName: true } }),
-    prisma.orgUnit.findMany({ where: { id: { in: [...unitIds] } }, select: { id: true, name: true } }),
+    prisma.orgUnit.findMany({ where: { id: { in: [...unitIds] } }, select: { id: true, name: true, level: true } }),
   ]);
   const nameOf = new Map(users.map((u) => [u.id, u.displayName]));
   const unitName = new Map(units.map((u) => [u.id, u.name]));
+  const unitLevel = new Map(units.map((u) => [u.id, u.level]));
   return tasks.map((t) => {
     const d = t.decisions[0];
     return {
@@ -103,6 +105,7 @@ export async function signersOfTask(prisma: TPrisma, task: { id: string; project
       outcome: t.outcome,
       candidate: {
         role: t.candidateRole,
+        roleTitle: t.candidateRole ? roleTitleZh(t.candidateRole as TRole, t.candidateOrgUnitId ? unitLevel.get(t.candidateOrgUnitId) : null) : null,
         orgUnitName: t.candidateOrgUnitId ? (unitName.get(t.candidateOrgUnitId) ?? null) : null,
         userId: t.candidateUserId,
         displayName: t.candidateUserId ? (nameOf.get(t.candidateUserId) ?? null) : null,

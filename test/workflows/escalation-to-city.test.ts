@@ -100,6 +100,16 @@ describe('escalation from a county to its city (time-skipping server)', () => {
     expect(refused.statusCode).toBe(403);
     expect(await s.db.prisma.decision.count({ where: { taskId: atCity.id } })).toBe(0);
 
+    // The task page names the department at its level: the city's 市乡村振兴局, the county's 县农业农村局.
+    const matter = await app.inject({
+      method: 'GET',
+      url: `/api/web/tasks/${encodeURIComponent(atCity.id)}`,
+      headers: { authorization: `Bearer ${s.tokens.cityagri}` },
+    });
+    expect(matter.statusCode, matter.body).toBe(200);
+    const signers = (matter.json() as { signers: Array<{ taskId: string; candidate: { roleTitle: string | null; orgUnitName: string | null } }> }).signers;
+    expect(signers.find((t) => t.taskId === atCity.id)?.candidate).toMatchObject({ roleTitle: '市乡村振兴局', orgUnitName: '东川市' });
+
     const decided = await decision('cityagri', atCity.id);
     expect(decided.statusCode).toBe(200);
     await expect.poll(async () => (await s.db.prisma.task.findUniqueOrThrow({ where: { id: atCity.id } })).status, { timeout: 20_000 }).toBe('DONE');

@@ -47,6 +47,7 @@ export const ZTaskSigner = z.object({
   outcome: z.string().nullable(),
   candidate: z.object({
     role: z.string().nullable(),
+    roleTitle: z.string().nullable().describe('the role in Chinese at its unit’s level: 县财政局 at a county, 市财政局 at a city'),
     orgUnitName: z.string().nullable(),
     userId: z.string().nullable(),
     displayName: z.string().nullable().describe('the named signer, when the task is addressed to one person'),

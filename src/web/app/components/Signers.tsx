@@ -13,7 +13,9 @@ const stepStatus = (s: TTaskSigner): NonNullable<StepsProps['items']>[number]['s
 /** 会签 / 依次: every task of the step round, who decided what and when, and who is still to. */
 export function Signers({ mode, signers }: { mode: string | null; signers: TTaskSigner[] }) {
   const { t, lang, labels } = useI18n();
-  const who = (s: TTaskSigner) => s.candidate.displayName ?? [s.candidate.orgUnitName, nameOf(labels.role, s.candidate.role)].filter(Boolean).join(' ');
+  // In Chinese the role is named at its unit's level (东川市 市财政局, not 县财政局); the English names carry no level.
+  const role = (s: TTaskSigner) => (lang === 'zh' && s.candidate.roleTitle) || nameOf(labels.role, s.candidate.role);
+  const who = (s: TTaskSigner) => s.candidate.displayName ?? [s.candidate.orgUnitName, role(s)].filter(Boolean).join(' ');
   return (
     <Card title={t.task.signers} id="signers" extra={mode ? <Tag color="blue">{nameOf(t.task.mode, mode)}</Tag> : null} style={{ marginBottom: 16 }}>
       <Steps
