@@ -6,7 +6,7 @@ import { AppError } from '../../domain/errors';
 import { acceptanceRecorded, APPROVAL_DOCUMENT_KIND, APPROVAL_ISSUING_ROLES, countyApprovalOf, shanghaiYear } from '../../domain/documents/document-rules';
 import type { TProposal } from '../../domain/lifecycle/proposal';
 import { APPROVAL_CHAIN } from '../../domain/lifecycle/stage-signers';
-import { ROLE_LABELS_ZH, type TRole } from '../../domain/roles';
+import { roleTitleZh, type TRole } from '../../domain/roles';
 import { issueApprovalNumber } from '../../db/document-numbers';
 import { sendPrintable, HTML_DOCUMENT_RESPONSE } from '../documents/printable';
 import type { TPlaceNames } from '../documents/project-facts';
@@ -46,6 +46,11 @@ async function decisionsOn(prisma: TPrisma, projectId: string, kinds: readonly s
     orderBy: { createdAt: 'asc' },
   });
   const people = await prisma.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.actorId))] } }, select: { id: true, displayName: true } });
+  // The grant's unit tells the post's level: an escalated county task was decided by 市乡村振兴局.
+  const grantUnitIds = [...new Set(rows.flatMap((r) => (r.orgUnitId ? [r.orgUnitId] : [])))];
+  const levelOf = new Map(
+    (await prisma.orgUnit.findMany({ where: { id: { in: grantUnitIds } }, select: { id: true, level: true } })).map((u) => [u.id, u.level]),
+  );
   return rows.map((r) => ({
     kind: r.task.kind,
     action: r.action,
@@ -54,7 +59,7 @@ async function decisionsOn(prisma: TPrisma, projectId: string, kinds: readonly s
     at: r.createdAt.getTime(),
     comment: r.comment,
     name: people.find((p) => p.id === r.actorId)?.displayName ?? '（人员未登记）',
-    title: r.role ? ROLE_LABELS_ZH[r.role as TRole] : '',
+    title: r.role ? roleTitleZh(r.role as TRole, r.orgUnitId ? levelOf.get(r.orgUnitId) : null) : '',
   }));
 }
 
