@@ -4,6 +4,7 @@ import {
   ApartmentOutlined,
   BarChartOutlined,
   BellOutlined,
+  DashboardOutlined,
   InboxOutlined,
   LogoutOutlined,
   RollbackOutlined,
@@ -30,9 +31,11 @@ const sectionOf = (path: string) =>
           ? 'mine'
           : path.startsWith('/rollup')
             ? 'rollup'
-            : path === '/notifications'
-              ? 'notifications'
-              : '';
+            : path === '/dashboard'
+              ? 'dashboard'
+              : path === '/notifications'
+                ? 'notifications'
+                : '';
 
 /** The page frame: the brand, the main menu, the language switch and who is signed in. */
 export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () => void; children: ReactNode }) {
@@ -79,6 +82,15 @@ export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () 
                 label: (
                   <a {...linkTo('/assets')} id="nav-assets">
                     {t.nav.assets}
+                  </a>
+                ),
+              },
+              {
+                key: 'dashboard',
+                icon: <DashboardOutlined />,
+                label: (
+                  <a {...linkTo('/dashboard')} id="nav-dashboard">
+                    {t.nav.dashboard}
                   </a>
                 ),
               },
