@@ -111,8 +111,12 @@ describe('统计看板 in the new app', () => {
     expect(stages.total).toBe(4);
 
     const zh = CODE_LABELS.zh;
+    // The page shows the stages in the lifecycle's order, which the names' dictionary follows.
+    const inLifecycleOrder = <T extends { stage: string }>(items: T[]) =>
+      [...items].sort((a, b) => Object.keys(zh.stage).indexOf(a.stage) - Object.keys(zh.stage).indexOf(b.stage));
+    expect(inLifecycleOrder(stages.items).map((s) => s.stage)).toEqual(['TOWNSHIP_REVIEW', 'IN_POOL', 'IMPLEMENTATION', 'OPERATION']);
     await poll(() => tableOf(page, 'chart-stages')).toEqual(
-      stages.items.map((s) => [zh.stage[s.stage as 'IN_POOL'], String(s.count), formatFenTotal(s.budgetFen)]),
+      inLifecycleOrder(stages.items).map((s) => [zh.stage[s.stage as 'IN_POOL'], String(s.count), formatFenTotal(s.budgetFen)]),
     );
     await poll(() => tableOf(page, 'chart-funds')).toEqual(
       funds.items.map((f) => [f.townshipName, formatFenTotal(f.approvedFen), formatFenTotal(f.disbursedFen), formatFenTotal(f.requestedFen)]),
@@ -143,7 +147,7 @@ describe('统计看板 in the new app', () => {
     await screenshot(page, 'app-dashboard-zh');
 
     // One township: the figures narrow to it.
-    await page.locator('#dashboard-unit').click();
+    await page.locator('.ant-select', { has: page.locator('#dashboard-unit') }).click();
     await page.locator('.ant-select-dropdown').getByText('东岭乡', { exact: true }).click();
     await poll(() => tableOf(page, 'chart-funds')).toEqual([['东岭乡', '¥70,000.01', '¥70,000.01', '¥70,010.00']]);
     await poll(() => page.locator('#kpi-projects .ant-statistic-content').innerText()).toBe('2');
@@ -154,7 +158,7 @@ describe('统计看板 in the new app', () => {
     const township = await apiGet<typeof stages>('leader', '/api/dashboard/projects-by-stage?orgUnitId=t-dongling');
     expect(township.items.map((s) => s.stage).sort()).toEqual(['OPERATION', 'TOWNSHIP_REVIEW']);
     await poll(() => tableOf(page, 'chart-stages')).toEqual(
-      township.items.map((s) => [CODE_LABELS.en.stage[s.stage as 'IN_POOL'], String(s.count), formatFenTotal(s.budgetFen)]),
+      inLifecycleOrder(township.items).map((s) => [CODE_LABELS.en.stage[s.stage as 'IN_POOL'], String(s.count), formatFenTotal(s.budgetFen)]),
     );
     expect(await page.getByRole('img', { name: 'Bar chart: projects by stage' }).count()).toBe(1);
     await screenshot(page, 'app-dashboard-en');

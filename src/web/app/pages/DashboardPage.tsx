@@ -55,7 +55,11 @@ export function DashboardPage() {
   const overdue = useApiGet<TOverdue>('/api/dashboard/overdue-tasks', query, i18n);
   const error = units.error ?? stages.error ?? funds.error ?? grades.error ?? risks.error ?? overdue.error;
 
-  const stageItems = useMemo(() => stages.data?.items ?? [], [stages.data]);
+  // In the lifecycle's order (the names' dictionary follows it), not the API's alphabetical one.
+  const stageItems = useMemo(() => {
+    const order = Object.keys(labels.stage);
+    return [...(stages.data?.items ?? [])].sort((a, b) => order.indexOf(a.stage) - order.indexOf(b.stage));
+  }, [stages.data, labels]);
   const fundItems = useMemo(() => funds.data?.items ?? [], [funds.data]);
   const gradeItems = useMemo(() => grades.data?.items ?? [], [grades.data]);
   const riskItems = useMemo(() => risks.data?.byCode ?? [], [risks.data]);

@@ -39,8 +39,9 @@ interface TRollup {
 
 /** Whole percent of disbursed over allocated, by integer arithmetic (the sums may pass 2^53). */
 const percentOf = (part: string, whole: string) => (BigInt(whole) === 0n ? 0 : Math.min(100, Number((BigInt(part) * 100n) / BigInt(whole))));
-const SOURCES = ['CENTRAL_LINKAGE', 'LOCAL', 'OTHER'] as const;
-const SOURCE_COLOURS = ['#1677ff', '#52c41a', '#faad14'];
+/** The chart's segments: the three fiscal sources and payments made before the source was recorded. */
+const SOURCES = ['CENTRAL_LINKAGE', 'LOCAL', 'OTHER', 'UNKNOWN'] as const;
+const SOURCE_COLOURS = ['#1677ff', '#52c41a', '#faad14', '#bfbfbf'];
 const DRILLABLE = new Set(['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP']);
 const THIS_YEAR = new Date().getFullYear();
 
@@ -125,7 +126,7 @@ export function RollupPage({ unitId }: { unitId?: string }) {
       align: 'right',
       render: (_: unknown, row) => `${percentOf(row.figures.disbursedFen, row.figures.allocatedFen)}%`,
     },
-    ...(['CENTRAL_LINKAGE', 'LOCAL', 'OTHER'] as const).map((source) => ({
+    ...SOURCES.slice(0, 3).map((source) => ({
       title: t.rollup.sources[source],
       key: source,
       align: 'right' as const,
