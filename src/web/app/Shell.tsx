@@ -85,6 +85,8 @@ export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () 
                   </a>
                 ),
               },
+              ...(rollupUnits.data?.aboveCounty ? [{ key: 'rollup', icon: <BarChartOutlined />, label: <a {...linkTo('/rollup')}>{t.nav.rollup}</a> }] : []),
+              // After the roll-up, which officials above the county look at first (its county rows link to their dashboards).
               {
                 key: 'dashboard',
                 icon: <DashboardOutlined />,
@@ -94,7 +96,6 @@ export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () 
                   </a>
                 ),
               },
-              ...(rollupUnits.data?.aboveCounty ? [{ key: 'rollup', icon: <BarChartOutlined />, label: <a {...linkTo('/rollup')}>{t.nav.rollup}</a> }] : []),
               // The server names the Temporal UI for monitors and administrators only (GET /api/me).
               ...(me.temporalUiUrl
                 ? [
