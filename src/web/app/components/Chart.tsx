@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 // The core and only the parts drawn here: the bundle carries bars, axes, legend and tooltip, not all of ECharts.
-import { init, use, type ComposeOption, type ECharts } from 'echarts/core';
+import { init, use as registerParts, type ComposeOption, type ECharts } from 'echarts/core';
 import { BarChart, type BarSeriesOption } from 'echarts/charts';
 import {
   GridComponent,
@@ -13,7 +13,7 @@ import {
 import { CanvasRenderer } from 'echarts/renderers';
 import { useI18n } from '../i18n';
 
-use([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
+registerParts([BarChart, GridComponent, LegendComponent, TooltipComponent, CanvasRenderer]);
 
 export type TChartOption = ComposeOption<BarSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption>;
 
@@ -60,7 +60,9 @@ export function Chart({
   }, [lang]);
 
   useEffect(() => {
-    chart.current?.setOption({ ...option, tooltip: { renderMode: 'richText', ...option.tooltip } }, { notMerge: true });
+    // Bars no wider than a finger: one stage or one township would otherwise fill the whole plot.
+    const series = ([] as BarSeriesOption[]).concat(option.series ?? []).map((x) => ({ barMaxWidth: 56, ...x }));
+    chart.current?.setOption({ ...option, series, tooltip: { renderMode: 'richText', ...option.tooltip } }, { notMerge: true });
   }, [option, lang]);
 
   return (
