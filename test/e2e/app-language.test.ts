@@ -81,6 +81,15 @@ describe('the new web app in Chinese and English, desktop and phone', () => {
         expect(await fitsWidth(page)).toBe(true);
         await screenshot(page, `app-projects-zh-${width}`);
 
+        // 统计看板: the ECharts canvases and their hidden tables (stage names, township names, yuan).
+        await page.goto('/app/dashboard');
+        await page.getByRole('heading', { level: 1, name: '统计看板' }).waitFor();
+        await page.locator('#chart-stages canvas').first().waitFor();
+        await poll(() => page.locator('#chart-funds figcaption tbody tr').count()).toBeGreaterThan(0);
+        expect(await foreignText(page)).toEqual([]);
+        expect(await fitsWidth(page)).toBe(true);
+        await screenshot(page, `app-dashboard-zh-${width}`);
+
         // The payment task, its decision dialog, and the countersign task.
         await page.goto(`/app/tasks/${encodeURIComponent(paymentTask)}`);
         await page.locator('#payment-amount').waitFor();
@@ -117,6 +126,11 @@ describe('the new web app in Chinese and English, desktop and phone', () => {
         await poll(() => page.getByRole('row').filter({ hasText: PAYMENT_PROJECT }).count()).toBe(1);
         expect(await fitsWidth(page)).toBe(true);
         await screenshot(page, `app-inbox-en-${width}`);
+        await page.goto('/app/dashboard');
+        await page.getByRole('heading', { level: 1, name: 'Dashboard' }).waitFor();
+        await page.getByRole('img', { name: 'Bar chart: projects by stage' }).locator('canvas').first().waitFor();
+        expect(await fitsWidth(page)).toBe(true);
+        await screenshot(page, `app-dashboard-en-${width}`);
         await page.getByRole('button', { name: 'Sign out' }).click();
         await page.getByRole('button', { name: 'Sign in' }).waitFor();
         await screenshot(page, `app-login-en-${width}`);

@@ -51,6 +51,30 @@ const web = useBrowserStack({
         data: { requestId: `fa-${county}`, projectId: `pr-${county}`, fiscalYear: 2025, amountFen: budgetFen, actorId: 'x' },
       });
     }
+    // Paid out: 东岭县 from two sources, 西岭县 from one, 南山县 (the other city) from one.
+    for (const [seq, county, fiscalSource, amountFen] of [
+      [1, 'c-e2e-a1', 'CENTRAL_LINKAGE', 30_000_001n],
+      [2, 'c-e2e-a1', 'LOCAL', 99n],
+      [3, 'c-e2e-a2', 'LOCAL', 1n],
+      [4, 'c-e2e-b1', 'CENTRAL_LINKAGE', 5n],
+    ] as const) {
+      await s.prisma.payment.create({
+        data: {
+          id: `pr-${county}:pay:${seq}`,
+          requestId: `rollup-pay-${seq}`,
+          projectId: `pr-${county}`,
+          seq,
+          tranche: 'ADVANCE',
+          amountFen,
+          payeeId: 'x',
+          fiscalSource,
+          status: 'PAID',
+          requestedBy: 'x',
+          requestedAt: new Date(),
+          paidAt: new Date(),
+        },
+      });
+    }
     await s.prisma.user.create({
       data: {
         username: 'city-monitor',
@@ -73,6 +97,20 @@ describe('汇总分析 in the new app', () => {
     await poll(() => page.locator('#rollup-groups tbody tr', { hasText: '东岭县' }).innerText()).toContain('¥1,234,567.89');
     expect(await page.locator('#rollup-totals').innerText()).toContain('¥1,234,567.90');
     expect(await page.getByText('南山县').count()).toBe(0);
+    // The ECharts bars: funds by source per county and projects by stage, each a named canvas with its figures as a table.
+    const figures = (chart: string) =>
+      page.locator(`#${chart} figcaption tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => (c.textContent ?? '').trim())));
+    await poll(() => figures('rollup-chart-sources')).toEqual([
+      ['东岭县', '¥300,000.01', '¥0.99', '¥0.00', '¥0.00'],
+      ['西岭县', '¥0.00', '¥0.01', '¥0.00', '¥0.00'],
+      ['合计', '¥300,000.01', '¥1.00', '¥0.00', '¥0.00'],
+    ]);
+    expect(await figures('rollup-chart-stages')).toEqual([['实施中', '2']]);
+    for (const name of ['堆叠柱状图：各下级单位按资金来源的已拨付资金（元）', '柱状图：各阶段项目数']) {
+      const chart = page.getByRole('img', { name });
+      expect(await chart.locator('canvas').count()).toBeGreaterThan(0);
+    }
+    expect(await page.locator('.ant-progress').count()).toBe(0);
     expect(await foreignText(page)).toEqual([]);
     await screenshot(page, 'app-rollup-city-zh');
 
@@ -84,9 +122,11 @@ describe('汇总分析 in the new app', () => {
     await page.getByRole('link', { name: '东川市' }).click();
     await page.getByRole('heading', { level: 1, name: '汇总分析 · 东川市' }).waitFor();
 
-    // The county dashboard (classic app) of a county row, where its projects are.
+    // The county's 统计看板 (React app) from its row, narrowed to that county.
     await page.locator('#rollup-groups tbody tr', { hasText: '西岭县' }).getByRole('link', { name: '县级看板' }).click();
-    await page.waitForURL(/\/#\/dashboard\?orgUnitId=c-e2e-a2/);
+    await page.waitForURL(/\/app\/dashboard\?orgUnitId=c-e2e-a2$/);
+    await page.getByRole('heading', { level: 1, name: '统计看板' }).waitFor();
+    await poll(() => page.locator('#chart-funds figcaption tbody tr').allTextContents()).toEqual(['西岭镇¥0.01¥0.00¥0.01']);
     expect(errors).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { App as AntApp, ConfigProvider, Result, Spin } from 'antd';
 // The ES module build: the CommonJS one (antd/locale/…) reaches the bundle wrapped, and antd then misses its texts.
 import zhCN from 'antd/es/locale/zh_CN';
@@ -19,8 +19,11 @@ import { PublicBoardPage } from './pages/PublicBoardPage';
 /** /public/<countyCode>: the 公示 board, the one page anyone may open without signing in. */
 const publicBoardCounty = (path: string) => /^\/public\/([^/]+)\/?$/.exec(path)?.[1];
 import { ArchivePage } from './pages/ArchivePage';
-import { RollupPage } from './pages/RollupPage';
 import { AssetPage, AssetsPage } from './pages/AssetsPage';
+
+// The pages with charts load ECharts with them, in chunks of their own: the inbox does not wait for it.
+const RollupPage = lazy(() => import('./pages/RollupPage').then((m) => ({ default: m.RollupPage })));
+const DashboardPage = lazy(() => import('./pages/DashboardPage').then((m) => ({ default: m.DashboardPage })));
 
 /** /rollup or /rollup/<unitId>: the roll-up of a province, city, county or township. */
 const rollupUnit = (path: string) => /^\/rollup(?:\/([^/]+))?$/.exec(path);
@@ -34,6 +37,7 @@ function Page({ path }: { path: string }) {
   if (path === '/projects') return <ProjectsPage />;
   if (path === '/mine') return <MyProposalsPage />;
   if (path === '/assets') return <AssetsPage />;
+  if (path === '/dashboard') return <DashboardPage />;
   const assetPage = /^\/assets\/([^/]+)$/.exec(path);
   if (assetPage) return <AssetPage key={path} assetId={decodeURIComponent(assetPage[1])} />;
   const rollup = rollupUnit(path);
@@ -93,10 +97,13 @@ export function App() {
         path === '/projects' ||
         path === '/mine' ||
         path === '/assets' ||
+        path === '/dashboard' ||
         /^\/assets\/[^/]+$/.test(path) ||
         /^\/projects\/[^/]+\/archive$/.test(path) ||
         rollupUnit(path) ? (
-          <Page path={path} />
+          <Suspense fallback={<Spin />}>
+            <Page path={path} />
+          </Suspense>
         ) : (
           <Result status="404" title="404" />
         )}

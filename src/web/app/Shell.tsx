@@ -4,6 +4,7 @@ import {
   ApartmentOutlined,
   BarChartOutlined,
   BellOutlined,
+  DashboardOutlined,
   InboxOutlined,
   LogoutOutlined,
   RollbackOutlined,
@@ -30,9 +31,11 @@ const sectionOf = (path: string) =>
           ? 'mine'
           : path.startsWith('/rollup')
             ? 'rollup'
-            : path === '/notifications'
-              ? 'notifications'
-              : '';
+            : path === '/dashboard'
+              ? 'dashboard'
+              : path === '/notifications'
+                ? 'notifications'
+                : '';
 
 /** The page frame: the brand, the main menu, the language switch and who is signed in. */
 export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () => void; children: ReactNode }) {
@@ -83,6 +86,16 @@ export function Shell({ me, onSignedOut, children }: { me: TMe; onSignedOut: () 
                 ),
               },
               ...(rollupUnits.data?.aboveCounty ? [{ key: 'rollup', icon: <BarChartOutlined />, label: <a {...linkTo('/rollup')}>{t.nav.rollup}</a> }] : []),
+              // After the roll-up, which officials above the county look at first (its county rows link to their dashboards).
+              {
+                key: 'dashboard',
+                icon: <DashboardOutlined />,
+                label: (
+                  <a {...linkTo('/dashboard')} id="nav-dashboard">
+                    {t.nav.dashboard}
+                  </a>
+                ),
+              },
               // The server names the Temporal UI for monitors and administrators only (GET /api/me).
               ...(me.temporalUiUrl
                 ? [

@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'react';
-import { Alert, Breadcrumb, Button, Card, Col, Empty, Flex, Progress, Row, Select, Space, Spin, Statistic, Table, Typography } from 'antd';
+import { useEffect, useMemo, useState } from 'react';
+import { Alert, Breadcrumb, Button, Card, Col, Empty, Flex, Row, Select, Space, Spin, Statistic, Table, Typography } from 'antd';
 import type { TableProps } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { formatFenTotal } from '../../../domain/policies/money';
+import { Chart, type TChartOption } from '../components/Chart';
+import { fenToYuanNumber, yuanAxis } from '../components/chart-money';
 import { useApiGet } from '../use-api-get';
 import { fill, nameOf, useI18n } from '../i18n';
 import { linkTo, navigate } from '../router';
@@ -37,13 +39,17 @@ interface TRollup {
 
 /** Whole percent of disbursed over allocated, by integer arithmetic (the sums may pass 2^53). */
 const percentOf = (part: string, whole: string) => (BigInt(whole) === 0n ? 0 : Math.min(100, Number((BigInt(part) * 100n) / BigInt(whole))));
+/** The chart's segments: the three fiscal sources and payments made before the source was recorded. */
+const SOURCES = ['CENTRAL_LINKAGE', 'LOCAL', 'OTHER', 'UNKNOWN'] as const;
+const SOURCE_COLOURS = ['#1677ff', '#52c41a', '#faad14', '#bfbfbf'];
 const DRILLABLE = new Set(['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP']);
 const THIS_YEAR = new Date().getFullYear();
 
 /**
  * 汇总分析: the roll-up of a province, city, county or township (GET /api/rollups) as antd cards and
- * tables (the app has no chart library: bars are antd Progress). A unit's name drills down to its
- * own roll-up (/app/rollup/<id>); a county row also opens the county dashboard and a unit's project
+ * tables, with ECharts bars for the funds by source per unit below and the projects by stage (each
+ * with its figures as a hidden table). A unit's name drills down to its own roll-up
+ * (/app/rollup/<id>); a county row also opens its 统计看板 (/app/dashboard) and a unit's project
  * list in the classic app, where a project opens. The 上报 exports download for the unit and year.
  */
 export function RollupPage({ unitId }: { unitId?: string }) {
@@ -57,6 +63,35 @@ export function RollupPage({ unitId }: { unitId?: string }) {
   }, [unitId, start]);
   const { data, error, loading } = useApiGet<TRollup>(unitId ? '/api/rollups' : '/api/rollups/units', unitId ? { orgUnitId: unitId, year } : {}, i18n);
   const r = unitId && data && 'unit' in data ? data : undefined;
+
+  // Funds disbursed per unit below, one stacked bar each, a segment per source.
+  const sourceOption = useMemo<TChartOption>(() => {
+    const rows = r?.groups ?? [];
+    return {
+      grid: { left: 8, right: 16, top: 40, bottom: 8, containLabel: true },
+      legend: { top: 0 },
+      tooltip: { trigger: 'axis', valueFormatter: yuanAxis },
+      xAxis: { type: 'category', data: rows.map((row) => row.name), axisLabel: { interval: 0 } },
+      yAxis: { type: 'value', axisLabel: { formatter: yuanAxis } },
+      series: SOURCES.map((source, k) => ({
+        type: 'bar' as const,
+        stack: 'disbursed',
+        name: t.rollup.sources[source],
+        data: rows.map((row) => fenToYuanNumber(row.figures.disbursedBySource.find((x) => x.source === source)?.disbursedFen ?? '0')),
+        itemStyle: { color: SOURCE_COLOURS[k] },
+      })),
+    };
+  }, [r, t]);
+  const stageOption = useMemo<TChartOption>(() => {
+    const stages = r?.total.byStage ?? [];
+    return {
+      grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'category', data: stages.map((x) => nameOf(labels.stage, x.stage)), axisLabel: { interval: 0, rotate: 30 } },
+      yAxis: { type: 'value', minInterval: 1 },
+      series: [{ type: 'bar', name: t.rollup.projects, data: stages.map((x) => x.count), itemStyle: { color: '#1677ff' } }],
+    };
+  }, [r, t, labels]);
 
   if (!unitId) {
     if (units.loading) return <Spin />;
@@ -88,9 +123,10 @@ export function RollupPage({ unitId }: { unitId?: string }) {
       title: t.rollup.rate,
       key: 'rate',
       width: 140,
-      render: (_: unknown, row) => <Progress percent={percentOf(row.figures.disbursedFen, row.figures.allocatedFen)} size="small" />,
+      align: 'right',
+      render: (_: unknown, row) => `${percentOf(row.figures.disbursedFen, row.figures.allocatedFen)}%`,
     },
-    ...(['CENTRAL_LINKAGE', 'LOCAL', 'OTHER'] as const).map((source) => ({
+    ...SOURCES.slice(0, 3).map((source) => ({
       title: t.rollup.sources[source],
       key: source,
       align: 'right' as const,
@@ -106,7 +142,7 @@ export function RollupPage({ unitId }: { unitId?: string }) {
       render: (_: unknown, row) => (
         <Space size="small">
           {row.level === 'COUNTY' && (
-            <a href={`/#/dashboard?${new URLSearchParams({ orgUnitId: row.id, ...(year ? { year: String(year) } : {}) })}`}>{t.rollup.dashboard}</a>
+            <a {...linkTo(`/dashboard?${new URLSearchParams({ orgUnitId: row.id, ...(year ? { year: String(year) } : {}) })}`)}>{t.rollup.dashboard}</a>
           )}
           <a href={`/#/projects?${new URLSearchParams({ orgUnitId: row.id })}`}>{t.rollup.projectList}</a>
         </Space>
@@ -196,32 +232,67 @@ export function RollupPage({ unitId }: { unitId?: string }) {
           {table('rollup-groups', t.rollup.groups, r.groups)}
           {r.unit.level === 'PROVINCE' && table('rollup-counties', t.rollup.counties, r.counties)}
           <Row gutter={[16, 16]}>
-            <Col xs={24} lg={8}>
+            <Col xs={24} lg={12}>
               <Card title={t.rollup.bySource} size="small">
-                {r.total.disbursedBySource.map((s) => (
-                  <div key={s.source}>
-                    <Typography.Text>
-                      {nameOf(t.rollup.sources, s.source)}：{money(s.disbursedFen)}
-                    </Typography.Text>
-                    <Progress percent={percentOf(s.disbursedFen, r.total.disbursedFen)} size="small" />
-                  </div>
-                ))}
+                {r.groups.length === 0 ? (
+                  <Empty description={t.rollup.empty} />
+                ) : (
+                  <Chart id="rollup-chart-sources" label={t.rollup.bySourceLabel} option={sourceOption}>
+                    <table>
+                      <caption>{t.rollup.bySource}</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">{t.rollup.unit}</th>
+                          {SOURCES.map((source) => (
+                            <th scope="col" key={source}>
+                              {t.rollup.sources[source]}
+                            </th>
+                          ))}
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {[...r.groups, { id: '', name: t.rollup.total, figures: r.total }].map((row) => (
+                          <tr key={row.id} data-unit={row.id}>
+                            <th scope="row">{row.name}</th>
+                            {SOURCES.map((source) => (
+                              <td key={source}>{money(row.figures.disbursedBySource.find((x) => x.source === source)?.disbursedFen ?? '0')}</td>
+                            ))}
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </Chart>
+                )}
               </Card>
             </Col>
-            <Col xs={24} lg={8}>
+            <Col xs={24} lg={12}>
               <Card title={t.rollup.byStage} size="small">
-                {r.total.byStage.length === 0 && <Empty description={t.rollup.empty} />}
-                {r.total.byStage.map((s) => (
-                  <div key={s.stage}>
-                    <Typography.Text>
-                      {nameOf(labels.stage, s.stage)}：{s.count}
-                    </Typography.Text>
-                    <Progress percent={r.total.projectCount ? Math.round((s.count * 100) / r.total.projectCount) : 0} size="small" showInfo={false} />
-                  </div>
-                ))}
+                {r.total.byStage.length === 0 ? (
+                  <Empty description={t.rollup.empty} />
+                ) : (
+                  <Chart id="rollup-chart-stages" label={t.rollup.byStageLabel} option={stageOption}>
+                    <table>
+                      <caption>{t.rollup.byStage}</caption>
+                      <thead>
+                        <tr>
+                          <th scope="col">{t.dashboard.stage}</th>
+                          <th scope="col">{t.rollup.projects}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {r.total.byStage.map((x) => (
+                          <tr key={x.stage} data-stage={x.stage}>
+                            <th scope="row">{nameOf(labels.stage, x.stage)}</th>
+                            <td>{x.count}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </Chart>
+                )}
               </Card>
             </Col>
-            <Col xs={24} lg={8}>
+            <Col xs={24}>
               <Card title={t.rollup.grades} size="small">
                 <Table
                   size="small"
