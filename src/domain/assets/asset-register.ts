@@ -182,6 +182,22 @@ const FUNDING_SOURCE_ALIASES: Record<string, TAssetFundingSource> = {
   '对口支援/东西部协作': 'PAIRING',
 };
 
+/**
+ * The village a ledger cell names, by org unit id or by name, among the villages the importer may
+ * write into: none is UNKNOWN_VILLAGE (also a village outside the importer's unit), two of the same
+ * name AMBIGUOUS_VILLAGE (the file must then give the id).
+ */
+export function villageOfCell(
+  cell: string,
+  villages: readonly TImportVillage[],
+): { ok: true; village: TImportVillage } | { ok: false; code: 'UNKNOWN_VILLAGE' | 'AMBIGUOUS_VILLAGE'; message: string } {
+  const byId = villages.find((v) => v.id === cell);
+  const named = byId ? [byId] : villages.filter((v) => v.name === cell);
+  if (named.length === 1) return { ok: true, village: named[0]! };
+  if (named.length === 0) return { ok: false, code: 'UNKNOWN_VILLAGE', message: `"${cell}" is no village under your org unit` };
+  return { ok: false, code: 'AMBIGUOUS_VILLAGE', message: `${named.length} villages under your org unit are named "${cell}": write the village's org unit id` };
+}
+
 const fieldFromLedger = (key: TLedgerColumnKey) => LEDGER_COLUMNS.find((c) => c.key === key)!.header;
 
 /**
@@ -211,9 +227,6 @@ export function validateLedger({
   if (errors.length > 0) return { ok: false, errors };
   if (table.length < 2) return { ok: false, errors: [{ row: table[0]?.row ?? 1, column: '', code: 'NO_ROWS', message: 'the ledger has no asset rows' }] };
 
-  const byId = new Map(villages.map((v) => [v.id, v]));
-  const byName = new Map<string, TImportVillage[]>();
-  for (const v of villages) byName.set(v.name, [...(byName.get(v.name) ?? []), v]);
   const storedByKey = new Map(stored.map((s) => [`${s.countyId}\n${s.ledgerCode}`, s]));
   const seen = new Map<string, number>();
   const plans: TLedgerRowPlan[] = [];
@@ -239,13 +252,9 @@ export function validateLedger({
       : undefined;
     if (raw.fundingSource && !fundingSource)
       fail('fundingSource', 'UNKNOWN_FUNDING_SOURCE', `"${raw.fundingSource}" is none of ${Object.values(ASSET_FUNDING_SOURCE_LABELS_ZH).join(' / ')}`);
-    let village: TImportVillage | undefined;
-    if (raw.village) {
-      const named = byId.has(raw.village) ? [byId.get(raw.village)!] : (byName.get(raw.village) ?? []);
-      if (named.length === 1) village = named[0];
-      else if (named.length === 0) fail('village', 'UNKNOWN_VILLAGE', `"${raw.village}" is no village under your org unit`);
-      else fail('village', 'AMBIGUOUS_VILLAGE', `${named.length} villages under your org unit are named "${raw.village}": write the village's org unit id`);
-    }
+    const placed = raw.village ? villageOfCell(raw.village, villages) : undefined;
+    if (placed && !placed.ok) fail('village', placed.code, placed.message);
+    const village = placed?.ok ? placed.village : undefined;
     let valueFen: number | undefined;
     if (raw.value) {
       try {
