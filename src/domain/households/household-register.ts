@@ -258,8 +258,8 @@ export function validateMonitoringList({
     if (placed && !placed.ok) fail('village', placed.code, placed.message);
     const village = placed?.ok ? placed.village : undefined;
 
-    const memberCount = /^\d{1,2}$/.test(raw.memberCount) ? Number(raw.memberCount) : undefined;
-    if (raw.memberCount && (memberCount === undefined || memberCount < 1)) fail('memberCount', 'INVALID_COUNT', `"${raw.memberCount}" is not a number of people from 1 to 99`);
+    const memberCount = /^\d{1,2}$/.test(raw.memberCount) && Number(raw.memberCount) >= 1 ? Number(raw.memberCount) : undefined;
+    if (raw.memberCount && memberCount === undefined) fail('memberCount', 'INVALID_COUNT', `"${raw.memberCount}" is not a number of people from 1 to 99`);
     const flag = (key: 'lifted' | 'monitored') => {
       if (YES.has(raw[key])) return true;
       if (NO.has(raw[key])) return false;
@@ -284,7 +284,7 @@ export function validateMonitoringList({
     if (monitored === true) {
       if (!raw.monitoringType) fail('monitoringType', 'REQUIRED', '监测类型 is required for a 监测户');
       if (!raw.monitoringStart) fail('monitoringStart', 'REQUIRED', '纳入监测日期 is required for a 监测户');
-      if (end) fail('monitoringEnd', 'INVALID_DATE', 'a 监测户 still monitored has no 解除监测日期');
+      if (end && !(start && end < start)) fail('monitoringEnd', 'INVALID_DATE', 'a 监测户 still monitored has no 解除监测日期');
     } else if (monitored === false && (raw.monitoringType || raw.monitoringStart) && !(raw.monitoringType && raw.monitoringStart && raw.monitoringEnd)) {
       fail('monitoringEnd', 'REQUIRED', 'a household no longer monitored names a spell with its 监测类型, 纳入 and 解除 dates, or none');
     }
