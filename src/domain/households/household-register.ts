@@ -74,8 +74,8 @@ export const MONITORING_LIST_COLUMNS = [
   { key: 'headName', header: '户主姓名', required: true, maxLength: 50 },
   { key: 'village', header: '所属村', required: true, maxLength: 100 },
   { key: 'memberCount', header: '家庭人口', required: true, maxLength: 3 },
-  { key: 'lifted', header: '是否脱贫户', required: true, maxLength: 2 },
-  { key: 'monitored', header: '是否监测户', required: true, maxLength: 2 },
+  { key: 'lifted', header: '是否脱贫户', required: true, maxLength: 10 },
+  { key: 'monitored', header: '是否监测户', required: true, maxLength: 10 },
   { key: 'monitoringType', header: '监测类型', required: false, maxLength: 20 },
   { key: 'monitoringStart', header: '纳入监测日期', required: false, maxLength: 10 },
   { key: 'monitoringEnd', header: '解除监测日期', required: false, maxLength: 10 },
@@ -201,9 +201,15 @@ const CONTENT_KEYS = ['headName', 'orgUnitId', 'memberCount', 'lifted', 'monitor
   keyof THouseholdContent
 >;
 
+/** A value as JSON with its object keys sorted: a JSONB column gives its keys back in its own order. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+
 /** The fields where a stored household differs from the list's (empty: the same household). */
 export function householdDifferences(stored: THouseholdContent, incoming: THouseholdContent): string[] {
-  return CONTENT_KEYS.filter((k) => JSON.stringify(stored[k]) !== JSON.stringify(incoming[k]));
+  return CONTENT_KEYS.filter((k) => canonical(stored[k]) !== canonical(incoming[k]));
 }
 
 const headerOf = (key: TMonitoringColumnKey) => MONITORING_LIST_COLUMNS.find((c) => c.key === key)!.header;
