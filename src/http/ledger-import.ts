@@ -49,12 +49,7 @@ export async function ledgerTable(format: 'csv' | 'xlsx', bytes: Buffer): Promis
  * The villages under the caller's grants of the import roles (decided in src/domain), each with
  * its county (the unit of level COUNTY on its path); 403 ROLE_NOT_ALLOWED without such a grant.
  */
-export async function importVillages(
-  prisma: TAppDeps['prisma'],
-  actor: TActor,
-  roles: readonly TRole[],
-  what: string,
-): Promise<TImportVillage[]> {
+export async function importVillages(prisma: TAppDeps['prisma'], actor: TActor, roles: readonly TRole[], what: string): Promise<TImportVillage[]> {
   const grants = actor.roles.filter((g) => roles.includes(g.role));
   if (grants.length === 0) throw new AppError('ROLE_NOT_ALLOWED', `${what} is for administrators and the county agriculture bureau (县农业农村局)`);
   const scope = { OR: grants.map((g) => ({ path: { startsWith: g.orgPath } })) };

@@ -123,7 +123,12 @@ describe('防返贫监测 list import (POST /api/households/imports)', () => {
     const before = await counts();
     const id = await idOf('QS-HH-001');
     const res = await importCsv('agri', [
-      household({ 是否监测户: '否', 解除监测日期: '2025-06-30', 家庭人口: '4', 家庭成员: '李大山/户主/110101198001011234;王小花/配偶;李小山/之子;李小花/之女' }),
+      household({
+        是否监测户: '否',
+        解除监测日期: '2025-06-30',
+        家庭人口: '4',
+        家庭成员: '李大山/户主/110101198001011234;王小花/配偶;李小山/之子;李小花/之女',
+      }),
       GOOD[1]!,
       household({ 户编号: 'QS-HH-004', 户主姓名: '孙二', 所属村: 'v-yunshui', 家庭人口: '2', 监测类型: '突发严重困难户', 家庭成员: '' }),
     ]);
@@ -146,13 +151,22 @@ describe('防返贫监测 list import (POST /api/households/imports)', () => {
       entityType: 'Household',
       entityId: id,
       actorId: s.userIds.agri,
-      details: { changed: ['memberCount', 'monitored', 'spells', 'members'], before: { memberCount: 3, monitored: true }, after: { memberCount: 4, monitored: false } },
+      details: {
+        changed: ['memberCount', 'monitored', 'spells', 'members'],
+        before: { memberCount: 3, monitored: true },
+        after: { memberCount: 4, monitored: false },
+      },
     });
     expect(JSON.stringify(events[0]!.details)).not.toContain('110101198001011234');
     expect((await counts()).households).toBe(before.households + 1);
     // The same new list once more changes nothing.
     const again = await importCsv('agri', [
-      household({ 是否监测户: '否', 解除监测日期: '2025-06-30', 家庭人口: '4', 家庭成员: '李大山/户主/110101198001011234;王小花/配偶;李小山/之子;李小花/之女' }),
+      household({
+        是否监测户: '否',
+        解除监测日期: '2025-06-30',
+        家庭人口: '4',
+        家庭成员: '李大山/户主/110101198001011234;王小花/配偶;李小山/之子;李小花/之女',
+      }),
     ]);
     expect(again.json()).toMatchObject({ updated: 0, unchanged: 1 });
     expect(await s.prisma.auditEvent.count({ where: { action: 'HOUSEHOLD_UPDATED' } })).toBe(1);
@@ -282,7 +296,10 @@ describe('the 联农带农 ledger (POST /api/households/:id/linkage-entries, GET
     const all = await list('leader');
     expect(all.total).toBe(5);
     const county = { household: { countyId: 'c-qingshan' } };
-    expect(all.totals).toEqual({ ...(await sums(county)), all: String((await s.prisma.linkageEntry.findMany({ where: county })).reduce((n, r) => n + r.amountFen, 0n)) });
+    expect(all.totals).toEqual({
+      ...(await sums(county)),
+      all: String((await s.prisma.linkageEntry.findMany({ where: county })).reduce((n, r) => n + r.amountFen, 0n)),
+    });
     expect(all.totals.PURCHASE_CONTRACT).toBe('1999999999998');
     const y2025 = await list('leader', '&year=2025');
     expect(y2025.totals).toMatchObject(await sums({ ...county, year: 2025 }));

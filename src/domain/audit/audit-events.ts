@@ -162,7 +162,13 @@ export const AUDIT_DETAILS = {
   /** A household of the 防返贫监测 list entered into the register (POST /api/households/imports). */
   HOUSEHOLD_IMPORTED: z.strictObject({ householdId: id, householdCode: text, orgUnitId: id, lifted: z.boolean(), monitored: z.boolean() }),
   /** A later list changed a registered household: the fields changed, and their values before and after (never a full ID-card number). */
-  HOUSEHOLD_UPDATED: z.strictObject({ householdId: id, householdCode: text, changed: z.array(z.string()), before: z.looseObject({}), after: z.looseObject({}) }),
+  HOUSEHOLD_UPDATED: z.strictObject({
+    householdId: id,
+    householdCode: text,
+    changed: z.array(z.string()),
+    before: z.looseObject({}),
+    after: z.looseObject({}),
+  }),
   /** One 联农带农 income of a household in a year (POST /api/households/:id/linkage-entries). */
   LINKAGE_ENTRY_RECORDED: z.strictObject({
     entryId: id,

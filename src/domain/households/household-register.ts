@@ -175,7 +175,10 @@ export const maskedIdCard = (last4: string | null): string | null => (last4 ? `$
  */
 export function parseMembers(cell: string): THouseholdMember[] | string {
   const members: THouseholdMember[] = [];
-  for (const part of cell.split(/[;；]/).map((p) => p.trim()).filter(Boolean)) {
+  for (const part of cell
+    .split(/[;；]/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const [name, relation, id, ...rest] = part.split(/[/／]/).map((p) => p.trim());
     if (!name || !relation || rest.length > 0) return `"${part.replace(/\d{6,}/g, '…')}" is not 姓名/关系 or 姓名/关系/身份证号`;
     if (Array.from(name).length > 50 || Array.from(relation).length > 20) return `a member's name or relation is too long`;
@@ -251,7 +254,8 @@ export function validateMonitoringList({
   for (let i = 1; i < table.length; i += 1) {
     const { row: rowNo, cells } = table[i]!;
     const rowErrors: TMonitoringRowError[] = [];
-    const fail = (key: TMonitoringColumnKey, code: TMonitoringRowErrorCode, message: string) => rowErrors.push({ row: rowNo, column: headerOf(key), code, message });
+    const fail = (key: TMonitoringColumnKey, code: TMonitoringRowErrorCode, message: string) =>
+      rowErrors.push({ row: rowNo, column: headerOf(key), code, message });
     const raw = {} as Record<TMonitoringColumnKey, string>;
     for (const column of MONITORING_LIST_COLUMNS) {
       const at = index.get(column.key);
@@ -278,7 +282,9 @@ export function validateMonitoringList({
     // A spell when the row names one: a monitored household must; a released one may keep its dates.
     let spell: TMonitoringSpell | null = null;
     const type = raw.monitoringType
-      ? (Object.entries(MONITORING_TYPE_LABELS_ZH) as Array<[TMonitoringType, string]>).find(([c, l]) => c === raw.monitoringType || l === raw.monitoringType)?.[0]
+      ? (Object.entries(MONITORING_TYPE_LABELS_ZH) as Array<[TMonitoringType, string]>).find(
+          ([c, l]) => c === raw.monitoringType || l === raw.monitoringType,
+        )?.[0]
       : undefined;
     if (raw.monitoringType && !type)
       fail('monitoringType', 'UNKNOWN_MONITORING_TYPE', `"${raw.monitoringType}" is none of ${Object.values(MONITORING_TYPE_LABELS_ZH).join(' / ')}`);
@@ -336,7 +342,12 @@ export function validateMonitoringList({
       continue;
     }
     if (!villageIds.has(earlier.orgUnitId)) {
-      errors.push({ row: rowNo, column: headerOf('householdCode'), code: 'OUT_OF_SCOPE', message: `户编号 ${raw.householdCode} is registered in a village outside your org unit` });
+      errors.push({
+        row: rowNo,
+        column: headerOf('householdCode'),
+        code: 'OUT_OF_SCOPE',
+        message: `户编号 ${raw.householdCode} is registered in a village outside your org unit`,
+      });
       continue;
     }
     const changed = householdDifferences(earlier, household);
@@ -353,7 +364,14 @@ export function validateMonitoringList({
 export function householdCodesOf(table: readonly TLedgerTableRow[]): string[] {
   const at = (table[0]?.cells ?? []).map((h) => h.trim()).indexOf(headerOf('householdCode'));
   if (at < 0) return [];
-  return [...new Set(table.slice(1).map((r) => String(r.cells[at] ?? '').trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      table
+        .slice(1)
+        .map((r) => String(r.cells[at] ?? '').trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** The 4 kinds' totals of a set of entries, in exact fen (bigint), every kind present. */

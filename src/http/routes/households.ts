@@ -219,7 +219,9 @@ export async function householdRoutes(app: FastifyInstance, { prisma }: TAppDeps
                   updatedAt: at,
                 };
                 if (plan.outcome === 'created') {
-                  await tx.household.create({ data: { id, householdCode: h.householdCode, countyId: h.countyId, createdBy: actor.userId, createdAt: at, ...data } });
+                  await tx.household.create({
+                    data: { id, householdCode: h.householdCode, countyId: h.countyId, createdBy: actor.userId, createdAt: at, ...data },
+                  });
                   await writeAuditEvent(
                     tx,
                     {
@@ -238,7 +240,8 @@ export async function householdRoutes(app: FastifyInstance, { prisma }: TAppDeps
                 const before = storedById.get(id)!;
                 // Only if nobody changed it since it was read: the audit row's key names the version replaced.
                 const done = await tx.household.updateMany({ where: { id, updatedAt: before.updatedAt }, data });
-                if (done.count !== 1) throw new AppError('CONFLICT', 'another import changed these households meanwhile: nothing of this one was written; send it again');
+                if (done.count !== 1)
+                  throw new AppError('CONFLICT', 'another import changed these households meanwhile: nothing of this one was written; send it again');
                 const old = asContent(before) as unknown as Record<string, unknown>;
                 const now = h as unknown as Record<string, unknown>;
                 await writeAuditEvent(
@@ -350,10 +353,9 @@ export async function householdRoutes(app: FastifyInstance, { prisma }: TAppDeps
           ]);
         const totals = await totalsByHousehold(prisma, { year, household: where });
         const names = new Map(
-          (await prisma.orgUnit.findMany({ where: { id: { in: [...new Set(households.map((h) => h.orgUnitId))] } }, select: { id: true, name: true } })).map((u) => [
-            u.id,
-            u.name,
-          ]),
+          (await prisma.orgUnit.findMany({ where: { id: { in: [...new Set(households.map((h) => h.orgUnitId))] } }, select: { id: true, name: true } })).map(
+            (u) => [u.id, u.name],
+          ),
         );
         const flagNames = { zh: HOUSEHOLD_FLAG_LABELS_ZH, en: { LIFTED: 'lifted', MONITORED: 'monitored' } }[lang];
         type TRow = (typeof households)[number] & { totals: Record<TLinkageKind, bigint> };
@@ -396,7 +398,10 @@ export async function householdRoutes(app: FastifyInstance, { prisma }: TAppDeps
     },
     async (req) => {
       const actor = requireActor(req);
-      const h = await prisma.household.findUnique({ where: { id: req.params.id }, include: { entries: { orderBy: [{ year: 'desc' }, { recordedAt: 'asc' }, { id: 'asc' }] } } });
+      const h = await prisma.household.findUnique({
+        where: { id: req.params.id },
+        include: { entries: { orderBy: [{ year: 'desc' }, { recordedAt: 'asc' }, { id: 'asc' }] } },
+      });
       if (!h || !actor.roles.some((g) => covers(g, h.orgPath)))
         throw new AppError('NOT_FOUND', `no household ${req.params.id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
       const years = [...new Set(h.entries.map((e) => e.year))].map((year) => {
@@ -429,7 +434,8 @@ export async function householdRoutes(app: FastifyInstance, { prisma }: TAppDeps
       if (!h || !actor.roles.some((g) => covers(g, h.orgPath)))
         throw new AppError('NOT_FOUND', `no household ${req.params.id} in your org units`, [{ path: 'params.id', message: 'not found' }]);
       const grant = actor.roles.find((g) => (LINKAGE_ENTRY_ROLES as readonly string[]).includes(g.role) && covers(g, h.orgPath));
-      if (!grant) throw new AppError('ROLE_NOT_ALLOWED', 'the 联农带农 ledger is kept by the village committee, the county agriculture bureau and administrators');
+      if (!grant)
+        throw new AppError('ROLE_NOT_ALLOWED', 'the 联农带农 ledger is kept by the village committee, the county agriculture bureau and administrators');
       const refused = linkageEntryRefusal({ year: body.year, amountFen: body.amountFen }, shanghaiWallClock(new Date()).getUTCFullYear());
       if (refused) throw refusalToAppError(refused);
       const content = {
@@ -452,7 +458,8 @@ export async function householdRoutes(app: FastifyInstance, { prisma }: TAppDeps
       const replay = async () => {
         const earlier = await prisma.linkageEntry.findUnique({ where: { requestId: body.requestId } });
         if (!earlier) return null;
-        if (!same(earlier)) throw new AppError('DUPLICATE_REQUEST', 'this requestId was already used for another entry', [{ path: 'body.requestId', message: 'reused' }]);
+        if (!same(earlier))
+          throw new AppError('DUPLICATE_REQUEST', 'this requestId was already used for another entry', [{ path: 'body.requestId', message: 'reused' }]);
         return reply.code(200).send({ ...earlier, amountFen: Number(earlier.amountFen) });
       };
       const answered = await replay();
@@ -460,12 +467,16 @@ export async function householdRoutes(app: FastifyInstance, { prisma }: TAppDeps
       if (content.projectId) {
         const project = await prisma.project.findUnique({ where: { id: content.projectId }, select: { countyId: true } });
         if (project?.countyId !== h.countyId)
-          throw new AppError('VALIDATION_FAILED', `no project ${content.projectId} in the household's county`, [{ path: 'body.projectId', message: 'unknown project' }]);
+          throw new AppError('VALIDATION_FAILED', `no project ${content.projectId} in the household's county`, [
+            { path: 'body.projectId', message: 'unknown project' },
+          ]);
       }
       if (content.assetId) {
         const asset = await prisma.asset.findUnique({ where: { id: content.assetId }, select: { countyId: true, project: { select: { countyId: true } } } });
         if ((asset?.countyId ?? asset?.project?.countyId) !== h.countyId)
-          throw new AppError('VALIDATION_FAILED', `no asset ${content.assetId} in the household's county`, [{ path: 'body.assetId', message: 'unknown asset' }]);
+          throw new AppError('VALIDATION_FAILED', `no asset ${content.assetId} in the household's county`, [
+            { path: 'body.assetId', message: 'unknown asset' },
+          ]);
       }
       const id = `lk-${crypto.randomUUID()}`;
       const at = new Date();

@@ -124,7 +124,11 @@ describe('validateMonitoringList (the 防返贫监测 list, pure)', () => {
 
   it('a new spell is added after the earlier ones; a household registered outside the importer’s villages is OUT_OF_SCOPE', () => {
     const ended = stored({ monitored: false, spells: [{ type: 'MARGINAL', start: '2022-01-01', end: '2022-12-31' }] });
-    const again = validateMonitoringList({ table: table(row({ 监测类型: '突发严重困难户', 纳入监测日期: '2025-01-02' })), villages: VILLAGES, stored: [ended] });
+    const again = validateMonitoringList({
+      table: table(row({ 监测类型: '突发严重困难户', 纳入监测日期: '2025-01-02' })),
+      villages: VILLAGES,
+      stored: [ended],
+    });
     expect(again).toMatchObject({
       ok: true,
       rows: [
