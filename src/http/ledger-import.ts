@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseCsv } from '../cli/csv';
 import type { TActor } from '../domain/actor';
-import type { TImportVillage } from '../domain/assets/asset-register';
+import type { TImportVillage } from '../domain/ledger-table';
 import { AppError } from '../domain/errors';
 import type { TRole } from '../domain/roles';
 import type { TAppDeps } from './context';

@@ -1,9 +1,10 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/cli/csv';
-import { LINKAGE_KINDS, MONITORING_LIST_COLUMNS } from '../../src/domain/households/household-register';
+import { LINKAGE_KINDS } from '../../src/domain/households/household-register';
 import { fenToYuanDecimal } from '../../src/domain/policies/money';
 import { readFirstSheet } from '../../src/http/xlsx-workbook';
+import { MONITORING_HEADER, monitoringRow } from '../support/monitoring-list';
 import { newRequestId, startTestStack, type TTestStack } from '../support/stack';
 
 /**
@@ -14,27 +15,19 @@ import { newRequestId, startTestStack, type TTestStack } from '../support/stack'
  */
 let s: TTestStack;
 
-const HEADER = MONITORING_LIST_COLUMNS.map((c) => c.header);
-type TRow = Partial<Record<(typeof HEADER)[number], string>>;
-const household = (over: TRow): string[] => {
-  const base: Record<string, string> = {
-    户编号: 'QS-HH-001',
-    户主姓名: '李大山',
-    所属村: '桃源村',
-    家庭人口: '3',
-    是否脱贫户: '是',
-    是否监测户: '是',
-    监测类型: '脱贫不稳定户',
-    纳入监测日期: '2024-03-05',
-    解除监测日期: '',
-    家庭成员: '李大山/户主/110101198001011234;王小花/配偶/11010119820202567X;李小山/之子',
-  };
-  return HEADER.map((h) => ({ ...base, ...over })[h] ?? '');
-};
+const HEADER = MONITORING_HEADER;
+const household = monitoringRow;
 const csv = (rows: string[][]) =>
   `\uFEFF${[HEADER, ...rows].map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(',')).join('\r\n')}\r\n`;
 const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
 
+/** 李大山's household a month later: released from monitoring, a fourth member, 王小花's ID card no longer listed. */
+const NEXT_MONTH = household({
+  是否监测户: '否',
+  解除监测日期: '2025-06-30',
+  家庭人口: '4',
+  家庭成员: '李大山/户主/110101198001011234;王小花/配偶;李小山/之子;李小花/之女',
+});
 const GOOD = [
   household({}),
   household({ 户编号: 'QS-HH-002', 户主姓名: '张石头', 所属村: '石桥村', 家庭人口: '2', 是否监测户: '否', 监测类型: '', 纳入监测日期: '', 家庭成员: '' }),
@@ -123,12 +116,7 @@ describe('防返贫监测 list import (POST /api/households/imports)', () => {
     const before = await counts();
     const id = await idOf('QS-HH-001');
     const res = await importCsv('agri', [
-      household({
-        是否监测户: '否',
-        解除监测日期: '2025-06-30',
-        家庭人口: '4',
-        家庭成员: '李大山/户主/110101198001011234;王小花/配偶;李小山/之子;李小花/之女',
-      }),
+      NEXT_MONTH,
       GOOD[1]!,
       household({ 户编号: 'QS-HH-004', 户主姓名: '孙二', 所属村: 'v-yunshui', 家庭人口: '2', 监测类型: '突发严重困难户', 家庭成员: '' }),
     ]);
@@ -160,14 +148,7 @@ describe('防返贫监测 list import (POST /api/households/imports)', () => {
     expect(JSON.stringify(events[0]!.details)).not.toContain('110101198001011234');
     expect((await counts()).households).toBe(before.households + 1);
     // The same new list once more changes nothing.
-    const again = await importCsv('agri', [
-      household({
-        是否监测户: '否',
-        解除监测日期: '2025-06-30',
-        家庭人口: '4',
-        家庭成员: '李大山/户主/110101198001011234;王小花/配偶;李小山/之子;李小花/之女',
-      }),
-    ]);
+    const again = await importCsv('agri', [NEXT_MONTH]);
     expect(again.json()).toMatchObject({ updated: 0, unchanged: 1 });
     expect(await s.prisma.auditEvent.count({ where: { action: 'HOUSEHOLD_UPDATED' } })).toBe(1);
   });

@@ -1,6 +1,5 @@
-import type { TImportVillage, TLedgerTableRow } from '../assets/asset-register';
-import { villageOfCell } from '../assets/asset-register';
 import { refusal, type TRefusal } from '../errors';
+import { codesInColumn, headerIndex, inColumnOrder, rowCells, villageOfCell, type TImportVillage, type TLedgerTableRow } from '../ledger-table';
 import { MAX_AMOUNT_FEN } from '../policies/money';
 import type { TRole } from '../roles';
 
@@ -235,17 +234,9 @@ export function validateMonitoringList({
   villages: readonly TImportVillage[];
   stored: readonly TStoredHousehold[];
 }): TMonitoringValidation {
+  const head = headerIndex(MONITORING_LIST_COLUMNS, table, 'household rows');
+  if (!head.ok) return { ok: false, errors: head.errors };
   const errors: TMonitoringRowError[] = [];
-  const header = (table[0]?.cells ?? []).map((h) => h.trim());
-  const index = new Map<TMonitoringColumnKey, number>();
-  for (const column of MONITORING_LIST_COLUMNS) {
-    const at = header.indexOf(column.header);
-    if (at >= 0) index.set(column.key, at);
-    else if (column.required) errors.push({ row: 1, column: column.header, code: 'MISSING_COLUMN', message: `the header has no column ${column.header}` });
-  }
-  if (errors.length > 0) return { ok: false, errors };
-  if (table.length < 2) return { ok: false, errors: [{ row: table[0]?.row ?? 1, column: '', code: 'NO_ROWS', message: 'the list has no household rows' }] };
-
   const villageIds = new Set(villages.map((v) => v.id));
   const storedByKey = new Map(stored.map((s) => [`${s.countyId}\n${s.householdCode}`, s]));
   const seen = new Map<string, number>();
@@ -256,14 +247,7 @@ export function validateMonitoringList({
     const rowErrors: TMonitoringRowError[] = [];
     const fail = (key: TMonitoringColumnKey, code: TMonitoringRowErrorCode, message: string) =>
       rowErrors.push({ row: rowNo, column: headerOf(key), code, message });
-    const raw = {} as Record<TMonitoringColumnKey, string>;
-    for (const column of MONITORING_LIST_COLUMNS) {
-      const at = index.get(column.key);
-      const value = at === undefined ? '' : String(cells[at] ?? '').trim();
-      raw[column.key] = value;
-      if (column.required && value === '') fail(column.key, 'REQUIRED', `${column.header} is empty`);
-      else if (Array.from(value).length > column.maxLength) fail(column.key, 'TOO_LONG', `${column.header} is longer than ${column.maxLength} characters`);
-    }
+    const raw = rowCells(MONITORING_LIST_COLUMNS, head.index, cells, fail);
     const placed = raw.village ? villageOfCell(raw.village, villages) : undefined;
     if (placed && !placed.ok) fail('village', placed.code, placed.message);
     const village = placed?.ok ? placed.village : undefined;
@@ -319,8 +303,7 @@ export function validateMonitoringList({
       else seen.set(key, rowNo);
     }
     if (rowErrors.length > 0 || !village || memberCount === undefined || lifted === undefined || monitored === undefined) {
-      const order = (e: TMonitoringRowError) => MONITORING_LIST_COLUMNS.findIndex((c) => c.header === e.column);
-      errors.push(...rowErrors.sort((x, y) => order(x) - order(y)));
+      errors.push(...inColumnOrder(MONITORING_LIST_COLUMNS, rowErrors));
       continue;
     }
     const earlier = storedByKey.get(`${village.countyId}\n${raw.householdCode}`);
@@ -362,16 +345,7 @@ export function validateMonitoringList({
 
 /** The 户编号 a list names (to read the stored households before validating). */
 export function householdCodesOf(table: readonly TLedgerTableRow[]): string[] {
-  const at = (table[0]?.cells ?? []).map((h) => h.trim()).indexOf(headerOf('householdCode'));
-  if (at < 0) return [];
-  return [
-    ...new Set(
-      table
-        .slice(1)
-        .map((r) => String(r.cells[at] ?? '').trim())
-        .filter(Boolean),
-    ),
-  ];
+  return codesInColumn(table, headerOf('householdCode'));
 }
 
 /** The 4 kinds' totals of a set of entries, in exact fen (bigint), every kind present. */

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { writeAuditEvent } from '../../audit/write-audit-event';
 import type { TActor } from '../../domain/actor';
 import { covers } from '../../domain/actor';
-import { numberedRows } from '../../domain/assets/asset-register';
+import { numberedRows } from '../../domain/ledger-table';
 import { AppError, refusalToAppError } from '../../domain/errors';
 import {
   HOUSEHOLD_FLAG_LABELS_ZH,

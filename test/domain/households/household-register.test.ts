@@ -1,38 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { numberedRows, type TImportVillage } from '../../../src/domain/assets/asset-register';
+import { numberedRows, type TImportVillage } from '../../../src/domain/ledger-table';
 import {
   calendarDay,
   householdCodesOf,
   linkageEntryRefusal,
   linkageTotals,
   maskedIdCard,
-  MONITORING_LIST_COLUMNS,
   parseMembers,
   validateMonitoringList,
   type TStoredHousehold,
 } from '../../../src/domain/households/household-register';
+import { MONITORING_HEADER, monitoringRow } from '../../support/monitoring-list';
 
-const HEADER = MONITORING_LIST_COLUMNS.map((c) => c.header);
-type TRow = Partial<Record<(typeof HEADER)[number], string>>;
+const HEADER = MONITORING_HEADER;
 const VILLAGES: TImportVillage[] = [
   { id: 'v-a', name: '桃源村', path: '/c/t1/v-a/', countyId: 'c' },
   { id: 'v-b', name: '石桥村', path: '/c/t1/v-b/', countyId: 'c' },
 ];
-const row = (over: TRow = {}) => {
-  const base: Record<string, string> = {
-    户编号: 'H-001',
-    户主姓名: '李大山',
-    所属村: '桃源村',
-    家庭人口: '3',
-    是否脱贫户: '是',
-    是否监测户: '是',
-    监测类型: '脱贫不稳定户',
-    纳入监测日期: '2024/3/5',
-    解除监测日期: '',
-    家庭成员: '李大山/户主/110101198001011234; 王小花/配偶/11010119820202567X；李小山/之子',
-  };
-  return HEADER.map((h) => ({ ...base, ...over })[h] ?? '');
-};
+const row = monitoringRow;
 const table = (...rows: string[][]) => numberedRows([HEADER, ...rows]);
 const stored = (over: Partial<TStoredHousehold> = {}): TStoredHousehold => ({
   id: 'hh-1',
