@@ -8,7 +8,7 @@ import { listProjects, showProject, startProjectsFromFile } from './projects-com
 import { actOnTask, listTasks } from './tasks-command';
 import { verifyAudit } from './audit-command';
 import { exportLedger, importEvaluations } from './ledger-commands';
-import { importAssets } from './assets-command';
+import { importAssets, importHouseholds } from './ledger-import-command';
 
 export const USAGE = `Usage: bangfu <command> [options]
 
@@ -31,6 +31,10 @@ export const USAGE = `Usage: bangfu <command> [options]
         the county's 资产台账 of assets formed before the system (columns 资产编号 资产名称 资产类别
         资金来源 所属村 价值(元) 所有权人 管护人 坐落位置 产权证号): all rows or none; bad rows listed
         with row, column and code; a row already imported unchanged is skipped (safe to re-run)
+  households import --file list.csv|list.xlsx [--dry-run]
+        the county's 防返贫监测 list (columns 户编号 户主姓名 所属村 家庭人口 是否脱贫户 是否监测户
+        监测类型 纳入监测日期 解除监测日期 家庭成员): all rows or none; a household already registered
+        is unchanged or updated (the list is re-exported monthly); ID cards kept as their last 4
   export <payments|assets|distributions> [--project id] [--out file.csv]
         a ledger (台账) as CSV (UTF-8 with BOM, opens in Excel): one project or all you can see
   audit verify [--anchor seq:hash]        recompute the audit log's hash chain (ADMIN or MONITOR);
@@ -176,6 +180,8 @@ async function run(positionals: string[], flags: TFlags, env: Record<string, str
       return importEvaluations({ api: await api(), io, file: need(flags.file, '--file') });
     case 'assets import':
       return importAssets({ api: await api(), io, file: need(flags.file, '--file'), dryRun: flags['dry-run'] ?? false });
+    case 'households import':
+      return importHouseholds({ api: await api(), io, file: need(flags.file, '--file'), dryRun: flags['dry-run'] ?? false });
     case 'export payments':
     case 'export assets':
     case 'export distributions':

@@ -27,6 +27,7 @@ import { reviewRoutes } from './routes/reviews';
 import { auditRoutes } from './routes/audit';
 import { attachmentRoutes } from './routes/attachments';
 import { assetRoutes } from './routes/assets';
+import { householdRoutes } from './routes/households';
 import { webRoutes } from './web';
 import { webAppRoutes } from './web-app';
 import { documentResponses, withoutNoContentBodies, ZErrorBody } from './openapi';
@@ -169,6 +170,7 @@ export async function buildApp(
   await auditRoutes(app, deps);
   await attachmentRoutes(app, deps);
   await assetRoutes(app, deps);
+  await householdRoutes(app, deps);
   await notificationRoutes(app, deps);
   await notificationChannelRoutes(app, deps);
   await webRoutes(app, deps);

@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { SHANGHAI_OFFSET_MS } from '../domain/fault-tolerance/deadlines';
 import { fenToYuanDecimal } from '../domain/policies/money';
 
@@ -98,6 +100,38 @@ export function attachmentHeader(asciiName: string, name: string): string {
 }
 
 export const CSV_CONTENT_TYPE = 'text/csv; charset=utf-8';
+
+/** The formats a one-sheet ledger export is offered in (the route's suffix), with their content types. */
+export const EXPORT_FORMATS = {
+  csv: { type: CSV_CONTENT_TYPE, description: 'CSV (UTF-8 with a byte order mark, CRLF lines)' },
+  xlsx: { type: XLSX_CONTENT_TYPE, description: 'an .xlsx workbook of one sheet' },
+} as const;
+
+/** The OpenAPI answer of a ledger export in a format: the file, documented, not serialized. */
+export const exportResponse = (format: keyof typeof EXPORT_FORMATS) => ({
+  200: {
+    description: EXPORT_FORMATS[format].description,
+    content: { [EXPORT_FORMATS[format].type.split(';')[0]!]: { schema: z.string().describe(format === 'xlsx' ? 'binary' : 'text') } },
+  },
+});
+
+/** The sheet as a download in the asked format, named by its title, the unit and the day. */
+export async function sendLedgerSheet(
+  reply: FastifyReply,
+  { sheet, format, lang, file }: { sheet: TAnyLedgerSheet; format: keyof typeof EXPORT_FORMATS; lang: TLedgerLang; file: string },
+) {
+  const day = shanghaiWallClock(new Date()).toISOString().slice(0, 10);
+  const body = format === 'csv' ? ledgerCsv(sheet, lang) : await ledgerWorkbook([sheet], lang);
+  return (
+    reply
+      .type(EXPORT_FORMATS[format].type)
+      .header('content-disposition', attachmentHeader(`${file}-${day}.${format}`, `${sheet.name[lang]}-${day}.${format}`))
+      .header('cache-control', 'no-store')
+      .header('x-content-type-options', 'nosniff')
+      // Bytes or text as they are; the route's schema only documents them.
+      .send(body as unknown as string)
+  );
+}
 
 /** A text cell that a spreadsheet would run as a formula (=, +, -, @, tab, CR) is kept as text. */
 const defused = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);

@@ -379,6 +379,12 @@ const TESTED_ELSEWHERE = new Map([
   // Ledger import: other roles 403 ROLE_NOT_ALLOWED, a village outside the importer's county a
   // per-row 422 (UNKNOWN_VILLAGE), each with nothing written; its body is a base64 ledger file.
   ['POST /api/assets/imports', 'test/api/asset-register.test.ts'],
+  // The 防返贫监测 list import, the same way: other roles 403 ROLE_NOT_ALLOWED, a village of another
+  // county a per-row 422 UNKNOWN_VILLAGE, nothing written; its body is a base64 file.
+  ['POST /api/households/imports', 'test/api/household-register.test.ts'],
+  // Needs an imported household: its village committee and the bureau 201, another village or
+  // county 404 NOT_FOUND, finance 403 ROLE_NOT_ALLOWED, each refusal changing nothing.
+  ['POST /api/households/{id}/linkage-entries', 'test/api/household-register.test.ts'],
 ]);
 
 /**

@@ -1,5 +1,8 @@
 import { MAX_AMOUNT_FEN, parseYuanToFen } from '../policies/money';
+import { codesInColumn, headerIndex, inColumnOrder, rowCells, villageOfCell, type TImportVillage, type TLedgerTableRow } from '../ledger-table';
 import type { TRole } from '../roles';
+
+export { numberedRows, villageOfCell, type TImportVillage, type TLedgerTableRow } from '../ledger-table';
 
 /**
  * The asset register (资产台账, domain.md §5, issue #15): the code lists, their Chinese labels, the
@@ -105,25 +108,6 @@ export interface TLedgerRowError {
   message: string;
 }
 
-/** One row of the file as read, with its spreadsheet row number; the first is the header. Blank rows are left out. */
-export interface TLedgerTableRow {
-  row: number;
-  cells: readonly string[];
-}
-
-/** Numbers the rows of a table read from a file (1 = its first line) and leaves the blank ones out. */
-export function numberedRows(rows: ReadonlyArray<ReadonlyArray<string>>): TLedgerTableRow[] {
-  return rows.map((cells, i) => ({ row: i + 1, cells })).filter((r) => r.cells.some((c) => c.trim() !== ''));
-}
-
-/** A village the importer may write into: its id, name and path, and its county's id. */
-export interface TImportVillage {
-  id: string;
-  name: string;
-  path: string;
-  countyId: string;
-}
-
 /** The content of a register row that a ledger row states: what "the same row" compares. */
 export interface TLedgerAsset {
   ledgerCode: string;
@@ -200,20 +184,9 @@ export function validateLedger({
   villages: readonly TImportVillage[];
   stored: readonly TStoredLedgerAsset[];
 }): TLedgerValidation {
+  const head = headerIndex(LEDGER_COLUMNS, table, 'asset rows');
+  if (!head.ok) return { ok: false, errors: head.errors };
   const errors: TLedgerRowError[] = [];
-  const header = (table[0]?.cells ?? []).map((h) => h.trim().replace(/（/g, '(').replace(/）/g, ')'));
-  const index = new Map<TLedgerColumnKey, number>();
-  for (const column of LEDGER_COLUMNS) {
-    const at = header.indexOf(column.header);
-    if (at >= 0) index.set(column.key, at);
-    else if (column.required) errors.push({ row: 1, column: column.header, code: 'MISSING_COLUMN', message: `the header has no column ${column.header}` });
-  }
-  if (errors.length > 0) return { ok: false, errors };
-  if (table.length < 2) return { ok: false, errors: [{ row: table[0]?.row ?? 1, column: '', code: 'NO_ROWS', message: 'the ledger has no asset rows' }] };
-
-  const byId = new Map(villages.map((v) => [v.id, v]));
-  const byName = new Map<string, TImportVillage[]>();
-  for (const v of villages) byName.set(v.name, [...(byName.get(v.name) ?? []), v]);
   const storedByKey = new Map(stored.map((s) => [`${s.countyId}\n${s.ledgerCode}`, s]));
   const seen = new Map<string, number>();
   const plans: TLedgerRowPlan[] = [];
@@ -223,14 +196,7 @@ export function validateLedger({
     const rowErrors: TLedgerRowError[] = [];
     const fail = (key: TLedgerColumnKey, code: TLedgerRowErrorCode, message: string) =>
       rowErrors.push({ row: rowNo, column: fieldFromLedger(key), code, message });
-    const raw = {} as Record<TLedgerColumnKey, string>;
-    for (const column of LEDGER_COLUMNS) {
-      const at = index.get(column.key);
-      const value = at === undefined ? '' : String(cells[at] ?? '').trim();
-      raw[column.key] = value;
-      if (column.required && value === '') fail(column.key, 'REQUIRED', `${column.header} is empty`);
-      else if (Array.from(value).length > column.maxLength) fail(column.key, 'TOO_LONG', `${column.header} is longer than ${column.maxLength} characters`);
-    }
+    const raw = rowCells(LEDGER_COLUMNS, head.index, cells, fail);
     const assetClass = raw.assetClass ? codeOf(raw.assetClass, ASSET_CLASS_LABELS_ZH) : undefined;
     if (raw.assetClass && !assetClass)
       fail('assetClass', 'UNKNOWN_CLASS', `"${raw.assetClass}" is none of ${Object.values(ASSET_CLASS_LABELS_ZH).join(' / ')}`);
@@ -239,13 +205,9 @@ export function validateLedger({
       : undefined;
     if (raw.fundingSource && !fundingSource)
       fail('fundingSource', 'UNKNOWN_FUNDING_SOURCE', `"${raw.fundingSource}" is none of ${Object.values(ASSET_FUNDING_SOURCE_LABELS_ZH).join(' / ')}`);
-    let village: TImportVillage | undefined;
-    if (raw.village) {
-      const named = byId.has(raw.village) ? [byId.get(raw.village)!] : (byName.get(raw.village) ?? []);
-      if (named.length === 1) village = named[0];
-      else if (named.length === 0) fail('village', 'UNKNOWN_VILLAGE', `"${raw.village}" is no village under your org unit`);
-      else fail('village', 'AMBIGUOUS_VILLAGE', `${named.length} villages under your org unit are named "${raw.village}": write the village's org unit id`);
-    }
+    const placed = raw.village ? villageOfCell(raw.village, villages) : undefined;
+    if (placed && !placed.ok) fail('village', placed.code, placed.message);
+    const village = placed?.ok ? placed.village : undefined;
     let valueFen: number | undefined;
     if (raw.value) {
       try {
@@ -265,9 +227,7 @@ export function validateLedger({
       else seen.set(key, rowNo);
     }
     if (rowErrors.length > 0 || !village || !assetClass || !fundingSource || valueFen === undefined) {
-      // In the ledger's column order, so a report reads left to right like the row.
-      const order = (e: TLedgerRowError) => LEDGER_COLUMNS.findIndex((c) => c.header === e.column);
-      errors.push(...rowErrors.sort((x, y) => order(x) - order(y)));
+      errors.push(...inColumnOrder(LEDGER_COLUMNS, rowErrors));
       continue;
     }
     const asset: TLedgerAsset = {
@@ -304,14 +264,5 @@ export function validateLedger({
 
 /** The ledger codes a table names (to read the stored rows before validating). */
 export function ledgerCodesOf(table: readonly TLedgerTableRow[]): string[] {
-  const at = (table[0]?.cells ?? []).map((h) => h.trim()).indexOf('资产编号');
-  if (at < 0) return [];
-  return [
-    ...new Set(
-      table
-        .slice(1)
-        .map((r) => String(r.cells[at] ?? '').trim())
-        .filter(Boolean),
-    ),
-  ];
+  return codesInColumn(table, fieldFromLedger('ledgerCode'));
 }

@@ -159,6 +159,26 @@ export const AUDIT_DETAILS = {
   ASSETS_HANDED_OVER: z.strictObject({ assetIds: ids }),
   /** A row of a county's legacy asset ledger entered into the register (POST /api/assets/imports). */
   ASSET_IMPORTED: z.strictObject({ assetId: id, ledgerCode: text, name: text, assetClass: z.string(), fundingSource: z.string(), valueFen: fen }),
+  /** A household of the 防返贫监测 list entered into the register (POST /api/households/imports). */
+  HOUSEHOLD_IMPORTED: z.strictObject({ householdId: id, householdCode: text, orgUnitId: id, lifted: z.boolean(), monitored: z.boolean() }),
+  /** A later list changed a registered household: the fields changed, and their values before and after (never a full ID-card number). */
+  HOUSEHOLD_UPDATED: z.strictObject({
+    householdId: id,
+    householdCode: text,
+    changed: z.array(z.string()),
+    before: z.looseObject({}),
+    after: z.looseObject({}),
+  }),
+  /** One 联农带农 income of a household in a year (POST /api/households/:id/linkage-entries). */
+  LINKAGE_ENTRY_RECORDED: z.strictObject({
+    entryId: id,
+    householdId: id,
+    year: z.number().int(),
+    kind: z.string(),
+    amountFen: fen,
+    projectId: id.nullable(),
+    assetId: id.nullable(),
+  }),
   INCOME_DISTRIBUTED: z.strictObject({ period: z.string(), incomeFen: fen, distributedFen: fen, dividendRateBp: z.number().int() }),
   EVALUATION_SUBMITTED: z.strictObject({
     evaluationId: id,

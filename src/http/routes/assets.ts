@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { writeAuditEvent } from '../../audit/write-audit-event';
-import { parseCsv } from '../../cli/csv';
 import type { TActor } from '../../domain/actor';
 import { covers } from '../../domain/actor';
 import {
@@ -14,7 +13,6 @@ import {
   ledgerCodesOf,
   numberedRows,
   validateLedger,
-  type TImportVillage,
   type TLedgerAsset,
 } from '../../domain/assets/asset-register';
 import { AppError } from '../../domain/errors';
@@ -25,21 +23,7 @@ import type { TAppDeps } from '../context';
 import { ZInstant } from '../openapi';
 import { pageArgs, ZPage, ZPageQuery } from '../pagination';
 import { ZFenSum } from '../schemas/money';
-import { readFirstSheet } from '../xlsx-workbook';
-
-/** A ledger file up to 10 MiB (about 50,000 rows as CSV), sent base64-encoded in JSON. */
-const MAX_LEDGER_BYTES = 10 * 1024 * 1024;
-
-export const ZAssetImportBody = z.object({
-  format: z.enum(['csv', 'xlsx']).describe('csv (UTF-8, or GB18030 as Excel saves it on a Chinese Windows) or xlsx (the first worksheet)'),
-  content: z
-    .string()
-    .min(1)
-    .max(Math.ceil(MAX_LEDGER_BYTES / 3) * 4)
-    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64')
-    .describe('the file, base64-encoded'),
-  dryRun: z.boolean().default(false).describe('validate and report, write nothing'),
-});
+import { importVillages, LEDGER_BODY_LIMIT, ledgerTable, rowsInvalid, ZLedgerFileBody } from '../ledger-import';
 
 const ZImportRow = z.object({
   row: z.number().int(),
@@ -127,49 +111,13 @@ function assetScope(actor: TActor): Prisma.AssetWhereInput | null {
   return { OR: actor.roles.map((g) => ({ orgPath: { startsWith: g.orgPath } })) };
 }
 
-/** The file's rows as text: CSV in UTF-8 (BOM or not), else GB18030 (Excel's "CSV" on a Chinese Windows); XLSX's first sheet. */
-async function ledgerTable(format: 'csv' | 'xlsx', bytes: Buffer): Promise<string[][]> {
-  if (format === 'xlsx') {
-    try {
-      return await readFirstSheet(bytes);
-    } catch {
-      throw new AppError('VALIDATION_FAILED', 'the file is not an .xlsx workbook', [{ path: 'body.content', message: 'not an .xlsx workbook' }]);
-    }
-  }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    text = new TextDecoder('gb18030').decode(bytes);
-  }
-  return parseCsv(text, { keepBlankRows: true });
-}
-
-/** The villages under the caller's import grants, each with its county (the unit of level COUNTY on its path). */
-async function importVillages(prisma: TAppDeps['prisma'], actor: TActor): Promise<TImportVillage[]> {
-  const grants = actor.roles.filter((g) => (ASSET_IMPORT_ROLES as readonly string[]).includes(g.role));
-  if (grants.length === 0)
-    throw new AppError('ROLE_NOT_ALLOWED', 'importing the asset ledger is for administrators and the county agriculture bureau (县农业农村局)');
-  const scope = { OR: grants.map((g) => ({ path: { startsWith: g.orgPath } })) };
-  const [villages, counties] = await Promise.all([
-    prisma.orgUnit.findMany({ where: { level: 'VILLAGE', ...scope }, select: { id: true, name: true, path: true } }),
-    prisma.orgUnit.findMany({ where: { level: 'COUNTY' }, select: { id: true, path: true } }),
-  ]);
-  const out: TImportVillage[] = [];
-  for (const v of villages) {
-    const county = counties.find((c) => v.path.startsWith(c.path));
-    if (county) out.push({ ...v, countyId: county.id });
-  }
-  return out;
-}
-
 export async function assetRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
     '/api/assets/imports',
     {
-      bodyLimit: Math.ceil(MAX_LEDGER_BYTES / 3) * 4 + 4096,
+      bodyLimit: LEDGER_BODY_LIMIT,
       schema: {
         tags: ['assets'],
         summary: 'Import the county ledger of assets formed before the system (ADMIN or COUNTY_AGRICULTURE; CSV or XLSX, base64)',
@@ -178,13 +126,13 @@ export async function assetRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
           '所属村 is a village under the caller’s org unit, by name or org unit id; 价值(元) has at most two decimals and is stored as exact integer fen. ' +
           'All or nothing: any bad row answers 422 LEDGER_ROWS_INVALID with one detail per problem (row, column, code) and writes nothing. ' +
           'A row whose 资产编号 is already registered in its county with the same content is `unchanged` (nothing written); with other content it is a CONFLICT detail.',
-        body: ZAssetImportBody,
+        body: ZLedgerFileBody,
         response: { 200: ZImportAnswer, 201: ZImportAnswer },
       },
     },
     async (req, reply) => {
       const actor = requireActor(req);
-      const villages = await importVillages(prisma, actor);
+      const villages = await importVillages(prisma, actor, ASSET_IMPORT_ROLES, 'importing the asset ledger');
       const table = numberedRows(await ledgerTable(req.body.format, Buffer.from(req.body.content, 'base64')));
       const codes = ledgerCodesOf(table);
       const stored = codes.length === 0 ? [] : await prisma.asset.findMany({ where: { ledgerCode: { in: codes } } });
@@ -208,18 +156,7 @@ export async function assetRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
             : [],
         ),
       });
-      if (!checked.ok)
-        throw new AppError(
-          'LEDGER_ROWS_INVALID',
-          `${new Set(checked.errors.map((e) => e.row)).size} row(s) of the ledger are invalid: nothing was imported`,
-          checked.errors.map((e) => ({
-            path: `row.${e.row}${e.column ? `.${e.column}` : ''}`,
-            message: e.message,
-            row: e.row,
-            column: e.column,
-            code: e.code,
-          })),
-        );
+      if (!checked.ok) throw rowsInvalid(checked.errors, 'ledger');
       const fresh = checked.rows.filter((p) => p.outcome === 'created');
       const ids = new Map(fresh.map((p) => [p.row, `asset-${crypto.randomUUID()}`]));
       if (!req.body.dryRun && fresh.length > 0) {

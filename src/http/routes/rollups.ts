@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { covers } from '../../domain/actor';
@@ -8,7 +8,7 @@ import { ZInstant } from '../openapi';
 import { addFigures, emptyFigures, figuresJson, figuresPerLeaf, groupOf, PAID_SOURCES, reviewOutcomes, rollupScope, type TUnit } from '../rollup-figures';
 import { assetLedgerSheet, fundsBySourceSheet } from '../rollup-ledgers';
 import { ZFenSum } from '../schemas/money';
-import { attachmentHeader, CSV_CONTENT_TYPE, ledgerCsv, ledgerWorkbook, shanghaiWallClock, XLSX_CONTENT_TYPE, type TAnyLedgerSheet } from '../xlsx-workbook';
+import { EXPORT_FORMATS, exportResponse, sendLedgerSheet } from '../xlsx-workbook';
 import { ZGradeCounts } from './dashboard';
 
 /**
@@ -73,11 +73,6 @@ const ZFundsExportQuery = ZRollupQuery.extend({
   lang: ZLang,
 });
 const ZAssetExportQuery = ZRollupQuery.extend({ lang: ZLang }).describe('year: assets registered in this year (Asia/Shanghai); all years without it');
-
-const EXPORT_FORMATS = {
-  csv: { type: CSV_CONTENT_TYPE, description: 'CSV (UTF-8 with a byte order mark, CRLF lines)' },
-  xlsx: { type: XLSX_CONTENT_TYPE, description: 'an .xlsx workbook of one sheet' },
-} as const;
 
 const ref = (u: TUnit) => ({ id: u.id, name: u.name, level: u.level, path: u.path });
 const ROLLUP_LEVELS = ['PROVINCE', 'CITY', 'COUNTY', 'TOWNSHIP'] as const;
@@ -156,31 +151,8 @@ export async function rollupRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
     tags: ['dashboard'],
     summary,
     querystring,
-    response: {
-      200: {
-        description: EXPORT_FORMATS[format].description,
-        content: { [EXPORT_FORMATS[format].type.split(';')[0]!]: { schema: z.string().describe(format === 'xlsx' ? 'binary' : 'text') } },
-      },
-    },
+    response: exportResponse(format),
   });
-  /** The sheet as a download in the asked format, named by its title, the unit and the day. */
-  const sendSheet = async (
-    reply: FastifyReply,
-    { sheet, format, lang, file }: { sheet: TAnyLedgerSheet; format: keyof typeof EXPORT_FORMATS; lang: 'zh' | 'en'; file: string },
-  ) => {
-    const day = shanghaiWallClock(new Date()).toISOString().slice(0, 10);
-    const body = format === 'csv' ? ledgerCsv(sheet, lang) : await ledgerWorkbook([sheet], lang);
-    return (
-      reply
-        .type(EXPORT_FORMATS[format].type)
-        .header('content-disposition', attachmentHeader(`${file}-${day}.${format}`, `${sheet.name[lang]}-${day}.${format}`))
-        .header('cache-control', 'no-store')
-        .header('x-content-type-options', 'nosniff')
-        // Bytes or text as they are; the schema above only documents them.
-        .send(body as unknown as string)
-    );
-  };
-
   for (const format of ['csv', 'xlsx'] as const) {
     r.get(
       `/api/rollups/funds-by-source.${format}`,
@@ -194,7 +166,7 @@ export async function rollupRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
       async (req, reply) => {
         const { orgUnitId, year, lang } = req.query as z.infer<typeof ZFundsExportQuery>;
         const sheet = await fundsBySourceSheet({ prisma, actor: requireActor(req), orgUnitId, year, lang });
-        return sendSheet(reply, { sheet, format, lang, file: `funds-by-source-${orgUnitId}-${year}` });
+        return sendLedgerSheet(reply, { sheet, format, lang, file: `funds-by-source-${orgUnitId}-${year}` });
       },
     );
     r.get(
@@ -203,7 +175,7 @@ export async function rollupRoutes(app: FastifyInstance, { prisma }: TAppDeps) {
       async (req, reply) => {
         const { orgUnitId, year, lang } = req.query as z.infer<typeof ZAssetExportQuery>;
         const sheet = await assetLedgerSheet({ prisma, actor: requireActor(req), orgUnitId, year, lang });
-        return sendSheet(reply, { sheet, format, lang, file: `asset-ledger-${orgUnitId}` });
+        return sendLedgerSheet(reply, { sheet, format, lang, file: `asset-ledger-${orgUnitId}` });
       },
     );
   }
