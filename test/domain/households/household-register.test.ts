@@ -21,7 +21,7 @@ const row = monitoringRow;
 const table = (...rows: string[][]) => numberedRows([HEADER, ...rows]);
 const stored = (over: Partial<TStoredHousehold> = {}): TStoredHousehold => ({
   id: 'hh-1',
-  householdCode: 'H-001',
+  householdCode: 'QS-HH-001',
   headName: '李大山',
   orgUnitId: 'v-a',
   orgPath: '/c/t1/v-a/',
@@ -142,7 +142,7 @@ describe('the register’s small rules', () => {
     expect(maskedIdCard(null)).toBeNull();
     expect(parseMembers('甲/户主/11010119800101123x')).toEqual([{ name: '甲', relation: '户主', idLast4: '123X' }]);
     expect(typeof parseMembers('甲')).toBe('string');
-    expect(householdCodesOf(table(row(), row({ 户编号: 'H-2' }), row()))).toEqual(['H-001', 'H-2']);
+    expect(householdCodesOf(table(row(), row({ 户编号: 'H-2' }), row()))).toEqual(['QS-HH-001', 'H-2']);
   });
 
   it('a ledger entry: a whole year from 2016 to this year, whole fen above 0', () => {
