@@ -30,13 +30,34 @@ export function trackRouteMethods(app: FastifyInstance): (path: string) => strin
     for (const m of [route.method].flat()) entry.methods.add(String(m).toUpperCase());
     routes.set(route.url, entry);
   });
-  return (path) => {
-    const allowed = new Set<string>();
-    for (const { pattern, methods } of routes.values()) if (pattern.test(path)) for (const m of methods) allowed.add(m);
+  const withHead = (allowed: Set<string>) => {
     // Fastify answers HEAD wherever it answers GET (exposeHeadRoutes).
     if (allowed.has('GET')) allowed.add('HEAD');
     return [...allowed].sort();
   };
+  const methodsOf = (path: string) => {
+    // A path declared as it is (`/api/assets/imports`, POST only) is its own resource, even where a
+    // pattern (`/api/assets/:id`, GET) would also match it: the document lists only its methods.
+    const exact = routes.get(path);
+    if (exact && !/[:*]/.test(path)) return withHead(new Set(exact.methods));
+    const allowed = new Set<string>();
+    for (const { pattern, methods } of routes.values()) if (pattern.test(path)) for (const m of methods) allowed.add(m);
+    return withHead(allowed);
+  };
+  // The router would hand `GET /api/assets/imports` to `/api/assets/:id` with id "imports"; answer it
+  // as the declared resource does not allow it instead (405 with its Allow), as the document says.
+  app.addHook('onRequest', async (req, reply) => {
+    const pattern = req.routeOptions.url;
+    if (!pattern || !/[:*]/.test(pattern)) return;
+    const path = req.url.split('?')[0] ?? '';
+    const exact = routes.get(path);
+    if (!exact || /[:*]/.test(path)) return;
+    const allowed = methodsOf(path);
+    if (allowed.includes(req.method)) return;
+    const error = new AppError('METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${path}; use ${allowed.join(', ')}`);
+    return reply.code(error.status).header('allow', allowed.join(', ')).send(error.toJSON());
+  });
+  return methodsOf;
 }
 
 /**

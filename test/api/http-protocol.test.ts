@@ -45,6 +45,23 @@ describe('HTTP protocol answers', () => {
     const query = await s.app.inject({ method: 'QUERY' as 'GET', url: '/api/tasks', headers: auth });
     expect([query.statusCode, query.headers.allow, query.json().error.code]).toEqual([405, 'GET, HEAD', 'METHOD_NOT_ALLOWED']);
 
+    // A declared path is its own resource where a pattern beside it would match it too: the import
+    // takes POST only, though GET /api/assets/:id would take "imports" as an id.
+    for (const url of ['/api/assets/imports', '/api/households/imports']) {
+      for (const method of ['GET', 'OPTIONS', 'DELETE'] as const) {
+        const shadowed = await s.app.inject({ method, url, headers: auth });
+        expect([url, method, shadowed.statusCode, shadowed.headers.allow, shadowed.json().error.code]).toEqual([
+          url,
+          method,
+          405,
+          'POST',
+          'METHOD_NOT_ALLOWED',
+        ]);
+      }
+    }
+    const asset = await s.app.inject({ method: 'GET', url: '/api/assets/no-such-asset', headers: auth });
+    expect(asset.statusCode).toBe(404);
+
     const unknown = await s.app.inject({ method: 'DELETE', url: '/api/no-such-thing', headers: auth });
     expect([unknown.statusCode, unknown.headers.allow, unknown.json()]).toEqual([404, undefined, envelope('NOT_FOUND')]);
   });
