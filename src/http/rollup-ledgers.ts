@@ -1,4 +1,4 @@
-import { ASSET_FUNDING_SOURCE_LABELS_ZH, type TAssetFundingSource } from '../domain/assets/asset-register';
+import { ASSET_FUNDING_SOURCE_LABELS_EN, ASSET_FUNDING_SOURCE_LABELS_ZH, type TAssetFundingSource } from '../domain/assets/asset-register';
 import type { TActor } from '../domain/actor';
 import { AppError } from '../domain/errors';
 import type { TPrisma } from '../db/prisma';
@@ -86,17 +86,10 @@ const ASSET_CLASS = {
   en: { OPERATING: 'Operating', PUBLIC_WELFARE: 'Public welfare', HOUSEHOLD: 'Household' },
 } as const satisfies Record<TLedgerLang, Record<string, string>>;
 
-const FUNDING_SOURCE = {
-  zh: ASSET_FUNDING_SOURCE_LABELS_ZH,
-  en: {
-    FISCAL_LINKAGE: 'Fiscal linkage funds',
-    FISCAL_POVERTY: 'Fiscal poverty-alleviation funds',
-    RELOCATION: 'Relocation funds',
-    PAIRING: 'Paired assistance',
-    SOCIAL: 'Social assistance',
-    SELF: 'Self-raised',
-  },
-} as const satisfies Record<TLedgerLang, Record<TAssetFundingSource, string>>;
+const FUNDING_SOURCE = { zh: ASSET_FUNDING_SOURCE_LABELS_ZH, en: ASSET_FUNDING_SOURCE_LABELS_EN } as const satisfies Record<
+  TLedgerLang,
+  Record<TAssetFundingSource, string>
+>;
 
 interface TAssetRow {
   county: string;

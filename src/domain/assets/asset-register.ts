@@ -30,6 +30,15 @@ export const ASSET_FUNDING_SOURCE_LABELS_ZH: Record<TAssetFundingSource, string>
   SOCIAL: '社会帮扶',
   SELF: '自筹',
 };
+/** The same in English: the asset pages and the 上报 ledger's English export. */
+export const ASSET_FUNDING_SOURCE_LABELS_EN: Record<TAssetFundingSource, string> = {
+  FISCAL_LINKAGE: 'Fiscal linkage funds',
+  FISCAL_POVERTY: 'Fiscal poverty-alleviation funds',
+  RELOCATION: 'Relocation funds',
+  PAIRING: 'Paired assistance',
+  SOCIAL: 'Social assistance',
+  SELF: 'Self-raised',
+};
 
 export const ASSET_STATUSES = ['IN_USE', 'IDLE', 'DISPOSED'] as const;
 export type TAssetStatus = (typeof ASSET_STATUSES)[number];

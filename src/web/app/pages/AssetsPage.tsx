@@ -4,6 +4,7 @@ import type { TableProps } from 'antd';
 import {
   ASSET_CLASS_LABELS_ZH,
   ASSET_CLASSES,
+  ASSET_FUNDING_SOURCE_LABELS_EN,
   ASSET_FUNDING_SOURCE_LABELS_ZH,
   ASSET_FUNDING_SOURCES,
   ASSET_STATUS_LABELS_ZH,
@@ -51,14 +52,7 @@ interface TQuery {
 
 const EN = {
   class: { HOUSEHOLD: 'Household', OPERATING: 'Operating', PUBLIC_WELFARE: 'Public welfare' } as Record<string, string>,
-  source: {
-    FISCAL_LINKAGE: 'Fiscal linkage funds',
-    FISCAL_POVERTY: 'Fiscal poverty-alleviation funds',
-    RELOCATION: 'Relocation funds',
-    PAIRING: 'Paired assistance',
-    SOCIAL: 'Social assistance',
-    SELF: 'Self-raised',
-  } as Record<string, string>,
+  source: ASSET_FUNDING_SOURCE_LABELS_EN as Record<string, string>,
   status: { IN_USE: 'In use', IDLE: 'Idle', DISPOSED: 'Disposed' } as Record<string, string>,
 };
 /** The register's code lists in the page's language: the Chinese labels live in src/domain. */
